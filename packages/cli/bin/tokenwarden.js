@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+// Runs the built CLI (dist/, produced on `npm ci` by the root `prepare` script: `tsc -b`).
+// TOKENWARDEN_FROM_SOURCE=1 runs straight from the TypeScript sources through tsx instead,
+// which is what the test suite and developers use, so a stale dist/ never hides a change.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const built = join(here, '..', 'dist', 'main.js');
+if (process.env.TOKENWARDEN_FROM_SOURCE === '1' || !existsSync(built)) {
+  const result = spawnSync(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', join(here, '..', 'src', 'main.ts'), ...process.argv.slice(2)],
+    { stdio: 'inherit' },
+  );
+  process.exit(result.status ?? (result.signal ? 2 : 0));
+} else {
+  await import(built);
+}

@@ -1,0 +1,10 @@
+/**
+ * Configuration (file, then environment, then flags, validated once with errors that name the
+ * key, the value and what is allowed), the data directory, and the redacting logger.
+ *
+ * @packageDocumentation
+ */
+export * from './base-schema.js';
+export * from './data-dir.js';
+export * from './load-config.js';
+export * from './logger.js';

@@ -1,0 +1,124 @@
+import { join } from 'node:path';
+import type { StoreConfig } from '@tokenwarden/config';
+import { ensureDataDir } from '@tokenwarden/config';
+import { TokenWardenError, UnavailableError } from '@tokenwarden/core';
+import { type Kysely, type Migration as KyselyMigration, Migrator, sql } from 'kysely';
+import type { Migration, SqlDialect } from './migration.js';
+import { openPostgres } from './postgres/open-postgres.js';
+import { openSqlite } from './sqlite/open-sqlite.js';
+
+/**
+ * An open store: a Kysely instance over SQLite or PostgreSQL with every registered migration
+ * applied. Adapters (repositories) are the only code that speaks SQL through it.
+ */
+export interface Database {
+  readonly db: Kysely<unknown>;
+  readonly dialect: SqlDialect;
+  /** Human-readable location (file path or host:port/db). */
+  readonly location: string;
+  /** Runs `fn` in a transaction; on SQLite this takes the write lock at once (BEGIN IMMEDIATE). */
+  transaction<T>(fn: (trx: Kysely<unknown>) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Options for {@link openDatabase}. */
+export interface OpenDatabaseOptions {
+  store: StoreConfig;
+  /** Data directory; the SQLite file lives here unless `store.file` says otherwise. */
+  dataDir: string;
+  /** Migrations to apply, from every package that owns tables. */
+  migrations: readonly Migration[];
+  /** Open read-only (SQLite) and skip migrations. */
+  readonly?: boolean;
+}
+
+/**
+ * Opens the store and brings its schema up to date.
+ *
+ * @example
+ * ```ts
+ * const database = await openDatabase({ store: cfg.store, dataDir: cfg.data, migrations: allMigrations });
+ * ```
+ */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  const database =
+    options.store.driver === 'postgres'
+      ? await openPostgres(options.store)
+      : openSqlite(options.store.file ?? join(ensureDataDir(options.dataDir), 'tokenwarden.db'), options.readonly ?? false);
+  if (!options.readonly) {
+    try {
+      await migrate(database, options.migrations);
+    } catch (e) {
+      await database.close().catch(() => {});
+      throw e;
+    }
+  }
+  return database;
+}
+
+/**
+ * Applies every migration not yet applied, in name order. Safe to run from several processes at
+ * once: PostgreSQL takes an advisory lock, SQLite a write transaction.
+ */
+export async function migrate(database: Database, migrations: readonly Migration[]): Promise<void> {
+  const names = new Set<string>();
+  for (const m of migrations) {
+    if (names.has(m.name)) throw new TokenWardenError('TW_INTERNAL', `migration ${m.name} is registered twice`);
+    names.add(m.name);
+  }
+  const record: Record<string, KyselyMigration> = {};
+  for (const m of migrations) record[m.name] = { up: (db) => m.up(db as Kysely<unknown>, database.dialect) };
+  const migrator = new Migrator({
+    db: database.db,
+    provider: { getMigrations: async () => record },
+    allowUnorderedMigrations: true,
+    migrationTableName: 'tw_migrations',
+    migrationLockTableName: 'tw_migrations_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw translateStoreError(error, database.location, failed ? `migration ${failed.migrationName}` : 'migrations');
+  }
+}
+
+/**
+ * Maps driver errors to TokenWarden errors with a hint (locked file, permissions, disk full,
+ * connection refused); anything else becomes TW_INTERNAL with the original as its cause.
+ */
+export function translateStoreError(e: unknown, location: string, during: string): TokenWardenError {
+  if (e instanceof TokenWardenError) return e;
+  const err = e as NodeJS.ErrnoException & { code?: string };
+  const code = String(err?.code ?? '');
+  const message = String(err?.message ?? e);
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || /database is locked/i.test(message)) {
+    return new TokenWardenError('TW_STORE_LOCKED', `the store ${location} is locked by another process (${during})`, {
+      hint: 'another tokenwarden process holds a long write lock; wait for it or stop it, then retry',
+      cause: e,
+    });
+  }
+  if (code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN' || code === 'EACCES' || /readonly|unable to open/i.test(message)) {
+    return new TokenWardenError('TW_PERMISSION_DENIED', `cannot write the store ${location} (${during}): ${message}`, {
+      hint: 'check the permissions of the --data directory and its files',
+      cause: e,
+    });
+  }
+  if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB') {
+    return new TokenWardenError('TW_STORE_CORRUPT', `the store ${location} is not a valid database (${during})`, {
+      hint: 'restore it from a backup, or point --data at a fresh directory',
+      cause: e,
+    });
+  }
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC') {
+    return new TokenWardenError('TW_UNAVAILABLE', `no space left for the store ${location} (${during})`, {
+      hint: 'free disk space',
+      cause: e,
+    });
+  }
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || code === '57P01' || code === '08006') {
+    return new UnavailableError('PostgreSQL', location, 'start PostgreSQL or fix store.url, then retry', { cause: e });
+  }
+  return new TokenWardenError('TW_INTERNAL', `store error during ${during}: ${message}`, { cause: e });
+}
+
+export { sql };

@@ -1,0 +1,73 @@
+import type { StoreConfig } from '@tokenwarden/config';
+import { UnavailableError } from '@tokenwarden/core';
+import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Database } from '../database.js';
+import { translateStoreError } from '../database.js';
+
+/** int8 and numeric come back as numbers (our counters fit easily in 2^53). */
+pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+
+/**
+ * Connects to PostgreSQL, checking reachability first so an unreachable server gives one clear
+ * error naming host:port. With `store.schema`, every connection uses that schema (created if
+ * missing), which is how tests get a fresh namespace per run.
+ */
+export async function openPostgres(store: StoreConfig): Promise<Database> {
+  const url = store.url ?? 'postgres://127.0.0.1:5432/tokenwarden';
+  const address = describeUrl(url);
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
+  pool.on('error', () => {
+    // Idle client errors (server restart) surface on the next query; do not crash the process.
+  });
+  const schema = store.schema;
+  try {
+    const client = await pool.connect();
+    try {
+      if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    } finally {
+      client.release();
+    }
+  } catch (e) {
+    await pool.end().catch(() => {});
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || /timeout/i.test(String((e as Error).message))) {
+      throw new UnavailableError('PostgreSQL', address, `start PostgreSQL at ${address} or fix store.url (TOKENWARDEN_STORE__URL)`, {
+        cause: e,
+      });
+    }
+    throw translateStoreError(e, address, 'connect');
+  }
+  const db = new Kysely<unknown>({
+    dialect: new PostgresDialect({
+      pool,
+      onCreateConnection: schema
+        ? async (conn) => {
+            await conn.executeQuery(CompiledQuery.raw(`SET search_path TO "${schema}"`));
+          }
+        : undefined,
+    }),
+  });
+  return {
+    db,
+    dialect: 'postgres',
+    location: schema ? `${address} (schema ${schema})` : address,
+    async transaction(fn) {
+      return db.transaction().execute((trx) => fn(trx));
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname || '127.0.0.1'}:${u.port || '5432'}${u.pathname}`;
+  } catch {
+    return '(unparseable store.url)';
+  }
+}
+
+export { sql };

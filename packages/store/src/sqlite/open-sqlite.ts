@@ -1,0 +1,52 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import type { Database } from '../database.js';
+import { translateStoreError } from '../database.js';
+
+/**
+ * Opens (creating) a SQLite file in WAL mode with a busy timeout, so that `serve`, `gateway`
+ * and one-shot CLI commands can share one `--data` directory safely.
+ */
+export function openSqlite(file: string, readonly: boolean): Database {
+  let native: BetterSqlite3.Database;
+  try {
+    native = new BetterSqlite3(file, { readonly, fileMustExist: readonly, timeout: 5000 });
+    if (!readonly) native.pragma('journal_mode = WAL');
+    native.pragma('synchronous = NORMAL');
+    native.pragma('foreign_keys = ON');
+    native.pragma('busy_timeout = 5000');
+    // Touch the schema so a corrupt or foreign file is reported now, not on first query.
+    native.prepare('SELECT count(*) FROM sqlite_master').get();
+  } catch (e) {
+    throw translateStoreError(e, file, 'open');
+  }
+  const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: native }) });
+  return {
+    db,
+    dialect: 'sqlite',
+    location: file,
+    async transaction(fn) {
+      // Kysely's SQLite transactions start with a deferred BEGIN; a reader that later writes can then
+      // fail with SQLITE_BUSY without waiting. Taking the write lock up front makes the busy
+      // timeout apply and serialises read-modify-write sequences across processes.
+      return db.connection().execute(async (conn) => {
+        await sqlRaw(conn, 'BEGIN IMMEDIATE');
+        try {
+          const out = await fn(conn);
+          await sqlRaw(conn, 'COMMIT');
+          return out;
+        } catch (e) {
+          await sqlRaw(conn, 'ROLLBACK').catch(() => {});
+          throw e;
+        }
+      });
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+async function sqlRaw(conn: Kysely<unknown>, statement: string): Promise<void> {
+  await sql.raw(statement).execute(conn);
+}

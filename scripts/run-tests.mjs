@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// Runs every test file under packages/*/test (and bench/**/*.test.ts) with node:test through tsx,
+// from the TypeScript sources (`--conditions=source`). Node 20 does not expand globs in --test,
+// so the file list is built here. Fails when no test file is found or no test ran.
+//
+//   node scripts/run-tests.mjs                 # everything
+//   node scripts/run-tests.mjs packages/store  # only files under these paths
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const filters = process.argv.slice(2).map((f) => relative(root, join(process.cwd(), f)));
+
+function walk(dir, out) {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    if (e.name === 'node_modules' || e.name === 'dist' || e.name.startsWith('.')) continue;
+    const p = join(dir, e.name);
+    if (e.isDirectory()) walk(p, out);
+    else if (/\.test\.ts$/.test(e.name)) out.push(relative(root, p));
+  }
+  return out;
+}
+
+const files = [...walk(join(root, 'packages'), []), ...walk(join(root, 'bench'), [])]
+  .filter((f) => filters.length === 0 || filters.some((flt) => f.startsWith(flt)))
+  .sort();
+if (files.length === 0) {
+  console.error('run-tests: no test files found');
+  process.exit(1);
+}
+for (const f of files) statSync(join(root, f));
+
+const started = Date.now();
+const child = spawn(
+  process.execPath,
+  [
+    '--conditions=source',
+    '--import',
+    'tsx',
+    '--test',
+    '--test-reporter=spec',
+    `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`,
+    ...files,
+  ],
+  { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, TOKENWARDEN_FROM_SOURCE: '1', NODE_ENV: 'test' } },
+);
+let tail = '';
+child.stdout.on('data', (chunk) => {
+  process.stdout.write(chunk);
+  tail = (tail + chunk.toString()).slice(-4000);
+});
+child.on('close', (code) => {
+  const tests = Number(/ℹ tests (\d+)/.exec(tail)?.[1] ?? 0);
+  const pass = Number(/ℹ pass (\d+)/.exec(tail)?.[1] ?? 0);
+  const fail = Number(/ℹ fail (\d+)/.exec(tail)?.[1] ?? 0);
+  const skipped = Number(/ℹ skipped (\d+)/.exec(tail)?.[1] ?? 0);
+  const secs = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(`\n${files.length} test files in ${secs}s`);
+  console.log(`${pass} passed, ${fail} failed, ${skipped} skipped`);
+  if (tests === 0) {
+    console.error('run-tests: no test ran');
+    process.exit(1);
+  }
+  process.exit(code === 0 && fail === 0 ? 0 : 1);
+});
