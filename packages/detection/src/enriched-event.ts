@@ -1,0 +1,37 @@
+import type { AccessEvent } from '@tokenwarden/core';
+
+/** Kind of network an ASN belongs to; drives how much a new location means. */
+export type AsnKind = 'hosting' | 'vpn' | 'tor' | 'mobile' | 'residential' | 'business' | 'satellite' | 'unknown';
+
+/** Offline IP enrichment: location and network. */
+export interface GeoInfo {
+  country?: string;
+  city?: string;
+  lat?: number;
+  lon?: number;
+  asn?: number;
+  as_org?: string;
+  asn_kind: AsnKind;
+}
+
+/** Parsed user agent and whether it looks scripted (curl, SDKs, bots). */
+export interface ClientInfo {
+  family: string;
+  os?: string;
+  device?: string;
+  scripted: boolean;
+}
+
+/**
+ * An access event after normalisation and enrichment: the unit every detector consumes.
+ * `credential_key` is the credential id as it appears in the input (what alerts report).
+ * `ts` is the event time in epoch milliseconds.
+ */
+export interface EnrichedEvent extends AccessEvent {
+  ts: number;
+  credential_key: string;
+  geo?: GeoInfo;
+  client?: ClientInfo;
+  /** Lifecycle signal carried by this event (revoked token presented, reuse, canary, DPoP failure...). */
+  lifecycle?: string;
+}
