@@ -1,0 +1,49 @@
+import type { CredentialKind, Incident, Severity } from '@tokenwarden/core';
+import { SEVERITIES } from '@tokenwarden/core';
+import type { ActionKind } from './responder.js';
+
+/** One rule of automatic response: at or above a severity, for some credential kinds, take these actions. */
+export interface AutoResponseRule {
+  min_severity: Severity;
+  /** Empty or missing: every kind. */
+  credential_kinds?: CredentialKind[];
+  actions: ActionKind[];
+}
+
+/** Automatic response policy. Disabled or dry-run by default in production configs; the demo enables it. */
+export interface AutoResponsePolicy {
+  enabled: boolean;
+  /** Plan and record what would be done, without doing it. */
+  dry_run: boolean;
+  rules: AutoResponseRule[];
+}
+
+/**
+ * The default policy: contain on `critical` (block, revoke, sign out, suspend what the attacker
+ * created, block new sources, restore settings); on `high` only block the credential at the
+ * gateways, which is instantly reversible.
+ *
+ * @example
+ * ```ts
+ * const actions = actionsFor(DEFAULT_AUTO_POLICY, incident, 'api_key');
+ * ```
+ */
+export const DEFAULT_AUTO_POLICY: AutoResponsePolicy = {
+  enabled: true,
+  dry_run: false,
+  rules: [
+    { min_severity: 'critical', actions: ['block_credential', 'revoke', 'signout', 'suspend', 'block_ip', 'restore_setting'] },
+    { min_severity: 'high', actions: ['block_credential'] },
+  ],
+};
+
+/** The action kinds the policy allows for this incident (the first matching rule wins). */
+export function actionsFor(policy: AutoResponsePolicy, incident: Incident, kind: CredentialKind = 'unknown'): ActionKind[] {
+  if (!policy.enabled) return [];
+  for (const rule of policy.rules) {
+    if (SEVERITIES.indexOf(incident.severity) < SEVERITIES.indexOf(rule.min_severity)) continue;
+    if (rule.credential_kinds && rule.credential_kinds.length > 0 && !rule.credential_kinds.includes(kind)) continue;
+    return rule.actions;
+  }
+  return [];
+}

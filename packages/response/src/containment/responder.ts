@@ -1,0 +1,303 @@
+import type { ControlOrder, Incident } from '@tokenwarden/core';
+import { newId } from '@tokenwarden/core';
+import type { ActionContext, GatewayControl, ResponseStores, TokenAdmin } from '../ports.js';
+import { cloudRemediationRunbook, type RemediationStep } from '../runbook/cloud-remediation.js';
+import { type GuardDecision, ResponderGuard } from '../safety/responder-guard.js';
+import type { SettingsStore } from '../settings/settings-store.js';
+import type { SecurityEvent } from '../signals/security-event-token.js';
+import type { ActionLog, ActionRecord } from './action-log.js';
+
+/** Kinds of containment action. */
+export type ActionKind =
+  | 'block_credential'
+  | 'revoke'
+  | 'signout'
+  | 'block_ip'
+  | 'block_asn'
+  | 'suspend'
+  | 'rotate_service_account'
+  | 'restore_setting';
+
+/** One action to take. */
+export interface PlannedAction {
+  kind: ActionKind;
+  target: string;
+  why: string;
+}
+
+/** Options for every action. */
+export interface ActOptions extends ActionContext {
+  dryRun?: boolean;
+  /** True when a policy, not a human, decided: the guard applies. */
+  automatic?: boolean;
+  incidentId?: string;
+  /** For automatic actions: the principal the target belongs to (checked against the allowlist). */
+  principal?: string;
+}
+
+/** What came of one action. */
+export interface ActionOutcome {
+  action: PlannedAction;
+  status: 'done' | 'already_done' | 'dry_run' | 'held' | 'failed';
+  detail: string;
+  result?: Record<string, unknown>;
+}
+
+/** Sinks for outgoing signals (SSF transmitter, webhooks). */
+export interface SignalSinks {
+  securityEvent?: (event: SecurityEvent) => Promise<unknown>;
+}
+
+/** Everything the responder acts through. */
+export interface ResponderDeps {
+  tokens: TokenAdmin;
+  gateway: GatewayControl;
+  stores: ResponseStores;
+  actions: ActionLog;
+  settings?: SettingsStore;
+  guard?: ResponderGuard;
+  signals?: SignalSinks;
+  /** How long gateway blocks of IPs last (default 24 h). */
+  blockTtlMs?: number;
+}
+
+/** The plan for containing an incident, plus the runbook for cloud accounts. */
+export interface ContainmentPlan {
+  incident_id: string;
+  actions: PlannedAction[];
+  runbook: RemediationStep[];
+}
+
+/**
+ * Carries out containment: every action is idempotent (recorded by key; a repeat is a no-op),
+ * audited (who, what, why), available as a dry run, and, when automatic, admitted by the
+ * {@link ResponderGuard} (allowlist and rate limit).
+ *
+ * @example
+ * ```ts
+ * const responder = new Responder({ tokens, gateway, stores: repos, actions: new ActionLog(db) });
+ * const plan = await responder.plan(incident);
+ * await responder.execute(plan, { actor: 'alice', reason: 'INC-42 confirmed' });
+ * ```
+ */
+export class Responder {
+  private readonly guard: ResponderGuard;
+
+  constructor(private readonly deps: ResponderDeps) {
+    this.guard = deps.guard ?? new ResponderGuard();
+  }
+
+  /**
+   * Works out what containing an incident takes: block and revoke the credential (and the related
+   * ones the attacker created), sign out the linked user, block the sources that appeared with the
+   * attack, suspend what the credential created since the first suspicious event, restore the
+   * settings it changed, and write the cloud runbook.
+   */
+  async plan(incident: Incident): Promise<ContainmentPlan> {
+    const actions: PlannedAction[] = [];
+    const since = incident.first_event_at;
+    const credentials = [incident.credential_id, ...incident.related_credential_ids];
+    for (const c of credentials) {
+      actions.push({ kind: 'block_credential', target: c, why: 'stop it at every gateway at once' });
+      actions.push({ kind: 'revoke', target: c, why: 'revoke the credential (and its refresh family)' });
+    }
+    const subject = await this.deps.tokens.subjectOf(incident.credential_id);
+    if (subject) actions.push({ kind: 'signout', target: subject, why: 'force every linked session to sign in again' });
+
+    const created = await this.deps.tokens.createdBy(incident.credential_id);
+    for (const c of created.credentials) {
+      if (c.created_at >= since && !credentials.includes(c.id))
+        actions.push({ kind: 'suspend', target: c.id, why: `created by the compromised credential at ${c.created_at}` });
+    }
+    for (const p of created.principals) {
+      if (p.created_at >= since)
+        actions.push({ kind: 'suspend', target: p.id, why: `account ${p.name} created by the compromised credential at ${p.created_at}` });
+    }
+
+    const before = await this.deps.stores.accessEvents.query({ credential_id: incident.credential_id, until: since, limit: 5000 });
+    const after = await this.deps.stores.accessEvents.query({ credential_id: incident.credential_id, since, limit: 50_000 });
+    const usual = new Set(before.map((e) => e.source_ip).filter(Boolean));
+    const newIps = new Set(after.map((e) => e.source_ip).filter((ip): ip is string => Boolean(ip) && !usual.has(ip)));
+    for (const ip of newIps) actions.push({ kind: 'block_ip', target: ip, why: 'a source that appeared with the attack' });
+
+    if (this.deps.settings) {
+      const changed = await this.settingsChangedBy(credentials, since);
+      for (const key of changed.keys())
+        actions.push({ kind: 'restore_setting', target: key, why: 'changed by the compromised credential' });
+    }
+    const runbook = cloudRemediationRunbook(
+      after.filter((e) => e.source_system === 'cloudtrail'),
+      incident.credential_id.startsWith('A') ? incident.credential_id : undefined,
+    );
+    return { incident_id: incident.id, actions, runbook };
+  }
+
+  /** Runs every action of a plan in order; continues past failures and reports each outcome. */
+  async execute(plan: ContainmentPlan, opts: ActOptions): Promise<ActionOutcome[]> {
+    const out: ActionOutcome[] = [];
+    for (const action of plan.actions) out.push(await this.act(action, { ...opts, incidentId: plan.incident_id }));
+    return out;
+  }
+
+  /** Runs one action: idempotent, audited, guarded when automatic, simulated when dry-run. */
+  async act(action: PlannedAction, opts: ActOptions): Promise<ActionOutcome> {
+    // Scoped per incident: signing alice out again in next month's incident is a new action.
+    const key = `${opts.incidentId ?? 'manual'}:${action.kind}:${action.target}`;
+    const previous = await this.deps.actions.findDone(key);
+    if (previous)
+      return { action, status: 'already_done', detail: `done by ${previous.actor} at ${previous.created_at}`, result: previous.result };
+    if (opts.dryRun) return { action, status: 'dry_run', detail: `would ${action.kind} ${action.target}: ${action.why}` };
+    if (opts.automatic) {
+      const decision: GuardDecision = this.guard.admit({
+        ...(action.kind === 'revoke' || action.kind === 'suspend' || action.kind === 'block_credential'
+          ? { credential: action.target }
+          : {}),
+        ...(action.kind === 'signout' ? { principal: action.target } : opts.principal ? { principal: opts.principal } : {}),
+      });
+      if (!decision.allowed) {
+        await this.record(action, opts, key, 'held', { reason: decision.reason, detail: decision.detail });
+        return { action, status: 'held', detail: decision.detail };
+      }
+    }
+    try {
+      const result = await this.perform(action, opts);
+      await this.record(action, opts, key, 'done', result);
+      return { action, status: 'done', detail: action.why, result };
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      await this.record(action, opts, key, 'failed', { error: message });
+      return { action, status: 'failed', detail: message };
+    }
+  }
+
+  private async perform(action: PlannedAction, ctx: ActOptions): Promise<Record<string, unknown>> {
+    const context: ActionContext = { actor: ctx.actor, reason: ctx.reason };
+    switch (action.kind) {
+      case 'block_credential':
+        await this.deps.gateway.send(this.order('block', { kind: 'credential', id: action.target }, ctx));
+        return { blocked: action.target };
+      case 'block_ip':
+        await this.deps.gateway.send(this.order('block', { kind: 'ip', value: action.target }, ctx, this.deps.blockTtlMs ?? 86_400_000));
+        return { blocked: action.target };
+      case 'block_asn':
+        await this.deps.gateway.send(
+          this.order('block', { kind: 'asn', value: Number(action.target) }, ctx, this.deps.blockTtlMs ?? 86_400_000),
+        );
+        return { blocked: action.target };
+      case 'revoke': {
+        const r = await this.deps.tokens.revoke(action.target, context);
+        await this.deps.signals?.securityEvent?.({
+          type: 'credential-compromise',
+          subject: { format: 'opaque', id: action.target },
+          time: new Date(),
+          credential_type: 'api-key',
+          reason: ctx.reason,
+        });
+        return r;
+      }
+      case 'signout': {
+        const r = await this.deps.tokens.signOut(action.target, { ...context, includeApiKeys: false });
+        await this.deps.signals?.securityEvent?.({
+          type: 'session-revoked',
+          subject: { format: 'opaque', id: action.target },
+          time: new Date(),
+          reason: ctx.reason,
+          initiating_entity: ctx.automatic ? 'policy' : 'admin',
+        });
+        return r;
+      }
+      case 'suspend': {
+        const ok = await this.deps.tokens.suspend(action.target, context);
+        if (!ok) throw new Error(`nothing to suspend for ${action.target}`);
+        await this.deps.signals?.securityEvent?.({
+          type: 'credential-change',
+          subject: { format: 'opaque', id: action.target },
+          time: new Date(),
+          credential_type: 'api-key',
+          change_type: 'revoke',
+          reason: ctx.reason,
+        });
+        return { suspended: action.target };
+      }
+      case 'rotate_service_account': {
+        const r = await this.deps.tokens.rotateServiceAccount(action.target, context);
+        if (!r) throw new Error(`${action.target} is not a service-account token`);
+        return r;
+      }
+      case 'restore_setting': {
+        if (!this.deps.settings) throw new Error('no settings store');
+        const before = await this.originalValue(action.target, ctx.incidentId);
+        await this.deps.settings.set(action.target, before, { actor: ctx.actor, reason: `restore: ${ctx.reason}` });
+        return { restored: action.target, value: before as unknown };
+      }
+    }
+  }
+
+  /** Setting keys changed by any of `credentials` since `since`, with their value before the first such change. */
+  private async settingsChangedBy(credentials: readonly string[], since: string): Promise<Map<string, unknown>> {
+    const out = new Map<string, unknown>();
+    const entries = await this.deps.stores.audit.list({ limit: 100_000 });
+    for (const e of entries) {
+      if (e.action !== 'settings.change' || !e.target || e.time < since) continue;
+      const cred = (e.details as { credential_id?: string }).credential_id ?? e.actor;
+      if (!credentials.includes(cred)) continue;
+      if (!out.has(e.target)) out.set(e.target, (e.details as { before?: unknown }).before ?? null);
+    }
+    return out;
+  }
+
+  private async originalValue(key: string, incidentId?: string): Promise<unknown> {
+    const incident = incidentId ? await this.deps.stores.incidents.get(incidentId) : undefined;
+    if (!incident) throw new Error(`restoring ${key} needs the incident`);
+    const changed = await this.settingsChangedBy([incident.credential_id, ...incident.related_credential_ids], incident.first_event_at);
+    if (!changed.has(key)) throw new Error(`no change of ${key} by the incident's credentials in the audit log`);
+    return changed.get(key);
+  }
+
+  private order(action: 'block' | 'unblock', target: ControlOrder['target'], ctx: ActOptions, ttlMs?: number): ControlOrder {
+    return {
+      id: newId('ord'),
+      time: new Date().toISOString(),
+      action,
+      target,
+      reason: ctx.reason,
+      actor: ctx.actor,
+      ...(ttlMs ? { expires_at: new Date(Date.now() + ttlMs).toISOString() } : {}),
+    };
+  }
+
+  private async record(
+    action: PlannedAction,
+    opts: ActOptions,
+    key: string,
+    status: ActionRecord['status'],
+    result: Record<string, unknown>,
+  ): Promise<void> {
+    const now = new Date().toISOString();
+    await this.deps.actions.record({
+      id: newId('act'),
+      key,
+      kind: action.kind,
+      target: action.target,
+      actor: opts.actor,
+      reason: opts.reason,
+      automatic: Boolean(opts.automatic),
+      status,
+      result,
+      created_at: now,
+      ...(opts.incidentId ? { incident_id: opts.incidentId } : {}),
+    });
+    await this.deps.stores.audit.append({
+      actor: opts.actor,
+      action: `response.${action.kind}`,
+      target: action.target,
+      reason: opts.reason,
+      details: {
+        status,
+        automatic: Boolean(opts.automatic),
+        ...(opts.incidentId ? { incident_id: opts.incidentId } : {}),
+        why: action.why,
+      },
+    });
+  }
+}
