@@ -30,6 +30,11 @@ export interface OpenDatabaseOptions {
   migrations: readonly Migration[];
   /** Open read-only (SQLite) and skip migrations. */
   readonly?: boolean;
+  /**
+   * SQLite: how long a statement waits for another process's write lock before failing with
+   * `TW_STORE_LOCKED` (default 5000 ms).
+   */
+  busyTimeoutMs?: number;
 }
 
 /**
@@ -44,7 +49,11 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   const database =
     options.store.driver === 'postgres'
       ? await openPostgres(options.store)
-      : openSqlite(options.store.file ?? join(ensureDataDir(options.dataDir), 'tokenwarden.db'), options.readonly ?? false);
+      : openSqlite(
+          options.store.file ?? join(ensureDataDir(options.dataDir), 'tokenwarden.db'),
+          options.readonly ?? false,
+          options.busyTimeoutMs,
+        );
   if (!options.readonly) {
     try {
       await migrate(database, options.migrations);

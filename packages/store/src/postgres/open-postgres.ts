@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import type { StoreConfig } from '@tokenwarden/config';
 import { UnavailableError } from '@tokenwarden/core';
 import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
@@ -16,7 +17,7 @@ pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 export async function openPostgres(store: StoreConfig): Promise<Database> {
   const url = store.url ?? 'postgres://127.0.0.1:5432/tokenwarden';
   const address = describeUrl(url);
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
+  const pool = new pg.Pool({ connectionString: withDefaultUser(url), max: 10, connectionTimeoutMillis: 5000 });
   pool.on('error', () => {
     // Idle client errors (server restart) surface on the next query; do not crash the process.
   });
@@ -59,6 +60,20 @@ export async function openPostgres(store: StoreConfig): Promise<Database> {
       await db.destroy();
     },
   };
+}
+
+// libpq falls back to the OS user when the URL names none; node-postgres only reads $USER, which
+// services and CI containers often lack.
+function withDefaultUser(url: string): string {
+  if (process.env.PGUSER || process.env.USER) return url;
+  try {
+    const parsed = new URL(url);
+    if (parsed.username) return url;
+    parsed.username = encodeURIComponent(userInfo().username);
+    return parsed.toString();
+  } catch {
+    return url;
+  }
 }
 
 function describeUrl(url: string): string {

@@ -7,14 +7,14 @@ import { translateStoreError } from '../database.js';
  * Opens (creating) a SQLite file in WAL mode with a busy timeout, so that `serve`, `gateway`
  * and one-shot CLI commands can share one `--data` directory safely.
  */
-export function openSqlite(file: string, readonly: boolean): Database {
+export function openSqlite(file: string, readonly: boolean, busyTimeoutMs = 5000): Database {
   let native: BetterSqlite3.Database;
   try {
-    native = new BetterSqlite3(file, { readonly, fileMustExist: readonly, timeout: 5000 });
+    native = new BetterSqlite3(file, { readonly, fileMustExist: readonly, timeout: busyTimeoutMs });
     if (!readonly) native.pragma('journal_mode = WAL');
     native.pragma('synchronous = NORMAL');
     native.pragma('foreign_keys = ON');
-    native.pragma('busy_timeout = 5000');
+    native.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
     // Touch the schema so a corrupt or foreign file is reported now, not on first query.
     native.prepare('SELECT count(*) FROM sqlite_master').get();
   } catch (e) {
