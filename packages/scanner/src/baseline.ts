@@ -1,0 +1,89 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { TokenWardenError } from '@tokenwarden/core';
+import type { Finding } from './types.js';
+
+/** One accepted finding in a baseline file. */
+export interface BaselineEntry {
+  secret_hash: string;
+  file: string;
+  rule: string;
+}
+
+/** A baseline: findings accepted once, not reported again. */
+export interface Baseline {
+  version: 1;
+  findings: BaselineEntry[];
+}
+
+const key = (e: BaselineEntry): string => `${e.secret_hash}\u0000${e.file}\u0000${e.rule}`;
+
+/**
+ * Reads a baseline file: our own baseline format, or a previous `--format json` report (an array
+ * of findings or an object with `findings`). Entries match on secret_hash + file + rule.
+ *
+ * @example
+ * ```ts
+ * const accepted = readBaseline('.tokenwarden-baseline.json');
+ * ```
+ */
+export function readBaseline(path: string): Set<string> {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new TokenWardenError(
+      'TW_SCAN_BASELINE_INVALID',
+      `baseline ${path} is not readable JSON: ${(e as Error).message.split('\n')[0]}`,
+      {
+        hint: 'create one with: tokenwarden scan --write-baseline FILE',
+      },
+    );
+  }
+  const list = Array.isArray(doc) ? doc : (doc as { findings?: unknown } | null)?.findings;
+  if (!Array.isArray(list)) {
+    throw new TokenWardenError('TW_SCAN_BASELINE_INVALID', `baseline ${path} has no findings list`, {
+      hint: 'expected {"version":1,"findings":[...]}',
+    });
+  }
+  const out = new Set<string>();
+  list.forEach((entry: unknown, i) => {
+    const e = entry as Partial<BaselineEntry> | null;
+    if (!e || typeof e.secret_hash !== 'string' || typeof e.file !== 'string' || typeof e.rule !== 'string') {
+      throw new TokenWardenError('TW_SCAN_BASELINE_INVALID', `baseline ${path}: entry ${i + 1} lacks secret_hash, file or rule`, {
+        hint: 'regenerate it with --write-baseline',
+      });
+    }
+    out.add(key(e as BaselineEntry));
+  });
+  return out;
+}
+
+/**
+ * True when the baseline accepts this finding.
+ *
+ * @example
+ * ```ts
+ * findings.filter((f) => !inBaseline(accepted, f));
+ * ```
+ */
+export function inBaseline(accepted: Set<string>, f: Pick<Finding, 'secret_hash' | 'file' | 'rule'>): boolean {
+  return accepted.has(key(f));
+}
+
+/**
+ * Writes a baseline of the given findings (no secrets: only hashes, files and rules).
+ *
+ * @example
+ * ```ts
+ * writeBaseline('.tokenwarden-baseline.json', report.findings);
+ * ```
+ */
+export function writeBaseline(path: string, findings: readonly Pick<Finding, 'secret_hash' | 'file' | 'rule'>[]): void {
+  const unique = new Map<string, BaselineEntry>();
+  for (const f of findings) unique.set(key(f), { secret_hash: f.secret_hash, file: f.file, rule: f.rule });
+  const doc: Baseline = {
+    version: 1,
+    findings: [...unique.values()].sort((a, b) => a.file.localeCompare(b.file) || a.rule.localeCompare(b.rule)),
+  };
+  writeFileSync(path, `${JSON.stringify(doc, null, 2)}\n`, { mode: 0o644 });
+}

@@ -1,0 +1,91 @@
+import type { RawFinding } from '../types.js';
+import { locateOffsets } from './line-index.js';
+
+type Rescan = (decoded: string) => { findings: RawFinding[]; warnings: string[] };
+
+const BASE64_BLOB = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{40,}={0,2}/g;
+const MAX_BLOB = 1 << 20;
+const MAX_BLOBS_PER_TEXT = 5000;
+
+function mostlyPrintable(s: string): boolean {
+  if (s.length < 16) return false;
+  let printable = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 0x20 && c < 0x7f) || c === 0x0a || c === 0x0d || c === 0x09) printable++;
+  }
+  return printable / s.length >= 0.95;
+}
+
+function decodeBase64Blob(blob: string): string | undefined {
+  if (blob.length > MAX_BLOB) return undefined;
+  // Mixed-case letters and digits: long identifiers and hex digests are not base64 payloads.
+  if (!/[a-z]/.test(blob) || !/[A-Z]/.test(blob)) return undefined;
+  const normalised = blob.replace(/-/g, '+').replace(/_/g, '/');
+  const decoded = Buffer.from(normalised, 'base64').toString('latin1');
+  return mostlyPrintable(decoded) ? Buffer.from(decoded, 'latin1').toString('utf8') : undefined;
+}
+
+function urlEncodedRuns(text: string): { index: number; raw: string }[] {
+  const out: { index: number; raw: string }[] = [];
+  const escapes = /%[0-9A-Fa-f]{2}/g;
+  let lastEnd = -1;
+  for (let m = escapes.exec(text); m !== null; m = escapes.exec(text)) {
+    if (m.index < lastEnd) continue;
+    let start = m.index;
+    while (start > 0 && !/[\s"'<>`]/.test(text[start - 1] as string)) start--;
+    let end = m.index;
+    while (end < text.length && !/[\s"'<>`]/.test(text[end] as string)) end++;
+    lastEnd = end;
+    escapes.lastIndex = end;
+    if (end - start <= MAX_BLOB) out.push({ index: start, raw: text.slice(start, end) });
+    if (out.length >= MAX_BLOBS_PER_TEXT) break;
+  }
+  return out;
+}
+
+/**
+ * Finds base64 and URL-encoded blobs in a text, decodes those that decode to mostly printable
+ * text, and rescans the decoded text. Findings are reported at the blob's outer location with
+ * `encoding` set, so a secret hidden in an encoded config is located in the real file.
+ *
+ * @example
+ * ```ts
+ * decodedFindings(text, (d) => scanText(d, compiled, { file, depth: 1 }));
+ * ```
+ */
+export function decodedFindings(text: string, rescan: Rescan): { findings: RawFinding[]; warnings: string[] } {
+  const blobs: { index: number; decoded: string; encoding: 'base64' | 'url' }[] = [];
+  BASE64_BLOB.lastIndex = 0;
+  for (let m = BASE64_BLOB.exec(text); m !== null && blobs.length < MAX_BLOBS_PER_TEXT; m = BASE64_BLOB.exec(text)) {
+    const decoded = decodeBase64Blob(m[0]);
+    if (decoded !== undefined) blobs.push({ index: m.index, decoded, encoding: 'base64' });
+  }
+  if (text.includes('%')) {
+    for (const run of urlEncodedRuns(text)) {
+      let decoded: string;
+      try {
+        decoded = decodeURIComponent(run.raw);
+      } catch {
+        continue;
+      }
+      if (decoded !== run.raw) blobs.push({ index: run.index, decoded, encoding: 'url' });
+    }
+  }
+  if (blobs.length === 0) return { findings: [], warnings: [] };
+  const positions = locateOffsets(
+    text,
+    blobs.map((b) => b.index),
+  );
+  const findings: RawFinding[] = [];
+  const warnings: string[] = [];
+  blobs.forEach((blob, k) => {
+    const inner = rescan(blob.decoded);
+    warnings.push(...inner.warnings);
+    const pos = positions[k] as { line: number; column: number };
+    for (const f of inner.findings) {
+      findings.push({ ...f, line: pos.line, column: pos.column, encoding: blob.encoding });
+    }
+  });
+  return { findings, warnings };
+}

@@ -1,0 +1,168 @@
+import { shannonEntropy } from '../text/entropy.js';
+import { isPlaceholder } from '../text/placeholders.js';
+import type { RawFinding, Rule, Validation } from '../types.js';
+import type { CompiledRules } from './compile.js';
+import { decodedFindings } from './decode.js';
+import { linesAround, locateOffsets } from './line-index.js';
+import { rulesForHit } from './prefilter.js';
+
+/** Where a text came from, for the findings' locations. */
+export interface TextOrigin {
+  file: string;
+  /** Scan base64 and URL-encoded blobs inside the text (default true). */
+  decode?: boolean;
+  /** Nesting depth of decoding; decoded text is scanned once more, never recursively. */
+  depth?: number;
+}
+
+/** Findings of one text, plus non-fatal warnings (a custom rule that ran out of time). */
+export interface TextScanResult {
+  findings: RawFinding[];
+  warnings: string[];
+}
+
+const ALLOW_MARKER = 'tokenwarden:allow';
+const DEFAULT_WINDOW = { before: 256, after: 512 };
+// Extra characters kept after a window so a token straddling its end is matched whole.
+const WINDOW_MARGIN = 512;
+
+interface Candidate {
+  ruleIndex: number;
+  start: number;
+  end: number;
+  secret: string;
+  validation: Validation;
+}
+
+function windowsFor(text: string, hits: number[], rule: Rule): [number, number][] {
+  const { before, after } = rule.window ?? DEFAULT_WINDOW;
+  const out: [number, number][] = [];
+  for (const p of hits) {
+    let start = Math.max(0, p - before);
+    // Start at the line start when it is inside the window, so ^-anchored and lookbehind
+    // checks see the real line, not a cut in the middle of a token.
+    const lineStart = text.lastIndexOf('\n', p - 1) + 1;
+    if (lineStart > start) start = lineStart;
+    const end = Math.min(text.length, p + after);
+    const last = out[out.length - 1];
+    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+    else out.push([start, end]);
+  }
+  return out;
+}
+
+function secretOf(m: RegExpExecArray, rule: Rule): { secret: string; offset: number } | undefined {
+  let secret: string | undefined;
+  if (rule.secretGroup !== undefined) secret = m[rule.secretGroup];
+  else secret = m.slice(1).find((g) => g !== undefined) ?? m[0];
+  if (!secret) return undefined;
+  const within = m[0].lastIndexOf(secret);
+  return { secret, offset: m.index + Math.max(0, within) };
+}
+
+function judge(rule: Rule, secret: string, text: string, index: number, match: string, file: string): Validation {
+  if (!rule.skipPlaceholderCheck && isPlaceholder(secret)) return { valid: false };
+  if (rule.minEntropy !== undefined && shannonEntropy(secret) < rule.minEntropy) return { valid: false };
+  if (!rule.validate) return { valid: true };
+  const verdict = rule.validate(secret, { text, index, match, file });
+  return typeof verdict === 'boolean' ? { valid: verdict } : verdict;
+}
+
+function runRule(text: string, rule: Rule, ruleIndex: number, hits: number[], budgetMs: number, file: string, out: Candidate[]): boolean {
+  const started = performance.now();
+  const pattern = new RegExp(rule.pattern.source, rule.pattern.flags.includes('g') ? rule.pattern.flags : `${rule.pattern.flags}g`);
+  for (const [ws, we] of windowsFor(text, hits, rule)) {
+    const slice = text.slice(ws, Math.min(text.length, we + WINDOW_MARGIN));
+    const limit = we - ws;
+    pattern.lastIndex = 0;
+    for (let m = pattern.exec(slice); m !== null; m = pattern.exec(slice)) {
+      if (m[0].length === 0) pattern.lastIndex++;
+      if (m.index > limit) break;
+      const found = secretOf(m, rule);
+      if (found) {
+        const start = ws + found.offset;
+        const validation = judge(rule, found.secret, text, ws + m.index, m[0], file);
+        if (validation.valid) out.push({ ruleIndex, start, end: start + found.secret.length, secret: found.secret, validation });
+      }
+      if (performance.now() - started > budgetMs) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Scans one text with the compiled rules: the keyword prefilter finds candidate positions, each
+ * triggered rule runs only on windows around its hits, candidates pass the placeholder, entropy
+ * and rule-specific checks, inline `tokenwarden:allow` lines are skipped, and overlapping matches
+ * keep the most specific rule. Base64 and URL-encoded blobs are decoded and scanned once.
+ *
+ * @example
+ * ```ts
+ * const { findings } = scanText(source, compileRules(BUILTIN_RULES), { file: 'app.ts' });
+ * ```
+ */
+export function scanText(text: string, compiled: CompiledRules, origin: TextOrigin): TextScanResult {
+  const { rules, prefilter } = compiled;
+  const hitsByRule = new Map<number, number[]>();
+  for (const i of prefilter.alwaysOn) hitsByRule.set(i, [0]);
+  const re = prefilter.regex;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    for (const i of rulesForHit(prefilter, m[0])) {
+      const list = hitsByRule.get(i);
+      if (list) list.push(m.index);
+      else hitsByRule.set(i, [m.index]);
+    }
+  }
+  const warnings: string[] = [];
+  const candidates: Candidate[] = [];
+  for (const [i, hits] of [...hitsByRule.entries()].sort((a, b) => a[0] - b[0])) {
+    const rule = rules[i] as Rule;
+    // Keyword-less rules get the whole text as one window.
+    const ruleForWindows = prefilter.alwaysOn.includes(i) ? { ...rule, window: { before: 0, after: text.length } } : rule;
+    if (!runRule(text, ruleForWindows, i, hits, compiled.ruleTimeBudgetMs, origin.file, candidates)) {
+      warnings.push(`${origin.file}: rule ${rule.id} exceeded its ${compiled.ruleTimeBudgetMs} ms budget and was stopped for this file`);
+    }
+  }
+  candidates.sort((a, b) => a.ruleIndex - b.ruleIndex || a.start - b.start);
+  const accepted: Candidate[] = [];
+  for (const c of candidates) {
+    if (accepted.some((a) => c.start < a.end && a.start < c.end)) continue;
+    const { line, previous } = linesAround(text, c.start);
+    if (line.includes(ALLOW_MARKER) || previous.includes(ALLOW_MARKER)) continue;
+    accepted.push(c);
+  }
+  const positions = locateOffsets(
+    text,
+    accepted.map((c) => c.start),
+  );
+  const findings: RawFinding[] = accepted.map((c, k) => {
+    const rule = rules[c.ruleIndex] as Rule;
+    const pos = positions[k] as { line: number; column: number };
+    const v = c.validation;
+    return {
+      rule: rule.id,
+      description: rule.description,
+      file: origin.file,
+      line: pos.line,
+      column: pos.column,
+      secret: c.secret,
+      severity: v.severity ?? rule.severity,
+      confidence: v.confidence ?? rule.confidence ?? 'medium',
+      ...(v.details ? { details: v.details } : {}),
+    };
+  });
+  if (origin.decode !== false && (origin.depth ?? 0) === 0) {
+    const nested = decodedFindings(text, (decoded) => scanText(decoded, compiled, { file: origin.file, depth: 1 }));
+    const seen = new Set(findings.map((f) => `${f.rule}:${f.line}:${f.secret}`));
+    for (const f of nested.findings) {
+      const key = `${f.rule}:${f.line}:${f.secret}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        findings.push(f);
+      }
+    }
+    warnings.push(...nested.warnings);
+  }
+  return { findings, warnings };
+}

@@ -1,0 +1,99 @@
+import { crc32, encodeBase62 } from '@tokenwarden/core';
+import { shannonEntropy } from '../text/entropy.js';
+import type { Confidence, Rule, Severity, Validation } from '../types.js';
+
+/** Characters that may not sit right before a token (so `xghp_` does not match `ghp_`). */
+export const LEFT = '(?<![A-Za-z0-9_])';
+/** Characters that may not follow a token (so a longer run is not cut into a token). */
+export const RIGHT = '(?![A-Za-z0-9_])';
+
+/** Options of {@link prefixedToken}. */
+export interface PrefixedTokenOptions {
+  id: string;
+  description: string;
+  provider: string;
+  /** The literal prefix, as written in the token (also the prefilter keyword). */
+  prefix: string;
+  /** Regex source of the part after the prefix. */
+  body: string;
+  severity: Severity;
+  confidence?: Confidence;
+  minEntropy?: number;
+  validate?: Rule['validate'];
+  /** Extra keywords (defaults to the lower-cased prefix). */
+  keywords?: string[];
+  /** Allow a trailing `-`/`.` inside the right boundary check (tokens ending in such characters). */
+  right?: string;
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+}
+
+/**
+ * Builds a rule for a token recognised by a fixed prefix and a body charset: the common shape of
+ * modern provider tokens, designed by the providers to be found by scanners.
+ *
+ * @example
+ * ```ts
+ * prefixedToken({ id: 'pypi-token', description: 'PyPI token', provider: 'pypi',
+ *   prefix: 'pypi-AgEIcHlwaS5vcmc', body: '[A-Za-z0-9_-]{50,}', severity: 'high' });
+ * ```
+ */
+export function prefixedToken(o: PrefixedTokenOptions): Rule {
+  return {
+    id: o.id,
+    description: o.description,
+    provider: o.provider,
+    keywords: o.keywords ?? [o.prefix.toLowerCase()],
+    pattern: new RegExp(`${LEFT}(${escapeRegex(o.prefix)}${o.body})${o.right ?? RIGHT}`, 'g'),
+    severity: o.severity,
+    confidence: o.confidence ?? 'high',
+    ...(o.minEntropy === undefined ? {} : { minEntropy: o.minEntropy }),
+    ...(o.validate === undefined ? {} : { validate: o.validate }),
+  };
+}
+
+/**
+ * True when the last 6 characters of `body` are the base62 CRC32 of the characters before them,
+ * the checksum scheme of GitHub's and npm's token formats.
+ *
+ * @example
+ * ```ts
+ * hasBase62Crc32('abc' + encodeBase62(crc32('abc'), 6)); // true
+ * ```
+ */
+export function hasBase62Crc32(body: string): boolean {
+  if (body.length <= 6) return false;
+  const random = body.slice(0, -6);
+  return encodeBase62(crc32(random), 6) === body.slice(-6);
+}
+
+/**
+ * Validator that rejects low-entropy bodies: `entropyAtLeast(3.5)`.
+ *
+ * @example
+ * ```ts
+ * const rule = { ...base, validate: entropyAtLeast(3) };
+ * ```
+ */
+export function entropyAtLeast(bits: number): (secret: string) => Validation {
+  return (secret) => ({ valid: shannonEntropy(secret) >= bits });
+}
+
+/**
+ * Decodes base64url (or base64) text to a UTF-8 string, or `undefined` when it is not valid.
+ *
+ * @example
+ * ```ts
+ * decodeBase64Url('eyJhIjoxfQ'); // '{"a":1}'
+ * ```
+ */
+export function decodeBase64Url(value: string): string | undefined {
+  if (!/^[A-Za-z0-9_\-+/]+={0,2}$/.test(value)) return undefined;
+  try {
+    return Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,86 @@
+import { charClasses, shannonEntropy } from '../text/entropy.js';
+import type { Rule, RuleContext, Validation } from '../types.js';
+
+// A secret-like name, then an assignment operator (=, :, =>, :=, ?=, a YAML/JSON colon), then a
+// quoted or bare value. Only the value is the secret.
+const NAME =
+  '[A-Za-z0-9_.-]{0,40}?(?:passw(?:or)?d|pwd|secret|token|api[_.-]?key|apikey|access[_.-]?key|auth[_.-]?key|private[_.-]?key|client[_.-]?secret|credentials?|passphrase)[A-Za-z0-9_.-]{0,20}';
+const ASSIGN = `["']?\\s*(?::=|\\?=|=>|=|:)\\s*(?:[rbuf]?["'\`])?`;
+const VALUE = '([A-Za-z0-9+/=_\\-.~!@#%^&*]{8,200})(?![A-Za-z0-9+/=_\\-.~!@#%^&*])';
+
+// Names that hold metadata about a secret rather than the secret.
+const NON_SECRET_NAME =
+  /(?:hash|digest|checksum|sha\d*|md5|fingerprint|_id$|[-_.]id$|url|uri|path|file|name|type|length|size|prefix|suffix|header|field|param|endpoint|regex|pattern|format|version|count|env|expir|ttl|timeout|policy|ref|endpoint|label|placeholder|hint|description|mode|scope|kind|store|provider|min|max|rule|class)/i;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MEMBER_EXPRESSION = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z_$]*$/;
+const INTEGRITY = /^sha(?:1|256|384|512)-/;
+
+function nameOf(ctx: RuleContext): string {
+  return /^[A-Za-z0-9_.-]*/.exec(ctx.match)?.[0] ?? '';
+}
+
+function commonRejections(value: string, ctx: RuleContext): boolean {
+  const name = nameOf(ctx);
+  if (NON_SECRET_NAME.test(name)) return true;
+  if (UUID.test(value) || MEMBER_EXPRESSION.test(value) || IDENTIFIER.test(value) || INTEGRITY.test(value)) return true;
+  if (/^(?:true|false|null|none|nil|undefined)$/i.test(value)) return true;
+  // A value that repeats its own name (token: TOKEN_NAME) is a reference, not a secret.
+  return value.toLowerCase().includes(name.toLowerCase()) && name.length > 3;
+}
+
+function grade(value: string, minEntropy: number, minClasses: number): Validation {
+  const entropy = shannonEntropy(value);
+  if (entropy < minEntropy || charClasses(value) < minClasses) return { valid: false };
+  const strong = entropy >= 4.3 && value.length >= 20;
+  return {
+    valid: true,
+    confidence: strong ? 'medium' : 'low',
+    details: { entropy: Math.round(entropy * 100) / 100 },
+  };
+}
+
+/**
+ * Generic secrets: a high-entropy value assigned to a secret-like name (password, secret, token,
+ * api_key...). The grey zone: these rules require both the name and the entropy, reject
+ * identifiers, member expressions, UUIDs and hashes, and never claim high confidence.
+ *
+ * @example
+ * ```ts
+ * genericRules.map((r) => r.id); // ["generic-password", "generic-secret"]
+ * ```
+ */
+export const genericRules: Rule[] = [
+  {
+    id: 'generic-password',
+    description: 'Password assigned in code or configuration',
+    provider: 'generic',
+    keywords: ['password', 'passwd', 'pwd', 'passphrase'],
+    pattern: new RegExp(
+      `(?<![A-Za-z0-9])([A-Za-z0-9_.-]{0,40}?(?:passw(?:or)?d|pwd|passphrase)[A-Za-z0-9_.-]{0,20}${ASSIGN}${VALUE})`,
+      'gi',
+    ),
+    secretGroup: 2,
+    severity: 'medium',
+    confidence: 'low',
+    window: { before: 64, after: 300 },
+    validate: (value, ctx) => (commonRejections(value, ctx) ? false : grade(value, 3.0, 3)),
+  },
+  {
+    id: 'generic-secret',
+    description: 'High-entropy secret assigned to a secret-like name',
+    provider: 'generic',
+    keywords: ['secret', 'token', 'api_key', 'apikey', 'api-key', 'access_key', 'accesskey', 'auth_key', 'private_key', 'credential'],
+    pattern: new RegExp(`(?<![A-Za-z0-9])(${NAME}${ASSIGN}${VALUE})`, 'gi'),
+    secretGroup: 2,
+    severity: 'medium',
+    confidence: 'low',
+    window: { before: 64, after: 300 },
+    validate: (value, ctx) => {
+      if (/passw(?:or)?d|pwd|passphrase/i.test(nameOf(ctx))) return false;
+      if (value.length < 16 || commonRejections(value, ctx)) return false;
+      return grade(value, 3.7, 2);
+    },
+  },
+];

@@ -1,0 +1,44 @@
+import type { Rule, Severity } from '../types.js';
+import { prefixedToken } from './define.js';
+
+// GitLab tokens: a prefix then 20 characters (legacy) or a longer routable body with a
+// ".<version>.<crc>" suffix; both accepted, entropy guards against filler.
+const gitlab = (id: string, prefix: string, description: string, severity: Severity = 'high'): Rule =>
+  prefixedToken({
+    id,
+    description,
+    provider: 'gitlab',
+    prefix,
+    body: '[0-9A-Za-z_-]{20,}(?:\\.[0-9a-z]{2}\\.[0-9a-z]{7,9})?',
+    severity,
+    minEntropy: 3.2,
+  });
+
+/**
+ * GitLab token formats.
+ *
+ * @example
+ * ```ts
+ * gitlabRules.length; // 10
+ * ```
+ */
+export const gitlabRules: Rule[] = [
+  gitlab('gitlab-pat', 'glpat-', 'GitLab personal access token', 'critical'),
+  gitlab('gitlab-deploy-token', 'gldt-', 'GitLab deploy token'),
+  gitlab('gitlab-runner-token', 'glrt-', 'GitLab runner authentication token'),
+  gitlab('gitlab-pipeline-trigger-token', 'glptt-', 'GitLab pipeline trigger token'),
+  gitlab('gitlab-oauth-app-secret', 'gloas-', 'GitLab OAuth application secret'),
+  gitlab('gitlab-feed-token', 'glft-', 'GitLab feed token', 'medium'),
+  gitlab('gitlab-incoming-mail-token', 'glimt-', 'GitLab incoming mail token', 'medium'),
+  gitlab('gitlab-agent-token', 'glagent-', 'GitLab agent for Kubernetes token'),
+  gitlab('gitlab-scim-token', 'glsoat-', 'GitLab SCIM OAuth token'),
+  prefixedToken({
+    id: 'gitlab-runner-registration-token',
+    description: 'GitLab runner registration token',
+    provider: 'gitlab',
+    prefix: 'GR1348941',
+    body: '[0-9A-Za-z_-]{20}',
+    severity: 'high',
+    minEntropy: 3.2,
+  }),
+];

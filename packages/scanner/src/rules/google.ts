@@ -1,0 +1,50 @@
+import type { Rule } from '../types.js';
+import { prefixedToken } from './define.js';
+
+/**
+ * Google API keys, OAuth client secrets and GCP service-account key files.
+ *
+ * @example
+ * ```ts
+ * googleRules.map((r) => r.id);
+ * ```
+ */
+export const googleRules: Rule[] = [
+  prefixedToken({
+    id: 'google-api-key',
+    description: 'Google API key',
+    provider: 'google',
+    prefix: 'AIza',
+    body: '[0-9A-Za-z_-]{35}',
+    severity: 'high',
+    minEntropy: 3.5,
+    right: '(?![A-Za-z0-9_-])',
+  }),
+  prefixedToken({
+    id: 'google-oauth-client-secret',
+    description: 'Google OAuth client secret',
+    provider: 'google',
+    prefix: 'GOCSPX-',
+    body: '[0-9A-Za-z_-]{28}',
+    severity: 'high',
+    right: '(?![A-Za-z0-9_-])',
+  }),
+  {
+    id: 'gcp-service-account-key',
+    description: 'GCP service-account key file (JSON with a private key)',
+    provider: 'google',
+    keywords: ['service_account'],
+    // The private key follows "type": "service_account" within the same small JSON object.
+    pattern:
+      /"type"\s*:\s*"service_account"[\s\S]{0,2000}?"private_key"\s*:\s*"(-----BEGIN (?:RSA )?PRIVATE KEY-----[A-Za-z0-9+/=\\n\s]{64,}?-----END (?:RSA )?PRIVATE KEY-----(?:\\n)?)"/g,
+    severity: 'critical',
+    confidence: 'high',
+    window: { before: 2500, after: 6000 },
+    validate: (_secret, ctx) => {
+      const email = /"client_email"\s*:\s*"([^"@\s]+@[^"\s]+\.iam\.gserviceaccount\.com)"/.exec(
+        ctx.text.slice(ctx.index, ctx.index + ctx.match.length + 2000),
+      );
+      return { valid: true, ...(email?.[1] ? { details: { client_email: email[1] } } : {}) };
+    },
+  },
+];

@@ -1,0 +1,52 @@
+import type { Rule } from '../types.js';
+import { aiRules } from './ai.js';
+import { awsRules } from './aws.js';
+import { cloudRules } from './cloud.js';
+import { commerceRules } from './commerce.js';
+import { credentialFileRules } from './credential-files.js';
+import { databaseRules } from './database.js';
+import { devtoolRules } from './devtools.js';
+import { genericRules } from './generic.js';
+import { githubRules } from './github.js';
+import { gitlabRules } from './gitlab.js';
+import { googleRules } from './google.js';
+import { jwtRules } from './jwt.js';
+import { messagingRules } from './messaging.js';
+import { privateKeyRules } from './private-keys.js';
+import { slackRules } from './slack.js';
+import { stripeRules } from './stripe.js';
+import { tokenwardenRules } from './tokenwarden.js';
+
+export { awsAccountFromKeyId } from './aws.js';
+export { hasBase62Crc32 } from './define.js';
+export { validateJwt } from './jwt.js';
+
+/**
+ * Every built-in rule, most specific first: when two rules match overlapping text the earlier
+ * one wins, so provider formats beat the generic assignment rules (listed last) and a GCP
+ * service-account file beats the bare PEM key inside it.
+ *
+ * @example
+ * ```ts
+ * BUILTIN_RULES.length >= 80; // true
+ * ```
+ */
+export const BUILTIN_RULES: readonly Rule[] = [
+  ...tokenwardenRules,
+  ...githubRules,
+  ...gitlabRules,
+  ...slackRules,
+  ...stripeRules,
+  ...awsRules,
+  ...googleRules,
+  ...aiRules,
+  ...messagingRules,
+  ...commerceRules,
+  ...cloudRules,
+  ...devtoolRules,
+  ...databaseRules,
+  ...jwtRules,
+  ...credentialFileRules,
+  ...privateKeyRules,
+  ...genericRules,
+];

@@ -1,0 +1,227 @@
+import { availableParallelism, homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseCustomRules } from './custom-rules.js';
+import { compileRules } from './engine/compile.js';
+import { scanText } from './engine/scan-text.js';
+import { BUILTIN_RULES } from './rules/index.js';
+import { scanGit } from './sources/git.js';
+import { scanContent } from './sources/scan-content.js';
+import { DEFAULT_LIMITS, type FileScanLimits, type FileTask, scanFile } from './sources/scan-file.js';
+import { walkPaths } from './sources/walk.js';
+import type { RawFinding, SkippedInput } from './types.js';
+import { FileWorkerPool } from './worker-pool.js';
+
+/** What to scan and how. */
+export interface ScanOptions {
+  /** Files and directories; `-` reads stdin. Defaults to the current directory. */
+  paths?: string[];
+  /** Read stdin from here for the `-` path. */
+  stdin?: AsyncIterable<Buffer | string>;
+  /** Scan the git history (added lines of every commit on all branches). */
+  git?: boolean;
+  /** With `git`: only commits not reachable from this one. */
+  since?: string;
+  /** Scan the staged changes (`git diff --cached`). */
+  staged?: boolean;
+  /** Scan the current user's well-known credential files. */
+  home?: boolean;
+  /** Home directory used by `home` (defaults to the OS one). */
+  homeDir?: string;
+  gitignore?: boolean;
+  includeNodeModules?: boolean;
+  /** Custom rule specs, validated (safe-regex2) before use. */
+  customRules?: unknown;
+  /** Worker threads for directory scans; 0 = scan in this thread. Default: cores, when worth it. */
+  workers?: number;
+  /** Working directory (git commands, relative paths). */
+  cwd?: string;
+  limits?: FileScanLimits;
+  ruleTimeBudgetMs?: number;
+  /** Progress in bytes: called with (done, total) as files complete. */
+  onProgress?: (done: number, total: number) => void;
+  /** Called for each input reported and skipped. */
+  onSkip?: (s: SkippedInput) => void;
+  /** Called for non-fatal problems (a git error, a rule stopped by its time budget). */
+  onWarning?: (message: string) => void;
+}
+
+/** Everything a scan produced. Findings hold raw secrets: convert with `toPublicFinding`. */
+export interface ScanReport {
+  findings: RawFinding[];
+  skipped: SkippedInput[];
+  warnings: string[];
+  stats: { files: number; bytes: number; durationMs: number; rules: number };
+}
+
+/** The well-known credential locations `--home` looks at, relative to the home directory. */
+export const HOME_CREDENTIAL_PATHS: readonly string[] = [
+  '.npmrc',
+  '.netrc',
+  '.aws/credentials',
+  '.aws/config',
+  '.docker/config.json',
+  '.git-credentials',
+  '.pypirc',
+  '.kube/config',
+  '.pgpass',
+  '.config/gh/hosts.yml',
+  '.config/hub',
+  '.terraform.d/credentials.tfrc.json',
+  '.bash_history',
+  '.zsh_history',
+  '.sh_history',
+  '.local/share/fish/fish_history',
+  '.python_history',
+  '.psql_history',
+  '.mysql_history',
+  '.node_repl_history',
+  '.env',
+];
+
+// Parallelism pays off only past the worker start-up cost.
+const POOL_MIN_BYTES = 32 << 20;
+const POOL_MIN_FILES = 64;
+
+async function readStdin(stdin: AsyncIterable<Buffer | string>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : c);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Runs a scan: files and directories (in worker threads for big trees), stdin, archives,
+ * notebooks, the git history or the staged index, and the home credential files. Inputs that
+ * cannot be read are reported through `onSkip` and the scan goes on.
+ *
+ * @example
+ * ```ts
+ * const report = await runScan({ paths: ['.'], gitignore: true });
+ * report.findings.length;
+ * ```
+ */
+export async function runScan(opts: ScanOptions = {}): Promise<ScanReport> {
+  const started = performance.now();
+  const customRules = parseCustomRules(opts.customRules);
+  const rules = [...BUILTIN_RULES, ...customRules];
+  const compiled = compileRules(rules, opts.ruleTimeBudgetMs);
+  const limits = opts.limits ?? DEFAULT_LIMITS;
+  const cwd = opts.cwd ?? process.cwd();
+  const report: ScanReport = { findings: [], skipped: [], warnings: [], stats: { files: 0, bytes: 0, durationMs: 0, rules: rules.length } };
+  const skip = (s: SkippedInput) => {
+    report.skipped.push(s);
+    opts.onSkip?.(s);
+  };
+  const warn = (w: string) => {
+    report.warnings.push(w);
+    opts.onWarning?.(w);
+  };
+  const absorb = (r: { findings: RawFinding[]; skipped: SkippedInput[]; warnings: string[] }) => {
+    report.findings.push(...r.findings);
+    for (const s of r.skipped) skip(s);
+    for (const w of r.warnings) warn(w);
+  };
+
+  if (opts.git || opts.staged) {
+    const mode = opts.staged ? 'staged' : 'history';
+    let done = 0;
+    report.findings.push(
+      ...(await scanGit(compiled, {
+        cwd,
+        mode,
+        ...(opts.since ? { since: opts.since } : {}),
+        onWarning: warn,
+        onProgress: (chars) => {
+          done += chars;
+          report.stats.bytes = done;
+          opts.onProgress?.(done, 0);
+        },
+      })),
+    );
+    if (opts.staged && opts.git) warn('--staged and --git given: scanned the staged changes only');
+  }
+
+  const paths = [...(opts.paths ?? [])];
+  if (opts.home) {
+    const home = opts.homeDir ?? homedir();
+    for (const rel of HOME_CREDENTIAL_PATHS) paths.push(join(home, rel));
+  }
+  if (paths.length === 0 && !opts.git && !opts.staged) paths.push('.');
+
+  const tasks: FileTask[] = [];
+  for (const p of paths) {
+    if (p === '-') {
+      const bytes = await readStdin(opts.stdin ?? process.stdin);
+      report.stats.files++;
+      report.stats.bytes += bytes.length;
+      absorb(scanContent(bytes, '-', compiled, { archiveDepth: 0, maxEntryBytes: limits.maxArchiveBytes }));
+      continue;
+    }
+    const onSkip = opts.home ? (s: SkippedInput) => (/missing/.test(s.reason) ? undefined : skip(s)) : skip;
+    for await (const t of walkPaths([p], {
+      gitignore: opts.gitignore === true,
+      includeNodeModules: opts.includeNodeModules === true,
+      onSkip,
+    })) {
+      tasks.push(t);
+    }
+  }
+  const total = tasks.reduce((n, t) => n + t.size, 0);
+  const wanted = opts.workers ?? (total >= POOL_MIN_BYTES && tasks.length >= POOL_MIN_FILES ? availableParallelism() : 0);
+  let done = 0;
+  const finish = (task: FileTask) => {
+    done += task.size;
+    report.stats.files++;
+    report.stats.bytes += task.size;
+    opts.onProgress?.(done, total);
+  };
+  if (wanted > 0 && tasks.length > 1) {
+    const pool = new FileWorkerPool({
+      size: Math.min(wanted, tasks.length),
+      customRules: opts.customRules,
+      limits,
+      ruleTimeBudgetMs: compiled.ruleTimeBudgetMs,
+    });
+    try {
+      // Keep a bounded number of files in flight: memory stays flat on huge trees.
+      const window = wanted * 4;
+      const inFlight = new Set<Promise<void>>();
+      for (const task of tasks) {
+        const p: Promise<void> = pool.scan(task).then(
+          (r) => {
+            absorb(r);
+            finish(task);
+            inFlight.delete(p);
+          },
+          (e: unknown) => {
+            skip({ file: task.display, reason: `scan failed: ${(e as Error).message}` });
+            inFlight.delete(p);
+          },
+        );
+        inFlight.add(p);
+        if (inFlight.size >= window) await Promise.race(inFlight);
+      }
+      await Promise.all(inFlight);
+    } finally {
+      await pool.close();
+    }
+  } else {
+    for (const task of tasks) {
+      absorb(await scanFile(task, compiled, limits));
+      finish(task);
+    }
+  }
+  report.stats.durationMs = Math.round(performance.now() - started);
+  return report;
+}
+
+/**
+ * Scans a string with the built-in rules (and optional custom ones): the simplest entry point.
+ *
+ * @example
+ * ```ts
+ * scanString('const k = "tw_k_..."', 'inline.ts').length;
+ * ```
+ */
+export function scanString(text: string, file = '<string>', customRules?: unknown): RawFinding[] {
+  return scanText(text, compileRules([...BUILTIN_RULES, ...parseCustomRules(customRules)]), { file }).findings;
+}

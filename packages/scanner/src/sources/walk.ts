@@ -1,0 +1,116 @@
+import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import type { SkippedInput } from '../types.js';
+import type { FileTask } from './scan-file.js';
+
+/** Options of {@link walkPaths}. */
+export interface WalkOptions {
+  /** Honour `.gitignore` files (root and nested). */
+  gitignore: boolean;
+  /** Descend into `node_modules` (skipped by default: third-party code, huge, rarely ours). */
+  includeNodeModules: boolean;
+  /** Called for every path that cannot be walked (reported and skipped). */
+  onSkip: (s: SkippedInput) => void;
+}
+
+interface IgnoreScope {
+  base: string;
+  rules: Ignore;
+}
+
+async function loadGitignore(dir: string): Promise<Ignore | undefined> {
+  try {
+    return ignore().add(await readFile(join(dir, '.gitignore'), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function ignored(scopes: IgnoreScope[], path: string, isDir: boolean): boolean {
+  for (const scope of scopes) {
+    const rel = relative(scope.base, path).split('\\').join('/');
+    if (rel === '' || rel.startsWith('..')) continue;
+    if (scope.rules.ignores(isDir ? `${rel}/` : rel)) return true;
+  }
+  return false;
+}
+
+function errText(e: unknown): string {
+  return (e as NodeJS.ErrnoException).code ?? String(e);
+}
+
+/**
+ * Walks files and directories depth-first, yielding regular files to scan. Skips `.git`
+ * internals (history is scanned with `--git`), `node_modules` unless asked, and ignored paths
+ * with `--gitignore`. Symlinks are followed, but each directory and file is visited once by its
+ * real path (device and inode), so symlink loops end. Unreadable entries are reported via
+ * `onSkip` and the walk goes on.
+ *
+ * @example
+ * ```ts
+ * for await (const file of walkPaths(['.'], { gitignore: true, includeNodeModules: false, onSkip })) ...
+ * ```
+ */
+export async function* walkPaths(roots: readonly string[], opts: WalkOptions): AsyncGenerator<FileTask> {
+  const seen = new Set<string>();
+  const idOf = (s: { dev: number; ino: number }) => `${s.dev}:${s.ino}`;
+
+  async function* visit(path: string, scopes: IgnoreScope[], depth: number): AsyncGenerator<FileTask> {
+    let info: Awaited<ReturnType<typeof stat>>;
+    try {
+      const link = await lstat(path);
+      info = link.isSymbolicLink() ? await stat(path) : link;
+    } catch (e) {
+      const code = errText(e);
+      opts.onSkip({
+        file: path,
+        reason: code === 'ELOOP' ? 'symlink loop' : code === 'ENOENT' ? 'broken symlink or missing' : `unreadable (${code})`,
+      });
+      return;
+    }
+    const id = idOf(info);
+    if (seen.has(id)) {
+      if (info.isDirectory())
+        opts.onSkip({ file: path, reason: `symlink loop or duplicate (already scanned as ${await realpath(path).catch(() => path)})` });
+      return;
+    }
+    seen.add(id);
+    if (info.isFile()) {
+      yield { path, display: path, size: info.size, mode: info.mode };
+      return;
+    }
+    if (!info.isDirectory()) return;
+    if (depth > 64) {
+      opts.onSkip({ file: path, reason: 'directory nesting deeper than 64 levels' });
+      return;
+    }
+    let entries: string[];
+    try {
+      entries = (await readdir(path)).sort();
+    } catch (e) {
+      opts.onSkip({ file: path, reason: `unreadable directory (${errText(e)})` });
+      return;
+    }
+    let inner = scopes;
+    if (opts.gitignore) {
+      const rules = await loadGitignore(path);
+      if (rules) inner = [...scopes, { base: path, rules }];
+    }
+    for (const name of entries) {
+      if (name === '.git') continue;
+      if (name === 'node_modules' && !opts.includeNodeModules) continue;
+      const child = join(path, name);
+      if (opts.gitignore && inner.length > 0) {
+        const isDir = await stat(child).then(
+          (s) => s.isDirectory(),
+          () => false,
+        );
+        if (ignored(inner, child, isDir)) continue;
+      }
+      yield* visit(child, inner, depth + 1);
+    }
+  }
+
+  for (const root of roots) yield* visit(root, [], 0);
+}

@@ -1,0 +1,48 @@
+/**
+ * Documentation examples published by providers; they are everywhere in READMEs and tests and
+ * are never live. Compared exactly.
+ */
+export const DOCUMENTATION_EXAMPLES: ReadonlySet<string> = new Set([
+  'AKIAIOSFODNN7EXAMPLE',
+  'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  'ASIAIOSFODNN7EXAMPLE',
+  'AKIAI44QH8DHBEXAMPLE',
+  'je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY',
+  'sk_test_4eC39HqLyjWDarjtT1zdp7dc',
+  'sk_test_BQokikJOvBiI2HlWgH4olfQ2',
+  'sk_test_26PHem9AhJZvU623DfE1x4sd',
+  'pk_test_TYooMQauvdEDq54NiTphI7jx',
+  'rk_test_4eC39HqLyjWDarjtT1zdp7dc',
+  'ghp_16C7e42F292c6912E7710c838347Ae178B4a',
+  'gho_16C7e42F292c6912E7710c838347Ae178B4a',
+  'xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy',
+  'xoxp-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy',
+  // jwt.io's default token.
+  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c',
+]);
+
+// Words that mark a value as made up. Matched case-insensitively inside the secret body.
+const MARKER_WORDS =
+  /example|dummy|sample|placeholder|changeme|change_me|replace_?me|your[-_ ]?(?:api[-_ ]?)?(?:key|token|secret|password)|insert[-_ ]?|redacted|fake|notreal|not[-_]a[-_]real|lorem|foobar|xxxx|\*{3,}|•{3,}|test[-_]?(?:key|token|secret|password)|<[^>]*>|\$\{|\{\{|%\(|\$\(|\bnull\b|\bundefined\b|\bnone\b/i;
+
+/**
+ * True when a candidate secret is a placeholder, template variable, redaction, documentation
+ * example or a run of a repeated or sequential filler instead of a real secret.
+ *
+ * @example
+ * ```ts
+ * isPlaceholder('<YOUR_TOKEN>'); // true
+ * isPlaceholder('${GITHUB_TOKEN}'); // true
+ * isPlaceholder('AKIAIOSFODNN7EXAMPLE'); // true
+ * ```
+ */
+export function isPlaceholder(secret: string): boolean {
+  if (DOCUMENTATION_EXAMPLES.has(secret)) return true;
+  // Stripe's own test-mode prefixes contain "test" legitimately; judge the body only.
+  const body = secret.replace(/^(?:sk|rk|pk)_(?:test|live)_/, '');
+  if (MARKER_WORDS.test(body)) return true;
+  if (/^\$[A-Za-z_]\w*$/.test(body) || /^%[A-Za-z_]\w*%$/.test(body)) return true;
+  if (/(.)\1{7,}/.test(body)) return true;
+  if (/0123456789|123456789|abcdefghij|ABCDEFGHIJ|qwertyuiop/i.test(body)) return true;
+  return false;
+}

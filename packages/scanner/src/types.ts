@@ -1,0 +1,125 @@
+/** How bad a finding is if the secret is real. */
+export type Severity = 'critical' | 'high' | 'medium' | 'low';
+
+/** How sure the scanner is that the match is a real secret (checksums give `high`). */
+export type Confidence = 'high' | 'medium' | 'low';
+
+/** Ordered from least to most severe, for comparisons and bumps. */
+export const SEVERITY_ORDER: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
+
+/** Ordered from least to most confident. */
+export const CONFIDENCE_ORDER: readonly Confidence[] = ['low', 'medium', 'high'];
+
+/** Scalar details a rule may attach to a finding (never the secret itself). */
+export type FindingDetails = Record<string, string | number | boolean>;
+
+/** What a rule's `validate` decides about one candidate. */
+export interface Validation {
+  /** False drops the candidate (wrong checksum, placeholder, public key...). */
+  valid: boolean;
+  confidence?: Confidence;
+  severity?: Severity;
+  details?: FindingDetails;
+}
+
+/** Context handed to a rule's validator: the candidate's surroundings. */
+export interface RuleContext {
+  /** The whole text being scanned (a file, a diff of added lines, a decoded blob). */
+  text: string;
+  /** Offset of the regex match in `text`. */
+  index: number;
+  /** The full regex match. */
+  match: string;
+  /** Path (or pseudo-path) of the content. */
+  file: string;
+}
+
+/**
+ * One detection rule. `keywords` feed the shared prefilter (lower-case literals: the prefilter is
+ * case-insensitive); `pattern` runs only on windows around keyword hits, so it never sees the whole file.
+ */
+export interface Rule {
+  id: string;
+  description: string;
+  provider: string;
+  keywords: readonly string[];
+  /** Match `keywords` exactly as written instead of case-insensitively (short keywords like `SK`). */
+  keywordsCaseSensitive?: boolean;
+  /** Global regex; the secret is group `secretGroup` (default 1, 0 = whole match). */
+  pattern: RegExp;
+  secretGroup?: number;
+  severity: Severity;
+  /** Confidence when `validate` says nothing (default `medium`). */
+  confidence?: Confidence;
+  /** Minimum Shannon entropy (bits per character) of the secret. */
+  minEntropy?: number;
+  /** Skip the placeholder / documentation-example filter (checksum-validated formats). */
+  skipPlaceholderCheck?: boolean;
+  /** Characters before and after a keyword hit the pattern may look at (defaults 256 / 512). */
+  window?: { before: number; after: number };
+  /** Extra checks (checksums, structure, decoding). */
+  validate?: (secret: string, ctx: RuleContext) => Validation | boolean;
+}
+
+/**
+ * A finding as the engine produces it, still holding the raw secret so that it can be hashed,
+ * verified and revoked. Never serialise it directly: use `toPublicFinding`.
+ */
+export interface RawFinding {
+  rule: string;
+  description: string;
+  file: string;
+  line: number;
+  column: number;
+  secret: string;
+  severity: Severity;
+  confidence: Confidence;
+  details?: FindingDetails;
+  /** Set when the secret was found inside decoded content. */
+  encoding?: 'base64' | 'url';
+  /** Why the storage place is unsafe (file mode, log, shell history...). */
+  reason?: string;
+  commit?: string;
+  author?: string;
+  date?: string;
+  /** Notebook cell index (0-based) when found in a Jupyter notebook. */
+  cell?: number;
+}
+
+/** Result of a live or offline check of one finding. */
+export interface VerificationResult {
+  status: 'live' | 'revoked' | 'unknown' | 'invalid';
+  detail: string;
+}
+
+/** The serialisable view of a finding: the secret is redacted and hashed. */
+export interface Finding {
+  rule: string;
+  description: string;
+  file: string;
+  line: number;
+  column: number;
+  /** Redacted form of the secret (a short prefix and the length). */
+  match: string;
+  /** SHA-256 (hex) of the secret: matches reports without revealing it. */
+  secret_hash: string;
+  severity: Severity;
+  confidence: Confidence;
+  details?: FindingDetails;
+  encoding?: 'base64' | 'url';
+  reason?: string;
+  commit?: string;
+  author?: string;
+  date?: string;
+  cell?: number;
+  verification?: VerificationResult;
+  revoked?: boolean;
+  /** The full secret, present only with `--show-secrets`. */
+  secret?: string;
+}
+
+/** A file or object the scan could not read, reported and skipped. */
+export interface SkippedInput {
+  file: string;
+  reason: string;
+}

@@ -1,0 +1,87 @@
+import { Worker } from 'node:worker_threads';
+import type { ContentResult } from './sources/scan-content.js';
+import type { FileScanLimits, FileTask } from './sources/scan-file.js';
+
+/** Options of {@link FileWorkerPool}. */
+export interface PoolOptions {
+  size: number;
+  customRules: unknown;
+  limits: FileScanLimits;
+  ruleTimeBudgetMs: number;
+}
+
+// Under tsx (tests, TOKENWARDEN_FROM_SOURCE) this module is a .ts file and so is the worker;
+// built, both are .js. The worker inherits the parent's execArgv, so tsx loads it too.
+function workerUrl(): URL {
+  const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+  return new URL(`./scan-worker.${ext}`, import.meta.url);
+}
+
+/**
+ * A fixed pool of worker threads scanning files in parallel, each worker keeping a few files in
+ * flight so reads overlap with scanning. Results come back in completion order.
+ *
+ * @example
+ * ```ts
+ * const pool = new FileWorkerPool({ size: 2, customRules: [], limits: DEFAULT_LIMITS, ruleTimeBudgetMs: 250 });
+ * const result = await pool.scan(task);
+ * await pool.close();
+ * ```
+ */
+export class FileWorkerPool {
+  private readonly workers: { worker: Worker; inFlight: number }[] = [];
+  private readonly pending = new Map<number, { resolve: (r: ContentResult) => void; reject: (e: Error) => void; slot: number }>();
+  private nextId = 0;
+
+  constructor(opts: PoolOptions) {
+    for (let i = 0; i < opts.size; i++) {
+      const worker = new Worker(workerUrl(), {
+        workerData: { customRules: opts.customRules, limits: opts.limits, ruleTimeBudgetMs: opts.ruleTimeBudgetMs },
+      });
+      const slot = this.workers.length;
+      worker.on('message', (msg: { id: number; result: ContentResult }) => {
+        const p = this.pending.get(msg.id);
+        if (!p) return;
+        this.pending.delete(msg.id);
+        (this.workers[slot] as { inFlight: number }).inFlight--;
+        p.resolve(msg.result);
+      });
+      worker.on('error', (e) => this.failSlot(slot, e));
+      this.workers.push({ worker, inFlight: 0 });
+    }
+  }
+
+  /** Scans one file on the least busy worker. */
+  scan(task: FileTask): Promise<ContentResult> {
+    let slot = 0;
+    this.workers.forEach((w, i) => {
+      if (w.inFlight < (this.workers[slot] as { inFlight: number }).inFlight) slot = i;
+    });
+    const entry = this.workers[slot] as { worker: Worker; inFlight: number };
+    const id = this.nextId++;
+    entry.inFlight++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, slot });
+      entry.worker.postMessage({ id, task });
+    });
+  }
+
+  /** The number of files in flight across all workers. */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  /** Terminates the workers. */
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+  }
+
+  private failSlot(slot: number, e: Error): void {
+    for (const [id, p] of this.pending) {
+      if (p.slot === slot) {
+        this.pending.delete(id);
+        p.reject(e);
+      }
+    }
+  }
+}
