@@ -1,0 +1,167 @@
+import { newId, TokenWardenError } from '@tokenwarden/core';
+import type { Database } from '@tokenwarden/store';
+import { recordLineage } from '../storage/lineage.js';
+import { typed } from '../storage/schema.js';
+import type { ServiceSecrets } from '../storage/sealing.js';
+import { insertKey, type MintedKey } from './api-keys.js';
+
+/** Input of {@link createServiceAccount}. */
+export interface CreateServiceAccountInput {
+  name: string;
+  owner: string;
+  scopes: string[];
+  audience: string[];
+  /** Lifetime of each token (its maximum life); default 30 days. */
+  tokenLifetimeMs?: number;
+  /** How often a new token is minted; default 7 days. Must be shorter than the token lifetime. */
+  rotationIntervalMs?: number;
+  /** How long the previous token keeps working after a rotation; default 1 day. */
+  overlapMs?: number;
+  createdByCredentialId?: string;
+}
+
+/** A service account and its current token (shown once). */
+export interface ServiceAccountToken extends MintedKey {
+  service_account_id: string;
+}
+
+const DAY = 86_400_000;
+
+/**
+ * Creates a service account (a machine identity with an owner and narrow scopes) and its first
+ * `tw_s_` token.
+ *
+ * @example
+ * ```ts
+ * const { service_account_id, key } = await createServiceAccount(database, secrets, {
+ *   name: 'nightly-export', owner: 'alice', scopes: ['export:read'], audience: [defaultAudience],
+ * });
+ * ```
+ */
+export async function createServiceAccount(
+  database: Database,
+  secrets: ServiceSecrets,
+  input: CreateServiceAccountInput,
+): Promise<ServiceAccountToken> {
+  const lifetime = input.tokenLifetimeMs ?? 30 * DAY;
+  const interval = input.rotationIntervalMs ?? 7 * DAY;
+  const overlap = input.overlapMs ?? DAY;
+  if (!(interval > 0 && overlap >= 0 && interval + overlap <= lifetime)) {
+    throw new TokenWardenError('TW_USAGE', 'rotation interval plus overlap must fit within the token lifetime', {
+      hint: 'e.g. lifetime 30d, rotation 7d, overlap 1d',
+    });
+  }
+  if (input.scopes.length === 0)
+    throw new TokenWardenError('TW_USAGE', 'a service account needs at least one scope', { hint: 'pass --scopes' });
+  const now = new Date();
+  const id = newId('sa');
+  return database.transaction(async (raw) => {
+    const trx = typed(raw);
+    const taken = await trx.selectFrom('ts_service_accounts').select('id').where('name', '=', input.name).executeTakeFirst();
+    if (taken) throw new TokenWardenError('TW_CONFLICT', `service account ${input.name} already exists`, { hint: 'choose another name' });
+    await trx
+      .insertInto('ts_service_accounts')
+      .values({
+        id,
+        name: input.name,
+        owner: input.owner,
+        scopes: JSON.stringify(input.scopes),
+        token_lifetime_s: Math.round(lifetime / 1000),
+        rotation_interval_s: Math.round(interval / 1000),
+        overlap_s: Math.round(overlap / 1000),
+        next_rotation_at: new Date(now.getTime() + interval).toISOString(),
+        status: 'active',
+        created_at: now.toISOString(),
+      })
+      .execute();
+    await recordLineage(trx, { entityId: id, entityKind: 'service_account', createdBy: input.createdByCredentialId });
+    const minted = await insertKey(trx, secrets, {
+      letter: 's',
+      subject: input.name,
+      scopes: input.scopes,
+      audience: input.audience,
+      ttlMs: lifetime,
+      serviceAccountId: id,
+      createdByCredentialId: input.createdByCredentialId ?? id,
+      now,
+    });
+    return { ...minted, service_account_id: id };
+  });
+}
+
+/**
+ * Rotates a service account now: mints a new token and shortens every older live token to end
+ * `overlap` from now (both work during the overlap, then the old one dies).
+ *
+ * @example
+ * ```ts
+ * const next = await rotateServiceAccount(database, secrets, 'sa_01H...', defaultAudience);
+ * ```
+ */
+export async function rotateServiceAccount(
+  database: Database,
+  secrets: ServiceSecrets,
+  idOrName: string,
+  now = new Date(),
+): Promise<ServiceAccountToken> {
+  return database.transaction(async (raw) => {
+    const trx = typed(raw);
+    const sa = await trx
+      .selectFrom('ts_service_accounts')
+      .selectAll()
+      .where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)]))
+      .executeTakeFirst();
+    if (!sa) throw new TokenWardenError('TW_NOT_FOUND', `service account ${idOrName} not found`, { hint: 'check the name or id' });
+    if (sa.status !== 'active') throw new TokenWardenError('TW_CONFLICT', `service account ${sa.name} is ${sa.status}`, {});
+    const overlapEnd = new Date(now.getTime() + sa.overlap_s * 1000).toISOString();
+    const previous = await trx
+      .selectFrom('ts_keys')
+      .select(['id', 'expires_at', 'audience'])
+      .where('service_account_id', '=', sa.id)
+      .where('status', '=', 'active')
+      .where('superseded_at', 'is', null)
+      .execute();
+    for (const p of previous) {
+      const expires = p.expires_at && p.expires_at < overlapEnd ? p.expires_at : overlapEnd;
+      await trx.updateTable('ts_keys').set({ superseded_at: now.toISOString(), expires_at: expires }).where('id', '=', p.id).execute();
+    }
+    const audience = previous[0] ? (JSON.parse(previous[0].audience) as string[]) : [];
+    const minted = await insertKey(trx, secrets, {
+      letter: 's',
+      subject: sa.name,
+      scopes: JSON.parse(sa.scopes) as string[],
+      audience,
+      ttlMs: sa.token_lifetime_s * 1000,
+      serviceAccountId: sa.id,
+      createdByCredentialId: sa.id,
+      now,
+    });
+    await trx
+      .updateTable('ts_service_accounts')
+      .set({ next_rotation_at: new Date(now.getTime() + sa.rotation_interval_s * 1000).toISOString() })
+      .where('id', '=', sa.id)
+      .execute();
+    return { ...minted, service_account_id: sa.id };
+  });
+}
+
+/**
+ * Rotates every service account whose scheduled rotation is due at `now`; returns the new tokens
+ * (deliver them to their owners, e.g. through a secrets manager).
+ *
+ * @example
+ * ```ts
+ * setInterval(async () => deliver(await rotateDue(database, secrets, new Date())), 60_000);
+ * ```
+ */
+export async function rotateDue(database: Database, secrets: ServiceSecrets, now = new Date()): Promise<ServiceAccountToken[]> {
+  const due = await typed(database.db)
+    .selectFrom('ts_service_accounts')
+    .select('id')
+    .where('status', '=', 'active')
+    .where('next_rotation_at', '<=', now.toISOString())
+    .execute();
+  const out: ServiceAccountToken[] = [];
+  for (const { id } of due) out.push(await rotateServiceAccount(database, secrets, id, now));
+  return out;
+}

@@ -1,0 +1,195 @@
+import type { Database } from '@tokenwarden/store';
+import type { JWK } from 'jose';
+import { type Configuration, errors, type KoaContextWithOIDC, Provider } from 'oidc-provider';
+import { findUser } from '../accounts/users.js';
+import { createOidcAdapter, type ReuseHandler } from '../storage/oidc-adapter.js';
+import { typed } from '../storage/schema.js';
+import type { ServiceSecrets } from '../storage/sealing.js';
+import { SIGNING_ALG, type SigningKeySet } from '../storage/signing-keys.js';
+import type { TokenSettings } from './settings.js';
+
+/** Everything the provider factory needs. */
+export interface ProviderDeps {
+  database: Database;
+  secrets: ServiceSecrets;
+  settings: TokenSettings;
+  keys: SigningKeySet;
+  onReuse: ReuseHandler;
+}
+
+const OIDC_SCOPES = ['openid', 'offline_access'];
+const epoch = (): number => Math.floor(Date.now() / 1000);
+
+/**
+ * Builds the oidc-provider instance: authorization code + PKCE S256 only (no implicit, no password
+ * grant), client_credentials, refresh rotation, revocation, introspection for confidential
+ * clients, DPoP with server nonces and an atomic replay store, resource indicators with a default
+ * audience and EdDSA-signed RFC 9068 JWT access tokens.
+ *
+ * @example
+ * ```ts
+ * const provider = buildProvider({ database, secrets, settings, keys, onReuse });
+ * http.createServer(provider.callback());
+ * ```
+ */
+export function buildProvider(deps: ProviderDeps): Provider {
+  const { database, secrets, settings, keys } = deps;
+  const audiences = new Set([settings.audience, ...settings.extraAudiences]);
+
+  const configuration: Configuration = {
+    adapter: createOidcAdapter({ database, secrets, onReuse: deps.onReuse }),
+    jwks: { keys: keys.privateJwks as Configuration['jwks'] extends { keys: infer K } | undefined ? K : never },
+    cookies: { keys: [secrets.derive('cookies/v1').toString('base64url')] },
+    async findAccount(_ctx, sub) {
+      const user = await findUser(database, sub);
+      if (user?.status !== 'active') return undefined;
+      return { accountId: user.id, claims: async () => ({ sub: user.id, preferred_username: user.login }) };
+    },
+    extraClientMetadata: {
+      properties: ['tw_scopes'],
+      validator: (_ctx, key, value) => {
+        if (key === 'tw_scopes' && value !== undefined && typeof value !== 'string') {
+          throw new errors.InvalidClientMetadata('tw_scopes must be a space-separated string');
+        }
+      },
+    },
+    pkce: { required: () => true },
+    responseTypes: ['code'],
+    scopes: OIDC_SCOPES,
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
+    enabledJWA: {
+      idTokenSigningAlgValues: [SIGNING_ALG],
+      dPoPSigningAlgValues: ['ES256', 'EdDSA', 'Ed25519', 'PS256', 'RS256'],
+    },
+    clientDefaults: {
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      id_token_signed_response_alg: SIGNING_ALG,
+      token_endpoint_auth_method: 'client_secret_basic',
+    },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      userinfo: { enabled: false },
+      revocation: { enabled: true },
+      introspection: {
+        enabled: true,
+        // RFC 7662 §4: the caller must authenticate. Public clients cannot, so they are refused
+        // outright rather than answered with active=false.
+        allowedPolicy: async (_ctx, client) => {
+          if (client.clientAuthMethod === 'none') throw new errors.InvalidClient('public clients may not use introspection');
+          return true;
+        },
+      },
+      dPoP: {
+        enabled: true,
+        nonceSecret: secrets.derive('dpop-nonce/v1'),
+        requireNonce: () => settings.dpopRequireNonce,
+      },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: async (_ctx, _client, oneOf) => oneOf ?? settings.audience,
+        useGrantedResource: async () => true,
+        getResourceServerInfo: async (_ctx, resourceIndicator, client) => {
+          if (!audiences.has(resourceIndicator)) throw new errors.InvalidTarget(`unknown resource ${resourceIndicator}`);
+          // The resource scopes a client may hold live in tw_scopes (the provider's own `scope`
+          // metadata only admits its static OIDC scopes); the token gets requested ∩ allowed.
+          const allowed = client.metadata().tw_scopes;
+          const scope = typeof allowed === 'string' ? allowed : '';
+          return {
+            scope,
+            audience: resourceIndicator,
+            accessTokenTTL: settings.accessTokenTtlS,
+            accessTokenFormat: 'jwt',
+            jwt: { sign: { alg: SIGNING_ALG, kid: keys.currentKid } },
+          };
+        },
+      },
+    },
+    ttl: {
+      AccessToken: settings.accessTokenTtlS,
+      ClientCredentials: settings.accessTokenTtlS,
+      AuthorizationCode: settings.authorizationCodeTtlS,
+      IdToken: settings.accessTokenTtlS,
+      Interaction: 600,
+      Session: settings.sessionTtlS,
+      Grant: settings.refreshAbsoluteTtlS,
+      // Idle expiry per token, never past the family's absolute end (iiat = first issue time).
+      RefreshToken: (_ctx, token) => {
+        const familyStart = typeof token.iiat === 'number' ? token.iiat : epoch();
+        const remaining = familyStart + settings.refreshAbsoluteTtlS - epoch();
+        return Math.max(1, Math.min(settings.refreshIdleTtlS, remaining));
+      },
+    },
+    // The grant id lets a resource server apply a family (grant) revocation to JWTs already out.
+    extraTokenClaims: async (_ctx, token) => {
+      const grantId = (token as { grantId?: string }).grantId;
+      return grantId ? { tw_gid: grantId } : undefined;
+    },
+    rotateRefreshToken: true,
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    expiresWithSession: async () => false,
+    interactions: { url: async (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    renderError: async (ctx, out) => {
+      ctx.type = 'html';
+      ctx.body = `<!doctype html><title>error</title><h1>${escapeHtml(String(out.error))}</h1><p>${escapeHtml(String(out.error_description ?? ''))}</p>`;
+    },
+  };
+
+  const provider = new Provider(settings.issuer, configuration);
+  hardenProvider(provider, deps);
+  return provider;
+}
+
+/**
+ * Replaces the two places where oidc-provider's defaults fall short of our storage rules:
+ * client secrets are compared against their keyed hash (the store never holds them), and DPoP
+ * proof replay detection is one atomic INSERT instead of find-then-save.
+ */
+function hardenProvider(provider: Provider, deps: ProviderDeps): void {
+  const { secrets, database } = deps;
+  const clientPrototype = provider.Client.prototype as unknown as { clientSecret?: string; compareClientSecret(actual: string): boolean };
+  clientPrototype.compareClientSecret = function compareHashedSecret(this: { clientSecret?: string }, actual: string): boolean {
+    if (typeof actual !== 'string' || !this.clientSecret) return false;
+    return constantTimeEqual(this.clientSecret, `khash:${secrets.hash(actual)}`);
+  };
+
+  const replay = provider.ReplayDetection as unknown as { unique(iss: string, jti: string, exp: number): Promise<boolean> };
+  replay.unique = async (iss, jti, exp) => {
+    const db = typed(database.db);
+    const now = epoch();
+    const result = await db
+      .insertInto('ts_replay')
+      .values({ id_hash: secrets.hash(`dpop:${iss}:${jti}`), expires_at: exp })
+      .onConflict((oc) => oc.column('id_hash').doNothing())
+      .executeTakeFirst();
+    // Opportunistic sweep keeps the table at about one proof window of rows.
+    if (Math.random() < 0.01) await db.deleteFrom('ts_replay').where('expires_at', '<', now).execute();
+    return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+  };
+}
+
+function constantTimeEqual(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}
+
+/**
+ * Escapes text for HTML element content and attribute values.
+ *
+ * @example
+ * ```ts
+ * escapeHtml('<b>'); // "&lt;b&gt;"
+ * ```
+ */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+}
+
+/** The request-scoped oidc-provider context type, re-exported for event handlers. */
+export type OidcContext = KoaContextWithOIDC;
+
+/** Public JWKs as published (re-exported type). */
+export type PublicJwk = JWK;

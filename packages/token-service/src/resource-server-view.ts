@@ -1,0 +1,166 @@
+import type { Database } from '@tokenwarden/store';
+import type { JWK } from 'jose';
+import type { Provider } from 'oidc-provider';
+import { findKeyByValue, recordKeyUse } from './credentials/api-keys.js';
+import { findCanary } from './credentials/canaries.js';
+import type { KeyRecord } from './credentials/key-record.js';
+import type { EventSink } from './events.js';
+import { opaqueTokenId } from './oauth/provider-events.js';
+import { type RevocationEntry, revocationsSince } from './storage/revocation-log.js';
+import { typed } from './storage/schema.js';
+import type { ServiceSecrets } from './storage/sealing.js';
+import { type AccessTokenClaims, type AccessTokenVerifier, createAccessTokenVerifier } from './verify/access-token.js';
+
+/** RFC 7662 introspection response. */
+export interface IntrospectionResult {
+  active: boolean;
+  [claim: string]: unknown;
+}
+
+/** What a resource server (the gateway) needs from the token service. */
+export interface ResourceServerView {
+  readonly issuer: string;
+  readonly defaultAudience: string;
+  /** Public verification keys, including pre-published and rotated-out keys still valid. */
+  jwks(): Promise<{ keys: JWK[] }>;
+  /** Looks up a `tw_k_`/`tw_s_` value by keyed hash (canaries included, `canary: true`). */
+  findKey(raw: string): Promise<KeyRecord | undefined>;
+  /** RFC 7662 semantics for keys, refresh tokens and our JWT access tokens. */
+  introspect(token: string): Promise<IntrospectionResult>;
+  /** Revocation log entries after `seq`, in order (fan-out and resync). */
+  revocationsSince(seq: number): Promise<RevocationEntry[]>;
+  recordKeyUse(keyId: string, at: Date, ip: string): Promise<void>;
+  /** True when verified access-token claims are revoked by jti, grant, client or subject sign-out. */
+  isAccessTokenRevoked(claims: AccessTokenClaims): Promise<boolean>;
+  /** Reports use of a canary (from any part that recognised one) as a critical event. */
+  reportCanaryUse(value: string, context: Record<string, unknown>): Promise<boolean>;
+}
+
+/** Internals the view is built from. */
+export interface ViewDeps {
+  database: Database;
+  secrets: ServiceSecrets;
+  events: EventSink;
+  issuer: string;
+  audience: string;
+  audiences: string[];
+  publicJwks: () => JWK[];
+  provider: () => Provider;
+}
+
+/**
+ * Builds the {@link ResourceServerView}. Everything is read from the shared store on each call,
+ * so revocations made by `tokenwarden revoke` in another process are seen at once.
+ *
+ * @example
+ * ```ts
+ * const view = createResourceServerView(deps);
+ * const record = await view.findKey(presented);
+ * ```
+ */
+export function createResourceServerView(deps: ViewDeps): ResourceServerView {
+  const db = deps.database.db;
+  let verifier: { version: JWK[]; verifier: AccessTokenVerifier } | undefined;
+  const currentVerifier = (): AccessTokenVerifier => {
+    const jwks = deps.publicJwks();
+    if (verifier?.version !== jwks) {
+      verifier = {
+        version: jwks,
+        verifier: createAccessTokenVerifier({ issuer: deps.issuer, audience: deps.audiences, jwks: { keys: jwks } }),
+      };
+    }
+    return verifier.verifier;
+  };
+
+  const view: ResourceServerView = {
+    issuer: deps.issuer,
+    defaultAudience: deps.audience,
+    async jwks() {
+      return { keys: deps.publicJwks() };
+    },
+    findKey: (raw) => findKeyByValue(db, deps.secrets, raw),
+    revocationsSince: (seq) => revocationsSince(typed(db), seq),
+    recordKeyUse: (keyId, at, ip) => recordKeyUse(db, keyId, at, ip),
+
+    async isAccessTokenRevoked(claims) {
+      const t = typed(db);
+      const rows = await t
+        .selectFrom('ts_revocations')
+        .select(['kind', 'revoked_at'])
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('kind', '=', 'jti'), eb('value', '=', claims.jti)]),
+            eb.and([eb('kind', '=', 'client'), eb('value', '=', claims.client_id)]),
+            eb.and([eb('kind', '=', 'subject'), eb('value', '=', claims.sub)]),
+            ...(claims.tw_gid ? [eb.and([eb('kind', '=', 'grant'), eb('value', '=', claims.tw_gid)])] : []),
+          ]),
+        )
+        .execute();
+      return rows.some((r) => r.kind !== 'subject' || Date.parse(r.revoked_at) >= claims.iat * 1000);
+    },
+
+    async reportCanaryUse(value, context) {
+      const hit = await findCanary(db, deps.secrets, value);
+      if (!hit) return false;
+      deps.events.emit('canary.used', {
+        credential_id: hit.id,
+        reason: `canary ${hit.label} was used`,
+        details: { severity: 'critical', canary_kind: hit.kind, label: hit.label, ...context },
+      });
+      return true;
+    },
+
+    async introspect(token) {
+      if (typeof token !== 'string' || token.length === 0 || token.length > 8192) return { active: false };
+      if (token.startsWith('tw_')) {
+        const record = await view.findKey(token);
+        if (!record) return { active: false };
+        if (record.canary) {
+          await view.reportCanaryUse(token, { via: 'introspection' });
+          return { active: false };
+        }
+        if (record.status !== 'active') return { active: false };
+        return {
+          active: true,
+          token_type: record.kind,
+          sub: record.subject,
+          scope: record.scopes.join(' '),
+          aud: record.audience,
+          iss: deps.issuer,
+          ...(record.expires_at ? { exp: Math.floor(Date.parse(record.expires_at) / 1000) } : {}),
+          key_id: record.id,
+        };
+      }
+      if (token.split('.').length === 3) {
+        let claims: AccessTokenClaims;
+        try {
+          // Introspection reports the binding (cnf) rather than demanding a proof.
+          claims = await currentVerifier().verify(token, undefined, { allowUnproven: true });
+        } catch {
+          await view.reportCanaryUse(token, { via: 'introspection' });
+          return { active: false };
+        }
+        if (await view.isAccessTokenRevoked(claims)) return { active: false };
+        return { active: true, token_type: 'access_token', ...claims };
+      }
+      const refresh = await deps.provider().RefreshToken.find(token);
+      if (refresh && !refresh.consumed && !refresh.isExpired) {
+        return {
+          active: true,
+          token_type: 'refresh_token',
+          sub: refresh.accountId,
+          client_id: refresh.clientId,
+          scope: refresh.scope,
+          exp: refresh.exp,
+          iat: refresh.iat,
+          iss: deps.issuer,
+          refresh_token_id: opaqueTokenId(deps.secrets, 'RefreshToken', token),
+          ...(refresh.jkt ? { cnf: { jkt: refresh.jkt } } : {}),
+        };
+      }
+      await view.reportCanaryUse(token, { via: 'introspection' });
+      return { active: false };
+    },
+  };
+  return view;
+}

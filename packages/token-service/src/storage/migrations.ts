@@ -1,0 +1,121 @@
+import type { Migration } from '@tokenwarden/store';
+
+/**
+ * Tables owned by the token service. Every opaque value (token, code, session id, client secret,
+ * API key) is stored only as a keyed hash; payloads that may embed one are encrypted with a key
+ * derived from the pepper, which lives outside the database.
+ *
+ * @example
+ * ```ts
+ * await openDatabase({ store, dataDir, migrations: [...otherMigrations, ...tokenServiceMigrations] });
+ * ```
+ */
+export const tokenServiceMigrations: Migration[] = [
+  {
+    name: 'token-service-0001-oauth-artifacts',
+    async up(db) {
+      await db.schema
+        .createTable('ts_artifacts')
+        .addColumn('id_hash', 'text', (c) => c.primaryKey())
+        .addColumn('model', 'text', (c) => c.notNull())
+        .addColumn('grant_id', 'text')
+        .addColumn('account_id', 'text')
+        .addColumn('client_id', 'text')
+        .addColumn('uid_hash', 'text')
+        .addColumn('user_code_hash', 'text')
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint')
+        .addColumn('consumed_at', 'bigint')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('ts_artifacts_grant').on('ts_artifacts').column('grant_id').execute();
+      await db.schema.createIndex('ts_artifacts_account').on('ts_artifacts').column('account_id').execute();
+      await db.schema.createIndex('ts_artifacts_uid').on('ts_artifacts').column('uid_hash').execute();
+      await db.schema
+        .createTable('ts_replay')
+        .addColumn('id_hash', 'text', (c) => c.primaryKey())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('ts_revocations')
+        .addColumn('seq', 'bigint', (c) => c.primaryKey())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .addColumn('revoked_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text')
+        .addColumn('actor', 'text')
+        .addColumn('reason', 'text')
+        .execute();
+      await db.schema.createIndex('ts_revocations_kind_value').on('ts_revocations').columns(['kind', 'value']).unique().execute();
+    },
+  },
+  {
+    name: 'token-service-0002-principals-and-keys',
+    async up(db) {
+      await db.schema
+        .createTable('ts_users')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('login', 'text', (c) => c.notNull().unique())
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('ts_keys')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('secret_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('display_prefix', 'text', (c) => c.notNull())
+        .addColumn('subject', 'text', (c) => c.notNull())
+        .addColumn('scopes', 'text', (c) => c.notNull())
+        .addColumn('audience', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('not_before', 'text')
+        .addColumn('expires_at', 'text')
+        .addColumn('cidr_allowlist', 'text')
+        .addColumn('canary', 'integer', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('service_account_id', 'text')
+        .addColumn('last_used_at', 'text')
+        .addColumn('last_used_ip', 'text')
+        .addColumn('revoked_at', 'text')
+        .addColumn('revoked_reason', 'text')
+        .addColumn('superseded_at', 'text')
+        .execute();
+      await db.schema.createIndex('ts_keys_subject').on('ts_keys').column('subject').execute();
+      await db.schema.createIndex('ts_keys_service_account').on('ts_keys').column('service_account_id').execute();
+      await db.schema
+        .createTable('ts_service_accounts')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull().unique())
+        .addColumn('owner', 'text', (c) => c.notNull())
+        .addColumn('scopes', 'text', (c) => c.notNull())
+        .addColumn('token_lifetime_s', 'integer', (c) => c.notNull())
+        .addColumn('rotation_interval_s', 'integer', (c) => c.notNull())
+        .addColumn('overlap_s', 'integer', (c) => c.notNull())
+        .addColumn('next_rotation_at', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('ts_lineage')
+        .addColumn('entity_id', 'text', (c) => c.primaryKey())
+        .addColumn('entity_kind', 'text', (c) => c.notNull())
+        .addColumn('created_by_credential_id', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('ts_lineage_creator').on('ts_lineage').column('created_by_credential_id').execute();
+      await db.schema
+        .createTable('ts_signing_keys')
+        .addColumn('kid', 'text', (c) => c.primaryKey())
+        .addColumn('alg', 'text', (c) => c.notNull())
+        .addColumn('public_jwk', 'text', (c) => c.notNull())
+        .addColumn('private_jwk_sealed', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('activates_at', 'text', (c) => c.notNull())
+        .addColumn('retires_at', 'text')
+        .addColumn('expires_at', 'text')
+        .execute();
+    },
+  },
+];

@@ -1,0 +1,160 @@
+import type { Database } from '@tokenwarden/store';
+import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { errors } from 'oidc-provider';
+import { revokeGrantIn } from './grant-store.js';
+import { isRevoked } from './revocation-log.js';
+import { type ArtifactRow, typed } from './schema.js';
+import type { ServiceSecrets } from './sealing.js';
+
+/** Models whose artifacts belong to a grant (a refresh-token family). */
+const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest', 'Grant']);
+
+/** Called when a consumed code or refresh token is presented again (the family is already revoked). */
+export type ReuseHandler = (info: { model: string; grantId?: string; clientId?: string; accountId?: string }) => void;
+
+/** What the adapter needs: the store, the pepper-derived secrets, and a reuse hook. */
+export interface AdapterDeps {
+  database: Database;
+  secrets: ServiceSecrets;
+  onReuse: ReuseHandler;
+}
+
+const epoch = (): number => Math.floor(Date.now() / 1000);
+
+/**
+ * Builds the oidc-provider storage adapter class over our store.
+ *
+ * - Rows are keyed by `HMAC(pepper, model:id)`: the id of an opaque artifact *is* the bearer
+ *   value (refresh token, code, session cookie), so it is never stored.
+ * - Payloads are sealed (AES-256-GCM under a pepper-derived key) because several embed secrets
+ *   (a session's cookie id inside an Interaction, a token's own `jti`).
+ * - `consume` is one conditional UPDATE inside a write transaction, not find-then-save: of any
+ *   number of concurrent consumers exactly one wins; the others see a replay, which revokes the
+ *   whole grant (RFC 9700 §4.14.2) and is reported through `onReuse`.
+ *
+ * @example
+ * ```ts
+ * new Provider(issuer, { adapter: createOidcAdapter({ database, secrets, onReuse }) });
+ * ```
+ */
+export function createOidcAdapter(deps: AdapterDeps): new (model: string) => Adapter {
+  const { database, secrets } = deps;
+  const db = typed(database.db);
+
+  class TokenWardenAdapter implements Adapter {
+    readonly model: string;
+
+    constructor(model: string) {
+      this.model = model;
+    }
+
+    private key(id: string): string {
+      return secrets.hash(`${this.model}:${id}`);
+    }
+
+    async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
+      const grantId = GRANTABLE.has(this.model) ? (payload.grantId ?? (this.model === 'Grant' ? id : undefined)) : undefined;
+      const row: ArtifactRow = {
+        id_hash: this.key(id),
+        model: this.model,
+        grant_id: grantId ?? null,
+        account_id: typeof payload.accountId === 'string' ? payload.accountId : null,
+        client_id: typeof payload.clientId === 'string' ? payload.clientId : this.model === 'Client' ? id : null,
+        uid_hash: typeof payload.uid === 'string' ? secrets.hash(`uid:${payload.uid}`) : null,
+        user_code_hash: typeof payload.userCode === 'string' ? secrets.hash(`user_code:${payload.userCode}`) : null,
+        payload: secrets.seal(JSON.stringify(payload)),
+        expires_at: typeof expiresIn === 'number' && expiresIn > 0 ? epoch() + expiresIn : null,
+        consumed_at: typeof payload.consumed === 'number' ? payload.consumed : null,
+        created_at: new Date().toISOString(),
+      };
+      await database.transaction(async (raw) => {
+        const trx = typed(raw);
+        // A successor saved after its family was revoked (a lost refresh race) must not come alive.
+        if (grantId && this.model !== 'Grant' && (await isRevoked(trx, 'grant', grantId))) return;
+        await trx
+          .insertInto('ts_artifacts')
+          .values(row)
+          .onConflict((oc) =>
+            oc.column('id_hash').doUpdateSet({
+              payload: row.payload,
+              expires_at: row.expires_at,
+              grant_id: row.grant_id,
+              account_id: row.account_id,
+              client_id: row.client_id,
+              uid_hash: row.uid_hash,
+              user_code_hash: row.user_code_hash,
+            }),
+          )
+          .execute();
+      });
+    }
+
+    async find(id: string): Promise<AdapterPayload | undefined> {
+      if (typeof id !== 'string' || id.length === 0) return undefined;
+      const row = await db.selectFrom('ts_artifacts').selectAll().where('id_hash', '=', this.key(id)).executeTakeFirst();
+      return this.toPayload(row);
+    }
+
+    async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+      const row = await db
+        .selectFrom('ts_artifacts')
+        .selectAll()
+        .where('model', '=', this.model)
+        .where('uid_hash', '=', secrets.hash(`uid:${uid}`))
+        .executeTakeFirst();
+      return this.toPayload(row);
+    }
+
+    async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+      const row = await db
+        .selectFrom('ts_artifacts')
+        .selectAll()
+        .where('model', '=', this.model)
+        .where('user_code_hash', '=', secrets.hash(`user_code:${userCode}`))
+        .executeTakeFirst();
+      return this.toPayload(row);
+    }
+
+    async destroy(id: string): Promise<void> {
+      await db.deleteFrom('ts_artifacts').where('id_hash', '=', this.key(id)).execute();
+    }
+
+    async consume(id: string): Promise<void> {
+      const key = this.key(id);
+      const lost = await database.transaction(async (raw) => {
+        const trx = typed(raw);
+        const result = await trx
+          .updateTable('ts_artifacts')
+          .set({ consumed_at: epoch() })
+          .where('id_hash', '=', key)
+          .where('consumed_at', 'is', null)
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) === 1) return undefined;
+        // Someone consumed it between our caller's find() and now: a concurrent reuse.
+        const row = await trx.selectFrom('ts_artifacts').selectAll().where('id_hash', '=', key).executeTakeFirst();
+        const grantId = row?.grant_id ?? undefined;
+        if (grantId) await revokeGrantIn(trx, grantId, { actor: 'token-service', reason: `${this.model} reused` });
+        return { grantId, clientId: row?.client_id ?? undefined, accountId: row?.account_id ?? undefined };
+      });
+      if (lost) {
+        deps.onReuse({ model: this.model, ...lost });
+        throw new errors.InvalidGrant(`${this.model === 'RefreshToken' ? 'refresh token' : 'grant'} already used`);
+      }
+    }
+
+    async revokeByGrantId(grantId: string): Promise<void> {
+      await database.transaction((raw) => revokeGrantIn(typed(raw), grantId, { actor: 'token-service' }));
+    }
+
+    private toPayload(row: ArtifactRow | undefined): AdapterPayload | undefined {
+      // Expiry is checked by the provider from the payload's exp (it deliberately looks up expired
+      // refresh tokens so that a late reuse still revokes the family); the sweep deletes old rows.
+      if (!row || row.model !== this.model) return undefined;
+      const payload = JSON.parse(secrets.unseal(row.payload)) as AdapterPayload;
+      if (row.consumed_at !== null) payload.consumed = row.consumed_at;
+      return payload;
+    }
+  }
+
+  return TokenWardenAdapter;
+}

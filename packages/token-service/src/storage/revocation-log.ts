@@ -1,0 +1,103 @@
+import type { Kysely } from 'kysely';
+import type { TokenDb } from './schema.js';
+
+/** Kinds of revocation the gateway enforces. */
+export type RevocationKind = 'jti' | 'key' | 'grant' | 'subject' | 'client';
+
+/** One entry of the revocation log, as the gateway reads it. */
+export interface RevocationEntry {
+  seq: number;
+  kind: RevocationKind;
+  value: string;
+  revoked_at: string;
+  expires_at?: string;
+}
+
+/** What to revoke and why. */
+export interface RevocationInput {
+  kind: RevocationKind;
+  value: string;
+  /** When the last token affected expires by itself; the gateway may forget the entry after it. */
+  expiresAt?: Date;
+  actor?: string;
+  reason?: string;
+  at?: Date;
+  /**
+   * Re-issue an existing entry with a new time and sequence number (sign-out: tokens issued
+   * after an earlier sign-out must die too).
+   */
+  replace?: boolean;
+}
+
+/**
+ * Appends to the revocation log inside the caller's write transaction, so the sequence number
+ * is assigned under the same lock as the state change (no gaps visible to readers, no reordering
+ * across processes sharing the SQLite file). Idempotent per (kind, value): a repeated revocation
+ * keeps its first sequence number. Returns true when a new entry was written.
+ *
+ * @example
+ * ```ts
+ * await database.transaction((trx) => appendRevocation(typed(trx), { kind: 'grant', value: grantId }));
+ * ```
+ */
+export async function appendRevocation(trx: Kysely<TokenDb>, input: RevocationInput): Promise<boolean> {
+  const existing = await trx
+    .selectFrom('ts_revocations')
+    .select('seq')
+    .where('kind', '=', input.kind)
+    .where('value', '=', input.value)
+    .executeTakeFirst();
+  if (existing && !input.replace) return false;
+  // Read the high-water mark before removing a replaced entry, so a replacement always gets a
+  // sequence number above anything a reader may already have seen.
+  const last = await trx
+    .selectFrom('ts_revocations')
+    .select((eb) => eb.fn.max('seq').as('max'))
+    .executeTakeFirst();
+  if (existing) await trx.deleteFrom('ts_revocations').where('seq', '=', existing.seq).execute();
+  await trx
+    .insertInto('ts_revocations')
+    .values({
+      seq: Number(last?.max ?? 0) + 1,
+      kind: input.kind,
+      value: input.value,
+      revoked_at: (input.at ?? new Date()).toISOString(),
+      expires_at: input.expiresAt ? input.expiresAt.toISOString() : null,
+      actor: input.actor ?? null,
+      reason: input.reason ?? null,
+    })
+    .execute();
+  return true;
+}
+
+/**
+ * Entries with a sequence number above `seq`, in order (the gateway's fan-out and resync).
+ *
+ * @example
+ * ```ts
+ * const fresh = await revocationsSince(db, lastSeenSeq);
+ * ```
+ */
+export async function revocationsSince(db: Kysely<TokenDb>, seq: number, limit = 10_000): Promise<RevocationEntry[]> {
+  const rows = await db.selectFrom('ts_revocations').selectAll().where('seq', '>', seq).orderBy('seq').limit(limit).execute();
+  return rows.map((r) => ({
+    seq: Number(r.seq),
+    kind: r.kind as RevocationKind,
+    value: r.value,
+    revoked_at: r.revoked_at,
+    ...(r.expires_at === null ? {} : { expires_at: r.expires_at }),
+  }));
+}
+
+/**
+ * True when a revocation of this kind and value exists.
+ *
+ * @example
+ * ```ts
+ * if (await isRevoked(db, 'grant', grantId)) return undefined;
+ * ```
+ */
+export async function isRevoked(db: Kysely<TokenDb>, kind: RevocationKind, value: string): Promise<boolean> {
+  const row = await db.selectFrom('ts_revocations').select('seq').where('kind', '=', kind).where('value', '=', value).executeTakeFirst();
+  return row !== undefined;
+}
