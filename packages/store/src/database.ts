@@ -16,6 +16,8 @@ export interface Database {
   readonly dialect: SqlDialect;
   /** Human-readable location (file path or host:port/db). */
   readonly location: string;
+  /** PostgreSQL: the schema the tables live in (`store.schema`, else the connection's current schema). */
+  readonly schema?: string;
   /** Runs `fn` in a transaction; on SQLite this takes the write lock at once (BEGIN IMMEDIATE). */
   transaction<T>(fn: (trx: Kysely<unknown>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -83,6 +85,9 @@ export async function migrate(database: Database, migrations: readonly Migration
     allowUnorderedMigrations: true,
     migrationTableName: 'tw_migrations',
     migrationLockTableName: 'tw_migrations_lock',
+    // Without a schema, Kysely looks for its tables in every schema of the database, so a
+    // tw_migrations table of another schema would be taken for ours.
+    ...(database.dialect === 'postgres' && database.schema ? { migrationTableSchema: database.schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {

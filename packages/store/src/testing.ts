@@ -75,14 +75,22 @@ export async function openTestDatabase(dialect: SqlDialect, migrations: readonly
     };
   }
   const schema = `tw_test_${randomBytes(6).toString('hex')}`;
-  const open = () => openDatabase({ store: { driver: 'postgres', url: TEST_PG_URL, schema }, dataDir: tmpdir(), migrations: all });
-  const database = await open();
+  const open = (migrations: readonly Migration[] = all) =>
+    openDatabase({ store: { driver: 'postgres', url: TEST_PG_URL, schema }, dataDir: tmpdir(), migrations });
+  let database: Database;
+  try {
+    database = await open();
+  } catch (e) {
+    // The schema may exist by now (a migration failed): drop it so failed runs leave nothing behind.
+    await dropSchema(schema).catch(() => {});
+    throw e;
+  }
   return {
     dialect,
     database,
     repos: createRepositories(database),
     where: schema,
-    reopen: open,
+    reopen: () => open(),
     async dispose() {
       try {
         await sql.raw(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).execute(database.db);
@@ -91,6 +99,20 @@ export async function openTestDatabase(dialect: SqlDialect, migrations: readonly
       }
     },
   };
+}
+
+async function dropSchema(schema: string): Promise<void> {
+  const database = await openDatabase({
+    store: { driver: 'postgres', url: TEST_PG_URL, schema },
+    dataDir: tmpdir(),
+    migrations: [],
+    readonly: true,
+  });
+  try {
+    await sql.raw(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).execute(database.db);
+  } finally {
+    await database.close();
+  }
 }
 
 /**

@@ -98,11 +98,12 @@ async function checkRow(
     problems.push({ seq: expectedSeq, kind: 'deleted', detail: `${range} missing` });
     return; // a link across a gap cannot be checked
   }
-  if (row.prev_hash === expectedPrevHash || explained) return;
+  if (row.prev_hash === expectedPrevHash) return;
   if (prev && row.prev_hash === prev.prev_hash) {
     problems.push({ seq: prev.seq, kind: 'inserted', detail: `entry ${prev.seq} is not part of the chain: entry ${seq} links past it` });
     return;
   }
+  if (explained) return;
   const linkedSeq = await seqByHash(row.prev_hash);
   if (linkedSeq !== undefined && linkedSeq !== seq - 1) {
     problems.push({ seq, kind: 'reordered', detail: `entry ${seq} links to entry ${linkedSeq}, not to entry ${seq - 1}` });

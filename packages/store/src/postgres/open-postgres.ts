@@ -21,11 +21,12 @@ export async function openPostgres(store: StoreConfig): Promise<Database> {
   pool.on('error', () => {
     // Idle client errors (server restart) surface on the next query; do not crash the process.
   });
-  const schema = store.schema;
+  let schema = store.schema;
   try {
     const client = await pool.connect();
     try {
       if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+      else schema = ((await client.query('select current_schema() as s')).rows[0] as { s: string | null } | undefined)?.s ?? 'public';
     } finally {
       client.release();
     }
@@ -42,7 +43,7 @@ export async function openPostgres(store: StoreConfig): Promise<Database> {
   const db = new Kysely<unknown>({
     dialect: new PostgresDialect({
       pool,
-      onCreateConnection: schema
+      onCreateConnection: store.schema
         ? async (conn) => {
             await conn.executeQuery(CompiledQuery.raw(`SET search_path TO "${schema}"`));
           }
@@ -52,7 +53,8 @@ export async function openPostgres(store: StoreConfig): Promise<Database> {
   return {
     db,
     dialect: 'postgres',
-    location: schema ? `${address} (schema ${schema})` : address,
+    location: store.schema ? `${address} (schema ${schema})` : address,
+    schema,
     async transaction(fn) {
       return db.transaction().execute((trx) => fn(trx));
     },
