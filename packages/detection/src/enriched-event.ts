@@ -34,4 +34,6 @@ export interface EnrichedEvent extends AccessEvent {
   client?: ClientInfo;
   /** Lifecycle signal carried by this event (revoked token presented, reuse, canary, DPoP failure...). */
   lifecycle?: string;
+  /** True when the event arrived later than the reorder tolerance allowed and is out of event-time order. */
+  late?: boolean;
 }

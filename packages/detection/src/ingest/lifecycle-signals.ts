@@ -1,0 +1,88 @@
+import { LIFECYCLE_EVENT_TYPES, type LifecycleEventType } from '@tokenwarden/core';
+
+const LIFECYCLE_TYPES = new Set<string>(LIFECYCLE_EVENT_TYPES);
+
+/**
+ * Error codes from every source that mean "a dead or bad credential was presented", mapped to
+ * the lifecycle signal detectors key on. Lower-cased, punctuation-free keys.
+ */
+const ERROR_SIGNALS: Record<string, LifecycleEventType> = {
+  // AWS: a deleted or deactivated key, and a session token past its expiry.
+  invalidclienttokenid: 'token.revoked_use',
+  expiredtoken: 'token.expired',
+  expiredtokenexception: 'token.expired',
+  tokenrefreshrequired: 'token.expired',
+  // OAuth 2 / OIDC and our gateway.
+  tokenrevoked: 'token.revoked_use',
+  revokedtoken: 'token.revoked_use',
+  credentialrevoked: 'token.revoked_use',
+  tokenexpired: 'token.expired',
+  expiredtokenerror: 'token.expired',
+  invaliddpopproof: 'dpop.failure',
+  dpopfailure: 'dpop.failure',
+  usedpopnonce: 'dpop.failure',
+  canaryused: 'canary.used',
+  canarytoken: 'canary.used',
+  refreshtokenreuse: 'refresh_token.reuse_detected',
+  refreshtokenreused: 'refresh_token.reuse_detected',
+  checksummismatch: 'key.checksum_failure',
+  invalidchecksum: 'key.checksum_failure',
+  invalidclient: 'client_auth.failure',
+};
+
+/**
+ * The lifecycle signal an error code carries, if any (`ExpiredToken` → `token.expired`,
+ * `InvalidClientTokenId` → `token.revoked_use`, `token_revoked` → `token.revoked_use`).
+ *
+ * @example
+ * ```ts
+ * lifecycleFromErrorCode('ExpiredToken'); // 'token.expired'
+ * lifecycleFromErrorCode('AccessDenied'); // undefined
+ * ```
+ */
+export function lifecycleFromErrorCode(code: string | undefined): LifecycleEventType | undefined {
+  if (!code) return undefined;
+  return ERROR_SIGNALS[code.toLowerCase().replace(/[^a-z]/g, '')];
+}
+
+/**
+ * Accepts a lifecycle signal given explicitly in an input (`lifecycle: "canary.used"`):
+ * a known lifecycle event type as is, or an error-code spelling mapped to one.
+ *
+ * @example
+ * ```ts
+ * normaliseLifecycle('token.revoked_use'); // 'token.revoked_use'
+ * ```
+ */
+export function normaliseLifecycle(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 64) return undefined;
+  if (LIFECYCLE_TYPES.has(value)) return value;
+  return lifecycleFromErrorCode(value);
+}
+
+/**
+ * True for error codes that mean authentication failed (401-like), so probing detectors can
+ * count them even when the source gives no HTTP status.
+ *
+ * @example
+ * ```ts
+ * isAuthFailureCode('InvalidClientTokenId'); // true
+ * ```
+ */
+export function isAuthFailureCode(code: string): boolean {
+  return /invalidclienttokenid|expiredtoken|signaturedoesnotmatch|authfailure|unrecognizedclient|incompletesignature|invalidtoken|unauthori[sz]ed|notauthorized|invalid_token|invalidaccesskeyid/i.test(
+    code,
+  );
+}
+
+/**
+ * True for error codes that mean the caller is known but not allowed (403-like).
+ *
+ * @example
+ * ```ts
+ * isAccessDeniedCode('AccessDenied'); // true
+ * ```
+ */
+export function isAccessDeniedCode(code: string): boolean {
+  return /accessdenied|unauthorizedoperation|forbidden|insufficient|notpermitted|permissiondenied/i.test(code);
+}

@@ -1,0 +1,159 @@
+import { createReadStream, type Dirent } from 'node:fs';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import { TokenWardenError } from '@tokenwarden/core';
+
+/** One input to read: a file, or stdin (`-`). */
+export interface InputSource {
+  /** Path as given (or found under a given directory); `-` for stdin. */
+  name: string;
+  /** Size in bytes when known (files), for progress. */
+  size?: number;
+}
+
+/** A PATH that could not be read, with the reason. */
+export interface UnreadableInput {
+  path: string;
+  error: TokenWardenError;
+}
+
+function unreadable(path: string, e: unknown): TokenWardenError {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  const why =
+    code === 'ENOENT'
+      ? 'no such file or directory'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'EISDIR'
+          ? 'is a directory'
+          : e instanceof Error
+            ? e.message
+            : String(e);
+  return new TokenWardenError('TW_INPUT_UNREADABLE', `cannot read ${path}: ${why}`, {
+    hint: 'check the path and its permissions',
+    data: { path, ...(code ? { errno: code } : {}) },
+  });
+}
+
+/**
+ * Expands the PATH arguments into inputs: files as given, directories recursed (entries
+ * sorted, hidden entries skipped, each real directory visited once), `-` for stdin. No PATH
+ * means stdin. Paths that cannot be read are returned separately so the rest still runs.
+ *
+ * @example
+ * ```ts
+ * const { sources, unreadable } = await expandInputs(['logs/', 'extra.json.gz']);
+ * ```
+ */
+export async function expandInputs(paths: readonly string[]): Promise<{ sources: InputSource[]; unreadable: UnreadableInput[] }> {
+  const sources: InputSource[] = [];
+  const bad: UnreadableInput[] = [];
+  const seenDirs = new Set<string>();
+  const visit = async (path: string, explicit: boolean): Promise<void> => {
+    let info: Awaited<ReturnType<typeof stat>>;
+    try {
+      info = await stat(path);
+    } catch (e) {
+      bad.push({ path, error: unreadable(path, e) });
+      return;
+    }
+    if (info.isDirectory()) {
+      let entries: Dirent[];
+      try {
+        const real = await realpath(path);
+        if (seenDirs.has(real)) return;
+        seenDirs.add(real);
+        entries = await readdir(path, { withFileTypes: true });
+      } catch (e) {
+        bad.push({ path, error: unreadable(path, e) });
+        return;
+      }
+      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      for (const entry of entries) if (!entry.name.startsWith('.')) await visit(join(path, entry.name), false);
+      return;
+    }
+    if (info.isFile() || explicit) sources.push({ name: path, size: info.isFile() ? info.size : undefined });
+  };
+  if (paths.length === 0) return { sources: [{ name: '-' }], unreadable: [] };
+  for (const p of paths) {
+    if (p === '-') sources.push({ name: '-' });
+    else await visit(p, true);
+  }
+  return { sources, unreadable: bad };
+}
+
+/** Options of {@link openText}. */
+export interface OpenTextOptions {
+  /** Stream used for `-` (default process.stdin). */
+  stdin?: Readable;
+  /** Called with the number of raw (possibly compressed) bytes read, for progress. */
+  onBytes?: (bytes: number) => void;
+}
+
+const GZIP_MAGIC_0 = 0x1f;
+const GZIP_MAGIC_1 = 0x8b;
+
+/**
+ * Opens an input as a stream of decoded UTF-8 text, gunzipping it when it starts with the gzip
+ * magic bytes (whatever its name). Failing to open or read the first bytes throws
+ * `TW_INPUT_UNREADABLE`; a later read or gzip error (corrupt or truncated `.gz`) surfaces from
+ * the iteration, after everything decoded before it.
+ *
+ * @example
+ * ```ts
+ * for await (const text of await openText({ name: 'trail.json.gz' })) process(text);
+ * ```
+ */
+export async function openText(source: InputSource, options: OpenTextOptions = {}): Promise<AsyncIterable<string>> {
+  const raw: Readable = source.name === '-' ? (options.stdin ?? process.stdin) : createReadStream(source.name, { highWaterMark: 1 << 18 });
+  const it = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  let first: IteratorResult<Buffer | string>;
+  try {
+    first = await it.next();
+  } catch (e) {
+    raw.destroy();
+    throw unreadable(source.name, e);
+  }
+  if (first.done) return (async function* () {})();
+  const firstBuf = typeof first.value === 'string' ? Buffer.from(first.value) : first.value;
+  const onBytes = options.onBytes;
+  async function* bytes(): AsyncGenerator<Buffer> {
+    onBytes?.(firstBuf.length);
+    yield firstBuf;
+    for (;;) {
+      const n = await it.next();
+      if (n.done) return;
+      const buf = typeof n.value === 'string' ? Buffer.from(n.value) : n.value;
+      onBytes?.(buf.length);
+      yield buf;
+    }
+  }
+  const gz = firstBuf.length >= 2 && firstBuf[0] === GZIP_MAGIC_0 && firstBuf[1] === GZIP_MAGIC_1;
+  return decode(gz ? gunzip(bytes()) : bytes());
+}
+
+async function* gunzip(input: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const inflater = createGunzip();
+  const feeding = pipeline(Readable.from(input), inflater).catch(() => {
+    // The same error is raised by iterating the inflater below.
+  });
+  try {
+    for await (const chunk of inflater) yield chunk as Buffer;
+  } finally {
+    inflater.destroy();
+    await feeding;
+  }
+}
+
+async function* decode(input: AsyncIterable<Buffer>): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8');
+  for await (const chunk of input) {
+    const text = decoder.decode(chunk, { stream: true });
+    if (text.length > 0) yield text;
+  }
+  const tail = decoder.decode();
+  if (tail.length > 0) yield tail;
+}

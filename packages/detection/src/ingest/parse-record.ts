@@ -1,0 +1,117 @@
+import { isObject, type JsonObject } from './fields.js';
+import { looksCloudTrail, parseCloudTrailRecord } from './parsers/cloudtrail.js';
+import { looksNative, parseNativeRecord } from './parsers/native.js';
+import { createNginxParser, looksNginx, type NginxOptions } from './parsers/nginx.js';
+import { looksOcsf, parseOcsfRecord } from './parsers/ocsf.js';
+import { looksOkta, parseOktaRecord } from './parsers/okta.js';
+import type { RawRecord } from './record-splitter.js';
+import type { InputFormat, InputFormatOption, ParseOutcome, RecordContext, RecordParser } from './types.js';
+
+/** Options of {@link createRecordDecoder}. */
+export interface RecordDecoderOptions {
+  /** `auto` (default) recognises every record by its fields; a concrete format forces one parser. */
+  format?: InputFormatOption;
+  nginx?: NginxOptions;
+}
+
+/** A decoded record: its format (when recognised) and what the parser made of it. */
+export interface DecodedRecord {
+  format?: InputFormat;
+  outcome: ParseOutcome;
+  line: number;
+}
+
+/**
+ * Recognises the format of one JSON object: CloudTrail, OCSF, Okta, or native, in that order
+ * (the most specific field sets first).
+ *
+ * @example
+ * ```ts
+ * detectJsonFormat({ class_uid: 6003 }); // 'ocsf'
+ * ```
+ */
+export function detectJsonFormat(o: JsonObject): InputFormat | undefined {
+  if (looksCloudTrail(o)) return 'cloudtrail';
+  if (looksOcsf(o)) return 'ocsf';
+  if (looksOkta(o)) return 'okta';
+  if (looksNative(o)) return 'native';
+  return undefined;
+}
+
+/**
+ * The reason a JSON parse failed, without echoing the input (V8's message quotes the text,
+ * which may contain a secret).
+ */
+function jsonFailure(e: unknown): string {
+  const m = e instanceof Error ? /position (\d+)/.exec(e.message) : null;
+  if (m) return `not valid JSON (at column ${Number(m[1]) + 1})`;
+  if (e instanceof Error && /end of JSON input|Unterminated/i.test(e.message)) return 'not valid JSON (truncated)';
+  return 'not valid JSON';
+}
+
+/**
+ * Creates the decoder that turns raw records into parse outcomes, format by format. A record
+ * may expand into several (a `{"Records":[...]}` object or a JSON array on one line).
+ *
+ * @example
+ * ```ts
+ * const decode = createRecordDecoder({ format: 'auto' });
+ * for (const d of decode({ kind: 'line', text, line: 1 }, 'a.jsonl')) console.log(d.format, d.outcome.kind);
+ * ```
+ */
+export function createRecordDecoder(options: RecordDecoderOptions = {}): (raw: RawRecord, source: string) => DecodedRecord[] {
+  const forced = options.format ?? 'auto';
+  const nginx = createNginxParser(options.nginx);
+  const parsers: Record<InputFormat, RecordParser> = {
+    cloudtrail: parseCloudTrailRecord,
+    ocsf: parseOcsfRecord,
+    okta: parseOktaRecord,
+    native: parseNativeRecord,
+    nginx,
+  };
+
+  const decodeValue = (value: unknown, ctx: RecordContext, out: DecodedRecord[], nested: boolean): void => {
+    if (Array.isArray(value) && !nested) {
+      for (const v of value) decodeValue(v, ctx, out, true);
+      return;
+    }
+    if (isObject(value) && Array.isArray(value.Records) && !nested) {
+      for (const v of value.Records) decodeValue(v, ctx, out, true);
+      return;
+    }
+    if (!isObject(value)) {
+      out.push({ outcome: { kind: 'error', reason: 'record is not a JSON object' }, line: ctx.line });
+      return;
+    }
+    const format = forced === 'auto' ? detectJsonFormat(value) : forced;
+    if (!format || format === 'nginx') {
+      const reason = format === 'nginx' ? 'JSON record in an nginx log' : 'unknown record format (not CloudTrail, OCSF, Okta or native)';
+      out.push({ outcome: { kind: 'error', reason }, line: ctx.line });
+      return;
+    }
+    out.push({ format, outcome: parsers[format](value, ctx), line: ctx.line });
+  };
+
+  return (raw, source) => {
+    if (raw.kind === 'issue') return [{ outcome: { kind: 'error', reason: raw.reason }, line: raw.line }];
+    const ctx: RecordContext = { source, line: raw.line };
+    const text = raw.text;
+    const first = text.trimStart().charCodeAt(0);
+    const jsonLike = first === 123 || first === 91;
+    if (!jsonLike || forced === 'nginx') {
+      if (forced === 'nginx' || (forced === 'auto' && looksNginx(text))) {
+        return [{ format: 'nginx', outcome: nginx(text, ctx), line: raw.line }];
+      }
+      return [{ outcome: { kind: 'error', reason: forced === 'auto' ? 'unknown record format' : 'not valid JSON' }, line: raw.line }];
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (e) {
+      return [{ outcome: { kind: 'error', reason: jsonFailure(e) }, line: raw.line }];
+    }
+    const out: DecodedRecord[] = [];
+    decodeValue(value, ctx, out, false);
+    return out;
+  };
+}

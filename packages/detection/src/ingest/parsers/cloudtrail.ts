@@ -1,0 +1,165 @@
+import { boolAt, compact, isObject, type JsonObject, objAt, strAt, uintAt } from '../fields.js';
+import { isAccessDeniedCode, isAuthFailureCode, lifecycleFromErrorCode } from '../lifecycle-signals.js';
+import { normaliseIp, parseEventTime } from '../time-and-ip.js';
+import type { NormalisedEvent, ParseOutcome, RecordContext } from '../types.js';
+
+/**
+ * True when a JSON object looks like one CloudTrail record.
+ *
+ * @example
+ * ```ts
+ * looksCloudTrail({ eventVersion: '1.08', eventSource: 'iam.amazonaws.com', userIdentity: {} }); // true
+ * ```
+ */
+export function looksCloudTrail(o: JsonObject): boolean {
+  return 'eventSource' in o && ('userIdentity' in o || 'eventVersion' in o) && 'eventName' in o;
+}
+
+// requestParameters keys that name what was touched, most specific first.
+const RESOURCE_KEYS = [
+  'bucketName',
+  'key',
+  'userName',
+  'roleName',
+  'policyArn',
+  'groupName',
+  'accessKeyId',
+  'secretId',
+  'name',
+  'functionName',
+  'tableName',
+  'trailName',
+  'detectorId',
+  'instanceId',
+  'keyId',
+  'dBInstanceIdentifier',
+  'clusterName',
+  'repositoryName',
+  'logGroupName',
+  'queueUrl',
+  'topicArn',
+  'stackName',
+];
+
+function resourceOf(record: JsonObject): string | undefined {
+  const resources = record.resources;
+  if (Array.isArray(resources)) {
+    for (const r of resources) {
+      const arn = isObject(r) ? strAt(r, 'ARN') : undefined;
+      if (arn) return arn.slice(0, 512);
+    }
+  }
+  const params = objAt(record, 'requestParameters');
+  if (!params) return undefined;
+  const bucket = strAt(params, 'bucketName');
+  const key = strAt(params, 'key');
+  if (bucket) return (key ? `${bucket}/${key}` : bucket).slice(0, 512);
+  for (const k of RESOURCE_KEYS) {
+    const v = strAt(params, k);
+    if (v) return `${k}=${v}`.slice(0, 512);
+  }
+  return undefined;
+}
+
+function principalOf(identity: JsonObject | undefined): string | undefined {
+  if (!identity) return undefined;
+  return (
+    strAt(identity, 'arn') ??
+    strAt(objAt(objAt(identity, 'sessionContext'), 'sessionIssuer'), 'arn') ??
+    strAt(identity, 'principalId') ??
+    strAt(identity, 'userName')
+  );
+}
+
+function statusOf(errorCode: string | undefined): number | undefined {
+  if (!errorCode) return 200;
+  if (isAuthFailureCode(errorCode)) return 401;
+  if (isAccessDeniedCode(errorCode)) return 403;
+  if (/notfound|nosuch/i.test(errorCode)) return 404;
+  if (/throttl|toomanyrequests|limitexceeded/i.test(errorCode)) return 429;
+  return 400;
+}
+
+/**
+ * Parses one CloudTrail record. The credential is `userIdentity.accessKeyId` exactly as logged;
+ * the operation is `<service>:<eventName>` (`iam:CreateAccessKey`). Records without an access
+ * key (AWS service events, console sign-in) are ignored, not errors. `sourceIPAddress` values
+ * that are service names (`AWS Internal`, `ec2.amazonaws.com`) are kept as `attributes.source_service`.
+ *
+ * @example
+ * ```ts
+ * parseCloudTrailRecord(record, { source: 'trail.json', line: 3 });
+ * ```
+ */
+export function parseCloudTrailRecord(record: unknown, ctx: RecordContext): ParseOutcome {
+  if (!isObject(record)) return { kind: 'error', reason: 'CloudTrail record is not a JSON object' };
+  const identity = objAt(record, 'userIdentity');
+  const eventSource = strAt(record, 'eventSource');
+  const eventName = strAt(record, 'eventName');
+  if (!eventSource || !eventName) return { kind: 'error', reason: 'CloudTrail record without eventSource/eventName' };
+  const ts = parseEventTime(record.eventTime);
+  if (ts === undefined) return { kind: 'error', reason: 'CloudTrail record without a readable eventTime' };
+  const accessKeyId = strAt(identity, 'accessKeyId');
+  if (!accessKeyId) return { kind: 'ignored', why: 'CloudTrail record without userIdentity.accessKeyId' };
+
+  const rawSource = strAt(record, 'sourceIPAddress');
+  const sourceIp = rawSource ? normaliseIp(rawSource) : undefined;
+  // "AWS Internal" or "<service>.amazonaws.com": a service acted on the caller's behalf.
+  const sourceService = rawSource && !sourceIp ? rawSource.slice(0, 128) : undefined;
+  if (rawSource && !sourceIp && !/amazonaws\.com$|^AWS Internal$/i.test(rawSource)) {
+    return { kind: 'error', reason: 'sourceIPAddress is neither an IP address nor an AWS service' };
+  }
+  const errorCode = strAt(record, 'errorCode');
+  const service = eventSource.replace(/\.amazonaws\.com$/i, '').split('.')[0] ?? eventSource;
+  const sessionContext = objAt(identity, 'sessionContext');
+  const invokedBy = strAt(identity, 'invokedBy');
+  const userAgent = strAt(record, 'userAgent');
+  const fromConsole =
+    boolAt(record, 'sessionCredentialFromConsole') === true ||
+    (userAgent !== undefined && /^(console|signin)\.amazonaws\.com$|^AWS Internal$/i.test(userAgent) && !invokedBy);
+  const additional = objAt(record, 'additionalEventData');
+  const readOnly = boolAt(record, 'readOnly');
+  const managementEvent = boolAt(record, 'managementEvent');
+  const mfa = boolAt(objAt(sessionContext, 'attributes'), 'mfaAuthenticated');
+  const accountId = strAt(record, 'recipientAccountId') ?? strAt(identity, 'accountId');
+
+  const event: NormalisedEvent = compact({
+    id: strAt(record, 'eventID') ?? `${ctx.source}:${ctx.line}`,
+    time: new Date(ts).toISOString(),
+    ts,
+    credential_id: accessKeyId,
+    credential_key: accessKeyId,
+    credential_kind: 'cloud_access_key' as const,
+    principal: principalOf(identity),
+    source_ip: sourceIp,
+    user_agent: userAgent?.slice(0, 1024),
+    operation: `${service}:${eventName}`,
+    resource: resourceOf(record),
+    outcome: errorCode ? ('failure' as const) : ('success' as const),
+    status: statusOf(errorCode),
+    bytes_in: uintAt(additional, 'bytesTransferredIn'),
+    bytes_out: uintAt(additional, 'bytesTransferredOut'),
+    request_id: strAt(record, 'requestID'),
+    interactive: fromConsole ? true : invokedBy ? false : undefined,
+    error_code: errorCode,
+    source_system: 'cloudtrail',
+    origin: { file: ctx.source, line: ctx.line },
+    attributes: compact({
+      event_source: eventSource,
+      event_name: eventName,
+      event_type: strAt(record, 'eventType'),
+      read_only: readOnly,
+      management_event: managementEvent,
+      identity_type: strAt(identity, 'type'),
+      invoked_by: invokedBy,
+      source_service: sourceService,
+      aws_region: strAt(record, 'awsRegion'),
+      account_id: accountId,
+      mfa_authenticated: mfa,
+      error_message: strAt(record, 'errorMessage')?.slice(0, 256),
+      vpc_endpoint_id: strAt(record, 'vpcEndpointId'),
+    }),
+    lifecycle: lifecycleFromErrorCode(errorCode),
+  });
+  return { kind: 'event', event };
+}

@@ -1,0 +1,87 @@
+import { CredentialKind, LIFECYCLE_EVENT_TYPES } from '@tokenwarden/core';
+import { compact, isObject, type JsonObject, objAt, strAt, uintAt } from '../fields.js';
+import { lifecycleFromErrorCode, normaliseLifecycle } from '../lifecycle-signals.js';
+import { normaliseIp, parseEventTime } from '../time-and-ip.js';
+import type { NormalisedEvent, ParseOutcome, RecordContext } from '../types.js';
+
+const CREDENTIAL_KINDS = new Set<string>(CredentialKind.anyOf.map((s) => String(s.const)));
+const LIFECYCLE_TYPES = new Set<string>(LIFECYCLE_EVENT_TYPES);
+
+/**
+ * True when a JSON object looks like our native AccessEvent or LifecycleEvent schema.
+ *
+ * @example
+ * ```ts
+ * looksNative({ id: 'e1', time: '2026-01-01T00:00:00Z', credential_id: 'k1', outcome: 'success' }); // true
+ * ```
+ */
+export function looksNative(o: JsonObject): boolean {
+  return 'credential_id' in o && ('time' in o || 'ts' in o);
+}
+
+/**
+ * Parses one native JSON-lines record: the core `AccessEvent` schema (or a `LifecycleEvent`,
+ * which becomes an event carrying its lifecycle signal). Fields of the wrong type are dropped;
+ * a missing or unreadable time, credential or IP rejects the record.
+ *
+ * @example
+ * ```ts
+ * parseNativeRecord({ id: 'e1', time: '2026-01-01T00:00:00Z', credential_id: 'k1', outcome: 'success', source_system: 'gateway' }, { source: 'a.jsonl', line: 1 });
+ * ```
+ */
+export function parseNativeRecord(record: unknown, ctx: RecordContext): ParseOutcome {
+  if (!isObject(record)) return { kind: 'error', reason: 'record is not a JSON object' };
+  const credential = strAt(record, 'credential_id');
+  if (!credential) return { kind: 'error', reason: 'native record without credential_id' };
+  const ts = parseEventTime(record.time ?? record.ts);
+  if (ts === undefined) return { kind: 'error', reason: 'native record without a readable time' };
+
+  let sourceIp: string | undefined;
+  const rawIp = strAt(record, 'source_ip');
+  if (rawIp !== undefined) {
+    sourceIp = normaliseIp(rawIp);
+    if (!sourceIp) return { kind: 'error', reason: 'source_ip is not an IP address' };
+  }
+  const lifecycleType = strAt(record, 'type');
+  const isLifecycleRecord = lifecycleType !== undefined && LIFECYCLE_TYPES.has(lifecycleType);
+  const errorCode = strAt(record, 'error_code');
+  const attributes = objAt(record, 'attributes');
+  const lifecycle =
+    normaliseLifecycle(record.lifecycle) ??
+    normaliseLifecycle(attributes?.lifecycle) ??
+    (isLifecycleRecord ? lifecycleType : undefined) ??
+    lifecycleFromErrorCode(errorCode);
+  const outcome = record.outcome === 'success' || record.outcome === 'failure' ? record.outcome : 'unknown';
+  const kind = strAt(record, 'credential_kind');
+  const status = uintAt(record, 'status');
+
+  const event: NormalisedEvent = compact({
+    id: strAt(record, 'id') ?? `${ctx.source}:${ctx.line}`,
+    time: new Date(ts).toISOString(),
+    ts,
+    credential_id: credential,
+    credential_key: credential,
+    credential_kind: kind && CREDENTIAL_KINDS.has(kind) ? (kind as NormalisedEvent['credential_kind']) : undefined,
+    principal: strAt(record, 'principal'),
+    source_ip: sourceIp,
+    user_agent: strAt(record, 'user_agent'),
+    tls_fingerprint: strAt(record, 'tls_fingerprint'),
+    device_id: strAt(record, 'device_id'),
+    operation: strAt(record, 'operation') ?? (isLifecycleRecord ? `lifecycle:${lifecycleType}` : undefined),
+    method: strAt(record, 'method'),
+    path: strAt(record, 'path'),
+    resource: strAt(record, 'resource'),
+    outcome,
+    status: status !== undefined && status <= 999 ? status : undefined,
+    bytes_in: uintAt(record, 'bytes_in'),
+    bytes_out: uintAt(record, 'bytes_out'),
+    request_id: strAt(record, 'request_id'),
+    interactive: typeof record.interactive === 'boolean' ? record.interactive : undefined,
+    error_code: errorCode,
+    source_system: strAt(record, 'source_system') ?? 'native',
+    origin: { file: ctx.source, line: ctx.line },
+    attributes,
+    lifecycle,
+  });
+  return { kind: 'event', event };
+}

@@ -1,0 +1,155 @@
+import { createHash } from 'node:crypto';
+import { compact } from '../fields.js';
+import { normaliseIp } from '../time-and-ip.js';
+import type { NormalisedEvent, ParseOutcome, RecordContext } from '../types.js';
+
+/**
+ * Where an nginx/Apache line carries the credential:
+ * - `auto`: the first extra quoted field after the user agent that is not `-`, else `$remote_user`,
+ *   else a token-like query parameter (`access_token`, `api_key`, `apikey`, `key`, `token`);
+ * - `remote_user`; `field:N` (the N-th extra quoted field, 1-based); `query:NAME`.
+ */
+export type NginxCredentialSource = 'auto' | 'remote_user' | `field:${number}` | `query:${string}`;
+
+/** Options of the nginx/Apache parser. */
+export interface NginxOptions {
+  credentialFrom?: NginxCredentialSource;
+}
+
+// $remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" [extra "..." fields]
+const COMBINED =
+  /^(\S+) \S+ (\S+) \[([^\]]{1,64})\] "((?:[^"\\]|\\.){0,8192})" (\d{3}) (\d+|-)(?: "((?:[^"\\]|\\.){0,8192})" "((?:[^"\\]|\\.){0,8192})")?(.*)$/;
+const EXTRA_FIELD = /"((?:[^"\\]|\\.)*)"|(\S+)/g;
+const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
+const TOKEN_PARAMS = ['access_token', 'api_key', 'apikey', 'key', 'token'];
+
+/**
+ * True when a text line looks like an nginx/Apache combined (or common) log line.
+ *
+ * @example
+ * ```ts
+ * looksNginx('203.0.113.9 - - [10/Oct/2026:13:55:36 +0000] "GET / HTTP/1.1" 200 12 "-" "curl/8.0"'); // true
+ * ```
+ */
+export function looksNginx(line: string): boolean {
+  return COMBINED.test(line);
+}
+
+/**
+ * Parses `10/Oct/2000:13:55:36 -0700` into epoch ms, or undefined.
+ *
+ * @example
+ * ```ts
+ * parseClfTime('10/Oct/2000:13:55:36 -0700'); // 971211336000
+ * ```
+ */
+export function parseClfTime(s: string): number | undefined {
+  const m = /^(\d{2})\/([A-Z][a-z]{2})\/(\d{4}):(\d{2}):(\d{2}):(\d{2})(?:\.\d+)? ([+-])(\d{2})(\d{2})$/.exec(s);
+  if (!m) return undefined;
+  const month = MONTHS[m[2] as string];
+  if (month === undefined) return undefined;
+  const utc = Date.UTC(Number(m[3]), month, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6]));
+  const offset = (Number(m[8]) * 60 + Number(m[9])) * 60_000 * (m[7] === '-' ? -1 : 1);
+  const ts = utc - offset;
+  return Number.isFinite(ts) ? ts : undefined;
+}
+
+/**
+ * The credential id used for a secret found in a log: `hash:` plus the first 16 hex digits of
+ * its SHA-256. A `Bearer `/`Basic ` scheme is dropped first, so the same token seen in a header
+ * and in a query string maps to one id. The secret itself is never kept.
+ *
+ * @example
+ * ```ts
+ * hashedCredentialId('Bearer abc'); // 'hash:ba7816bf8f01cfea'
+ * ```
+ */
+export function hashedCredentialId(secret: string): string {
+  const bare = secret.replace(/^(bearer|basic|token|apikey)\s+/i, '');
+  return `hash:${createHash('sha256').update(bare, 'utf8').digest('hex').slice(0, 16)}`;
+}
+
+function queryParam(target: string, names: readonly string[]): string | undefined {
+  const q = target.indexOf('?');
+  if (q < 0) return undefined;
+  for (const part of target.slice(q + 1).split('&')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) continue;
+    const name = part.slice(0, eq).toLowerCase();
+    if (names.includes(name) && eq < part.length - 1) {
+      try {
+        return decodeURIComponent(part.slice(eq + 1));
+      } catch {
+        return part.slice(eq + 1);
+      }
+    }
+  }
+  return undefined;
+}
+
+function extraFields(rest: string): string[] {
+  const out: string[] = [];
+  for (const m of rest.matchAll(EXTRA_FIELD)) out.push(m[1] ?? m[2] ?? '');
+  return out;
+}
+
+function credentialSecret(from: NginxCredentialSource, remoteUser: string, target: string, extras: string[]): string | undefined {
+  const present = (v: string | undefined) => (v !== undefined && v !== '-' && v !== '' ? v : undefined);
+  if (from === 'remote_user') return present(remoteUser);
+  if (from.startsWith('field:')) return present(extras[Number(from.slice(6)) - 1]);
+  if (from.startsWith('query:')) return present(queryParam(target, [from.slice(6).toLowerCase()]));
+  return extras.map(present).find((v) => v !== undefined) ?? present(remoteUser) ?? present(queryParam(target, TOKEN_PARAMS));
+}
+
+/**
+ * Creates the parser of nginx/Apache combined log lines. The credential is hashed into a
+ * `hash:<hex16>` id ({@link hashedCredentialId}) and the query string is dropped from the path,
+ * so no secret leaves the parser.
+ *
+ * @example
+ * ```ts
+ * const parse = createNginxParser({ credentialFrom: 'field:1' });
+ * parse(line, { source: 'access.log', line: 1 });
+ * ```
+ */
+export function createNginxParser(options: NginxOptions = {}): (line: unknown, ctx: RecordContext) => ParseOutcome {
+  const from = options.credentialFrom ?? 'auto';
+  return (line, ctx) => {
+    if (typeof line !== 'string') return { kind: 'error', reason: 'nginx record is not a text line' };
+    const m = COMBINED.exec(line);
+    if (!m) return { kind: 'error', reason: 'not an nginx/Apache combined log line' };
+    const [, addr = '', remoteUser = '-', timeLocal = '', request = '', statusText = '', bytesText = '-', , agent, rest = ''] = m;
+    const ts = parseClfTime(timeLocal);
+    if (ts === undefined) return { kind: 'error', reason: 'unreadable [time_local]' };
+    const sourceIp = normaliseIp(addr);
+    if (!sourceIp) return { kind: 'error', reason: 'remote address is not an IP address' };
+    const parts = request.split(' ');
+    const method = parts.length >= 2 && /^[A-Z]{3,10}$/.test(parts[0] ?? '') ? parts[0] : undefined;
+    const target = method ? (parts[1] ?? '') : '';
+    const secret = credentialSecret(from, remoteUser, target, extraFields(rest));
+    if (!secret) return { kind: 'ignored', why: 'nginx line without a credential' };
+    const credential = hashedCredentialId(secret);
+    const status = Number(statusText);
+    const path = target.split('?')[0]?.slice(0, 1024);
+
+    const event: NormalisedEvent = compact({
+      id: `${ctx.source}:${ctx.line}`,
+      time: new Date(ts).toISOString(),
+      ts,
+      credential_id: credential,
+      credential_key: credential,
+      principal: from !== 'remote_user' && remoteUser !== '-' ? remoteUser.slice(0, 256) : undefined,
+      source_ip: sourceIp,
+      user_agent: agent && agent !== '-' ? agent.slice(0, 1024) : undefined,
+      method,
+      path: path || undefined,
+      operation: method && path ? `${method} ${path}` : undefined,
+      outcome: status < 400 ? ('success' as const) : ('failure' as const),
+      status,
+      bytes_out: bytesText === '-' ? undefined : Number(bytesText),
+      source_system: 'nginx',
+      origin: { file: ctx.source, line: ctx.line },
+    });
+    return { kind: 'event', event };
+  };
+}

@@ -1,0 +1,117 @@
+import { compact, isObject, type JsonObject, numAt, objAt, strAt, uintAt } from '../fields.js';
+import { isAccessDeniedCode, isAuthFailureCode, lifecycleFromErrorCode } from '../lifecycle-signals.js';
+import { normaliseIp, parseEventTime } from '../time-and-ip.js';
+import type { NormalisedEvent, ParseOutcome, RecordContext } from '../types.js';
+
+/**
+ * True when a JSON object is an OCSF event (it has a numeric `class_uid`).
+ *
+ * @example
+ * ```ts
+ * looksOcsf({ class_uid: 6003, time: 1767225600000 }); // true
+ * ```
+ */
+export function looksOcsf(o: JsonObject): boolean {
+  return typeof o.class_uid === 'number' || (typeof o.class_uid === 'string' && /^\d+$/.test(o.class_uid));
+}
+
+const ACTIVITY_NAMES: Record<number, string> = { 1: 'create', 2: 'read', 3: 'update', 4: 'delete' };
+
+function outcomeOf(record: JsonObject, httpStatus: number | undefined): NormalisedEvent['outcome'] {
+  const statusId = numAt(record, 'status_id');
+  if (statusId === 1) return 'success';
+  if (statusId === 2) return 'failure';
+  const status = strAt(record, 'status')?.toLowerCase();
+  if (status === 'success') return 'success';
+  if (status === 'failure') return 'failure';
+  if (httpStatus !== undefined) return httpStatus < 400 ? 'success' : 'failure';
+  return 'unknown';
+}
+
+function resourceOf(record: JsonObject, api: JsonObject | undefined): string | undefined {
+  const resources = record.resources;
+  if (Array.isArray(resources)) {
+    for (const r of resources) {
+      if (!isObject(r)) continue;
+      const name = strAt(r, 'uid') ?? strAt(r, 'name');
+      if (name) return name.slice(0, 512);
+    }
+  }
+  return strAt(objAt(api, 'resource'), 'name');
+}
+
+/**
+ * Parses one OCSF event, primarily API Activity (class_uid 6003), and any other class carrying
+ * an actor session (Authentication 3002, Web Resources Activity 6001...). The credential is
+ * `actor.session.credential_uid`, falling back to `actor.session.uid`.
+ *
+ * @example
+ * ```ts
+ * parseOcsfRecord({ class_uid: 6003, time: 1767225600000, actor: { session: { credential_uid: 'AKIA1' } } }, { source: 'x', line: 1 });
+ * ```
+ */
+export function parseOcsfRecord(record: unknown, ctx: RecordContext): ParseOutcome {
+  if (!isObject(record)) return { kind: 'error', reason: 'OCSF record is not a JSON object' };
+  if (!looksOcsf(record)) return { kind: 'error', reason: 'OCSF record without class_uid' };
+  const actor = objAt(record, 'actor');
+  const session = objAt(actor, 'session');
+  const credential = strAt(session, 'credential_uid') ?? strAt(session, 'uid');
+  const ts = parseEventTime(record.time ?? record.time_dt);
+  if (ts === undefined) return { kind: 'error', reason: 'OCSF record without a readable time' };
+  if (!credential) return { kind: 'ignored', why: 'OCSF record without actor.session.credential_uid or uid' };
+
+  const src = objAt(record, 'src_endpoint');
+  const rawIp = strAt(src, 'ip');
+  const sourceIp = rawIp ? normaliseIp(rawIp) : undefined;
+  if (rawIp && !sourceIp) return { kind: 'error', reason: 'src_endpoint.ip is not an IP address' };
+  const api = objAt(record, 'api');
+  const httpRequest = objAt(record, 'http_request');
+  const httpResponse = objAt(record, 'http_response');
+  const url = objAt(httpRequest, 'url');
+  const user = objAt(actor, 'user');
+  const service = strAt(objAt(api, 'service'), 'name');
+  const apiOperation = strAt(api, 'operation');
+  const httpStatus = uintAt(httpResponse, 'code');
+  const apiResponse = objAt(api, 'response');
+  const errorCode = strAt(apiResponse, 'error') ?? strAt(record, 'status_code');
+  const activityId = numAt(record, 'activity_id');
+  const rawPath = strAt(url, 'path');
+  const status =
+    httpStatus ?? (errorCode ? (isAuthFailureCode(errorCode) ? 401 : isAccessDeniedCode(errorCode) ? 403 : undefined) : undefined);
+  const device = objAt(src, 'device') ?? objAt(record, 'device');
+  const classUid = numAt(record, 'class_uid');
+
+  const event: NormalisedEvent = compact({
+    id: strAt(objAt(record, 'metadata'), 'uid') ?? `${ctx.source}:${ctx.line}`,
+    time: new Date(ts).toISOString(),
+    ts,
+    credential_id: credential,
+    credential_key: credential,
+    principal: strAt(user, 'uid') ?? strAt(user, 'name') ?? strAt(user, 'email_addr'),
+    source_ip: sourceIp,
+    user_agent: (strAt(httpRequest, 'user_agent') ?? strAt(src, 'svc_name'))?.slice(0, 1024),
+    device_id: strAt(device, 'uid'),
+    tls_fingerprint: strAt(objAt(objAt(record, 'tls'), 'ja3_hash'), 'value'),
+    operation: apiOperation ? (service && !apiOperation.includes(':') ? `${service}:${apiOperation}` : apiOperation) : undefined,
+    method: strAt(httpRequest, 'http_method'),
+    path: rawPath?.split('?')[0]?.slice(0, 1024),
+    resource: resourceOf(record, api),
+    outcome: outcomeOf(record, httpStatus),
+    status: status !== undefined && status <= 999 ? status : undefined,
+    bytes_in: uintAt(httpRequest, 'length') ?? uintAt(record, 'bytes_in'),
+    bytes_out: uintAt(httpResponse, 'length') ?? uintAt(record, 'bytes_out'),
+    request_id: strAt(objAt(api, 'request'), 'uid'),
+    error_code: errorCode,
+    source_system: strAt(objAt(objAt(record, 'metadata'), 'product'), 'name') ?? 'ocsf',
+    origin: { file: ctx.source, line: ctx.line },
+    attributes: compact({
+      ocsf_class_uid: classUid,
+      activity_id: activityId,
+      activity: activityId !== undefined ? ACTIVITY_NAMES[activityId] : undefined,
+      api_service: service,
+      cloud_region: strAt(objAt(record, 'cloud'), 'region'),
+    }),
+    lifecycle: lifecycleFromErrorCode(errorCode),
+  });
+  return { kind: 'event', event };
+}

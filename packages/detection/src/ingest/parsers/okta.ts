@@ -1,0 +1,124 @@
+import { boolAt, compact, isObject, type JsonObject, numAt, objAt, strAt } from '../fields.js';
+import { normaliseIp, parseEventTime } from '../time-and-ip.js';
+import type { NetworkHint, NormalisedEvent, ParseOutcome, RecordContext } from '../types.js';
+
+/**
+ * True when a JSON object looks like an Okta System Log event.
+ *
+ * @example
+ * ```ts
+ * looksOkta({ eventType: 'user.session.start', actor: {}, published: '2026-01-01T00:00:00Z' }); // true
+ * ```
+ */
+export function looksOkta(o: JsonObject): boolean {
+  return 'eventType' in o && ('actor' in o || 'authenticationContext' in o) && ('published' in o || 'client' in o);
+}
+
+function outcomeOf(result: string | undefined): NormalisedEvent['outcome'] {
+  switch (result?.toUpperCase()) {
+    case 'SUCCESS':
+    case 'ALLOW':
+      return 'success';
+    case 'FAILURE':
+    case 'DENY':
+      return 'failure';
+    default:
+      return 'unknown';
+  }
+}
+
+function hintOf(client: JsonObject | undefined, security: JsonObject | undefined): NetworkHint | undefined {
+  const geo = objAt(client, 'geographicalContext');
+  const point = objAt(geo, 'geolocation');
+  const hint: NetworkHint = compact({
+    country: strAt(geo, 'country'),
+    city: strAt(geo, 'city'),
+    lat: numAt(point, 'lat'),
+    lon: numAt(point, 'lon'),
+    asn: numAt(security, 'asNumber'),
+    as_org: strAt(security, 'asOrg'),
+    proxy: boolAt(security, 'isProxy'),
+  });
+  return Object.keys(hint).length > 0 ? hint : undefined;
+}
+
+function targetOf(targets: unknown): string | undefined {
+  if (!Array.isArray(targets)) return undefined;
+  for (const t of targets) {
+    if (!isObject(t)) continue;
+    const type = strAt(t, 'type');
+    const name = strAt(t, 'alternateId') ?? strAt(t, 'displayName') ?? strAt(t, 'id');
+    if (name) return (type ? `${type}:${name}` : name).slice(0, 512);
+  }
+  return undefined;
+}
+
+/**
+ * Parses one Okta System Log event. The credential is `authenticationContext.externalSessionId`
+ * (the session a stolen cookie rides on); when Okta logs none (or `unknown`), the actor id
+ * stands in so pre-session failures still count against the account.
+ *
+ * @example
+ * ```ts
+ * parseOktaRecord(event, { source: 'okta.json', line: 1 });
+ * ```
+ */
+export function parseOktaRecord(record: unknown, ctx: RecordContext): ParseOutcome {
+  if (!isObject(record)) return { kind: 'error', reason: 'Okta event is not a JSON object' };
+  const eventType = strAt(record, 'eventType');
+  if (!eventType) return { kind: 'error', reason: 'Okta event without eventType' };
+  const ts = parseEventTime(record.published);
+  if (ts === undefined) return { kind: 'error', reason: 'Okta event without a readable published time' };
+  const actor = objAt(record, 'actor');
+  const auth = objAt(record, 'authenticationContext');
+  const sessionId = strAt(auth, 'externalSessionId');
+  const credential = sessionId && sessionId.toLowerCase() !== 'unknown' ? sessionId : strAt(actor, 'id');
+  if (!credential) return { kind: 'ignored', why: 'Okta event without a session or actor' };
+
+  const client = objAt(record, 'client');
+  const rawIp = strAt(client, 'ipAddress');
+  const sourceIp = rawIp ? normaliseIp(rawIp) : undefined;
+  if (rawIp && !sourceIp) return { kind: 'error', reason: 'client.ipAddress is not an IP address' };
+  const outcome = objAt(record, 'outcome');
+  const security = objAt(record, 'securityContext');
+  const debugData = objAt(objAt(record, 'debugContext'), 'debugData');
+  const requestUri = strAt(debugData, 'requestUri');
+  const userAgent = objAt(client, 'userAgent');
+
+  const event: NormalisedEvent = compact({
+    id: strAt(record, 'uuid') ?? `${ctx.source}:${ctx.line}`,
+    time: new Date(ts).toISOString(),
+    ts,
+    credential_id: credential,
+    credential_key: credential,
+    credential_kind: sessionId ? ('saas_session' as const) : undefined,
+    principal: strAt(actor, 'alternateId') ?? strAt(actor, 'id'),
+    source_ip: sourceIp,
+    user_agent: strAt(userAgent, 'rawUserAgent')?.slice(0, 1024),
+    device_id: strAt(objAt(client, 'device') ?? undefined, 'id') ?? strAt(debugData, 'dtHash'),
+    operation: `okta:${eventType}`,
+    path: requestUri?.split('?')[0]?.slice(0, 1024),
+    resource: targetOf(record.target),
+    outcome: outcomeOf(strAt(outcome, 'result')),
+    request_id: strAt(objAt(record, 'transaction'), 'id') ?? strAt(debugData, 'requestId'),
+    error_code: strAt(outcome, 'reason')?.slice(0, 128),
+    source_system: 'okta',
+    origin: { file: ctx.source, line: ctx.line },
+    attributes: compact({
+      event_type: eventType,
+      outcome_result: strAt(outcome, 'result'),
+      severity: strAt(record, 'severity'),
+      display_message: strAt(record, 'displayMessage')?.slice(0, 256),
+      auth_provider: strAt(auth, 'authenticationProvider'),
+      credential_provider: strAt(auth, 'credentialProvider'),
+      credential_type: strAt(auth, 'credentialType'),
+      actor_type: strAt(actor, 'type'),
+      okta_session: sessionId !== undefined,
+      threat_suspected: strAt(debugData, 'threatSuspected'),
+      is_proxy: boolAt(security, 'isProxy'),
+      domain: strAt(security, 'domain'),
+    }),
+    network_hint: hintOf(client, security),
+  });
+  return { kind: 'event', event };
+}

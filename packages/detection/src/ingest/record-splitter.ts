@@ -1,0 +1,288 @@
+/**
+ * Splits a decoded character stream into records without ever holding more than one record:
+ * text lines for JSON-lines and access logs, or the elements of a JSON array for CloudTrail
+ * `{"Records":[...]}` files and Okta exports. Records longer than the cap are reported and
+ * skipped, never buffered.
+ */
+
+/** One record cut from the input, or a problem at a location. */
+export type RawRecord =
+  | { kind: 'line'; text: string; line: number }
+  | { kind: 'element'; text: string; line: number }
+  | { kind: 'issue'; line: number; reason: string };
+
+/** Options of {@link splitRecords}. */
+export interface SplitOptions {
+  /** Longest record kept, in characters (default 1 MiB). Longer ones are reported and skipped. */
+  maxRecordChars?: number;
+}
+
+/** Default cap on one record: real CloudTrail records stay far below; a 10 MB line is not a log record. */
+export const DEFAULT_MAX_RECORD_CHARS = 1 << 20;
+
+interface Splitter {
+  push(chunk: string, out: RawRecord[]): void;
+  end(out: RawRecord[]): void;
+  line(): number;
+}
+
+class LineSplitter implements Splitter {
+  private parts: string[] = [];
+  private pendingChars = 0;
+  private skipping = false;
+  private lineNo = 1;
+  constructor(private readonly max: number) {}
+
+  line(): number {
+    return this.lineNo;
+  }
+
+  push(chunk: string, out: RawRecord[]): void {
+    let start = 0;
+    for (let idx = chunk.indexOf('\n'); idx !== -1; idx = chunk.indexOf('\n', start)) {
+      const piece = chunk.slice(start, idx);
+      this.emit(piece, out);
+      this.lineNo++;
+      start = idx + 1;
+    }
+    if (start < chunk.length && !this.skipping) {
+      const rest = start === 0 ? chunk : chunk.slice(start);
+      this.parts.push(rest);
+      this.pendingChars += rest.length;
+      if (this.pendingChars > this.max) {
+        this.skipping = true;
+        this.parts = [];
+        this.pendingChars = 0;
+      }
+    }
+  }
+
+  end(out: RawRecord[]): void {
+    if (this.skipping || this.pendingChars > 0) this.emit('', out);
+  }
+
+  private emit(piece: string, out: RawRecord[]): void {
+    if (this.skipping) {
+      this.skipping = false;
+      out.push({ kind: 'issue', line: this.lineNo, reason: `line longer than ${this.max} characters, skipped` });
+      return;
+    }
+    let text = this.parts.length === 0 ? piece : this.parts.join('') + piece;
+    this.parts = [];
+    this.pendingChars = 0;
+    if (text.length > this.max) {
+      out.push({ kind: 'issue', line: this.lineNo, reason: `line longer than ${this.max} characters, skipped` });
+      return;
+    }
+    if (text.endsWith('\r')) text = text.slice(0, -1);
+    if (text.trim().length > 0) out.push({ kind: 'line', text, line: this.lineNo });
+  }
+}
+
+const QUOTE = 34;
+const BACKSLASH = 92;
+const NEWLINE = 10;
+const OPEN_BRACE = 123;
+const OPEN_BRACKET = 91;
+const CLOSE_BRACE = 125;
+const CLOSE_BRACKET = 93;
+const COMMA = 44;
+
+/** Cuts the elements out of a JSON array whose opening `[` has already been consumed. */
+class ArraySplitter implements Splitter {
+  private depth = 0;
+  private inString = false;
+  private escape = false;
+  private inElement = false;
+  private scalar = false;
+  private oversize = false;
+  private parts: string[] = [];
+  private chars = 0;
+  private startLine = 0;
+  private lineNo: number;
+  private done = false;
+  constructor(
+    private readonly max: number,
+    firstLine: number,
+  ) {
+    this.lineNo = firstLine;
+  }
+
+  line(): number {
+    return this.lineNo;
+  }
+
+  push(chunk: string, out: RawRecord[]): void {
+    if (this.done) return;
+    let segStart = this.inElement ? 0 : -1;
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk.charCodeAt(i);
+      if (c === NEWLINE) this.lineNo++;
+      if (this.inString) {
+        if (this.escape) this.escape = false;
+        else if (c === BACKSLASH) this.escape = true;
+        else if (c === QUOTE) this.inString = false;
+        continue;
+      }
+      if (c === QUOTE) {
+        this.inString = true;
+        if (this.depth === 0) this.startScalar();
+        continue;
+      }
+      if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+        if (this.depth === 0) {
+          this.startElement();
+          segStart = i;
+        }
+        this.depth++;
+        continue;
+      }
+      if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+        if (this.depth === 0) {
+          if (c === CLOSE_BRACKET) {
+            this.finishScalar(out);
+            this.done = true;
+            return;
+          }
+          out.push({ kind: 'issue', line: this.lineNo, reason: 'unexpected "}" in JSON array' });
+          continue;
+        }
+        this.depth--;
+        if (this.depth === 0) {
+          this.append(chunk.slice(segStart, i + 1));
+          segStart = -1;
+          this.finishElement(out);
+        }
+        continue;
+      }
+      if (this.depth === 0) {
+        if (c === COMMA) this.finishScalar(out);
+        else if (c > 32) this.startScalar();
+      }
+    }
+    if (this.inElement && segStart >= 0) this.append(chunk.slice(segStart));
+  }
+
+  end(out: RawRecord[]): void {
+    if (this.done) return;
+    if (this.inElement || this.depth > 0) {
+      out.push({ kind: 'issue', line: this.startLine, reason: 'JSON record truncated at end of input' });
+    } else {
+      this.finishScalar(out);
+      out.push({ kind: 'issue', line: this.lineNo, reason: 'JSON array not closed at end of input' });
+    }
+  }
+
+  private startElement(): void {
+    this.inElement = true;
+    this.oversize = false;
+    this.parts = [];
+    this.chars = 0;
+    this.startLine = this.lineNo;
+  }
+
+  private append(s: string): void {
+    if (this.oversize) return;
+    this.chars += s.length;
+    if (this.chars > this.max) {
+      this.oversize = true;
+      this.parts = [];
+      return;
+    }
+    this.parts.push(s);
+  }
+
+  private finishElement(out: RawRecord[]): void {
+    this.inElement = false;
+    if (this.oversize) {
+      out.push({ kind: 'issue', line: this.startLine, reason: `record longer than ${this.max} characters, skipped` });
+    } else {
+      out.push({ kind: 'element', text: this.parts.join(''), line: this.startLine });
+    }
+    this.parts = [];
+  }
+
+  private startScalar(): void {
+    if (!this.scalar) {
+      this.scalar = true;
+      this.startLine = this.lineNo;
+    }
+  }
+
+  private finishScalar(out: RawRecord[]): void {
+    if (!this.scalar) return;
+    this.scalar = false;
+    out.push({ kind: 'issue', line: this.startLine, reason: 'array element is not a JSON object' });
+  }
+}
+
+// Enough of the head of a file to recognise `{"Records":[` even when pretty-printed.
+const SNIFF_CHARS = 256;
+const RECORDS_FILE = /^\s*\{\s*"Records"\s*:\s*\[/;
+
+function lineCount(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/**
+ * Splits a stream of decoded text into records. The container is recognised from the first
+ * non-blank characters: `{"Records":[` (a CloudTrail file) and `[` (a JSON array, e.g. an Okta
+ * export) are split into array elements; anything else into lines. A read error ends the
+ * stream with one issue at the line reached (a truncated `.gz`, say); records before it stand.
+ *
+ * @example
+ * ```ts
+ * for await (const r of splitRecords(textChunks)) if (r.kind !== 'issue') handle(r.text, r.line);
+ * ```
+ */
+export async function* splitRecords(chunks: AsyncIterable<string>, options: SplitOptions = {}): AsyncGenerator<RawRecord> {
+  const max = options.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS;
+  let splitter: Splitter | undefined;
+  let head = '';
+  const out: RawRecord[] = [];
+  const choose = (final: boolean): Splitter | undefined => {
+    const trimmed = head.trimStart();
+    if (trimmed.length === 0 && !final) return undefined;
+    if (trimmed.startsWith('[')) {
+      const at = head.indexOf('[');
+      const s = new ArraySplitter(max, 1 + lineCount(head.slice(0, at)));
+      s.push(head.slice(at + 1), out);
+      return s;
+    }
+    if (trimmed.startsWith('{') && trimmed.length < SNIFF_CHARS && !final && !RECORDS_FILE.test(head)) return undefined;
+    const records = RECORDS_FILE.exec(head);
+    if (records) {
+      const prefix = records[0];
+      const s = new ArraySplitter(max, 1 + lineCount(prefix));
+      s.push(head.slice(prefix.length), out);
+      return s;
+    }
+    const s = new LineSplitter(max);
+    s.push(head, out);
+    return s;
+  };
+  try {
+    for await (const chunk of chunks) {
+      if (splitter) splitter.push(chunk, out);
+      else {
+        head += chunk;
+        splitter = choose(false);
+      }
+      if (out.length > 0) {
+        yield* out;
+        out.length = 0;
+      }
+    }
+  } catch (e) {
+    splitter ??= choose(true);
+    yield* out;
+    const why = e instanceof Error ? e.message : String(e);
+    yield { kind: 'issue', line: splitter?.line() ?? 1, reason: `input ended with an error: ${why.slice(0, 200)}` };
+    return;
+  }
+  splitter ??= choose(true);
+  splitter?.end(out);
+  yield* out;
+}

@@ -1,0 +1,118 @@
+/** Anything with an event time in epoch ms. */
+export interface Timed {
+  ts: number;
+  late?: boolean;
+}
+
+/** Options of {@link ReorderBuffer}. */
+export interface ReorderOptions {
+  /** How far behind the newest event time an event may arrive and still be put in order (ms). */
+  toleranceMs: number;
+  /** Most events held at once; beyond it the oldest is released early (bounded memory). */
+  capacity?: number;
+}
+
+/**
+ * Puts events back in event-time order when they arrive up to `toleranceMs` late. Events wait
+ * in a min-heap until the newest event time seen moves `toleranceMs` past them. An event older
+ * than what was already released is released at once, marked `late`, so nothing is dropped.
+ * Equal times keep arrival order.
+ *
+ * @example
+ * ```ts
+ * const buf = new ReorderBuffer<{ ts: number }>({ toleranceMs: 60_000 });
+ * for (const e of buf.push(event)) engine.process(e);
+ * for (const e of buf.drain()) engine.process(e);
+ * ```
+ */
+export class ReorderBuffer<T extends Timed> {
+  private readonly heap: { item: T; seq: number }[] = [];
+  private seq = 0;
+  private newest = Number.NEGATIVE_INFINITY;
+  private released = Number.NEGATIVE_INFINITY;
+  private lateCount = 0;
+  private readonly tolerance: number;
+  private readonly capacity: number;
+
+  constructor(options: ReorderOptions) {
+    this.tolerance = Math.max(0, options.toleranceMs);
+    this.capacity = Math.max(1, options.capacity ?? 100_000);
+  }
+
+  /** Events released so far that arrived beyond the tolerance. */
+  get late(): number {
+    return this.lateCount;
+  }
+
+  /** Events waiting. */
+  get size(): number {
+    return this.heap.length;
+  }
+
+  /** Adds one event; returns the events now due, oldest first. */
+  push(item: T): T[] {
+    if (item.ts < this.released) {
+      item.late = true;
+      this.lateCount++;
+      return [item];
+    }
+    if (this.tolerance === 0 && this.heap.length === 0) {
+      this.released = item.ts;
+      if (item.ts > this.newest) this.newest = item.ts;
+      return [item];
+    }
+    if (item.ts > this.newest) this.newest = item.ts;
+    this.insert({ item, seq: this.seq++ });
+    const due: T[] = [];
+    const watermark = this.newest - this.tolerance;
+    while (this.heap.length > 0 && ((this.heap[0] as { item: T }).item.ts <= watermark || this.heap.length > this.capacity)) {
+      due.push(this.pop());
+    }
+    return due;
+  }
+
+  /** Releases everything still waiting (end of input). */
+  drain(): T[] {
+    const out: T[] = [];
+    while (this.heap.length > 0) out.push(this.pop());
+    return out;
+  }
+
+  private less(a: { item: T; seq: number }, b: { item: T; seq: number }): boolean {
+    return a.item.ts < b.item.ts || (a.item.ts === b.item.ts && a.seq < b.seq);
+  }
+
+  private insert(node: { item: T; seq: number }): void {
+    const h = this.heap;
+    h.push(node);
+    let i = h.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.less(node, h[parent] as { item: T; seq: number })) break;
+      h[i] = h[parent] as { item: T; seq: number };
+      i = parent;
+    }
+    h[i] = node;
+  }
+
+  private pop(): T {
+    const h = this.heap;
+    const top = h[0] as { item: T; seq: number };
+    const last = h.pop() as { item: T; seq: number };
+    if (h.length > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= h.length) break;
+        const r = l + 1;
+        const child = r < h.length && this.less(h[r] as { item: T; seq: number }, h[l] as { item: T; seq: number }) ? r : l;
+        if (!this.less(h[child] as { item: T; seq: number }, last)) break;
+        h[i] = h[child] as { item: T; seq: number };
+        i = child;
+      }
+      h[i] = last;
+    }
+    if (top.item.ts > this.released) this.released = top.item.ts;
+    return top.item;
+  }
+}

@@ -1,0 +1,161 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { createRecordDecoder, type DecodedRecord } from '../../src/ingest/parse-record.js';
+import { hashedCredentialId, parseClfTime } from '../../src/ingest/parsers/nginx.js';
+import { splitRecords } from '../../src/ingest/record-splitter.js';
+import type { InputFormatOption, NormalisedEvent } from '../../src/ingest/types.js';
+import { fixture } from '../fixtures/paths.js';
+
+async function decodeFile(name: string, format: InputFormatOption = 'auto'): Promise<DecodedRecord[]> {
+  const decode = createRecordDecoder({ format });
+  async function* text() {
+    yield readFileSync(fixture(name), 'utf8');
+  }
+  const out: DecodedRecord[] = [];
+  for await (const raw of splitRecords(text())) out.push(...decode(raw, name));
+  return out;
+}
+
+function events(records: DecodedRecord[]): NormalisedEvent[] {
+  return records.flatMap((r) => (r.outcome.kind === 'event' ? [r.outcome.event] : []));
+}
+
+describe('CloudTrail', () => {
+  it('maps a Records file: key id as credential, service:eventName, ignores service events, keeps lifecycle errors', async () => {
+    const recs = await decodeFile('cloudtrail-file.json');
+    assert.deepEqual(
+      recs.map((r) => [r.format, r.outcome.kind]),
+      [
+        ['cloudtrail', 'event'],
+        ['cloudtrail', 'event'],
+        ['cloudtrail', 'ignored'],
+        ['cloudtrail', 'event'],
+      ],
+    );
+    const [probe, create, expired] = events(recs);
+    assert.equal(probe?.credential_key, 'AKIAEXAMPLEALICE0001');
+    assert.equal(probe?.operation, 'sts:GetCallerIdentity');
+    assert.equal(probe?.principal, 'arn:aws:iam::111122223333:user/alice');
+    assert.equal(probe?.time, '2026-03-01T10:00:00.000Z');
+    assert.equal(probe?.ts, Date.UTC(2026, 2, 1, 10));
+    assert.equal(probe?.origin?.line, 3);
+    assert.equal(create?.operation, 'iam:CreateAccessKey');
+    assert.equal(create?.resource, 'userName=backdoor');
+    assert.equal(create?.outcome, 'success');
+    assert.equal(expired?.outcome, 'failure');
+    assert.equal(expired?.status, 401);
+    assert.equal(expired?.lifecycle, 'token.expired');
+  });
+
+  it('reads one record per line: console sessions are interactive, service IPs are kept apart, v6 IPs normalised', async () => {
+    const [stop, get] = events(await decodeFile('cloudtrail-lines.jsonl'));
+    assert.equal(stop?.operation, 'cloudtrail:StopLogging');
+    assert.equal(stop?.interactive, true);
+    assert.equal(stop?.source_ip, undefined);
+    assert.equal(stop?.attributes?.source_service, 'AWS Internal');
+    assert.equal(stop?.principal, 'arn:aws:sts::111122223333:assumed-role/ci/runner');
+    assert.equal(get?.source_ip, '2001:4860:4860::8888');
+    assert.equal(get?.resource, 'payroll/2026/03.csv');
+    assert.equal(get?.bytes_out, 4096);
+    assert.equal(get?.status, 403);
+  });
+});
+
+describe('OCSF', () => {
+  it('maps API Activity: credential_uid, falling back to session uid; drops query strings', async () => {
+    const [a, b] = events(await decodeFile('ocsf.jsonl'));
+    assert.equal(a?.credential_key, 'AKIAEXAMPLECAROL0001');
+    assert.equal(a?.operation, 'iam:ListUsers');
+    assert.equal(a?.path, '/v1/users');
+    assert.equal(a?.principal, 'arn:aws:iam::111122223333:user/carol');
+    assert.equal(a?.outcome, 'success');
+    assert.equal(a?.time, new Date(1772359200000).toISOString());
+    assert.equal(a?.resource, 'arn:aws:iam::111122223333:user/dave');
+    assert.equal(b?.credential_key, 'sess-only-uid');
+    assert.equal(b?.operation, 'iam:AttachUserPolicy');
+    assert.equal(b?.outcome, 'failure');
+    assert.equal(b?.status, 403);
+  });
+});
+
+describe('Okta', () => {
+  it('maps a JSON array export: external session id, outcome, hints, actor fallback for unknown sessions', async () => {
+    const [login, policy] = events(await decodeFile('okta-array.json'));
+    assert.equal(login?.credential_key, '102abcSESSION');
+    assert.equal(login?.operation, 'okta:user.session.start');
+    assert.equal(login?.principal, 'erin@example.com');
+    assert.equal(login?.path, '/api/v1/authn');
+    assert.equal(login?.network_hint?.asn, 15169);
+    assert.equal(login?.network_hint?.city, 'Ashburn');
+    assert.equal(policy?.credential_key, '00u1');
+    assert.equal(policy?.outcome, 'failure');
+    assert.equal(policy?.network_hint?.proxy, true);
+  });
+});
+
+describe('nginx/Apache combined', () => {
+  it('hashes the credential, never keeps it, and rejects lines of another format', async () => {
+    const recs = await decodeFile('nginx.log');
+    const evs = events(recs);
+    assert.equal(evs.length, 3);
+    assert.equal(evs[0]?.credential_key, hashedCredentialId('tw_live_secretvalue123'));
+    assert.equal(evs[1]?.credential_key, evs[0]?.credential_key);
+    assert.equal(evs[1]?.path, '/api/v1/users/1');
+    assert.equal(evs[1]?.status, 403);
+    assert.equal(evs[2]?.credential_key, hashedCredentialId('alice'));
+    assert.equal(evs[2]?.time, '2026-03-01T13:00:00.000Z');
+    assert.ok(!JSON.stringify(evs).includes('secretvalue'));
+    assert.ok(!JSON.stringify(evs).includes('access_token=abc'));
+    assert.deepEqual(recs[3]?.outcome, { kind: 'error', reason: 'unknown record format' });
+  });
+
+  it('parses CLF times with offsets and rejects nonsense', () => {
+    assert.equal(parseClfTime('10/Oct/2000:13:55:36 -0700'), Date.UTC(2000, 9, 10, 20, 55, 36));
+    assert.equal(parseClfTime('10/Foo/2000:13:55:36 -0700'), undefined);
+    assert.match(hashedCredentialId('Bearer abc'), /^hash:[0-9a-f]{16}$/);
+    assert.equal(hashedCredentialId('Bearer abc'), hashedCredentialId('abc'));
+  });
+});
+
+describe('native', () => {
+  it('keeps lifecycle signals from error codes and from lifecycle events', async () => {
+    const [ok, revoked, canary] = events(await decodeFile('native.jsonl'));
+    assert.equal(ok?.credential_key, 'cred-1');
+    assert.equal(ok?.lifecycle, undefined);
+    assert.equal(revoked?.lifecycle, 'token.revoked_use');
+    assert.equal(canary?.lifecycle, 'canary.used');
+    assert.equal(canary?.operation, 'lifecycle:canary.used');
+  });
+
+  it('rejects bad records with a reason and never echoes their content', () => {
+    const decode = createRecordDecoder();
+    const reasons = [
+      '{"id":"x","time":"2026-03-01T00:00:00Z","credential_id":"c","source_ip":"999.1.1.1","outcome":"success"}',
+      '{"id":"x","credential_id":"c","outcome":"success","time":"yesterday"}',
+      '{"hello":"world"}',
+      '{"credential_id":"c", "secret": "sk_live_abcdef',
+      '[1,2]',
+    ].map((text, i) => {
+      const [d] = decode({ kind: 'line', text, line: i + 1 }, 'x.jsonl');
+      return d?.outcome.kind === 'error' ? d.outcome.reason : d?.outcome.kind;
+    });
+    assert.deepEqual(reasons, [
+      'source_ip is not an IP address',
+      'native record without a readable time',
+      'unknown record format (not CloudTrail, OCSF, Okta or native)',
+      'not valid JSON (at column 48)',
+      'record is not a JSON object',
+    ]);
+    assert.ok(!reasons.join(' ').includes('sk_live'));
+  });
+
+  it('forces one parser with an explicit format', () => {
+    const decode = createRecordDecoder({ format: 'okta' });
+    const [d] = decode(
+      { kind: 'line', text: '{"id":"n","time":"2026-03-01T00:00:00Z","credential_id":"c","outcome":"success"}', line: 1 },
+      'x',
+    );
+    assert.equal(d?.outcome.kind, 'error');
+  });
+});

@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { type RawRecord, splitRecords } from '../../src/ingest/record-splitter.js';
+
+async function collect(chunks: string[], maxRecordChars?: number): Promise<RawRecord[]> {
+  async function* gen() {
+    yield* chunks;
+  }
+  const out: RawRecord[] = [];
+  for await (const r of splitRecords(gen(), { maxRecordChars })) out.push(r);
+  return out;
+}
+
+describe('splitRecords', () => {
+  it('splits lines across chunk boundaries, with CRLF and blank lines, keeping line numbers', async () => {
+    const out = await collect(['{"a":1}\r\n\n{"b"', ':2}\n{"c":3}']);
+    assert.deepEqual(out, [
+      { kind: 'line', text: '{"a":1}', line: 1 },
+      { kind: 'line', text: '{"b":2}', line: 3 },
+      { kind: 'line', text: '{"c":3}', line: 4 },
+    ]);
+  });
+
+  it('reports and skips an over-long line without buffering it, and goes on', async () => {
+    const big = 'x'.repeat(5000);
+    const out = await collect(['{"ok":1}\n', big.slice(0, 2500), big.slice(2500), '\n{"ok":2}\n'], 1000);
+    assert.equal(out.length, 3);
+    assert.deepEqual(out[0], { kind: 'line', text: '{"ok":1}', line: 1 });
+    assert.equal(out[1]?.kind, 'issue');
+    assert.equal(out[1]?.line, 2);
+    assert.match((out[1] as { reason: string }).reason, /longer than 1000/);
+    assert.deepEqual(out[2], { kind: 'line', text: '{"ok":2}', line: 3 });
+  });
+
+  it('cuts a pretty-printed CloudTrail {"Records":[...]} file into elements with their first line', async () => {
+    const text = '{\n  "Records": [\n    {"eventName": "A", "x": "}{]["},\n    {"eventName": "B",\n "n": {"d": [1]}}\n  ]\n}\n';
+    const out = await collect([text.slice(0, 20), text.slice(20)]);
+    assert.deepEqual(
+      out.map((r) => [r.kind, r.line]),
+      [
+        ['element', 3],
+        ['element', 4],
+      ],
+    );
+    assert.deepEqual(JSON.parse((out[1] as { text: string }).text), { eventName: 'B', n: { d: [1] } });
+  });
+
+  it('cuts a JSON array (Okta export), reports non-object elements and a truncated tail', async () => {
+    const out = await collect(['[{"a":1}, 42, "s",\n{"b":', '2}, {"c":']);
+    assert.deepEqual(
+      out.map((r) => r.kind),
+      ['element', 'issue', 'issue', 'element', 'issue'],
+    );
+    assert.match((out[4] as { reason: string }).reason, /truncated/);
+  });
+
+  it('turns a read error into one issue after the records already read', async () => {
+    async function* failing() {
+      yield '{"a":1}\n{"b":';
+      throw new Error('unexpected end of file');
+    }
+    const out: RawRecord[] = [];
+    for await (const r of splitRecords(failing())) out.push(r);
+    assert.equal(out.length, 2);
+    assert.equal(out[0]?.kind, 'line');
+    assert.equal(out[1]?.kind, 'issue');
+    assert.match((out[1] as { reason: string }).reason, /unexpected end of file/);
+  });
+});

@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { after, describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import type { Alert } from '@tokenwarden/core';
+import { createEnricher } from '../../src/enrich/enricher.js';
+import { createIpIntel } from '../../src/enrich/ip-intel.js';
+import type { InputIssue } from '../../src/ingest/types.js';
+import { type DetectionPipelineOptions, runDetectionPipeline } from '../../src/pipeline/detection-pipeline.js';
+import { fixture } from '../fixtures/paths.js';
+import { createRecordingEngine } from './recording-engine.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tw-pipe-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const intel = createIpIntel({ asnPath: fixture('asn-small.csv'), geoipPath: fixture('asn-small.csv') });
+
+async function run(paths: string[], extra: Partial<DetectionPipelineOptions> = {}) {
+  const engine = createRecordingEngine();
+  const alerts: Alert[] = [];
+  const issues: InputIssue[] = [];
+  const unreadable: string[] = [];
+  const summary = await runDetectionPipeline(paths, {
+    engine,
+    enrich: createEnricher({ ipIntel: intel }),
+    onAlert: (a) => {
+      alerts.push(a);
+    },
+    onIssue: (i) => issues.push(i),
+    onUnreadable: (p) => unreadable.push(p),
+    ...extra,
+  });
+  return { engine, alerts, issues, unreadable, summary };
+}
+
+describe('detection pipeline', () => {
+  it('reads a directory of mixed formats (and a .gz), enriches, orders by event time and emits alerts', async () => {
+    const logs = join(dir, 'mixed');
+    mkdirSync(join(logs, 'sub'), { recursive: true });
+    for (const f of ['cloudtrail-file.json', 'ocsf.jsonl', 'okta-array.json', 'nginx.log']) copyFileSync(fixture(f), join(logs, f));
+    writeFileSync(join(logs, 'sub', 'native.jsonl.gz'), gzipSync(readFileSync(fixture('native.jsonl'))));
+    const { engine, alerts, issues, summary } = await run([logs], { lateToleranceMs: 7 * 86_400_000 });
+    assert.deepEqual(summary.formats, { cloudtrail: 4, nginx: 3, okta: 2, ocsf: 2, native: 3 });
+    assert.equal(summary.events, 13);
+    assert.equal(summary.ignored, 1);
+    assert.deepEqual(
+      issues.map((i) => [i.source.replace(`${logs}/`, ''), i.line, i.reason]),
+      [['nginx.log', 4, 'unknown record format']],
+    );
+    const times = engine.events.map((e) => e.ts);
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => a - b),
+      'events reach the engine in event-time order',
+    );
+    const google = engine.events.find((e) => e.source_ip === '8.8.8.8');
+    assert.equal(google?.geo?.asn, 15169);
+    assert.equal(google?.client?.scripted, true);
+    assert.deepEqual(alerts.map((a) => a.rule).sort(), ['end_of_input', 'token_lifecycle', 'token_lifecycle', 'token_lifecycle']);
+    assert.ok(alerts.some((a) => a.credential === 'AKIAEXAMPLEALICE0001' && a.time === '2026-03-01T10:03:00.000Z'));
+  });
+
+  it('reports every kind of bad input with file:line and processes the rest', async () => {
+    const good = (id: string, time: string) => JSON.stringify({ id, time, credential_id: 'c1', outcome: 'success', source_ip: '8.8.8.8' });
+    const lines = [
+      good('a', '2026-03-01T00:00:00Z'),
+      '{"id": "broken", ',
+      `{"id":"big","pad":"${'x'.repeat(2_000_000)}"}`,
+      good('future', '2999-01-01T00:00:00Z'),
+      good('past', '1970-01-02T00:00:00Z'),
+      JSON.stringify({ id: 'ip', time: '2026-03-01T00:00:00Z', credential_id: 'c1', outcome: 'success', source_ip: 'localhost' }),
+      '\u0000\u0001garbage',
+      good('b', '2026-03-01T00:00:01Z'),
+    ];
+    const p = join(dir, 'bad.jsonl');
+    writeFileSync(p, `${lines.join('\n')}\n`);
+    const cut = join(dir, 'cut.jsonl.gz');
+    const gz = gzipSync(`${good('z1', '2026-03-01T00:00:02Z')}\n`.repeat(5000));
+    writeFileSync(cut, gz.subarray(0, gz.length - 40));
+    const { engine, issues, unreadable, summary } = await run([p, join(dir, 'nope.log'), cut]);
+    assert.deepEqual(
+      issues.filter((i) => i.source === p).map((i) => [i.line, i.reason.replace(/\d{4}-.*Z/, 'T')]),
+      [
+        [2, 'not valid JSON (at column 18)'],
+        [3, 'line longer than 1048576 characters, skipped'],
+        [4, 'timestamp T is in the future'],
+        [5, 'timestamp T is too far in the past'],
+        [6, 'source_ip is not an IP address'],
+        [7, 'unknown record format'],
+      ],
+    );
+    const gzIssue = issues.find((i) => i.source === cut);
+    assert.match(gzIssue?.reason ?? '', /input ended with an error: unexpected end of file/);
+    assert.deepEqual(unreadable, [join(dir, 'nope.log')]);
+    assert.equal(summary.unreadable, 1);
+    assert.deepEqual(
+      engine.events.filter((e) => e.credential_key === 'c1' && e.id.length === 1).map((e) => e.id),
+      ['a', 'b'],
+    );
+    assert.ok(engine.events.filter((e) => e.id === 'z1').length > 4000, 'the readable part of a truncated .gz is processed');
+  });
+
+  it('reads stdin for "-" and with no PATH', async () => {
+    const text = readFileSync(fixture('cloudtrail-lines.jsonl'));
+    const { summary } = await run([], { stdin: Readable.from([text]) });
+    assert.equal(summary.events, 2);
+    const dash = await run(['-'], { stdin: Readable.from([text]) });
+    assert.equal(dash.summary.formats.cloudtrail, 2);
+  });
+
+  it('honours an explicit input format', async () => {
+    const { summary, issues } = await run([fixture('native.jsonl')], { inputFormat: 'cloudtrail' });
+    assert.equal(summary.events, 0);
+    assert.equal(issues.length, 3);
+  });
+});

@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ReorderBuffer } from '../../src/pipeline/reorder-buffer.js';
+
+type Ev = { ts: number; id: string; late?: boolean };
+const ev = (ts: number, id = String(ts)): Ev => ({ ts, id });
+
+describe('ReorderBuffer', () => {
+  it('puts events back in order within the tolerance, keeping arrival order for ties', () => {
+    const buf = new ReorderBuffer<Ev>({ toleranceMs: 10 });
+    const out: Ev[] = [];
+    for (const e of [ev(100), ev(95), ev(100, '100b'), ev(103), ev(120), ev(111), ev(140)]) out.push(...buf.push(e));
+    out.push(...buf.drain());
+    assert.deepEqual(
+      out.map((e) => e.id),
+      ['95', '100', '100b', '103', '111', '120', '140'],
+    );
+    assert.equal(buf.late, 0);
+  });
+
+  it('processes events later than the tolerance at once, flagged late', () => {
+    const buf = new ReorderBuffer<Ev>({ toleranceMs: 5 });
+    const out: Ev[] = [];
+    for (const e of [ev(100), ev(110), ev(120), ev(90)]) out.push(...buf.push(e));
+    out.push(...buf.drain());
+    assert.deepEqual(
+      out.map((e) => [e.id, e.late === true]),
+      [
+        ['100', false],
+        ['110', false],
+        ['90', true],
+        ['120', false],
+      ],
+    );
+    assert.equal(buf.late, 1);
+  });
+
+  it('streams straight through with zero tolerance', () => {
+    const buf = new ReorderBuffer<Ev>({ toleranceMs: 0 });
+    assert.deepEqual(buf.push(ev(1)), [ev(1)]);
+    assert.deepEqual(buf.push(ev(2)), [ev(2)]);
+    assert.equal(buf.size, 0);
+  });
+
+  it('never holds more than its capacity', () => {
+    const buf = new ReorderBuffer<Ev>({ toleranceMs: 1e12, capacity: 3 });
+    let released = 0;
+    for (let i = 0; i < 100; i++) released += buf.push(ev(i)).length;
+    assert.equal(buf.size, 3);
+    assert.equal(released, 97);
+  });
+});
