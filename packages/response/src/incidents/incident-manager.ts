@@ -34,11 +34,17 @@ export class IncidentManager {
     let found: Incident | undefined;
     while (current && !seen.has(current) && seen.size < 32) {
       seen.add(current);
-      const open = await this.stores.incidents.findOpenByCredential(current);
+      const open = (await this.stores.incidents.findOpenByCredential(current)) ?? (await this.openIncidentRelating(current));
       if (open) found = open;
       current = this.lineage ? await this.lineage.parentOf(current) : undefined;
     }
     return found;
+  }
+
+  /** An open incident that lists `credential` among its related credentials (what the attacker created). */
+  private async openIncidentRelating(credential: string): Promise<Incident | undefined> {
+    const open = await this.stores.incidents.list({ status: 'open', limit: 1000 });
+    return open.find((i) => i.related_credential_ids.includes(credential));
   }
 
   /**

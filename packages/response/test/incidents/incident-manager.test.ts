@@ -30,6 +30,18 @@ describe('incident manager', () => {
     assert.equal(stores.alertMap.get('a3')?.incident, i1.id);
   });
 
+  it('pulls alerts of credentials related to an open incident into it (lineage found downwards)', async () => {
+    const stores = memoryStores();
+    const m = new IncidentManager(stores);
+    const inc = await m.ingest(alert({ id: 'a1', time: '2026-11-02T03:00:00Z', credential: 'key_stolen' }));
+    await m.relate(inc.id, ['key_made_by_attacker']);
+    const again = await m.ingest(
+      alert({ id: 'a2', time: '2026-11-02T04:00:00Z', credential: 'key_made_by_attacker', severity: 'critical', score: 90 }),
+    );
+    assert.equal(again.id, inc.id);
+    assert.equal(stores.incidentMap.get(inc.id)?.severity, 'critical');
+  });
+
   it('is idempotent per alert and opens a new incident after resolution', async () => {
     const stores = memoryStores();
     const m = new IncidentManager(stores);
