@@ -70,7 +70,8 @@ export class InProcessBus implements EventBus {
     this.#policy = resolveDeliveryPolicy(options);
     this.#logger = options.logger ?? createLogger({ level: 'silent' });
     this.#retention = options.retention ?? 100_000;
-    if (!Number.isInteger(this.#retention) || this.#retention < 1) throw new RangeError(`retention must be an integer >= 1, got ${this.#retention}`);
+    if (!Number.isInteger(this.#retention) || this.#retention < 1)
+      throw new RangeError(`retention must be an integer >= 1, got ${this.#retention}`);
     this.#publishTimeoutMs = options.publishTimeoutMs ?? 30_000;
     this.#publishDedupSize = Math.max(1, options.publishDedupSize ?? this.#policy.dedupSize);
     this.#stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
