@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { registerScan } from './commands/scan.js';
 import { EXIT } from './exit-codes.js';
 
 /** Registers one command (or group) on the root program. */
 export type CommandModule = (program: Command) => void;
 
 // Each feature adds its command module here; the modules stay thin: parse, call a package, print.
-const modules: CommandModule[] = [];
+const modules: CommandModule[] = [registerScan];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
