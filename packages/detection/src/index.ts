@@ -5,6 +5,9 @@
  *
  * @packageDocumentation
  */
+
+export * from './engine/index.js';
+export * from './engine/index.js';
 export * from './enrich/asn-kind.js';
 export * from './enrich/asn-table.js';
 export * from './enrich/enricher.js';
@@ -24,6 +27,6 @@ export * from './ingest/time-and-ip.js';
 export * from './ingest/types.js';
 export * from './output/alert-output.js';
 export * from './pipeline/detection-pipeline.js';
+export * from './pipeline/detection-worker.js';
 export * from './pipeline/engine-port.js';
 export * from './pipeline/reorder-buffer.js';
-export * from './engine/index.js';

@@ -1,0 +1,151 @@
+import {
+  CAPABILITY_PROBE_OPERATIONS,
+  COLLECTION_OPERATIONS,
+  DEFENSE_EVASION_OPERATIONS,
+  GRANT_OPERATIONS,
+  HTTP_CAPABILITY_SEGMENTS,
+  HTTP_COLLECTION_SEGMENTS,
+  HTTP_DEFENSE_SEGMENTS,
+  HTTP_DISCOVERY_SEGMENTS,
+  HTTP_GRANT_SEGMENTS,
+  HTTP_PERSISTENCE_SEGMENTS,
+  OKTA_DEFENSE_EVASION_PREFIXES,
+  OKTA_GRANT_TYPES,
+  OKTA_PERSISTENCE_TYPES,
+  PERSISTENCE_OPERATIONS,
+  SELF_KEY_OPERATIONS,
+} from './operation-catalog.js';
+
+/** Attack-stage positions, matching `ATTACK_STAGES` in @tokenwarden/core. */
+export const STAGE_NONE = 0;
+export const STAGE_VALIDITY_CHECK = 1;
+export const STAGE_CAPABILITY_PROBE = 2;
+export const STAGE_DISCOVERY = 3;
+export const STAGE_COLLECTION = 4;
+export const STAGE_MODIFICATION = 5;
+export const STAGE_PERSISTENCE = 6;
+export const STAGE_DEFENSE_EVASION = 7;
+
+/** Kind of privileged change. */
+export type PrivilegeKind = 'none' | 'persistence' | 'grant' | 'defense_evasion';
+
+/**
+ * What one operation means: its attack stage, whether it reads data, and whether it is privileged.
+ * Computed once per distinct operation and cached.
+ */
+export interface OperationClass {
+  /** Canonical name: `iam:CreateUser`, `user.lifecycle.create`, `POST /v1/api-keys`. */
+  readonly name: string;
+  /** Stage position (see `STAGE_*`). */
+  readonly stage: number;
+  /** Any read (metadata or data). */
+  readonly read: boolean;
+  /** A read of data rather than metadata (counts toward collection and volume). */
+  readonly dataRead: boolean;
+  /** Privileged change kind. */
+  readonly privilege: PrivilegeKind;
+  /** Managing access keys, which is rotation when habitual. */
+  readonly selfKey: boolean;
+}
+
+function make(name: string, stage: number, read: boolean, dataRead: boolean, privilege: PrivilegeKind, selfKey = false): OperationClass {
+  return { name, stage, read, dataRead, privilege, selfKey };
+}
+
+const READ_VERBS = ['List', 'Describe', 'Get', 'Search', 'Lookup', 'BatchGet', 'Head', 'Select', 'View', 'Read', 'Query', 'Scan'];
+
+function classifyCloud(name: string, action: string): OperationClass {
+  if (DEFENSE_EVASION_OPERATIONS.has(name)) return make(name, STAGE_DEFENSE_EVASION, false, false, 'defense_evasion');
+  const selfKey = SELF_KEY_OPERATIONS.has(name);
+  if (PERSISTENCE_OPERATIONS.has(name)) return make(name, STAGE_PERSISTENCE, false, false, 'persistence', selfKey);
+  if (GRANT_OPERATIONS.has(name)) return make(name, STAGE_PERSISTENCE, false, false, 'grant');
+  if (CAPABILITY_PROBE_OPERATIONS.has(name)) return make(name, STAGE_CAPABILITY_PROBE, true, false, 'none', selfKey);
+  if (COLLECTION_OPERATIONS.has(name)) return make(name, STAGE_COLLECTION, true, true, 'none');
+  for (const verb of READ_VERBS) {
+    if (action.startsWith(verb)) return make(name, STAGE_DISCOVERY, true, false, 'none', selfKey);
+  }
+  return make(name, STAGE_MODIFICATION, false, false, 'none', selfKey);
+}
+
+function classifyOkta(name: string): OperationClass {
+  for (const prefix of OKTA_DEFENSE_EVASION_PREFIXES) {
+    if (name.startsWith(prefix)) return make(name, STAGE_DEFENSE_EVASION, false, false, 'defense_evasion');
+  }
+  if (OKTA_PERSISTENCE_TYPES.has(name)) return make(name, STAGE_PERSISTENCE, false, false, 'persistence');
+  if (OKTA_GRANT_TYPES.has(name)) return make(name, STAGE_PERSISTENCE, false, false, 'grant');
+  if (name === 'user.session.access_admin_app') return make(name, STAGE_CAPABILITY_PROBE, true, false, 'none');
+  if (name.startsWith('user.session.') || name.startsWith('user.authentication.')) return make(name, STAGE_NONE, false, false, 'none');
+  if (/\.(read|list|search|view|export)/.test(name)) return make(name, STAGE_DISCOVERY, true, false, 'none');
+  if (/\.(create|update|delete|deactivate|suspend|reset|change|remove|add|activate|unlock)/.test(name)) {
+    return make(name, STAGE_MODIFICATION, false, false, 'none');
+  }
+  return make(name, STAGE_NONE, false, false, 'none');
+}
+
+function classifyHttp(method: string, template: string): OperationClass {
+  const m = method.toUpperCase();
+  const name = `${m} ${template}`;
+  const segments = template
+    .toLowerCase()
+    .split('/')
+    .filter((s) => s.length > 0 && s !== '{id}' && !/^v\d+$/.test(s) && s !== 'api');
+  const last = segments[segments.length - 1] ?? '';
+  const endsWithId = template.endsWith('{id}');
+  const has = (set: ReadonlySet<string>) => segments.some((s) => set.has(s));
+  const write = m === 'POST' || m === 'PUT' || m === 'PATCH' || m === 'DELETE';
+  if (write) {
+    const disables = m === 'DELETE' || m === 'PUT' || m === 'PATCH' || segments.includes('disable') || segments.includes('mute');
+    if (has(HTTP_DEFENSE_SEGMENTS) && disables) return make(name, STAGE_DEFENSE_EVASION, false, false, 'defense_evasion');
+    if (has(HTTP_GRANT_SEGMENTS) && m !== 'DELETE') return make(name, STAGE_PERSISTENCE, false, false, 'grant');
+    const keyish = segments.some((s) => s === 'keys' || s === 'api-keys' || s === 'apikeys' || s === 'api_keys' || s.endsWith('tokens'));
+    if (HTTP_PERSISTENCE_SEGMENTS.has(last) && (m === 'POST' || m === 'PUT')) {
+      return make(name, STAGE_PERSISTENCE, false, false, 'persistence', keyish);
+    }
+    if (keyish && m === 'DELETE') return make(name, STAGE_MODIFICATION, false, false, 'none', true);
+    if (HTTP_COLLECTION_SEGMENTS.has(last) && (last === 'export' || last === 'exports' || last === 'download' || last === 'backup')) {
+      return make(name, STAGE_COLLECTION, true, true, 'none');
+    }
+    return make(name, STAGE_MODIFICATION, false, false, 'none');
+  }
+  if (HTTP_CAPABILITY_SEGMENTS.has(last) || (last === 'user' && segments.length <= 2))
+    return make(name, STAGE_CAPABILITY_PROBE, true, false, 'none');
+  if (has(HTTP_DISCOVERY_SEGMENTS) && !endsWithId) return make(name, STAGE_DISCOVERY, true, false, 'none');
+  if (HTTP_COLLECTION_SEGMENTS.has(last) || segments.some((s) => s === 'export' || s === 'exports' || s === 'download' || s === 'dump')) {
+    return make(name, STAGE_COLLECTION, true, true, 'none');
+  }
+  return make(name, STAGE_NONE, true, endsWithId, 'none');
+}
+
+/**
+ * Classify an operation name: AWS-style `service:Action`, an Okta event type (`user.lifecycle.create`),
+ * or `METHOD /path/template`. Allocates; callers cache the result per distinct operation.
+ *
+ * @example
+ * ```ts
+ * classifyOperationName('cloudtrail:StopLogging').privilege; // 'defense_evasion'
+ * classifyOperationName('GET /v1/me').stage;                  // STAGE_CAPABILITY_PROBE
+ * ```
+ */
+export function classifyOperationName(op: string): OperationClass {
+  const space = op.indexOf(' ');
+  if (space > 0) {
+    const rest = op.slice(space + 1).trim();
+    if (rest.startsWith('/')) return classifyHttp(op.slice(0, space), rest);
+  }
+  const colon = op.indexOf(':');
+  if (colon > 0 && op.indexOf('/') < 0) return classifyCloud(op, op.slice(colon + 1));
+  if (op.indexOf('.') > 0 && op.indexOf('/') < 0) return classifyOkta(op);
+  return make(op, STAGE_NONE, false, false, 'none');
+}
+
+/**
+ * Classify an HTTP request from its method and path template (see `pathTemplate`).
+ *
+ * @example
+ * ```ts
+ * classifyHttpRequest('POST', '/admin/keys').privilege; // 'persistence'
+ * ```
+ */
+export function classifyHttpRequest(method: string, template: string): OperationClass {
+  return classifyHttp(method, template);
+}

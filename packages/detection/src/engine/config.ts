@@ -1,0 +1,303 @@
+import { TokenWardenError } from '@tokenwarden/core';
+import type { AsnKind } from '../enriched-event.js';
+
+declare module '@tokenwarden/core' {
+  interface ErrorCodeRegistry {
+    TW_DETECT_CONFIG_INVALID: true;
+    TW_DETECT_SNAPSHOT_INVALID: true;
+  }
+}
+
+/**
+ * Every threshold of the detection engine. Times are in the unit named by the key; scores are 0-100.
+ * Defaults are set from how real users and attackers behave (see each field); tune per deployment.
+ *
+ * @example
+ * ```ts
+ * const engine = createDetectionEngine({ probing: { ...DEFAULT_DETECTION_CONFIG.probing, distinctThreshold: 40 } });
+ * ```
+ */
+export interface DetectionConfig {
+  /** Learning period: before a credential (or its principal) has this much history, novelty alone never exceeds `medium`. */
+  learning: {
+    /** Events of history needed. */
+    minEvents: number;
+    /** Hours between first and latest event needed. */
+    minHours: number;
+  };
+  /** Bounded state: how many credentials are tracked and when idle ones are forgotten. */
+  profiles: {
+    /** Hard cap on tracked credential profiles (and, separately, principal profiles); oldest-idle are evicted first. */
+    maxCredentials: number;
+    /** A profile idle (in event time) for longer than this is evicted. */
+    idleTtlHours: number;
+    /** Eviction sweeps run every this many events (amortised cost). */
+    sweepEveryEvents: number;
+  };
+  /** Organisation-wide commonness: networks and clients many principals use are not novel for anyone. */
+  org: {
+    /** An ASN/country/client family is org-common when at least this many distinct principals used it... */
+    commonMinPrincipals: number;
+    /** ...and they are at least this share of all principals seen. */
+    commonShare: number;
+    /** Cap on distinct values tracked per org-wide dimension. */
+    maxTracked: number;
+  };
+  /** Decaying per-credential risk and severity calibration. */
+  risk: {
+    /** Half-life of the per-credential risk score. */
+    halfLifeHours: number;
+    /** Alerts of other rules within this window corroborate a new one. */
+    corroborationWindowHours: number;
+    /** One alert per rule per credential per window; only an escalation is emitted again inside it. */
+    dedupeWindowMinutes: number;
+    /** While risk is at least this, novel places/clients are not learned into the baseline (anti-poisoning). */
+    poisonGuardScore: number;
+    /** Score at or above which severity is `medium`. */
+    mediumScore: number;
+    /** Score at or above which severity is `high` (act now). */
+    highScore: number;
+    /** Score at or above which severity is `critical`. */
+    criticalScore: number;
+  };
+  /** Detector 1: first-seen IP/ASN/country/city. */
+  newPlace: {
+    /** Weight (0-1) of an unknown network by ASN kind: how often that kind hosts stolen-token use. */
+    kindWeight: Record<AsnKind, number>;
+    /** Score of a new country (before kind weighting). */
+    newCountryScore: number;
+    /** Score of a new ASN in a known country. */
+    newAsnScore: number;
+    /** Score of a new city in a known ASN and country. */
+    newCityScore: number;
+    /** Findings below this score are not reported (a new IP in a known ASN and city is nearly nothing). */
+    minReportScore: number;
+  };
+  /** Detector 2: impossible travel between consecutive geolocated events. */
+  impossibleTravel: {
+    /** Minimum distance between the two locations. */
+    minDistanceKm: number;
+    /** Faster than this is impossible (a commercial jet cruises at ~900 km/h). */
+    maxSpeedKmh: number;
+    /** Extra distance tolerated when either side is a mobile network (carrier gateways geolocate far from users). */
+    mobileUncertaintyKm: number;
+    /** Network kinds whose location says nothing about the user. */
+    excludedKinds: AsnKind[];
+  };
+  /** Detector 3: one credential used from two networks at once. */
+  concurrentUse: {
+    /** Window in which two contexts count as simultaneous. */
+    windowMinutes: number;
+    /** Two contexts at least this far apart are concurrent even without switching back. */
+    minDistanceKm: number;
+    /** Otherwise, A→B→A switches needed (a laptop moving from Wi-Fi to a hotspot switches once). */
+    minSwitchBacks: number;
+  };
+  /** Detector 4: new device or client. */
+  newClient: {
+    /** Score of a client family/OS never seen for the credential nor its principal. */
+    newClientScore: number;
+    /** Score of a scripted client on a credential that was always interactive. */
+    scriptedOnInteractiveScore: number;
+    /** Share of interactive events needed to call a credential "always interactive". */
+    interactiveShare: number;
+    /** Score of a TLS fingerprint change on a credential with a stable fingerprint. */
+    tlsChangeScore: number;
+  };
+  /** Detector 5: activity at an hour the credential is never active. */
+  unusualTime: {
+    /** Events in the hour-of-week profile before it is trusted. */
+    minEvents: number;
+    /** Days of history before it is trusted. */
+    minDays: number;
+    /** An hour of day (±1 h) holding less than this share of activity is unusual. */
+    rareShare: number;
+    /** Cold start: an hour of week holding less than this share of org-wide activity is unusual. */
+    orgRareShare: number;
+    /** Score of an unusual hour for a learned profile. */
+    score: number;
+    /** Score of a cold-start (org-wide) unusual hour. */
+    coldStartScore: number;
+  };
+  /** Detector 6: probing and enumeration. */
+  probing: {
+    /** Tumbling window length. */
+    windowSeconds: number;
+    /** Distinct operations/paths in one window that count as enumeration... */
+    distinctThreshold: number;
+    /** ...and at least this multiple of the credential's own busiest window. */
+    baselineFactor: number;
+    /** Auth failures (401/403/404, AccessDenied) in one window that count as a burst... */
+    failureThreshold: number;
+    /** ...when they are at least this share of the window's requests. */
+    failureRatio: number;
+    /** Sequential numeric ids on one endpoint (BOLA walk) that raise an alert. */
+    bolaRun: number;
+    /** Largest id step still counted as sequential. */
+    bolaMaxStep: number;
+  };
+  /** Detector 7: data never accessed before and read-volume spikes. */
+  dataAccess: {
+    /** Score of a data read on a resource class never seen for the credential nor principal. */
+    newResourceScore: number;
+    /** Hourly reads above this multiple of the EWMA baseline are a spike... */
+    spikeFactor: number;
+    /** ...and above this absolute number of reads... */
+    spikeMinReads: number;
+    /** ...or above this many bytes read in the hour (with the factor applied to bytes). */
+    spikeMinBytes: number;
+    /** Active hours of baseline needed before spikes are judged. */
+    minBaselineHours: number;
+    /** EWMA smoothing of the hourly baseline. */
+    ewmaAlpha: number;
+  };
+  /** Detector 8: privileged change without a user action. */
+  privileged: {
+    /** Base score of creating identities, keys or tokens. */
+    persistenceScore: number;
+    /** Base score of granting permissions. */
+    grantScore: number;
+    /** Base score of disabling alerts or audit logging. */
+    defenseEvasionScore: number;
+    /** Base score of a credential managing its own keys from a familiar context. */
+    selfKeyScore: number;
+    /** Added when the call is non-interactive on a credential that is usually interactive, or from a novel context. */
+    contextBonus: number;
+  };
+  /** Detector 9: token lifecycle signals. */
+  lifecycle: {
+    /** Window for DPoP-failure and checksum-failure counts. */
+    windowMinutes: number;
+    /** DPoP proof failures in the window that form a spike. */
+    dpopFailures: number;
+    /** API-key checksum failures from one source IP in the window that form a spray. */
+    checksumFailures: number;
+  };
+  /** Detector 10: attack-chain stage tracking. */
+  chain: {
+    /** Stages reached within this window belong to one chain (low and slow attacks span days). */
+    windowHours: number;
+    /** Suspicion (0-100, from place/client/probing/lifecycle findings) needed for stages to count as attacker progress. */
+    contextMinScore: number;
+    /** Distinct stages that make a chain `high`. */
+    highStages: number;
+  };
+}
+
+/**
+ * Defaults tuned to page rarely: high/critical need corroboration, strong evidence (canary, revoked token,
+ * defense evasion from a novel context) or a chain of stages.
+ *
+ * @example
+ * ```ts
+ * console.log(DEFAULT_DETECTION_CONFIG.impossibleTravel.maxSpeedKmh); // 900
+ * ```
+ */
+export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
+  learning: { minEvents: 30, minHours: 72 },
+  profiles: { maxCredentials: 1_000_000, idleTtlHours: 24 * 45, sweepEveryEvents: 1 << 16 },
+  org: { commonMinPrincipals: 5, commonShare: 0.05, maxTracked: 50_000 },
+  risk: {
+    halfLifeHours: 12,
+    corroborationWindowHours: 24,
+    dedupeWindowMinutes: 60,
+    poisonGuardScore: 65,
+    mediumScore: 40,
+    highScore: 65,
+    criticalScore: 85,
+  },
+  newPlace: {
+    kindWeight: {
+      tor: 1,
+      hosting: 0.9,
+      vpn: 0.75,
+      unknown: 0.6,
+      residential: 0.5,
+      business: 0.45,
+      mobile: 0.4,
+      satellite: 0.4,
+    },
+    newCountryScore: 55,
+    newAsnScore: 40,
+    newCityScore: 15,
+    minReportScore: 20,
+  },
+  impossibleTravel: {
+    minDistanceKm: 500,
+    maxSpeedKmh: 900,
+    mobileUncertaintyKm: 300,
+    excludedKinds: ['vpn', 'tor', 'satellite'],
+  },
+  concurrentUse: { windowMinutes: 5, minDistanceKm: 500, minSwitchBacks: 2 },
+  newClient: { newClientScore: 30, scriptedOnInteractiveScore: 55, interactiveShare: 0.97, tlsChangeScore: 25 },
+  unusualTime: { minEvents: 40, minDays: 7, rareShare: 0.01, orgRareShare: 0.002, score: 30, coldStartScore: 20 },
+  probing: {
+    windowSeconds: 60,
+    distinctThreshold: 25,
+    baselineFactor: 3,
+    failureThreshold: 10,
+    failureRatio: 0.5,
+    bolaRun: 10,
+    bolaMaxStep: 2,
+  },
+  dataAccess: {
+    newResourceScore: 30,
+    spikeFactor: 8,
+    spikeMinReads: 200,
+    spikeMinBytes: 100 * 1024 * 1024,
+    minBaselineHours: 12,
+    ewmaAlpha: 0.1,
+  },
+  privileged: { persistenceScore: 50, grantScore: 55, defenseEvasionScore: 70, selfKeyScore: 25, contextBonus: 20 },
+  lifecycle: { windowMinutes: 10, dpopFailures: 5, checksumFailures: 20 },
+  chain: { windowHours: 24 * 7, contextMinScore: 35, highStages: 3 },
+};
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Merge user options over the defaults, one level deep per section, and check every number.
+ * Throws `TW_DETECT_CONFIG_INVALID` naming the key when a value is not a finite non-negative number.
+ *
+ * @example
+ * ```ts
+ * const cfg = resolveDetectionConfig({ risk: { ...DEFAULT_DETECTION_CONFIG.risk, halfLifeHours: 6 } });
+ * ```
+ */
+export function resolveDetectionConfig(options: Partial<DetectionConfig> = {}): DetectionConfig {
+  const out: Record<string, unknown> = {};
+  const base = DEFAULT_DETECTION_CONFIG as unknown as Record<string, Record<string, unknown>>;
+  const given = options as Record<string, unknown>;
+  for (const section of Object.keys(base)) {
+    const override = given[section];
+    if (override !== undefined && !isPlainObject(override)) {
+      throw new TokenWardenError('TW_DETECT_CONFIG_INVALID', `detection config "${section}" must be an object`, {
+        hint: 'pass a partial section, e.g. { probing: { windowSeconds: 30 } }',
+      });
+    }
+    const merged: Record<string, unknown> = { ...base[section], ...(override ?? {}) };
+    for (const [key, value] of Object.entries(merged)) {
+      if (typeof value === 'number' && !(Number.isFinite(value) && value >= 0)) {
+        throw new TokenWardenError('TW_DETECT_CONFIG_INVALID', `detection config "${section}.${key}" must be a non-negative number`, {
+          hint: `got ${String(value)}; see DEFAULT_DETECTION_CONFIG.${section}.${key}`,
+        });
+      }
+    }
+    out[section] = merged;
+  }
+  const cfg = out as unknown as DetectionConfig;
+  cfg.newPlace.kindWeight = { ...DEFAULT_DETECTION_CONFIG.newPlace.kindWeight, ...(options.newPlace?.kindWeight ?? {}) };
+  const r = cfg.risk;
+  if (!(r.mediumScore < r.highScore && r.highScore < r.criticalScore && r.criticalScore <= 100)) {
+    throw new TokenWardenError(
+      'TW_DETECT_CONFIG_INVALID',
+      'detection config risk thresholds must satisfy medium < high < critical <= 100',
+      {
+        hint: `got medium=${r.mediumScore} high=${r.highScore} critical=${r.criticalScore}`,
+      },
+    );
+  }
+  return cfg;
+}

@@ -1,0 +1,100 @@
+import { ATTACK_STAGES } from '@tokenwarden/core';
+import {
+  STAGE_CAPABILITY_PROBE,
+  STAGE_DISCOVERY,
+  STAGE_NONE,
+  STAGE_PERSISTENCE,
+  STAGE_VALIDITY_CHECK,
+} from '../classify/operation-class.js';
+import { B_OP_BLOOM, F_STAGE_TS, OP_BLOOM_BYTES } from '../profile/layout.js';
+import { bloomHas } from '../sketches/bloom.js';
+import { round2 } from './evidence.js';
+import type { DetectionContext, Finding } from './types.js';
+
+/**
+ * Stage this event contributes to the chain: its operation's stage, or a validity check when an auth failure
+ * or the first call from a suspicious context says "is this token live?".
+ */
+function chainStage(ctx: DetectionContext, suspicion: number): number {
+  let stage = ctx.cls.stage;
+  if (ctx.authFailure && stage <= STAGE_DISCOVERY && stage !== STAGE_CAPABILITY_PROBE) stage = STAGE_VALIDITY_CHECK;
+  if (stage === STAGE_NONE && suspicion >= ctx.cfg.chain.contextMinScore) stage = STAGE_VALIDITY_CHECK;
+  return stage;
+}
+
+/**
+ * Detector 10, attack chain. Tracks, per credential, the first time within `windowHours` that each stage was
+ * reached (validity check → capability probe → discovery → collection → modification → persistence → defense
+ * evasion) — eight timestamps, so partial-match state is bounded. A stage counts as attacker progress only when
+ * the credential's context is suspicious (`contextMinScore`, from place/client/probing/lifecycle findings,
+ * decaying) or, for a credential with a learned baseline, when the operation is one it never called. Everyday
+ * work from a familiar context never advances a chain. Severity grows with distinct stages: 2 → medium,
+ * `highStages` → high, and reaching persistence or defense evasion after a probe from a suspicious context →
+ * critical. Low-and-slow chains spanning days are caught because the window is long.
+ *
+ * @example
+ * ```ts
+ * detectAttackChain(ctx, findings); // run last: reads the suspicion raised by this event's other findings
+ * ```
+ */
+export function detectAttackChain(ctx: DetectionContext, out: Finding[]): void {
+  const { cred, principal, cfg } = ctx;
+  const cc = cfg.chain;
+  let suspicion = Math.max(ctx.suspicion, ctx.placeNovelty, ctx.clientNovelty);
+  for (const f of out) if (f.suspicion > suspicion) suspicion = f.suspicion;
+  const stage = chainStage(ctx, suspicion);
+  if (stage === STAGE_NONE) return;
+  const suspicious = suspicion >= cc.contextMinScore;
+  const novelOp =
+    ctx.opHash !== 0 &&
+    ctx.credMature &&
+    !ctx.cls.selfKey &&
+    stage >= STAGE_DISCOVERY &&
+    !bloomHas(cred.b, B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash) &&
+    !bloomHas(principal.b, B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash);
+  if (!suspicious && !novelOp) return;
+  const windowMs = cc.windowHours * 3_600_000;
+  const f = cred.f;
+  let reached = 0;
+  let probed = false;
+  for (let s = 1; s < ATTACK_STAGES.length; s++) {
+    const ts = f[F_STAGE_TS + s]!;
+    if (ts !== 0 && ctx.now - ts > windowMs) f[F_STAGE_TS + s] = 0;
+  }
+  if (f[F_STAGE_TS + stage] !== 0) return; // already reached within the window
+  f[F_STAGE_TS + stage] = ctx.now;
+  for (let s = 1; s < ATTACK_STAGES.length; s++) {
+    if (f[F_STAGE_TS + s] === 0) continue;
+    reached++;
+    if (s <= STAGE_DISCOVERY && s !== stage) probed = true;
+  }
+  if (reached < 2) return;
+  let score = reached >= cc.highStages ? 70 + 5 * (reached - cc.highStages) : 45;
+  const damage = stage >= STAGE_PERSISTENCE;
+  if (damage && probed && suspicious) score = 92;
+  else if (damage) score = Math.max(score, 55);
+  score = Math.min(100, score);
+  const stages: Record<string, string> = {};
+  for (let s = 1; s < ATTACK_STAGES.length; s++) {
+    const ts = f[F_STAGE_TS + s]!;
+    if (ts !== 0) stages[ATTACK_STAGES[s]!] = new Date(ts).toISOString();
+  }
+  out.push({
+    rule: 'attack_chain',
+    score,
+    stage,
+    summary: `attack chain advanced to ${ATTACK_STAGES[stage]} (${reached} stages within ${cc.windowHours} h)${suspicious ? ' from a suspicious context' : ' with operations never used before'}`,
+    evidence: {
+      stages_reached: stages,
+      distinct_stages: reached,
+      advanced_by: ctx.cls.name || ctx.ev.path || ctx.ev.lifecycle,
+      suspicion: round2(suspicion),
+      novel_operation: novelOp,
+      probed_before_damage: probed,
+      thresholds: { window_hours: cc.windowHours, context_min_score: cc.contextMinScore, high_stages: cc.highStages },
+    },
+    noveltyOnly: false,
+    suspicion: score,
+    alwaysReport: true,
+  });
+}

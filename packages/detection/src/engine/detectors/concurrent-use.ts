@@ -1,0 +1,104 @@
+import { STAGE_NONE } from '../classify/operation-class.js';
+import {
+  F_CONC_SWITCHES,
+  F_CONC_TS,
+  F_RECENT_LAT,
+  F_RECENT_LON,
+  F_RECENT_TS,
+  K_ASN,
+  RECENT,
+  U_ASN,
+  U_LAST_ASN,
+  U_RECENT_ASN,
+  U_RECENT_KIND,
+  U_RECENT_ORG,
+} from '../profile/layout.js';
+import { distanceKm } from '../sketches/geo-distance.js';
+import { topKCount } from '../sketches/top-k.js';
+import { asnKindFromCode } from './asn-kind-code.js';
+import type { DetectionContext, Finding } from './types.js';
+
+/** Same-metro network switches (Wi-Fi ↔ cellular) are never concurrency, whatever the pattern. */
+const SAME_METRO_KM = 50;
+
+/**
+ * Detector 3, concurrent use. The credential is active from two networks within `windowMinutes`: either the
+ * two are at least `minDistanceKm` apart, or traffic keeps switching back and forth between them
+ * (`minSwitchBacks` A→B→A returns; a laptop moving from Wi-Fi to a hotspot switches once). Excluded: two
+ * networks of one organisation or cloud (same AS org), consumer VPNs and Tor (split tunnels flap), networks the
+ * whole org uses (the office VPN), and two networks in the same metro area.
+ *
+ * @example
+ * ```ts
+ * detectConcurrentUse(ctx, findings);
+ * ```
+ */
+export function detectConcurrentUse(ctx: DetectionContext, out: Finding[]): void {
+  if (ctx.asn === 0) return;
+  const { cred, cfg, org } = ctx;
+  const cu = cfg.concurrentUse;
+  const window = cu.windowMinutes * 60_000;
+  if (ctx.kind === 'vpn' || ctx.kind === 'tor' || org.isCommon(org.asns, ctx.asn)) return;
+  const lastAsn = cred.u[U_LAST_ASN]!;
+  if (ctx.now - cred.f[F_CONC_TS]! > window) cred.f[F_CONC_SWITCHES] = 0;
+  let other = -1;
+  let otherDistance = -1;
+  let switchedBack = false;
+  for (let i = 0; i < RECENT; i++) {
+    const asn = cred.u[U_RECENT_ASN + i]!;
+    const ts = cred.f[F_RECENT_TS + i]!;
+    if (asn === 0 || ctx.now - ts > window) continue;
+    if (asn === ctx.asn) {
+      if (lastAsn !== 0 && lastAsn !== ctx.asn) switchedBack = true;
+      continue;
+    }
+    const kind = asnKindFromCode(cred.u[U_RECENT_KIND + i]!);
+    if (kind === 'vpn' || kind === 'tor') continue;
+    if (ctx.orgHash !== 0 && cred.u[U_RECENT_ORG + i] === ctx.orgHash) continue;
+    if (org.isCommon(org.asns, asn)) continue;
+    let d = -1;
+    const lat = cred.f[F_RECENT_LAT + i]!;
+    const lon = cred.f[F_RECENT_LON + i]!;
+    if (ctx.hasCoords && !(lat === 0 && lon === 0)) d = distanceKm(lat, lon, ctx.ev.geo!.lat!, ctx.ev.geo!.lon!);
+    if (d >= 0 && d < SAME_METRO_KM) continue;
+    if (d > otherDistance || other < 0) {
+      other = i;
+      otherDistance = d;
+    }
+  }
+  if (other < 0) return;
+  if (switchedBack) {
+    cred.f[F_CONC_SWITCHES] = cred.f[F_CONC_SWITCHES]! + 1;
+    cred.f[F_CONC_TS] = ctx.now;
+  }
+  const switches = cred.f[F_CONC_SWITCHES]!;
+  const far = otherDistance >= cu.minDistanceKm;
+  if (!far && switches < cu.minSwitchBacks) return;
+  const otherAsn = cred.u[U_RECENT_ASN + other]!;
+  const unfamiliar = topKCount(cred.u, U_ASN, K_ASN, ctx.asn) === 0 || topKCount(cred.u, U_ASN, K_ASN, otherAsn) === 0;
+  let score = 45;
+  if (unfamiliar) score += 15;
+  if (ctx.kind === 'hosting') score += 5;
+  if (far && switches >= cu.minSwitchBacks) score += 5;
+  out.push({
+    rule: 'concurrent_use',
+    score,
+    stage: STAGE_NONE,
+    summary: `credential active from AS${ctx.asn} and AS${otherAsn} within ${cu.windowMinutes} min${far ? ` (${Math.round(otherDistance)} km apart)` : ''}`,
+    evidence: {
+      current: { asn: ctx.asn, as_org: ctx.ev.geo?.as_org, asn_kind: ctx.kind, source_ip: ctx.ev.source_ip },
+      other: {
+        asn: otherAsn,
+        as_org: org.names.get(otherAsn),
+        asn_kind: asnKindFromCode(cred.u[U_RECENT_KIND + other]!),
+        last_seen: new Date(cred.f[F_RECENT_TS + other]!).toISOString(),
+      },
+      distance_km: otherDistance < 0 ? undefined : Math.round(otherDistance),
+      switch_backs: switches,
+      unfamiliar_network: unfamiliar,
+      thresholds: { window_minutes: cu.windowMinutes, min_distance_km: cu.minDistanceKm, min_switch_backs: cu.minSwitchBacks },
+    },
+    noveltyOnly: false,
+    suspicion: score,
+  });
+}

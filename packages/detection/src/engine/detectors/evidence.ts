@@ -1,0 +1,27 @@
+import type { OrgStats } from '../profile/org-stats.js';
+import type { Profile } from '../profile/profile.js';
+import { topKEntries } from '../sketches/top-k.js';
+
+/**
+ * The known values of one top-k sketch as display labels with counts, for alert evidence.
+ *
+ * @example
+ * ```ts
+ * knownValues(ctx.cred, U_ASN, K_ASN, ctx.org); // [{ value: 'AS64500 Example ISP', seen: 120 }]
+ * ```
+ */
+export function knownValues(p: Profile, offset: number, k: number, org: OrgStats): Array<{ value: string; seen: number }> {
+  return topKEntries(p.u, offset, k).map((e) => ({ value: org.names.get(e.key) ?? `#${e.key.toString(16)}`, seen: e.count }));
+}
+
+/**
+ * Round to two decimals for readable evidence.
+ *
+ * @example
+ * ```ts
+ * round2(3.14159); // 3.14
+ * ```
+ */
+export function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}

@@ -1,0 +1,82 @@
+import { STAGE_NONE } from '../classify/operation-class.js';
+import { F_GEO_LAT, F_GEO_LON, F_GEO_TS, K_ASN, K_CITY, U_ASN, U_CITY, U_GEO_ASN, U_GEO_KIND, U_GEO_ORG } from '../profile/layout.js';
+import { distanceKm } from '../sketches/geo-distance.js';
+import { topKCount } from '../sketches/top-k.js';
+import { asnKindFromCode } from './asn-kind-code.js';
+import { round2 } from './evidence.js';
+import type { DetectionContext, Finding } from './types.js';
+
+/**
+ * Detector 2, impossible travel. Between the credential's previous geolocated event and this one: more than
+ * `minDistanceKm` apart at more than `maxSpeedKmh`. VPN, Tor and satellite exits say nothing about where a
+ * person is, so they are skipped (and do not become the "previous" location); mobile carriers geolocate to
+ * distant gateways, so their side gets `mobileUncertaintyKm` of slack; two hosting locations of one cloud
+ * (same ASN or AS organisation) are a CI runner moving, not a person. A hop between two places the credential
+ * already uses habitually is reported low: it is more likely two devices than theft.
+ *
+ * @example
+ * ```ts
+ * detectImpossibleTravel(ctx, findings);
+ * ```
+ */
+export function detectImpossibleTravel(ctx: DetectionContext, out: Finding[]): void {
+  if (!ctx.hasCoords) return;
+  const { cred, cfg } = ctx;
+  const it = cfg.impossibleTravel;
+  const lastTs = cred.f[F_GEO_TS]!;
+  if (lastTs === 0 || ctx.now < lastTs) return;
+  if (it.excludedKinds.includes(ctx.kind)) return;
+  const lastKind = asnKindFromCode(cred.u[U_GEO_KIND]!);
+  if (it.excludedKinds.includes(lastKind)) return;
+  const lastAsn = cred.u[U_GEO_ASN]!;
+  if (ctx.kind === 'hosting' && lastKind === 'hosting' && (lastAsn === ctx.asn || (ctx.orgHash !== 0 && cred.u[U_GEO_ORG] === ctx.orgHash)))
+    return;
+  const g = ctx.ev.geo!;
+  const raw = distanceKm(cred.f[F_GEO_LAT]!, cred.f[F_GEO_LON]!, g.lat!, g.lon!);
+  let distance = raw;
+  if (ctx.kind === 'mobile' || lastKind === 'mobile') distance -= it.mobileUncertaintyKm;
+  if (distance < it.minDistanceKm) return;
+  const hours = Math.max(ctx.now - lastTs, 1000) / 3_600_000;
+  const speed = distance / hours;
+  if (speed <= it.maxSpeedKmh) return;
+  const destinationHabitual =
+    (ctx.asn !== 0 && topKCount(cred.u, U_ASN, K_ASN, ctx.asn) >= 3) ||
+    (ctx.cityHash !== 0 && topKCount(cred.u, U_CITY, K_CITY, ctx.cityHash) >= 3);
+  let score = destinationHabitual ? 35 : 55;
+  if (!destinationHabitual && ctx.placeNovelty >= 20) score += 15;
+  if (ctx.kind === 'hosting') score += 5;
+  out.push({
+    rule: 'impossible_travel',
+    score,
+    stage: STAGE_NONE,
+    summary: `${Math.round(raw)} km in ${round2(hours * 60)} min (${Math.round(speed)} km/h) to ${g.city ?? ''} ${g.country ?? ''}`.replace(
+      /\s+/g,
+      ' ',
+    ),
+    evidence: {
+      distance_km: Math.round(raw),
+      minutes: round2(hours * 60),
+      speed_kmh: Math.round(speed),
+      previous: {
+        lat: cred.f[F_GEO_LAT],
+        lon: cred.f[F_GEO_LON],
+        asn: lastAsn || undefined,
+        asn_kind: lastKind,
+        time: new Date(lastTs).toISOString(),
+      },
+      current: {
+        lat: g.lat,
+        lon: g.lon,
+        city: g.city,
+        country: g.country,
+        asn: ctx.asn || undefined,
+        as_org: g.as_org,
+        asn_kind: ctx.kind,
+      },
+      destination_habitual: destinationHabitual,
+      thresholds: { min_distance_km: it.minDistanceKm, max_speed_kmh: it.maxSpeedKmh, mobile_slack_km: it.mobileUncertaintyKm },
+    },
+    noveltyOnly: false,
+    suspicion: score,
+  });
+}

@@ -1,0 +1,78 @@
+import { STAGE_NONE } from '../classify/operation-class.js';
+import { F_EVENTS, F_INTERACTIVE, K_CLIENT, K_IP, K_TLS, U_CLIENT, U_IP, U_TLS } from '../profile/layout.js';
+import { topKCount, topKSize, topKTotal } from '../sketches/top-k.js';
+import { knownValues, round2 } from './evidence.js';
+import type { DetectionContext, Finding } from './types.js';
+
+/** TLS fingerprints need this many observations before a change means anything. */
+const TLS_MIN_OBSERVATIONS = 20;
+
+/**
+ * Detector 4, new device or client. (a) A client family + OS never seen for the credential nor its principal;
+ * (b) a scripted client (curl, SDK, python-requests) or an explicitly non-interactive call on a credential
+ * that was always interactive — the classic replay of a stolen browser session; (c) a new TLS fingerprint on
+ * a credential whose fingerprint was stable. A new client from a known IP (a new laptop at the desk) counts
+ * for less; org-common client families too. Sets `ctx.clientNovelty`. Pure novelty: capped at `medium` alone.
+ *
+ * @example
+ * ```ts
+ * detectNewClient(ctx, findings);
+ * ```
+ */
+export function detectNewClient(ctx: DetectionContext, out: Finding[]): void {
+  ctx.clientNovelty = 0;
+  const { cred, principal, cfg, org } = ctx;
+  if (cred.events === 0 && principal.events === 0) return;
+  const nc = cfg.newClient;
+  const reasons: string[] = [];
+  let score = 0;
+  if (
+    ctx.clientHash !== 0 &&
+    topKCount(cred.u, U_CLIENT, K_CLIENT, ctx.clientHash) === 0 &&
+    topKCount(principal.u, U_CLIENT, K_CLIENT, ctx.clientHash) === 0
+  ) {
+    score = nc.newClientScore * (org.isCommon(org.clients, ctx.clientHash) ? 0.7 : 1) + (ctx.scripted ? 10 : 0);
+    reasons.push('new client');
+  }
+  const events = cred.f[F_EVENTS]!;
+  const interactiveShare = events === 0 ? 0 : cred.f[F_INTERACTIVE]! / events;
+  if (ctx.scripted && events >= cfg.learning.minEvents && interactiveShare >= nc.interactiveShare) {
+    score = Math.max(score + 10, nc.scriptedOnInteractiveScore);
+    reasons.push('scripted use of an always-interactive credential');
+  }
+  if (ctx.tlsHash !== 0) {
+    const seen = topKTotal(cred.u, U_TLS, K_TLS);
+    if (seen >= TLS_MIN_OBSERVATIONS && topKSize(cred.u, U_TLS, K_TLS) <= 2 && topKCount(cred.u, U_TLS, K_TLS, ctx.tlsHash) === 0) {
+      score = score === 0 ? nc.tlsChangeScore : score + 10;
+      reasons.push('new TLS fingerprint');
+    }
+  }
+  if (score === 0) return;
+  const knownIp = ctx.ipHash !== 0 && topKCount(cred.u, U_IP, K_IP, ctx.ipHash) > 0;
+  if (knownIp) score *= 0.6;
+  if (!ctx.credMature && !ctx.principalMature) score *= 0.6;
+  ctx.clientNovelty = score;
+  if (score < 20) return;
+  const c = ctx.ev.client;
+  out.push({
+    rule: 'new_client',
+    score,
+    stage: STAGE_NONE,
+    summary: `${reasons.join(', ')}: ${c?.family ?? 'unknown'}${c?.os ? ` on ${c.os}` : ''}${ctx.scripted ? ' (scripted)' : ''}`,
+    evidence: {
+      reasons,
+      client: { family: c?.family, os: c?.os, device: c?.device, scripted: ctx.scripted, user_agent: ctx.ev.user_agent },
+      tls_fingerprint: ctx.ev.tls_fingerprint,
+      known_ip: knownIp,
+      baseline: {
+        credential_events: events,
+        interactive_share: round2(interactiveShare),
+        known_clients: knownValues(cred, U_CLIENT, K_CLIENT, org),
+        principal_clients: knownValues(principal, U_CLIENT, K_CLIENT, org),
+      },
+      thresholds: { interactive_share: nc.interactiveShare, tls_min_observations: TLS_MIN_OBSERVATIONS },
+    },
+    noveltyOnly: true,
+    suspicion: score,
+  });
+}

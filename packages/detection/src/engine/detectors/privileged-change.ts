@@ -1,0 +1,75 @@
+import { STAGE_DEFENSE_EVASION, STAGE_PERSISTENCE } from '../classify/operation-class.js';
+import { F_EVENTS, F_INTERACTIVE, F_PRIV_EVENTS, K_PRIV, U_PRIV } from '../profile/layout.js';
+import { topKCount } from '../sketches/top-k.js';
+import { knownValues, round2 } from './evidence.js';
+import type { DetectionContext, Finding } from './types.js';
+
+/** Novelty of place or client (0-100) from which the context counts as unfamiliar. */
+const UNFAMILIAR_CONTEXT = 30;
+
+/**
+ * Detector 8, privileged change without a user action: creating users, keys, tokens, apps or webhooks;
+ * granting permissions; disabling alerts, audit logging or threat detection. Silent when the credential (or
+ * its principal) habitually makes this very change from a familiar context — a CI credential that applies
+ * Terraform every day, a user rotating their own keys. Otherwise scored by kind (defense evasion > grant >
+ * persistence; managing one's own keys from a familiar context is low) plus `contextBonus` when the call is
+ * scripted on a usually interactive credential, and again when the place or client is novel or the credential
+ * is already suspicious. A denied attempt still counts (it shows intent), slightly less.
+ *
+ * @example
+ * ```ts
+ * detectPrivilegedChange(ctx, findings);
+ * ```
+ */
+export function detectPrivilegedChange(ctx: DetectionContext, out: Finding[]): void {
+  const { cls, cred, principal, cfg, org } = ctx;
+  if (cls.privilege === 'none') return;
+  const pc = cfg.privileged;
+  const unfamiliar =
+    ctx.placeNovelty >= UNFAMILIAR_CONTEXT || ctx.clientNovelty >= UNFAMILIAR_CONTEXT || ctx.suspicion >= cfg.chain.contextMinScore;
+  const habitCred = topKCount(cred.u, U_PRIV, K_PRIV, ctx.opHash);
+  const habitPrincipal = topKCount(principal.u, U_PRIV, K_PRIV, ctx.opHash);
+  const habitual = habitCred >= 2 || habitPrincipal >= 3;
+  if (habitual && !unfamiliar) return;
+  const events = cred.f[F_EVENTS]!;
+  const interactiveShare = events === 0 ? 0 : cred.f[F_INTERACTIVE]! / events;
+  const scriptedOnInteractive = ctx.scripted && events >= 10 && interactiveShare >= 0.9;
+  let score =
+    cls.privilege === 'defense_evasion' ? pc.defenseEvasionScore : cls.privilege === 'grant' ? pc.grantScore : pc.persistenceScore;
+  if (cls.selfKey && !unfamiliar && !scriptedOnInteractive) score = pc.selfKeyScore;
+  if (habitual) score *= 0.7;
+  if (scriptedOnInteractive) score += pc.contextBonus;
+  if (unfamiliar) score += pc.contextBonus;
+  if (ctx.ev.outcome === 'failure' || ctx.authFailure) score -= 10;
+  // An administrative credential that makes many privileged changes is less surprising with a new one.
+  if (cred.f[F_PRIV_EVENTS]! >= 20 && !unfamiliar) score -= 10;
+  score = Math.max(10, Math.min(95, score));
+  const stage = cls.privilege === 'defense_evasion' ? STAGE_DEFENSE_EVASION : STAGE_PERSISTENCE;
+  out.push({
+    rule: 'privileged_change',
+    score,
+    stage,
+    summary: `${cls.privilege.replace('_', ' ')} change ${cls.name}${ctx.ev.resource ? ` on ${ctx.ev.resource}` : ''}${habitual ? '' : ', never made by this credential'}${unfamiliar ? ' from an unfamiliar context' : ''}`,
+    evidence: {
+      operation: cls.name,
+      privilege: cls.privilege,
+      resource: ctx.ev.resource,
+      outcome: ctx.ev.outcome,
+      interactive: ctx.ev.interactive,
+      scripted: ctx.scripted,
+      habitual,
+      unfamiliar_context: unfamiliar,
+      place_novelty: round2(ctx.placeNovelty),
+      client_novelty: round2(ctx.clientNovelty),
+      baseline: {
+        times_by_credential: habitCred,
+        times_by_principal: habitPrincipal,
+        privileged_changes_by_credential: cred.f[F_PRIV_EVENTS],
+        interactive_share: round2(interactiveShare),
+        habitual_changes: knownValues(cred, U_PRIV, K_PRIV, org),
+      },
+    },
+    noveltyOnly: false,
+    suspicion: unfamiliar ? score : 0,
+  });
+}

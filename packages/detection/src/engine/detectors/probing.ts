@@ -1,0 +1,157 @@
+import { STAGE_COLLECTION, STAGE_DISCOVERY, STAGE_VALIDITY_CHECK } from '../classify/operation-class.js';
+import {
+  F_BOLA_LAST_ID,
+  F_BOLA_RUN,
+  F_BOLA_TS,
+  F_PROBE_DISTINCT,
+  F_PROBE_EVENTS,
+  F_PROBE_FAILS,
+  F_PROBE_MAX_DISTINCT,
+  F_PROBE_START,
+  F_RULE_TS,
+  PROBE_SET,
+  RULE_INDEX,
+  U_BOLA_TPL,
+  U_PROBE_SET,
+} from '../profile/layout.js';
+import type { Profile } from '../profile/profile.js';
+import { round2 } from './evidence.js';
+import type { DetectionContext, Finding } from './types.js';
+
+/** The credential's own busiest window fades by this factor per window so an old spike does not hide new ones forever. */
+const MAX_DISTINCT_DECAY = 0.995;
+
+function rollWindow(p: Profile, now: number, windowMs: number): void {
+  const f = p.f;
+  if (now - f[F_PROBE_START]! < windowMs) return;
+  // An alerted window is attacker behaviour: it must not become the baseline.
+  const alerted = f[F_RULE_TS + RULE_INDEX.probing]! >= f[F_PROBE_START]! && f[F_PROBE_START]! > 0;
+  if (!alerted) f[F_PROBE_MAX_DISTINCT] = Math.max(f[F_PROBE_MAX_DISTINCT]! * MAX_DISTINCT_DECAY, f[F_PROBE_DISTINCT]!);
+  f[F_PROBE_START] = now;
+  f[F_PROBE_EVENTS] = 0;
+  f[F_PROBE_FAILS] = 0;
+  f[F_PROBE_DISTINCT] = 0;
+  p.u.fill(0, U_PROBE_SET, U_PROBE_SET + PROBE_SET);
+}
+
+/** Insert into the window's small open-addressed set; true when new. A full set counts every miss as new. */
+function addDistinct(p: Profile, key: number): boolean {
+  const u = p.u;
+  let at = key % PROBE_SET;
+  for (let n = 0; n < PROBE_SET; n++) {
+    const slot = u[U_PROBE_SET + at]!;
+    if (slot === key) return false;
+    if (slot === 0) {
+      u[U_PROBE_SET + at] = key;
+      return true;
+    }
+    at = (at + 1) % PROBE_SET;
+  }
+  return true;
+}
+
+/**
+ * Detector 6, probing and enumeration, over tumbling windows of `windowSeconds`:
+ * - enumeration: distinct operations/paths in one window reach `distinctThreshold` and `baselineFactor` times
+ *   the credential's own busiest window (a Terraform plan that always describes 200 resources is its habit);
+ * - failure burst: `failureThreshold` auth failures (401/403/404, AccessDenied) making `failureRatio` of the
+ *   window — what enumerate-iam and token-validity sweeps look like;
+ * - BOLA walk: `bolaRun` requests on one endpoint with sequential numeric ids (step ≤ `bolaMaxStep`).
+ * Each fires once per window, when its threshold is crossed.
+ *
+ * @example
+ * ```ts
+ * detectProbing(ctx, findings);
+ * ```
+ */
+export function detectProbing(ctx: DetectionContext, out: Finding[]): void {
+  const { cred, cfg } = ctx;
+  const pc = cfg.probing;
+  const windowMs = pc.windowSeconds * 1000;
+  rollWindow(cred, ctx.now, windowMs);
+  const f = cred.f;
+  f[F_PROBE_EVENTS] = f[F_PROBE_EVENTS]! + 1;
+  if (ctx.authFailure) f[F_PROBE_FAILS] = f[F_PROBE_FAILS]! + 1;
+  if (ctx.opHash !== 0 && addDistinct(cred, ctx.opHash)) f[F_PROBE_DISTINCT] = f[F_PROBE_DISTINCT]! + 1;
+  const events = f[F_PROBE_EVENTS]!;
+  const fails = f[F_PROBE_FAILS]!;
+  const distinct = f[F_PROBE_DISTINCT]!;
+  const baselineMax = f[F_PROBE_MAX_DISTINCT]!;
+  const distinctNeeded = Math.max(pc.distinctThreshold, Math.ceil(pc.baselineFactor * baselineMax));
+  if (distinct === distinctNeeded && ctx.opHash !== 0) {
+    const score = 45 + (fails / events >= 0.3 ? 15 : 0);
+    out.push({
+      rule: 'probing',
+      score,
+      stage: STAGE_DISCOVERY,
+      summary: `${distinct} distinct operations in ${pc.windowSeconds}s (own busiest window: ${Math.round(baselineMax)})`,
+      evidence: {
+        kind: 'enumeration',
+        distinct_operations: distinct,
+        requests: events,
+        failures: fails,
+        window_start: new Date(f[F_PROBE_START]!).toISOString(),
+        baseline_max_distinct: round2(baselineMax),
+        thresholds: { distinct: pc.distinctThreshold, baseline_factor: pc.baselineFactor, window_seconds: pc.windowSeconds },
+      },
+      noveltyOnly: false,
+      suspicion: score,
+    });
+  }
+  if (ctx.authFailure && fails === pc.failureThreshold && fails / events >= pc.failureRatio) {
+    const score = 55 + (distinct >= 5 ? 10 : 0);
+    out.push({
+      rule: 'probing',
+      score,
+      stage: STAGE_VALIDITY_CHECK,
+      summary: `${fails} authorization failures out of ${events} requests in ${pc.windowSeconds}s`,
+      evidence: {
+        kind: 'failure_burst',
+        failures: fails,
+        requests: events,
+        distinct_operations: distinct,
+        last_error: ctx.ev.error_code ?? ctx.ev.status,
+        window_start: new Date(f[F_PROBE_START]!).toISOString(),
+        thresholds: { failures: pc.failureThreshold, failure_ratio: pc.failureRatio, window_seconds: pc.windowSeconds },
+      },
+      noveltyOnly: false,
+      suspicion: score,
+    });
+  }
+  detectBola(ctx, out, windowMs);
+}
+
+function detectBola(ctx: DetectionContext, out: Finding[], windowMs: number): void {
+  const { cred, cfg, shape } = ctx;
+  const pc = cfg.probing;
+  if (shape.numericId < 0 || shape.templateHash === 0) return;
+  const f = cred.f;
+  const u = cred.u;
+  const sameTemplate = u[U_BOLA_TPL] === shape.templateHash;
+  if (!sameTemplate && f[F_BOLA_RUN]! >= 3 && ctx.now - f[F_BOLA_TS]! < windowMs) return; // keep following the walk
+  const step = Math.abs(shape.numericId - f[F_BOLA_LAST_ID]!);
+  if (sameTemplate && step >= 1 && step <= pc.bolaMaxStep && ctx.now - f[F_BOLA_TS]! < windowMs) f[F_BOLA_RUN] = f[F_BOLA_RUN]! + 1;
+  else if (!sameTemplate || step !== 0) f[F_BOLA_RUN] = 1;
+  u[U_BOLA_TPL] = shape.templateHash;
+  f[F_BOLA_LAST_ID] = shape.numericId;
+  f[F_BOLA_TS] = ctx.now;
+  if (f[F_BOLA_RUN] !== pc.bolaRun) return;
+  const failShare = f[F_PROBE_EVENTS]! === 0 ? 0 : f[F_PROBE_FAILS]! / f[F_PROBE_EVENTS]!;
+  const score = 55 + (failShare >= 0.3 ? 15 : 0);
+  out.push({
+    rule: 'probing',
+    score,
+    stage: STAGE_COLLECTION,
+    summary: `${pc.bolaRun} sequential object ids walked on ${ctx.cls.name || ctx.ev.path}`,
+    evidence: {
+      kind: 'sequential_ids',
+      endpoint: ctx.cls.name || ctx.ev.path,
+      run: pc.bolaRun,
+      last_id: shape.numericId,
+      failure_share: round2(failShare),
+      thresholds: { run: pc.bolaRun, max_step: pc.bolaMaxStep },
+    },
+    noveltyOnly: false,
+    suspicion: score,
+  });
+}

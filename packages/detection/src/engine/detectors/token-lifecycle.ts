@@ -1,0 +1,145 @@
+import { STAGE_VALIDITY_CHECK } from '../classify/operation-class.js';
+import { F_DPOP_COUNT, F_DPOP_START, K_CLIENT, K_IP, U_CLIENT, U_IP } from '../profile/layout.js';
+import { topKCount } from '../sketches/top-k.js';
+import { round2 } from './evidence.js';
+import type { DetectionContext, Finding } from './types.js';
+
+function familiarContext(ctx: DetectionContext): boolean {
+  const ipKnown = ctx.ipHash !== 0 && topKCount(ctx.cred.u, U_IP, K_IP, ctx.ipHash) > 0;
+  const clientKnown = ctx.clientHash === 0 || topKCount(ctx.cred.u, U_CLIENT, K_CLIENT, ctx.clientHash) > 0;
+  return ipKnown && clientKnown && ctx.placeNovelty < 20 && ctx.clientNovelty < 20;
+}
+
+function finding(ctx: DetectionContext, score: number, kind: string, summary: string, extra: Record<string, unknown>): Finding {
+  return {
+    rule: 'token_lifecycle',
+    score,
+    stage: STAGE_VALIDITY_CHECK,
+    summary,
+    evidence: {
+      kind,
+      lifecycle: ctx.ev.lifecycle,
+      source_ip: ctx.ev.source_ip,
+      asn: ctx.asn || undefined,
+      asn_kind: ctx.kind,
+      client: ctx.ev.client?.family,
+      place_novelty: round2(ctx.placeNovelty),
+      client_novelty: round2(ctx.clientNovelty),
+      ...extra,
+    },
+    noveltyOnly: false,
+    suspicion: score,
+  };
+}
+
+/**
+ * Detector 9, token lifecycle. Signals the token service and gateway raise about the token itself:
+ * - `canary.used`: a decoy credential that no legitimate process holds → critical;
+ * - revoked token presented: high, critical from an unfamiliar context, medium from the exact device and
+ *   network that held it before revocation (a stale client retrying);
+ * - refresh-token reuse: the OAuth theft signal; medium when it is the same device and network (a refresh race
+ *   between two tabs), high otherwise;
+ * - DPoP proof or client-authentication failures: `dpopFailures` in `windowMinutes` (someone holds the token but not the key);
+ * - token reported exposed: medium, and it makes the context suspicious so later use from new places chains;
+ * - API-key checksum failures: `checksumFailures` from one source IP in the window (guessing/spraying keys);
+ * - expired token presented: only reported from an unfamiliar context (clients retry expired tokens all the time).
+ *
+ * @example
+ * ```ts
+ * detectTokenLifecycle(ctx, findings);
+ * ```
+ */
+export function detectTokenLifecycle(ctx: DetectionContext, out: Finding[]): void {
+  const lc = ctx.ev.lifecycle;
+  if (lc === undefined || lc.length === 0) return;
+  const cfg = ctx.cfg.lifecycle;
+  const familiar = familiarContext(ctx);
+  if (lc === 'canary.used') {
+    out.push(finding(ctx, 100, 'canary', 'canary credential used: no legitimate process holds it', { familiar_context: familiar }));
+    return;
+  }
+  if (lc === 'token.revoked_use') {
+    const score = familiar ? 45 : ctx.placeNovelty >= 30 || ctx.clientNovelty >= 30 ? 88 : 72;
+    out.push(
+      finding(
+        ctx,
+        score,
+        'revoked_token_presented',
+        `revoked token presented${familiar ? ' by its previous device (stale client?)' : ''}`,
+        { familiar_context: familiar },
+      ),
+    );
+    return;
+  }
+  if (lc === 'refresh_token.reuse_detected') {
+    const score = familiar ? 45 : ctx.placeNovelty >= 30 || ctx.clientNovelty >= 30 ? 85 : 70;
+    out.push(
+      finding(
+        ctx,
+        score,
+        'refresh_token_reuse',
+        `refresh token reused${familiar ? ' from the same device (refresh race?)' : ' from another context'}`,
+        { familiar_context: familiar },
+      ),
+    );
+    return;
+  }
+  const windowMs = cfg.windowMinutes * 60_000;
+  if (lc === 'dpop.failure' || lc === 'client_auth.failure') {
+    const f = ctx.cred.f;
+    if (ctx.now - f[F_DPOP_START]! > windowMs) {
+      f[F_DPOP_START] = ctx.now;
+      f[F_DPOP_COUNT] = 0;
+    }
+    f[F_DPOP_COUNT] = f[F_DPOP_COUNT]! + 1;
+    if (f[F_DPOP_COUNT] === cfg.dpopFailures) {
+      out.push(
+        finding(
+          ctx,
+          70,
+          'dpop_failure_spike',
+          `${cfg.dpopFailures} DPoP proof failures in ${cfg.windowMinutes} min: token presented without its key`,
+          {
+            failures: cfg.dpopFailures,
+            thresholds: { failures: cfg.dpopFailures, window_minutes: cfg.windowMinutes },
+          },
+        ),
+      );
+    }
+    return;
+  }
+  if (lc === 'key.checksum_failure') {
+    if (ctx.sprayCount === cfg.checksumFailures) {
+      out.push(
+        finding(
+          ctx,
+          70,
+          'checksum_spray',
+          `${ctx.sprayCount} malformed API keys from ${ctx.ev.source_ip ?? 'one source'} in ${cfg.windowMinutes} min`,
+          {
+            failures_from_ip: ctx.sprayCount,
+            thresholds: { failures: cfg.checksumFailures, window_minutes: cfg.windowMinutes },
+          },
+        ),
+      );
+    }
+    return;
+  }
+  if (lc === 'token.exposed') {
+    out.push(
+      finding(
+        ctx,
+        55,
+        'token_exposed',
+        'token reported exposed (leaked in code, logs or a paste): later use from a new context is theft',
+        {},
+      ),
+    );
+    return;
+  }
+  if (lc === 'token.expired' && !familiar && (ctx.placeNovelty >= 30 || ctx.clientNovelty >= 30)) {
+    out.push(
+      finding(ctx, 40, 'expired_token_presented', 'expired token presented from an unfamiliar context', { familiar_context: false }),
+    );
+  }
+}

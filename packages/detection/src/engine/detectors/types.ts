@@ -1,0 +1,89 @@
+import type { AsnKind, EnrichedEvent } from '../../enriched-event.js';
+import type { OperationClass } from '../classify/operation-class.js';
+import type { PathShape } from '../classify/path-template.js';
+import type { DetectionConfig } from '../config.js';
+import type { RuleName } from '../profile/layout.js';
+import type { OrgStats } from '../profile/org-stats.js';
+import type { Profile } from '../profile/profile.js';
+
+/**
+ * What one detector concluded about one event, before calibration into an alert.
+ *
+ * @example
+ * ```ts
+ * const f: Finding = { rule: 'new_place', score: 40, stage: 0, summary: 'first use from AS64500', evidence: {}, noveltyOnly: true, suspicion: 40 };
+ * ```
+ */
+export interface Finding {
+  rule: RuleName;
+  /** Strength of the evidence, 0-100, before corroboration and caps. */
+  score: number;
+  /** Attack-stage position (see `STAGE_*`). */
+  stage: number;
+  summary: string;
+  /** What was new, against which baseline, with counts and thresholds. */
+  evidence: Record<string, unknown>;
+  /** Pure novelty (place, client, time, data): cannot page alone, nor during the learning period. */
+  noveltyOnly: boolean;
+  /** How much this makes the credential's context look attacker-driven (feeds the chain tracker), 0-100. */
+  suspicion: number;
+  /** New information every time (a chain reaching a new stage): emitted even inside the dedupe window. */
+  alwaysReport?: boolean;
+}
+
+/**
+ * Everything a detector needs about the current event, computed once by the engine and reused
+ * (one mutable object per engine, so the hot path allocates nothing).
+ *
+ * @example
+ * ```ts
+ * function detectSomething(ctx: DetectionContext, out: Finding[]): void {
+ *   if (ctx.authFailure) out.push(...);
+ * }
+ * ```
+ */
+export interface DetectionContext {
+  ev: EnrichedEvent;
+  /** Event time, epoch ms. */
+  now: number;
+  cfg: DetectionConfig;
+  cred: Profile;
+  principal: Profile;
+  org: OrgStats;
+  cls: OperationClass;
+  shape: PathShape;
+  /** Hash of the operation (name or method+template); 0 when the event names no operation. */
+  opHash: number;
+  /** Hash of the resource class read or written. */
+  resourceHash: number;
+  principalHash: number;
+  ipHash: number;
+  /** ASN number, 0 when unknown. */
+  asn: number;
+  /** Hash of the AS organisation name, 0 when unknown (two ASNs of one cloud share it). */
+  orgHash: number;
+  countryHash: number;
+  cityHash: number;
+  clientHash: number;
+  tlsHash: number;
+  kind: AsnKind;
+  /** Coordinates present. */
+  hasCoords: boolean;
+  credMature: boolean;
+  principalMature: boolean;
+  /** 401/403/404 or an access-denied style error (not throttling, not 5xx). */
+  authFailure: boolean;
+  /** The request was driven by a script or was explicitly non-interactive. */
+  scripted: boolean;
+  /** How novel the place is (0-100), set by the new-place detector. */
+  placeNovelty: number;
+  /** How novel the client is (0-100), set by the new-client detector. */
+  clientNovelty: number;
+  /** Checksum failures from this event's source IP in the current window (maintained by the engine). */
+  sprayCount: number;
+  /** Current suspicion of the credential's context (0-100), decayed, before this event's findings. */
+  suspicion: number;
+}
+
+/** A detector: reads the context, appends findings. */
+export type Detector = (ctx: DetectionContext, out: Finding[]) => void;

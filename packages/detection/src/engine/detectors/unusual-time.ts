@@ -1,0 +1,66 @@
+import { STAGE_NONE } from '../classify/operation-class.js';
+import { B_HOURS, F_HOUR_TOTAL } from '../profile/layout.js';
+import type { Profile } from '../profile/profile.js';
+import { hourOfDayShare, hourOfWeek, hourOfWeekShare } from '../sketches/hour-histogram.js';
+import { round2 } from './evidence.js';
+import type { DetectionContext, Finding } from './types.js';
+
+/** Org-wide events needed before the org hour profile is trusted for cold-start checks. */
+const ORG_MIN_EVENTS = 1000;
+
+function trusted(p: Profile, minEvents: number, minDays: number): boolean {
+  return p.f[F_HOUR_TOTAL]! >= minEvents && p.historyHours() >= minDays * 24;
+}
+
+/**
+ * Detector 5, unusual time. The hour of day (±1 h, over every weekday, so recurring on-call nights are habit
+ * once learned) holds less than `rareShare` of the credential's activity. Cold start: a credential with a short
+ * history is judged by its principal's profile, and failing that by the org-wide hour-of-week profile
+ * (activity when the whole organisation is idle), with a lower score. 24/7 services have flat profiles and
+ * never trigger. Pure novelty: capped at `medium` alone.
+ *
+ * @example
+ * ```ts
+ * detectUnusualTime(ctx, findings);
+ * ```
+ */
+export function detectUnusualTime(ctx: DetectionContext, out: Finding[]): void {
+  const { cred, principal, org, cfg } = ctx;
+  const ut = cfg.unusualTime;
+  const bucket = hourOfWeek(ctx.now);
+  let basis: 'credential' | 'principal' | 'organisation';
+  let share: number;
+  let score: number;
+  if (trusted(cred, ut.minEvents, ut.minDays) || trusted(principal, ut.minEvents, ut.minDays)) {
+    const p = trusted(cred, ut.minEvents, ut.minDays) ? cred : principal;
+    basis = p === cred ? 'credential' : 'principal';
+    share = hourOfDayShare(p.b, B_HOURS, bucket, 1);
+    if (share >= ut.rareShare) return;
+    score = ut.score + (hourOfWeekShare(p.b, B_HOURS, bucket, 2) === 0 ? 5 : 0);
+  } else {
+    let orgTotal = 0;
+    for (let i = 0; i < 168; i++) orgTotal += org.hours[i]!;
+    if (orgTotal < ORG_MIN_EVENTS / 8) return; // histogram bytes are halved on saturation; this is a floor
+    share = org.hourShare(bucket);
+    if (share >= ut.orgRareShare) return;
+    basis = 'organisation';
+    score = ut.coldStartScore;
+  }
+  const weekday = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'][Math.floor(bucket / 24)];
+  out.push({
+    rule: 'unusual_time',
+    score,
+    stage: STAGE_NONE,
+    summary: `activity at ${weekday} ${String(bucket % 24).padStart(2, '0')}:00 UTC, outside the ${basis}'s usual hours`,
+    evidence: {
+      hour_of_week: bucket,
+      hour_utc: bucket % 24,
+      basis,
+      share_at_this_hour: round2(share * 100) / 100,
+      baseline_events: basis === 'organisation' ? undefined : (basis === 'credential' ? cred : principal).f[F_HOUR_TOTAL],
+      threshold: basis === 'organisation' ? ut.orgRareShare : ut.rareShare,
+    },
+    noveltyOnly: true,
+    suspicion: 0,
+  });
+}

@@ -1,0 +1,268 @@
+import type { Alert } from '@tokenwarden/core';
+import type { EnrichedEvent } from '../enriched-event.js';
+import { OperationClassifier, resourceClassHash } from './classify/operation-classifier.js';
+import { type DetectionConfig, resolveDetectionConfig } from './config.js';
+import { detectAttackChain } from './detectors/attack-chain.js';
+import { detectConcurrentUse } from './detectors/concurrent-use.js';
+import { detectDataAccess } from './detectors/data-access.js';
+import { detectImpossibleTravel } from './detectors/impossible-travel.js';
+import { detectNewClient } from './detectors/new-client.js';
+import { detectNewPlace } from './detectors/new-place.js';
+import { detectPrivilegedChange } from './detectors/privileged-change.js';
+import { detectProbing } from './detectors/probing.js';
+import { detectTokenLifecycle } from './detectors/token-lifecycle.js';
+import type { DetectionContext, Detector, Finding } from './detectors/types.js';
+import { detectUnusualTime } from './detectors/unusual-time.js';
+import { F_SUSPICION, F_SUSPICION_TS } from './profile/layout.js';
+import { learnEvent } from './profile/learn.js';
+import { OrgStats } from './profile/org-stats.js';
+import { Profile } from './profile/profile.js';
+import { ProfileStore } from './profile/profile-store.js';
+import { buildAlert } from './scoring/build-alert.js';
+import { calibrate, currentRisk } from './scoring/risk.js';
+import { hashString, hashWith } from './sketches/hash.js';
+import { decodeSnapshot, encodeSnapshot, type SnapshotState } from './snapshot.js';
+
+/** The streaming detection engine the CLI, the server and the benchmark drive. */
+export interface DetectionEngine {
+  /** Judge one event (event-time order per credential), learn it, and return the alerts it raised. */
+  process(event: EnrichedEvent): Alert[];
+  /** End of stream: nothing is buffered between events, so this only runs the idle-profile sweep; returns the alerts still pending (none). */
+  flush(): Alert[];
+  /** All state (profiles, org statistics, counters) as versioned, compressed bytes. */
+  snapshot(): Uint8Array;
+  /** Replace all state with a snapshot; throws `TW_DETECT_SNAPSHOT_INVALID` on foreign or corrupt bytes. */
+  restore(bytes: Uint8Array): void;
+  stats(): { credentials: number; principals: number; events: number; alerts: number; evictions: number };
+}
+
+/** Detectors in evaluation order: place and client first (they set novelty others read), chain last. */
+const DETECTORS: readonly Detector[] = [
+  detectNewPlace,
+  detectNewClient,
+  detectImpossibleTravel,
+  detectConcurrentUse,
+  detectUnusualTime,
+  detectProbing,
+  detectDataAccess,
+  detectPrivilegedChange,
+  detectTokenLifecycle,
+  detectAttackChain,
+];
+
+/** Suspicion of a credential's context halves every day. */
+const SUSPICION_HALF_LIFE_MS = 24 * 3_600_000;
+/** Bound on the per-source-IP checksum-failure counters. */
+const MAX_SPRAY_SOURCES = 100_000;
+
+function isAuthFailure(ev: EnrichedEvent): boolean {
+  const s = ev.status;
+  if (s === 401 || s === 403 || s === 404 || s === 407) return true;
+  if (ev.outcome !== 'failure') return false;
+  if (s !== undefined && (s >= 500 || s === 429)) return false;
+  const code = ev.error_code;
+  return code === undefined || code.indexOf('Throttl') < 0;
+}
+
+class Engine implements DetectionEngine {
+  private readonly cfg: DetectionConfig;
+  private creds: ProfileStore;
+  private principals: ProfileStore;
+  private org: OrgStats;
+  private readonly classifier = new OperationClassifier();
+  private spray = new Map<string, { start: number; count: number }>();
+  private readonly findings: Finding[] = [];
+  private readonly ctx: DetectionContext;
+  private events = 0;
+  private alerts = 0;
+  private now = 0;
+  private sinceSweep = 0;
+
+  constructor(cfg: DetectionConfig) {
+    this.cfg = cfg;
+    const ttl = cfg.profiles.idleTtlHours * 3_600_000;
+    this.creds = new ProfileStore(cfg.profiles.maxCredentials, ttl);
+    this.principals = new ProfileStore(cfg.profiles.maxCredentials, ttl);
+    this.org = new OrgStats(cfg.org);
+    const placeholder = new Profile('', undefined);
+    this.ctx = {
+      ev: undefined as unknown as EnrichedEvent,
+      now: 0,
+      cfg,
+      cred: placeholder,
+      principal: placeholder,
+      org: this.org,
+      cls: this.classifier.classify({}),
+      shape: this.classifier.shape,
+      opHash: 0,
+      resourceHash: 0,
+      principalHash: 0,
+      ipHash: 0,
+      asn: 0,
+      orgHash: 0,
+      countryHash: 0,
+      cityHash: 0,
+      clientHash: 0,
+      tlsHash: 0,
+      kind: 'unknown',
+      hasCoords: false,
+      credMature: false,
+      principalMature: false,
+      authFailure: false,
+      scripted: false,
+      placeNovelty: 0,
+      clientNovelty: 0,
+      sprayCount: 0,
+      suspicion: 0,
+    };
+  }
+
+  process(ev: EnrichedEvent): Alert[] {
+    this.events++;
+    const credKey = ev.credential_key || ev.credential_id;
+    const now = ev.ts;
+    if (credKey === undefined || credKey.length === 0 || !Number.isFinite(now)) return [];
+    if (now > this.now) this.now = now;
+    const cfg = this.cfg;
+    const cred = this.creds.get(credKey, ev.principal);
+    const principalName = ev.principal ?? cred.principal;
+    const principal = principalName === undefined ? cred : this.principals.get(principalName, undefined);
+    const ctx = this.fillContext(ev, now, cred, principal, principalName ?? credKey);
+    const findings = this.findings;
+    findings.length = 0;
+    for (let i = 0; i < DETECTORS.length; i++) DETECTORS[i]!(ctx, findings);
+    let out: Alert[] = [];
+    let maxSuspicion = Math.max(ctx.placeNovelty, ctx.clientNovelty);
+    if (findings.length > 0) {
+      const mature = ctx.credMature || ctx.principalMature;
+      for (const f of findings) {
+        if (f.suspicion > maxSuspicion) maxSuspicion = f.suspicion;
+        const c = calibrate(cred, f, now, mature, cfg);
+        if (c === undefined) continue;
+        out.push(buildAlert(f, c, now, credKey, principalName, ev.id));
+      }
+      this.alerts += out.length;
+      if (out.length > 1) out = out.sort((a, b) => b.score - a.score);
+    }
+    if (maxSuspicion >= ctx.suspicion && maxSuspicion > 0) {
+      cred.f[F_SUSPICION] = maxSuspicion;
+      cred.f[F_SUSPICION_TS] = now;
+    }
+    const guarded = currentRisk(cred, now, cfg.risk) >= cfg.risk.poisonGuardScore || maxSuspicion >= cfg.chain.contextMinScore;
+    learnEvent(ctx, guarded);
+    if (++this.sinceSweep >= cfg.profiles.sweepEveryEvents) this.sweep();
+    return out;
+  }
+
+  private fillContext(ev: EnrichedEvent, now: number, cred: Profile, principal: Profile, principalName: string): DetectionContext {
+    const ctx = this.ctx;
+    const cfg = this.cfg;
+    ctx.ev = ev;
+    ctx.now = now;
+    ctx.cred = cred;
+    ctx.principal = principal;
+    const cls = this.classifier.classify(ev);
+    ctx.cls = cls;
+    ctx.opHash = cls.name.length > 0 ? hashString(cls.name) : 0;
+    ctx.resourceHash = resourceClassHash(ev.resource, cls.name);
+    ctx.principalHash = hashString(principalName);
+    ctx.ipHash = ev.source_ip ? hashString(ev.source_ip) : 0;
+    const g = ev.geo;
+    ctx.asn = g?.asn ?? 0;
+    ctx.orgHash = g?.as_org ? hashString(g.as_org) : 0;
+    ctx.countryHash = g?.country ? hashString(g.country) : 0;
+    ctx.cityHash = g?.city ? hashWith(ctx.countryHash, g.city) : 0;
+    ctx.kind = g?.asn_kind ?? 'unknown';
+    ctx.hasCoords = g !== undefined && typeof g.lat === 'number' && typeof g.lon === 'number' && !(g.lat === 0 && g.lon === 0);
+    const c = ev.client;
+    ctx.clientHash = c?.family ? hashWith(hashString(c.family), c.os ?? '') : ev.user_agent ? hashString(ev.user_agent) : 0;
+    ctx.tlsHash = ev.tls_fingerprint ? hashString(ev.tls_fingerprint) : 0;
+    ctx.scripted = ev.interactive === false || (ev.interactive !== true && c !== undefined && c.scripted);
+    ctx.authFailure = isAuthFailure(ev);
+    ctx.credMature = cred.isMature(cfg.learning.minEvents, cfg.learning.minHours);
+    ctx.principalMature = principal !== cred && principal.isMature(cfg.learning.minEvents, cfg.learning.minHours);
+    ctx.placeNovelty = 0;
+    ctx.clientNovelty = 0;
+    const sTs = cred.f[F_SUSPICION_TS]!;
+    ctx.suspicion =
+      sTs === 0 || now - sTs > cfg.chain.windowHours * 3_600_000
+        ? 0
+        : cred.f[F_SUSPICION]! * 0.5 ** (Math.max(0, now - sTs) / SUSPICION_HALF_LIFE_MS);
+    ctx.sprayCount = ev.lifecycle === 'key.checksum_failure' ? this.countSpray(ev.source_ip ?? '', now) : 0;
+    return ctx;
+  }
+
+  private countSpray(ip: string, now: number): number {
+    const windowMs = this.cfg.lifecycle.windowMinutes * 60_000;
+    let s = this.spray.get(ip);
+    if (s === undefined || now - s.start > windowMs) {
+      if (s === undefined && this.spray.size >= MAX_SPRAY_SOURCES) this.spray.clear();
+      s = { start: now, count: 0 };
+      this.spray.set(ip, s);
+    }
+    s.count++;
+    return s.count;
+  }
+
+  private sweep(): void {
+    this.sinceSweep = 0;
+    this.creds.sweep(this.now);
+    this.principals.sweep(this.now);
+    const windowMs = this.cfg.lifecycle.windowMinutes * 60_000;
+    for (const [ip, s] of this.spray) if (this.now - s.start > windowMs) this.spray.delete(ip);
+  }
+
+  flush(): Alert[] {
+    this.sweep();
+    return [];
+  }
+
+  snapshot(): Uint8Array {
+    return encodeSnapshot({
+      creds: this.creds.map,
+      principals: this.principals.map,
+      org: this.org,
+      counters: { events: this.events, alerts: this.alerts, now: this.now, evictions: this.creds.evictions + this.principals.evictions },
+    });
+  }
+
+  restore(bytes: Uint8Array): void {
+    const state: SnapshotState = decodeSnapshot(bytes, this.cfg.org);
+    const ttl = this.cfg.profiles.idleTtlHours * 3_600_000;
+    this.creds = new ProfileStore(this.cfg.profiles.maxCredentials, ttl);
+    this.principals = new ProfileStore(this.cfg.profiles.maxCredentials, ttl);
+    for (const [k, p] of state.creds) this.creds.map.set(k, p);
+    for (const [k, p] of state.principals) this.principals.map.set(k, p);
+    this.creds.evictions = state.counters.evictions;
+    this.org = state.org;
+    this.ctx.org = state.org;
+    this.events = state.counters.events;
+    this.alerts = state.counters.alerts;
+    this.now = state.counters.now;
+    this.spray = new Map();
+  }
+
+  stats(): { credentials: number; principals: number; events: number; alerts: number; evictions: number } {
+    return {
+      credentials: this.creds.map.size,
+      principals: this.principals.map.size,
+      events: this.events,
+      alerts: this.alerts,
+      evictions: this.creds.evictions + this.principals.evictions,
+    };
+  }
+}
+
+/**
+ * Create a detection engine. Options override `DEFAULT_DETECTION_CONFIG` section by section.
+ *
+ * @example
+ * ```ts
+ * const engine = createDetectionEngine();
+ * for (const ev of events) for (const alert of engine.process(ev)) console.log(JSON.stringify(alert));
+ * engine.flush();
+ * ```
+ */
+export function createDetectionEngine(options?: Partial<DetectionConfig>): DetectionEngine {
+  return new Engine(resolveDetectionConfig(options));
+}

@@ -1,0 +1,111 @@
+/**
+ * Memory layout of one profile. Each profile owns a single `ArrayBuffer` seen through three views
+ * (float64 scalars, uint32 sketches, uint8 histograms/registers): three objects instead of dozens of
+ * small typed arrays keeps a tracked credential near 1.5 KB and makes snapshots a plain byte copy.
+ */
+
+/** Rule slots (dedupe and corroboration bookkeeping), in detector order. */
+export const RULES = [
+  'new_place',
+  'impossible_travel',
+  'concurrent_use',
+  'new_client',
+  'unusual_time',
+  'probing',
+  'data_access',
+  'privileged_change',
+  'token_lifecycle',
+  'attack_chain',
+] as const;
+/** A rule name. */
+export type RuleName = (typeof RULES)[number];
+/** Slot index of each rule. */
+export const RULE_INDEX: Readonly<Record<RuleName, number>> = Object.fromEntries(RULES.map((r, i) => [r, i])) as Record<RuleName, number>;
+
+/** Top-k sizes. */
+export const K_IP = 8;
+export const K_ASN = 6;
+export const K_COUNTRY = 4;
+export const K_CITY = 6;
+export const K_CLIENT = 4;
+export const K_TLS = 3;
+export const K_PRIV = 8;
+export const PROBE_SET = 24;
+export const RECENT = 4;
+
+// float64 slots
+export const F_FIRST_TS = 0;
+export const F_LAST_TS = 1;
+export const F_EVENTS = 2;
+export const F_INTERACTIVE = 3;
+export const F_SCRIPTED = 4;
+export const F_HOUR_TOTAL = 5;
+export const F_GEO_TS = 6;
+export const F_GEO_LAT = 7;
+export const F_GEO_LON = 8;
+export const F_PROBE_START = 9;
+export const F_PROBE_EVENTS = 10;
+export const F_PROBE_FAILS = 11;
+export const F_PROBE_MAX_DISTINCT = 12;
+export const F_BOLA_LAST_ID = 13;
+export const F_BOLA_RUN = 14;
+export const F_BOLA_TS = 15;
+export const F_VOL_HOUR = 16;
+export const F_VOL_READS = 17;
+export const F_VOL_BYTES = 18;
+export const F_VOL_EWMA_READS = 19;
+export const F_VOL_EWMA_BYTES = 20;
+export const F_VOL_HOURS = 21;
+export const F_VOL_MAX_READS = 22;
+export const F_DPOP_START = 23;
+export const F_DPOP_COUNT = 24;
+export const F_RISK = 25;
+export const F_RISK_TS = 26;
+export const F_SUSPICION_TS = 27;
+export const F_SUSPICION = 28;
+export const F_STAGE_TS = 29; // 8 slots, indexed by ATTACK_STAGES position
+export const F_RULE_TS = 37; // 10 slots, indexed by RULE_INDEX
+export const F_RECENT_TS = 47; // RECENT slots
+export const F_RECENT_LAT = 51;
+export const F_RECENT_LON = 55;
+export const F_PRIV_EVENTS = 59;
+export const F_CONC_SWITCHES = 60;
+export const F_CONC_TS = 61;
+export const F_PROBE_DISTINCT = 62;
+export const F_VOL_MAX_BYTES = 63;
+export const F_VOL_ALERT_HOUR = 64;
+export const F_SLOTS = 66;
+
+// uint32 slots (top-k sketches take 2k slots: keys then counts)
+export const U_IP = 0;
+export const U_ASN = U_IP + 2 * K_IP;
+export const U_COUNTRY = U_ASN + 2 * K_ASN;
+export const U_CITY = U_COUNTRY + 2 * K_COUNTRY;
+export const U_CLIENT = U_CITY + 2 * K_CITY;
+export const U_TLS = U_CLIENT + 2 * K_CLIENT;
+export const U_PRIV = U_TLS + 2 * K_TLS;
+export const U_PROBE_SET = U_PRIV + 2 * K_PRIV;
+export const U_RECENT_ASN = U_PROBE_SET + PROBE_SET;
+export const U_RECENT_ORG = U_RECENT_ASN + RECENT;
+export const U_RECENT_KIND = U_RECENT_ORG + RECENT;
+export const U_GEO_ASN = U_RECENT_KIND + RECENT;
+export const U_GEO_KIND = U_GEO_ASN + 1;
+export const U_GEO_ORG = U_GEO_KIND + 1;
+export const U_BOLA_TPL = U_GEO_ORG + 1;
+export const U_LAST_ASN = U_BOLA_TPL + 1;
+export const U_SLOTS = U_LAST_ASN + 1;
+
+// uint8 slots
+export const B_HOURS = 0; // 168 buckets
+export const HLL_REGISTERS = 64;
+export const B_HLL_IP = 168;
+export const B_HLL_RES = B_HLL_IP + HLL_REGISTERS;
+export const OP_BLOOM_BYTES = 64;
+export const RES_BLOOM_BYTES = 128;
+export const B_OP_BLOOM = B_HLL_RES + HLL_REGISTERS; // operations ever called
+export const B_RES_BLOOM = B_OP_BLOOM + OP_BLOOM_BYTES; // resource classes ever read
+export const B_RULE_SEV = B_RES_BLOOM + RES_BLOOM_BYTES; // 10 slots: 0 none, 1 low … 4 critical
+export const B_SLOTS = B_RULE_SEV + RULES.length + 2; // pad to a multiple of 4
+
+/** Bytes of one profile's buffer. */
+export const PROFILE_BYTES = F_SLOTS * 8 + U_SLOTS * 4 + B_SLOTS;

@@ -1,0 +1,145 @@
+import { asnKindCode } from '../detectors/asn-kind-code.js';
+import type { DetectionContext } from '../detectors/types.js';
+import { bloomAdd } from '../sketches/bloom.js';
+import { hourHistogramAdd, hourOfWeek } from '../sketches/hour-histogram.js';
+import { hllAdd } from '../sketches/hyperloglog.js';
+import { topKAdd } from '../sketches/top-k.js';
+import {
+  B_HLL_IP,
+  B_HLL_RES,
+  B_HOURS,
+  B_OP_BLOOM,
+  B_RES_BLOOM,
+  F_EVENTS,
+  F_FIRST_TS,
+  F_GEO_LAT,
+  F_GEO_LON,
+  F_GEO_TS,
+  F_HOUR_TOTAL,
+  F_INTERACTIVE,
+  F_LAST_TS,
+  F_PRIV_EVENTS,
+  F_RECENT_LAT,
+  F_RECENT_LON,
+  F_RECENT_TS,
+  F_SCRIPTED,
+  HLL_REGISTERS,
+  K_ASN,
+  K_CITY,
+  K_CLIENT,
+  K_COUNTRY,
+  K_IP,
+  K_PRIV,
+  K_TLS,
+  OP_BLOOM_BYTES,
+  RECENT,
+  RES_BLOOM_BYTES,
+  U_ASN,
+  U_CITY,
+  U_CLIENT,
+  U_COUNTRY,
+  U_GEO_ASN,
+  U_GEO_KIND,
+  U_GEO_ORG,
+  U_IP,
+  U_LAST_ASN,
+  U_PRIV,
+  U_RECENT_ASN,
+  U_RECENT_KIND,
+  U_RECENT_ORG,
+  U_TLS,
+} from './layout.js';
+import type { Profile } from './profile.js';
+
+function learnInto(p: Profile, ctx: DetectionContext, bucket: number, guarded: boolean): void {
+  const f = p.f;
+  if (f[F_EVENTS] === 0) f[F_FIRST_TS] = ctx.now;
+  if (ctx.now > f[F_LAST_TS]!) f[F_LAST_TS] = ctx.now;
+  f[F_EVENTS] = f[F_EVENTS]! + 1;
+  if (ctx.scripted) f[F_SCRIPTED] = f[F_SCRIPTED]! + 1;
+  else f[F_INTERACTIVE] = f[F_INTERACTIVE]! + 1;
+  hourHistogramAdd(p.b, B_HOURS, bucket);
+  f[F_HOUR_TOTAL] = f[F_HOUR_TOTAL]! + 1;
+  const u = p.u;
+  if (ctx.ipHash !== 0) hllAdd(p.b, B_HLL_IP, HLL_REGISTERS, ctx.ipHash);
+  if (ctx.opHash !== 0) bloomAdd(p.b, B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash);
+  if (ctx.cls.read) {
+    hllAdd(p.b, B_HLL_RES, HLL_REGISTERS, ctx.resourceHash);
+    bloomAdd(p.b, B_RES_BLOOM, RES_BLOOM_BYTES, ctx.resourceHash);
+  }
+  // Under suspicion, the attacker's place, client and privileged habits must not become the baseline.
+  if (guarded) return;
+  if (ctx.ipHash !== 0) topKAdd(u, U_IP, K_IP, ctx.ipHash);
+  // Display names are recorded only when a value is new to this profile (rare), for alert evidence.
+  const g = ctx.ev.geo;
+  const org = ctx.org;
+  if (ctx.asn !== 0 && topKAdd(u, U_ASN, K_ASN, ctx.asn) === 0) org.name(ctx.asn, `AS${ctx.asn} ${g?.as_org ?? ''}`.trim());
+  if (ctx.countryHash !== 0 && topKAdd(u, U_COUNTRY, K_COUNTRY, ctx.countryHash) === 0) org.name(ctx.countryHash, g?.country ?? '');
+  if (ctx.cityHash !== 0 && topKAdd(u, U_CITY, K_CITY, ctx.cityHash) === 0) org.name(ctx.cityHash, `${g?.city ?? ''}, ${g?.country ?? ''}`);
+  if (ctx.clientHash !== 0 && topKAdd(u, U_CLIENT, K_CLIENT, ctx.clientHash) === 0) {
+    const c = ctx.ev.client;
+    org.name(ctx.clientHash, c === undefined ? (ctx.ev.user_agent ?? '').slice(0, 80) : `${c.family}${c.os ? ` / ${c.os}` : ''}`);
+  }
+  if (ctx.tlsHash !== 0) topKAdd(u, U_TLS, K_TLS, ctx.tlsHash);
+  if (ctx.cls.privilege !== 'none' || ctx.cls.selfKey) {
+    if (topKAdd(u, U_PRIV, K_PRIV, ctx.opHash) === 0) org.name(ctx.opHash, ctx.cls.name);
+    f[F_PRIV_EVENTS] = f[F_PRIV_EVENTS]! + 1;
+  }
+}
+
+function learnRecent(p: Profile, ctx: DetectionContext): void {
+  const u = p.u;
+  const f = p.f;
+  if (ctx.asn !== 0) {
+    let slot = -1;
+    let oldest = 0;
+    for (let i = 0; i < RECENT; i++) {
+      if (u[U_RECENT_ASN + i] === ctx.asn) {
+        slot = i;
+        break;
+      }
+      if (f[F_RECENT_TS + i]! < f[F_RECENT_TS + oldest]!) oldest = i;
+    }
+    if (slot < 0) slot = oldest;
+    u[U_RECENT_ASN + slot] = ctx.asn;
+    u[U_RECENT_ORG + slot] = ctx.orgHash;
+    u[U_RECENT_KIND + slot] = asnKindCode(ctx.kind);
+    f[F_RECENT_TS + slot] = ctx.now;
+    f[F_RECENT_LAT + slot] = ctx.hasCoords ? ctx.ev.geo!.lat! : 0;
+    f[F_RECENT_LON + slot] = ctx.hasCoords ? ctx.ev.geo!.lon! : 0;
+    u[U_LAST_ASN] = ctx.asn;
+  }
+  const excluded = ctx.cfg.impossibleTravel.excludedKinds;
+  if (ctx.hasCoords && !excluded.includes(ctx.kind) && ctx.now >= f[F_GEO_TS]!) {
+    f[F_GEO_TS] = ctx.now;
+    f[F_GEO_LAT] = ctx.ev.geo!.lat!;
+    f[F_GEO_LON] = ctx.ev.geo!.lon!;
+    u[U_GEO_ASN] = ctx.asn;
+    u[U_GEO_KIND] = asnKindCode(ctx.kind);
+    u[U_GEO_ORG] = ctx.orgHash;
+  }
+}
+
+/**
+ * Learn the current event into the credential and principal baselines and the org-wide statistics, after the
+ * detectors have judged it. `guarded` (the credential is already risky or suspicious) keeps the attacker's
+ * places, clients and privileged operations out of the baseline.
+ *
+ * @example
+ * ```ts
+ * learnEvent(ctx, risk >= cfg.risk.poisonGuardScore);
+ * ```
+ */
+export function learnEvent(ctx: DetectionContext, guarded: boolean): void {
+  const bucket = hourOfWeek(ctx.now);
+  learnInto(ctx.cred, ctx, bucket, guarded);
+  if (ctx.principal !== ctx.cred) learnInto(ctx.principal, ctx, bucket, guarded);
+  learnRecent(ctx.cred, ctx);
+  const org = ctx.org;
+  org.addHour(bucket);
+  if (guarded) return;
+  org.addPrincipal(ctx.principalHash);
+  if (ctx.asn !== 0) org.asns.add(ctx.asn, ctx.principalHash);
+  if (ctx.countryHash !== 0) org.countries.add(ctx.countryHash, ctx.principalHash);
+  if (ctx.clientHash !== 0) org.clients.add(ctx.clientHash, ctx.principalHash);
+}

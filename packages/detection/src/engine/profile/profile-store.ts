@@ -1,0 +1,66 @@
+import { F_LAST_TS } from './layout.js';
+import { Profile } from './profile.js';
+
+/**
+ * Bounded map of profiles. Idle profiles (by event time) past `ttlMs` are evicted by periodic sweeps; past
+ * `cap`, the least recently active are evicted first. Sweeps are amortised (run every N events), so the hot
+ * path is one `Map.get`.
+ *
+ * @example
+ * ```ts
+ * const store = new ProfileStore(1_000_000, 45 * 86_400_000);
+ * const p = store.get('AKIA...', 'alice');
+ * ```
+ */
+export class ProfileStore {
+  readonly map = new Map<string, Profile>();
+  evictions = 0;
+  private readonly cap: number;
+  private readonly ttlMs: number;
+
+  constructor(cap: number, ttlMs: number) {
+    this.cap = Math.max(1, cap);
+    this.ttlMs = ttlMs;
+  }
+
+  /** The profile for `key`, created when absent. */
+  get(key: string, principal: string | undefined): Profile {
+    let p = this.map.get(key);
+    if (p === undefined) {
+      if (this.map.size >= this.cap) this.evictOldest(Math.max(1, Math.floor(this.cap / 100)));
+      p = new Profile(key, principal);
+      this.map.set(key, p);
+    } else if (principal !== undefined && p.principal === undefined) p.principal = principal;
+    return p;
+  }
+
+  /** Evict profiles idle since before `now - ttl`. */
+  sweep(now: number): void {
+    const cutoff = now - this.ttlMs;
+    for (const [key, p] of this.map) {
+      if (p.f[F_LAST_TS]! < cutoff && p.f[F_LAST_TS]! !== 0) {
+        this.map.delete(key);
+        this.evictions++;
+      }
+    }
+  }
+
+  /** Evict the `n` least recently active profiles (a selection, not a full sort, when n is small). */
+  private evictOldest(n: number): void {
+    const victims: Array<[string, number]> = [];
+    for (const [key, p] of this.map) {
+      const ts = p.f[F_LAST_TS]!;
+      if (victims.length < n) {
+        victims.push([key, ts]);
+        if (victims.length === n) victims.sort((a, b) => b[1] - a[1]);
+      } else if (ts < victims[0]![1]) {
+        victims[0] = [key, ts];
+        victims.sort((a, b) => b[1] - a[1]);
+      }
+    }
+    for (const [key] of victims) {
+      this.map.delete(key);
+      this.evictions++;
+    }
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * 32-bit FNV-1a of a string, never 0 (0 marks an empty sketch slot). Fast, allocation-free, stable
+ * across runs, so hashes can be persisted in snapshots.
+ *
+ * @example
+ * ```ts
+ * const h = hashString('203.0.113.7');
+ * ```
+ */
+export function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  h >>>= 0;
+  return h === 0 ? 1 : h;
+}
+
+/**
+ * Murmur3 finaliser: spreads the bits of a 32-bit value so HyperLogLog register choice and rank are independent.
+ *
+ * @example
+ * ```ts
+ * const spread = mix32(hashString('x'));
+ * ```
+ */
+export function mix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/**
+ * Continue an FNV-1a hash with more text: `hashWith(hashString(a), b)` identifies the pair (a, b)
+ * without concatenating strings.
+ *
+ * @example
+ * ```ts
+ * const city = hashWith(hashString('DE'), 'Berlin');
+ * ```
+ */
+export function hashWith(seed: number, s: string): number {
+  let h = Math.imul(seed ^ 0x2f, 0x01000193);
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  h >>>= 0;
+  return h === 0 ? 1 : h;
+}

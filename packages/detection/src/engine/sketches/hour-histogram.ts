@@ -1,0 +1,78 @@
+/** Milliseconds in an hour and in a week. */
+const HOUR_MS = 3_600_000;
+const WEEK_HOURS = 168;
+/** 1970-01-01 was a Thursday; shifting by 3 days makes bucket 0 Monday 00:00 UTC. */
+const EPOCH_TO_MONDAY_HOURS = 72;
+
+/**
+ * Hour-of-week bucket (0 = Monday 00:00-01:00 UTC … 167) of an epoch-ms time, without Date parsing.
+ *
+ * @example
+ * ```ts
+ * hourOfWeek(Date.UTC(2026, 0, 5, 9)); // 9 (a Monday)
+ * ```
+ */
+export function hourOfWeek(ts: number): number {
+  const hours = Math.floor(ts / HOUR_MS) + EPOCH_TO_MONDAY_HOURS;
+  return ((hours % WEEK_HOURS) + WEEK_HOURS) % WEEK_HOURS;
+}
+
+/**
+ * Count one event in a 168-bucket byte histogram. A full bucket halves the whole histogram, which keeps
+ * the shape, bounds memory to 168 bytes and forgets old habits.
+ *
+ * @example
+ * ```ts
+ * const h = new Uint8Array(168);
+ * hourHistogramAdd(h, 0, hourOfWeek(Date.now()));
+ * ```
+ */
+export function hourHistogramAdd(h: Uint8Array, offset: number, bucket: number): void {
+  const at = offset + bucket;
+  if (h[at] === 255) {
+    for (let i = 0; i < WEEK_HOURS; i++) h[offset + i] = h[offset + i]! >>> 1;
+  }
+  h[at] = h[at]! + 1;
+}
+
+/**
+ * Share of activity (0-1) at this hour of day (±`spread` hours) over all days of the week: recurring
+ * on-call nights on any weekday count as habit, which avoids flagging them once learned.
+ *
+ * @example
+ * ```ts
+ * const share = hourOfDayShare(h, 0, hourOfWeek(ts), 1);
+ * ```
+ */
+export function hourOfDayShare(h: Uint8Array, offset: number, bucket: number, spread: number): number {
+  const hourOfDay = bucket % 24;
+  let total = 0;
+  let near = 0;
+  for (let i = 0; i < WEEK_HOURS; i++) {
+    const c = h[offset + i]!;
+    total += c;
+    const d = Math.abs((i % 24) - hourOfDay);
+    if (Math.min(d, 24 - d) <= spread) near += c;
+  }
+  return total === 0 ? 0 : near / total;
+}
+
+/**
+ * Share of activity in one hour-of-week bucket (±`spread` hours).
+ *
+ * @example
+ * ```ts
+ * const share = hourOfWeekShare(h, 0, hourOfWeek(ts), 1);
+ * ```
+ */
+export function hourOfWeekShare(h: Uint8Array, offset: number, bucket: number, spread: number): number {
+  let total = 0;
+  let near = 0;
+  for (let i = 0; i < WEEK_HOURS; i++) {
+    const c = h[offset + i]!;
+    total += c;
+    const d = Math.abs(i - bucket);
+    if (Math.min(d, WEEK_HOURS - d) <= spread) near += c;
+  }
+  return total === 0 ? 0 : near / total;
+}

@@ -1,0 +1,109 @@
+/**
+ * Frequent-items sketch stored in a slice of a `Uint32Array`: `k` key slots followed by `k` count slots.
+ * Keys are non-zero 32-bit hashes (0 = empty). When full, a new key replaces the least-counted one and
+ * inherits half its count (a space-saving variant that resists churn without making newcomers sticky).
+ * Counts are halved when one saturates, so old habits fade.
+ *
+ * @example
+ * ```ts
+ * const u = new Uint32Array(16);
+ * topKAdd(u, 0, 8, hashString('AS15169')); // 0: it was new
+ * topKCount(u, 0, 8, hashString('AS15169')); // 1
+ * ```
+ */
+export function topKAdd(u: Uint32Array, offset: number, k: number, key: number): number {
+  let minAt = -1;
+  let min = 0xffffffff;
+  for (let i = 0; i < k; i++) {
+    const slot = u[offset + i]!;
+    if (slot === key) {
+      const c = u[offset + k + i]!;
+      if (c >= TOP_K_SATURATION) topKHalve(u, offset, k);
+      u[offset + k + i] = u[offset + k + i]! + 1;
+      return c;
+    }
+    const c = slot === 0 ? 0 : u[offset + k + i]!;
+    if (c < min) {
+      min = c;
+      minAt = i;
+    }
+  }
+  u[offset + minAt] = key;
+  u[offset + k + minAt] = 1 + (min >>> 1);
+  return 0;
+}
+
+/** Counts saturate here and the sketch halves itself (exponential forgetting by volume). */
+export const TOP_K_SATURATION = 1 << 20;
+
+/**
+ * How often `key` was seen (0 when it is not tracked).
+ *
+ * @example
+ * ```ts
+ * if (topKCount(u, 0, 8, key) === 0) console.log('never seen');
+ * ```
+ */
+export function topKCount(u: Uint32Array, offset: number, k: number, key: number): number {
+  for (let i = 0; i < k; i++) if (u[offset + i] === key) return u[offset + k + i]!;
+  return 0;
+}
+
+/**
+ * Sum of tracked counts.
+ *
+ * @example
+ * ```ts
+ * const share = topKCount(u, 0, 8, key) / topKTotal(u, 0, 8);
+ * ```
+ */
+export function topKTotal(u: Uint32Array, offset: number, k: number): number {
+  let total = 0;
+  for (let i = 0; i < k; i++) total += u[offset + k + i]!;
+  return total;
+}
+
+/**
+ * Number of occupied slots.
+ *
+ * @example
+ * ```ts
+ * const distinctTracked = topKSize(u, 0, 8);
+ * ```
+ */
+export function topKSize(u: Uint32Array, offset: number, k: number): number {
+  let n = 0;
+  for (let i = 0; i < k; i++) if (u[offset + i] !== 0) n++;
+  return n;
+}
+
+/**
+ * Halve every count (slots that reach 0 are freed).
+ *
+ * @example
+ * ```ts
+ * topKHalve(u, 0, 8);
+ * ```
+ */
+export function topKHalve(u: Uint32Array, offset: number, k: number): void {
+  for (let i = 0; i < k; i++) {
+    const c = u[offset + k + i]! >>> 1;
+    u[offset + k + i] = c;
+    if (c === 0) u[offset + i] = 0;
+  }
+}
+
+/**
+ * The tracked keys with counts, most frequent first (for alert evidence; allocates).
+ *
+ * @example
+ * ```ts
+ * topKEntries(u, 0, 8); // [{ key: 123, count: 40 }, ...]
+ * ```
+ */
+export function topKEntries(u: Uint32Array, offset: number, k: number): Array<{ key: number; count: number }> {
+  const out: Array<{ key: number; count: number }> = [];
+  for (let i = 0; i < k; i++) if (u[offset + i] !== 0) out.push({ key: u[offset + i]!, count: u[offset + k + i]! });
+  out.sort((a, b) => b.count - a.count);
+  return out;
+}
