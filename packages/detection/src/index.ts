@@ -7,7 +7,6 @@
  */
 
 export * from './engine/index.js';
-export * from './engine/index.js';
 export * from './enrich/asn-kind.js';
 export * from './enrich/asn-table.js';
 export * from './enrich/enricher.js';
