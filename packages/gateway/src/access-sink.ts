@@ -1,0 +1,73 @@
+import type { AccessEvent } from '@tokenwarden/core';
+
+/**
+ * A bounded buffer between the request path and the bus. `push` never waits: when the buffer is
+ * full the event is dropped and counted, so a slow or dead bus cannot slow or stop traffic.
+ * `flush` drains what is buffered (graceful shutdown).
+ *
+ * @example
+ * ```ts
+ * const sink = new AccessEventSink((e) => bus.publish('access', e), { capacity: 10_000 });
+ * sink.push(event);
+ * await sink.flush();
+ * ```
+ */
+export class AccessEventSink {
+  /** Events dropped because the buffer was full or the publisher failed. */
+  dropped = 0;
+  /** Events handed to the publisher successfully. */
+  published = 0;
+  private buffer: AccessEvent[] = [];
+  private draining: Promise<void> | undefined;
+  private readonly capacity: number;
+
+  constructor(
+    private readonly publish: (event: AccessEvent) => void | Promise<void>,
+    options: { capacity?: number } = {},
+  ) {
+    this.capacity = options.capacity ?? 10_000;
+  }
+
+  /** Queues an event; never blocks, never throws. */
+  push(event: AccessEvent): void {
+    if (this.buffer.length >= this.capacity) {
+      this.dropped++;
+      return;
+    }
+    this.buffer.push(event);
+    if (!this.draining) this.draining = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.drain());
+  }
+
+  /** Events waiting in the buffer. */
+  get pending(): number {
+    return this.buffer.length;
+  }
+
+  /** Resolves once everything queued so far has been handed to the publisher. */
+  async flush(): Promise<void> {
+    while (this.draining || this.buffer.length > 0) {
+      if (!this.draining) this.draining = this.drain();
+      await this.draining;
+    }
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.buffer.length > 0) {
+        const batch = this.buffer;
+        this.buffer = [];
+        for (const event of batch) {
+          try {
+            const r = this.publish(event);
+            if (r && typeof (r as Promise<void>).then === 'function') await r;
+            this.published++;
+          } catch {
+            this.dropped++;
+          }
+        }
+      }
+    } finally {
+      this.draining = undefined;
+    }
+  }
+}

@@ -1,0 +1,377 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { type AccessEvent, type ControlOrder, type LifecycleEvent, newId } from '@tokenwarden/core';
+import { AccessEventSink } from './access-sink.js';
+import { BlockList } from './block-list.js';
+import { type ClientInfo, clientInfo } from './client-info.js';
+import type { CredentialSource } from './credential-source.js';
+import { CredentialVerifier } from './credential-verifier.js';
+import { DpopNonces } from './dpop-nonce.js';
+import { DpopVerifier } from './dpop-verifier.js';
+import { extractCredential, type PresentedCredential } from './extract-credential.js';
+import type { GatewayConfig } from './gateway-config.js';
+import { accessEvent, lifecycleEvent } from './guard-events.js';
+import { IpSet } from './ip-set.js';
+import { type JtiReplayStore, MemoryJtiReplayStore } from './jti-replay-store.js';
+import { CidrIpInfo, type IpInfoLookup, locationRefusal } from './location-policy.js';
+import { normaliseTarget } from './path-normalise.js';
+import { ProbingThrottle } from './probing-throttle.js';
+import { RateLimiter } from './rate-limiter.js';
+import { RevocationSet } from './revocation-set.js';
+import { type RevocationSignal, RevocationSync } from './revocation-sync.js';
+import { type CompiledRoute, RouteMatcher } from './route-matcher.js';
+import type { VerifiedCredential } from './verified-credential.js';
+import { type Refusal, refuse } from './www-authenticate.js';
+
+/** The parts of an HTTP request the guard looks at, whatever the server framework. */
+export interface GuardRequest {
+  method: string;
+  /** The raw request target (`/path?query`). */
+  target: string;
+  headers: IncomingHttpHeaders;
+  /** Address of the TCP peer. */
+  peer: string | undefined;
+  /** True when the socket is TLS. */
+  encrypted: boolean;
+}
+
+/** The guard's verdict on a request. */
+export type GuardDecision = {
+  requestId: string;
+  client: ClientInfo;
+  method: string;
+  path: string | undefined;
+  route: CompiledRoute | undefined;
+  credential: VerifiedCredential | undefined;
+  scheme: PresentedCredential['scheme'] | undefined;
+  userAgent: string | undefined;
+  /** Wait this long before answering (probing throttle). */
+  delayMs: number;
+} & ({ allow: true; forwardTarget: string } | { allow: false; refusal: Refusal });
+
+/** Everything the guard needs; only `source` and `config` are required. */
+export interface GatewayGuardOptions {
+  source: CredentialSource;
+  config: GatewayConfig;
+  /** Turn every check off (the bench's bare proxy hop): requests are only normalised. */
+  checks?: boolean;
+  /** Cache verification results (default true; the bench turns it off for "introspection every request"). */
+  cacheResults?: boolean;
+  replayStore?: JtiReplayStore;
+  /** Shared secret for stateless DPoP nonces (all gateways on one --data share it). */
+  nonceSecret?: string;
+  ipInfo?: IpInfoLookup;
+  publishAccess?: (event: AccessEvent) => void | Promise<void>;
+  publishLifecycle?: (event: LifecycleEvent) => void | Promise<void>;
+  revocationSignal?: RevocationSignal;
+  /** Files whose change wakes the revocation poll (the shared SQLite WAL). */
+  watchFiles?: readonly string[];
+  /** Called when the revocation source cannot be read. */
+  onRevocationError?: (error: unknown) => void;
+}
+
+/**
+ * The enforcement core shared by the Fastify plugin, the Node middleware and the reverse proxy:
+ * normalise the path, match the route, extract and verify the credential, and check transport,
+ * revocation, canary, expiry, blocks, location, CIDR allowlist, DPoP, audience, scopes, rate and
+ * probing, in that order. It answers with a decision; the adapter forwards or refuses, then calls
+ * {@link GatewayGuard.finish} so that exactly one access event is emitted per request.
+ *
+ * @example
+ * ```ts
+ * const guard = new GatewayGuard({ source, config: parseGatewayConfig({}) });
+ * await guard.start();
+ * const d = await guard.check({ method: 'GET', target: '/x', headers, peer: '127.0.0.1', encrypted: false });
+ * if (d.allow) forward(d.forwardTarget); else send(d.refusal);
+ * guard.finish(d, 200);
+ * ```
+ */
+export class GatewayGuard {
+  readonly revocations = new RevocationSet();
+  readonly blocks = new BlockList();
+  readonly verifier: CredentialVerifier;
+  readonly sink: AccessEventSink | undefined;
+  readonly routes: RouteMatcher;
+  readonly audience: string;
+  readonly checks: boolean;
+  private readonly sync: RevocationSync;
+  private readonly trustedProxies: IpSet;
+  private readonly dpop: DpopVerifier;
+  private readonly nonces: DpopNonces | undefined;
+  private readonly limiter: RateLimiter | undefined;
+  private readonly probing: ProbingThrottle;
+  private readonly ipInfo: IpInfoLookup;
+  private readonly dpopAlgs: readonly string[];
+  private readonly keyUseSeen = new Map<string, number>();
+
+  constructor(private readonly options: GatewayGuardOptions) {
+    const cfg = options.config;
+    this.checks = options.checks ?? true;
+    this.audience = cfg.audience ?? options.source.defaultAudience;
+    this.routes = new RouteMatcher(cfg);
+    this.trustedProxies = IpSet.from(cfg.trusted_proxies);
+    this.verifier = new CredentialVerifier(options.source, {
+      jwtAlgorithms: cfg.jwt_algorithms,
+      cacheResults: options.cacheResults ?? true,
+    });
+    this.nonces = options.nonceSecret ? new DpopNonces(options.nonceSecret) : undefined;
+    this.dpopAlgs = cfg.dpop.algorithms;
+    this.dpop = new DpopVerifier({
+      algorithms: cfg.dpop.algorithms,
+      maxAgeSeconds: cfg.dpop.max_age_seconds,
+      replay: options.replayStore ?? new MemoryJtiReplayStore(),
+      requireNonce: cfg.dpop.require_nonce && this.nonces !== undefined,
+      ...(this.nonces ? { nonces: this.nonces } : {}),
+    });
+    this.limiter =
+      cfg.rate_limit === false ? undefined : new RateLimiter({ perSecond: cfg.rate_limit.per_second, burst: cfg.rate_limit.burst });
+    this.probing = new ProbingThrottle(cfg.probing);
+    this.ipInfo = options.ipInfo ?? new CidrIpInfo(cfg.ip_info);
+    this.sink = options.publishAccess && this.checks ? new AccessEventSink(options.publishAccess) : undefined;
+    this.sync = new RevocationSync(options.source, this.revocations, {
+      pollMs: cfg.revocation.poll_ms,
+      resyncMs: cfg.revocation.resync_ms,
+      ...(options.watchFiles ? { watchFiles: options.watchFiles } : {}),
+      ...(options.revocationSignal ? { signal: options.revocationSignal } : {}),
+      onApplied: (entries) => {
+        // Key lookups are cached without an issue time: drop them so the store's status is re-read.
+        // Grant and client revocations cannot be mapped to keys here: forget every cached lookup.
+        if (entries.some((e) => e.kind === 'grant' || e.kind === 'client')) this.verifier.evict(() => true);
+        const subjects = new Set(entries.filter((e) => e.kind === 'subject').map((e) => e.value));
+        if (subjects.size > 0) this.verifier.evict((s) => s === undefined || subjects.has(s));
+      },
+      ...(options.onRevocationError ? { onError: options.onRevocationError } : {}),
+    });
+  }
+
+  /** Loads the revocation set and starts keeping it fresh. */
+  async start(): Promise<void> {
+    if (this.checks) await this.sync.start();
+  }
+
+  /** Polls the revocation source now (tests, signals). */
+  wakeRevocations(): void {
+    this.sync.wake();
+  }
+
+  /** Enforces a `control` topic order (block / unblock a credential, IP or ASN). */
+  applyControlOrder(order: ControlOrder): boolean {
+    return this.blocks.apply(order);
+  }
+
+  /** Decides on one request. Never throws for bad input. */
+  async check(req: GuardRequest): Promise<GuardDecision> {
+    const requestId = newId('req');
+    const cfg = this.options.config;
+    const client = clientInfo(
+      {
+        peer: req.peer,
+        encrypted: req.encrypted,
+        xff: header(req.headers['x-forwarded-for']),
+        xfp: header(req.headers['x-forwarded-proto']),
+      },
+      this.trustedProxies,
+    );
+    const base = {
+      requestId,
+      client,
+      method: req.method,
+      path: undefined as string | undefined,
+      route: undefined as CompiledRoute | undefined,
+      credential: undefined as VerifiedCredential | undefined,
+      scheme: undefined as PresentedCredential['scheme'] | undefined,
+      userAgent: header(req.headers['user-agent']),
+      delayMs: 0,
+    };
+    const deny = (r: Refusal): GuardDecision => ({ ...base, allow: false, refusal: r });
+    const target = normaliseTarget(req.target);
+    if (!target.ok) return deny(refuse(400, 'invalid_request', `path: ${target.reason}`));
+    base.path = target.path;
+    if (!this.checks) return { ...base, allow: true, forwardTarget: target.forwardTarget };
+
+    const info = this.ipInfo.lookup(client.ip);
+    if (this.blocks.isIpBlocked(client.ip) || this.blocks.isAsnBlocked(info?.asn))
+      return deny(refuse(403, 'access_denied', 'blocked address'));
+    const route = this.routes.match(req.method, target.path);
+    if (!route) return deny(refuse(403, 'access_denied', 'no matching route'));
+    base.route = route;
+    const where = locationRefusal(route.config.location ?? cfg.location, info);
+    if (where) return deny(refuse(403, 'access_denied', `location: ${where}`));
+    const byAddress = this.probing.state(`ip:${client.ip}`);
+    if (byAddress.action === 'block') return deny(refuse(403, 'access_denied', 'probing blocked'));
+    if (byAddress.action === 'delay') base.delayMs = byAddress.ms;
+    if (route.config.public) return { ...base, allow: true, forwardTarget: target.forwardTarget };
+
+    const presented = extractCredential(
+      { authorization: req.headers.authorization, xApiKey: req.headers['x-api-key'], query: target.query },
+      { acceptXApiKey: cfg.accept_x_api_key, allowQueryToken: route.config.allow_query_token },
+    );
+    base.scheme = presented.scheme;
+    const auth = { scheme: presented.scheme === 'dpop' ? ('dpop' as const) : ('bearer' as const), dpopAlgs: this.dpopAlgs };
+    if (presented.scheme === 'malformed') {
+      if (presented.reason === 'credential in the URL query string')
+        this.report('token.exposed', client, undefined, requestId, 'credential in a URL query string', req);
+      return deny(refuse(400, 'invalid_request', presented.reason, auth));
+    }
+    if (presented.scheme === 'none')
+      return deny(refuse(401, 'unauthorized', 'no credential', { ...auth, scheme: 'none', challengeError: false }));
+
+    if (this.isStale()) return deny(refuse(503, 'temporarily_unavailable', 'revocation state stale (fail-closed)'));
+    const verified = await this.verifier.verify(presented.token);
+    if (!verified.ok) {
+      if (verified.failure === 'unavailable') return deny(refuse(503, 'temporarily_unavailable', 'credential source unavailable'));
+      if (verified.failure === 'checksum') this.report('key.checksum_failure', client, undefined, requestId, 'tw_ checksum mismatch', req);
+      return deny(refuse(401, 'invalid_token', `credential ${verified.failure}`, auth));
+    }
+    const credential = verified.credential;
+    base.credential = credential;
+    if (!client.secure && !client.loopback && !cfg.allow_plain_http) {
+      this.report('token.exposed', client, credential, requestId, 'credential sent over plain HTTP', req);
+      return deny(refuse(403, 'insecure_transport', 'credential over plain HTTP'));
+    }
+    const revokedBy = this.revocations.revokedBy(credential);
+    if (revokedBy) {
+      this.report('token.revoked_use', client, credential, requestId, `revoked (${revokedBy})`, req);
+      return deny(refuse(401, 'invalid_token', `revoked by ${revokedBy}`, auth));
+    }
+    if (credential.canary) {
+      this.report('canary.used', client, credential, requestId, 'canary credential used', req);
+      return deny(refuse(401, 'invalid_token', 'canary', auth));
+    }
+    const now = Date.now();
+    if (credential.expiresAt !== undefined && credential.expiresAt <= now)
+      return deny(refuse(401, 'invalid_token', 'credential expired', auth));
+    if (credential.notBefore !== undefined && credential.notBefore > now + 5_000)
+      return deny(refuse(401, 'invalid_token', 'credential not yet valid', auth));
+    if (this.blocks.isCredentialBlocked(credential.id)) return deny(refuse(403, 'access_denied', 'credential blocked'));
+    if (credential.cidrAllowlist && !credential.cidrAllowlist.has(client.ip))
+      return deny(refuse(403, 'access_denied', 'address outside the key allowlist'));
+
+    const dpopRefusal = await this.checkDpop(req, presented, credential, route, client, requestId);
+    if (dpopRefusal) return deny(dpopRefusal);
+    const audience = route.config.audience ?? this.audience;
+    if (!credential.audience.includes(audience)) return deny(refuse(401, 'invalid_token', 'audience mismatch', auth));
+    const required = route.config.scopes;
+    for (const scope of required) {
+      if (!credential.scopes.includes(scope)) return deny(refuse(403, 'insufficient_scope', 'missing scope', { ...auth, scope: required }));
+    }
+    if (this.limiter) {
+      const r = this.limiter.take(`${credential.kind}:${credential.id || credential.subject}`, now);
+      if (!r.ok) {
+        const refusal = refuse(429, 'rate_limited', 'rate limit');
+        refusal.headers['retry-after'] = String(r.retryAfterSeconds);
+        return deny(refusal);
+      }
+    }
+    const byCredential = this.probing.state(`cred:${credential.id}`);
+    if (byCredential.action === 'block') return deny(refuse(403, 'access_denied', 'probing blocked'));
+    if (byCredential.action === 'delay') base.delayMs = Math.max(base.delayMs, byCredential.ms);
+    this.noteKeyUse(credential, client.ip, now);
+    return { ...base, allow: true, forwardTarget: target.forwardTarget };
+  }
+
+  /**
+   * Records the outcome of a request: one access event, and a 404 towards the probing throttle.
+   */
+  finish(decision: GuardDecision, status: number, bytesOut?: number): void {
+    if (!this.checks) return;
+    if (status === 404 && decision.path !== undefined) {
+      this.probing.recordNotFound(decision.credential ? `cred:${decision.credential.id}` : `ip:${decision.client.ip}`, decision.path);
+    }
+    this.sink?.push(
+      accessEvent({
+        method: decision.method,
+        path: decision.path,
+        status,
+        client: decision.client,
+        credential: decision.credential,
+        userAgent: decision.userAgent,
+        requestId: decision.requestId,
+        reason: decision.allow ? undefined : decision.refusal.reason,
+        route: decision.route?.index,
+        scheme: decision.scheme,
+        ...(bytesOut !== undefined ? { bytesOut } : {}),
+      }),
+    );
+  }
+
+  /** A fresh DPoP nonce to send as `DPoP-Nonce`, when nonces are enabled. */
+  currentNonce(): string | undefined {
+    return this.nonces?.current();
+  }
+
+  /** Stops the revocation sync and flushes buffered access events. */
+  async close(): Promise<void> {
+    this.sync.stop();
+    await this.sink?.flush();
+  }
+
+  private isStale(): boolean {
+    const r = this.options.config.revocation;
+    return r.on_stale === 'fail-closed' && Date.now() - this.sync.lastSuccess > r.staleness_ms;
+  }
+
+  private async checkDpop(
+    req: GuardRequest,
+    presented: Extract<PresentedCredential, { token: string }>,
+    credential: VerifiedCredential,
+    route: CompiledRoute,
+    client: ClientInfo,
+    requestId: string,
+  ): Promise<Refusal | undefined> {
+    const auth = { scheme: 'dpop' as const, dpopAlgs: this.dpopAlgs };
+    if (presented.scheme === 'bearer') {
+      // RFC 9449 §7.2: a DPoP-bound token presented as a bearer token is refused.
+      if (credential.jkt) return refuse(401, 'invalid_token', 'DPoP-bound token sent as Bearer', { ...auth, scheme: 'bearer' });
+      if (route.config.require_dpop) return refuse(401, 'invalid_token', 'route requires DPoP', auth);
+      return undefined;
+    }
+    if (!credential.jkt) return refuse(401, 'invalid_token', 'DPoP scheme with an unbound token', auth);
+    const host = header(req.headers.host) ?? 'localhost';
+    const q = req.target.indexOf('?');
+    const outcome = await this.dpop.verify({
+      proof: req.headers.dpop,
+      method: req.method,
+      url: `${client.proto}://${host}${q === -1 ? req.target : req.target.slice(0, q)}`,
+      accessToken: presented.token,
+      jkt: credential.jkt,
+    });
+    if (outcome.ok) return undefined;
+    this.report('dpop.failure', client, credential, requestId, outcome.reason, req);
+    const refusal = refuse(401, outcome.error, `dpop: ${outcome.reason}`, auth);
+    const nonce = this.nonces?.current();
+    if (nonce && outcome.error === 'use_dpop_nonce') refusal.headers['dpop-nonce'] = nonce;
+    return refusal;
+  }
+
+  private report(
+    type: LifecycleEvent['type'],
+    client: ClientInfo,
+    credential: VerifiedCredential | undefined,
+    requestId: string,
+    reason: string,
+    req: GuardRequest,
+  ): void {
+    const publish = this.options.publishLifecycle;
+    if (!publish) return;
+    try {
+      const r = publish(lifecycleEvent(type, { client, credential, requestId, reason, userAgent: header(req.headers['user-agent']) }));
+      if (r && typeof (r as Promise<void>).catch === 'function') (r as Promise<void>).catch(() => {});
+    } catch {
+      // Reporting must never break enforcement.
+    }
+  }
+
+  private noteKeyUse(credential: VerifiedCredential, ip: string, now: number): void {
+    if (credential.kind !== 'api_key' && credential.kind !== 'service_account_token') return;
+    // One write per key per minute is enough for "last used"; more would load the store.
+    const last = this.keyUseSeen.get(credential.id);
+    if (last !== undefined && now - last < 60_000) return;
+    if (this.keyUseSeen.size > 100_000) this.keyUseSeen.clear();
+    this.keyUseSeen.set(credential.id, now);
+    this.options.source.recordKeyUse(credential.id, new Date(now), ip).catch(() => {});
+  }
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}

@@ -1,0 +1,99 @@
+import { type AccessEvent, type LifecycleEvent, type LifecycleEventType, newId } from '@tokenwarden/core';
+import type { ClientInfo } from './client-info.js';
+import type { VerifiedCredential } from './verified-credential.js';
+
+/** The slice of a request an access event describes. */
+export interface AccessEventInput {
+  method: string;
+  path: string | undefined;
+  status: number;
+  client: ClientInfo;
+  credential: VerifiedCredential | undefined;
+  userAgent: string | undefined;
+  requestId: string;
+  reason: string | undefined;
+  route: number | undefined;
+  scheme: string | undefined;
+  bytesOut?: number;
+}
+
+const KIND: Record<VerifiedCredential['kind'], AccessEvent['credential_kind']> = {
+  jwt: 'access_token',
+  opaque: 'access_token',
+  api_key: 'api_key',
+  service_account_token: 'service_account_token',
+};
+
+/**
+ * Builds the access event of one request (core schema; never carries a secret).
+ *
+ * @example
+ * ```ts
+ * sink.push(accessEvent({ method: 'GET', path: '/x', status: 200, client, credential, userAgent, requestId, reason: undefined, route: 0, scheme: 'bearer' }));
+ * ```
+ */
+export function accessEvent(input: AccessEventInput): AccessEvent {
+  const event: AccessEvent = {
+    id: newId('acc'),
+    time: new Date().toISOString(),
+    outcome: input.status < 400 ? 'success' : 'failure',
+    status: input.status,
+    method: input.method,
+    source_ip: input.client.ip,
+    request_id: input.requestId,
+    source_system: 'gateway',
+  };
+  if (input.path !== undefined) event.path = input.path;
+  if (input.credential) {
+    event.credential_id = input.credential.id;
+    event.credential_kind = KIND[input.credential.kind];
+    event.principal = input.credential.subject;
+  }
+  if (input.userAgent !== undefined) event.user_agent = input.userAgent.slice(0, 512);
+  if (input.reason !== undefined) event.error_code = input.reason;
+  if (input.bytesOut !== undefined) event.bytes_out = input.bytesOut;
+  const attributes: Record<string, unknown> = { secure: input.client.secure };
+  if (input.route !== undefined) attributes.route = input.route;
+  if (input.scheme !== undefined) attributes.scheme = input.scheme;
+  if (input.credential?.clientId) attributes.client_id = input.credential.clientId;
+  event.attributes = attributes;
+  return event;
+}
+
+/**
+ * Builds a lifecycle event the gateway reports (exposure, revoked use, canary use, DPoP failure).
+ *
+ * @example
+ * ```ts
+ * publish(lifecycleEvent('token.exposed', { client, credential, requestId, reason: 'sent over plain HTTP' }));
+ * ```
+ */
+export function lifecycleEvent(
+  type: LifecycleEventType,
+  input: {
+    client: ClientInfo;
+    credential?: VerifiedCredential | undefined;
+    requestId: string;
+    reason: string;
+    userAgent?: string | undefined;
+  },
+): LifecycleEvent {
+  const event: LifecycleEvent = {
+    id: newId('lce'),
+    time: new Date().toISOString(),
+    type,
+    source_ip: input.client.ip,
+    request_id: input.requestId,
+    reason: input.reason,
+    source_system: 'gateway',
+  };
+  if (input.credential) {
+    event.credential_id = input.credential.id;
+    event.credential_kind = KIND[input.credential.kind];
+    event.principal = input.credential.subject;
+    if (input.credential.clientId) event.client_id = input.credential.clientId;
+    if (input.credential.grantId) event.grant_id = input.credential.grantId;
+  }
+  if (input.userAgent !== undefined) event.user_agent = input.userAgent.slice(0, 512);
+  return event;
+}

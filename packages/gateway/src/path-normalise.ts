@@ -1,0 +1,73 @@
+/** The outcome of normalising a request target. */
+export type NormalisedTarget =
+  | {
+      ok: true;
+      /** Decoded, dot-segment-free path with `//` collapsed; what routes are matched against. */
+      path: string;
+      /** The same path re-encoded, plus the original query: what is forwarded upstream. */
+      forwardTarget: string;
+      /** The raw query string without `?` ('' when absent). */
+      query: string;
+    }
+  | { ok: false; reason: string };
+
+const ENCODED_SEPARATOR = /%(?:2f|5c)/i;
+const PERCENT_TRIPLET = /%[0-9a-f]{2}/i;
+
+/**
+ * Normalises a request target (`/a/b?c`) so that a route rule cannot be dodged: the path is
+ * percent-decoded exactly once, encoded slashes and backslashes are refused (they mean different
+ * things to different servers), a decoded path that still holds a percent-escape is refused
+ * (double encoding: the upstream could decode it again into `..`), `//` collapses, and `.`/`..`
+ * segments (including `%2e%2e`) are resolved without climbing above the root. The forwarded target
+ * is rebuilt from the normalised segments, so the upstream sees exactly the path that was checked.
+ *
+ * @example
+ * ```ts
+ * normaliseTarget('/x/%2e%2e//admin/./users?q=1');
+ * // { ok: true, path: '/admin/users', forwardTarget: '/admin/users?q=1', query: 'q=1' }
+ * normaliseTarget('/admin%2Fusers'); // { ok: false, reason: 'encoded slash or backslash in path' }
+ * ```
+ */
+export function normaliseTarget(target: string): NormalisedTarget {
+  if (target.length === 0 || target[0] !== '/') return { ok: false, reason: 'request target must start with /' };
+  const q = target.indexOf('?');
+  const rawPath = q === -1 ? target : target.slice(0, q);
+  const hash = rawPath.indexOf('#');
+  if (hash !== -1) return { ok: false, reason: 'fragment in request target' };
+  const query = q === -1 ? '' : target.slice(q + 1);
+  if (rawPath.includes('\\')) return { ok: false, reason: 'backslash in path' };
+  if (ENCODED_SEPARATOR.test(rawPath)) return { ok: false, reason: 'encoded slash or backslash in path' };
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(rawPath);
+  } catch {
+    return { ok: false, reason: 'malformed percent-encoding in path' };
+  }
+  if (PERCENT_TRIPLET.test(decoded)) return { ok: false, reason: 'double percent-encoding in path' };
+  for (let i = 0; i < decoded.length; i++) {
+    const c = decoded.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return { ok: false, reason: 'control character in path' };
+  }
+  if (decoded.includes('\\')) return { ok: false, reason: 'backslash in path' };
+  const segments: string[] = [];
+  const parts = decoded.split('/');
+  for (const part of parts) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      segments.pop();
+      continue;
+    }
+    segments.push(part);
+  }
+  const last = parts[parts.length - 1];
+  const trailingSlash = segments.length > 0 && (last === '' || last === '.' || last === '..');
+  const path = `/${segments.join('/')}${trailingSlash ? '/' : ''}`;
+  const encodedPath = `/${segments.map(encodeSegment).join('/')}${trailingSlash ? '/' : ''}`;
+  return { ok: true, path, forwardTarget: q === -1 ? encodedPath : `${encodedPath}?${query}`, query };
+}
+
+// Keeps the sub-delimiters RFC 3986 allows in a segment readable; everything else is escaped.
+function encodeSegment(segment: string): string {
+  return encodeURIComponent(segment).replace(/%(21|24|26|27|28|29|2A|2B|2C|3B|3D|3A|40)/g, (m) => decodeURIComponent(m));
+}

@@ -1,0 +1,66 @@
+import { LRUCache } from 'lru-cache';
+
+/** Settings of {@link ProbingThrottle}. */
+export interface ProbingOptions {
+  window_seconds: number;
+  slow_after: number;
+  block_after: number;
+  block_seconds: number;
+  delay_ms: number;
+}
+
+/**
+ * Notices enumeration: one credential (or address) hitting many distinct paths that do not exist.
+ * Past `slow_after` distinct 404 paths in the window its requests are delayed (growing with the
+ * count, capped at 5 s); past `block_after` it is blocked for `block_seconds`.
+ *
+ * @example
+ * ```ts
+ * const probe = new ProbingThrottle({ window_seconds: 60, slow_after: 20, block_after: 50, block_seconds: 600, delay_ms: 250 });
+ * probe.recordNotFound('key_1', '/a');
+ * probe.state('key_1'); // { action: 'pass' }
+ * ```
+ */
+export class ProbingThrottle {
+  private readonly seen: LRUCache<string, { paths: Map<string, number>; blockedUntil: number }>;
+
+  constructor(
+    private readonly options: ProbingOptions,
+    maxKeys = 100_000,
+  ) {
+    this.seen = new LRUCache({ max: maxKeys });
+  }
+
+  /** What to do with the next request of `key`. */
+  state(key: string, now = Date.now()): { action: 'pass' } | { action: 'delay'; ms: number } | { action: 'block' } {
+    const s = this.seen.get(key);
+    if (!s) return { action: 'pass' };
+    if (s.blockedUntil > now) return { action: 'block' };
+    const n = this.count(s.paths, now);
+    if (n > this.options.slow_after) return { action: 'delay', ms: Math.min(5_000, this.options.delay_ms * (n - this.options.slow_after)) };
+    return { action: 'pass' };
+  }
+
+  /** Records a 404 for `path`. */
+  recordNotFound(key: string, path: string, now = Date.now()): void {
+    let s = this.seen.get(key);
+    if (!s) {
+      s = { paths: new Map(), blockedUntil: 0 };
+      this.seen.set(key, s);
+    }
+    // Only the most recent distinct paths matter; cap memory per key.
+    if (s.paths.size > this.options.block_after * 2) this.count(s.paths, now);
+    s.paths.delete(path);
+    s.paths.set(path, now);
+    if (this.count(s.paths, now) > this.options.block_after) s.blockedUntil = now + this.options.block_seconds * 1000;
+  }
+
+  private count(paths: Map<string, number>, now: number): number {
+    const horizon = now - this.options.window_seconds * 1000;
+    for (const [p, t] of paths) {
+      if (t >= horizon) break;
+      paths.delete(p);
+    }
+    return paths.size;
+  }
+}

@@ -1,0 +1,34 @@
+import type { IncomingMessage } from 'node:http';
+
+/**
+ * Refuses framing that proxies and origins could read differently (request smuggling): both
+ * `Content-Length` and `Transfer-Encoding`, more than one `Content-Length` (even with equal values),
+ * a non-numeric length, or a `Transfer-Encoding` other than plain `chunked`. Returns the reason,
+ * or undefined when the framing is unambiguous.
+ *
+ * @example
+ * ```ts
+ * const bad = ambiguousFraming(req);
+ * if (bad) return refuse400(bad);
+ * ```
+ */
+export function ambiguousFraming(req: IncomingMessage): string | undefined {
+  let contentLengths = 0;
+  let transferEncodings = 0;
+  let te = '';
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = (raw[i] as string).toLowerCase();
+    if (name === 'content-length') {
+      contentLengths++;
+      if (!/^\d{1,15}$/.test((raw[i + 1] as string).trim())) return 'malformed Content-Length';
+    } else if (name === 'transfer-encoding') {
+      transferEncodings++;
+      te = (raw[i + 1] as string).trim().toLowerCase();
+    }
+  }
+  if (contentLengths > 1) return 'duplicate Content-Length';
+  if (contentLengths > 0 && transferEncodings > 0) return 'both Content-Length and Transfer-Encoding';
+  if (transferEncodings > 1 || (transferEncodings === 1 && te !== 'chunked')) return 'unsupported Transfer-Encoding';
+  return undefined;
+}

@@ -1,0 +1,175 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { pipeline } from 'node:stream/promises';
+import { TokenWardenError } from '@tokenwarden/core';
+import { Pool } from 'undici';
+import { downstreamHeaders, upstreamHeaders } from './forward-headers.js';
+import type { GatewayGuard, GuardDecision } from './gateway-guard.js';
+import { IpSet } from './ip-set.js';
+import { ambiguousFraming } from './request-smuggling.js';
+import { delay, guardRequestOf, sendRefusal } from './respond.js';
+import { refuse } from './www-authenticate.js';
+
+/** Options of {@link startReverseProxy}. */
+export interface ReverseProxyOptions {
+  guard: GatewayGuard;
+  /** Upstream base URL (`http://127.0.0.1:3000`); its path, if any, is not prefixed. */
+  upstream: string;
+  host?: string;
+  port?: number;
+  /** Forward Authorization / DPoP / X-API-Key upstream. Default false. */
+  forwardCredentials?: boolean;
+  /** Peers whose X-Forwarded-For chain is kept when forwarding. */
+  trustedProxies?: readonly string[];
+  /** Largest request head accepted; larger gets 431. Default 16 KiB. */
+  maxHeaderSize?: number;
+  /** Connections kept to the upstream. Default 64. */
+  connections?: number;
+}
+
+/** A running reverse proxy. */
+export interface ReverseProxy {
+  readonly server: Server;
+  /** `http://host:port` it listens on. */
+  readonly url: string;
+  /** Stops accepting, waits for in-flight requests (up to `graceMs`), flushes events, closes the pool. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Starts the standalone reverse proxy: every request goes through the guard, admitted ones are
+ * forwarded to the upstream over an undici pool with hop-by-hop headers and credentials stripped.
+ * Oversized heads get 431 and malformed ones 400 (never a crash), ambiguous framing (request
+ * smuggling) is refused, and an upstream failure is a 502.
+ *
+ * @example
+ * ```ts
+ * const proxy = await startReverseProxy({ guard, upstream: 'http://127.0.0.1:3000', port: 8081 });
+ * console.log(proxy.url);
+ * await proxy.close();
+ * ```
+ */
+export async function startReverseProxy(options: ReverseProxyOptions): Promise<ReverseProxy> {
+  const { guard } = options;
+  let upstream: URL;
+  try {
+    upstream = new URL(options.upstream);
+    if (upstream.protocol !== 'http:' && upstream.protocol !== 'https:') throw new Error('protocol');
+  } catch {
+    throw new TokenWardenError('TW_USAGE', `invalid --upstream ${JSON.stringify(options.upstream)}`, {
+      hint: 'give an http:// or https:// URL, e.g. http://127.0.0.1:3000',
+    });
+  }
+  const pool = new Pool(upstream.origin, { connections: options.connections ?? 64, pipelining: 1, keepAliveTimeout: 10_000 });
+  const trusted = IpSet.from(options.trustedProxies ?? []);
+  const forwardCredentials = options.forwardCredentials ?? false;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const framing = ambiguousFraming(req);
+    if (framing) {
+      res.shouldKeepAlive = false;
+      sendRefusal(res, refuse(400, 'invalid_request', framing));
+      return;
+    }
+    const decision = await guard.check(guardRequestOf(req));
+    await delay(decision.delayMs);
+    if (!decision.allow) {
+      sendRefusal(res, decision.refusal);
+      guard.finish(decision, decision.refusal.status);
+      // Do not read an unauthenticated body; close instead of draining it.
+      if (!req.complete) res.shouldKeepAlive = false;
+      return;
+    }
+    await forward(req, res, decision);
+  };
+
+  const forward = async (req: IncomingMessage, res: ServerResponse, decision: Extract<GuardDecision, { allow: true }>): Promise<void> => {
+    const method = req.method ?? 'GET';
+    const hasBody =
+      req.headers['transfer-encoding'] !== undefined ||
+      (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
+    let status = 502;
+    let bytesOut = 0;
+    try {
+      const response = await pool.request({
+        method: method as 'GET',
+        path: decision.forwardTarget,
+        headers: upstreamHeaders(req.headers, decision.client, decision.credential, {
+          forwardCredentials,
+          requestId: decision.requestId,
+          trustedForwarding: trusted.has(decision.client.peer),
+        }),
+        body: hasBody ? req : null,
+        headersTimeout: 30_000,
+        bodyTimeout: 60_000,
+      });
+      status = response.statusCode;
+      res.writeHead(status, downstreamHeaders(response.headers as Record<string, string | string[] | undefined>));
+      response.body.on('data', (chunk: Buffer) => {
+        bytesOut += chunk.length;
+      });
+      await pipeline(response.body, res);
+    } catch {
+      if (!res.headersSent) sendRefusal(res, refuse(502, 'bad_gateway', 'upstream unreachable'));
+      else res.destroy();
+    } finally {
+      guard.finish(decision, status, bytesOut);
+    }
+  };
+
+  const server = createServer(
+    {
+      maxHeaderSize: options.maxHeaderSize ?? 16 * 1024,
+      requestTimeout: 60_000,
+      headersTimeout: 20_000,
+      keepAliveTimeout: 5_000,
+      // Duplicate Content-Length with equal values would otherwise be merged before we could see it.
+      joinDuplicateHeaders: false,
+    },
+    (req, res) => {
+      handle(req, res).catch(() => {
+        if (!res.headersSent) sendRefusal(res, refuse(500, 'server_error', 'internal error'));
+        else res.destroy();
+      });
+    },
+  );
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const code =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? '431 Request Header Fields Too Large'
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? '408 Request Timeout'
+          : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${code}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+  });
+  server.on('upgrade', (_req: IncomingMessage, socket: Socket) => {
+    socket.end('HTTP/1.1 501 Not Implemented\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8081, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  server.on('error', () => {});
+  const addr = server.address() as AddressInfo;
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  return {
+    server,
+    url: `http://${host}:${addr.port}`,
+    async close(graceMs = 5_000) {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+      await closed;
+      clearTimeout(timer);
+      await guard.close();
+      await pool.close();
+    },
+  };
+}

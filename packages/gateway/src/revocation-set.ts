@@ -1,0 +1,90 @@
+import type { RevocationEntry, RevocationKind } from './credential-source.js';
+import type { VerifiedCredential } from './verified-credential.js';
+
+/**
+ * The local set of revocations every request is checked against, in memory so the check costs a
+ * few map lookups. `jti` and `key` entries kill one credential; `grant`, `subject` and `client`
+ * entries kill every token of that grant/subject/client issued before the revocation instant (a
+ * sign-out), so tokens issued afterwards keep working. Entries are dropped once they expire.
+ *
+ * @example
+ * ```ts
+ * const set = new RevocationSet();
+ * set.apply([{ seq: 1, kind: 'key', value: 'key_1', revoked_at: new Date().toISOString() }]);
+ * set.isRevoked({ kind: 'api_key', id: 'key_1', ... }); // true
+ * ```
+ */
+export class RevocationSet {
+  private readonly byKind: Record<RevocationKind, Map<string, { revokedAt: number; expiresAt: number }>> = {
+    jti: new Map(),
+    key: new Map(),
+    grant: new Map(),
+    subject: new Map(),
+    client: new Map(),
+  };
+  /** Highest `seq` applied. */
+  seq = 0;
+  private lastPrune = Date.now();
+
+  /** Adds entries (idempotent); returns those that were new. */
+  apply(entries: readonly RevocationEntry[]): RevocationEntry[] {
+    const added: RevocationEntry[] = [];
+    for (const e of entries) {
+      const map = this.byKind[e.kind];
+      if (!map) continue;
+      const revokedAt = Date.parse(e.revoked_at);
+      const expiresAt = e.expires_at ? Date.parse(e.expires_at) : Number.POSITIVE_INFINITY;
+      const existing = map.get(e.value);
+      if (!existing || existing.revokedAt < revokedAt) {
+        map.set(e.value, {
+          revokedAt: Number.isNaN(revokedAt) ? Date.now() : revokedAt,
+          expiresAt: Number.isNaN(expiresAt) ? Number.POSITIVE_INFINITY : expiresAt,
+        });
+        added.push(e);
+      }
+      if (e.seq > this.seq) this.seq = e.seq;
+    }
+    if (Date.now() - this.lastPrune > 60_000) this.prune();
+    return added;
+  }
+
+  /** Replaces the whole set (a full resync). */
+  replace(entries: readonly RevocationEntry[]): void {
+    for (const map of Object.values(this.byKind)) map.clear();
+    this.seq = 0;
+    this.apply(entries);
+  }
+
+  /** Which entry kills this credential, or undefined when it is live. */
+  revokedBy(c: VerifiedCredential): RevocationKind | undefined {
+    if (c.id) {
+      if ((c.kind === 'jwt' || c.kind === 'opaque') && this.byKind.jti.has(c.id)) return 'jti';
+      if ((c.kind === 'api_key' || c.kind === 'service_account_token') && this.byKind.key.has(c.id)) return 'key';
+    }
+    // Keys carry no issue time: a sign-out covers them too (the token service marks them in the store).
+    const issued = c.issuedAt ?? Number.NEGATIVE_INFINITY;
+    if (c.grantId && this.coversIssue(this.byKind.grant.get(c.grantId), issued)) return 'grant';
+    if (c.kind === 'jwt' || c.kind === 'opaque') {
+      if (c.subject && this.coversIssue(this.byKind.subject.get(c.subject), issued)) return 'subject';
+      if (c.clientId && this.coversIssue(this.byKind.client.get(c.clientId), issued)) return 'client';
+    }
+    return undefined;
+  }
+
+  /** Number of live entries. */
+  get size(): number {
+    let n = 0;
+    for (const map of Object.values(this.byKind)) n += map.size;
+    return n;
+  }
+
+  private coversIssue(entry: { revokedAt: number } | undefined, issuedAt: number): boolean {
+    return entry !== undefined && issuedAt <= entry.revokedAt;
+  }
+
+  private prune(): void {
+    const now = Date.now();
+    this.lastPrune = now;
+    for (const map of Object.values(this.byKind)) for (const [k, v] of map) if (v.expiresAt < now) map.delete(k);
+  }
+}

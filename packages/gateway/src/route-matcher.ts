@@ -1,0 +1,67 @@
+import type { GatewayConfig, RouteConfig } from './gateway-config.js';
+
+/** A route rule compiled for matching. */
+export interface CompiledRoute {
+  readonly index: number;
+  readonly config: RouteConfig;
+  readonly methods: ReadonlySet<string> | undefined;
+  readonly segments: readonly string[];
+}
+
+/**
+ * Matches normalised paths against the configured routes, in order; the first match wins.
+ * `*` matches exactly one segment and `**` any number (including none), so `/admin/**` also covers
+ * `/admin` itself.
+ *
+ * @example
+ * ```ts
+ * const routes = new RouteMatcher(parseGatewayConfig({ routes: [{ path: '/admin/**', scopes: ['a'] }] }));
+ * routes.match('GET', '/admin')?.config.scopes; // ['a']
+ * routes.match('GET', '/other'); // undefined → 403
+ * ```
+ */
+export class RouteMatcher {
+  readonly routes: readonly CompiledRoute[];
+  private readonly caseInsensitive: boolean;
+
+  constructor(config: Pick<GatewayConfig, 'routes' | 'case_insensitive'>) {
+    this.caseInsensitive = config.case_insensitive;
+    this.routes = config.routes.map((route, index) => ({
+      index,
+      config: route,
+      methods: route.methods ? new Set(route.methods) : undefined,
+      segments: splitSegments(this.caseInsensitive ? route.path.toLowerCase() : route.path),
+    }));
+  }
+
+  /** The first route covering `method` and the (already normalised) `path`, or undefined. */
+  match(method: string, path: string): CompiledRoute | undefined {
+    const segments = splitSegments(this.caseInsensitive ? path.toLowerCase() : path);
+    const upper = method.toUpperCase();
+    for (const route of this.routes) {
+      if (route.methods && !route.methods.has(upper)) continue;
+      if (matchSegments(route.segments, 0, segments, 0)) return route;
+    }
+    return undefined;
+  }
+}
+
+function splitSegments(path: string): string[] {
+  return path.split('/').filter((s) => s.length > 0);
+}
+
+function matchSegments(pattern: readonly string[], pi: number, path: readonly string[], si: number): boolean {
+  while (pi < pattern.length) {
+    const p = pattern[pi] as string;
+    if (p === '**') {
+      if (pi === pattern.length - 1) return true;
+      for (let k = si; k <= path.length; k++) if (matchSegments(pattern, pi + 1, path, k)) return true;
+      return false;
+    }
+    if (si >= path.length) return false;
+    if (p !== '*' && p !== path[si]) return false;
+    pi++;
+    si++;
+  }
+  return si === path.length;
+}

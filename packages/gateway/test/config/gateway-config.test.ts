@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { TokenWardenError } from '@tokenwarden/core';
+import { loadGatewayConfig, parseGatewayConfig } from '../../src/gateway-config.js';
+import { RouteMatcher } from '../../src/route-matcher.js';
+
+const pinned = {
+  audience: 'https://api.example.com',
+  routes: [
+    { path: '/admin/**', methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], scopes: ['echo.admin'] },
+    { path: '/**', scopes: ['echo.read'] },
+  ],
+};
+
+describe('gateway config', () => {
+  it('accepts the documented example and fills defaults', () => {
+    const cfg = parseGatewayConfig(pinned);
+    assert.equal(cfg.audience, 'https://api.example.com');
+    assert.equal(cfg.routes.length, 2);
+    assert.equal(cfg.routes[0]?.allow_query_token, false);
+    assert.equal(cfg.revocation.on_stale, 'fail-closed');
+  });
+
+  it('defaults to one route admitting any valid credential', () => {
+    const cfg = parseGatewayConfig(undefined);
+    assert.deepEqual(
+      cfg.routes.map((r) => [r.path, r.scopes]),
+      [['/**', []]],
+    );
+  });
+
+  it('names the bad key in the error', () => {
+    const cases: [unknown, string][] = [
+      [{ routes: [{ path: '/x', scopes: 'echo.read' }] }, 'routes.0.scopes'],
+      [{ routes: [{ path: 'x' }] }, 'routes.0.path'],
+      [{ routes: [{ path: '/x', scope: ['a'] }] }, 'routes.0.scope'],
+      [{ audiance: 'x' }, 'audiance'],
+      [{ routes: [] }, 'routes'],
+      [{ rate_limit: { per_second: -1, burst: 1 } }, 'rate_limit'],
+    ];
+    for (const [input, key] of cases) {
+      assert.throws(
+        () => parseGatewayConfig(input),
+        (e: unknown) => e instanceof TokenWardenError && e.code === 'TW_CONFIG_INVALID' && e.message.includes(key),
+        key,
+      );
+    }
+  });
+
+  it('loads YAML and JSON files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tw-gw-cfg-'));
+    writeFileSync(join(dir, 'g.json'), JSON.stringify(pinned));
+    writeFileSync(join(dir, 'g.yaml'), 'routes:\n  - path: /admin/**\n    scopes: [echo.admin]\n');
+    assert.equal(loadGatewayConfig(join(dir, 'g.json')).routes.length, 2);
+    assert.deepEqual(loadGatewayConfig(join(dir, 'g.yaml')).routes[0]?.scopes, ['echo.admin']);
+  });
+});
+
+describe('RouteMatcher', () => {
+  const routes = new RouteMatcher(parseGatewayConfig(pinned));
+
+  it('first match wins; ** covers zero or more segments', () => {
+    assert.equal(routes.match('GET', '/admin')?.index, 0);
+    assert.equal(routes.match('GET', '/admin/users/1')?.index, 0);
+    assert.equal(routes.match('GET', '/users')?.index, 1);
+    assert.equal(routes.match('GET', '/administrator')?.index, 1);
+  });
+
+  it('matches case-insensitively by default', () => {
+    assert.equal(routes.match('GET', '/ADMIN/users')?.index, 0);
+    assert.equal(routes.match('get', '/Admin')?.index, 0);
+  });
+
+  it('respects per-route methods', () => {
+    assert.equal(routes.match('OPTIONS', '/admin/x')?.index, 1);
+  });
+
+  it('* matches exactly one segment and no match is undefined', () => {
+    const r = new RouteMatcher(parseGatewayConfig({ routes: [{ path: '/items/*/detail' }, { path: '/exact' }] }));
+    assert.equal(r.match('GET', '/items/1/detail')?.index, 0);
+    assert.equal(r.match('GET', '/items/1/2/detail'), undefined);
+    assert.equal(r.match('GET', '/items/detail'), undefined);
+    assert.equal(r.match('GET', '/exact/more'), undefined);
+  });
+});

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { AccessEvent } from '@tokenwarden/core';
+import { AccessEventSink } from '../../src/access-sink.js';
+
+const event = (i: number): AccessEvent => ({ id: `e${i}`, time: new Date().toISOString(), outcome: 'success', source_system: 'gateway' });
+
+describe('AccessEventSink', () => {
+  it('never blocks: drops and counts past capacity, flushes the rest', async () => {
+    const got: string[] = [];
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const sink = new AccessEventSink(
+      async (e) => {
+        await gate;
+        got.push(e.id);
+      },
+      { capacity: 3 },
+    );
+    // The publisher is stuck on `gate`: every push still returns at once (synchronously).
+    for (let i = 0; i < 10; i++) assert.equal(sink.push(event(i)), undefined);
+    assert.equal(sink.pending + sink.published, 3);
+    assert.equal(sink.dropped, 7);
+    release();
+    await sink.flush();
+    assert.deepEqual(got, ['e0', 'e1', 'e2']);
+    assert.equal(sink.published, 3);
+  });
+
+  it('counts publisher failures as drops and keeps going', async () => {
+    let n = 0;
+    const sink = new AccessEventSink(() => {
+      n++;
+      if (n === 1) throw new Error('bus down');
+    });
+    sink.push(event(1));
+    sink.push(event(2));
+    await sink.flush();
+    assert.equal(sink.dropped, 1);
+    assert.equal(sink.published, 1);
+  });
+});

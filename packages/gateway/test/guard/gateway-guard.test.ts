@@ -1,0 +1,173 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { guardHarness, statusOf } from '../support/guard-harness.js';
+
+const pinned = {
+  routes: [
+    { path: '/admin/**', methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], scopes: ['echo.admin'] },
+    { path: '/health', public: true },
+    { path: '/feed/**', scopes: ['echo.read'], allow_query_token: true },
+    { path: '/**', scopes: ['echo.read'] },
+  ],
+};
+
+describe('GatewayGuard', () => {
+  let h: Awaited<ReturnType<typeof guardHarness>>;
+  before(async () => {
+    h = await guardHarness(pinned);
+  });
+  after(async () => {
+    await h.guard.close();
+  });
+
+  it('admits a valid API key and a valid JWT, with scopes per route', async () => {
+    const { raw } = h.source.createKey({ scopes: ['echo.read'] });
+    assert.equal(statusOf(await h.check('/items', { authorization: `Bearer ${raw}` })), 200);
+    assert.equal(statusOf(await h.check('/items', { 'x-api-key': raw })), 200);
+    const admin = await h.check('/admin/users', { authorization: `Bearer ${raw}` });
+    assert.equal(statusOf(admin), 403);
+    assert.ok(!admin.allow && String(admin.refusal.headers['www-authenticate']).includes('insufficient_scope'));
+    const { token } = await h.source.issueJwt({ scope: 'echo.read echo.admin' });
+    assert.equal(statusOf(await h.check('/admin/users', { authorization: `Bearer ${token}` })), 200);
+  });
+
+  it('normalisation closes path tricks around the admin rule', async () => {
+    const { raw } = h.source.createKey({ scopes: ['echo.read'] });
+    const auth = { authorization: `Bearer ${raw}` };
+    for (const t of ['/public/../admin/x', '/public/%2e%2e/admin/x', '//admin/x', '/ADMIN/x', '/Admin', '/./admin']) {
+      assert.equal(statusOf(await h.check(t, auth)), 403, t);
+    }
+    for (const t of ['/admin%2Fx', '/x/..%5Cadmin']) assert.equal(statusOf(await h.check(t, auth)), 400, t);
+  });
+
+  it('401 with a challenge without credential; public routes need none; no route is 403', async () => {
+    const d = await h.check('/items');
+    assert.equal(statusOf(d), 401);
+    assert.ok(!d.allow && (d.refusal.headers['www-authenticate'] as string[]).some((c) => c.startsWith('Bearer realm=')));
+    assert.ok(!d.allow && (d.refusal.headers['www-authenticate'] as string[]).some((c) => c.startsWith('DPoP algs=')));
+    assert.equal(statusOf(await h.check('/health')), 200);
+    const strict = await guardHarness({ routes: [{ path: '/only' }] });
+    const { raw } = strict.source.createKey();
+    assert.equal(statusOf(await strict.check('/other', { authorization: `Bearer ${raw}` })), 403);
+    await strict.guard.close();
+  });
+
+  it('refuses query-string tokens unless the route allows them, and reports the exposure', async () => {
+    const { raw } = h.source.createKey();
+    const before = h.lifecycle.length;
+    assert.equal(statusOf(await h.check(`/items?access_token=${raw}`)), 400);
+    assert.equal(h.lifecycle[before]?.type, 'token.exposed');
+    assert.equal(statusOf(await h.check(`/feed/x?access_token=${raw}`)), 200);
+  });
+
+  it('never says why a secret failed', async () => {
+    const { raw } = h.source.createKey({ status: 'suspended' });
+    const a = await h.check('/items', { authorization: `Bearer ${raw}` });
+    const b = await h.check('/items', { authorization: `Bearer tw_k_${'A'.repeat(38)}` });
+    const c = await h.check('/items', { authorization: 'Bearer eyJhbGciOiJub25lIn0.e30.' });
+    assert.ok(!a.allow && !b.allow && !c.allow);
+    assert.deepEqual(a.refusal.body, b.refusal.body);
+    assert.deepEqual(b.refusal.body, c.refusal.body);
+    assert.deepEqual(a.refusal.headers, b.refusal.headers);
+  });
+
+  it('refuses wrong audience, expired tokens, canaries and a revoked key right after revocation', async () => {
+    const wrongAud = await h.source.issueJwt({ aud: 'https://other.test' });
+    assert.equal(statusOf(await h.check('/items', { authorization: `Bearer ${wrongAud.token}` })), 401);
+    const expired = await h.source.issueJwt({ iat: Math.floor(Date.now() / 1000) - 1000, expiresIn: 10 });
+    assert.equal(statusOf(await h.check('/items', { authorization: `Bearer ${expired.token}` })), 401);
+    const canary = h.source.createKey({ canary: true });
+    assert.equal(statusOf(await h.check('/items', { authorization: `Bearer ${canary.raw}` })), 401);
+    assert.ok(h.lifecycle.some((e) => e.type === 'canary.used' && e.credential_id === canary.record.id));
+    const { raw, record } = h.source.createKey();
+    assert.equal(statusOf(await h.check('/items', { authorization: `Bearer ${raw}` })), 200);
+    h.source.revoke('key', record.id);
+    h.guard.wakeRevocations();
+    await new Promise((r) => setTimeout(r, 5));
+    assert.equal(statusOf(await h.check('/items', { authorization: `Bearer ${raw}` })), 401);
+    assert.ok(h.lifecycle.some((e) => e.type === 'token.revoked_use' && e.credential_id === record.id));
+  });
+
+  it('refuses credentials over plain HTTP from the network, trusts a TLS proxy only if configured', async () => {
+    const { raw, record } = h.source.createKey();
+    const d = await h.check('/items', { authorization: `Bearer ${raw}` }, { peer: '203.0.113.9' });
+    assert.equal(statusOf(d), 403);
+    assert.ok(h.lifecycle.some((e) => e.type === 'token.exposed' && e.credential_id === record.id));
+    const forged = await h.check('/items', { authorization: `Bearer ${raw}`, 'x-forwarded-proto': 'https' }, { peer: '203.0.113.9' });
+    assert.equal(statusOf(forged), 403, 'X-Forwarded-Proto from an untrusted peer is ignored');
+    assert.equal(statusOf(await h.check('/items', { authorization: `Bearer ${raw}` }, { peer: '203.0.113.9', encrypted: true })), 200);
+    const behind = await guardHarness({ trusted_proxies: ['10.0.0.0/8'], rate_limit: false });
+    const k = behind.source.createKey();
+    const ok = await behind.check(
+      '/x',
+      { authorization: `Bearer ${k.raw}`, 'x-forwarded-proto': 'https', 'x-forwarded-for': '198.51.100.4' },
+      { peer: '10.1.1.1' },
+    );
+    assert.equal(statusOf(ok), 200);
+    assert.equal(ok.client.ip, '198.51.100.4');
+    await behind.guard.close();
+  });
+
+  it('enforces block orders, CIDR allowlists and location policy', async () => {
+    const { raw, record } = h.source.createKey({ cidr_allowlist: ['127.0.0.0/8'] });
+    assert.equal(statusOf(await h.check('/items', { authorization: `Bearer ${raw}` })), 200);
+    assert.equal(statusOf(await h.check('/items', { authorization: `Bearer ${raw}` }, { peer: '198.51.100.1', encrypted: true })), 403);
+    h.guard.applyControlOrder({
+      id: 'o1',
+      time: new Date().toISOString(),
+      action: 'block',
+      target: { kind: 'credential', id: record.id },
+      reason: 'r',
+      actor: 't',
+    });
+    assert.equal(statusOf(await h.check('/items', { authorization: `Bearer ${raw}` })), 403);
+    h.guard.applyControlOrder({
+      id: 'o2',
+      time: new Date().toISOString(),
+      action: 'block',
+      target: { kind: 'ip', value: '127.0.0.2' },
+      reason: 'r',
+      actor: 't',
+    });
+    assert.equal(statusOf(await h.check('/health', {}, { peer: '127.0.0.2' })), 403);
+    const geo = await guardHarness({
+      rate_limit: false,
+      ip_info: [{ cidr: '127.0.0.0/8', country: 'KP' }],
+      location: { deny_countries: ['KP'] },
+    });
+    assert.equal(statusOf(await geo.check('/x', { authorization: `Bearer ${geo.source.createKey().raw}` })), 403);
+    await geo.guard.close();
+  });
+
+  it('rate-limits per credential and fails closed when revocations go stale', async () => {
+    const limited = await guardHarness({
+      rate_limit: { per_second: 1, burst: 2 },
+      revocation: { poll_ms: 10, staleness_ms: 100, resync_ms: 60_000, on_stale: 'fail-closed' },
+    });
+    const { raw } = limited.source.createKey();
+    const auth = { authorization: `Bearer ${raw}` };
+    assert.equal(statusOf(await limited.check('/x', auth)), 200);
+    assert.equal(statusOf(await limited.check('/x', auth)), 200);
+    const third = await limited.check('/x', auth);
+    assert.equal(statusOf(third), 429);
+    assert.ok(!third.allow && third.refusal.headers['retry-after']);
+    limited.source.failRevocations = true;
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(statusOf(await limited.check('/x', { authorization: `Bearer ${limited.source.createKey().raw}` })), 503);
+    await limited.guard.close();
+  });
+
+  it('emits one access event per finished request without the secret', async () => {
+    const events: unknown[] = [];
+    const g = await guardHarness({}, { publishAccess: (e) => void events.push(e) });
+    const { raw, record } = g.source.createKey();
+    const d = await g.check('/x', { authorization: `Bearer ${raw}`, 'user-agent': 'curl/8' });
+    g.guard.finish(d, 200);
+    await g.guard.close();
+    assert.equal(events.length, 1);
+    const text = JSON.stringify(events[0]);
+    assert.ok(!text.includes(raw));
+    assert.match(text, new RegExp(record.id));
+    assert.match(text, /"user_agent":"curl\/8"/);
+  });
+});
