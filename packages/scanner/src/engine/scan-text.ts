@@ -25,6 +25,7 @@ const ALLOW_MARKER = 'tokenwarden:allow';
 const DEFAULT_WINDOW = { before: 256, after: 512 };
 // Extra characters kept after a window so a token straddling its end is matched whole.
 const WINDOW_MARGIN = 512;
+const LEFT_MARGIN = 64;
 
 interface Candidate {
   ruleIndex: number;
@@ -72,16 +73,18 @@ function runRule(text: string, rule: Rule, ruleIndex: number, hits: number[], bu
   const started = performance.now();
   const pattern = new RegExp(rule.pattern.source, rule.pattern.flags.includes('g') ? rule.pattern.flags : `${rule.pattern.flags}g`);
   for (const [ws, we] of windowsFor(text, hits, rule)) {
-    const slice = text.slice(ws, Math.min(text.length, we + WINDOW_MARGIN));
-    const limit = we - ws;
+    // A little context before the window too, so lookbehind boundaries see the real text.
+    const from = Math.max(0, ws - LEFT_MARGIN);
+    const slice = text.slice(from, Math.min(text.length, we + WINDOW_MARGIN));
+    const limit = we - from;
     pattern.lastIndex = 0;
     for (let m = pattern.exec(slice); m !== null; m = pattern.exec(slice)) {
       if (m[0].length === 0) pattern.lastIndex++;
       if (m.index > limit) break;
       const found = secretOf(m, rule);
       if (found) {
-        const start = ws + found.offset;
-        const validation = judge(rule, found.secret, text, ws + m.index, m[0], file);
+        const start = from + found.offset;
+        const validation = judge(rule, found.secret, text, from + m.index, m[0], file);
         if (validation.valid) out.push({ ruleIndex, start, end: start + found.secret.length, secret: found.secret, validation });
       }
       if (performance.now() - started > budgetMs) return false;

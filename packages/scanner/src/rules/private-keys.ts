@@ -11,7 +11,7 @@ const pem = (id: string, label: string, description: string, severity: Severity 
   pattern: new RegExp(`(-----BEGIN ${label}-----[\\s\\S]{40,16000}?-----END ${label}-----)`, 'g'),
   severity,
   confidence: 'high',
-  window: { before: 0, after: 16384 },
+  window: { before: 32, after: 16384 },
   validate: (secret) => {
     const inner = secret.replace(/^-----BEGIN[^-]*-----/, '').replace(/-----END[^-]*-----$/, '');
     const lines = inner

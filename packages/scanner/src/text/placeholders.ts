@@ -25,6 +25,10 @@ export const DOCUMENTATION_EXAMPLES: ReadonlySet<string> = new Set([
 const MARKER_WORDS =
   /example|dummy|sample|placeholder|changeme|change_me|replace_?me|your[-_ ]?(?:api[-_ ]?)?(?:key|token|secret|password)|insert[-_ ]?|redacted|fake|notreal|not[-_]a[-_]real|lorem|foobar|xxxx|\*{3,}|•{3,}|test[-_]?(?:key|token|secret|password)|<[^>]*>|\$\{|\{\{|%\(|\$\(|\bnull\b|\bundefined\b|\bnone\b/i;
 
+// Values that are the name of the thing rather than the thing (user:password@host).
+const COMMON_WORDS =
+  /^(?:password|passwd|pass|pwd|secret|token|apikey|api_key|key|value|string|admin|user|username|root|guest|test|demo|default|private|mypassword|mysecret|mytoken)\d{0,3}$/i;
+
 /**
  * True when a candidate secret is a placeholder, template variable, redaction, documentation
  * example or a run of a repeated or sequential filler instead of a real secret.
@@ -43,6 +47,7 @@ export function isPlaceholder(secret: string): boolean {
   if (MARKER_WORDS.test(body)) return true;
   if (/^\$[A-Za-z_]\w*$/.test(body) || /^%[A-Za-z_]\w*%$/.test(body)) return true;
   if (/(.)\1{7,}/.test(body)) return true;
+  if (COMMON_WORDS.test(body)) return true;
   if (/0123456789|123456789|abcdefghij|ABCDEFGHIJ|qwertyuiop/i.test(body)) return true;
   return false;
 }
