@@ -1,13 +1,27 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { registerClients } from './commands/clients.js';
+import { registerKeys } from './commands/keys.js';
+import { registerRevoke } from './commands/revoke.js';
 import { registerScan } from './commands/scan.js';
+import { registerServe } from './commands/serve.js';
+import { registerSignout } from './commands/signout.js';
+import { registerUsers } from './commands/users.js';
 import { EXIT } from './exit-codes.js';
 
 /** Registers one command (or group) on the root program. */
 export type CommandModule = (program: Command) => void;
 
 // Each feature adds its command module here; the modules stay thin: parse, call a package, print.
-const modules: CommandModule[] = [registerScan];
+const modules: CommandModule[] = [
+  registerScan,
+  registerClients,
+  registerKeys,
+  registerRevoke,
+  registerServe,
+  registerSignout,
+  registerUsers,
+];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };

@@ -21,6 +21,8 @@ export type LifecycleFields = Omit<LifecycleEvent, 'id' | 'time' | 'type' | 'sou
 export interface EventSink {
   emit(type: LifecycleEventType, fields?: LifecycleFields): void;
   audit(entry: AuditInput): void;
+  /** Waits for every delivery still in flight (call before closing the store or the bus). */
+  flush(): Promise<void>;
 }
 
 /** Sinks the token service can be given; both optional so it runs before the bus and audit land. */
@@ -45,10 +47,14 @@ export function createEventSink(options: EventSinkOptions): EventSink {
   const onError =
     options.onSinkError ??
     ((e: unknown) => process.stderr.write(`token-service: event sink failed: ${e instanceof Error ? e.message : String(e)}\n`));
+  const pending = new Set<Promise<void>>();
   const deliver = (fn: () => void | Promise<void>): void => {
     try {
       const out = fn();
-      if (out && typeof (out as Promise<void>).then === 'function') (out as Promise<void>).catch(onError);
+      if (out && typeof (out as Promise<void>).then === 'function') {
+        const tracked = (out as Promise<void>).catch(onError).finally(() => pending.delete(tracked));
+        pending.add(tracked);
+      }
     } catch (e) {
       onError(e);
     }
@@ -75,6 +81,9 @@ export function createEventSink(options: EventSinkOptions): EventSink {
       if (!audit) return;
       const ctx = requestContext.getStore();
       deliver(() => audit(ctx?.ip && !entry.source_ip ? { ...entry, source_ip: ctx.ip } : entry));
+    },
+    async flush() {
+      while (pending.size > 0) await Promise.allSettled([...pending]);
     },
   };
 }

@@ -33,3 +33,5 @@ export {
   createAccessTokenVerifier,
   type DpopPresentation,
 } from './verify/access-token.js';
+export { DEFAULT_ISSUER, readServiceIdentity, recordServiceIdentity, type ServiceIdentity } from './storage/service-identity.js';
+export { findKeyByValue } from './credentials/api-keys.js';

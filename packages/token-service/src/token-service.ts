@@ -149,6 +149,7 @@ export async function openTokenService(options: TokenServiceOptions): Promise<To
             }),
         ),
       );
+      await events.flush();
       if (ownsDatabase) await database.close();
     },
   };

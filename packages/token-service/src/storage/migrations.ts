@@ -118,4 +118,14 @@ export const tokenServiceMigrations: Migration[] = [
         .execute();
     },
   },
+  {
+    name: 'token-service-0003-service-identity',
+    async up(db) {
+      await db.schema
+        .createTable('ts_meta')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 ];

@@ -99,8 +99,15 @@ export interface ReplayRow {
   expires_at: number;
 }
 
+/** Row of `ts_meta`: the service identity (issuer, default audience) shared with one-shot commands. */
+export interface MetaRow {
+  key: string;
+  value: string;
+}
+
 /** The token service's tables, for typed Kysely queries. */
 export interface TokenDb {
+  ts_meta: MetaRow;
   ts_artifacts: ArtifactRow;
   ts_revocations: RevocationRow;
   ts_users: UserRow;

@@ -1,0 +1,155 @@
+import { TokenWardenError } from '@tokenwarden/core';
+import type { CanaryFormat } from '@tokenwarden/token-service';
+import type { Command } from 'commander';
+import { type CommonOptions, parseDuration, runAction, withCommonOptions } from '../command-kit.js';
+import { EXIT } from '../exit-codes.js';
+import { printResult } from '../output.js';
+import type { CommandModule } from '../program.js';
+import { openTokenServiceForCommand } from './serve.js';
+
+interface KeysCreateOptions extends CommonOptions {
+  subject: string;
+  scopes: string;
+  ttl?: string;
+  cidr?: string;
+  audience?: string;
+}
+
+interface CanaryOptions extends CommonOptions {
+  label: string;
+  format: CanaryFormat;
+}
+
+interface ServiceAccountCreateOptions extends CommonOptions {
+  name: string;
+  owner: string;
+  scopes: string;
+  lifetime: string;
+  rotateEvery: string;
+  overlap: string;
+}
+
+const words = (s: string | undefined): string[] => (s ?? '').split(/[\s,]+/).filter(Boolean);
+
+/**
+ * `tokenwarden keys create --subject NAME --scopes "a b" [--ttl 1h] [--cidr LIST] --json` prints
+ * `{"id": "...", "key": "tw_k_..."}` (the key is shown once, stored hashed); `keys canary` mints a
+ * decoy; `service-accounts create|rotate` manage machine credentials with scheduled rotation.
+ *
+ * @example
+ * ```sh
+ * tokenwarden keys create --subject ci --scopes "deploy:write" --ttl 30d --json
+ * ```
+ */
+export const registerKeys: CommandModule = (program: Command) => {
+  const keys = program.command('keys').description('manage API keys');
+  withCommonOptions(
+    keys
+      .command('create')
+      .description('create an API key (printed once)')
+      .requiredOption('--subject <name>', 'who or what the key acts as')
+      .requiredOption('--scopes <scopes>', 'space-separated scopes')
+      .option('--ttl <duration>', 'lifetime, e.g. 1h, 30d (default 90d)')
+      .option('--cidr <list>', 'comma-separated CIDR allowlist, e.g. 10.0.0.0/8,192.0.2.7')
+      .option('--audience <uri>', 'audience (default: the service default audience)'),
+  ).action(
+    runAction(async (opts: KeysCreateOptions) => {
+      const { service, close } = await openTokenServiceForCommand(opts);
+      try {
+        const minted = await service.admin.createApiKey({
+          subject: opts.subject,
+          scopes: words(opts.scopes),
+          ...(opts.ttl ? { ttlMs: parseDuration(opts.ttl) } : {}),
+          ...(opts.cidr ? { cidr: opts.cidr.split(',') } : {}),
+          ...(opts.audience ? { audience: [opts.audience] } : {}),
+        });
+        printResult(
+          { id: minted.id, key: minted.key },
+          Boolean(opts.json),
+          () => `id:  ${minted.id}\nkey: ${minted.key}\nexpires: ${minted.record.expires_at}\n(the key is shown only now)`,
+        );
+      } finally {
+        await close();
+      }
+      return EXIT.OK;
+    }),
+  );
+  withCommonOptions(
+    keys
+      .command('canary')
+      .description('mint a canary credential that looks real, grants nothing, and raises canary.used on any use')
+      .requiredOption('--label <name>', 'where you plant it, e.g. ci-secrets-bucket')
+      .option('--format <format>', 'api_key, service_account_token, refresh_token or access_token', 'api_key'),
+  ).action(
+    runAction(async (opts: CanaryOptions) => {
+      if (!['api_key', 'service_account_token', 'refresh_token', 'access_token'].includes(opts.format)) {
+        throw new TokenWardenError('TW_USAGE', `unknown canary format ${opts.format}`, {
+          hint: 'api_key, service_account_token, refresh_token or access_token',
+        });
+      }
+      const { service, close } = await openTokenServiceForCommand(opts);
+      try {
+        const canary = await service.admin.createCanary({ format: opts.format, label: opts.label });
+        printResult(
+          { id: canary.id, format: canary.format, value: canary.value },
+          Boolean(opts.json),
+          () => `id: ${canary.id}\nvalue: ${canary.value}`,
+        );
+      } finally {
+        await close();
+      }
+      return EXIT.OK;
+    }),
+  );
+
+  const sa = program.command('service-accounts').description('manage service accounts (machine credentials with scheduled rotation)');
+  withCommonOptions(
+    sa
+      .command('create')
+      .description('create a service account and its first tw_s_ token (printed once)')
+      .requiredOption('--name <name>', 'service account name')
+      .requiredOption('--owner <name>', 'the person or team accountable for it')
+      .requiredOption('--scopes <scopes>', 'space-separated scopes (keep them narrow)')
+      .option('--lifetime <duration>', 'maximum lifetime of each token', '30d')
+      .option('--rotate-every <duration>', 'scheduled rotation interval', '7d')
+      .option('--overlap <duration>', 'how long the previous token keeps working after a rotation', '1d'),
+  ).action(
+    runAction(async (opts: ServiceAccountCreateOptions) => {
+      const { service, close } = await openTokenServiceForCommand(opts);
+      try {
+        const minted = await service.admin.createServiceAccount({
+          name: opts.name,
+          owner: opts.owner,
+          scopes: words(opts.scopes),
+          tokenLifetimeMs: parseDuration(opts.lifetime),
+          rotationIntervalMs: parseDuration(opts.rotateEvery),
+          overlapMs: parseDuration(opts.overlap),
+        });
+        printResult({ service_account_id: minted.service_account_id, id: minted.id, key: minted.key }, Boolean(opts.json), () =>
+          [`service account: ${minted.service_account_id}`, `id:  ${minted.id}`, `key: ${minted.key}`, '(the key is shown only now)'].join(
+            '\n',
+          ),
+        );
+      } finally {
+        await close();
+      }
+      return EXIT.OK;
+    }),
+  );
+  withCommonOptions(
+    sa.command('rotate').description('rotate now: mint a new token; the old one works until the overlap ends').argument('<name-or-id>'),
+  ).action(
+    runAction(async (nameOrId: string, opts: CommonOptions) => {
+      const { service, close } = await openTokenServiceForCommand(opts);
+      try {
+        const minted = await service.admin.rotateServiceAccount(nameOrId);
+        printResult({ service_account_id: minted.service_account_id, id: minted.id, key: minted.key }, Boolean(opts.json), () =>
+          [`id:  ${minted.id}`, `key: ${minted.key}`, '(the key is shown only now)'].join('\n'),
+        );
+      } finally {
+        await close();
+      }
+      return EXIT.OK;
+    }),
+  );
+};

@@ -1,0 +1,46 @@
+import type { Command } from 'commander';
+import { type CommonOptions, runAction, withCommonOptions } from '../command-kit.js';
+import { EXIT } from '../exit-codes.js';
+import { printResult } from '../output.js';
+import type { CommandModule } from '../program.js';
+import { openTokenServiceForCommand } from './serve.js';
+
+interface RevokeOptions extends CommonOptions {
+  reason?: string;
+  actor?: string;
+}
+
+/**
+ * `tokenwarden revoke ID_OR_TOKEN`: revokes a key or client by id, or a raw key, refresh token
+ * (its whole family) or JWT access token (by jti). Safe while `serve` runs: the revocation is in
+ * the shared store and its revocation log at once.
+ *
+ * @example
+ * ```sh
+ * tokenwarden revoke key_01JD3Z2K8Q4W5E6R7T8Y9U0I1O --reason "pasted in a ticket"
+ * ```
+ */
+export const registerRevoke: CommandModule = (program: Command) => {
+  withCommonOptions(
+    program
+      .command('revoke')
+      .description('revoke a key, client, refresh-token family or access token')
+      .argument('<id-or-token>', 'an id printed by `keys create`/`clients create`, or a raw key or token value')
+      .option('--reason <text>', 'why (recorded in the audit log)')
+      .option('--actor <name>', 'who is revoking (default: cli)'),
+  ).action(
+    runAction(async (idOrToken: string, opts: RevokeOptions) => {
+      const { service, close } = await openTokenServiceForCommand(opts);
+      try {
+        const result = await service.admin.revoke(idOrToken, {
+          actor: opts.actor ?? 'cli',
+          ...(opts.reason ? { reason: opts.reason } : {}),
+        });
+        printResult(result, Boolean(opts.json), () => `revoked ${result.revoked} ${result.id}`);
+      } finally {
+        await close();
+      }
+      return EXIT.OK;
+    }),
+  );
+};

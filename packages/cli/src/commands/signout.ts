@@ -1,0 +1,54 @@
+import type { Command } from 'commander';
+import { type CommonOptions, runAction, withCommonOptions } from '../command-kit.js';
+import { EXIT } from '../exit-codes.js';
+import { printResult } from '../output.js';
+import type { CommandModule } from '../program.js';
+import { openTokenServiceForCommand } from './serve.js';
+
+interface SignoutOptions extends CommonOptions {
+  subject: string;
+  includeKeys?: boolean;
+  reason?: string;
+  actor?: string;
+}
+
+/**
+ * `tokenwarden signout --subject NAME [--include-keys]`: signs a user out everywhere: every grant,
+ * session and refresh token (and access tokens issued so far, through the revocation log);
+ * `--include-keys` also revokes their API keys.
+ *
+ * @example
+ * ```sh
+ * tokenwarden signout --subject alice --include-keys --reason "laptop stolen"
+ * ```
+ */
+export const registerSignout: CommandModule = (program: Command) => {
+  withCommonOptions(
+    program
+      .command('signout')
+      .description('sign a user out everywhere (grants, sessions, refresh tokens; optionally API keys)')
+      .requiredOption('--subject <name>', "the user's login name or subject id")
+      .option('--include-keys', 'also revoke their API keys')
+      .option('--reason <text>', 'why (recorded in the audit log)')
+      .option('--actor <name>', 'who is signing them out (default: cli)'),
+  ).action(
+    runAction(async (opts: SignoutOptions) => {
+      const { service, close } = await openTokenServiceForCommand(opts);
+      try {
+        const result = await service.admin.signOut(opts.subject, {
+          includeApiKeys: Boolean(opts.includeKeys),
+          actor: opts.actor ?? 'cli',
+          ...(opts.reason ? { reason: opts.reason } : {}),
+        });
+        printResult(
+          result,
+          Boolean(opts.json),
+          () => `signed out ${result.subject}: ${result.grants_revoked} grant(s), ${result.keys_revoked} key(s) revoked`,
+        );
+      } finally {
+        await close();
+      }
+      return EXIT.OK;
+    }),
+  );
+};
