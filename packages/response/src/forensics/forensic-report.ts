@@ -58,6 +58,8 @@ export interface ReportRequest {
   source_ip?: string;
   user_agent?: string;
   bytes_out?: number;
+  /** True when the request came from a source that first appeared with the attack. */
+  attack_source: boolean;
 }
 
 /** What the report is built from: the stored events, the alerts, and lineage. */
@@ -88,7 +90,8 @@ export interface ForensicInput {
  */
 export function buildForensicReport(input: ForensicInput): ForensicReport {
   const sortedAlerts = [...input.alerts].sort((a, b) => a.time.localeCompare(b.time));
-  const firstSuspicious = sortedAlerts[0]?.time;
+  const attackIps = attackSources(input.events, sortedAlerts);
+  const firstSuspicious = firstSuspiciousTime(input.events, sortedAlerts, attackIps);
   const from = input.allTime ? undefined : firstSuspicious;
   const events = input.events
     .filter((e) => from === undefined || e.time >= from)
@@ -205,6 +208,42 @@ export function buildForensicReport(input: ForensicInput): ForensicReport {
       })),
     },
   };
+}
+
+const NEW_SOURCE_LOOKBACK_MS = 24 * 3_600_000;
+
+/**
+ * Sources that came with the attack: the IPs of the events that raised alerts, kept only when the
+ * credential had not used them until shortly before the first alert (an IP the owner has used
+ * for weeks is the owner's, even if an alert fired on an event from it).
+ */
+function attackSources(events: readonly AccessEvent[], alerts: readonly Alert[]): Set<string> {
+  const first = alerts[0]?.time;
+  if (!first) return new Set();
+  const alerted = new Set(alerts.flatMap((a) => a.event_ids ?? []));
+  const firstSeen = new Map<string, string>();
+  for (const e of events) {
+    if (!e.source_ip) continue;
+    const seen = firstSeen.get(e.source_ip);
+    if (seen === undefined || e.time < seen) firstSeen.set(e.source_ip, e.time);
+  }
+  const cutoff = new Date(Date.parse(first) - NEW_SOURCE_LOOKBACK_MS).toISOString();
+  const out = new Set<string>();
+  for (const e of events) {
+    if (e.source_ip && alerted.has(e.id) && (firstSeen.get(e.source_ip) ?? '') >= cutoff) out.add(e.source_ip);
+  }
+  return out;
+}
+
+/**
+ * Where the suspicious window starts: the first alert, or earlier when the attack's sources were
+ * already active (a validity check usually comes before anything alerts).
+ */
+function firstSuspiciousTime(events: readonly AccessEvent[], alerts: readonly Alert[], attackIps: ReadonlySet<string>): string | undefined {
+  let start = alerts[0]?.time;
+  if (start === undefined) return undefined;
+  for (const e of events) if (e.source_ip && attackIps.has(e.source_ip) && e.time < start) start = e.time;
+  return start;
 }
 
 function stripUndefined<T extends object>(o: T): T {

@@ -100,6 +100,17 @@ describe('forensic report', () => {
     );
   });
 
+  it('starts at the first request of the attack source when it came before the first alert', () => {
+    const withIds = [alert({ id: 'a1', time: '2026-11-02T03:00:05.000Z', credential: 'key_1', event_ids: ['e3'] })];
+    const r = buildForensicReport({ credential: 'key_1', events, alerts: withIds });
+    assert.deepEqual(
+      r.requests.map((q) => q.id),
+      ['e2', 'e3', 'e4', 'e5'],
+    );
+    assert.ok(r.requests.every((q) => q.attack_source));
+    assert.equal(r.first_suspicious_at, '2026-11-02T03:00:00.000Z');
+  });
+
   it('covers all time when asked or when nothing was suspicious', () => {
     assert.equal(buildForensicReport({ credential: 'key_1', events, alerts, allTime: true }).requests.length, 5);
     assert.equal(buildForensicReport({ credential: 'key_1', events, alerts: [] }).requests.length, 5);
