@@ -20,7 +20,7 @@ import { Profile } from './profile/profile.js';
 import { ProfileStore } from './profile/profile-store.js';
 import { buildAlert } from './scoring/build-alert.js';
 import { calibrate, currentRisk } from './scoring/risk.js';
-import { hashString, hashWith } from './sketches/hash.js';
+import { hashString, hashWith, providerHash } from './sketches/hash.js';
 import { decodeSnapshot, encodeSnapshot, type SnapshotState } from './snapshot.js';
 
 /** The streaming detection engine the CLI, the server and the benchmark drive. */
@@ -169,7 +169,7 @@ class Engine implements DetectionEngine {
     ctx.ipHash = ev.source_ip ? hashString(ev.source_ip) : 0;
     const g = ev.geo;
     ctx.asn = g?.asn ?? 0;
-    ctx.orgHash = g?.as_org ? hashString(g.as_org) : 0;
+    ctx.orgHash = g?.as_org ? providerHash(g.as_org) : 0;
     ctx.countryHash = g?.country ? hashString(g.country) : 0;
     ctx.cityHash = g?.city ? hashWith(ctx.countryHash, g.city) : 0;
     ctx.kind = g?.asn_kind ?? 'unknown';

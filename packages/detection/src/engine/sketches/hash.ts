@@ -52,3 +52,33 @@ export function hashWith(seed: number, s: string): number {
   h >>>= 0;
   return h === 0 ? 1 : h;
 }
+
+/**
+ * Hash of the provider behind an AS organisation name: its first word, lower-cased (`AMAZON-02` and
+ * `AMAZON-AES` are both Amazon; `GOOGLE-CLOUD-PLATFORM` is Google). Two networks of one provider are one
+ * organisation for travel and concurrency checks. Returns 0 when no word of 3+ characters leads the name.
+ *
+ * @example
+ * ```ts
+ * providerHash('AMAZON-02') === providerHash('AMAZON-AES'); // true
+ * ```
+ */
+export function providerHash(asOrg: string): number {
+  let h = 0x811c9dc5;
+  let n = 0;
+  for (let i = 0; i < asOrg.length; i++) {
+    let c = asOrg.charCodeAt(i);
+    if (c >= 65 && c <= 90) c += 32;
+    const alnum = (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+    if (!alnum) {
+      if (n === 0) continue;
+      break;
+    }
+    h ^= c;
+    h = Math.imul(h, 0x01000193);
+    n++;
+  }
+  if (n < 3) return 0;
+  h >>>= 0;
+  return h === 0 ? 1 : h;
+}

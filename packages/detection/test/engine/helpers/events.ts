@@ -164,3 +164,27 @@ export function* workdays(opts: {
 export function pages(alerts: Alert[]): Alert[] {
   return alerts.filter((a) => a.severity === 'high' || a.severity === 'critical');
 }
+
+/** Alice: 30 days of office-hours console work in London from home and office, always Chrome on a Mac. */
+export function aliceHistory(days = 30): EnrichedEvent[] {
+  return [
+    ...workdays({
+      cred: 'AKIAALICE',
+      principal: 'alice',
+      days,
+      perDay: 20,
+      places: ['londonHome', 'londonOffice'],
+      client: 'chromeMac',
+      interactive: true,
+      ops: ['s3:ListBuckets', 's3:GetObject', 'ec2:DescribeInstances', 'cloudwatch:GetMetricData'],
+    }),
+  ];
+}
+
+/** The first moment after Alice's history (Monday 10:00 UTC of the following week). */
+export const AFTER = T0 + 35 * DAY + 10 * HOUR;
+
+/** Alerts of one rule. */
+export function byRule(alerts: Alert[], rule: string): Alert[] {
+  return alerts.filter((a) => a.rule === rule);
+}

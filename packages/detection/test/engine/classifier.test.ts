@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  STAGE_CAPABILITY_PROBE,
+  STAGE_COLLECTION,
+  STAGE_DEFENSE_EVASION,
+  STAGE_DISCOVERY,
+  STAGE_MODIFICATION,
+  STAGE_NONE,
+  STAGE_PERSISTENCE,
+} from '../../src/engine/classify/operation-class.js';
+import { OperationClassifier, resourceClassHash } from '../../src/engine/classify/operation-classifier.js';
+import { pathTemplate } from '../../src/engine/classify/path-template.js';
+
+describe('operation classifier', () => {
+  const c = new OperationClassifier();
+  it('maps CloudTrail operations to stages and privilege', () => {
+    assert.equal(c.classify({ operation: 'sts:GetCallerIdentity' }).stage, STAGE_CAPABILITY_PROBE);
+    assert.equal(c.classify({ operation: 'ec2:DescribeInstances' }).stage, STAGE_DISCOVERY);
+    assert.equal(c.classify({ operation: 's3:GetObject' }).stage, STAGE_COLLECTION);
+    assert.equal(c.classify({ operation: 'ec2:RunInstances' }).stage, STAGE_MODIFICATION);
+    assert.equal(c.classify({ operation: 'iam:CreateUser' }).privilege, 'persistence');
+    assert.equal(c.classify({ operation: 'iam:AttachUserPolicy' }).privilege, 'grant');
+    assert.equal(c.classify({ operation: 'cloudtrail:StopLogging' }).stage, STAGE_DEFENSE_EVASION);
+    assert.equal(c.classify({ operation: 'guardduty:DeleteDetector' }).privilege, 'defense_evasion');
+    const key = c.classify({ operation: 'iam:CreateAccessKey' });
+    assert.equal(key.privilege, 'persistence');
+    assert.equal(key.selfKey, true);
+    assert.equal(c.classify({ operation: 'iam:DeleteAccessKey' }).selfKey, true);
+  });
+
+  it('maps Okta event types without treating a login as privileged', () => {
+    assert.equal(c.classify({ operation: 'policy.rule.update' }).privilege, 'defense_evasion');
+    assert.equal(c.classify({ operation: 'zone.update' }).privilege, 'defense_evasion');
+    assert.equal(c.classify({ operation: 'user.lifecycle.create' }).privilege, 'persistence');
+    assert.equal(c.classify({ operation: 'system.api_token.create' }).privilege, 'persistence');
+    assert.equal(c.classify({ operation: 'user.account.privilege.grant' }).privilege, 'grant');
+    const login = c.classify({ operation: 'user.session.start' });
+    assert.equal(login.privilege, 'none');
+    assert.equal(login.stage, STAGE_NONE);
+  });
+
+  it('maps first-party HTTP requests by method and path template', () => {
+    assert.equal(c.classify({ method: 'GET', path: '/v1/me' }).stage, STAGE_CAPABILITY_PROBE);
+    assert.equal(c.classify({ method: 'POST', path: '/admin/keys' }).privilege, 'persistence');
+    assert.equal(c.classify({ method: 'POST', path: '/api/v2/webhooks' }).privilege, 'persistence');
+    assert.equal(c.classify({ method: 'DELETE', path: '/alerts/42' }).privilege, 'defense_evasion');
+    assert.equal(c.classify({ method: 'PUT', path: '/settings/alerts' }).privilege, 'defense_evasion');
+    assert.equal(c.classify({ method: 'GET', path: '/api/export?format=csv' }).stage, STAGE_COLLECTION);
+    assert.equal(c.classify({ method: 'GET', path: '/api/orders/17' }).privilege, 'none');
+    assert.equal(c.classify({ method: 'POST', path: '/api/orders' }).stage, STAGE_MODIFICATION);
+  });
+
+  it('templates ids away and exposes the numeric id for BOLA tracking', () => {
+    assert.equal(pathTemplate('/v1/users/42/keys/0f8c3a1e-1b2c-4d5e-8f90-123456789abc'), '/v1/users/{id}/keys/{id}');
+    const a = c.classify({ method: 'GET', path: '/api/orders/17' });
+    const idA = c.shape.numericId;
+    const hashA = c.shape.templateHash;
+    const b = c.classify({ method: 'GET', path: '/api/orders/18?x=1' });
+    assert.equal(a, b);
+    assert.equal(idA, 17);
+    assert.equal(c.shape.numericId, 18);
+    assert.equal(c.shape.templateHash, hashA);
+    assert.equal(a.name, 'GET /api/orders/{id}');
+  });
+
+  it('groups resources by bucket or table', () => {
+    assert.equal(resourceClassHash('arn:aws:s3:::payroll/2026/jan.csv', 'x'), resourceClassHash('arn:aws:s3:::payroll/other.csv', 'x'));
+    assert.notEqual(resourceClassHash('arn:aws:s3:::payroll/a', 'x'), resourceClassHash('arn:aws:s3:::public/a', 'x'));
+  });
+});
