@@ -148,6 +148,7 @@ export function buildForensicReport(input: ForensicInput): ForensicReport {
         source_ip: e.source_ip,
         user_agent: e.user_agent,
         bytes_out: e.bytes_out,
+        attack_source: e.source_ip !== undefined && attackIps.has(e.source_ip),
       }),
     );
   }
