@@ -36,12 +36,14 @@ export function readConfigFile(file: string): ConfigTree {
     });
   }
   let value: unknown;
+  const isJson = /\.json$/i.test(file);
   try {
-    value = /\.json$/i.test(file) ? JSON.parse(text) : parseYaml(text, { prettyErrors: true });
+    value = isJson ? JSON.parse(text) : parseYaml(text, { prettyErrors: true });
   } catch (cause) {
+    const reason = (cause as Error).message.split('\n')[0] ?? '';
     throw new TokenWardenError(
       'TW_CONFIG_INVALID',
-      `config file ${file} is not valid ${/\.json$/i.test(file) ? 'JSON' : 'YAML'}: ${(cause as Error).message.split('\n')[0]}`,
+      `config file ${file} is not valid ${isJson ? 'JSON' : 'YAML'}: ${isJson ? withLineNumber(reason, text) : reason}`,
       {
         hint: 'fix the syntax of the config file',
         cause,
@@ -55,14 +57,37 @@ export function readConfigFile(file: string): ConfigTree {
   return value as ConfigTree;
 }
 
+/** Adds `at line L, column C` to a JSON.parse message that only gives a character position. */
+function withLineNumber(reason: string, text: string): string {
+  const m = /position (\d+)/.exec(reason);
+  if (!m) return reason;
+  const before = text.slice(0, Number(m[1]));
+  const line = before.split('\n').length;
+  const column = Number(m[1]) - before.lastIndexOf('\n');
+  return `${reason} (line ${line}, column ${column})`;
+}
+
+/**
+ * `TOKENWARDEN_*` variables that steer the tooling rather than configure TokenWarden (run from
+ * source, debug output, test switches and test server addresses). They are never config keys, so
+ * they must not be reported as unknown settings.
+ */
+export const NON_CONFIG_ENV: RegExp = /^TOKENWARDEN_(FROM_SOURCE|DEBUG|SKIP_[A-Z0-9_]+|TEST_[A-Z0-9_]+)$/;
+
 /**
  * Turns `TOKENWARDEN_A__B_C=v` into `{ a: { b_c: v } }`. A value that parses as JSON
- * (numbers, booleans, arrays) is taken as such, otherwise as a string.
+ * (numbers, booleans, arrays) is taken as such, otherwise as a string. Variables matching
+ * {@link NON_CONFIG_ENV} are skipped.
+ *
+ * @example
+ * ```ts
+ * envToTree({ TOKENWARDEN_STORE__DRIVER: 'postgres' }); // { store: { driver: 'postgres' } }
+ * ```
  */
 export function envToTree(env: NodeJS.ProcessEnv, prefix = 'TOKENWARDEN_'): ConfigTree {
   const tree: ConfigTree = {};
   for (const [name, raw] of Object.entries(env)) {
-    if (!name.startsWith(prefix) || raw === undefined) continue;
+    if (!name.startsWith(prefix) || raw === undefined || NON_CONFIG_ENV.test(name)) continue;
     const path = name.slice(prefix.length).toLowerCase().split('__').filter(Boolean);
     if (path.length === 0) continue;
     let value: unknown = raw;
@@ -88,7 +113,15 @@ function setPath(tree: ConfigTree, path: string[], value: unknown): void {
   node[path[path.length - 1] as string] = value;
 }
 
-/** Deep-merges plain objects; later sources win; `undefined` never overrides. */
+/**
+ * Deep-merges plain objects; later sources win; `undefined` never overrides.
+ *
+ * @example
+ * ```ts
+ * mergeTrees({ store: { driver: 'sqlite' } }, { store: { url: 'postgres://db' } });
+ * // { store: { driver: 'sqlite', url: 'postgres://db' } }
+ * ```
+ */
 export function mergeTrees(...trees: ConfigTree[]): ConfigTree {
   const out: ConfigTree = {};
   for (const tree of trees) {
@@ -117,7 +150,7 @@ function valueAt(tree: unknown, path: readonly PropertyKey[]): unknown {
 
 /**
  * Validates a config tree against a zod schema; the first problem becomes a {@link ConfigError}
- * naming the key, the bad value and what is allowed.
+ * naming the key, the bad value (secrets redacted) and what is allowed.
  *
  * @example
  * ```ts
@@ -131,14 +164,110 @@ export function validateConfig<S extends z.ZodType>(schema: S, tree: unknown): z
   const issue = result.error.issues[0];
   if (!issue) throw new ConfigError('(root)', tree, 'a valid configuration');
   if (issue.code === 'unrecognized_keys') {
-    const key = [...issue.path, issue.keys[0] ?? ''].join('.');
-    throw new ConfigError(key, valueAt(tree, [...issue.path, issue.keys[0] ?? '']), 'no such key (unknown setting)', {
-      hint: `remove "${key}" or check its spelling`,
+    const path = [...issue.path, issue.keys[0] ?? ''];
+    const key = path.map(String).join('.');
+    const known = knownKeysAt(schema, issue.path);
+    const allowed = known.length > 0 ? `one of the known keys ${known.map((k) => `"${k}"`).join(', ')}` : 'no key here';
+    const guess = closest(String(issue.keys[0] ?? ''), known);
+    throw new ConfigError(key, redactValue(key, valueAt(tree, path)), allowed, {
+      hint:
+        guess === undefined ? `remove "${key}" or check its spelling` : `did you mean "${[...issue.path, guess].map(String).join('.')}"?`,
     });
   }
   const key = issue.path.map(String).join('.') || '(root)';
-  const allowed = issue.message.replace(/^Invalid (input|option|string|value): ?/i, '');
-  throw new ConfigError(key, valueAt(tree, issue.path), allowed || 'a valid value');
+  throw new ConfigError(key, redactValue(key, valueAt(tree, issue.path)), describeExpectation(issue.message));
+}
+
+/** Turns a zod issue message into the "what is allowed" part: `expected ...` without zod's prefixes. */
+function describeExpectation(message: string): string {
+  const text = message
+    .replace(/^Invalid (input|option|string|value|type): ?/i, '')
+    .replace(/^Too (small|big): ?/i, '')
+    .replace(/^expected /i, '')
+    .trim();
+  return text || 'a valid value';
+}
+
+const SECRET_KEY = /(password|passwd|secret|token|pepper|api_?key|private_?key|credential)s?$/i;
+
+/**
+ * Keeps secrets out of error messages: a secret-named key shows `[REDACTED]`, and a URL shows
+ * no password.
+ */
+function redactValue(key: string, value: unknown): unknown {
+  if (value === undefined || value === null) return value;
+  if (SECRET_KEY.test(key.split('.').pop() ?? '')) return '[REDACTED]';
+  if (typeof value === 'string') return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s]*@/i, '$1[REDACTED]@');
+  if (typeof value === 'object') {
+    try {
+      return JSON.parse(JSON.stringify(value), (k, v: unknown) =>
+        k !== '' && SECRET_KEY.test(k) ? '[REDACTED]' : typeof v === 'string' ? redactValue('', v) : v,
+      );
+    } catch {
+      return '(unprintable)';
+    }
+  }
+  return value;
+}
+
+/** The known key within edit distance 2 of `word`, if any. */
+function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length] as number;
+}
+
+/** The keys a (possibly wrapped) zod object schema accepts at `path`, for "did you mean" errors. */
+function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  let node: unknown = schema;
+  for (const key of [undefined, ...path]) {
+    node = unwrap(node);
+    if (key === undefined) continue;
+    const shape = (node as { shape?: Record<string, unknown> } | undefined)?.shape;
+    node = shape?.[String(key)];
+  }
+  const shape = (unwrap(node) as { shape?: Record<string, unknown> } | undefined)?.shape;
+  return shape ? Object.keys(shape) : [];
+}
+
+function unwrap(node: unknown): unknown {
+  let current = node;
+  for (let i = 0; i < 10; i++) {
+    const def = (current as { _zod?: { def?: { innerType?: unknown; in?: unknown } } } | undefined)?._zod?.def;
+    const inner = def?.innerType ?? def?.in;
+    if (inner === undefined) return current;
+    current = inner;
+  }
+  return current;
+}
+
+/** Names of the `TOKENWARDEN_*` variables that set `path` or something below it. */
+function envNamesUnder(env: NodeJS.ProcessEnv, path: readonly string[]): string[] {
+  const names = Object.keys(env).filter((name) => {
+    if (!name.startsWith('TOKENWARDEN_') || NON_CONFIG_ENV.test(name)) return false;
+    const keys = name.slice('TOKENWARDEN_'.length).toLowerCase().split('__').filter(Boolean);
+    return path.every((p, i) => keys[i] === p);
+  });
+  return names.length > 0 ? names : [`TOKENWARDEN_${path.map((p) => p.toUpperCase()).join('__')}`];
 }
 
 /**
@@ -152,5 +281,21 @@ export function validateConfig<S extends z.ZodType>(schema: S, tree: unknown): z
 export function loadConfig<S extends z.ZodType>(schema: S, sources: ConfigSources = {}): z.infer<S> {
   const fileTree = sources.file ? readConfigFile(sources.file) : {};
   const envTree = sources.env ? envToTree(sources.env) : {};
-  return validateConfig(schema, mergeTrees(fileTree, envTree, sources.flags ?? {}));
+  const flagTree = sources.flags ?? {};
+  try {
+    return validateConfig(schema, mergeTrees(fileTree, envTree, flagTree));
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    const path = e.key.split('.');
+    const origin =
+      valueAt(flagTree, path) !== undefined
+        ? 'a command-line flag'
+        : valueAt(envTree, path) !== undefined
+          ? `environment variable ${envNamesUnder(sources.env ?? {}, path).join(', ')}`
+          : valueAt(fileTree, path) !== undefined && sources.file
+            ? `config file ${sources.file}`
+            : undefined;
+    if (origin === undefined) throw e;
+    throw new ConfigError(e.key, e.value, e.allowed, { hint: `${e.hint ?? `fix "${e.key}"`} (set by ${origin})`, cause: e.cause });
+  }
 }

@@ -40,9 +40,17 @@ export const REDACT_PATHS: readonly string[] = [
   '*.pepper',
 ];
 
-/** Matches raw secrets inside free text (messages, URLs): bearer values and `tw_` keys. */
+/**
+ * Matches raw secrets inside free text (messages, URLs, error messages): credentials after an
+ * auth scheme, `tw_` keys (also truncated ones), JWTs (access tokens, DPoP proofs), secret query
+ * or form parameters, and passwords in URLs.
+ */
 const SECRET_IN_TEXT =
-  /(\b(?:Bearer|DPoP|Basic)\s+)[A-Za-z0-9._~+/=-]{8,}|\btw_[a-z]_[0-9A-Za-z]{38}\b|([?&](?:access_token|token|api_key|key|client_secret)=)[^&\s]+/gi;
+  /(\b(?:Bearer|DPoP|Basic|Token)\s+)[A-Za-z0-9._~+/=-]{8,}|\btw_[a-z]_[0-9A-Za-z]{8,}|\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*|([?&;](?:access_token|refresh_token|id_token|token|api_key|apikey|key|client_secret|password|code|code_verifier|signature|sig)=)[^&\s#"']+|(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s/]+(?=@)/gi;
+
+/** Keys whose values are secrets wherever they appear, in any letter case. */
+const SECRET_KEY =
+  /^(authorization|proxy-authorization|dpop|cookie|set-cookie|x-api-key|api[-_]?key|password|passwd|secret|client[-_]?secret|token|access[-_]?token|refresh[-_]?token|id[-_]?token|pepper|private[-_]?key|code[-_]?verifier)$/i;
 
 /**
  * Replaces secrets found in free text with `[REDACTED]`.
@@ -53,10 +61,56 @@ const SECRET_IN_TEXT =
  * ```
  */
 export function scrubText(text: string): string {
-  return text.replace(SECRET_IN_TEXT, (_m, scheme?: string, param?: string) => `${scheme ?? param ?? ''}[REDACTED]`);
+  return text.replace(
+    SECRET_IN_TEXT,
+    (_m, scheme?: string, param?: string, urlUser?: string) => `${scheme ?? param ?? urlUser ?? ''}[REDACTED]`,
+  );
 }
 
-/** Options for {@link createLogger}. */
+/**
+ * A copy of a log object with secret-named keys (any depth, any letter case) replaced by
+ * `[REDACTED]`, secrets inside strings scrubbed, and errors copied with scrubbed message, stack and cause.
+ * Path-based redaction alone misses `Authorization` spelled differently or nested deeper.
+ *
+ * @example
+ * ```ts
+ * scrubObject({ request: { headers: { Authorization: 'Bearer abc.def.ghi' } } });
+ * // { request: { headers: { Authorization: '[REDACTED]' } } }
+ * ```
+ */
+export function scrubObject(value: unknown, depth = 0, seen: WeakSet<object> = new WeakSet()): unknown {
+  if (typeof value === 'string') return scrubText(value);
+  if (typeof value !== 'object' || value === null) return value;
+  if (seen.has(value)) return '[Circular]';
+  if (depth > 8) return '[Truncated]';
+  seen.add(value);
+  if (value instanceof Error) {
+    // Same prototype, so pino's error serializer still sees an Error (type, code, cause chain).
+    const copy = Object.create(Object.getPrototypeOf(value) as object) as Error;
+    Object.defineProperty(copy, 'message', { value: scrubText(value.message), writable: true, configurable: true });
+    if (value.stack) Object.defineProperty(copy, 'stack', { value: scrubText(value.stack), writable: true, configurable: true });
+    if (value.cause !== undefined) {
+      Object.defineProperty(copy, 'cause', { value: scrubObject(value.cause, depth + 1, seen), writable: true, configurable: true });
+    }
+    for (const [k, v] of Object.entries(value))
+      (copy as unknown as Record<string, unknown>)[k] = SECRET_KEY.test(k) ? '[REDACTED]' : scrubObject(v, depth + 1, seen);
+    return copy;
+  }
+  if (Array.isArray(value)) return value.map((v) => scrubObject(v, depth + 1, seen));
+  if (value instanceof Date || ArrayBuffer.isView(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEY.test(k) ? '[REDACTED]' : scrubObject(v, depth + 1, seen);
+  return out;
+}
+
+/**
+ * Options for {@link createLogger}.
+ *
+ * @example
+ * ```ts
+ * const options: CreateLoggerOptions = { level: 'debug', name: 'bus', destination: process.stderr };
+ * ```
+ */
 export interface CreateLoggerOptions {
   level?: string;
   name?: string;
@@ -78,6 +132,10 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
   const opts: LoggerOptions = {
     level: options.level ?? 'info',
     redact: { paths: [...REDACT_PATHS], censor: '[REDACTED]' },
+    formatters: {
+      log: (object) => scrubObject(object) as Record<string, unknown>,
+      bindings: (bindings) => scrubObject(bindings) as Record<string, unknown>,
+    },
     hooks: {
       logMethod(args, method) {
         const scrubbed = args.map((a) => (typeof a === 'string' ? scrubText(a) : a)) as typeof args;
