@@ -121,14 +121,19 @@ export async function openText(source: InputSource, options: OpenTextOptions = {
   const firstBuf = typeof first.value === 'string' ? Buffer.from(first.value) : first.value;
   const onBytes = options.onBytes;
   async function* bytes(): AsyncGenerator<Buffer> {
-    onBytes?.(firstBuf.length);
-    yield firstBuf;
-    for (;;) {
-      const n = await it.next();
-      if (n.done) return;
-      const buf = typeof n.value === 'string' ? Buffer.from(n.value) : n.value;
-      onBytes?.(buf.length);
-      yield buf;
+    try {
+      onBytes?.(firstBuf.length);
+      yield firstBuf;
+      for (;;) {
+        const n = await it.next();
+        if (n.done) return;
+        const buf = typeof n.value === 'string' ? Buffer.from(n.value) : n.value;
+        onBytes?.(buf.length);
+        yield buf;
+      }
+    } finally {
+      // A consumer that stops early (a file of unknown format) must not leak the descriptor.
+      if (raw !== process.stdin) raw.destroy();
     }
   }
   const gz = firstBuf.length >= 2 && firstBuf[0] === GZIP_MAGIC_0 && firstBuf[1] === GZIP_MAGIC_1;

@@ -11,6 +11,9 @@ import type { InputFormat, InputFormatOption, InputIssue, NormalisedEvent } from
 import type { AlertEngine } from './engine-port.js';
 import { ReorderBuffer } from './reorder-buffer.js';
 
+/** Consecutive unrecognised records, before any recognised one, after which a file is skipped. */
+const UNKNOWN_FORMAT_GIVE_UP = 10;
+
 /** Options of {@link runDetectionPipeline}. */
 export interface DetectionPipelineOptions {
   engine: AlertEngine;
@@ -82,6 +85,7 @@ export async function runDetectionPipeline(paths: readonly string[], options: De
   const reorder = new ReorderBuffer<NormalisedEvent>({
     toleranceMs: options.lateToleranceMs ?? 300_000,
     capacity: options.reorderCapacity,
+    key: (e) => e.credential_key,
   });
   const total = sources.reduce((n, s) => n + (s.size ?? 0), 0);
   let bytesRead = 0;
@@ -131,14 +135,23 @@ export async function runDetectionPipeline(paths: readonly string[], options: De
       summary.issues++;
       options.onIssue({ source: source.name, line, reason });
     };
+    // A file whose first records are all of no known format (a digest, a CSV, a binary) is
+    // reported once and skipped, instead of one message per line.
+    let recognised = false;
+    let unknownRun = 0;
     for await (const raw of splitRecords(text, { maxRecordChars: options.maxRecordChars })) {
       for (const decoded of decode(raw, source.name)) {
         summary.records++;
         const outcome = decoded.outcome;
         if (outcome.kind === 'error') {
+          if (!recognised && decoded.format === undefined && raw.kind !== 'issue' && ++unknownRun >= UNKNOWN_FORMAT_GIVE_UP) {
+            issue(decoded.line, `no known log format in the first ${UNKNOWN_FORMAT_GIVE_UP} records; rest of the file skipped`);
+            return;
+          }
           issue(decoded.line, outcome.reason);
           continue;
         }
+        recognised = true;
         if (decoded.format) summary.formats[decoded.format] = (summary.formats[decoded.format] ?? 0) + 1;
         if (outcome.kind === 'ignored') {
           summary.ignored++;

@@ -5,11 +5,19 @@ export interface Timed {
 }
 
 /** Options of {@link ReorderBuffer}. */
-export interface ReorderOptions {
+export interface ReorderOptions<T extends Timed = Timed> {
   /** How far behind the newest event time an event may arrive and still be put in order (ms). */
   toleranceMs: number;
   /** Most events held at once; beyond it the oldest is released early (bounded memory). */
   capacity?: number;
+  /**
+   * Ordering key (the credential): an event older than the global release point is only late if
+   * its own key already moved past it, so separate files of different periods do not make every
+   * credential "late". Without it lateness is judged globally.
+   */
+  key?: (item: T) => string;
+  /** Keys whose last released time is remembered (default 1,000,000; oldest forgotten first). */
+  maxKeys?: number;
 }
 
 /**
@@ -33,10 +41,15 @@ export class ReorderBuffer<T extends Timed> {
   private lateCount = 0;
   private readonly tolerance: number;
   private readonly capacity: number;
+  private readonly key: ((item: T) => string) | undefined;
+  private readonly maxKeys: number;
+  private readonly lastByKey = new Map<string, number>();
 
-  constructor(options: ReorderOptions) {
+  constructor(options: ReorderOptions<T>) {
     this.tolerance = Math.max(0, options.toleranceMs);
     this.capacity = Math.max(1, options.capacity ?? 100_000);
+    this.key = options.key;
+    this.maxKeys = Math.max(1, options.maxKeys ?? 1_000_000);
   }
 
   /** Events released so far that arrived beyond the tolerance. */
@@ -52,13 +65,20 @@ export class ReorderBuffer<T extends Timed> {
   /** Adds one event; returns the events now due, oldest first. */
   push(item: T): T[] {
     if (item.ts < this.released) {
-      item.late = true;
-      this.lateCount++;
+      // Older than everything still waiting, so releasing it now keeps its key in order,
+      // unless its own key already went past it.
+      const last = this.key ? this.lastByKey.get(this.key(item)) : this.released;
+      if (last !== undefined && item.ts < last) {
+        item.late = true;
+        this.lateCount++;
+      }
+      this.noteKey(item);
       return [item];
     }
     if (this.tolerance === 0 && this.heap.length === 0) {
       this.released = item.ts;
       if (item.ts > this.newest) this.newest = item.ts;
+      this.noteKey(item);
       return [item];
     }
     if (item.ts > this.newest) this.newest = item.ts;
@@ -113,6 +133,20 @@ export class ReorderBuffer<T extends Timed> {
       h[i] = last;
     }
     if (top.item.ts > this.released) this.released = top.item.ts;
+    this.noteKey(top.item);
     return top.item;
+  }
+
+  private noteKey(item: T): void {
+    if (!this.key) return;
+    const k = this.key(item);
+    const prev = this.lastByKey.get(k);
+    if (prev !== undefined) {
+      if (item.ts <= prev) return;
+      this.lastByKey.delete(k);
+    } else if (this.lastByKey.size >= this.maxKeys) {
+      this.lastByKey.delete(this.lastByKey.keys().next().value as string);
+    }
+    this.lastByKey.set(k, item.ts);
   }
 }

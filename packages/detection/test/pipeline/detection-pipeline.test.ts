@@ -102,6 +102,15 @@ describe('detection pipeline', () => {
     assert.ok(engine.events.filter((e) => e.id === 'z1').length > 4000, 'the readable part of a truncated .gz is processed');
   });
 
+  it('skips a file of no known format with one message', async () => {
+    const p = join(dir, 'notes.txt');
+    writeFileSync(p, 'hello world\n'.repeat(50));
+    const { issues, summary } = await run([p]);
+    assert.equal(issues.length, 10);
+    assert.match(issues[9]?.reason ?? '', /no known log format in the first 10 records; rest of the file skipped/);
+    assert.equal(summary.records, 10);
+  });
+
   it('reads stdin for "-" and with no PATH', async () => {
     const text = readFileSync(fixture('cloudtrail-lines.jsonl'));
     const { summary } = await run([], { stdin: Readable.from([text]) });

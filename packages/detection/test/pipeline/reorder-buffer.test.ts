@@ -35,6 +35,31 @@ describe('ReorderBuffer', () => {
     assert.equal(buf.late, 1);
   });
 
+  it('judges lateness per key: another key that is behind the global clock is not late', () => {
+    type K = Ev & { k: string };
+    const buf = new ReorderBuffer<K>({ toleranceMs: 5, key: (e) => e.k });
+    const out: K[] = [];
+    for (const e of [
+      { ts: 100, id: 'a1', k: 'a' },
+      { ts: 200, id: 'a2', k: 'a' },
+      { ts: 50, id: 'b1', k: 'b' },
+      { ts: 60, id: 'b2', k: 'b' },
+      { ts: 55, id: 'b0', k: 'b' },
+    ])
+      out.push(...buf.push(e));
+    out.push(...buf.drain());
+    assert.deepEqual(
+      out.map((e) => [e.id, e.late === true]),
+      [
+        ['a1', false],
+        ['b1', false],
+        ['b2', false],
+        ['b0', true],
+        ['a2', false],
+      ],
+    );
+  });
+
   it('streams straight through with zero tolerance', () => {
     const buf = new ReorderBuffer<Ev>({ toleranceMs: 0 });
     assert.deepEqual(buf.push(ev(1)), [ev(1)]);
