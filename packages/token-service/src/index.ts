@@ -12,7 +12,7 @@ import './errors.js';
 export { hashPassword, verifyPassword } from './accounts/password-hash.js';
 export type { CreateUserInput, UserView } from './accounts/users.js';
 export type { ActorReason, AdminApi, RevokeResult, SignOutResult } from './admin.js';
-export { type CreateApiKeyInput, DEFAULT_KEY_TTL_MS, type MintedKey } from './credentials/api-keys.js';
+export { type CreateApiKeyInput, DEFAULT_KEY_TTL_MS, findKeyByValue, type MintedKey } from './credentials/api-keys.js';
 export type { Canary, CanaryFormat } from './credentials/canaries.js';
 export { cidrAllows, parseCidrList } from './credentials/cidr.js';
 export type { KeyRecord, KeyStatus } from './credentials/key-record.js';
@@ -25,6 +25,7 @@ export type { IntrospectionResult, ResourceServerView } from './resource-server-
 export type { LineageEntry, LineageKind } from './storage/lineage.js';
 export { tokenServiceMigrations } from './storage/migrations.js';
 export type { RevocationEntry, RevocationKind } from './storage/revocation-log.js';
+export { DEFAULT_ISSUER, readServiceIdentity, recordServiceIdentity, type ServiceIdentity } from './storage/service-identity.js';
 export { openTokenService, type TokenService, type TokenServiceOptions } from './token-service.js';
 export {
   type AccessTokenClaims,
@@ -33,5 +34,3 @@ export {
   createAccessTokenVerifier,
   type DpopPresentation,
 } from './verify/access-token.js';
-export { DEFAULT_ISSUER, readServiceIdentity, recordServiceIdentity, type ServiceIdentity } from './storage/service-identity.js';
-export { findKeyByValue } from './credentials/api-keys.js';

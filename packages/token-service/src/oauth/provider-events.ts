@@ -19,6 +19,8 @@ interface ErrorLike {
   name?: string;
   error?: string;
   error_description?: string;
+  /** The specific reason; oidc-provider keeps it out of the public error_description. */
+  error_detail?: string;
 }
 
 interface CtxLike {
@@ -117,14 +119,17 @@ export function wireProviderEvents(provider: Provider, events: EventSink, secret
     const clientId =
       ctx.oidc?.client?.clientId ?? (typeof ctx.oidc?.params?.client_id === 'string' ? ctx.oidc.params.client_id : undefined);
     if (err.error === 'invalid_client') {
-      events.emit('client_auth.failure', { client_id: clientId, reason: err.error_description ?? 'client authentication failed' });
+      events.emit('client_auth.failure', {
+        client_id: clientId,
+        reason: err.error_detail ?? err.error_description ?? 'client authentication failed',
+      });
     } else if (err.error === 'invalid_dpop_proof') {
       events.emit('dpop.failure', {
         client_id: clientId,
         reason: err.error_description ?? 'invalid DPoP proof',
         details: { route: ctx.oidc?.route },
       });
-    } else if (err.error === 'invalid_grant' && err.error_description === 'refresh token already used') {
+    } else if (err.error === 'invalid_grant' && err.error_detail === 'refresh token already used') {
       const rt = ctx.oidc?.entities?.RefreshToken;
       events.emit('refresh_token.reuse_detected', {
         credential_id: rt?.jti ? opaqueTokenId(secrets, 'RefreshToken', rt.jti) : undefined,
