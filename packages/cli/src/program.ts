@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerClients } from './commands/clients.js';
+import { registerDetect } from './commands/detect.js';
 import { registerKeys } from './commands/keys.js';
 import { registerRevoke } from './commands/revoke.js';
 import { registerScan } from './commands/scan.js';
@@ -14,6 +15,7 @@ export type CommandModule = (program: Command) => void;
 
 // Each feature adds its command module here; the modules stay thin: parse, call a package, print.
 const modules: CommandModule[] = [
+  registerDetect,
   registerScan,
   registerClients,
   registerKeys,
