@@ -1,12 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { registerAudit } from './commands/audit.js';
 import { registerClients } from './commands/clients.js';
 import { registerDetect } from './commands/detect.js';
+import { evalCommand } from './commands/eval.js';
+import { registerGateway } from './commands/gateway.js';
 import { registerKeys } from './commands/keys.js';
+import { registerMigrate } from './commands/migrate.js';
+import { registerReport } from './commands/report.js';
 import { registerRevoke } from './commands/revoke.js';
 import { registerScan } from './commands/scan.js';
 import { registerServe } from './commands/serve.js';
 import { registerSignout } from './commands/signout.js';
+import { simulateCommand } from './commands/simulate.js';
 import { registerUsers } from './commands/users.js';
 import { EXIT } from './exit-codes.js';
 
@@ -15,14 +21,20 @@ export type CommandModule = (program: Command) => void;
 
 // Each feature adds its command module here; the modules stay thin: parse, call a package, print.
 const modules: CommandModule[] = [
+  registerReport,
   registerDetect,
   registerScan,
+  simulateCommand,
+  evalCommand,
+  registerServe,
   registerClients,
+  registerUsers,
   registerKeys,
   registerRevoke,
-  registerServe,
   registerSignout,
-  registerUsers,
+  registerAudit,
+  registerMigrate,
+  registerGateway,
 ];
 
 function version(): string {

@@ -1,0 +1,99 @@
+import { writeFileSync } from 'node:fs';
+import { type AccessEvent, TokenWardenError } from '@tokenwarden/core';
+import { createIpIntel } from '@tokenwarden/detection';
+import { buildForensicReport, renderHtml, renderMarkdown } from '@tokenwarden/response';
+import { createRepositories } from '@tokenwarden/store';
+import type { Command } from 'commander';
+import { tokenAdminAdapter } from '../adapters/token-admin.js';
+import { runAction, withCommonOptions } from '../command-kit.js';
+import { EXIT } from '../exit-codes.js';
+import { openTokenServiceForCommand } from './serve.js';
+
+interface ReportOptions {
+  data?: string;
+  config?: string;
+  json?: boolean;
+  format?: string;
+  out?: string;
+  all?: boolean;
+  geo?: boolean;
+}
+
+const PAGE = 5000;
+
+/**
+ * `tokenwarden report CREDENTIAL`: what did this token touch, from the stored events.
+ *
+ * @example
+ * ```sh
+ * tokenwarden report key_01JD... --format html --out report.html
+ * ```
+ */
+export function registerReport(program: Command): void {
+  withCommonOptions(program.command('report'))
+    .description(
+      'forensics: what did this credential touch (requests, resources read and changed, sources, devices, stages, what it created)',
+    )
+    .argument('<credential>', 'credential id as it appears in the events (key id, jti, access key id)')
+    .option('--format <format>', 'md | json | html', 'md')
+    .option('--out <file>', 'write to a file instead of stdout')
+    .option('--all', 'every request for all time, not only since the first suspicious event')
+    .option('--no-geo', 'skip the offline IP geolocation of sources')
+    .action(
+      runAction(async (credential: string, opts: ReportOptions) => {
+        const format = opts.json ? 'json' : (opts.format ?? 'md');
+        if (!['md', 'json', 'html'].includes(format)) {
+          throw new TokenWardenError('TW_USAGE', `unknown --format ${JSON.stringify(format)}`, { hint: 'use md, json or html' });
+        }
+        const { service, database, close } = await openTokenServiceForCommand(opts);
+        try {
+          const repos = createRepositories(database);
+          const events: AccessEvent[] = [];
+          for (let afterId: string | undefined; ; ) {
+            const page = await repos.accessEvents.query({
+              credential_id: credential,
+              limit: PAGE,
+              ...(afterId ? { after_id: afterId } : {}),
+            });
+            events.push(...page);
+            if (page.length < PAGE) break;
+            afterId = page.at(-1)?.id;
+          }
+          const alerts = await repos.alerts.list({ credential, limit: 100_000 });
+          const created = await tokenAdminAdapter(service.admin, repos.accessEvents).createdBy(credential);
+          const intel = opts.geo === false ? undefined : createIpIntel();
+          const report = buildForensicReport({
+            credential,
+            events,
+            alerts,
+            createdCredentials: created.credentials,
+            createdPrincipals: created.principals,
+            allTime: Boolean(opts.all),
+            ...(intel
+              ? {
+                  locate: (ip: string) => {
+                    const g = intel.lookup(ip);
+                    return g
+                      ? {
+                          ...(g.country ? { country: g.country } : {}),
+                          ...(g.asn !== undefined ? { asn: g.asn } : {}),
+                          ...(g.as_org ? { as_org: g.as_org } : {}),
+                        }
+                      : undefined;
+                  },
+                }
+              : {}),
+          });
+          const text =
+            format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : format === 'html' ? renderHtml(report) : renderMarkdown(report);
+          if (opts.out) {
+            writeFileSync(opts.out, text);
+            process.stderr.write(`report written to ${opts.out} (${report.totals.requests} requests)\n`);
+          } else process.stdout.write(text);
+          return EXIT.OK;
+        } finally {
+          await close();
+        }
+      }),
+    );
+}
