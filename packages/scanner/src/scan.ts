@@ -192,8 +192,11 @@ export async function runScan(opts: ScanOptions = {}): Promise<ScanReport> {
             finish(task);
             inFlight.delete(p);
           },
-          (e: unknown) => {
-            skip({ file: task.display, reason: `scan failed: ${(e as Error).message}` });
+          async (e: unknown) => {
+            // A dead worker must not lose files: scan this one here instead.
+            warn(`worker failed (${(e as Error).message}); scanned ${task.display} in the main thread`);
+            absorb(await scanFile(task, compiled, limits));
+            finish(task);
             inFlight.delete(p);
           },
         );

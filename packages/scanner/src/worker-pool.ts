@@ -10,11 +10,14 @@ export interface PoolOptions {
   ruleTimeBudgetMs: number;
 }
 
-// Under tsx (tests, TOKENWARDEN_FROM_SOURCE) this module is a .ts file and so is the worker;
-// built, both are .js. The worker inherits the parent's execArgv, so tsx loads it too.
-function workerUrl(): URL {
-  const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-  return new URL(`./scan-worker.${ext}`, import.meta.url);
+// Built, the worker is plain JavaScript. From source (tests, TOKENWARDEN_FROM_SOURCE) it is
+// TypeScript: the worker first registers tsx's loader (the parent's `--import tsx` does not reach
+// worker threads on Node 20), then imports the .ts entry.
+function startWorker(workerData: unknown): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./scan-worker.js', import.meta.url), { workerData });
+  const entry = JSON.stringify(new URL('./scan-worker.ts', import.meta.url).href);
+  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${entry}); }).catch((e) => { throw e; });`;
+  return new Worker(boot, { eval: true, workerData });
 }
 
 /**
@@ -35,9 +38,7 @@ export class FileWorkerPool {
 
   constructor(opts: PoolOptions) {
     for (let i = 0; i < opts.size; i++) {
-      const worker = new Worker(workerUrl(), {
-        workerData: { customRules: opts.customRules, limits: opts.limits, ruleTimeBudgetMs: opts.ruleTimeBudgetMs },
-      });
+      const worker = startWorker({ customRules: opts.customRules, limits: opts.limits, ruleTimeBudgetMs: opts.ruleTimeBudgetMs });
       const slot = this.workers.length;
       worker.on('message', (msg: { id: number; result: ContentResult }) => {
         const p = this.pending.get(msg.id);
@@ -47,6 +48,9 @@ export class FileWorkerPool {
         p.resolve(msg.result);
       });
       worker.on('error', (e) => this.failSlot(slot, e));
+      worker.on('exit', (code) => {
+        if (code !== 0) this.failSlot(slot, new Error(`scan worker exited with code ${code}`));
+      });
       this.workers.push({ worker, inFlight: 0 });
     }
   }

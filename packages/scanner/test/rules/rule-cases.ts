@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: literal ${VAR} placeholders are the point of these fixtures
 // Positive and negative cases for every built-in rule. A positive must be reported by its rule;
 // a negative must not be reported by that rule.
 import { B62, B64, B64URL, BASE32, BECH32, breakChecksum, crcToken, HEX, jwt, pem, rnd, twToken } from '../fixtures.js';

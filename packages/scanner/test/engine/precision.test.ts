@@ -1,0 +1,119 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: literal ${VAR} placeholders are the point of these fixtures
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { scanString, toPublicFinding } from '@tokenwarden/scanner';
+import { B64, crcToken, HEX, jwt, pem, rnd, twToken } from '../fixtures.js';
+
+const rulesOf = (text: string) => scanString(text, 'x.txt').map((f) => f.rule);
+
+describe('precision: what must not be reported', () => {
+  it('ignores placeholders and template variables', () => {
+    const text = [
+      'GITHUB_TOKEN=<YOUR_TOKEN>',
+      'api_key: ${API_KEY}',
+      'secret: "{{ vault_secret }}"',
+      'password = "xxxxxxxxxxxx"',
+      'token = "****************"',
+      'password: changeme',
+      'api_key = "your-api-key-here"',
+      'client_secret = "example-client-secret-value"',
+      'aws_secret_access_key = "dummy-secret-access-key-0000000000000"',
+      'stripe: sk_live_fakefakefakefakefakefakefake',
+      'api_token = "test-token-not-real-1234567890"',
+    ].join('\n');
+    assert.deepEqual(rulesOf(text), []);
+  });
+
+  it('ignores documentation examples of AWS, GitHub, Stripe and jwt.io', () => {
+    const text = [
+      'aws_access_key_id = AKIAIOSFODNN7EXAMPLE',
+      'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      'token: ghp_16C7e42F292c6912E7710c838347Ae178B4a',
+      'Stripe.api_key = "sk_test_4eC39HqLyjWDarjtT1zdp7dc"',
+      'Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c',
+    ].join('\n');
+    assert.deepEqual(rulesOf(text), []);
+  });
+
+  it('rejects wrong checksums (GitHub, npm, tw_)', () => {
+    const flip = (t: string) => t.slice(0, -1) + (t.endsWith('a') ? 'b' : 'a');
+    assert.deepEqual(rulesOf(`a=${flip(crcToken('ghp_'))}\nb=${flip(crcToken('npm_'))}\nc=${flip(twToken())}`), []);
+  });
+
+  it('ignores lockfile integrity hashes, git SHAs, UUIDs, public keys, certificates and redactions', () => {
+    const text = [
+      `"integrity": "sha512-${rnd(86, B64)}==",`,
+      `resolved "https://registry.yarnpkg.com/x/-/x-1.0.0.tgz#${rnd(40, HEX)}"`,
+      `commit ${rnd(40, HEX)}`,
+      `"revision": "${rnd(40, HEX)}"`,
+      `request_id = "${rnd(8, HEX)}-${rnd(4, HEX)}-4${rnd(3, HEX)}-a${rnd(3, HEX)}-${rnd(12, HEX)}"`,
+      pem('PUBLIC KEY'),
+      pem('CERTIFICATE'),
+      pem('RSA PUBLIC KEY'),
+      'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl user@host',
+      'token: ghp_****************************',
+      'GITHUB_TOKEN=ghp_[REDACTED]',
+    ].join('\n');
+    assert.deepEqual(rulesOf(text), []);
+  });
+
+  it('accepts tokenwarden:allow on the same line or the line above', () => {
+    const a = twToken();
+    const b = twToken();
+    const c = twToken();
+    const found = scanString(`x = "${a}" // tokenwarden:allow\n# tokenwarden:allow\ny = "${b}"\nz = "${c}"`, 'f.ts');
+    assert.deepEqual(
+      found.map((f) => f.line),
+      [4],
+    );
+  });
+});
+
+describe('findings', () => {
+  it('never carry the secret in their public form unless asked', () => {
+    const token = twToken();
+    const [raw] = scanString(`k=${token}`);
+    assert.ok(raw);
+    const text = JSON.stringify(toPublicFinding(raw, false));
+    assert.ok(!text.includes(token));
+    assert.match(toPublicFinding(raw, false).secret_hash, /^[0-9a-f]{64}$/);
+    assert.equal(toPublicFinding(raw, true).secret, token);
+  });
+
+  it('rate Stripe test keys and expired JWTs lower', () => {
+    const [test] = scanString(`k=sk_test_${rnd(40)}`);
+    assert.equal(test?.severity, 'low');
+    const expired = jwt({ iss: 'https://auth.acme.io', exp: 1_600_000_000 }, { alg: 'RS256', typ: 'JWT' });
+    const [f] = scanString(`Authorization: Bearer ${expired}`);
+    assert.equal(f?.rule, 'jwt');
+    assert.equal(f?.severity, 'low');
+    assert.equal(f?.details?.alg, 'RS256');
+    assert.equal(f?.details?.iss, 'https://auth.acme.io');
+    assert.equal(f?.details?.expired, true);
+    assert.equal(typeof f?.details?.exp, 'string');
+  });
+
+  it('decodes base64 and URL-encoded blobs and reports them at the outer location', () => {
+    const token = crcToken('ghp_');
+    const blob = Buffer.from(`{"github": {"token": "${token}"}, "padding": "some more text here"}`).toString('base64');
+    const found = scanString(`line one\nconfig: ${blob}\n`, 'values.yaml');
+    const f = found.find((x) => x.rule === 'github-pat');
+    assert.ok(f, 'base64-hidden token not found');
+    assert.equal(f.encoding, 'base64');
+    assert.equal(f.line, 2);
+    assert.equal(f.secret, token);
+
+    const url = encodeURIComponent(`postgres://app:${rnd(12)}Zz9@db.acme.net/prod`);
+    const u = scanString(`DATABASE=${url}`, 'env').find((x) => x.rule === 'postgres-url');
+    assert.equal(u?.encoding, 'url');
+  });
+
+  it('finds a secret in the middle of a multi-megabyte minified line', () => {
+    const token = twToken();
+    const filler = 'a=1;b=function(c){return c*2};'.repeat(100_000);
+    const found = scanString(`${filler}var k="${token}";${filler}`, 'bundle.min.js');
+    assert.equal(found.length, 1);
+    assert.equal(found[0]?.line, 1);
+    assert.equal(found[0]?.column, filler.length + 8);
+  });
+});

@@ -1,0 +1,171 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import { runScan } from '@tokenwarden/scanner';
+import { zipSync } from 'fflate';
+import { crcToken, twToken } from '../fixtures.js';
+
+let dir: string;
+const T = {
+  a: twToken(),
+  b: twToken(),
+  c: twToken(),
+  zip: twToken(),
+  tgz: twToken(),
+  nested: twToken(),
+  ignored: twToken(),
+  nm: twToken(),
+};
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tw-scan-files-'));
+  mkdirSync(join(dir, 'src/deep'), { recursive: true });
+  writeFileSync(join(dir, 'src/app.ts'), `const x = 1;\nconst key = "${T.a}";\n`);
+  writeFileSync(join(dir, 'src/deep/config.env'), `A=1\nB=2\nTOKEN=${T.b}\n`);
+  writeFileSync(join(dir, 'image.bin'), Buffer.concat([Buffer.from([0x89, 0x50, 0x00, 0x01]), Buffer.from(T.c)]));
+  writeFileSync(join(dir, 'latin.dat'), Buffer.from(Array.from({ length: 400 }, (_, i) => 0x80 + (i % 60))));
+  mkdirSync(join(dir, 'node_modules/pkg'), { recursive: true });
+  writeFileSync(join(dir, 'node_modules/pkg/index.js'), `k="${T.nm}"`);
+  mkdirSync(join(dir, 'build'));
+  writeFileSync(join(dir, 'build/out.js'), `k="${T.ignored}"`);
+  writeFileSync(join(dir, '.gitignore'), 'build/\n');
+  symlinkSync('..', join(dir, 'src/deep/loop'));
+  writeFileSync(
+    join(dir, 'bundle.zip'),
+    zipSync({ 'inner/secret.txt': Buffer.from(`line\nz=${T.zip}\n`), 'nested.zip': zipSync({ 'n.txt': Buffer.from(`n=${T.nested}`) }) }),
+  );
+  mkdirSync(join(dir, 'tarsrc'));
+  writeFileSync(join(dir, 'tarsrc/creds.txt'), `\n\ntoken ${T.tgz}\n`);
+  spawnSync('tar', ['-czf', join(dir, 'release.tgz'), '-C', join(dir, 'tarsrc'), 'creds.txt']);
+  rmSync(join(dir, 'tarsrc'), { recursive: true });
+  writeFileSync(join(dir, 'broken.zip'), Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(60, 7)]));
+  writeFileSync(
+    join(dir, 'analysis.ipynb'),
+    JSON.stringify(
+      {
+        cells: [
+          { cell_type: 'markdown', source: ['# title\n', 'text\n'] },
+          {
+            cell_type: 'code',
+            source: ['import os\n', `GH = "${crcToken('ghp_')}"\n`, 'print(GH)\n'],
+            outputs: [{ output_type: 'stream', text: ['ok\n'] }],
+          },
+        ],
+        nbformat: 4,
+      },
+      null,
+      1,
+    ),
+  );
+});
+
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const secretsOf = (findings: { secret: string }[]) => new Set(findings.map((f) => f.secret));
+
+describe('directory scans', () => {
+  it('walk the tree, open archives and notebooks, skip binaries, survive symlink loops and corrupt archives', async () => {
+    const report = await runScan({ paths: [dir], workers: 0 });
+    const secrets = secretsOf(report.findings);
+    for (const k of ['a', 'b', 'zip', 'nested', 'tgz', 'ignored'] as const) assert.ok(secrets.has(T[k]), `missing ${k}`);
+    assert.ok(!secrets.has(T.c), 'binary file was scanned');
+    assert.ok(!secrets.has(T.nm), 'node_modules scanned by default');
+    const app = report.findings.find((f) => f.secret === T.a);
+    assert.equal(app?.file, join(dir, 'src/app.ts'));
+    assert.equal(app?.line, 2);
+    assert.equal(report.findings.find((f) => f.secret === T.zip)?.file, join(dir, 'bundle.zip!inner/secret.txt'));
+    assert.equal(report.findings.find((f) => f.secret === T.tgz)?.line, 3);
+    const nb = report.findings.find((f) => f.rule === 'github-pat');
+    assert.equal(nb?.cell, 1);
+    assert.ok(nb && nb.line > 1, 'notebook finding should point into the .ipynb file');
+    const reasons = report.skipped.map((s) => `${s.file}: ${s.reason}`).join('\n');
+    assert.match(reasons, /image\.bin: binary/);
+    assert.match(reasons, /latin\.dat: binary \(invalid UTF-8\)/);
+    assert.match(reasons, /broken\.zip: corrupt zip/);
+  });
+
+  it('respect .gitignore and include node_modules only on request', async () => {
+    const report = await runScan({ paths: [dir], gitignore: true, includeNodeModules: true, workers: 0 });
+    const secrets = secretsOf(report.findings);
+    assert.ok(!secrets.has(T.ignored));
+    assert.ok(secrets.has(T.nm));
+  });
+
+  it('give the same findings in worker threads', async () => {
+    const inline = await runScan({ paths: [dir], workers: 0 });
+    const pooled = await runScan({ paths: [dir], workers: 2 });
+    const key = (f: { file: string; line: number; rule: string }) => `${f.file}:${f.line}:${f.rule}`;
+    assert.deepEqual(pooled.findings.map(key).sort(), inline.findings.map(key).sort());
+  });
+
+  it('scan stdin', async () => {
+    const token = twToken();
+    const report = await runScan({ paths: ['-'], stdin: Readable.from([Buffer.from(`x\ny=${token}\n`)]) });
+    assert.deepEqual(
+      report.findings.map((f) => [f.file, f.line]),
+      [['-', 2]],
+    );
+  });
+
+  it('stream large files in chunks with correct line numbers across chunk boundaries', async () => {
+    const big = mkdtempSync(join(tmpdir(), 'tw-scan-big-'));
+    try {
+      const lines: string[] = [];
+      const tokens: string[] = [];
+      for (let i = 0; i < 4000; i++) {
+        if (i % 500 === 250) {
+          const t = twToken();
+          tokens.push(t);
+          lines.push(`key_${i} = "${t}"`);
+        } else lines.push(`const value_${i} = compute(${i}, "some text to fill the line up");`);
+      }
+      writeFileSync(join(big, 'big.ts'), lines.join('\n'));
+      const report = await runScan({ paths: [big], workers: 0, limits: { chunkBytes: 4096, overlapChars: 256, maxArchiveBytes: 1 << 20 } });
+      assert.deepEqual(
+        report.findings.map((f) => f.line).sort((a, b) => a - b),
+        tokens.map((_, k) => 251 + k * 500),
+      );
+    } finally {
+      rmSync(big, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('unsafe storage', () => {
+  it('reports secrets in group/other-readable files, logs, shell history and loose credential files with a higher severity', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'tw-scan-home-'));
+    try {
+      const put = (rel: string, text: string, mode: number) => {
+        mkdirSync(join(home, rel, '..'), { recursive: true });
+        writeFileSync(join(home, rel), text);
+        chmodSync(join(home, rel), mode);
+      };
+      const tokens = { priv: twToken(), open: twToken(), hist: twToken(), npmrc: twToken(), log: twToken() };
+      put('private.env', `K=${tokens.priv}`, 0o600);
+      put('shared.env', `K=${tokens.open}`, 0o644);
+      put('.bash_history', `curl -H "x-api-key: ${tokens.hist}" https://api.acme.io\n`, 0o600);
+      put('.npmrc', `//registry.acme.io/:_authToken=${tokens.npmrc}\n`, 0o644);
+      put('logs/app.txt', `request with ${tokens.log}`, 0o600);
+      const report = await runScan({ paths: [home], workers: 0 });
+      const by = (t: string) => report.findings.find((f) => f.secret === t);
+      assert.equal(by(tokens.priv)?.reason, undefined);
+      assert.equal(by(tokens.priv)?.severity, 'critical');
+      assert.match(by(tokens.open)?.reason ?? '', /readable by group and others \(mode 0644\)/);
+      assert.match(by(tokens.hist)?.reason ?? '', /shell history/);
+      assert.match(by(tokens.npmrc)?.reason ?? '', /credential file \.npmrc with loose mode 0644/);
+      assert.match(by(tokens.log)?.reason ?? '', /log file/);
+      const homeReport = await runScan({ home: true, homeDir: home, workers: 0 });
+      assert.ok(secretsOf(homeReport.findings).has(tokens.hist));
+      assert.ok(secretsOf(homeReport.findings).has(tokens.npmrc));
+      assert.ok(!secretsOf(homeReport.findings).has(tokens.open), '--home reads only well-known credential locations');
+      const medium = report.findings.find((f) => f.rule === 'npmrc-auth-token');
+      assert.ok(!medium || medium.severity === 'critical', 'high raised to critical in a loose .npmrc');
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
