@@ -37,6 +37,15 @@ export interface OpenDatabaseOptions {
    * `TW_STORE_LOCKED` (default 5000 ms).
    */
   busyTimeoutMs?: number;
+  /** Set to false to open read-write without applying migrations (the `migrate` command applies them itself). */
+  migrate?: boolean;
+}
+
+/** Whether one migration has been applied to a store. */
+export interface MigrationState {
+  name: string;
+  /** When it was applied (ISO-8601); absent when pending. */
+  applied_at?: string;
 }
 
 /**
@@ -56,7 +65,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
           options.readonly ?? false,
           options.busyTimeoutMs,
         );
-  if (!options.readonly) {
+  if (!options.readonly && options.migrate !== false) {
     try {
       await migrate(database, options.migrations);
     } catch (e) {
@@ -67,11 +76,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   return database;
 }
 
-/**
- * Applies every migration not yet applied, in name order. Safe to run from several processes at
- * once: PostgreSQL takes an advisory lock, SQLite a write transaction.
- */
-export async function migrate(database: Database, migrations: readonly Migration[]): Promise<void> {
+function migratorFor(database: Database, migrations: readonly Migration[]): Migrator {
   const names = new Set<string>();
   for (const m of migrations) {
     if (names.has(m.name)) throw new TokenWardenError('TW_INTERNAL', `migration ${m.name} is registered twice`);
@@ -79,7 +84,7 @@ export async function migrate(database: Database, migrations: readonly Migration
   }
   const record: Record<string, KyselyMigration> = {};
   for (const m of migrations) record[m.name] = { up: (db) => m.up(db as Kysely<unknown>, database.dialect) };
-  const migrator = new Migrator({
+  return new Migrator({
     db: database.db,
     provider: { getMigrations: async () => record },
     allowUnorderedMigrations: true,
@@ -89,10 +94,56 @@ export async function migrate(database: Database, migrations: readonly Migration
     // tw_migrations table of another schema would be taken for ours.
     ...(database.dialect === 'postgres' && database.schema ? { migrationTableSchema: database.schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
+}
+
+function translateMigrationError(e: unknown, database: Database, during: string): TokenWardenError {
+  const missing = /previously executed migration (\S+) is missing/.exec(String((e as Error)?.message ?? ''));
+  if (missing) {
+    return new TokenWardenError(
+      'TW_CONFLICT',
+      `the store ${database.location} has migration ${missing[1]}, which this build does not know`,
+      {
+        hint: 'run a TokenWarden version at least as new as the one that last migrated this store',
+        cause: e,
+      },
+    );
+  }
+  return translateStoreError(e, database.location, during);
+}
+
+/**
+ * Applies every migration not yet applied, in name order, and returns the names it applied.
+ * Safe to run from several processes at once: PostgreSQL takes an advisory lock, SQLite a write
+ * transaction.
+ *
+ * @example
+ * ```ts
+ * const applied = await migrate(database, allMigrations); // ["store-0001-core", ...]
+ * ```
+ */
+export async function migrate(database: Database, migrations: readonly Migration[]): Promise<string[]> {
+  const { error, results } = await migratorFor(database, migrations).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
-    throw translateStoreError(error, database.location, failed ? `migration ${failed.migrationName}` : 'migrations');
+    throw translateMigrationError(error, database, failed ? `migration ${failed.migrationName}` : 'migrations');
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * Lists every registered migration and whether (and when) it has been applied.
+ *
+ * @example
+ * ```ts
+ * const pending = (await migrationStatus(database, allMigrations)).filter((m) => !m.applied_at);
+ * ```
+ */
+export async function migrationStatus(database: Database, migrations: readonly Migration[]): Promise<MigrationState[]> {
+  try {
+    const infos = await migratorFor(database, migrations).getMigrations();
+    return infos.map((m) => (m.executedAt ? { name: m.name, applied_at: m.executedAt.toISOString() } : { name: m.name }));
+  } catch (e) {
+    throw translateMigrationError(e, database, 'reading migration state');
   }
 }
 

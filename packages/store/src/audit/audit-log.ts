@@ -66,7 +66,7 @@ export function createAuditLog(ctx: StoreContext): AuditLog {
           .selectFrom('audit_log')
           .selectAll()
           .where('seq', '>', filter.after_seq ?? 0)
-          .orderBy('seq')
+          .orderBy('seq', filter.order === 'desc' ? 'desc' : 'asc')
           .limit(limit)
           .execute(),
       );
@@ -76,9 +76,7 @@ export function createAuditLog(ctx: StoreContext): AuditLog {
       const run = async (trx: Kysely<StoreTables>) => verifyAuditChain(trx, options.checkpoints ?? []);
       // One consistent snapshot, so entries appended while verifying are not mistaken for tampering.
       return ctx.run('verify audit log', (db) =>
-        ctx.database.dialect === 'postgres'
-          ? db.transaction().setIsolationLevel('repeatable read').execute(run)
-          : db.transaction().execute(run),
+        ctx.database.dialect === 'postgres' ? db.transaction().setIsolationLevel('repeatable read').execute(run) : readSnapshot(db, run),
       );
     },
   };
@@ -97,4 +95,20 @@ async function currentHead(trx: Kysely<StoreTables>): Promise<{ seq: number; has
   if (anchor) return { seq: Number(anchor.seq), hash: anchor.hash };
   if (last) return { seq: Number(last.seq), hash: last.hash };
   return { seq: 0, hash: GENESIS_HASH };
+}
+
+// A deferred BEGIN on SQLite (WAL) reads one snapshot without taking the write lock, so a long
+// verify never blocks appenders.
+async function readSnapshot<T>(db: Kysely<StoreTables>, fn: (conn: Kysely<StoreTables>) => Promise<T>): Promise<T> {
+  return db.connection().execute(async (conn) => {
+    await sql`begin deferred`.execute(conn);
+    try {
+      const out = await fn(conn);
+      await sql`commit`.execute(conn);
+      return out;
+    } catch (e) {
+      await sql`rollback`.execute(conn).catch(() => {});
+      throw e;
+    }
+  });
 }

@@ -208,6 +208,8 @@ export interface AuditListFilter {
   /** Only entries with a larger seq. */
   after_seq?: number;
   limit?: number;
+  /** `asc` (default) gives the oldest entries first; `desc` the newest first. */
+  order?: 'asc' | 'desc';
 }
 
 /**
@@ -222,7 +224,7 @@ export interface AuditListFilter {
 export interface AuditLog {
   /** Appends an entry (seq, id, time and hashes assigned here) and returns it. */
   append(input: AuditInput): Promise<AuditEntry>;
-  /** Entries in seq order. */
+  /** Entries in seq order (see {@link AuditListFilter.order}). */
   list(filter?: AuditListFilter): Promise<AuditEntry[]>;
   /** Re-computes the whole chain; `checkpoints` are heads recorded elsewhere that must still match. */
   verify(options?: { checkpoints?: readonly AuditCheckpoint[] }): Promise<AuditVerifyResult>;

@@ -1,5 +1,15 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  SqliteAdapter,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
+  sql,
+} from 'kysely';
 import type { Database } from '../database.js';
 import { translateStoreError } from '../database.js';
 
@@ -20,7 +30,7 @@ export function openSqlite(file: string, readonly: boolean, busyTimeoutMs = 5000
   } catch (e) {
     throw translateStoreError(e, file, 'open');
   }
-  const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: native }) });
+  const db = new Kysely<unknown>({ dialect: new StoreSqliteDialect({ database: native }) });
   return {
     db,
     dialect: 'sqlite',
@@ -49,4 +59,38 @@ export function openSqlite(file: string, readonly: boolean, busyTimeoutMs = 5000
 
 async function sqlRaw(conn: Kysely<unknown>, statement: string): Promise<void> {
   await sql.raw(statement).execute(conn);
+}
+
+// Kysely starts SQLite transactions with a deferred BEGIN, so a transaction that reads and then
+// writes fails with SQLITE_BUSY at once (no busy wait) when another process wrote meanwhile.
+// Every Kysely transaction here, the migrator's included, takes the write lock up front instead.
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+// SQLite DDL is transactional. Saying so makes Kysely run each migration in a transaction, so a
+// failed or concurrent migration rolls back whole instead of leaving half a schema behind.
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class StoreSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+
+  override createAdapter(): SqliteAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
 }

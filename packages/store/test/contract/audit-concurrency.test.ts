@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { StoreConfig } from '@tokenwarden/config';
 import { createRepositories, type Database, type Repositories } from '@tokenwarden/store';
 import { forEachDialect } from '@tokenwarden/store/testing';
+import { sql } from 'kysely';
 
 const WORKER = fileURLToPath(new URL('./fixtures/append-worker.ts', import.meta.url));
 // Each child process pays a tsx start-up, so two are enough to race against each other and the parent.
@@ -28,7 +29,7 @@ function runWorker(store: StoreConfig, dataDir: string, worker: number): Promise
 }
 
 forEachDialect('audit log under concurrent appenders', (t) => {
-  it('never forks the chain when several processes and connections append at once', async () => {
+  it('never forks the chain (nor half-applies a migration) when several processes and connections race', async () => {
     const { dialect, where, repos } = t();
     const appendFrom = (r: Repositories, actor: string) =>
       Array.from({ length: PER_WORKER }, (_, i) => r.audit.append({ actor, action: 'test.append', details: { i } }));
@@ -61,5 +62,10 @@ forEachDialect('audit log under concurrent appenders', (t) => {
       Array.from({ length: total }, (_, i) => i + 1),
     );
     for (let w = 0; w < WORKERS; w++) assert.equal(entries.filter((e) => e.actor === `worker-${w}`).length, PER_WORKER);
+    if (dialect === 'sqlite') {
+      // Both workers raced to apply the same new migration: exactly one applied it, neither failed.
+      const { rows } = await sql<{ id: string }>`select id from worker_race`.execute(t().database.db);
+      assert.deepEqual(rows, [{ id: 'applied once' }]);
+    }
   });
 });
