@@ -53,6 +53,8 @@ export interface DetectionConfig {
     dedupeWindowMinutes: number;
     /** While risk is at least this, novel places/clients are not learned into the baseline (anti-poisoning). */
     poisonGuardScore: number;
+    /** The guard lifts after this long: a context that persists for days is the credential's new normal (already alerted on). */
+    guardMaxHours: number;
     /** Score at or above which severity is `medium`. */
     mediumScore: number;
     /** Score at or above which severity is `high` (act now). */
@@ -202,6 +204,7 @@ export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
     corroborationWindowHours: 24,
     dedupeWindowMinutes: 60,
     poisonGuardScore: 65,
+    guardMaxHours: 48,
     mediumScore: 40,
     highScore: 65,
     criticalScore: 85,

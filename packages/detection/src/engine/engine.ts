@@ -13,7 +13,7 @@ import { detectProbing } from './detectors/probing.js';
 import { detectTokenLifecycle } from './detectors/token-lifecycle.js';
 import type { DetectionContext, Detector, Finding } from './detectors/types.js';
 import { detectUnusualTime } from './detectors/unusual-time.js';
-import { F_SUSPICION, F_SUSPICION_TS } from './profile/layout.js';
+import { F_GUARD_SINCE, F_SUSPICION, F_SUSPICION_TS } from './profile/layout.js';
 import { learnEvent } from './profile/learn.js';
 import { OrgStats } from './profile/org-stats.js';
 import { Profile } from './profile/profile.js';
@@ -148,10 +148,25 @@ class Engine implements DetectionEngine {
       cred.f[F_SUSPICION] = maxSuspicion;
       cred.f[F_SUSPICION_TS] = now;
     }
-    const guarded = currentRisk(cred, now, cfg.risk) >= cfg.risk.poisonGuardScore || maxSuspicion >= cfg.chain.contextMinScore;
-    learnEvent(ctx, guarded);
+    learnEvent(ctx, this.guarded(cred, now, maxSuspicion));
     if (++this.sinceSweep >= cfg.profiles.sweepEveryEvents) this.sweep();
     return out;
+  }
+
+  /** Whether to keep this event out of the baseline; the guard lifts after `guardMaxHours` so it cannot lock a credential out of learning forever. */
+  private guarded(cred: Profile, now: number, suspicion: number): boolean {
+    const cfg = this.cfg;
+    const risky = currentRisk(cred, now, cfg.risk) >= cfg.risk.poisonGuardScore || suspicion >= cfg.chain.contextMinScore;
+    if (!risky) {
+      cred.f[F_GUARD_SINCE] = 0;
+      return false;
+    }
+    const since = cred.f[F_GUARD_SINCE]!;
+    if (since === 0) {
+      cred.f[F_GUARD_SINCE] = now;
+      return true;
+    }
+    return now - since < cfg.risk.guardMaxHours * 3_600_000;
   }
 
   private fillContext(ev: EnrichedEvent, now: number, cred: Profile, principal: Profile, principalName: string): DetectionContext {

@@ -5,8 +5,12 @@ import { topKCount } from '../sketches/top-k.js';
 import { knownValues, round2 } from './evidence.js';
 import type { DetectionContext, Finding } from './types.js';
 
-/** Score of an unknown network for a credential with no history at all, before kind weighting. */
-const COLD_START_SCORE = 35;
+/**
+ * Score of an unknown network for a credential and principal with no history at all, before kind weighting.
+ * Kept below the "unfamiliar context" level of other detectors: with no baseline there is nothing to be
+ * unfamiliar with, only the network kind (Tor scores highest).
+ */
+const COLD_START_SCORE = 25;
 
 /**
  * Detector 1, new place. A first-seen country, ASN or city for the credential AND its principal (a user's new

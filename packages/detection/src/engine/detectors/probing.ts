@@ -8,9 +8,7 @@ import {
   F_PROBE_FAILS,
   F_PROBE_MAX_DISTINCT,
   F_PROBE_START,
-  F_RULE_TS,
   PROBE_SET,
-  RULE_INDEX,
   U_BOLA_TPL,
   U_PROBE_SET,
 } from '../profile/layout.js';
@@ -21,12 +19,12 @@ import type { DetectionContext, Finding } from './types.js';
 /** The credential's own busiest window fades by this factor per window so an old spike does not hide new ones forever. */
 const MAX_DISTINCT_DECAY = 0.995;
 
-function rollWindow(p: Profile, now: number, windowMs: number): void {
+function rollWindow(p: Profile, now: number, windowMs: number, suspicious: boolean): void {
   const f = p.f;
   if (now - f[F_PROBE_START]! < windowMs) return;
-  // An alerted window is attacker behaviour: it must not become the baseline.
-  const alerted = f[F_RULE_TS + RULE_INDEX.probing]! >= f[F_PROBE_START]! && f[F_PROBE_START]! > 0;
-  if (!alerted) f[F_PROBE_MAX_DISTINCT] = Math.max(f[F_PROBE_MAX_DISTINCT]! * MAX_DISTINCT_DECAY, f[F_PROBE_DISTINCT]!);
+  // A window of a credential under suspicion is attacker behaviour: it must not become the baseline. A
+  // benign burst (the first Terraform plan) is learned, so it is reported once, not every day.
+  if (!suspicious) f[F_PROBE_MAX_DISTINCT] = Math.max(f[F_PROBE_MAX_DISTINCT]! * MAX_DISTINCT_DECAY, f[F_PROBE_DISTINCT]!);
   f[F_PROBE_START] = now;
   f[F_PROBE_EVENTS] = 0;
   f[F_PROBE_FAILS] = 0;
@@ -68,7 +66,7 @@ export function detectProbing(ctx: DetectionContext, out: Finding[]): void {
   const { cred, cfg } = ctx;
   const pc = cfg.probing;
   const windowMs = pc.windowSeconds * 1000;
-  rollWindow(cred, ctx.now, windowMs);
+  rollWindow(cred, ctx.now, windowMs, ctx.suspicion >= cfg.chain.contextMinScore);
   const f = cred.f;
   f[F_PROBE_EVENTS] = f[F_PROBE_EVENTS]! + 1;
   if (ctx.authFailure) f[F_PROBE_FAILS] = f[F_PROBE_FAILS]! + 1;

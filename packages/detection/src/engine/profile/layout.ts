@@ -74,6 +74,7 @@ export const F_CONC_TS = 61;
 export const F_PROBE_DISTINCT = 62;
 export const F_VOL_MAX_BYTES = 63;
 export const F_VOL_ALERT_HOUR = 64;
+export const F_GUARD_SINCE = 65;
 export const F_SLOTS = 66;
 
 // uint32 slots (top-k sketches take 2k slots: keys then counts)

@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createDetectionEngine } from '../../../src/engine/index.js';
+import { AFTER, aliceHistory, byRule, DAY, ev, HOUR, MIN, pages, run, T0, workdays } from '../helpers/events.js';
+
+describe('detector: new device or client', () => {
+  it('reports a scripted client on an always-interactive credential', () => {
+    const engine = createDetectionEngine();
+    run(engine, aliceHistory());
+    const alerts = run(engine, [
+      ev({ at: AFTER, cred: 'AKIAALICE', principal: 'alice', place: 'londonHome', client: 'pythonRequests', op: 's3:ListBuckets' }),
+    ]);
+    const [a] = byRule(alerts, 'new_client');
+    assert.ok(a);
+    assert.ok((a.evidence.reasons as string[]).includes('scripted use of an always-interactive credential'));
+  });
+
+  it('reports a TLS fingerprint change on a credential with a stable fingerprint', () => {
+    const engine = createDetectionEngine();
+    const history = aliceHistory().map((e) => ({ ...e, tls_fingerprint: 'ja4:t13d1516h2_8daaf6152771' }));
+    run(engine, history);
+    const alerts = run(engine, [
+      ev({
+        at: AFTER,
+        cred: 'AKIAALICE',
+        principal: 'alice',
+        place: 'londonHome',
+        ip: '198.51.245.99',
+        client: 'chromeMac',
+        tls: 'ja4:t13d0912h1_aaaaaaaaaaaa',
+      }),
+    ]);
+    assert.ok(byRule(alerts, 'new_client').some((a) => (a.evidence.reasons as string[]).includes('new TLS fingerprint')));
+  });
+
+  it('hard negative: a new laptop (new browser and OS) at the usual desk is low at most', () => {
+    const engine = createDetectionEngine();
+    run(engine, aliceHistory());
+    const alerts = run(engine, [
+      ev({
+        at: AFTER,
+        cred: 'AKIAALICE',
+        principal: 'alice',
+        place: 'londonOffice',
+        ip: '198.51.246.1',
+        client: 'firefoxLinux',
+        interactive: true,
+      }),
+    ]);
+    for (const a of byRule(alerts, 'new_client')) assert.equal(a.severity, 'low');
+  });
+
+  it('hard negative: a scripted CI credential using its usual SDK', () => {
+    const engine = createDetectionEngine();
+    run(
+      engine,
+      workdays({ cred: 'AKIACI', principal: 'ci', days: 20, perDay: 10, places: ['awsVirginia'], client: 'boto3', interactive: false }),
+    );
+    const alerts = run(engine, [
+      ev({ at: T0 + 22 * DAY + 10 * HOUR, cred: 'AKIACI', principal: 'ci', place: 'awsVirginia', client: 'boto3', interactive: false }),
+    ]);
+    assert.equal(byRule(alerts, 'new_client').length, 0);
+  });
+});
+
+describe('detector: unusual time', () => {
+  it('reports 03:00 activity by a nine-to-five credential', () => {
+    const engine = createDetectionEngine();
+    run(engine, aliceHistory());
+    const alerts = run(engine, [
+      ev({ at: AFTER - 7 * HOUR, cred: 'AKIAALICE', principal: 'alice', place: 'londonHome', client: 'chromeMac' }),
+    ]);
+    const [a] = byRule(alerts, 'unusual_time');
+    assert.ok(a);
+    assert.equal(a.evidence.basis, 'credential');
+    assert.notEqual(a.severity, 'high');
+  });
+
+  it('hard negative: recurring on-call nights are learned', () => {
+    const engine = createDetectionEngine();
+    const history = [...aliceHistory()];
+    for (let week = 0; week < 4; week++) {
+      for (let i = 0; i < 6; i++) {
+        history.push(
+          ev({
+            at: T0 + week * 7 * DAY + DAY + 2 * HOUR + i * 10 * MIN,
+            cred: 'AKIAALICE',
+            principal: 'alice',
+            place: 'londonHome',
+            client: 'chromeMac',
+          }),
+        );
+      }
+    }
+    history.sort((a, b) => a.ts - b.ts);
+    run(engine, history);
+    const alerts = run(engine, [
+      ev({ at: T0 + 36 * DAY + 2 * HOUR + 30 * MIN, cred: 'AKIAALICE', principal: 'alice', place: 'londonHome', client: 'chromeMac' }),
+    ]);
+    assert.equal(byRule(alerts, 'unusual_time').length, 0);
+  });
+
+  it('hard negative: a 24/7 service and a brand-new employee', () => {
+    const engine = createDetectionEngine();
+    run(
+      engine,
+      workdays({
+        cred: 'AKIASVC',
+        principal: 'svc',
+        days: 20,
+        perDay: 48,
+        places: ['awsVirginia'],
+        client: 'boto3',
+        weekends: true,
+        startHour: 0,
+        endHour: 24,
+      }),
+    );
+    const alerts = run(engine, [
+      ev({ at: T0 + 21 * DAY + 3 * HOUR, cred: 'AKIASVC', principal: 'svc', place: 'awsVirginia', client: 'boto3' }),
+      ev({ at: T0 + 21 * DAY + 14 * HOUR, cred: 'AKIANEW', principal: 'newbie', place: 'londonOffice', client: 'chromeMac' }),
+    ]);
+    assert.equal(byRule(alerts, 'unusual_time').length, 0);
+    assert.deepEqual(pages(alerts), []);
+  });
+});

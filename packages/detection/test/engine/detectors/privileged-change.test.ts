@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createDetectionEngine } from '../../../src/engine/index.js';
+import { AFTER, aliceHistory, byRule, DAY, ev, HOUR, MIN, pages, run, T0 } from '../helpers/events.js';
+
+describe('detector: privileged change without a user action', () => {
+  it('pages on StopLogging by a credential that never changed audit settings', () => {
+    const engine = createDetectionEngine();
+    run(engine, aliceHistory());
+    const alerts = run(engine, [
+      ev({ at: AFTER, cred: 'AKIAALICE', principal: 'alice', place: 'londonHome', client: 'chromeMac', op: 'cloudtrail:StopLogging' }),
+    ]);
+    const [a] = byRule(alerts, 'privileged_change');
+    assert.ok(a);
+    assert.equal(a.stage, 'defense_evasion');
+    assert.ok(a.severity === 'high' || a.severity === 'critical');
+  });
+
+  it('scores CreateUser higher when scripted on an interactive credential from a new place', () => {
+    const engine = createDetectionEngine();
+    run(engine, aliceHistory());
+    const familiar = run(engine, [
+      ev({
+        at: AFTER,
+        cred: 'AKIAALICE',
+        principal: 'alice',
+        place: 'londonOffice',
+        client: 'chromeMac',
+        interactive: true,
+        op: 'iam:CreateUser',
+      }),
+    ]);
+    const engine2 = createDetectionEngine();
+    run(engine2, aliceHistory());
+    const hostile = run(engine2, [
+      ev({ at: AFTER, cred: 'AKIAALICE', principal: 'alice', place: 'singaporeVps', client: 'pythonRequests', op: 'iam:CreateUser' }),
+    ]);
+    const f = byRule(familiar, 'privileged_change')[0];
+    const h = byRule(hostile, 'privileged_change')[0];
+    assert.ok(f && h);
+    assert.equal(f.severity, 'medium');
+    assert.ok(h.score > f.score);
+    assert.ok(h.severity === 'high' || h.severity === 'critical');
+  });
+
+  it('hard negative: Terraform applies by a CI credential that always makes these changes', () => {
+    const engine = createDetectionEngine();
+    const ops = [
+      'iam:CreateRole',
+      'iam:AttachRolePolicy',
+      'iam:PutRolePolicy',
+      'ec2:AuthorizeSecurityGroupIngress',
+      'ec2:DescribeInstances',
+    ];
+    const apply = (start: number) =>
+      ops.map((op, i) =>
+        ev({
+          cred: 'AKIATF',
+          principal: 'terraform-ci',
+          place: 'awsVirginia',
+          client: 'terraform',
+          interactive: false,
+          at: start + i * 2000,
+          op,
+        }),
+      );
+    const history = [];
+    for (let d = 0; d < 14; d++) history.push(...apply(T0 + d * DAY + 14 * HOUR));
+    run(engine, history);
+    const alerts = run(engine, apply(T0 + 15 * DAY + 14 * HOUR));
+    assert.equal(byRule(alerts, 'privileged_change').length, 0);
+    assert.deepEqual(pages(alerts), []);
+  });
+
+  it('hard negative: a user rotating their own key, as they habitually do', () => {
+    const engine = createDetectionEngine();
+    const history = [...aliceHistory()];
+    for (let m = 0; m < 3; m++) {
+      const at = T0 + (m * 10 + 1) * DAY + 11 * HOUR;
+      history.push(
+        ev({ at, cred: 'AKIAALICE', principal: 'alice', place: 'londonOffice', client: 'chromeMac', op: 'iam:CreateAccessKey' }),
+      );
+      history.push(
+        ev({
+          at: at + 5 * MIN,
+          cred: 'AKIAALICE',
+          principal: 'alice',
+          place: 'londonOffice',
+          client: 'chromeMac',
+          op: 'iam:DeleteAccessKey',
+        }),
+      );
+    }
+    history.sort((a, b) => a.ts - b.ts);
+    run(engine, history);
+    const alerts = run(engine, [
+      ev({ at: AFTER, cred: 'AKIAALICE', principal: 'alice', place: 'londonOffice', client: 'chromeMac', op: 'iam:CreateAccessKey' }),
+      ev({
+        at: AFTER + 5 * MIN,
+        cred: 'AKIAALICE2',
+        principal: 'alice',
+        place: 'londonOffice',
+        client: 'chromeMac',
+        op: 'iam:DeleteAccessKey',
+      }),
+    ]);
+    assert.equal(byRule(alerts, 'privileged_change').length, 0);
+    assert.deepEqual(pages(alerts), []);
+  });
+
+  it('hard negative: a first-ever key rotation from the usual desk is low', () => {
+    const engine = createDetectionEngine();
+    run(engine, aliceHistory());
+    const alerts = run(engine, [
+      ev({ at: AFTER, cred: 'AKIAALICE', principal: 'alice', place: 'londonOffice', client: 'chromeMac', op: 'iam:CreateAccessKey' }),
+    ]);
+    assert.deepEqual(pages(alerts), []);
+  });
+});

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createDetectionEngine } from '../../../src/engine/index.js';
+import { AFTER, aliceHistory, byRule, DAY, type EventSpec, ev, HOUR, run, T0 } from '../helpers/events.js';
+
+const base: Omit<EventSpec, 'at'> = { cred: 'AKIAALICE', principal: 'alice', place: 'londonHome', client: 'chromeMac' };
+
+describe('detector: probing and enumeration', () => {
+  it('reports many distinct operations within seconds', () => {
+    const engine = createDetectionEngine();
+    run(engine, aliceHistory());
+    const services = ['ec2', 'iam', 'lambda', 'rds', 'dynamodb', 'sqs', 'sns', 'kms'];
+    const events = [];
+    for (let i = 0; i < 40; i++)
+      events.push(
+        ev({ ...base, at: AFTER + i * 500, op: `${services[i % 8]}:List${['Things', 'Items', 'Keys', 'Roles', 'Users'][i % 5]}${i}` }),
+      );
+    const [a] = byRule(run(engine, events), 'probing');
+    assert.ok(a);
+    assert.equal(a.evidence.kind, 'enumeration');
+  });
+
+  it('reports a burst of AccessDenied', () => {
+    const engine = createDetectionEngine();
+    run(engine, aliceHistory());
+    const events = [];
+    for (let i = 0; i < 15; i++)
+      events.push(ev({ ...base, at: AFTER + i * 1000, op: 'iam:ListUsers', outcome: 'failure', error: 'AccessDenied' }));
+    const alerts = byRule(run(engine, events), 'probing');
+    assert.ok(alerts.some((a) => a.evidence.kind === 'failure_burst'));
+  });
+
+  it('reports sequential object ids on one endpoint (BOLA walk)', () => {
+    const engine = createDetectionEngine();
+    const events = [];
+    for (let i = 0; i < 30; i++)
+      events.push(
+        ev({
+          cred: 'tok_1',
+          principal: 'bob',
+          at: T0 + i * 1000,
+          method: 'GET',
+          path: `/api/invoices/${1000 + i}`,
+          status: i % 3 === 0 ? 200 : 403,
+        }),
+      );
+    const alerts = byRule(run(engine, events), 'probing');
+    assert.ok(alerts.some((a) => a.evidence.kind === 'sequential_ids'));
+  });
+
+  it('hard negative: a Terraform plan that always describes many resources', () => {
+    const engine = createDetectionEngine();
+    const plan = (start: number) => {
+      const out = [];
+      for (let i = 0; i < 80; i++)
+        out.push(
+          ev({
+            cred: 'AKIATF',
+            principal: 'terraform',
+            place: 'awsVirginia',
+            client: 'terraform',
+            at: start + i * 300,
+            op: `ec2:Describe${i}`,
+          }),
+        );
+      return out;
+    };
+    const history = [];
+    for (let d = 0; d < 10; d++) history.push(...plan(T0 + d * DAY + 10 * HOUR));
+    run(engine, history);
+    assert.equal(byRule(run(engine, plan(T0 + 11 * DAY + 10 * HOUR)), 'probing').length, 0);
+  });
+
+  it('hard negative: a user opening a few records and failing once', () => {
+    const engine = createDetectionEngine();
+    run(engine, aliceHistory());
+    const events = [
+      ev({ ...base, at: AFTER, method: 'GET', path: '/api/invoices/17' }),
+      ev({ ...base, at: AFTER + 2000, method: 'GET', path: '/api/invoices/18' }),
+      ev({ ...base, at: AFTER + 4000, method: 'GET', path: '/api/invoices/93', status: 404 }),
+    ];
+    assert.equal(byRule(run(engine, events), 'probing').length, 0);
+  });
+});
