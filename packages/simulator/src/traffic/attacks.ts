@@ -1,0 +1,508 @@
+import type { AttackStage } from '@tokenwarden/core';
+import { atLocalHour, localDay } from '../model/calendar.js';
+import { type ToolProfile, toolUserAgent } from '../model/clients.js';
+import { type AttackKind, type AttackLabel, DAMAGE_STAGES } from '../model/labels.js';
+import { hostIn, type Network, network, networksOf } from '../model/networks.js';
+import { op } from '../model/operations.js';
+import { ACCOUNT_ID, makeEvent, type SimCredential, type SimEvent } from '../model/sim-event.js';
+import type { Rng } from '../prng.js';
+import { BUCKETS, objectKey, PARAMETERS, SECRETS } from './resources.js';
+import type { Intent } from './roles.js';
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+const MIN = 60_000;
+
+/** What the attacker knows and inherits from the victim. */
+export interface Victim {
+  credential: SimCredential;
+  timeZone: string;
+  country: string;
+  /** The victim's user-agent at a moment (stolen along with a session by an infostealer). */
+  userAgentAt: (t: number) => string;
+  /** The victim's tool when it is automation (a leaked CI key is replayed with the same tool). */
+  tool?: ToolProfile;
+  /** Admins, SREs and infrastructure pipelines can write IAM and logging settings. */
+  privileged: boolean;
+}
+
+/** One attacker step: the call, its stage, and whether the victim's permissions let it through. */
+interface Step extends Intent {
+  stage: AttackStage;
+  /** Requires IAM or security-tooling write permissions. */
+  needsPrivilege?: boolean;
+  /** Forced status (scans of guessed paths return 404). */
+  status?: number;
+  errorCode?: string;
+}
+
+const REGIONS = [
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-central-1',
+  'eu-north-1',
+  'ap-south-1',
+  'ap-northeast-1',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ca-central-1',
+  'sa-east-1',
+];
+
+function recon(rng: Rng, self: string, thorough: boolean): Step[] {
+  const steps: Step[] = [
+    { op: 'sts:GetCallerIdentity', stage: 'validity_check' },
+    { op: 'iam:GetUser', resource: self, requestParameters: { userName: self }, stage: 'capability_probe' },
+    {
+      op: 'iam:ListAttachedUserPolicies',
+      resource: self,
+      requestParameters: { userName: self },
+      stage: 'capability_probe',
+      needsPrivilege: true,
+    },
+    { op: 'iam:ListUserPolicies', resource: self, requestParameters: { userName: self }, stage: 'capability_probe', needsPrivilege: true },
+    { op: 's3:ListBuckets', stage: 'discovery' },
+    { op: 'ec2:DescribeRegions', stage: 'discovery' },
+  ];
+  for (const region of rng.shuffle(REGIONS).slice(0, thorough ? REGIONS.length : 5))
+    steps.push({ op: 'ec2:DescribeInstances', stage: 'discovery', requestParameters: { region } });
+  const lists = [
+    'iam:ListUsers',
+    'iam:ListRoles',
+    'secretsmanager:ListSecrets',
+    'lambda:ListFunctions',
+    'rds:DescribeDBInstances',
+    'organizations:DescribeOrganization',
+    'cloudtrail:DescribeTrails',
+    'guardduty:ListDetectors',
+    'dynamodb:ListTables',
+    'ssm:DescribeParameters',
+    'kms:ListKeys',
+    'sns:ListTopics',
+    'iam:GetAccountAuthorizationDetails',
+  ];
+  for (const l of rng.shuffle(lists).slice(0, thorough ? lists.length : 8))
+    steps.push({ op: l, stage: 'discovery', needsPrivilege: l.startsWith('iam:') || l.startsWith('organizations:') });
+  for (const b of rng.shuffle(Object.values(BUCKETS)).slice(0, thorough ? 9 : 4))
+    steps.push({ op: 's3:ListObjectsV2', resource: b, requestParameters: { bucketName: b }, stage: 'discovery' });
+  // Guessing high-value object paths: mostly misses.
+  for (const guess of ['.env', 'backup.sql', 'config/secrets.json', 'terraform.tfstate', 'id_rsa', 'credentials.csv'].slice(
+    0,
+    thorough ? 6 : 3,
+  )) {
+    const bucket = rng.pick(Object.values(BUCKETS));
+    steps.push({
+      op: 's3:GetObject',
+      resource: `${bucket}/${guess}`,
+      requestParameters: { bucketName: bucket, key: guess },
+      stage: 'discovery',
+      status: 404,
+      errorCode: 'NoSuchKey',
+    });
+  }
+  return steps;
+}
+
+function collection(rng: Rng, t: number, objects: number): Step[] {
+  const steps: Step[] = [];
+  for (const bucket of [BUCKETS.customerExports, BUCKETS.dbBackups, BUCKETS.financeReports]) {
+    steps.push({ op: 's3:ListObjectsV2', resource: bucket, requestParameters: { bucketName: bucket }, stage: 'collection' });
+    for (let i = 0; i < Math.ceil(objects / 3); i++) {
+      const key = objectKey(rng, bucket, t);
+      steps.push({ op: 's3:GetObject', resource: `${bucket}/${key}`, requestParameters: { bucketName: bucket, key }, stage: 'collection' });
+    }
+  }
+  for (const s of SECRETS)
+    steps.push({
+      op: 'secretsmanager:GetSecretValue',
+      resource: s,
+      requestParameters: { secretId: s },
+      stage: 'collection',
+      needsPrivilege: rng.chance(0.5),
+    });
+  steps.push({
+    op: 'ssm:GetParameter',
+    resource: PARAMETERS[1],
+    requestParameters: { name: PARAMETERS[1], withDecryption: true },
+    stage: 'collection',
+  });
+  steps.push({ op: 'ce:GetCostAndUsage', stage: 'collection' });
+  steps.push({ op: 'iam:GetCredentialReport', stage: 'collection', needsPrivilege: true });
+  steps.push({ op: 'dynamodb:Scan', resource: 'customers', requestParameters: { tableName: 'customers' }, stage: 'collection' });
+  return steps;
+}
+
+function modification(rng: Rng): Step[] {
+  return rng
+    .shuffle<Step>([
+      {
+        op: 's3:DeletePublicAccessBlock',
+        resource: BUCKETS.customerExports,
+        requestParameters: { bucketName: BUCKETS.customerExports },
+        stage: 'modification',
+        needsPrivilege: true,
+      },
+      {
+        op: 's3:PutBucketPolicy',
+        resource: BUCKETS.customerExports,
+        requestParameters: {
+          bucketName: BUCKETS.customerExports,
+          bucketPolicy: { Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject' }] },
+        },
+        stage: 'modification',
+        needsPrivilege: true,
+      },
+      {
+        op: 'ec2:AuthorizeSecurityGroupIngress',
+        resource: 'sg-0d1e2f3a4b5c6d7e8',
+        requestParameters: {
+          groupId: 'sg-0d1e2f3a4b5c6d7e8',
+          ipPermissions: { items: [{ ipProtocol: 'tcp', fromPort: 22, toPort: 22, ipRanges: { items: [{ cidrIp: '0.0.0.0/0' }] } }] },
+        },
+        stage: 'modification',
+        needsPrivilege: true,
+      },
+      {
+        op: 'account:PutAlternateContact',
+        resource: 'BILLING',
+        requestParameters: { alternateContactType: 'BILLING', emailAddress: 'billing-dept@proton.me' },
+        stage: 'modification',
+        needsPrivilege: true,
+      },
+    ])
+    .slice(0, rng.int(1, 3));
+}
+
+function persistence(rng: Rng, self: string, onSelf: boolean): Step[] {
+  if (onSelf)
+    return [
+      { op: 'iam:CreateAccessKey', resource: self, requestParameters: { userName: self }, stage: 'persistence', needsPrivilege: false },
+    ];
+  const user = rng.pick(['svc-backup-sync', 'aws-support-ops', 'cloudwatch-agent', 'terraform-runner2']);
+  const steps: Step[] = [
+    { op: 'iam:CreateUser', resource: user, requestParameters: { userName: user }, stage: 'persistence', needsPrivilege: true },
+    {
+      op: 'iam:AttachUserPolicy',
+      resource: user,
+      requestParameters: { userName: user, policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' },
+      stage: 'persistence',
+      needsPrivilege: true,
+    },
+    { op: 'iam:CreateAccessKey', resource: user, requestParameters: { userName: user }, stage: 'persistence', needsPrivilege: true },
+  ];
+  if (rng.chance(0.5))
+    steps.push({
+      op: 'iam:CreateLoginProfile',
+      resource: user,
+      requestParameters: { userName: user, passwordResetRequired: false },
+      stage: 'persistence',
+      needsPrivilege: true,
+    });
+  if (rng.chance(0.5))
+    steps.push({
+      op: 'sns:Subscribe',
+      resource: 'prod-alerts',
+      requestParameters: {
+        topicArn: `arn:aws:sns:us-east-1:${ACCOUNT_ID}:prod-alerts`,
+        protocol: 'https',
+        endpoint: 'https://hooks.pipedream-relay.net/ingest',
+      },
+      stage: 'persistence',
+    });
+  return steps;
+}
+
+function evasion(rng: Rng): Step[] {
+  const trail = `arn:aws:cloudtrail:us-east-1:${ACCOUNT_ID}:trail/org-trail`;
+  return rng
+    .shuffle<Step>([
+      {
+        op: 'cloudtrail:StopLogging',
+        resource: 'org-trail',
+        requestParameters: { name: trail },
+        stage: 'defense_evasion',
+        needsPrivilege: true,
+      },
+      {
+        op: 'guardduty:DeleteDetector',
+        resource: '12abc34d567e8fa901bc2d34e56789f0',
+        requestParameters: { detectorId: '12abc34d567e8fa901bc2d34e56789f0' },
+        stage: 'defense_evasion',
+        needsPrivilege: true,
+      },
+      {
+        op: 'cloudwatch:DisableAlarmActions',
+        requestParameters: { alarmNames: ['root-login', 'iam-changes', 'api-5xx'] },
+        stage: 'defense_evasion',
+        needsPrivilege: true,
+      },
+      {
+        op: 'cloudtrail:PutEventSelectors',
+        resource: 'org-trail',
+        requestParameters: { trailName: trail, eventSelectors: [{ readWriteType: 'WriteOnly', includeManagementEvents: false }] },
+        stage: 'defense_evasion',
+        needsPrivilege: true,
+      },
+      {
+        op: 'config:StopConfigurationRecorder',
+        resource: 'default',
+        requestParameters: { configurationRecorderName: 'default' },
+        stage: 'defense_evasion',
+        needsPrivilege: true,
+      },
+    ])
+    .slice(0, rng.int(1, 3));
+}
+
+/** How the attacker shows up: networks, tool and pace. */
+interface Attacker {
+  nets: Network[];
+  userAgent: (t: number) => string;
+  /** Gap between calls, ms. */
+  gap: () => number;
+  /** Tor circuits and proxy pools change the exit address every few minutes. */
+  rotateEveryMs: number;
+}
+
+/** The outcome of planning an attack: its events (time-ordered) and its ground truth. */
+export interface AttackRun {
+  events: SimEvent[];
+  label: AttackLabel;
+}
+
+/**
+ * Plays one attack of `kind` against `victim`, starting on `day` (UTC midnight). Calls that would
+ * fall outside `window` are dropped; `undefined` when none is left.
+ *
+ * @example
+ * ```ts
+ * const run = playAttack(rng.fork('attack-0'), 'smash_and_grab', victim, day, { start, end });
+ * ```
+ */
+export function playAttack(
+  rng: Rng,
+  kind: AttackKind,
+  victim: Victim,
+  day: number,
+  window: { start: number; end: number },
+): AttackRun | undefined {
+  const tool =
+    (t: ToolProfile['tool']): ((at: number) => string) =>
+    () =>
+      toolUserAgent({ tool: t, os: 'linux' });
+  const self = victim.credential.userName;
+  const vday = localDay(victim.timeZone, day + 12 * HOUR);
+  const sessions: { at: number; steps: Step[] }[] = [];
+  let attacker: Attacker;
+  switch (kind) {
+    case 'smash_and_grab': {
+      attacker = {
+        nets: [network(rng.pick(['do-nyc', 'do-sgp', 'hetzner', 'ovh', 'vultr']))],
+        userAgent: tool(rng.pick(['python-requests', 'boto3', 'curl'] as const)),
+        gap: () => rng.float(0.3, 4) * 1000,
+        rotateEveryMs: 0,
+      };
+      const at = atLocalHour(vday, victim.timeZone, rng.float(0.5, 4.5));
+      sessions.push({
+        at,
+        steps: [
+          ...recon(rng, self, true),
+          ...collection(rng, at, rng.int(90, 300)),
+          ...modification(rng),
+          ...persistence(rng, self, false),
+          ...evasion(rng),
+        ],
+      });
+      break;
+    }
+    case 'low_and_slow': {
+      const origin = network(rng.pick(['br-vivo', 'ar-telecom', 'ke-safaricom', 'vpn-mullvad']));
+      attacker = { nets: [origin], userAgent: tool('boto3'), gap: () => rng.float(40, 600) * 1000, rotateEveryMs: 0 };
+      const all = [
+        ...recon(rng, self, false),
+        ...collection(rng, day, rng.int(9, 24)),
+        ...persistence(rng, self, true),
+        ...evasion(rng).slice(0, 1),
+      ];
+      const nDays = rng.int(3, 6);
+      const perDay = Math.ceil(all.length / nDays);
+      for (let d = 0; d < nDays; d++) {
+        const at = day + d * DAY + rng.float(13, 21) * HOUR; // the attacker's own afternoon, in the Americas or Africa
+        sessions.push({ at, steps: all.slice(d * perDay, (d + 1) * perDay) });
+      }
+      break;
+    }
+    case 'partial_recon': {
+      attacker = {
+        nets: networksOf('tor'),
+        userAgent: tool(rng.pick(['curl', 'python-requests', 'go-http'] as const)),
+        gap: () => rng.float(1, 20) * 1000,
+        rotateEveryMs: 10 * MIN,
+      };
+      sessions.push({ at: day + rng.float(0, 24) * HOUR, steps: recon(rng, self, rng.chance(0.5)) });
+      break;
+    }
+    case 'residential_proxy': {
+      const same = networksOf('residential', victim.country).filter(
+        (n) => n.id.includes('proxy') || n.id === 'us-charter' || n.id === 'gb-virgin',
+      );
+      const nets = same.length > 0 ? same : networksOf('residential', victim.country);
+      attacker = {
+        nets: nets.length > 0 ? nets : [network('us-charter')],
+        userAgent: victim.userAgentAt,
+        gap: () => rng.float(5, 90) * 1000,
+        rotateEveryMs: 30 * MIN,
+      };
+      const at = atLocalHour(vday, victim.timeZone, rng.float(19.5, 22.5));
+      sessions.push({
+        at,
+        steps: [
+          ...recon(rng, self, false).slice(0, 12),
+          ...collection(rng, at, rng.int(30, 80)),
+          ...persistence(rng, self, true),
+          ...evasion(rng).slice(0, 1),
+        ],
+      });
+      break;
+    }
+    case 'concurrent_use': {
+      attacker = {
+        nets: [network(rng.pick(['vpn-datacamp', 'vpn-packethub', 'vpn-m247']))],
+        userAgent: tool('boto3'),
+        gap: () => rng.float(2, 40) * 1000,
+        rotateEveryMs: 0,
+      };
+      let d = vday;
+      while (d.weekday === 0 || d.weekday === 6) d = localDay(victim.timeZone, d.midnightUtc + DAY + 12 * HOUR);
+      const at = atLocalHour(d, victim.timeZone, rng.float(10, 15.5));
+      sessions.push({
+        at,
+        steps: [
+          ...recon(rng, self, false),
+          ...collection(rng, at, rng.int(40, 120)),
+          ...modification(rng).slice(0, 1),
+          ...persistence(rng, self, false),
+        ],
+      });
+      break;
+    }
+    case 'ci_token_replay': {
+      attacker = {
+        nets: [network(rng.pick(['hetzner', 'ovh', 'vultr', 'do-sgp']))],
+        userAgent: victim.tool ? () => toolUserAgent({ tool: 'aws-cli', os: 'linux' }) : tool('boto3'),
+        gap: () => rng.float(0.5, 6) * 1000,
+        rotateEveryMs: 0,
+      };
+      let at = day + rng.float(0, 6) * HOUR;
+      while (new Date(at).getUTCDay() !== 6 && new Date(at).getUTCDay() !== 0) at += DAY;
+      const miners: Step[] = ['us-east-2', 'us-west-2', 'eu-north-1', 'ap-south-1'].map((region) => ({
+        op: 'ec2:RunInstances',
+        stage: 'modification' as const,
+        needsPrivilege: true,
+        requestParameters: { region, instanceType: 'p4d.24xlarge', minCount: 10, maxCount: 10 },
+      }));
+      sessions.push({
+        at,
+        steps: [
+          ...recon(rng, self, true),
+          ...collection(rng, at, rng.int(10, 40)),
+          ...persistence(rng, self, false),
+          ...miners,
+          ...evasion(rng),
+        ],
+      });
+      break;
+    }
+  }
+  const events: SimEvent[] = [];
+  const stageOf = new Map<string, AttackStage>();
+  const used = { networks: new Set<string>(), asns: new Set<number>(), countries: new Set<string>(), uas: new Set<string>() };
+  let net = rng.pick(attacker.nets);
+  let ip = hostIn(rng, rng.pick(net.blocks));
+  let lastRotate = -Infinity;
+  for (const s of sessions) {
+    let t = s.at;
+    for (const step of s.steps) {
+      if (attacker.rotateEveryMs > 0 && t - lastRotate > attacker.rotateEveryMs) {
+        net = rng.pick(attacker.nets);
+        ip = hostIn(rng, rng.pick(net.blocks));
+        lastRotate = t;
+      }
+      const denied = step.needsPrivilege === true && !victim.privileged;
+      const status = step.status ?? (denied ? 403 : 200);
+      const o = op(step.op);
+      const ua = attacker.userAgent(t);
+      const region = typeof step.requestParameters?.region === 'string' ? step.requestParameters.region : 'us-east-1';
+      const draft = { time: t, credential: victim.credential, ip, userAgent: ua, op: o, interactive: false, status, region } as Parameters<
+        typeof makeEvent
+      >[1];
+      if (step.resource !== undefined) draft.resource = step.resource;
+      if (step.requestParameters) draft.requestParameters = step.requestParameters;
+      if (step.errorCode && status >= 400) draft.errorCode = step.errorCode;
+      if (o.name === 'iam:CreateAccessKey' && status < 400) {
+        draft.responseElements = {
+          accessKey: {
+            accessKeyId: `AKIA${rng.chars(16, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}`,
+            userName: step.resource,
+            status: 'Active',
+            createDate: new Date(t).toISOString(),
+          },
+        };
+      }
+      const ev = makeEvent(rng, draft);
+      // Downloads come in quick bursts; everything else at the attacker's pace.
+      t += o.name === 's3:GetObject' && step.stage === 'collection' ? rng.float(0.05, 1.5) * 1000 : attacker.gap();
+      if (ev.time < window.start || ev.time >= window.end) continue;
+      events.push(ev);
+      stageOf.set(ev.id, step.stage);
+      used.networks.add(net.id);
+      used.asns.add(net.asn);
+      used.countries.add(net.country);
+      used.uas.add(ua);
+    }
+  }
+  if (events.length === 0) return undefined;
+  events.sort((a, b) => a.time - b.time);
+  return { events, label: labelFor(kind, events, stageOf, used) };
+}
+
+function labelFor(
+  kind: AttackKind,
+  events: SimEvent[],
+  stageOf: Map<string, AttackStage>,
+  used: { networks: Set<string>; asns: Set<number>; countries: Set<string>; uas: Set<string> },
+): AttackLabel {
+  const iso = (t: number): string => new Date(t).toISOString();
+  const first = events[0] as SimEvent;
+  const last = events[events.length - 1] as SimEvent;
+  const stages = new Map<AttackStage, number>();
+  let damage: number | null = null;
+  const ranges: { start: string; end: string }[] = [];
+  let rangeStart = first.time;
+  let prev = first.time;
+  for (const ev of events) {
+    const stage = stageOf.get(ev.id) ?? 'none';
+    if (!stages.has(stage)) stages.set(stage, ev.time);
+    if (damage === null && DAMAGE_STAGES.has(stage) && ev.status < 400) damage = ev.time;
+    if (ev.time - prev > HOUR) {
+      ranges.push({ start: iso(rangeStart), end: iso(prev) });
+      rangeStart = ev.time;
+    }
+    prev = ev.time;
+  }
+  ranges.push({ start: iso(rangeStart), end: iso(prev) });
+  return {
+    kind,
+    start: iso(first.time),
+    end: iso(last.time),
+    first_damage: damage === null ? null : iso(damage),
+    stages: [...stages].sort((a, b) => a[1] - b[1]).map(([stage, t]) => ({ stage, first: iso(t) })),
+    ranges,
+    event_ids: events.map((e) => e.id),
+    source: { networks: [...used.networks], asns: [...used.asns], countries: [...used.countries], user_agents: [...used.uas] },
+  };
+}
