@@ -34,6 +34,8 @@ export interface AccessTokenVerifierOptions {
   clockToleranceS?: number;
   /** Window in which a DPoP proof's `iat` is accepted (default 60 s either way). */
   dpopWindowS?: number;
+  /** Clock in epoch milliseconds (tests); default Date.now. */
+  now?: () => number;
 }
 
 /** Verifies access tokens and DPoP proofs without a network call. */
@@ -71,6 +73,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
   const window = options.dpopWindowS ?? 60;
   const seenProofs = new LRUCache<string, true>({ max: 100_000, ttl: (window * 2 + tolerance) * 1000 });
   const audience = Array.isArray(options.audience) ? options.audience : [options.audience];
+  const clock = options.now ?? Date.now;
 
   return {
     async verify(token, dpop, verifyOptions) {
@@ -82,18 +85,19 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
           issuer: options.issuer,
           audience,
           clockTolerance: tolerance,
+          currentDate: new Date(clock()),
           requiredClaims: ['exp', 'iat', 'jti', 'sub', 'client_id'],
         });
         claims = result.payload as AccessTokenClaims;
       } catch (e) {
         fail('TW_TOKEN_INVALID', `access token rejected: ${(e as { code?: string }).code ?? 'invalid'}`, e);
       }
-      if (claims.iat > Math.floor(Date.now() / 1000) + tolerance) fail('TW_TOKEN_INVALID', 'access token iat is in the future');
+      if (claims.iat > Math.floor(clock() / 1000) + tolerance) fail('TW_TOKEN_INVALID', 'access token iat is in the future');
       const jkt = claims.cnf?.jkt;
       if (jkt && !dpop?.proof && verifyOptions?.allowUnproven) return claims;
       if (jkt) {
         if (!dpop?.proof) fail('TW_DPOP_INVALID', 'DPoP-bound access token presented without a DPoP proof');
-        await verifyDpopProof(dpop, token, jkt, window, seenProofs);
+        await verifyDpopProof(dpop, token, jkt, window, seenProofs, clock);
       } else if (dpop?.proof) {
         fail('TW_DPOP_INVALID', 'DPoP proof presented with an access token that is not DPoP-bound');
       }
@@ -108,6 +112,7 @@ async function verifyDpopProof(
   jkt: string,
   window: number,
   seen: LRUCache<string, true>,
+  clock: () => number,
 ): Promise<void> {
   let payload: JWTPayload;
   let jwk: JWK | undefined;
@@ -127,7 +132,7 @@ async function verifyDpopProof(
   if (typeof payload.htu !== 'string' || normaliseHtu(payload.htu) !== normaliseHtu(dpop.url)) {
     fail('TW_DPOP_INVALID', 'DPoP proof htu does not match the request URL');
   }
-  const now = Math.floor(Date.now() / 1000);
+  const now = Math.floor(clock() / 1000);
   if (typeof payload.iat !== 'number' || Math.abs(now - payload.iat) > window)
     fail('TW_DPOP_INVALID', 'DPoP proof iat is outside the window');
   const ath = createHash('sha256').update(token).digest('base64url');
