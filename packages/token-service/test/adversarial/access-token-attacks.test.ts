@@ -12,7 +12,7 @@ const b64 = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base
 describe('adversarial access tokens and DPoP proofs', () => {
   let h: Harness;
   let verifier: AccessTokenVerifier;
-  let bound: { token: string; keyPair: CryptoKeyPair; jwk: JWK };
+  let bound: { token: string; keyPair: oauth.CryptoKeyPair; jwk: JWK };
   let payload: Record<string, unknown>;
   let publicJwk: JWK;
   const resourceUrl = 'https://api.example.test/orders';
