@@ -87,7 +87,7 @@ export function calibrate(p: Profile, f: Finding, now: number, mature: boolean, 
   const repeat = lastTs !== 0 && now - lastTs < r.dedupeWindowMinutes * 60_000 && now >= lastTs;
   const contribution = repeat ? 0 : Math.min(f.score, 100) * (weak ? 0.5 : 1);
   const combined = 100 * (1 - (1 - Math.min(risk, 100) / 100) * (1 - contribution / 100));
-  let score = corroborating.length > 0 ? Math.max(f.score, combined) : f.score;
+  let score = Math.round(Math.min(100, Math.max(0, corroborating.length > 0 ? Math.max(f.score, combined) : f.score)));
   let capped: string | undefined;
   if (f.noveltyOnly && score >= r.highScore) {
     if (weak) capped = 'context signal: adds risk to other alerts but cannot page itself';
@@ -100,7 +100,6 @@ export function calibrate(p: Profile, f: Finding, now: number, mature: boolean, 
     capped = 'novelty is at most high';
     score = r.criticalScore - 1;
   }
-  score = Math.round(Math.min(100, Math.max(0, score)));
   const rank = severityRank(score, r);
   if (repeat && rank <= p.b[B_RULE_SEV + ruleIndex]! && f.alwaysReport !== true) return undefined;
   p.f[F_RULE_TS + ruleIndex] = now;
