@@ -19,7 +19,7 @@ import {
   writeBaseline,
 } from '@tokenwarden/scanner';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { openTokenServiceChecks, type TokenServiceChecks } from '../adapters/token-service-verifier.js';
+import type { TokenServiceChecks } from '../adapters/token-service-verifier.js';
 import { parsePositiveInt, runAction } from '../command-kit.js';
 import { EXIT } from '../exit-codes.js';
 import { printError } from '../output.js';
@@ -76,6 +76,8 @@ async function verifyAndRevoke(findings: RawFinding[], publics: Finding[], opts:
   if (ours) {
     try {
       const cfg = loadConfig(BaseConfig, { file: opts.config, env: process.env, flags: { data: opts.data } });
+      // Loaded on demand: the store and token service are heavy and most scans never need them.
+      const { openTokenServiceChecks } = await import('../adapters/token-service-verifier.js');
       checks = await openTokenServiceChecks(cfg.data, cfg.store);
     } catch (e) {
       failure =

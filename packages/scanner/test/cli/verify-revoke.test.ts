@@ -1,0 +1,94 @@
+// Integration with the token service: --verify asks its store whether a found tw_ token is live,
+// --revoke revokes it with the leak location as the reason, which lands in the audit log.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { createRepositories, openDatabase, storeMigrations } from '@tokenwarden/store';
+import { openTokenService, tokenServiceMigrations } from '@tokenwarden/token-service';
+
+const root = fileURLToPath(new URL('../../../../', import.meta.url));
+const runner = fileURLToPath(new URL('./scan-cli-runner.ts', import.meta.url));
+let dir: string;
+let keyId = '';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function batch(runs: string[][]): Promise<Run[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', runner, JSON.stringify(runs)], {
+      cwd: root,
+      env: { ...process.env, TOKENWARDEN_FROM_SOURCE: '1', NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c;
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      err += c;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as Run[]) : reject(new Error(err))));
+  });
+}
+
+const openStore = (dataDir: string) =>
+  openDatabase({
+    store: { driver: 'sqlite' },
+    dataDir,
+    migrations: [...storeMigrations, ...tokenServiceMigrations].sort((a, b) => a.name.localeCompare(b.name)),
+  });
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'tw-scan-verify-'));
+  const dataDir = join(dir, 'data');
+  const database = await openStore(dataDir);
+  const service = await openTokenService({ dataDir, issuer: 'http://127.0.0.1:8080', database, keyRefreshMs: 0 });
+  const minted = await service.admin.createApiKey({ subject: 'ci-bot', scopes: ['read'] });
+  keyId = minted.id;
+  await service.close();
+  await database.close();
+  writeFileSync(join(dir, 'deploy.sh'), `#!/bin/sh\nexport API_KEY=${minted.key}\n`);
+});
+
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('scan --verify / --revoke against the token service', () => {
+  it('reports our live token as live, revokes it with the leak location, then sees it revoked', async () => {
+    const data = join(dir, 'data');
+    const file = join(dir, 'deploy.sh');
+    const [verified, revoked, after] = await batch([
+      ['scan', file, '--verify', '--data', data, '--format', 'json'],
+      ['scan', file, '--revoke', '--data', data, '--format', 'json'],
+      ['scan', file, '--verify', '--data', data, '--format', 'json'],
+    ]);
+    const first = (r: Run | undefined) =>
+      (JSON.parse(r?.stdout ?? '{}') as { findings: { verification?: { status: string }; revoked?: boolean }[] }).findings[0];
+    assert.equal(verified?.code, 1, verified?.stderr);
+    assert.equal(first(verified)?.verification?.status, 'live');
+    assert.equal(first(revoked)?.revoked, true);
+    assert.equal(first(revoked)?.verification?.status, 'revoked');
+    assert.equal(first(after)?.verification?.status, 'revoked');
+
+    // Read-only: the CLI applied every package's migrations, which this test does not know.
+    const database = await openDatabase({ store: { driver: 'sqlite' }, dataDir: data, migrations: [], readonly: true });
+    try {
+      const entries = await createRepositories(database).audit.list();
+      const entry = entries.find((e) => e.action === 'credential.revoke' && e.target === keyId);
+      assert.ok(entry, 'revocation missing from the audit log');
+      assert.match(entry.reason ?? '', /leaked: found by tokenwarden scan in .*deploy\.sh:2/);
+      assert.equal(entry.actor, 'tokenwarden-scan');
+    } finally {
+      await database.close();
+    }
+  });
+});
