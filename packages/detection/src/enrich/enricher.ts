@@ -45,8 +45,14 @@ export function createEnricher(options: EnricherOptions = {}): Enricher {
   const intel = options.ipIntel;
   const ua = options.userAgents ?? createUserAgentParser();
   return (event) => {
-    const { network_hint: hint, ...rest } = event;
-    const out = rest as EnrichedEvent;
+    const hint = event.network_hint;
+    // Only sources with hints (Okta) pay for a copy; the rest are enriched in place.
+    let out: EnrichedEvent;
+    if (hint === undefined) out = event as EnrichedEvent;
+    else {
+      const { network_hint: _hint, ...rest } = event;
+      out = rest as EnrichedEvent;
+    }
     const geo = mergeHint(event.source_ip && intel ? intel.lookup(event.source_ip) : undefined, hint);
     if (geo) out.geo = geo;
     let client = ua.parse(event.user_agent);

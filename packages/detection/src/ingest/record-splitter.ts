@@ -227,21 +227,21 @@ function lineCount(s: string): number {
 }
 
 /**
- * Splits a stream of decoded text into records. The container is recognised from the first
+ * Splits a stream of decoded text into batches of records (one batch per chunk read). The container is recognised from the first
  * non-blank characters: `{"Records":[` (a CloudTrail file) and `[` (a JSON array, e.g. an Okta
  * export) are split into array elements; anything else into lines. A read error ends the
  * stream with one issue at the line reached (a truncated `.gz`, say); records before it stand.
  *
  * @example
  * ```ts
- * for await (const r of splitRecords(textChunks)) if (r.kind !== 'issue') handle(r.text, r.line);
+ * for await (const batch of splitRecordBatches(textChunks)) for (const r of batch) console.log(r.kind, r.line);
  * ```
  */
-export async function* splitRecords(chunks: AsyncIterable<string>, options: SplitOptions = {}): AsyncGenerator<RawRecord> {
+export async function* splitRecordBatches(chunks: AsyncIterable<string>, options: SplitOptions = {}): AsyncGenerator<RawRecord[]> {
   const max = options.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS;
   let splitter: Splitter | undefined;
   let head = '';
-  const out: RawRecord[] = [];
+  let out: RawRecord[] = [];
   const choose = (final: boolean): Splitter | undefined => {
     const trimmed = head.trimStart();
     if (trimmed.length === 0 && !final) return undefined;
@@ -271,18 +271,31 @@ export async function* splitRecords(chunks: AsyncIterable<string>, options: Spli
         splitter = choose(false);
       }
       if (out.length > 0) {
-        yield* out;
-        out.length = 0;
+        yield out;
+        out = [];
       }
     }
   } catch (e) {
     splitter ??= choose(true);
-    yield* out;
     const why = e instanceof Error ? e.message : String(e);
-    yield { kind: 'issue', line: splitter?.line() ?? 1, reason: `input ended with an error: ${why.slice(0, 200)}` };
+    out.push({ kind: 'issue', line: splitter?.line() ?? 1, reason: `input ended with an error: ${why.slice(0, 200)}` });
+    yield out;
     return;
   }
   splitter ??= choose(true);
   splitter?.end(out);
-  yield* out;
+  if (out.length > 0) yield out;
+}
+
+/**
+ * {@link splitRecordBatches} one record at a time (simpler to consume; the pipeline uses the
+ * batches, which cost one await per chunk instead of one per record).
+ *
+ * @example
+ * ```ts
+ * for await (const r of splitRecords(textChunks)) if (r.kind !== 'issue') handle(r.text, r.line);
+ * ```
+ */
+export async function* splitRecords(chunks: AsyncIterable<string>, options: SplitOptions = {}): AsyncGenerator<RawRecord> {
+  for await (const batch of splitRecordBatches(chunks, options)) yield* batch;
 }

@@ -5,7 +5,7 @@ import type { EnrichedEvent } from '../enriched-event.js';
 import { expandInputs, type InputSource, openText } from '../ingest/open-input.js';
 import { createRecordDecoder } from '../ingest/parse-record.js';
 import type { NginxOptions } from '../ingest/parsers/nginx.js';
-import { splitRecords } from '../ingest/record-splitter.js';
+import { splitRecordBatches } from '../ingest/record-splitter.js';
 import { defaultTimeBounds, type TimeBounds, timeProblem } from '../ingest/time-and-ip.js';
 import type { InputFormat, InputFormatOption, InputIssue, NormalisedEvent } from '../ingest/types.js';
 import type { AlertEngine } from './engine-port.js';
@@ -98,12 +98,20 @@ export async function runDetectionPipeline(paths: readonly string[], options: De
       if (pending) await pending;
     }
   };
-  const release = async (due: NormalisedEvent[]): Promise<void> => {
-    for (const event of due) {
-      const enriched: EnrichedEvent = options.enrich(event);
+  // Synchronous unless an alert sink asks to wait (stdout backpressure): no promise per event.
+  const release = (due: NormalisedEvent[]): Promise<void> | undefined => {
+    for (let i = 0; i < due.length; i++) {
+      const enriched: EnrichedEvent = options.enrich(due[i] as NormalisedEvent);
       const alerts = options.engine.process(enriched);
-      if (alerts.length > 0) await emit(alerts);
+      if (alerts.length > 0) {
+        for (let k = 0; k < alerts.length; k++) {
+          summary.alerts++;
+          const pending = options.onAlert(alerts[k] as Alert);
+          if (pending) return pending.then(() => emit(alerts.slice(k + 1))).then(() => release(due.slice(i + 1)));
+        }
+      }
     }
+    return undefined;
   };
 
   for (const source of sources) {
@@ -139,32 +147,37 @@ export async function runDetectionPipeline(paths: readonly string[], options: De
     // reported once and skipped, instead of one message per line.
     let recognised = false;
     let unknownRun = 0;
-    for await (const raw of splitRecords(text, { maxRecordChars: options.maxRecordChars })) {
-      for (const decoded of decode(raw, source.name)) {
-        summary.records++;
-        const outcome = decoded.outcome;
-        if (outcome.kind === 'error') {
-          if (!recognised && decoded.format === undefined && raw.kind !== 'issue' && ++unknownRun >= UNKNOWN_FORMAT_GIVE_UP) {
-            issue(decoded.line, `no known log format in the first ${UNKNOWN_FORMAT_GIVE_UP} records; rest of the file skipped`);
-            return;
+    for await (const batch of splitRecordBatches(text, { maxRecordChars: options.maxRecordChars })) {
+      for (const raw of batch) {
+        for (const decoded of decode(raw, source.name)) {
+          summary.records++;
+          const outcome = decoded.outcome;
+          if (outcome.kind === 'error') {
+            if (!recognised && decoded.format === undefined && raw.kind !== 'issue' && ++unknownRun >= UNKNOWN_FORMAT_GIVE_UP) {
+              issue(decoded.line, `no known log format in the first ${UNKNOWN_FORMAT_GIVE_UP} records; rest of the file skipped`);
+              return;
+            }
+            issue(decoded.line, outcome.reason);
+            continue;
           }
-          issue(decoded.line, outcome.reason);
-          continue;
+          recognised = true;
+          if (decoded.format) summary.formats[decoded.format] = (summary.formats[decoded.format] ?? 0) + 1;
+          if (outcome.kind === 'ignored') {
+            summary.ignored++;
+            continue;
+          }
+          const problem = timeProblem(outcome.event.ts, bounds);
+          if (problem) {
+            issue(decoded.line, problem);
+            continue;
+          }
+          summary.events++;
+          const due = reorder.push(outcome.event);
+          if (due.length > 0) {
+            const pending = release(due);
+            if (pending) await pending;
+          }
         }
-        recognised = true;
-        if (decoded.format) summary.formats[decoded.format] = (summary.formats[decoded.format] ?? 0) + 1;
-        if (outcome.kind === 'ignored') {
-          summary.ignored++;
-          continue;
-        }
-        const problem = timeProblem(outcome.event.ts, bounds);
-        if (problem) {
-          issue(decoded.line, problem);
-          continue;
-        }
-        summary.events++;
-        const due = reorder.push(outcome.event);
-        if (due.length > 0) await release(due);
       }
     }
   }
