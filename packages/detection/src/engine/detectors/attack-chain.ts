@@ -47,7 +47,7 @@ export function detectAttackChain(ctx: DetectionContext, out: Finding[]): void {
   const suspicious = suspicion >= cc.contextMinScore;
   const novelOp =
     ctx.opHash !== 0 &&
-    ctx.credMature &&
+    (ctx.credMature || ctx.principalMature) &&
     !ctx.cls.selfKey &&
     stage >= STAGE_DISCOVERY &&
     !bloomHas(cred.b, B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash) &&

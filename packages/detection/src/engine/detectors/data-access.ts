@@ -69,7 +69,7 @@ export function detectDataAccess(ctx: DetectionContext, out: Finding[]): void {
   f[F_VOL_BYTES] = f[F_VOL_BYTES]! + bytes;
   if (
     cls.dataRead &&
-    ctx.credMature &&
+    (ctx.credMature || ctx.principalMature) &&
     !bloomHas(cred.b, B_RES_BLOOM, RES_BLOOM_BYTES, ctx.resourceHash) &&
     !bloomHas(principal.b, B_RES_BLOOM, RES_BLOOM_BYTES, ctx.resourceHash)
   ) {

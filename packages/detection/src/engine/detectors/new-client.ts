@@ -34,8 +34,10 @@ export function detectNewClient(ctx: DetectionContext, out: Finding[]): void {
     score = nc.newClientScore * (org.isCommon(org.clients, ctx.clientHash) ? 0.7 : 1) + (ctx.scripted ? 10 : 0);
     reasons.push('new client');
   }
-  const events = cred.f[F_EVENTS]!;
-  const interactiveShare = events === 0 ? 0 : cred.f[F_INTERACTIVE]! / events;
+  // Short-lived credentials (STS sessions, Okta sessions) are judged by their principal's habits.
+  const habits = cred.f[F_EVENTS]! >= cfg.learning.minEvents ? cred : principal;
+  const events = habits.f[F_EVENTS]!;
+  const interactiveShare = events === 0 ? 0 : habits.f[F_INTERACTIVE]! / events;
   if (ctx.scripted && events >= cfg.learning.minEvents && interactiveShare >= nc.interactiveShare) {
     score = Math.max(score + 10, nc.scriptedOnInteractiveScore);
     reasons.push('scripted use of an always-interactive credential');

@@ -3,6 +3,7 @@ import {
   F_BOLA_LAST_ID,
   F_BOLA_RUN,
   F_BOLA_TS,
+  F_FAIL_EWMA,
   F_PROBE_DISTINCT,
   F_PROBE_EVENTS,
   F_PROBE_FAILS,
@@ -15,6 +16,9 @@ import {
 import type { Profile } from '../profile/profile.js';
 import { round2 } from './evidence.js';
 import type { DetectionContext, Finding } from './types.js';
+
+/** Share of auth failures above which failing is the credential's habit. */
+const HABITUAL_FAILURE_SHARE = 0.3;
 
 /** The credential's own busiest window fades by this factor per window so an old spike does not hide new ones forever. */
 const MAX_DISTINCT_DECAY = 0.995;
@@ -96,7 +100,9 @@ export function detectProbing(ctx: DetectionContext, out: Finding[]): void {
       suspicion: score,
     });
   }
-  if (ctx.authFailure && fails === pc.failureThreshold && fails / events >= pc.failureRatio) {
+  // A credential that habitually fails (a misconfigured job retrying) is broken, not probing.
+  const habitualFailures = cred.f[F_FAIL_EWMA]! >= HABITUAL_FAILURE_SHARE && cred.events >= cfg.learning.minEvents;
+  if (ctx.authFailure && fails === pc.failureThreshold && fails / events >= pc.failureRatio && !habitualFailures) {
     const score = 55 + (distinct >= 5 ? 10 : 0);
     out.push({
       rule: 'probing',

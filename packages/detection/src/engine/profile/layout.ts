@@ -75,7 +75,8 @@ export const F_PROBE_DISTINCT = 62;
 export const F_VOL_MAX_BYTES = 63;
 export const F_VOL_ALERT_HOUR = 64;
 export const F_GUARD_SINCE = 65;
-export const F_SLOTS = 66;
+export const F_FAIL_EWMA = 66; // share of auth failures, slow EWMA
+export const F_SLOTS = 68;
 
 // uint32 slots (top-k sketches take 2k slots: keys then counts)
 export const U_IP = 0;

@@ -11,6 +11,7 @@ import {
   B_OP_BLOOM,
   B_RES_BLOOM,
   F_EVENTS,
+  F_FAIL_EWMA,
   F_FIRST_TS,
   F_GEO_LAT,
   F_GEO_LON,
@@ -51,11 +52,15 @@ import {
 } from './layout.js';
 import type { Profile } from './profile.js';
 
+/** Smoothing of the habitual auth-failure share (about the last 100 events). */
+const FAIL_EWMA_ALPHA = 0.01;
+
 function learnInto(p: Profile, ctx: DetectionContext, bucket: number, guarded: boolean): void {
   const f = p.f;
   if (f[F_EVENTS] === 0) f[F_FIRST_TS] = ctx.now;
   if (ctx.now > f[F_LAST_TS]!) f[F_LAST_TS] = ctx.now;
   f[F_EVENTS] = f[F_EVENTS]! + 1;
+  f[F_FAIL_EWMA] = f[F_FAIL_EWMA]! + FAIL_EWMA_ALPHA * ((ctx.authFailure ? 1 : 0) - f[F_FAIL_EWMA]!);
   if (ctx.scripted) f[F_SCRIPTED] = f[F_SCRIPTED]! + 1;
   else f[F_INTERACTIVE] = f[F_INTERACTIVE]! + 1;
   hourHistogramAdd(p.b, B_HOURS, bucket);

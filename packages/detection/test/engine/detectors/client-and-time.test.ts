@@ -15,6 +15,19 @@ describe('detector: new device or client', () => {
     assert.ok((a.evidence.reasons as string[]).includes('scripted use of an always-interactive credential'));
   });
 
+  it('judges a short-lived session credential by its principal habits', () => {
+    const engine = createDetectionEngine();
+    run(engine, aliceHistory());
+    const alerts = run(engine, [
+      ev({ at: AFTER, cred: 'ASIASESSION1', principal: 'alice', place: 'londonHome', client: 'pythonRequests', op: 's3:ListBuckets' }),
+    ]);
+    assert.ok(
+      byRule(alerts, 'new_client').some((a) =>
+        (a.evidence.reasons as string[]).includes('scripted use of an always-interactive credential'),
+      ),
+    );
+  });
+
   it('reports a TLS fingerprint change on a credential with a stable fingerprint', () => {
     const engine = createDetectionEngine();
     const history = aliceHistory().map((e) => ({ ...e, tls_fingerprint: 'ja4:t13d1516h2_8daaf6152771' }));

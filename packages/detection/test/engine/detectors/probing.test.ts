@@ -81,4 +81,39 @@ describe('detector: probing and enumeration', () => {
     ];
     assert.equal(byRule(run(engine, events), 'probing').length, 0);
   });
+
+  it('hard negative: a misconfigured job that has always been failing', () => {
+    const engine = createDetectionEngine();
+    const history = [];
+    for (let i = 0; i < 400; i++) {
+      history.push(
+        ev({
+          cred: 'AKIAJOB',
+          principal: 'job',
+          place: 'awsVirginia',
+          client: 'boto3',
+          at: T0 + i * 10 * 60_000,
+          op: 'sqs:SendMessage',
+          outcome: 'failure',
+          error: 'AccessDenied',
+        }),
+      );
+    }
+    run(engine, history);
+    const burst = [];
+    for (let i = 0; i < 20; i++)
+      burst.push(
+        ev({
+          cred: 'AKIAJOB',
+          principal: 'job',
+          place: 'awsVirginia',
+          client: 'boto3',
+          at: T0 + 5 * DAY + i * 1000,
+          op: 'sqs:SendMessage',
+          outcome: 'failure',
+          error: 'AccessDenied',
+        }),
+      );
+    assert.equal(byRule(run(engine, burst), 'probing').length, 0);
+  });
 });
