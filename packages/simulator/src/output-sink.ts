@@ -27,16 +27,17 @@ export class TextSink {
     const file = createWriteStream(path);
     await once(file, 'open');
     if (!gzip) return new TextSink(file, file);
-    const z = createGzip({ level: 6 });
+    // Level 1: three times faster than the default for a few percent more bytes; these files are for replaying, not archiving.
+    const z = createGzip({ level: 1 });
     z.pipe(file);
     return new TextSink(z, file);
   }
 
-  /** Appends text; flushes to the stream every ~256 KB and waits when the stream is full. */
+  /** Appends text; flushes to the stream every ~1 MB and waits when the stream is full. */
   async write(text: string): Promise<void> {
     this.buffer.push(text);
     this.size += text.length;
-    if (this.size >= 256 * 1024) await this.flush();
+    if (this.size >= 1 << 20) await this.flush();
   }
 
   private async flush(): Promise<void> {

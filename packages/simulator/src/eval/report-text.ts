@@ -11,11 +11,12 @@ function duration(s: number | null): string {
   return `${(s / 86_400).toFixed(1)}d`;
 }
 
-function table(headers: string[], rows: string[][]): string {
+/** A plain-text table; `align` has one letter per column: `l` for text, `r` for numbers. */
+function table(headers: string[], rows: string[][], align: string): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]): string =>
     cells
-      .map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
+      .map((c, i) => (align[i] === 'r' ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0)))
       .join('  ')
       .trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
@@ -51,6 +52,7 @@ export function formatEvalReport(r: EvalReport): string {
         duration(t.ttd_median_s),
         duration(t.ttd_p90_s),
       ]),
+      'lrrrrrrrr',
     ),
   );
   out.push('');
@@ -68,6 +70,7 @@ export function formatEvalReport(r: EvalReport): string {
         a.max_severity ?? '-',
         a.rules.join(',') || '-',
       ]),
+      'lllrrrll',
     ),
   );
   out.push('');
@@ -76,6 +79,7 @@ export function formatEvalReport(r: EvalReport): string {
     table(
       ['category', 'credentials', 'paged', 'alerts', 'paged principals'],
       r.categories.map((c) => [c.category, String(c.credentials), String(c.paged), String(c.alerts), c.paged_principals.join(',') || '-']),
+      'lrrrl',
     ),
   );
   out.push('');
@@ -84,6 +88,7 @@ export function formatEvalReport(r: EvalReport): string {
     table(
       ['rule', 'true', 'false', 'true pages', 'false pages'],
       r.rules.map((x) => [x.rule, String(x.true_alerts), String(x.false_alerts), String(x.true_pages), String(x.false_pages)]),
+      'lrrrr',
     ),
   );
   return out.join('\n');

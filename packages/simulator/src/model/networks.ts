@@ -352,7 +352,7 @@ export const NETWORKS: readonly Network[] = [
   // Clouds where the company's own automation runs.
   {
     id: 'aws-use1-a',
-    blocks: ['3.85.1', '54.145.1', '34.200.1'],
+    blocks: ['3.85.1', '34.200.1', '18.204.10', '44.200.10'],
     asn: 14618,
     org: 'Amazon.com',
     kind: 'cloud',
@@ -362,13 +362,13 @@ export const NETWORKS: readonly Network[] = [
   },
   {
     id: 'aws-use1-b',
-    blocks: ['18.204.10', '44.200.10'],
-    asn: 14618,
+    blocks: ['54.145.1'],
+    asn: 16509,
     org: 'Amazon.com',
     kind: 'cloud',
     country: 'US',
     city: 'Ashburn',
-    why: 'AWS us-east-1 EC2, other ranges the runners move to',
+    why: 'AWS us-east-1 EC2 announced by the other Amazon ASN: where the CI runners move to',
   },
   {
     id: 'aws-use2',
@@ -483,7 +483,7 @@ export const NETWORKS: readonly Network[] = [
   },
   {
     id: 'vpn-datacamp',
-    blocks: ['2.26.157', '89.187.160'],
+    blocks: ['2.26.157'],
     asn: 212238,
     org: 'Datacamp (CDN77)',
     kind: 'vpn',
@@ -588,7 +588,7 @@ export function hostIn(rng: Rng, block: string): string {
  *
  * @example
  * ```ts
- * addressIn(rng, network('aws-use1-a')); // '54.145.1.23'
+ * addressIn(rng, network('aws-use1-a')); // '3.85.1.23'
  * ```
  */
 export function addressIn(rng: Rng, net: Network): string {
