@@ -122,12 +122,28 @@ function translateMigrationError(e: unknown, database: Database, during: string)
  * ```
  */
 export async function migrate(database: Database, migrations: readonly Migration[]): Promise<string[]> {
-  const { error, results } = await migratorFor(database, migrations).migrateToLatest();
+  const migrator = migratorFor(database, migrations);
+  // Migrating takes the write lock; checking first with a plain read lets every command open a
+  // store that is up to date while another process holds a long write transaction.
+  const executed = await executedMigrationNames(database);
+  const registered = new Set(migrations.map((m) => m.name));
+  if (executed && migrations.every((m) => executed.has(m.name)) && [...executed].every((name) => registered.has(name))) return [];
+  const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
     throw translateMigrationError(error, database, failed ? `migration ${failed.migrationName}` : 'migrations');
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+async function executedMigrationNames(database: Database): Promise<Set<string> | undefined> {
+  const table = database.dialect === 'postgres' && database.schema ? `${database.schema}.tw_migrations` : 'tw_migrations';
+  try {
+    const { rows } = await sql<{ name: string }>`select name from ${sql.table(table)}`.execute(database.db);
+    return new Set(rows.map((r) => r.name));
+  } catch {
+    return undefined; // no migration table yet (a new store), or unreadable: let the migrator decide
+  }
 }
 
 /**
@@ -171,6 +187,12 @@ export function translateStoreError(e: unknown, location: string, during: string
   if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB') {
     return new TokenWardenError('TW_STORE_CORRUPT', `the store ${location} is not a valid database (${during})`, {
       hint: 'restore it from a backup, or point --data at a fresh directory',
+      cause: e,
+    });
+  }
+  if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505') {
+    return new TokenWardenError('TW_CONFLICT', `a record with the same key already exists in ${location} (${during})`, {
+      hint: 'use a new id, or update the existing record instead',
       cause: e,
     });
   }

@@ -88,7 +88,9 @@ forEachDialect('credential repository', (t) => {
   it('refuses a second credential with the same secret hash', async () => {
     const { credentials } = t().repos;
     await credentials.upsert(minimalCredential({ id: 'cred_u1', secret_hash: 'h_same' }));
-    await assert.rejects(credentials.upsert(minimalCredential({ id: 'cred_u2', secret_hash: 'h_same' })));
+    await assert.rejects(credentials.upsert(minimalCredential({ id: 'cred_u2', secret_hash: 'h_same' })), (e: unknown) =>
+      isErrorCode(e, 'TW_CONFLICT'),
+    );
     assert.equal((await credentials.findBySecretHash('h_same'))?.id, 'cred_u1');
   });
 
