@@ -86,6 +86,11 @@ export const registerDetect: CommandModule = (program: Command) => {
     .action(
       runAction(async (paths: string[], opts: DetectOptions) => {
         const lateToleranceMs = parseDuration(opts.lateTolerance);
+        // `detect ... | head` closes stdout early: that is the reader's choice, not an error.
+        process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+          if (e.code === 'EPIPE') process.exit(EXIT.OK);
+          throw e;
+        });
         const ipIntel = createIpIntel({
           geoipPath: opts.geoip,
           asnPath: opts.asn,

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, describe, it } from 'node:test';
+import { fixture } from '../fixtures/paths.js';
+
+const bin = fileURLToPath(new URL('../../../cli/bin/tokenwarden.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'tw-cli-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function detect(args: string[], stdin?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, 'detect', '--quiet', ...args], {
+      env: { ...process.env, TOKENWARDEN_FROM_SOURCE: '1' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin ?? '');
+  });
+}
+
+// A stolen key: probed from one network, then used from another far away to create a key and stop logging.
+function attackTrail(): string {
+  const rec = (i: number, minute: number, ip: string, source: string, name: string, ua: string) => ({
+    eventVersion: '1.08',
+    userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/alice', accessKeyId: 'AKIAEXAMPLEVICTIM001' },
+    eventTime: new Date(Date.UTC(2026, 2, 1, 9, minute)).toISOString(),
+    eventSource: source,
+    eventName: name,
+    sourceIPAddress: ip,
+    userAgent: ua,
+    eventID: `e-${i}`,
+  });
+  const records = [];
+  for (let d = 0; d < 20; d++) records.push(rec(d, d, '8.8.8.8', 's3.amazonaws.com', 'ListBuckets', 'aws-cli/2.15.0 Python/3.11 Darwin/23.0'));
+  records.push(rec(100, 30, '185.220.101.1', 'sts.amazonaws.com', 'GetCallerIdentity', 'curl/8.5.0'));
+  records.push(rec(101, 31, '185.220.101.1', 'iam.amazonaws.com', 'CreateAccessKey', 'curl/8.5.0'));
+  records.push(rec(102, 32, '185.220.101.1', 'cloudtrail.amazonaws.com', 'StopLogging', 'curl/8.5.0'));
+  return JSON.stringify({ Records: records });
+}
+
+describe('tokenwarden detect (CLI)', () => {
+  it('prints one alert per line with the pinned fields, reports bad lines and unreadable paths (exit 2 after the rest); OCSF on request', async () => {
+    const trail = join(dir, 'trail.json');
+    writeFileSync(trail, attackTrail());
+    const bad = join(dir, 'bad.jsonl');
+    writeFileSync(bad, `${readFileSync(fixture('native.jsonl'), 'utf8')}{"id": oops\n`);
+    const native = await detect([join(dir, 'missing.log'), trail, bad]);
+    assert.equal(native.code, 2, native.stderr);
+    assert.match(native.stderr, /error TW_INPUT_UNREADABLE: cannot read .*missing\.log: no such file or directory/);
+    assert.match(native.stderr, /bad\.jsonl:4: not valid JSON/);
+    const alerts = native.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.ok(alerts.length > 0, 'the readable inputs were processed');
+    for (const a of alerts) {
+      for (const k of ['id', 'time', 'credential', 'principal', 'rule', 'severity', 'score', 'stage', 'summary', 'evidence']) assert.ok(k in a, k);
+      assert.match(String(a.severity), /^(low|medium|high|critical)$/);
+      assert.ok(Number(a.score) >= 0 && Number(a.score) <= 100);
+      assert.ok(!Number.isNaN(Date.parse(String(a.time))));
+    }
+    const victim = alerts.filter((a) => a.credential === 'AKIAEXAMPLEVICTIM001');
+    assert.ok(victim.length > 0, 'the attack on the stolen key raises alerts');
+    assert.ok(victim.every((a) => String(a.time) >= '2026-03-01T09:30:00.000Z'), 'alert time is the triggering event time');
+
+    const ocsf = await detect(['--output', 'ocsf', '-'], attackTrail());
+    assert.equal(ocsf.code, 0, ocsf.stderr);
+    const findings = ocsf.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.ok(findings.length > 0);
+    assert.ok(findings.every((f) => f.class_uid === 2004 && f.category_uid === 2 && typeof f.time === 'number'));
+  });
+});
