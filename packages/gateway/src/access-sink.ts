@@ -1,13 +1,17 @@
 import type { AccessEvent } from '@tokenwarden/core';
 
+/** Hands a batch of events to the bus or the store. */
+export type AccessEventPublisher = (events: readonly AccessEvent[]) => void | Promise<void>;
+
 /**
  * A bounded buffer between the request path and the bus. `push` never waits: when the buffer is
  * full the event is dropped and counted, so a slow or dead bus cannot slow or stop traffic.
- * `flush` drains what is buffered (graceful shutdown).
+ * Events are handed over in batches (everything queued since the last hand-over), which keeps a
+ * store insert to one transaction. `flush` drains what is buffered (graceful shutdown).
  *
  * @example
  * ```ts
- * const sink = new AccessEventSink((e) => bus.publish('access', e), { capacity: 10_000 });
+ * const sink = new AccessEventSink((batch) => repos.accessEvents.insertMany([...batch]), { capacity: 10_000 });
  * sink.push(event);
  * await sink.flush();
  * ```
@@ -22,7 +26,7 @@ export class AccessEventSink {
   private readonly capacity: number;
 
   constructor(
-    private readonly publish: (event: AccessEvent) => void | Promise<void>,
+    private readonly publish: AccessEventPublisher,
     options: { capacity?: number } = {},
   ) {
     this.capacity = options.capacity ?? 10_000;
@@ -56,14 +60,12 @@ export class AccessEventSink {
       while (this.buffer.length > 0) {
         const batch = this.buffer;
         this.buffer = [];
-        for (const event of batch) {
-          try {
-            const r = this.publish(event);
-            if (r && typeof (r as Promise<void>).then === 'function') await r;
-            this.published++;
-          } catch {
-            this.dropped++;
-          }
+        try {
+          const r = this.publish(batch);
+          if (r && typeof (r as Promise<void>).then === 'function') await r;
+          this.published += batch.length;
+        } catch {
+          this.dropped += batch.length;
         }
       }
     } finally {

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { type AccessEvent, type ControlOrder, type LifecycleEvent, newId } from '@tokenwarden/core';
-import { AccessEventSink } from './access-sink.js';
+import { type ControlOrder, type LifecycleEvent, newId } from '@tokenwarden/core';
+import { type AccessEventPublisher, AccessEventSink } from './access-sink.js';
 import { BlockList } from './block-list.js';
 import { type ClientInfo, clientInfo } from './client-info.js';
 import type { CredentialSource } from './credential-source.js';
@@ -60,7 +60,8 @@ export interface GatewayGuardOptions {
   /** Shared secret for stateless DPoP nonces (all gateways on one --data share it). */
   nonceSecret?: string;
   ipInfo?: IpInfoLookup;
-  publishAccess?: (event: AccessEvent) => void | Promise<void>;
+  /** Receives access events in batches, off the request path. */
+  publishAccess?: AccessEventPublisher;
   publishLifecycle?: (event: LifecycleEvent) => void | Promise<void>;
   revocationSignal?: RevocationSignal;
   /** Files whose change wakes the revocation poll (the shared SQLite WAL). */

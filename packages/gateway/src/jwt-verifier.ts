@@ -61,7 +61,7 @@ export function credentialFromClaims(claims: Record<string, unknown>, kind: 'jwt
     canary: claims.canary === true,
   };
   if (typeof claims.client_id === 'string') credential.clientId = claims.client_id;
-  const grant = claims.grant_id ?? claims.sid;
+  const grant = claims.tw_gid ?? claims.grant_id;
   if (typeof grant === 'string') credential.grantId = grant;
   if (typeof claims.exp === 'number') credential.expiresAt = claims.exp * 1000;
   if (typeof claims.nbf === 'number') credential.notBefore = claims.nbf * 1000;

@@ -3,15 +3,15 @@ import type { VerifiedCredential } from './verified-credential.js';
 
 /**
  * The local set of revocations every request is checked against, in memory so the check costs a
- * few map lookups. `jti` and `key` entries kill one credential; `grant`, `subject` and `client`
- * entries kill every token of that grant/subject/client issued before the revocation instant (a
- * sign-out), so tokens issued afterwards keep working. Entries are dropped once they expire.
+ * few map lookups. `jti` and `key` entries kill one credential; `grant` and `client` entries kill every token of that grant or client; a `subject` entry (sign-out) kills
+ * the subject's tokens issued before it, so tokens issued afterwards keep working. API keys are
+ * covered by `key` entries (the token service marks them in the store). Entries are dropped once they expire.
  *
  * @example
  * ```ts
  * const set = new RevocationSet();
  * set.apply([{ seq: 1, kind: 'key', value: 'key_1', revoked_at: new Date().toISOString() }]);
- * set.isRevoked({ kind: 'api_key', id: 'key_1', ... }); // true
+ * set.revokedBy({ kind: 'api_key', id: 'key_1', ... }); // 'key'
  * ```
  */
 export class RevocationSet {
@@ -61,12 +61,12 @@ export class RevocationSet {
       if ((c.kind === 'jwt' || c.kind === 'opaque') && this.byKind.jti.has(c.id)) return 'jti';
       if ((c.kind === 'api_key' || c.kind === 'service_account_token') && this.byKind.key.has(c.id)) return 'key';
     }
-    // Keys carry no issue time: a sign-out covers them too (the token service marks them in the store).
-    const issued = c.issuedAt ?? Number.NEGATIVE_INFINITY;
-    if (c.grantId && this.coversIssue(this.byKind.grant.get(c.grantId), issued)) return 'grant';
+    // A revoked grant or client kills every token of it, whenever issued (as the token service's
+    // own introspection does); a subject sign-out only kills what was issued before it.
+    if (c.grantId && this.byKind.grant.has(c.grantId)) return 'grant';
     if (c.kind === 'jwt' || c.kind === 'opaque') {
-      if (c.subject && this.coversIssue(this.byKind.subject.get(c.subject), issued)) return 'subject';
-      if (c.clientId && this.coversIssue(this.byKind.client.get(c.clientId), issued)) return 'client';
+      if (c.clientId && this.byKind.client.has(c.clientId)) return 'client';
+      if (c.subject && this.coversIssue(this.byKind.subject.get(c.subject), c.issuedAt ?? Number.NEGATIVE_INFINITY)) return 'subject';
     }
     return undefined;
   }

@@ -13,9 +13,9 @@ describe('AccessEventSink', () => {
       release = r;
     });
     const sink = new AccessEventSink(
-      async (e) => {
+      async (batch) => {
         await gate;
-        got.push(e.id);
+        for (const e of batch) got.push(e.id);
       },
       { capacity: 3 },
     );
@@ -38,7 +38,9 @@ describe('AccessEventSink', () => {
     sink.push(event(1));
     sink.push(event(2));
     await sink.flush();
-    assert.equal(sink.dropped, 1);
+    sink.push(event(3));
+    await sink.flush();
+    assert.equal(sink.dropped, 2, 'the failed batch is counted');
     assert.equal(sink.published, 1);
   });
 });

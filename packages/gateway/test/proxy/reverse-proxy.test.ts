@@ -22,7 +22,7 @@ describe('reverse proxy security', () => {
           { path: '/**', scopes: ['echo.read'] },
         ],
       },
-      { publishAccess: (e) => void events.push(e) },
+      { publishAccess: (batch) => void events.push(...batch) },
     );
     proxy = await startReverseProxy({ guard: h.guard, upstream: upstream.url, port: 0 });
     port = Number(new URL(proxy.url).port);

@@ -1,0 +1,108 @@
+import { readOrCreateSecret } from '@tokenwarden/config';
+import { type LifecycleEvent, TokenWardenError } from '@tokenwarden/core';
+import type { Database } from '@tokenwarden/store';
+import type { AccessEventPublisher } from './access-sink.js';
+import { type BroadcastLike, broadcastRevocationSignal, subscribeControlOrders } from './broadcast-signal.js';
+import type { CredentialSource } from './credential-source.js';
+import type { GatewayConfig } from './gateway-config.js';
+import { GatewayGuard } from './gateway-guard.js';
+import type { IpInfoLookup } from './location-policy.js';
+import { type ReverseProxy, startReverseProxy } from './reverse-proxy.js';
+import { StoreJtiReplayStore } from './store-jti-replay-store.js';
+
+/** Everything {@link startGateway} wires together. */
+export interface StartGatewayOptions {
+  /** The token service's resource-server view (or any {@link CredentialSource}). */
+  source: CredentialSource;
+  config: GatewayConfig;
+  upstream: string;
+  /** `host:port`; port 0 picks a free one. */
+  listen: string;
+  /** The data directory (DPoP nonce secret lives here). */
+  dataDir: string;
+  /** The shared store: DPoP replay claims, and its SQLite WAL wakes the revocation poll. */
+  database?: Database;
+  publishAccess?: AccessEventPublisher;
+  publishLifecycle?: (event: LifecycleEvent) => void | Promise<void>;
+  /** Production fan-out (NATS / Redis): revocation wake-ups, resync on reconnect, control orders. */
+  broadcast?: BroadcastLike;
+  ipInfo?: IpInfoLookup;
+  onRevocationError?: (error: unknown) => void;
+}
+
+/** A running gateway. */
+export interface RunningGateway {
+  readonly guard: GatewayGuard;
+  readonly proxy: ReverseProxy;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the standalone gateway: a guard over the credential source (revocation set loaded and
+ * kept fresh by polling, the shared SQLite WAL and the broadcast), a store-backed DPoP replay
+ * store when a database is given, and the reverse proxy in front of `upstream`.
+ *
+ * @example
+ * ```ts
+ * const gw = await startGateway({ source: tokenService.view, config: parseGatewayConfig({}), upstream: 'http://127.0.0.1:3000', listen: '127.0.0.1:8081', dataDir });
+ * await gw.close();
+ * ```
+ */
+export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
+  const { host, port } = splitListen(options.listen);
+  const cleanups: (() => Promise<void>)[] = [];
+  const signal = options.broadcast ? await broadcastRevocationSignal(options.broadcast) : undefined;
+  if (signal) cleanups.push(signal.close);
+  const watchFiles = options.database?.dialect === 'sqlite' ? [`${options.database.location}-wal`, options.database.location] : [];
+  const guard = new GatewayGuard({
+    source: options.source,
+    config: options.config,
+    nonceSecret: readOrCreateSecret(options.dataDir, 'gateway-dpop-nonce'),
+    ...(options.database ? { replayStore: new StoreJtiReplayStore(options.database) } : {}),
+    ...(options.publishAccess ? { publishAccess: options.publishAccess } : {}),
+    ...(options.publishLifecycle ? { publishLifecycle: options.publishLifecycle } : {}),
+    ...(signal ? { revocationSignal: signal } : {}),
+    ...(options.ipInfo ? { ipInfo: options.ipInfo } : {}),
+    ...(options.onRevocationError ? { onRevocationError: options.onRevocationError } : {}),
+    watchFiles,
+  });
+  await guard.start();
+  if (options.broadcast) {
+    const stop = await subscribeControlOrders(options.broadcast, (order) => guard.applyControlOrder(order));
+    cleanups.push(stop);
+  }
+  let proxy: ReverseProxy;
+  try {
+    proxy = await startReverseProxy({
+      guard,
+      upstream: options.upstream,
+      host,
+      port,
+      forwardCredentials: options.config.forward_credentials,
+      trustedProxies: options.config.trusted_proxies,
+    });
+  } catch (e) {
+    await guard.close();
+    for (const c of cleanups) await c().catch(() => {});
+    throw e;
+  }
+  return {
+    guard,
+    proxy,
+    url: proxy.url,
+    async close() {
+      await proxy.close();
+      for (const c of cleanups) await c().catch(() => {});
+    },
+  };
+}
+
+function splitListen(listen: string): { host: string; port: number } {
+  const m = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(listen);
+  const port = Number(m?.[2]);
+  if (!m || port > 65535) {
+    throw new TokenWardenError('TW_USAGE', `invalid --listen ${JSON.stringify(listen)}`, { hint: 'use host:port, e.g. 127.0.0.1:8081' });
+  }
+  return { host: (m[1] as string).replace(/^\[|\]$/g, ''), port };
+}
