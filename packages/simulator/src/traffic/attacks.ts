@@ -54,8 +54,14 @@ const REGIONS = [
 ];
 
 function recon(rng: Rng, self: string, thorough: boolean): Step[] {
+  // Key checkers test a key with the cheapest call there is (often GetCallerIdentity itself, which
+  // cannot be denied); then the attacker asks who the key belongs to and what it may do.
+  const validity: Step = rng.chance(0.5)
+    ? { op: 'sts:GetCallerIdentity', stage: 'validity_check' }
+    : { op: 's3:ListBuckets', stage: 'validity_check' };
   const steps: Step[] = [
-    { op: 'sts:GetCallerIdentity', stage: 'validity_check' },
+    validity,
+    { op: 'sts:GetCallerIdentity', stage: 'capability_probe' },
     { op: 'iam:GetUser', resource: self, requestParameters: { userName: self }, stage: 'capability_probe' },
     {
       op: 'iam:ListAttachedUserPolicies',
