@@ -12,7 +12,8 @@ const built = join(here, '..', 'dist', 'main.js');
 if (process.env.TOKENWARDEN_FROM_SOURCE === '1' || !existsSync(built)) {
   const result = spawnSync(
     process.execPath,
-    ['--conditions=source', '--import', 'tsx', join(here, '..', 'src', 'main.ts'), ...process.argv.slice(2)],
+    // tsx is resolved from here, not from the caller's working directory.
+    ['--conditions=source', '--import', import.meta.resolve('tsx'), join(here, '..', 'src', 'main.ts'), ...process.argv.slice(2)],
     { stdio: 'inherit' },
   );
   process.exit(result.status ?? (result.signal ? 2 : 0));

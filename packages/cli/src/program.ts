@@ -7,6 +7,7 @@ import { evalCommand } from './commands/eval.js';
 import { registerGateway } from './commands/gateway.js';
 import { registerKeys } from './commands/keys.js';
 import { registerMigrate } from './commands/migrate.js';
+import { registerDemo } from './commands/demo.js';
 import { registerReport } from './commands/report.js';
 import { registerRevoke } from './commands/revoke.js';
 import { registerScan } from './commands/scan.js';
@@ -21,6 +22,7 @@ export type CommandModule = (program: Command) => void;
 
 // Each feature adds its command module here; the modules stay thin: parse, call a package, print.
 const modules: CommandModule[] = [
+  registerDemo,
   registerReport,
   registerDetect,
   registerScan,

@@ -9,6 +9,7 @@
  */
 export * from './containment/action-log.js';
 export * from './containment/auto-policy.js';
+export * from './containment/auto-responder.js';
 export * from './containment/responder.js';
 export * from './forensics/classify.js';
 export * from './forensics/forensic-report.js';

@@ -19,9 +19,10 @@ export interface AutoResponsePolicy {
 }
 
 /**
- * The default policy: contain on `critical` (block, revoke, sign out, suspend what the attacker
- * created, block new sources, restore settings); on `high` only block the credential at the
- * gateways, which is instantly reversible.
+ * The default policy: contain automatically on `critical` (block, revoke, sign out, suspend what
+ * the attacker created, block new sources, restore settings); `high` pages a human, who acts with
+ * `tokenwarden incidents contain`. Teams that want a reversible first step sooner add
+ * `{ min_severity: 'high', actions: ['block_credential'] }`.
  *
  * @example
  * ```ts
@@ -31,10 +32,7 @@ export interface AutoResponsePolicy {
 export const DEFAULT_AUTO_POLICY: AutoResponsePolicy = {
   enabled: true,
   dry_run: false,
-  rules: [
-    { min_severity: 'critical', actions: ['block_credential', 'revoke', 'signout', 'suspend', 'block_ip', 'restore_setting'] },
-    { min_severity: 'high', actions: ['block_credential'] },
-  ],
+  rules: [{ min_severity: 'critical', actions: ['block_credential', 'revoke', 'signout', 'suspend', 'block_ip', 'restore_setting'] }],
 };
 
 /** The action kinds the policy allows for this incident (the first matching rule wins). */

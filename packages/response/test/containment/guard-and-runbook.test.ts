@@ -31,7 +31,23 @@ describe('responder guard', () => {
       timeline: [],
     };
     assert.ok(actionsFor(DEFAULT_AUTO_POLICY, { ...base, severity: 'critical' }).includes('revoke'));
-    assert.deepEqual(actionsFor(DEFAULT_AUTO_POLICY, { ...base, severity: 'high' }), ['block_credential']);
+    assert.deepEqual(actionsFor(DEFAULT_AUTO_POLICY, { ...base, severity: 'high' }), [], 'high pages a human');
+    const eager = {
+      ...DEFAULT_AUTO_POLICY,
+      rules: [...DEFAULT_AUTO_POLICY.rules, { min_severity: 'high' as const, actions: ['block_credential' as const] }],
+    };
+    assert.deepEqual(actionsFor(eager, { ...base, severity: 'high' }), ['block_credential']);
+    assert.deepEqual(
+      actionsFor(
+        {
+          ...DEFAULT_AUTO_POLICY,
+          rules: [{ min_severity: 'low', credential_kinds: ['service_account_token'], actions: ['rotate_service_account'] }],
+        },
+        { ...base, severity: 'critical' },
+        'api_key',
+      ),
+      [],
+    );
     assert.deepEqual(actionsFor(DEFAULT_AUTO_POLICY, { ...base, severity: 'medium' }), []);
     assert.deepEqual(actionsFor({ ...DEFAULT_AUTO_POLICY, enabled: false }, { ...base, severity: 'critical' }), []);
   });
