@@ -21,6 +21,7 @@ describe('operation classifier', () => {
     assert.equal(c.classify({ operation: 'ec2:RunInstances' }).stage, STAGE_MODIFICATION);
     assert.equal(c.classify({ operation: 'iam:CreateUser' }).privilege, 'persistence');
     assert.equal(c.classify({ operation: 'iam:AttachUserPolicy' }).privilege, 'grant');
+    assert.equal(c.classify({ operation: 'iam:CreateUser' }).stage, STAGE_PERSISTENCE);
     assert.equal(c.classify({ operation: 'cloudtrail:StopLogging' }).stage, STAGE_DEFENSE_EVASION);
     assert.equal(c.classify({ operation: 'guardduty:DeleteDetector' }).privilege, 'defense_evasion');
     const key = c.classify({ operation: 'iam:CreateAccessKey' });

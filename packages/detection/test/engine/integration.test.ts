@@ -137,7 +137,7 @@ function benignMonth(): EnrichedEvent[] {
     for (let h = 0; h < 24; h += 2) {
       const place = regions[Math.floor(rnd() * regions.length)]!;
       const plan = h === 14 ? tfOps : tfOps.slice(0, 3);
-      plan.forEach((op, i) =>
+      for (const [i, op] of plan.entries()) {
         out.push(
           ev({
             at: T0 + d * DAY + h * HOUR + i * 3000,
@@ -148,8 +148,8 @@ function benignMonth(): EnrichedEvent[] {
             interactive: false,
             op,
           }),
-        ),
-      );
+        );
+      }
     }
   }
   // Dave: a new employee from day 20, office network the whole company uses.
