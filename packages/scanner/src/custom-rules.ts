@@ -77,6 +77,8 @@ export function parseCustomRules(specs: unknown): Rule[] {
       pattern,
       severity: spec.severity ?? 'high',
       confidence: 'medium',
+      // Custom keywords may sit anywhere in the match: give the pattern room on both sides.
+      window: { before: 256, after: 256 },
       ...(spec.secretGroup !== undefined ? { secretGroup: spec.secretGroup } : {}),
       ...(spec.entropy !== undefined ? { minEntropy: spec.entropy } : {}),
     };

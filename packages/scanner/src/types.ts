@@ -55,8 +55,18 @@ export interface Rule {
   minEntropy?: number;
   /** Skip the placeholder / documentation-example filter (checksum-validated formats). */
   skipPlaceholderCheck?: boolean;
-  /** Characters before and after a keyword hit the pattern may look at (defaults 256 / 512). */
+  /**
+   * Where a match may start, relative to a keyword hit, for windowed rules (default 32 / 32;
+   * the match itself may extend 256 characters past the window).
+   */
   window?: { before: number; after: number };
+  /**
+   * Anchored rules skip windows: the pattern runs once per hit as a sticky regex, either exactly
+   * at the keyword (`'keyword'`, for prefixed tokens) or after walking back over the characters
+   * of a name (`{ back, max }`, for `NAME = value` rules). One attempt per hit, whatever the
+   * keyword density.
+   */
+  anchor?: 'keyword' | { back: string; max: number };
   /** Extra checks (checksums, structure, decoding). */
   validate?: (secret: string, ctx: RuleContext) => Validation | boolean;
 }

@@ -1,11 +1,22 @@
 import type { Rule } from '../types.js';
 
+/** A rule triggered by a keyword hit, and where that rule's own keyword sits in the hit. */
+export interface KeywordTrigger {
+  rule: number;
+  offset: number;
+  /** For a case-sensitive keyword: the exact text that must be at `offset`. */
+  exact?: string;
+}
+
 /** Rules grouped behind one keyword alternation. */
 export interface Prefilter {
   /** One global RegExp: the alternation of every keyword, longest first. */
   regex: RegExp;
-  /** For a keyword as matched (lower-cased unless case-sensitive), the indices of rules it triggers. */
-  rulesByKeyword: Map<string, number[]>;
+  /**
+   * For a keyword as matched (lower-cased unless case-sensitive), the rules it triggers and the
+   * offset of each rule's own keyword inside the matched one (for anchored rules).
+   */
+  rulesByKeyword: Map<string, KeywordTrigger[]>;
   /** Rules without keywords run on every text (custom rules may omit keywords). */
   alwaysOn: number[];
 }
@@ -14,22 +25,12 @@ function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }
 
-// Case-insensitive literal as a case-sensitive pattern, so that case-sensitive and insensitive
-// keywords can share ONE regex (Node 20's V8 has no inline (?i:) modifier).
-function caseless(keyword: string): string {
-  let out = '';
-  for (const ch of keyword) {
-    const lo = ch.toLowerCase();
-    const up = ch.toUpperCase();
-    out += lo === up ? escapeRegex(ch) : `[${lo}${up}]`;
-  }
-  return out;
-}
-
 /**
- * Compiles the keyword prefilter: one V8 RegExp alternation of all rules' keywords. A hit on a
- * keyword also triggers the rules of every other keyword it contains (a shorter keyword inside
- * a longer one never gets its own hit, because the alternation consumes the longer match).
+ * Compiles the keyword prefilter: ONE case-insensitive V8 RegExp alternation of every rule's
+ * keywords, longest first (V8 scans a literal alternation much faster than character classes).
+ * Case-sensitive keywords (`SK`) share it and are confirmed on the hit. A hit also triggers the
+ * rules of every keyword it contains, with that keyword's offset, since the alternation consumes
+ * the longer match.
  *
  * @example
  * ```ts
@@ -38,45 +39,48 @@ function caseless(keyword: string): string {
  * ```
  */
 export function buildPrefilter(rules: readonly Rule[]): Prefilter {
-  const keyOf = (kw: string, caseSensitive: boolean): string => (caseSensitive ? `=${kw}` : kw.toLowerCase());
-  const direct = new Map<string, Set<number>>();
+  // keyword (as written for case-sensitive ones, lower-cased otherwise) -> rules
+  const direct = new Map<string, { text: string; exact: boolean; rules: Set<number> }>();
   const alwaysOn: number[] = [];
   rules.forEach((rule, i) => {
     if (rule.keywords.length === 0) alwaysOn.push(i);
     for (const kw of rule.keywords) {
-      const key = keyOf(kw, rule.keywordsCaseSensitive === true);
-      const set = direct.get(key) ?? new Set<number>();
-      set.add(i);
-      direct.set(key, set);
+      const exact = rule.keywordsCaseSensitive === true;
+      const id = exact ? `=${kw}` : kw.toLowerCase();
+      const entry = direct.get(id) ?? { text: exact ? kw : kw.toLowerCase(), exact, rules: new Set<number>() };
+      entry.rules.add(i);
+      direct.set(id, entry);
     }
   });
-  const keys = [...direct.keys()].sort((a, b) => b.length - a.length);
-  const rulesByKeyword = new Map<string, number[]>();
-  for (const key of keys) {
-    const text = key.startsWith('=') ? key.slice(1) : key;
-    const all = new Set<number>();
-    for (const other of keys) {
-      const otherText = other.startsWith('=') ? other.slice(1) : other;
-      const contained = other.startsWith('=') ? text.includes(otherText) : text.toLowerCase().includes(otherText);
-      if (contained) for (const r of direct.get(other) ?? []) all.add(r);
+  const alternatives = [...new Set([...direct.values()].map((e) => e.text.toLowerCase()))].sort((a, b) => b.length - a.length);
+  const rulesByKeyword = new Map<string, KeywordTrigger[]>();
+  for (const alt of alternatives) {
+    const triggers: KeywordTrigger[] = [];
+    for (const entry of direct.values()) {
+      const at = alt.indexOf(entry.text.toLowerCase());
+      if (at === -1) continue;
+      for (const rule of entry.rules) triggers.push({ rule, offset: at, ...(entry.exact ? { exact: entry.text } : {}) });
     }
     rulesByKeyword.set(
-      key,
-      [...all].sort((a, b) => a - b),
+      alt,
+      triggers.sort((a, b) => a.rule - b.rule),
     );
   }
-  const source = keys.map((k) => (k.startsWith('=') ? escapeRegex(k.slice(1)) : caseless(k))).join('|');
-  return { regex: new RegExp(source || '(?!)', 'g'), rulesByKeyword, alwaysOn };
+  const source = alternatives.map(escapeRegex).join('|');
+  return { regex: new RegExp(source || '(?!)', 'gi'), rulesByKeyword, alwaysOn };
 }
 
 /**
- * Looks up the rules triggered by one prefilter match.
+ * Looks up the rules triggered by one prefilter match (case-sensitive keywords only when the
+ * text matches them exactly).
  *
  * @example
  * ```ts
- * rulesForHit(pf, 'GHP_'); // indices of the GitHub rules
+ * rulesForHit(pf, 'GHP_'); // [{ rule: 1, offset: 0 }, ...]
  * ```
  */
-export function rulesForHit(pf: Prefilter, matched: string): number[] {
-  return pf.rulesByKeyword.get(`=${matched}`) ?? pf.rulesByKeyword.get(matched.toLowerCase()) ?? [];
+export function rulesForHit(pf: Prefilter, matched: string): KeywordTrigger[] {
+  const triggers = pf.rulesByKeyword.get(matched.toLowerCase()) ?? [];
+  if (!triggers.some((t) => t.exact !== undefined)) return triggers;
+  return triggers.filter((t) => t.exact === undefined || matched.startsWith(t.exact, t.offset));
 }

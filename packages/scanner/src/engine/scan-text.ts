@@ -22,9 +22,9 @@ export interface TextScanResult {
 }
 
 const ALLOW_MARKER = 'tokenwarden:allow';
-const DEFAULT_WINDOW = { before: 256, after: 512 };
-// Extra characters kept after a window so a token straddling its end is matched whole.
-const WINDOW_MARGIN = 512;
+const DEFAULT_WINDOW = { before: 32, after: 32 };
+// Extra characters kept after a window so a match starting inside it is matched whole.
+const WINDOW_MARGIN = 256;
 const LEFT_MARGIN = 64;
 
 interface Candidate {
@@ -69,9 +69,68 @@ function judge(rule: Rule, secret: string, text: string, index: number, match: s
   return typeof verdict === 'boolean' ? { valid: verdict } : verdict;
 }
 
-function runRule(text: string, rule: Rule, ruleIndex: number, hits: number[], budgetMs: number, file: string, out: Candidate[]): boolean {
+const stickyCache = new WeakMap<RegExp, RegExp>();
+const globalCache = new WeakMap<RegExp, RegExp>();
+
+function sticky(pattern: RegExp): RegExp {
+  let re = stickyCache.get(pattern);
+  if (!re) {
+    re = new RegExp(pattern.source, `${pattern.flags.replace('g', '')}y`);
+    stickyCache.set(pattern, re);
+  }
+  return re;
+}
+
+function global(pattern: RegExp): RegExp {
+  let re = globalCache.get(pattern);
+  if (!re) {
+    re = pattern.flags.includes('g') ? new RegExp(pattern.source, pattern.flags) : new RegExp(pattern.source, `${pattern.flags}g`);
+    globalCache.set(pattern, re);
+  }
+  return re;
+}
+
+function accept(rule: Rule, ruleIndex: number, m: RegExpExecArray, base: number, text: string, file: string, out: Candidate[]): void {
+  const found = secretOf(m, rule);
+  if (!found) return;
+  const start = base + found.offset;
+  const validation = judge(rule, found.secret, text, base + m.index, m[0], file);
+  if (validation.valid) out.push({ ruleIndex, start, end: start + found.secret.length, secret: found.secret, validation });
+}
+
+function runAnchored(
+  text: string,
+  rule: Rule,
+  ruleIndex: number,
+  hits: number[],
+  budgetMs: number,
+  file: string,
+  out: Candidate[],
+): boolean {
   const started = performance.now();
-  const pattern = new RegExp(rule.pattern.source, rule.pattern.flags.includes('g') ? rule.pattern.flags : `${rule.pattern.flags}g`);
+  const re = sticky(rule.pattern);
+  const back = typeof rule.anchor === 'object' ? { chars: new RegExp(rule.anchor.back), max: rule.anchor.max } : undefined;
+  let lastStart = -1;
+  for (let h = 0; h < hits.length; h++) {
+    const hit = hits[h] as number;
+    let start = hit;
+    if (back) {
+      while (start > 0 && hit - start < back.max && back.chars.test(text[start - 1] as string)) start--;
+    }
+    if (start === lastStart) continue;
+    lastStart = start;
+    re.lastIndex = start;
+    const m = re.exec(text);
+    if (m) accept(rule, ruleIndex, m, 0, text, file, out);
+    if ((h & 63) === 63 && performance.now() - started > budgetMs) return false;
+  }
+  return true;
+}
+
+function runRule(text: string, rule: Rule, ruleIndex: number, hits: number[], budgetMs: number, file: string, out: Candidate[]): boolean {
+  if (rule.anchor) return runAnchored(text, rule, ruleIndex, hits, budgetMs, file, out);
+  const started = performance.now();
+  const pattern = global(rule.pattern);
   for (const [ws, we] of windowsFor(text, hits, rule)) {
     // A little context before the window too, so lookbehind boundaries see the real text.
     const from = Math.max(0, ws - LEFT_MARGIN);
@@ -81,12 +140,7 @@ function runRule(text: string, rule: Rule, ruleIndex: number, hits: number[], bu
     for (let m = pattern.exec(slice); m !== null; m = pattern.exec(slice)) {
       if (m[0].length === 0) pattern.lastIndex++;
       if (m.index > limit) break;
-      const found = secretOf(m, rule);
-      if (found) {
-        const start = from + found.offset;
-        const validation = judge(rule, found.secret, text, from + m.index, m[0], file);
-        if (validation.valid) out.push({ ruleIndex, start, end: start + found.secret.length, secret: found.secret, validation });
-      }
+      accept(rule, ruleIndex, m, from, text, file, out);
       if (performance.now() - started > budgetMs) return false;
     }
   }
@@ -111,10 +165,11 @@ export function scanText(text: string, compiled: CompiledRules, origin: TextOrig
   const re = prefilter.regex;
   re.lastIndex = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    for (const i of rulesForHit(prefilter, m[0])) {
+    for (const { rule: i, offset } of rulesForHit(prefilter, m[0])) {
+      const at = m.index + offset;
       const list = hitsByRule.get(i);
-      if (list) list.push(m.index);
-      else hitsByRule.set(i, [m.index]);
+      if (list) list.push(at);
+      else hitsByRule.set(i, [at]);
     }
   }
   const warnings: string[] = [];

@@ -47,6 +47,7 @@ export const aiRules: Rule[] = [
     description: 'OpenAI API key (legacy format with the T3BlbkFJ marker)',
     provider: 'openai',
     keywords: ['t3blbkfj'],
+    window: { before: 128, after: 0 },
     // "T3BlbkFJ" is base64 of "OpenAI", embedded in the middle of every such key.
     pattern: new RegExp(`${LEFT}(sk-(?:[A-Za-z0-9_-]{1,40}-)?[A-Za-z0-9_-]{20,74}T3BlbkFJ[A-Za-z0-9_-]{20,74})${RIGHT}`, 'g'),
     severity: 'high',

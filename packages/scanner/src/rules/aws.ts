@@ -48,6 +48,7 @@ function secretKeyValidation(secret: string, ctx: RuleContext): Validation {
 export const awsRules: Rule[] = [
   {
     id: 'aws-access-key-id',
+    anchor: 'keyword',
     description: 'AWS access key id (long-term)',
     provider: 'aws',
     keywords: ['akia'],
@@ -61,6 +62,7 @@ export const awsRules: Rule[] = [
   },
   {
     id: 'aws-temporary-access-key-id',
+    anchor: 'keyword',
     description: 'AWS temporary access key id (STS)',
     provider: 'aws',
     keywords: ['asia'],
@@ -84,6 +86,7 @@ export const awsRules: Rule[] = [
   },
   {
     id: 'aws-secret-access-key-pair',
+    anchor: 'keyword',
     description: 'AWS secret access key next to its key id',
     provider: 'aws',
     keywords: ['akia', 'asia'],

@@ -42,6 +42,7 @@ export const cloudRules: Rule[] = [
   }),
   {
     id: 'azure-storage-connection-string',
+    anchor: 'keyword',
     description: 'Azure storage account key in a connection string',
     provider: 'azure',
     keywords: ['accountkey='],

@@ -79,6 +79,7 @@ export const commerceRules: Rule[] = [
   }),
   {
     id: 'braintree-access-token',
+    anchor: 'keyword',
     description: 'PayPal Braintree access token',
     provider: 'paypal',
     keywords: ['access_token$'],

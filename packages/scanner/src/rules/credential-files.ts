@@ -14,6 +14,7 @@ import { decodeBase64Url } from './define.js';
 export const credentialFileRules: Rule[] = [
   {
     id: 'docker-config-auth',
+    anchor: 'keyword',
     description: 'Docker registry credentials (auths in config.json)',
     provider: 'docker',
     keywords: ['"auth"'],
@@ -29,6 +30,7 @@ export const credentialFileRules: Rule[] = [
   },
   {
     id: 'npmrc-auth-token',
+    anchor: 'keyword',
     description: 'npm registry auth token in .npmrc',
     provider: 'npm',
     keywords: ['_authtoken', '_auth=', '_password='],
@@ -48,6 +50,7 @@ export const credentialFileRules: Rule[] = [
   },
   {
     id: 'git-credentials-url',
+    anchor: 'keyword',
     description: 'Credentials in an HTTP(S) URL (.git-credentials, remotes, configs)',
     provider: 'url',
     keywords: ['https://', 'http://'],

@@ -8,6 +8,7 @@ const dbUrl = (id: string, schemes: string[], description: string, provider: str
   id,
   description,
   provider,
+  anchor: 'keyword',
   keywords: schemes.map((s) => `${s}://`),
   // user:password@host, password up to the last "@" before the host; the password is group 1.
   pattern: new RegExp(

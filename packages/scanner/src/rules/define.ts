@@ -49,6 +49,7 @@ export function prefixedToken(o: PrefixedTokenOptions): Rule {
     pattern: new RegExp(`${LEFT}(${escapeRegex(o.prefix)}${o.body})${o.right ?? RIGHT}`, 'g'),
     severity: o.severity,
     confidence: o.confidence ?? 'high',
+    anchor: 'keyword',
     ...(o.minEntropy === undefined ? {} : { minEntropy: o.minEntropy }),
     ...(o.validate === undefined ? {} : { validate: o.validate }),
   };

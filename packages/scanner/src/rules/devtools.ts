@@ -81,6 +81,7 @@ export const devtoolRules: Rule[] = [
   },
   {
     id: 'doppler-token',
+    anchor: 'keyword',
     description: 'Doppler token (personal, service, CLI, SCIM, audit)',
     provider: 'doppler',
     keywords: ['dp.pt.', 'dp.st.', 'dp.ct.', 'dp.scim.', 'dp.audit.', 'dp.sa.'],
@@ -140,6 +141,7 @@ export const devtoolRules: Rule[] = [
   }),
   {
     id: 'okta-api-token',
+    anchor: 'keyword',
     description: 'Okta API token (SSWS authorization)',
     provider: 'okta',
     keywords: ['ssws'],
@@ -235,6 +237,7 @@ export const devtoolRules: Rule[] = [
   },
   {
     id: 'age-secret-key',
+    anchor: 'keyword',
     description: 'age encryption secret key',
     provider: 'age',
     keywords: ['age-secret-key-1'],

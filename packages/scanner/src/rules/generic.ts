@@ -11,11 +11,21 @@ const VALUE = '([A-Za-z0-9+/=_\\-.~!@#%^&*]{8,200})(?![A-Za-z0-9+/=_\\-.~!@#%^&*
 // Names that hold metadata about a secret rather than the secret.
 const NON_SECRET_NAME =
   /(?:hash|digest|checksum|sha\d*|md5|fingerprint|_id$|[-_.]id$|url|uri|path|file|name|type|length|size|prefix|suffix|header|field|param|endpoint|regex|pattern|format|version|count|env|expir|ttl|timeout|policy|ref|endpoint|label|placeholder|hint|description|mode|scope|kind|store|provider|min|max|rule|class)/i;
+// Nouns that, after the secret word (tokenCache, secret_handler), name something else.
+const NON_SECRET_SUFFIX =
+  /(?:passw(?:or)?d|pwd|secret|token|key|credentials?|passphrase)[-_.]?(?:cache|handler|service|manager|helper|factory|request|response|result|event|stream|buffer|route|items|index|options|error|retry|count|reset|policy|validator|input|field|form|store|storage|provider|generator|parser)/i;
+
+// Generic matches start at the beginning of the name that contains the keyword.
+const NAME_ANCHOR = { back: '[A-Za-z0-9_.-]', max: 48 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MEMBER_EXPRESSION = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z_$]*$/;
 const INTEGRITY = /^sha(?:1|256|384|512)-/;
+// SHA-1 / SHA-256 hex digests (commit ids, checksums) are far more often hashes than secrets.
+const DIGEST = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
+// Words joined by separators with an optional number: request-182, my_app.v2.
+const WORDY = /^[a-z]+(?:[-_.][a-z]+)*[-_.]?\d{0,6}$/i;
 
 function nameOf(ctx: RuleContext): string {
   return /^[A-Za-z0-9_.-]*/.exec(ctx.match)?.[0] ?? '';
@@ -23,7 +33,8 @@ function nameOf(ctx: RuleContext): string {
 
 function commonRejections(value: string, ctx: RuleContext): boolean {
   const name = nameOf(ctx);
-  if (NON_SECRET_NAME.test(name)) return true;
+  if (NON_SECRET_NAME.test(name) || NON_SECRET_SUFFIX.test(name)) return true;
+  if (DIGEST.test(value) || WORDY.test(value)) return true;
   if (UUID.test(value) || MEMBER_EXPRESSION.test(value) || IDENTIFIER.test(value) || INTEGRITY.test(value)) return true;
   if (/^(?:true|false|null|none|nil|undefined)$/i.test(value)) return true;
   // A value that repeats its own name (token: TOKEN_NAME) is a reference, not a secret.
@@ -64,7 +75,7 @@ export const genericRules: Rule[] = [
     secretGroup: 2,
     severity: 'medium',
     confidence: 'low',
-    window: { before: 64, after: 300 },
+    anchor: NAME_ANCHOR,
     validate: (value, ctx) => (commonRejections(value, ctx) ? false : grade(value, 3.0, 3)),
   },
   {
@@ -76,7 +87,7 @@ export const genericRules: Rule[] = [
     secretGroup: 2,
     severity: 'medium',
     confidence: 'low',
-    window: { before: 64, after: 300 },
+    anchor: NAME_ANCHOR,
     validate: (value, ctx) => {
       if (/passw(?:or)?d|pwd|passphrase/i.test(nameOf(ctx))) return false;
       if (value.length < 16 || commonRejections(value, ctx)) return false;

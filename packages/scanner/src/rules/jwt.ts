@@ -50,6 +50,7 @@ export function validateJwt(token: string, now = Date.now()): Validation {
 export const jwtRules: Rule[] = [
   {
     id: 'jwt',
+    anchor: 'keyword',
     description: 'JSON Web Token',
     provider: 'jwt',
     keywords: ['eyj'],

@@ -96,6 +96,7 @@ export const messagingRules: Rule[] = [
     description: 'Discord webhook URL',
     provider: 'discord',
     keywords: ['/api/webhooks/'],
+    window: { before: 64, after: 0 },
     pattern: /(https:\/\/(?:ptb\.|canary\.)?discord(?:app)?\.com\/api\/webhooks\/\d{17,20}\/[A-Za-z0-9_-]{60,72})/g,
     severity: 'medium',
     confidence: 'high',
@@ -105,6 +106,7 @@ export const messagingRules: Rule[] = [
     description: 'Microsoft Teams incoming webhook URL',
     provider: 'microsoft',
     keywords: ['webhook.office.com'],
+    window: { before: 96, after: 0 },
     pattern:
       /(https:\/\/[a-z0-9-]+\.webhook\.office\.com\/webhookb2\/[0-9a-f-]{36}@[0-9a-f-]{36}\/IncomingWebhook\/[0-9a-f]{32}\/[0-9a-f-]{36})/g,
     severity: 'medium',

@@ -28,6 +28,7 @@ export const slackRules: Rule[] = [
   }),
   {
     id: 'slack-legacy-token',
+    anchor: 'keyword',
     description: 'Slack legacy workspace, app or session token',
     provider: 'slack',
     keywords: ['xoxa-', 'xoxo-', 'xoxs-', 'xoxr-'],

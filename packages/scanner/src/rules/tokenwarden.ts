@@ -19,6 +19,7 @@ export const tokenwardenRules: Rule[] = [
     pattern: /(?<![A-Za-z0-9_])(tw_[ksrc]_[0-9A-Za-z]{38})(?![A-Za-z0-9_])/g,
     severity: 'critical',
     confidence: 'high',
+    anchor: 'keyword',
     skipPlaceholderCheck: true,
     validate: (secret) => {
       const parsed = parseTwToken(secret);

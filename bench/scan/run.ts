@@ -1,0 +1,108 @@
+// Scan benchmark: MB/s of the scanner against a raw-read baseline (read every file) on the same
+// generated tree in the same run, and against gitleaks when a `gitleaks` binary is on PATH.
+//
+//   node --import tsx bench/scan/run.ts [--mb 300] [--keep]
+//
+// Writes bench/results/scan.json. Uses the built packages (run `npx tsc -b packages/scanner` first).
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runScan } from '@tokenwarden/scanner';
+import { generateTree } from './generate.js';
+
+const args = process.argv.slice(2);
+const mb = Number(args[args.indexOf('--mb') + 1] ?? 300) || 300;
+const keep = args.includes('--keep');
+
+function listFiles(dir: string, out: string[] = []): string[] {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) listFiles(p, out);
+    else out.push(p);
+  }
+  return out;
+}
+
+function rawRead(files: string[]): { seconds: number; bytes: number } {
+  const t = performance.now();
+  let bytes = 0;
+  for (const f of files) bytes += readFileSync(f).length;
+  return { seconds: (performance.now() - t) / 1000, bytes };
+}
+
+function which(bin: string): string | undefined {
+  const r = spawnSync('sh', ['-c', `command -v ${bin}`], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'tw-bench-scan-'));
+try {
+  process.stderr.write(`generating ~${mb} MB in ${dir}\n`);
+  const planted = generateTree(dir, mb << 20, 8);
+  const files = listFiles(dir);
+  const totalBytes = files.reduce((n, f) => n + statSync(f).size, 0);
+  const MB = totalBytes / 1048576;
+
+  rawRead(files); // warm the page cache so both sides read from memory
+  const raw = rawRead(files);
+  process.stderr.write(`raw read: ${(MB / raw.seconds).toFixed(0)} MB/s\n`);
+
+  const t = performance.now();
+  const report = await runScan({ paths: [dir] });
+  const scanSeconds = (performance.now() - t) / 1000;
+  process.stderr.write(`scan: ${(MB / scanSeconds).toFixed(0)} MB/s (${report.findings.length} findings)\n`);
+
+  const found = new Set(report.findings.map((f) => `${f.file}:${f.line}:${f.secret}`));
+  const plantedFound = planted.filter((p) => found.has(`${p.file}:${p.line}:${p.secret}`)).length;
+
+  let gitleaks: Record<string, unknown> | string = 'not available (no gitleaks binary on PATH)';
+  const gitleaksBin = which('gitleaks');
+  if (gitleaksBin) {
+    const g0 = performance.now();
+    const g = spawnSync(
+      gitleaksBin,
+      ['dir', dir, '--no-banner', '--exit-code', '0', '--report-format', 'json', '--report-path', join(dir, '..', 'gitleaks.json')],
+      { stdio: 'ignore' },
+    );
+    const gSeconds = (performance.now() - g0) / 1000;
+    gitleaks = {
+      status: g.status,
+      seconds: round(gSeconds),
+      mb_per_s: round(MB / gSeconds),
+      scan_speedup_vs_gitleaks: round(gSeconds / scanSeconds),
+    };
+  }
+
+  const ratio = scanSeconds / raw.seconds;
+  const result = {
+    benchmark: 'scan',
+    command: 'node --import tsx bench/scan/run.ts --mb ' + mb,
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, parallelism: availableParallelism(), node: process.version, loadavg_at_start: loadavg().map(round) },
+    tree: { files: files.length, megabytes: round(MB), planted_secrets: planted.length },
+    raw_read: { seconds: round(raw.seconds), mb_per_s: round(MB / raw.seconds) },
+    scan: {
+      seconds: round(scanSeconds),
+      mb_per_s: round(MB / scanSeconds),
+      rules: report.stats.rules,
+      findings: report.findings.length,
+      planted_found: plantedFound,
+      other_findings: report.findings.length - plantedFound,
+      skipped: report.skipped.length,
+    },
+    scan_time_vs_raw_read: round(ratio),
+    target: 'scan within 4x of raw read; faster than gitleaks',
+    within_4x_of_raw_read: ratio <= 4,
+    gitleaks,
+  };
+  mkdirSync(new URL('../results/', import.meta.url), { recursive: true });
+  writeFileSync(new URL('../results/scan.json', import.meta.url), `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+} finally {
+  if (!keep) rmSync(dir, { recursive: true, force: true });
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
