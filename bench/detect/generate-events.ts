@@ -53,7 +53,9 @@ export async function writeNativeEvents(path: string, count: number, credentials
   const rnd = prng(seed);
   const habits: CredentialHabit[] = [];
   for (let c = 0; c < credentials; c++) {
-    const ips = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => randomPublicIp(rnd));
+    // A home network: the same /24, as an office or a home router hands out.
+    const home = randomPublicIp(rnd).split('.').slice(0, 3).join('.');
+    const ips = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => `${home}.${1 + Math.floor(rnd() * 254)}`);
     const ops = Array.from({ length: 3 + Math.floor(rnd() * 5) }, () => OPERATIONS[Math.floor(rnd() * OPERATIONS.length)] as string);
     habits.push({ ips, ua: USER_AGENTS[Math.floor(rnd() * USER_AGENTS.length)] as string, ops });
   }

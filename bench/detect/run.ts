@@ -51,8 +51,8 @@ async function baseline(): Promise<{ seconds: number; events: number }> {
   return { seconds: (performance.now() - t) / 1000, events: n };
 }
 
-async function fullPipeline(intel: ReturnType<typeof createIpIntel>) {
-  const engine = createDetectionEngine();
+async function fullPipeline(intel: ReturnType<typeof createIpIntel>, withEngine = true) {
+  const engine = withEngine ? createDetectionEngine() : { process: () => [], flush: () => [], stats: () => ({}) };
   let alerts = 0;
   let issues = 0;
   const t = performance.now();
@@ -180,6 +180,9 @@ async function main(): Promise<void> {
   log('full pipeline (parse + enrich + engine)...');
   const full = await fullPipeline(intel);
   log(`  ${Math.round(full.events / full.seconds)} events/s, ${full.alerts} alerts`);
+  log('ingestion only (the same pipeline with an engine that does nothing)...');
+  const ingest = await fullPipeline(intel, false);
+  log(`  ${Math.round(ingest.events / ingest.seconds)} events/s`);
   const baseAgain = await baseline();
   const baseRate = Math.max(base.events / base.seconds, baseAgain.events / baseAgain.seconds);
   const fullRate = full.events / full.seconds;
@@ -216,6 +219,11 @@ async function main(): Promise<void> {
       alerts: full.alerts,
       issues: full.issues,
       engine: full.engine,
+    },
+    ingestion_only: {
+      what: 'the same pipeline with a no-op engine: split, parse, validate, reorder, enrich',
+      events_per_second: Math.round(ingest.events / ingest.seconds),
+      ratio_to_baseline: Number((ingest.events / ingest.seconds / baseRate).toFixed(3)),
     },
     ratio_full_to_baseline: Number((fullRate / baseRate).toFixed(3)),
     ratio_target: 0.5,
