@@ -92,6 +92,15 @@ const KINDS = [
   { ext: 'md', lines: MD_LINES, weight: 1 },
 ];
 
+function pickWeighted(at: number): (typeof KINDS)[number] {
+  let rest = at;
+  for (const k of KINDS) {
+    rest -= k.weight;
+    if (rest < 0) return k;
+  }
+  return KINDS[0] as (typeof KINDS)[number];
+}
+
 /** A secret planted in the generated tree. */
 export interface Planted {
   file: string;
@@ -125,8 +134,7 @@ export function generateTree(dir: string, targetBytes: number, secrets: number):
   const plantEvery = Math.max(1, Math.floor(targetBytes / (secrets + 1)));
   let nextPlant = plantEvery;
   while (written < targetBytes) {
-    let r = rand() * totalWeight;
-    const kind = KINDS.find((k) => (r -= k.weight) < 0) ?? (KINDS[0] as (typeof KINDS)[number]);
+    const kind = pickWeighted(rand() * totalWeight);
     const sub = join(dir, `pkg${fileNo % 40}`, `mod${fileNo % 7}`);
     mkdirSync(sub, { recursive: true });
     const file = join(sub, `file${fileNo}.${kind.ext}`);
