@@ -237,4 +237,21 @@ const core: Migration = {
  * const database = await openDatabase({ store, dataDir, migrations: [...storeMigrations, ...gatewayMigrations] });
  * ```
  */
-export const storeMigrations: Migration[] = [core];
+/**
+ * The control-order log: block and unblock orders for every gateway. `seq` is assigned inside the
+ * write transaction, so a gateway that polls `seq > last` never skips an order.
+ */
+const controlOrders: Migration = {
+  name: 'store-0002-control-orders',
+  async up(db, dialect) {
+    await createTable(db, dialect, 'control_orders', 'seq', {
+      seq: 'bigint!',
+      id: 'text!',
+      time: 'text!',
+      order_json: 'text!',
+    });
+    await index(db, 'control_orders', ['id'], true);
+  },
+};
+
+export const storeMigrations: Migration[] = [core, controlOrders];

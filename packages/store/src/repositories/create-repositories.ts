@@ -2,6 +2,7 @@ import { createAuditLog } from '../audit/audit-log.js';
 import type { Database } from '../database.js';
 import { createAccessEventRepository } from './access-event-repository.js';
 import { createAlertRepository } from './alert-repository.js';
+import { createControlOrderLog } from './control-order-log.js';
 import { createCredentialRepository } from './credential-repository.js';
 import { createIncidentRepository } from './incident-repository.js';
 import { createLifecycleEventRepository } from './lifecycle-event-repository.js';
@@ -31,5 +32,6 @@ export function createRepositories(database: Database): Repositories {
     alerts: createAlertRepository(ctx),
     incidents: createIncidentRepository(ctx),
     audit: createAuditLog(ctx),
+    controlOrders: createControlOrderLog(ctx),
   };
 }

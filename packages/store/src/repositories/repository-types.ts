@@ -3,6 +3,7 @@ import type {
   Alert,
   AuditEntry,
   AuditInput,
+  ControlOrder,
   Credential,
   CredentialStatus,
   Incident,
@@ -247,4 +248,22 @@ export interface Repositories {
   alerts: AlertRepository;
   incidents: IncidentRepository;
   audit: AuditLog;
+  controlOrders: ControlOrderLog;
+}
+
+/**
+ * Block and unblock orders for every gateway sharing the store. Gateways poll `since(seq)` (the
+ * embedded default has no servers to push through); production also broadcasts them on NATS.
+ *
+ * @example
+ * ```ts
+ * await repos.controlOrders.append(order);
+ * const fresh = await repos.controlOrders.since(lastSeq);
+ * ```
+ */
+export interface ControlOrderLog {
+  /** Appends an order (idempotent by order id) and returns its sequence number. */
+  append(order: ControlOrder): Promise<number>;
+  /** Orders with `seq` greater than the given one, oldest first. */
+  since(seq: number, limit?: number): Promise<{ seq: number; order: ControlOrder }[]>;
 }

@@ -157,4 +157,13 @@ export interface StoreTables {
   incidents: IncidentTable;
   audit_log: AuditLogTable;
   audit_anchor: AuditAnchorTable;
+  control_orders: ControlOrderTable;
+}
+
+/** `control_orders` table: block/unblock orders for every gateway, in `seq` order. */
+export interface ControlOrderTable {
+  seq: number;
+  id: Text;
+  time: Text;
+  order_json: Text;
 }
