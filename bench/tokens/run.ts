@@ -1,0 +1,141 @@
+/**
+ * Token service benchmark: client_credentials issuance, introspection and local JWT verification,
+ * each against a baseline measured in the same run, written to bench/results/tokens.json.
+ *
+ *   npm run bench -- tokens
+ *
+ * - issuance and RFC 7662 introspection go over HTTP with keep-alive connections (autocannon),
+ *   against a real `listen()`ing service on SQLite; the baseline is a bare node:http server on
+ *   the same machine answering a fixed JSON body (the ceiling of the HTTP stack itself);
+ * - in-process introspection (`view.introspect`, what the gateway calls) is measured too;
+ * - local verification of our JWT access tokens (`createAccessTokenVerifier`) is compared with a
+ *   raw `jose.jwtVerify` of the same token with the same key set.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { createLocalJWKSet, jwtVerify } from 'jose';
+import { createAccessTokenVerifier, openTokenService } from '../../packages/token-service/src/index.js';
+
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createNetServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function load(
+  url: string,
+  init: { method: 'POST' | 'GET'; headers: Record<string, string>; body: string },
+): Promise<{ rps: number; non2xx: number; p99_ms: number }> {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S, pipelining: 1, ...init });
+  return { rps: Math.round(result.requests.average), non2xx: result.non2xx, p99_ms: result.latency.p99 };
+}
+
+async function timed(label: string, iterations: number, fn: () => Promise<unknown>): Promise<number> {
+  for (let i = 0; i < Math.min(200, iterations); i++) await fn();
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < iterations; i++) await fn();
+  const secs = Number(process.hrtime.bigint() - start) / 1e9;
+  const rate = Math.round(iterations / secs);
+  process.stderr.write(`  ${label}: ${rate}/s\n`);
+  return rate;
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tw-bench-tokens-'));
+  const port = await freePort();
+  const issuer = `http://127.0.0.1:${port}`;
+  const service = await openTokenService({ dataDir, issuer, keyRefreshMs: 0 });
+  await service.listen(`127.0.0.1:${port}`);
+  const client = await service.admin.createClient({ name: 'bench', grantTypes: ['client_credentials'], scopes: ['read'] });
+  const basic = `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}`;
+  const form = { 'content-type': 'application/x-www-form-urlencoded', authorization: basic };
+
+  // Baseline: the bare HTTP stack on this machine, same load generator.
+  const basePort = await freePort();
+  const body = JSON.stringify({ access_token: 'x'.repeat(600), token_type: 'Bearer', expires_in: 300 });
+  const baseline = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(body);
+  }).listen(basePort, '127.0.0.1');
+
+  process.stderr.write(`bench tokens: ${DURATION_S}s x ${CONNECTIONS} keep-alive connections per HTTP run, ${cpus().length} cores\n`);
+  const httpBaseline = await load(`http://127.0.0.1:${basePort}/`, {
+    method: 'POST',
+    headers: form,
+    body: 'grant_type=client_credentials',
+  });
+  process.stderr.write(`  bare node:http baseline: ${httpBaseline.rps}/s\n`);
+  const issuance = await load(`${issuer}/token`, { method: 'POST', headers: form, body: 'grant_type=client_credentials&scope=read' });
+  process.stderr.write(`  client_credentials issuance (HTTP): ${issuance.rps}/s, non-2xx ${issuance.non2xx}\n`);
+
+  // A refresh-token-like opaque value to introspect: use an API key (opaque, hashed, same lookup path) and a JWT.
+  const key = await service.admin.createApiKey({ subject: 'bench', scopes: ['read'] });
+  const tokenResponse = await fetch(`${issuer}/token`, { method: 'POST', headers: form, body: 'grant_type=client_credentials&scope=read' });
+  const { access_token: jwt } = (await tokenResponse.json()) as { access_token: string };
+  const rs = await service.admin.createClient({ name: 'rs', grantTypes: ['client_credentials'] });
+  const rsBasic = `Basic ${Buffer.from(`${rs.client_id}:${rs.client_secret}`).toString('base64')}`;
+  const introspectionHttp = await load(`${issuer}/token/introspection`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: rsBasic },
+    body: `token=${encodeURIComponent(`opaque-${'a'.repeat(40)}`)}`,
+  });
+  process.stderr.write(
+    `  RFC 7662 introspection endpoint (HTTP, unknown opaque token): ${introspectionHttp.rps}/s, non-2xx ${introspectionHttp.non2xx}\n`,
+  );
+
+  const n = Number(process.env.BENCH_ITERATIONS ?? 20_000);
+  const introspectKey = await timed('view.introspect(API key), in-process', n, () => service.view.introspect(key.key));
+  const introspectJwt = await timed('view.introspect(JWT access token), in-process', n, () => service.view.introspect(jwt));
+
+  const jwks = await service.view.jwks();
+  const verifier = createAccessTokenVerifier({ issuer, audience: service.view.defaultAudience, jwks });
+  const keySet = createLocalJWKSet(jwks);
+  const joseRaw = await timed('raw jose jwtVerify (baseline)', n, () => jwtVerify(jwt, keySet, { algorithms: ['EdDSA'] }));
+  const ours = await timed('createAccessTokenVerifier().verify', n, () => verifier.verify(jwt));
+
+  const results = {
+    area: 'tokens',
+    time: new Date().toISOString(),
+    machine: { cores: cpus().length, node: process.version },
+    method: {
+      http: `autocannon, ${CONNECTIONS} keep-alive connections, ${DURATION_S}s per run, SQLite store, same process as the service`,
+      in_process: `${n} sequential awaited calls after 200 warm-up calls`,
+    },
+    http_baseline_rps: httpBaseline.rps,
+    client_credentials_issuance_rps: issuance.rps,
+    client_credentials_issuance_non2xx: issuance.non2xx,
+    client_credentials_issuance_p99_ms: issuance.p99_ms,
+    client_credentials_vs_http_baseline: Number((issuance.rps / httpBaseline.rps).toFixed(3)),
+    introspection_http_rps: introspectionHttp.rps,
+    introspection_http_vs_http_baseline: Number((introspectionHttp.rps / httpBaseline.rps).toFixed(3)),
+    introspection_in_process_api_key_per_s: introspectKey,
+    introspection_in_process_jwt_per_s: introspectJwt,
+    jwt_verify_raw_jose_per_s: joseRaw,
+    jwt_verify_ours_per_s: ours,
+    jwt_verify_ours_vs_raw_jose: Number((ours / joseRaw).toFixed(3)),
+    targets: { introspection_per_s: 10_000, client_credentials_per_s: 2_000 },
+  };
+  const outDir = new URL('../results/', import.meta.url).pathname;
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'tokens.json'), `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+
+  baseline.close();
+  await service.close();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench tokens failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exitCode = 1;
+});
