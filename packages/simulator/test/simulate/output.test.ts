@@ -23,6 +23,10 @@ let dir: string;
 let labels: LabelsFile;
 let native: AccessEvent[];
 
+function profileHome(profile: string, networkId: string): boolean {
+  return profile.includes(`home ${networkId}`);
+}
+
 async function lines(path: string): Promise<string[]> {
   return (await readFile(path, 'utf8')).split('\n').filter((l) => l.length > 0);
 }
@@ -178,6 +182,42 @@ describe('simulate output', () => {
         );
       }
     }
+  });
+
+  test('people keep their habits: daytime in their zone, and a traveller never outruns a plane', () => {
+    const people = labels.credentials.filter((c) => c.holder === 'user' && c.label === 'benign' && c.hard_negative === 'none');
+    let checkedPeople = 0;
+    let checkedTrips = 0;
+    for (const c of people) {
+      const zone = /in ([A-Za-z_]+\/[A-Za-z_]+)/.exec(c.profile)?.[1] as string;
+      const hours = native
+        .filter((e) => e.credential_id === c.credential)
+        .map((e) =>
+          Number(new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: 'numeric', hourCycle: 'h23' }).format(new Date(e.time))),
+        );
+      if (hours.length < 50) continue;
+      checkedPeople++;
+      const daytime = hours.filter((h) => h >= 6 && h <= 23).length / hours.length;
+      assert.ok(daytime > 0.9, `${c.principal} works mostly in the day in ${zone} (${daytime})`);
+    }
+    for (const c of labels.credentials.filter((x) => x.hard_negative === 'traveller')) {
+      const events = native.filter((e) => e.credential_id === c.credential);
+      const homeBlocks = new Set(events.slice(0, 30).map((e) => e.source_ip?.split('.').slice(0, 3).join('.')));
+      const abroad = events.findIndex((e) => {
+        const net = NETWORKS.find((n) => n.blocks.includes(e.source_ip?.split('.').slice(0, 3).join('.') ?? ''));
+        return net?.kind === 'residential' && !homeBlocks.has(net.blocks[0]) && !profileHome(c.profile, net.id);
+      });
+      if (abroad <= 0) continue;
+      checkedTrips++;
+      const gapHours = (Date.parse(events[abroad]?.time ?? '') - Date.parse(events[abroad - 1]?.time ?? '')) / 3_600_000;
+      assert.ok(gapHours >= 3, `${c.principal} reaches the destination after a flight (${gapHours.toFixed(1)} h)`);
+      assert.equal(
+        new Set(events.map((e) => e.user_agent?.replace(/ md\/command#\S+/, '').replace(/\d+/g, ''))).size,
+        1,
+        'same laptop and browser while travelling',
+      );
+    }
+    assert.ok(checkedPeople > 0 && checkedTrips > 0, `checked ${checkedPeople} people and ${checkedTrips} trips`);
   });
 
   test('every hard-negative category is present among benign credentials', () => {
