@@ -173,19 +173,28 @@ async function main(): Promise<void> {
   const intelLoadSeconds = (performance.now() - t) / 1000;
   log(`ip intel loaded in ${intelLoadSeconds.toFixed(2)} s`);
 
-  // Warm both paths once on a slice so JIT state is comparable, then measure.
-  log('baseline (read lines + JSON.parse)...');
-  const base = await baseline();
-  log(`  ${Math.round(base.events / base.seconds)} events/s`);
-  log('full pipeline (parse + enrich + engine)...');
-  const full = await fullPipeline(intel);
-  log(`  ${Math.round(full.events / full.seconds)} events/s, ${full.alerts} alerts`);
-  log('ingestion only (the same pipeline with an engine that does nothing)...');
-  const ingest = await fullPipeline(intel, false);
-  log(`  ${Math.round(ingest.events / ingest.seconds)} events/s`);
-  const baseAgain = await baseline();
-  const baseRate = Math.max(base.events / base.seconds, baseAgain.events / baseAgain.seconds);
-  const fullRate = full.events / full.seconds;
+  // The machine is shared: interleave the three measurements over several rounds and keep each
+  // one's best round, so a load spike during one of them does not decide the ratio.
+  const rounds = arg('rounds', 2);
+  let baseRate = 0;
+  let ingestRate = 0;
+  let fullRate = 0;
+  let full: Awaited<ReturnType<typeof fullPipeline>> | undefined;
+  for (let r = 1; r <= rounds; r++) {
+    const base = await baseline();
+    baseRate = Math.max(baseRate, base.events / base.seconds);
+    const ingest = await fullPipeline(intel, false);
+    ingestRate = Math.max(ingestRate, ingest.events / ingest.seconds);
+    const run = await fullPipeline(intel);
+    if (run.events / run.seconds > fullRate) {
+      fullRate = run.events / run.seconds;
+      full = run;
+    }
+    log(
+      `round ${r}: baseline ${Math.round(base.events / base.seconds)}/s, ingestion ${Math.round(ingest.events / ingest.seconds)}/s, full ${Math.round(run.events / run.seconds)}/s (${run.alerts} alerts)`,
+    );
+  }
+  if (!full) throw new Error('no round ran');
 
   log('streaming latency...');
   const lines: string[] = [];
@@ -210,6 +219,8 @@ async function main(): Promise<void> {
     machine_note: 'shared 2-core machine under load from other jobs; absolute rates are noisy, the ratio is measured in the same run',
     input: { events: EVENTS, credentials: CREDENTIALS, bytes },
     ip_intel_load_seconds: Number(intelLoadSeconds.toFixed(2)),
+    method: 'best of N interleaved rounds per measurement (baseline, ingestion only, full)',
+    rounds,
     baseline: { what: 'readline + JSON.parse', events_per_second: Math.round(baseRate) },
     full_pipeline: {
       what: 'split + format detection + native parse + validation + reorder (5 min tolerance) + enrichment (DB-IP city, ASN, UA) + detection engine',
@@ -222,8 +233,8 @@ async function main(): Promise<void> {
     },
     ingestion_only: {
       what: 'the same pipeline with a no-op engine: split, parse, validate, reorder, enrich',
-      events_per_second: Math.round(ingest.events / ingest.seconds),
-      ratio_to_baseline: Number((ingest.events / ingest.seconds / baseRate).toFixed(3)),
+      events_per_second_best: Math.round(ingestRate),
+      ratio_to_baseline: Number((ingestRate / baseRate).toFixed(3)),
     },
     ratio_full_to_baseline: Number((fullRate / baseRate).toFixed(3)),
     ratio_target: 0.5,
