@@ -1,13 +1,41 @@
-/** How bad a finding is if the secret is real. */
+/**
+ * How bad a finding is if the secret is real.
+ *
+ * @example
+ * ```ts
+ * const s: Severity = 'critical';
+ * ```
+ */
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
 
-/** How sure the scanner is that the match is a real secret (checksums give `high`). */
+/**
+ * How sure the scanner is that the match is a real secret (checksums give `high`).
+ *
+ * @example
+ * ```ts
+ * const c: Confidence = 'high';
+ * ```
+ */
 export type Confidence = 'high' | 'medium' | 'low';
 
-/** Ordered from least to most severe, for comparisons and bumps. */
+/**
+ * Ordered from least to most severe, for comparisons and bumps.
+ *
+ * @example
+ * ```ts
+ * SEVERITY_ORDER.indexOf('high') > SEVERITY_ORDER.indexOf('low'); // true
+ * ```
+ */
 export const SEVERITY_ORDER: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
 
-/** Ordered from least to most confident. */
+/**
+ * Ordered from least to most confident.
+ *
+ * @example
+ * ```ts
+ * CONFIDENCE_ORDER[0]; // "low"
+ * ```
+ */
 export const CONFIDENCE_ORDER: readonly Confidence[] = ['low', 'medium', 'high'];
 
 /** Scalar details a rule may attach to a finding (never the secret itself). */
@@ -102,7 +130,14 @@ export interface VerificationResult {
   detail: string;
 }
 
-/** The serialisable view of a finding: the secret is redacted and hashed. */
+/**
+ * The serialisable view of a finding: the secret is redacted and hashed.
+ *
+ * @example
+ * ```ts
+ * const f: Finding = toPublicFinding(raw, false); // f.match === 'tw_k_9fQ…(43 chars)'
+ * ```
+ */
 export interface Finding {
   rule: string;
   description: string;
@@ -128,7 +163,14 @@ export interface Finding {
   secret?: string;
 }
 
-/** A file or object the scan could not read, reported and skipped. */
+/**
+ * A file or object the scan could not read, reported and skipped.
+ *
+ * @example
+ * ```ts
+ * const s: SkippedInput = { file: 'logo.png', reason: 'binary (contains NUL bytes)' };
+ * ```
+ */
 export interface SkippedInput {
   file: string;
   reason: string;
