@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerAudit } from './commands/audit.js';
 import { registerClients } from './commands/clients.js';
+import { registerDemo } from './commands/demo.js';
 import { registerDetect } from './commands/detect.js';
 import { evalCommand } from './commands/eval.js';
 import { registerGateway } from './commands/gateway.js';
+import { registerIncidents } from './commands/incidents.js';
 import { registerKeys } from './commands/keys.js';
 import { registerMigrate } from './commands/migrate.js';
-import { registerDemo } from './commands/demo.js';
 import { registerReport } from './commands/report.js';
 import { registerRevoke } from './commands/revoke.js';
 import { registerScan } from './commands/scan.js';
@@ -23,6 +24,7 @@ export type CommandModule = (program: Command) => void;
 // Each feature adds its command module here; the modules stay thin: parse, call a package, print.
 const modules: CommandModule[] = [
   registerDemo,
+  registerIncidents,
   registerReport,
   registerDetect,
   registerScan,
@@ -56,11 +58,24 @@ export function buildProgram(): Command {
   const program = new Command('tokenwarden')
     .description('TokenWarden: stop API token hijacking. Protect, detect, respond, find leaks.')
     .version(version(), '-V, --version')
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  program.configureOutput({
+    writeErr: (s) => process.stderr.write(s),
+    // Usage errors follow the same shape as every other error: code, one line, hint.
+    outputError: (s, write) =>
+      write(
+        `error TW_USAGE: ${s.replace(/^error: /, '').trim()}\nhint: run \`tokenwarden --help\` (or \`tokenwarden <command> --help\`)\n`,
+      ),
+  });
   for (const register of modules) register(program);
+  // Subcommands inherit the output settings only when they are created after them, so apply again.
+  for (const cmd of program.commands) applyOutput(cmd, program);
   return program;
+}
+
+function applyOutput(cmd: Command, root: Command): void {
+  cmd.copyInheritedSettings(root);
+  for (const sub of cmd.commands) applyOutput(sub, root);
 }
 
 /** Runs the CLI with `argv`; resolves to the exit code. Usage errors exit 2. */

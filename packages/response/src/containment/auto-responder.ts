@@ -2,7 +2,7 @@ import type { Alert, CredentialKind, Incident } from '@tokenwarden/core';
 import { SEVERITIES } from '@tokenwarden/core';
 import type { IncidentManager } from '../incidents/incident-manager.js';
 import { type AutoResponsePolicy, actionsFor, DEFAULT_AUTO_POLICY } from './auto-policy.js';
-import type { ActionOutcome, Responder } from './responder.js';
+import { type ActionOutcome, createdCredentialsOf, type Responder } from './responder.js';
 
 /** Options of {@link AutoResponder}. */
 export interface AutoResponderOptions {
@@ -67,7 +67,7 @@ export class AutoResponder {
     const allowed = actionsFor(this.o.policy ?? DEFAULT_AUTO_POLICY, incident, kind);
     if (allowed.length === 0) return;
     const plan = await this.o.responder.plan(incident);
-    const created = plan.actions.filter((a) => a.kind === 'suspend').map((a) => a.target);
+    const created = createdCredentialsOf(plan);
     if (created.length > 0) await this.o.incidents.relate(incident.id, created);
     const policy = this.o.policy ?? DEFAULT_AUTO_POLICY;
     const outcomes = await this.o.responder.execute(

@@ -23,6 +23,8 @@ export interface PlannedAction {
   kind: ActionKind;
   target: string;
   why: string;
+  /** For `suspend`: whether the target is a credential or an account. */
+  entity?: 'credential' | 'principal';
 }
 
 /** Options for every action. */
@@ -59,6 +61,11 @@ export interface ResponderDeps {
   signals?: SignalSinks;
   /** How long gateway blocks of IPs last (default 24 h). */
   blockTtlMs?: number;
+}
+
+/** Credentials a plan suspends (what the attacker created): they belong to the incident. */
+export function createdCredentialsOf(plan: ContainmentPlan): string[] {
+  return plan.actions.filter((a) => a.kind === 'suspend' && a.entity === 'credential').map((a) => a.target);
 }
 
 /** The plan for containing an incident, plus the runbook for cloud accounts. */
@@ -107,11 +114,21 @@ export class Responder {
     const created = await this.deps.tokens.createdBy(incident.credential_id);
     for (const c of created.credentials) {
       if (c.created_at >= since && !credentials.includes(c.id))
-        actions.push({ kind: 'suspend', target: c.id, why: `created by the compromised credential at ${c.created_at}` });
+        actions.push({
+          kind: 'suspend',
+          target: c.id,
+          entity: 'credential',
+          why: `created by the compromised credential at ${c.created_at}`,
+        });
     }
     for (const p of created.principals) {
       if (p.created_at >= since)
-        actions.push({ kind: 'suspend', target: p.id, why: `account ${p.name} created by the compromised credential at ${p.created_at}` });
+        actions.push({
+          kind: 'suspend',
+          target: p.id,
+          entity: 'principal',
+          why: `account ${p.name} created by the compromised credential at ${p.created_at}`,
+        });
     }
 
     const before = await this.deps.stores.accessEvents.query({ credential_id: incident.credential_id, until: since, limit: 5000 });

@@ -73,8 +73,9 @@ export class IncidentManager {
     if (!incident.alert_ids.includes(alert.id)) {
       incident.alert_ids.push(alert.id);
       incident.severity = maxSeverity(incident.severity, alert.severity);
-      // Independent signals compound: 1 - Π(1 - s_i), so two 60s make 84, never above 100.
-      incident.risk_score = Math.round(100 * (1 - (1 - incident.risk_score / 100) * (1 - alert.score / 100)));
+      // Alert scores already carry the engine's decaying per-credential risk; compounding them again
+      // here would turn a pile of low alerts into a high number with a low severity.
+      incident.risk_score = Math.max(incident.risk_score, Math.round(alert.score));
       if (ATTACK_STAGES.indexOf(alert.stage) > ATTACK_STAGES.indexOf(incident.stage)) incident.stage = alert.stage;
       if (alert.time < incident.first_event_at) incident.first_event_at = alert.time;
       if (alert.credential !== incident.credential_id && !incident.related_credential_ids.includes(alert.credential)) {

@@ -25,7 +25,7 @@ describe('incident manager', () => {
     assert.deepEqual(stored.related_credential_ids, ['key_child']);
     assert.equal(stored.severity, 'critical');
     assert.equal(stored.stage, 'persistence');
-    assert.equal(stored.risk_score, 98);
+    assert.equal(stored.risk_score, 90);
     assert.equal(stored.timeline.length, 3);
     assert.equal(stores.alertMap.get('a3')?.incident, i1.id);
   });
