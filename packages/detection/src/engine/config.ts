@@ -81,7 +81,7 @@ export interface DetectionConfig {
     minDistanceKm: number;
     /** Faster than this is impossible (a commercial jet cruises at ~900 km/h). */
     maxSpeedKmh: number;
-    /** Extra distance tolerated when either side is a mobile network (carrier gateways geolocate far from users). */
+    /** Extra distance tolerated when either side is a mobile network (carrier CGNAT gateways geolocate up to a country away). */
     mobileUncertaintyKm: number;
     /** Network kinds whose location says nothing about the user. */
     excludedKinds: AsnKind[];
@@ -228,7 +228,7 @@ export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
   impossibleTravel: {
     minDistanceKm: 500,
     maxSpeedKmh: 900,
-    mobileUncertaintyKm: 300,
+    mobileUncertaintyKm: 1000,
     excludedKinds: ['vpn', 'tor', 'satellite'],
   },
   concurrentUse: { windowMinutes: 5, minDistanceKm: 500, minSwitchBacks: 2 },
@@ -253,7 +253,7 @@ export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
   },
   privileged: { persistenceScore: 50, grantScore: 55, defenseEvasionScore: 70, selfKeyScore: 25, contextBonus: 20 },
   lifecycle: { windowMinutes: 10, dpopFailures: 5, checksumFailures: 20 },
-  chain: { windowHours: 24 * 7, contextMinScore: 35, highStages: 3 },
+  chain: { windowHours: 24 * 7, contextMinScore: 45, highStages: 3 },
 };
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

@@ -94,7 +94,8 @@ export function detectAttackChain(ctx: DetectionContext, out: Finding[]): void {
       thresholds: { window_hours: cc.windowHours, context_min_score: cc.contextMinScore, high_stages: cc.highStages },
     },
     noveltyOnly: false,
-    suspicion: score,
+    // The chain is the consumer of suspicion: feeding its own score back would make it self-sustaining.
+    suspicion: 0,
     alwaysReport: true,
   });
 }

@@ -39,10 +39,13 @@ export function detectImpossibleTravel(ctx: DetectionContext, out: Finding[]): v
   const hours = Math.max(ctx.now - lastTs, 1000) / 3_600_000;
   const speed = distance / hours;
   if (speed <= it.maxSpeedKmh) return;
+  // Both ends already used by this credential or its principal: two known places (often an ISP whose IPs
+  // geolocate to a default point far away), not a journey.
+  const known = (asn: number) =>
+    asn !== 0 && (topKCount(cred.u, U_ASN, K_ASN, asn) > 0 || topKCount(ctx.principal.u, U_ASN, K_ASN, asn) > 0);
   const destinationHabitual =
-    (ctx.asn !== 0 && topKCount(cred.u, U_ASN, K_ASN, ctx.asn) >= 3) ||
-    (ctx.cityHash !== 0 && topKCount(cred.u, U_CITY, K_CITY, ctx.cityHash) >= 3);
-  let score = destinationHabitual ? 35 : 55;
+    (known(ctx.asn) && known(lastAsn)) || (ctx.cityHash !== 0 && topKCount(cred.u, U_CITY, K_CITY, ctx.cityHash) >= 3);
+  let score = destinationHabitual ? 30 : 55;
   if (!destinationHabitual && ctx.placeNovelty >= 20) score += 15;
   if (ctx.kind === 'hosting') score += 5;
   out.push({
@@ -77,6 +80,7 @@ export function detectImpossibleTravel(ctx: DetectionContext, out: Finding[]): v
       thresholds: { min_distance_km: it.minDistanceKm, max_speed_kmh: it.maxSpeedKmh, mobile_slack_km: it.mobileUncertaintyKm },
     },
     noveltyOnly: false,
-    suspicion: score,
+    // Mobile geolocation is too coarse to make the context suspicious on its own.
+    suspicion: destinationHabitual || ctx.kind === 'mobile' ? 0 : score,
   });
 }

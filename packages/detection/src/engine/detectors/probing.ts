@@ -81,7 +81,10 @@ export function detectProbing(ctx: DetectionContext, out: Finding[]): void {
   const baselineMax = f[F_PROBE_MAX_DISTINCT]!;
   const distinctNeeded = Math.max(pc.distinctThreshold, Math.ceil(pc.baselineFactor * baselineMax));
   if (distinct === distinctNeeded && ctx.opHash !== 0) {
-    const score = 45 + (fails / events >= 0.3 ? 15 : 0);
+    const failing = fails / events >= 0.3;
+    const score = 45 + (failing ? 15 : 0);
+    // A new credential exploring its API (a new employee, a new service) is not yet an attacker context.
+    const suspicion = ctx.credMature || ctx.principalMature || failing ? score : score * 0.6;
     out.push({
       rule: 'probing',
       score,
@@ -97,7 +100,7 @@ export function detectProbing(ctx: DetectionContext, out: Finding[]): void {
         thresholds: { distinct: pc.distinctThreshold, baseline_factor: pc.baselineFactor, window_seconds: pc.windowSeconds },
       },
       noveltyOnly: false,
-      suspicion: score,
+      suspicion,
     });
   }
   // A credential that habitually fails (a misconfigured job retrying) is broken, not probing.

@@ -75,8 +75,11 @@ export function calibrate(p: Profile, f: Finding, now: number, mature: boolean, 
   const ruleIndex = RULE_INDEX[f.rule];
   const corroborating: string[] = [];
   const corroborationMs = r.corroborationWindowHours * 3_600_000;
+  // The chain summarises the other rules (its suspicion comes from them): it neither corroborates them nor is
+  // corroborated by them, which would count the same evidence twice.
+  const chainIndex = RULE_INDEX.attack_chain;
   for (let i = 0; i < RULES.length; i++) {
-    if (i === ruleIndex) continue;
+    if (i === ruleIndex || i === chainIndex || ruleIndex === chainIndex) continue;
     const ts = p.f[F_RULE_TS + i]!;
     if (ts !== 0 && now - ts <= corroborationMs && now >= ts) corroborating.push(RULES[i]!);
   }
