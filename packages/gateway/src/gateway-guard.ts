@@ -216,6 +216,8 @@ export class GatewayGuard {
     if (presented.scheme === 'none')
       return deny(refuse(401, 'unauthorized', 'no credential', { ...auth, scheme: 'none', challengeError: false }));
 
+    // A stale view may only mean the event loop was busy: read the source once before failing closed.
+    if (this.isStale()) await this.sync.pollNow();
     if (this.isStale()) return deny(refuse(503, 'temporarily_unavailable', 'revocation state stale (fail-closed)'));
     const verified = await this.verifier.verify(presented.token);
     if (!verified.ok) {

@@ -90,6 +90,17 @@ export class RevocationSync {
     void this.tick();
   }
 
+  /** Polls now and resolves when the poll (or the one in flight) is done. */
+  async pollNow(): Promise<void> {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      await this.running;
+      return;
+    }
+    await this.tick();
+  }
+
   /** Re-reads the whole revocation log at the next poll. */
   resync(): void {
     this.resyncWanted = true;

@@ -1,0 +1,97 @@
+// Child processes of the gateway benchmark: `upstream` (the small API, plus an introspection
+// endpoint standing in for the token service), `proxies` (the same reverse-proxy code as a bare
+// hop, as the gateway with cached verification, and as the gateway introspecting every request)
+// and `fastify` (one app with the plugin, one without). Each prints one JSON line when ready.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Fastify from 'fastify';
+import { request } from 'undici';
+import {
+  type CredentialSource,
+  GatewayGuard,
+  parseGatewayConfig,
+  startReverseProxy,
+  tokenWardenFastify,
+} from '../../packages/gateway/src/index.js';
+import { FakeCredentialSource } from '../../packages/gateway/test/support/fake-credential-source.js';
+
+const mode = process.argv[2];
+const config = parseGatewayConfig({ rate_limit: false, routes: [{ path: '/**', scopes: ['echo.read'] }] });
+
+async function upstream(): Promise<void> {
+  const body = JSON.stringify({ ok: true, items: [1, 2, 3] });
+  const server = createServer((req, res) => {
+    if (req.url === '/introspect') {
+      req.resume();
+      req.on('end', () => {
+        const answer = JSON.stringify({
+          active: true,
+          sub: 'user_1',
+          scope: 'echo.read',
+          aud: 'https://api.test',
+          jti: 'op_1',
+          exp: Math.floor(Date.now() / 1000) + 600,
+        });
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(answer) });
+        res.end(answer);
+      });
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);
+}
+
+async function proxies(upstreamUrl: string, jkt: string): Promise<void> {
+  const source = await FakeCredentialSource.create();
+  // The alternative many gateways use: ask the token service about every token, over HTTP.
+  const introspecting: CredentialSource = Object.assign(Object.create(source) as FakeCredentialSource, {
+    async introspect(token: string) {
+      const res = await request(`${upstreamUrl}/introspect`, {
+        method: 'POST',
+        body: `token=${token}`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      return (await res.body.json()) as { active: boolean };
+    },
+  });
+  const guard = (checks: boolean, src: CredentialSource, cacheResults = true) =>
+    new GatewayGuard({ source: src, config, checks, cacheResults });
+  const bare = guard(false, source);
+  const cached = guard(true, source);
+  const perRequest = guard(true, introspecting, false);
+  for (const g of [bare, cached, perRequest]) await g.start();
+  const start = (g: GatewayGuard) => startReverseProxy({ guard: g, upstream: upstreamUrl, port: 0, connections: 32 });
+  const [p1, p2, p3] = await Promise.all([start(bare), start(cached), start(perRequest)]);
+  const key = source.createKey().raw;
+  const jwt = (await source.issueJwt()).token;
+  const bound = (await source.issueJwt({ jkt })).token;
+  const opaque = `op_${'x'.repeat(40)}`;
+  process.stdout.write(`${JSON.stringify({ bare: p1?.url, gateway: p2?.url, introspect: p3?.url, key, jwt, bound, opaque })}\n`);
+}
+
+async function fastifyApps(): Promise<void> {
+  const source = await FakeCredentialSource.create();
+  const guard = new GatewayGuard({ source, config });
+  await guard.start();
+  const body = { ok: true, items: [1, 2, 3] };
+  const plain = Fastify();
+  plain.get('/bench', async () => body);
+  const guarded = Fastify();
+  await guarded.register(tokenWardenFastify, { guard });
+  guarded.get('/bench', async () => body);
+  await plain.listen({ port: 0, host: '127.0.0.1' });
+  await guarded.listen({ port: 0, host: '127.0.0.1' });
+  const port = (app: typeof plain) => (app.server.address() as AddressInfo).port;
+  process.stdout.write(
+    `${JSON.stringify({ plain: `http://127.0.0.1:${port(plain)}`, plugin: `http://127.0.0.1:${port(guarded)}`, key: source.createKey().raw })}\n`,
+  );
+}
+
+if (mode === 'upstream') await upstream();
+else if (mode === 'proxies') await proxies(process.argv[3] as string, process.argv[4] as string);
+else if (mode === 'fastify') await fastifyApps();
+else throw new Error(`unknown mode ${mode}`);
