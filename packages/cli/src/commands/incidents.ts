@@ -125,10 +125,7 @@ export const registerIncidents: CommandModule = (program: Command) => {
             dryRun: Boolean(opts.dryRun),
           });
           if (!opts.dryRun) {
-            await incidents.relate(
-              id,
-              plan.actions.filter((a) => a.kind === 'suspend').map((a) => a.target),
-            );
+            await incidents.relate(id, createdCredentialsOf(plan));
             if (incident.status === 'open')
               await incidents.setStatus(id, 'contained', opts.actor ?? 'cli', opts.reason ?? 'contained by hand');
           }
