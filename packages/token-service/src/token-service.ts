@@ -6,6 +6,7 @@ import type { Adapter, Provider } from 'oidc-provider';
 import { type AdminApi, createAdminApi } from './admin.js';
 import { createEventSink, type EventSink } from './events.js';
 import { startHttpServer } from './http-server.js';
+import { createSecretScanningIntake, type SecretScanningIntakeOptions } from './intake/index.js';
 import { buildProvider } from './oauth/provider.js';
 import { wireProviderEvents } from './oauth/provider-events.js';
 import { resolveTokenSettings, type TokenSettings, type TokenSettingsInput } from './oauth/settings.js';
@@ -33,6 +34,8 @@ export interface TokenServiceOptions {
   settings?: Omit<TokenSettingsInput, 'issuer' | 'audience'>;
   /** How often to re-read signing keys (rotation by another process); default 30 s, 0 disables. */
   keyRefreshMs?: number;
+  /** Secret-scanning intake (`POST /intake/secret-scanning`, GitHub partner format); see docs/intake.md. */
+  intake?: SecretScanningIntakeOptions;
 }
 
 /** The token service: protocol engine, resource-server view, administration. */
@@ -64,6 +67,7 @@ export async function openTokenService(options: TokenServiceOptions): Promise<To
     ...(options.audience ? { audience: options.audience } : {}),
   });
   const secrets: ServiceSecrets = loadServiceSecrets(options.dataDir);
+  const intake = createSecretScanningIntake(options.dataDir, options.intake);
   const ownsDatabase = options.database === undefined;
   const database =
     options.database ??
@@ -109,7 +113,7 @@ export async function openTokenService(options: TokenServiceOptions): Promise<To
   if (keyRefreshMs > 0) {
     const t = setInterval(() => {
       refreshKeys().catch((e: unknown) => process.stderr.write(`token-service: key refresh failed: ${String(e)}\n`));
-      sweepExpired(database).catch(() => {});
+      sweepExpired(database, events).catch(() => {});
     }, keyRefreshMs);
     t.unref();
     timers.push(t);
@@ -135,6 +139,7 @@ export async function openTokenService(options: TokenServiceOptions): Promise<To
     provider: () => provider,
     async listen(hostPort) {
       const server = await startHttpServer(() => provider, database, events, hostPort);
+      intake?.mount(server, { admin, view, events, issuer: settings.issuer, provider: () => provider });
       servers.push(server);
       return server;
     },
@@ -155,10 +160,28 @@ export async function openTokenService(options: TokenServiceOptions): Promise<To
   };
 }
 
-/** Deletes artifacts and replay entries past their expiry (they are already ignored on read). */
-async function sweepExpired(database: Database): Promise<void> {
+/**
+ * Deletes artifacts and replay entries past their expiry (the provider already refuses them), and
+ * reports refresh-token families that ended by expiry (never used again) as `token.expired`.
+ */
+async function sweepExpired(database: Database, events: EventSink): Promise<void> {
   const now = Math.floor(Date.now() / 1000);
   const db = typed(database.db);
+  const ended = await db
+    .selectFrom('ts_artifacts')
+    .select(['grant_id', 'client_id', 'account_id'])
+    .where('model', '=', 'RefreshToken')
+    .where('consumed_at', 'is', null)
+    .where('expires_at', '<', now - 86_400)
+    .execute();
+  for (const row of ended) {
+    events.emit('token.expired', {
+      credential_kind: 'refresh_token',
+      ...(row.grant_id ? { grant_id: row.grant_id } : {}),
+      ...(row.client_id ? { client_id: row.client_id } : {}),
+      ...(row.account_id ? { principal: row.account_id } : {}),
+    });
+  }
   // A day of grace keeps expired refresh tokens findable, so a late replay still kills its family.
   await db
     .deleteFrom('ts_artifacts')
