@@ -10,7 +10,14 @@ export interface EvalOptions {
   graceMs: number;
 }
 
-/** Default scoring: `high` pages, one hour of grace after an attack ends. */
+/**
+ * Default scoring: `high` pages, one hour of grace after an attack ends.
+ *
+ * @example
+ * ```ts
+ * evaluateAlerts(labels, alerts, { ...DEFAULT_EVAL_OPTIONS, pageThreshold: 'critical' });
+ * ```
+ */
 export const DEFAULT_EVAL_OPTIONS: EvalOptions = { pageThreshold: 'high', graceMs: 3_600_000 };
 
 /** Credential-level scores when alerts at or above `threshold` count. */

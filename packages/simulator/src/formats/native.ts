@@ -2,7 +2,14 @@ import type { AccessEvent, Outcome } from '@tokenwarden/core';
 import { eventSourceOf } from '../model/operations.js';
 import type { SimEvent } from '../model/sim-event.js';
 
-/** The SaaS-style host the native and OCSF paths belong to. */
+/**
+ * The SaaS-style host the native and OCSF paths belong to.
+ *
+ * @example
+ * ```ts
+ * `https://${API_HOST}${httpPath(ev)}`;
+ * ```
+ */
 export const API_HOST = 'api.northwind.example';
 
 /**

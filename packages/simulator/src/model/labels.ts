@@ -16,7 +16,14 @@ export type HardNegative =
   | 'terraform_apply'
   | 'posture_scanner';
 
-/** Every hard-negative category, `none` first. */
+/**
+ * Every hard-negative category, `none` first.
+ *
+ * @example
+ * ```ts
+ * HARD_NEGATIVES.includes('traveller'); // true
+ * ```
+ */
 export const HARD_NEGATIVES: readonly HardNegative[] = [
   'none',
   'traveller',
@@ -33,7 +40,14 @@ export const HARD_NEGATIVES: readonly HardNegative[] = [
 /** The attack variants the simulator plays. */
 export type AttackKind = 'smash_and_grab' | 'low_and_slow' | 'partial_recon' | 'residential_proxy' | 'concurrent_use' | 'ci_token_replay';
 
-/** Attack variants in the order they are assigned (attack i plays `ATTACK_KINDS[i % 6]`). */
+/**
+ * Attack variants in the order they are assigned (attack i plays `ATTACK_KINDS[i % 6]`).
+ *
+ * @example
+ * ```ts
+ * ATTACK_KINDS[0]; // 'smash_and_grab'
+ * ```
+ */
 export const ATTACK_KINDS: readonly AttackKind[] = [
   'smash_and_grab',
   'low_and_slow',
@@ -89,7 +103,14 @@ export interface LabelsFile {
   credentials: CredentialLabel[];
 }
 
-/** Stages that do harm: reaching one of them means the attack is no longer just looking. */
+/**
+ * Stages that do harm: reaching one of them means the attack is no longer just looking.
+ *
+ * @example
+ * ```ts
+ * DAMAGE_STAGES.has('persistence'); // true
+ * ```
+ */
 export const DAMAGE_STAGES: ReadonlySet<AttackStage> = new Set<AttackStage>([
   'collection',
   'modification',

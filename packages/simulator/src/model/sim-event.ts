@@ -2,7 +2,14 @@ import type { CredentialKind } from '@tokenwarden/core';
 import type { Rng } from '../prng.js';
 import type { Operation } from './operations.js';
 
-/** The account every simulated call lands in. */
+/**
+ * The account every simulated call lands in.
+ *
+ * @example
+ * ```ts
+ * toCloudTrail(ev, ACCOUNT_ID).recipientAccountId; // '418295730164'
+ * ```
+ */
 export const ACCOUNT_ID = '418295730164';
 
 /** The simulated company's name, used in bucket names and the SaaS host. */

@@ -123,7 +123,14 @@ export function nextIntent(rng: Rng, role: Role, at: number): Intent {
   return rng.weighted(ROLE_MIX[role])(rng, at);
 }
 
-/** Calls an on-call engineer makes while answering a page at night. */
+/**
+ * Calls an on-call engineer makes while answering a page at night.
+ *
+ * @example
+ * ```ts
+ * incidentIntent(rng, Date.now()).op; // e.g. 'logs:FilterLogEvents'
+ * ```
+ */
 export function incidentIntent(rng: Rng, at: number): Intent {
   return rng.weighted<Chooser>([
     [on('logs:FilterLogEvents', LOG_GROUPS, 'logGroupName'), 6],

@@ -1,6 +1,6 @@
 import { type ToolProfile, toolUserAgent } from '../model/clients.js';
 import type { HardNegative } from '../model/labels.js';
-import { addressIn, hostIn, type Network, network } from '../model/networks.js';
+import { addressIn, type Network, network } from '../model/networks.js';
 import { op } from '../model/operations.js';
 import { type EventDraft, makeEvent, newCredential, type SimCredential, type SimEvent } from '../model/sim-event.js';
 import type { Rng } from '../prng.js';
@@ -160,7 +160,7 @@ export function* serviceTraffic(s: ServicePlan, start: number, end: number): Gen
         for (let j = 0; j < jobs; j++) {
           const t0 = day + rng.float(7, 23) * HOUR;
           newRunner(t0);
-          deployJob(rng, t0, s.kind, emit, seq);
+          deployJob(rng, t0, s.kind, seq);
         }
         break;
       }
@@ -269,7 +269,7 @@ export function* serviceTraffic(s: ServicePlan, start: number, end: number): Gen
         }
         break;
       case 'posture-scanner':
-        postureScan(rng, day + 3 * HOUR + rng.float(0, 10) * MIN, seq);
+        postureScan(day + 3 * HOUR + rng.float(0, 10) * MIN, seq);
         break;
     }
     out.sort((a, b) => a.time - b.time);
@@ -279,7 +279,7 @@ export function* serviceTraffic(s: ServicePlan, start: number, end: number): Gen
 
 type Seq = (t: number, intents: Intent[], gapMs: [number, number]) => number;
 
-function deployJob(rng: Rng, t0: number, kind: ServiceKind, _emit: Emit, seq: Seq): void {
+function deployJob(rng: Rng, t0: number, kind: ServiceKind, seq: Seq): void {
   const repo = rng.pick(REPOSITORIES);
   const intents: Intent[] = [{ op: 'sts:GetCallerIdentity' }, { op: 'ecr:GetAuthorizationToken' }];
   for (let i = 0; i < rng.int(2, 6); i++)
@@ -378,7 +378,7 @@ function terraformApply(rng: Rng, t0: number, seq: Seq): void {
   );
 }
 
-function postureScan(rng: Rng, t0: number, seq: Seq): void {
+function postureScan(t0: number, seq: Seq): void {
   const intents: Intent[] = [
     { op: 'sts:GetCallerIdentity' },
     { op: 'iam:GetAccountAuthorizationDetails' },
@@ -406,7 +406,6 @@ function postureScan(rng: Rng, t0: number, seq: Seq): void {
   for (const u of ['svc-ci-deploy', 'svc-backup', 'svc-terraform'])
     intents.push({ op: 'iam:ListAccessKeys', resource: u, requestParameters: { userName: u } });
   seq(t0, intents, [150, 1200]);
-  void rng;
 }
 
 function appIntent(rng: Rng, t: number): Intent {
@@ -430,9 +429,4 @@ function appIntent(rng: Rng, t: number): Intent {
   if (r < 0.98) return { op: 'kms:Decrypt' };
   const secret = rng.pick(SECRETS.slice(0, 3));
   return { op: 'secretsmanager:GetSecretValue', resource: secret, requestParameters: { secretId: secret } };
-}
-
-/** The host address used by a service (exported for attack planning: CI token replays reuse the tooling). */
-export function serviceIp(rng: Rng, s: ServicePlan): string {
-  return s.fixedIps[0] ?? hostIn(rng, s.net.blocks[0] as string);
 }
