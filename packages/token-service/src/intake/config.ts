@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { ConfigError } from '@tokenwarden/core';
 import type { ExposureReport } from './exposure.js';
 
-/** A public key a partner (GitHub) signs reports with, as GitHub publishes it. */
+/**
+ * A public key a partner (GitHub) signs reports with, as GitHub publishes it.
+ *
+ * @example
+ * ```ts
+ * const key: TrustedSigningKey = { key_identifier: '90a421…', key: '-----BEGIN PUBLIC KEY-----\n…' };
+ * ```
+ */
 export interface TrustedSigningKey {
   /** The value the sender puts in `Github-Public-Key-Identifier`. */
   key_identifier: string;
@@ -12,7 +19,14 @@ export interface TrustedSigningKey {
   key: string;
 }
 
-/** Options of the secret-scanning intake (`TokenServiceOptions.intake`). */
+/**
+ * Options of the secret-scanning intake (`TokenServiceOptions.intake`).
+ *
+ * @example
+ * ```ts
+ * await openTokenService({ dataDir, issuer, intake: { hmacSecrets: [process.env.INTAKE_SECRET ?? ''], notify: (r) => page(r) } });
+ * ```
+ */
 export interface SecretScanningIntakeOptions {
   /** ECDSA P-256 keys trusted for `Github-Public-Key-Signature`; added to those of the keys file. */
   trustedKeys?: TrustedSigningKey[];
@@ -30,7 +44,14 @@ export interface SecretScanningIntakeOptions {
   notify?: (report: ExposureReport) => void | Promise<void>;
 }
 
-/** The validated intake configuration. */
+/**
+ * The validated intake configuration.
+ *
+ * @example
+ * ```ts
+ * const config: IntakeConfig | undefined = resolveIntakeConfig(dataDir, options);
+ * ```
+ */
 export interface IntakeConfig {
   path: string;
   maxBodyBytes: number;
@@ -41,11 +62,32 @@ export interface IntakeConfig {
   notify?: (report: ExposureReport) => void | Promise<void>;
 }
 
-/** Default URL path of the intake endpoint. */
+/**
+ * Default URL path of the intake endpoint.
+ *
+ * @example
+ * ```ts
+ * await fetch(`${issuer}${DEFAULT_INTAKE_PATH}`, { method: 'POST', headers, body });
+ * ```
+ */
 export const DEFAULT_INTAKE_PATH = '/intake/secret-scanning';
-/** Default body cap: GitHub batches are far smaller. */
+/**
+ * Default body cap: GitHub batches are far smaller.
+ *
+ * @example
+ * ```ts
+ * const intake = { maxBodyBytes: 2 * DEFAULT_MAX_BODY_BYTES };
+ * ```
+ */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
-/** The keys file looked for in the data directory. */
+/**
+ * The keys file looked for in the data directory.
+ *
+ * @example
+ * ```ts
+ * writeFileSync(join(dataDir, KEYS_FILE_NAME), githubPublicKeysJson);
+ * ```
+ */
 export const KEYS_FILE_NAME = 'secret-scanning-keys.json';
 
 const MIN_HMAC_SECRET_LENGTH = 32;

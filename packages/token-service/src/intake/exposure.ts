@@ -8,13 +8,34 @@ import type { ResourceServerView } from '../resource-server-view.js';
 import type { ReportedToken } from './report.js';
 import type { VerifiedSender } from './signature.js';
 
-/** GitHub's partner-feedback label. */
+/**
+ * GitHub's partner-feedback label.
+ *
+ * @example
+ * ```ts
+ * const label: ExposureLabel = ours ? 'true_positive' : 'false_positive';
+ * ```
+ */
 export type ExposureLabel = 'true_positive' | 'false_positive';
 
-/** What the intake did with a reported token of ours. */
+/**
+ * What the intake did with a reported token of ours.
+ *
+ * @example
+ * ```ts
+ * if (report.action === 'revoked') page(report.subject);
+ * ```
+ */
 export type ExposureAction = 'revoked' | 'already_inactive' | 'canary';
 
-/** A reported exposure of one of our tokens, as given to `notify` (never the token itself). */
+/**
+ * A reported exposure of one of our tokens, as given to `notify` (never the token itself).
+ *
+ * @example
+ * ```ts
+ * const notify = (r: ExposureReport) => console.log(`${r.credential_id} leaked at ${r.url}: ${r.action}`);
+ * ```
+ */
 export interface ExposureReport {
   /** SHA-256 hex of the raw token (GitHub's `token_hash`). */
   token_hash: string;
@@ -28,7 +49,14 @@ export interface ExposureReport {
   sender: VerifiedSender;
 }
 
-/** The verdict on one reported token. */
+/**
+ * The verdict on one reported token.
+ *
+ * @example
+ * ```ts
+ * const { label, token_hash } = await exposures.handle(item, sender);
+ * ```
+ */
 export interface ExposureVerdict {
   label: ExposureLabel;
   /** SHA-256 hex of the reported token. */
@@ -38,7 +66,14 @@ export interface ExposureVerdict {
   fresh: boolean;
 }
 
-/** What the exposure handler needs from the token service. */
+/**
+ * What the exposure handler needs from the token service.
+ *
+ * @example
+ * ```ts
+ * const deps: ExposureDeps = { admin, view, events, issuer: settings.issuer, provider: () => provider };
+ * ```
+ */
 export interface ExposureDeps {
   admin: AdminApi;
   view: ResourceServerView;
@@ -225,7 +260,14 @@ export function createExposureHandler(deps: ExposureDeps, notify?: (report: Expo
   };
 }
 
-/** The handler built by {@link createExposureHandler}. */
+/**
+ * The handler built by {@link createExposureHandler}.
+ *
+ * @example
+ * ```ts
+ * const exposures: ExposureHandler = createExposureHandler(deps);
+ * ```
+ */
 export type ExposureHandler = ReturnType<typeof createExposureHandler>;
 
 async function safeNotify(notify: (report: ExposureReport) => void | Promise<void>, report: ExposureReport): Promise<void> {

@@ -6,7 +6,14 @@ import { createExposureHandler, type ExposureDeps, type ExposureLabel } from './
 import { parseReport } from './report.js';
 import { verifyReportSignature } from './signature.js';
 
-/** One element of the response: GitHub's partner feedback format, hashed form only. */
+/**
+ * One element of the response: GitHub's partner feedback format, hashed form only.
+ *
+ * @example
+ * ```ts
+ * const verdict: IntakeVerdict = { token_hash: sha256Hex(token), token_type: 'tokenwarden_api_key', label: 'true_positive' };
+ * ```
+ */
 export interface IntakeVerdict {
   /** SHA-256 hex of the reported token: the raw token is never sent back. */
   token_hash: string;
@@ -14,10 +21,24 @@ export interface IntakeVerdict {
   label: ExposureLabel;
 }
 
-/** What the intake needs from the token service. */
+/**
+ * What the intake needs from the token service (the same as the exposure handler).
+ *
+ * @example
+ * ```ts
+ * intake.mount(server, { admin, view, events, issuer, provider: () => provider });
+ * ```
+ */
 export type IntakeDeps = ExposureDeps;
 
-/** An HTTP handler for the intake endpoint. */
+/**
+ * An HTTP handler for the intake endpoint.
+ *
+ * @example
+ * ```ts
+ * const handle: IntakeRequestHandler = createIntakeHandler(config, deps);
+ * ```
+ */
 export type IntakeRequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 // Past the cap the rest of a body is read and dropped (so the client gets its 413), up to this many

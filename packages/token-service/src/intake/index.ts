@@ -23,7 +23,14 @@ export { createIntakeHandler, type IntakeDeps, type IntakeRequestHandler, type I
 export { parseReport, type ReportedToken } from './report.js';
 export { type VerifiedSender, verifyReportSignature } from './signature.js';
 
-/** A configured intake, ready to be mounted on each server the token service listens with. */
+/**
+ * A configured intake, ready to be mounted on each server the token service listens with.
+ *
+ * @example
+ * ```ts
+ * createSecretScanningIntake(dataDir, options)?.mount(server, deps);
+ * ```
+ */
 export interface SecretScanningIntake {
   readonly config: IntakeConfig;
   /** Routes `POST <config.path>` of `server` to the intake (one shared handler for every server). */

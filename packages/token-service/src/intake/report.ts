@@ -1,6 +1,13 @@
 import { TokenWardenError } from '@tokenwarden/core';
 
-/** One entry of a secret-scanning report (GitHub partner format). */
+/**
+ * One entry of a secret-scanning report (GitHub partner format).
+ *
+ * @example
+ * ```ts
+ * const item: ReportedToken = { token, type: 'tokenwarden_api_key', url: 'https://github.com/o/r/blob/…', source: 'commit' };
+ * ```
+ */
 export interface ReportedToken {
   token: string;
   /** The sender's name for the secret type, e.g. `tokenwarden_api_key`. */

@@ -3,7 +3,14 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { TokenWardenError } from '@tokenwarden/core';
 import type { IntakeConfig } from './config.js';
 
-/** Who signed a report, once the signature verified. */
+/**
+ * Who signed a report, once the signature verified.
+ *
+ * @example
+ * ```ts
+ * if (sender.scheme === 'github-ecdsa') console.log(sender.keyIdentifier);
+ * ```
+ */
 export type VerifiedSender = { scheme: 'github-ecdsa'; keyIdentifier: string } | { scheme: 'hmac-sha256' };
 
 const KEY_ID_HEADER = 'github-public-key-identifier';
