@@ -11,6 +11,9 @@ import { bloomHas } from '../sketches/bloom.js';
 import { round2 } from './evidence.js';
 import type { DetectionContext, Finding } from './types.js';
 
+/** Suspicion from which even habitual operations count as attacker progress. */
+const STRONG_SUSPICION = 60;
+
 /**
  * Stage this event contributes to the chain: its operation's stage, or a validity check when an auth failure
  * or the first call from a suspicious context says "is this token live?".
@@ -53,6 +56,14 @@ export function detectAttackChain(ctx: DetectionContext, out: Finding[]): void {
     !bloomHas(cred.b, B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash) &&
     !bloomHas(principal.b, B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash);
   if (!suspicious && !novelOp) return;
+  // Under moderate suspicion (a traveller on a VPN), the credential's everyday operations are not attacker
+  // progress: only probes, never-used operations and persistence/evasion count, unless suspicion is strong.
+  if (suspicious && !novelOp && suspicion < STRONG_SUSPICION && stage > STAGE_CAPABILITY_PROBE && stage < STAGE_PERSISTENCE) {
+    const habitual =
+      ctx.opHash !== 0 &&
+      (bloomHas(cred.b, B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash) || bloomHas(principal.b, B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash));
+    if (habitual) return;
+  }
   const windowMs = cc.windowHours * 3_600_000;
   const f = cred.f;
   let reached = 0;

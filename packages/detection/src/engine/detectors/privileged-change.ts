@@ -41,6 +41,9 @@ export function detectPrivilegedChange(ctx: DetectionContext, out: Finding[]): v
   if (scriptedOnInteractive) score += pc.contextBonus;
   if (unfamiliar) score += pc.contextBonus;
   if (ctx.ev.outcome === 'failure' || ctx.authFailure) score -= 10;
+  // Deployment tooling is still being learned: a brand-new credential making changes from an ordinary context
+  // (a first Terraform apply that also deletes alarms of destroyed resources) is worth a look, not a page.
+  if (!ctx.credMature && !ctx.principalMature && !unfamiliar && !scriptedOnInteractive) score -= 15;
   // An administrative credential that makes many privileged changes is less surprising with a new one.
   if (cred.f[F_PRIV_EVENTS]! >= 20 && !unfamiliar) score -= 10;
   score = Math.max(10, Math.min(95, score));
