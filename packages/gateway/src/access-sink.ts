@@ -24,12 +24,16 @@ export class AccessEventSink {
   private buffer: AccessEvent[] = [];
   private draining: Promise<void> | undefined;
   private readonly capacity: number;
+  // Batching window: with a shared SQLite file, fewer and larger write transactions keep several
+  // gateway processes from queueing on the write lock.
+  private readonly intervalMs: number;
 
   constructor(
     private readonly publish: AccessEventPublisher,
-    options: { capacity?: number } = {},
+    options: { capacity?: number; intervalMs?: number } = {},
   ) {
     this.capacity = options.capacity ?? 10_000;
+    this.intervalMs = options.intervalMs ?? 0;
   }
 
   /** Queues an event; never blocks, never throws. */
@@ -39,7 +43,13 @@ export class AccessEventSink {
       return;
     }
     this.buffer.push(event);
-    if (!this.draining) this.draining = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.drain());
+    if (!this.draining) {
+      const wait =
+        this.intervalMs > 0
+          ? new Promise<void>((resolve) => setTimeout(resolve, this.intervalMs).unref())
+          : new Promise<void>((resolve) => setImmediate(resolve));
+      this.draining = wait.then(() => this.drain());
+    }
   }
 
   /** Events waiting in the buffer. */

@@ -62,6 +62,8 @@ export interface GatewayGuardOptions {
   ipInfo?: IpInfoLookup;
   /** Receives access events in batches, off the request path. */
   publishAccess?: AccessEventPublisher;
+  /** Collect access events for this long before handing a batch over (0: next turn of the loop). */
+  accessBatchMs?: number;
   publishLifecycle?: (event: LifecycleEvent) => void | Promise<void>;
   revocationSignal?: RevocationSignal;
   /** Files whose change wakes the revocation poll (the shared SQLite WAL). */
@@ -127,7 +129,10 @@ export class GatewayGuard {
       cfg.rate_limit === false ? undefined : new RateLimiter({ perSecond: cfg.rate_limit.per_second, burst: cfg.rate_limit.burst });
     this.probing = new ProbingThrottle(cfg.probing);
     this.ipInfo = options.ipInfo ?? new CidrIpInfo(cfg.ip_info);
-    this.sink = options.publishAccess && this.checks ? new AccessEventSink(options.publishAccess) : undefined;
+    this.sink =
+      options.publishAccess && this.checks
+        ? new AccessEventSink(options.publishAccess, { intervalMs: options.accessBatchMs ?? 0 })
+        : undefined;
     this.sync = new RevocationSync(options.source, this.revocations, {
       pollMs: cfg.revocation.poll_ms,
       resyncMs: cfg.revocation.resync_ms,

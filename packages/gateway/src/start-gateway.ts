@@ -61,6 +61,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     nonceSecret: readOrCreateSecret(options.dataDir, 'gateway-dpop-nonce'),
     ...(options.database ? { replayStore: new StoreJtiReplayStore(options.database) } : {}),
     ...(options.publishAccess ? { publishAccess: options.publishAccess } : {}),
+    // Into a shared SQLite file: a few larger transactions a second rather than one per request.
+    accessBatchMs: options.database?.dialect === 'sqlite' ? 250 : 0,
     ...(options.publishLifecycle ? { publishLifecycle: options.publishLifecycle } : {}),
     ...(signal ? { revocationSignal: signal } : {}),
     ...(options.ipInfo ? { ipInfo: options.ipInfo } : {}),

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -104,6 +105,26 @@ describe('revocation reaches three gateway processes sharing --data', { timeout:
     const r = await runCli(['revoke', minted.id, '--data', dataDir]);
     assert.equal(r.code, 0, r.stderr);
     for (const g of gateways) assert.equal(await status(g.url, minted.key), 401);
+  });
+
+  it('admits a JWT access token issued by the token service, and refuses it once revoked', async () => {
+    const server = await service.listen('127.0.0.1:0');
+    const port = (server.address() as AddressInfo).port;
+    const client = await service.admin.createClient({ name: 'gw-e2e', grantTypes: ['client_credentials'], scopes: ['echo.read'] });
+    const res = await fetch(`http://127.0.0.1:${port}/token`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}`,
+      },
+      body: 'grant_type=client_credentials&scope=echo.read',
+    });
+    assert.equal(res.status, 200, await res.clone().text());
+    const { access_token: jwt } = (await res.json()) as { access_token: string };
+    for (const g of gateways) assert.equal(await status(g.url, jwt), 200);
+    await service.admin.revoke(jwt, { actor: 'test' });
+    await new Promise((r) => setTimeout(r, 250));
+    for (const g of gateways) assert.equal(await status(g.url, jwt), 401);
   });
 
   it('a config file that does not validate stops start-up naming the bad key', async () => {
