@@ -27,6 +27,12 @@ import { decodeSnapshot, encodeSnapshot, type SnapshotState } from './snapshot.j
 export interface DetectionEngine {
   /** Judge one event (event-time order per credential), learn it, and return the alerts it raised. */
   process(event: EnrichedEvent): Alert[];
+  /**
+   * Teach the baseline an event an analyst confirmed benign (an incident marked a false positive):
+   * its place, client, time and operations join the credential's and principal's profiles, and
+   * the credential's suspicion and poisoning guard are cleared. No detector runs.
+   */
+  learn(event: EnrichedEvent): void;
   /** End of stream: nothing is buffered between events, so this only runs the idle-profile sweep; returns the alerts still pending (none). */
   flush(): Alert[];
   /** All state (profiles, org statistics, counters) as versioned, compressed bytes. */
@@ -151,6 +157,18 @@ class Engine implements DetectionEngine {
     learnEvent(ctx, this.guarded(cred, now, maxSuspicion));
     if (++this.sinceSweep >= cfg.profiles.sweepEveryEvents) this.sweep();
     return out;
+  }
+
+  learn(ev: EnrichedEvent): void {
+    const credKey = ev.credential_key || ev.credential_id;
+    if (credKey === undefined || credKey.length === 0 || !Number.isFinite(ev.ts)) return;
+    const cred = this.creds.get(credKey, ev.principal);
+    const principalName = ev.principal ?? cred.principal;
+    const principal = principalName === undefined ? cred : this.principals.get(principalName, undefined);
+    const ctx = this.fillContext(ev, ev.ts, cred, principal, principalName ?? credKey);
+    cred.f[F_SUSPICION] = 0;
+    cred.f[F_GUARD_SINCE] = 0;
+    learnEvent(ctx, false);
   }
 
   /** Whether to keep this event out of the baseline; the guard lifts after `guardMaxHours` so it cannot lock a credential out of learning forever. */
