@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import type { CompiledRules } from '../engine/compile.js';
 import { scanText } from '../engine/scan-text.js';
@@ -111,7 +112,10 @@ export async function scanFile(task: FileTask, compiled: CompiledRules, limits: 
         result = await scanLargeText(task, compiled, limits);
       }
     } else {
-      result = scanContent(await readFile(task.path), task.display, compiled, { archiveDepth: 0, maxEntryBytes: limits.maxArchiveBytes });
+      // One synchronous read: the scan is CPU-bound in this thread anyway, and the promise
+      // readFile's open/fstat/read/close round trips through the libuv pool left the thread idle
+      // ~20% of a scan on the bench tree. Only files up to `chunkBytes` take this path.
+      result = scanContent(readFileSync(task.path), task.display, compiled, { archiveDepth: 0, maxEntryBytes: limits.maxArchiveBytes });
     }
   } catch (e) {
     return { findings: [], skipped: [{ file: task.display, reason: `unreadable (${describe(e)})` }], warnings: [] };

@@ -39,4 +39,18 @@ describe('keyword prefilter', () => {
     pf.regex.lastIndex = 0;
     assert.ok(!pf.regex.test('plain prose with nothing of interest'));
   });
+
+  it('finds the same hits as a flat longest-first alternation of the keywords', () => {
+    const pf = buildPrefilter(BUILTIN_RULES);
+    const keywords = [...pf.rulesByKeyword.keys()].sort((a, b) => b.length - a.length);
+    const flat = new RegExp(keywords.map((k) => k.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')).join('|'), 'gi');
+    const text = [
+      'export AWS_SECRET_ACCESS_KEY=abc; secret_access_key secretaccesskey SECRET',
+      'postgres://u:p@h mongodb+srv://x sk-ant-api03-x sk_live_ sk-proj- SK0123 tw_k_ ghp_ github_pat_',
+      'token TOKEN authtoken auth_token _authToken -----BEGIN OPENSSH PRIVATE KEY----- eyJhbGciOi',
+    ].join('\n');
+    const hits = (re: RegExp) => [...text.matchAll(re)].map((m) => `${m.index}:${m[0]}`);
+    assert.deepEqual(hits(pf.regex), hits(flat));
+    assert.ok(hits(flat).length > 20);
+  });
 });

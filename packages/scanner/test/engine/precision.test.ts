@@ -108,6 +108,19 @@ describe('findings', () => {
     assert.equal(u?.encoding, 'url');
   });
 
+  it('finds base64 blobs at the start of a text, right after another blob and in URL-safe form', () => {
+    const token = crcToken('ghp_');
+    const payload = `{"github": {"token": "${token}"}, "padding": "some more text here"}`;
+    const standard = Buffer.from(payload).toString('base64');
+    const urlSafe = Buffer.from(`${payload}??>>`).toString('base64url');
+    const other = Buffer.from('{"note": "nothing secret in this decoded text at all"}').toString('base64');
+    for (const text of [standard, `${other}${standard}`, `${rnd(39, B64)} ${urlSafe}`, `x=${urlSafe};`]) {
+      const f = scanString(text, 'blob.txt').find((x) => x.rule === 'github-pat');
+      assert.equal(f?.secret, token, `not found in ${text.slice(0, 40)}...`);
+      assert.equal(f.encoding, 'base64');
+    }
+  });
+
   it('finds a secret in the middle of a multi-megabyte minified line', () => {
     const token = twToken();
     const filler = 'a=1;b=function(c){return c*2};'.repeat(100_000);
