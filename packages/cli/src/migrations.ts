@@ -1,3 +1,4 @@
+import { detectionMigrations } from '@tokenwarden/detection';
 import { gatewayMigrations } from '@tokenwarden/gateway';
 import { responseMigrations, settingsMigrations } from '@tokenwarden/response';
 import { type Migration, storeMigrations } from '@tokenwarden/store';
@@ -13,4 +14,5 @@ export const allMigrations: readonly Migration[] = [
   ...gatewayMigrations,
   ...responseMigrations,
   ...settingsMigrations,
+  ...detectionMigrations,
 ];

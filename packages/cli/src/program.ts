@@ -16,6 +16,7 @@ import { registerServe } from './commands/serve.js';
 import { registerSignout } from './commands/signout.js';
 import { simulateCommand } from './commands/simulate.js';
 import { registerUsers } from './commands/users.js';
+import { registerWorker } from './commands/worker.js';
 import { EXIT } from './exit-codes.js';
 
 /** Registers one command (or group) on the root program. */
@@ -39,6 +40,7 @@ const modules: CommandModule[] = [
   registerAudit,
   registerMigrate,
   registerGateway,
+  registerWorker,
 ];
 
 function version(): string {

@@ -28,4 +28,5 @@ export * from './output/alert-output.js';
 export * from './pipeline/detection-pipeline.js';
 export * from './pipeline/detection-worker.js';
 export * from './pipeline/engine-port.js';
+export * from './pipeline/engine-state-store.js';
 export * from './pipeline/reorder-buffer.js';

@@ -1,0 +1,244 @@
+import { createBus, type EventBus } from '@tokenwarden/bus';
+import type { BusConfig } from '@tokenwarden/config';
+import type { Alert, CredentialKind, Incident } from '@tokenwarden/core';
+import {
+  createDetectionEngine,
+  createEnricher,
+  createIpIntel,
+  type DetectionEngine,
+  type DetectionWorker,
+  EngineStateStore,
+  type IpIntel,
+  runDetectionWorker,
+} from '@tokenwarden/detection';
+import {
+  ActionLog,
+  type ActionOutcome,
+  AutoResponder,
+  type AutoResponsePolicy,
+  DEFAULT_AUTO_POLICY,
+  type GatewayControl,
+  IncidentManager,
+  Responder,
+  ResponderGuard,
+  SettingsStore,
+} from '@tokenwarden/response';
+import { createRepositories, type Database } from '@tokenwarden/store';
+import type { AdminApi } from '@tokenwarden/token-service';
+import { tokenAdminAdapter } from '../adapters/token-admin.js';
+import { StoreTail } from './store-tail.js';
+
+/** What the worker responds with; absent: detection only (`--no-respond`). */
+export interface WorkerResponse {
+  /** The token service admin API (revoke, sign out, suspend, lineage). */
+  admin: AdminApi;
+  /** Where block orders go (the store's control log, plus NATS in production). */
+  gateway: GatewayControl;
+  /** Record and plan, do not act. Default: the policy's own `dry_run`. */
+  dryRun?: boolean;
+  /** Default {@link DEFAULT_AUTO_POLICY}. */
+  policy?: AutoResponsePolicy;
+  /** Delays of the post-containment sweeps (default the AutoResponder's, 2 s and 15 s). */
+  sweepDelaysMs?: readonly number[];
+}
+
+/** Options of {@link startWorker}. */
+export interface StartWorkerOptions {
+  /** The shared store, opened with every migration (including `detectionMigrations`). */
+  database: Database;
+  /** `memory`: tail the store (embedded default); `nats`: durable JetStream consumers. */
+  bus: BusConfig;
+  response?: WorkerResponse;
+  /** Save the engine snapshot this often (default 60 000 ms; 0 disables the timer, shutdown still saves). */
+  snapshotEveryMs?: number;
+  /** Consumer name on the bus and prefix of the saved state names (default `detection`). */
+  consumer?: string;
+  /** Store tail tuning (embedded default only). */
+  tail?: { pollMs?: number; latenessMs?: number };
+  /** IP intelligence (default the shipped DB-IP Lite city + ASN data). */
+  intel?: IpIntel;
+  onAlert?: (alert: Alert) => void;
+  onAction?: (incident: Incident, outcome: ActionOutcome) => void;
+  onContained?: (incident: Incident) => void;
+  /** Diagnostics (one line each): restores, snapshots, failures. */
+  log?: (message: string) => void;
+}
+
+/** A running worker. */
+export interface RunningWorker {
+  readonly engine: DetectionEngine;
+  /** The version of the engine state restored at start (undefined: started empty). */
+  readonly restoredVersion: number | undefined;
+  stats(): { events: number; skipped: number; alerts: number; responded: number; snapshots: number };
+  /** Saves the engine snapshot now; resolves to its version. */
+  snapshot(): Promise<number>;
+  /** Waits until every event read so far and every alert raised so far has been handled. */
+  idle(timeoutMs?: number): Promise<void>;
+  /** Stops consuming, finishes what is in flight, saves the snapshot, closes the bus. The database stays open (the caller owns it). */
+  stop(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * The long-running detection + response process behind `tokenwarden worker`: restores the engine
+ * from its saved snapshot, consumes access and lifecycle events (JetStream, or a tail of the
+ * shared store on the embedded default), stores and publishes alerts through
+ * `runDetectionWorker`, feeds each alert to an {@link AutoResponder} (incident + policy-driven
+ * containment), and saves the snapshot periodically and at stop.
+ *
+ * @example
+ * ```ts
+ * const worker = await startWorker({ database, bus: { driver: 'memory', url: '', stream_prefix: 'TOKENWARDEN' },
+ *   response: { admin: service.admin, gateway }, onAlert: (a) => console.log(a.rule) });
+ * // ... on SIGTERM:
+ * await worker.stop();
+ * ```
+ */
+export async function startWorker(o: StartWorkerOptions): Promise<RunningWorker> {
+  const log = o.log ?? (() => {});
+  const consumer = o.consumer ?? 'detection';
+  const engineStateName = `engine:${consumer}`;
+  const repos = createRepositories(o.database);
+  const states = new EngineStateStore(o.database);
+
+  const engine = createDetectionEngine();
+  const saved = await states.load(engineStateName);
+  let restoredVersion: number | undefined;
+  if (saved) {
+    try {
+      engine.restore(saved.data);
+      restoredVersion = saved.version;
+      const s = engine.stats();
+      log(`restored engine state v${saved.version} of ${saved.saved_at} (${s.credentials} credentials, ${s.events} events learned)`);
+    } catch (e) {
+      // A snapshot of another engine version cannot be read: start with empty baselines rather than not at all.
+      log(`could not restore engine state v${saved.version}: ${e instanceof Error ? e.message : String(e)}; starting with empty baselines`);
+    }
+  }
+
+  const embedded = o.bus.driver !== 'nats';
+  const bus: EventBus = await createBus(embedded ? { ...o.bus, driver: 'memory' } : o.bus);
+  const counters = { responded: 0, snapshots: 0 };
+  let detection: DetectionWorker | undefined;
+  let tail: StoreTail | undefined;
+  let auto: AutoResponder | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    detection = await runDetectionWorker({
+      bus,
+      repos,
+      engine,
+      enrich: createEnricher({ ipIntel: o.intel ?? createIpIntel() }),
+      consumer,
+    });
+
+    if (o.response) auto = buildAutoResponder(o, o.response, repos);
+    const responder = auto;
+    await bus.subscribe('alert', `${consumer}-response`, async (alert) => {
+      o.onAlert?.(alert);
+      if (responder) await responder.handle(alert);
+      counters.responded++;
+    });
+
+    const running = detection;
+    if (embedded) {
+      tail = new StoreTail({
+        repos,
+        bus,
+        states,
+        cursorName: `tail:${consumer}`,
+        processed: () => {
+          const s = running.stats();
+          return s.events + s.skipped;
+        },
+        ...(o.tail?.pollMs !== undefined ? { pollMs: o.tail.pollMs } : {}),
+        ...(o.tail?.latenessMs !== undefined ? { latenessMs: o.tail.latenessMs } : {}),
+        onError: (e) => log(`store tail: ${e instanceof Error ? e.message : String(e)}`),
+      });
+      await tail.start();
+    }
+  } catch (e) {
+    await tail?.stop().catch(() => {});
+    await detection?.stop().catch(() => {});
+    await bus.close().catch(() => {});
+    throw e;
+  }
+
+  const snapshot = async (): Promise<number> => {
+    const record = await states.save(engineStateName, engine.snapshot());
+    counters.snapshots++;
+    return record.version;
+  };
+  const every = o.snapshotEveryMs ?? 60_000;
+  if (every > 0) {
+    timer = setInterval(() => {
+      snapshot().catch((e: unknown) => log(`engine snapshot failed: ${e instanceof Error ? e.message : String(e)}`));
+    }, every);
+    timer.unref();
+  }
+
+  const worker = detection;
+  const idle = async (timeoutMs = 30_000): Promise<void> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const pos = tail?.position();
+      const s = worker.stats();
+      const eventsDone = pos === undefined || s.events + s.skipped >= pos.published;
+      if (eventsDone && counters.responded >= s.alerts) return;
+      if (Date.now() > deadline) throw new Error('the worker did not become idle in time');
+      await sleep(10);
+    }
+  };
+
+  let stopping: Promise<void> | undefined;
+  return {
+    engine,
+    restoredVersion,
+    stats: () => ({ ...worker.stats(), ...counters }),
+    snapshot,
+    idle,
+    stop() {
+      stopping ??= (async () => {
+        if (timer) clearInterval(timer);
+        // Order matters: stop reading, let detection and response finish what was read, then save.
+        await tail?.stop();
+        await idle(10_000).catch(() => log('stopping with events or alerts still in flight'));
+        await worker.stop();
+        await auto?.close();
+        const version = await snapshot();
+        log(`saved engine state v${version}`);
+        await bus.close();
+      })();
+      return stopping;
+    },
+  };
+}
+
+function buildAutoResponder(o: StartWorkerOptions, r: WorkerResponse, repos: ReturnType<typeof createRepositories>): AutoResponder {
+  const tokens = tokenAdminAdapter(r.admin, repos.accessEvents);
+  const incidents = new IncidentManager(repos, tokens);
+  const responder = new Responder({
+    tokens,
+    gateway: r.gateway,
+    stores: repos,
+    actions: new ActionLog(o.database),
+    settings: new SettingsStore(o.database, repos.audit),
+    guard: new ResponderGuard({ maxAutoActionsPerMinute: 20, allowlist: { credentials: [], principals: ['break-glass'] } }),
+  });
+  const base = r.policy ?? DEFAULT_AUTO_POLICY;
+  const policy: AutoResponsePolicy = r.dryRun === undefined ? base : { ...base, dry_run: r.dryRun };
+  return new AutoResponder({
+    incidents,
+    responder,
+    policy,
+    kindOf: async (credential): Promise<CredentialKind> => {
+      const [first] = await repos.accessEvents.query({ credential_id: credential, limit: 1 });
+      return first?.credential_kind ?? 'unknown';
+    },
+    ...(r.sweepDelaysMs ? { sweepDelaysMs: r.sweepDelaysMs } : {}),
+    ...(o.onAction ? { onOutcome: o.onAction } : {}),
+    ...(o.onContained ? { onContained: o.onContained } : {}),
+    onError: (e) => o.log?.(`response sweep failed: ${e instanceof Error ? e.message : String(e)}`),
+  });
+}
