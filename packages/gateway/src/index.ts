@@ -12,6 +12,7 @@ export * from './access-sink.js';
 export * from './block-list.js';
 export * from './broadcast-signal.js';
 export * from './client-info.js';
+export * from './control-order-poll.js';
 export * from './credential-source.js';
 export * from './credential-verifier.js';
 export * from './dpop-nonce.js';

@@ -1,8 +1,10 @@
 import { readOrCreateSecret } from '@tokenwarden/config';
 import { type LifecycleEvent, TokenWardenError } from '@tokenwarden/core';
 import type { Database } from '@tokenwarden/store';
+import { createRepositories } from '@tokenwarden/store';
 import type { AccessEventPublisher } from './access-sink.js';
 import { type BroadcastLike, broadcastRevocationSignal, subscribeControlOrders } from './broadcast-signal.js';
+import { pollControlOrders } from './control-order-poll.js';
 import type { CredentialSource } from './credential-source.js';
 import type { GatewayConfig } from './gateway-config.js';
 import { GatewayGuard } from './gateway-guard.js';
@@ -70,6 +72,14 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     watchFiles,
   });
   await guard.start();
+  if (options.database) {
+    const log = createRepositories(options.database).controlOrders;
+    cleanups.push(
+      await pollControlOrders(log, (order) => guard.applyControlOrder(order), {
+        ...(options.onRevocationError ? { onError: options.onRevocationError } : {}),
+      }),
+    );
+  }
   if (options.broadcast) {
     const stop = await subscribeControlOrders(options.broadcast, (order) => guard.applyControlOrder(order));
     cleanups.push(stop);

@@ -7,6 +7,7 @@ import {
   createEnricher,
   createIpIntel,
   type DetectionWorker,
+  fromAccessEvent,
   type IpIntel,
   runDetectionWorker,
 } from '@tokenwarden/detection';
@@ -133,15 +134,21 @@ export async function startDemoWorld(o: DemoWorldOptions): Promise<DemoWorld> {
     publishLifecycle,
   });
 
-  const detection = await runDetectionWorker({
-    bus,
-    repos,
-    engine: createDetectionEngine(),
-    enrich: createEnricher({ ipIntel: intel }),
-  });
+  const engine = createDetectionEngine();
+  const enrich = createEnricher({ ipIntel: intel });
+  const detection = await runDetectionWorker({ bus, repos, engine, enrich });
 
   const tokens = tokenAdminAdapter(service.admin, repos.accessEvents);
-  const incidents = new IncidentManager(repos, tokens);
+  // A false positive teaches the engine: the events behind the incident's alerts join the baseline.
+  const incidents = new IncidentManager(repos, tokens, async (_incident, alerts) => {
+    const ids = new Set(alerts.flatMap((a) => a.event_ids ?? []));
+    for (const credential of new Set(alerts.map((a) => a.credential))) {
+      for (const e of await repos.accessEvents.query({ credential_id: credential, limit: 10_000 })) {
+        const normalised = ids.has(e.id) ? fromAccessEvent(e) : undefined;
+        if (normalised) engine.learn(enrich(normalised));
+      }
+    }
+  });
   const responder = new Responder({
     tokens,
     gateway: {

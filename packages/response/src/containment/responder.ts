@@ -113,13 +113,12 @@ export class Responder {
 
     const created = await this.deps.tokens.createdBy(incident.credential_id);
     for (const c of created.credentials) {
-      if (c.created_at >= since && !credentials.includes(c.id))
-        actions.push({
-          kind: 'suspend',
-          target: c.id,
-          entity: 'credential',
-          why: `created by the compromised credential at ${c.created_at}`,
-        });
+      if (c.created_at >= since && !credentials.includes(c.id)) {
+        const why = `created by the compromised credential at ${c.created_at}`;
+        // Blocking at the gateways is immediate; the suspension is what lasts (and is reversible).
+        actions.push({ kind: 'block_credential', target: c.id, why });
+        actions.push({ kind: 'suspend', target: c.id, entity: 'credential', why });
+      }
     }
     for (const p of created.principals) {
       if (p.created_at >= since)

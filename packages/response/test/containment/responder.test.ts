@@ -103,6 +103,7 @@ describe('responder', () => {
       'block_credential key_stolen',
       'revoke key_stolen',
       'signout alice',
+      'block_credential key_child',
       'suspend key_child',
       'suspend usr_backdoor',
       'block_ip 203.0.113.9',
@@ -124,7 +125,7 @@ describe('responder', () => {
     assert.deepEqual(tokens.calls, ['revoke key_stolen', 'signout alice', 'suspend key_child', 'suspend usr_backdoor']);
     assert.deepEqual(
       gateway.orders.map((o) => `${o.action} ${o.target.kind}`),
-      ['block credential', 'block ip'],
+      ['block credential', 'block credential', 'block ip'],
     );
     assert.equal(await settings.get('alerts.enabled', undefined), true, 'the alert switch the attacker turned off is back on');
     assert.ok(stores.auditRows.some((r) => r.action === 'response.revoke' && r.actor === 'alice' && r.reason === 'INC confirmed'));
