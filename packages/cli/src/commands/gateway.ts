@@ -3,6 +3,7 @@ import { createBroadcast, createBus, type EventBus } from '@tokenwarden/bus';
 import { loadGatewayConfig, parseGatewayConfig, type RunningGateway, startGateway } from '@tokenwarden/gateway';
 import { createRepositories } from '@tokenwarden/store';
 import type { Command } from 'commander';
+import { gatewayIpInfo, hasLocationPolicy } from '../adapters/gateway-ip-info.js';
 import { baseConfigFrom, runAction } from '../command-kit.js';
 import { EXIT } from '../exit-codes.js';
 import type { CommandModule } from '../program.js';
@@ -68,6 +69,7 @@ export const registerGateway: CommandModule = (program: Command) => {
             publishLifecycle: activeBus
               ? (e) => activeBus.publish('lifecycle', e)
               : async (e) => void (await repos.lifecycleEvents.insertMany([e])),
+            ...(hasLocationPolicy(config) ? { ipInfo: gatewayIpInfo(config) } : {}),
             onRevocationError: (e) =>
               process.stderr.write(`gateway: revocation poll failed: ${e instanceof Error ? e.message : String(e)}\n`),
           });
