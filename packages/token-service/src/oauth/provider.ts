@@ -1,3 +1,5 @@
+// Must come before oidc-provider: it silences the Node 20 runtime notice printed at import.
+import './quiet-runtime-notice.js';
 import type { Database } from '@tokenwarden/store';
 import type { JWK } from 'jose';
 import { type Configuration, errors, type KoaContextWithOIDC, Provider } from 'oidc-provider';

@@ -1,3 +1,5 @@
+// Must come before oidc-provider: it silences the Node 20 runtime notice printed at import.
+import '../oauth/quiet-runtime-notice.js';
 import type { Database } from '@tokenwarden/store';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { errors } from 'oidc-provider';
