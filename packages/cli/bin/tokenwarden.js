@@ -11,7 +11,10 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const built = join(here, '..', 'dist', 'main.js');
-const fromSource = process.env.TOKENWARDEN_CLI_FROM_DIST === '1' && existsSync(built) ? false : process.env.TOKENWARDEN_FROM_SOURCE === '1' || !existsSync(built);
+const fromSource =
+  process.env.TOKENWARDEN_CLI_FROM_DIST === '1' && existsSync(built)
+    ? false
+    : process.env.TOKENWARDEN_FROM_SOURCE === '1' || !existsSync(built);
 if (fromSource) {
   const result = spawnSync(
     process.execPath,
