@@ -1,5 +1,5 @@
 import type { EventBus } from '@tokenwarden/bus';
-import type { AccessEvent, LifecycleEvent } from '@tokenwarden/core';
+import { type AccessEvent, type LifecycleEvent, TokenWardenError } from '@tokenwarden/core';
 import type { EngineStateStore } from '@tokenwarden/detection';
 import type { AccessEventRepository, LifecycleEventRepository } from '@tokenwarden/store';
 import { LRUCache } from 'lru-cache';
@@ -90,6 +90,11 @@ export class StoreTail {
       if (cursor) {
         this.highWater = Date.parse(cursor.time);
         for (const id of cursor.seen) this.seen.set(id, this.highWater);
+      } else {
+        // Reading from the start would re-alert on the whole history: refuse rather than guess.
+        throw new TokenWardenError('TW_CONFLICT', `the saved store-tail cursor "${this.cursorName}" (v${saved.version}) is unreadable`, {
+          hint: 'restore the detection_engine_state row from a backup, or delete it to re-read (and re-alert on) the stored history',
+        });
       }
     }
     this.publishedAtStart = this.o.processed();
