@@ -57,10 +57,37 @@ function checkReadable(path: string, flag: string): void {
   }
 }
 
+/**
+ * Decoded-record cache for the mmdb reader, keyed by data-section offset: many addresses share
+ * one city or network record, so each is decoded once. Two generations bound its size. The
+ * records are only read (never changed) by {@link geoFromCityRecord} and {@link asnFromRecord}.
+ */
+function recordCache(max: number): { get(offset: number): unknown; set(offset: number, value: unknown): void } {
+  let young = new Map<number, unknown>();
+  let old = new Map<number, unknown>();
+  const set = (offset: number, value: unknown): void => {
+    if (young.size >= max) {
+      old = young;
+      young = new Map();
+    }
+    young.set(offset, value);
+  };
+  return {
+    get(offset) {
+      const hit = young.get(offset);
+      if (hit !== undefined) return hit;
+      const aged = old.get(offset);
+      if (aged !== undefined) set(offset, aged);
+      return aged;
+    },
+    set,
+  };
+}
+
 function openMmdb(path: string): Reader<Response> {
   const db = readFileSync(path);
   try {
-    return new Reader<Response>(db);
+    return new Reader<Response>(db, { cache: recordCache(16_384) });
   } catch (e) {
     throw new TokenWardenError('TW_INPUT_MALFORMED', `${path} is not a MaxMind DB (.mmdb) file`, {
       hint: 'use a GeoLite2/GeoIP2 or DB-IP .mmdb database',

@@ -3,6 +3,7 @@ import { readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { TokenWardenError } from '@tokenwarden/core';
 
@@ -154,11 +155,20 @@ async function* gunzip(input: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
 }
 
 async function* decode(input: AsyncIterable<Buffer>): AsyncGenerator<string> {
-  const decoder = new TextDecoder('utf-8');
+  // StringDecoder (what readline uses) is several times faster than a streaming TextDecoder in
+  // Node 20; like TextDecoder it keeps split multi-byte characters and replaces invalid bytes
+  // with U+FFFD. TextDecoder also dropped a leading byte-order mark, so that is done here.
+  const decoder = new StringDecoder('utf8');
+  let first = true;
   for await (const chunk of input) {
-    const text = decoder.decode(chunk, { stream: true });
+    let text = decoder.write(chunk);
+    if (first && text.length > 0) {
+      first = false;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
     if (text.length > 0) yield text;
   }
-  const tail = decoder.decode();
+  let tail = decoder.end();
+  if (first && tail.charCodeAt(0) === 0xfeff) tail = tail.slice(1);
   if (tail.length > 0) yield tail;
 }

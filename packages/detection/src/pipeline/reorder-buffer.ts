@@ -16,7 +16,7 @@ export interface ReorderOptions<T extends Timed = Timed> {
    * credential "late". Without it lateness is judged globally.
    */
   key?: (item: T) => string;
-  /** Keys whose last released time is remembered (default 1,000,000; oldest forgotten first). */
+  /** Keys whose last released time is remembered (default 1,000,000; the least recently seen are forgotten first, half the budget at a time). */
   maxKeys?: number;
 }
 
@@ -43,7 +43,11 @@ export class ReorderBuffer<T extends Timed> {
   private readonly capacity: number;
   private readonly key: ((item: T) => string) | undefined;
   private readonly maxKeys: number;
-  private readonly lastByKey = new Map<string, number>();
+  // Last released time per key, in two generations (a hit in the old one moves to the young one;
+  // when the young one fills, the old is forgotten): one Map lookup per event and an in-place
+  // update, instead of a delete and re-insert to keep a strict LRU order.
+  private youngKeys = new Map<string, { ts: number }>();
+  private oldKeys = new Map<string, { ts: number }>();
 
   constructor(options: ReorderOptions<T>) {
     this.tolerance = Math.max(0, options.toleranceMs);
@@ -67,7 +71,7 @@ export class ReorderBuffer<T extends Timed> {
     if (item.ts < this.released) {
       // Older than everything still waiting, so releasing it now keeps its key in order,
       // unless its own key already went past it.
-      const last = this.key ? this.lastByKey.get(this.key(item)) : this.released;
+      const last = this.key ? this.lastReleased(this.key(item)) : this.released;
       if (last !== undefined && item.ts < last) {
         item.late = true;
         this.lateCount++;
@@ -137,16 +141,25 @@ export class ReorderBuffer<T extends Timed> {
     return top.item;
   }
 
+  private lastReleased(key: string): number | undefined {
+    return (this.youngKeys.get(key) ?? this.oldKeys.get(key))?.ts;
+  }
+
   private noteKey(item: T): void {
     if (!this.key) return;
     const k = this.key(item);
-    const prev = this.lastByKey.get(k);
-    if (prev !== undefined) {
-      if (item.ts <= prev) return;
-      this.lastByKey.delete(k);
-    } else if (this.lastByKey.size >= this.maxKeys) {
-      this.lastByKey.delete(this.lastByKey.keys().next().value as string);
+    let entry = this.youngKeys.get(k);
+    if (entry === undefined) {
+      entry = this.oldKeys.get(k);
+      if (entry === undefined) entry = { ts: item.ts };
+      else this.oldKeys.delete(k);
+      // Each generation holds half the budget: at most maxKeys keys are remembered (2 if it is 1).
+      if (this.youngKeys.size >= Math.max(1, this.maxKeys >> 1)) {
+        this.oldKeys = this.youngKeys;
+        this.youngKeys = new Map();
+      }
+      this.youngKeys.set(k, entry);
     }
-    this.lastByKey.set(k, item.ts);
+    if (item.ts > entry.ts) entry.ts = item.ts;
   }
 }

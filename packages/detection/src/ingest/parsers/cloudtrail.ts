@@ -1,6 +1,6 @@
 import { boolAt, compact, isObject, type JsonObject, objAt, strAt, uintAt } from '../fields.js';
 import { isAccessDeniedCode, isAuthFailureCode, lifecycleFromErrorCode } from '../lifecycle-signals.js';
-import { normaliseIp, parseEventTime } from '../time-and-ip.js';
+import { eventTimeText, normaliseIp, parseEventTime } from '../time-and-ip.js';
 import type { NormalisedEvent, ParseOutcome, RecordContext } from '../types.js';
 
 /**
@@ -125,7 +125,7 @@ export function parseCloudTrailRecord(record: unknown, ctx: RecordContext): Pars
 
   const event: NormalisedEvent = compact({
     id: strAt(record, 'eventID') ?? `${ctx.source}:${ctx.line}`,
-    time: new Date(ts).toISOString(),
+    time: eventTimeText(record.eventTime, ts),
     ts,
     credential_id: accessKeyId,
     credential_key: accessKeyId,

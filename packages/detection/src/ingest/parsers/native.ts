@@ -1,7 +1,7 @@
 import { CredentialKind, LIFECYCLE_EVENT_TYPES } from '@tokenwarden/core';
 import { isObject, type JsonObject, objAt, strAt, uintAt } from '../fields.js';
 import { lifecycleFromErrorCode, normaliseLifecycle } from '../lifecycle-signals.js';
-import { normaliseIp, parseEventTime } from '../time-and-ip.js';
+import { eventTimeText, normaliseIp, parseEventTime } from '../time-and-ip.js';
 import type { NormalisedEvent, ParseOutcome, RecordContext } from '../types.js';
 
 const CREDENTIAL_KINDS = new Set<string>(CredentialKind.anyOf.map((s) => String(s.const)));
@@ -63,7 +63,7 @@ export function parseNativeRecord(record: unknown, ctx: RecordContext): ParseOut
   const bytesOut = uintAt(record, 'bytes_out');
   const event: NormalisedEvent = {
     id: strAt(record, 'id') ?? `${ctx.source}:${ctx.line}`,
-    time: new Date(ts).toISOString(),
+    time: eventTimeText(record.time ?? record.ts, ts),
     ts,
     credential_id: credential,
     credential_key: credential,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { compact } from '../fields.js';
-import { normaliseIp } from '../time-and-ip.js';
+import { formatIsoTime, normaliseIp } from '../time-and-ip.js';
 import type { NormalisedEvent, ParseOutcome, RecordContext } from '../types.js';
 
 /**
@@ -134,7 +134,7 @@ export function createNginxParser(options: NginxOptions = {}): (line: unknown, c
 
     const event: NormalisedEvent = compact({
       id: `${ctx.source}:${ctx.line}`,
-      time: new Date(ts).toISOString(),
+      time: formatIsoTime(ts),
       ts,
       credential_id: credential,
       credential_key: credential,

@@ -1,6 +1,6 @@
 import { compact, isObject, type JsonObject, numAt, objAt, strAt, uintAt } from '../fields.js';
 import { isAccessDeniedCode, isAuthFailureCode, lifecycleFromErrorCode } from '../lifecycle-signals.js';
-import { normaliseIp, parseEventTime } from '../time-and-ip.js';
+import { eventTimeText, normaliseIp, parseEventTime } from '../time-and-ip.js';
 import type { NormalisedEvent, ParseOutcome, RecordContext } from '../types.js';
 
 /**
@@ -83,7 +83,7 @@ export function parseOcsfRecord(record: unknown, ctx: RecordContext): ParseOutco
 
   const event: NormalisedEvent = compact({
     id: strAt(objAt(record, 'metadata'), 'uid') ?? `${ctx.source}:${ctx.line}`,
-    time: new Date(ts).toISOString(),
+    time: eventTimeText(record.time ?? record.time_dt, ts),
     ts,
     credential_id: credential,
     credential_key: credential,

@@ -1,5 +1,5 @@
 import { boolAt, compact, isObject, type JsonObject, numAt, objAt, strAt } from '../fields.js';
-import { normaliseIp, parseEventTime } from '../time-and-ip.js';
+import { eventTimeText, normaliseIp, parseEventTime } from '../time-and-ip.js';
 import type { NetworkHint, NormalisedEvent, ParseOutcome, RecordContext } from '../types.js';
 
 /**
@@ -87,7 +87,7 @@ export function parseOktaRecord(record: unknown, ctx: RecordContext): ParseOutco
 
   const event: NormalisedEvent = compact({
     id: strAt(record, 'uuid') ?? `${ctx.source}:${ctx.line}`,
-    time: new Date(ts).toISOString(),
+    time: eventTimeText(record.published, ts),
     ts,
     credential_id: credential,
     credential_key: credential,
