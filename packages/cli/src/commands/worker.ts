@@ -59,7 +59,7 @@ export const registerWorker: CommandModule = (program: Command) => {
     program
       .command('worker')
       .description('run detection and automatic response on live events until stopped')
-      .option('--no-respond', 'detect, store alerts and group incidents, but take no containment action')
+      .option('--no-respond', 'detect, store alerts and group them into incidents, but take no containment action')
       .option('--dry-run', 'plan and record containment actions without doing them')
       .option('--snapshot-every <duration>', 'how often to save the engine state (e.g. 30s, 5m)', '60s'),
   ).action(

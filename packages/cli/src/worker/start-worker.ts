@@ -28,7 +28,7 @@ import type { AdminApi } from '@tokenwarden/token-service';
 import { tokenAdminAdapter } from '../adapters/token-admin.js';
 import { StoreTail } from './store-tail.js';
 
-/** What the worker responds with; absent: detection only (`--no-respond`). */
+/** What the worker responds with; absent: detection and incident grouping only (`--no-respond`). */
 export interface WorkerResponse {
   /** The token service admin API (revoke, sign out, suspend, lineage). */
   admin: AdminApi;
@@ -133,11 +133,14 @@ export async function startWorker(o: StartWorkerOptions): Promise<RunningWorker>
       consumer,
     });
 
+    // Alerts are grouped into incidents per credential whether or not the worker contains them.
+    const incidents = o.response ? undefined : new IncidentManager(repos);
     if (o.response) auto = buildAutoResponder(o, o.response, repos);
     const responder = auto;
     await bus.subscribe('alert', `${consumer}-response`, async (alert) => {
       o.onAlert?.(alert);
       if (responder) await responder.handle(alert);
+      else await incidents?.ingest(alert);
       counters.responded++;
     });
 

@@ -109,6 +109,9 @@ describe('tokenwarden worker (command, separate process)', () => {
     // --no-respond: no action lines, the incident is still grouped.
     const stored = await repos.alerts.list({ credential: 'key_cmd_alice', limit: 100 });
     assert.ok(stored.length >= alertLines().length);
+    const grouped = async () => (await repos.incidents.list({ credential_id: 'key_cmd_alice' })).length;
+    while ((await grouped()) === 0 && Date.now() < deadline) await sleep(100);
+    assert.equal(await grouped(), 1, 'the alerts are grouped into one incident');
 
     child.kill('SIGTERM');
     const [code] = (await once(child, 'exit')) as [number | null];

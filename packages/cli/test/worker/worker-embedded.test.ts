@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { AccessEvent, Alert } from '@tokenwarden/core';
+import { createIpIntel } from '@tokenwarden/detection';
 import type { ActionOutcome } from '@tokenwarden/response';
 import { createRepositories, type Database, openDatabase, type Repositories } from '@tokenwarden/store';
 import { openTokenService, type TokenService } from '@tokenwarden/token-service';
@@ -18,6 +19,8 @@ const ALICE = {
 };
 const ATTACKER_IP = '159.89.214.31';
 const BUS = { driver: 'memory', url: 'nats://127.0.0.1:4222', stream_prefix: 'TOKENWARDEN' } as const;
+// Loaded once: the shipped city and ASN databases take a moment to open.
+const intel = createIpIntel();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The attack burst of the demo scenario, as the gateway records it: validity check, discovery, collection, persistence, evasion. */
@@ -78,6 +81,7 @@ describe('tokenwarden worker on the embedded default (store tail)', () => {
       database,
       bus: BUS,
       snapshotEveryMs: 0,
+      intel,
       tail: { pollMs: 25, latenessMs: 2000 },
       response: { admin: service.admin, gateway: { send: (order) => repos.controlOrders.append(order).then(() => {}) }, sweepDelaysMs: [] },
       onAlert: (a) => alerts.push(a),
