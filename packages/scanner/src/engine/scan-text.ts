@@ -98,6 +98,19 @@ function accept(rule: Rule, ruleIndex: number, m: RegExpExecArray, base: number,
   if (validation.valid) out.push({ ruleIndex, start, end: start + found.secret.length, secret: found.secret, validation });
 }
 
+const backCache = new WeakMap<Rule, { chars: RegExp; max: number }>();
+
+// The compiled look-back class of an anchored rule, built once per rule, not once per text.
+function backAnchor(rule: Rule): { chars: RegExp; max: number } | undefined {
+  if (typeof rule.anchor !== 'object') return undefined;
+  let back = backCache.get(rule);
+  if (!back) {
+    back = { chars: new RegExp(rule.anchor.back), max: rule.anchor.max };
+    backCache.set(rule, back);
+  }
+  return back;
+}
+
 function runAnchored(
   text: string,
   rule: Rule,
@@ -109,7 +122,7 @@ function runAnchored(
 ): boolean {
   const started = performance.now();
   const re = sticky(rule.pattern);
-  const back = typeof rule.anchor === 'object' ? { chars: new RegExp(rule.anchor.back), max: rule.anchor.max } : undefined;
+  const back = backAnchor(rule);
   let lastStart = -1;
   for (let h = 0; h < hits.length; h++) {
     const hit = hits[h] as number;
