@@ -72,7 +72,7 @@ function withLineNumber(reason: string, text: string): string {
  * source, debug output, test switches and test server addresses). They are never config keys, so
  * they must not be reported as unknown settings.
  */
-export const NON_CONFIG_ENV: RegExp = /^TOKENWARDEN_(FROM_SOURCE|DEBUG|SKIP_[A-Z0-9_]+|TEST_[A-Z0-9_]+)$/;
+export const NON_CONFIG_ENV: RegExp = /^TOKENWARDEN_(FROM_SOURCE|CLI_FROM_DIST|DEBUG|SKIP_[A-Z0-9_]+|TEST_[A-Z0-9_]+)$/;
 
 /**
  * Turns `TOKENWARDEN_A__B_C=v` into `{ a: { b_c: v } }`. A value that parses as JSON

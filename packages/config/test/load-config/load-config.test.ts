@@ -63,9 +63,10 @@ describe('config sources and precedence', () => {
     });
   });
 
-  test('tooling variables (TOKENWARDEN_FROM_SOURCE, _DEBUG, _SKIP_*, _TEST_*) are not config keys', () => {
+  test('tooling variables (TOKENWARDEN_FROM_SOURCE, _CLI_FROM_DIST, _DEBUG, _SKIP_*, _TEST_*) are not config keys', () => {
     const env = {
       TOKENWARDEN_FROM_SOURCE: '1',
+      TOKENWARDEN_CLI_FROM_DIST: '1',
       TOKENWARDEN_DEBUG: '1',
       TOKENWARDEN_SKIP_NATS: '1',
       TOKENWARDEN_TEST_NATS_URL: 'nats://x:1',
