@@ -163,7 +163,10 @@ function memoryPerCredential() {
 
 async function main(): Promise<void> {
   log(`generating ${EVENTS} native events for ${CREDENTIALS} credentials...`);
-  await writeNativeEvents(file, EVENTS, CREDENTIALS);
+  const generated = await writeNativeEvents(file, EVENTS, CREDENTIALS);
+  log(
+    `  ${generated.distinct_ips} distinct IPs (${generated.distinct_ip_prefixes_24} /24s), ${generated.distinct_user_agents} distinct user agents: ${generated.description}`,
+  );
   const bytes = statSync(file).size;
 
   const intel = createIpIntel();
@@ -217,7 +220,7 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     node: process.version,
     machine_note: 'shared 2-core machine under load from other jobs; absolute rates are noisy, the ratio is measured in the same run',
-    input: { events: EVENTS, credentials: CREDENTIALS, bytes },
+    input: { events: EVENTS, credentials: CREDENTIALS, bytes, repetition: generated },
     ip_intel_load_seconds: Number(intelLoadSeconds.toFixed(2)),
     method: 'best of N interleaved rounds per measurement (baseline, ingestion only, full)',
     rounds,
