@@ -3,8 +3,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { fixture } from '../fixtures/paths.js';
 
 const bin = fileURLToPath(new URL('../../../cli/bin/tokenwarden.js', import.meta.url));
@@ -43,7 +43,8 @@ function attackTrail(): string {
     eventID: `e-${i}`,
   });
   const records = [];
-  for (let d = 0; d < 20; d++) records.push(rec(d, d, '8.8.8.8', 's3.amazonaws.com', 'ListBuckets', 'aws-cli/2.15.0 Python/3.11 Darwin/23.0'));
+  for (let d = 0; d < 20; d++)
+    records.push(rec(d, d, '8.8.8.8', 's3.amazonaws.com', 'ListBuckets', 'aws-cli/2.15.0 Python/3.11 Darwin/23.0'));
   records.push(rec(100, 30, '185.220.101.1', 'sts.amazonaws.com', 'GetCallerIdentity', 'curl/8.5.0'));
   records.push(rec(101, 31, '185.220.101.1', 'iam.amazonaws.com', 'CreateAccessKey', 'curl/8.5.0'));
   records.push(rec(102, 32, '185.220.101.1', 'cloudtrail.amazonaws.com', 'StopLogging', 'curl/8.5.0'));
@@ -66,14 +67,18 @@ describe('tokenwarden detect (CLI)', () => {
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.ok(alerts.length > 0, 'the readable inputs were processed');
     for (const a of alerts) {
-      for (const k of ['id', 'time', 'credential', 'principal', 'rule', 'severity', 'score', 'stage', 'summary', 'evidence']) assert.ok(k in a, k);
+      for (const k of ['id', 'time', 'credential', 'principal', 'rule', 'severity', 'score', 'stage', 'summary', 'evidence'])
+        assert.ok(k in a, k);
       assert.match(String(a.severity), /^(low|medium|high|critical)$/);
       assert.ok(Number(a.score) >= 0 && Number(a.score) <= 100);
       assert.ok(!Number.isNaN(Date.parse(String(a.time))));
     }
     const victim = alerts.filter((a) => a.credential === 'AKIAEXAMPLEVICTIM001');
     assert.ok(victim.length > 0, 'the attack on the stolen key raises alerts');
-    assert.ok(victim.every((a) => String(a.time) >= '2026-03-01T09:30:00.000Z'), 'alert time is the triggering event time');
+    assert.ok(
+      victim.every((a) => String(a.time) >= '2026-03-01T09:30:00.000Z'),
+      'alert time is the triggering event time',
+    );
 
     const ocsf = await detect(['--output', 'ocsf', '-'], attackTrail());
     assert.equal(ocsf.code, 0, ocsf.stderr);
