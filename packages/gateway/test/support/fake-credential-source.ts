@@ -97,6 +97,8 @@ export class FakeCredentialSource implements CredentialSource {
       audience: [this.defaultAudience],
       canary: false,
       status: 'active',
+      display_prefix: raw.slice(0, 12),
+      created_at: new Date().toISOString(),
       ...overrides,
     };
     this.keys.set(raw, record);
