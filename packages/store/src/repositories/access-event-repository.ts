@@ -2,7 +2,7 @@ import { type AccessEvent, NotFoundError } from '@tokenwarden/core';
 import type { Kysely, SelectQueryBuilder } from 'kysely';
 import { type AccessEventFilter, type AccessEventRepository, DEFAULT_LIMIT } from './repository-types.js';
 import { rowCodec, toStoredTime } from './row-codec.js';
-import { chunks, limitOf, type StoreContext } from './store-context.js';
+import { insertNewById, limitOf, type StoreContext } from './store-context.js';
 import type { AccessEventTable, StoreTables } from './tables.js';
 
 const codec = rowCodec<AccessEvent>('access_event', {
@@ -32,7 +32,6 @@ const codec = rowCodec<AccessEvent>('access_event', {
 });
 
 // 23 columns x 500 rows stays well under SQLite's 32766 and PostgreSQL's 65535 bound parameters.
-const ROWS_PER_INSERT = 500;
 
 type EventQuery = SelectQueryBuilder<StoreTables, 'access_events', object>;
 
@@ -62,20 +61,12 @@ export function createAccessEventRepository(ctx: StoreContext): AccessEventRepos
   }
   return {
     async insertMany(events) {
-      if (events.length === 0) return 0;
-      const rows = events.map((e) => codec.toRow(e) as unknown as AccessEventTable);
-      return ctx.transaction('insert access events', async (trx) => {
-        let inserted = 0;
-        for (const batch of chunks(rows, ROWS_PER_INSERT)) {
-          const result = await trx
-            .insertInto('access_events')
-            .values(batch)
-            .onConflict((oc) => oc.column('id').doNothing())
-            .executeTakeFirst();
-          inserted += Number(result.numInsertedOrUpdatedRows ?? 0);
-        }
-        return inserted;
-      });
+      return insertNewById(
+        ctx,
+        'access_events',
+        events.map((e) => codec.toRow(e) as unknown as AccessEventTable),
+        'insert access events',
+      );
     },
     async query(filter = {}) {
       const limit = limitOf(filter.limit, DEFAULT_LIMIT);

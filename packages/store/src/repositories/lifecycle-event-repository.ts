@@ -1,7 +1,7 @@
 import type { LifecycleEvent } from '@tokenwarden/core';
 import { DEFAULT_LIMIT, type LifecycleEventRepository } from './repository-types.js';
 import { rowCodec, toStoredTime } from './row-codec.js';
-import { chunks, limitOf, type StoreContext } from './store-context.js';
+import { insertNewById, limitOf, type StoreContext } from './store-context.js';
 import type { LifecycleEventTable } from './tables.js';
 
 const codec = rowCodec<LifecycleEvent>('lifecycle_event', {
@@ -22,8 +22,6 @@ const codec = rowCodec<LifecycleEvent>('lifecycle_event', {
   details: 'json',
 });
 
-const ROWS_PER_INSERT = 500;
-
 /**
  * The SQL adapter of {@link LifecycleEventRepository}.
  *
@@ -35,20 +33,12 @@ const ROWS_PER_INSERT = 500;
 export function createLifecycleEventRepository(ctx: StoreContext): LifecycleEventRepository {
   return {
     async insertMany(events) {
-      if (events.length === 0) return 0;
-      const rows = events.map((e) => codec.toRow(e) as unknown as LifecycleEventTable);
-      return ctx.transaction('insert lifecycle events', async (trx) => {
-        let inserted = 0;
-        for (const batch of chunks(rows, ROWS_PER_INSERT)) {
-          const result = await trx
-            .insertInto('lifecycle_events')
-            .values(batch)
-            .onConflict((oc) => oc.column('id').doNothing())
-            .executeTakeFirst();
-          inserted += Number(result.numInsertedOrUpdatedRows ?? 0);
-        }
-        return inserted;
-      });
+      return insertNewById(
+        ctx,
+        'lifecycle_events',
+        events.map((e) => codec.toRow(e) as unknown as LifecycleEventTable),
+        'insert lifecycle events',
+      );
     },
     async query(filter = {}) {
       const limit = limitOf(filter.limit, DEFAULT_LIMIT);

@@ -64,3 +64,40 @@ export function limitOf(limit: number | undefined, fallback: number): number {
   }
   return limit;
 }
+
+/** Tables of events keyed by id, stored once each. */
+type EventTable = 'access_events' | 'lifecycle_events';
+
+// 500 rows per INSERT keeps every statement under SQLite's bound-parameter limit.
+const ROWS_PER_INSERT = 500;
+
+/**
+ * Inserts rows whose id is new, in one write transaction, in batches; rows with a known id are
+ * skipped (`ON CONFLICT (id) DO NOTHING`), so replays store nothing twice. Returns how many rows
+ * were inserted.
+ *
+ * @example
+ * ```ts
+ * await insertNewById(ctx, 'access_events', rows, 'insert access events');
+ * ```
+ */
+export function insertNewById<T extends EventTable>(
+  ctx: StoreContext,
+  table: T,
+  rows: readonly StoreTables[T][],
+  during: string,
+): Promise<number> {
+  if (rows.length === 0) return Promise.resolve(0);
+  return ctx.transaction(during, async (trx) => {
+    let inserted = 0;
+    for (const batch of chunks(rows, ROWS_PER_INSERT)) {
+      const result = await trx
+        .insertInto(table as EventTable)
+        .values(batch as StoreTables[EventTable][])
+        .onConflict((oc) => oc.column('id').doNothing())
+        .executeTakeFirst();
+      inserted += Number(result.numInsertedOrUpdatedRows ?? 0);
+    }
+    return inserted;
+  });
+}
