@@ -4,6 +4,7 @@ import { createIpIntel } from '@tokenwarden/detection';
 import { buildForensicReport, renderHtml, renderMarkdown } from '@tokenwarden/response';
 import { createRepositories } from '@tokenwarden/store';
 import type { Command } from 'commander';
+import { reportLocator } from '../adapters/report-locator.js';
 import { tokenAdminAdapter } from '../adapters/token-admin.js';
 import { runAction, withCommonOptions } from '../command-kit.js';
 import { EXIT } from '../exit-codes.js';
@@ -69,20 +70,7 @@ export function registerReport(program: Command): void {
             createdCredentials: created.credentials,
             createdPrincipals: created.principals,
             allTime: Boolean(opts.all),
-            ...(intel
-              ? {
-                  locate: (ip: string) => {
-                    const g = intel.lookup(ip);
-                    return g
-                      ? {
-                          ...(g.country ? { country: g.country } : {}),
-                          ...(g.asn !== undefined ? { asn: g.asn } : {}),
-                          ...(g.as_org ? { as_org: g.as_org } : {}),
-                        }
-                      : undefined;
-                  },
-                }
-              : {}),
+            ...(intel ? { locate: reportLocator(intel) } : {}),
           });
           const text =
             format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : format === 'html' ? renderHtml(report) : renderMarkdown(report);

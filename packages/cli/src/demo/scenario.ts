@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { AccessEvent, Alert, Incident } from '@tokenwarden/core';
 import { type ActionOutcome, AutoResponder, buildForensicReport, renderHtml, renderMarkdown } from '@tokenwarden/response';
 import { redactSecret, scanString } from '@tokenwarden/scanner';
+import { reportLocator } from '../adapters/report-locator.js';
 import type { DemoWorld } from './demo-world.js';
 import { loginWithCodeFlow } from './oauth-login.js';
 import { type CallResult, call, type Habit, history, type Persona, prng } from './traffic.js';
@@ -254,16 +255,7 @@ export async function runScenario(world: DemoWorld, narrate: Narrator, options: 
     credential: aliceKey.id,
     events,
     alerts: stored,
-    locate: (ip) => {
-      const g = world.intel.lookup(ip);
-      return g
-        ? {
-            ...(g.country ? { country: g.country } : {}),
-            ...(g.asn !== undefined ? { asn: g.asn } : {}),
-            ...(g.as_org ? { as_org: g.as_org } : {}),
-          }
-        : undefined;
-    },
+    locate: reportLocator(world.intel),
   });
   const dir = join(world.database.location, '..');
   const reportFiles = { html: join(dir, 'report.html'), markdown: join(dir, 'report.md'), json: join(dir, 'report.json') };
