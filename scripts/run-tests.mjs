@@ -51,22 +51,28 @@ const child = spawn(
   ],
   { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, TOKENWARDEN_FROM_SOURCE: '1', NODE_ENV: 'test' } },
 );
-let tail = '';
+// The spec reporter prints its totals (`ℹ tests N`) and then, when something failed, the details
+// of every failure, so the totals are picked up line by line rather than from the output's tail.
+const totals = {};
+let partial = '';
+child.stdout.setEncoding('utf8');
 child.stdout.on('data', (chunk) => {
   process.stdout.write(chunk);
-  tail = (tail + chunk.toString()).slice(-4000);
+  const lines = (partial + chunk.toString()).split('\n');
+  partial = lines.pop() ?? '';
+  for (const line of lines) {
+    const m = /^ℹ (tests|pass|fail|cancelled|skipped) (\d+)$/.exec(line.trimEnd());
+    if (m) totals[m[1]] = Number(m[2]);
+  }
 });
 child.on('close', (code) => {
-  const tests = Number(/ℹ tests (\d+)/.exec(tail)?.[1] ?? 0);
-  const pass = Number(/ℹ pass (\d+)/.exec(tail)?.[1] ?? 0);
-  const fail = Number(/ℹ fail (\d+)/.exec(tail)?.[1] ?? 0);
-  const skipped = Number(/ℹ skipped (\d+)/.exec(tail)?.[1] ?? 0);
+  const { tests = 0, pass = 0, fail = 0, cancelled = 0, skipped = 0 } = totals;
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`\n${files.length} test files in ${secs}s`);
-  console.log(`${pass} passed, ${fail} failed, ${skipped} skipped`);
+  console.log(`${pass} passed, ${fail} failed, ${cancelled} cancelled, ${skipped} skipped`);
   if (tests === 0) {
     console.error('run-tests: no test ran');
     process.exit(1);
   }
-  process.exit(code === 0 && fail === 0 ? 0 : 1);
+  process.exit(code === 0 && fail === 0 && cancelled === 0 ? 0 : 1);
 });

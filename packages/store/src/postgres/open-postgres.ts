@@ -1,10 +1,11 @@
 import { userInfo } from 'node:os';
 import type { StoreConfig } from '@tokenwarden/config';
 import { UnavailableError } from '@tokenwarden/core';
-import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
+import { CompiledQuery, type DatabaseIntrospector, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../database.js';
 import { translateStoreError } from '../database.js';
+import { SchemaScopedIntrospector } from './schema-scoped-introspector.js';
 
 /** int8 and numeric come back as numbers (our counters fit easily in 2^53). */
 pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
@@ -40,8 +41,9 @@ export async function openPostgres(store: StoreConfig): Promise<Database> {
     }
     throw translateStoreError(e, address, 'connect');
   }
+  const scope = schema ?? 'public';
   const db = new Kysely<unknown>({
-    dialect: new PostgresDialect({
+    dialect: new ScopedPostgresDialect(scope, {
       pool,
       onCreateConnection: store.schema
         ? async (conn) => {
@@ -62,6 +64,20 @@ export async function openPostgres(store: StoreConfig): Promise<Database> {
       await db.destroy();
     },
   };
+}
+
+/** PostgreSQL with an introspector limited to our schema (see SchemaScopedIntrospector for why). */
+class ScopedPostgresDialect extends PostgresDialect {
+  constructor(
+    private readonly scope: string,
+    config: ConstructorParameters<typeof PostgresDialect>[0],
+  ) {
+    super(config);
+  }
+
+  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new SchemaScopedIntrospector(db, this.scope);
+  }
 }
 
 // libpq falls back to the OS user when the URL names none; node-postgres only reads $USER, which
