@@ -202,7 +202,7 @@ export function createAdminApi(deps: AdminDeps): AdminApi {
         // A suspended user keeps no live session or refresh token.
         if (ok) await revokeAccount(database, credentialId, why);
       } else {
-        ok = await setKeySuspended(database, credentialId, true);
+        ok = await setKeySuspended(database, credentialId, true, why);
       }
       if (ok) {
         events.emit('token.suspended', { credential_id: credentialId, ...(why.reason ? { reason: why.reason } : {}) });
@@ -213,7 +213,7 @@ export function createAdminApi(deps: AdminDeps): AdminApi {
     async reinstate(credentialId, why = {}) {
       const ok = credentialId.startsWith('usr_')
         ? await setUserStatus(database, credentialId, 'active')
-        : await setKeySuspended(database, credentialId, false);
+        : await setKeySuspended(database, credentialId, false, why);
       if (ok) {
         events.emit('token.reinstated', { credential_id: credentialId, ...(why.reason ? { reason: why.reason } : {}) });
         audit('credential.reinstate', credentialId, why);

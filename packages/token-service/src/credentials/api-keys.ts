@@ -182,19 +182,47 @@ export async function revokeKey(database: Database, id: string, why: { actor?: s
 /**
  * Suspends (reversibly) or reinstates a key. Returns false when no such key or it is revoked.
  *
+ * Suspension appends a `key` entry to the revocation log in the same transaction, so gateways
+ * (which follow the log) refuse the key at once instead of when their key cache expires.
+ * Reinstatement removes that entry: followers drop it at their next full resync (the gateway's
+ * `revocation.resync_ms`), so a reinstated key may stay refused that long (fail-closed).
+ *
  * @example
  * ```ts
- * await setKeySuspended(database, 'key_01H...', true);
+ * await setKeySuspended(database, 'key_01H...', true, { actor: 'alice', reason: 'under investigation' });
  * ```
  */
-export async function setKeySuspended(database: Database, id: string, suspended: boolean): Promise<boolean> {
-  const r = await typed(database.db)
-    .updateTable('ts_keys')
-    .set({ status: suspended ? 'suspended' : 'active' })
-    .where('id', '=', id)
-    .where('status', '=', suspended ? 'active' : 'suspended')
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) > 0;
+export async function setKeySuspended(
+  database: Database,
+  id: string,
+  suspended: boolean,
+  why: { actor?: string; reason?: string } = {},
+): Promise<boolean> {
+  return database.transaction(async (raw) => {
+    const trx = typed(raw);
+    const row = await trx
+      .updateTable('ts_keys')
+      .set({ status: suspended ? 'suspended' : 'active' })
+      .where('id', '=', id)
+      .where('status', '=', suspended ? 'active' : 'suspended')
+      .returning(['expires_at'])
+      .executeTakeFirst();
+    if (!row) return false;
+    if (suspended) {
+      await appendRevocation(trx, {
+        kind: 'key',
+        value: id,
+        ...(row.expires_at ? { expiresAt: new Date(row.expires_at) } : {}),
+        actor: why.actor ?? 'token-service',
+        reason: `suspended${why.reason ? `: ${why.reason}` : ''}`,
+      });
+    } else {
+      // Only a suspended key gets here, and a revoked key is never suspended again, so the
+      // entry removed is the suspension's own.
+      await trx.deleteFrom('ts_revocations').where('kind', '=', 'key').where('value', '=', id).execute();
+    }
+    return true;
+  });
 }
 
 /**

@@ -29,11 +29,33 @@ export interface RevocationInput {
   replace?: boolean;
 }
 
+/** The `ts_meta` row every append locks first (see {@link lockRevocationLog}). */
+const LOG_LOCK_KEY = 'revocation_log_lock';
+
+/**
+ * Serialises appends to the revocation log across processes until the caller's transaction ends.
+ *
+ * Why: the next sequence number is `max(seq) + 1`. On SQLite every write transaction already holds
+ * the database write lock (BEGIN IMMEDIATE). On PostgreSQL (READ COMMITTED) two transactions would
+ * read the same max: one then fails on the primary key (a lost revocation), and even distinct
+ * numbers could commit out of order, so a gateway polling `seq > last` would step over the lower
+ * one for good. An upsert on one row takes that row's lock in both dialects and keeps it until
+ * commit, so sequence numbers are handed out and become visible strictly in order.
+ */
+async function lockRevocationLog(trx: Kysely<TokenDb>): Promise<void> {
+  await trx
+    .insertInto('ts_meta')
+    .values({ key: LOG_LOCK_KEY, value: 'lock' })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: 'lock' }))
+    .execute();
+}
+
 /**
  * Appends to the revocation log inside the caller's write transaction, so the sequence number
- * is assigned under the same lock as the state change (no gaps visible to readers, no reordering
- * across processes sharing the SQLite file). Idempotent per (kind, value): a repeated revocation
- * keeps its first sequence number. Returns true when a new entry was written.
+ * is assigned under the same lock as the state change. Appends are serialised across processes
+ * (SQLite file lock, PostgreSQL row lock on `ts_meta`), so numbers are unique, gap-free and
+ * committed in order. Idempotent per (kind, value): a repeated revocation keeps its first
+ * sequence number. Returns true when a new entry was written.
  *
  * @example
  * ```ts
@@ -41,6 +63,7 @@ export interface RevocationInput {
  * ```
  */
 export async function appendRevocation(trx: Kysely<TokenDb>, input: RevocationInput): Promise<boolean> {
+  await lockRevocationLog(trx);
   const existing = await trx
     .selectFrom('ts_revocations')
     .select('seq')
