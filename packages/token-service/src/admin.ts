@@ -30,7 +30,7 @@ import { type LineageEntry, lineageOf } from './storage/lineage.js';
 import { appendRevocation } from './storage/revocation-log.js';
 import { typed } from './storage/schema.js';
 import type { ServiceSecrets } from './storage/sealing.js';
-import { rotateSigningKey } from './storage/signing-keys.js';
+import { listSigningKeys, rotateSigningKey, type SigningKeyInfo } from './storage/signing-keys.js';
 
 /** Who performs an administrative action, and why (recorded in events and the audit log). */
 export interface ActorReason {
@@ -70,6 +70,8 @@ export interface AdminApi {
   lineage(credentialId: string): Promise<LineageEntry[]>;
   /** Schedules a signing-key rotation (new key published now, signs after the lead time). */
   rotateSigningKey(publishLeadMs?: number): Promise<string>;
+  /** The published signing keys and their schedule (no key material). */
+  signingKeys(): Promise<SigningKeyInfo[]>;
 }
 
 /** Internals the admin API is built from. */
@@ -227,6 +229,7 @@ export function createAdminApi(deps: AdminDeps): AdminApi {
       audit('signing_key.rotate', kid);
       return kid;
     },
+    signingKeys: () => listSigningKeys(database),
   };
   return admin;
 }

@@ -26,6 +26,7 @@ export type { LineageEntry, LineageKind } from './storage/lineage.js';
 export { tokenServiceMigrations } from './storage/migrations.js';
 export type { RevocationEntry, RevocationKind } from './storage/revocation-log.js';
 export { DEFAULT_ISSUER, readServiceIdentity, recordServiceIdentity, type ServiceIdentity } from './storage/service-identity.js';
+export type { SigningKeyInfo } from './storage/signing-keys.js';
 export { openTokenService, type TokenService, type TokenServiceOptions } from './token-service.js';
 export {
   type AccessTokenClaims,

@@ -29,12 +29,24 @@ interface ServiceAccountCreateOptions extends CommonOptions {
   overlap: string;
 }
 
+interface RotateSigningOptions extends CommonOptions {
+  lead: string;
+}
+
+/**
+ * Shortest lead allowed between publishing a signing key and signing with it: every `serve`
+ * instance re-reads the keys every 30 s, so a shorter lead could sign with a key that another
+ * instance's JWKS does not publish yet.
+ */
+const MIN_SIGNING_LEAD_MS = 60_000;
+
 const words = (s: string | undefined): string[] => (s ?? '').split(/[\s,]+/).filter(Boolean);
 
 /**
  * `tokenwarden keys create --subject NAME --scopes "a b" [--ttl 1h] [--cidr LIST] --json` prints
  * `{"id": "...", "key": "tw_k_..."}` (the key is shown once, stored hashed); `keys canary` mints a
- * decoy; `service-accounts create|rotate` manage machine credentials with scheduled rotation.
+ * decoy; `keys rotate-signing [--lead 10m]` schedules a signing-key rotation;
+ * `service-accounts create|rotate` manage machine credentials with scheduled rotation.
  *
  * @example
  * ```sh
@@ -94,6 +106,41 @@ export const registerKeys: CommandModule = (program: Command) => {
           { id: canary.id, format: canary.format, value: canary.value },
           Boolean(opts.json),
           () => `id: ${canary.id}\nvalue: ${canary.value}`,
+        );
+      } finally {
+        await close();
+      }
+      return EXIT.OK;
+    }),
+  );
+  withCommonOptions(
+    keys
+      .command('rotate-signing')
+      .description(
+        'rotate the token signing key: the new key is published now and signs after --lead; the old one stays published until its tokens expire',
+      )
+      .option('--lead <duration>', 'how long the new key is published before it signs (at least 1m)', '10m'),
+  ).action(
+    runAction(async (opts: RotateSigningOptions) => {
+      const lead = parseDuration(opts.lead);
+      if (lead < MIN_SIGNING_LEAD_MS) {
+        throw new TokenWardenError('TW_USAGE', `--lead ${opts.lead} is too short`, {
+          hint: 'use at least 1m: every serve instance must publish the new key before any of them signs with it',
+        });
+      }
+      const { service, close } = await openTokenServiceForCommand(opts);
+      try {
+        const kid = await service.admin.rotateSigningKey(lead);
+        const signing = await service.admin.signingKeys();
+        const next = signing.find((k) => k.kid === kid);
+        printResult({ kid, activates_at: next?.activates_at, keys: signing }, Boolean(opts.json), () =>
+          [
+            `new signing key ${kid}: published now, signs from ${next?.activates_at}`,
+            ...signing.map(
+              (k) =>
+                `  ${k.kid}  ${k.state.padEnd(8)}  activates ${k.activates_at}${k.retires_at ? `  retires ${k.retires_at}` : ''}${k.expires_at ? `  unpublished ${k.expires_at}` : ''}`,
+            ),
+          ].join('\n'),
         );
       } finally {
         await close();

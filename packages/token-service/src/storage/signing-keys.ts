@@ -64,6 +64,39 @@ export async function loadSigningKeys(database: Database, secrets: ServiceSecret
   };
 }
 
+/** One signing key's schedule, as `tokenwarden keys rotate-signing` reports it (no key material). */
+export interface SigningKeyInfo {
+  kid: string;
+  /** `next`: published, not signing yet; `current`: signs now; `retiring`: published for verification only. */
+  state: 'next' | 'current' | 'retiring';
+  activates_at: string;
+  retires_at: string | null;
+  /** When it leaves the JWKS (its last token has expired); null while it may still sign. */
+  expires_at: string | null;
+}
+
+/**
+ * The published signing keys (those still in the JWKS) and their schedule, newest first.
+ *
+ * @example
+ * ```ts
+ * const keys = await listSigningKeys(database); // [{ kid, state: 'next', ... }, { kid, state: 'current', ... }]
+ * ```
+ */
+export async function listSigningKeys(database: Database, now = new Date()): Promise<SigningKeyInfo[]> {
+  const iso = now.toISOString();
+  const rows = await typed(database.db)
+    .selectFrom('ts_signing_keys')
+    .select(['kid', 'activates_at', 'retires_at', 'expires_at'])
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', iso)]))
+    .orderBy('activates_at', 'desc')
+    .execute();
+  return rows.map((r) => ({
+    ...r,
+    state: r.activates_at > iso ? 'next' : r.retires_at === null || r.retires_at > iso ? 'current' : 'retiring',
+  }));
+}
+
 /**
  * Schedules a key rotation: a new key is published now and starts signing after `publishLeadMs`
  * (default 10 minutes); the current key stops signing then and stays published for the longest
