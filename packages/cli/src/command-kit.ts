@@ -1,6 +1,7 @@
-import { BaseConfig, loadConfig } from '@tokenwarden/config';
+import { loadConfig } from '@tokenwarden/config';
 import { TokenWardenError } from '@tokenwarden/core';
 import { type Command, InvalidArgumentError } from 'commander';
+import { TokenWardenConfig } from './config-schema.js';
 import { EXIT } from './exit-codes.js';
 import { printError } from './output.js';
 
@@ -27,10 +28,30 @@ export function withCommonOptions(cmd: Command): Command {
 }
 
 /**
- * Loads the base configuration from the config file, `TOKENWARDEN_*` environment and flags.
+ * Loads the whole configuration ({@link TokenWardenConfig}: shared sections and every feature
+ * section) from the config file, `TOKENWARDEN_*` environment and flags. Every command loads the
+ * same schema, so one `tokenwarden.yaml` serves them all.
+ *
+ * @example
+ * ```ts
+ * const cfg = configFrom({ config: 'tokenwarden.yaml' });
+ * cfg.response.webhooks.length;
+ * ```
  */
-export function baseConfigFrom(opts: CommonOptions): BaseConfig {
-  return loadConfig(BaseConfig, { file: opts.config, env: process.env, flags: { data: opts.data } });
+export function configFrom(opts: CommonOptions): TokenWardenConfig {
+  return loadConfig(TokenWardenConfig, { file: opts.config, env: process.env, flags: { data: opts.data } });
+}
+
+/**
+ * The same as {@link configFrom}; kept for commands that only read the shared sections.
+ *
+ * @example
+ * ```ts
+ * const { store, data } = baseConfigFrom(opts);
+ * ```
+ */
+export function baseConfigFrom(opts: CommonOptions): TokenWardenConfig {
+  return configFrom(opts);
 }
 
 /**

@@ -8,3 +8,6 @@ export * from './base-schema.js';
 export * from './data-dir.js';
 export * from './load-config.js';
 export * from './logger.js';
+export * from './response-schema.js';
+export * from './response-secrets.js';
+export * from './scanner-section.js';

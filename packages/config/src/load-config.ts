@@ -188,7 +188,7 @@ function describeExpectation(message: string): string {
   return text || 'a valid value';
 }
 
-const SECRET_KEY = /(password|passwd|secret|token|pepper|api_?key|private_?key|credential)s?$/i;
+const SECRET_KEY = /(password|passwd|secret|token|pepper|api_?key|private_?key|credential|authorization)s?$/i;
 
 /**
  * Keeps secrets out of error messages: a secret-named key shows `[REDACTED]`, and a URL shows
@@ -242,6 +242,12 @@ function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] 
   for (const key of [undefined, ...path]) {
     node = unwrap(node);
     if (key === undefined) continue;
+    // An array index steps into the array's element schema.
+    const element = (node as { _zod?: { def?: { type?: string; element?: unknown } } } | undefined)?._zod?.def;
+    if (element?.type === 'array') {
+      node = element.element;
+      continue;
+    }
     const shape = (node as { shape?: Record<string, unknown> } | undefined)?.shape;
     node = shape?.[String(key)];
   }

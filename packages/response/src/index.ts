@@ -7,6 +7,7 @@
  *
  * @packageDocumentation
  */
+export * from './config/from-config.js';
 export * from './containment/action-log.js';
 export * from './containment/auto-policy.js';
 export * from './containment/auto-responder.js';
@@ -21,5 +22,7 @@ export * from './runbook/cloud-remediation.js';
 export * from './safety/responder-guard.js';
 export * from './settings/settings-store.js';
 export * from './signals/security-event-token.js';
+export * from './signals/signal-dispatcher.js';
+export * from './signals/ssf-signing-key.js';
 export * from './signals/ssf-transmitter.js';
 export * from './signals/webhook.js';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { BaseConfig, loadConfig, readConfigFile } from '@tokenwarden/config';
+import { readConfigFile } from '@tokenwarden/config';
 import { TokenWardenError } from '@tokenwarden/core';
 import {
   BUILTIN_RULES,
@@ -20,7 +20,7 @@ import {
 } from '@tokenwarden/scanner';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { TokenServiceChecks } from '../adapters/token-service-verifier.js';
-import { parsePositiveInt, runAction } from '../command-kit.js';
+import { configFrom, parsePositiveInt, runAction } from '../command-kit.js';
 import { EXIT } from '../exit-codes.js';
 import { printError } from '../output.js';
 import type { CommandModule } from '../program.js';
@@ -75,7 +75,7 @@ async function verifyAndRevoke(findings: RawFinding[], publics: Finding[], opts:
   let failure: TokenWardenError | undefined;
   if (ours) {
     try {
-      const cfg = loadConfig(BaseConfig, { file: opts.config, env: process.env, flags: { data: opts.data } });
+      const cfg = configFrom(opts);
       // Loaded on demand: the store and token service are heavy and most scans never need them.
       const { openTokenServiceChecks } = await import('../adapters/token-service-verifier.js');
       checks = await openTokenServiceChecks(cfg.data, cfg.store);

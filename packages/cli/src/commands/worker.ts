@@ -1,10 +1,18 @@
 import { once } from 'node:events';
+import { resolveResponseSignals } from '@tokenwarden/config';
 import type { Alert, Incident } from '@tokenwarden/core';
-import type { ActionOutcome } from '@tokenwarden/response';
+import {
+  type ActionOutcome,
+  autoPolicyFrom,
+  type DispatchResult,
+  guardPolicyFrom,
+  type SignalDispatcher,
+  signalDispatcherFrom,
+} from '@tokenwarden/response';
 import { type Database, openDatabase } from '@tokenwarden/store';
 import type { Command } from 'commander';
 import { gatewayControlFor } from '../adapters/gateway-control.js';
-import { baseConfigFrom, type CommonOptions, parseDuration, runAction, withCommonOptions } from '../command-kit.js';
+import { type CommonOptions, configFrom, parseDuration, runAction, withCommonOptions } from '../command-kit.js';
 import { EXIT } from '../exit-codes.js';
 import { allMigrations } from '../migrations.js';
 import { printJsonLine } from '../output.js';
@@ -16,6 +24,20 @@ interface WorkerOptions extends CommonOptions {
   respond: boolean;
   dryRun?: boolean;
   snapshotEvery: string;
+}
+
+/** One failed delivery as a log line; webhook URLs show their origin only (Slack puts the secret in the path). */
+function logDelivery(r: DispatchResult, log: (message: string) => void): void {
+  if (r.ok) return;
+  let target = r.target;
+  if (r.channel === 'webhook') {
+    try {
+      target = new URL(r.target).origin;
+    } catch {
+      target = '(webhook)';
+    }
+  }
+  log(`${r.channel} ${r.signal} to ${target} failed: ${r.detail}`);
 }
 
 /** One alert as a stdout line. */
@@ -65,9 +87,12 @@ export const registerWorker: CommandModule = (program: Command) => {
   ).action(
     runAction(async (opts: WorkerOptions) => {
       const snapshotEveryMs = parseDuration(opts.snapshotEvery);
-      const cfg = baseConfigFrom(opts);
+      const cfg = configFrom(opts);
       const json = Boolean(opts.json);
       const log = (message: string) => process.stderr.write(`worker: ${message}\n`);
+      const signalConfig = resolveResponseSignals(cfg.response, process.env);
+      const { dispatcher } = await signalDispatcherFrom(signalConfig, { dataDir: cfg.data, onResult: (r) => logDelivery(r, log) });
+      const signals: SignalDispatcher | undefined = dispatcher.enabled ? dispatcher : undefined;
 
       let database: Database;
       let closeStore: () => Promise<void>;
@@ -80,7 +105,12 @@ export const registerWorker: CommandModule = (program: Command) => {
         try {
           const gateway = await gatewayControlFor(opts, database);
           closeGateway = () => gateway.close();
-          response = { admin: opened.service.admin, gateway, ...(opts.dryRun ? { dryRun: true } : {}) };
+          response = {
+            admin: opened.service.admin,
+            gateway,
+            policy: autoPolicyFrom(cfg.response.auto, opts.dryRun ? true : undefined),
+            guard: guardPolicyFrom(cfg.response.auto),
+          };
         } catch (e) {
           await opened.close().catch(() => {});
           throw e;
@@ -98,6 +128,7 @@ export const registerWorker: CommandModule = (program: Command) => {
           bus: cfg.bus,
           snapshotEveryMs,
           ...(response ? { response } : {}),
+          ...(signals ? { signals } : {}),
           onAlert: (alert) => process.stdout.write(`${alertLine(alert, json)}\n`),
           onAction: (incident, outcome) => process.stdout.write(`${actionLine(incident, outcome, json)}\n`),
           onContained: (incident) => {
@@ -112,9 +143,15 @@ export const registerWorker: CommandModule = (program: Command) => {
         throw e;
       }
       const source = cfg.bus.driver === 'nats' ? `JetStream at ${cfg.bus.url}` : `the store at ${database.location}`;
-      log(
-        `consuming ${source}; ${response ? (response.dryRun ? 'responding (dry run)' : 'responding by policy') : 'not responding'}; snapshot every ${opts.snapshotEvery}`,
-      );
+      const responding = !response
+        ? 'not responding'
+        : !response.policy?.enabled
+          ? 'automatic response disabled by config'
+          : response.policy.dry_run
+            ? 'responding (dry run)'
+            : 'responding by policy';
+      const outgoing = `${signalConfig.webhooks.length} webhook(s), ${signalConfig.ssf?.receivers.length ?? 0} SSF receiver(s)`;
+      log(`consuming ${source}; ${responding}; signals to ${outgoing}; snapshot every ${opts.snapshotEvery}`);
 
       const signal = await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
       log(`${String(signal[0] ?? 'signal')}: stopping`);
@@ -123,6 +160,7 @@ export const registerWorker: CommandModule = (program: Command) => {
         const s = worker.stats();
         log(`stopped after ${s.events} events, ${s.alerts} alerts, ${s.snapshots} snapshots`);
       } finally {
+        if (signals && !(await signals.close(10_000))) log(`stopping with ${signals.stats().queued} signal(s) undelivered`);
         await closeGateway?.().catch(() => {});
         await closeStore();
       }

@@ -17,11 +17,14 @@ import {
   AutoResponder,
   type AutoResponsePolicy,
   DEFAULT_AUTO_POLICY,
+  DEFAULT_GUARD_POLICY,
   type GatewayControl,
+  type GuardPolicy,
   IncidentManager,
   Responder,
   ResponderGuard,
   SettingsStore,
+  type SignalDispatcher,
 } from '@tokenwarden/response';
 import { createRepositories, type Database } from '@tokenwarden/store';
 import type { AdminApi } from '@tokenwarden/token-service';
@@ -38,6 +41,8 @@ export interface WorkerResponse {
   dryRun?: boolean;
   /** Default {@link DEFAULT_AUTO_POLICY}. */
   policy?: AutoResponsePolicy;
+  /** Rate limit and allowlist of automatic actions (`response.auto`); default {@link DEFAULT_GUARD_POLICY}. */
+  guard?: GuardPolicy;
   /** Delays of the post-containment sweeps (default the AutoResponder's, 2 s and 15 s). */
   sweepDelaysMs?: readonly number[];
 }
@@ -49,6 +54,11 @@ export interface StartWorkerOptions {
   /** `memory`: tail the store (embedded default); `nats`: durable JetStream consumers. */
   bus: BusConfig;
   response?: WorkerResponse;
+  /**
+   * Where alerts, incident changes, actions (webhooks) and CAEP/RISC events (Shared Signals) go.
+   * Calls only enqueue, so a slow receiver never holds up detection; the caller closes it.
+   */
+  signals?: SignalDispatcher;
   /** Save the engine snapshot this often (default 60 000 ms; 0 disables the timer, shutdown still saves). */
   snapshotEveryMs?: number;
   /** Consumer name on the bus and prefix of the saved state names (default `detection`). */
@@ -139,6 +149,7 @@ export async function startWorker(o: StartWorkerOptions): Promise<RunningWorker>
     const responder = auto;
     await bus.subscribe('alert', `${consumer}-response`, async (alert) => {
       o.onAlert?.(alert);
+      o.signals?.alert(alert);
       if (responder) await responder.handle(alert);
       else await incidents?.ingest(alert);
       counters.responded++;
@@ -227,8 +238,10 @@ function buildAutoResponder(o: StartWorkerOptions, r: WorkerResponse, repos: Ret
     stores: repos,
     actions: new ActionLog(o.database),
     settings: new SettingsStore(o.database, repos.audit),
-    guard: new ResponderGuard({ maxAutoActionsPerMinute: 20, allowlist: { credentials: [], principals: ['break-glass'] } }),
+    guard: new ResponderGuard(r.guard ?? DEFAULT_GUARD_POLICY),
+    ...(o.signals ? { signals: { securityEvent: (event) => (o.signals as SignalDispatcher).securityEvent(event) } } : {}),
   });
+  const signals = o.signals;
   const base = r.policy ?? DEFAULT_AUTO_POLICY;
   const policy: AutoResponsePolicy = r.dryRun === undefined ? base : { ...base, dry_run: r.dryRun };
   return new AutoResponder({
@@ -240,8 +253,14 @@ function buildAutoResponder(o: StartWorkerOptions, r: WorkerResponse, repos: Ret
       return first?.credential_kind ?? 'unknown';
     },
     ...(r.sweepDelaysMs ? { sweepDelaysMs: r.sweepDelaysMs } : {}),
-    ...(o.onAction ? { onOutcome: o.onAction } : {}),
-    ...(o.onContained ? { onContained: o.onContained } : {}),
+    onOutcome: (incident, outcome) => {
+      o.onAction?.(incident, outcome);
+      signals?.action(incident, outcome);
+    },
+    onContained: (incident) => {
+      o.onContained?.(incident);
+      signals?.incident(incident, 'contained');
+    },
     onError: (e) => o.log?.(`response sweep failed: ${e instanceof Error ? e.message : String(e)}`),
   });
 }

@@ -8,58 +8,12 @@ import { createIpIntel } from '@tokenwarden/detection';
 import type { ActionOutcome } from '@tokenwarden/response';
 import { createRepositories, type Database, openDatabase, type Repositories } from '@tokenwarden/store';
 import { openTokenService, type TokenService } from '@tokenwarden/token-service';
-import { history, prng } from '../../src/demo/traffic.js';
 import { allMigrations } from '../../src/migrations.js';
 import { type RunningWorker, startWorker } from '../../src/worker/start-worker.js';
+import { aliceBaseline, attackerBurst, BUS, sleep, until } from './attack-fixture.js';
 
-const ALICE = {
-  name: 'alice',
-  ip: '91.64.12.34',
-  userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15',
-};
-const ATTACKER_IP = '159.89.214.31';
-const BUS = { driver: 'memory', url: 'nats://127.0.0.1:4222', stream_prefix: 'TOKENWARDEN' } as const;
 // Loaded once: the shipped city and ASN databases take a moment to open.
 const intel = createIpIntel();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** The attack burst of the demo scenario, as the gateway records it: validity check, discovery, collection, persistence, evasion. */
-function attackerBurst(credentialId: string, start: number): AccessEvent[] {
-  const calls: [string, string, number][] = [
-    ['GET', '/api/me', 200],
-    ['GET', '/api/admin/export', 200],
-    ['GET', '/api/internal/config', 404],
-    ['GET', '/api/admin/settings', 200],
-    ['GET', '/api/users', 200],
-    ['GET', '/api/billing/invoices', 404],
-    ['POST', '/api/admin/keys', 201],
-    ['POST', '/api/admin/users', 201],
-    ['PUT', '/api/admin/alerts', 200],
-  ];
-  return calls.map(([method, path, status], i) => ({
-    id: `evt_attack_${String(i).padStart(2, '0')}`,
-    time: new Date(start + i * 40).toISOString(),
-    credential_id: credentialId,
-    credential_kind: 'api_key',
-    principal: 'alice',
-    source_ip: ATTACKER_IP,
-    user_agent: 'curl/8.5.0',
-    method,
-    path,
-    outcome: status < 400 ? 'success' : 'failure',
-    status,
-    bytes_out: 512,
-    source_system: 'gateway',
-  }));
-}
-
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 // The embedded default: the gateway and token service of other processes write events to the
 // shared SQLite store; the worker tails it, detects, groups into incidents and contains.
@@ -98,21 +52,7 @@ describe('tokenwarden worker on the embedded default (store tail)', () => {
     const key = await service.admin.createApiKey({ subject: 'alice', scopes: ['read', 'admin'] });
     keyId = key.id;
     rawKey = key.key;
-    baseline = history(
-      {
-        persona: ALICE,
-        credentialId: keyId,
-        principal: 'alice',
-        utcOffset: 1,
-        hours: [8, 19],
-        weekdaysOnly: true,
-        requestsPerDay: 25,
-        paths: ['/api/me', '/api/projects', '/api/projects/1', '/api/users', '/api/admin/settings'],
-      },
-      21,
-      Date.now(),
-      prng(7),
-    );
+    baseline = aliceBaseline(keyId);
   });
   after(async () => {
     await worker?.stop().catch(() => {});

@@ -1,3 +1,4 @@
+import type { RESPONSE_ACTION_KINDS } from '@tokenwarden/config';
 import type { ControlOrder, Incident } from '@tokenwarden/core';
 import { newId } from '@tokenwarden/core';
 import type { ActionContext, GatewayControl, ResponseStores, TokenAdmin } from '../ports.js';
@@ -7,16 +8,8 @@ import type { SettingsStore } from '../settings/settings-store.js';
 import type { SecurityEvent } from '../signals/security-event-token.js';
 import type { ActionLog, ActionRecord } from './action-log.js';
 
-/** Kinds of containment action. */
-export type ActionKind =
-  | 'block_credential'
-  | 'revoke'
-  | 'signout'
-  | 'block_ip'
-  | 'block_asn'
-  | 'suspend'
-  | 'rotate_service_account'
-  | 'restore_setting';
+/** Kinds of containment action (the list lives with the config schema, so config and responder agree). */
+export type ActionKind = (typeof RESPONSE_ACTION_KINDS)[number];
 
 /** One action to take. */
 export interface PlannedAction {
