@@ -10,8 +10,16 @@ import './errors.js';
 export { type Baseline, type BaselineEntry, inBaseline, readBaseline, writeBaseline } from './baseline.js';
 export { type CustomRuleSpec, customRuleSpecs, parseCustomRules } from './custom-rules.js';
 export { type CompiledRules, compileRules } from './engine/compile.js';
+export {
+  buildKeywordAutomaton,
+  forEachKeyword,
+  type KeywordAutomaton,
+  type KeywordEntry,
+  type StateOutput,
+} from './engine/keyword-automaton.js';
+export { keywordHits } from './engine/keyword-hits.js';
 export { buildPrefilter, type Prefilter } from './engine/prefilter.js';
-export { scanText, type TextOrigin, type TextScanResult } from './engine/scan-text.js';
+export { scanBytes, scanText, type TextOrigin, type TextScanResult } from './engine/scan-text.js';
 export { toPublicFinding } from './public-finding.js';
 export { formatSarif } from './report/sarif.js';
 export { formatText } from './report/text.js';

@@ -10,7 +10,8 @@ export const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 export const BECH32 = 'QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L';
 
 let seed = 0x2f6b1c3d;
-function next(): number {
+/** A seeded pseudo-random number in [0, 1). */
+export function next(): number {
   // xorshift32
   seed ^= seed << 13;
   seed ^= seed >>> 17;

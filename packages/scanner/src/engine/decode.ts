@@ -47,6 +47,35 @@ function forEachBase64Run(text: string, onBlob: (start: number, end: number) => 
     }
   }
 }
+/**
+ * True when ASCII `bytes` may hold an encoded blob worth decoding: a `%` (URL encoding) or a run
+ * of at least 40 base64 characters, found with the same skip-40 probe as the blob finder. Lets
+ * a file without keywords skip being turned into a string at all.
+ *
+ * @example
+ * ```ts
+ * mayHoldEncoded(Buffer.from('plain text')); // false
+ * ```
+ */
+export function mayHoldEncoded(bytes: Uint8Array): boolean {
+  if (bytes.includes(0x25)) return true;
+  const n = bytes.length;
+  let i = 0;
+  while (i + MIN_BLOB <= n) {
+    const probe = i + MIN_BLOB - 1;
+    if (!isBase64Char(bytes[probe] as number)) {
+      i = probe + 1;
+      continue;
+    }
+    let start = probe;
+    while (start > i && isBase64Char(bytes[start - 1] as number)) start--;
+    let end = probe + 1;
+    while (end < n && end - start < MIN_BLOB && isBase64Char(bytes[end] as number)) end++;
+    if (end - start >= MIN_BLOB) return true;
+    i = end + 1;
+  }
+  return false;
+}
 const MAX_BLOB = 1 << 20;
 const MAX_BLOBS_PER_TEXT = 5000;
 

@@ -1,22 +1,21 @@
 import type { Rule } from '../types.js';
+import { buildKeywordAutomaton, type KeywordAutomaton, type KeywordEntry } from './keyword-automaton.js';
 
-/** A rule triggered by a keyword hit, and where that rule's own keyword sits in the hit. */
-export interface KeywordTrigger {
-  rule: number;
-  offset: number;
-  /** For a case-sensitive keyword: the exact text that must be at `offset`. */
-  exact?: string;
-}
-
-/** Rules grouped behind one keyword alternation. */
+/** Rules grouped behind one keyword matcher. */
 export interface Prefilter {
-  /** One global RegExp: the alternation of every keyword (as a trie), longest match first. */
-  regex: RegExp;
   /**
-   * For a keyword as matched (lower-cased unless case-sensitive), the rules it triggers and the
-   * offset of each rule's own keyword inside the matched one (for anchored rules).
+   * The matcher the scan uses: a case-insensitive Aho-Corasick automaton of every rule's keywords,
+   * reporting every occurrence with the rules it triggers.
    */
-  rulesByKeyword: Map<string, KeywordTrigger[]>;
+  automaton: KeywordAutomaton;
+  /**
+   * The same keywords as ONE global RegExp alternation (a trie, longest match first). Not on the
+   * scan path: kept as the reference the automaton is tested against and measured against
+   * (bench/scan/prefilter.ts), since the issue asked for it and it was the largest scan cost.
+   */
+  regex: RegExp;
+  /** Every distinct keyword, lower-cased. */
+  keywords: readonly string[];
   /** Rules without keywords run on every text (custom rules may omit keywords). */
   alwaysOn: number[];
 }
@@ -71,61 +70,36 @@ function trieSource(words: readonly string[]): string {
 }
 
 /**
- * Compiles the keyword prefilter: ONE case-insensitive V8 RegExp alternation of every rule's
- * keywords, written as a trie and matching the longest keyword at the leftmost position.
- * Case-sensitive keywords (`SK`) share it and are confirmed on the hit. A hit also triggers the
- * rules of every keyword it contains, with that keyword's offset, since the alternation consumes
- * the longer match.
+ * Compiles the keyword prefilter: a case-insensitive Aho-Corasick automaton of every rule's
+ * keywords (case-sensitive keywords such as `SK` are matched in any case and confirmed on the
+ * hit), plus the equivalent RegExp alternation as a reference.
  *
  * @example
  * ```ts
  * const pf = buildPrefilter(BUILTIN_RULES);
- * pf.regex.test('token = ghp_...'); // true
+ * pf.keywords.includes('ghp_'); // true
  * ```
  */
 export function buildPrefilter(rules: readonly Rule[]): Prefilter {
-  // keyword (as written for case-sensitive ones, lower-cased otherwise) -> rules
-  const direct = new Map<string, { text: string; exact: boolean; rules: Set<number> }>();
+  const byKeyword = new Map<string, { rules: Set<number>; exactRules: { rule: number; text: string }[] }>();
   const alwaysOn: number[] = [];
   rules.forEach((rule, i) => {
     if (rule.keywords.length === 0) alwaysOn.push(i);
     for (const kw of rule.keywords) {
-      const exact = rule.keywordsCaseSensitive === true;
-      const id = exact ? `=${kw}` : kw.toLowerCase();
-      const entry = direct.get(id) ?? { text: exact ? kw : kw.toLowerCase(), exact, rules: new Set<number>() };
-      entry.rules.add(i);
-      direct.set(id, entry);
+      const key = kw.toLowerCase();
+      const entry = byKeyword.get(key) ?? { rules: new Set<number>(), exactRules: [] };
+      if (rule.keywordsCaseSensitive === true) {
+        if (!entry.exactRules.some((e) => e.rule === i && e.text === kw)) entry.exactRules.push({ rule: i, text: kw });
+      } else entry.rules.add(i);
+      byKeyword.set(key, entry);
     }
   });
-  const alternatives = [...new Set([...direct.values()].map((e) => e.text.toLowerCase()))].sort((a, b) => b.length - a.length);
-  const rulesByKeyword = new Map<string, KeywordTrigger[]>();
-  for (const alt of alternatives) {
-    const triggers: KeywordTrigger[] = [];
-    for (const entry of direct.values()) {
-      const at = alt.indexOf(entry.text.toLowerCase());
-      if (at === -1) continue;
-      for (const rule of entry.rules) triggers.push({ rule, offset: at, ...(entry.exact ? { exact: entry.text } : {}) });
-    }
-    rulesByKeyword.set(
-      alt,
-      triggers.sort((a, b) => a.rule - b.rule),
-    );
-  }
-  const source = trieSource(alternatives);
-  return { regex: new RegExp(source || '(?!)', 'gi'), rulesByKeyword, alwaysOn };
-}
-
-/**
- * Looks up the rules triggered by one prefilter match (case-sensitive keywords only when the
- * text matches them exactly).
- *
- * @example
- * ```ts
- * rulesForHit(pf, 'GHP_'); // [{ rule: 1, offset: 0 }, ...]
- * ```
- */
-export function rulesForHit(pf: Prefilter, matched: string): KeywordTrigger[] {
-  const triggers = pf.rulesByKeyword.get(matched.toLowerCase()) ?? [];
-  if (!triggers.some((t) => t.exact !== undefined)) return triggers;
-  return triggers.filter((t) => t.exact === undefined || matched.startsWith(t.exact, t.offset));
+  const entries: KeywordEntry[] = [...byKeyword].map(([keyword, e]) => ({
+    keyword,
+    rules: [...e.rules].sort((a, b) => a - b),
+    exactRules: e.exactRules,
+  }));
+  const keywords = entries.map((e) => e.keyword).sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+  const source = trieSource(keywords);
+  return { automaton: buildKeywordAutomaton(entries), regex: new RegExp(source || '(?!)', 'gi'), keywords, alwaysOn };
 }

@@ -16,7 +16,9 @@ const NON_SECRET_SUFFIX =
   /(?:passw(?:or)?d|pwd|secret|token|key|credentials?|passphrase)[-_.]?(?:cache|handler|service|manager|helper|factory|request|response|result|event|stream|buffer|route|items|index|options|error|retry|count|reset|policy|validator|input|field|form|store|storage|provider|generator|parser)/i;
 
 // Generic matches start at the beginning of the name that contains the keyword.
-const NAME_ANCHOR = { back: '[A-Za-z0-9_.-]', max: 48 };
+// The name class equals the NAME suffix class, and ASSIGN starts with none of its characters, so
+// a match needs the whole name run followed by ASSIGN's start: `followedBy` checks just that.
+const NAME_ANCHOR = { back: '[A-Za-z0-9_.-]', max: 48, followedBy: `["']?\\s*[:=?]` };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MEMBER_EXPRESSION = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;

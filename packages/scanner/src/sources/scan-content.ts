@@ -1,5 +1,5 @@
 import type { CompiledRules } from '../engine/compile.js';
-import { scanText } from '../engine/scan-text.js';
+import { scanBytes, scanText } from '../engine/scan-text.js';
 import type { RawFinding, SkippedInput } from '../types.js';
 import { scanArchive } from './archive.js';
 import { scanNotebook } from './notebook.js';
@@ -38,11 +38,13 @@ export function scanContent(bytes: Uint8Array, file: string, compiled: CompiledR
   }
   const binary = sniffBinary(bytes);
   if (binary) return { findings: [], skipped: [{ file, reason: binary }], warnings: [] };
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   if (/\.ipynb$/i.test(file)) {
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
     const nb = scanNotebook(text, compiled, file);
     if (nb) return { ...nb, skipped: [] };
+    const { findings, warnings } = scanText(text, compiled, { file });
+    return { findings, skipped: [], warnings };
   }
-  const { findings, warnings } = scanText(text, compiled, { file });
+  const { findings, warnings } = scanBytes(bytes, compiled, { file });
   return { findings, skipped: [], warnings };
 }

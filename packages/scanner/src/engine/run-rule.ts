@@ -1,0 +1,190 @@
+import { shannonEntropy } from '../text/entropy.js';
+import { isPlaceholder } from '../text/placeholders.js';
+import type { Rule, Validation } from '../types.js';
+
+/** A match that passed its rule's checks, before overlap and allow-comment filtering. */
+export interface Candidate {
+  ruleIndex: number;
+  start: number;
+  end: number;
+  secret: string;
+  validation: Validation;
+}
+
+const DEFAULT_WINDOW = { before: 32, after: 32 };
+// Extra characters kept after a window so a match starting inside it is matched whole.
+const WINDOW_MARGIN = 256;
+const LEFT_MARGIN = 64;
+
+function windowsFor(text: string, hits: number[], rule: Rule): [number, number][] {
+  const { before, after } = rule.window ?? DEFAULT_WINDOW;
+  const out: [number, number][] = [];
+  for (const p of hits) {
+    let start = Math.max(0, p - before);
+    // Start at the line start when it is inside the window, so ^-anchored and lookbehind
+    // checks see the real line, not a cut in the middle of a token.
+    const lineStart = text.lastIndexOf('\n', p - 1) + 1;
+    if (lineStart > start) start = lineStart;
+    const end = Math.min(text.length, p + after);
+    const last = out[out.length - 1];
+    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+    else out.push([start, end]);
+  }
+  return out;
+}
+
+function secretOf(m: RegExpExecArray, rule: Rule): { secret: string; offset: number } | undefined {
+  let secret: string | undefined;
+  if (rule.secretGroup !== undefined) secret = m[rule.secretGroup];
+  else secret = m.slice(1).find((g) => g !== undefined) ?? m[0];
+  if (!secret) return undefined;
+  const within = m[0].lastIndexOf(secret);
+  return { secret, offset: m.index + Math.max(0, within) };
+}
+
+function judge(rule: Rule, secret: string, text: string, index: number, match: string, file: string): Validation {
+  if (!rule.skipPlaceholderCheck && isPlaceholder(secret)) return { valid: false };
+  if (rule.minEntropy !== undefined && shannonEntropy(secret) < rule.minEntropy) return { valid: false };
+  if (!rule.validate) return { valid: true };
+  const verdict = rule.validate(secret, { text, index, match, file });
+  return typeof verdict === 'boolean' ? { valid: verdict } : verdict;
+}
+
+const stickyCache = new WeakMap<RegExp, RegExp>();
+const globalCache = new WeakMap<RegExp, RegExp>();
+
+function sticky(pattern: RegExp): RegExp {
+  let re = stickyCache.get(pattern);
+  if (!re) {
+    re = new RegExp(pattern.source, `${pattern.flags.replace('g', '')}y`);
+    stickyCache.set(pattern, re);
+  }
+  return re;
+}
+
+function global(pattern: RegExp): RegExp {
+  let re = globalCache.get(pattern);
+  if (!re) {
+    re = pattern.flags.includes('g') ? new RegExp(pattern.source, pattern.flags) : new RegExp(pattern.source, `${pattern.flags}g`);
+    globalCache.set(pattern, re);
+  }
+  return re;
+}
+
+function accept(rule: Rule, ruleIndex: number, m: RegExpExecArray, base: number, text: string, file: string, out: Candidate[]): void {
+  const found = secretOf(m, rule);
+  if (!found) return;
+  const start = base + found.offset;
+  const validation = judge(rule, found.secret, text, base + m.index, m[0], file);
+  if (validation.valid) out.push({ ruleIndex, start, end: start + found.secret.length, secret: found.secret, validation });
+}
+
+/** An anchored rule's name class (a table for ASCII, the RegExp for the rest) and its checks. */
+interface BackAnchor {
+  ascii: Uint8Array;
+  chars: RegExp;
+  max: number;
+  /** Sticky: what must follow the run of name characters holding the keyword. */
+  followedBy: RegExp | undefined;
+}
+
+const backCache = new WeakMap<Rule, BackAnchor>();
+// Past this many name characters after a hit, the `followedBy` check is skipped (the pattern decides).
+const MAX_FORWARD = 256;
+
+// The compiled look-back class of an anchored rule, built once per rule, not once per text: a
+// table lookup per character instead of a RegExp test (the walk runs on every generic-rule hit).
+function backAnchor(rule: Rule): BackAnchor | undefined {
+  if (typeof rule.anchor !== 'object') return undefined;
+  let back = backCache.get(rule);
+  if (!back) {
+    const chars = new RegExp(rule.anchor.back);
+    const ascii = new Uint8Array(128);
+    for (let c = 0; c < 128; c++) ascii[c] = chars.test(String.fromCharCode(c)) ? 1 : 0;
+    const followedBy = rule.anchor.followedBy === undefined ? undefined : new RegExp(rule.anchor.followedBy, 'y');
+    back = { ascii, chars, max: rule.anchor.max, followedBy };
+    backCache.set(rule, back);
+  }
+  return back;
+}
+
+function isBackChar(back: BackAnchor, code: number): boolean {
+  return code < 128 ? back.ascii[code] === 1 : back.chars.test(String.fromCharCode(code));
+}
+
+// False when the name holding the hit is not followed by what the rule requires (`token(` in
+// `getToken()` is no assignment): one sticky test instead of the full pattern's backtracking.
+function followedByHolds(back: BackAnchor, text: string, hit: number): boolean {
+  if (back.followedBy === undefined) return true;
+  let end = hit;
+  while (end < text.length && isBackChar(back, text.charCodeAt(end))) {
+    if (++end - hit > MAX_FORWARD) return true;
+  }
+  back.followedBy.lastIndex = end;
+  return back.followedBy.test(text);
+}
+
+/** One rule to run on one text: where its keywords hit, its time budget, where candidates go. */
+export interface RuleRun {
+  text: string;
+  rule: Rule;
+  ruleIndex: number;
+  /** Keyword hit offsets, ascending. */
+  hits: number[];
+  budgetMs: number;
+  file: string;
+  out: Candidate[];
+}
+
+function runAnchored({ text, rule, ruleIndex, hits, budgetMs, file, out }: RuleRun): boolean {
+  const started = performance.now();
+  const re = sticky(rule.pattern);
+  const back = backAnchor(rule);
+  let lastStart = -1;
+  for (let h = 0; h < hits.length; h++) {
+    const hit = hits[h] as number;
+    let start = hit;
+    if (back) {
+      if (!followedByHolds(back, text, hit)) continue;
+      while (start > 0 && hit - start < back.max && isBackChar(back, text.charCodeAt(start - 1))) start--;
+    }
+    if (start === lastStart) continue;
+    lastStart = start;
+    re.lastIndex = start;
+    const m = re.exec(text);
+    if (m) accept(rule, ruleIndex, m, 0, text, file, out);
+    if ((h & 63) === 63 && performance.now() - started > budgetMs) return false;
+  }
+  return true;
+}
+
+/**
+ * Runs one rule on the windows around its keyword hits (or once per hit for anchored rules),
+ * appending the candidates that pass its checks to `out`. Returns false when the rule ran out of
+ * its time budget and was stopped for this text.
+ *
+ * @example
+ * ```ts
+ * runRule({ text, rule, ruleIndex: 3, hits: [10, 200], budgetMs: 250, file: 'a.ts', out: candidates });
+ * ```
+ */
+export function runRule(run: RuleRun): boolean {
+  if (run.rule.anchor) return runAnchored(run);
+  const { text, rule, ruleIndex, hits, budgetMs, file, out } = run;
+  const started = performance.now();
+  const pattern = global(rule.pattern);
+  for (const [ws, we] of windowsFor(text, hits, rule)) {
+    // A little context before the window too, so lookbehind boundaries see the real text.
+    const from = Math.max(0, ws - LEFT_MARGIN);
+    const slice = text.slice(from, Math.min(text.length, we + WINDOW_MARGIN));
+    const limit = we - from;
+    pattern.lastIndex = 0;
+    for (let m = pattern.exec(slice); m !== null; m = pattern.exec(slice)) {
+      if (m[0].length === 0) pattern.lastIndex++;
+      if (m.index > limit) break;
+      accept(rule, ruleIndex, m, from, text, file, out);
+      if (performance.now() - started > budgetMs) return false;
+    }
+  }
+  return true;
+}
