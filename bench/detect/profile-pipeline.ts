@@ -7,11 +7,11 @@
  * With `--profile`, a V8 CPU profile of the pipeline run alone (not the data generation or the
  * database loading) is written to that file.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDetectionEngine, createEnricher, createIpIntel, runDetectionPipeline } from '@tokenwarden/detection';
+import { startCpuProfile } from './cpu-profile.js';
 import { writeNativeEvents } from './generate-events.js';
 
 function arg(name: string, fallback: number): number {
@@ -27,13 +27,7 @@ try {
   intel.lookup('8.8.8.8');
   intel.lookup('2001:4860:4860::8888');
   const engine = withEngine ? createDetectionEngine() : { process: () => [], flush: () => [], stats: () => ({}) };
-  const profileAt = process.argv.indexOf('--profile');
-  const session = profileAt >= 0 ? new Session() : undefined;
-  if (session) {
-    session.connect();
-    await session.post('Profiler.enable');
-    await session.post('Profiler.start');
-  }
+  const stopProfile = await startCpuProfile(process.argv);
   const t = performance.now();
   const summary = await runDetectionPipeline([file], {
     engine,
@@ -42,11 +36,7 @@ try {
     onIssue: () => {},
   });
   const seconds = (performance.now() - t) / 1000;
-  if (session) {
-    const { profile } = await session.post('Profiler.stop');
-    writeFileSync(process.argv[profileAt + 1] as string, JSON.stringify(profile));
-    session.disconnect();
-  }
+  await stopProfile();
   process.stderr.write(`${summary.events} events in ${seconds.toFixed(2)} s: ${Math.round(summary.events / seconds)}/s\n`);
 } finally {
   rmSync(dir, { recursive: true, force: true });

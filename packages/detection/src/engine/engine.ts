@@ -56,6 +56,15 @@ const DETECTORS: readonly Detector[] = [
   detectAttackChain,
 ];
 
+/**
+ * Returned by most events (no alert): one shared, frozen empty array instead of a new one per event. Frozen
+ * so a caller that pushes into a result fails loudly instead of corrupting every later result.
+ */
+const NO_ALERTS = Object.freeze([]) as unknown as Alert[];
+
+/** `resourceClassHash(undefined, '')`: the resource class of an event with neither resource nor operation. */
+const EMPTY_NAME_HASH = hashString('');
+
 /** Suspicion of a credential's context halves every day. */
 const SUSPICION_HALF_LIFE_MS = 24 * 3_600_000;
 /** Bound on the per-source-IP checksum-failure counters. */
@@ -127,7 +136,7 @@ class Engine implements DetectionEngine {
     this.events++;
     const credKey = ev.credential_key || ev.credential_id;
     const now = ev.ts;
-    if (credKey === undefined || credKey.length === 0 || !Number.isFinite(now)) return [];
+    if (credKey === undefined || credKey.length === 0 || !Number.isFinite(now)) return NO_ALERTS;
     if (now > this.now) this.now = now;
     const cfg = this.cfg;
     const cred = this.creds.get(credKey, ev.principal);
@@ -137,7 +146,7 @@ class Engine implements DetectionEngine {
     const findings = this.findings;
     findings.length = 0;
     for (let i = 0; i < DETECTORS.length; i++) DETECTORS[i]!(ctx, findings);
-    let out: Alert[] = [];
+    let out: Alert[] = NO_ALERTS;
     let maxSuspicion = Math.max(ctx.placeNovelty, ctx.clientNovelty);
     if (findings.length > 0) {
       const mature = ctx.credMature || ctx.principalMature;
@@ -145,6 +154,7 @@ class Engine implements DetectionEngine {
         if (f.suspicion > maxSuspicion) maxSuspicion = f.suspicion;
         const c = calibrate(cred, f, now, mature, cfg);
         if (c === undefined) continue;
+        if (out === NO_ALERTS) out = [];
         out.push(buildAlert(f, c, now, credKey, principalName, ev.id));
       }
       this.alerts += out.length;
@@ -196,9 +206,13 @@ class Engine implements DetectionEngine {
     ctx.principal = principal;
     const cls = this.classifier.classify(ev);
     ctx.cls = cls;
-    ctx.opHash = cls.name.length > 0 ? hashString(cls.name) : 0;
-    ctx.resourceHash = resourceClassHash(ev.resource, cls.name);
-    ctx.principalHash = hashString(principalName);
+    const opHash = this.classifier.opHash;
+    ctx.opHash = opHash;
+    // Without a resource, the resource class is the operation: reuse its cached hash.
+    const resource = ev.resource;
+    ctx.resourceHash =
+      resource !== undefined && resource.length > 0 ? resourceClassHash(resource, cls.name) : opHash !== 0 ? opHash : EMPTY_NAME_HASH;
+    ctx.principalHash = principal.key === principalName ? principal.keyHash : hashString(principalName);
     ctx.ipHash = ev.source_ip ? hashString(ev.source_ip) : 0;
     const g = ev.geo;
     ctx.asn = g?.asn ?? 0;

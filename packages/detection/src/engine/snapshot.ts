@@ -111,7 +111,7 @@ export function encodeSnapshot(state: SnapshotState): Uint8Array {
     w.u32(idx.entries.size);
     for (const [key, e] of idx.entries) {
       w.u32(key);
-      w.u32(e.principals);
+      w.u32(e.estimate);
       w.raw(e.regs);
     }
   }
@@ -161,14 +161,14 @@ export function decodeSnapshot(bytes: Uint8Array, orgCfg: DetectionConfig['org']
     const org = new OrgStats(orgCfg);
     org.principalRegs.set(r.raw(org.principalRegs.length));
     org.hours.set(r.raw(org.hours.length));
-    org.totalPrincipals = header.totalPrincipals;
+    org.recount();
     for (const [k, v] of header.names) org.names.set(k, v);
     for (const idx of indexes(org)) {
       const n = r.u32();
       for (let i = 0; i < n; i++) {
         const key = r.u32();
-        const principals = r.u32();
-        idx.entries.set(key, { principals, regs: new Uint8Array(r.raw(PRINCIPAL_REGISTERS)) });
+        r.u32(); // the stored estimate: recomputed from the registers
+        idx.restoreEntry(key, new Uint8Array(r.raw(PRINCIPAL_REGISTERS)));
       }
     }
     const credCount = r.u32();

@@ -26,46 +26,86 @@ const UNKNOWN: OperationClass = { name: '', stage: STAGE_NONE, read: false, data
 export class OperationClassifier {
   /** Path shape of the last classified HTTP event (template hash 0 when not HTTP). */
   readonly shape: PathShape = { templateHash: 0, numericId: -1 };
-  private readonly byName = new Map<string, OperationClass>();
-  private readonly byTemplate = new Map<number, OperationClass>();
+  /** `hashString(name)` of the last class returned (0 when it has no name), cached with the class. */
+  opHash = 0;
+  private readonly byName = new Map<string, CachedClass>();
+  private readonly byTemplate = new Map<number, CachedClass>();
+  /** HTTP operations given as one string (`GET /v1/orders/{id}`): class and path shape depend only on the string. */
+  private readonly byHttpOperation = new Map<string, CachedHttpOperation>();
   private readonly maxEntries: number;
 
   constructor(maxEntries = 50_000) {
     this.maxEntries = maxEntries;
   }
 
-  /** Classify one event; also fills {@link OperationClassifier.shape}. */
+  /** Classify one event; also fills {@link OperationClassifier.shape} and {@link OperationClassifier.opHash}. */
   classify(ev: ClassifiableEvent): OperationClass {
-    this.shape.templateHash = 0;
-    this.shape.numericId = -1;
+    const shape = this.shape;
+    shape.templateHash = 0;
+    shape.numericId = -1;
     const op = ev.operation;
     if (op !== undefined && op.length > 0) {
       const slashAt = op.indexOf(' /');
-      if (slashAt > 0) return this.classifyHttp(op.slice(0, slashAt), op.slice(slashAt + 1));
-      let cls = this.byName.get(op);
-      if (cls === undefined) {
+      if (slashAt > 0) return this.classifyHttpOperation(op, slashAt);
+      let c = this.byName.get(op);
+      if (c === undefined) {
         if (this.byName.size >= this.maxEntries) this.byName.clear();
-        cls = classifyOperationName(op);
-        this.byName.set(op, cls);
+        c = cached(classifyOperationName(op));
+        this.byName.set(op, c);
       }
-      if (ev.path !== undefined) scanPath(ev.path, this.shape);
-      return cls;
+      if (ev.path !== undefined) scanPath(ev.path, shape);
+      this.opHash = c.nameHash;
+      return c.cls;
     }
     if (ev.path !== undefined && ev.path.length > 0) return this.classifyHttp(ev.method ?? 'GET', ev.path);
+    this.opHash = 0;
     return UNKNOWN;
+  }
+
+  private classifyHttpOperation(op: string, slashAt: number): OperationClass {
+    let c = this.byHttpOperation.get(op);
+    if (c === undefined) {
+      const cls = this.classifyHttp(op.slice(0, slashAt), op.slice(slashAt + 1));
+      c = { cls, nameHash: this.opHash, templateHash: this.shape.templateHash, numericId: this.shape.numericId };
+      // Operations that embed ids vary per event: the cache is bounded like the others.
+      if (this.byHttpOperation.size >= this.maxEntries) this.byHttpOperation.clear();
+      this.byHttpOperation.set(op, c);
+      return cls;
+    }
+    this.shape.templateHash = c.templateHash;
+    this.shape.numericId = c.numericId;
+    this.opHash = c.nameHash;
+    return c.cls;
   }
 
   private classifyHttp(method: string, path: string): OperationClass {
     scanPath(path, this.shape);
     const key = methodTemplateHash(method, this.shape.templateHash);
-    let cls = this.byTemplate.get(key);
-    if (cls === undefined) {
+    let c = this.byTemplate.get(key);
+    if (c === undefined) {
       if (this.byTemplate.size >= this.maxEntries) this.byTemplate.clear();
-      cls = classifyHttpRequest(method, pathTemplate(path));
-      this.byTemplate.set(key, cls);
+      c = cached(classifyHttpRequest(method, pathTemplate(path)));
+      this.byTemplate.set(key, c);
     }
-    return cls;
+    this.opHash = c.nameHash;
+    return c.cls;
   }
+}
+
+/** A class with the hash of its name, computed once per distinct operation instead of once per event. */
+interface CachedClass {
+  cls: OperationClass;
+  nameHash: number;
+}
+
+/** A whole HTTP operation string's class and path shape. */
+interface CachedHttpOperation extends CachedClass {
+  templateHash: number;
+  numericId: number;
+}
+
+function cached(cls: OperationClass): CachedClass {
+  return { cls, nameHash: cls.name.length > 0 ? hashString(cls.name) : 0 };
 }
 
 /**

@@ -24,7 +24,10 @@ export function detectNewClient(ctx: DetectionContext, out: Finding[]): void {
   const { cred, principal, cfg, org } = ctx;
   if (cred.events === 0 && principal.events === 0) return;
   const nc = cfg.newClient;
-  const reasons: string[] = [];
+  // Most events raise nothing: the reasons are collected as flags and turned into text only for a finding.
+  let newClient = false;
+  let scriptedReason = false;
+  let tlsReason = false;
   let score = 0;
   if (
     ctx.clientHash !== 0 &&
@@ -32,7 +35,7 @@ export function detectNewClient(ctx: DetectionContext, out: Finding[]): void {
     topKCount(principal.u, U_CLIENT, K_CLIENT, ctx.clientHash) === 0
   ) {
     score = nc.newClientScore * (org.isCommon(org.clients, ctx.clientHash) ? 0.7 : 1) + (ctx.scripted ? 10 : 0);
-    reasons.push('new client');
+    newClient = true;
   }
   // Short-lived credentials (STS sessions, Okta sessions) are judged by their principal's habits.
   const habits = cred.f[F_EVENTS]! >= cfg.learning.minEvents ? cred : principal;
@@ -40,13 +43,13 @@ export function detectNewClient(ctx: DetectionContext, out: Finding[]): void {
   const interactiveShare = events === 0 ? 0 : habits.f[F_INTERACTIVE]! / events;
   if (ctx.scripted && events >= cfg.learning.minEvents && interactiveShare >= nc.interactiveShare) {
     score = Math.max(score + 10, nc.scriptedOnInteractiveScore);
-    reasons.push('scripted use of an always-interactive credential');
+    scriptedReason = true;
   }
   if (ctx.tlsHash !== 0) {
     const seen = topKTotal(cred.u, U_TLS, K_TLS);
     if (seen >= TLS_MIN_OBSERVATIONS && topKSize(cred.u, U_TLS, K_TLS) <= 2 && topKCount(cred.u, U_TLS, K_TLS, ctx.tlsHash) === 0) {
       score = score === 0 ? nc.tlsChangeScore : score + 10;
-      reasons.push('new TLS fingerprint');
+      tlsReason = true;
     }
   }
   if (score === 0) return;
@@ -56,6 +59,10 @@ export function detectNewClient(ctx: DetectionContext, out: Finding[]): void {
   ctx.clientNovelty = score;
   if (score < 20) return;
   const c = ctx.ev.client;
+  const reasons: string[] = [];
+  if (newClient) reasons.push('new client');
+  if (scriptedReason) reasons.push('scripted use of an always-interactive credential');
+  if (tlsReason) reasons.push('new TLS fingerprint');
   out.push({
     rule: 'new_client',
     score,

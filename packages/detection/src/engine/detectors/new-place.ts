@@ -1,5 +1,6 @@
 import { STAGE_NONE } from '../classify/operation-class.js';
 import { B_HLL_IP, HLL_REGISTERS, K_ASN, K_CITY, K_COUNTRY, K_IP, U_ASN, U_CITY, U_COUNTRY, U_IP } from '../profile/layout.js';
+import type { Profile } from '../profile/profile.js';
 import { hllEstimate } from '../sketches/hyperloglog.js';
 import { topKCount } from '../sketches/top-k.js';
 import { knownValues, round2 } from './evidence.js';
@@ -11,6 +12,11 @@ import type { DetectionContext, Finding } from './types.js';
  * unfamiliar with, only the network kind (Tor scores highest).
  */
 const COLD_START_SCORE = 25;
+
+/** Whether the credential or its principal already uses `key` (0, an unknown value, counts as known). A plain function, not a per-event closure. */
+function known(cred: Profile, principal: Profile, offset: number, k: number, key: number): boolean {
+  return key === 0 || topKCount(cred.u, offset, k, key) > 0 || topKCount(principal.u, offset, k, key) > 0;
+}
 
 /**
  * Detector 1, new place. A first-seen country, ASN or city for the credential AND its principal (a user's new
@@ -38,11 +44,9 @@ export function detectNewPlace(ctx: DetectionContext, out: Finding[]): void {
     return;
   }
   if (ctx.ipHash !== 0 && (topKCount(cred.u, U_IP, K_IP, ctx.ipHash) > 0 || topKCount(principal.u, U_IP, K_IP, ctx.ipHash) > 0)) return;
-  const known = (offset: number, k: number, key: number) =>
-    key === 0 || topKCount(cred.u, offset, k, key) > 0 || topKCount(principal.u, offset, k, key) > 0;
-  const countryKnown = known(U_COUNTRY, K_COUNTRY, ctx.countryHash);
-  const asnKnown = known(U_ASN, K_ASN, ctx.asn);
-  const cityKnown = known(U_CITY, K_CITY, ctx.cityHash);
+  const countryKnown = known(cred, principal, U_COUNTRY, K_COUNTRY, ctx.countryHash);
+  const asnKnown = known(cred, principal, U_ASN, K_ASN, ctx.asn);
+  const cityKnown = known(cred, principal, U_CITY, K_CITY, ctx.cityHash);
   let what: 'country' | 'asn' | 'city' | 'ip';
   let base: number;
   if (!countryKnown) {

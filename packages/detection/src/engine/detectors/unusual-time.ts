@@ -38,8 +38,7 @@ export function detectUnusualTime(ctx: DetectionContext, out: Finding[]): void {
     if (share >= ut.rareShare) return;
     score = ut.score + (hourOfWeekShare(p.b, B_HOURS, bucket, 2) === 0 ? 5 : 0);
   } else {
-    let orgTotal = 0;
-    for (let i = 0; i < 168; i++) orgTotal += org.hours[i]!;
+    const orgTotal = org.hoursTotal;
     if (orgTotal < ORG_MIN_EVENTS / 8) return; // histogram bytes are halved on saturation; this is a floor
     share = org.hourShare(bucket);
     if (share >= ut.orgRareShare) return;

@@ -78,16 +78,21 @@ function learnInto(p: Profile, ctx: DetectionContext, bucket: number, guarded: b
   // Display names are recorded only when a value is new to this profile (rare), for alert evidence.
   const g = ctx.ev.geo;
   const org = ctx.org;
-  if (ctx.asn !== 0 && topKAdd(u, U_ASN, K_ASN, ctx.asn) === 0) org.name(ctx.asn, `AS${ctx.asn} ${g?.as_org ?? ''}`.trim());
-  if (ctx.countryHash !== 0 && topKAdd(u, U_COUNTRY, K_COUNTRY, ctx.countryHash) === 0) org.name(ctx.countryHash, g?.country ?? '');
-  if (ctx.cityHash !== 0 && topKAdd(u, U_CITY, K_CITY, ctx.cityHash) === 0) org.name(ctx.cityHash, `${g?.city ?? ''}, ${g?.country ?? ''}`);
-  if (ctx.clientHash !== 0 && topKAdd(u, U_CLIENT, K_CLIENT, ctx.clientHash) === 0) {
+  // The label is built only when the organisation has no name for the value yet (not once per profile).
+  const names = org.names;
+  if (ctx.asn !== 0 && topKAdd(u, U_ASN, K_ASN, ctx.asn) === 0 && !names.has(ctx.asn))
+    org.name(ctx.asn, `AS${ctx.asn} ${g?.as_org ?? ''}`.trim());
+  if (ctx.countryHash !== 0 && topKAdd(u, U_COUNTRY, K_COUNTRY, ctx.countryHash) === 0 && !names.has(ctx.countryHash))
+    org.name(ctx.countryHash, g?.country ?? '');
+  if (ctx.cityHash !== 0 && topKAdd(u, U_CITY, K_CITY, ctx.cityHash) === 0 && !names.has(ctx.cityHash))
+    org.name(ctx.cityHash, `${g?.city ?? ''}, ${g?.country ?? ''}`);
+  if (ctx.clientHash !== 0 && topKAdd(u, U_CLIENT, K_CLIENT, ctx.clientHash) === 0 && !names.has(ctx.clientHash)) {
     const c = ctx.ev.client;
     org.name(ctx.clientHash, c === undefined ? (ctx.ev.user_agent ?? '').slice(0, 80) : `${c.family}${c.os ? ` / ${c.os}` : ''}`);
   }
   if (ctx.tlsHash !== 0) topKAdd(u, U_TLS, K_TLS, ctx.tlsHash);
   if (ctx.cls.privilege !== 'none' || ctx.cls.selfKey) {
-    if (topKAdd(u, U_PRIV, K_PRIV, ctx.opHash) === 0) org.name(ctx.opHash, ctx.cls.name);
+    if (topKAdd(u, U_PRIV, K_PRIV, ctx.opHash) === 0 && !names.has(ctx.opHash)) org.name(ctx.opHash, ctx.cls.name);
     f[F_PRIV_EVENTS] = f[F_PRIV_EVENTS]! + 1;
   }
 }

@@ -1,14 +1,8 @@
-import { hourHistogramAdd, hourOfWeekShare } from '../sketches/hour-histogram.js';
-import { hllAdd, hllEstimate } from '../sketches/hyperloglog.js';
+import { hourHistogramAdd, nearHourOfWeek } from '../sketches/hour-histogram.js';
+import { HllCounter } from '../sketches/hyperloglog.js';
 
 const PRINCIPAL_REGISTERS = 128;
 const ORG_REGISTERS = 1024;
-
-/** Distinct principals seen on one value (an ASN, a country, a client family). */
-interface CommonnessEntry {
-  regs: Uint8Array;
-  principals: number;
-}
 
 /**
  * Organisation-wide commonness of one dimension: for each value, a HyperLogLog of the principals that used it.
@@ -22,7 +16,8 @@ interface CommonnessEntry {
  * ```
  */
 export class CommonnessIndex {
-  readonly entries = new Map<number, CommonnessEntry>();
+  /** Per value, a HyperLogLog of the distinct principals that used it (its estimate kept current). */
+  readonly entries = new Map<number, HllCounter>();
   private readonly maxTracked: number;
 
   constructor(maxTracked: number) {
@@ -34,19 +29,24 @@ export class CommonnessIndex {
     let e = this.entries.get(value);
     if (e === undefined) {
       if (this.entries.size >= this.maxTracked) this.prune();
-      e = { regs: new Uint8Array(PRINCIPAL_REGISTERS), principals: 0 };
+      e = new HllCounter(new Uint8Array(PRINCIPAL_REGISTERS));
       this.entries.set(value, e);
     }
-    if (hllAdd(e.regs, 0, PRINCIPAL_REGISTERS, principalHash)) e.principals = hllEstimate(e.regs, 0, PRINCIPAL_REGISTERS);
+    e.add(principalHash);
+  }
+
+  /** Put back one value's principal registers (snapshot restore); the estimate is recomputed from them. */
+  restoreEntry(value: number, regs: Uint8Array): void {
+    this.entries.set(value, new HllCounter(regs));
   }
 
   /** Estimated distinct principals that used `value`. */
   principals(value: number): number {
-    return this.entries.get(value)?.principals ?? 0;
+    return this.entries.get(value)?.estimate ?? 0;
   }
 
   private prune(): void {
-    for (const [k, e] of this.entries) if (e.principals <= 1) this.entries.delete(k);
+    for (const [k, e] of this.entries) if (e.estimate <= 1) this.entries.delete(k);
     if (this.entries.size >= this.maxTracked) this.entries.clear();
   }
 }
@@ -67,9 +67,11 @@ export class OrgStats {
   readonly clients: CommonnessIndex;
   readonly principalRegs = new Uint8Array(ORG_REGISTERS);
   readonly hours = new Uint8Array(168);
+  /** Sum of `hours` (kept current so cold-start time checks need not re-add 168 buckets per event). */
+  hoursTotal = 0;
   /** Display names of ASNs, client families and countries for evidence (bounded). */
   readonly names = new Map<number, string>();
-  totalPrincipals = 0;
+  private principalCounter = new HllCounter(this.principalRegs);
   private readonly minPrincipals: number;
   private readonly share: number;
   private readonly maxTracked: number;
@@ -85,8 +87,20 @@ export class OrgStats {
 
   /** Count a principal in the org total. */
   addPrincipal(principalHash: number): void {
-    if (hllAdd(this.principalRegs, 0, ORG_REGISTERS, principalHash))
-      this.totalPrincipals = hllEstimate(this.principalRegs, 0, ORG_REGISTERS);
+    this.principalCounter.add(principalHash);
+  }
+
+  /** Estimated distinct principals in the organisation. */
+  get totalPrincipals(): number {
+    return this.principalCounter.estimate;
+  }
+
+  /** Recompute the derived aggregates after `principalRegs` and `hours` were filled in place (snapshot restore). */
+  recount(): void {
+    this.principalCounter = new HllCounter(this.principalRegs);
+    let total = 0;
+    for (let i = 0; i < this.hours.length; i++) total += this.hours[i]!;
+    this.hoursTotal = total;
   }
 
   /** Remember a display name for a hashed value. */
@@ -98,12 +112,21 @@ export class OrgStats {
 
   /** Count one event in the org hour-of-week histogram. */
   addHour(bucket: number): void {
-    hourHistogramAdd(this.hours, 0, bucket);
+    // A full bucket halves the whole histogram: recount then (rare), otherwise the total grows by one.
+    if (this.hours[bucket] === 255) {
+      hourHistogramAdd(this.hours, 0, bucket);
+      let total = 0;
+      for (let i = 0; i < this.hours.length; i++) total += this.hours[i]!;
+      this.hoursTotal = total;
+    } else {
+      hourHistogramAdd(this.hours, 0, bucket);
+      this.hoursTotal++;
+    }
   }
 
   /** Share of org activity at this hour of week (±1 h). */
   hourShare(bucket: number): number {
-    return hourOfWeekShare(this.hours, 0, bucket, 1);
+    return this.hoursTotal === 0 ? 0 : nearHourOfWeek(this.hours, 0, bucket, 1) / this.hoursTotal;
   }
 
   /** True when enough principals use the value to make it ordinary for everyone. */

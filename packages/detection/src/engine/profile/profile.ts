@@ -1,3 +1,4 @@
+import { hashString } from '../sketches/hash.js';
 import { F_EVENTS, F_FIRST_TS, F_LAST_TS, F_SLOTS, PROFILE_BYTES, U_SLOTS } from './layout.js';
 
 /**
@@ -13,6 +14,8 @@ import { F_EVENTS, F_FIRST_TS, F_LAST_TS, F_SLOTS, PROFILE_BYTES, U_SLOTS } from
 export class Profile {
   /** The credential id (or principal name) as in the input. */
   readonly key: string;
+  /** `hashString(key)`, computed once: the principal hash every event of a principal needs. */
+  readonly keyHash: number;
   /** Principal of a credential profile (undefined on principal profiles). */
   principal: string | undefined;
   readonly buffer: ArrayBuffer;
@@ -22,6 +25,7 @@ export class Profile {
 
   constructor(key: string, principal: string | undefined, bytes?: Uint8Array) {
     this.key = key;
+    this.keyHash = hashString(key);
     this.principal = principal;
     this.buffer = new ArrayBuffer(PROFILE_BYTES);
     this.f = new Float64Array(this.buffer, 0, F_SLOTS);

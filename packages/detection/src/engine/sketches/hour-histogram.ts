@@ -45,16 +45,22 @@ export function hourHistogramAdd(h: Uint8Array, offset: number, bucket: number):
  * ```
  */
 export function hourOfDayShare(h: Uint8Array, offset: number, bucket: number, spread: number): number {
-  const hourOfDay = bucket % 24;
   let total = 0;
+  for (let i = 0; i < WEEK_HOURS; i++) total += h[offset + i]!;
+  if (total === 0) return 0;
+  return nearHourOfDay(h, offset, bucket % 24, spread) / total;
+}
+
+/** Sum of the buckets within `spread` hours of `hourOfDay` (circularly) on every day of the week. */
+function nearHourOfDay(h: Uint8Array, offset: number, hourOfDay: number, spread: number): number {
+  // The hours of day within `spread` of `hourOfDay`, each counted once even when the window wraps past midnight.
+  const width = Math.min(24, 2 * spread + 1);
   let near = 0;
-  for (let i = 0; i < WEEK_HOURS; i++) {
-    const c = h[offset + i]!;
-    total += c;
-    const d = Math.abs((i % 24) - hourOfDay);
-    if (Math.min(d, 24 - d) <= spread) near += c;
+  for (let k = 0; k < width; k++) {
+    const hour = (((hourOfDay - spread + k) % 24) + 24) % 24;
+    for (let day = 0; day < 7; day++) near += h[offset + day * 24 + hour]!;
   }
-  return total === 0 ? 0 : near / total;
+  return near;
 }
 
 /**
@@ -67,12 +73,21 @@ export function hourOfDayShare(h: Uint8Array, offset: number, bucket: number, sp
  */
 export function hourOfWeekShare(h: Uint8Array, offset: number, bucket: number, spread: number): number {
   let total = 0;
+  for (let i = 0; i < WEEK_HOURS; i++) total += h[offset + i]!;
+  return total === 0 ? 0 : nearHourOfWeek(h, offset, bucket, spread) / total;
+}
+
+/**
+ * Sum of the buckets within `spread` hours of `bucket`, wrapping around the week (each bucket counted once).
+ *
+ * @example
+ * ```ts
+ * const eventsNearNow = nearHourOfWeek(h, 0, hourOfWeek(ts), 1);
+ * ```
+ */
+export function nearHourOfWeek(h: Uint8Array, offset: number, bucket: number, spread: number): number {
+  const width = Math.min(WEEK_HOURS, 2 * spread + 1);
   let near = 0;
-  for (let i = 0; i < WEEK_HOURS; i++) {
-    const c = h[offset + i]!;
-    total += c;
-    const d = Math.abs(i - bucket);
-    if (Math.min(d, WEEK_HOURS - d) <= spread) near += c;
-  }
-  return total === 0 ? 0 : near / total;
+  for (let k = 0; k < width; k++) near += h[offset + ((((bucket - spread + k) % WEEK_HOURS) + WEEK_HOURS) % WEEK_HOURS)]!;
+  return near;
 }
