@@ -17,6 +17,12 @@ import { FakeCredentialSource } from '../../packages/gateway/test/support/fake-c
 
 const mode = process.argv[2];
 const config = parseGatewayConfig({ rate_limit: false, routes: [{ path: '/**', scopes: ['echo.read'] }] });
+// Every checking guard emits its access events, as in production (one per request): here to an
+// in-process consumer that counts them, standing in for the bus.
+let delivered = 0;
+const publishAccess = (batch: readonly unknown[]): void => {
+  delivered += batch.length;
+};
 
 async function upstream(): Promise<void> {
   const body = JSON.stringify({ ok: true, items: [1, 2, 3] });
@@ -59,7 +65,7 @@ async function proxies(upstreamUrl: string, jkt: string): Promise<void> {
     },
   });
   const guard = (checks: boolean, src: CredentialSource, cacheResults = true) =>
-    new GatewayGuard({ source: src, config, checks, cacheResults });
+    new GatewayGuard({ source: src, config, checks, cacheResults, publishAccess });
   const bare = guard(false, source);
   const cached = guard(true, source);
   const perRequest = guard(true, introspecting, false);
@@ -75,7 +81,7 @@ async function proxies(upstreamUrl: string, jkt: string): Promise<void> {
 
 async function fastifyApps(): Promise<void> {
   const source = await FakeCredentialSource.create();
-  const guard = new GatewayGuard({ source, config });
+  const guard = new GatewayGuard({ source, config, publishAccess });
   await guard.start();
   const body = { ok: true, items: [1, 2, 3] };
   const plain = Fastify();

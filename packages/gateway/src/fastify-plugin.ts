@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayGuard, GuardDecision } from './gateway-guard.js';
 import type { RequestAuthContext } from './node-middleware.js';
-import { delay, guardRequestOf } from './respond.js';
+import { guardRequestOf } from './respond.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -21,7 +21,11 @@ export interface TokenWardenFastifyOptions {
   nonCanonical?: 'reject' | 'allow';
 }
 
-const decisions = new WeakMap<FastifyRequest, GuardDecision>();
+// The decision rides on the request (a decorated slot, so Fastify's request shape stays fixed)
+// from onRequest to onResponse.
+const DECISION = Symbol('tokenwarden.decision');
+type WithDecision = FastifyRequest & { [DECISION]: GuardDecision | null };
+type Done = (err?: Error) => void;
 
 /**
  * The Fastify plugin: an `onRequest` hook that enforces the guard on every route of the instance,
@@ -39,27 +43,46 @@ export async function tokenWardenFastify(app: FastifyInstance, options: TokenWar
   const { guard } = options;
   const rejectNonCanonical = (options.nonCanonical ?? 'reject') === 'reject';
   app.decorateRequest('tokenwarden', null);
-  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    const decision = await guard.check(guardRequestOf(request.raw));
-    decisions.set(request, decision);
-    await delay(decision.delayMs);
+  app.decorateRequest(DECISION, null);
+
+  const enforce = (request: FastifyRequest, reply: FastifyReply, decision: GuardDecision, done: Done): void => {
     if (!decision.allow) {
       reply
         .code(decision.refusal.status)
         .headers({ ...decision.refusal.headers, 'cache-control': 'no-store' })
         .send(decision.refusal.body);
-      return reply;
+      return;
     }
     if (rejectNonCanonical && decision.forwardTarget !== (request.raw.url ?? '/')) {
       reply.code(400).send({ error: 'invalid_request', error_description: 'the request path is not in canonical form' });
-      return reply;
+      return;
     }
     request.tokenwarden = { requestId: decision.requestId, credential: decision.credential, route: decision.route?.index };
-    return undefined;
+    done();
+  };
+  const apply = (request: FastifyRequest, reply: FastifyReply, decision: GuardDecision, done: Done): void => {
+    (request as WithDecision)[DECISION] = decision;
+    if (decision.delayMs > 0) setTimeout(() => enforce(request, reply, decision, done), decision.delayMs);
+    else enforce(request, reply, decision, done);
+  };
+
+  // Callback-style hooks, and the guard's synchronous answer when it has one: the common request
+  // (a cached credential) then costs no promise and no extra turn of the event loop.
+  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: Done) => {
+    let outcome: GuardDecision | Promise<GuardDecision>;
+    try {
+      outcome = guard.decide(guardRequestOf(request.raw));
+    } catch (e) {
+      done(e as Error);
+      return;
+    }
+    if (outcome instanceof Promise) outcome.then((decision) => apply(request, reply, decision, done), done);
+    else apply(request, reply, outcome, done);
   });
-  app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
-    const decision = decisions.get(request);
+  app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: Done) => {
+    const decision = (request as WithDecision)[DECISION];
     if (decision) guard.finish(decision, reply.statusCode);
+    done();
   });
 }
 

@@ -1,14 +1,15 @@
-import type { IncomingHttpHeaders } from 'node:http';
-import { type ControlOrder, type LifecycleEvent, newId } from '@tokenwarden/core';
+import type { ControlOrder, LifecycleEvent } from '@tokenwarden/core';
 import { type AccessEventPublisher, AccessEventSink } from './access-sink.js';
 import { BlockList } from './block-list.js';
 import { type ClientInfo, clientInfo } from './client-info.js';
 import type { CredentialSource } from './credential-source.js';
-import { CredentialVerifier } from './credential-verifier.js';
+import { CredentialVerifier, tokenHash } from './credential-verifier.js';
 import { DpopNonces } from './dpop-nonce.js';
 import { DpopVerifier } from './dpop-verifier.js';
 import { extractCredential, type PresentedCredential } from './extract-credential.js';
+import { fastId } from './fast-ids.js';
 import type { GatewayConfig } from './gateway-config.js';
+import { allowed, type DecisionDraft, denied, type GuardDecision, type GuardRequest } from './guard-decision.js';
 import { accessEvent, lifecycleEvent } from './guard-events.js';
 import { IpSet } from './ip-set.js';
 import { type JtiReplayStore, MemoryJtiReplayStore } from './jti-replay-store.js';
@@ -19,34 +20,10 @@ import { RateLimiter } from './rate-limiter.js';
 import { RevocationSet } from './revocation-set.js';
 import { type RevocationSignal, RevocationSync } from './revocation-sync.js';
 import { type CompiledRoute, RouteMatcher } from './route-matcher.js';
-import type { VerifiedCredential } from './verified-credential.js';
+import type { VerificationResult, VerifiedCredential } from './verified-credential.js';
 import { type Refusal, refuse } from './www-authenticate.js';
 
-/** The parts of an HTTP request the guard looks at, whatever the server framework. */
-export interface GuardRequest {
-  method: string;
-  /** The raw request target (`/path?query`). */
-  target: string;
-  headers: IncomingHttpHeaders;
-  /** Address of the TCP peer. */
-  peer: string | undefined;
-  /** True when the socket is TLS. */
-  encrypted: boolean;
-}
-
-/** The guard's verdict on a request. */
-export type GuardDecision = {
-  requestId: string;
-  client: ClientInfo;
-  method: string;
-  path: string | undefined;
-  route: CompiledRoute | undefined;
-  credential: VerifiedCredential | undefined;
-  scheme: PresentedCredential['scheme'] | undefined;
-  userAgent: string | undefined;
-  /** Wait this long before answering (probing throttle). */
-  delayMs: number;
-} & ({ allow: true; forwardTarget: string } | { allow: false; refusal: Refusal });
+export type { GuardDecision, GuardRequest } from './guard-decision.js';
 
 /** Everything the guard needs; only `source` and `config` are required. */
 export interface GatewayGuardOptions {
@@ -165,116 +142,78 @@ export class GatewayGuard {
   }
 
   /** Decides on one request. Never throws for bad input. */
-  async check(req: GuardRequest): Promise<GuardDecision> {
-    const requestId = newId('req');
-    const cfg = this.options.config;
+  check(req: GuardRequest): Promise<GuardDecision> {
+    try {
+      return Promise.resolve(this.decide(req));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * Like {@link GatewayGuard.check}, but answers synchronously when no I/O is needed (a cached
+   * verification, no DPoP proof, a fresh revocation view): the embedded adapters then spend no
+   * promise on the common request. Never throws for bad input.
+   */
+  decide(req: GuardRequest): GuardDecision | Promise<GuardDecision> {
+    const headers = req.headers;
     const client = clientInfo(
-      {
-        peer: req.peer,
-        encrypted: req.encrypted,
-        xff: header(req.headers['x-forwarded-for']),
-        xfp: header(req.headers['x-forwarded-proto']),
-      },
+      { peer: req.peer, encrypted: req.encrypted, xff: header(headers['x-forwarded-for']), xfp: header(headers['x-forwarded-proto']) },
       this.trustedProxies,
     );
-    const base = {
-      requestId,
+    const base: DecisionDraft = {
+      requestId: fastId('req'),
       client,
       method: req.method,
-      path: undefined as string | undefined,
-      route: undefined as CompiledRoute | undefined,
-      credential: undefined as VerifiedCredential | undefined,
-      scheme: undefined as PresentedCredential['scheme'] | undefined,
-      userAgent: header(req.headers['user-agent']),
+      path: undefined,
+      route: undefined,
+      credential: undefined,
+      scheme: undefined,
+      userAgent: header(headers['user-agent']),
       delayMs: 0,
+      allow: false,
+      forwardTarget: undefined,
+      refusal: undefined,
     };
-    const deny = (r: Refusal): GuardDecision => ({ ...base, allow: false, refusal: r });
     const target = normaliseTarget(req.target);
-    if (!target.ok) return deny(refuse(400, 'invalid_request', `path: ${target.reason}`));
+    if (!target.ok) return denied(base, refuse(400, 'invalid_request', `path: ${target.reason}`));
     base.path = target.path;
-    if (!this.checks) return { ...base, allow: true, forwardTarget: target.forwardTarget };
+    if (!this.checks) return allowed(base, target.forwardTarget);
 
+    const cfg = this.options.config;
     const info = this.ipInfo.lookup(client.ip);
     if (this.blocks.isIpBlocked(client.ip) || this.blocks.isAsnBlocked(info?.asn))
-      return deny(refuse(403, 'access_denied', 'blocked address'));
+      return denied(base, refuse(403, 'access_denied', 'blocked address'));
     const route = this.routes.match(req.method, target.path);
-    if (!route) return deny(refuse(403, 'access_denied', 'no matching route'));
+    if (!route) return denied(base, refuse(403, 'access_denied', 'no matching route'));
     base.route = route;
     const where = locationRefusal(route.config.location ?? cfg.location, info);
-    if (where) return deny(refuse(403, 'access_denied', `location: ${where}`));
+    if (where) return denied(base, refuse(403, 'access_denied', `location: ${where}`));
     const byAddress = this.probing.state(`ip:${client.ip}`);
-    if (byAddress.action === 'block') return deny(refuse(403, 'access_denied', 'probing blocked'));
+    if (byAddress.action === 'block') return denied(base, refuse(403, 'access_denied', 'probing blocked'));
     if (byAddress.action === 'delay') base.delayMs = byAddress.ms;
-    if (route.config.public) return { ...base, allow: true, forwardTarget: target.forwardTarget };
+    if (route.config.public) return allowed(base, target.forwardTarget);
 
     const presented = extractCredential(
-      { authorization: req.headers.authorization, xApiKey: req.headers['x-api-key'], query: target.query },
+      { authorization: headers.authorization, xApiKey: headers['x-api-key'], query: target.query },
       { acceptXApiKey: cfg.accept_x_api_key, allowQueryToken: route.config.allow_query_token },
     );
     base.scheme = presented.scheme;
-    const auth = { scheme: presented.scheme === 'dpop' ? ('dpop' as const) : ('bearer' as const), dpopAlgs: this.dpopAlgs };
     if (presented.scheme === 'malformed') {
       if (presented.reason === 'credential in the URL query string')
-        this.report('token.exposed', client, undefined, requestId, 'credential in a URL query string', req);
-      return deny(refuse(400, 'invalid_request', presented.reason, auth));
+        this.report('token.exposed', client, undefined, base.requestId, 'credential in a URL query string', req);
+      return denied(base, refuse(400, 'invalid_request', presented.reason, this.challenge(presented)));
     }
     if (presented.scheme === 'none')
-      return deny(refuse(401, 'unauthorized', 'no credential', { ...auth, scheme: 'none', challengeError: false }));
+      return denied(base, refuse(401, 'unauthorized', 'no credential', { scheme: 'none', dpopAlgs: this.dpopAlgs, challengeError: false }));
 
+    const pending: Pending = { req, base, forwardTarget: target.forwardTarget, route, presented };
     // A stale view may only mean the event loop was busy: read the source once before failing closed.
-    if (this.isStale()) await this.sync.pollNow();
-    if (this.isStale()) return deny(refuse(503, 'temporarily_unavailable', 'revocation state stale (fail-closed)'));
-    const verified = await this.verifier.verify(presented.token);
-    if (!verified.ok) {
-      if (verified.failure === 'unavailable') return deny(refuse(503, 'temporarily_unavailable', 'credential source unavailable'));
-      if (verified.failure === 'checksum') this.report('key.checksum_failure', client, undefined, requestId, 'tw_ checksum mismatch', req);
-      return deny(refuse(401, 'invalid_token', `credential ${verified.failure}`, auth));
-    }
-    const credential = verified.credential;
-    base.credential = credential;
-    if (!client.secure && !client.loopback && !cfg.allow_plain_http) {
-      this.report('token.exposed', client, credential, requestId, 'credential sent over plain HTTP', req);
-      return deny(refuse(403, 'insecure_transport', 'credential over plain HTTP'));
-    }
-    const revokedBy = this.revocations.revokedBy(credential);
-    if (revokedBy) {
-      this.report('token.revoked_use', client, credential, requestId, `revoked (${revokedBy})`, req);
-      return deny(refuse(401, 'invalid_token', `revoked by ${revokedBy}`, auth));
-    }
-    if (credential.canary) {
-      this.report('canary.used', client, credential, requestId, 'canary credential used', req);
-      return deny(refuse(401, 'invalid_token', 'canary', auth));
-    }
-    const now = Date.now();
-    if (credential.expiresAt !== undefined && credential.expiresAt <= now)
-      return deny(refuse(401, 'invalid_token', 'credential expired', auth));
-    if (credential.notBefore !== undefined && credential.notBefore > now + 5_000)
-      return deny(refuse(401, 'invalid_token', 'credential not yet valid', auth));
-    if (this.blocks.isCredentialBlocked(credential.id)) return deny(refuse(403, 'access_denied', 'credential blocked'));
-    if (credential.cidrAllowlist && !credential.cidrAllowlist.has(client.ip))
-      return deny(refuse(403, 'access_denied', 'address outside the key allowlist'));
-
-    const dpopRefusal = await this.checkDpop(req, presented, credential, route, client, requestId);
-    if (dpopRefusal) return deny(dpopRefusal);
-    const audience = route.config.audience ?? this.audience;
-    if (!credential.audience.includes(audience)) return deny(refuse(401, 'invalid_token', 'audience mismatch', auth));
-    const required = route.config.scopes;
-    for (const scope of required) {
-      if (!credential.scopes.includes(scope)) return deny(refuse(403, 'insufficient_scope', 'missing scope', { ...auth, scope: required }));
-    }
-    if (this.limiter) {
-      const r = this.limiter.take(`${credential.kind}:${credential.id || credential.subject}`, now);
-      if (!r.ok) {
-        const refusal = refuse(429, 'rate_limited', 'rate limit');
-        refusal.headers['retry-after'] = String(r.retryAfterSeconds);
-        return deny(refusal);
-      }
-    }
-    const byCredential = this.probing.state(`cred:${credential.id}`);
-    if (byCredential.action === 'block') return deny(refuse(403, 'access_denied', 'probing blocked'));
-    if (byCredential.action === 'delay') base.delayMs = Math.max(base.delayMs, byCredential.ms);
-    this.noteKeyUse(credential, client.ip, now);
-    return { ...base, allow: true, forwardTarget: target.forwardTarget };
+    if (this.isStale()) return this.pollThenVerify(pending);
+    const hashKey = tokenHash(presented.token);
+    const cached = this.verifier.peek(presented.token, hashKey);
+    if (cached) return this.afterVerify(pending, cached);
+    return this.verifier.verify(presented.token, hashKey).then((verified) => this.afterVerify(pending, verified));
   }
 
   /**
@@ -302,6 +241,88 @@ export class GatewayGuard {
     );
   }
 
+  private async pollThenVerify(p: Pending): Promise<GuardDecision> {
+    await this.sync.pollNow();
+    if (this.isStale()) return denied(p.base, refuse(503, 'temporarily_unavailable', 'revocation state stale (fail-closed)'));
+    return this.afterVerify(p, await this.verifier.verify(p.presented.token));
+  }
+
+  // Everything after verification; asynchronous only for a DPoP proof.
+  private afterVerify(p: Pending, verified: VerificationResult): GuardDecision | Promise<GuardDecision> {
+    const { base, presented, req } = p;
+    const client = base.client;
+    const cfg = this.options.config;
+    if (!verified.ok) {
+      if (verified.failure === 'unavailable') return denied(base, refuse(503, 'temporarily_unavailable', 'credential source unavailable'));
+      if (verified.failure === 'checksum')
+        this.report('key.checksum_failure', client, undefined, base.requestId, 'tw_ checksum mismatch', req);
+      return denied(base, refuse(401, 'invalid_token', `credential ${verified.failure}`, this.challenge(presented)));
+    }
+    const credential = verified.credential;
+    base.credential = credential;
+    if (!client.secure && !client.loopback && !cfg.allow_plain_http) {
+      this.report('token.exposed', client, credential, base.requestId, 'credential sent over plain HTTP', req);
+      return denied(base, refuse(403, 'insecure_transport', 'credential over plain HTTP'));
+    }
+    const revokedBy = this.revocations.revokedBy(credential);
+    if (revokedBy) {
+      this.report('token.revoked_use', client, credential, base.requestId, `revoked (${revokedBy})`, req);
+      return denied(base, refuse(401, 'invalid_token', `revoked by ${revokedBy}`, this.challenge(presented)));
+    }
+    if (credential.canary) {
+      this.report('canary.used', client, credential, base.requestId, 'canary credential used', req);
+      return denied(base, refuse(401, 'invalid_token', 'canary', this.challenge(presented)));
+    }
+    const now = Date.now();
+    if (credential.expiresAt !== undefined && credential.expiresAt <= now)
+      return denied(base, refuse(401, 'invalid_token', 'credential expired', this.challenge(presented)));
+    if (credential.notBefore !== undefined && credential.notBefore > now + 5_000)
+      return denied(base, refuse(401, 'invalid_token', 'credential not yet valid', this.challenge(presented)));
+    if (this.blocks.isCredentialBlocked(credential.id)) return denied(base, refuse(403, 'access_denied', 'credential blocked'));
+    if (credential.cidrAllowlist && !credential.cidrAllowlist.has(client.ip))
+      return denied(base, refuse(403, 'access_denied', 'address outside the key allowlist'));
+
+    if (presented.scheme === 'bearer') {
+      const auth = { scheme: 'dpop' as const, dpopAlgs: this.dpopAlgs };
+      // RFC 9449 §7.2: a DPoP-bound token presented as a bearer token is refused.
+      if (credential.jkt)
+        return denied(base, refuse(401, 'invalid_token', 'DPoP-bound token sent as Bearer', { ...auth, scheme: 'bearer' }));
+      if (p.route.config.require_dpop) return denied(base, refuse(401, 'invalid_token', 'route requires DPoP', auth));
+      return this.admit(p, credential, now);
+    }
+    return this.checkDpop(p, credential).then((refusal) => (refusal ? denied(base, refusal) : this.admit(p, credential, Date.now())));
+  }
+
+  // The checks after the credential and its DPoP binding: audience, scopes, rate, probing.
+  private admit(p: Pending, credential: VerifiedCredential, now: number): GuardDecision {
+    const { base, route } = p;
+    const audience = route.config.audience ?? this.audience;
+    if (!credential.audience.includes(audience))
+      return denied(base, refuse(401, 'invalid_token', 'audience mismatch', this.challenge(p.presented)));
+    const required = route.config.scopes;
+    for (const scope of required) {
+      if (!credential.scopes.includes(scope))
+        return denied(base, refuse(403, 'insufficient_scope', 'missing scope', { ...this.challenge(p.presented), scope: required }));
+    }
+    if (this.limiter) {
+      const r = this.limiter.take(`${credential.kind}:${credential.id || credential.subject}`, now);
+      if (!r.ok) {
+        const refusal = refuse(429, 'rate_limited', 'rate limit');
+        refusal.headers['retry-after'] = String(r.retryAfterSeconds);
+        return denied(base, refusal);
+      }
+    }
+    const byCredential = this.probing.state(`cred:${credential.id}`);
+    if (byCredential.action === 'block') return denied(base, refuse(403, 'access_denied', 'probing blocked'));
+    if (byCredential.action === 'delay') base.delayMs = Math.max(base.delayMs, byCredential.ms);
+    this.noteKeyUse(credential, base.client.ip, now);
+    return allowed(base, p.forwardTarget);
+  }
+
+  private challenge(presented: PresentedCredential): { scheme: 'bearer' | 'dpop'; dpopAlgs: readonly string[] } {
+    return { scheme: presented.scheme === 'dpop' ? 'dpop' : 'bearer', dpopAlgs: this.dpopAlgs };
+  }
+
   /** A fresh DPoP nonce to send as `DPoP-Nonce`, when nonces are enabled. */
   currentNonce(): string | undefined {
     return this.nonces?.current();
@@ -318,33 +339,21 @@ export class GatewayGuard {
     return r.on_stale === 'fail-closed' && Date.now() - this.sync.lastSuccess > r.staleness_ms;
   }
 
-  private async checkDpop(
-    req: GuardRequest,
-    presented: Extract<PresentedCredential, { token: string }>,
-    credential: VerifiedCredential,
-    route: CompiledRoute,
-    client: ClientInfo,
-    requestId: string,
-  ): Promise<Refusal | undefined> {
+  private async checkDpop(p: Pending, credential: VerifiedCredential): Promise<Refusal | undefined> {
+    const { req, base } = p;
     const auth = { scheme: 'dpop' as const, dpopAlgs: this.dpopAlgs };
-    if (presented.scheme === 'bearer') {
-      // RFC 9449 §7.2: a DPoP-bound token presented as a bearer token is refused.
-      if (credential.jkt) return refuse(401, 'invalid_token', 'DPoP-bound token sent as Bearer', { ...auth, scheme: 'bearer' });
-      if (route.config.require_dpop) return refuse(401, 'invalid_token', 'route requires DPoP', auth);
-      return undefined;
-    }
     if (!credential.jkt) return refuse(401, 'invalid_token', 'DPoP scheme with an unbound token', auth);
     const host = header(req.headers.host) ?? 'localhost';
     const q = req.target.indexOf('?');
     const outcome = await this.dpop.verify({
       proof: req.headers.dpop,
       method: req.method,
-      url: `${client.proto}://${host}${q === -1 ? req.target : req.target.slice(0, q)}`,
-      accessToken: presented.token,
+      url: `${base.client.proto}://${host}${q === -1 ? req.target : req.target.slice(0, q)}`,
+      accessToken: (p.presented as Extract<PresentedCredential, { token: string }>).token,
       jkt: credential.jkt,
     });
     if (outcome.ok) return undefined;
-    this.report('dpop.failure', client, credential, requestId, outcome.reason, req);
+    this.report('dpop.failure', base.client, credential, base.requestId, outcome.reason, req);
     const refusal = refuse(401, outcome.error, `dpop: ${outcome.reason}`, auth);
     const nonce = this.nonces?.current();
     if (nonce && outcome.error === 'use_dpop_nonce') refusal.headers['dpop-nonce'] = nonce;
@@ -382,4 +391,13 @@ export class GatewayGuard {
 
 function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
+}
+
+// A request between verification steps (the credential is present, the route matched).
+interface Pending {
+  req: GuardRequest;
+  base: DecisionDraft;
+  forwardTarget: string;
+  route: CompiledRoute;
+  presented: Extract<PresentedCredential, { token: string }>;
 }

@@ -1,5 +1,6 @@
-import { type AccessEvent, type LifecycleEvent, type LifecycleEventType, newId } from '@tokenwarden/core';
+import type { AccessEvent, LifecycleEvent, LifecycleEventType } from '@tokenwarden/core';
 import type { ClientInfo } from './client-info.js';
+import { fastId, isoTime } from './fast-ids.js';
 import type { VerifiedCredential } from './verified-credential.js';
 
 /** The slice of a request an access event describes. */
@@ -33,9 +34,10 @@ const KIND: Record<VerifiedCredential['kind'], AccessEvent['credential_kind']> =
  * ```
  */
 export function accessEvent(input: AccessEventInput): AccessEvent {
+  const now = Date.now();
   const event: AccessEvent = {
-    id: newId('acc'),
-    time: new Date().toISOString(),
+    id: fastId('acc', now),
+    time: isoTime(now),
     outcome: input.status < 400 ? 'success' : 'failure',
     status: input.status,
     method: input.method,
@@ -79,7 +81,7 @@ export function lifecycleEvent(
   },
 ): LifecycleEvent {
   const event: LifecycleEvent = {
-    id: newId('lce'),
+    id: fastId('lce'),
     time: new Date().toISOString(),
     type,
     source_ip: input.client.ip,

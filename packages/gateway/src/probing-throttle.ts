@@ -1,5 +1,7 @@
 import { LRUCache } from 'lru-cache';
 
+const PASS = Object.freeze({ action: 'pass' as const });
+
 /** Settings of {@link ProbingThrottle}. */
 export interface ProbingOptions {
   window_seconds: number;
@@ -33,12 +35,14 @@ export class ProbingThrottle {
 
   /** What to do with the next request of `key`. */
   state(key: string, now = Date.now()): { action: 'pass' } | { action: 'delay'; ms: number } | { action: 'block' } {
+    // Nothing recorded at all (the normal case): no key lookup.
+    if (this.seen.size === 0) return PASS;
     const s = this.seen.get(key);
-    if (!s) return { action: 'pass' };
+    if (!s) return PASS;
     if (s.blockedUntil > now) return { action: 'block' };
     const n = this.count(s.paths, now);
     if (n > this.options.slow_after) return { action: 'delay', ms: Math.min(5_000, this.options.delay_ms * (n - this.options.slow_after)) };
-    return { action: 'pass' };
+    return PASS;
   }
 
   /** Records a 404 for `path`. */

@@ -46,8 +46,17 @@ export class RouteMatcher {
   }
 }
 
+// Non-empty segments of a path, in one pass (this runs on every request).
 function splitSegments(path: string): string[] {
-  return path.split('/').filter((s) => s.length > 0);
+  const out: string[] = [];
+  let start = 0;
+  for (let i = 0; i <= path.length; i++) {
+    if (i === path.length || path.charCodeAt(i) === 0x2f) {
+      if (i > start) out.push(path.slice(start, i));
+      start = i + 1;
+    }
+  }
+  return out;
 }
 
 function matchSegments(pattern: readonly string[], pi: number, path: readonly string[], si: number): boolean {

@@ -61,6 +61,40 @@ describe('Fastify plugin', () => {
   });
 });
 
+describe('Fastify plugin: hot path and probing delay', () => {
+  it('admits repeat requests of a cached key with one event each, and delays a credential that probes', async () => {
+    const events: { status: number; path?: string }[] = [];
+    const h = await guardHarness(
+      { ...config, probing: { slow_after: 2, block_after: 50, delay_ms: 120 } },
+      { publishAccess: (batch) => void events.push(...(batch as never[])) },
+    );
+    const app = Fastify();
+    await app.register(tokenWardenFastify, { guard: h.guard });
+    app.get('/items', async () => ({ ok: true }));
+    try {
+      const { raw } = h.source.createKey();
+      const headers = { authorization: `Bearer ${raw}` };
+      for (let i = 0; i < 5; i++) assert.equal((await app.inject({ url: '/items', headers })).statusCode, 200);
+      const t0 = performance.now();
+      assert.equal((await app.inject({ url: '/items', headers })).statusCode, 200);
+      assert.ok(performance.now() - t0 < 100, 'no delay before probing');
+      for (const p of ['/nope/1', '/nope/2', '/nope/3']) assert.equal((await app.inject({ url: p, headers })).statusCode, 404);
+      const t1 = performance.now();
+      assert.equal((await app.inject({ url: '/items', headers })).statusCode, 200);
+      assert.ok(performance.now() - t1 >= 110, 'three distinct 404 paths past slow_after=2 delay the next request');
+      await h.guard.sink?.flush();
+      assert.equal(events.length, 10, 'one access event per request, the 404s included');
+      assert.deepEqual(
+        events.filter((e) => e.status === 404).map((e) => e.path),
+        ['/nope/1', '/nope/2', '/nope/3'],
+      );
+    } finally {
+      await app.close();
+      await h.guard.close();
+    }
+  });
+});
+
 describe('Node middleware', () => {
   it('rewrites req.url to the checked path and refuses the rest', async () => {
     const h = await guardHarness(config);

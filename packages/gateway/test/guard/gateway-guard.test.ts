@@ -88,6 +88,38 @@ describe('GatewayGuard', () => {
     assert.ok(h.lifecycle.some((e) => e.type === 'token.revoked_use' && e.credential_id === record.id));
   });
 
+  it('decide answers synchronously only from a cached verification, with every check still applied', async () => {
+    const { raw, record } = h.source.createKey({ scopes: ['echo.read'] });
+    const req = (target: string) => ({
+      method: 'GET',
+      target,
+      headers: { host: 'api.test', authorization: `Bearer ${raw}` },
+      peer: '127.0.0.1',
+      encrypted: false,
+    });
+    const first = h.guard.decide(req('/items'));
+    assert.ok(first instanceof Promise, 'a credential never seen needs the source');
+    assert.equal(statusOf(await first), 200);
+    const second = h.guard.decide(req('/items'));
+    assert.ok(!(second instanceof Promise), 'a cached verification answers at once');
+    assert.equal(statusOf(second), 200);
+    // Scopes, routes and paths are still checked on the synchronous path.
+    const admin = h.guard.decide(req('/admin/users'));
+    assert.ok(!(admin instanceof Promise));
+    assert.equal(statusOf(admin), 403);
+    assert.equal(statusOf(await h.guard.decide(req('/items/../admin/users'))), 403);
+    // So is revocation: the cached verification does not outlive the revocation log.
+    h.source.revoke('key', record.id);
+    h.guard.wakeRevocations();
+    await new Promise((r) => setTimeout(r, 5));
+    const revoked = await h.guard.decide(req('/items'));
+    assert.equal(statusOf(revoked), 401);
+    // A different key with one character changed is not a cache hit: its checksum fails.
+    const tampered = `${raw.slice(0, -1)}${raw.endsWith('A') ? 'B' : 'A'}`;
+    const bad = await h.guard.decide({ ...req('/items'), headers: { host: 'api.test', authorization: `Bearer ${tampered}` } });
+    assert.equal(statusOf(bad), 401);
+  });
+
   it('refuses credentials over plain HTTP from the network, trusts a TLS proxy only if configured', async () => {
     const { raw, record } = h.source.createKey();
     const d = await h.check('/items', { authorization: `Bearer ${raw}` }, { peer: '203.0.113.9' });

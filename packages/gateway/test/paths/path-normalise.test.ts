@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { normaliseTarget } from '../../src/path-normalise.js';
+import { normaliseTarget, normaliseTargetFully } from '../../src/path-normalise.js';
 
 function path(target: string): string {
   const r = normaliseTarget(target);
@@ -42,5 +42,55 @@ describe('normaliseTarget', () => {
   it('refuses targets that are not origin-form', () => {
     assert.equal(normaliseTarget('http://evil/').ok, false);
     assert.equal(normaliseTarget('*').ok, false);
+  });
+
+  it('the fast path for canonical paths agrees with the full normalisation on adversarial targets', () => {
+    // Pieces that matter to normalisation: separators, dot segments, escapes, sub-delimiters,
+    // characters a segment must re-encode, and a query.
+    const pieces = [
+      '/',
+      '//',
+      '.',
+      '..',
+      '/./',
+      '/../',
+      'a',
+      'Z9',
+      '-_~',
+      "!$&'()*+,;=:@",
+      '%2e',
+      '%2E%2e',
+      '%2f',
+      '%41',
+      '%25',
+      '%',
+      '\\',
+      ' ',
+      'é',
+      '#',
+      '\x00',
+      '?',
+      '?a=1',
+      '&access_token=x',
+    ];
+    let seed = 42;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const canonical = ['/', '/bench', '/a/b/', "/x/!$&'()*+,;=:@/y", '/a.b/..c/...', '/v1/items?x=1&y=%2F'];
+    const targets = [...canonical];
+    for (let i = 0; i < 20_000; i++) {
+      let t = '/';
+      const n = 1 + rnd(6);
+      for (let k = 0; k < n; k++) t += pieces[rnd(pieces.length)];
+      targets.push(t);
+    }
+    for (const t of targets) assert.deepEqual(normaliseTarget(t), normaliseTargetFully(t), t);
+    for (const t of canonical) {
+      const r = normaliseTarget(t);
+      assert.ok(r.ok, t);
+      assert.equal(r.forwardTarget, t, 'a canonical target is forwarded unchanged');
+    }
   });
 });

@@ -1,0 +1,73 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ClientInfo } from './client-info.js';
+import type { PresentedCredential } from './extract-credential.js';
+import type { CompiledRoute } from './route-matcher.js';
+import type { VerifiedCredential } from './verified-credential.js';
+import type { Refusal } from './www-authenticate.js';
+
+/** The parts of an HTTP request the guard looks at, whatever the server framework. */
+export interface GuardRequest {
+  method: string;
+  /** The raw request target (`/path?query`). */
+  target: string;
+  headers: IncomingHttpHeaders;
+  /** Address of the TCP peer. */
+  peer: string | undefined;
+  /** True when the socket is TLS. */
+  encrypted: boolean;
+}
+
+/** The guard's verdict on a request. */
+export type GuardDecision = {
+  requestId: string;
+  client: ClientInfo;
+  method: string;
+  path: string | undefined;
+  route: CompiledRoute | undefined;
+  credential: VerifiedCredential | undefined;
+  scheme: PresentedCredential['scheme'] | undefined;
+  userAgent: string | undefined;
+  /** Wait this long before answering (probing throttle). */
+  delayMs: number;
+} & ({ allow: true; forwardTarget: string } | { allow: false; refusal: Refusal });
+
+/**
+ * A decision in the making: every field of a {@link GuardDecision}, the verdict still open. The
+ * guard fills one draft per request and turns that same object into the decision (one object
+ * shape and no copy on the hot path).
+ */
+export type DecisionDraft = Omit<GuardDecision, 'allow' | 'forwardTarget' | 'refusal'> & {
+  allow: boolean;
+  forwardTarget: string | undefined;
+  refusal: Refusal | undefined;
+};
+
+/**
+ * Seals `d` as admitted, forwarding `forwardTarget`.
+ *
+ * @example
+ * ```ts
+ * return allowed(draft, target.forwardTarget);
+ * ```
+ */
+export function allowed(d: DecisionDraft, forwardTarget: string): GuardDecision {
+  d.allow = true;
+  d.forwardTarget = forwardTarget;
+  d.refusal = undefined;
+  return d as GuardDecision;
+}
+
+/**
+ * Seals `d` as refused with `refusal`.
+ *
+ * @example
+ * ```ts
+ * return denied(draft, refuse(403, 'access_denied', 'no matching route'));
+ * ```
+ */
+export function denied(d: DecisionDraft, refusal: Refusal): GuardDecision {
+  d.allow = false;
+  d.forwardTarget = undefined;
+  d.refusal = refusal;
+  return d as GuardDecision;
+}
