@@ -14,10 +14,35 @@ export interface PoolOptions {
 // TypeScript: the worker first registers tsx's loader (the parent's `--import tsx` does not reach
 // worker threads on Node 20), then imports the .ts entry.
 function startWorker(workerData: unknown): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./scan-worker.js', import.meta.url), { workerData });
+  if (!import.meta.url.endsWith('.ts')) {
+    // Workers inherit the parent's flags: a `--import tsx` (a bench or test importing the built
+    // package) would put every module load of each worker through tsx's hooks thread, which cost
+    // more CPU than the scan itself. The built worker is plain JavaScript and needs no loader.
+    return new Worker(new URL('./scan-worker.js', import.meta.url), { workerData, execArgv: withoutLoaders(process.execArgv) });
+  }
   const entry = JSON.stringify(new URL('./scan-worker.ts', import.meta.url).href);
   const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${entry}); }).catch((e) => { throw e; });`;
   return new Worker(boot, { eval: true, workerData });
+}
+
+const LOADER_FLAGS = new Set(['--import', '--loader', '--experimental-loader', '--require', '-r']);
+
+/**
+ * `execArgv` without module loader and preload flags (`--import tsx`, `--loader=x`, `-r x`).
+ *
+ * @example
+ * ```ts
+ * withoutLoaders(['--import', 'tsx', '--max-old-space-size=512']); // ['--max-old-space-size=512']
+ * ```
+ */
+export function withoutLoaders(execArgv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i] as string;
+    if (LOADER_FLAGS.has(arg)) i++;
+    else if (!LOADER_FLAGS.has(arg.split('=')[0] as string)) out.push(arg);
+  }
+  return out;
 }
 
 /**

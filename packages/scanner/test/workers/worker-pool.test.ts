@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { withoutLoaders } from '../../src/worker-pool.js';
+
+describe('worker pool flags', () => {
+  it('drops module loader and preload flags, in both spellings, and keeps the rest', () => {
+    assert.deepEqual(
+      withoutLoaders([
+        '--conditions=source',
+        '--import',
+        'tsx',
+        '--max-old-space-size=512',
+        '--import=tsx/esm',
+        '--loader',
+        'ts-node/esm',
+        '--experimental-loader=x',
+        '-r',
+        'dotenv/config',
+        '--require=y',
+        '--enable-source-maps',
+      ]),
+      ['--conditions=source', '--max-old-space-size=512', '--enable-source-maps'],
+    );
+    assert.deepEqual(withoutLoaders([]), []);
+  });
+});
