@@ -276,6 +276,9 @@ class Engine implements DetectionEngine {
   restore(bytes: Uint8Array): void {
     const state: SnapshotState = decodeSnapshot(bytes, this.cfg.org);
     const ttl = this.cfg.profiles.idleTtlHours * 3_600_000;
+    // The replaced profiles' memory goes back to the arena for the restored and future ones.
+    for (const p of this.creds.map.values()) p.release();
+    for (const p of this.principals.map.values()) p.release();
     this.creds = new ProfileStore(this.cfg.profiles.maxCredentials, ttl);
     this.principals = new ProfileStore(this.cfg.profiles.maxCredentials, ttl);
     for (const [k, p] of state.creds) this.creds.map.set(k, p);

@@ -122,7 +122,7 @@ export function encodeSnapshot(state: SnapshotState): Uint8Array {
     w.raw(k);
     w.u32(pr === undefined ? NONE : pr.length);
     if (pr !== undefined) w.raw(pr);
-    w.raw(new Uint8Array(p.buffer));
+    w.raw(p.bytes());
   }
   return gzipSync(w.bytes, { level: 1 });
 }

@@ -40,6 +40,7 @@ export class ProfileStore {
     for (const [key, p] of this.map) {
       if (p.f[F_LAST_TS]! < cutoff && p.f[F_LAST_TS]! !== 0) {
         this.map.delete(key);
+        p.release();
         this.evictions++;
       }
     }
@@ -59,6 +60,7 @@ export class ProfileStore {
       }
     }
     for (const [key] of victims) {
+      this.map.get(key)?.release();
       this.map.delete(key);
       this.evictions++;
     }

@@ -1,8 +1,10 @@
 import { hashString } from '../sketches/hash.js';
-import { F_EVENTS, F_FIRST_TS, F_LAST_TS, F_SLOTS, PROFILE_BYTES, U_SLOTS } from './layout.js';
+import { B_SLOTS, F_EVENTS, F_FIRST_TS, F_LAST_TS, F_SLOTS, PROFILE_BYTES, U_SLOTS } from './layout.js';
+import { PROFILE_ARENA } from './profile-arena.js';
 
 /**
- * Behavioural baseline of one credential or one principal: all numbers live in one buffer (see layout.ts).
+ * Behavioural baseline of one credential or one principal: all numbers live in one `PROFILE_BYTES` region of a
+ * shared buffer (see layout.ts and profile-arena.ts).
  * Detectors read the baseline before the event is learned, then the engine learns it.
  *
  * @example
@@ -18,20 +20,35 @@ export class Profile {
   readonly keyHash: number;
   /** Principal of a credential profile (undefined on principal profiles). */
   principal: string | undefined;
-  readonly buffer: ArrayBuffer;
   readonly f: Float64Array;
   readonly u: Uint32Array;
   readonly b: Uint8Array;
+  private released = false;
 
   constructor(key: string, principal: string | undefined, bytes?: Uint8Array) {
     this.key = key;
     this.keyHash = hashString(key);
     this.principal = principal;
-    this.buffer = new ArrayBuffer(PROFILE_BYTES);
-    this.f = new Float64Array(this.buffer, 0, F_SLOTS);
-    this.u = new Uint32Array(this.buffer, F_SLOTS * 8, U_SLOTS);
-    this.b = new Uint8Array(this.buffer, F_SLOTS * 8 + U_SLOTS * 4);
-    if (bytes !== undefined) new Uint8Array(this.buffer).set(bytes);
+    const { buffer, offset } = PROFILE_ARENA.take();
+    this.f = new Float64Array(buffer, offset, F_SLOTS);
+    this.u = new Uint32Array(buffer, offset + F_SLOTS * 8, U_SLOTS);
+    this.b = new Uint8Array(buffer, offset + F_SLOTS * 8 + U_SLOTS * 4, B_SLOTS);
+    if (bytes !== undefined) this.bytes().set(bytes.subarray(0, PROFILE_BYTES));
+  }
+
+  /** All of the profile's numbers as one byte view (snapshots copy it as is). */
+  bytes(): Uint8Array {
+    return new Uint8Array(this.f.buffer, this.f.byteOffset, PROFILE_BYTES);
+  }
+
+  /**
+   * Give the profile's memory back for reuse once it is evicted. The profile must not be used afterwards (its
+   * memory becomes another profile's); releasing twice is a no-op.
+   */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    PROFILE_ARENA.give(this.f.buffer as ArrayBuffer, this.f.byteOffset);
   }
 
   /** Events learned. */

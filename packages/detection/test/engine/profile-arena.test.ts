@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createDetectionEngine } from '../../src/engine/engine.js';
+import { F_EVENTS, PROFILE_BYTES } from '../../src/engine/profile/layout.js';
+import { Profile } from '../../src/engine/profile/profile.js';
+import { ProfileArena } from '../../src/engine/profile/profile-arena.js';
+import { ProfileStore } from '../../src/engine/profile/profile-store.js';
+import { AFTER, aliceHistory, ev, run, T0 } from './helpers/events.js';
+
+describe('profile arena', () => {
+  it('hands out disjoint zeroed regions from shared buffers and reuses freed ones zeroed', () => {
+    const arena = new ProfileArena();
+    const seen = new Set<string>();
+    let firstBuffer: ArrayBuffer | undefined;
+    for (let i = 0; i < 600; i++) {
+      const { buffer, offset } = arena.take();
+      firstBuffer ??= buffer;
+      assert.equal(offset % 8, 0);
+      assert.ok(offset + PROFILE_BYTES <= buffer.byteLength);
+      const view = new Uint8Array(buffer, offset, PROFILE_BYTES);
+      assert.ok(
+        view.every((b) => b === 0),
+        'fresh region is zeroed',
+      );
+      view.fill(7); // a later region overlapping this one would not be zero
+      const id = `${buffer === firstBuffer ? 'first' : buffer.byteLength}:${offset}:${i < 256 ? 0 : i}`;
+      assert.ok(!seen.has(id));
+      seen.add(id);
+    }
+    const { buffer, offset } = arena.take();
+    new Uint8Array(buffer, offset, PROFILE_BYTES).fill(9);
+    arena.give(buffer, offset);
+    assert.equal(arena.free, 1);
+    const again = arena.take();
+    assert.equal(again.buffer, buffer);
+    assert.equal(again.offset, offset);
+    assert.ok(new Uint8Array(again.buffer, again.offset, PROFILE_BYTES).every((b) => b === 0));
+  });
+
+  it('profiles do not share memory, and an evicted profile returns its region to a new one, zeroed', () => {
+    const a = new Profile('a', undefined);
+    const b = new Profile('b', undefined);
+    a.f[F_EVENTS] = 5;
+    a.b.fill(3);
+    a.u.fill(4);
+    assert.equal(b.f[F_EVENTS], 0);
+    assert.ok(b.b.every((x) => x === 0) && b.u.every((x) => x === 0));
+    assert.equal(a.bytes().length, PROFILE_BYTES);
+
+    const store = new ProfileStore(2, 1000);
+    const old = store.get('k1', undefined);
+    old.f[F_EVENTS] = 9;
+    old.f[1] = 1; // F_LAST_TS: active at t=1
+    store.get('k2', undefined).f[1] = 50;
+    store.sweep(10_000); // both idle past the TTL
+    assert.equal(store.map.size, 0);
+    assert.equal(store.evictions, 2);
+    const fresh = store.get('k3', undefined);
+    assert.equal(fresh.f[F_EVENTS], 0, 'reused region starts empty');
+    fresh.release();
+    fresh.release(); // a second release must not hand the region out twice
+    const x = new Profile('x', undefined);
+    const y = new Profile('y', undefined);
+    x.f[F_EVENTS] = 1;
+    assert.equal(y.f[F_EVENTS], 0);
+  });
+
+  it('restoring over a used engine (twice) releases its old profiles without disturbing the restored ones', () => {
+    const original = createDetectionEngine();
+    run(original, aliceHistory());
+    const bytes = original.snapshot();
+    const other = createDetectionEngine();
+    run(other, [ev({ at: T0, cred: 'AKIAOTHER', principal: 'bob', place: 'paris', client: 'awsCli', op: 's3:ListBuckets' })]);
+    other.restore(bytes);
+    other.restore(bytes); // the first restore's profiles go back to the arena
+    // New profiles take the released regions; they must start empty and not alias the restored ones.
+    run(other, [ev({ at: AFTER, cred: 'AKIANEW', principal: 'carol', place: 'newYork', client: 'chromeMac', op: 's3:ListBuckets' })]);
+    assert.equal(other.stats().credentials, original.stats().credentials + 1);
+    const probe = () => [
+      ev({
+        at: AFTER + 1000,
+        cred: 'AKIAALICE',
+        principal: 'alice',
+        place: 'singaporeVps',
+        client: 'pythonRequests',
+        op: 'iam:CreateUser',
+      }),
+    ];
+    const a = run(original, probe()).map((x) => [x.rule, x.severity, x.score]);
+    const b = run(other, probe()).map((x) => [x.rule, x.severity, x.score]);
+    assert.ok(a.length > 0);
+    assert.deepEqual(b, a);
+  });
+});
