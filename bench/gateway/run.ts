@@ -1,6 +1,7 @@
 // Gateway benchmark: one command, one run, ratios against baselines measured in the same run.
 //   node --conditions=source --import tsx bench/gateway/run.ts
-// Writes bench/results/gateway.json. Each autocannon run is short (BENCH_SECONDS, default 4 s).
+// Writes bench/results/gateway.json. Each autocannon run is short (BENCH_SECONDS, default 4 s),
+// and every scenario runs BENCH_ROUNDS times (default 2); ratios are the median over rounds.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -8,9 +9,11 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { calculateJwkThumbprint, EmbeddedJWK, exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose';
+import { DpopVerifier, MemoryJtiReplayStore } from '../../packages/gateway/src/index.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const seconds = Number(process.env.BENCH_SECONDS ?? 4);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
 const connections = 10;
 const children: ChildProcess[] = [];
 
@@ -65,85 +68,176 @@ async function load(
   return r;
 }
 
-async function main(): Promise<void> {
-  // DPoP key of the client: the proxy child binds a token to its thumbprint.
-  const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
+type ProofAlg = 'EdDSA' | 'ES256';
+
+// A DPoP client key: the proxy child binds one token to each key's thumbprint.
+async function dpopClient(alg: ProofAlg) {
+  const { privateKey, publicKey } = await generateKeyPair(alg, alg === 'EdDSA' ? { crv: 'Ed25519' } : {});
   const jwk = await exportJWK(publicKey);
-  const jkt = await calculateJwkThumbprint(jwk);
+  return { alg, privateKey, jwk, jkt: await calculateJwkThumbprint(jwk) };
+}
+
+// One fresh proof per request (a replayed proof is refused); signed ahead of the run so the load
+// generator does not spend the shared cores signing.
+async function signProofs(client: Awaited<ReturnType<typeof dpopClient>>, htu: string, token: string, count: number): Promise<string[]> {
+  const ath = createHash('sha256').update(token).digest('base64url');
+  const proofs: string[] = [];
+  for (let i = 0; i < count; i++) {
+    proofs.push(
+      await new SignJWT({ htm: 'GET', htu, ath })
+        .setProtectedHeader({ alg: client.alg, typ: 'dpop+jwt', jwk: client.jwk })
+        .setJti(`${client.alg}-${i}`)
+        .setIssuedAt()
+        .sign(client.privateKey),
+    );
+  }
+  return proofs;
+}
+
+// Verifications per second, one at a time, for one second.
+async function rate(verifyOne: (i: number) => Promise<unknown>): Promise<number> {
+  let done = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < 1_000) await verifyOne(done++);
+  return Math.round(done / ((performance.now() - t0) / 1000));
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+async function main(): Promise<void> {
+  const clients = { EdDSA: await dpopClient('EdDSA'), ES256: await dpopClient('ES256') };
 
   const up = await child<{ port: number }>(['upstream']);
   const upstream = `http://127.0.0.1:${up.port}`;
-  const px = await child<{ bare: string; gateway: string; introspect: string; key: string; jwt: string; bound: string; opaque: string }>([
+  const px = await child<{ bare: string; gateway: string; introspect: string; key: string; jwt: string; bound: string[]; opaque: string }>([
     'proxies',
     upstream,
-    jkt,
+    clients.EdDSA.jkt,
+    clients.ES256.jkt,
   ]);
   const fx = await child<{ plain: string; plugin: string; key: string }>(['fastify']);
 
-  // One fresh proof per request (a replayed proof is refused); signed ahead of the run so the
-  // load generator does not spend the shared cores signing.
   const htu = `${px.gateway}/bench`;
-  const ath = createHash('sha256').update(px.bound).digest('base64url');
-  const proofs: string[] = [];
-  const needed = Math.min(200_000, 12_000 * seconds);
-  for (let i = 0; i < needed; i++) {
-    proofs.push(
-      await new SignJWT({ htm: 'GET', htu, ath })
-        .setProtectedHeader({ alg: 'EdDSA', typ: 'dpop+jwt', jwk })
-        .setJti(`p${i}`)
-        .setIssuedAt()
-        .sign(privateKey),
-    );
+  const needed = Math.min(200_000, 12_000 * seconds * rounds);
+  const bound = { EdDSA: px.bound[0] as string, ES256: px.bound[1] as string };
+  const proofs = {
+    EdDSA: await signProofs(clients.EdDSA, htu, bound.EdDSA, needed),
+    ES256: await signProofs(clients.ES256, htu, bound.ES256, needed),
+  };
+  const next = { EdDSA: 0, ES256: 0 };
+
+  // In-process, one at a time: raw jose verification of a DPoP proof (the inherent cost) against
+  // the gateway's whole DPoP check of a fresh proof (signature, claims, thumbprint, replay claim).
+  const inProcess: Record<string, number> = {};
+  for (const alg of ['EdDSA', 'ES256'] as const) {
+    const sample = proofs[alg][0] as string;
+    inProcess[`jose_verify_${alg}_per_sec`] = await rate(() => jwtVerify(sample, EmbeddedJWK, { typ: 'dpop+jwt', algorithms: [alg] }));
+    const verifier = new DpopVerifier({
+      algorithms: ['EdDSA', 'ES256'],
+      maxAgeSeconds: 300,
+      replay: new MemoryJtiReplayStore(),
+      requireNonce: false,
+    });
+    let i = 0;
+    inProcess[`dpop_verifier_${alg}_per_sec`] = await rate(async () => {
+      const r = await verifier.verify({
+        proof: proofs[alg][i++ % proofs[alg].length],
+        method: 'GET',
+        url: htu,
+        accessToken: bound[alg],
+        jkt: clients[alg].jkt,
+      });
+      if (!r.ok) throw new Error(`bench proof refused: ${r.reason}`);
+    });
   }
-  let next = 0;
 
-  // Raw jose verification rate of a DPoP proof, for comparison with the DPoP run.
-  const sample = proofs[0] as string;
-  let verified = 0;
-  const t0 = performance.now();
-  while (performance.now() - t0 < 1_000) {
-    await jwtVerify(sample, EmbeddedJWK, { typ: 'dpop+jwt', algorithms: ['EdDSA'] });
-    verified++;
+  const scenarios: [string, () => Promise<Result>][] = [
+    ['direct', () => load('direct', `${upstream}/bench`)],
+    ['bare proxy hop (checks off)', () => load('bare proxy hop (checks off)', `${px.bare}/bench`)],
+    ['gateway, API key', () => load('gateway, API key', `${px.gateway}/bench`, { authorization: `Bearer ${px.key}` })],
+    ['gateway, JWT', () => load('gateway, JWT', `${px.gateway}/bench`, { authorization: `Bearer ${px.jwt}` })],
+    ...(['EdDSA', 'ES256'] as const).map((alg): [string, () => Promise<Result>] => [
+      `gateway, DPoP (${alg} proofs)`,
+      () =>
+        load(`gateway, DPoP (${alg} proofs)`, `${px.gateway}/bench`, { authorization: `DPoP ${bound[alg]}` }, () => ({
+          dpop: proofs[alg][next[alg]++ % proofs[alg].length] as string,
+        })),
+    ]),
+    [
+      'introspection on every request',
+      () => load('introspection on every request', `${px.introspect}/bench`, { authorization: `Bearer ${px.opaque}` }),
+    ],
+    ['fastify app without plugin', () => load('fastify app without plugin', `${fx.plain}/bench`)],
+    [
+      'fastify app with plugin (API key)',
+      () => load('fastify app with plugin (API key)', `${fx.plugin}/bench`, { authorization: `Bearer ${fx.key}` }),
+    ],
+  ];
+  // Several rounds of every scenario; each ratio is taken within a round (subject and baseline a
+  // few seconds apart), and the report gives the median over rounds.
+  const perRound: Result[][] = [];
+  for (let r = 0; r < rounds; r++) {
+    process.stderr.write(`round ${r + 1}/${rounds}\n`);
+    const results: Result[] = [];
+    for (const [, run] of scenarios) results.push(await run());
+    perRound.push(results);
   }
-  const joseVerifyPerSec = Math.round(verified / ((performance.now() - t0) / 1000));
 
-  const results: Result[] = [];
-  results.push(await load('direct', `${upstream}/bench`));
-  results.push(await load('bare proxy hop (checks off)', `${px.bare}/bench`));
-  results.push(await load('gateway, API key', `${px.gateway}/bench`, { authorization: `Bearer ${px.key}` }));
-  results.push(await load('gateway, JWT', `${px.gateway}/bench`, { authorization: `Bearer ${px.jwt}` }));
-  results.push(
-    await load('gateway, DPoP', `${px.gateway}/bench`, { authorization: `DPoP ${px.bound}` }, () => ({
-      dpop: proofs[next++ % proofs.length] as string,
-    })),
-  );
-  results.push(await load('introspection on every request', `${px.introspect}/bench`, { authorization: `Bearer ${px.opaque}` }));
-  results.push(await load('fastify app without plugin', `${fx.plain}/bench`));
-  results.push(await load('fastify app with plugin (API key)', `${fx.plugin}/bench`, { authorization: `Bearer ${fx.key}` }));
-
-  const by = (n: string) => results.find((r) => r.name === n) as Result;
-  const bare = by('bare proxy hop (checks off)').requests_per_sec;
-  const ratio = (n: string, base = bare) => Number((by(n).requests_per_sec / base).toFixed(3));
+  const byName = (round: Result[], n: string) => round.find((r) => r.name === n) as Result;
+  const ratioOf = (n: string, base: string) =>
+    Number(median(perRound.map((round) => byName(round, n).requests_per_sec / byName(round, base).requests_per_sec)).toFixed(3));
+  const bare = 'bare proxy hop (checks off)';
+  const results = scenarios.map(([name]) => {
+    const runs = perRound.map((round) => byName(round, name));
+    return {
+      name,
+      requests_per_sec: Math.round(median(runs.map((r) => r.requests_per_sec))),
+      p50_ms: median(runs.map((r) => r.p50_ms)),
+      p99_ms: median(runs.map((r) => r.p99_ms)),
+      non_2xx: runs.reduce((a, r) => a + r.non_2xx, 0),
+      errors: runs.reduce((a, r) => a + r.errors, 0),
+      rounds: runs.map((r) => r.requests_per_sec),
+    };
+  });
   const report = {
     when: new Date().toISOString(),
+    command: 'node --conditions=source --import tsx bench/gateway/run.ts',
     machine: { cpus: cpus().length, loadavg_at_end: loadavg().map((l) => Number(l.toFixed(1))) },
     seconds_per_run: seconds,
+    rounds,
     connections,
     results,
-    jose_dpop_verify_per_sec: joseVerifyPerSec,
+    in_process_one_at_a_time: inProcess,
     ratios: {
-      bare_hop_vs_direct: Number((bare / by('direct').requests_per_sec).toFixed(3)),
-      api_key_vs_bare_hop: ratio('gateway, API key'),
-      jwt_vs_bare_hop: ratio('gateway, JWT'),
-      dpop_vs_bare_hop: ratio('gateway, DPoP'),
-      introspection_every_request_vs_bare_hop: ratio('introspection on every request'),
-      plugin_vs_app_without: ratio('fastify app with plugin (API key)', by('fastify app without plugin').requests_per_sec),
+      bare_hop_vs_direct: ratioOf(bare, 'direct'),
+      api_key_vs_bare_hop: ratioOf('gateway, API key', bare),
+      jwt_vs_bare_hop: ratioOf('gateway, JWT', bare),
+      dpop_eddsa_vs_bare_hop: ratioOf('gateway, DPoP (EdDSA proofs)', bare),
+      dpop_es256_vs_bare_hop: ratioOf('gateway, DPoP (ES256 proofs)', bare),
+      introspection_every_request_vs_bare_hop: ratioOf('introspection on every request', bare),
+      plugin_vs_app_without: ratioOf('fastify app with plugin (API key)', 'fastify app without plugin'),
+      dpop_verifier_vs_jose_verify_eddsa: Number(
+        ((inProcess.dpop_verifier_EdDSA_per_sec ?? 0) / (inProcess.jose_verify_EdDSA_per_sec ?? 1)).toFixed(3),
+      ),
+      dpop_verifier_vs_jose_verify_es256: Number(
+        ((inProcess.dpop_verifier_ES256_per_sec ?? 0) / (inProcess.jose_verify_ES256_per_sec ?? 1)).toFixed(3),
+      ),
     },
-    targets: { api_key_vs_bare_hop: 0.9, jwt_vs_bare_hop: 0.9, dpop_vs_bare_hop: 0.5, plugin_vs_app_without: 0.9 },
+    targets: {
+      api_key_vs_bare_hop: 0.9,
+      jwt_vs_bare_hop: 0.9,
+      dpop_eddsa_vs_bare_hop: 0.5,
+      dpop_es256_vs_bare_hop: 0.5,
+      plugin_vs_app_without: 0.9,
+    },
   };
   mkdirSync(`${root}bench/results`, { recursive: true });
   writeFileSync(`${root}bench/results/gateway.json`, `${JSON.stringify(report, null, 2)}\n`);
-  process.stderr.write(`${JSON.stringify(report.ratios)}\njose DPoP verify: ${joseVerifyPerSec}/s\nwrote bench/results/gateway.json\n`);
+  process.stderr.write(`${JSON.stringify(report.ratios)}\n${JSON.stringify(inProcess)}\nwrote bench/results/gateway.json\n`);
 }
 
 try {

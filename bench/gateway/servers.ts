@@ -23,6 +23,10 @@ let delivered = 0;
 const publishAccess = (batch: readonly unknown[]): void => {
   delivered += batch.length;
 };
+process.once('SIGTERM', () => {
+  if (delivered > 0) process.stderr.write(`bench ${mode}: ${delivered} access events delivered\n`);
+  process.exit(0);
+});
 
 async function upstream(): Promise<void> {
   const body = JSON.stringify({ ok: true, items: [1, 2, 3] });
@@ -51,7 +55,7 @@ async function upstream(): Promise<void> {
   process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);
 }
 
-async function proxies(upstreamUrl: string, jkt: string): Promise<void> {
+async function proxies(upstreamUrl: string, jkts: string[]): Promise<void> {
   const source = await FakeCredentialSource.create();
   // The alternative many gateways use: ask the token service about every token, over HTTP.
   const introspecting: CredentialSource = Object.assign(Object.create(source) as FakeCredentialSource, {
@@ -74,7 +78,8 @@ async function proxies(upstreamUrl: string, jkt: string): Promise<void> {
   const [p1, p2, p3] = await Promise.all([start(bare), start(cached), start(perRequest)]);
   const key = source.createKey().raw;
   const jwt = (await source.issueJwt()).token;
-  const bound = (await source.issueJwt({ jkt })).token;
+  // One DPoP-bound token per client key (the bench signs proofs with EdDSA and with ES256).
+  const bound = await Promise.all(jkts.map(async (jkt) => (await source.issueJwt({ jkt })).token));
   const opaque = `op_${'x'.repeat(40)}`;
   process.stdout.write(`${JSON.stringify({ bare: p1?.url, gateway: p2?.url, introspect: p3?.url, key, jwt, bound, opaque })}\n`);
 }
@@ -98,6 +103,6 @@ async function fastifyApps(): Promise<void> {
 }
 
 if (mode === 'upstream') await upstream();
-else if (mode === 'proxies') await proxies(process.argv[3] as string, process.argv[4] as string);
+else if (mode === 'proxies') await proxies(process.argv[3] as string, process.argv.slice(4));
 else if (mode === 'fastify') await fastifyApps();
 else throw new Error(`unknown mode ${mode}`);

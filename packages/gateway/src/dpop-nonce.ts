@@ -30,8 +30,15 @@ export class DpopNonces {
     return safeEqual(nonce, this.forSlot(slot)) || safeEqual(nonce, this.forSlot(slot - 1));
   }
 
+  // The nonces of the last two slots asked for: every proof checks the current (and maybe the
+  // previous) slot, which would otherwise cost one or two HMACs per request.
+  private memo: { slot: number; nonce: string }[] = [];
+
   private forSlot(slot: number): string {
+    for (const m of this.memo) if (m.slot === slot) return m.nonce;
     const s = slot.toString(36);
-    return `${s}.${createHmac('sha256', this.secret).update(s).digest('base64url').slice(0, 22)}`;
+    const nonce = `${s}.${createHmac('sha256', this.secret).update(s).digest('base64url').slice(0, 22)}`;
+    this.memo = [{ slot, nonce }, ...this.memo.slice(0, 1)];
+    return nonce;
   }
 }

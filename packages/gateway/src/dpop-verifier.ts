@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto';
-import { calculateJwkThumbprint, EmbeddedJWK, errors, type JWK, jwtVerify } from 'jose';
+import { hash } from 'node:crypto';
+import { type CryptoKey, calculateJwkThumbprint, EmbeddedJWK, errors, type JWK, type JWSHeaderParameters, jwtVerify } from 'jose';
+import { LRUCache } from 'lru-cache';
 import type { DpopNonces } from './dpop-nonce.js';
 import type { JtiReplayStore } from './jti-replay-store.js';
 
@@ -42,7 +43,16 @@ export interface DpopVerifierOptions {
  * ```
  */
 export class DpopVerifier {
-  constructor(private readonly options: DpopVerifierOptions) {}
+  // Imported public keys and their thumbprints, keyed by the algorithm and the exact JWK text of
+  // the proof header: a client signs every proof with the same key, and importing it (plus the
+  // thumbprint) cost about as much as the signature check. A hit needs the identical JWK, so
+  // every check EmbeddedJWK made on the first import (public only, `use`, `alg`) still holds.
+  private readonly keys = new LRUCache<string, { key: CryptoKey; thumbprint: string }>({ max: 10_000 });
+  private readonly algorithms: string[];
+
+  constructor(private readonly options: DpopVerifierOptions) {
+    this.algorithms = [...options.algorithms];
+  }
 
   async verify(check: DpopCheck): Promise<DpopOutcome> {
     if (check.proof === undefined) return { ok: false, error: 'invalid_dpop_proof', reason: 'missing DPoP proof' };
@@ -50,17 +60,24 @@ export class DpopVerifier {
       return { ok: false, error: 'invalid_dpop_proof', reason: 'more than one DPoP proof' };
     if (check.proof.length > 4096) return { ok: false, error: 'invalid_dpop_proof', reason: 'oversized proof' };
     let payload: Record<string, unknown>;
-    let jwk: JWK;
+    let thumbprint = '';
     try {
-      const verified = await jwtVerify(check.proof, EmbeddedJWK, {
-        typ: 'dpop+jwt',
-        algorithms: [...this.options.algorithms],
-        maxTokenAge: this.options.maxAgeSeconds,
-        clockTolerance: 5,
-        requiredClaims: ['iat', 'jti', 'htm', 'htu'],
-      });
+      const verified = await jwtVerify(
+        check.proof,
+        async (header: JWSHeaderParameters) => {
+          const found = await this.publicKey(header);
+          thumbprint = found.thumbprint;
+          return found.key;
+        },
+        {
+          typ: 'dpop+jwt',
+          algorithms: this.algorithms,
+          maxTokenAge: this.options.maxAgeSeconds,
+          clockTolerance: 5,
+          requiredClaims: ['iat', 'jti', 'htm', 'htu'],
+        },
+      );
       payload = verified.payload;
-      jwk = verified.protectedHeader.jwk as JWK;
     } catch (e) {
       return { ok: false, error: 'invalid_dpop_proof', reason: e instanceof errors.JOSEError ? `proof ${e.code}` : 'proof unreadable' };
     }
@@ -71,9 +88,8 @@ export class DpopVerifier {
     if (this.options.requireNonce && !this.options.nonces?.isValid(payload.nonce)) {
       return { ok: false, error: 'use_dpop_nonce', reason: payload.nonce === undefined ? 'nonce required' : 'stale nonce' };
     }
-    const ath = createHash('sha256').update(check.accessToken).digest('base64url');
+    const ath = hash('sha256', check.accessToken, 'base64url');
     if (payload.ath !== ath) return { ok: false, error: 'invalid_dpop_proof', reason: 'ath mismatch' };
-    const thumbprint = await calculateJwkThumbprint(jwk, 'sha256');
     if (check.jkt === undefined || thumbprint !== check.jkt)
       return { ok: false, error: 'invalid_token', reason: 'token not bound to this DPoP key' };
     if (typeof payload.jti !== 'string' || payload.jti.length === 0 || payload.jti.length > 256) {
@@ -84,10 +100,23 @@ export class DpopVerifier {
     if (!fresh) return { ok: false, error: 'invalid_dpop_proof', reason: 'replayed proof' };
     return { ok: true, jkt: thumbprint };
   }
+
+  // The proof's embedded public key (RFC 9449 §4.2 `jwk`), imported once per distinct JWK.
+  private async publicKey(header: JWSHeaderParameters): Promise<{ key: CryptoKey; thumbprint: string }> {
+    const cacheKey = `${String(header.alg)}\n${JSON.stringify(header.jwk)}`;
+    const hit = this.keys.get(cacheKey);
+    if (hit) return hit;
+    const key = (await EmbeddedJWK(header, { payload: '', signature: '' })) as CryptoKey;
+    const entry = { key, thumbprint: await calculateJwkThumbprint(header.jwk as JWK, 'sha256') };
+    this.keys.set(cacheKey, entry);
+    return entry;
+  }
 }
 
 function sameTarget(htu: unknown, url: string): boolean {
   if (typeof htu !== 'string') return false;
+  // The usual case: the client wrote the very URL we rebuilt, and equal strings parse equally.
+  if (htu === url) return true;
   try {
     const a = new URL(htu);
     const b = new URL(url);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Database } from '@tokenwarden/store';
 import type { Kysely } from 'kysely';
 import type { JtiReplayStore } from './jti-replay-store.js';
@@ -30,7 +30,7 @@ export class StoreJtiReplayStore implements JtiReplayStore {
   async claim(key: string, expiresAt: number): Promise<boolean> {
     const now = Date.now();
     // Hash the key: bounded length, and no proof material stored as is.
-    const proofKey = createHash('sha256').update(key).digest('base64url');
+    const proofKey = hash('sha256', key, 'base64url');
     const result = await this.db
       .insertInto('gateway_dpop_replay')
       .values({ proof_key: proofKey, expires_at: expiresAt })
