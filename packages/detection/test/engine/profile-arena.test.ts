@@ -76,19 +76,12 @@ describe('profile arena', () => {
     // New profiles take the released regions; they must start empty and not alias the restored ones.
     run(other, [ev({ at: AFTER, cred: 'AKIANEW', principal: 'carol', place: 'newYork', client: 'chromeMac', op: 's3:ListBuckets' })]);
     assert.equal(other.stats().credentials, original.stats().credentials + 1);
-    const probe = () => [
-      ev({
-        at: AFTER + 1000,
-        cred: 'AKIAALICE',
-        principal: 'alice',
-        place: 'singaporeVps',
-        client: 'pythonRequests',
-        op: 'iam:CreateUser',
-      }),
-    ];
-    const a = run(original, probe()).map((x) => [x.rule, x.severity, x.score]);
-    const b = run(other, probe()).map((x) => [x.rule, x.severity, x.score]);
-    assert.ok(a.length > 0);
-    assert.deepEqual(b, a);
+    // A stolen key used from a VPS: the restored baseline must judge it exactly as the original does.
+    const stolen = { cred: 'AKIAALICE', principal: 'alice', place: 'frankfurtVps', client: 'boto3', op: 'iam:AttachUserPolicy' } as const;
+    const judged = (engine: typeof original) =>
+      run(engine, [ev({ at: AFTER + 5000, ...stolen })]).map((x) => `${x.rule}/${x.severity}/${x.score}`);
+    const expected = judged(original);
+    assert.ok(expected.length > 0);
+    assert.deepEqual(judged(other), expected);
   });
 });
