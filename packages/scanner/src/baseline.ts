@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { TokenWardenError } from '@tokenwarden/core';
+import { TokenWardenError } from '@tokenwarden/core/formats';
 import type { Finding } from './types.js';
 
 /** One accepted finding in a baseline file. */

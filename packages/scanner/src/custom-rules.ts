@@ -1,4 +1,4 @@
-import { TokenWardenError } from '@tokenwarden/core';
+import { TokenWardenError } from '@tokenwarden/core/formats';
 import safeRegex from 'safe-regex2';
 import { type Rule, SEVERITY_ORDER, type Severity } from './types.js';
 

@@ -1,4 +1,8 @@
-// The scanner's own error codes, added to the shared registry by declaration merging.
+// The scanner's own error codes, added to the shared registry by declaration merging. The
+// type-only import makes the augmented module part of the program (the scanner's code imports
+// the light '@tokenwarden/core/formats' entry, which re-exports the same registry) and is erased.
+import type {} from '@tokenwarden/core';
+
 declare module '@tokenwarden/core' {
   interface ErrorCodeRegistry {
     TW_SCAN_RULE_INVALID: true;
@@ -10,5 +14,3 @@ declare module '@tokenwarden/core' {
     TW_SCAN_VERIFY_UNAVAILABLE: true;
   }
 }
-
-export {};

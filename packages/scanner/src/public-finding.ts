@@ -1,4 +1,4 @@
-import { sha256Hex } from '@tokenwarden/core';
+import { sha256Hex } from '@tokenwarden/core/formats';
 import { redactSecret } from './text/redact.js';
 import type { Finding, RawFinding } from './types.js';
 

@@ -16,8 +16,8 @@ export interface PoolOptions {
 function startWorker(workerData: unknown): Worker {
   if (!import.meta.url.endsWith('.ts')) {
     // Workers inherit the parent's flags: a `--import tsx` (a bench or test importing the built
-    // package) would put every module load of each worker through tsx's hooks thread, which cost
-    // more CPU than the scan itself. The built worker is plain JavaScript and needs no loader.
+    // package) put every module load of each worker through tsx's hooks thread, which cost more
+    // CPU than the scan itself. The built worker is plain JavaScript and needs no loader.
     return new Worker(new URL('./scan-worker.js', import.meta.url), { workerData, execArgv: withoutLoaders(process.execArgv) });
   }
   const entry = JSON.stringify(new URL('./scan-worker.ts', import.meta.url).href);
@@ -25,10 +25,14 @@ function startWorker(workerData: unknown): Worker {
   return new Worker(boot, { eval: true, workerData });
 }
 
-const LOADER_FLAGS = new Set(['--import', '--loader', '--experimental-loader', '--require', '-r']);
+// Flags that take a value (separately or after `=`) and concern module loading.
+const LOADER_FLAGS = new Set(['--import', '--loader', '--experimental-loader', '--require', '-r', '--conditions', '-C']);
 
 /**
- * `execArgv` without module loader and preload flags (`--import tsx`, `--loader=x`, `-r x`).
+ * `execArgv` for the built (plain JavaScript) worker: without module loader, preload and export
+ * condition flags (`--import tsx`, `--loader=x`, `-r x`, `--conditions=source`), which would
+ * either route every module load through a TypeScript loader or resolve the worker's own
+ * imports to TypeScript sources it cannot run.
  *
  * @example
  * ```ts

@@ -1,4 +1,4 @@
-import { crc32, encodeBase62 } from '@tokenwarden/core';
+import { crc32, encodeBase62 } from '@tokenwarden/core/formats';
 import { shannonEntropy } from '../text/entropy.js';
 import type { Confidence, Rule, Severity, Validation } from '../types.js';
 

@@ -1,4 +1,4 @@
-import { parseTwToken } from '@tokenwarden/core';
+import { parseTwToken } from '@tokenwarden/core/formats';
 import type { Rule } from '../types.js';
 
 /**

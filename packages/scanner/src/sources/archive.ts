@@ -1,4 +1,4 @@
-import { TokenWardenError } from '@tokenwarden/core';
+import { TokenWardenError } from '@tokenwarden/core/formats';
 import { Gunzip, unzipSync } from 'fflate';
 import type { CompiledRules } from '../engine/compile.js';
 import type { ContentOptions, ContentResult } from './scan-content.js';

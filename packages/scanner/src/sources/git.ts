@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { TokenWardenError } from '@tokenwarden/core';
+import { TokenWardenError } from '@tokenwarden/core/formats';
 import type { CompiledRules } from '../engine/compile.js';
 import { scanText } from '../engine/scan-text.js';
 import type { RawFinding } from '../types.js';

@@ -1,4 +1,4 @@
-import { TokenWardenError } from '@tokenwarden/core';
+import { TokenWardenError } from '@tokenwarden/core/formats';
 
 /** One regular file inside a tar stream. `data` is undefined when the entry was too large to keep. */
 export interface TarEntry {

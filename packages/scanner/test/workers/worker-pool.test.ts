@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { withoutLoaders } from '../../src/worker-pool.js';
 
 describe('worker pool flags', () => {
-  it('drops module loader and preload flags, in both spellings, and keeps the rest', () => {
+  it('drops module loader, preload and condition flags, in both spellings, and keeps the rest', () => {
     assert.deepEqual(
       withoutLoaders([
         '--conditions=source',
@@ -18,8 +18,10 @@ describe('worker pool flags', () => {
         'dotenv/config',
         '--require=y',
         '--enable-source-maps',
+        '-C',
+        'source',
       ]),
-      ['--conditions=source', '--max-old-space-size=512', '--enable-source-maps'],
+      ['--max-old-space-size=512', '--enable-source-maps'],
     );
     assert.deepEqual(withoutLoaders([]), []);
   });
