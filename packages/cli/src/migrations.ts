@@ -1,6 +1,6 @@
 import { detectionMigrations } from '@tokenwarden/detection';
 import { gatewayMigrations } from '@tokenwarden/gateway';
-import { responseMigrations, settingsMigrations } from '@tokenwarden/response';
+import { feedbackMigrations, responseMigrations, settingsMigrations } from '@tokenwarden/response';
 import { type Migration, storeMigrations } from '@tokenwarden/store';
 import { tokenServiceMigrations } from '@tokenwarden/token-service';
 
@@ -13,6 +13,7 @@ export const allMigrations: readonly Migration[] = [
   ...tokenServiceMigrations,
   ...gatewayMigrations,
   ...responseMigrations,
+  ...feedbackMigrations,
   ...settingsMigrations,
   ...detectionMigrations,
 ];

@@ -8,11 +8,13 @@ import { startDemoWorld } from '../demo/demo-world.js';
 import { type Narrator, runScenario } from '../demo/scenario.js';
 import { EXIT } from '../exit-codes.js';
 import type { CommandModule } from '../program.js';
+import { startResponseApi } from '../worker/response-api-server.js';
 
 interface DemoOptions {
   data: string;
   tokenListen: string;
   gatewayListen: string;
+  apiListen: string;
   serve: boolean;
   json?: boolean;
 }
@@ -67,6 +69,7 @@ export const registerDemo: CommandModule = (program: Command) => {
     .option('--data <dir>', 'demo data directory (wiped on every demo run)', './.tokenwarden-demo')
     .option('--token-listen <host:port>', 'token service address (port 0 = any free port)', '127.0.0.1:8080')
     .option('--gateway-listen <host:port>', 'gateway address (port 0 = any free port)', '127.0.0.1:8081')
+    .option('--api-listen <host:port>', 'response API address while serving (taken port: any free port)', '127.0.0.1:8090')
     .option('--no-serve', 'exit after the story instead of serving')
     .option('--json', 'print the story result as JSON on stdout')
     .action(
@@ -85,12 +88,25 @@ export const registerDemo: CommandModule = (program: Command) => {
           gatewayListen: opts.gatewayListen,
           audience: 'https://api.demo.tokenwarden.local',
         });
+        let closeApi: (() => Promise<void>) | undefined;
         try {
           narrate('info', `token service ${world.issuer}   gateway ${world.gatewayUrl}`);
           const result = await runScenario(world, narrate);
           if (opts.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
           if (!opts.serve) return EXIT.OK;
           const key = await world.service.admin.createApiKey({ subject: 'you', scopes: ['read'] });
+          const responderKey = await world.service.admin.createApiKey({ subject: 'you', scopes: ['tokenwarden.respond'] });
+          const apiOptions = {
+            database: world.database,
+            service: world.service,
+            gateway: world.control,
+            feedback: world.feedback,
+            intel: world.intel,
+          };
+          const api = await startResponseApi({ ...apiOptions, listen: opts.apiListen }).catch(() =>
+            startResponseApi({ ...apiOptions, listen: `${opts.apiListen.slice(0, opts.apiListen.lastIndexOf(':'))}:0` }),
+          );
+          closeApi = () => api.close();
           narrate('step', 'Still serving. Try it (Ctrl-C to stop):');
           const say = (t: string) => (opts.json ? process.stderr : process.stdout).write(`${t}\n`);
           say(`  open ${result.reportFiles.html}`);
@@ -103,9 +119,26 @@ export const registerDemo: CommandModule = (program: Command) => {
           say(`  npx tokenwarden revoke ${key.id} --data ${dataDir}   # then the curl above gets 401 within ~100 ms`);
           say(`  npx tokenwarden report ${result.stolenKeyId} --data ${dataDir} --format md`);
           say(`  npx tokenwarden audit verify --data ${dataDir}`);
+          narrate('step', `Response API on ${api.url} (a tw_ key with the tokenwarden.respond scope; tokenwarden.read is enough to read):`);
+          const auth = `-H 'authorization: Bearer ${responderKey.key}'`;
+          const incidentId = result.incident?.id ?? 'INCIDENT_ID';
+          say(`  curl -s ${auth} ${api.url}/v1/incidents`);
+          say(`  curl -s ${auth} ${api.url}/v1/incidents/${incidentId}`);
+          say(`  curl -s ${auth} '${api.url}/v1/reports/${result.stolenKeyId}?format=md'`);
+          say(
+            `  curl -s ${auth} -X POST -H 'content-type: application/json' -d '{"dry_run":true}' ${api.url}/v1/incidents/${incidentId}/contain`,
+          );
+          say(
+            `  curl -s ${auth} -X POST -H 'content-type: application/json' -d '{"kind":"ip","value":"203.0.113.7","reason":"scanner"}' ${api.url}/v1/blocks`,
+          );
+          say(
+            `  curl -s ${auth} -X POST -H 'content-type: application/json' -d '{"reason":"attacker evicted, keys rotated"}' ${api.url}/v1/incidents/${incidentId}/resolve`,
+          );
+          say(`  curl -s -i ${api.url}/v1/incidents   # 401 with a WWW-Authenticate challenge`);
           await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
           return EXIT.OK;
         } finally {
+          await closeApi?.().catch(() => {});
           await world.close();
         }
       }),

@@ -1,6 +1,6 @@
 import type { Incident, IncidentStatus } from '@tokenwarden/core';
 import { TokenWardenError } from '@tokenwarden/core';
-import { ActionLog, createdCredentialsOf, IncidentManager, Responder, SettingsStore } from '@tokenwarden/response';
+import { ActionLog, containIncident, FeedbackLog, IncidentManager, Responder, SettingsStore } from '@tokenwarden/response';
 import { createRepositories } from '@tokenwarden/store';
 import type { Command } from 'commander';
 import { gatewayControlFor } from '../adapters/gateway-control.js';
@@ -31,7 +31,8 @@ async function withResponse<T>(
   try {
     const repos = createRepositories(database);
     const tokens = tokenAdminAdapter(service.admin, repos.accessEvents);
-    const incidents = new IncidentManager(repos, tokens);
+    // A false-positive verdict is recorded in the store, where every running worker picks it up.
+    const incidents = new IncidentManager(repos, tokens, new FeedbackLog(database).recorder());
     const control = await gatewayControlFor(opts, database);
     try {
       const responder = new Responder({
@@ -117,23 +118,16 @@ export const registerIncidents: CommandModule = (program: Command) => {
     .action(
       runAction(async (id: string, opts: ActOptions) =>
         withResponse(opts, async ({ incidents, responder }) => {
-          const incident = await incidents.require(id);
-          const plan = await responder.plan(incident);
-          const outcomes = await responder.execute(plan, {
+          const { outcomes, runbook } = await containIncident(incidents, responder, id, {
             actor: opts.actor ?? 'cli',
             reason: opts.reason ?? 'contained by hand',
             dryRun: Boolean(opts.dryRun),
           });
-          if (!opts.dryRun) {
-            await incidents.relate(id, createdCredentialsOf(plan));
-            if (incident.status === 'open')
-              await incidents.setStatus(id, 'contained', opts.actor ?? 'cli', opts.reason ?? 'contained by hand');
-          }
-          printResult({ incident: id, dry_run: Boolean(opts.dryRun), outcomes, runbook: plan.runbook }, Boolean(opts.json), () =>
+          printResult({ incident: id, dry_run: Boolean(opts.dryRun), outcomes, runbook }, Boolean(opts.json), () =>
             [
               ...outcomes.map((o) => `${o.status.padEnd(12)} ${o.action.kind} ${o.action.target}: ${o.detail}`),
-              ...(plan.runbook.length > 0
-                ? ['', '# cloud remediation runbook (review, then run):', ...plan.runbook.map((s) => `# ${s.why}\n${s.command}`)]
+              ...(runbook.length > 0
+                ? ['', '# cloud remediation runbook (review, then run):', ...runbook.map((s) => `# ${s.why}\n${s.command}`)]
                 : []),
             ].join('\n'),
           );

@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { type AccessEvent, TokenWardenError } from '@tokenwarden/core';
-import { createIpIntel } from '@tokenwarden/detection';
-import { buildForensicReport, renderHtml, renderMarkdown } from '@tokenwarden/response';
-import { createRepositories } from '@tokenwarden/store';
+import { createIpIntel, type IpIntel } from '@tokenwarden/detection';
+import { buildForensicReport, type ForensicReport, renderHtml, renderMarkdown } from '@tokenwarden/response';
+import { createRepositories, type Database } from '@tokenwarden/store';
+import type { AdminApi } from '@tokenwarden/token-service';
 import type { Command } from 'commander';
 import { reportLocator } from '../adapters/report-locator.js';
 import { tokenAdminAdapter } from '../adapters/token-admin.js';
@@ -21,6 +22,43 @@ interface ReportOptions {
 }
 
 const PAGE = 5000;
+
+/**
+ * The forensic report of one credential from the shared store: every stored event of it (paged),
+ * its alerts, what it created (through the token service's lineage) and, with `intel`, where its
+ * sources are. The `report` command and the response API share it.
+ *
+ * @example
+ * ```ts
+ * const report = await buildCredentialReport(database, service.admin, 'key_01J...', { allTime: false, intel: createIpIntel() });
+ * ```
+ */
+export async function buildCredentialReport(
+  database: Database,
+  admin: AdminApi,
+  credential: string,
+  o: { allTime: boolean; intel?: IpIntel },
+): Promise<ForensicReport> {
+  const repos = createRepositories(database);
+  const events: AccessEvent[] = [];
+  for (let afterId: string | undefined; ; ) {
+    const page = await repos.accessEvents.query({ credential_id: credential, limit: PAGE, ...(afterId ? { after_id: afterId } : {}) });
+    events.push(...page);
+    if (page.length < PAGE) break;
+    afterId = page.at(-1)?.id;
+  }
+  const alerts = await repos.alerts.list({ credential, limit: 100_000 });
+  const created = await tokenAdminAdapter(admin, repos.accessEvents).createdBy(credential);
+  return buildForensicReport({
+    credential,
+    events,
+    alerts,
+    createdCredentials: created.credentials,
+    createdPrincipals: created.principals,
+    allTime: o.allTime,
+    ...(o.intel ? { locate: reportLocator(o.intel) } : {}),
+  });
+}
 
 /**
  * `tokenwarden report CREDENTIAL`: what did this token touch, from the stored events.
@@ -48,29 +86,9 @@ export function registerReport(program: Command): void {
         }
         const { service, database, close } = await openTokenServiceForCommand(opts);
         try {
-          const repos = createRepositories(database);
-          const events: AccessEvent[] = [];
-          for (let afterId: string | undefined; ; ) {
-            const page = await repos.accessEvents.query({
-              credential_id: credential,
-              limit: PAGE,
-              ...(afterId ? { after_id: afterId } : {}),
-            });
-            events.push(...page);
-            if (page.length < PAGE) break;
-            afterId = page.at(-1)?.id;
-          }
-          const alerts = await repos.alerts.list({ credential, limit: 100_000 });
-          const created = await tokenAdminAdapter(service.admin, repos.accessEvents).createdBy(credential);
-          const intel = opts.geo === false ? undefined : createIpIntel();
-          const report = buildForensicReport({
-            credential,
-            events,
-            alerts,
-            createdCredentials: created.credentials,
-            createdPrincipals: created.principals,
+          const report = await buildCredentialReport(database, service.admin, credential, {
             allTime: Boolean(opts.all),
-            ...(intel ? { locate: reportLocator(intel) } : {}),
+            ...(opts.geo === false ? {} : { intel: createIpIntel() }),
           });
           const text =
             format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : format === 'html' ? renderHtml(report) : renderMarkdown(report);

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { resolveResponseSignals } from '@tokenwarden/config';
-import type { Alert, Incident } from '@tokenwarden/core';
+import { type Alert, type Incident, TokenWardenError } from '@tokenwarden/core';
+import { createIpIntel } from '@tokenwarden/detection';
 import {
   type ActionOutcome,
   autoPolicyFrom,
@@ -17,11 +18,13 @@ import { EXIT } from '../exit-codes.js';
 import { allMigrations } from '../migrations.js';
 import { printJsonLine } from '../output.js';
 import type { CommandModule } from '../program.js';
+import { startResponseApi } from '../worker/response-api-server.js';
 import { type RunningWorker, startWorker, type WorkerResponse } from '../worker/start-worker.js';
 import { openTokenServiceForCommand } from './serve.js';
 
 interface WorkerOptions extends CommonOptions {
   respond: boolean;
+  listen?: string;
   dryRun?: boolean;
   snapshotEvery: string;
 }
@@ -83,21 +86,30 @@ export const registerWorker: CommandModule = (program: Command) => {
       .description('run detection and automatic response on live events until stopped')
       .option('--no-respond', 'detect, store alerts and group them into incidents, but take no containment action')
       .option('--dry-run', 'plan and record containment actions without doing them')
-      .option('--snapshot-every <duration>', 'how often to save the engine state (e.g. 30s, 5m)', '60s'),
+      .option('--snapshot-every <duration>', 'how often to save the engine state (e.g. 30s, 5m)', '60s')
+      .option('--listen <host:port>', 'also serve the response API (incidents, actions, reports) on this address'),
   ).action(
     runAction(async (opts: WorkerOptions) => {
       const snapshotEveryMs = parseDuration(opts.snapshotEvery);
+      if (opts.listen && !opts.respond) {
+        throw new TokenWardenError('TW_USAGE', '--listen serves response actions and cannot be combined with --no-respond', {
+          hint: 'drop --no-respond, or run a separate worker with --listen',
+        });
+      }
       const cfg = configFrom(opts);
       const json = Boolean(opts.json);
       const log = (message: string) => process.stderr.write(`worker: ${message}\n`);
       const signalConfig = resolveResponseSignals(cfg.response, process.env);
-      const { dispatcher } = await signalDispatcherFrom(signalConfig, { dataDir: cfg.data, onResult: (r) => logDelivery(r, log) });
+      const { dispatcher, ssfKey } = await signalDispatcherFrom(signalConfig, { dataDir: cfg.data, onResult: (r) => logDelivery(r, log) });
       const signals: SignalDispatcher | undefined = dispatcher.enabled ? dispatcher : undefined;
+      // One copy of the IP data for detection and the API's reports.
+      const intel = createIpIntel();
 
       let database: Database;
       let closeStore: () => Promise<void>;
       let response: WorkerResponse | undefined;
       let closeGateway: (() => Promise<void>) | undefined;
+      let startApi: ((listen: string) => Promise<{ url: string; close(): Promise<void> }>) | undefined;
       if (opts.respond) {
         const opened = await openTokenServiceForCommand(opts, { longRunning: true });
         database = opened.database;
@@ -105,6 +117,16 @@ export const registerWorker: CommandModule = (program: Command) => {
         try {
           const gateway = await gatewayControlFor(opts, database);
           closeGateway = () => gateway.close();
+          startApi = (listen) =>
+            startResponseApi({
+              listen,
+              database: opened.database,
+              service: opened.service,
+              gateway,
+              ...(signals ? { signals } : {}),
+              ...(ssfKey ? { ssfJwks: [ssfKey.publicJwk] } : {}),
+              intel,
+            });
           response = {
             admin: opened.service.admin,
             gateway,
@@ -127,6 +149,7 @@ export const registerWorker: CommandModule = (program: Command) => {
           database,
           bus: cfg.bus,
           snapshotEveryMs,
+          intel,
           ...(response ? { response } : {}),
           ...(signals ? { signals } : {}),
           onAlert: (alert) => process.stdout.write(`${alertLine(alert, json)}\n`),
@@ -142,6 +165,18 @@ export const registerWorker: CommandModule = (program: Command) => {
         await closeStore().catch(() => {});
         throw e;
       }
+      let api: { url: string; close(): Promise<void> } | undefined;
+      if (opts.listen && startApi) {
+        try {
+          api = await startApi(opts.listen);
+        } catch (e) {
+          await worker.stop().catch(() => {});
+          await closeGateway?.().catch(() => {});
+          await closeStore().catch(() => {});
+          throw e;
+        }
+        log(`response API listening on ${api.url}`);
+      }
       const source = cfg.bus.driver === 'nats' ? `JetStream at ${cfg.bus.url}` : `the store at ${database.location}`;
       const responding = !response
         ? 'not responding'
@@ -156,6 +191,7 @@ export const registerWorker: CommandModule = (program: Command) => {
       const signal = await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
       log(`${String(signal[0] ?? 'signal')}: stopping`);
       try {
+        await api?.close();
         await worker.stop();
         const s = worker.stats();
         log(`stopped after ${s.events} events, ${s.alerts} alerts, ${s.snapshots} snapshots`);

@@ -1,23 +1,36 @@
 import type { Server } from 'node:http';
 import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { createBus, type EventBus } from '@tokenwarden/bus';
+import { ResponseConfig } from '@tokenwarden/config';
 import type { AccessEvent, Alert, ControlOrder, LifecycleEvent } from '@tokenwarden/core';
 import {
   createDetectionEngine,
   createEnricher,
   createIpIntel,
   type DetectionWorker,
-  fromAccessEvent,
   type IpIntel,
   runDetectionWorker,
 } from '@tokenwarden/detection';
 import { parseGatewayConfig, type RunningGateway, startGateway } from '@tokenwarden/gateway';
-import { ActionLog, IncidentManager, Responder, ResponderGuard, SettingsStore } from '@tokenwarden/response';
+import {
+  ActionLog,
+  type FalsePositiveFeedback,
+  type GatewayControl,
+  guardPolicyFrom,
+  IncidentManager,
+  Responder,
+  ResponderGuard,
+  SettingsStore,
+} from '@tokenwarden/response';
 import { createRepositories, type Database, openDatabase, type Repositories } from '@tokenwarden/store';
 import { openTokenService, type TokenService } from '@tokenwarden/token-service';
 import { tokenAdminAdapter } from '../adapters/token-admin.js';
 import { allMigrations } from '../migrations.js';
+import { learnFalsePositive } from '../worker/false-positive-learning.js';
 import { startDemoApi } from './demo-api.js';
+
+/** The demo's response settings: the defaults of the `response` config section (20 automatic actions a minute), with the break-glass account allowlisted. */
+const DEMO_RESPONSE = ResponseConfig.parse({ auto: { allowlist: { principals: ['break-glass'] } } });
 
 /** Where the demo listens and keeps its data. */
 export interface DemoWorldOptions {
@@ -41,6 +54,10 @@ export interface DemoWorld {
   detection: DetectionWorker;
   incidents: IncidentManager;
   responder: Responder;
+  /** Block orders to the demo gateway (and the bus). */
+  control: GatewayControl;
+  /** What a false-positive verdict does here: the in-process engine learns at once. */
+  feedback: FalsePositiveFeedback;
   intel: IpIntel;
   issuer: string;
   gatewayUrl: string;
@@ -140,27 +157,26 @@ export async function startDemoWorld(o: DemoWorldOptions): Promise<DemoWorld> {
 
   const tokens = tokenAdminAdapter(service.admin, repos.accessEvents);
   // A false positive teaches the engine: the events behind the incident's alerts join the baseline.
-  const incidents = new IncidentManager(repos, tokens, async (_incident, alerts) => {
-    const ids = new Set(alerts.flatMap((a) => a.event_ids ?? []));
-    for (const credential of new Set(alerts.map((a) => a.credential))) {
-      for (const e of await repos.accessEvents.query({ credential_id: credential, limit: 10_000 })) {
-        const normalised = ids.has(e.id) ? fromAccessEvent(e) : undefined;
-        if (normalised) engine.learn(enrich(normalised));
-      }
-    }
-  });
+  const feedback: FalsePositiveFeedback = async (incident, alerts) => {
+    await learnFalsePositive(engine, enrich, repos.accessEvents, {
+      credentials: [incident.credential_id, ...alerts.map((a) => a.credential)],
+      event_ids: alerts.flatMap((a) => a.event_ids ?? []),
+    });
+  };
+  const incidents = new IncidentManager(repos, tokens, feedback);
+  const control: GatewayControl = {
+    async send(order: ControlOrder) {
+      gateway.guard.applyControlOrder(order);
+      await bus.publish('control', order);
+    },
+  };
   const responder = new Responder({
     tokens,
-    gateway: {
-      async send(order: ControlOrder) {
-        gateway.guard.applyControlOrder(order);
-        await bus.publish('control', order);
-      },
-    },
+    gateway: control,
     stores: repos,
     actions: new ActionLog(database),
     settings,
-    guard: new ResponderGuard({ maxAutoActionsPerMinute: 20, allowlist: { credentials: [], principals: ['break-glass'] } }),
+    guard: new ResponderGuard(guardPolicyFrom(DEMO_RESPONSE.auto)),
   });
 
   return {
@@ -174,6 +190,8 @@ export async function startDemoWorld(o: DemoWorldOptions): Promise<DemoWorld> {
     detection,
     incidents,
     responder,
+    control,
+    feedback,
     intel,
     issuer,
     gatewayUrl: gateway.url,

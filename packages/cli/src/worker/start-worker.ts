@@ -18,6 +18,7 @@ import {
   type AutoResponsePolicy,
   DEFAULT_AUTO_POLICY,
   DEFAULT_GUARD_POLICY,
+  FeedbackLog,
   type GatewayControl,
   type GuardPolicy,
   IncidentManager,
@@ -29,6 +30,8 @@ import {
 import { createRepositories, type Database } from '@tokenwarden/store';
 import type { AdminApi } from '@tokenwarden/token-service';
 import { tokenAdminAdapter } from '../adapters/token-admin.js';
+import { learnFalsePositive } from './false-positive-learning.js';
+import { FeedbackFollower } from './feedback-follower.js';
 import { StoreTail } from './store-tail.js';
 
 /** What the worker responds with; absent: detection and incident grouping only (`--no-respond`). */
@@ -63,6 +66,8 @@ export interface StartWorkerOptions {
   snapshotEveryMs?: number;
   /** Consumer name on the bus and prefix of the saved state names (default `detection`). */
   consumer?: string;
+  /** How often to look for false-positive verdicts recorded by other processes (default 1000 ms). */
+  feedbackPollMs?: number;
   /** Store tail tuning (embedded default only). */
   tail?: { pollMs?: number; latenessMs?: number };
   /** IP intelligence (default the shipped DB-IP Lite city + ASN data). */
@@ -79,7 +84,9 @@ export interface RunningWorker {
   readonly engine: DetectionEngine;
   /** The version of the engine state restored at start (undefined: started empty). */
   readonly restoredVersion: number | undefined;
-  stats(): { events: number; skipped: number; alerts: number; responded: number; snapshots: number };
+  stats(): { events: number; skipped: number; alerts: number; responded: number; snapshots: number; feedback: number };
+  /** Applies false-positive verdicts recorded since the last look now (the worker also polls); resolves to how many were new. */
+  pollFeedback(): Promise<number>;
   /** Saves the engine snapshot now; resolves to its version. */
   snapshot(): Promise<number>;
   /** Waits until every event read so far and every alert raised so far has been handled. */
@@ -134,14 +141,22 @@ export async function startWorker(o: StartWorkerOptions): Promise<RunningWorker>
   let tail: StoreTail | undefined;
   let auto: AutoResponder | undefined;
   let timer: NodeJS.Timeout | undefined;
+  const enrich = createEnricher({ ipIntel: o.intel ?? createIpIntel() });
+  // False-positive verdicts given anywhere (the CLI, the API) teach this worker's engine.
+  const feedback = new FeedbackFollower({
+    log: new FeedbackLog(o.database),
+    states,
+    cursorName: `feedback:${consumer}`,
+    apply: async (verdict) => {
+      const learned = await learnFalsePositive(engine, enrich, repos.accessEvents, verdict);
+      log(`false positive ${verdict.incident_id}: learned ${learned} event(s) into the baseline`);
+    },
+    ...(o.feedbackPollMs !== undefined ? { pollMs: o.feedbackPollMs } : {}),
+    onError: (e) => log(`false-positive feedback: ${e instanceof Error ? e.message : String(e)}`),
+  });
   try {
-    detection = await runDetectionWorker({
-      bus,
-      repos,
-      engine,
-      enrich: createEnricher({ ipIntel: o.intel ?? createIpIntel() }),
-      consumer,
-    });
+    detection = await runDetectionWorker({ bus, repos, engine, enrich, consumer });
+    await feedback.start();
 
     // Alerts are grouped into incidents per credential whether or not the worker contains them.
     const incidents = o.response ? undefined : new IncidentManager(repos);
@@ -173,6 +188,7 @@ export async function startWorker(o: StartWorkerOptions): Promise<RunningWorker>
       await tail.start();
     }
   } catch (e) {
+    await feedback.stop().catch(() => {});
     await tail?.stop().catch(() => {});
     await detection?.stop().catch(() => {});
     await bus.close().catch(() => {});
@@ -181,6 +197,8 @@ export async function startWorker(o: StartWorkerOptions): Promise<RunningWorker>
 
   const snapshot = async (): Promise<number> => {
     const record = await states.save(engineStateName, engine.snapshot());
+    // After the engine it belongs with: a crash in between re-applies verdicts, never loses them.
+    await feedback.save();
     counters.snapshots++;
     return record.version;
   };
@@ -209,7 +227,8 @@ export async function startWorker(o: StartWorkerOptions): Promise<RunningWorker>
   return {
     engine,
     restoredVersion,
-    stats: () => ({ ...worker.stats(), ...counters }),
+    stats: () => ({ ...worker.stats(), ...counters, feedback: feedback.appliedCount }),
+    pollFeedback: () => feedback.poll(),
     snapshot,
     idle,
     stop() {
@@ -217,6 +236,7 @@ export async function startWorker(o: StartWorkerOptions): Promise<RunningWorker>
         if (timer) clearInterval(timer);
         // Order matters: stop reading, let detection and response finish what was read, then save.
         await tail?.stop();
+        await feedback.stop();
         await idle(10_000).catch(() => log('stopping with events or alerts still in flight'));
         await worker.stop();
         await auto?.close();
