@@ -7,37 +7,57 @@
  * - issuance and RFC 7662 introspection go over HTTP with keep-alive connections (autocannon),
  *   against a real `listen()`ing service on SQLite; the baseline is a bare node:http server on
  *   the same machine answering a fixed JSON body (the ceiling of the HTTP stack itself);
- * - in-process introspection (`view.introspect`, what the gateway calls) is measured too;
+ * - introspection is measured for an unknown opaque token and for pools of distinct live JWT access
+ *   tokens and API keys that every connection cycles through (what a resource server sends: each
+ *   token many times over its life; verified JWTs are cached until exp while the revocation log
+ *   has not moved, so the pool numbers include cache hits a real resource server would get);
+ * - in-process introspection (`view.introspect`, what the gateway calls) is measured too, for one
+ *   JWT, a pool of JWTs in turn, and JWTs never seen before (no cache can help: the cold cost);
  * - local verification of our JWT access tokens (`createAccessTokenVerifier`) is compared with a
  *   raw `jose.jwtVerify` of the same token with the same key set.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import { createAccessTokenVerifier, openTokenService } from '../../packages/token-service/src/index.js';
+import { createAccessTokenVerifier } from '../../packages/token-service/src/index.js';
+import { freePort, startBenchService } from './bench-service.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createNetServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 async function load(
   url: string,
   init: { method: 'POST' | 'GET'; headers: Record<string, string>; body: string },
+  bodies?: string[],
 ): Promise<{ rps: number; non2xx: number; p99_ms: number }> {
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S, pipelining: 1, ...init });
+  // With `bodies`, every connection cycles through them in order (a pool of distinct tokens).
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: DURATION_S,
+    pipelining: 1,
+    ...init,
+    ...(bodies ? { requests: bodies.map((body) => ({ method: init.method, body })) } : {}),
+  });
   return { rps: Math.round(result.requests.average), non2xx: result.non2xx, p99_ms: result.latency.p99 };
+}
+
+/** Issues `n` client_credentials access tokens, 16 at a time. */
+async function mintJwts(tokenUrl: string, headers: Record<string, string>, n: number): Promise<string[]> {
+  const out: string[] = [];
+  while (out.length < n) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(16, n - out.length) }, async () => {
+        const r = await fetch(tokenUrl, { method: 'POST', headers, body: 'grant_type=client_credentials&scope=read' });
+        return ((await r.json()) as { access_token: string }).access_token;
+      }),
+    );
+    out.push(...batch);
+  }
+  return out;
 }
 
 async function timed(label: string, iterations: number, fn: () => Promise<unknown>): Promise<number> {
@@ -51,14 +71,7 @@ async function timed(label: string, iterations: number, fn: () => Promise<unknow
 }
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tw-bench-tokens-'));
-  const port = await freePort();
-  const issuer = `http://127.0.0.1:${port}`;
-  const service = await openTokenService({ dataDir, issuer, keyRefreshMs: 0 });
-  await service.listen(`127.0.0.1:${port}`);
-  const client = await service.admin.createClient({ name: 'bench', grantTypes: ['client_credentials'], scopes: ['read'] });
-  const basic = `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}`;
-  const form = { 'content-type': 'application/x-www-form-urlencoded', authorization: basic };
+  const { service, dataDir, issuer, form } = await startBenchService('tw-bench-tokens-');
 
   // Baseline: the bare HTTP stack on this machine, same load generator.
   const basePort = await freePort();
@@ -84,18 +97,52 @@ async function main(): Promise<void> {
   const { access_token: jwt } = (await tokenResponse.json()) as { access_token: string };
   const rs = await service.admin.createClient({ name: 'rs', grantTypes: ['client_credentials'] });
   const rsBasic = `Basic ${Buffer.from(`${rs.client_id}:${rs.client_secret}`).toString('base64')}`;
-  const introspectionHttp = await load(`${issuer}/token/introspection`, {
+  const introspectionUrl = `${issuer}/token/introspection`;
+  const rsHeaders = { 'content-type': 'application/x-www-form-urlencoded', authorization: rsBasic };
+  const introspectionHttp = await load(introspectionUrl, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: rsBasic },
+    headers: rsHeaders,
     body: `token=${encodeURIComponent(`opaque-${'a'.repeat(40)}`)}`,
   });
   process.stderr.write(
     `  RFC 7662 introspection endpoint (HTTP, unknown opaque token): ${introspectionHttp.rps}/s, non-2xx ${introspectionHttp.non2xx}\n`,
   );
+  // A realistic mix: a resource server introspects the live tokens of many callers, each token
+  // many times over its 5-minute life. POOL distinct tokens, every connection cycling through them.
+  const pool = Number(process.env.BENCH_TOKEN_POOL ?? 1000);
+  const jwtPool = await mintJwts(`${issuer}/token`, form, pool);
+  const keyPool: string[] = [];
+  for (let i = 0; i < pool; i++) keyPool.push((await service.admin.createApiKey({ subject: `bench-${i}`, scopes: ['read'] })).key);
+  const introspectionJwtHttp = await load(
+    introspectionUrl,
+    { method: 'POST', headers: rsHeaders, body: '' },
+    jwtPool.map((t) => `token=${t}`),
+  );
+  process.stderr.write(
+    `  introspection endpoint (HTTP, ${pool} distinct JWT access tokens): ${introspectionJwtHttp.rps}/s, non-2xx ${introspectionJwtHttp.non2xx}\n`,
+  );
+  const introspectionKeyHttp = await load(
+    introspectionUrl,
+    { method: 'POST', headers: rsHeaders, body: '' },
+    keyPool.map((k) => `token=${k}`),
+  );
+  process.stderr.write(
+    `  introspection endpoint (HTTP, ${pool} distinct API keys): ${introspectionKeyHttp.rps}/s, non-2xx ${introspectionKeyHttp.non2xx}\n`,
+  );
 
   const n = Number(process.env.BENCH_ITERATIONS ?? 20_000);
   const introspectKey = await timed('view.introspect(API key), in-process', n, () => service.view.introspect(key.key));
-  const introspectJwt = await timed('view.introspect(JWT access token), in-process', n, () => service.view.introspect(jwt));
+  const introspectJwt = await timed('view.introspect(same JWT access token), in-process', n, () => service.view.introspect(jwt));
+  let next = 0;
+  const introspectJwtPool = await timed(`view.introspect(${pool} distinct JWTs in turn), in-process`, n, () =>
+    service.view.introspect(jwtPool[next++ % pool] as string),
+  );
+  // Cold: tokens never introspected before (no cache can answer): the verify + revocation check cost.
+  const cold = await mintJwts(`${issuer}/token`, form, Math.min(n, 3000));
+  let coldNext = 0;
+  const introspectJwtCold = await timed(`view.introspect(JWT never seen before, ${cold.length}), in-process`, cold.length - 200, () =>
+    service.view.introspect(cold[coldNext++] as string),
+  );
 
   const jwks = await service.view.jwks();
   const verifier = createAccessTokenVerifier({ issuer, audience: service.view.defaultAudience, jwks });
@@ -109,7 +156,9 @@ async function main(): Promise<void> {
     machine: { cores: cpus().length, node: process.version },
     method: {
       http: `autocannon, ${CONNECTIONS} keep-alive connections, ${DURATION_S}s per run, SQLite store, same process as the service`,
-      in_process: `${n} sequential awaited calls after 200 warm-up calls`,
+      in_process: `${n} sequential awaited calls after 200 warm-up calls (cold JWT: each token once)`,
+      introspection_http:
+        'unknown opaque token; and pools of distinct live JWT access tokens / API keys, every connection cycling through the pool (a token is introspected many times over its life)',
     },
     http_baseline_rps: httpBaseline.rps,
     client_credentials_issuance_rps: issuance.rps,
@@ -118,8 +167,17 @@ async function main(): Promise<void> {
     client_credentials_vs_http_baseline: Number((issuance.rps / httpBaseline.rps).toFixed(3)),
     introspection_http_rps: introspectionHttp.rps,
     introspection_http_vs_http_baseline: Number((introspectionHttp.rps / httpBaseline.rps).toFixed(3)),
+    introspection_http_jwt_pool_rps: introspectionJwtHttp.rps,
+    introspection_http_jwt_pool_non2xx: introspectionJwtHttp.non2xx,
+    introspection_http_jwt_pool_vs_http_baseline: Number((introspectionJwtHttp.rps / httpBaseline.rps).toFixed(3)),
+    introspection_http_api_key_pool_rps: introspectionKeyHttp.rps,
+    introspection_http_api_key_pool_non2xx: introspectionKeyHttp.non2xx,
+    introspection_http_api_key_pool_vs_http_baseline: Number((introspectionKeyHttp.rps / httpBaseline.rps).toFixed(3)),
+    token_pool_size: pool,
     introspection_in_process_api_key_per_s: introspectKey,
     introspection_in_process_jwt_per_s: introspectJwt,
+    introspection_in_process_jwt_pool_per_s: introspectJwtPool,
+    introspection_in_process_jwt_cold_per_s: introspectJwtCold,
     jwt_verify_raw_jose_per_s: joseRaw,
     jwt_verify_ours_per_s: ours,
     jwt_verify_ours_vs_raw_jose: Number((ours / joseRaw).toFixed(3)),

@@ -5,6 +5,7 @@ import type { Database } from '@tokenwarden/store';
 import type { Provider } from 'oidc-provider';
 import { type EventSink, requestContext } from './events.js';
 import { handleInteraction } from './oauth/interactions.js';
+import { INTROSPECTION_PATH } from './oauth/introspection-endpoint.js';
 
 /**
  * Parses `host:port` (IPv6 in brackets) for `listen`.
@@ -26,7 +27,8 @@ export function parseHostPort(value: string): { host: string; port: number } {
 /**
  * Starts the HTTP face of the token service: oidc-provider's endpoints, RFC 8414 metadata at
  * `/.well-known/oauth-authorization-server` (the same document as OIDC discovery), and the login
- * interaction. Every request runs inside a request context so lifecycle events carry the
+ * interaction, and RFC 7662 introspection in front of the provider when `introspection` is given
+ * (see `createIntrospectionEndpoint`). Every request runs inside a request context so lifecycle events carry the
  * client's IP and user agent.
  *
  * @example
@@ -34,7 +36,13 @@ export function parseHostPort(value: string): { host: string; port: number } {
  * const server = await startHttpServer(() => provider, database, events, '127.0.0.1:8080');
  * ```
  */
-export async function startHttpServer(provider: () => Provider, database: Database, events: EventSink, hostPort: string): Promise<Server> {
+export async function startHttpServer(
+  provider: () => Provider,
+  database: Database,
+  events: EventSink,
+  hostPort: string,
+  introspection?: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+): Promise<Server> {
   const { host, port } = parseHostPort(hostPort);
   // Koa composes its middleware on every callback() call: keep one handler per provider instance.
   const handlers = new WeakMap<Provider, ReturnType<Provider['callback']>>();
@@ -49,6 +57,14 @@ export async function startHttpServer(provider: () => Provider, database: Databa
       const current = provider();
       const path = context.path ?? '/';
       if (path === '/.well-known/oauth-authorization-server') req.url = '/.well-known/openid-configuration';
+      if (introspection && req.method === 'POST' && path === INTROSPECTION_PATH) {
+        introspection(req, res).catch((e: unknown) => {
+          process.stderr.write(`token-service: introspection failed: ${e instanceof Error ? e.message : String(e)}\n`);
+          if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end('internal error');
+        });
+        return;
+      }
       if (path.startsWith('/interaction/')) {
         handleInteraction(current, database, events, req, res).catch((e: unknown) => {
           process.stderr.write(`token-service: interaction failed: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { Database } from '@tokenwarden/store';
 import type { JWK } from 'jose';
+import { LRUCache } from 'lru-cache';
 import type { Provider } from 'oidc-provider';
 import { findKeyByValue, recordKeyUse } from './credentials/api-keys.js';
 import { findCanary } from './credentials/canaries.js';
@@ -7,6 +9,7 @@ import type { KeyRecord } from './credentials/key-record.js';
 import type { EventSink } from './events.js';
 import { opaqueTokenId } from './oauth/provider-events.js';
 import { type RevocationEntry, revocationsSince } from './storage/revocation-log.js';
+import type { WatermarkReader } from './storage/revocation-watermark.js';
 import { typed } from './storage/schema.js';
 import type { ServiceSecrets } from './storage/sealing.js';
 import { type AccessTokenClaims, type AccessTokenVerifier, createAccessTokenVerifier } from './verify/access-token.js';
@@ -46,11 +49,14 @@ export interface ViewDeps {
   audiences: string[];
   publicJwks: () => JWK[];
   provider: () => Provider;
+  /** The revocation log's high-water mark (validates the verified-token cache). */
+  marks: WatermarkReader;
 }
 
 /**
- * Builds the {@link ResourceServerView}. Everything is read from the shared store on each call,
- * so revocations made by `tokenwarden revoke` in another process are seen at once.
+ * Builds the {@link ResourceServerView}. Everything is read from the shared store on each call
+ * (verified access tokens are cached only while the revocation log has not moved), so
+ * revocations made by `tokenwarden revoke` in another process are seen at once.
  *
  * @example
  * ```ts
@@ -61,9 +67,16 @@ export interface ViewDeps {
 export function createResourceServerView(deps: ViewDeps): ResourceServerView {
   const db = deps.database.db;
   let verifier: { version: JWK[]; verifier: AccessTokenVerifier } | undefined;
+  // Verified, unrevoked access tokens, by SHA-256 of the token. An entry is used only before the
+  // token's exp, while the revocation log's high-water mark is the one read before the entry was
+  // computed, and while the key set is the same: a revocation by any process (a new log entry) or
+  // a key change empties it, so a revoked token reads inactive at the next call.
+  const verified = new LRUCache<string, { claims: AccessTokenClaims; expMs: number }>({ max: 50_000 });
+  let verifiedMark = -1;
   const currentVerifier = (): AccessTokenVerifier => {
     const jwks = deps.publicJwks();
     if (verifier?.version !== jwks) {
+      verified.clear();
       verifier = {
         version: jwks,
         verifier: createAccessTokenVerifier({ issuer: deps.issuer, audience: deps.audiences, jwks: { keys: jwks } }),
@@ -132,15 +145,28 @@ export function createResourceServerView(deps: ViewDeps): ResourceServerView {
         };
       }
       if (token.split('.').length === 3) {
+        const tokenVerifier = currentVerifier();
+        const mark = await deps.marks.read();
+        if (mark !== verifiedMark) {
+          verified.clear();
+          verifiedMark = mark;
+        }
+        const cacheKey = createHash('sha256').update(token).digest('base64url');
+        const hit = verified.get(cacheKey);
+        if (hit && hit.expMs > Date.now()) return { active: true, token_type: 'access_token', ...hit.claims };
         let claims: AccessTokenClaims;
         try {
           // Introspection reports the binding (cnf) rather than demanding a proof.
-          claims = await currentVerifier().verify(token, undefined, { allowUnproven: true });
+          claims = await tokenVerifier.verify(token, undefined, { allowUnproven: true });
         } catch {
           await view.reportCanaryUse(token, { via: 'introspection' });
           return { active: false };
         }
         if (await view.isAccessTokenRevoked(claims)) return { active: false };
+        // Only when nothing moved while we checked (the mark was read before the revocation check).
+        if (verifiedMark === mark && tokenVerifier === verifier?.verifier) {
+          verified.set(cacheKey, { claims, expMs: claims.exp * 1000 });
+        }
         return { active: true, token_type: 'access_token', ...claims };
       }
       const refresh = await deps.provider().RefreshToken.find(token);

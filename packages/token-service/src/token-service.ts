@@ -7,12 +7,15 @@ import { type AdminApi, createAdminApi } from './admin.js';
 import { createEventSink, type EventSink } from './events.js';
 import { startHttpServer } from './http-server.js';
 import { createSecretScanningIntake, type SecretScanningIntakeOptions } from './intake/index.js';
+import { createClientAuthenticator } from './oauth/client-authenticator.js';
+import { createIntrospectionEndpoint } from './oauth/introspection-endpoint.js';
 import { buildProvider } from './oauth/provider.js';
 import { wireProviderEvents } from './oauth/provider-events.js';
 import { resolveTokenSettings, type TokenSettings, type TokenSettingsInput } from './oauth/settings.js';
 import { createResourceServerView, type ResourceServerView } from './resource-server-view.js';
 import { tokenServiceMigrations } from './storage/migrations.js';
 import { createOidcAdapter } from './storage/oidc-adapter.js';
+import { createWatermarkReader } from './storage/revocation-watermark.js';
 import { typed } from './storage/schema.js';
 import { loadServiceSecrets, type ServiceSecrets } from './storage/sealing.js';
 import { loadSigningKeys, type SigningKeySet } from './storage/signing-keys.js';
@@ -119,7 +122,9 @@ export async function openTokenService(options: TokenServiceOptions): Promise<To
     timers.push(t);
   }
 
+  const marks = createWatermarkReader(typed(database.db));
   const view = createResourceServerView({
+    marks,
     database,
     secrets,
     events,
@@ -130,6 +135,12 @@ export async function openTokenService(options: TokenServiceOptions): Promise<To
     provider: () => provider,
   });
   const admin = createAdminApi({ database, secrets, events, settings, view, clientAdapter, provider: () => provider, refreshKeys });
+  const introspection = createIntrospectionEndpoint({
+    view,
+    authenticator: createClientAuthenticator({ marks, secrets, clientAdapter }),
+    events,
+    issuer: settings.issuer,
+  });
   const servers: Server[] = [];
 
   return {
@@ -138,7 +149,7 @@ export async function openTokenService(options: TokenServiceOptions): Promise<To
     settings,
     provider: () => provider,
     async listen(hostPort) {
-      const server = await startHttpServer(() => provider, database, events, hostPort);
+      const server = await startHttpServer(() => provider, database, events, hostPort, introspection);
       intake?.mount(server, { admin, view, events, issuer: settings.issuer, provider: () => provider });
       servers.push(server);
       return server;

@@ -8,6 +8,7 @@ import { createOidcAdapter, type ReuseHandler } from '../storage/oidc-adapter.js
 import { typed } from '../storage/schema.js';
 import type { ServiceSecrets } from '../storage/sealing.js';
 import { SIGNING_ALG, type SigningKeySet } from '../storage/signing-keys.js';
+import { constantTimeEqual } from './client-authenticator.js';
 import type { TokenSettings } from './settings.js';
 
 /** Everything the provider factory needs. */
@@ -169,13 +170,6 @@ function hardenProvider(provider: Provider, deps: ProviderDeps): void {
     if (Math.random() < 0.01) await db.deleteFrom('ts_replay').where('expires_at', '<', now).execute();
     return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
   };
-}
-
-function constantTimeEqual(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
 }
 
 /**

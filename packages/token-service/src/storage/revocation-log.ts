@@ -124,3 +124,21 @@ export async function isRevoked(db: Kysely<TokenDb>, kind: RevocationKind, value
   const row = await db.selectFrom('ts_revocations').select('seq').where('kind', '=', kind).where('value', '=', value).executeTakeFirst();
   return row !== undefined;
 }
+
+/**
+ * The highest sequence number in the log (0 when empty): a cache of "still valid" answers
+ * (client authentication, verified access tokens) stays valid only while this has not moved.
+ * One indexed read (the primary key's last entry).
+ *
+ * @example
+ * ```ts
+ * if ((await revocationWatermark(db)) !== cached.watermark) cache.clear();
+ * ```
+ */
+export async function revocationWatermark(db: Kysely<TokenDb>): Promise<number> {
+  const row = await db
+    .selectFrom('ts_revocations')
+    .select((eb) => eb.fn.max('seq').as('max'))
+    .executeTakeFirst();
+  return Number(row?.max ?? 0);
+}
