@@ -63,7 +63,7 @@ async function load(
     errors: result.errors,
   };
   process.stderr.write(
-    `${name.padEnd(34)} ${String(r.requests_per_sec).padStart(7)} req/s  p50 ${r.p50_ms} ms  p99 ${r.p99_ms} ms  non-2xx ${r.non_2xx}\n`,
+    `${name.padEnd(50)} ${String(r.requests_per_sec).padStart(7)} req/s  p50 ${r.p50_ms} ms  p99 ${r.p99_ms} ms  non-2xx ${r.non_2xx}\n`,
   );
   return r;
 }
@@ -113,12 +113,16 @@ async function main(): Promise<void> {
 
   const up = await child<{ port: number }>(['upstream']);
   const upstream = `http://127.0.0.1:${up.port}`;
-  const px = await child<{ bare: string; gateway: string; introspect: string; key: string; jwt: string; bound: string[]; opaque: string }>([
-    'proxies',
-    upstream,
-    clients.EdDSA.jkt,
-    clients.ES256.jkt,
-  ]);
+  const px = await child<{
+    bare: string;
+    gateway: string;
+    introspect: string;
+    sqliteReplay: string;
+    key: string;
+    jwt: string;
+    bound: string[];
+    opaque: string;
+  }>(['proxies', upstream, clients.EdDSA.jkt, clients.ES256.jkt]);
   const fx = await child<{ plain: string; plugin: string; key: string }>(['fastify']);
 
   const htu = `${px.gateway}/bench`;
@@ -128,7 +132,14 @@ async function main(): Promise<void> {
     EdDSA: await signProofs(clients.EdDSA, htu, bound.EdDSA, needed),
     ES256: await signProofs(clients.ES256, htu, bound.ES256, needed),
   };
-  const next = { EdDSA: 0, ES256: 0 };
+  // The same EdDSA client against the gateway whose replay claims go to a shared SQLite file.
+  const sqliteProofs = await signProofs(
+    clients.EdDSA,
+    `${px.sqliteReplay}/bench`,
+    bound.EdDSA,
+    Math.min(100_000, 4_000 * seconds * rounds),
+  );
+  const next = { EdDSA: 0, ES256: 0, sqlite: 0 };
 
   // In-process, one at a time: raw jose verification of a DPoP proof (the inherent cost) against
   // the gateway's whole DPoP check of a fresh proof (signature, claims, thumbprint, replay claim).
@@ -167,6 +178,18 @@ async function main(): Promise<void> {
           dpop: proofs[alg][next[alg]++ % proofs[alg].length] as string,
         })),
     ]),
+    [
+      'gateway, DPoP (EdDSA proofs, SQLite replay store)',
+      () =>
+        load(
+          'gateway, DPoP (EdDSA proofs, SQLite replay store)',
+          `${px.sqliteReplay}/bench`,
+          { authorization: `DPoP ${bound.EdDSA}` },
+          () => ({
+            dpop: sqliteProofs[next.sqlite++ % sqliteProofs.length] as string,
+          }),
+        ),
+    ],
     [
       'introspection on every request',
       () => load('introspection on every request', `${px.introspect}/bench`, { authorization: `Bearer ${px.opaque}` }),
@@ -218,6 +241,7 @@ async function main(): Promise<void> {
       jwt_vs_bare_hop: ratioOf('gateway, JWT', bare),
       dpop_eddsa_vs_bare_hop: ratioOf('gateway, DPoP (EdDSA proofs)', bare),
       dpop_es256_vs_bare_hop: ratioOf('gateway, DPoP (ES256 proofs)', bare),
+      dpop_eddsa_sqlite_replay_vs_bare_hop: ratioOf('gateway, DPoP (EdDSA proofs, SQLite replay store)', bare),
       introspection_every_request_vs_bare_hop: ratioOf('introspection on every request', bare),
       plugin_vs_app_without: ratioOf('fastify app with plugin (API key)', 'fastify app without plugin'),
       dpop_verifier_vs_jose_verify_eddsa: Number(

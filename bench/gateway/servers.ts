@@ -2,14 +2,20 @@
 // endpoint standing in for the token service), `proxies` (the same reverse-proxy code as a bare
 // hop, as the gateway with cached verification, and as the gateway introspecting every request)
 // and `fastify` (one app with the plugin, one without). Each prints one JSON line when ready.
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase } from '@tokenwarden/store';
 import Fastify from 'fastify';
 import { request } from 'undici';
 import {
   type CredentialSource,
   GatewayGuard,
+  gatewayMigrations,
   parseGatewayConfig,
+  StoreJtiReplayStore,
   startReverseProxy,
   tokenWardenFastify,
 } from '../../packages/gateway/src/index.js';
@@ -73,15 +79,25 @@ async function proxies(upstreamUrl: string, jkts: string[]): Promise<void> {
   const bare = guard(false, source);
   const cached = guard(true, source);
   const perRequest = guard(true, introspecting, false);
-  for (const g of [bare, cached, perRequest]) await g.start();
+  // What `tokenwarden gateway --data` runs: DPoP replay claims in the shared SQLite file, one
+  // write per proof, so that every gateway process on the directory refuses a replay.
+  const database = await openDatabase({
+    store: { driver: 'sqlite' },
+    dataDir: mkdtempSync(join(tmpdir(), 'tw-bench-gw-')),
+    migrations: gatewayMigrations,
+  });
+  const sharedReplay = new GatewayGuard({ source, config, publishAccess, replayStore: new StoreJtiReplayStore(database) });
+  for (const g of [bare, cached, perRequest, sharedReplay]) await g.start();
   const start = (g: GatewayGuard) => startReverseProxy({ guard: g, upstream: upstreamUrl, port: 0, connections: 32 });
-  const [p1, p2, p3] = await Promise.all([start(bare), start(cached), start(perRequest)]);
+  const [p1, p2, p3, p4] = await Promise.all([start(bare), start(cached), start(perRequest), start(sharedReplay)]);
   const key = source.createKey().raw;
   const jwt = (await source.issueJwt()).token;
   // One DPoP-bound token per client key (the bench signs proofs with EdDSA and with ES256).
   const bound = await Promise.all(jkts.map(async (jkt) => (await source.issueJwt({ jkt })).token));
   const opaque = `op_${'x'.repeat(40)}`;
-  process.stdout.write(`${JSON.stringify({ bare: p1?.url, gateway: p2?.url, introspect: p3?.url, key, jwt, bound, opaque })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ bare: p1?.url, gateway: p2?.url, introspect: p3?.url, sqliteReplay: p4?.url, key, jwt, bound, opaque })}\n`,
+  );
 }
 
 async function fastifyApps(): Promise<void> {
