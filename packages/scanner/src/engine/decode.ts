@@ -19,10 +19,16 @@ function isBase64Char(code: number): boolean {
  * Calls `onBlob` for every maximal run of at least 40 base64 characters (plus up to two `=`),
  * the same blobs as `/(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{40,}={0,2}/g`, in one linear pass that
  * skips ahead 40 characters whenever the probe 39 characters on is not a base64 character (no
- * run of 40 can then start in between). The regex was as costly as the keyword prefilter on the
+ * run of 40 can then start in between), and past the run start's 40th character when that one is
+ * not. The regex was as costly as the keyword prefilter on the
  * bench tree. Stops when `onBlob` returns false.
+ *
+ * @example
+ * ```ts
+ * forEachBase64Run(text, (start, end) => { blobs.push(text.slice(start, end)); return true; });
+ * ```
  */
-function forEachBase64Run(text: string, onBlob: (start: number, end: number) => boolean): void {
+export function forEachBase64Run(text: string, onBlob: (start: number, end: number) => boolean): void {
   const n = text.length;
   // Invariant: the character before `i` (if any) is not a base64 character.
   let i = 0;
@@ -34,6 +40,14 @@ function forEachBase64Run(text: string, onBlob: (start: number, end: number) => 
     }
     let start = probe;
     while (start > i && isBase64Char(text.charCodeAt(start - 1))) start--;
+    // A run from `start` must reach `start + 39`: test that end first, and skip past it when it
+    // is not a base64 character (an identifier cut by punctuation), instead of walking to it.
+    const far = start + MIN_BLOB - 1;
+    if (far >= n) return;
+    if (!isBase64Char(text.charCodeAt(far))) {
+      i = far + 1;
+      continue;
+    }
     let end = probe + 1;
     while (end < n && isBase64Char(text.charCodeAt(end))) end++;
     if (end - start >= MIN_BLOB) {

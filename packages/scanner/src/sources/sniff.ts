@@ -1,3 +1,5 @@
+import { isAscii } from 'node:buffer';
+
 /** Bytes sniffed at the start of a file to tell text from binary. */
 export const SNIFF_BYTES = 8192;
 
@@ -14,6 +16,8 @@ export const SNIFF_BYTES = 8192;
 export function sniffBinary(sample: Uint8Array): string | undefined {
   const head = sample.subarray(0, SNIFF_BYTES);
   if (head.includes(0)) return 'binary (contains NUL bytes)';
+  // Pure ASCII (checked natively) is valid UTF-8: no need to decode the sample.
+  if (isAscii(head)) return undefined;
   // A cut multi-byte character at the end of the sample is not an error.
   const text = new TextDecoder('utf-8').decode(head.subarray(0, Math.max(0, head.length - 3)));
   let bad = 0;
