@@ -35,6 +35,11 @@ export interface ReorderOptions<T extends Timed = Timed> {
  */
 export class ReorderBuffer<T extends Timed> {
   private readonly heap: { item: T; seq: number }[] = [];
+  // In-order input (the usual case: a log file is written in time order) waits in a plain queue instead of the
+  // heap: no node per event and no sifting. The first event older than the queue's tail moves the queue into
+  // the heap; once the heap empties, the queue takes over again. At any time one of the two is empty.
+  private queue: T[] = [];
+  private queueHead = 0;
   private seq = 0;
   private newest = Number.NEGATIVE_INFINITY;
   private released = Number.NEGATIVE_INFINITY;
@@ -63,7 +68,7 @@ export class ReorderBuffer<T extends Timed> {
 
   /** Events waiting. */
   get size(): number {
-    return this.heap.length;
+    return this.heap.length + this.queue.length - this.queueHead;
   }
 
   /** Adds one event; returns the events now due, oldest first. */
@@ -79,17 +84,19 @@ export class ReorderBuffer<T extends Timed> {
       this.noteKey(item);
       return [item];
     }
-    if (this.tolerance === 0 && this.heap.length === 0) {
+    if (this.tolerance === 0 && this.size === 0) {
       this.released = item.ts;
       if (item.ts > this.newest) this.newest = item.ts;
       this.noteKey(item);
       return [item];
     }
     if (item.ts > this.newest) this.newest = item.ts;
-    this.insert({ item, seq: this.seq++ });
+    this.enqueue(item);
     const due: T[] = [];
     const watermark = this.newest - this.tolerance;
-    while (this.heap.length > 0 && ((this.heap[0] as { item: T }).item.ts <= watermark || this.heap.length > this.capacity)) {
+    for (;;) {
+      const next = this.peek();
+      if (next === undefined || (next.ts > watermark && this.size <= this.capacity)) break;
       due.push(this.pop());
     }
     return due;
@@ -98,8 +105,30 @@ export class ReorderBuffer<T extends Timed> {
   /** Releases everything still waiting (end of input). */
   drain(): T[] {
     const out: T[] = [];
-    while (this.heap.length > 0) out.push(this.pop());
+    while (this.size > 0) out.push(this.pop());
     return out;
+  }
+
+  private enqueue(item: T): void {
+    const q = this.queue;
+    if (this.heap.length === 0) {
+      const tail = q.length > this.queueHead ? q[q.length - 1] : undefined;
+      if (tail === undefined || item.ts >= tail.ts) {
+        q.push(item);
+        return;
+      }
+      // Out of order: the queue (already sorted, in arrival order for ties) moves into the heap.
+      for (let i = this.queueHead; i < q.length; i++) this.insert({ item: q[i] as T, seq: this.seq++ });
+      this.queue = [];
+      this.queueHead = 0;
+    }
+    this.insert({ item, seq: this.seq++ });
+  }
+
+  /** The next event due, without removing it. */
+  private peek(): T | undefined {
+    if (this.heap.length > 0) return (this.heap[0] as { item: T }).item;
+    return this.queueHead < this.queue.length ? this.queue[this.queueHead] : undefined;
   }
 
   private less(a: { item: T; seq: number }, b: { item: T; seq: number }): boolean {
@@ -120,6 +149,20 @@ export class ReorderBuffer<T extends Timed> {
   }
 
   private pop(): T {
+    if (this.heap.length === 0) {
+      const item = this.queue[this.queueHead++] as T;
+      // Drop the released prefix (at once when all is released, else now and then) so released events can be collected.
+      if (this.queueHead === this.queue.length) {
+        this.queue.length = 0;
+        this.queueHead = 0;
+      } else if (this.queueHead >= 4096 && this.queueHead * 2 >= this.queue.length) {
+        this.queue = this.queue.slice(this.queueHead);
+        this.queueHead = 0;
+      }
+      if (item.ts > this.released) this.released = item.ts;
+      this.noteKey(item);
+      return item;
+    }
     const h = this.heap;
     const top = h[0] as { item: T; seq: number };
     const last = h.pop() as { item: T; seq: number };

@@ -74,4 +74,52 @@ describe('ReorderBuffer', () => {
     assert.equal(buf.size, 3);
     assert.equal(released, 97);
   });
+
+  it('releases exactly what a naive sorted-list model releases, for mostly ordered input with bursts of disorder and ties', () => {
+    let x = 12345;
+    const rnd = () => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return x / 4294967296;
+    };
+    for (const [tolerance, capacity] of [
+      [0, 100],
+      [10, 1000],
+      [50, 1000],
+      [50, 7],
+    ] as const) {
+      const buf = new ReorderBuffer<Ev>({ toleranceMs: tolerance, capacity });
+      // Model: a list kept sorted by (ts, arrival); the same release rule as the buffer's contract.
+      let waiting: Array<{ e: Ev; seq: number }> = [];
+      let newest = Number.NEGATIVE_INFINITY;
+      let released = Number.NEGATIVE_INFINITY;
+      let seq = 0;
+      let clock = 1000;
+      for (let i = 0; i < 3000; i++) {
+        clock += Math.floor(rnd() * 4); // ties happen
+        const ts = rnd() < 0.15 ? clock - Math.floor(rnd() * 80) : clock; // some events arrive late
+        const e = ev(ts, `e${i}`);
+        const got = buf.push(e).map((d) => d.id);
+        const want: string[] = [];
+        if (ts < released) want.push(e.id);
+        else {
+          if (ts > newest) newest = ts;
+          waiting.push({ e, seq: seq++ });
+          waiting.sort((a, b) => a.e.ts - b.e.ts || a.seq - b.seq);
+          while (waiting.length > 0 && ((waiting[0] as { e: Ev }).e.ts <= newest - tolerance || waiting.length > capacity)) {
+            const next = waiting.shift() as { e: Ev };
+            if (next.e.ts > released) released = next.e.ts;
+            want.push(next.e.id);
+          }
+        }
+        assert.deepEqual(got, want, `tolerance ${tolerance} capacity ${capacity} event ${i}`);
+        assert.equal(buf.size, waiting.length);
+      }
+      assert.deepEqual(
+        buf.drain().map((d) => d.id),
+        waiting.map((w) => w.e.id),
+      );
+      waiting = [];
+      assert.equal(buf.size, 0);
+    }
+  });
 });
