@@ -96,8 +96,9 @@ export async function openTokenService(options: TokenServiceOptions): Promise<To
       reason: `${info.model} presented twice; grant revoked`,
     });
   };
+  const marks = createWatermarkReader(typed(database.db));
   const makeProvider = (): Provider => {
-    const p = buildProvider({ database, secrets, settings, keys, onReuse });
+    const p = buildProvider({ database, secrets, settings, keys, onReuse, marks });
     wireProviderEvents(p, events, secrets);
     return p;
   };
@@ -122,7 +123,6 @@ export async function openTokenService(options: TokenServiceOptions): Promise<To
     timers.push(t);
   }
 
-  const marks = createWatermarkReader(typed(database.db));
   const view = createResourceServerView({
     marks,
     database,

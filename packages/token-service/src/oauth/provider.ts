@@ -5,6 +5,7 @@ import type { JWK } from 'jose';
 import { type Configuration, errors, type KoaContextWithOIDC, Provider } from 'oidc-provider';
 import { findUser } from '../accounts/users.js';
 import { createOidcAdapter, type ReuseHandler } from '../storage/oidc-adapter.js';
+import type { WatermarkReader } from '../storage/revocation-watermark.js';
 import { typed } from '../storage/schema.js';
 import type { ServiceSecrets } from '../storage/sealing.js';
 import { SIGNING_ALG, type SigningKeySet } from '../storage/signing-keys.js';
@@ -18,6 +19,8 @@ export interface ProviderDeps {
   settings: TokenSettings;
   keys: SigningKeySet;
   onReuse: ReuseHandler;
+  /** Revocation-log mark reader: enables the adapter's client-record cache. */
+  marks?: WatermarkReader;
 }
 
 const OIDC_SCOPES = ['openid', 'offline_access'];
@@ -40,7 +43,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
   const audiences = new Set([settings.audience, ...settings.extraAudiences]);
 
   const configuration: Configuration = {
-    adapter: createOidcAdapter({ database, secrets, onReuse: deps.onReuse }),
+    adapter: createOidcAdapter({ database, secrets, onReuse: deps.onReuse, ...(deps.marks ? { marks: deps.marks } : {}) }),
     jwks: { keys: keys.privateJwks as Configuration['jwks'] extends { keys: infer K } | undefined ? K : never },
     cookies: { keys: [secrets.derive('cookies/v1').toString('base64url')] },
     async findAccount(_ctx, sub) {

@@ -1,10 +1,12 @@
 // Must come before oidc-provider: it silences the Node 20 runtime notice printed at import.
 import '../oauth/quiet-runtime-notice.js';
 import type { Database } from '@tokenwarden/store';
+import { LRUCache } from 'lru-cache';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import { revokeGrantIn } from './grant-store.js';
 import { isRevoked } from './revocation-log.js';
+import type { WatermarkReader } from './revocation-watermark.js';
 import { type ArtifactRow, typed } from './schema.js';
 import type { ServiceSecrets } from './sealing.js';
 
@@ -19,6 +21,11 @@ export interface AdapterDeps {
   database: Database;
   secrets: ServiceSecrets;
   onReuse: ReuseHandler;
+  /**
+   * When given, client records are cached (see {@link createOidcAdapter}) and stay valid only
+   * while this mark is unchanged.
+   */
+  marks?: WatermarkReader;
 }
 
 const epoch = (): number => Math.floor(Date.now() / 1000);
@@ -33,6 +40,10 @@ const epoch = (): number => Math.floor(Date.now() / 1000);
  * - `consume` is one conditional UPDATE inside a write transaction, not find-then-save: of any
  *   number of concurrent consumers exactly one wins; the others see a replay, which revokes the
  *   whole grant (RFC 9700 §4.14.2) and is reported through `onReuse`.
+ * - With `marks`, `Client` records are cached (unsealed), because every token request reads its
+ *   client: clients are only created or revoked, never edited, and a revocation deletes the row
+ *   and appends to the revocation log, so a cached record is dropped as soon as the log's
+ *   high-water mark moves (read per lookup, so a revocation by any process counts at once).
  *
  * @example
  * ```ts
@@ -42,6 +53,8 @@ const epoch = (): number => Math.floor(Date.now() / 1000);
 export function createOidcAdapter(deps: AdapterDeps): new (model: string) => Adapter {
   const { database, secrets } = deps;
   const db = typed(database.db);
+  const clients = new LRUCache<string, string>({ max: 10_000 });
+  let clientsMark = -1;
 
   class TokenWardenAdapter implements Adapter {
     readonly model: string;
@@ -55,6 +68,7 @@ export function createOidcAdapter(deps: AdapterDeps): new (model: string) => Ada
     }
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
+      if (this.model === 'Client') clients.delete(id);
       const grantId = GRANTABLE.has(this.model) ? (payload.grantId ?? (this.model === 'Grant' ? id : undefined)) : undefined;
       const row: ArtifactRow = {
         id_hash: this.key(id),
@@ -93,6 +107,7 @@ export function createOidcAdapter(deps: AdapterDeps): new (model: string) => Ada
 
     async find(id: string): Promise<AdapterPayload | undefined> {
       if (typeof id !== 'string' || id.length === 0) return undefined;
+      if (this.model === 'Client' && deps.marks) return this.findClient(id, deps.marks);
       const row = await db.selectFrom('ts_artifacts').selectAll().where('id_hash', '=', this.key(id)).executeTakeFirst();
       return this.toPayload(row);
     }
@@ -118,6 +133,7 @@ export function createOidcAdapter(deps: AdapterDeps): new (model: string) => Ada
     }
 
     async destroy(id: string): Promise<void> {
+      if (this.model === 'Client') clients.delete(id);
       await db.deleteFrom('ts_artifacts').where('id_hash', '=', this.key(id)).execute();
     }
 
@@ -146,6 +162,23 @@ export function createOidcAdapter(deps: AdapterDeps): new (model: string) => Ada
 
     async revokeByGrantId(grantId: string): Promise<void> {
       await database.transaction((raw) => revokeGrantIn(typed(raw), grantId, { actor: 'token-service' }));
+    }
+
+    private async findClient(id: string, marks: WatermarkReader): Promise<AdapterPayload | undefined> {
+      // The mark is read before the row: a revocation committing in between moves it, and the
+      // next lookup drops what this one cached.
+      const mark = await marks.read();
+      if (mark !== clientsMark) {
+        clients.clear();
+        clientsMark = mark;
+      }
+      const cached = clients.get(id);
+      if (cached !== undefined) return JSON.parse(cached) as AdapterPayload;
+      const row = await db.selectFrom('ts_artifacts').selectAll().where('id_hash', '=', this.key(id)).executeTakeFirst();
+      if (!row || row.model !== this.model) return undefined;
+      const text = secrets.unseal(row.payload);
+      if (clientsMark === mark) clients.set(id, text);
+      return JSON.parse(text) as AdapterPayload;
     }
 
     private toPayload(row: ArtifactRow | undefined): AdapterPayload | undefined {
