@@ -92,14 +92,27 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
     req.resume();
     throw new OAuthError(400, 'invalid_request', 'failed to parse the request body');
   }
-  const chunks: Buffer[] = [];
-  let received = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    received += chunk.length;
-    if (received > BODY_LIMIT) throw new OAuthError(400, 'invalid_request', 'failed to parse the request body');
-    chunks.push(chunk);
-  }
-  const params = new URLSearchParams(Buffer.concat(chunks, received).toString('utf8'));
+  // Event listeners rather than `for await`: the async iterator costs more than the rest of the
+  // parsing on this hot path.
+  const body = await new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    req.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > BODY_LIMIT) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new OAuthError(400, 'invalid_request', 'failed to parse the request body'));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.once('end', () =>
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks, received).toString('utf8')),
+    );
+    req.once('error', reject);
+  });
+  const params = new URLSearchParams(body);
   for (const name of SINGLE) {
     if (params.getAll(name).length > 1) throw new OAuthError(400, 'invalid_request', `'${name}' parameter must only be provided once`);
   }
