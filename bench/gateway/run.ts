@@ -200,13 +200,24 @@ async function main(): Promise<void> {
       () => load('fastify app with plugin (API key)', `${fx.plugin}/bench`, { authorization: `Bearer ${fx.key}` }),
     ],
   ];
-  // Several rounds of every scenario; each ratio is taken within a round (subject and baseline a
-  // few seconds apart), and the report gives the median over rounds.
+  // Several rounds of every scenario; each ratio is taken within a round, and the report gives the
+  // median over rounds.
+  // Warm-up first (JIT, upstream pool connections), so that whichever scenario happens to hit a
+  // process first does not pay for it; then every other round runs in reverse order, so slow drift
+  // in the machine's load does not always favour the same side of a ratio.
+  const warm = (url: string, headers: Record<string, string> = {}) => autocannon({ url, connections, duration: 1, headers });
+  await warm(`${upstream}/bench`);
+  await warm(`${px.bare}/bench`);
+  await warm(`${px.gateway}/bench`, { authorization: `Bearer ${px.key}` });
+  await warm(`${px.introspect}/bench`, { authorization: `Bearer ${px.opaque}` });
+  await warm(`${fx.plain}/bench`);
+  await warm(`${fx.plugin}/bench`, { authorization: `Bearer ${fx.key}` });
   const perRound: Result[][] = [];
   for (let r = 0; r < rounds; r++) {
     process.stderr.write(`round ${r + 1}/${rounds}\n`);
     const results: Result[] = [];
-    for (const [, run] of scenarios) results.push(await run());
+    const order = r % 2 === 0 ? scenarios : [...scenarios].reverse();
+    for (const [, run] of order) results.push(await run());
     perRound.push(results);
   }
 
