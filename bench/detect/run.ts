@@ -9,7 +9,7 @@
  * Writes bench/results/detect.json.
  */
 import { createReadStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import v8 from 'node:v8';
@@ -190,6 +190,7 @@ function memoryPerCredential() {
 }
 
 async function main(): Promise<void> {
+  const loadAtStart = loadavg().map((x) => Number(x.toFixed(2)));
   log(`generating ${EVENTS} native events for ${CREDENTIALS} credentials...`);
   const generated = await writeNativeEvents(file, EVENTS, CREDENTIALS);
   log(
@@ -254,7 +255,9 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     command: `node --conditions=source --import tsx bench/detect/run.ts ${process.argv.slice(2).join(' ')}`.trim(),
     node: process.version,
-    machine_note: 'shared 2-core machine under load from other jobs; absolute rates are noisy, the ratio is measured in the same run',
+    machine_note:
+      'shared 2-core machine under load from other jobs; absolute rates are noisy, the ratio is measured in the same run; under heavy load the CPU-time ratio is the steadier one',
+    load_average: { at_start: loadAtStart, at_end: loadavg().map((x) => Number(x.toFixed(2))) },
     input: { events: EVENTS, credentials: CREDENTIALS, bytes, repetition: generated },
     ip_intel_load_seconds: Number(intelLoadSeconds.toFixed(2)),
     method:
