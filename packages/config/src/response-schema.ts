@@ -51,7 +51,14 @@ function exactlyOne(a: string, b: string) {
   };
 }
 
-/** One webhook: where, how it is signed (HMAC-SHA-256 with `secret`), its format and the least severity sent. */
+/**
+ * One webhook: where, how it is signed (HMAC-SHA-256 with `secret`), its format and the least severity sent.
+ *
+ * @example
+ * ```ts
+ * WebhookConfig.parse({ url: 'https://hooks.example.com/tw', secret_env: 'TW_HOOK_SECRET', min_severity: 'critical' });
+ * ```
+ */
 export const WebhookConfig = z
   .object({
     url: HTTP_URL,
@@ -63,7 +70,14 @@ export const WebhookConfig = z
   .strict()
   .superRefine(exactlyOne('secret', 'secret_env'));
 
-/** One Shared Signals receiver (RFC 8935 push endpoint). */
+/**
+ * One Shared Signals receiver (RFC 8935 push endpoint).
+ *
+ * @example
+ * ```ts
+ * SsfReceiverConfig.parse({ url: 'https://idp.example.com/ssf/push', authorization_env: 'TW_IDP_AUTH', events: ['session-revoked'] });
+ * ```
+ */
 export const SsfReceiverConfig = z
   .object({
     url: HTTP_URL,
@@ -85,7 +99,14 @@ export const SsfReceiverConfig = z
     }
   });
 
-/** The Shared Signals transmitter: our issuer and the receivers we push to. The signing key lives under the data directory. */
+/**
+ * The Shared Signals transmitter: our issuer and the receivers we push to. The signing key lives under the data directory.
+ *
+ * @example
+ * ```ts
+ * SsfConfig.parse({ issuer: 'https://tokenwarden.example.com', receivers: [] });
+ * ```
+ */
 export const SsfConfig = z
   .object({
     issuer: HTTP_URL,
@@ -93,7 +114,14 @@ export const SsfConfig = z
   })
   .strict();
 
-/** One automatic-response rule: at or above a severity, for some credential kinds, take these actions. */
+/**
+ * One automatic-response rule: at or above a severity, for some credential kinds, take these actions.
+ *
+ * @example
+ * ```ts
+ * AutoRuleConfig.parse({ min_severity: 'high', credential_kinds: ['api_key'], actions: ['block_credential'] });
+ * ```
+ */
 export const AutoRuleConfig = z
   .object({
     min_severity: SEVERITY,
@@ -106,7 +134,14 @@ const DEFAULT_RULES: z.input<typeof AutoRuleConfig>[] = [
   { min_severity: 'critical', actions: ['block_credential', 'revoke', 'signout', 'suspend', 'block_ip', 'restore_setting'] },
 ];
 
-/** Automatic response: the policy, its rate limit and allowlist (the responder's safety), and dry run. */
+/**
+ * Automatic response: the policy, its rate limit and allowlist (the responder's safety), and dry run.
+ *
+ * @example
+ * ```ts
+ * AutoConfig.parse({ max_actions_per_minute: 5, allowlist: { principals: ['break-glass'] } }).dry_run; // false
+ * ```
+ */
 export const AutoConfig = z
   .object({
     enabled: z.boolean().default(true),
@@ -124,7 +159,15 @@ export const AutoConfig = z
   })
   .strict();
 
-/** The `response` section of `tokenwarden.yaml`. */
+/**
+ * The `response` section of `tokenwarden.yaml` (see docs/response.md).
+ *
+ * @example
+ * ```ts
+ * const response = ResponseConfig.parse({ auto: { dry_run: true } });
+ * response.auto.policy[0]?.min_severity; // "critical" (the default rule)
+ * ```
+ */
 export const ResponseConfig = z
   .object({
     webhooks: z.array(WebhookConfig).default([]),

@@ -52,7 +52,7 @@ export interface WorkerResponse {
 
 /** Options of {@link startWorker}. */
 export interface StartWorkerOptions {
-  /** The shared store, opened with every migration (including `detectionMigrations`). */
+  /** The shared store, opened with every migration (including `detectionMigrations` and response's `feedbackMigrations`). */
   database: Database;
   /** `memory`: tail the store (embedded default); `nats`: durable JetStream consumers. */
   bus: BusConfig;

@@ -6,6 +6,7 @@ import { connect } from '@nats-io/transport-node';
 import { createBus, type EventBus, streamName } from '@tokenwarden/bus';
 import { type AccessEvent, TOPICS } from '@tokenwarden/core';
 import { detectionMigrations } from '@tokenwarden/detection';
+import { feedbackMigrations } from '@tokenwarden/response';
 import { openTestDatabase, type TestDatabase } from '@tokenwarden/store/testing';
 import { history, prng } from '../../src/demo/traffic.js';
 import { type RunningWorker, startWorker } from '../../src/worker/start-worker.js';
@@ -33,7 +34,7 @@ describe('tokenwarden worker with bus.driver nats (JetStream)', { skip: SKIP }, 
   let worker: RunningWorker | undefined;
 
   before(async () => {
-    t = await openTestDatabase('sqlite', detectionMigrations);
+    t = await openTestDatabase('sqlite', [...detectionMigrations, ...feedbackMigrations]);
     gatewayBus = await createBus(bus);
   });
   after(async () => {

@@ -46,7 +46,14 @@ export function bearerFrom(header: string | undefined): string | undefined | nul
   return m ? (m[1] as string) : null;
 }
 
-/** Whether `caller` may use an endpoint that needs `scope` (respond implies read). */
+/**
+ * Whether `caller` may use an endpoint that needs `scope` (respond implies read).
+ *
+ * @example
+ * ```ts
+ * hasScope({ subject: 'oncall', credentialId: 'key_1', scopes: ['tokenwarden.respond'] }, READ_SCOPE); // true
+ * ```
+ */
 export function hasScope(caller: ApiCaller, scope: string): boolean {
   return caller.scopes.includes(scope) || (scope === READ_SCOPE && caller.scopes.includes(RESPOND_SCOPE));
 }

@@ -36,7 +36,15 @@ export class ApiFieldError extends TokenWardenError {
   }
 }
 
-/** The JSON error body and status for any thrown value; unexpected errors become a bare 500. */
+/**
+ * The JSON error body and status for any thrown value; unexpected errors become a bare 500
+ * (their message could hold internals, so it is not sent).
+ *
+ * @example
+ * ```ts
+ * errorResponse(new ApiFieldError('limit', 'a whole number')).status; // 400
+ * ```
+ */
 export function errorResponse(e: unknown): {
   status: number;
   body: { error: { code: string; message: string; field?: string; hint?: string } };

@@ -111,7 +111,7 @@ export function createResponseApi(deps: ResponseApiDeps): FastifyInstance {
     }
     if (!hasScope(caller, scope)) {
       reply.header('www-authenticate', bearerChallenge('insufficient_scope', scope));
-      throw new TokenWardenError('TW_FORBIDDEN', `this endpoint needs the ${scope} scope`, { hint: `issue a key with --scope ${scope}` });
+      throw new TokenWardenError('TW_FORBIDDEN', `this endpoint needs the ${scope} scope`, { hint: `issue a key with --scopes ${scope}` });
     }
     req.caller = caller;
   };

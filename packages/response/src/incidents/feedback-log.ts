@@ -19,7 +19,14 @@ interface FeedbackTable {
   response_feedback: { id: string; incident_id: string; credentials: string; event_ids: string; created_at: string };
 }
 
-/** Migration of the false-positive feedback log. */
+/**
+ * Migration of the false-positive feedback log (table `response_feedback`).
+ *
+ * @example
+ * ```ts
+ * await openDatabase({ store, dataDir, migrations: [...storeMigrations, ...feedbackMigrations] });
+ * ```
+ */
 export const feedbackMigrations: Migration[] = [
   {
     name: 'response-0002-feedback',

@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { verifyWebhookSignature } from '@tokenwarden/response';
+import { createRepositories, type Database, openDatabase } from '@tokenwarden/store';
+import { allMigrations } from '../../src/migrations.js';
+import { aliceBaseline, attackerBurst, sleep } from './attack-fixture.js';
+
+// The entry point itself (not the bin wrapper), so SIGTERM reaches the worker.
+const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+const SECRET = 'command-hook-secret-0123456789';
+
+// The command as an operator runs it: one tokenwarden.yaml with store, log and response sections,
+// the hook secret from the environment, the response API on --listen; alerts reach a real local
+// receiver signed, the API refuses an anonymous caller, and the secret never reaches the output.
+describe('tokenwarden worker --config tokenwarden.yaml --listen (separate process)', () => {
+  let dir: string;
+  let database: Database;
+  let child: ChildProcess;
+  let stdout = '';
+  let stderr = '';
+  const received: { sig: string | undefined; body: string }[] = [];
+  let server: ReturnType<typeof createServer>;
+
+  before(async () => {
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => {
+        body += c.toString();
+      });
+      req.on('end', () => {
+        received.push({ sig: req.headers['x-tokenwarden-signature'] as string | undefined, body });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    dir = mkdtempSync(join(tmpdir(), 'tw-worker-config-'));
+    database = await openDatabase({ store: { driver: 'sqlite' }, dataDir: dir, migrations: allMigrations });
+    const file = join(dir, 'tokenwarden.yaml');
+    writeFileSync(
+      file,
+      [
+        `data: ${dir}`,
+        'store: { driver: sqlite }',
+        'log: { level: info }',
+        'response:',
+        '  webhooks:',
+        `    - url: http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+        '      secret_env: TW_TEST_CMD_HOOK',
+        '      min_severity: medium',
+        '  auto: { dry_run: true, max_actions_per_minute: 5 }',
+        '',
+      ].join('\n'),
+    );
+    const env: NodeJS.ProcessEnv = {};
+    for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('TOKENWARDEN_')) env[k] = v;
+    child = spawn(
+      process.execPath,
+      [
+        '--conditions=source',
+        '--import',
+        'tsx',
+        MAIN,
+        'worker',
+        '--config',
+        file,
+        '--listen',
+        '127.0.0.1:0',
+        '--json',
+        '--snapshot-every',
+        '1s',
+      ],
+      {
+        env: { ...env, TOKENWARDEN_FROM_SOURCE: '1', TW_TEST_CMD_HOOK: SECRET },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    child.stdout?.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const deadline = Date.now() + 90_000;
+    while (!stderr.includes('worker: consuming')) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the worker did not start:\n${stderr}`);
+      await sleep(50);
+    }
+  });
+  after(async () => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    await database?.close().catch(() => {});
+    server.closeAllConnections();
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('sends signed webhooks per the config, serves the API, and never prints the secret', async () => {
+    assert.match(stderr, /responding \(dry run\); signals to 1 webhook\(s\), 0 SSF receiver\(s\)/);
+    const url = /response API listening on (http:\/\/\S+)/.exec(stderr)?.[1];
+    assert.ok(url, stderr);
+    const anonymous = await fetch(`${url}/v1/incidents`);
+    assert.equal(anonymous.status, 401);
+    assert.match(anonymous.headers.get('www-authenticate') ?? '', /^Bearer realm="tokenwarden"/);
+
+    const repos = createRepositories(database);
+    await repos.accessEvents.insertMany(aliceBaseline('key_cfg_alice'));
+    await sleep(1000);
+    await repos.accessEvents.insertMany(attackerBurst('key_cfg_alice', Date.now() - 2000, 'evt_cfg_attack_'));
+    const deadline = Date.now() + 60_000;
+    while (!received.some((r) => JSON.parse(r.body).type === 'action')) {
+      if (Date.now() > deadline) throw new Error(`no action webhook:\n${stderr}\n${received.map((r) => r.body).join('\n')}`);
+      await sleep(100);
+    }
+    for (const r of received) assert.ok(verifyWebhookSignature(SECRET, r.sig, r.body), r.body);
+    const bodies = received.map((r) => JSON.parse(r.body) as { type: string; severity?: string; data: { status?: string } });
+    assert.ok(bodies.some((b) => b.type === 'alert'));
+    assert.ok(
+      bodies.every((b) => b.severity !== 'low'),
+      'min_severity: medium',
+    );
+    assert.ok(
+      bodies.filter((b) => b.type === 'action').every((b) => b.data.status === 'dry_run'),
+      'auto.dry_run from the file',
+    );
+
+    child.kill('SIGTERM');
+    const [code] = (await once(child, 'exit')) as [number | null];
+    assert.equal(code, 0, stderr);
+    assert.ok(!`${stdout}${stderr}`.includes(SECRET), 'the hook secret is never printed');
+  });
+});
