@@ -82,14 +82,47 @@ async function main(): Promise<void> {
   }).listen(basePort, '127.0.0.1');
 
   process.stderr.write(`bench tokens: ${DURATION_S}s x ${CONNECTIONS} keep-alive connections per HTTP run, ${cpus().length} cores\n`);
-  const httpBaseline = await load(`http://127.0.0.1:${basePort}/`, {
+  // On a shared machine the load changes from one run to the next: every HTTP run is preceded by
+  // its own baseline run, and its ratio is to that baseline (the pair sees the same load).
+  const baselineRun = () => load(`http://127.0.0.1:${basePort}/`, { method: 'POST', headers: form, body: 'grant_type=client_credentials' });
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  const median = (xs: number[]): number => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)] as number;
+  };
+  const paired = async (
+    label: string,
+    url: string,
+    init: { method: 'POST'; headers: Record<string, string>; body: string },
+    bodies?: string[],
+  ): Promise<{ rps: number; non2xx: number; p99_ms: number; baseline_rps: number; ratio: number; ratios: number[] }> => {
+    const runs: { rps: number; non2xx: number; p99_ms: number; base: number; ratio: number }[] = [];
+    for (let r = 0; r < rounds; r++) {
+      const base = await baselineRun();
+      const run = await load(url, init, bodies);
+      runs.push({ ...run, base: base.rps, ratio: run.rps / base.rps });
+    }
+    const ratios = runs.map((r) => Number(r.ratio.toFixed(3)));
+    const out = {
+      rps: median(runs.map((r) => r.rps)),
+      non2xx: runs.reduce((n, r) => n + r.non2xx, 0),
+      p99_ms: median(runs.map((r) => r.p99_ms)),
+      baseline_rps: median(runs.map((r) => r.base)),
+      ratio: median(ratios),
+      ratios,
+    };
+    process.stderr.write(
+      `  ${label}: median ${out.rps}/s, non-2xx ${out.non2xx}; ratio to the bare node:http run just before, per round ${ratios.join(', ')} (median ${out.ratio})\n`,
+    );
+    return out;
+  };
+  const httpBaseline = await baselineRun();
+  process.stderr.write(`  bare node:http baseline: ${httpBaseline.rps}/s\n`);
+  const issuance = await paired('client_credentials issuance (HTTP)', `${issuer}/token`, {
     method: 'POST',
     headers: form,
-    body: 'grant_type=client_credentials',
+    body: 'grant_type=client_credentials&scope=read',
   });
-  process.stderr.write(`  bare node:http baseline: ${httpBaseline.rps}/s\n`);
-  const issuance = await load(`${issuer}/token`, { method: 'POST', headers: form, body: 'grant_type=client_credentials&scope=read' });
-  process.stderr.write(`  client_credentials issuance (HTTP): ${issuance.rps}/s, non-2xx ${issuance.non2xx}\n`);
 
   // A refresh-token-like opaque value to introspect: use an API key (opaque, hashed, same lookup path) and a JWT.
   const key = await service.admin.createApiKey({ subject: 'bench', scopes: ['read'] });
@@ -99,35 +132,28 @@ async function main(): Promise<void> {
   const rsBasic = `Basic ${Buffer.from(`${rs.client_id}:${rs.client_secret}`).toString('base64')}`;
   const introspectionUrl = `${issuer}/token/introspection`;
   const rsHeaders = { 'content-type': 'application/x-www-form-urlencoded', authorization: rsBasic };
-  const introspectionHttp = await load(introspectionUrl, {
+  const introspectionHttp = await paired('RFC 7662 introspection endpoint (HTTP, unknown opaque token)', introspectionUrl, {
     method: 'POST',
     headers: rsHeaders,
     body: `token=${encodeURIComponent(`opaque-${'a'.repeat(40)}`)}`,
   });
-  process.stderr.write(
-    `  RFC 7662 introspection endpoint (HTTP, unknown opaque token): ${introspectionHttp.rps}/s, non-2xx ${introspectionHttp.non2xx}\n`,
-  );
   // A realistic mix: a resource server introspects the live tokens of many callers, each token
   // many times over its 5-minute life. POOL distinct tokens, every connection cycling through them.
   const pool = Number(process.env.BENCH_TOKEN_POOL ?? 1000);
   const jwtPool = await mintJwts(`${issuer}/token`, form, pool);
   const keyPool: string[] = [];
   for (let i = 0; i < pool; i++) keyPool.push((await service.admin.createApiKey({ subject: `bench-${i}`, scopes: ['read'] })).key);
-  const introspectionJwtHttp = await load(
+  const introspectionJwtHttp = await paired(
+    `introspection endpoint (HTTP, ${pool} distinct JWT access tokens)`,
     introspectionUrl,
     { method: 'POST', headers: rsHeaders, body: '' },
     jwtPool.map((t) => `token=${t}`),
   );
-  process.stderr.write(
-    `  introspection endpoint (HTTP, ${pool} distinct JWT access tokens): ${introspectionJwtHttp.rps}/s, non-2xx ${introspectionJwtHttp.non2xx}\n`,
-  );
-  const introspectionKeyHttp = await load(
+  const introspectionKeyHttp = await paired(
+    `introspection endpoint (HTTP, ${pool} distinct API keys)`,
     introspectionUrl,
     { method: 'POST', headers: rsHeaders, body: '' },
     keyPool.map((k) => `token=${k}`),
-  );
-  process.stderr.write(
-    `  introspection endpoint (HTTP, ${pool} distinct API keys): ${introspectionKeyHttp.rps}/s, non-2xx ${introspectionKeyHttp.non2xx}\n`,
   );
 
   const n = Number(process.env.BENCH_ITERATIONS ?? 20_000);
@@ -155,7 +181,7 @@ async function main(): Promise<void> {
     time: new Date().toISOString(),
     machine: { cores: cpus().length, node: process.version },
     method: {
-      http: `autocannon, ${CONNECTIONS} keep-alive connections, ${DURATION_S}s per run, SQLite store, same process as the service`,
+      http: `autocannon, ${CONNECTIONS} keep-alive connections, ${DURATION_S}s per run, SQLite store, same process as the service; ${rounds} rounds per measurement, each a bare node:http baseline run then the measured run; *_rps and *_vs_http_baseline are medians over the rounds (ratio per round to the baseline run just before it)`,
       in_process: `${n} sequential awaited calls after 200 warm-up calls (cold JWT: each token once)`,
       introspection_http:
         'unknown opaque token; and pools of distinct live JWT access tokens / API keys, every connection cycling through the pool (a token is introspected many times over its life)',
@@ -164,15 +190,23 @@ async function main(): Promise<void> {
     client_credentials_issuance_rps: issuance.rps,
     client_credentials_issuance_non2xx: issuance.non2xx,
     client_credentials_issuance_p99_ms: issuance.p99_ms,
-    client_credentials_vs_http_baseline: Number((issuance.rps / httpBaseline.rps).toFixed(3)),
+    client_credentials_vs_http_baseline: issuance.ratio,
+    client_credentials_paired_baseline_rps: issuance.baseline_rps,
+    client_credentials_ratios_per_round: issuance.ratios,
     introspection_http_rps: introspectionHttp.rps,
-    introspection_http_vs_http_baseline: Number((introspectionHttp.rps / httpBaseline.rps).toFixed(3)),
+    introspection_http_vs_http_baseline: introspectionHttp.ratio,
+    introspection_http_paired_baseline_rps: introspectionHttp.baseline_rps,
+    introspection_http_ratios_per_round: introspectionHttp.ratios,
     introspection_http_jwt_pool_rps: introspectionJwtHttp.rps,
     introspection_http_jwt_pool_non2xx: introspectionJwtHttp.non2xx,
-    introspection_http_jwt_pool_vs_http_baseline: Number((introspectionJwtHttp.rps / httpBaseline.rps).toFixed(3)),
+    introspection_http_jwt_pool_vs_http_baseline: introspectionJwtHttp.ratio,
+    introspection_http_jwt_pool_paired_baseline_rps: introspectionJwtHttp.baseline_rps,
+    introspection_http_jwt_pool_ratios_per_round: introspectionJwtHttp.ratios,
     introspection_http_api_key_pool_rps: introspectionKeyHttp.rps,
     introspection_http_api_key_pool_non2xx: introspectionKeyHttp.non2xx,
-    introspection_http_api_key_pool_vs_http_baseline: Number((introspectionKeyHttp.rps / httpBaseline.rps).toFixed(3)),
+    introspection_http_api_key_pool_vs_http_baseline: introspectionKeyHttp.ratio,
+    introspection_http_api_key_pool_paired_baseline_rps: introspectionKeyHttp.baseline_rps,
+    introspection_http_api_key_pool_ratios_per_round: introspectionKeyHttp.ratios,
     token_pool_size: pool,
     introspection_in_process_api_key_per_s: introspectKey,
     introspection_in_process_jwt_per_s: introspectJwt,
