@@ -1,3 +1,5 @@
+import { type WasmKeywordLoop, wasmKeywordLoop } from './keyword-wasm.js';
+
 /**
  * The keywords ending at one automaton state, flattened for the scan loop: keyword `k` triggers
  * rule `rules[k]` at `end + 1 - lengths[k]`.
@@ -158,7 +160,42 @@ export function buildKeywordAutomaton(entries: readonly KeywordEntry[]): Keyword
  */
 export function forEachKeyword(ac: KeywordAutomaton, text: string | Uint8Array, onHit: (rule: number, start: number) => void): void {
   if (typeof text === 'string') scanString(ac, text, onHit);
+  else if (text.length >= WASM_MIN_BYTES && wasmKeywordLoop(ac) !== null)
+    scanBytesWasm(ac, wasmKeywordLoop(ac) as WasmKeywordLoop, text, onHit);
   else scanBytes(ac, text, onHit);
+}
+
+// Below this, the JavaScript loop is as fast as copying into WebAssembly memory and back.
+const WASM_MIN_BYTES = 4096;
+
+/**
+ * The byte loop in WebAssembly, a slice at a time (state carried across slices): each slice is
+ * copied into the loop's memory, which returns the (address, state) of every keyword end.
+ *
+ * @example
+ * ```ts
+ * scanBytesWasm(ac, wasmKeywordLoop(ac)!, bytes, (rule, start) => hits.push([rule, start]));
+ * ```
+ */
+export function scanBytesWasm(
+  ac: KeywordAutomaton,
+  loop: WasmKeywordLoop,
+  bytes: Uint8Array,
+  onHit: (rule: number, start: number) => void,
+): void {
+  const { outputs } = ac;
+  const { words } = loop;
+  let state = 0;
+  for (let from = 0; from < bytes.length; from += loop.slice) {
+    const slice = bytes.subarray(from, Math.min(from + loop.slice, bytes.length));
+    loop.bytes.set(slice, loop.text);
+    const outEnd = loop.scan(loop.text, loop.text + slice.length, state, loop.out);
+    state = words[0] as number;
+    const base = from - loop.text;
+    for (let q = loop.out >> 2; q < outEnd >> 2; q += 2) {
+      report(outputs[words[q + 1] as number] as StateOutput, (words[q] as number) + base, bytes, onHit);
+    }
+  }
 }
 
 function report(out: StateOutput, end: number, text: string | Uint8Array, onHit: (rule: number, start: number) => void): void {

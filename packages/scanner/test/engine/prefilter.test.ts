@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BUILTIN_RULES, buildPrefilter, compileRules, keywordHits, type Rule, scanBytes, scanText } from '@tokenwarden/scanner';
+import { wasmKeywordLoop } from '../../src/engine/keyword-wasm.js';
 import { B64, crcToken, next as random, rnd, twToken } from '../fixtures.js';
 
 // Every (rule, start) a correct keyword matcher must report: each keyword of each rule at every
@@ -52,6 +53,23 @@ describe('keyword prefilter (Aho-Corasick automaton)', () => {
   it('gives the same hits on the bytes of an ASCII text as on the string', () => {
     const text = adversarialText(pf.keywords, 2000);
     assert.deepEqual(keywordHits(Buffer.from(text, 'latin1'), pf), keywordHits(text, pf));
+  });
+
+  it('gives exactly the reference hits on bytes longer than one WebAssembly slice (1 MB)', () => {
+    const parts: string[] = [];
+    let length = 0;
+    while (length < 1.3 * (1 << 20)) {
+      const piece = adversarialText(pf.keywords, 2000);
+      parts.push(piece);
+      length += piece.length;
+    }
+    const text = parts.join('');
+    const bytes = Buffer.from(text, 'latin1');
+    assert.deepEqual([...flatten(keywordHits(bytes, pf))].sort(), [...referenceHits(text, BUILTIN_RULES)].sort());
+    // A keyword cut by the slice boundary: the automaton state carries over.
+    const cut = `${' '.repeat((1 << 20) - 2)}ghp_ ${'z'.repeat(5000)}`;
+    assert.deepEqual([...flatten(keywordHits(Buffer.from(cut, 'latin1'), pf))].sort(), [...referenceHits(cut, BUILTIN_RULES)].sort());
+    assert.ok(wasmKeywordLoop(pf.automaton) !== null, 'the WebAssembly loop is available and was used');
   });
 
   it('lists each rule’s hits in ascending order without repeats', () => {
