@@ -65,6 +65,7 @@ export async function startResponseApi(o: ResponseApiServerOptions): Promise<{ u
     report: (credential, r) =>
       buildCredentialReport(o.database, o.service.admin, credential, { ...r, ...(o.intel ? { intel: o.intel } : {}) }),
     ...(o.ssfJwks ? { ssfJwks: o.ssfJwks } : {}),
+    ...(signals ? { notify: signals } : {}),
   });
   const address = await app.listen({ host, port });
   return { url: address.replace('0.0.0.0', '127.0.0.1'), close: () => app.close() };

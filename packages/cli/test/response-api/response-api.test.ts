@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { AccessEvent, Incident } from '@tokenwarden/core';
-import { IncidentManager } from '@tokenwarden/response';
+import { IncidentManager, signalDispatcherFrom, verifyWebhookSignature } from '@tokenwarden/response';
 import { createRepositories, type Database, openDatabase, type Repositories } from '@tokenwarden/store';
 import { openTokenService, type TokenService } from '@tokenwarden/token-service';
 import { allMigrations } from '../../src/migrations.js';
@@ -225,5 +227,51 @@ describe('response API (HTTP)', () => {
     assert.match(html.headers.get('content-type') ?? '', /text\/html/);
     assert.match(html.headers.get('content-security-policy') ?? '', /default-src 'none'/);
     assert.match(html.text, /<svg/);
+  });
+
+  it('announces incident changes made through the API on the signal dispatcher (signed webhooks)', async () => {
+    const received: { sig: string | undefined; body: string }[] = [];
+    const rx = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => {
+        body += c.toString();
+      });
+      req.on('end', () => {
+        received.push({ sig: req.headers['x-tokenwarden-signature'] as string | undefined, body });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => rx.listen(0, '127.0.0.1', r));
+    const secret = 'api-hook-secret-0123456789';
+    const { dispatcher } = await signalDispatcherFrom(
+      { webhooks: [{ url: `http://127.0.0.1:${(rx.address() as AddressInfo).port}/h`, secret, format: 'json', min_severity: 'low' }] },
+      { dataDir: dir, retries: 0 },
+    );
+    const second = await startResponseApi({
+      listen: '127.0.0.1:0',
+      database,
+      service,
+      gateway: { send: (order) => repos.controlOrders.append(order).then(() => {}) },
+      signals: dispatcher,
+    });
+    try {
+      const res = await fetch(`${second.url}/v1/incidents/${incident.id}/resolve`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${respondKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ reason: 'closed after review' }),
+      });
+      assert.equal(res.status, 200);
+      assert.equal(await dispatcher.flush(10_000), true);
+      assert.equal(received.length, 1);
+      assert.ok(verifyWebhookSignature(secret, received[0]?.sig, received[0]?.body ?? ''));
+      const body = JSON.parse(received[0]?.body ?? '{}');
+      assert.equal(body.type, 'incident');
+      assert.equal(body.data.status, 'resolved');
+      assert.match(body.title, /open → resolved/);
+    } finally {
+      await second.close();
+      rx.closeAllConnections();
+      rx.close();
+    }
   });
 });

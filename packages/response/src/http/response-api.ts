@@ -1,9 +1,9 @@
-import type { IncidentStatus } from '@tokenwarden/core';
+import type { Incident, IncidentStatus } from '@tokenwarden/core';
 import { TokenWardenError } from '@tokenwarden/core';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { JWK } from 'jose';
 import { containIncident } from '../containment/contain-incident.js';
-import type { ActionKind, Responder } from '../containment/responder.js';
+import type { ActionKind, ActionOutcome, Responder } from '../containment/responder.js';
 import type { ForensicReport } from '../forensics/forensic-report.js';
 import { renderHtml } from '../forensics/render-html.js';
 import { renderMarkdown } from '../forensics/render-markdown.js';
@@ -20,6 +20,11 @@ export interface ResponseApiDeps {
   authenticate: ApiAuthenticator;
   /** Builds the forensic report of a credential (from the stored events). */
   report: (credential: string, o: { allTime: boolean }) => Promise<ForensicReport>;
+  /** Told about incident changes and containment outcomes made through the API (a `SignalDispatcher` fits). */
+  notify?: {
+    incident(incident: Incident, change: string): void;
+    action(incident: Incident, outcome: ActionOutcome): void;
+  };
   /** Public keys receivers verify our Security Event Tokens with, served at `/v1/ssf/jwks`. */
   ssfJwks?: readonly JWK[];
 }
@@ -133,11 +138,16 @@ export function createResponseApi(deps: ResponseApiDeps): FastifyInstance {
   app.post('/v1/incidents/:id/contain', respond, async (req) => {
     const id = idParam(req, 'id');
     const body = bodyOf(req);
-    return containIncident(deps.incidents, deps.responder, id, {
+    const result = await containIncident(deps.incidents, deps.responder, id, {
       actor: actorOf(req),
       reason: reasonOf(body, 'contained through the API'),
       dryRun: dryRunOf(body),
     });
+    if (!result.dry_run) {
+      for (const o of result.outcomes) if (o.status !== 'already_done') deps.notify?.action(result.incident, o);
+      deps.notify?.incident(result.incident, 'contained by hand');
+    }
+    return result;
   });
 
   for (const [path, status] of [
@@ -148,7 +158,10 @@ export function createResponseApi(deps: ResponseApiDeps): FastifyInstance {
     app.post(`/v1/incidents/:id/${path}`, respond, async (req) => {
       const id = idParam(req, 'id');
       const body = bodyOf(req);
-      return deps.incidents.setStatus(id, status, actorOf(req), reasonOf(body));
+      const before = await deps.incidents.require(id);
+      const after = await deps.incidents.setStatus(id, status, actorOf(req), reasonOf(body));
+      if (before.status !== after.status) deps.notify?.incident(after, `${before.status} → ${after.status}`);
+      return after;
     });
   }
 
