@@ -41,6 +41,7 @@ describe('response API (HTTP)', () => {
       ...(o.raw !== undefined ? { body: o.raw } : o.body !== undefined ? { body: JSON.stringify(o.body) } : {}),
     });
     const text = await res.text();
+    // biome-ignore lint/suspicious/noExplicitAny: each assertion below checks the body's fields one by one
     let json: Record<string, any> | undefined;
     try {
       json = JSON.parse(text);
