@@ -5,6 +5,7 @@ import type { ActionContext, GatewayControl, ResponseStores, TokenAdmin } from '
 import { cloudRemediationRunbook, type RemediationStep } from '../runbook/cloud-remediation.js';
 import { type GuardDecision, ResponderGuard } from '../safety/responder-guard.js';
 import type { SettingsStore } from '../settings/settings-store.js';
+import { credentialTypeOf } from '../signals/credential-type.js';
 import type { SecurityEvent } from '../signals/security-event-token.js';
 import type { ActionLog, ActionRecord } from './action-log.js';
 
@@ -199,7 +200,7 @@ export class Responder {
           type: 'credential-compromise',
           subject: { format: 'opaque', id: action.target },
           time: new Date(),
-          credential_type: 'api-key',
+          credential_type: credentialTypeOf(action.target),
           reason: ctx.reason,
         });
         return r;
@@ -222,7 +223,7 @@ export class Responder {
           type: 'credential-change',
           subject: { format: 'opaque', id: action.target },
           time: new Date(),
-          credential_type: 'api-key',
+          credential_type: credentialTypeOf(action.target),
           change_type: 'revoke',
           reason: ctx.reason,
         });
