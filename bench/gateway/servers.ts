@@ -2,14 +2,12 @@
 // endpoint standing in for the token service), `proxies` (the same reverse-proxy code as a bare
 // hop, as the gateway with cached verification, and as the gateway introspecting every request)
 // and `fastify` (one app with the plugin, one without). Each prints one JSON line when ready.
+// They run the built packages (run.ts starts them without the `source` condition).
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase } from '@tokenwarden/store';
-import Fastify from 'fastify';
-import { request } from 'undici';
 import {
   type CredentialSource,
   GatewayGuard,
@@ -18,7 +16,10 @@ import {
   StoreJtiReplayStore,
   startReverseProxy,
   tokenWardenFastify,
-} from '../../packages/gateway/src/index.js';
+} from '@tokenwarden/gateway';
+import { openDatabase } from '@tokenwarden/store';
+import Fastify from 'fastify';
+import { request } from 'undici';
 import { FakeCredentialSource } from '../../packages/gateway/test/support/fake-credential-source.js';
 
 const mode = process.argv[2];
