@@ -2,44 +2,14 @@
 // errors exit 2 with a usage message, and errors print `error TW_*: message` plus `hint:` on
 // stderr, never a stack trace, with nothing on stdout and nothing touched on disk.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { type CliRun as Run, runCli } from './support/run-cli.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const bin = join(root, 'packages/cli/bin/tokenwarden.js');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI from source with a clean TOKENWARDEN_* environment plus `env`. */
-function runCli(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const base: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('TOKENWARDEN_')) base[k] = v;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      cwd: root,
-      env: { ...base, TOKENWARDEN_FROM_SOURCE: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /** The stderr lines that are ours (dependencies may print their own warnings). */
 function errorLines(stderr: string): string[] {
@@ -70,7 +40,7 @@ describe('tokenwarden CLI conventions', () => {
       ['bad-enum', ['migrate', '--data', data('enum')], { TOKENWARDEN_STORE__DRIVER: 'mysql' }],
       ['corrupt-file-json', ['migrate', '--json', '--config', join(dir, 'corrupt.yaml'), '--data', data('corrupt')]],
     ];
-    const results = await Promise.all(cases.map(([, args, env]) => runCli(args, env)));
+    const results = await Promise.all(cases.map(([, args, env]) => runCli(args, { cwd: root, env })));
     for (const [i, [name]] of cases.entries()) runs.set(name, results[i] as Run);
   });
   after(() => rmSync(dir, { recursive: true, force: true }));

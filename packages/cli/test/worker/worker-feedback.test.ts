@@ -1,19 +1,17 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { AccessEvent, Alert } from '@tokenwarden/core';
 import { createDetectionEngine, createEnricher, createIpIntel, fromAccessEvent } from '@tokenwarden/detection';
 import { FeedbackLog } from '@tokenwarden/response';
 import { createRepositories, type Database, openDatabase, type Repositories } from '@tokenwarden/store';
 import { allMigrations } from '../../src/migrations.js';
 import { type RunningWorker, startWorker } from '../../src/worker/start-worker.js';
+import { runCli } from '../support/run-cli.js';
 import { ALICE, ATTACKER_IP, aliceBaseline, attackerBurst, BUS, until } from './attack-fixture.js';
 
-const bin = fileURLToPath(new URL('../../bin/tokenwarden.js', import.meta.url));
 const intel = createIpIntel();
 const enrich = createEnricher({ ipIntel: intel });
 
@@ -34,27 +32,6 @@ function trip(credentialId: string, idPrefix: string, start: number, ip: string)
     bytes_out: 800,
     source_system: 'gateway',
   }));
-}
-
-function runCli(args: string[]): Promise<{ code: number | null; stderr: string; stdout: string }> {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('TOKENWARDEN_') || k === 'TOKENWARDEN_CLI_FROM_DIST') env[k] = v;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      env: { ...env, TOKENWARDEN_FROM_SOURCE: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
 }
 
 // A false-positive verdict given with the CLI, in another process, reaches the running worker
