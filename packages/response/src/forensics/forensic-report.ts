@@ -78,7 +78,8 @@ export interface ForensicInput {
 
 /**
  * Builds the forensic report of one credential: every request since the first suspicious event
- * (the earliest alert's event time, or all time when asked or when nothing was suspicious),
+ * (the event time of the first alert of at least medium severity, earlier when the attack's
+ * sources were active before it, or all time when asked or when nothing was suspicious),
  * resources read and changed by kind, data volume, sources, devices, stages reached, and what the
  * credential created.
  *
@@ -90,8 +91,10 @@ export interface ForensicInput {
  */
 export function buildForensicReport(input: ForensicInput): ForensicReport {
   const sortedAlerts = [...input.alerts].sort((a, b) => a.time.localeCompare(b.time));
-  const attackIps = attackSources(input.events, sortedAlerts);
-  const firstSuspicious = firstSuspiciousTime(input.events, sortedAlerts, attackIps);
+  const telling = tellingAlerts(sortedAlerts);
+  const anchor = telling[0]?.time;
+  const attackIps = attackSources(input.events, telling, anchor);
+  const firstSuspicious = firstSuspiciousTime(input.events, anchor, attackIps);
   const from = input.allTime ? undefined : firstSuspicious;
   const events = input.events
     .filter((e) => from === undefined || e.time >= from)
@@ -216,10 +219,10 @@ const NEW_SOURCE_LOOKBACK_MS = 24 * 3_600_000;
 /**
  * Sources that came with the attack: the IPs of the events that raised alerts, kept only when the
  * credential had not used them until shortly before the first alert (an IP the owner has used
- * for weeks is the owner's, even if an alert fired on an event from it).
+ * for weeks is the owner's, even if an alert fired on an event from it). `first` is the time of the
+ * first telling alert.
  */
-function attackSources(events: readonly AccessEvent[], alerts: readonly Alert[]): Set<string> {
-  const first = alerts[0]?.time;
+function attackSources(events: readonly AccessEvent[], alerts: readonly Alert[], first: string | undefined): Set<string> {
   if (!first) return new Set();
   const alerted = new Set(alerts.flatMap((a) => a.event_ids ?? []));
   const firstSeen = new Map<string, string>();
@@ -237,11 +240,29 @@ function attackSources(events: readonly AccessEvent[], alerts: readonly Alert[])
 }
 
 /**
- * Where the suspicious window starts: the first alert, or earlier when the attack's sources were
+ * The alerts that place the attack in time and name its sources: those of at least medium
+ * severity, or all of them when there is none.
+ *
+ * Low alerts are kept for the record and the risk score; one weeks before the attack (the owner
+ * working an odd hour) would otherwise pull every one of the owner's own requests since then into
+ * "what the attacker touched". An attacker's quiet early requests are still included through the
+ * attack sources (see {@link firstSuspiciousTime}).
+ */
+function tellingAlerts(sortedAlerts: readonly Alert[]): readonly Alert[] {
+  const serious = sortedAlerts.filter((a) => a.severity !== 'low');
+  return serious.length > 0 ? serious : sortedAlerts;
+}
+
+/**
+ * Where the suspicious window starts: the first telling alert, or earlier when the attack's sources were
  * already active (a validity check usually comes before anything alerts).
  */
-function firstSuspiciousTime(events: readonly AccessEvent[], alerts: readonly Alert[], attackIps: ReadonlySet<string>): string | undefined {
-  let start = alerts[0]?.time;
+function firstSuspiciousTime(
+  events: readonly AccessEvent[],
+  anchor: string | undefined,
+  attackIps: ReadonlySet<string>,
+): string | undefined {
+  let start = anchor;
   if (start === undefined) return undefined;
   for (const e of events) if (e.source_ip && attackIps.has(e.source_ip) && e.time < start) start = e.time;
   return start;

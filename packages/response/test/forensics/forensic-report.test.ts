@@ -111,6 +111,24 @@ describe('forensic report', () => {
     assert.equal(r.first_suspicious_at, '2026-11-02T03:00:00.000Z');
   });
 
+  it("does not open the window at an old low alert on the owner's own request", () => {
+    // The owner once worked an odd hour (a low unusual-time alert on e1, a day before the attack):
+    // that must not pull the owner's requests into what the attacker touched.
+    const withOldLow = [
+      alert({ id: 'a0', time: '2026-11-01T09:00:00.000Z', credential: 'key_1', severity: 'low', event_ids: ['e1'] }),
+      alert({ id: 'a1', time: '2026-11-02T03:00:05.000Z', credential: 'key_1', severity: 'high', event_ids: ['e3'] }),
+    ];
+    const r = buildForensicReport({ credential: 'key_1', events, alerts: withOldLow });
+    assert.deepEqual(
+      r.requests.map((q) => q.id),
+      ['e2', 'e3', 'e4', 'e5'],
+    );
+    assert.equal(r.first_suspicious_at, '2026-11-02T03:00:00.000Z');
+    // With nothing but low alerts, the first of them still opens the window.
+    const onlyLow = buildForensicReport({ credential: 'key_1', events, alerts: withOldLow.slice(0, 1) });
+    assert.equal(onlyLow.first_suspicious_at, '2026-11-01T09:00:00.000Z');
+  });
+
   it('covers all time when asked or when nothing was suspicious', () => {
     assert.equal(buildForensicReport({ credential: 'key_1', events, alerts, allTime: true }).requests.length, 5);
     assert.equal(buildForensicReport({ credential: 'key_1', events, alerts: [] }).requests.length, 5);
