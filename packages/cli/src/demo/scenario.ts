@@ -15,6 +15,7 @@ export type Narrator = (kind: 'step' | 'alert' | 'incident' | 'action' | 'info',
 export interface ScenarioResult {
   stolenKeyId: string;
   attackerIp: string;
+  /** The attacker's calls with the stolen key (not those with the key it minted). */
   attackerCalls: CallResult[];
   createdKeyId?: string;
   createdUserId?: string;
@@ -146,7 +147,10 @@ export async function runScenario(world: DemoWorld, narrate: Narrator, options: 
         'alert',
         `[${alert.severity}] ${alert.rule} on ${alert.credential} (${alert.stage}, score ${Math.round(alert.score)}): ${alert.summary}`,
       );
-    incident = await auto.handle(alert);
+    const handled = await auto.handle(alert);
+    // Benign users may raise alerts of their own (their own incidents); the story follows the
+    // stolen key's incident, whatever order the alerts are handled in.
+    if (handled.credential_id === aliceKey.id) incident = handled;
   });
 
   narrate('step', 'Live traffic: alice, bob and the CI job at work');
@@ -176,7 +180,7 @@ export async function runScenario(world: DemoWorld, narrate: Narrator, options: 
   const attackerCalls: CallResult[] = [];
   const attack = async (method: string, path: string, body?: unknown, key = aliceKey.key) => {
     const r = await call(world.gatewayUrl, ATTACKER, key, method, path, body);
-    attackerCalls.push(r);
+    if (key === aliceKey.key) attackerCalls.push(r);
     narrate('info', `attacker  ${method} ${path} -> ${r.status}`);
     return r;
   };
