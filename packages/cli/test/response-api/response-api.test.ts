@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -9,6 +7,7 @@ import type { AccessEvent, Incident } from '@tokenwarden/core';
 import { IncidentManager, signalDispatcherFrom, verifyWebhookSignature } from '@tokenwarden/response';
 import { createRepositories, type Database, openDatabase, type Repositories } from '@tokenwarden/store';
 import { openTokenService, type TokenService } from '@tokenwarden/token-service';
+import { startReceiver } from '../../../response/test/signals/receiver.js';
 import { allMigrations } from '../../src/migrations.js';
 import { startResponseApi } from '../../src/worker/response-api-server.js';
 
@@ -231,21 +230,11 @@ describe('response API (HTTP)', () => {
   });
 
   it('announces incident changes made through the API on the signal dispatcher (signed webhooks)', async () => {
-    const received: { sig: string | undefined; body: string }[] = [];
-    const rx = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => {
-        body += c.toString();
-      });
-      req.on('end', () => {
-        received.push({ sig: req.headers['x-tokenwarden-signature'] as string | undefined, body });
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((r) => rx.listen(0, '127.0.0.1', r));
+    const rx = await startReceiver();
+    const { received } = rx;
     const secret = 'api-hook-secret-0123456789';
     const { dispatcher } = await signalDispatcherFrom(
-      { webhooks: [{ url: `http://127.0.0.1:${(rx.address() as AddressInfo).port}/h`, secret, format: 'json', min_severity: 'low' }] },
+      { webhooks: [{ url: `${rx.url}/h`, secret, format: 'json', min_severity: 'low' }] },
       { dataDir: dir, retries: 0 },
     );
     const second = await startResponseApi({
@@ -264,15 +253,16 @@ describe('response API (HTTP)', () => {
       assert.equal(res.status, 200);
       assert.equal(await dispatcher.flush(10_000), true);
       assert.equal(received.length, 1);
-      assert.ok(verifyWebhookSignature(secret, received[0]?.sig, received[0]?.body ?? ''));
+      assert.ok(
+        verifyWebhookSignature(secret, received[0]?.headers['x-tokenwarden-signature'] as string | undefined, received[0]?.body ?? ''),
+      );
       const body = JSON.parse(received[0]?.body ?? '{}');
       assert.equal(body.type, 'incident');
       assert.equal(body.data.status, 'resolved');
       assert.match(body.title, /open → resolved/);
     } finally {
       await second.close();
-      rx.closeAllConnections();
-      rx.close();
+      await rx.close();
     }
   });
 });

@@ -2,14 +2,13 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { verifyWebhookSignature } from '@tokenwarden/response';
 import { createRepositories, type Database, openDatabase } from '@tokenwarden/store';
+import { startReceiver } from '../../../response/test/signals/receiver.js';
 import { allMigrations } from '../../src/migrations.js';
 import { aliceBaseline, attackerBurst, sleep } from './attack-fixture.js';
 
@@ -26,21 +25,10 @@ describe('tokenwarden worker --config tokenwarden.yaml --listen (separate proces
   let child: ChildProcess;
   let stdout = '';
   let stderr = '';
-  const received: { sig: string | undefined; body: string }[] = [];
-  let server: ReturnType<typeof createServer>;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
 
   before(async () => {
-    server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => {
-        body += c.toString();
-      });
-      req.on('end', () => {
-        received.push({ sig: req.headers['x-tokenwarden-signature'] as string | undefined, body });
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    receiver = await startReceiver();
     dir = mkdtempSync(join(tmpdir(), 'tw-worker-config-'));
     database = await openDatabase({ store: { driver: 'sqlite' }, dataDir: dir, migrations: allMigrations });
     const file = join(dir, 'tokenwarden.yaml');
@@ -52,7 +40,7 @@ describe('tokenwarden worker --config tokenwarden.yaml --listen (separate proces
         'log: { level: info }',
         'response:',
         '  webhooks:',
-        `    - url: http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+        `    - url: ${receiver.url}/hook`,
         '      secret_env: TW_TEST_CMD_HOOK',
         '      min_severity: medium',
         '  auto: { dry_run: true, max_actions_per_minute: 5 }',
@@ -97,8 +85,7 @@ describe('tokenwarden worker --config tokenwarden.yaml --listen (separate proces
   after(async () => {
     if (child.exitCode === null) child.kill('SIGKILL');
     await database?.close().catch(() => {});
-    server.closeAllConnections();
-    server.close();
+    await receiver.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -115,12 +102,14 @@ describe('tokenwarden worker --config tokenwarden.yaml --listen (separate proces
     await sleep(1000);
     await repos.accessEvents.insertMany(attackerBurst('key_cfg_alice', Date.now() - 2000, 'evt_cfg_attack_'));
     const deadline = Date.now() + 60_000;
-    while (!received.some((r) => JSON.parse(r.body).type === 'action')) {
-      if (Date.now() > deadline) throw new Error(`no action webhook:\n${stderr}\n${received.map((r) => r.body).join('\n')}`);
+    while (!receiver.received.some((r) => JSON.parse(r.body).type === 'action')) {
+      if (Date.now() > deadline) throw new Error(`no action webhook:\n${stderr}\n${receiver.received.map((r) => r.body).join('\n')}`);
       await sleep(100);
     }
-    for (const r of received) assert.ok(verifyWebhookSignature(SECRET, r.sig, r.body), r.body);
-    const bodies = received.map((r) => JSON.parse(r.body) as { type: string; severity?: string; data: { status?: string } });
+    for (const r of receiver.received) {
+      assert.ok(verifyWebhookSignature(SECRET, r.headers['x-tokenwarden-signature'] as string | undefined, r.body), r.body);
+    }
+    const bodies = receiver.received.map((r) => JSON.parse(r.body) as { type: string; severity?: string; data: { status?: string } });
     assert.ok(bodies.some((b) => b.type === 'alert'));
     assert.ok(
       bodies.every((b) => b.severity !== 'low'),
