@@ -1,11 +1,14 @@
 // Runs the tokenwarden CLI as a user would: a child process through its bin script, from the
 // TypeScript sources (or from dist/ when `npm test` has just built it and set
 // TOKENWARDEN_CLI_FROM_DIST=1), with none of the caller's other TOKENWARDEN_* settings leaking in.
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** The CLI's bin script. */
 export const CLI_BIN = fileURLToPath(new URL('../../bin/tokenwarden.js', import.meta.url));
+
+/** The CLI's TypeScript entry point. */
+const CLI_MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 
 /** What one CLI run printed, and how it ended. */
 export interface CliRun {
@@ -46,4 +49,55 @@ export function runCli(args: readonly string[], options: { env?: Record<string, 
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** A long-running CLI command (a worker, a server) started by {@link startCliUntil}. */
+export interface RunningCli {
+  readonly child: ChildProcess;
+  /** Everything printed so far. */
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Starts `tokenwarden ...args` from the TypeScript sources with exactly `env`, and resolves once
+ * its stderr contains `ready`; throws with the stderr so far when it exits or `timeoutMs` passes
+ * first.
+ *
+ * @example
+ * ```ts
+ * const worker = await startCliUntil(['worker', '--data', dir], { env: process.env, ready: 'worker: consuming' });
+ * worker.child.kill('SIGTERM');
+ * ```
+ */
+export async function startCliUntil(
+  args: readonly string[],
+  options: { env: NodeJS.ProcessEnv; ready: string; timeoutMs?: number },
+): Promise<RunningCli> {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI_MAIN, ...args], {
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = { stdout: '', stderr: '' };
+  child.stdout.setEncoding('utf8').on('data', (c: string) => {
+    output.stdout += c;
+  });
+  child.stderr.setEncoding('utf8').on('data', (c: string) => {
+    output.stderr += c;
+  });
+  const running: RunningCli = {
+    child,
+    get stdout() {
+      return output.stdout;
+    },
+    get stderr() {
+      return output.stderr;
+    },
+  };
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  while (!output.stderr.includes(options.ready)) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the command did not start:\n${output.stderr}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return running;
 }

@@ -1,18 +1,16 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { AccessEvent } from '@tokenwarden/core';
 import { EngineStateStore } from '@tokenwarden/detection';
 import { createRepositories, type Database, openDatabase } from '@tokenwarden/store';
 import { history, prng } from '../../src/demo/traffic.js';
 import { allMigrations } from '../../src/migrations.js';
+import { type RunningCli, startCliUntil } from '../support/run-cli.js';
 
-const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // The command as an operator runs it, in its own process: the test plays the gateway of another
@@ -20,32 +18,23 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('tokenwarden worker (command, separate process)', () => {
   let dir: string;
   let database: Database;
-  let child: ChildProcess;
-  let stdout = '';
-  let stderr = '';
+  let worker: RunningCli | undefined;
+  const running = (): RunningCli => {
+    if (!worker) throw new Error('the worker did not start (see before())');
+    return worker;
+  };
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tw-worker-cmd-'));
     database = await openDatabase({ store: { driver: 'sqlite' }, dataDir: dir, migrations: allMigrations });
-    child = spawn(
-      process.execPath,
-      ['--conditions=source', '--import', 'tsx', MAIN, 'worker', '--data', dir, '--no-respond', '--json', '--snapshot-every', '1s'],
-      { env: { ...process.env, TOKENWARDEN_FROM_SOURCE: '1', TOKENWARDEN_DEBUG: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    child.stdout?.on('data', (d: Buffer) => {
-      stdout += d.toString();
+    worker = await startCliUntil(['worker', '--data', dir, '--no-respond', '--json', '--snapshot-every', '1s'], {
+      env: { ...process.env, TOKENWARDEN_FROM_SOURCE: '1', TOKENWARDEN_DEBUG: '' },
+      ready: 'worker: consuming',
+      timeoutMs: 60_000,
     });
-    child.stderr?.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const deadline = Date.now() + 60_000;
-    while (!stderr.includes('worker: consuming')) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the worker did not start:\n${stderr}`);
-      await sleep(50);
-    }
   });
   after(async () => {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    if (worker?.child.exitCode === null) worker.child.kill('SIGKILL');
     await database?.close().catch(() => {});
     rmSync(dir, { recursive: true, force: true });
   });
@@ -94,12 +83,12 @@ describe('tokenwarden worker (command, separate process)', () => {
 
     const deadline = Date.now() + 30_000;
     const alertLines = () =>
-      stdout
-        .split('\n')
+      running()
+        .stdout.split('\n')
         .filter(Boolean)
         .map((l) => JSON.parse(l) as { type: string; credential: string; severity: string; rule: string });
     while (!alertLines().some((a) => a.severity === 'critical')) {
-      if (Date.now() > deadline) throw new Error(`no critical alert line:\n${stdout}\n${stderr}`);
+      if (Date.now() > deadline) throw new Error(`no critical alert line:\n${running().stdout}\n${running().stderr}`);
       await sleep(100);
     }
     for (const line of alertLines()) {
@@ -113,10 +102,10 @@ describe('tokenwarden worker (command, separate process)', () => {
     while ((await grouped()) === 0 && Date.now() < deadline) await sleep(100);
     assert.equal(await grouped(), 1, 'the alerts are grouped into one incident');
 
-    child.kill('SIGTERM');
-    const [code] = (await once(child, 'exit')) as [number | null];
-    assert.equal(code, 0, stderr);
-    assert.match(stderr, /saved engine state v\d+/);
+    running().child.kill('SIGTERM');
+    const [code] = (await once(running().child, 'exit')) as [number | null];
+    assert.equal(code, 0, running().stderr);
+    assert.match(running().stderr, /saved engine state v\d+/);
     const saved = await new EngineStateStore(database).load('engine:detection');
     assert.ok(saved && saved.data.length > 0);
     const cursor = await new EngineStateStore(database).load('tail:detection');

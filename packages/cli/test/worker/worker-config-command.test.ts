@@ -1,19 +1,17 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { verifyWebhookSignature } from '@tokenwarden/response';
 import { createRepositories, type Database, openDatabase } from '@tokenwarden/store';
 import { startReceiver } from '../../../response/test/signals/receiver.js';
 import { allMigrations } from '../../src/migrations.js';
+import { type RunningCli, startCliUntil } from '../support/run-cli.js';
 import { aliceBaseline, attackerBurst, sleep } from './attack-fixture.js';
 
 // The entry point itself (not the bin wrapper), so SIGTERM reaches the worker.
-const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 const SECRET = 'command-hook-secret-0123456789';
 
 // The command as an operator runs it: one tokenwarden.yaml with store, log and response sections,
@@ -22,9 +20,11 @@ const SECRET = 'command-hook-secret-0123456789';
 describe('tokenwarden worker --config tokenwarden.yaml --listen (separate process)', () => {
   let dir: string;
   let database: Database;
-  let child: ChildProcess;
-  let stdout = '';
-  let stderr = '';
+  let worker: RunningCli | undefined;
+  const running = (): RunningCli => {
+    if (!worker) throw new Error('the worker did not start (see before())');
+    return worker;
+  };
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
 
   before(async () => {
@@ -49,50 +49,23 @@ describe('tokenwarden worker --config tokenwarden.yaml --listen (separate proces
     );
     const env: NodeJS.ProcessEnv = {};
     for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('TOKENWARDEN_')) env[k] = v;
-    child = spawn(
-      process.execPath,
-      [
-        '--conditions=source',
-        '--import',
-        'tsx',
-        MAIN,
-        'worker',
-        '--config',
-        file,
-        '--listen',
-        '127.0.0.1:0',
-        '--json',
-        '--snapshot-every',
-        '1s',
-      ],
-      {
-        env: { ...env, TOKENWARDEN_FROM_SOURCE: '1', TW_TEST_CMD_HOOK: SECRET },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    child.stdout?.on('data', (d: Buffer) => {
-      stdout += d.toString();
+    worker = await startCliUntil(['worker', '--config', file, '--listen', '127.0.0.1:0', '--json', '--snapshot-every', '1s'], {
+      env: { ...env, TOKENWARDEN_FROM_SOURCE: '1', TW_TEST_CMD_HOOK: SECRET },
+      ready: 'worker: consuming',
+      timeoutMs: 90_000,
     });
-    child.stderr?.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const deadline = Date.now() + 90_000;
-    while (!stderr.includes('worker: consuming')) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the worker did not start:\n${stderr}`);
-      await sleep(50);
-    }
   });
   after(async () => {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    if (worker?.child.exitCode === null) worker.child.kill('SIGKILL');
     await database?.close().catch(() => {});
     await receiver.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('sends signed webhooks per the config, serves the API, and never prints the secret', async () => {
-    assert.match(stderr, /responding \(dry run\); signals to 1 webhook\(s\), 0 SSF receiver\(s\)/);
-    const url = /response API listening on (http:\/\/\S+)/.exec(stderr)?.[1];
-    assert.ok(url, stderr);
+    assert.match(running().stderr, /responding \(dry run\); signals to 1 webhook\(s\), 0 SSF receiver\(s\)/);
+    const url = /response API listening on (http:\/\/\S+)/.exec(running().stderr)?.[1];
+    assert.ok(url, running().stderr);
     const anonymous = await fetch(`${url}/v1/incidents`);
     assert.equal(anonymous.status, 401);
     assert.match(anonymous.headers.get('www-authenticate') ?? '', /^Bearer realm="tokenwarden"/);
@@ -103,7 +76,8 @@ describe('tokenwarden worker --config tokenwarden.yaml --listen (separate proces
     await repos.accessEvents.insertMany(attackerBurst('key_cfg_alice', Date.now() - 2000, 'evt_cfg_attack_'));
     const deadline = Date.now() + 60_000;
     while (!receiver.received.some((r) => JSON.parse(r.body).type === 'action')) {
-      if (Date.now() > deadline) throw new Error(`no action webhook:\n${stderr}\n${receiver.received.map((r) => r.body).join('\n')}`);
+      if (Date.now() > deadline)
+        throw new Error(`no action webhook:\n${running().stderr}\n${receiver.received.map((r) => r.body).join('\n')}`);
       await sleep(100);
     }
     for (const r of receiver.received) {
@@ -120,9 +94,9 @@ describe('tokenwarden worker --config tokenwarden.yaml --listen (separate proces
       'auto.dry_run from the file',
     );
 
-    child.kill('SIGTERM');
-    const [code] = (await once(child, 'exit')) as [number | null];
-    assert.equal(code, 0, stderr);
-    assert.ok(!`${stdout}${stderr}`.includes(SECRET), 'the hook secret is never printed');
+    running().child.kill('SIGTERM');
+    const [code] = (await once(running().child, 'exit')) as [number | null];
+    assert.equal(code, 0, running().stderr);
+    assert.ok(!`${running().stdout}${running().stderr}`.includes(SECRET), 'the hook secret is never printed');
   });
 });
