@@ -2,232 +2,228 @@
  * Token service benchmark: client_credentials issuance, introspection and local JWT verification,
  * each against a baseline measured in the same run, written to bench/results/tokens.json.
  *
- *   npm run bench -- tokens
+ *   npm run bench -- tokens        (take the CPU lock on a shared machine: flock -x /tmp/tw-cpu.lock ...)
  *
- * - issuance and RFC 7662 introspection go over HTTP with keep-alive connections (autocannon),
- *   against a real `listen()`ing service on SQLite; the baseline is a bare node:http server on
- *   the same machine answering a fixed JSON body (the ceiling of the HTTP stack itself);
+ * - the service (built package, SQLite store) and a bare node:http baseline each run in a child
+ *   process of their own; load comes from a third process: wrk (one thread) when it is on PATH,
+ *   else autocannon in a child Node process. On 2 cores that is one core for the load generator
+ *   and one for the server, for the service and the baseline alike;
+ * - every HTTP measurement is preceded by its own baseline run and its ratio is to that run (the
+ *   pair sees the same machine load); BENCH_ROUNDS rounds, medians reported;
  * - introspection is measured for an unknown opaque token and for pools of distinct live JWT access
- *   tokens and API keys that every connection cycles through (what a resource server sends: each
- *   token many times over its life; verified JWTs are cached until exp while the revocation log
- *   has not moved, so the pool numbers include cache hits a real resource server would get);
- * - in-process introspection (`view.introspect`, what the gateway calls) is measured too, for one
- *   JWT, a pool of JWTs in turn, and JWTs never seen before (no cache can help: the cold cost);
- * - local verification of our JWT access tokens (`createAccessTokenVerifier`) is compared with a
- *   raw `jose.jwtVerify` of the same token with the same key set.
+ *   tokens and API keys that the requests cycle through (what a resource server sends: each token
+ *   many times over its life; verified JWTs are cached until exp while the revocation log has not
+ *   moved, so the JWT pool numbers include the cache hits a real resource server would get);
+ * - in-process introspection (`view.introspect`, what the gateway calls) and local verification of
+ *   our JWT access tokens against a raw `jose.jwtVerify` run in another child, after the HTTP runs.
+ *
+ * BENCH_PROFILE=DIR writes a V8 CPU profile of the service process to DIR (`--cpu-prof`).
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { cpus } from 'node:os';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
-import { createLocalJWKSet, jwtVerify } from 'jose';
-import { createAccessTokenVerifier } from '../../packages/token-service/src/index.js';
-import { freePort, startBenchService } from './bench-service.js';
+import { fileURLToPath } from 'node:url';
+import { buildPackages } from '../support/built-package.js';
+import { generator, type LoadResult, type LoadSpec, runLoad } from './load.js';
 
-const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const SECONDS = Number(process.env.BENCH_DURATION_S ?? 4);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const POOL = Number(process.env.BENCH_TOKEN_POOL ?? 1000);
+const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 20_000);
+const children: ChildProcess[] = [];
 
-async function load(
-  url: string,
-  init: { method: 'POST' | 'GET'; headers: Record<string, string>; body: string },
-  bodies?: string[],
-): Promise<{ rps: number; non2xx: number; p99_ms: number }> {
-  // With `bodies`, every connection cycles through them in order (a pool of distinct tokens).
-  const result = await autocannon({
-    url,
-    connections: CONNECTIONS,
-    duration: DURATION_S,
-    pipelining: 1,
-    ...init,
-    ...(bodies ? { requests: bodies.map((body) => ({ method: init.method, body })) } : {}),
+function child<T>(args: string[], nodeFlags: string[] = []): Promise<T> {
+  // No `source` condition: the children import the built packages, as `tokenwarden serve` would.
+  const c = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', 'bench/tokens/servers.ts', ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
-  return { rps: Math.round(result.requests.average), non2xx: result.non2xx, p99_ms: result.latency.p99 };
+  children.push(c);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    c.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line) resolve(JSON.parse(line) as T);
+    });
+    c.once('exit', (code) => reject(new Error(`bench child ${args[0]} exited with ${code}`)));
+  });
 }
 
-/** Issues `n` client_credentials access tokens, 16 at a time. */
-async function mintJwts(tokenUrl: string, headers: Record<string, string>, n: number): Promise<string[]> {
-  const out: string[] = [];
-  while (out.length < n) {
-    const batch = await Promise.all(
-      Array.from({ length: Math.min(16, n - out.length) }, async () => {
-        const r = await fetch(tokenUrl, { method: 'POST', headers, body: 'grant_type=client_credentials&scope=read' });
-        return ((await r.json()) as { access_token: string }).access_token;
-      }),
-    );
-    out.push(...batch);
-  }
-  return out;
-}
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
-async function timed(label: string, iterations: number, fn: () => Promise<unknown>): Promise<number> {
-  for (let i = 0; i < Math.min(200, iterations); i++) await fn();
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < iterations; i++) await fn();
-  const secs = Number(process.hrtime.bigint() - start) / 1e9;
-  const rate = Math.round(iterations / secs);
-  process.stderr.write(`  ${label}: ${rate}/s\n`);
-  return rate;
+interface Paired {
+  rps: number;
+  non2xx: number;
+  errors: number;
+  p99_ms: number;
+  baseline_rps: number;
+  ratio: number;
+  ratios: number[];
 }
 
 async function main(): Promise<void> {
-  const { service, dataDir, issuer, form } = await startBenchService('tw-bench-tokens-');
-
-  // Baseline: the bare HTTP stack on this machine, same load generator.
-  const basePort = await freePort();
-  const body = JSON.stringify({ access_token: 'x'.repeat(600), token_type: 'Bearer', expires_in: 300 });
-  const baseline = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(body);
-  }).listen(basePort, '127.0.0.1');
-
-  process.stderr.write(`bench tokens: ${DURATION_S}s x ${CONNECTIONS} keep-alive connections per HTTP run, ${cpus().length} cores\n`);
-  // On a shared machine the load changes from one run to the next: every HTTP run is preceded by
-  // its own baseline run, and its ratio is to that baseline (the pair sees the same load).
-  const baselineRun = () => load(`http://127.0.0.1:${basePort}/`, { method: 'POST', headers: form, body: 'grant_type=client_credentials' });
-  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-  const median = (xs: number[]): number => {
-    const sorted = [...xs].sort((a, b) => a - b);
-    return sorted[Math.floor(sorted.length / 2)] as number;
+  buildPackages(['token-service']);
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const [svc, base] = await Promise.all([
+    child<{ issuer: string; authorization: string; rsAuthorization: string; jwtPool: string; keyPool: string }>(
+      ['service', String(POOL)],
+      profile,
+    ),
+    child<{ url: string }>(['baseline']),
+  ]);
+  process.stderr.write(
+    `bench tokens: load by ${generator}, ${CONNECTIONS} keep-alive connections, ${SECONDS}s per run, ${ROUNDS} rounds, ${cpus().length} cores, load average ${loadavg()[0]?.toFixed(2)}\n`,
+  );
+  const form = { 'content-type': 'application/x-www-form-urlencoded' };
+  const baselineSpec: LoadSpec = {
+    url: base.url,
+    headers: { ...form, authorization: svc.authorization },
+    body: 'grant_type=client_credentials',
+    connections: CONNECTIONS,
+    seconds: SECONDS,
   };
   const paired = async (
     label: string,
-    url: string,
-    init: { method: 'POST'; headers: Record<string, string>; body: string },
-    bodies?: string[],
-  ): Promise<{ rps: number; non2xx: number; p99_ms: number; baseline_rps: number; ratio: number; ratios: number[] }> => {
-    const runs: { rps: number; non2xx: number; p99_ms: number; base: number; ratio: number }[] = [];
-    for (let r = 0; r < rounds; r++) {
-      const base = await baselineRun();
-      const run = await load(url, init, bodies);
-      runs.push({ ...run, base: base.rps, ratio: run.rps / base.rps });
+    spec: Omit<LoadSpec, 'connections' | 'seconds'>,
+    expect: (body: Record<string, unknown>) => boolean,
+  ): Promise<Paired> => {
+    await probe(spec, expect);
+    const runs: (LoadResult & { base: number; ratio: number })[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      const b = await runLoad(baselineSpec);
+      const m = await runLoad({ ...spec, connections: CONNECTIONS, seconds: SECONDS });
+      runs.push({ ...m, base: b.rps, ratio: m.rps / b.rps });
     }
     const ratios = runs.map((r) => Number(r.ratio.toFixed(3)));
-    const out = {
+    const out: Paired = {
       rps: median(runs.map((r) => r.rps)),
       non2xx: runs.reduce((n, r) => n + r.non2xx, 0),
+      errors: runs.reduce((n, r) => n + r.errors, 0),
       p99_ms: median(runs.map((r) => r.p99_ms)),
       baseline_rps: median(runs.map((r) => r.base)),
       ratio: median(ratios),
       ratios,
     };
     process.stderr.write(
-      `  ${label}: median ${out.rps}/s, non-2xx ${out.non2xx}; ratio to the bare node:http run just before, per round ${ratios.join(', ')} (median ${out.ratio})\n`,
+      `  ${label}: median ${out.rps}/s (per round ${runs.map((r) => r.rps).join(', ')}), p99 ${out.p99_ms} ms, non-2xx ${out.non2xx}, errors ${out.errors}; ratio to the bare node:http run just before ${ratios.join(', ')} (median ${out.ratio}, baseline median ${out.baseline_rps}/s)\n`,
     );
     return out;
   };
-  const httpBaseline = await baselineRun();
-  process.stderr.write(`  bare node:http baseline: ${httpBaseline.rps}/s\n`);
-  const issuance = await paired('client_credentials issuance (HTTP)', `${issuer}/token`, {
-    method: 'POST',
-    headers: form,
-    body: 'grant_type=client_credentials&scope=read',
-  });
 
-  // A refresh-token-like opaque value to introspect: use an API key (opaque, hashed, same lookup path) and a JWT.
-  const key = await service.admin.createApiKey({ subject: 'bench', scopes: ['read'] });
-  const tokenResponse = await fetch(`${issuer}/token`, { method: 'POST', headers: form, body: 'grant_type=client_credentials&scope=read' });
-  const { access_token: jwt } = (await tokenResponse.json()) as { access_token: string };
-  const rs = await service.admin.createClient({ name: 'rs', grantTypes: ['client_credentials'] });
-  const rsBasic = `Basic ${Buffer.from(`${rs.client_id}:${rs.client_secret}`).toString('base64')}`;
-  const introspectionUrl = `${issuer}/token/introspection`;
-  const rsHeaders = { 'content-type': 'application/x-www-form-urlencoded', authorization: rsBasic };
-  const introspectionHttp = await paired('RFC 7662 introspection endpoint (HTTP, unknown opaque token)', introspectionUrl, {
-    method: 'POST',
-    headers: rsHeaders,
-    body: `token=${encodeURIComponent(`opaque-${'a'.repeat(40)}`)}`,
-  });
-  // A realistic mix: a resource server introspects the live tokens of many callers, each token
-  // many times over its 5-minute life. POOL distinct tokens, every connection cycling through them.
-  const pool = Number(process.env.BENCH_TOKEN_POOL ?? 1000);
-  const jwtPool = await mintJwts(`${issuer}/token`, form, pool);
-  const keyPool: string[] = [];
-  for (let i = 0; i < pool; i++) keyPool.push((await service.admin.createApiKey({ subject: `bench-${i}`, scopes: ['read'] })).key);
-  const introspectionJwtHttp = await paired(
-    `introspection endpoint (HTTP, ${pool} distinct JWT access tokens)`,
-    introspectionUrl,
-    { method: 'POST', headers: rsHeaders, body: '' },
-    jwtPool.map((t) => `token=${t}`),
-  );
-  const introspectionKeyHttp = await paired(
-    `introspection endpoint (HTTP, ${pool} distinct API keys)`,
-    introspectionUrl,
-    { method: 'POST', headers: rsHeaders, body: '' },
-    keyPool.map((k) => `token=${k}`),
-  );
+  // Each measured request is sent once first and its answer checked, so a fast error can never
+  // pass for throughput (wrk counts only status >= 400 as an error).
+  const probe = async (spec: Omit<LoadSpec, 'connections' | 'seconds'>, expect: (body: Record<string, unknown>) => boolean) => {
+    const body = spec.body ?? readFileSync(spec.bodiesFile as string, 'utf8').split('\n')[0];
+    const res = await fetch(spec.url, { method: 'POST', headers: spec.headers, body });
+    const answer = (await res.json()) as Record<string, unknown>;
+    if (res.status !== 200 || !expect(answer))
+      throw new Error(`unexpected answer from ${spec.url}: ${res.status} ${JSON.stringify(answer)}`);
+  };
 
-  const n = Number(process.env.BENCH_ITERATIONS ?? 20_000);
-  const introspectKey = await timed('view.introspect(API key), in-process', n, () => service.view.introspect(key.key));
-  const introspectJwt = await timed('view.introspect(same JWT access token), in-process', n, () => service.view.introspect(jwt));
-  let next = 0;
-  const introspectJwtPool = await timed(`view.introspect(${pool} distinct JWTs in turn), in-process`, n, () =>
-    service.view.introspect(jwtPool[next++ % pool] as string),
+  const issuance = await paired(
+    'client_credentials issuance',
+    {
+      url: `${svc.issuer}/token`,
+      headers: { ...form, authorization: svc.authorization },
+      body: 'grant_type=client_credentials&scope=read',
+    },
+    (b) => typeof b.access_token === 'string' && b.scope === 'read',
   );
-  // Cold: tokens never introspected before (no cache can answer): the verify + revocation check cost.
-  const cold = await mintJwts(`${issuer}/token`, form, Math.min(n, 3000));
-  let coldNext = 0;
-  const introspectJwtCold = await timed(`view.introspect(JWT never seen before, ${cold.length}), in-process`, cold.length - 200, () =>
-    service.view.introspect(cold[coldNext++] as string),
+  const introspectionUrl = `${svc.issuer}/token/introspection`;
+  const rsHeaders = { ...form, authorization: svc.rsAuthorization };
+  const unknown = await paired(
+    'introspection, unknown opaque token',
+    {
+      url: introspectionUrl,
+      headers: rsHeaders,
+      body: `token=${encodeURIComponent(`opaque-${'a'.repeat(40)}`)}`,
+    },
+    (b) => b.active === false,
   );
-
-  const jwks = await service.view.jwks();
-  const verifier = createAccessTokenVerifier({ issuer, audience: service.view.defaultAudience, jwks });
-  const keySet = createLocalJWKSet(jwks);
-  const joseRaw = await timed('raw jose jwtVerify (baseline)', n, () => jwtVerify(jwt, keySet, { algorithms: ['EdDSA'] }));
-  const ours = await timed('createAccessTokenVerifier().verify', n, () => verifier.verify(jwt));
+  const jwtPool = await paired(
+    `introspection, ${POOL} distinct JWT access tokens`,
+    {
+      url: introspectionUrl,
+      headers: rsHeaders,
+      bodiesFile: svc.jwtPool,
+    },
+    (b) => b.active === true && b.token_type === 'access_token',
+  );
+  const keyPool = await paired(
+    `introspection, ${POOL} distinct API keys`,
+    {
+      url: introspectionUrl,
+      headers: rsHeaders,
+      bodiesFile: svc.keyPool,
+    },
+    (b) => b.active === true && typeof b.key_id === 'string',
+  );
+  // Stop the HTTP children before the in-process run so it has a core to itself.
+  for (const c of children.splice(0)) c.kill('SIGTERM');
+  const inproc = await child<Record<string, number>>(['inproc', String(ITERATIONS), String(POOL)]);
 
   const results = {
     area: 'tokens',
     time: new Date().toISOString(),
-    machine: { cores: cpus().length, node: process.version },
+    machine: { cores: cpus().length, node: process.version, load_average_at_start: Number(loadavg()[0]?.toFixed(2)) },
     method: {
-      http: `autocannon, ${CONNECTIONS} keep-alive connections, ${DURATION_S}s per run, SQLite store, same process as the service; ${rounds} rounds per measurement, each a bare node:http baseline run then the measured run; *_rps and *_vs_http_baseline are medians over the rounds (ratio per round to the baseline run just before it)`,
-      in_process: `${n} sequential awaited calls after 200 warm-up calls (cold JWT: each token once)`,
+      http: `service (built package, SQLite store) and a bare node:http baseline each in a child process; load by ${generator} from a third process, ${CONNECTIONS} keep-alive connections, ${SECONDS}s per run; ${ROUNDS} rounds per measurement, each a baseline run then the measured run; *_rps and *_vs_http_baseline are medians over the rounds (ratio per round to the baseline run just before it)`,
+      in_process: `child process on the built package: ${ITERATIONS} sequential awaited calls after 200 warm-up calls (cold JWT: each token once)`,
       introspection_http:
-        'unknown opaque token; and pools of distinct live JWT access tokens / API keys, every connection cycling through the pool (a token is introspected many times over its life)',
+        'unknown opaque token; and pools of distinct live JWT access tokens / API keys that the requests cycle through (a token is introspected many times over its life)',
+      command: 'flock -x /tmp/tw-cpu.lock npm run bench -- tokens',
     },
-    http_baseline_rps: httpBaseline.rps,
+    http_baseline_rps: median([issuance, unknown, jwtPool, keyPool].map((p) => p.baseline_rps)),
     client_credentials_issuance_rps: issuance.rps,
     client_credentials_issuance_non2xx: issuance.non2xx,
     client_credentials_issuance_p99_ms: issuance.p99_ms,
     client_credentials_vs_http_baseline: issuance.ratio,
     client_credentials_paired_baseline_rps: issuance.baseline_rps,
     client_credentials_ratios_per_round: issuance.ratios,
-    introspection_http_rps: introspectionHttp.rps,
-    introspection_http_vs_http_baseline: introspectionHttp.ratio,
-    introspection_http_paired_baseline_rps: introspectionHttp.baseline_rps,
-    introspection_http_ratios_per_round: introspectionHttp.ratios,
-    introspection_http_jwt_pool_rps: introspectionJwtHttp.rps,
-    introspection_http_jwt_pool_non2xx: introspectionJwtHttp.non2xx,
-    introspection_http_jwt_pool_vs_http_baseline: introspectionJwtHttp.ratio,
-    introspection_http_jwt_pool_paired_baseline_rps: introspectionJwtHttp.baseline_rps,
-    introspection_http_jwt_pool_ratios_per_round: introspectionJwtHttp.ratios,
-    introspection_http_api_key_pool_rps: introspectionKeyHttp.rps,
-    introspection_http_api_key_pool_non2xx: introspectionKeyHttp.non2xx,
-    introspection_http_api_key_pool_vs_http_baseline: introspectionKeyHttp.ratio,
-    introspection_http_api_key_pool_paired_baseline_rps: introspectionKeyHttp.baseline_rps,
-    introspection_http_api_key_pool_ratios_per_round: introspectionKeyHttp.ratios,
-    token_pool_size: pool,
-    introspection_in_process_api_key_per_s: introspectKey,
-    introspection_in_process_jwt_per_s: introspectJwt,
-    introspection_in_process_jwt_pool_per_s: introspectJwtPool,
-    introspection_in_process_jwt_cold_per_s: introspectJwtCold,
-    jwt_verify_raw_jose_per_s: joseRaw,
-    jwt_verify_ours_per_s: ours,
-    jwt_verify_ours_vs_raw_jose: Number((ours / joseRaw).toFixed(3)),
+    introspection_http_rps: unknown.rps,
+    introspection_http_non2xx: unknown.non2xx,
+    introspection_http_p99_ms: unknown.p99_ms,
+    introspection_http_vs_http_baseline: unknown.ratio,
+    introspection_http_paired_baseline_rps: unknown.baseline_rps,
+    introspection_http_ratios_per_round: unknown.ratios,
+    introspection_http_jwt_pool_rps: jwtPool.rps,
+    introspection_http_jwt_pool_non2xx: jwtPool.non2xx,
+    introspection_http_jwt_pool_p99_ms: jwtPool.p99_ms,
+    introspection_http_jwt_pool_vs_http_baseline: jwtPool.ratio,
+    introspection_http_jwt_pool_paired_baseline_rps: jwtPool.baseline_rps,
+    introspection_http_jwt_pool_ratios_per_round: jwtPool.ratios,
+    introspection_http_api_key_pool_rps: keyPool.rps,
+    introspection_http_api_key_pool_non2xx: keyPool.non2xx,
+    introspection_http_api_key_pool_p99_ms: keyPool.p99_ms,
+    introspection_http_api_key_pool_vs_http_baseline: keyPool.ratio,
+    introspection_http_api_key_pool_paired_baseline_rps: keyPool.baseline_rps,
+    introspection_http_api_key_pool_ratios_per_round: keyPool.ratios,
+    http_errors: issuance.errors + unknown.errors + jwtPool.errors + keyPool.errors,
+    token_pool_size: POOL,
+    introspection_in_process_api_key_per_s: inproc.introspectKey,
+    introspection_in_process_jwt_per_s: inproc.introspectJwt,
+    introspection_in_process_jwt_pool_per_s: inproc.introspectJwtPool,
+    introspection_in_process_jwt_cold_per_s: inproc.introspectJwtCold,
+    jwt_verify_raw_jose_per_s: inproc.joseRaw,
+    jwt_verify_ours_per_s: inproc.ours,
+    jwt_verify_ours_vs_raw_jose: Number(((inproc.ours as number) / (inproc.joseRaw as number)).toFixed(3)),
     targets: { introspection_per_s: 10_000, client_credentials_per_s: 2_000 },
   };
-  const outDir = new URL('../results/', import.meta.url).pathname;
+  const outDir = join(root, 'bench/results');
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'tokens.json'), `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
-
-  baseline.close();
-  await service.close();
-  rmSync(dataDir, { recursive: true, force: true });
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`bench tokens failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  process.exitCode = 1;
-});
+main()
+  .catch((e: unknown) => {
+    process.stderr.write(`bench tokens failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    for (const c of children) c.kill('SIGTERM');
+  });
