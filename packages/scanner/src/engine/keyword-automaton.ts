@@ -1,4 +1,4 @@
-import { type WasmKeywordLoop, wasmKeywordLoop } from './keyword-wasm.js';
+import { LANES, type WasmKeywordLoop, wasmKeywordLoop } from './keyword-wasm.js';
 
 /**
  * The keywords ending at one automaton state, flattened for the scan loop: keyword `k` triggers
@@ -25,6 +25,8 @@ export interface KeywordAutomaton {
   classCount: number;
   /** Keywords ending at a state, indexed by the pre-multiplied state. */
   outputs: (StateOutput | undefined)[];
+  /** Length of the longest keyword: the state at any offset depends on at most this many characters. */
+  depth: number;
 }
 
 /** A keyword and the rules it triggers, as given to {@link buildKeywordAutomaton}. */
@@ -146,7 +148,8 @@ export function buildKeywordAutomaton(entries: readonly KeywordEntry[]): Keyword
     const e = ends[s] as Ends;
     outputs[s * classCount] = { rules: Int32Array.from(e.rules), lengths: Int32Array.from(e.lengths), exact: e.exact };
   }
-  return { next, charClass, classCount, outputs };
+  const depth = entries.reduce((n, e) => Math.max(n, e.keyword.length), 0);
+  return { next, charClass, classCount, outputs, depth };
 }
 
 /**
@@ -169,8 +172,11 @@ export function forEachKeyword(ac: KeywordAutomaton, text: string | Uint8Array, 
 const WASM_MIN_BYTES = 4096;
 
 /**
- * The byte loop in WebAssembly, a slice at a time (state carried across slices): each slice is
- * copied into the loop's memory, which returns the (address, state) of every keyword end.
+ * The byte loop in WebAssembly, a slice at a time: each slice (with the bytes just before it) is
+ * copied into the loop's memory and cut into four lanes the loop runs side by side, each
+ * returning the (address, state) of its keyword ends. A lane starts from the root state
+ * `warmup` bytes before its first offset (the state then depends on no earlier byte), and the
+ * hits it reports in that warm-up stretch belong to the lane (or slice) before it.
  *
  * @example
  * ```ts
@@ -184,16 +190,25 @@ export function scanBytesWasm(
   onHit: (rule: number, start: number) => void,
 ): void {
   const { outputs } = ac;
-  const { words } = loop;
-  let state = 0;
+  const { words, memory, text, warmup, out, stride } = loop;
   for (let from = 0; from < bytes.length; from += loop.slice) {
-    const slice = bytes.subarray(from, Math.min(from + loop.slice, bytes.length));
-    loop.bytes.set(slice, loop.text);
-    const outEnd = loop.scan(loop.text, loop.text + slice.length, state, loop.out);
-    state = words[0] as number;
-    const base = from - loop.text;
-    for (let q = loop.out >> 2; q < outEnd >> 2; q += 2) {
-      report(outputs[words[q + 1] as number] as StateOutput, (words[q] as number) + base, bytes, onHit);
+    const length = Math.min(loop.slice, bytes.length - from);
+    const before = Math.min(from, warmup);
+    memory.set(bytes.subarray(from - before, from + length), text - before);
+    // The root state needs no history: zeros before the first byte, and after the last one for
+    // the lanes' rounding.
+    if (before < warmup) memory.fill(0, text - warmup, text - before);
+    memory.fill(0, text + length, text + length + LANES * 2);
+    const lane = Math.ceil(length / LANES);
+    loop.scan(text - warmup, lane, lane + warmup, out, stride);
+    for (let j = 0; j < LANES; j++) {
+      const first = text + j * lane;
+      const end = (words[j] as number) >> 2;
+      for (let q = (out + j * stride) >> 2; q < end; q += 2) {
+        const address = words[q] as number;
+        if (address < first) continue; // the warm-up stretch: reported by the lane before
+        report(outputs[words[q + 1] as number] as StateOutput, address - text + from, bytes, onHit);
+      }
     }
   }
 }

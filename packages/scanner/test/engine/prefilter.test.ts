@@ -66,10 +66,31 @@ describe('keyword prefilter (Aho-Corasick automaton)', () => {
     const text = parts.join('');
     const bytes = Buffer.from(text, 'latin1');
     assert.deepEqual([...flatten(keywordHits(bytes, pf))].sort(), [...referenceHits(text, BUILTIN_RULES)].sort());
-    // A keyword cut by the slice boundary: the automaton state carries over.
+    // A keyword cut by the slice boundary: the next slice's first lane warms up on the bytes before it.
     const cut = `${' '.repeat((1 << 20) - 2)}ghp_ ${'z'.repeat(5000)}`;
     assert.deepEqual([...flatten(keywordHits(Buffer.from(cut, 'latin1'), pf))].sort(), [...referenceHits(cut, BUILTIN_RULES)].sort());
     assert.ok(wasmKeywordLoop(pf.automaton) !== null, 'the WebAssembly loop is available and was used');
+  });
+
+  it('gives exactly the reference hits for keywords cut by the WebAssembly loop’s lane boundaries', () => {
+    // The loop runs four lanes of ceil(length / 4) bytes side by side; each starts from the root
+    // state a warm-up before its first byte. Keywords across, before and after every boundary:
+    for (const length of [5000, 5001, 5003, 8191]) {
+      const lane = Math.ceil(length / 4);
+      for (const keyword of ['secret_access_key', 'ghp_', 'sk', 'begin rsa private key']) {
+        for (let shift = -keyword.length - 1; shift <= 1; shift++) {
+          const chars = Array.from({ length }, () => ' ');
+          for (let j = 0; j <= 4; j++) {
+            const at = j * lane + shift;
+            if (at < 0 || at + keyword.length > length) continue;
+            for (let k = 0; k < keyword.length; k++) chars[at + k] = keyword[k] as string;
+          }
+          const text = chars.join('');
+          const hits = flatten(keywordHits(Buffer.from(text, 'latin1'), pf));
+          assert.deepEqual([...hits].sort(), [...referenceHits(text, BUILTIN_RULES)].sort(), `${length} ${keyword} ${shift}`);
+        }
+      }
+    }
   });
 
   it('lists each rule’s hits in ascending order without repeats', () => {
