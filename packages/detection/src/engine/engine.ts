@@ -16,6 +16,7 @@ import { detectUnusualTime } from './detectors/unusual-time.js';
 import { F_GUARD_SINCE, F_SUSPICION, F_SUSPICION_TS } from './profile/layout.js';
 import { learnEvent } from './profile/learn.js';
 import { OrgStats } from './profile/org-stats.js';
+import { PrincipalProfiles } from './profile/principal-profiles.js';
 import { Profile } from './profile/profile.js';
 import { ProfileStore } from './profile/profile-store.js';
 import { buildAlert } from './scoring/build-alert.js';
@@ -82,7 +83,7 @@ function isAuthFailure(ev: EnrichedEvent): boolean {
 class Engine implements DetectionEngine {
   private readonly cfg: DetectionConfig;
   private creds: ProfileStore;
-  private principals: ProfileStore;
+  private principals: PrincipalProfiles;
   private org: OrgStats;
   private readonly classifier = new OperationClassifier();
   private spray = new Map<string, { start: number; count: number }>();
@@ -96,8 +97,8 @@ class Engine implements DetectionEngine {
   constructor(cfg: DetectionConfig) {
     this.cfg = cfg;
     const ttl = cfg.profiles.idleTtlHours * 3_600_000;
-    this.creds = new ProfileStore(cfg.profiles.maxCredentials, ttl);
-    this.principals = new ProfileStore(cfg.profiles.maxCredentials, ttl);
+    this.principals = new PrincipalProfiles(cfg.profiles.maxCredentials, ttl);
+    this.creds = this.credentialStore(ttl);
     this.org = new OrgStats(cfg.org);
     const placeholder = new Profile('', undefined);
     this.ctx = {
@@ -141,8 +142,8 @@ class Engine implements DetectionEngine {
     const cfg = this.cfg;
     const cred = this.creds.get(credKey, ev.principal);
     const principalName = ev.principal ?? cred.principal;
-    const principal = principalName === undefined ? cred : this.principals.get(principalName, undefined);
-    const ctx = this.fillContext(ev, now, cred, principal, principalName ?? credKey);
+    const principal = principalName === undefined ? cred : this.principals.resolve(cred, principalName);
+    const ctx = this.fillContext(ev, now, cred, principal, principalName);
     const findings = this.findings;
     findings.length = 0;
     for (let i = 0; i < DETECTORS.length; i++) DETECTORS[i]!(ctx, findings);
@@ -174,11 +175,16 @@ class Engine implements DetectionEngine {
     if (credKey === undefined || credKey.length === 0 || !Number.isFinite(ev.ts)) return;
     const cred = this.creds.get(credKey, ev.principal);
     const principalName = ev.principal ?? cred.principal;
-    const principal = principalName === undefined ? cred : this.principals.get(principalName, undefined);
-    const ctx = this.fillContext(ev, ev.ts, cred, principal, principalName ?? credKey);
+    const principal = principalName === undefined ? cred : this.principals.resolve(cred, principalName);
+    const ctx = this.fillContext(ev, ev.ts, cred, principal, principalName);
     cred.f[F_SUSPICION] = 0;
     cred.f[F_GUARD_SINCE] = 0;
     learnEvent(ctx, false);
+  }
+
+  /** The credential profiles; an evicted credential takes a principal shared with it along. */
+  private credentialStore(ttl: number): ProfileStore {
+    return new ProfileStore(this.cfg.profiles.maxCredentials, ttl, (p) => this.principals.forget(p));
   }
 
   /** Whether to keep this event out of the baseline; the guard lifts after `guardMaxHours` so it cannot lock a credential out of learning forever. */
@@ -197,7 +203,13 @@ class Engine implements DetectionEngine {
     return now - since < cfg.risk.guardMaxHours * 3_600_000;
   }
 
-  private fillContext(ev: EnrichedEvent, now: number, cred: Profile, principal: Profile, principalName: string): DetectionContext {
+  private fillContext(
+    ev: EnrichedEvent,
+    now: number,
+    cred: Profile,
+    principal: Profile,
+    principalName: string | undefined,
+  ): DetectionContext {
     const ctx = this.ctx;
     const cfg = this.cfg;
     ctx.ev = ev;
@@ -212,7 +224,9 @@ class Engine implements DetectionEngine {
     const resource = ev.resource;
     ctx.resourceHash =
       resource !== undefined && resource.length > 0 ? resourceClassHash(resource, cls.name) : opHash !== 0 ? opHash : EMPTY_NAME_HASH;
-    ctx.principalHash = principal.key === principalName ? principal.keyHash : hashString(principalName);
+    // Without a principal, the credential stands for itself.
+    ctx.principalHash =
+      principalName === undefined ? cred.keyHash : principal.key === principalName ? principal.keyHash : hashString(principalName);
     ctx.ipHash = ev.source_ip ? hashString(ev.source_ip) : 0;
     const g = ev.geo;
     ctx.asn = g?.asn ?? 0;
@@ -227,7 +241,11 @@ class Engine implements DetectionEngine {
     ctx.scripted = ev.interactive === false || (ev.interactive !== true && c !== undefined && c.scripted);
     ctx.authFailure = isAuthFailure(ev);
     ctx.credMature = cred.isMature(cfg.learning.minEvents, cfg.learning.minHours);
-    ctx.principalMature = principal !== cred && principal.isMature(cfg.learning.minEvents, cfg.learning.minHours);
+    // A principal shared with its only credential (same numbers) is as mature as the credential.
+    ctx.principalMature =
+      principal === cred
+        ? principalName !== undefined && ctx.credMature
+        : principal.isMature(cfg.learning.minEvents, cfg.learning.minHours);
     ctx.placeNovelty = 0;
     ctx.clientNovelty = 0;
     const sTs = cred.f[F_SUSPICION_TS]!;
@@ -254,7 +272,7 @@ class Engine implements DetectionEngine {
   private sweep(): void {
     this.sinceSweep = 0;
     this.creds.sweep(this.now);
-    this.principals.sweep(this.now);
+    this.principals.store.sweep(this.now);
     const windowMs = this.cfg.lifecycle.windowMinutes * 60_000;
     for (const [ip, s] of this.spray) if (this.now - s.start > windowMs) this.spray.delete(ip);
   }
@@ -267,9 +285,15 @@ class Engine implements DetectionEngine {
   snapshot(): Uint8Array {
     return encodeSnapshot({
       creds: this.creds.map,
-      principals: this.principals.map,
+      principals: this.principals.store.map,
+      shared: [...this.principals.shared].map(([principal, cred]) => [principal, cred.key]),
       org: this.org,
-      counters: { events: this.events, alerts: this.alerts, now: this.now, evictions: this.creds.evictions + this.principals.evictions },
+      counters: {
+        events: this.events,
+        alerts: this.alerts,
+        now: this.now,
+        evictions: this.creds.evictions + this.principals.store.evictions,
+      },
     });
   }
 
@@ -278,11 +302,12 @@ class Engine implements DetectionEngine {
     const ttl = this.cfg.profiles.idleTtlHours * 3_600_000;
     // The replaced profiles' memory goes back to the arena for the restored and future ones.
     for (const p of this.creds.map.values()) p.release();
-    for (const p of this.principals.map.values()) p.release();
-    this.creds = new ProfileStore(this.cfg.profiles.maxCredentials, ttl);
-    this.principals = new ProfileStore(this.cfg.profiles.maxCredentials, ttl);
+    for (const p of this.principals.store.map.values()) p.release();
+    this.principals = new PrincipalProfiles(this.cfg.profiles.maxCredentials, ttl);
+    this.creds = this.credentialStore(ttl);
     for (const [k, p] of state.creds) this.creds.map.set(k, p);
-    for (const [k, p] of state.principals) this.principals.map.set(k, p);
+    for (const [k, p] of state.principals) this.principals.store.map.set(k, p);
+    for (const [principal, credKey] of state.shared) this.principals.restoreShared(principal, this.creds.map.get(credKey));
     this.creds.evictions = state.counters.evictions;
     this.org = state.org;
     this.ctx.org = state.org;
@@ -295,10 +320,10 @@ class Engine implements DetectionEngine {
   stats(): { credentials: number; principals: number; events: number; alerts: number; evictions: number } {
     return {
       credentials: this.creds.map.size,
-      principals: this.principals.map.size,
+      principals: this.principals.size,
       events: this.events,
       alerts: this.alerts,
-      evictions: this.creds.evictions + this.principals.evictions,
+      evictions: this.creds.evictions + this.principals.store.evictions,
     };
   }
 }

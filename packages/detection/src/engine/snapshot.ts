@@ -5,8 +5,12 @@ import { PROFILE_BYTES } from './profile/layout.js';
 import { type CommonnessIndex, OrgStats } from './profile/org-stats.js';
 import { Profile } from './profile/profile.js';
 
-/** Snapshot format version; bump on any layout change (restore refuses other versions). */
-export const SNAPSHOT_VERSION = 1;
+/**
+ * Snapshot format version; bump on any layout change (restore refuses other versions). Version 2 added the
+ * principals shared with their only credential; version 1 (same profile layout, none shared) is still read.
+ */
+export const SNAPSHOT_VERSION = 2;
+const READABLE_VERSIONS = [1, 2];
 const MAGIC = 0x54574445; // "TWDE"
 const NONE = 0xffffffff;
 const PRINCIPAL_REGISTERS = 128;
@@ -15,6 +19,8 @@ const PRINCIPAL_REGISTERS = 128;
 export interface SnapshotState {
   creds: Map<string, Profile>;
   principals: Map<string, Profile>;
+  /** Principal name -> key of the credential whose profile also holds the principal's baseline. */
+  shared: Array<[principal: string, credential: string]>;
   org: OrgStats;
   counters: { events: number; alerts: number; now: number; evictions: number };
 }
@@ -99,6 +105,9 @@ export function encodeSnapshot(state: SnapshotState): Uint8Array {
       size += 8 + k.length + (pr?.length ?? 0) + PROFILE_BYTES;
     }
   }
+  const shared = state.shared.map(([pr, k]) => [encoder.encode(pr), encoder.encode(k)] as const);
+  size += 4;
+  for (const [pr, k] of shared) size += 8 + pr.length + k.length;
   const w = new Writer(size);
   w.u32(MAGIC);
   w.u32(SNAPSHOT_VERSION);
@@ -123,6 +132,13 @@ export function encodeSnapshot(state: SnapshotState): Uint8Array {
     w.u32(pr === undefined ? NONE : pr.length);
     if (pr !== undefined) w.raw(pr);
     w.raw(p.bytes());
+  }
+  w.u32(shared.length);
+  for (const [pr, k] of shared) {
+    w.u32(pr.length);
+    w.raw(pr);
+    w.u32(k.length);
+    w.raw(k);
   }
   return gzipSync(w.bytes, { level: 1 });
 }
@@ -152,7 +168,7 @@ export function decodeSnapshot(bytes: Uint8Array, orgCfg: DetectionConfig['org']
       throw new TokenWardenError('TW_DETECT_SNAPSHOT_INVALID', 'not a TokenWarden detection snapshot', { hint: 'wrong magic bytes' });
     const version = r.u32();
     const layout = r.u32();
-    if (version !== SNAPSHOT_VERSION || layout !== PROFILE_BYTES) {
+    if (!READABLE_VERSIONS.includes(version) || layout !== PROFILE_BYTES) {
       throw new TokenWardenError('TW_DETECT_SNAPSHOT_INVALID', `detection snapshot version ${version}/${layout} is not supported`, {
         hint: `this build reads version ${SNAPSHOT_VERSION}/${PROFILE_BYTES}; baselines will be relearned from the stream`,
       });
@@ -182,7 +198,10 @@ export function decodeSnapshot(bytes: Uint8Array, orgCfg: DetectionConfig['org']
       const p = new Profile(key, principal, r.raw(PROFILE_BYTES));
       (i < credCount ? creds : principals).set(key, p);
     }
-    return { creds, principals, org, counters: header.counters };
+    const shared: SnapshotState['shared'] = [];
+    const sharedCount = version >= 2 ? r.u32() : 0;
+    for (let i = 0; i < sharedCount; i++) shared.push([decoder.decode(r.raw(r.u32())), decoder.decode(r.raw(r.u32()))]);
+    return { creds, principals, shared, org, counters: header.counters };
   } catch (e) {
     if (e instanceof TokenWardenError) throw e;
     throw new TokenWardenError('TW_DETECT_SNAPSHOT_INVALID', 'detection snapshot is corrupt', { hint: 'take a new snapshot', cause: e });

@@ -52,6 +52,30 @@ import {
 } from './layout.js';
 import type { Profile } from './profile.js';
 
+/** The scalars {@link learnInto} writes: everything else in `f` is credential state (risk, windows, recent places). */
+const LEARNED_SCALARS = [F_FIRST_TS, F_LAST_TS, F_EVENTS, F_FAIL_EWMA, F_SCRIPTED, F_INTERACTIVE, F_HOUR_TOTAL, F_PRIV_EVENTS];
+/** The sketches {@link learnInto} writes sit together at the start of `u` and `b` (top-k sets; hours, HLLs, blooms). */
+const LEARNED_U_END = U_PRIV + 2 * K_PRIV;
+const LEARNED_B_END = B_RES_BLOOM + RES_BLOOM_BYTES;
+if (U_IP !== 0 || B_HOURS !== 0 || B_HLL_IP !== 168 || B_HLL_RES > LEARNED_B_END || B_OP_BLOOM > LEARNED_B_END) {
+  throw new Error('profile layout: the learned sketches must come first in u and b');
+}
+
+/**
+ * Copy what {@link learnInto} taught one profile into another (and nothing else): a principal that shared its
+ * credential's profile gets its own baseline, exactly as if it had learned every event itself.
+ *
+ * @example
+ * ```ts
+ * copyLearned(credProfile, principalProfile);
+ * ```
+ */
+export function copyLearned(from: Profile, to: Profile): void {
+  for (const i of LEARNED_SCALARS) to.f[i] = from.f[i]!;
+  to.u.set(from.u.subarray(0, LEARNED_U_END));
+  to.b.set(from.b.subarray(0, LEARNED_B_END));
+}
+
 /** Smoothing of the habitual auth-failure share (about the last 100 events). */
 const FAIL_EWMA_ALPHA = 0.01;
 

@@ -17,10 +17,13 @@ export class ProfileStore {
   evictions = 0;
   private readonly cap: number;
   private readonly ttlMs: number;
+  private readonly onEvict: ((p: Profile) => void) | undefined;
 
-  constructor(cap: number, ttlMs: number) {
+  /** `onEvict` hears of every profile evicted (by TTL or by the cap), before its memory is reused. */
+  constructor(cap: number, ttlMs: number, onEvict?: (p: Profile) => void) {
     this.cap = Math.max(1, cap);
     this.ttlMs = ttlMs;
+    this.onEvict = onEvict;
   }
 
   /** The profile for `key`, created when absent. */
@@ -40,6 +43,7 @@ export class ProfileStore {
     for (const [key, p] of this.map) {
       if (p.f[F_LAST_TS]! < cutoff && p.f[F_LAST_TS]! !== 0) {
         this.map.delete(key);
+        this.onEvict?.(p);
         p.release();
         this.evictions++;
       }
@@ -60,7 +64,9 @@ export class ProfileStore {
       }
     }
     for (const [key] of victims) {
-      this.map.get(key)?.release();
+      const p = this.map.get(key);
+      if (p !== undefined) this.onEvict?.(p);
+      p?.release();
       this.map.delete(key);
       this.evictions++;
     }

@@ -20,6 +20,8 @@ export class Profile {
   readonly keyHash: number;
   /** Principal of a credential profile (undefined on principal profiles). */
   principal: string | undefined;
+  /** On a credential profile: the principal whose baseline it also holds while that principal has no profile of its own (see principal-profiles.ts). */
+  sharedWith: string | undefined = undefined;
   readonly f: Float64Array;
   readonly u: Uint32Array;
   readonly b: Uint8Array;
