@@ -17,7 +17,8 @@
  * - in-process introspection (`view.introspect`, what the gateway calls) and local verification of
  *   our JWT access tokens against a raw `jose.jwtVerify` run in another child, after the HTTP runs.
  *
- * BENCH_PROFILE=DIR writes a V8 CPU profile of the service process to DIR (`--cpu-prof`).
+ * BENCH_PROFILE=DIR writes a V8 CPU profile of the service process to DIR (`--cpu-prof`); with
+ * BENCH_ONLY=issuance|unknown|jwt|key only that scenario runs (and no results file is written).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -33,6 +34,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const POOL = Number(process.env.BENCH_TOKEN_POOL ?? 1000);
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 20_000);
+/** issuance, unknown, jwt or key: measure only that scenario and write no results (for profiling). */
+const ONLY = process.env.BENCH_ONLY;
 const children: ChildProcess[] = [];
 
 function child<T>(args: string[], nodeFlags: string[] = []): Promise<T> {
@@ -87,10 +90,12 @@ async function main(): Promise<void> {
     seconds: SECONDS,
   };
   const paired = async (
+    name: 'issuance' | 'unknown' | 'jwt' | 'key',
     label: string,
     spec: Omit<LoadSpec, 'connections' | 'seconds'>,
     expect: (body: Record<string, unknown>) => boolean,
   ): Promise<Paired> => {
+    if (ONLY && ONLY !== name) return { rps: 0, non2xx: 0, errors: 0, p99_ms: 0, baseline_rps: 0, ratio: 0, ratios: [] };
     await probe(spec, expect);
     const runs: (LoadResult & { base: number; ratio: number })[] = [];
     for (let r = 0; r < ROUNDS; r++) {
@@ -125,6 +130,7 @@ async function main(): Promise<void> {
   };
 
   const issuance = await paired(
+    'issuance',
     'client_credentials issuance',
     {
       url: `${svc.issuer}/token`,
@@ -136,6 +142,7 @@ async function main(): Promise<void> {
   const introspectionUrl = `${svc.issuer}/token/introspection`;
   const rsHeaders = { ...form, authorization: svc.rsAuthorization };
   const unknown = await paired(
+    'unknown',
     'introspection, unknown opaque token',
     {
       url: introspectionUrl,
@@ -145,6 +152,7 @@ async function main(): Promise<void> {
     (b) => b.active === false,
   );
   const jwtPool = await paired(
+    'jwt',
     `introspection, ${POOL} distinct JWT access tokens`,
     {
       url: introspectionUrl,
@@ -154,6 +162,7 @@ async function main(): Promise<void> {
     (b) => b.active === true && b.token_type === 'access_token',
   );
   const keyPool = await paired(
+    'key',
     `introspection, ${POOL} distinct API keys`,
     {
       url: introspectionUrl,
@@ -164,6 +173,7 @@ async function main(): Promise<void> {
   );
   // Stop the HTTP children before the in-process run so it has a core to itself.
   for (const c of children.splice(0)) c.kill('SIGTERM');
+  if (ONLY) return; // one scenario (profiling): no results file
   const inproc = await child<Record<string, number>>(['inproc', String(ITERATIONS), String(POOL)]);
 
   const results = {

@@ -12,6 +12,7 @@ import {
 } from 'kysely';
 import type { Database } from '../database.js';
 import { translateStoreError } from '../database.js';
+import { withStatementCache } from './statement-cache.js';
 
 /**
  * Opens (creating) a SQLite file in WAL mode with a busy timeout, so that `serve`, `gateway`
@@ -30,7 +31,7 @@ export function openSqlite(file: string, readonly: boolean, busyTimeoutMs = 5000
   } catch (e) {
     throw translateStoreError(e, file, 'open');
   }
-  const db = new Kysely<unknown>({ dialect: new StoreSqliteDialect({ database: native }) });
+  const db = new Kysely<unknown>({ dialect: new StoreSqliteDialect({ database: withStatementCache(native) }) });
   return {
     db,
     dialect: 'sqlite',
