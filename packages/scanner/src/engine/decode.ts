@@ -62,6 +62,36 @@ export function forEachBase64Run(text: string, onBlob: (start: number, end: numb
   }
 }
 /**
+ * The same runs as {@link forEachBase64Run} (flattened as start, end pairs) from the 16-byte blocks
+ * of base64 characters the byte pass found: a run of 40 holds at least one whole block, so each
+ * run is grown from a block, backwards and forwards. Blocks inside a run already grown are skipped.
+ *
+ * @example
+ * ```ts
+ * base64RunsFromBlocks(bytes, [48, 64]); // [40, 90]: one run holding both blocks
+ * ```
+ */
+export function base64RunsFromBlocks(bytes: Uint8Array, offsets: readonly number[]): number[] {
+  const runs: number[] = [];
+  const n = bytes.length;
+  let grown = 0; // end of the last run grown, long enough or not
+  for (let k = 0; k < offsets.length; k++) {
+    const block = offsets[k] as number;
+    if (block < grown || block >= n) continue;
+    let start = block;
+    while (start > 0 && isBase64Char(bytes[start - 1] as number)) start--;
+    let end = block;
+    while (end < n && isBase64Char(bytes[end] as number)) end++;
+    grown = end;
+    if (end - start < MIN_BLOB) continue;
+    let stop = end;
+    while (stop < n && stop - end < 2 && bytes[stop] === 0x3d) stop++;
+    runs.push(start, stop);
+  }
+  return runs;
+}
+
+/**
  * True when ASCII `bytes` may hold an encoded blob worth decoding: a `%` (URL encoding) or a run
  * of at least 40 base64 characters, found with the same skip-40 probe as the blob finder. Lets
  * a file without keywords skip being turned into a string at all.
@@ -134,22 +164,29 @@ function urlEncodedRuns(text: string): { index: number; raw: string }[] {
  * Finds base64 and URL-encoded blobs in a text, decodes those that decode to mostly printable
  * text, and rescans the decoded text. Findings are reported at the blob's outer location with
  * `encoding` set, so a secret hidden in an encoded config is located in the real file.
+ * `base64Runs` (start, end pairs, as {@link forEachBase64Run} finds them) skips looking for them.
  *
  * @example
  * ```ts
  * decodedFindings(text, (d) => scanText(d, compiled, { file, depth: 1 }));
  * ```
  */
-export function decodedFindings(text: string, rescan: Rescan): { findings: RawFinding[]; warnings: string[] } {
+export function decodedFindings(
+  text: string,
+  rescan: Rescan,
+  base64Runs?: readonly number[],
+): { findings: RawFinding[]; warnings: string[] } {
   const blobs: { index: number; decoded: string; encoding: 'base64' | 'url' }[] = [];
-  forEachBase64Run(text, (start, end) => {
+  const onBlob = (start: number, end: number): boolean => {
     if (end - start > MAX_BLOB) return true;
     const blob = text.slice(start, end);
     if (INTEGRITY_PREFIX.test(blob)) return true;
     const decoded = decodeBase64Blob(blob);
     if (decoded !== undefined) blobs.push({ index: start, decoded, encoding: 'base64' });
     return blobs.length < MAX_BLOBS_PER_TEXT;
-  });
+  };
+  if (base64Runs === undefined) forEachBase64Run(text, onBlob);
+  else for (let k = 0; k < base64Runs.length && onBlob(base64Runs[k] as number, base64Runs[k + 1] as number); k += 2);
   if (text.includes('%')) {
     for (const run of urlEncodedRuns(text)) {
       let decoded: string;

@@ -154,17 +154,24 @@ export function buildKeywordAutomaton(entries: readonly KeywordEntry[]): Keyword
 
 /**
  * Calls `onHit(rule, start)` for every keyword occurrence in `text` (a string, or the bytes of a
- * pure-ASCII text, whose byte offsets are its character offsets), in order of keyword end.
+ * pure-ASCII text, whose byte offsets are its character offsets), in order of keyword end. With
+ * `blocks`, bytes long enough for the WebAssembly loop also get their base64 blocks listed there
+ * (`complete` tells whether they were).
  *
  * @example
  * ```ts
  * forEachKeyword(ac, 'x ghp_', (rule, start) => console.log(rule, start)); // 3 2
  * ```
  */
-export function forEachKeyword(ac: KeywordAutomaton, text: string | Uint8Array, onHit: (rule: number, start: number) => void): void {
+export function forEachKeyword(
+  ac: KeywordAutomaton,
+  text: string | Uint8Array,
+  onHit: (rule: number, start: number) => void,
+  blocks?: Base64Blocks,
+): void {
   if (typeof text === 'string') scanString(ac, text, onHit);
   else if (text.length >= WASM_MIN_BYTES && wasmKeywordLoop(ac) !== null)
-    scanBytesWasm(ac, wasmKeywordLoop(ac) as WasmKeywordLoop, text, onHit);
+    scanBytesWasm(ac, wasmKeywordLoop(ac) as WasmKeywordLoop, text, onHit, blocks);
   else scanBytes(ac, text, onHit);
 }
 
@@ -172,11 +179,21 @@ export function forEachKeyword(ac: KeywordAutomaton, text: string | Uint8Array, 
 const WASM_MIN_BYTES = 4096;
 
 /**
+ * Where the byte pass saw 16-byte blocks of base64 characters: `offsets` of the blocks (ascending
+ * per slice, slices overlapping by a few blocks), `complete` once every byte was covered.
+ */
+export interface Base64Blocks {
+  offsets: number[];
+  complete: boolean;
+}
+
+/**
  * The byte loop in WebAssembly, a slice at a time: each slice (with the bytes just before it) is
  * copied into the loop's memory and cut into four lanes the loop runs side by side, each
  * returning the (address, state) of its keyword ends. A lane starts from the root state
  * `warmup` bytes before its first offset (the state then depends on no earlier byte), and the
- * hits it reports in that warm-up stretch belong to the lane (or slice) before it.
+ * hits it reports in that warm-up stretch belong to the lane (or slice) before it. With
+ * `blocks`, the same copy is also searched for 16-byte blocks of base64 characters (SIMD).
  *
  * @example
  * ```ts
@@ -188,17 +205,18 @@ export function scanBytesWasm(
   loop: WasmKeywordLoop,
   bytes: Uint8Array,
   onHit: (rule: number, start: number) => void,
+  blocks?: Base64Blocks,
 ): void {
   const { outputs } = ac;
-  const { words, memory, text, warmup, out, stride } = loop;
+  const { words, memory, text, warmup, out, stride, base64Blocks } = loop;
   for (let from = 0; from < bytes.length; from += loop.slice) {
     const length = Math.min(loop.slice, bytes.length - from);
     const before = Math.min(from, warmup);
     memory.set(bytes.subarray(from - before, from + length), text - before);
     // The root state needs no history: zeros before the first byte, and after the last one for
-    // the lanes' rounding.
+    // the lanes' rounding and the last 16-byte block.
     if (before < warmup) memory.fill(0, text - warmup, text - before);
-    memory.fill(0, text + length, text + length + LANES * 2);
+    memory.fill(0, text + length, text + length + 16);
     const lane = Math.ceil(length / LANES);
     loop.scan(text - warmup, lane, lane + warmup, out, stride);
     for (let j = 0; j < LANES; j++) {
@@ -210,7 +228,12 @@ export function scanBytesWasm(
         report(outputs[words[q + 1] as number] as StateOutput, address - text + from, bytes, onHit);
       }
     }
+    if (blocks && base64Blocks) {
+      const end = base64Blocks(text, text + length, out) >> 2;
+      for (let q = out >> 2; q < end; q++) blocks.offsets.push((words[q] as number) - text + from);
+    }
   }
+  if (blocks && base64Blocks) blocks.complete = true;
 }
 
 function report(out: StateOutput, end: number, text: string | Uint8Array, onHit: (rule: number, start: number) => void): void {

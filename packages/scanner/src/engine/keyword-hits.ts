@@ -1,23 +1,29 @@
-import { forEachKeyword } from './keyword-automaton.js';
+import { type Base64Blocks, forEachKeyword } from './keyword-automaton.js';
 import type { Prefilter } from './prefilter.js';
 
 /**
  * The keyword hits of `text` per triggered rule: the start offset of each of the rule's keywords,
  * ascending and without repeats, in order of rule index. Keyword-less rules get one hit at 0.
+ * `blocks` collects the base64 blocks of bytes the same pass saw (see {@link forEachKeyword}).
  *
  * @example
  * ```ts
  * keywordHits('x = ghp_...', compileRules(BUILTIN_RULES).prefilter); // Map { 12 => [4], ... }
  * ```
  */
-export function keywordHits(text: string | Uint8Array, prefilter: Prefilter): Map<number, number[]> {
+export function keywordHits(text: string | Uint8Array, prefilter: Prefilter, blocks?: Base64Blocks): Map<number, number[]> {
   const byRule: (number[] | undefined)[] = [];
   for (const i of prefilter.alwaysOn) byRule[i] = [0];
-  forEachKeyword(prefilter.automaton, text, (rule, at) => {
-    const list = byRule[rule];
-    if (list === undefined) byRule[rule] = [at];
-    else list.push(at);
-  });
+  forEachKeyword(
+    prefilter.automaton,
+    text,
+    (rule, at) => {
+      const list = byRule[rule];
+      if (list === undefined) byRule[rule] = [at];
+      else list.push(at);
+    },
+    blocks,
+  );
   const hits = new Map<number, number[]>();
   for (let i = 0; i < byRule.length; i++) {
     const list = byRule[i];

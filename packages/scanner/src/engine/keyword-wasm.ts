@@ -36,6 +36,11 @@ export interface WasmKeywordLoop {
   stride: number;
   /** Bytes scanned per call. */
   slice: number;
+  /**
+   * Writes the address of every 16-byte block from `from` (up to `to`) whose bytes are all base64
+   * characters from `out`, returns the end; null where WebAssembly SIMD is missing.
+   */
+  base64Blocks: ((from: number, to: number, out: number) => number) | null;
 }
 
 /**
@@ -46,7 +51,12 @@ export interface WasmKeywordLoop {
 export const LANES = 4;
 
 const CLS = 16;
+// Base64 character tables by low and high nibble (one bit per high-nibble group).
+const B64_LO = 288;
+const B64_HI = 304;
 const NEXT = 1024;
+// A multiple of 16: the base64 blocks of every slice sit at multiples of 16 of the whole text, so a
+// run of 40 (31 would do) cut by a slice boundary still holds a whole block on one side.
 const SLICE = 1 << 20;
 const PAGE = 65536;
 // Past this warm-up a lane would spend more time warming up than scanning: use JavaScript.
@@ -64,6 +74,43 @@ const uleb = (n: number): number[] => {
   return out;
 };
 const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+const I32 = 0x7f;
+const V128 = 0x7b;
+
+// A module importing env.mem (one page at least) and exporting one function `name`.
+function oneFunctionModule(
+  name: string,
+  params: number,
+  result: boolean,
+  locals: [count: number, type: number],
+  code: number[],
+): Uint8Array {
+  const func = [1, locals[0], locals[1], ...code];
+  const text = (t: string) => [t.length, ...Buffer.from(t)];
+  return new Uint8Array([
+    ...[0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0],
+    ...section(1, [1, 0x60, params, ...new Array(params).fill(I32), ...(result ? [1, I32] : [0])]),
+    ...section(2, [1, ...text('env'), ...text('mem'), 2, 0, 1]),
+    ...section(3, [1, 0]),
+    ...section(7, [1, ...text(name), 0, 0]),
+    ...section(10, [1, ...uleb(func.length), ...func]),
+  ]);
+}
+
+// Compiles once; null where this host cannot (no WebAssembly, or no SIMD): JavaScript runs instead.
+function compiledOnce(bytes: () => Uint8Array): () => WebAssembly.Module | null {
+  let mod: WebAssembly.Module | null | undefined;
+  return () => {
+    if (mod === undefined) {
+      try {
+        mod = new WebAssembly.Module(bytes());
+      } catch {
+        mod = null;
+      }
+    }
+    return mod;
+  };
+}
 
 // (func (param $base $lane $count $out $stride i32) (local p0..p3 s0..s3 o0..o3 v i32)
 //   p_j = base + j * lane; o_j = out + j * stride; then $count times, for each lane j:
@@ -139,30 +186,93 @@ function moduleBytes(): Uint8Array {
     ...epilogue,
     0x0b,
   ];
-  const func = [1, 3 * LANES + 1, 0x7f, ...code]; // one run of i32 locals, then the code
-  const name = (t: string) => [t.length, ...Buffer.from(t)];
-  return new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0],
-    ...section(1, [1, 0x60, 5, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0]), // type: (i32 x5) -> ()
-    ...section(2, [1, ...name('env'), ...name('mem'), 2, 0, 1]), // import env.mem, min 1 page
-    ...section(3, [1, 0]), // one function of type 0
-    ...section(7, [1, ...name('scan'), 0, 0]), // export it as "scan"
-    ...section(10, [1, ...uleb(func.length), ...func]),
-  ]);
+  return oneFunctionModule('scan', 5, false, [3 * LANES + 1, I32], code);
 }
 
-let compiled: WebAssembly.Module | null | undefined;
-
-function wasmModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      compiled = new WebAssembly.Module(moduleBytes());
-    } catch {
-      compiled = null; // no WebAssembly here: the JavaScript loop runs instead
-    }
+// Nibble tables of the base64 characters (A-Z a-z 0-9 + / _ -): a byte is one when
+// B64_LO[low nibble] & B64_HI[high nibble] is not zero, the test SIMD does 16 bytes at a time.
+function base64Tables(): { lo: Uint8Array; hi: Uint8Array } {
+  const lo = new Uint8Array(16);
+  const hi = new Uint8Array(16);
+  const lowsOf = new Map<number, number>();
+  for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-') {
+    const code = c.charCodeAt(0);
+    lowsOf.set(code >> 4, (lowsOf.get(code >> 4) ?? 0) | (1 << (code & 15)));
   }
-  return compiled;
+  const bitOf = new Map<number, number>(); // set of low nibbles -> bit
+  for (const [high, lows] of lowsOf) {
+    let bit = bitOf.get(lows);
+    if (bit === undefined) {
+      bit = 1 << bitOf.size;
+      bitOf.set(lows, bit);
+    }
+    hi[high] = bit;
+    for (let l = 0; l < 16; l++) if (lows & (1 << l)) lo[l] = (lo[l] as number) | bit;
+  }
+  return { lo, hi };
 }
+
+// (func (param $p $end $out i32) (result i32) (local $lo $hi $v v128)
+//   while p < end: v = load128(p); if all_true(swizzle(lo, v & 15) & swizzle(hi, v >> 4)) { store p at out; out += 4 }
+//   p += 16.  Return out.)
+function base64ModuleBytes(): Uint8Array {
+  const [P, END, OUT, LO, HI, V] = [0, 1, 2, 3, 4, 5];
+  const get = (i: number) => [0x20, i];
+  const set = (i: number) => [0x21, i];
+  const simd = (op: number) => [0xfd, ...uleb(op)];
+  const i32 = (n: number) => [0x41, ...uleb(n)];
+  const load128 = (offset: number) => [...simd(0x00), 0, ...uleb(offset)];
+  const code = [
+    ...i32(0),
+    ...load128(B64_LO),
+    ...set(LO),
+    ...i32(0),
+    ...load128(B64_HI),
+    ...set(HI),
+    ...[0x02, 0x40, 0x03, 0x40], // block, loop
+    ...get(P),
+    ...get(END),
+    0x4f, // i32.ge_u
+    ...[0x0d, 1], // br_if 1
+    ...get(P),
+    ...load128(0),
+    ...set(V),
+    ...get(LO),
+    ...get(V),
+    ...simd(0x0c), // v128.const 0x0f x 16
+    ...new Array(16).fill(0x0f),
+    ...simd(0x4e), // v128.and
+    ...simd(0x0e), // i8x16.swizzle
+    ...get(HI),
+    ...get(V),
+    ...i32(4),
+    ...simd(0x6d), // i8x16.shr_u
+    ...simd(0x0e), // i8x16.swizzle
+    ...simd(0x4e), // v128.and
+    ...simd(0x63), // i8x16.all_true
+    ...[0x04, 0x40], // if
+    ...get(OUT),
+    ...get(P),
+    ...[0x36, 2, 0], // i32.store
+    ...get(OUT),
+    ...i32(4),
+    0x6a,
+    ...set(OUT),
+    0x0b, // end if
+    ...get(P),
+    ...i32(16),
+    0x6a,
+    ...set(P),
+    ...[0x0c, 0], // br 0
+    ...[0x0b, 0x0b], // end loop, end block
+    ...get(OUT),
+    0x0b,
+  ];
+  return oneFunctionModule('blocks', 3, true, [3, V128], code);
+}
+
+const wasmModule = compiledOnce(moduleBytes);
+const base64Module = compiledOnce(base64ModuleBytes);
 
 const loops = new WeakMap<KeywordAutomaton, WasmKeywordLoop | null>();
 
@@ -181,16 +291,33 @@ export function wasmKeywordLoop(ac: KeywordAutomaton): WasmKeywordLoop | null {
   const mod = wasmModule();
   const warmup = Math.max(0, ac.depth - 1);
   if (mod && warmup <= MAX_WARMUP) {
-    const text = Math.ceil((NEXT + ac.next.length * 4 + warmup) / 8) * 8;
+    const text = Math.ceil((NEXT + ac.next.length * 4 + warmup) / 16) * 16;
     const stride = (Math.ceil(SLICE / LANES) + warmup + 1) * 8;
-    const out = Math.ceil((text + SLICE + LANES * 2) / 8) * 8;
+    const out = Math.ceil((text + SLICE + 16) / 16) * 16;
     const memory = new WebAssembly.Memory({ initial: Math.ceil((out + LANES * stride) / PAGE) });
     const instance = new WebAssembly.Instance(mod, { env: { mem: memory } });
     const bytes = new Uint8Array(memory.buffer);
     const words = new Int32Array(memory.buffer);
     bytes.set(ac.charClass.subarray(0, 256), CLS);
+    const tables = base64Tables();
+    bytes.set(tables.lo, B64_LO);
+    bytes.set(tables.hi, B64_HI);
     words.set(ac.next, NEXT / 4);
-    loop = { scan: instance.exports.scan as WasmKeywordLoop['scan'], memory: bytes, words, text, warmup, out, stride, slice: SLICE };
+    const b64 = base64Module();
+    const base64Blocks = b64
+      ? (new WebAssembly.Instance(b64, { env: { mem: memory } }).exports.blocks as WasmKeywordLoop['base64Blocks'])
+      : null;
+    loop = {
+      scan: instance.exports.scan as WasmKeywordLoop['scan'],
+      memory: bytes,
+      words,
+      text,
+      warmup,
+      out,
+      stride,
+      slice: SLICE,
+      base64Blocks,
+    };
   }
   loops.set(ac, loop);
   return loop;

@@ -1,7 +1,8 @@
 import { isAscii } from 'node:buffer';
 import type { RawFinding, Rule } from '../types.js';
 import type { CompiledRules } from './compile.js';
-import { decodedFindings, mayHoldEncoded } from './decode.js';
+import { base64RunsFromBlocks, decodedFindings, mayHoldEncoded } from './decode.js';
+import type { Base64Blocks } from './keyword-automaton.js';
 import { keywordHits } from './keyword-hits.js';
 import { linesAround, locateOffsets } from './line-index.js';
 import { type Candidate, runRule } from './run-rule.js';
@@ -51,14 +52,25 @@ export function scanText(text: string, compiled: CompiledRules, origin: TextOrig
 export function scanBytes(bytes: Uint8Array, compiled: CompiledRules, origin: TextOrigin): TextScanResult {
   const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (!isAscii(buf)) return scanText(buf.toString('utf8'), compiled, origin);
-  const hits = keywordHits(buf, compiled.prefilter);
+  const blocks: Base64Blocks = { offsets: [], complete: false };
+  const hits = keywordHits(buf, compiled.prefilter, blocks);
   const decode = origin.decode !== false && (origin.depth ?? 0) === 0;
-  if (hits.size === 0 && !(decode && mayHoldEncoded(buf))) return { findings: [], warnings: [] };
+  // The byte pass found the base64 runs' blocks (SIMD): the runs come from them, not from
+  // another pass over the whole text.
+  const runs = decode && blocks.complete ? base64RunsFromBlocks(buf, blocks.offsets) : undefined;
+  const encoded = runs ? runs.length > 0 || buf.includes(0x25) : decode && mayHoldEncoded(buf);
+  if (hits.size === 0 && !encoded) return { findings: [], warnings: [] };
   // ASCII: Latin-1 decoding gives the same string as UTF-8, at copy speed.
-  return scanWithHits(buf.toString('latin1'), hits, compiled, origin);
+  return scanWithHits(buf.toString('latin1'), hits, compiled, origin, runs);
 }
 
-function scanWithHits(text: string, hitsByRule: Map<number, number[]>, compiled: CompiledRules, origin: TextOrigin): TextScanResult {
+function scanWithHits(
+  text: string,
+  hitsByRule: Map<number, number[]>,
+  compiled: CompiledRules,
+  origin: TextOrigin,
+  base64Runs?: readonly number[],
+): TextScanResult {
   const { rules, prefilter } = compiled;
   const warnings: string[] = [];
   const candidates: Candidate[] = [];
@@ -101,7 +113,7 @@ function scanWithHits(text: string, hitsByRule: Map<number, number[]>, compiled:
     };
   });
   if (origin.decode !== false && (origin.depth ?? 0) === 0) {
-    const nested = decodedFindings(text, (decoded) => scanText(decoded, compiled, { file: origin.file, depth: 1 }));
+    const nested = decodedFindings(text, (decoded) => scanText(decoded, compiled, { file: origin.file, depth: 1 }), base64Runs);
     const seen = new Set(findings.map((f) => `${f.rule}:${f.line}:${f.secret}`));
     for (const f of nested.findings) {
       const key = `${f.rule}:${f.line}:${f.secret}`;

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { forEachBase64Run, mayHoldEncoded } from '../../src/engine/decode.js';
+import { BUILTIN_RULES, buildPrefilter, keywordHits } from '@tokenwarden/scanner';
+import { base64RunsFromBlocks, forEachBase64Run, mayHoldEncoded } from '../../src/engine/decode.js';
+import type { Base64Blocks } from '../../src/engine/keyword-automaton.js';
 import { next as random, rnd } from '../fixtures.js';
 
 // The definition the skip loop must agree with.
@@ -44,5 +46,33 @@ describe('base64 run finder', () => {
     assert.equal(mayHoldEncoded(Buffer.from('a%20b')), true);
     assert.equal(mayHoldEncoded(Buffer.from(`${'x'.repeat(39)} ${'y'.repeat(39)}`)), false);
     assert.equal(mayHoldEncoded(Buffer.from(`${'x'.repeat(39)} ${'y'.repeat(40)}`)), true);
+  });
+
+  it('finds the same runs from the byte pass’s base64 blocks, across 1 MB slices', () => {
+    const pf = buildPrefilter(BUILTIN_RULES);
+    const parts: string[] = [];
+    let length = 0;
+    while (length < 1.2 * (1 << 20)) {
+      const piece = adversarial(400).replace(/é/g, '~');
+      parts.push(piece);
+      length += piece.length;
+    }
+    // Runs cut by the first slice boundary at every offset around it.
+    const texts = [parts.join('')];
+    for (const cut of [-41, -40, -39, -25, -20, -16, -1, 0, 1, 15, 16, 20, 39]) {
+      texts.push(`${'.'.repeat((1 << 20) + cut - 20)}${'A'.repeat(19)}b${'9'.repeat(20)}= ${'x'.repeat(100)}`);
+    }
+    for (const text of texts) {
+      const bytes = Buffer.from(text, 'latin1');
+      const blocks: Base64Blocks = { offsets: [], complete: false };
+      keywordHits(bytes, pf, blocks);
+      assert.ok(blocks.complete, 'the SIMD block search ran');
+      const expected: number[] = [];
+      forEachBase64Run(text, (start, end) => {
+        expected.push(start, end);
+        return true;
+      });
+      assert.deepEqual(base64RunsFromBlocks(bytes, blocks.offsets), expected);
+    }
   });
 });
