@@ -18,6 +18,12 @@ export interface Database {
   readonly location: string;
   /** PostgreSQL: the schema the tables live in (`store.schema`, else the connection's current schema). */
   readonly schema?: string;
+  /**
+   * SQLite only (absent on PostgreSQL): a cheap synchronous stamp that reads the same in two calls
+   * only if nothing was written to the database in between, by this connection or any other
+   * process. A cache of something read from the store stays valid while the stamp is unchanged.
+   */
+  changeStamp?(): string;
   /** Runs `fn` in a transaction; on SQLite this takes the write lock at once (BEGIN IMMEDIATE). */
   transaction<T>(fn: (trx: Kysely<unknown>) => Promise<T>): Promise<T>;
   close(): Promise<void>;

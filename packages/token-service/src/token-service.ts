@@ -96,7 +96,7 @@ export async function openTokenService(options: TokenServiceOptions): Promise<To
       reason: `${info.model} presented twice; grant revoked`,
     });
   };
-  const marks = createWatermarkReader(typed(database.db));
+  const marks = createWatermarkReader(typed(database.db), database.changeStamp?.bind(database));
   const makeProvider = (): Provider => {
     const p = buildProvider({ database, secrets, settings, keys, onReuse, marks });
     wireProviderEvents(p, events, secrets);

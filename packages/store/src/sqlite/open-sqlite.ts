@@ -32,10 +32,17 @@ export function openSqlite(file: string, readonly: boolean, busyTimeoutMs = 5000
     throw translateStoreError(e, file, 'open');
   }
   const db = new Kysely<unknown>({ dialect: new StoreSqliteDialect({ database: withStatementCache(native) }) });
+  // data_version moves when another connection (any process) commits; total_changes() counts the
+  // rows this connection changed (uncommitted ones too: a rolled-back write only costs a re-read).
+  const stamp = native.prepare('SELECT data_version, total_changes() FROM pragma_data_version').raw(true);
   return {
     db,
     dialect: 'sqlite',
     location: file,
+    changeStamp() {
+      const [version, changes] = stamp.get() as [number, number];
+      return `${version}:${changes}`;
+    },
     async transaction(fn) {
       // Kysely's SQLite transactions start with a deferred BEGIN; a reader that later writes can then
       // fail with SQLITE_BUSY without waiting. Taking the write lock up front makes the busy

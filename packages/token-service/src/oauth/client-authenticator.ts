@@ -43,8 +43,9 @@ export function constantTimeEqual(a: string, b: string): boolean {
  * Why a cache, and why it is safe: reading a client costs a store read, an AES-GCM unseal and a
  * JSON parse per request. Clients are never edited in place; they are created, or revoked (the
  * row is deleted and a `client` entry appended to the revocation log). So a cached record stays
- * true exactly while the revocation log has not moved: every call reads the log's high-water
- * mark first (one indexed read, shared by concurrent requests) and drops the whole cache when it changed, which makes a
+ * true exactly while the revocation log has not moved: every call gets the log's high-water mark
+ * first (one check shared by concurrent requests, see `createWatermarkReader`) and drops the whole
+ * cache when it changed, which makes a
  * revocation by any process effective at the next request. The presented secret is still hashed
  * and compared on every call; nothing is cached for unknown clients or failed attempts.
  *

@@ -8,27 +8,44 @@ export interface WatermarkReader {
 }
 
 /**
- * Every caller gets a mark read *after* it called, so a revocation committed before a request
- * began is always seen by that request. Callers that arrive before the pending read starts share
- * it: the read is scheduled with `setImmediate`, after the I/O callbacks of the current loop turn,
- * so one store read serves every request that arrived in that turn instead of one each.
+ * Every caller gets a mark that is current as of *after* it called, so a revocation committed
+ * before a request began is always seen by that request. Callers share one check: it runs with
+ * `setImmediate`, after the I/O callbacks of the current loop turn, so one check serves every
+ * request that arrived in that turn instead of one each.
+ *
+ * The check: with `changeStamp` (SQLite: `Database.changeStamp`, which moves on any write by any
+ * process), the last mark read is still current while the stamp taken just before that read is
+ * unchanged (nothing was written since, so the log cannot have moved) and no query is needed;
+ * otherwise (PostgreSQL, or something was written) the mark is read from the store.
  *
  * @example
  * ```ts
- * const marks = createWatermarkReader(typed(database.db));
+ * const marks = createWatermarkReader(typed(database.db), database.changeStamp?.bind(database));
  * if ((await marks.read()) !== cachedMark) cache.clear();
  * ```
  */
-export function createWatermarkReader(db: Kysely<TokenDb>): WatermarkReader {
+export function createWatermarkReader(db: Kysely<TokenDb>, changeStamp?: () => string): WatermarkReader {
   let pending: Promise<number> | undefined;
+  // The last mark read, and the stamp taken just before that read.
+  let known: { stamp: string; mark: number } | undefined;
   return {
     read() {
       if (!pending) {
         pending = new Promise<number>((resolve, reject) => {
           setImmediate(() => {
-            // From here on, new callers must wait for a read that starts after them.
+            // From here on, new callers must wait for a check that starts after them.
             pending = undefined;
-            revocationWatermark(db).then(resolve, reject);
+            // Taken before any read: a write landing during the read moves the stamp, so the
+            // next check reads again rather than trusting a mark that may predate the write.
+            const stamp = changeStamp?.();
+            if (stamp !== undefined && known?.stamp === stamp) {
+              resolve(known.mark);
+              return;
+            }
+            revocationWatermark(db).then((mark) => {
+              if (stamp !== undefined) known = { stamp, mark };
+              resolve(mark);
+            }, reject);
           });
         });
       }
