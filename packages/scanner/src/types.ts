@@ -92,10 +92,10 @@ export interface Rule {
    * Anchored rules skip windows: the pattern runs once per hit as a sticky regex, either exactly
    * at the keyword (`'keyword'`, for prefixed tokens) or after walking back over the characters
    * of a name (`{ back, max }`, for `NAME = value` rules). One attempt per hit, whatever the
-   * keyword density. `followedBy` (a RegExp source) must match right after the run of `back`
-   * characters that holds the keyword, or the hit is dropped without running the pattern: a
-   * cheap necessary condition (an assignment operator after a name) for the common hits that are
-   * not assignments.
+   * keyword density. `followedBy` (a RegExp source, with the pattern's `i` flag) must match right
+   * after the run of `back` characters that holds the keyword, or the hit is dropped without
+   * running the pattern: a cheap necessary condition (an assignment of a value after a name) for
+   * the common hits that are not assignments.
    */
   anchor?: 'keyword' | { back: string; max: number; followedBy?: string };
   /** Extra checks (checksums, structure, decoding). */

@@ -101,7 +101,9 @@ function backAnchor(rule: Rule): BackAnchor | undefined {
     const chars = new RegExp(rule.anchor.back);
     const ascii = new Uint8Array(128);
     for (let c = 0; c < 128; c++) ascii[c] = chars.test(String.fromCharCode(c)) ? 1 : 0;
-    const followedBy = rule.anchor.followedBy === undefined ? undefined : new RegExp(rule.anchor.followedBy, 'y');
+    // Matched as the pattern is: case-insensitively when it is.
+    const flags = rule.pattern.flags.includes('i') ? 'iy' : 'y';
+    const followedBy = rule.anchor.followedBy === undefined ? undefined : new RegExp(rule.anchor.followedBy, flags);
     back = { ascii, chars, max: rule.anchor.max, followedBy };
     backCache.set(rule, back);
   }

@@ -211,8 +211,18 @@ describe('name-anchored rules skip hits not followed by an assignment', () => {
       `secret ?= ${value}`,
       `my.secret.value: ${value}`,
       `auth_token\t=\t${value}`,
+      // The string prefix is matched case-insensitively, as the pattern does (R"..." as r"...").
+      `SECRET_KEY = R"${value}"`,
+      `password: U'${value}'`,
     ]) {
-      assert.deepEqual(secretsOf(line), [['generic-secret', value]], line);
+      const rule = line.startsWith('password') ? 'generic-password' : 'generic-secret';
+      assert.deepEqual(secretsOf(line), [[rule, value]], line);
+    }
+  });
+
+  it('skips assignments whose value the pattern could never take', () => {
+    for (const line of ['const tokenUrl = `${base}/oauth/token`;', 'token = await getToken();', 'secret: 1234']) {
+      assert.deepEqual(secretsOf(line), [], line);
     }
   });
 
