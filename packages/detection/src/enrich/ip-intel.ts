@@ -6,6 +6,7 @@ import { Reader, type Response } from 'maxmind';
 import type { GeoInfo } from '../enriched-event.js';
 import { type AsnClassifier, createAsnClassifier } from './asn-kind.js';
 import { type AsnRecord, type AsnTable, loadAsnCsv } from './asn-table.js';
+import { canonicalIpv4ToInt } from './ip-parse.js';
 import { asnFromRecord, type GeoPart, geoFromCityRecord } from './mmdb-records.js';
 
 /**
@@ -213,21 +214,24 @@ export function createIpIntel(options: IpIntelOptions = {}): IpIntel {
     return info;
   };
 
-  // Two generations: a hit in the old map is promoted; when the new one fills, the old is dropped.
+  // Two generations: a hit in the old map is promoted; when the new one fills, the old is dropped. Plain IPv4
+  // addresses are keyed by their 32-bit value (a small integer key: no string hashing or comparing per event).
   const max = Math.max(16, options.cacheSize ?? 65_536);
-  let young = new Map<string, GeoInfo | null>();
-  let old = new Map<string, GeoInfo | null>();
+  let young = new Map<string | number, GeoInfo | null>();
+  let old = new Map<string | number, GeoInfo | null>();
   return {
     lookup(ip) {
-      let hit = young.get(ip);
+      const v4 = canonicalIpv4ToInt(ip);
+      const key = v4 >= 0 ? v4 | 0 : ip;
+      let hit = young.get(key);
       if (hit === undefined) {
-        hit = old.get(ip);
+        hit = old.get(key);
         if (hit === undefined) hit = resolve(ip) ?? null;
         if (young.size >= max) {
           old = young;
           young = new Map();
         }
-        young.set(ip, hit);
+        young.set(key, hit);
       }
       return hit ?? undefined;
     },

@@ -29,6 +29,42 @@ export function ipv4ToInt(ip: string): number {
 }
 
 /**
+ * IPv4 as an unsigned 32-bit integer when the text is a dotted quad exactly as `net.isIP` accepts it (four
+ * decimal parts 0-255, no leading zeros, nothing around it), else -1. One text per address, so the number can
+ * stand for the text (a cache key).
+ *
+ * @example
+ * ```ts
+ * canonicalIpv4ToInt('1.0.0.1'); // 16777217
+ * canonicalIpv4ToInt('01.0.0.1'); // -1
+ * ```
+ */
+export function canonicalIpv4ToInt(s: string): number {
+  const n = s.length;
+  if (n < 7 || n > 15) return -1;
+  let parts = 0;
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  for (let i = 0; i <= n; i++) {
+    const c = i === n ? 46 : s.charCodeAt(i);
+    if (c === 46 /* . */) {
+      if (digits === 0 || octet > 255) return -1;
+      value = value * 256 + octet;
+      parts++;
+      octet = 0;
+      digits = 0;
+      continue;
+    }
+    const d = c - 48;
+    if (d < 0 || d > 9 || (digits === 1 && octet === 0)) return -1;
+    octet = octet * 10 + d;
+    digits++;
+  }
+  return parts === 4 ? value : -1;
+}
+
+/**
  * The upper 64 bits of an IPv6 address (the routing prefix, all ASN data needs), or undefined.
  *
  * @example

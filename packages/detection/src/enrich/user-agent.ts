@@ -66,6 +66,9 @@ function osFromText(ua: string): string | undefined {
   return undefined;
 }
 
+/** Slots of the direct-mapped cache in front of the user-agent map (a power of two). */
+const RECENT_SLOTS = 256;
+
 /** Parses user agents into {@link ClientInfo}, with a cache. */
 export interface UserAgentParser {
   parse(userAgent: string | undefined): ClientInfo | undefined;
@@ -106,15 +109,25 @@ export function createUserAgentParser(cacheSize = 16_384): UserAgentParser {
     if (info.device === undefined) delete info.device;
     return info;
   };
+  // In front of the map, a small direct-mapped cache picked by the length and a few characters: a user agent is
+  // ~100 characters, and a Map lookup hashes all of them for every event (each event's string is a new one);
+  // comparing with the one candidate is a plain memory compare.
+  const recentText: Array<string | undefined> = new Array<string | undefined>(RECENT_SLOTS).fill(undefined);
+  const recentInfo: Array<ClientInfo | undefined> = new Array<ClientInfo | undefined>(RECENT_SLOTS).fill(undefined);
   return {
     parse(userAgent) {
       if (userAgent === undefined) return undefined;
+      const n = userAgent.length;
+      const slot = n === 0 ? 0 : (n * 31 + userAgent.charCodeAt(n >> 1) * 7 + userAgent.charCodeAt(n - 1)) & (RECENT_SLOTS - 1);
+      if (recentText[slot] === userAgent) return recentInfo[slot];
       let hit = cache.get(userAgent);
       if (!hit) {
         hit = parse(userAgent);
         if (cache.size >= cacheSize) cache.clear();
         cache.set(userAgent, hit);
       }
+      recentText[slot] = userAgent;
+      recentInfo[slot] = hit;
       return hit;
     },
   };

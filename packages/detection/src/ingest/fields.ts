@@ -32,6 +32,49 @@ export function objAt(o: JsonObject | undefined, key: string): JsonObject | unde
 }
 
 /**
+ * A non-empty string (numbers are converted), or undefined: {@link strAt} for a value already read. Hot
+ * parsers read `record.name` themselves so every load is a named, inline-cached one rather than a keyed load
+ * through a shared helper.
+ *
+ * @example
+ * ```ts
+ * str(record.principal); // 'alice' or undefined
+ * ```
+ */
+export function str(v: unknown): string | undefined {
+  if (typeof v === 'string') return v.length > 0 ? v : undefined;
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  return undefined;
+}
+
+/**
+ * A non-negative integer (numeric strings are converted), or undefined: {@link uintAt} for a value already read.
+ *
+ * @example
+ * ```ts
+ * uint(record.status); // 200
+ * ```
+ */
+export function uint(v: unknown): number | undefined {
+  const n = num(v);
+  return n !== undefined && Number.isInteger(n) && n >= 0 && n <= Number.MAX_SAFE_INTEGER ? n : undefined;
+}
+
+/**
+ * A finite number (numeric strings are converted), or undefined: {@link numAt} for a value already read.
+ *
+ * @example
+ * ```ts
+ * num('12'); // 12
+ * ```
+ */
+export function num(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (typeof v === 'string' && v.trim() !== '' && /^-?\d+(\.\d+)?$/.test(v.trim())) return Number(v);
+  return undefined;
+}
+
+/**
  * A non-empty string at `key` (numbers are converted), or undefined.
  *
  * @example
@@ -40,10 +83,7 @@ export function objAt(o: JsonObject | undefined, key: string): JsonObject | unde
  * ```
  */
 export function strAt(o: JsonObject | undefined, key: string): string | undefined {
-  const v = o?.[key];
-  if (typeof v === 'string') return v.length > 0 ? v : undefined;
-  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-  return undefined;
+  return str(o?.[key]);
 }
 
 /**
@@ -55,10 +95,7 @@ export function strAt(o: JsonObject | undefined, key: string): string | undefine
  * ```
  */
 export function numAt(o: JsonObject | undefined, key: string): number | undefined {
-  const v = o?.[key];
-  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
-  if (typeof v === 'string' && v.trim() !== '' && /^-?\d+(\.\d+)?$/.test(v.trim())) return Number(v);
-  return undefined;
+  return num(o?.[key]);
 }
 
 /**
@@ -70,8 +107,7 @@ export function numAt(o: JsonObject | undefined, key: string): number | undefine
  * ```
  */
 export function uintAt(o: JsonObject | undefined, key: string): number | undefined {
-  const n = numAt(o, key);
-  return n !== undefined && Number.isInteger(n) && n >= 0 && n <= Number.MAX_SAFE_INTEGER ? n : undefined;
+  return uint(o?.[key]);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { canonicalIpv4ToInt } from '../enrich/ip-parse.js';
 
 /** Bounds outside which an event time is rejected as corrupt. */
 export interface TimeBounds {
@@ -117,8 +118,25 @@ function parseCanonicalUtc(s: string): number | undefined {
   // Date.UTC maps years 0-99 to 1900-1999; those are rejected as too old by the bounds anyway,
   // but leave them to Date.parse so the answer is the same as before.
   if (year < 100) return undefined;
-  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  // Consecutive events share their hour: Date.UTC once per hour, then plain arithmetic.
+  const hourKey = ((year * 16 + month) * 32 + day) * 32 + hour;
+  if (hourKey !== lastHourKey) {
+    lastHourStart = Date.UTC(year, month - 1, day, hour);
+    lastHourKey = hourKey;
+  }
+  const parsed = lastHourStart + minute * 60_000 + second * 1000 + ms;
+  if (n === 24) {
+    lastCanonicalText = s;
+    lastCanonicalTs = parsed;
+  }
+  return parsed;
 }
+
+let lastHourKey = -1;
+let lastHourStart = 0;
+/** The last `toISOString`-shaped text read and its time: lets {@link eventTimeText} skip a second parse of it. */
+let lastCanonicalText = '';
+let lastCanonicalTs = Number.NaN;
 
 let lastSecond = Number.NaN;
 let lastSecondPrefix = '';
@@ -156,6 +174,7 @@ export function formatIsoTime(ts: number): string {
  * ```
  */
 export function eventTimeText(raw: unknown, ts: number): string {
+  if (raw === lastCanonicalText && ts === lastCanonicalTs) return raw;
   if (typeof raw === 'string' && raw.length === 24 && parseCanonicalUtc(raw) === ts) return raw;
   return formatIsoTime(ts);
 }
@@ -188,6 +207,8 @@ export function timeProblem(ts: number, bounds: TimeBounds): string | undefined 
  * ```
  */
 export function normaliseIp(value: string): string | undefined {
+  // The common case, a plain dotted quad, without a regular expression, a trim or a lower-case copy.
+  if (canonicalIpv4ToInt(value) >= 0) return value;
   let s = value.trim();
   if (s.startsWith('[')) {
     const end = s.indexOf(']');

@@ -35,7 +35,13 @@ export interface NetworkHint extends Partial<Omit<GeoInfo, 'asn_kind'>> {
  * An access event normalised from any source, before enrichment: everything an
  * {@link EnrichedEvent} has except `geo` and `client`, plus an optional network hint.
  */
-export type NormalisedEvent = Omit<EnrichedEvent, 'geo' | 'client'> & { network_hint?: NetworkHint };
+export type NormalisedEvent = Omit<EnrichedEvent, 'geo' | 'client'> & {
+  network_hint?: NetworkHint;
+  /** Not known before enrichment (a parser may declare the slot, left undefined). */
+  geo?: undefined;
+  /** Not known before enrichment (a parser may declare the slot, left undefined). */
+  client?: undefined;
+};
 
 /** Where a record sits in its input. */
 export interface RecordContext {
