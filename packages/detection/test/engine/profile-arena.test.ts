@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createDetectionEngine } from '../../src/engine/engine.js';
-import { F_EVENTS, PROFILE_BYTES } from '../../src/engine/profile/layout.js';
+import { B_SLOTS, F_EVENTS, PROFILE_BYTES, U_SLOTS } from '../../src/engine/profile/layout.js';
 import { Profile } from '../../src/engine/profile/profile.js';
 import { ProfileArena } from '../../src/engine/profile/profile-arena.js';
 import { ProfileStore } from '../../src/engine/profile/profile-store.js';
@@ -27,12 +27,15 @@ describe('profile arena', () => {
       assert.ok(!seen.has(id));
       seen.add(id);
     }
-    const { buffer, offset } = arena.take();
+    const { buffer, offset, u32, u8 } = arena.take();
+    assert.equal(u8.buffer, buffer);
+    assert.equal(u32.buffer, buffer);
     new Uint8Array(buffer, offset, PROFILE_BYTES).fill(9);
-    arena.give(buffer, offset);
+    arena.give(u8, u32, offset);
     assert.equal(arena.free, 1);
     const again = arena.take();
     assert.equal(again.buffer, buffer);
+    assert.equal(again.u8, u8);
     assert.equal(again.offset, offset);
     assert.ok(new Uint8Array(again.buffer, again.offset, PROFILE_BYTES).every((b) => b === 0));
   });
@@ -41,10 +44,17 @@ describe('profile arena', () => {
     const a = new Profile('a', undefined);
     const b = new Profile('b', undefined);
     a.f[F_EVENTS] = 5;
-    a.b.fill(3);
-    a.u.fill(4);
+    // u and b view the whole slab: each profile owns U_SLOTS / B_SLOTS of it from its own offset.
+    a.b.fill(3, a.bo, a.bo + B_SLOTS);
+    a.u.fill(4, a.uo, a.uo + U_SLOTS);
     assert.equal(b.f[F_EVENTS], 0);
-    assert.ok(b.b.every((x) => x === 0) && b.u.every((x) => x === 0));
+    assert.ok(b.b.subarray(b.bo, b.bo + B_SLOTS).every((x) => x === 0) && b.u.subarray(b.uo, b.uo + U_SLOTS).every((x) => x === 0));
+    // Every slot of a profile lies inside its own region.
+    for (const p of [a, b]) {
+      const start = p.f.byteOffset;
+      assert.ok(p.uo * 4 >= start && (p.uo + U_SLOTS) * 4 <= start + PROFILE_BYTES);
+      assert.ok(p.bo >= start && p.bo + B_SLOTS <= start + PROFILE_BYTES);
+    }
     assert.equal(a.bytes().length, PROFILE_BYTES);
 
     const store = new ProfileStore(2, 1000);

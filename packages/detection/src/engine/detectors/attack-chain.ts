@@ -53,15 +53,16 @@ export function detectAttackChain(ctx: DetectionContext, out: Finding[]): void {
     (ctx.credMature || ctx.principalMature) &&
     !ctx.cls.selfKey &&
     stage >= STAGE_DISCOVERY &&
-    !bloomHas(cred.b, B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash) &&
-    !bloomHas(principal.b, B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash);
+    !bloomHas(cred.b, cred.bo + B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash) &&
+    !bloomHas(principal.b, principal.bo + B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash);
   if (!suspicious && !novelOp) return;
   // Under moderate suspicion (a traveller on a VPN), the credential's everyday operations are not attacker
   // progress: only probes, never-used operations and persistence/evasion count, unless suspicion is strong.
   if (suspicious && !novelOp && suspicion < STRONG_SUSPICION && stage > STAGE_CAPABILITY_PROBE && stage < STAGE_PERSISTENCE) {
     const habitual =
       ctx.opHash !== 0 &&
-      (bloomHas(cred.b, B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash) || bloomHas(principal.b, B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash));
+      (bloomHas(cred.b, cred.bo + B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash) ||
+        bloomHas(principal.b, principal.bo + B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash));
     if (habitual) return;
   }
   const windowMs = cc.windowHours * 3_600_000;

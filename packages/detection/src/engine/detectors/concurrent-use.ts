@@ -39,22 +39,22 @@ export function detectConcurrentUse(ctx: DetectionContext, out: Finding[]): void
   const cu = cfg.concurrentUse;
   const window = cu.windowMinutes * 60_000;
   if (ctx.kind === 'vpn' || ctx.kind === 'tor' || org.isCommon(org.asns, ctx.asn)) return;
-  const lastAsn = cred.u[U_LAST_ASN]!;
+  const lastAsn = cred.u[cred.uo + U_LAST_ASN]!;
   if (ctx.now - cred.f[F_CONC_TS]! > window) cred.f[F_CONC_SWITCHES] = 0;
   let other = -1;
   let otherDistance = -1;
   let switchedBack = false;
   for (let i = 0; i < RECENT; i++) {
-    const asn = cred.u[U_RECENT_ASN + i]!;
+    const asn = cred.u[cred.uo + U_RECENT_ASN + i]!;
     const ts = cred.f[F_RECENT_TS + i]!;
     if (asn === 0 || ctx.now - ts > window) continue;
     if (asn === ctx.asn) {
       if (lastAsn !== 0 && lastAsn !== ctx.asn) switchedBack = true;
       continue;
     }
-    const kind = asnKindFromCode(cred.u[U_RECENT_KIND + i]!);
+    const kind = asnKindFromCode(cred.u[cred.uo + U_RECENT_KIND + i]!);
     if (kind === 'vpn' || kind === 'tor') continue;
-    if (ctx.orgHash !== 0 && cred.u[U_RECENT_ORG + i] === ctx.orgHash) continue;
+    if (ctx.orgHash !== 0 && cred.u[cred.uo + U_RECENT_ORG + i] === ctx.orgHash) continue;
     if (org.isCommon(org.asns, asn)) continue;
     let d = -1;
     const lat = cred.f[F_RECENT_LAT + i]!;
@@ -74,8 +74,8 @@ export function detectConcurrentUse(ctx: DetectionContext, out: Finding[]): void
   const switches = cred.f[F_CONC_SWITCHES]!;
   const far = otherDistance >= cu.minDistanceKm;
   if (!far && switches < cu.minSwitchBacks) return;
-  const otherAsn = cred.u[U_RECENT_ASN + other]!;
-  const unfamiliar = topKCount(cred.u, U_ASN, K_ASN, ctx.asn) === 0 || topKCount(cred.u, U_ASN, K_ASN, otherAsn) === 0;
+  const otherAsn = cred.u[cred.uo + U_RECENT_ASN + other]!;
+  const unfamiliar = topKCount(cred.u, cred.uo + U_ASN, K_ASN, ctx.asn) === 0 || topKCount(cred.u, cred.uo + U_ASN, K_ASN, otherAsn) === 0;
   let score = 45;
   if (unfamiliar) score += 15;
   if (ctx.kind === 'hosting') score += 5;
@@ -90,7 +90,7 @@ export function detectConcurrentUse(ctx: DetectionContext, out: Finding[]): void
       other: {
         asn: otherAsn,
         as_org: org.names.get(otherAsn),
-        asn_kind: asnKindFromCode(cred.u[U_RECENT_KIND + other]!),
+        asn_kind: asnKindFromCode(cred.u[cred.uo + U_RECENT_KIND + other]!),
         last_seen: new Date(cred.f[F_RECENT_TS + other]!).toISOString(),
       },
       distance_km: otherDistance < 0 ? undefined : Math.round(otherDistance),

@@ -70,10 +70,10 @@ export function detectDataAccess(ctx: DetectionContext, out: Finding[]): void {
   if (
     cls.dataRead &&
     (ctx.credMature || ctx.principalMature) &&
-    !bloomHas(cred.b, B_RES_BLOOM, RES_BLOOM_BYTES, ctx.resourceHash) &&
-    !bloomHas(principal.b, B_RES_BLOOM, RES_BLOOM_BYTES, ctx.resourceHash)
+    !bloomHas(cred.b, cred.bo + B_RES_BLOOM, RES_BLOOM_BYTES, ctx.resourceHash) &&
+    !bloomHas(principal.b, principal.bo + B_RES_BLOOM, RES_BLOOM_BYTES, ctx.resourceHash)
   ) {
-    const distinct = hllEstimate(cred.b, B_HLL_RES, HLL_REGISTERS);
+    const distinct = hllEstimate(cred.b, cred.bo + B_HLL_RES, HLL_REGISTERS);
     const score = da.newResourceScore * (distinct >= BROAD_READER_RESOURCES ? 0.5 : 1) + (cls.stage === STAGE_COLLECTION ? 5 : 0);
     out.push({
       rule: 'data_access',

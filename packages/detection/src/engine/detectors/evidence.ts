@@ -10,8 +10,14 @@ import { topKEntries } from '../sketches/top-k.js';
  * knownValues(ctx.cred, U_ASN, K_ASN, ctx.org); // [{ value: 'AS64500 Example ISP', seen: 120 }]
  * ```
  */
-export function knownValues(p: Profile, offset: number, k: number, org: OrgStats): Array<{ value: string; seen: number }> {
-  return topKEntries(p.u, offset, k).map((e) => ({ value: org.names.get(e.key) ?? `#${e.key.toString(16)}`, seen: e.count }));
+export function knownValues(
+  p: Profile,
+  /** Offset of the sketch within a profile (`U_ASN`...). */
+  offset: number,
+  k: number,
+  org: OrgStats,
+): Array<{ value: string; seen: number }> {
+  return topKEntries(p.u, p.uo + offset, k).map((e) => ({ value: org.names.get(e.key) ?? `#${e.key.toString(16)}`, seen: e.count }));
 }
 
 /**

@@ -26,10 +26,14 @@ export function detectImpossibleTravel(ctx: DetectionContext, out: Finding[]): v
   const lastTs = cred.f[F_GEO_TS]!;
   if (lastTs === 0 || ctx.now < lastTs) return;
   if (it.excludedKinds.includes(ctx.kind)) return;
-  const lastKind = asnKindFromCode(cred.u[U_GEO_KIND]!);
+  const lastKind = asnKindFromCode(cred.u[cred.uo + U_GEO_KIND]!);
   if (it.excludedKinds.includes(lastKind)) return;
-  const lastAsn = cred.u[U_GEO_ASN]!;
-  if (ctx.kind === 'hosting' && lastKind === 'hosting' && (lastAsn === ctx.asn || (ctx.orgHash !== 0 && cred.u[U_GEO_ORG] === ctx.orgHash)))
+  const lastAsn = cred.u[cred.uo + U_GEO_ASN]!;
+  if (
+    ctx.kind === 'hosting' &&
+    lastKind === 'hosting' &&
+    (lastAsn === ctx.asn || (ctx.orgHash !== 0 && cred.u[cred.uo + U_GEO_ORG] === ctx.orgHash))
+  )
     return;
   const g = ctx.ev.geo!;
   const raw = distanceKm(cred.f[F_GEO_LAT]!, cred.f[F_GEO_LON]!, g.lat!, g.lon!);
@@ -42,9 +46,10 @@ export function detectImpossibleTravel(ctx: DetectionContext, out: Finding[]): v
   // Both ends already used by this credential or its principal: two known places (often an ISP whose IPs
   // geolocate to a default point far away), not a journey.
   const known = (asn: number) =>
-    asn !== 0 && (topKCount(cred.u, U_ASN, K_ASN, asn) > 0 || topKCount(ctx.principal.u, U_ASN, K_ASN, asn) > 0);
+    asn !== 0 &&
+    (topKCount(cred.u, cred.uo + U_ASN, K_ASN, asn) > 0 || topKCount(ctx.principal.u, ctx.principal.uo + U_ASN, K_ASN, asn) > 0);
   const destinationHabitual =
-    (known(ctx.asn) && known(lastAsn)) || (ctx.cityHash !== 0 && topKCount(cred.u, U_CITY, K_CITY, ctx.cityHash) >= 3);
+    (known(ctx.asn) && known(lastAsn)) || (ctx.cityHash !== 0 && topKCount(cred.u, cred.uo + U_CITY, K_CITY, ctx.cityHash) >= 3);
   let score = destinationHabitual ? 30 : 55;
   if (!destinationHabitual && ctx.placeNovelty >= 20) score += 15;
   if (ctx.kind === 'hosting') score += 5;

@@ -31,8 +31,8 @@ export function detectNewClient(ctx: DetectionContext, out: Finding[]): void {
   let score = 0;
   if (
     ctx.clientHash !== 0 &&
-    topKCount(cred.u, U_CLIENT, K_CLIENT, ctx.clientHash) === 0 &&
-    topKCount(principal.u, U_CLIENT, K_CLIENT, ctx.clientHash) === 0
+    topKCount(cred.u, cred.uo + U_CLIENT, K_CLIENT, ctx.clientHash) === 0 &&
+    topKCount(principal.u, principal.uo + U_CLIENT, K_CLIENT, ctx.clientHash) === 0
   ) {
     score = nc.newClientScore * (org.isCommon(org.clients, ctx.clientHash) ? 0.7 : 1) + (ctx.scripted ? 10 : 0);
     newClient = true;
@@ -46,14 +46,18 @@ export function detectNewClient(ctx: DetectionContext, out: Finding[]): void {
     scriptedReason = true;
   }
   if (ctx.tlsHash !== 0) {
-    const seen = topKTotal(cred.u, U_TLS, K_TLS);
-    if (seen >= TLS_MIN_OBSERVATIONS && topKSize(cred.u, U_TLS, K_TLS) <= 2 && topKCount(cred.u, U_TLS, K_TLS, ctx.tlsHash) === 0) {
+    const seen = topKTotal(cred.u, cred.uo + U_TLS, K_TLS);
+    if (
+      seen >= TLS_MIN_OBSERVATIONS &&
+      topKSize(cred.u, cred.uo + U_TLS, K_TLS) <= 2 &&
+      topKCount(cred.u, cred.uo + U_TLS, K_TLS, ctx.tlsHash) === 0
+    ) {
       score = score === 0 ? nc.tlsChangeScore : score + 10;
       tlsReason = true;
     }
   }
   if (score === 0) return;
-  const knownIp = ctx.ipHash !== 0 && topKCount(cred.u, U_IP, K_IP, ctx.ipHash) > 0;
+  const knownIp = ctx.ipHash !== 0 && topKCount(cred.u, cred.uo + U_IP, K_IP, ctx.ipHash) > 0;
   if (knownIp) score *= 0.6;
   if (!ctx.credMature && !ctx.principalMature) score *= 0.6;
   ctx.clientNovelty = score;

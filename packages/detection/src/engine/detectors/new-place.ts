@@ -15,7 +15,7 @@ const COLD_START_SCORE = 25;
 
 /** Whether the credential or its principal already uses `key` (0, an unknown value, counts as known). A plain function, not a per-event closure. */
 function known(cred: Profile, principal: Profile, offset: number, k: number, key: number): boolean {
-  return key === 0 || topKCount(cred.u, offset, k, key) > 0 || topKCount(principal.u, offset, k, key) > 0;
+  return key === 0 || topKCount(cred.u, cred.uo + offset, k, key) > 0 || topKCount(principal.u, principal.uo + offset, k, key) > 0;
 }
 
 /**
@@ -43,7 +43,11 @@ export function detectNewPlace(ctx: DetectionContext, out: Finding[]): void {
     if (!asnCommon) ctx.placeNovelty = COLD_START_SCORE * weight0;
     return;
   }
-  if (ctx.ipHash !== 0 && (topKCount(cred.u, U_IP, K_IP, ctx.ipHash) > 0 || topKCount(principal.u, U_IP, K_IP, ctx.ipHash) > 0)) return;
+  if (
+    ctx.ipHash !== 0 &&
+    (topKCount(cred.u, cred.uo + U_IP, K_IP, ctx.ipHash) > 0 || topKCount(principal.u, principal.uo + U_IP, K_IP, ctx.ipHash) > 0)
+  )
+    return;
   const countryKnown = known(cred, principal, U_COUNTRY, K_COUNTRY, ctx.countryHash);
   const asnKnown = known(cred, principal, U_ASN, K_ASN, ctx.asn);
   const cityKnown = known(cred, principal, U_CITY, K_CITY, ctx.cityHash);
@@ -97,7 +101,7 @@ export function detectNewPlace(ctx: DetectionContext, out: Finding[]): void {
         principal_events: principal.events,
         known_countries: knownValues(cred, U_COUNTRY, K_COUNTRY, org),
         known_networks: knownValues(cred, U_ASN, K_ASN, org),
-        distinct_ips: hllEstimate(cred.b, B_HLL_IP, HLL_REGISTERS),
+        distinct_ips: hllEstimate(cred.b, cred.bo + B_HLL_IP, HLL_REGISTERS),
       },
       maturity: round2(maturity),
       threshold: np.minReportScore,

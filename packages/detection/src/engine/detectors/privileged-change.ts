@@ -27,8 +27,8 @@ export function detectPrivilegedChange(ctx: DetectionContext, out: Finding[]): v
   const pc = cfg.privileged;
   const unfamiliar =
     ctx.placeNovelty >= UNFAMILIAR_CONTEXT || ctx.clientNovelty >= UNFAMILIAR_CONTEXT || ctx.suspicion >= cfg.chain.contextMinScore;
-  const habitCred = topKCount(cred.u, U_PRIV, K_PRIV, ctx.opHash);
-  const habitPrincipal = topKCount(principal.u, U_PRIV, K_PRIV, ctx.opHash);
+  const habitCred = topKCount(cred.u, cred.uo + U_PRIV, K_PRIV, ctx.opHash);
+  const habitPrincipal = topKCount(principal.u, principal.uo + U_PRIV, K_PRIV, ctx.opHash);
   const habitual = habitCred >= 2 || habitPrincipal >= 3;
   if (habitual && !unfamiliar) return;
   const events = cred.f[F_EVENTS]!;

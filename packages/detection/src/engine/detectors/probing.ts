@@ -33,18 +33,19 @@ function rollWindow(p: Profile, now: number, windowMs: number, suspicious: boole
   f[F_PROBE_EVENTS] = 0;
   f[F_PROBE_FAILS] = 0;
   f[F_PROBE_DISTINCT] = 0;
-  p.u.fill(0, U_PROBE_SET, U_PROBE_SET + PROBE_SET);
+  p.u.fill(0, p.uo + U_PROBE_SET, p.uo + U_PROBE_SET + PROBE_SET);
 }
 
 /** Insert into the window's small open-addressed set; true when new. A full set counts every miss as new. */
 function addDistinct(p: Profile, key: number): boolean {
   const u = p.u;
+  const uo = p.uo;
   let at = key % PROBE_SET;
   for (let n = 0; n < PROBE_SET; n++) {
-    const slot = u[U_PROBE_SET + at]!;
+    const slot = u[uo + U_PROBE_SET + at]!;
     if (slot === key) return false;
     if (slot === 0) {
-      u[U_PROBE_SET + at] = key;
+      u[uo + U_PROBE_SET + at] = key;
       return true;
     }
     at = (at + 1) % PROBE_SET;
@@ -134,12 +135,13 @@ function detectBola(ctx: DetectionContext, out: Finding[], windowMs: number): vo
   if (shape.numericId < 0 || shape.templateHash === 0) return;
   const f = cred.f;
   const u = cred.u;
-  const sameTemplate = u[U_BOLA_TPL] === shape.templateHash;
+  const uo = cred.uo;
+  const sameTemplate = u[uo + U_BOLA_TPL] === shape.templateHash;
   if (!sameTemplate && f[F_BOLA_RUN]! >= 3 && ctx.now - f[F_BOLA_TS]! < windowMs) return; // keep following the walk
   const step = Math.abs(shape.numericId - f[F_BOLA_LAST_ID]!);
   if (sameTemplate && step >= 1 && step <= pc.bolaMaxStep && ctx.now - f[F_BOLA_TS]! < windowMs) f[F_BOLA_RUN] = f[F_BOLA_RUN]! + 1;
   else if (!sameTemplate || step !== 0) f[F_BOLA_RUN] = 1;
-  u[U_BOLA_TPL] = shape.templateHash;
+  u[uo + U_BOLA_TPL] = shape.templateHash;
   f[F_BOLA_LAST_ID] = shape.numericId;
   f[F_BOLA_TS] = ctx.now;
   if (f[F_BOLA_RUN] !== pc.bolaRun) return;

@@ -5,8 +5,8 @@ import { round2 } from './evidence.js';
 import type { DetectionContext, Finding } from './types.js';
 
 function familiarContext(ctx: DetectionContext): boolean {
-  const ipKnown = ctx.ipHash !== 0 && topKCount(ctx.cred.u, U_IP, K_IP, ctx.ipHash) > 0;
-  const clientKnown = ctx.clientHash === 0 || topKCount(ctx.cred.u, U_CLIENT, K_CLIENT, ctx.clientHash) > 0;
+  const ipKnown = ctx.ipHash !== 0 && topKCount(ctx.cred.u, ctx.cred.uo + U_IP, K_IP, ctx.ipHash) > 0;
+  const clientKnown = ctx.clientHash === 0 || topKCount(ctx.cred.u, ctx.cred.uo + U_CLIENT, K_CLIENT, ctx.clientHash) > 0;
   return ipKnown && clientKnown && ctx.placeNovelty < 20 && ctx.clientNovelty < 20;
 }
 

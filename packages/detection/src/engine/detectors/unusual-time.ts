@@ -34,9 +34,9 @@ export function detectUnusualTime(ctx: DetectionContext, out: Finding[]): void {
   if (trusted(cred, ut.minEvents, ut.minDays) || trusted(principal, ut.minEvents, ut.minDays)) {
     const p = trusted(cred, ut.minEvents, ut.minDays) ? cred : principal;
     basis = p === cred ? 'credential' : 'principal';
-    share = hourOfDayShare(p.b, B_HOURS, bucket, 1);
+    share = hourOfDayShare(p.b, p.bo + B_HOURS, bucket, 1);
     if (share >= ut.rareShare) return;
-    score = ut.score + (hourOfWeekShare(p.b, B_HOURS, bucket, 2) === 0 ? 5 : 0);
+    score = ut.score + (hourOfWeekShare(p.b, p.bo + B_HOURS, bucket, 2) === 0 ? 5 : 0);
   } else {
     const orgTotal = org.hoursTotal;
     if (orgTotal < ORG_MIN_EVENTS / 8) return; // histogram bytes are halved on saturation; this is a floor

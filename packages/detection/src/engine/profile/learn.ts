@@ -72,8 +72,8 @@ if (U_IP !== 0 || B_HOURS !== 0 || B_HLL_IP !== 168 || B_HLL_RES > LEARNED_B_END
  */
 export function copyLearned(from: Profile, to: Profile): void {
   for (const i of LEARNED_SCALARS) to.f[i] = from.f[i]!;
-  to.u.set(from.u.subarray(0, LEARNED_U_END));
-  to.b.set(from.b.subarray(0, LEARNED_B_END));
+  to.u.set(from.u.subarray(from.uo, from.uo + LEARNED_U_END), to.uo);
+  to.b.set(from.b.subarray(from.bo, from.bo + LEARNED_B_END), to.bo);
 }
 
 /** Smoothing of the habitual auth-failure share (about the last 100 events). */
@@ -87,70 +87,72 @@ function learnInto(p: Profile, ctx: DetectionContext, bucket: number, guarded: b
   f[F_FAIL_EWMA] = f[F_FAIL_EWMA]! + FAIL_EWMA_ALPHA * ((ctx.authFailure ? 1 : 0) - f[F_FAIL_EWMA]!);
   if (ctx.scripted) f[F_SCRIPTED] = f[F_SCRIPTED]! + 1;
   else f[F_INTERACTIVE] = f[F_INTERACTIVE]! + 1;
-  hourHistogramAdd(p.b, B_HOURS, bucket);
+  hourHistogramAdd(p.b, p.bo + B_HOURS, bucket);
   f[F_HOUR_TOTAL] = f[F_HOUR_TOTAL]! + 1;
   const u = p.u;
-  if (ctx.ipHash !== 0) hllAdd(p.b, B_HLL_IP, HLL_REGISTERS, ctx.ipHash);
-  if (ctx.opHash !== 0) bloomAdd(p.b, B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash);
+  const uo = p.uo;
+  if (ctx.ipHash !== 0) hllAdd(p.b, p.bo + B_HLL_IP, HLL_REGISTERS, ctx.ipHash);
+  if (ctx.opHash !== 0) bloomAdd(p.b, p.bo + B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash);
   if (ctx.cls.read) {
-    hllAdd(p.b, B_HLL_RES, HLL_REGISTERS, ctx.resourceHash);
-    bloomAdd(p.b, B_RES_BLOOM, RES_BLOOM_BYTES, ctx.resourceHash);
+    hllAdd(p.b, p.bo + B_HLL_RES, HLL_REGISTERS, ctx.resourceHash);
+    bloomAdd(p.b, p.bo + B_RES_BLOOM, RES_BLOOM_BYTES, ctx.resourceHash);
   }
   // Under suspicion, the attacker's place, client and privileged habits must not become the baseline.
   if (guarded) return;
-  if (ctx.ipHash !== 0) topKAdd(u, U_IP, K_IP, ctx.ipHash);
+  if (ctx.ipHash !== 0) topKAdd(u, uo + U_IP, K_IP, ctx.ipHash);
   // Display names are recorded only when a value is new to this profile (rare), for alert evidence.
   const g = ctx.ev.geo;
   const org = ctx.org;
   // The label is built only when the organisation has no name for the value yet (not once per profile).
   const names = org.names;
-  if (ctx.asn !== 0 && topKAdd(u, U_ASN, K_ASN, ctx.asn) === 0 && !names.has(ctx.asn))
+  if (ctx.asn !== 0 && topKAdd(u, uo + U_ASN, K_ASN, ctx.asn) === 0 && !names.has(ctx.asn))
     org.name(ctx.asn, `AS${ctx.asn} ${g?.as_org ?? ''}`.trim());
-  if (ctx.countryHash !== 0 && topKAdd(u, U_COUNTRY, K_COUNTRY, ctx.countryHash) === 0 && !names.has(ctx.countryHash))
+  if (ctx.countryHash !== 0 && topKAdd(u, uo + U_COUNTRY, K_COUNTRY, ctx.countryHash) === 0 && !names.has(ctx.countryHash))
     org.name(ctx.countryHash, g?.country ?? '');
-  if (ctx.cityHash !== 0 && topKAdd(u, U_CITY, K_CITY, ctx.cityHash) === 0 && !names.has(ctx.cityHash))
+  if (ctx.cityHash !== 0 && topKAdd(u, uo + U_CITY, K_CITY, ctx.cityHash) === 0 && !names.has(ctx.cityHash))
     org.name(ctx.cityHash, `${g?.city ?? ''}, ${g?.country ?? ''}`);
-  if (ctx.clientHash !== 0 && topKAdd(u, U_CLIENT, K_CLIENT, ctx.clientHash) === 0 && !names.has(ctx.clientHash)) {
+  if (ctx.clientHash !== 0 && topKAdd(u, uo + U_CLIENT, K_CLIENT, ctx.clientHash) === 0 && !names.has(ctx.clientHash)) {
     const c = ctx.ev.client;
     org.name(ctx.clientHash, c === undefined ? (ctx.ev.user_agent ?? '').slice(0, 80) : `${c.family}${c.os ? ` / ${c.os}` : ''}`);
   }
-  if (ctx.tlsHash !== 0) topKAdd(u, U_TLS, K_TLS, ctx.tlsHash);
+  if (ctx.tlsHash !== 0) topKAdd(u, uo + U_TLS, K_TLS, ctx.tlsHash);
   if (ctx.cls.privilege !== 'none' || ctx.cls.selfKey) {
-    if (topKAdd(u, U_PRIV, K_PRIV, ctx.opHash) === 0 && !names.has(ctx.opHash)) org.name(ctx.opHash, ctx.cls.name);
+    if (topKAdd(u, uo + U_PRIV, K_PRIV, ctx.opHash) === 0 && !names.has(ctx.opHash)) org.name(ctx.opHash, ctx.cls.name);
     f[F_PRIV_EVENTS] = f[F_PRIV_EVENTS]! + 1;
   }
 }
 
 function learnRecent(p: Profile, ctx: DetectionContext): void {
   const u = p.u;
+  const uo = p.uo;
   const f = p.f;
   if (ctx.asn !== 0) {
     let slot = -1;
     let oldest = 0;
     for (let i = 0; i < RECENT; i++) {
-      if (u[U_RECENT_ASN + i] === ctx.asn) {
+      if (u[uo + U_RECENT_ASN + i] === ctx.asn) {
         slot = i;
         break;
       }
       if (f[F_RECENT_TS + i]! < f[F_RECENT_TS + oldest]!) oldest = i;
     }
     if (slot < 0) slot = oldest;
-    u[U_RECENT_ASN + slot] = ctx.asn;
-    u[U_RECENT_ORG + slot] = ctx.orgHash;
-    u[U_RECENT_KIND + slot] = asnKindCode(ctx.kind);
+    u[uo + U_RECENT_ASN + slot] = ctx.asn;
+    u[uo + U_RECENT_ORG + slot] = ctx.orgHash;
+    u[uo + U_RECENT_KIND + slot] = asnKindCode(ctx.kind);
     f[F_RECENT_TS + slot] = ctx.now;
     f[F_RECENT_LAT + slot] = ctx.hasCoords ? ctx.ev.geo!.lat! : 0;
     f[F_RECENT_LON + slot] = ctx.hasCoords ? ctx.ev.geo!.lon! : 0;
-    u[U_LAST_ASN] = ctx.asn;
+    u[uo + U_LAST_ASN] = ctx.asn;
   }
   const excluded = ctx.cfg.impossibleTravel.excludedKinds;
   if (ctx.hasCoords && !excluded.includes(ctx.kind) && ctx.now >= f[F_GEO_TS]!) {
     f[F_GEO_TS] = ctx.now;
     f[F_GEO_LAT] = ctx.ev.geo!.lat!;
     f[F_GEO_LON] = ctx.ev.geo!.lon!;
-    u[U_GEO_ASN] = ctx.asn;
-    u[U_GEO_KIND] = asnKindCode(ctx.kind);
-    u[U_GEO_ORG] = ctx.orgHash;
+    u[uo + U_GEO_ASN] = ctx.asn;
+    u[uo + U_GEO_KIND] = asnKindCode(ctx.kind);
+    u[uo + U_GEO_ORG] = ctx.orgHash;
   }
 }
 

@@ -13,47 +13,67 @@ if (PROFILE_BYTES % 8 !== 0) throw new Error(`profile layout must be a multiple 
  * @example
  * ```ts
  * const arena = new ProfileArena();
- * const { buffer, offset } = arena.take();
- * arena.give(buffer, offset); // zeroed and reused by the next take()
+ * const { offset, u32, u8 } = arena.take();
+ * arena.give(u8, u32, offset); // zeroed and reused by the next take()
  * ```
  */
 export class ProfileArena {
-  private slab: ArrayBuffer | undefined;
+  private slab: Slab | undefined;
   private used = SLAB_PROFILES;
-  private readonly freeBuffers: ArrayBuffer[] = [];
+  private readonly freeSlabs: Slab[] = [];
   private readonly freeOffsets: number[] = [];
   /** Result of the last {@link ProfileArena.take} (reused: no allocation per call). */
-  private readonly region = { buffer: new ArrayBuffer(0), offset: 0 };
+  private readonly region: { buffer: ArrayBuffer; offset: number; u32: Uint32Array; u8: Uint8Array } = {
+    buffer: new ArrayBuffer(0),
+    offset: 0,
+    u32: new Uint32Array(0),
+    u8: new Uint8Array(0),
+  };
 
-  /** A zeroed region: a freed one when available, else the next one of the current slab. */
-  take(): { readonly buffer: ArrayBuffer; readonly offset: number } {
+  /**
+   * A zeroed region: a freed one when available, else the next one of the current slab. `u32` and `u8` view the
+   * whole slab (shared by its profiles, which index them from their own offset).
+   */
+  take(): { readonly buffer: ArrayBuffer; readonly offset: number; readonly u32: Uint32Array; readonly u8: Uint8Array } {
     const r = this.region;
-    const freed = this.freeBuffers.pop();
+    const freed = this.freeSlabs.pop();
     if (freed !== undefined) {
-      r.buffer = freed;
+      r.buffer = freed.buffer;
+      r.u32 = freed.u32;
+      r.u8 = freed.u8;
       r.offset = this.freeOffsets.pop()!;
       return r;
     }
     if (this.slab === undefined || this.used >= SLAB_PROFILES) {
-      this.slab = new ArrayBuffer(PROFILE_BYTES * SLAB_PROFILES);
+      const buffer = new ArrayBuffer(PROFILE_BYTES * SLAB_PROFILES);
+      this.slab = { buffer, u32: new Uint32Array(buffer), u8: new Uint8Array(buffer) };
       this.used = 0;
     }
-    r.buffer = this.slab;
+    r.buffer = this.slab.buffer;
+    r.u32 = this.slab.u32;
+    r.u8 = this.slab.u8;
     r.offset = PROFILE_BYTES * this.used++;
     return r;
   }
 
   /** Return a region whose profile is gone (evicted); it is zeroed for the next profile. */
-  give(buffer: ArrayBuffer, offset: number): void {
-    new Uint8Array(buffer, offset, PROFILE_BYTES).fill(0);
-    this.freeBuffers.push(buffer);
+  give(u8: Uint8Array, u32: Uint32Array, offset: number): void {
+    u8.fill(0, offset, offset + PROFILE_BYTES);
+    this.freeSlabs.push({ buffer: u8.buffer as ArrayBuffer, u32, u8 });
     this.freeOffsets.push(offset);
   }
 
   /** Regions waiting for reuse. */
   get free(): number {
-    return this.freeBuffers.length;
+    return this.freeSlabs.length;
   }
+}
+
+/** One shared buffer of profiles and its whole-buffer views. */
+interface Slab {
+  buffer: ArrayBuffer;
+  u32: Uint32Array;
+  u8: Uint8Array;
 }
 
 /** The process-wide arena every {@link Profile} is allocated from. */

@@ -1,5 +1,5 @@
 import { hashString } from '../sketches/hash.js';
-import { B_SLOTS, F_EVENTS, F_FIRST_TS, F_LAST_TS, F_SLOTS, PROFILE_BYTES, U_SLOTS } from './layout.js';
+import { F_EVENTS, F_FIRST_TS, F_LAST_TS, F_SLOTS, PROFILE_BYTES, U_SLOTS } from './layout.js';
 import { PROFILE_ARENA } from './profile-arena.js';
 
 /**
@@ -22,19 +22,32 @@ export class Profile {
   principal: string | undefined;
   /** On a credential profile: the principal whose baseline it also holds while that principal has no profile of its own (see principal-profiles.ts). */
   sharedWith: string | undefined = undefined;
+  /** The profile's float64 scalars (`F_*` slots), a view of its own region. */
   readonly f: Float64Array;
+  /**
+   * The uint32 view of the whole slab the profile lives in: its slots are `u[uo + U_*]`. One view per slab, not
+   * per profile, saves two ~100-byte view objects on every tracked credential.
+   */
   readonly u: Uint32Array;
+  /** Where the profile's uint32 slots start in {@link Profile.u}. */
+  readonly uo: number;
+  /** The uint8 view of the whole slab: the profile's slots are `b[bo + B_*]`. */
   readonly b: Uint8Array;
+  /** Where the profile's uint8 slots start in {@link Profile.b}. */
+  readonly bo: number;
   private released = false;
 
   constructor(key: string, principal: string | undefined, bytes?: Uint8Array) {
     this.key = key;
     this.keyHash = hashString(key);
     this.principal = principal;
-    const { buffer, offset } = PROFILE_ARENA.take();
-    this.f = new Float64Array(buffer, offset, F_SLOTS);
-    this.u = new Uint32Array(buffer, offset + F_SLOTS * 8, U_SLOTS);
-    this.b = new Uint8Array(buffer, offset + F_SLOTS * 8 + U_SLOTS * 4, B_SLOTS);
+    const region = PROFILE_ARENA.take();
+    const offset = region.offset;
+    this.f = new Float64Array(region.buffer, offset, F_SLOTS);
+    this.u = region.u32;
+    this.uo = (offset + F_SLOTS * 8) / 4;
+    this.b = region.u8;
+    this.bo = offset + F_SLOTS * 8 + U_SLOTS * 4;
     if (bytes !== undefined) this.bytes().set(bytes.subarray(0, PROFILE_BYTES));
   }
 
@@ -50,7 +63,7 @@ export class Profile {
   release(): void {
     if (this.released) return;
     this.released = true;
-    PROFILE_ARENA.give(this.f.buffer as ArrayBuffer, this.f.byteOffset);
+    PROFILE_ARENA.give(this.b, this.u, this.f.byteOffset);
   }
 
   /** Events learned. */

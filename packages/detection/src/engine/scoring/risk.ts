@@ -104,9 +104,9 @@ export function calibrate(p: Profile, f: Finding, now: number, mature: boolean, 
     score = r.criticalScore - 1;
   }
   const rank = severityRank(score, r);
-  if (repeat && rank <= p.b[B_RULE_SEV + ruleIndex]! && f.alwaysReport !== true) return undefined;
+  if (repeat && rank <= p.b[p.bo + B_RULE_SEV + ruleIndex]! && f.alwaysReport !== true) return undefined;
   p.f[F_RULE_TS + ruleIndex] = now;
-  p.b[B_RULE_SEV + ruleIndex] = rank;
+  p.b[p.bo + B_RULE_SEV + ruleIndex] = rank;
   p.f[F_RISK] = combined;
   p.f[F_RISK_TS] = now;
   return { score, severity: SEVERITY_BY_RANK[rank]!, risk: Math.round(combined), corroborating, capped };
