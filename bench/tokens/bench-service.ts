@@ -4,6 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openTokenService, type TokenService } from '@tokenwarden/token-service';
 
+let delivered = 0;
+
+/**
+ * How many lifecycle events the bench services of this process published so far.
+ *
+ * @example
+ * ```ts
+ * process.stderr.write(`${deliveredEvents()} events\n`);
+ * ```
+ */
+export const deliveredEvents = (): number => delivered;
+
 /** A listening token service on SQLite in a fresh directory, with one client_credentials client. */
 export interface BenchService {
   service: TokenService;
@@ -43,7 +55,9 @@ export async function startBenchService(prefix: string): Promise<BenchService> {
   const dataDir = mkdtempSync(join(tmpdir(), prefix));
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
-  const service = await openTokenService({ dataDir, issuer, keyRefreshMs: 0 });
+  // Lifecycle events (token.issued on every issuance) go to an in-process consumer that counts
+  // them, standing in for the in-process bus `tokenwarden serve` publishes to.
+  const service = await openTokenService({ dataDir, issuer, keyRefreshMs: 0, publish: () => void delivered++ });
   await service.listen(`127.0.0.1:${port}`);
   const client = await service.admin.createClient({ name: 'bench', grantTypes: ['client_credentials'], scopes: ['read'] });
   const basic = `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}`;

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createAccessTokenVerifier } from '@tokenwarden/token-service';
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import { mintJwts, startBenchService } from './bench-service.js';
+import { deliveredEvents, mintJwts, startBenchService } from './bench-service.js';
 
 const mode = process.argv[2];
 const cleanup: (() => Promise<void> | void)[] = [];
@@ -24,6 +24,7 @@ process.once('SIGTERM', () => {
 async function service(pool: number): Promise<void> {
   const { service, dataDir, issuer, form } = await startBenchService('tw-bench-tokens-');
   cleanup.push(async () => {
+    process.stderr.write(`bench service: ${deliveredEvents()} lifecycle events published\n`);
     await service.close();
     rmSync(dataDir, { recursive: true, force: true });
   });

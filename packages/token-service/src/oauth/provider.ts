@@ -100,7 +100,9 @@ export function buildProvider(deps: ProviderDeps): Provider {
           if (!audiences.has(resourceIndicator)) throw new errors.InvalidTarget(`unknown resource ${resourceIndicator}`);
           // The resource scopes a client may hold live in tw_scopes (the provider's own `scope`
           // metadata only admits its static OIDC scopes); the token gets requested ∩ allowed.
-          const allowed = client.metadata().tw_scopes;
+          // Read off the client itself: metadata() builds a snake-cased copy of every property on
+          // each call, a visible share of a token request. Extra metadata keeps its own key.
+          const allowed = (client as unknown as { tw_scopes?: unknown }).tw_scopes;
           const scope = typeof allowed === 'string' ? allowed : '';
           return {
             scope,
