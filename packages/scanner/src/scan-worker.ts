@@ -3,6 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { parseCustomRules } from './custom-rules.js';
 import { compileRules } from './engine/compile.js';
 import { BUILTIN_RULES } from './rules/index.js';
+import type { ContentResult } from './sources/scan-content.js';
 import { type FileScanLimits, type FileTask, scanFile } from './sources/scan-file.js';
 
 interface WorkerInit {
@@ -14,13 +15,14 @@ interface WorkerInit {
 const init = workerData as WorkerInit;
 const compiled = compileRules([...BUILTIN_RULES, ...parseCustomRules(init.customRules)], init.ruleTimeBudgetMs);
 
-parentPort?.on('message', (msg: { id: number; task: FileTask }) => {
-  scanFile(msg.task, compiled, init.limits).then(
-    (result) => parentPort?.postMessage({ id: msg.id, result }),
-    (e: unknown) =>
-      parentPort?.postMessage({
-        id: msg.id,
-        result: { findings: [], skipped: [{ file: msg.task.display, reason: `scan failed: ${(e as Error).message}` }], warnings: [] },
-      }),
-  );
+parentPort?.on('message', async (msg: { id: number; tasks: FileTask[] }) => {
+  const results: ContentResult[] = [];
+  for (const task of msg.tasks) {
+    try {
+      results.push(await scanFile(task, compiled, init.limits));
+    } catch (e) {
+      results.push({ findings: [], skipped: [{ file: task.display, reason: `scan failed: ${(e as Error).message}` }], warnings: [] });
+    }
+  }
+  parentPort?.postMessage({ id: msg.id, results });
 });

@@ -102,6 +102,26 @@ describe('directory scans', () => {
     assert.deepEqual(pooled.findings.map(key).sort(), inline.findings.map(key).sort());
   });
 
+  it('give the same findings and counts when this thread scans alongside a worker (more batches than a worker queues)', async () => {
+    const many = mkdtempSync(join(tmpdir(), 'tw-scan-many-'));
+    try {
+      const planted: string[] = [];
+      for (let i = 0; i < 400; i++) {
+        const secret = i % 25 === 0 ? twToken() : undefined;
+        if (secret) planted.push(secret);
+        writeFileSync(join(many, `f${i}.ts`), `const a${i} = ${i};\n${secret ? `const key = "${secret}";\n` : ''}`);
+      }
+      const inline = await runScan({ paths: [many], workers: 0 });
+      const pooled = await runScan({ paths: [many], workers: 2 });
+      assert.equal(pooled.stats.files, 400);
+      assert.equal(pooled.stats.bytes, inline.stats.bytes);
+      assert.deepEqual(pooled.findings.map((f) => f.secret).sort(), [...planted].sort());
+      assert.deepEqual(inline.findings.map((f) => f.secret).sort(), [...planted].sort());
+    } finally {
+      rmSync(many, { recursive: true, force: true });
+    }
+  });
+
   it('scan stdin', async () => {
     const token = twToken();
     const report = await runScan({ paths: ['-'], stdin: Readable.from([Buffer.from(`x\ny=${token}\n`)]) });
