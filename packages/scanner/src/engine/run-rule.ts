@@ -42,12 +42,19 @@ function secretOf(m: RegExpExecArray, rule: Rule): { secret: string; offset: num
   return { secret, offset: m.index + Math.max(0, within) };
 }
 
+// Every check must pass, and each is a pure test, so the order only decides the cost: the rule's
+// own checks first, as they reject most of the candidates of the busy rules (generic names
+// assigned an identifier or a member expression) before the placeholder check's dozen patterns.
 function judge(rule: Rule, secret: string, text: string, index: number, match: string, file: string): Validation {
+  let verdict: Validation = { valid: true };
+  if (rule.validate) {
+    const v = rule.validate(secret, { text, index, match, file });
+    verdict = typeof v === 'boolean' ? { valid: v } : v;
+    if (!verdict.valid) return verdict;
+  }
   if (!rule.skipPlaceholderCheck && isPlaceholder(secret)) return { valid: false };
   if (rule.minEntropy !== undefined && shannonEntropy(secret) < rule.minEntropy) return { valid: false };
-  if (!rule.validate) return { valid: true };
-  const verdict = rule.validate(secret, { text, index, match, file });
-  return typeof verdict === 'boolean' ? { valid: verdict } : verdict;
+  return verdict;
 }
 
 const stickyCache = new WeakMap<RegExp, RegExp>();
