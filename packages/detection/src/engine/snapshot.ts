@@ -1,16 +1,16 @@
 import { TokenWardenError } from '@tokenwarden/core';
 import { gunzipSync, gzipSync } from 'fflate';
 import type { DetectionConfig } from './config.js';
-import { PROFILE_BYTES } from './profile/layout.js';
+import { PRINCIPAL_BYTES, PROFILE_BYTES } from './profile/layout.js';
 import { type CommonnessIndex, OrgStats } from './profile/org-stats.js';
 import { Profile } from './profile/profile.js';
 
 /**
- * Snapshot format version; bump on any layout change (restore refuses other versions). Version 2 added the
- * principals shared with their only credential; version 1 (same profile layout, none shared) is still read.
+ * Snapshot format version; bump on any layout change (restore refuses other versions with a message that the
+ * baselines will be relearned). Version 3: principals shared with their only credential, principal profiles
+ * of `PRINCIPAL_BYTES`, the learned scalars first.
  */
-export const SNAPSHOT_VERSION = 2;
-const READABLE_VERSIONS = [1, 2];
+export const SNAPSHOT_VERSION = 3;
 const MAGIC = 0x54574445; // "TWDE"
 const NONE = 0xffffffff;
 const PRINCIPAL_REGISTERS = 128;
@@ -102,7 +102,7 @@ export function encodeSnapshot(state: SnapshotState): Uint8Array {
       const k = encoder.encode(p.key);
       const pr = p.principal === undefined ? undefined : encoder.encode(p.principal);
       encodedKeys.push([k, pr, p]);
-      size += 8 + k.length + (pr?.length ?? 0) + PROFILE_BYTES;
+      size += 8 + k.length + (pr?.length ?? 0) + p.byteLength;
     }
   }
   const shared = state.shared.map(([pr, k]) => [encoder.encode(pr), encoder.encode(k)] as const);
@@ -168,7 +168,7 @@ export function decodeSnapshot(bytes: Uint8Array, orgCfg: DetectionConfig['org']
       throw new TokenWardenError('TW_DETECT_SNAPSHOT_INVALID', 'not a TokenWarden detection snapshot', { hint: 'wrong magic bytes' });
     const version = r.u32();
     const layout = r.u32();
-    if (!READABLE_VERSIONS.includes(version) || layout !== PROFILE_BYTES) {
+    if (version !== SNAPSHOT_VERSION || layout !== PROFILE_BYTES) {
       throw new TokenWardenError('TW_DETECT_SNAPSHOT_INVALID', `detection snapshot version ${version}/${layout} is not supported`, {
         hint: `this build reads version ${SNAPSHOT_VERSION}/${PROFILE_BYTES}; baselines will be relearned from the stream`,
       });
@@ -195,11 +195,14 @@ export function decodeSnapshot(bytes: Uint8Array, orgCfg: DetectionConfig['org']
       const key = decoder.decode(r.raw(r.u32()));
       const prLen = r.u32();
       const principal = prLen === NONE ? undefined : decoder.decode(r.raw(prLen));
-      const p = new Profile(key, principal, r.raw(PROFILE_BYTES));
-      (i < credCount ? creds : principals).set(key, p);
+      const credential = i < credCount;
+      const p = credential
+        ? new Profile(key, principal, r.raw(PROFILE_BYTES))
+        : new Profile(key, principal, r.raw(PRINCIPAL_BYTES), 'principal');
+      (credential ? creds : principals).set(key, p);
     }
     const shared: SnapshotState['shared'] = [];
-    const sharedCount = version >= 2 ? r.u32() : 0;
+    const sharedCount = r.u32();
     for (let i = 0; i < sharedCount; i++) shared.push([decoder.decode(r.raw(r.u32())), decoder.decode(r.raw(r.u32()))]);
     return { creds, principals, shared, org, counters: header.counters };
   } catch (e) {

@@ -1,7 +1,8 @@
 /**
- * Memory layout of one profile. Each profile owns a single `ArrayBuffer` seen through three views
- * (float64 scalars, uint32 sketches, uint8 histograms/registers): three objects instead of dozens of
- * small typed arrays keeps a tracked credential near 1.5 KB and makes snapshots a plain byte copy.
+ * Memory layout of one profile: a region of a shared slab seen as float64 scalars, uint32 sketches and uint8
+ * histograms/registers, which makes snapshots a plain byte copy. Each of the three parts starts with what a
+ * profile *learns* (`F_LEARNED`, `U_LEARNED`, `B_LEARNED`); a principal's profile has only that part
+ * (`PRINCIPAL_BYTES`), a credential's also its detector state (`PROFILE_BYTES`).
  */
 
 /** Rule slots (dedupe and corroboration bookkeeping), in detector order. */
@@ -40,8 +41,11 @@ export const F_EVENTS = 2;
 export const F_INTERACTIVE = 3;
 export const F_SCRIPTED = 4;
 export const F_HOUR_TOTAL = 5;
-export const F_GEO_TS = 6;
-export const F_GEO_LAT = 7;
+export const F_FAIL_EWMA = 6; // share of auth failures, slow EWMA
+export const F_PRIV_EVENTS = 7;
+/** The scalars above are what a profile learns (a principal's profile has only these); the rest is credential state. */
+export const F_LEARNED = 8;
+export const F_GEO_LAT = 59;
 export const F_GEO_LON = 8;
 export const F_PROBE_START = 9;
 export const F_PROBE_EVENTS = 10;
@@ -68,14 +72,13 @@ export const F_RULE_TS = 37; // 10 slots, indexed by RULE_INDEX
 export const F_RECENT_TS = 47; // RECENT slots
 export const F_RECENT_LAT = 51;
 export const F_RECENT_LON = 55;
-export const F_PRIV_EVENTS = 59;
 export const F_CONC_SWITCHES = 60;
 export const F_CONC_TS = 61;
 export const F_PROBE_DISTINCT = 62;
 export const F_VOL_MAX_BYTES = 63;
 export const F_VOL_ALERT_HOUR = 64;
 export const F_GUARD_SINCE = 65;
-export const F_FAIL_EWMA = 66; // share of auth failures, slow EWMA
+export const F_GEO_TS = 66;
 export const F_SLOTS = 68;
 
 // uint32 slots (top-k sketches take 2k slots: keys then counts)
@@ -86,7 +89,9 @@ export const U_CITY = U_COUNTRY + 2 * K_COUNTRY;
 export const U_CLIENT = U_CITY + 2 * K_CITY;
 export const U_TLS = U_CLIENT + 2 * K_CLIENT;
 export const U_PRIV = U_TLS + 2 * K_TLS;
-export const U_PROBE_SET = U_PRIV + 2 * K_PRIV;
+/** The top-k sets above are what a profile learns (all a principal's profile has); the rest is credential state. */
+export const U_LEARNED = U_PRIV + 2 * K_PRIV;
+export const U_PROBE_SET = U_LEARNED;
 export const U_RECENT_ASN = U_PROBE_SET + PROBE_SET;
 export const U_RECENT_ORG = U_RECENT_ASN + RECENT;
 export const U_RECENT_KIND = U_RECENT_ORG + RECENT;
@@ -106,8 +111,12 @@ export const OP_BLOOM_BYTES = 64;
 export const RES_BLOOM_BYTES = 128;
 export const B_OP_BLOOM = B_HLL_RES + HLL_REGISTERS; // operations ever called
 export const B_RES_BLOOM = B_OP_BLOOM + OP_BLOOM_BYTES; // resource classes ever read
-export const B_RULE_SEV = B_RES_BLOOM + RES_BLOOM_BYTES; // 10 slots: 0 none, 1 low … 4 critical
+/** The hours, HyperLogLogs and blooms above are what a profile learns (all a principal's profile has). */
+export const B_LEARNED = B_RES_BLOOM + RES_BLOOM_BYTES;
+export const B_RULE_SEV = B_LEARNED; // 10 slots: 0 none, 1 low … 4 critical
 export const B_SLOTS = B_RULE_SEV + RULES.length + 2; // pad to a multiple of 4
 
-/** Bytes of one profile's buffer. */
+/** Bytes of one credential profile's region. */
 export const PROFILE_BYTES = F_SLOTS * 8 + U_SLOTS * 4 + B_SLOTS;
+/** Bytes of one principal profile's region: the learned part only (the same offsets, cut short). */
+export const PRINCIPAL_BYTES = F_LEARNED * 8 + U_LEARNED * 4 + B_LEARNED;

@@ -8,6 +8,7 @@ import {
   B_HLL_IP,
   B_HLL_RES,
   B_HOURS,
+  B_LEARNED,
   B_OP_BLOOM,
   B_RES_BLOOM,
   F_EVENTS,
@@ -19,6 +20,7 @@ import {
   F_HOUR_TOTAL,
   F_INTERACTIVE,
   F_LAST_TS,
+  F_LEARNED,
   F_PRIV_EVENTS,
   F_RECENT_LAT,
   F_RECENT_LON,
@@ -44,6 +46,7 @@ import {
   U_GEO_ORG,
   U_IP,
   U_LAST_ASN,
+  U_LEARNED,
   U_PRIV,
   U_RECENT_ASN,
   U_RECENT_KIND,
@@ -52,13 +55,12 @@ import {
 } from './layout.js';
 import type { Profile } from './profile.js';
 
-/** The scalars {@link learnInto} writes: everything else in `f` is credential state (risk, windows, recent places). */
-const LEARNED_SCALARS = [F_FIRST_TS, F_LAST_TS, F_EVENTS, F_FAIL_EWMA, F_SCRIPTED, F_INTERACTIVE, F_HOUR_TOTAL, F_PRIV_EVENTS];
-/** The sketches {@link learnInto} writes sit together at the start of `u` and `b` (top-k sets; hours, HLLs, blooms). */
-const LEARNED_U_END = U_PRIV + 2 * K_PRIV;
-const LEARNED_B_END = B_RES_BLOOM + RES_BLOOM_BYTES;
-if (U_IP !== 0 || B_HOURS !== 0 || B_HLL_IP !== 168 || B_HLL_RES > LEARNED_B_END || B_OP_BLOOM > LEARNED_B_END) {
-  throw new Error('profile layout: the learned sketches must come first in u and b');
+// What learnInto writes must lie in the learned part of each view: a principal's profile has nothing else.
+for (const slot of [F_FIRST_TS, F_LAST_TS, F_EVENTS, F_FAIL_EWMA, F_SCRIPTED, F_INTERACTIVE, F_HOUR_TOTAL, F_PRIV_EVENTS]) {
+  if (slot >= F_LEARNED) throw new Error('profile layout: a learned scalar lies outside F_LEARNED');
+}
+if (U_PRIV + 2 * K_PRIV > U_LEARNED || B_HLL_RES + HLL_REGISTERS > B_LEARNED || B_HOURS + 168 > B_LEARNED) {
+  throw new Error('profile layout: a learned sketch lies outside the learned part');
 }
 
 /**
@@ -71,9 +73,9 @@ if (U_IP !== 0 || B_HOURS !== 0 || B_HLL_IP !== 168 || B_HLL_RES > LEARNED_B_END
  * ```
  */
 export function copyLearned(from: Profile, to: Profile): void {
-  for (const i of LEARNED_SCALARS) to.f[i] = from.f[i]!;
-  to.u.set(from.u.subarray(from.uo, from.uo + LEARNED_U_END), to.uo);
-  to.b.set(from.b.subarray(from.bo, from.bo + LEARNED_B_END), to.bo);
+  to.f.set(from.f.subarray(0, F_LEARNED));
+  to.u.set(from.u.subarray(from.uo, from.uo + U_LEARNED), to.uo);
+  to.b.set(from.b.subarray(from.bo, from.bo + B_LEARNED), to.bo);
 }
 
 /** Smoothing of the habitual auth-failure share (about the last 100 events). */

@@ -25,7 +25,7 @@ export class PrincipalProfiles {
   readonly shared = new Map<string, Profile>();
 
   constructor(cap: number, ttlMs: number) {
-    this.store = new ProfileStore(cap, ttlMs);
+    this.store = new ProfileStore(cap, ttlMs, undefined, 'principal');
   }
 
   /** Principals tracked, with or without a profile of their own. */

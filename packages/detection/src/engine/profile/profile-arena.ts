@@ -1,12 +1,14 @@
-import { PROFILE_BYTES } from './layout.js';
+import { PRINCIPAL_BYTES, PROFILE_BYTES } from './layout.js';
 
 /** Profiles per shared buffer: one allocation (and one GC-visible external buffer) per 256 profiles instead of per profile. */
 const SLAB_PROFILES = 256;
 
-if (PROFILE_BYTES % 8 !== 0) throw new Error(`profile layout must be a multiple of 8 bytes (is ${PROFILE_BYTES})`);
+for (const bytes of [PROFILE_BYTES, PRINCIPAL_BYTES]) {
+  if (bytes % 8 !== 0) throw new Error(`profile layout must be a multiple of 8 bytes (is ${bytes})`);
+}
 
 /**
- * Hands out zeroed `PROFILE_BYTES` regions of large shared `ArrayBuffer`s and takes back the regions of evicted
+ * Hands out zeroed regions of one size (`PROFILE_BYTES` by default) of large shared `ArrayBuffer`s and takes back the regions of evicted
  * profiles for reuse. A buffer per profile cost a separate external allocation, its bookkeeping and more
  * frequent garbage collections (V8 collects earlier as external memory grows) on every new credential.
  *
@@ -18,6 +20,8 @@ if (PROFILE_BYTES % 8 !== 0) throw new Error(`profile layout must be a multiple 
  * ```
  */
 export class ProfileArena {
+  /** Bytes of each region. */
+  readonly regionBytes: number;
   private slab: Slab | undefined;
   private used = SLAB_PROFILES;
   private readonly freeSlabs: Slab[] = [];
@@ -29,6 +33,10 @@ export class ProfileArena {
     u32: new Uint32Array(0),
     u8: new Uint8Array(0),
   };
+
+  constructor(regionBytes: number = PROFILE_BYTES) {
+    this.regionBytes = regionBytes;
+  }
 
   /**
    * A zeroed region: a freed one when available, else the next one of the current slab. `u32` and `u8` view the
@@ -45,20 +53,20 @@ export class ProfileArena {
       return r;
     }
     if (this.slab === undefined || this.used >= SLAB_PROFILES) {
-      const buffer = new ArrayBuffer(PROFILE_BYTES * SLAB_PROFILES);
+      const buffer = new ArrayBuffer(this.regionBytes * SLAB_PROFILES);
       this.slab = { buffer, u32: new Uint32Array(buffer), u8: new Uint8Array(buffer) };
       this.used = 0;
     }
     r.buffer = this.slab.buffer;
     r.u32 = this.slab.u32;
     r.u8 = this.slab.u8;
-    r.offset = PROFILE_BYTES * this.used++;
+    r.offset = this.regionBytes * this.used++;
     return r;
   }
 
   /** Return a region whose profile is gone (evicted); it is zeroed for the next profile. */
   give(u8: Uint8Array, u32: Uint32Array, offset: number): void {
-    u8.fill(0, offset, offset + PROFILE_BYTES);
+    u8.fill(0, offset, offset + this.regionBytes);
     this.freeSlabs.push({ buffer: u8.buffer as ArrayBuffer, u32, u8 });
     this.freeOffsets.push(offset);
   }
@@ -76,5 +84,7 @@ interface Slab {
   u8: Uint8Array;
 }
 
-/** The process-wide arena every {@link Profile} is allocated from. */
-export const PROFILE_ARENA = new ProfileArena();
+/** The process-wide arena every credential {@link Profile} is allocated from. */
+export const PROFILE_ARENA = new ProfileArena(PROFILE_BYTES);
+/** The process-wide arena of principal profiles (the learned part only). */
+export const PRINCIPAL_ARENA = new ProfileArena(PRINCIPAL_BYTES);

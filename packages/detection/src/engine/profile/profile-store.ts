@@ -1,5 +1,5 @@
 import { F_LAST_TS } from './layout.js';
-import { Profile } from './profile.js';
+import { Profile, type ProfileKind } from './profile.js';
 
 /**
  * Bounded map of profiles. Idle profiles (by event time) past `ttlMs` are evicted by periodic sweeps; past
@@ -18,12 +18,14 @@ export class ProfileStore {
   private readonly cap: number;
   private readonly ttlMs: number;
   private readonly onEvict: ((p: Profile) => void) | undefined;
+  private readonly kind: ProfileKind;
 
-  /** `onEvict` hears of every profile evicted (by TTL or by the cap), before its memory is reused. */
-  constructor(cap: number, ttlMs: number, onEvict?: (p: Profile) => void) {
+  /** `kind` is the kind of profile it makes. `onEvict` hears of every profile evicted (by TTL or by the cap), before its memory is reused. */
+  constructor(cap: number, ttlMs: number, onEvict?: (p: Profile) => void, kind: ProfileKind = 'credential') {
     this.cap = Math.max(1, cap);
     this.ttlMs = ttlMs;
     this.onEvict = onEvict;
+    this.kind = kind;
   }
 
   /** The profile for `key`, created when absent. */
@@ -31,7 +33,7 @@ export class ProfileStore {
     let p = this.map.get(key);
     if (p === undefined) {
       if (this.map.size >= this.cap) this.evictOldest(Math.max(1, Math.floor(this.cap / 100)));
-      p = new Profile(key, principal);
+      p = new Profile(key, principal, undefined, this.kind);
       this.map.set(key, p);
     } else if (principal !== undefined && p.principal === undefined) p.principal = principal;
     return p;

@@ -1,6 +1,9 @@
 import { hashString } from '../sketches/hash.js';
-import { F_EVENTS, F_FIRST_TS, F_LAST_TS, F_SLOTS, PROFILE_BYTES, U_SLOTS } from './layout.js';
-import { PROFILE_ARENA } from './profile-arena.js';
+import { F_EVENTS, F_FIRST_TS, F_LAST_TS, F_LEARNED, F_SLOTS, PRINCIPAL_BYTES, PROFILE_BYTES, U_LEARNED, U_SLOTS } from './layout.js';
+import { PRINCIPAL_ARENA, PROFILE_ARENA } from './profile-arena.js';
+
+/** A credential's profile (learned part and detector state) or a principal's (learned part only). */
+export type ProfileKind = 'credential' | 'principal';
 
 /**
  * Behavioural baseline of one credential or one principal: all numbers live in one `PROFILE_BYTES` region of a
@@ -22,6 +25,8 @@ export class Profile {
   principal: string | undefined;
   /** On a credential profile: the principal whose baseline it also holds while that principal has no profile of its own (see principal-profiles.ts). */
   sharedWith: string | undefined = undefined;
+  /** A credential's profile, or the smaller one of a principal. */
+  readonly kind: ProfileKind;
   /** The profile's float64 scalars (`F_*` slots), a view of its own region. */
   readonly f: Float64Array;
   /**
@@ -37,23 +42,37 @@ export class Profile {
   readonly bo: number;
   private released = false;
 
-  constructor(key: string, principal: string | undefined, bytes?: Uint8Array) {
+  /**
+   * `kind` 'principal' makes the smaller profile of a principal: only the learned part of each view (`F_LEARNED`,
+   * `U_LEARNED`, `B_LEARNED`), which is all detectors read from a principal. Its other slots do not exist: `f`
+   * ends there, and `u`/`b` slots past it belong to the next profile, so nothing may touch them.
+   */
+  constructor(key: string, principal: string | undefined, bytes?: Uint8Array, kind: ProfileKind = 'credential') {
     this.key = key;
     this.keyHash = hashString(key);
     this.principal = principal;
-    const region = PROFILE_ARENA.take();
+    this.kind = kind;
+    const credential = kind === 'credential';
+    const fSlots = credential ? F_SLOTS : F_LEARNED;
+    const uSlots = credential ? U_SLOTS : U_LEARNED;
+    const region = (credential ? PROFILE_ARENA : PRINCIPAL_ARENA).take();
     const offset = region.offset;
-    this.f = new Float64Array(region.buffer, offset, F_SLOTS);
+    this.f = new Float64Array(region.buffer, offset, fSlots);
     this.u = region.u32;
-    this.uo = (offset + F_SLOTS * 8) / 4;
+    this.uo = (offset + fSlots * 8) / 4;
     this.b = region.u8;
-    this.bo = offset + F_SLOTS * 8 + U_SLOTS * 4;
-    if (bytes !== undefined) this.bytes().set(bytes.subarray(0, PROFILE_BYTES));
+    this.bo = offset + fSlots * 8 + uSlots * 4;
+    if (bytes !== undefined) this.bytes().set(bytes.subarray(0, this.byteLength));
+  }
+
+  /** Bytes of the profile's region (`PROFILE_BYTES` or, for a principal, `PRINCIPAL_BYTES`). */
+  get byteLength(): number {
+    return this.kind === 'credential' ? PROFILE_BYTES : PRINCIPAL_BYTES;
   }
 
   /** All of the profile's numbers as one byte view (snapshots copy it as is). */
   bytes(): Uint8Array {
-    return new Uint8Array(this.f.buffer, this.f.byteOffset, PROFILE_BYTES);
+    return new Uint8Array(this.f.buffer, this.f.byteOffset, this.byteLength);
   }
 
   /**
@@ -63,7 +82,7 @@ export class Profile {
   release(): void {
     if (this.released) return;
     this.released = true;
-    PROFILE_ARENA.give(this.b, this.u, this.f.byteOffset);
+    (this.kind === 'credential' ? PROFILE_ARENA : PRINCIPAL_ARENA).give(this.b, this.u, this.f.byteOffset);
   }
 
   /** Events learned. */
