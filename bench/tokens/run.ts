@@ -69,6 +69,7 @@ interface Paired {
 }
 
 async function main(): Promise<void> {
+  const loadAtStart = Number(loadavg()[0]?.toFixed(2));
   buildPackages(['token-service']);
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   const [svc, base] = await Promise.all([
@@ -179,9 +180,14 @@ async function main(): Promise<void> {
   const results = {
     area: 'tokens',
     time: new Date().toISOString(),
-    machine: { cores: cpus().length, node: process.version, load_average_at_start: Number(loadavg()[0]?.toFixed(2)) },
+    machine: {
+      cores: cpus().length,
+      node: process.version,
+      load_average_at_start: loadAtStart,
+      load_average_at_end: Number(loadavg()[0]?.toFixed(2)),
+    },
     method: {
-      http: `service (built package, SQLite store) and a bare node:http baseline each in a child process; load by ${generator} from a third process, ${CONNECTIONS} keep-alive connections, ${SECONDS}s per run; ${ROUNDS} rounds per measurement, each a baseline run then the measured run; *_rps and *_vs_http_baseline are medians over the rounds (ratio per round to the baseline run just before it)`,
+      http: `service (built package, SQLite store, lifecycle events to an in-process consumer) and a bare node:http baseline each in a child process; load by ${generator} from a third process, ${CONNECTIONS} keep-alive connections, ${SECONDS}s per run; ${ROUNDS} rounds per measurement, each a baseline run then the measured run; *_rps and *_vs_http_baseline are medians over the rounds (ratio per round to the baseline run just before it)`,
       in_process: `child process on the built package: ${ITERATIONS} sequential awaited calls after 200 warm-up calls (cold JWT: each token once)`,
       introspection_http:
         'unknown opaque token; and pools of distinct live JWT access tokens / API keys that the requests cycle through (a token is introspected many times over its life)',

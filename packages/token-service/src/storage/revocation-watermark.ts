@@ -37,7 +37,14 @@ export function createWatermarkReader(db: Kysely<TokenDb>, changeStamp?: () => s
             pending = undefined;
             // Taken before any read: a write landing during the read moves the stamp, so the
             // next check reads again rather than trusting a mark that may predate the write.
-            const stamp = changeStamp?.();
+            let stamp: string | undefined;
+            try {
+              stamp = changeStamp?.();
+            } catch (e) {
+              // A closed store, say: fail the callers, never the process.
+              reject(e);
+              return;
+            }
             if (stamp !== undefined && known?.stamp === stamp) {
               resolve(known.mark);
               return;

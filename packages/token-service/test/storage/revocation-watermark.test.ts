@@ -33,5 +33,13 @@ for (const driver of ['sqlite', 'postgres'] as const) {
         await t.dispose();
       }
     });
+
+    it('fails the read, not the process, once the store is closed', async () => {
+      const t = await openTestDatabase(driver, tokenServiceMigrations);
+      const marks = createWatermarkReader(typed(t.database.db), t.database.changeStamp?.bind(t.database));
+      await marks.read();
+      await t.dispose();
+      await assert.rejects(marks.read());
+    });
   });
 }
