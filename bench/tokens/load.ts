@@ -28,11 +28,15 @@ export interface LoadResult {
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
-/** True when `wrk` runs here (Debian: `apt-get install -y wrk`). */
-export const hasWrk = spawnSync('wrk', ['--version'], { stdio: 'ignore' }).error === undefined;
+/** True when `wrk` runs here (Debian: `apt-get install -y wrk`) and BENCH_LOAD=autocannon does not ask for the fallback. */
+export const hasWrk = process.env.BENCH_LOAD !== 'autocannon' && spawnSync('wrk', ['--version'], { stdio: 'ignore' }).error === undefined;
 
 /** Which generator {@link runLoad} uses, for the bench output. */
-export const generator = hasWrk ? 'wrk (separate process, 1 thread)' : 'autocannon (separate Node process; wrk not on PATH)';
+export const generator = hasWrk
+  ? 'wrk (separate process, 1 thread)'
+  : process.env.BENCH_LOAD === 'autocannon'
+    ? 'autocannon (separate Node process; BENCH_LOAD=autocannon)'
+    : 'autocannon (separate Node process; wrk not on PATH)';
 
 function run(cmd: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
