@@ -6,6 +6,11 @@
  *   node --conditions=source --import tsx bench/detect/run.ts [--events 1000000] [--credentials 20000] [--max-credentials 1000000]
  *     [--memory-budget-s 90] [--rounds 2] [--credentials-per-principal 1]
  *
+ * The memory phase runs twice: with `--credentials-per-principal` (default 1, every credential its own
+ * principal, whose baseline then shares the credential's profile) up to `--max-credentials`, and with two
+ * credentials per principal (the worst case: each principal has a profile of its own for every two
+ * credentials) up to 250,000 credentials, as the cost per credential is flat in the count.
+ *
  * Writes bench/results/detect.json.
  */
 import { createReadStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -35,8 +40,11 @@ const EVENTS = arg('events', 1_000_000);
 const CREDENTIALS = arg('credentials', 20_000);
 const MAX_CREDENTIALS = arg('max-credentials', 1_000_000);
 const MEMORY_BUDGET_MS = arg('memory-budget-s', 90) * 1000;
-/** Credentials sharing one principal in the memory phase (1: every credential has its own principal, the worst case). */
+/** Credentials sharing one principal in the first memory phase (1: every credential has its own principal). */
 const CREDENTIALS_PER_PRINCIPAL = Math.max(1, arg('credentials-per-principal', 1));
+/** The second memory phase: two credentials per principal, the most principal profiles per credential. */
+const WORST_CASE_PER_PRINCIPAL = 2;
+const WORST_CASE_MAX_CREDENTIALS = Math.min(MAX_CREDENTIALS, 250_000);
 
 const dir = mkdtempSync(join(tmpdir(), 'tw-bench-detect-'));
 const file = join(dir, 'events.jsonl');
@@ -94,7 +102,7 @@ function streamingLatency(intel: ReturnType<typeof createIpIntel>, lines: string
   return { events: lines.length, p50_ms: q(0.5), p99_ms: q(0.99), p999_ms: q(0.999), max_ms: q(1) };
 }
 
-function memoryPerCredential() {
+function memoryPerCredential(perPrincipal: number, maxCredentials: number) {
   const engine = createDetectionEngine();
   const rnd = prng(7);
   const geos = Array.from({ length: 64 }, (_, i) => ({
@@ -111,7 +119,7 @@ function memoryPerCredential() {
     { family: 'aws-cli', os: 'Linux', scripted: true },
   ];
   const ips = Array.from({ length: 4096 }, () => randomPublicIp(rnd));
-  const checkpoints = [50_000, 100_000, 250_000, 500_000, 750_000, 1_000_000].filter((c) => c <= MAX_CREDENTIALS);
+  const checkpoints = [50_000, 100_000, 250_000, 500_000, 750_000, 1_000_000].filter((c) => c <= maxCredentials);
   gc();
   const m0 = process.memoryUsage();
   const base = { heap: m0.heapUsed, buffers: m0.arrayBuffers, rss: m0.rss };
@@ -141,7 +149,7 @@ function memoryPerCredential() {
           ts,
           credential_id: `cred-${c}`,
           credential_key: `cred-${c}`,
-          principal: `user-${Math.floor(c / CREDENTIALS_PER_PRINCIPAL)}`,
+          principal: `user-${Math.floor(c / perPrincipal)}`,
           source_ip: ips[(c * 4 + k) % ips.length],
           operation: `GET /v1/r${k}`,
           outcome: 'success',
@@ -183,7 +191,7 @@ function memoryPerCredential() {
   }
   return {
     what: 'engine state only (profiles of the credential and its principal, org statistics), 4 events per credential; bytes_per_credential = (JS heap + ArrayBuffer) growth / tracked credentials',
-    credentials_per_principal: CREDENTIALS_PER_PRINCIPAL,
+    credentials_per_principal: perPrincipal,
     points,
     seconds: Number(((performance.now() - start) / 1000).toFixed(1)),
   };
@@ -248,7 +256,12 @@ async function main(): Promise<void> {
 
   log('memory per tracked credential...');
   t = performance.now();
-  const memory = memoryPerCredential();
+  const memory = memoryPerCredential(CREDENTIALS_PER_PRINCIPAL, MAX_CREDENTIALS);
+  log(`memory per tracked credential, ${WORST_CASE_PER_PRINCIPAL} credentials per principal...`);
+  const memoryWorst =
+    CREDENTIALS_PER_PRINCIPAL === WORST_CASE_PER_PRINCIPAL
+      ? undefined
+      : memoryPerCredential(WORST_CASE_PER_PRINCIPAL, WORST_CASE_MAX_CREDENTIALS);
 
   const result = {
     benchmark: 'detect',
@@ -286,6 +299,8 @@ async function main(): Promise<void> {
     ratio_target: 0.5,
     streaming_latency: latency,
     memory_per_credential: memory,
+    memory_per_credential_two_per_principal: memoryWorst,
+    memory_target_bytes_per_credential: 2048,
   };
   mkdirSync(new URL('../results/', import.meta.url), { recursive: true });
   writeFileSync(new URL('../results/detect.json', import.meta.url), `${JSON.stringify(result, null, 2)}\n`);

@@ -7,10 +7,11 @@ import { Profile } from './profile/profile.js';
 
 /**
  * Snapshot format version; bump on any layout change (restore refuses other versions with a message that the
- * baselines will be relearned). Version 3: principals shared with their only credential, principal profiles
- * of `PRINCIPAL_BYTES`, the learned scalars first.
+ * baselines will be relearned). Version 4: principals shared with their only credential, principal profiles
+ * of `PRINCIPAL_BYTES` (the learned part of each view, which comes first), distinct-count sketches only on
+ * credentials.
  */
-export const SNAPSHOT_VERSION = 3;
+export const SNAPSHOT_VERSION = 4;
 const MAGIC = 0x54574445; // "TWDE"
 const NONE = 0xffffffff;
 const PRINCIPAL_REGISTERS = 128;

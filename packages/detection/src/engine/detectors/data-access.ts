@@ -11,7 +11,7 @@ import {
   F_VOL_MAX_BYTES,
   F_VOL_MAX_READS,
   F_VOL_READS,
-  HLL_REGISTERS,
+  HLL_RES_REGISTERS,
   RES_BLOOM_BYTES,
 } from '../profile/layout.js';
 import type { Profile } from '../profile/profile.js';
@@ -73,7 +73,7 @@ export function detectDataAccess(ctx: DetectionContext, out: Finding[]): void {
     !bloomHas(cred.b, cred.bo + B_RES_BLOOM, RES_BLOOM_BYTES, ctx.resourceHash) &&
     !bloomHas(principal.b, principal.bo + B_RES_BLOOM, RES_BLOOM_BYTES, ctx.resourceHash)
   ) {
-    const distinct = hllEstimate(cred.b, cred.bo + B_HLL_RES, HLL_REGISTERS);
+    const distinct = hllEstimate(cred.b, cred.bo + B_HLL_RES, HLL_RES_REGISTERS);
     const score = da.newResourceScore * (distinct >= BROAD_READER_RESOURCES ? 0.5 : 1) + (cls.stage === STAGE_COLLECTION ? 5 : 0);
     out.push({
       rule: 'data_access',

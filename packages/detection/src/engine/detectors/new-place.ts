@@ -1,5 +1,5 @@
 import { STAGE_NONE } from '../classify/operation-class.js';
-import { B_HLL_IP, HLL_REGISTERS, K_ASN, K_CITY, K_COUNTRY, K_IP, U_ASN, U_CITY, U_COUNTRY, U_IP } from '../profile/layout.js';
+import { B_HLL_IP, HLL_IP_REGISTERS, K_ASN, K_CITY, K_COUNTRY, K_IP, U_ASN, U_CITY, U_COUNTRY, U_IP } from '../profile/layout.js';
 import type { Profile } from '../profile/profile.js';
 import { hllEstimate } from '../sketches/hyperloglog.js';
 import { topKCount } from '../sketches/top-k.js';
@@ -101,7 +101,7 @@ export function detectNewPlace(ctx: DetectionContext, out: Finding[]): void {
         principal_events: principal.events,
         known_countries: knownValues(cred, U_COUNTRY, K_COUNTRY, org),
         known_networks: knownValues(cred, U_ASN, K_ASN, org),
-        distinct_ips: hllEstimate(cred.b, cred.bo + B_HLL_IP, HLL_REGISTERS),
+        distinct_ips: hllEstimate(cred.b, cred.bo + B_HLL_IP, HLL_IP_REGISTERS),
       },
       maturity: round2(maturity),
       threshold: np.minReportScore,

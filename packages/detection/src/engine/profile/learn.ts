@@ -26,7 +26,8 @@ import {
   F_RECENT_LON,
   F_RECENT_TS,
   F_SCRIPTED,
-  HLL_REGISTERS,
+  HLL_IP_REGISTERS,
+  HLL_RES_REGISTERS,
   K_ASN,
   K_CITY,
   K_CLIENT,
@@ -59,7 +60,7 @@ import type { Profile } from './profile.js';
 for (const slot of [F_FIRST_TS, F_LAST_TS, F_EVENTS, F_FAIL_EWMA, F_SCRIPTED, F_INTERACTIVE, F_HOUR_TOTAL, F_PRIV_EVENTS]) {
   if (slot >= F_LEARNED) throw new Error('profile layout: a learned scalar lies outside F_LEARNED');
 }
-if (U_PRIV + 2 * K_PRIV > U_LEARNED || B_HLL_RES + HLL_REGISTERS > B_LEARNED || B_HOURS + 168 > B_LEARNED) {
+if (U_PRIV + 2 * K_PRIV > U_LEARNED || B_RES_BLOOM + RES_BLOOM_BYTES > B_LEARNED || B_HOURS + 168 > B_LEARNED) {
   throw new Error('profile layout: a learned sketch lies outside the learned part');
 }
 
@@ -93,10 +94,12 @@ function learnInto(p: Profile, ctx: DetectionContext, bucket: number, guarded: b
   f[F_HOUR_TOTAL] = f[F_HOUR_TOTAL]! + 1;
   const u = p.u;
   const uo = p.uo;
-  if (ctx.ipHash !== 0) hllAdd(p.b, p.bo + B_HLL_IP, HLL_REGISTERS, ctx.ipHash);
+  // Distinct counts are the credential's own (evidence and the broad-reader check); a principal has none.
+  const counts = p.kind === 'credential';
+  if (counts && ctx.ipHash !== 0) hllAdd(p.b, p.bo + B_HLL_IP, HLL_IP_REGISTERS, ctx.ipHash);
   if (ctx.opHash !== 0) bloomAdd(p.b, p.bo + B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash);
   if (ctx.cls.read) {
-    hllAdd(p.b, p.bo + B_HLL_RES, HLL_REGISTERS, ctx.resourceHash);
+    if (counts) hllAdd(p.b, p.bo + B_HLL_RES, HLL_RES_REGISTERS, ctx.resourceHash);
     bloomAdd(p.b, p.bo + B_RES_BLOOM, RES_BLOOM_BYTES, ctx.resourceHash);
   }
   // Under suspicion, the attacker's place, client and privileged habits must not become the baseline.
