@@ -168,47 +168,57 @@ export async function runScan(opts: ScanOptions = {}): Promise<ScanReport> {
   }
   if (paths.length === 0 && !opts.git && !opts.staged) paths.push('.');
 
-  const tasks: FileTask[] = [];
-  for (const p of paths) {
-    if (p === '-') {
-      const bytes = await readStdin(opts.stdin ?? process.stdin);
-      report.stats.files++;
-      report.stats.bytes += bytes.length;
-      absorb(scanContent(bytes, '-', compiled, { archiveDepth: 0, maxEntryBytes: limits.maxArchiveBytes }));
-      continue;
-    }
-    const onSkip = opts.home ? (s: SkippedInput) => (/missing/.test(s.reason) ? undefined : skip(s)) : skip;
-    for await (const t of walkPaths([p], {
-      gitignore: opts.gitignore === true,
-      includeNodeModules: opts.includeNodeModules === true,
-      onSkip,
-    })) {
-      tasks.push(t);
-    }
-  }
-  const total = tasks.reduce((n, t) => n + t.size, 0);
   // Measured on 2 cores (bench/scan): this thread and one worker scan the bench tree ~1.15-1.35x
   // faster than this thread alone, worker start-up included, so the pool is the default on any
   // multi-core machine for large trees; small ones stay in this thread.
   const cores = availableParallelism();
-  const wanted = opts.workers ?? (cores > 1 && total >= POOL_MIN_BYTES && tasks.length >= POOL_MIN_FILES ? cores : 0);
-  let done = 0;
-  const finish = (task: FileTask) => {
-    done += task.size;
-    report.stats.files++;
-    report.stats.bytes += task.size;
-    opts.onProgress?.(done, total);
-  };
-  if (wanted > 1 && tasks.length > 1) {
-    // This thread scans too, so `wanted` threads scan in all: it starts at once while the
-    // workers boot (~75 ms each here), and no core sits idle waiting on results.
-    const pool = new FileWorkerPool({
-      size: Math.min(wanted - 1, tasks.length),
-      customRules: opts.customRules,
-      limits,
-      ruleTimeBudgetMs: compiled.ruleTimeBudgetMs,
-    });
-    try {
+  let pool: FileWorkerPool | undefined;
+  const startPool = (threads: number) =>
+    new FileWorkerPool({ size: threads - 1, customRules: opts.customRules, limits, ruleTimeBudgetMs: compiled.ruleTimeBudgetMs });
+  try {
+    const tasks: FileTask[] = [];
+    let walked = 0;
+    for (const p of paths) {
+      if (p === '-') {
+        const bytes = await readStdin(opts.stdin ?? process.stdin);
+        report.stats.files++;
+        report.stats.bytes += bytes.length;
+        absorb(scanContent(bytes, '-', compiled, { archiveDepth: 0, maxEntryBytes: limits.maxArchiveBytes }));
+        continue;
+      }
+      const onSkip = opts.home ? (s: SkippedInput) => (/missing/.test(s.reason) ? undefined : skip(s)) : skip;
+      for await (const t of walkPaths([p], {
+        gitignore: opts.gitignore === true,
+        includeNodeModules: opts.includeNodeModules === true,
+        onSkip,
+      })) {
+        tasks.push(t);
+        walked += t.size;
+        // Once the tree is large enough, the workers boot (~55 ms here) while the walk goes on.
+        if (pool) continue;
+        if (
+          opts.workers === undefined
+            ? cores > 1 && walked >= POOL_MIN_BYTES && tasks.length >= POOL_MIN_FILES
+            : opts.workers > 1 && tasks.length >= opts.workers
+        ) {
+          pool = startPool(opts.workers ?? cores);
+        }
+      }
+    }
+    const total = tasks.reduce((n, t) => n + t.size, 0);
+    const wanted = opts.workers ?? (pool ? cores : 0);
+    let done = 0;
+    const finish = (task: FileTask) => {
+      done += task.size;
+      report.stats.files++;
+      report.stats.bytes += task.size;
+      opts.onProgress?.(done, total);
+    };
+    if (wanted > 1 && tasks.length > 1) {
+      // This thread scans too, so `wanted` threads scan in all: it starts at once while the
+      // workers boot, and no core sits idle waiting on results.
+      const workers = pool ?? startPool(Math.min(wanted, tasks.length + 1));
+      pool = workers;
       // Each worker keeps two batches queued; the rest is scanned here. Memory stays flat.
       const window = (wanted - 1) * 2;
       const inFlight = new Set<Promise<void>>();
@@ -225,7 +235,7 @@ export async function runScan(opts: ScanOptions = {}): Promise<ScanReport> {
           await new Promise((resolve) => setImmediate(resolve));
           continue;
         }
-        const p: Promise<void> = pool.scanBatch(batch).then(
+        const p: Promise<void> = workers.scanBatch(batch).then(
           (results) => {
             results.forEach((r, k) => {
               absorb(r);
@@ -243,14 +253,14 @@ export async function runScan(opts: ScanOptions = {}): Promise<ScanReport> {
         inFlight.add(p);
       }
       await Promise.all(inFlight);
-    } finally {
-      await pool.close();
+    } else {
+      for (const task of tasks) {
+        absorb(await scanFile(task, compiled, limits));
+        finish(task);
+      }
     }
-  } else {
-    for (const task of tasks) {
-      absorb(await scanFile(task, compiled, limits));
-      finish(task);
-    }
+  } finally {
+    await pool?.close();
   }
   report.stats.durationMs = Math.round(performance.now() - started);
   return report;

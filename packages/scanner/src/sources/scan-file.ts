@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import type { CompiledRules } from '../engine/compile.js';
 import { scanText } from '../engine/scan-text.js';
@@ -33,6 +33,32 @@ export const DEFAULT_LIMITS: FileScanLimits = { chunkBytes: 8 << 20, overlapChar
 function describe(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   return err.code ? `${err.code}: ${err.message.replace(/^[A-Z]+: /, '').split(',')[0]}` : String(err.message ?? e);
+}
+
+// One read buffer per thread, reused for every file read whole: a fresh buffer per file (what
+// readFileSync allocates) cost page faults and garbage collection on the bench tree. Nothing
+// keeps the bytes after `scanContent` returns: findings hold strings, archive entries are copies.
+let scratch = Buffer.allocUnsafe(1 << 20);
+
+/** The whole file in the thread's read buffer, valid until the next call. */
+function readWhole(path: string, expected: number): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    let length = 0;
+    for (;;) {
+      // One byte of room past the expected size tells a file that grew since the walk.
+      if (scratch.length < Math.max(expected, length) + 1) {
+        const grown = Buffer.allocUnsafe(Math.max(scratch.length * 2, expected + 1));
+        scratch.copy(grown, 0, 0, length);
+        scratch = grown;
+      }
+      const n = readSync(fd, scratch, length, scratch.length - length, null);
+      if (n === 0) return scratch.subarray(0, length);
+      length += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 async function scanLargeText(task: FileTask, compiled: CompiledRules, limits: FileScanLimits): Promise<ContentResult> {
@@ -115,7 +141,8 @@ export async function scanFile(task: FileTask, compiled: CompiledRules, limits: 
       // One synchronous read: the scan is CPU-bound in this thread anyway, and the promise
       // readFile's open/fstat/read/close round trips through the libuv pool left the thread idle
       // ~20% of a scan on the bench tree. Only files up to `chunkBytes` take this path.
-      result = scanContent(readFileSync(task.path), task.display, compiled, { archiveDepth: 0, maxEntryBytes: limits.maxArchiveBytes });
+      const bytes = readWhole(task.path, task.size);
+      result = scanContent(bytes, task.display, compiled, { archiveDepth: 0, maxEntryBytes: limits.maxArchiveBytes });
     }
   } catch (e) {
     return { findings: [], skipped: [{ file: task.display, reason: `unreadable (${describe(e)})` }], warnings: [] };
