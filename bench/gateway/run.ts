@@ -2,101 +2,24 @@
 //   node --conditions=source --import tsx bench/gateway/run.ts
 // Writes bench/results/gateway.json. Each autocannon run is short (BENCH_SECONDS, default 4 s),
 // and every scenario runs BENCH_ROUNDS times (default 2); ratios are the median over rounds.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
+
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { calculateJwkThumbprint, EmbeddedJWK, exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose';
+import { EmbeddedJWK, jwtVerify } from 'jose';
 import { DpopVerifier, MemoryJtiReplayStore } from '../../packages/gateway/src/index.js';
 import { buildPackages } from '../support/built-package.js';
+import { child, connections, dpopClient, load as loadFor, median, type Result, root, signProofs, stopChildren } from './harness.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const seconds = Number(process.env.BENCH_SECONDS ?? 4);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
-const connections = 10;
-const children: ChildProcess[] = [];
+// Proofs signed ahead per DPoP scenario: enough for this rate over every round. A proof is good
+// once, so running out would turn the rest of a run into fast 401s; the run fails instead.
+const proofRate = Number(process.env.BENCH_PROOF_RATE ?? 15_000);
 buildPackages(['gateway']);
 
-function child<T>(args: string[]): Promise<T> {
-  // No `source` condition: the servers import the built packages, as an app or `tokenwarden
-  // gateway` would (tsx still runs this bench's own TypeScript).
-  const c = spawn(process.execPath, ['--import', 'tsx', 'bench/gateway/servers.ts', ...args], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(c);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    c.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (line) resolve(JSON.parse(line) as T);
-    });
-    c.once('exit', (code) => reject(new Error(`bench child ${args[0]} exited with ${code}`)));
-  });
-}
-
-interface Result {
-  name: string;
-  requests_per_sec: number;
-  p50_ms: number;
-  p99_ms: number;
-  non_2xx: number;
-  errors: number;
-}
-
-async function load(
-  name: string,
-  url: string,
-  headers: Record<string, string> = {},
-  perRequest?: () => Record<string, string>,
-): Promise<Result> {
-  const options: autocannon.Options = { url, connections, duration: seconds, headers };
-  if (perRequest) {
-    options.requests = [{ setupRequest: (req) => ({ ...req, headers: { ...headers, ...perRequest() } }) }];
-  }
-  const result = await autocannon(options);
-  const r: Result = {
-    name,
-    requests_per_sec: Math.round(result.requests.average),
-    p50_ms: result.latency.p50,
-    p99_ms: result.latency.p99,
-    non_2xx: result.non2xx,
-    errors: result.errors,
-  };
-  process.stderr.write(
-    `${name.padEnd(50)} ${String(r.requests_per_sec).padStart(7)} req/s  p50 ${r.p50_ms} ms  p99 ${r.p99_ms} ms  non-2xx ${r.non_2xx}\n`,
-  );
-  return r;
-}
-
-type ProofAlg = 'EdDSA' | 'ES256';
-
-// A DPoP client key: the proxy child binds one token to each key's thumbprint.
-async function dpopClient(alg: ProofAlg) {
-  const { privateKey, publicKey } = await generateKeyPair(alg, alg === 'EdDSA' ? { crv: 'Ed25519' } : {});
-  const jwk = await exportJWK(publicKey);
-  return { alg, privateKey, jwk, jkt: await calculateJwkThumbprint(jwk) };
-}
-
-// One fresh proof per request (a replayed proof is refused); signed ahead of the run so the load
-// generator does not spend the shared cores signing.
-async function signProofs(client: Awaited<ReturnType<typeof dpopClient>>, htu: string, token: string, count: number): Promise<string[]> {
-  const ath = createHash('sha256').update(token).digest('base64url');
-  const proofs: string[] = [];
-  for (let i = 0; i < count; i++) {
-    proofs.push(
-      await new SignJWT({ htm: 'GET', htu, ath })
-        .setProtectedHeader({ alg: client.alg, typ: 'dpop+jwt', jwk: client.jwk })
-        .setJti(`${client.alg}-${i}`)
-        .setIssuedAt()
-        .sign(client.privateKey),
-    );
-  }
-  return proofs;
-}
+const load = (name: string, url: string, headers: Record<string, string> = {}, perRequest?: () => Record<string, string>) =>
+  loadFor(name, url, seconds, headers, perRequest);
 
 // Verifications per second, one at a time, for one second.
 async function rate(verifyOne: (i: number) => Promise<unknown>): Promise<number> {
@@ -104,12 +27,6 @@ async function rate(verifyOne: (i: number) => Promise<unknown>): Promise<number>
   const t0 = performance.now();
   while (performance.now() - t0 < 1_000) await verifyOne(done++);
   return Math.round(done / ((performance.now() - t0) / 1000));
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 }
 
 async function main(): Promise<void> {
@@ -130,19 +47,14 @@ async function main(): Promise<void> {
   const fx = await child<{ plain: string; plugin: string; key: string }>(['fastify']);
 
   const htu = `${px.gateway}/bench`;
-  const needed = Math.min(200_000, 12_000 * seconds * rounds);
+  const needed = Math.ceil(proofRate * seconds * rounds);
   const bound = { EdDSA: px.bound[0] as string, ES256: px.bound[1] as string };
   const proofs = {
-    EdDSA: await signProofs(clients.EdDSA, htu, bound.EdDSA, needed),
-    ES256: await signProofs(clients.ES256, htu, bound.ES256, needed),
+    EdDSA: signProofs(clients.EdDSA, htu, bound.EdDSA, needed),
+    ES256: signProofs(clients.ES256, htu, bound.ES256, needed),
   };
   // The same EdDSA client against the gateway whose replay claims go to a shared SQLite file.
-  const sqliteProofs = await signProofs(
-    clients.EdDSA,
-    `${px.sqliteReplay}/bench`,
-    bound.EdDSA,
-    Math.min(100_000, 4_000 * seconds * rounds),
-  );
+  const sqliteProofs = signProofs(clients.EdDSA, `${px.sqliteReplay}/bench`, bound.EdDSA, needed);
   const next = { EdDSA: 0, ES256: 0, sqlite: 0 };
 
   // In-process, one at a time: raw jose verification of a DPoP proof (the inherent cost) against
@@ -170,7 +82,7 @@ async function main(): Promise<void> {
     });
   }
 
-  const scenarios: [string, () => Promise<Result>][] = [
+  const allScenarios: [string, () => Promise<Result>][] = [
     ['direct', () => load('direct', `${upstream}/bench`)],
     ['bare proxy hop (checks off)', () => load('bare proxy hop (checks off)', `${px.bare}/bench`)],
     ['gateway, API key', () => load('gateway, API key', `${px.gateway}/bench`, { authorization: `Bearer ${px.key}` })],
@@ -204,6 +116,10 @@ async function main(): Promise<void> {
       () => load('fastify app with plugin (API key)', `${fx.plugin}/bench`, { authorization: `Bearer ${fx.key}` }),
     ],
   ];
+  // BENCH_ONLY=bare,DPoP (substrings of names) runs a subset for development: ratios to the bare
+  // hop on stderr, nothing written.
+  const only = process.env.BENCH_ONLY?.split(',');
+  const scenarios = only ? allScenarios.filter(([name]) => only.some((o) => name.includes(o))) : allScenarios;
   // Several rounds of every scenario; each ratio is taken within a round, and the report gives the
   // median over rounds.
   // Warm-up first (JIT, upstream pool connections), so that whichever scenario happens to hit a
@@ -226,6 +142,15 @@ async function main(): Promise<void> {
   }
 
   const byName = (round: Result[], n: string) => round.find((r) => r.name === n) as Result;
+  if (only) {
+    for (const [name] of scenarios) {
+      const ratios = perRound.map(
+        (round) => byName(round, name).requests_per_sec / (byName(round, 'bare proxy hop (checks off)')?.requests_per_sec ?? 1),
+      );
+      process.stderr.write(`${name.padEnd(50)} vs bare hop: ${ratios.map((x) => x.toFixed(3)).join(' ')}\n`);
+    }
+    return;
+  }
   const ratioOf = (n: string, base: string) =>
     Number(median(perRound.map((round) => byName(round, n).requests_per_sec / byName(round, base).requests_per_sec)).toFixed(3));
   const bare = 'bare proxy hop (checks off)';
@@ -274,6 +199,13 @@ async function main(): Promise<void> {
       plugin_vs_app_without: 0.9,
     },
   };
+  // A refused request is cheap: a run with refusals (proofs ran out, a replay) measured something else.
+  const invalid = results.filter((r) => r.non_2xx > 0 || r.errors > 0).map((r) => r.name);
+  if (invalid.length > 0) {
+    process.stderr.write(`not written: refusals or errors in ${invalid.join('; ')} (raise BENCH_PROOF_RATE?)\n`);
+    process.exitCode = 1;
+    return;
+  }
   mkdirSync(`${root}bench/results`, { recursive: true });
   writeFileSync(`${root}bench/results/gateway.json`, `${JSON.stringify(report, null, 2)}\n`);
   process.stderr.write(`${JSON.stringify(report.ratios)}\n${JSON.stringify(inProcess)}\nwrote bench/results/gateway.json\n`);
@@ -282,5 +214,5 @@ async function main(): Promise<void> {
 try {
   await main();
 } finally {
-  for (const c of children) c.kill('SIGTERM');
+  await stopChildren();
 }

@@ -13,11 +13,11 @@ import {
   GatewayGuard,
   gatewayMigrations,
   parseGatewayConfig,
-  StoreJtiReplayStore,
+  startGateway,
   startReverseProxy,
   tokenWardenFastify,
 } from '@tokenwarden/gateway';
-import { openDatabase } from '@tokenwarden/store';
+import { openDatabase, storeMigrations } from '@tokenwarden/store';
 import Fastify from 'fastify';
 import { request } from 'undici';
 import { FakeCredentialSource } from '../../packages/gateway/test/support/fake-credential-source.js';
@@ -80,17 +80,16 @@ async function proxies(upstreamUrl: string, jkts: string[]): Promise<void> {
   const bare = guard(false, source);
   const cached = guard(true, source);
   const perRequest = guard(true, introspecting, false);
-  // What `tokenwarden gateway --data` runs: DPoP replay claims in the shared SQLite file, one
-  // write per proof, so that every gateway process on the directory refuses a replay.
-  const database = await openDatabase({
-    store: { driver: 'sqlite' },
-    dataDir: mkdtempSync(join(tmpdir(), 'tw-bench-gw-')),
-    migrations: gatewayMigrations,
-  });
-  const sharedReplay = new GatewayGuard({ source, config, publishAccess, replayStore: new StoreJtiReplayStore(database) });
-  for (const g of [bare, cached, perRequest, sharedReplay]) await g.start();
+  for (const g of [bare, cached, perRequest]) await g.start();
   const start = (g: GatewayGuard) => startReverseProxy({ guard: g, upstream: upstreamUrl, port: 0, connections: 32 });
-  const [p1, p2, p3, p4] = await Promise.all([start(bare), start(cached), start(perRequest), start(sharedReplay)]);
+  const [p1, p2, p3] = await Promise.all([start(bare), start(cached), start(perRequest)]);
+  // What `tokenwarden gateway --data DIR` runs (startGateway over a SQLite store): DPoP replay
+  // claims in a file shared by every gateway process on the directory, one committed write per
+  // proof, plus the store's revocation and control-order polling and its WAL watch.
+  const dataDir = mkdtempSync(join(tmpdir(), 'tw-bench-gw-'));
+  const database = await openDatabase({ store: { driver: 'sqlite' }, dataDir, migrations: [...storeMigrations, ...gatewayMigrations] });
+  const cli = await startGateway({ source, config, upstream: upstreamUrl, listen: '127.0.0.1:0', dataDir, database, publishAccess });
+  const p4 = cli.proxy;
   const key = source.createKey().raw;
   const jwt = (await source.issueJwt()).token;
   // One DPoP-bound token per client key (the bench signs proofs with EdDSA and with ES256).

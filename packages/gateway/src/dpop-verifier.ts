@@ -1,7 +1,6 @@
 import { hash } from 'node:crypto';
-import { type CryptoKey, calculateJwkThumbprint, EmbeddedJWK, errors, type JWK, type JWSHeaderParameters, jwtVerify } from 'jose';
-import { LRUCache } from 'lru-cache';
 import type { DpopNonces } from './dpop-nonce.js';
+import { DpopProofReader, type ReadProof } from './dpop-proof.js';
 import type { JtiReplayStore } from './jti-replay-store.js';
 
 /** What a proof is checked against. */
@@ -43,44 +42,28 @@ export interface DpopVerifierOptions {
  * ```
  */
 export class DpopVerifier {
-  // Imported public keys and their thumbprints, keyed by the algorithm and the exact JWK text of
-  // the proof header: a client signs every proof with the same key, and importing it (plus the
-  // thumbprint) cost about as much as the signature check. A hit needs the identical JWK, so
-  // every check EmbeddedJWK made on the first import (public only, `use`, `alg`) still holds.
-  private readonly keys = new LRUCache<string, { key: CryptoKey; thumbprint: string }>({ max: 10_000 });
-  private readonly algorithms: string[];
+  private readonly reader: DpopProofReader;
 
   constructor(private readonly options: DpopVerifierOptions) {
-    this.algorithms = [...options.algorithms];
+    this.reader = new DpopProofReader({ algorithms: options.algorithms, maxAgeSeconds: options.maxAgeSeconds });
   }
 
-  async verify(check: DpopCheck): Promise<DpopOutcome> {
+  /** Checks one proof: a promise once the signature is checked, synchronous for a proof refused before. Never throws. */
+  verify(check: DpopCheck): DpopOutcome | Promise<DpopOutcome> {
     if (check.proof === undefined) return { ok: false, error: 'invalid_dpop_proof', reason: 'missing DPoP proof' };
     if (Array.isArray(check.proof) || check.proof.includes(','))
       return { ok: false, error: 'invalid_dpop_proof', reason: 'more than one DPoP proof' };
     if (check.proof.length > 4096) return { ok: false, error: 'invalid_dpop_proof', reason: 'oversized proof' };
-    let payload: Record<string, unknown>;
-    let thumbprint = '';
-    try {
-      const verified = await jwtVerify(
-        check.proof,
-        async (header: JWSHeaderParameters) => {
-          const found = await this.publicKey(header);
-          thumbprint = found.thumbprint;
-          return found.key;
-        },
-        {
-          typ: 'dpop+jwt',
-          algorithms: this.algorithms,
-          maxTokenAge: this.options.maxAgeSeconds,
-          clockTolerance: 5,
-          requiredClaims: ['iat', 'jti', 'htm', 'htu'],
-        },
-      );
-      payload = verified.payload;
-    } catch (e) {
-      return { ok: false, error: 'invalid_dpop_proof', reason: e instanceof errors.JOSEError ? `proof ${e.code}` : 'proof unreadable' };
-    }
+    const r = this.reader.read(check.proof);
+    if (r instanceof Promise) return r.then((x) => this.afterRead(check, x));
+    return this.afterRead(check, r);
+  }
+
+  private afterRead(check: DpopCheck, read: ReadProof): DpopOutcome | Promise<DpopOutcome> {
+    if (!read.ok) return { ok: false, error: 'invalid_dpop_proof', reason: read.reason };
+    const { payload, thumbprint } = read;
+    if (typeof payload.jti !== 'string' || !('htm' in payload) || !('htu' in payload))
+      return { ok: false, error: 'invalid_dpop_proof', reason: 'proof ERR_JWT_CLAIM_VALIDATION_FAILED' };
     // A proof dated in the future would stay replayable for longer than maxAge allows.
     if ((payload.iat as number) > Date.now() / 1000 + 5) return { ok: false, error: 'invalid_dpop_proof', reason: 'iat in the future' };
     if (payload.htm !== check.method) return { ok: false, error: 'invalid_dpop_proof', reason: 'htm mismatch' };
@@ -92,25 +75,17 @@ export class DpopVerifier {
     if (payload.ath !== ath) return { ok: false, error: 'invalid_dpop_proof', reason: 'ath mismatch' };
     if (check.jkt === undefined || thumbprint !== check.jkt)
       return { ok: false, error: 'invalid_token', reason: 'token not bound to this DPoP key' };
-    if (typeof payload.jti !== 'string' || payload.jti.length === 0 || payload.jti.length > 256) {
+    if (payload.jti.length === 0 || payload.jti.length > 256) {
       return { ok: false, error: 'invalid_dpop_proof', reason: 'bad jti' };
     }
     const expiresAt = ((payload.iat as number) + this.options.maxAgeSeconds + 10) * 1000;
-    const fresh = await this.options.replay.claim(`${thumbprint}:${payload.jti}`, expiresAt);
-    if (!fresh) return { ok: false, error: 'invalid_dpop_proof', reason: 'replayed proof' };
-    return { ok: true, jkt: thumbprint };
+    const fresh = this.options.replay.claim(`${thumbprint}:${payload.jti}`, expiresAt);
+    return typeof fresh === 'boolean' ? claimOutcome(fresh, thumbprint) : fresh.then((f) => claimOutcome(f, thumbprint));
   }
+}
 
-  // The proof's embedded public key (RFC 9449 §4.2 `jwk`), imported once per distinct JWK.
-  private async publicKey(header: JWSHeaderParameters): Promise<{ key: CryptoKey; thumbprint: string }> {
-    const cacheKey = `${String(header.alg)}\n${JSON.stringify(header.jwk)}`;
-    const hit = this.keys.get(cacheKey);
-    if (hit) return hit;
-    const key = (await EmbeddedJWK(header, { payload: '', signature: '' })) as CryptoKey;
-    const entry = { key, thumbprint: await calculateJwkThumbprint(header.jwk as JWK, 'sha256') };
-    this.keys.set(cacheKey, entry);
-    return entry;
-  }
+function claimOutcome(fresh: boolean, jkt: string): DpopOutcome {
+  return fresh ? { ok: true, jkt } : { ok: false, error: 'invalid_dpop_proof', reason: 'replayed proof' };
 }
 
 function sameTarget(htu: unknown, url: string): boolean {

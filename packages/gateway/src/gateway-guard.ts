@@ -5,7 +5,7 @@ import { type ClientInfo, clientInfo } from './client-info.js';
 import type { CredentialSource } from './credential-source.js';
 import { CredentialVerifier, tokenHash } from './credential-verifier.js';
 import { DpopNonces } from './dpop-nonce.js';
-import { DpopVerifier } from './dpop-verifier.js';
+import { type DpopOutcome, DpopVerifier } from './dpop-verifier.js';
 import { extractCredential, type PresentedCredential } from './extract-credential.js';
 import { fastId } from './fast-ids.js';
 import type { GatewayConfig } from './gateway-config.js';
@@ -290,7 +290,9 @@ export class GatewayGuard {
       if (p.route.config.require_dpop) return denied(base, refuse(401, 'invalid_token', 'route requires DPoP', auth));
       return this.admit(p, credential, now);
     }
-    return this.checkDpop(p, credential).then((refusal) => (refusal ? denied(base, refusal) : this.admit(p, credential, Date.now())));
+    const refusal = this.checkDpop(p, credential);
+    if (refusal instanceof Promise) return refusal.then((r) => (r ? denied(base, r) : this.admit(p, credential, Date.now())));
+    return refusal ? denied(base, refusal) : this.admit(p, credential, Date.now());
   }
 
   // The checks after the credential and its DPoP binding: audience, scopes, rate, probing.
@@ -339,22 +341,28 @@ export class GatewayGuard {
     return r.on_stale === 'fail-closed' && Date.now() - this.sync.lastSuccess > r.staleness_ms;
   }
 
-  private async checkDpop(p: Pending, credential: VerifiedCredential): Promise<Refusal | undefined> {
+  // Synchronous unless the replay store answers asynchronously (PostgreSQL).
+  private checkDpop(p: Pending, credential: VerifiedCredential): Refusal | undefined | Promise<Refusal | undefined> {
     const { req, base } = p;
-    const auth = { scheme: 'dpop' as const, dpopAlgs: this.dpopAlgs };
-    if (!credential.jkt) return refuse(401, 'invalid_token', 'DPoP scheme with an unbound token', auth);
+    if (!credential.jkt)
+      return refuse(401, 'invalid_token', 'DPoP scheme with an unbound token', { scheme: 'dpop', dpopAlgs: this.dpopAlgs });
     const host = header(req.headers.host) ?? 'localhost';
     const q = req.target.indexOf('?');
-    const outcome = await this.dpop.verify({
+    const outcome = this.dpop.verify({
       proof: req.headers.dpop,
       method: req.method,
       url: `${base.client.proto}://${host}${q === -1 ? req.target : req.target.slice(0, q)}`,
-      accessToken: (p.presented as Extract<PresentedCredential, { token: string }>).token,
+      accessToken: p.presented.token,
       jkt: credential.jkt,
     });
+    return outcome instanceof Promise ? outcome.then((o) => this.dpopRefusal(p, credential, o)) : this.dpopRefusal(p, credential, outcome);
+  }
+
+  private dpopRefusal(p: Pending, credential: VerifiedCredential, outcome: DpopOutcome): Refusal | undefined {
     if (outcome.ok) return undefined;
+    const { req, base } = p;
     this.report('dpop.failure', base.client, credential, base.requestId, outcome.reason, req);
-    const refusal = refuse(401, outcome.error, `dpop: ${outcome.reason}`, auth);
+    const refusal = refuse(401, outcome.error, `dpop: ${outcome.reason}`, { scheme: 'dpop', dpopAlgs: this.dpopAlgs });
     const nonce = this.nonces?.current();
     if (nonce && outcome.error === 'use_dpop_nonce') refusal.headers['dpop-nonce'] = nonce;
     return refusal;

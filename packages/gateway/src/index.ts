@@ -39,6 +39,7 @@ export * from './reverse-proxy.js';
 export * from './revocation-set.js';
 export * from './revocation-sync.js';
 export * from './route-matcher.js';
+export * from './sqlite-jti-replay-store.js';
 export * from './start-gateway.js';
 export * from './store-jti-replay-store.js';
 export * from './verified-credential.js';

@@ -8,8 +8,10 @@ import { pollControlOrders } from './control-order-poll.js';
 import type { CredentialSource } from './credential-source.js';
 import type { GatewayConfig } from './gateway-config.js';
 import { GatewayGuard } from './gateway-guard.js';
+import type { JtiReplayStore } from './jti-replay-store.js';
 import type { IpInfoLookup } from './location-policy.js';
 import { type ReverseProxy, startReverseProxy } from './reverse-proxy.js';
+import { replayFileFor, SqliteJtiReplayStore } from './sqlite-jti-replay-store.js';
 import { StoreJtiReplayStore } from './store-jti-replay-store.js';
 
 /** Everything {@link startGateway} wires together. */
@@ -57,11 +59,13 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const signal = options.broadcast ? await broadcastRevocationSignal(options.broadcast) : undefined;
   if (signal) cleanups.push(signal.close);
   const watchFiles = options.database?.dialect === 'sqlite' ? [`${options.database.location}-wal`, options.database.location] : [];
+  const replay = options.database ? sharedReplayStore(options.database) : undefined;
+  if (replay) cleanups.push(async () => replay.close());
   const guard = new GatewayGuard({
     source: options.source,
     config: options.config,
     nonceSecret: readOrCreateSecret(options.dataDir, 'gateway-dpop-nonce'),
-    ...(options.database ? { replayStore: new StoreJtiReplayStore(options.database) } : {}),
+    ...(replay ? { replayStore: replay.store } : {}),
     ...(options.publishAccess ? { publishAccess: options.publishAccess } : {}),
     // Into a shared SQLite file: a few larger transactions a second rather than one per request.
     accessBatchMs: options.database?.dialect === 'sqlite' ? 250 : 0,
@@ -108,6 +112,25 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       for (const c of cleanups) await c().catch(() => {});
     },
   };
+}
+
+/**
+ * The DPoP replay store every gateway on `database` shares: on SQLite a file of its own next to the
+ * store's (one synchronous prepared claim per proof), on PostgreSQL the store's table.
+ *
+ * @example
+ * ```ts
+ * const replay = sharedReplayStore(database);
+ * const guard = new GatewayGuard({ source, config, replayStore: replay.store });
+ * replay.close();
+ * ```
+ */
+export function sharedReplayStore(database: Database): { store: JtiReplayStore; close(): void } {
+  if (database.dialect === 'sqlite') {
+    const store = SqliteJtiReplayStore.open(replayFileFor(database.location));
+    return { store, close: () => store.close() };
+  }
+  return { store: new StoreJtiReplayStore(database), close: () => {} };
 }
 
 function splitListen(listen: string): { host: string; port: number } {

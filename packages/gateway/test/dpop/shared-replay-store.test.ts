@@ -14,7 +14,9 @@ import { type Database, openDatabase, sql } from '@tokenwarden/store';
 import { SKIP_PG, TEST_PG_URL } from '@tokenwarden/store/testing';
 import { parseGatewayConfig } from '../../src/gateway-config.js';
 import { GatewayGuard } from '../../src/gateway-guard.js';
+import type { JtiReplayStore } from '../../src/jti-replay-store.js';
 import { gatewayMigrations } from '../../src/migrations.js';
+import { SqliteJtiReplayStore } from '../../src/sqlite-jti-replay-store.js';
 import { StoreJtiReplayStore } from '../../src/store-jti-replay-store.js';
 import { dpopKey, FakeCredentialSource } from '../support/fake-credential-source.js';
 
@@ -25,9 +27,7 @@ function open(store: StoreConfig, dataDir: string): Promise<Database> {
 }
 
 // Two connections to one store stand for two gateway processes.
-async function sharedReplayChecks(a: Database, b: Database): Promise<void> {
-  const ra = new StoreJtiReplayStore(a);
-  const rb = new StoreJtiReplayStore(b);
+async function sharedReplayChecks(ra: JtiReplayStore, rb: JtiReplayStore): Promise<void> {
   const later = Date.now() + 300_000;
   assert.equal(await ra.claim('jkt:one', later), true);
   assert.equal(await rb.claim('jkt:one', later), false, 'the other gateway sees the claim');
@@ -64,6 +64,22 @@ async function sharedReplayChecks(a: Database, b: Database): Promise<void> {
   }
 }
 
+// Runs `code` (an ES module) in a separate Node process from the repository root; resolves its stdout.
+function runChild(code: string, arg: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const c = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', '--input-type=module', '-e', code, arg], {
+      cwd: repo,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let text = '';
+    c.stdout.on('data', (d: Buffer) => {
+      text += d.toString();
+    });
+    c.once('error', reject);
+    c.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`child exited with ${code}`))));
+  });
+}
+
 describe('DPoP replay store shared by several gateways', () => {
   it('SQLite (the embedded --data default): two connections, and a claim from another process', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'tw-gw-replay-'));
@@ -71,7 +87,7 @@ describe('DPoP replay store shared by several gateways', () => {
     const a = await open(store, dataDir);
     const b = await open(store, dataDir);
     try {
-      await sharedReplayChecks(a, b);
+      await sharedReplayChecks(new StoreJtiReplayStore(a), new StoreJtiReplayStore(b));
       // A separate Node process claims a proof key on the same file; this process must then lose.
       const child = `
         import { openDatabase } from '@tokenwarden/store';
@@ -81,23 +97,32 @@ describe('DPoP replay store shared by several gateways', () => {
         const won = await new StoreJtiReplayStore(db).claim('jkt:from-child', Date.now() + 300000);
         await db.close();
         process.stdout.write(String(won));`;
-      const out = await new Promise<string>((resolve, reject) => {
-        const c = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', '--input-type=module', '-e', child, dataDir], {
-          cwd: repo,
-          stdio: ['ignore', 'pipe', 'inherit'],
-        });
-        let text = '';
-        c.stdout.on('data', (d: Buffer) => {
-          text += d.toString();
-        });
-        c.once('error', reject);
-        c.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`child exited with ${code}`))));
-      });
+      const out = await runChild(child, dataDir);
       assert.equal(out, 'true', 'the other process won the claim');
       assert.equal(await new StoreJtiReplayStore(a).claim('jkt:from-child', Date.now() + 300_000), false);
     } finally {
       await a.close();
       await b.close();
+    }
+  });
+
+  it('SQLite replay file (what tokenwarden gateway --data runs): two connections, and a claim from another process', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'tw-gw-replay-file-')), 'gateway-dpop-replay.db');
+    const a = SqliteJtiReplayStore.open(file);
+    const b = SqliteJtiReplayStore.open(file);
+    try {
+      await sharedReplayChecks(a, b);
+      const child = `
+        import { SqliteJtiReplayStore } from './packages/gateway/src/sqlite-jti-replay-store.ts';
+        const store = SqliteJtiReplayStore.open(process.argv[1]);
+        const won = store.claim('jkt:from-child', Date.now() + 300000);
+        store.close();
+        process.stdout.write(String(won));`;
+      assert.equal(await runChild(child, file), 'true', 'the other process won the claim');
+      assert.equal(a.claim('jkt:from-child', Date.now() + 300_000), false);
+    } finally {
+      a.close();
+      b.close();
     }
   });
 
@@ -107,7 +132,7 @@ describe('DPoP replay store shared by several gateways', () => {
     const a = await open(store, tmpdir());
     const b = await open(store, tmpdir());
     try {
-      await sharedReplayChecks(a, b);
+      await sharedReplayChecks(new StoreJtiReplayStore(a), new StoreJtiReplayStore(b));
     } finally {
       await sql.raw(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).execute(a.db);
       await a.close();
