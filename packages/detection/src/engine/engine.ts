@@ -162,8 +162,8 @@ class Engine implements DetectionEngine {
       if (out.length > 1) out = out.sort((a, b) => b.score - a.score);
     }
     if (maxSuspicion >= ctx.suspicion && maxSuspicion > 0) {
-      cred.f[F_SUSPICION] = maxSuspicion;
-      cred.f[F_SUSPICION_TS] = now;
+      cred.f[cred.fo + F_SUSPICION] = maxSuspicion;
+      cred.f[cred.fo + F_SUSPICION_TS] = now;
     }
     learnEvent(ctx, this.guarded(cred, now, maxSuspicion));
     if (++this.sinceSweep >= cfg.profiles.sweepEveryEvents) this.sweep();
@@ -177,8 +177,8 @@ class Engine implements DetectionEngine {
     const principalName = ev.principal ?? cred.principal;
     const principal = principalName === undefined ? cred : this.principals.resolve(cred, principalName);
     const ctx = this.fillContext(ev, ev.ts, cred, principal, principalName);
-    cred.f[F_SUSPICION] = 0;
-    cred.f[F_GUARD_SINCE] = 0;
+    cred.f[cred.fo + F_SUSPICION] = 0;
+    cred.f[cred.fo + F_GUARD_SINCE] = 0;
     learnEvent(ctx, false);
   }
 
@@ -192,12 +192,12 @@ class Engine implements DetectionEngine {
     const cfg = this.cfg;
     const risky = currentRisk(cred, now, cfg.risk) >= cfg.risk.poisonGuardScore || suspicion >= cfg.chain.contextMinScore;
     if (!risky) {
-      cred.f[F_GUARD_SINCE] = 0;
+      cred.f[cred.fo + F_GUARD_SINCE] = 0;
       return false;
     }
-    const since = cred.f[F_GUARD_SINCE]!;
+    const since = cred.f[cred.fo + F_GUARD_SINCE]!;
     if (since === 0) {
-      cred.f[F_GUARD_SINCE] = now;
+      cred.f[cred.fo + F_GUARD_SINCE] = now;
       return true;
     }
     return now - since < cfg.risk.guardMaxHours * 3_600_000;
@@ -248,11 +248,11 @@ class Engine implements DetectionEngine {
         : principal.isMature(cfg.learning.minEvents, cfg.learning.minHours);
     ctx.placeNovelty = 0;
     ctx.clientNovelty = 0;
-    const sTs = cred.f[F_SUSPICION_TS]!;
+    const sTs = cred.f[cred.fo + F_SUSPICION_TS]!;
     ctx.suspicion =
       sTs === 0 || now - sTs > cfg.chain.windowHours * 3_600_000
         ? 0
-        : cred.f[F_SUSPICION]! * 0.5 ** (Math.max(0, now - sTs) / SUSPICION_HALF_LIFE_MS);
+        : cred.f[cred.fo + F_SUSPICION]! * 0.5 ** (Math.max(0, now - sTs) / SUSPICION_HALF_LIFE_MS);
     ctx.sprayCount = ev.lifecycle === 'key.checksum_failure' ? this.countSpray(ev.source_ip ?? '', now) : 0;
     return ctx;
   }

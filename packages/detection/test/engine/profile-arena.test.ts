@@ -27,11 +27,11 @@ describe('profile arena', () => {
       assert.ok(!seen.has(id));
       seen.add(id);
     }
-    const { buffer, offset, u32, u8 } = arena.take();
+    const { buffer, offset, f64, u32, u8 } = arena.take();
     assert.equal(u8.buffer, buffer);
     assert.equal(u32.buffer, buffer);
     new Uint8Array(buffer, offset, PROFILE_BYTES).fill(9);
-    arena.give(u8, u32, offset);
+    arena.give(u8, u32, f64, offset);
     assert.equal(arena.free, 1);
     const again = arena.take();
     assert.equal(again.buffer, buffer);
@@ -43,15 +43,16 @@ describe('profile arena', () => {
   it('profiles do not share memory, and an evicted profile returns its region to a new one, zeroed', () => {
     const a = new Profile('a', undefined);
     const b = new Profile('b', undefined);
-    a.f[F_EVENTS] = 5;
+    a.f[a.fo + F_EVENTS] = 5;
     // u and b view the whole slab: each profile owns U_SLOTS / B_SLOTS of it from its own offset.
     a.b.fill(3, a.bo, a.bo + B_SLOTS);
     a.u.fill(4, a.uo, a.uo + U_SLOTS);
-    assert.equal(b.f[F_EVENTS], 0);
+    assert.equal(b.f[b.fo + F_EVENTS], 0);
     assert.ok(b.b.subarray(b.bo, b.bo + B_SLOTS).every((x) => x === 0) && b.u.subarray(b.uo, b.uo + U_SLOTS).every((x) => x === 0));
     // Every slot of a profile lies inside its own region.
     for (const p of [a, b]) {
-      const start = p.f.byteOffset;
+      const start = p.fo * 8;
+      assert.equal(p.f.buffer, p.b.buffer);
       assert.ok(p.uo * 4 >= start && (p.uo + U_SLOTS) * 4 <= start + PROFILE_BYTES);
       assert.ok(p.bo >= start && p.bo + B_SLOTS <= start + PROFILE_BYTES);
     }
@@ -59,20 +60,21 @@ describe('profile arena', () => {
 
     const store = new ProfileStore(2, 1000);
     const old = store.get('k1', undefined);
-    old.f[F_EVENTS] = 9;
-    old.f[1] = 1; // F_LAST_TS: active at t=1
-    store.get('k2', undefined).f[1] = 50;
+    old.f[old.fo + F_EVENTS] = 9;
+    old.f[old.fo + 1] = 1; // F_LAST_TS: active at t=1
+    const k2 = store.get('k2', undefined);
+    k2.f[k2.fo + 1] = 50;
     store.sweep(10_000); // both idle past the TTL
     assert.equal(store.map.size, 0);
     assert.equal(store.evictions, 2);
     const fresh = store.get('k3', undefined);
-    assert.equal(fresh.f[F_EVENTS], 0, 'reused region starts empty');
+    assert.equal(fresh.f[fresh.fo + F_EVENTS], 0, 'reused region starts empty');
     fresh.release();
     fresh.release(); // a second release must not hand the region out twice
     const x = new Profile('x', undefined);
     const y = new Profile('y', undefined);
-    x.f[F_EVENTS] = 1;
-    assert.equal(y.f[F_EVENTS], 0);
+    x.f[x.fo + F_EVENTS] = 1;
+    assert.equal(y.f[y.fo + F_EVENTS], 0);
   });
 
   it('restoring over a used engine (twice) releases its old profiles without disturbing the restored ones', () => {

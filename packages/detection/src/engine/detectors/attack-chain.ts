@@ -67,16 +67,17 @@ export function detectAttackChain(ctx: DetectionContext, out: Finding[]): void {
   }
   const windowMs = cc.windowHours * 3_600_000;
   const f = cred.f;
+  const fo = cred.fo;
   let reached = 0;
   let probed = false;
   for (let s = 1; s < ATTACK_STAGES.length; s++) {
-    const ts = f[F_STAGE_TS + s]!;
-    if (ts !== 0 && ctx.now - ts > windowMs) f[F_STAGE_TS + s] = 0;
+    const ts = f[fo + F_STAGE_TS + s]!;
+    if (ts !== 0 && ctx.now - ts > windowMs) f[fo + F_STAGE_TS + s] = 0;
   }
-  if (f[F_STAGE_TS + stage] !== 0) return; // already reached within the window
-  f[F_STAGE_TS + stage] = ctx.now;
+  if (f[fo + F_STAGE_TS + stage] !== 0) return; // already reached within the window
+  f[fo + F_STAGE_TS + stage] = ctx.now;
   for (let s = 1; s < ATTACK_STAGES.length; s++) {
-    if (f[F_STAGE_TS + s] === 0) continue;
+    if (f[fo + F_STAGE_TS + s] === 0) continue;
     reached++;
     if (s <= STAGE_DISCOVERY && s !== stage) probed = true;
   }
@@ -88,7 +89,7 @@ export function detectAttackChain(ctx: DetectionContext, out: Finding[]): void {
   score = Math.min(100, score);
   const stages: Record<string, string> = {};
   for (let s = 1; s < ATTACK_STAGES.length; s++) {
-    const ts = f[F_STAGE_TS + s]!;
+    const ts = f[fo + F_STAGE_TS + s]!;
     if (ts !== 0) stages[ATTACK_STAGES[s]!] = new Date(ts).toISOString();
   }
   out.push({

@@ -40,13 +40,13 @@ export function detectConcurrentUse(ctx: DetectionContext, out: Finding[]): void
   const window = cu.windowMinutes * 60_000;
   if (ctx.kind === 'vpn' || ctx.kind === 'tor' || org.isCommon(org.asns, ctx.asn)) return;
   const lastAsn = cred.u[cred.uo + U_LAST_ASN]!;
-  if (ctx.now - cred.f[F_CONC_TS]! > window) cred.f[F_CONC_SWITCHES] = 0;
+  if (ctx.now - cred.f[cred.fo + F_CONC_TS]! > window) cred.f[cred.fo + F_CONC_SWITCHES] = 0;
   let other = -1;
   let otherDistance = -1;
   let switchedBack = false;
   for (let i = 0; i < RECENT; i++) {
     const asn = cred.u[cred.uo + U_RECENT_ASN + i]!;
-    const ts = cred.f[F_RECENT_TS + i]!;
+    const ts = cred.f[cred.fo + F_RECENT_TS + i]!;
     if (asn === 0 || ctx.now - ts > window) continue;
     if (asn === ctx.asn) {
       if (lastAsn !== 0 && lastAsn !== ctx.asn) switchedBack = true;
@@ -57,8 +57,8 @@ export function detectConcurrentUse(ctx: DetectionContext, out: Finding[]): void
     if (ctx.orgHash !== 0 && cred.u[cred.uo + U_RECENT_ORG + i] === ctx.orgHash) continue;
     if (org.isCommon(org.asns, asn)) continue;
     let d = -1;
-    const lat = cred.f[F_RECENT_LAT + i]!;
-    const lon = cred.f[F_RECENT_LON + i]!;
+    const lat = cred.f[cred.fo + F_RECENT_LAT + i]!;
+    const lon = cred.f[cred.fo + F_RECENT_LON + i]!;
     if (ctx.hasCoords && !(lat === 0 && lon === 0)) d = distanceKm(lat, lon, ctx.ev.geo!.lat!, ctx.ev.geo!.lon!);
     if (d >= 0 && d < SAME_METRO_KM) continue;
     if (d > otherDistance || other < 0) {
@@ -68,10 +68,10 @@ export function detectConcurrentUse(ctx: DetectionContext, out: Finding[]): void
   }
   if (other < 0) return;
   if (switchedBack) {
-    cred.f[F_CONC_SWITCHES] = cred.f[F_CONC_SWITCHES]! + 1;
-    cred.f[F_CONC_TS] = ctx.now;
+    cred.f[cred.fo + F_CONC_SWITCHES] = cred.f[cred.fo + F_CONC_SWITCHES]! + 1;
+    cred.f[cred.fo + F_CONC_TS] = ctx.now;
   }
-  const switches = cred.f[F_CONC_SWITCHES]!;
+  const switches = cred.f[cred.fo + F_CONC_SWITCHES]!;
   const far = otherDistance >= cu.minDistanceKm;
   if (!far && switches < cu.minSwitchBacks) return;
   const otherAsn = cred.u[cred.uo + U_RECENT_ASN + other]!;
@@ -91,7 +91,7 @@ export function detectConcurrentUse(ctx: DetectionContext, out: Finding[]): void
         asn: otherAsn,
         as_org: org.names.get(otherAsn),
         asn_kind: asnKindFromCode(cred.u[cred.uo + U_RECENT_KIND + other]!),
-        last_seen: new Date(cred.f[F_RECENT_TS + other]!).toISOString(),
+        last_seen: new Date(cred.f[cred.fo + F_RECENT_TS + other]!).toISOString(),
       },
       distance_km: otherDistance < 0 ? undefined : Math.round(otherDistance),
       switch_backs: switches,

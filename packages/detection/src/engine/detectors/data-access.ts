@@ -26,24 +26,27 @@ const BROAD_READER_RESOURCES = 40;
 
 function rollHour(p: Profile, now: number, alpha: number): void {
   const f = p.f;
+  const fo = p.fo;
   const hour = Math.floor(now / HOUR_MS);
-  if (hour === f[F_VOL_HOUR]) return;
-  const reads = f[F_VOL_READS]!;
+  if (hour === f[fo + F_VOL_HOUR]) return;
+  const reads = f[fo + F_VOL_READS]!;
   if (reads > 0) {
     // A spike that was alerted on must not become the baseline.
-    const alerted = f[F_VOL_ALERT_HOUR] === f[F_VOL_HOUR];
+    const alerted = f[fo + F_VOL_ALERT_HOUR] === f[fo + F_VOL_HOUR];
     if (!alerted) {
-      const first = f[F_VOL_HOURS] === 0;
-      f[F_VOL_EWMA_READS] = first ? reads : f[F_VOL_EWMA_READS]! + alpha * (reads - f[F_VOL_EWMA_READS]!);
-      f[F_VOL_EWMA_BYTES] = first ? f[F_VOL_BYTES]! : f[F_VOL_EWMA_BYTES]! + alpha * (f[F_VOL_BYTES]! - f[F_VOL_EWMA_BYTES]!);
-      f[F_VOL_MAX_READS] = Math.max(f[F_VOL_MAX_READS]! * 0.99, reads);
-      f[F_VOL_MAX_BYTES] = Math.max(f[F_VOL_MAX_BYTES]! * 0.99, f[F_VOL_BYTES]!);
-      f[F_VOL_HOURS] = f[F_VOL_HOURS]! + 1;
+      const first = f[fo + F_VOL_HOURS] === 0;
+      f[fo + F_VOL_EWMA_READS] = first ? reads : f[fo + F_VOL_EWMA_READS]! + alpha * (reads - f[fo + F_VOL_EWMA_READS]!);
+      f[fo + F_VOL_EWMA_BYTES] = first
+        ? f[fo + F_VOL_BYTES]!
+        : f[fo + F_VOL_EWMA_BYTES]! + alpha * (f[fo + F_VOL_BYTES]! - f[fo + F_VOL_EWMA_BYTES]!);
+      f[fo + F_VOL_MAX_READS] = Math.max(f[fo + F_VOL_MAX_READS]! * 0.99, reads);
+      f[fo + F_VOL_MAX_BYTES] = Math.max(f[fo + F_VOL_MAX_BYTES]! * 0.99, f[fo + F_VOL_BYTES]!);
+      f[fo + F_VOL_HOURS] = f[fo + F_VOL_HOURS]! + 1;
     }
   }
-  f[F_VOL_HOUR] = hour;
-  f[F_VOL_READS] = 0;
-  f[F_VOL_BYTES] = 0;
+  f[fo + F_VOL_HOUR] = hour;
+  f[fo + F_VOL_READS] = 0;
+  f[fo + F_VOL_BYTES] = 0;
 }
 
 /**
@@ -64,9 +67,10 @@ export function detectDataAccess(ctx: DetectionContext, out: Finding[]): void {
   rollHour(cred, ctx.now, da.ewmaAlpha);
   if (!cls.read) return;
   const f = cred.f;
-  f[F_VOL_READS] = f[F_VOL_READS]! + 1;
+  const fo = cred.fo;
+  f[fo + F_VOL_READS] = f[fo + F_VOL_READS]! + 1;
   const bytes = ctx.ev.bytes_out ?? 0;
-  f[F_VOL_BYTES] = f[F_VOL_BYTES]! + bytes;
+  f[fo + F_VOL_BYTES] = f[fo + F_VOL_BYTES]! + bytes;
   if (
     cls.dataRead &&
     (ctx.credMature || ctx.principalMature) &&
@@ -90,21 +94,21 @@ export function detectDataAccess(ctx: DetectionContext, out: Finding[]): void {
       suspicion: 0,
     });
   }
-  if (f[F_VOL_HOURS]! < da.minBaselineHours) return;
-  const reads = f[F_VOL_READS]!;
-  const total = f[F_VOL_BYTES]!;
+  if (f[fo + F_VOL_HOURS]! < da.minBaselineHours) return;
+  const reads = f[fo + F_VOL_READS]!;
+  const total = f[fo + F_VOL_BYTES]!;
   const readSpike =
-    reads >= da.spikeMinReads && reads >= da.spikeFactor * Math.max(1, f[F_VOL_EWMA_READS]!) && reads >= 2 * f[F_VOL_MAX_READS]!;
+    reads >= da.spikeMinReads && reads >= da.spikeFactor * Math.max(1, f[fo + F_VOL_EWMA_READS]!) && reads >= 2 * f[fo + F_VOL_MAX_READS]!;
   const byteSpike =
     bytes > 0 &&
     total >= da.spikeMinBytes &&
-    total >= da.spikeFactor * Math.max(1, f[F_VOL_EWMA_BYTES]!) &&
-    total >= 2 * f[F_VOL_MAX_BYTES]!;
+    total >= da.spikeFactor * Math.max(1, f[fo + F_VOL_EWMA_BYTES]!) &&
+    total >= 2 * f[fo + F_VOL_MAX_BYTES]!;
   if (!readSpike && !byteSpike) return;
   // Once per hour: the first crossing raises it; later events in the same hour only escalate through dedupe.
-  if (f[F_VOL_ALERT_HOUR] === f[F_VOL_HOUR]) return;
-  f[F_VOL_ALERT_HOUR] = f[F_VOL_HOUR]!;
-  const ratio = readSpike ? reads / Math.max(1, f[F_VOL_EWMA_READS]!) : total / Math.max(1, f[F_VOL_EWMA_BYTES]!);
+  if (f[fo + F_VOL_ALERT_HOUR] === f[fo + F_VOL_HOUR]) return;
+  f[fo + F_VOL_ALERT_HOUR] = f[fo + F_VOL_HOUR]!;
+  const ratio = readSpike ? reads / Math.max(1, f[fo + F_VOL_EWMA_READS]!) : total / Math.max(1, f[fo + F_VOL_EWMA_BYTES]!);
   const score = Math.min(80, 50 + 5 * Math.log2(ratio / da.spikeFactor + 1));
   out.push({
     rule: 'data_access',
@@ -116,10 +120,10 @@ export function detectDataAccess(ctx: DetectionContext, out: Finding[]): void {
       reads_this_hour: reads,
       bytes_this_hour: total,
       baseline: {
-        ewma_reads_per_active_hour: round2(f[F_VOL_EWMA_READS]!),
-        ewma_bytes_per_active_hour: Math.round(f[F_VOL_EWMA_BYTES]!),
-        busiest_hour_reads: Math.round(f[F_VOL_MAX_READS]!),
-        active_hours: f[F_VOL_HOURS],
+        ewma_reads_per_active_hour: round2(f[fo + F_VOL_EWMA_READS]!),
+        ewma_bytes_per_active_hour: Math.round(f[fo + F_VOL_EWMA_BYTES]!),
+        busiest_hour_reads: Math.round(f[fo + F_VOL_MAX_READS]!),
+        active_hours: f[fo + F_VOL_HOURS],
       },
       thresholds: { spike_factor: da.spikeFactor, min_reads: da.spikeMinReads, min_bytes: da.spikeMinBytes },
     },

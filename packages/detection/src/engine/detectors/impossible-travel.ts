@@ -23,7 +23,7 @@ export function detectImpossibleTravel(ctx: DetectionContext, out: Finding[]): v
   if (!ctx.hasCoords) return;
   const { cred, cfg } = ctx;
   const it = cfg.impossibleTravel;
-  const lastTs = cred.f[F_GEO_TS]!;
+  const lastTs = cred.f[cred.fo + F_GEO_TS]!;
   if (lastTs === 0 || ctx.now < lastTs) return;
   if (it.excludedKinds.includes(ctx.kind)) return;
   const lastKind = asnKindFromCode(cred.u[cred.uo + U_GEO_KIND]!);
@@ -36,7 +36,7 @@ export function detectImpossibleTravel(ctx: DetectionContext, out: Finding[]): v
   )
     return;
   const g = ctx.ev.geo!;
-  const raw = distanceKm(cred.f[F_GEO_LAT]!, cred.f[F_GEO_LON]!, g.lat!, g.lon!);
+  const raw = distanceKm(cred.f[cred.fo + F_GEO_LAT]!, cred.f[cred.fo + F_GEO_LON]!, g.lat!, g.lon!);
   let distance = raw;
   if (ctx.kind === 'mobile' || lastKind === 'mobile') distance -= it.mobileUncertaintyKm;
   if (distance < it.minDistanceKm) return;
@@ -66,8 +66,8 @@ export function detectImpossibleTravel(ctx: DetectionContext, out: Finding[]): v
       minutes: round2(hours * 60),
       speed_kmh: Math.round(speed),
       previous: {
-        lat: cred.f[F_GEO_LAT],
-        lon: cred.f[F_GEO_LON],
+        lat: cred.f[cred.fo + F_GEO_LAT],
+        lon: cred.f[cred.fo + F_GEO_LON],
         asn: lastAsn || undefined,
         asn_kind: lastKind,
         time: new Date(lastTs).toISOString(),

@@ -38,9 +38,9 @@ export function detectNewClient(ctx: DetectionContext, out: Finding[]): void {
     newClient = true;
   }
   // Short-lived credentials (STS sessions, Okta sessions) are judged by their principal's habits.
-  const habits = cred.f[F_EVENTS]! >= cfg.learning.minEvents ? cred : principal;
-  const events = habits.f[F_EVENTS]!;
-  const interactiveShare = events === 0 ? 0 : habits.f[F_INTERACTIVE]! / events;
+  const habits = cred.f[cred.fo + F_EVENTS]! >= cfg.learning.minEvents ? cred : principal;
+  const events = habits.f[habits.fo + F_EVENTS]!;
+  const interactiveShare = events === 0 ? 0 : habits.f[habits.fo + F_INTERACTIVE]! / events;
   if (ctx.scripted && events >= cfg.learning.minEvents && interactiveShare >= nc.interactiveShare) {
     score = Math.max(score + 10, nc.scriptedOnInteractiveScore);
     scriptedReason = true;

@@ -31,8 +31,8 @@ export function detectPrivilegedChange(ctx: DetectionContext, out: Finding[]): v
   const habitPrincipal = topKCount(principal.u, principal.uo + U_PRIV, K_PRIV, ctx.opHash);
   const habitual = habitCred >= 2 || habitPrincipal >= 3;
   if (habitual && !unfamiliar) return;
-  const events = cred.f[F_EVENTS]!;
-  const interactiveShare = events === 0 ? 0 : cred.f[F_INTERACTIVE]! / events;
+  const events = cred.f[cred.fo + F_EVENTS]!;
+  const interactiveShare = events === 0 ? 0 : cred.f[cred.fo + F_INTERACTIVE]! / events;
   const scriptedOnInteractive = ctx.scripted && events >= 10 && interactiveShare >= 0.9;
   let score =
     cls.privilege === 'defense_evasion' ? pc.defenseEvasionScore : cls.privilege === 'grant' ? pc.grantScore : pc.persistenceScore;
@@ -45,7 +45,7 @@ export function detectPrivilegedChange(ctx: DetectionContext, out: Finding[]): v
   // (a first Terraform apply that also deletes alarms of destroyed resources) is worth a look, not a page.
   if (!ctx.credMature && !ctx.principalMature && !unfamiliar && !scriptedOnInteractive) score -= 15;
   // An administrative credential that makes many privileged changes is less surprising with a new one.
-  if (cred.f[F_PRIV_EVENTS]! >= 20 && !unfamiliar) score -= 10;
+  if (cred.f[cred.fo + F_PRIV_EVENTS]! >= 20 && !unfamiliar) score -= 10;
   score = Math.max(10, Math.min(95, score));
   const stage = cls.privilege === 'defense_evasion' ? STAGE_DEFENSE_EVASION : STAGE_PERSISTENCE;
   out.push({
@@ -67,7 +67,7 @@ export function detectPrivilegedChange(ctx: DetectionContext, out: Finding[]): v
       baseline: {
         times_by_credential: habitCred,
         times_by_principal: habitPrincipal,
-        privileged_changes_by_credential: cred.f[F_PRIV_EVENTS],
+        privileged_changes_by_credential: cred.f[cred.fo + F_PRIV_EVENTS],
         interactive_share: round2(interactiveShare),
         habitual_changes: knownValues(cred, U_PRIV, K_PRIV, org),
       },

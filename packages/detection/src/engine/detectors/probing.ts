@@ -25,14 +25,15 @@ const MAX_DISTINCT_DECAY = 0.995;
 
 function rollWindow(p: Profile, now: number, windowMs: number, suspicious: boolean): void {
   const f = p.f;
-  if (now - f[F_PROBE_START]! < windowMs) return;
+  const fo = p.fo;
+  if (now - f[fo + F_PROBE_START]! < windowMs) return;
   // A window of a credential under suspicion is attacker behaviour: it must not become the baseline. A
   // benign burst (the first Terraform plan) is learned, so it is reported once, not every day.
-  if (!suspicious) f[F_PROBE_MAX_DISTINCT] = Math.max(f[F_PROBE_MAX_DISTINCT]! * MAX_DISTINCT_DECAY, f[F_PROBE_DISTINCT]!);
-  f[F_PROBE_START] = now;
-  f[F_PROBE_EVENTS] = 0;
-  f[F_PROBE_FAILS] = 0;
-  f[F_PROBE_DISTINCT] = 0;
+  if (!suspicious) f[fo + F_PROBE_MAX_DISTINCT] = Math.max(f[fo + F_PROBE_MAX_DISTINCT]! * MAX_DISTINCT_DECAY, f[fo + F_PROBE_DISTINCT]!);
+  f[fo + F_PROBE_START] = now;
+  f[fo + F_PROBE_EVENTS] = 0;
+  f[fo + F_PROBE_FAILS] = 0;
+  f[fo + F_PROBE_DISTINCT] = 0;
   p.u.fill(0, p.uo + U_PROBE_SET, p.uo + U_PROBE_SET + PROBE_SET);
 }
 
@@ -73,13 +74,14 @@ export function detectProbing(ctx: DetectionContext, out: Finding[]): void {
   const windowMs = pc.windowSeconds * 1000;
   rollWindow(cred, ctx.now, windowMs, ctx.suspicion >= cfg.chain.contextMinScore);
   const f = cred.f;
-  f[F_PROBE_EVENTS] = f[F_PROBE_EVENTS]! + 1;
-  if (ctx.authFailure) f[F_PROBE_FAILS] = f[F_PROBE_FAILS]! + 1;
-  if (ctx.opHash !== 0 && addDistinct(cred, ctx.opHash)) f[F_PROBE_DISTINCT] = f[F_PROBE_DISTINCT]! + 1;
-  const events = f[F_PROBE_EVENTS]!;
-  const fails = f[F_PROBE_FAILS]!;
-  const distinct = f[F_PROBE_DISTINCT]!;
-  const baselineMax = f[F_PROBE_MAX_DISTINCT]!;
+  const fo = cred.fo;
+  f[fo + F_PROBE_EVENTS] = f[fo + F_PROBE_EVENTS]! + 1;
+  if (ctx.authFailure) f[fo + F_PROBE_FAILS] = f[fo + F_PROBE_FAILS]! + 1;
+  if (ctx.opHash !== 0 && addDistinct(cred, ctx.opHash)) f[fo + F_PROBE_DISTINCT] = f[fo + F_PROBE_DISTINCT]! + 1;
+  const events = f[fo + F_PROBE_EVENTS]!;
+  const fails = f[fo + F_PROBE_FAILS]!;
+  const distinct = f[fo + F_PROBE_DISTINCT]!;
+  const baselineMax = f[fo + F_PROBE_MAX_DISTINCT]!;
   const distinctNeeded = Math.max(pc.distinctThreshold, Math.ceil(pc.baselineFactor * baselineMax));
   if (distinct === distinctNeeded && ctx.opHash !== 0) {
     const failing = fails / events >= 0.3;
@@ -96,7 +98,7 @@ export function detectProbing(ctx: DetectionContext, out: Finding[]): void {
         distinct_operations: distinct,
         requests: events,
         failures: fails,
-        window_start: new Date(f[F_PROBE_START]!).toISOString(),
+        window_start: new Date(f[fo + F_PROBE_START]!).toISOString(),
         baseline_max_distinct: round2(baselineMax),
         thresholds: { distinct: pc.distinctThreshold, baseline_factor: pc.baselineFactor, window_seconds: pc.windowSeconds },
       },
@@ -105,7 +107,7 @@ export function detectProbing(ctx: DetectionContext, out: Finding[]): void {
     });
   }
   // A credential that habitually fails (a misconfigured job retrying) is broken, not probing.
-  const habitualFailures = cred.f[F_FAIL_EWMA]! >= HABITUAL_FAILURE_SHARE && cred.events >= cfg.learning.minEvents;
+  const habitualFailures = cred.f[cred.fo + F_FAIL_EWMA]! >= HABITUAL_FAILURE_SHARE && cred.events >= cfg.learning.minEvents;
   if (ctx.authFailure && fails === pc.failureThreshold && fails / events >= pc.failureRatio && !habitualFailures) {
     const score = 55 + (distinct >= 5 ? 10 : 0);
     out.push({
@@ -119,7 +121,7 @@ export function detectProbing(ctx: DetectionContext, out: Finding[]): void {
         requests: events,
         distinct_operations: distinct,
         last_error: ctx.ev.error_code ?? ctx.ev.status,
-        window_start: new Date(f[F_PROBE_START]!).toISOString(),
+        window_start: new Date(f[fo + F_PROBE_START]!).toISOString(),
         thresholds: { failures: pc.failureThreshold, failure_ratio: pc.failureRatio, window_seconds: pc.windowSeconds },
       },
       noveltyOnly: false,
@@ -134,18 +136,20 @@ function detectBola(ctx: DetectionContext, out: Finding[], windowMs: number): vo
   const pc = cfg.probing;
   if (shape.numericId < 0 || shape.templateHash === 0) return;
   const f = cred.f;
+  const fo = cred.fo;
   const u = cred.u;
   const uo = cred.uo;
   const sameTemplate = u[uo + U_BOLA_TPL] === shape.templateHash;
-  if (!sameTemplate && f[F_BOLA_RUN]! >= 3 && ctx.now - f[F_BOLA_TS]! < windowMs) return; // keep following the walk
-  const step = Math.abs(shape.numericId - f[F_BOLA_LAST_ID]!);
-  if (sameTemplate && step >= 1 && step <= pc.bolaMaxStep && ctx.now - f[F_BOLA_TS]! < windowMs) f[F_BOLA_RUN] = f[F_BOLA_RUN]! + 1;
-  else if (!sameTemplate || step !== 0) f[F_BOLA_RUN] = 1;
+  if (!sameTemplate && f[fo + F_BOLA_RUN]! >= 3 && ctx.now - f[fo + F_BOLA_TS]! < windowMs) return; // keep following the walk
+  const step = Math.abs(shape.numericId - f[fo + F_BOLA_LAST_ID]!);
+  if (sameTemplate && step >= 1 && step <= pc.bolaMaxStep && ctx.now - f[fo + F_BOLA_TS]! < windowMs)
+    f[fo + F_BOLA_RUN] = f[fo + F_BOLA_RUN]! + 1;
+  else if (!sameTemplate || step !== 0) f[fo + F_BOLA_RUN] = 1;
   u[uo + U_BOLA_TPL] = shape.templateHash;
-  f[F_BOLA_LAST_ID] = shape.numericId;
-  f[F_BOLA_TS] = ctx.now;
-  if (f[F_BOLA_RUN] !== pc.bolaRun) return;
-  const failShare = f[F_PROBE_EVENTS]! === 0 ? 0 : f[F_PROBE_FAILS]! / f[F_PROBE_EVENTS]!;
+  f[fo + F_BOLA_LAST_ID] = shape.numericId;
+  f[fo + F_BOLA_TS] = ctx.now;
+  if (f[fo + F_BOLA_RUN] !== pc.bolaRun) return;
+  const failShare = f[fo + F_PROBE_EVENTS]! === 0 ? 0 : f[fo + F_PROBE_FAILS]! / f[fo + F_PROBE_EVENTS]!;
   const score = 55 + (failShare >= 0.3 ? 15 : 0);
   out.push({
     rule: 'probing',

@@ -87,12 +87,13 @@ export function detectTokenLifecycle(ctx: DetectionContext, out: Finding[]): voi
   const windowMs = cfg.windowMinutes * 60_000;
   if (lc === 'dpop.failure' || lc === 'client_auth.failure') {
     const f = ctx.cred.f;
-    if (ctx.now - f[F_DPOP_START]! > windowMs) {
-      f[F_DPOP_START] = ctx.now;
-      f[F_DPOP_COUNT] = 0;
+    const fo = ctx.cred.fo;
+    if (ctx.now - f[fo + F_DPOP_START]! > windowMs) {
+      f[fo + F_DPOP_START] = ctx.now;
+      f[fo + F_DPOP_COUNT] = 0;
     }
-    f[F_DPOP_COUNT] = f[F_DPOP_COUNT]! + 1;
-    if (f[F_DPOP_COUNT] === cfg.dpopFailures) {
+    f[fo + F_DPOP_COUNT] = f[fo + F_DPOP_COUNT]! + 1;
+    if (f[fo + F_DPOP_COUNT] === cfg.dpopFailures) {
       out.push(
         finding(
           ctx,

@@ -8,8 +8,12 @@ import type { DetectionContext, Finding } from './types.js';
 /** Org-wide events needed before the org hour profile is trusted for cold-start checks. */
 const ORG_MIN_EVENTS = 1000;
 
+function hourTotal(p: Profile): number {
+  return p.f[p.fo + F_HOUR_TOTAL]!;
+}
+
 function trusted(p: Profile, minEvents: number, minDays: number): boolean {
-  return p.f[F_HOUR_TOTAL]! >= minEvents && p.historyHours() >= minDays * 24;
+  return p.f[p.fo + F_HOUR_TOTAL]! >= minEvents && p.historyHours() >= minDays * 24;
 }
 
 /**
@@ -56,7 +60,7 @@ export function detectUnusualTime(ctx: DetectionContext, out: Finding[]): void {
       hour_utc: bucket % 24,
       basis,
       share_at_this_hour: round2(share * 100) / 100,
-      baseline_events: basis === 'organisation' ? undefined : (basis === 'credential' ? cred : principal).f[F_HOUR_TOTAL],
+      baseline_events: basis === 'organisation' ? undefined : hourTotal(basis === 'credential' ? cred : principal),
       threshold: basis === 'organisation' ? ut.orgRareShare : ut.rareShare,
     },
     noveltyOnly: true,

@@ -74,7 +74,7 @@ if (U_PRIV + 2 * K_PRIV > U_LEARNED || B_RES_BLOOM + RES_BLOOM_BYTES > B_LEARNED
  * ```
  */
 export function copyLearned(from: Profile, to: Profile): void {
-  to.f.set(from.f.subarray(0, F_LEARNED));
+  to.f.set(from.f.subarray(from.fo, from.fo + F_LEARNED), to.fo);
   to.u.set(from.u.subarray(from.uo, from.uo + U_LEARNED), to.uo);
   to.b.set(from.b.subarray(from.bo, from.bo + B_LEARNED), to.bo);
 }
@@ -84,14 +84,15 @@ const FAIL_EWMA_ALPHA = 0.01;
 
 function learnInto(p: Profile, ctx: DetectionContext, bucket: number, guarded: boolean): void {
   const f = p.f;
-  if (f[F_EVENTS] === 0) f[F_FIRST_TS] = ctx.now;
-  if (ctx.now > f[F_LAST_TS]!) f[F_LAST_TS] = ctx.now;
-  f[F_EVENTS] = f[F_EVENTS]! + 1;
-  f[F_FAIL_EWMA] = f[F_FAIL_EWMA]! + FAIL_EWMA_ALPHA * ((ctx.authFailure ? 1 : 0) - f[F_FAIL_EWMA]!);
-  if (ctx.scripted) f[F_SCRIPTED] = f[F_SCRIPTED]! + 1;
-  else f[F_INTERACTIVE] = f[F_INTERACTIVE]! + 1;
+  const fo = p.fo;
+  if (f[fo + F_EVENTS] === 0) f[fo + F_FIRST_TS] = ctx.now;
+  if (ctx.now > f[fo + F_LAST_TS]!) f[fo + F_LAST_TS] = ctx.now;
+  f[fo + F_EVENTS] = f[fo + F_EVENTS]! + 1;
+  f[fo + F_FAIL_EWMA] = f[fo + F_FAIL_EWMA]! + FAIL_EWMA_ALPHA * ((ctx.authFailure ? 1 : 0) - f[fo + F_FAIL_EWMA]!);
+  if (ctx.scripted) f[fo + F_SCRIPTED] = f[fo + F_SCRIPTED]! + 1;
+  else f[fo + F_INTERACTIVE] = f[fo + F_INTERACTIVE]! + 1;
   hourHistogramAdd(p.b, p.bo + B_HOURS, bucket);
-  f[F_HOUR_TOTAL] = f[F_HOUR_TOTAL]! + 1;
+  f[fo + F_HOUR_TOTAL] = f[fo + F_HOUR_TOTAL]! + 1;
   const u = p.u;
   const uo = p.uo;
   // Distinct counts are the credential's own (evidence and the broad-reader check); a principal has none.
@@ -123,7 +124,7 @@ function learnInto(p: Profile, ctx: DetectionContext, bucket: number, guarded: b
   if (ctx.tlsHash !== 0) topKAdd(u, uo + U_TLS, K_TLS, ctx.tlsHash);
   if (ctx.cls.privilege !== 'none' || ctx.cls.selfKey) {
     if (topKAdd(u, uo + U_PRIV, K_PRIV, ctx.opHash) === 0 && !names.has(ctx.opHash)) org.name(ctx.opHash, ctx.cls.name);
-    f[F_PRIV_EVENTS] = f[F_PRIV_EVENTS]! + 1;
+    f[fo + F_PRIV_EVENTS] = f[fo + F_PRIV_EVENTS]! + 1;
   }
 }
 
@@ -131,6 +132,7 @@ function learnRecent(p: Profile, ctx: DetectionContext): void {
   const u = p.u;
   const uo = p.uo;
   const f = p.f;
+  const fo = p.fo;
   if (ctx.asn !== 0) {
     let slot = -1;
     let oldest = 0;
@@ -139,22 +141,22 @@ function learnRecent(p: Profile, ctx: DetectionContext): void {
         slot = i;
         break;
       }
-      if (f[F_RECENT_TS + i]! < f[F_RECENT_TS + oldest]!) oldest = i;
+      if (f[fo + F_RECENT_TS + i]! < f[fo + F_RECENT_TS + oldest]!) oldest = i;
     }
     if (slot < 0) slot = oldest;
     u[uo + U_RECENT_ASN + slot] = ctx.asn;
     u[uo + U_RECENT_ORG + slot] = ctx.orgHash;
     u[uo + U_RECENT_KIND + slot] = asnKindCode(ctx.kind);
-    f[F_RECENT_TS + slot] = ctx.now;
-    f[F_RECENT_LAT + slot] = ctx.hasCoords ? ctx.ev.geo!.lat! : 0;
-    f[F_RECENT_LON + slot] = ctx.hasCoords ? ctx.ev.geo!.lon! : 0;
+    f[fo + F_RECENT_TS + slot] = ctx.now;
+    f[fo + F_RECENT_LAT + slot] = ctx.hasCoords ? ctx.ev.geo!.lat! : 0;
+    f[fo + F_RECENT_LON + slot] = ctx.hasCoords ? ctx.ev.geo!.lon! : 0;
     u[uo + U_LAST_ASN] = ctx.asn;
   }
   const excluded = ctx.cfg.impossibleTravel.excludedKinds;
-  if (ctx.hasCoords && !excluded.includes(ctx.kind) && ctx.now >= f[F_GEO_TS]!) {
-    f[F_GEO_TS] = ctx.now;
-    f[F_GEO_LAT] = ctx.ev.geo!.lat!;
-    f[F_GEO_LON] = ctx.ev.geo!.lon!;
+  if (ctx.hasCoords && !excluded.includes(ctx.kind) && ctx.now >= f[fo + F_GEO_TS]!) {
+    f[fo + F_GEO_TS] = ctx.now;
+    f[fo + F_GEO_LAT] = ctx.ev.geo!.lat!;
+    f[fo + F_GEO_LON] = ctx.ev.geo!.lon!;
     u[uo + U_GEO_ASN] = ctx.asn;
     u[uo + U_GEO_KIND] = asnKindCode(ctx.kind);
     u[uo + U_GEO_ORG] = ctx.orgHash;

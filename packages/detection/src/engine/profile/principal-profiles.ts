@@ -52,7 +52,7 @@ export class PrincipalProfiles {
       // A second credential of the principal: the principal needs numbers of its own from now on.
       return this.detach(principal, holder);
     }
-    if (cred.f[F_EVENTS] === 0) {
+    if (cred.f[cred.fo + F_EVENTS] === 0) {
       // Nothing learned yet on either side: both histories are the same (empty) and stay so.
       cred.sharedWith = principal;
       this.shared.set(principal, cred);

@@ -43,7 +43,7 @@ export class ProfileStore {
   sweep(now: number): void {
     const cutoff = now - this.ttlMs;
     for (const [key, p] of this.map) {
-      if (p.f[F_LAST_TS]! < cutoff && p.f[F_LAST_TS]! !== 0) {
+      if (p.f[p.fo + F_LAST_TS]! < cutoff && p.f[p.fo + F_LAST_TS]! !== 0) {
         this.map.delete(key);
         this.onEvict?.(p);
         p.release();
@@ -56,7 +56,7 @@ export class ProfileStore {
   private evictOldest(n: number): void {
     const victims: Array<[string, number]> = [];
     for (const [key, p] of this.map) {
-      const ts = p.f[F_LAST_TS]!;
+      const ts = p.f[p.fo + F_LAST_TS]!;
       if (victims.length < n) {
         victims.push([key, ts]);
         if (victims.length === n) victims.sort((a, b) => b[1] - a[1]);

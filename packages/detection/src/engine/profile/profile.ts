@@ -13,7 +13,7 @@ export type ProfileKind = 'credential' | 'principal';
  * @example
  * ```ts
  * const p = new Profile('AKIAEXAMPLE', 'alice');
- * p.f[F_EVENTS]; // 0
+ * p.f[p.fo + F_EVENTS]; // 0
  * ```
  */
 export class Profile {
@@ -27,12 +27,14 @@ export class Profile {
   sharedWith: string | undefined = undefined;
   /** A credential's profile, or the smaller one of a principal. */
   readonly kind: ProfileKind;
-  /** The profile's float64 scalars (`F_*` slots), a view of its own region. */
-  readonly f: Float64Array;
   /**
-   * The uint32 view of the whole slab the profile lives in: its slots are `u[uo + U_*]`. One view per slab, not
-   * per profile, saves two ~100-byte view objects on every tracked credential.
+   * The float64 view of the whole slab the profile lives in: its scalars are `f[fo + F_*]`. Like `u` and `b`,
+   * one view per slab, not per profile: three ~100-byte view objects less on every tracked credential.
    */
+  readonly f: Float64Array;
+  /** Where the profile's float64 slots start in {@link Profile.f}. */
+  readonly fo: number;
+  /** The uint32 view of the whole slab: the profile's slots are `u[uo + U_*]`. */
   readonly u: Uint32Array;
   /** Where the profile's uint32 slots start in {@link Profile.u}. */
   readonly uo: number;
@@ -44,8 +46,8 @@ export class Profile {
 
   /**
    * `kind` 'principal' makes the smaller profile of a principal: only the learned part of each view (`F_LEARNED`,
-   * `U_LEARNED`, `B_LEARNED`), which is all detectors read from a principal. Its other slots do not exist: `f`
-   * ends there, and `u`/`b` slots past it belong to the next profile, so nothing may touch them.
+   * `U_LEARNED`, `B_LEARNED`), which is all detectors read from a principal. Its other slots do not exist: the
+   * views' slots past them belong to the next profile, so nothing may touch them.
    */
   constructor(key: string, principal: string | undefined, bytes?: Uint8Array, kind: ProfileKind = 'credential') {
     this.key = key;
@@ -57,7 +59,8 @@ export class Profile {
     const uSlots = credential ? U_SLOTS : U_LEARNED;
     const region = (credential ? PROFILE_ARENA : PRINCIPAL_ARENA).take();
     const offset = region.offset;
-    this.f = new Float64Array(region.buffer, offset, fSlots);
+    this.f = region.f64;
+    this.fo = offset / 8;
     this.u = region.u32;
     this.uo = (offset + fSlots * 8) / 4;
     this.b = region.u8;
@@ -72,7 +75,7 @@ export class Profile {
 
   /** All of the profile's numbers as one byte view (snapshots copy it as is). */
   bytes(): Uint8Array {
-    return new Uint8Array(this.f.buffer, this.f.byteOffset, this.byteLength);
+    return this.b.subarray(this.fo * 8, this.fo * 8 + this.byteLength);
   }
 
   /**
@@ -82,21 +85,21 @@ export class Profile {
   release(): void {
     if (this.released) return;
     this.released = true;
-    (this.kind === 'credential' ? PROFILE_ARENA : PRINCIPAL_ARENA).give(this.b, this.u, this.f.byteOffset);
+    (this.kind === 'credential' ? PROFILE_ARENA : PRINCIPAL_ARENA).give(this.b, this.u, this.f, this.fo * 8);
   }
 
   /** Events learned. */
   get events(): number {
-    return this.f[F_EVENTS]!;
+    return this.f[this.fo + F_EVENTS]!;
   }
 
   /** Hours between the first and the latest learned event. */
   historyHours(): number {
-    return this.f[F_EVENTS] === 0 ? 0 : (this.f[F_LAST_TS]! - this.f[F_FIRST_TS]!) / 3_600_000;
+    return this.f[this.fo + F_EVENTS] === 0 ? 0 : (this.f[this.fo + F_LAST_TS]! - this.f[this.fo + F_FIRST_TS]!) / 3_600_000;
   }
 
   /** True once the profile has enough history for novelty to mean something. */
   isMature(minEvents: number, minHours: number): boolean {
-    return this.f[F_EVENTS]! >= minEvents && this.historyHours() >= minHours;
+    return this.f[this.fo + F_EVENTS]! >= minEvents && this.historyHours() >= minHours;
   }
 }

@@ -41,9 +41,9 @@ function isWeakContext(f: Finding): boolean {
  * ```
  */
 export function currentRisk(p: Profile, now: number, r: DetectionConfig['risk']): number {
-  const risk = p.f[F_RISK]!;
+  const risk = p.f[p.fo + F_RISK]!;
   if (risk === 0) return 0;
-  const dt = Math.max(0, now - p.f[F_RISK_TS]!);
+  const dt = Math.max(0, now - p.f[p.fo + F_RISK_TS]!);
   return risk * 0.5 ** (dt / (r.halfLifeHours * 3_600_000));
 }
 
@@ -80,12 +80,12 @@ export function calibrate(p: Profile, f: Finding, now: number, mature: boolean, 
   const chainIndex = RULE_INDEX.attack_chain;
   for (let i = 0; i < RULES.length; i++) {
     if (i === ruleIndex || i === chainIndex || ruleIndex === chainIndex) continue;
-    const ts = p.f[F_RULE_TS + i]!;
+    const ts = p.f[p.fo + F_RULE_TS + i]!;
     if (ts !== 0 && now - ts <= corroborationMs && now >= ts) corroborating.push(RULES[i]!);
   }
   const weak = isWeakContext(f);
   const risk = currentRisk(p, now, r);
-  const lastTs = p.f[F_RULE_TS + ruleIndex]!;
+  const lastTs = p.f[p.fo + F_RULE_TS + ruleIndex]!;
   // A rule repeating inside its dedupe window is the same evidence again: it must not compound the risk.
   const repeat = lastTs !== 0 && now - lastTs < r.dedupeWindowMinutes * 60_000 && now >= lastTs;
   const contribution = repeat ? 0 : Math.min(f.score, 100) * (weak ? 0.5 : 1);
@@ -105,9 +105,9 @@ export function calibrate(p: Profile, f: Finding, now: number, mature: boolean, 
   }
   const rank = severityRank(score, r);
   if (repeat && rank <= p.b[p.bo + B_RULE_SEV + ruleIndex]! && f.alwaysReport !== true) return undefined;
-  p.f[F_RULE_TS + ruleIndex] = now;
+  p.f[p.fo + F_RULE_TS + ruleIndex] = now;
   p.b[p.bo + B_RULE_SEV + ruleIndex] = rank;
-  p.f[F_RISK] = combined;
-  p.f[F_RISK_TS] = now;
+  p.f[p.fo + F_RISK] = combined;
+  p.f[p.fo + F_RISK_TS] = now;
   return { score, severity: SEVERITY_BY_RANK[rank]!, risk: Math.round(combined), corroborating, capped };
 }
