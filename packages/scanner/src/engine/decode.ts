@@ -80,7 +80,9 @@ export function base64RunsFromBlocks(bytes: Uint8Array, offsets: readonly number
     if (block < grown || block >= n) continue;
     let start = block;
     while (start > 0 && isBase64Char(bytes[start - 1] as number)) start--;
-    let end = block;
+    // Whole blocks that follow are base64 already: walk only past the last of them.
+    while (k + 1 < offsets.length && offsets[k + 1] === (offsets[k] as number) + 16) k++;
+    let end = Math.min(n, (offsets[k] as number) + 16);
     while (end < n && isBase64Char(bytes[end] as number)) end++;
     grown = end;
     if (end - start < MIN_BLOB) continue;
