@@ -4,6 +4,7 @@
  * profile *learns* (`F_LEARNED`, `U_LEARNED`, `B_LEARNED`); a principal's profile has only that part
  * (`PRINCIPAL_BYTES`), a credential's also its detector state (`PROFILE_BYTES`).
  */
+import { topKSlots } from '../sketches/top-k.js';
 
 /** Rule slots (dedupe and corroboration bookkeeping), in detector order. */
 export const RULES = [
@@ -81,16 +82,16 @@ export const F_GUARD_SINCE = 65;
 export const F_GEO_TS = 66;
 export const F_SLOTS = 68;
 
-// uint32 slots (top-k sketches take 2k slots: keys then counts)
+// uint32 slots (a top-k sketch takes topKSlots(k): the keys, then 16-bit counts two to a slot)
 export const U_IP = 0;
-export const U_ASN = U_IP + 2 * K_IP;
-export const U_COUNTRY = U_ASN + 2 * K_ASN;
-export const U_CITY = U_COUNTRY + 2 * K_COUNTRY;
-export const U_CLIENT = U_CITY + 2 * K_CITY;
-export const U_TLS = U_CLIENT + 2 * K_CLIENT;
-export const U_PRIV = U_TLS + 2 * K_TLS;
+export const U_ASN = U_IP + topKSlots(K_IP);
+export const U_COUNTRY = U_ASN + topKSlots(K_ASN);
+export const U_CITY = U_COUNTRY + topKSlots(K_COUNTRY);
+export const U_CLIENT = U_CITY + topKSlots(K_CITY);
+export const U_TLS = U_CLIENT + topKSlots(K_CLIENT);
+export const U_PRIV = U_TLS + topKSlots(K_TLS);
 /** The top-k sets above are what a profile learns (all a principal's profile has); the rest is credential state. */
-export const U_LEARNED = U_PRIV + 2 * K_PRIV;
+export const U_LEARNED = (U_PRIV + topKSlots(K_PRIV) + 1) & ~1; // even: a principal's region stays 8-byte aligned
 export const U_PROBE_SET = U_LEARNED;
 export const U_RECENT_ASN = U_PROBE_SET + PROBE_SET;
 export const U_RECENT_ORG = U_RECENT_ASN + RECENT;
@@ -120,7 +121,9 @@ export const HLL_RES_REGISTERS = 64;
 export const B_HLL_IP = B_LEARNED;
 export const B_HLL_RES = B_HLL_IP + HLL_IP_REGISTERS;
 export const B_RULE_SEV = B_HLL_RES + HLL_RES_REGISTERS; // 10 slots: 0 none, 1 low … 4 critical
-export const B_SLOTS = B_RULE_SEV + RULES.length + 2; // pad to a multiple of 4
+const B_USED = B_RULE_SEV + RULES.length;
+/** Padded so a credential's region is a multiple of 8 bytes (slabs hold them back to back). */
+export const B_SLOTS = B_USED + ((8 - ((F_SLOTS * 8 + U_SLOTS * 4 + B_USED) % 8)) % 8);
 
 /** Bytes of one credential profile's region. */
 export const PROFILE_BYTES = F_SLOTS * 8 + U_SLOTS * 4 + B_SLOTS;

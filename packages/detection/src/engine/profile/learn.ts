@@ -3,7 +3,7 @@ import type { DetectionContext } from '../detectors/types.js';
 import { bloomAdd } from '../sketches/bloom.js';
 import { hourHistogramAdd, hourOfWeek } from '../sketches/hour-histogram.js';
 import { hllAdd } from '../sketches/hyperloglog.js';
-import { topKAdd } from '../sketches/top-k.js';
+import { topKAdd, topKSlots } from '../sketches/top-k.js';
 import {
   B_HLL_IP,
   B_HLL_RES,
@@ -60,7 +60,7 @@ import type { Profile } from './profile.js';
 for (const slot of [F_FIRST_TS, F_LAST_TS, F_EVENTS, F_FAIL_EWMA, F_SCRIPTED, F_INTERACTIVE, F_HOUR_TOTAL, F_PRIV_EVENTS]) {
   if (slot >= F_LEARNED) throw new Error('profile layout: a learned scalar lies outside F_LEARNED');
 }
-if (U_PRIV + 2 * K_PRIV > U_LEARNED || B_RES_BLOOM + RES_BLOOM_BYTES > B_LEARNED || B_HOURS + 168 > B_LEARNED) {
+if (U_PRIV + topKSlots(K_PRIV) > U_LEARNED || B_RES_BLOOM + RES_BLOOM_BYTES > B_LEARNED || B_HOURS + 168 > B_LEARNED) {
   throw new Error('profile layout: a learned sketch lies outside the learned part');
 }
 

@@ -1,12 +1,12 @@
 /**
- * Frequent-items sketch stored in a slice of a `Uint32Array`: `k` key slots followed by `k` count slots.
- * Keys are non-zero 32-bit hashes (0 = empty). When full, a new key replaces the least-counted one and
- * inherits half its count (a space-saving variant that resists churn without making newcomers sticky).
- * Counts are halved when one saturates, so old habits fade.
+ * Frequent-items sketch stored in a slice of a `Uint32Array`: `k` key slots followed by the `k` counts, 16 bits
+ * each, two to a slot ({@link topKSlots} slots in all). Keys are non-zero 32-bit hashes (0 = empty). When full,
+ * a new key replaces the least-counted one and inherits half its count (a space-saving variant that resists
+ * churn without making newcomers sticky). Counts are halved when one saturates, so old habits fade.
  *
  * @example
  * ```ts
- * const u = new Uint32Array(16);
+ * const u = new Uint32Array(topKSlots(8));
  * topKAdd(u, 0, 8, hashString('AS15169')); // 0: it was new
  * topKCount(u, 0, 8, hashString('AS15169')); // 1
  * ```
@@ -17,24 +17,52 @@ export function topKAdd(u: Uint32Array, offset: number, k: number, key: number):
   for (let i = 0; i < k; i++) {
     const slot = u[offset + i]!;
     if (slot === key) {
-      const c = u[offset + k + i]!;
-      if (c >= TOP_K_SATURATION) topKHalve(u, offset, k);
-      u[offset + k + i] = u[offset + k + i]! + 1;
-      return c;
+      let c = countAt(u, offset, k, i);
+      if (c >= TOP_K_SATURATION) {
+        topKHalve(u, offset, k);
+        const after = countAt(u, offset, k, i);
+        setCount(u, offset, k, i, after + 1);
+        return c;
+      }
+      setCount(u, offset, k, i, ++c);
+      return c - 1;
     }
-    const c = slot === 0 ? 0 : u[offset + k + i]!;
+    const c = slot === 0 ? 0 : countAt(u, offset, k, i);
     if (c < min) {
       min = c;
       minAt = i;
     }
   }
   u[offset + minAt] = key;
-  u[offset + k + minAt] = 1 + (min >>> 1);
+  setCount(u, offset, k, minAt, 1 + (min >>> 1));
   return 0;
 }
 
-/** Counts saturate here and the sketch halves itself (exponential forgetting by volume). */
-export const TOP_K_SATURATION = 1 << 20;
+/**
+ * Uint32 slots a top-k sketch of `k` keys takes: the keys, then their 16-bit counts two to a slot.
+ *
+ * @example
+ * ```ts
+ * topKSlots(8); // 12
+ * ```
+ */
+export function topKSlots(k: number): number {
+  return k + ((k + 1) >> 1);
+}
+
+/** Counts saturate here (16 bits) and the sketch halves itself (exponential forgetting by volume). */
+export const TOP_K_SATURATION = 0xffff;
+
+/** The count of slot `i` (16 bits of the slot after the keys). */
+function countAt(u: Uint32Array, offset: number, k: number, i: number): number {
+  return (u[offset + k + (i >> 1)]! >>> ((i & 1) << 4)) & 0xffff;
+}
+
+function setCount(u: Uint32Array, offset: number, k: number, i: number, c: number): void {
+  const at = offset + k + (i >> 1);
+  const shift = (i & 1) << 4;
+  u[at] = ((u[at]! & ~(0xffff << shift)) | (c << shift)) >>> 0;
+}
 
 /**
  * How often `key` was seen (0 when it is not tracked).
@@ -45,7 +73,7 @@ export const TOP_K_SATURATION = 1 << 20;
  * ```
  */
 export function topKCount(u: Uint32Array, offset: number, k: number, key: number): number {
-  for (let i = 0; i < k; i++) if (u[offset + i] === key) return u[offset + k + i]!;
+  for (let i = 0; i < k; i++) if (u[offset + i] === key) return countAt(u, offset, k, i);
   return 0;
 }
 
@@ -59,7 +87,7 @@ export function topKCount(u: Uint32Array, offset: number, k: number, key: number
  */
 export function topKTotal(u: Uint32Array, offset: number, k: number): number {
   let total = 0;
-  for (let i = 0; i < k; i++) total += u[offset + k + i]!;
+  for (let i = 0; i < k; i++) total += countAt(u, offset, k, i);
   return total;
 }
 
@@ -87,8 +115,8 @@ export function topKSize(u: Uint32Array, offset: number, k: number): number {
  */
 export function topKHalve(u: Uint32Array, offset: number, k: number): void {
   for (let i = 0; i < k; i++) {
-    const c = u[offset + k + i]! >>> 1;
-    u[offset + k + i] = c;
+    const c = countAt(u, offset, k, i) >>> 1;
+    setCount(u, offset, k, i, c);
     if (c === 0) u[offset + i] = 0;
   }
 }
@@ -103,7 +131,7 @@ export function topKHalve(u: Uint32Array, offset: number, k: number): void {
  */
 export function topKEntries(u: Uint32Array, offset: number, k: number): Array<{ key: number; count: number }> {
   const out: Array<{ key: number; count: number }> = [];
-  for (let i = 0; i < k; i++) if (u[offset + i] !== 0) out.push({ key: u[offset + i]!, count: u[offset + k + i]! });
+  for (let i = 0; i < k; i++) if (u[offset + i] !== 0) out.push({ key: u[offset + i]!, count: countAt(u, offset, k, i) });
   out.sort((a, b) => b.count - a.count);
   return out;
 }

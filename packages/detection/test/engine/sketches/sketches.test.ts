@@ -5,7 +5,16 @@ import { distanceKm } from '../../../src/engine/sketches/geo-distance.js';
 import { hashString } from '../../../src/engine/sketches/hash.js';
 import { hourHistogramAdd, hourOfDayShare, hourOfWeek } from '../../../src/engine/sketches/hour-histogram.js';
 import { hllAdd, hllEstimate } from '../../../src/engine/sketches/hyperloglog.js';
-import { topKAdd, topKCount, topKHalve, topKSize } from '../../../src/engine/sketches/top-k.js';
+import {
+  TOP_K_SATURATION,
+  topKAdd,
+  topKCount,
+  topKEntries,
+  topKHalve,
+  topKSize,
+  topKSlots,
+  topKTotal,
+} from '../../../src/engine/sketches/top-k.js';
 
 describe('sketches', () => {
   it('HyperLogLog estimates distinct counts within its error', () => {
@@ -16,6 +25,59 @@ describe('sketches', () => {
     for (let i = 0; i < 100_000; i++) hllAdd(big, 0, 1024, hashString(`ip-${i}`));
     const est = hllEstimate(big, 0, 1024);
     assert.ok(Math.abs(est - 100_000) / 100_000 < 0.08, `estimate ${est}`);
+  });
+
+  it('top-k counts packed two to a slot behave like plain per-key counters (reference model), saturation included', () => {
+    for (const k of [3, 4, 8]) {
+      const u = new Uint32Array(topKSlots(k) + 2);
+      u[topKSlots(k)] = 0xdeadbeef; // a neighbour that must stay untouched
+      const keys: number[] = new Array(k).fill(0);
+      const counts: number[] = new Array(k).fill(0);
+      let s = 99;
+      let heavyAdds = 0;
+      for (let n = 0; n < 200_000; n++) {
+        s = (Math.imul(s, 1_664_525) + 1_013_904_223) >>> 0;
+        // A few heavy keys (they saturate and halve) and a churning tail.
+        const r = s >>> 8;
+        const key = r % 10 < 6 ? 1 : r % 10 < 8 ? 2 : 100 + (r % 5000);
+        if (key === 1) heavyAdds++;
+        // Reference: the same space-saving rules on plain arrays.
+        let at = keys.indexOf(key);
+        let expected: number;
+        if (at >= 0) {
+          expected = counts[at]!;
+          if (expected >= TOP_K_SATURATION) {
+            for (let i = 0; i < k; i++) {
+              counts[i] = counts[i]! >>> 1;
+              if (counts[i] === 0) keys[i] = 0;
+            }
+          }
+          counts[at] = counts[at]! + 1;
+        } else {
+          let min = 0xffffffff;
+          at = -1;
+          for (let i = 0; i < k; i++) {
+            const c = keys[i] === 0 ? 0 : counts[i]!;
+            if (c < min) {
+              min = c;
+              at = i;
+            }
+          }
+          keys[at] = key;
+          counts[at] = 1 + (min >>> 1);
+          expected = 0;
+        }
+        assert.equal(topKAdd(u, 0, k, key), expected);
+      }
+      for (let i = 0; i < k; i++) if (keys[i] !== 0) assert.equal(topKCount(u, 0, k, keys[i]!), counts[i]);
+      assert.equal(
+        topKTotal(u, 0, k),
+        counts.reduce((a, b) => a + b, 0),
+      );
+      assert.ok(topKEntries(u, 0, k).every((e) => e.count <= TOP_K_SATURATION));
+      assert.equal(u[topKSlots(k)], 0xdeadbeef);
+      assert.ok(heavyAdds > TOP_K_SATURATION && topKCount(u, 0, k, 1) < heavyAdds, 'the heavy key saturated and halved');
+    }
   });
 
   it('top-k keeps frequent keys, lets rare newcomers churn, and halves counts', () => {
