@@ -46,7 +46,11 @@ export class PrincipalProfiles {
       this.detach(mine, cred);
     }
     const own = this.store.map.get(principal);
-    if (own !== undefined) return own;
+    if (own !== undefined) {
+      // A new credential of a known principal keeps the principal's name string, not a copy of its own.
+      if (cred.f[cred.fo + F_EVENTS] === 0 && cred.principal === principal) cred.principal = own.key;
+      return own;
+    }
     const holder = this.shared.get(principal);
     if (holder !== undefined) {
       // A second credential of the principal: the principal needs numbers of its own from now on.
@@ -67,6 +71,7 @@ export class PrincipalProfiles {
     holder.sharedWith = undefined;
     const own = this.store.get(principal, undefined);
     copyLearned(holder, own);
+    if (holder.principal === principal) holder.principal = own.key;
     return own;
   }
 
