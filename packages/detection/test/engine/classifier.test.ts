@@ -65,6 +65,21 @@ describe('operation classifier', () => {
     assert.equal(a.name, 'GET /api/orders/{id}');
   });
 
+  it('answers repeated HTTP operations from its caches exactly as a fresh classifier does', () => {
+    const ops: string[] = [];
+    for (let i = 0; i < 600; i++) ops.push(`${['GET', 'POST', 'DELETE'][i % 3]} /v1/${['orders', 'users', 'admin/keys'][i % 3]}/${i % 40}`);
+    const warm = new OperationClassifier(64); // small: the map is cleared while the front cache still holds entries
+    for (let round = 0; round < 3; round++) {
+      for (const op of ops) {
+        const fresh = new OperationClassifier();
+        const expected = fresh.classify({ operation: op });
+        assert.deepEqual(warm.classify({ operation: `${op}` }), expected, op);
+        assert.equal(warm.opHash, fresh.opHash);
+        assert.deepEqual(warm.shape, fresh.shape);
+      }
+    }
+  });
+
   it('groups resources by bucket or table', () => {
     assert.equal(resourceClassHash('arn:aws:s3:::payroll/2026/jan.csv', 'x'), resourceClassHash('arn:aws:s3:::payroll/other.csv', 'x'));
     assert.notEqual(resourceClassHash('arn:aws:s3:::payroll/a', 'x'), resourceClassHash('arn:aws:s3:::public/a', 'x'));

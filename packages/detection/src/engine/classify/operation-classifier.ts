@@ -9,6 +9,9 @@ export interface ClassifiableEvent {
   path?: string | undefined;
 }
 
+/** Slots of the direct-mapped cache in front of the HTTP-operation map (a power of two). */
+const RECENT_SLOTS = 256;
+
 const UNKNOWN: OperationClass = { name: '', stage: STAGE_NONE, read: false, dataRead: false, privilege: 'none', selfKey: false };
 
 /**
@@ -33,6 +36,10 @@ export class OperationClassifier {
   /** HTTP operations given as one string (`GET /v1/orders/{id}`): class and path shape depend only on the string. */
   private readonly byHttpOperation = new Map<string, CachedHttpOperation>();
   private readonly maxEntries: number;
+  private readonly recentOps: Array<string | undefined> = new Array<string | undefined>(RECENT_SLOTS).fill(undefined);
+  private readonly recentHits: Array<CachedHttpOperation | undefined> = new Array<CachedHttpOperation | undefined>(RECENT_SLOTS).fill(
+    undefined,
+  );
 
   constructor(maxEntries = 50_000) {
     this.maxEntries = maxEntries;
@@ -63,14 +70,22 @@ export class OperationClassifier {
   }
 
   private classifyHttpOperation(op: string, slashAt: number): OperationClass {
-    let c = this.byHttpOperation.get(op);
+    // A small direct-mapped cache in front of the map (picked by length and two characters): each event's
+    // operation is a new string, which a Map lookup hashes in full; comparing with one candidate is cheaper.
+    const n = op.length;
+    const slot = (n * 31 + op.charCodeAt(n >> 1) * 7 + op.charCodeAt(n - 1)) & (RECENT_SLOTS - 1);
+    let c = this.recentOps[slot] === op ? this.recentHits[slot] : undefined;
     if (c === undefined) {
-      const cls = this.classifyHttp(op.slice(0, slashAt), op.slice(slashAt + 1));
-      c = { cls, nameHash: this.opHash, templateHash: this.shape.templateHash, numericId: this.shape.numericId };
-      // Operations that embed ids vary per event: the cache is bounded like the others.
-      if (this.byHttpOperation.size >= this.maxEntries) this.byHttpOperation.clear();
-      this.byHttpOperation.set(op, c);
-      return cls;
+      c = this.byHttpOperation.get(op);
+      if (c === undefined) {
+        const cls = this.classifyHttp(op.slice(0, slashAt), op.slice(slashAt + 1));
+        c = { cls, nameHash: this.opHash, templateHash: this.shape.templateHash, numericId: this.shape.numericId };
+        // Operations that embed ids vary per event: the cache is bounded like the others.
+        if (this.byHttpOperation.size >= this.maxEntries) this.byHttpOperation.clear();
+        this.byHttpOperation.set(op, c);
+      }
+      this.recentOps[slot] = op;
+      this.recentHits[slot] = c;
     }
     this.shape.templateHash = c.templateHash;
     this.shape.numericId = c.numericId;
