@@ -49,7 +49,16 @@ export async function load(
 ): Promise<Result> {
   const options: autocannon.Options = { url, connections, duration: seconds, headers };
   if (perRequest) {
-    options.requests = [{ setupRequest: (req) => ({ ...req, headers: { ...headers, ...perRequest() } }) }];
+    // autocannon hands setupRequest a fresh copy of the request and its headers each time: add the
+    // per-request headers to it rather than copying it twice more on the shared cores.
+    options.requests = [
+      {
+        setupRequest: (req) => {
+          Object.assign(req.headers as Record<string, string>, perRequest());
+          return req;
+        },
+      },
+    ];
   }
   const result = await autocannon(options);
   const r: Result = {

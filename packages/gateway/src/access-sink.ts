@@ -4,7 +4,9 @@ import type { AccessEvent } from '@tokenwarden/core';
 export type AccessEventPublisher = (events: readonly AccessEvent[]) => void | Promise<void>;
 
 /**
- * A bounded buffer between the request path and the bus. `push` never waits: when the buffer is
+ * A bounded buffer between the request path and the bus. It holds items of type `T` and turns
+ * each into its access event with `toEvent` only when a batch is handed over, so the request path
+ * pays for a compact record and the event object is built off it (default: items are events). `push` never waits: when the buffer is
  * full the event is dropped and counted, so a slow or dead bus cannot slow or stop traffic.
  * Events are handed over in batches (everything queued since the last hand-over), which keeps a
  * store insert to one transaction. `flush` drains what is buffered (graceful shutdown).
@@ -16,28 +18,31 @@ export type AccessEventPublisher = (events: readonly AccessEvent[]) => void | Pr
  * await sink.flush();
  * ```
  */
-export class AccessEventSink {
+export class AccessEventSink<T = AccessEvent> {
   /** Events dropped because the buffer was full or the publisher failed. */
   dropped = 0;
   /** Events handed to the publisher successfully. */
   published = 0;
-  private buffer: AccessEvent[] = [];
+  private buffer: T[] = [];
   private draining: Promise<void> | undefined;
   private readonly capacity: number;
   // Batching window: with a shared SQLite file, fewer and larger write transactions keep several
   // gateway processes from queueing on the write lock.
   private readonly intervalMs: number;
 
+  private readonly toEvent: ((item: T) => AccessEvent) | undefined;
+
   constructor(
     private readonly publish: AccessEventPublisher,
-    options: { capacity?: number; intervalMs?: number } = {},
+    options: { capacity?: number; intervalMs?: number; toEvent?: (item: T) => AccessEvent } = {},
   ) {
     this.capacity = options.capacity ?? 10_000;
     this.intervalMs = options.intervalMs ?? 0;
+    this.toEvent = options.toEvent;
   }
 
-  /** Queues an event; never blocks, never throws. */
-  push(event: AccessEvent): void {
+  /** Queues an event (or the record it is built from); never blocks, never throws. */
+  push(event: T): void {
     if (this.buffer.length >= this.capacity) {
       this.dropped++;
       return;
@@ -68,14 +73,15 @@ export class AccessEventSink {
   private async drain(): Promise<void> {
     try {
       while (this.buffer.length > 0) {
-        const batch = this.buffer;
+        const items = this.buffer;
         this.buffer = [];
         try {
+          const batch = this.toEvent ? items.map(this.toEvent) : (items as unknown as AccessEvent[]);
           const r = this.publish(batch);
           if (r && typeof (r as Promise<void>).then === 'function') await r;
-          this.published += batch.length;
+          this.published += items.length;
         } catch {
-          this.dropped += batch.length;
+          this.dropped += items.length;
         }
       }
     } finally {

@@ -44,6 +44,9 @@ export class CredentialVerifier {
   private readonly keyTtlMs: number;
   private readonly negativeTtlMs: number;
   private readonly introspectionTtlMs: number;
+  // Raw presented string -> its cache key: a hit skips the SHA-256. The raw credential is in this
+  // process's memory anyway (it arrived in a header); the map is small and cleared when full.
+  private readonly keyMemo = new Map<string, string>();
 
   constructor(
     private readonly source: CredentialSource,
@@ -65,9 +68,26 @@ export class CredentialVerifier {
   }
 
   /**
+   * The cache key of a token ({@link tokenHash}), remembered for recently seen tokens so that a
+   * repeated credential costs a map lookup instead of a hash.
+   */
+  keyOf(token: string): string {
+    let key = this.keyMemo.get(token);
+    if (key === undefined) {
+      key = tokenHash(token);
+      // Bounded to a few MB whatever is sprayed at it.
+      if (token.length <= 4_096) {
+        if (this.keyMemo.size >= 2_048) this.keyMemo.clear();
+        this.keyMemo.set(token, key);
+      }
+    }
+    return key;
+  }
+
+  /**
    * The cached verification of a token, or undefined: synchronous, so a hot path answers without
-   * a promise. `hashKey` is {@link tokenHash} of the token (computed once by the caller and passed
-   * on to {@link CredentialVerifier.verify} on a miss).
+   * a promise. `hashKey` is {@link CredentialVerifier.keyOf} the token (computed once by the caller
+   * and passed on to {@link CredentialVerifier.verify} on a miss).
    */
   peek(token: string, hashKey: string): VerificationResult | undefined {
     if (token.length > 8192 || !(this.cacheResults || token.startsWith('tw_'))) return undefined;

@@ -3,14 +3,14 @@ import { type AccessEventPublisher, AccessEventSink } from './access-sink.js';
 import { BlockList } from './block-list.js';
 import { type ClientInfo, clientInfo } from './client-info.js';
 import type { CredentialSource } from './credential-source.js';
-import { CredentialVerifier, tokenHash } from './credential-verifier.js';
+import { CredentialVerifier } from './credential-verifier.js';
 import { DpopNonces } from './dpop-nonce.js';
 import { type DpopOutcome, DpopVerifier } from './dpop-verifier.js';
 import { extractCredential, type PresentedCredential } from './extract-credential.js';
 import { fastId } from './fast-ids.js';
 import type { GatewayConfig } from './gateway-config.js';
 import { allowed, type DecisionDraft, denied, type GuardDecision, type GuardRequest } from './guard-decision.js';
-import { accessEvent, lifecycleEvent } from './guard-events.js';
+import { accessEventOf, type FinishedRequest, lifecycleEvent } from './guard-events.js';
 import { IpSet } from './ip-set.js';
 import { type JtiReplayStore, MemoryJtiReplayStore } from './jti-replay-store.js';
 import { CidrIpInfo, type IpInfoLookup, locationRefusal } from './location-policy.js';
@@ -69,7 +69,7 @@ export class GatewayGuard {
   readonly revocations = new RevocationSet();
   readonly blocks = new BlockList();
   readonly verifier: CredentialVerifier;
-  readonly sink: AccessEventSink | undefined;
+  readonly sink: AccessEventSink<FinishedRequest> | undefined;
   readonly routes: RouteMatcher;
   readonly audience: string;
   readonly checks: boolean;
@@ -108,7 +108,7 @@ export class GatewayGuard {
     this.ipInfo = options.ipInfo ?? new CidrIpInfo(cfg.ip_info);
     this.sink =
       options.publishAccess && this.checks
-        ? new AccessEventSink(options.publishAccess, { intervalMs: options.accessBatchMs ?? 0 })
+        ? new AccessEventSink<FinishedRequest>(options.publishAccess, { intervalMs: options.accessBatchMs ?? 0, toEvent: accessEventOf })
         : undefined;
     this.sync = new RevocationSync(options.source, this.revocations, {
       pollMs: cfg.revocation.poll_ms,
@@ -210,7 +210,7 @@ export class GatewayGuard {
     const pending: Pending = { req, base, forwardTarget: target.forwardTarget, route, presented };
     // A stale view may only mean the event loop was busy: read the source once before failing closed.
     if (this.isStale()) return this.pollThenVerify(pending);
-    const hashKey = tokenHash(presented.token);
+    const hashKey = this.verifier.keyOf(presented.token);
     const cached = this.verifier.peek(presented.token, hashKey);
     if (cached) return this.afterVerify(pending, cached);
     return this.verifier.verify(presented.token, hashKey).then((verified) => this.afterVerify(pending, verified));
@@ -224,21 +224,8 @@ export class GatewayGuard {
     if (status === 404 && decision.path !== undefined) {
       this.probing.recordNotFound(decision.credential ? `cred:${decision.credential.id}` : `ip:${decision.client.ip}`, decision.path);
     }
-    this.sink?.push(
-      accessEvent({
-        method: decision.method,
-        path: decision.path,
-        status,
-        client: decision.client,
-        credential: decision.credential,
-        userAgent: decision.userAgent,
-        requestId: decision.requestId,
-        reason: decision.allow ? undefined : decision.refusal.reason,
-        route: decision.route?.index,
-        scheme: decision.scheme,
-        ...(bytesOut !== undefined ? { bytesOut } : {}),
-      }),
-    );
+    // A compact record now; the access event itself is built when the batch is handed over.
+    this.sink?.push({ decision, status, bytesOut, at: Date.now() });
   }
 
   private async pollThenVerify(p: Pending): Promise<GuardDecision> {

@@ -1,6 +1,7 @@
 import type { AccessEvent, LifecycleEvent, LifecycleEventType } from '@tokenwarden/core';
 import type { ClientInfo } from './client-info.js';
 import { fastId, isoTime } from './fast-ids.js';
+import type { GuardDecision } from './guard-decision.js';
 import type { VerifiedCredential } from './verified-credential.js';
 
 /** The slice of a request an access event describes. */
@@ -33,8 +34,7 @@ const KIND: Record<VerifiedCredential['kind'], AccessEvent['credential_kind']> =
  * sink.push(accessEvent({ method: 'GET', path: '/x', status: 200, client, credential, userAgent, requestId, reason: undefined, route: 0, scheme: 'bearer' }));
  * ```
  */
-export function accessEvent(input: AccessEventInput): AccessEvent {
-  const now = Date.now();
+export function accessEvent(input: AccessEventInput, now: number = Date.now()): AccessEvent {
   const event: AccessEvent = {
     id: fastId('acc', now),
     time: isoTime(now),
@@ -60,6 +60,43 @@ export function accessEvent(input: AccessEventInput): AccessEvent {
   if (input.credential?.clientId) attributes.client_id = input.credential.clientId;
   event.attributes = attributes;
   return event;
+}
+
+/** What the request path keeps of a finished request until its access event is built. */
+export interface FinishedRequest {
+  decision: GuardDecision;
+  status: number;
+  bytesOut: number | undefined;
+  /** Epoch ms when the request finished (the event's time). */
+  at: number;
+}
+
+/**
+ * The access event of a finished request (built when the sink hands its batch over).
+ *
+ * @example
+ * ```ts
+ * const sink = new AccessEventSink<FinishedRequest>(publish, { toEvent: accessEventOf });
+ * ```
+ */
+export function accessEventOf(r: FinishedRequest): AccessEvent {
+  const d = r.decision;
+  return accessEvent(
+    {
+      method: d.method,
+      path: d.path,
+      status: r.status,
+      client: d.client,
+      credential: d.credential,
+      userAgent: d.userAgent,
+      requestId: d.requestId,
+      reason: d.allow ? undefined : d.refusal.reason,
+      route: d.route?.index,
+      scheme: d.scheme,
+      ...(r.bytesOut !== undefined ? { bytesOut: r.bytesOut } : {}),
+    },
+    r.at,
+  );
 }
 
 /**

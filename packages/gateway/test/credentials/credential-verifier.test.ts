@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
-import { CredentialVerifier } from '../../src/credential-verifier.js';
+import { CredentialVerifier, tokenHash } from '../../src/credential-verifier.js';
 import { FakeCredentialSource } from '../support/fake-credential-source.js';
 
 describe('CredentialVerifier', () => {
@@ -78,5 +78,13 @@ describe('CredentialVerifier', () => {
     assert.ok(r.ok);
     assert.deepEqual(r.credential.scopes, ['z']);
     assert.deepEqual(await verifier.verify('op_unknown'), { ok: false, failure: 'inactive' });
+  });
+
+  it('keyOf is the token hash, remembered or not (past the memo bound, for long tokens)', () => {
+    const v = new CredentialVerifier(source, { jwtAlgorithms: ['EdDSA'] });
+    const tokens = [...Array.from({ length: 2_100 }, (_, i) => `tw_k_${i}`), 'x'.repeat(5_000)];
+    for (let round = 0; round < 2; round++) {
+      for (const t of tokens) assert.equal(v.keyOf(t), tokenHash(t));
+    }
   });
 });

@@ -43,4 +43,24 @@ describe('AccessEventSink', () => {
     assert.equal(sink.dropped, 2, 'the failed batch is counted');
     assert.equal(sink.published, 1);
   });
+
+  it('builds events from compact records only when the batch is handed over', async () => {
+    const got: AccessEvent[][] = [];
+    let built = 0;
+    const sink = new AccessEventSink<number>((batch) => void got.push([...batch]), {
+      toEvent: (i) => {
+        built++;
+        return event(i);
+      },
+    });
+    sink.push(1);
+    sink.push(2);
+    assert.equal(built, 0, 'nothing built on the request path');
+    await sink.flush();
+    assert.equal(built, 2);
+    assert.deepEqual(
+      got.flat().map((e) => e.id),
+      ['e1', 'e2'],
+    );
+  });
 });
