@@ -3,8 +3,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { parseCustomRules } from './custom-rules.js';
 import { compileRules } from './engine/compile.js';
 import { BUILTIN_RULES } from './rules/index.js';
+import { scanFileBatch } from './sources/scan-batch.js';
 import type { ContentResult } from './sources/scan-content.js';
-import { type FileScanLimits, type FileTask, scanFile } from './sources/scan-file.js';
+import type { FileScanLimits, FileTask } from './sources/scan-file.js';
 
 interface WorkerInit {
   customRules: unknown;
@@ -16,13 +17,15 @@ const init = workerData as WorkerInit;
 const compiled = compileRules([...BUILTIN_RULES, ...parseCustomRules(init.customRules)], init.ruleTimeBudgetMs);
 
 parentPort?.on('message', async (msg: { id: number; tasks: FileTask[] }) => {
-  const results: ContentResult[] = [];
-  for (const task of msg.tasks) {
-    try {
-      results.push(await scanFile(task, compiled, init.limits));
-    } catch (e) {
-      results.push({ findings: [], skipped: [{ file: task.display, reason: `scan failed: ${(e as Error).message}` }], warnings: [] });
-    }
+  let results: ContentResult[];
+  try {
+    results = await scanFileBatch(msg.tasks, compiled, init.limits);
+  } catch (e) {
+    results = msg.tasks.map((task) => ({
+      findings: [],
+      skipped: [{ file: task.display, reason: `scan failed: ${(e as Error).message}` }],
+      warnings: [],
+    }));
   }
   parentPort?.postMessage({ id: msg.id, results });
 });

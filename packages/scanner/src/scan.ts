@@ -5,8 +5,9 @@ import { compileRules } from './engine/compile.js';
 import { scanText } from './engine/scan-text.js';
 import { BUILTIN_RULES } from './rules/index.js';
 import { scanGit } from './sources/git.js';
+import { scanFileBatch } from './sources/scan-batch.js';
 import { scanContent } from './sources/scan-content.js';
-import { DEFAULT_LIMITS, type FileScanLimits, type FileTask, scanFile } from './sources/scan-file.js';
+import { DEFAULT_LIMITS, type FileScanLimits, type FileTask } from './sources/scan-file.js';
 import { walkPaths } from './sources/walk.js';
 import type { RawFinding, SkippedInput } from './types.js';
 import { FileWorkerPool } from './worker-pool.js';
@@ -223,13 +224,14 @@ export async function runScan(opts: ScanOptions = {}): Promise<ScanReport> {
       const window = (wanted - 1) * 2;
       const inFlight = new Set<Promise<void>>();
       const scanHere = async (batch: readonly FileTask[]) => {
-        for (const task of batch) {
-          absorb(await scanFile(task, compiled, limits));
-          finish(task);
-        }
+        const results = await scanFileBatch(batch, compiled, limits);
+        results.forEach((r, k) => {
+          absorb(r);
+          finish(batch[k] as FileTask);
+        });
       };
       for (const batch of batches(tasks)) {
-        if (inFlight.size >= window) {
+        if (inFlight.size >= window || workers.alive === 0) {
           await scanHere(batch);
           // Let the workers' answers in, so they get their next batches.
           await new Promise((resolve) => setImmediate(resolve));
@@ -254,9 +256,12 @@ export async function runScan(opts: ScanOptions = {}): Promise<ScanReport> {
       }
       await Promise.all(inFlight);
     } else {
-      for (const task of tasks) {
-        absorb(await scanFile(task, compiled, limits));
-        finish(task);
+      for (const batch of batches(tasks)) {
+        const results = await scanFileBatch(batch, compiled, limits);
+        results.forEach((r, k) => {
+          absorb(r);
+          finish(batch[k] as FileTask);
+        });
       }
     }
   } finally {

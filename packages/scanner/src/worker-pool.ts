@@ -25,14 +25,29 @@ function startWorker(workerData: unknown): Worker {
   return new Worker(boot, { eval: true, workerData });
 }
 
-// Flags that take a value (separately or after `=`) and concern module loading.
-const LOADER_FLAGS = new Set(['--import', '--loader', '--experimental-loader', '--require', '-r', '--conditions', '-C']);
+// Flags that take a value (separately or after `=`) and concern module loading or the entry
+// point: a parent run as `node --input-type=module -e '...'` must not start its workers so.
+const LOADER_FLAGS = new Set([
+  '--import',
+  '--loader',
+  '--experimental-loader',
+  '--require',
+  '-r',
+  '--conditions',
+  '-C',
+  '--input-type',
+  '--eval',
+  '-e',
+  '--print',
+  '-p',
+]);
 
 /**
  * `execArgv` for the built (plain JavaScript) worker: without module loader, preload and export
  * condition flags (`--import tsx`, `--loader=x`, `-r x`, `--conditions=source`), which would
  * either route every module load through a TypeScript loader or resolve the worker's own
- * imports to TypeScript sources it cannot run.
+ * imports to TypeScript sources it cannot run, and without the parent's entry-point flags
+ * (`-e CODE`, `--input-type=module`), with which a worker fails to start.
  *
  * @example
  * ```ts
@@ -63,7 +78,7 @@ export function withoutLoaders(execArgv: readonly string[]): string[] {
  * ```
  */
 export class FileWorkerPool {
-  private readonly workers: { worker: Worker; inFlight: number }[] = [];
+  private readonly workers: { worker: Worker; inFlight: number; alive: boolean }[] = [];
   private readonly pending = new Map<number, { resolve: (r: ContentResult[]) => void; reject: (e: Error) => void; slot: number }>();
   private nextId = 0;
 
@@ -79,19 +94,21 @@ export class FileWorkerPool {
         p.resolve(msg.results);
       });
       worker.on('error', (e) => this.failSlot(slot, e));
-      worker.on('exit', (code) => {
-        if (code !== 0) this.failSlot(slot, new Error(`scan worker exited with code ${code}`));
-      });
-      this.workers.push({ worker, inFlight: 0 });
+      worker.on('exit', (code) => this.failSlot(slot, new Error(`scan worker exited with code ${code}`)));
+      this.workers.push({ worker, inFlight: 0, alive: true });
     }
   }
 
-  /** Scans a batch of files on the least busy worker; one result per file, in order. */
+  /**
+   * Scans a batch of files on the least busy running worker; one result per file, in order.
+   * Rejects when the worker dies first, or at once when none is running.
+   */
   scanBatch(tasks: readonly FileTask[]): Promise<ContentResult[]> {
-    let slot = 0;
+    let slot = -1;
     this.workers.forEach((w, i) => {
-      if (w.inFlight < (this.workers[slot] as { inFlight: number }).inFlight) slot = i;
+      if (w.alive && (slot === -1 || w.inFlight < (this.workers[slot] as { inFlight: number }).inFlight)) slot = i;
     });
+    if (slot === -1) return Promise.reject(new Error('no scan worker is running'));
     const entry = this.workers[slot] as { worker: Worker; inFlight: number };
     const id = this.nextId++;
     entry.inFlight++;
@@ -111,7 +128,15 @@ export class FileWorkerPool {
     await Promise.all(this.workers.map((w) => w.worker.terminate()));
   }
 
+  /** The number of workers still running. */
+  get alive(): number {
+    return this.workers.filter((w) => w.alive).length;
+  }
+
+  // A worker that failed or exited takes no more batches, and its batches in flight are rejected
+  // (a batch sent to a dead worker would never be answered).
   private failSlot(slot: number, e: Error): void {
+    (this.workers[slot] as { alive: boolean }).alive = false;
     for (const [id, p] of this.pending) {
       if (p.slot === slot) {
         this.pending.delete(id);

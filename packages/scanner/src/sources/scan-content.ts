@@ -22,14 +22,21 @@ export interface ContentOptions {
 
 /**
  * Scans one in-memory file: opens archives (zip, tar, tar.gz, one nested level), parses
- * notebooks cell by cell, skips binaries by content, and scans text.
+ * notebooks cell by cell, skips binaries by content, and scans text. `latin1` returns the Latin-1
+ * string of exactly these bytes when the caller has it cheaper (see {@link scanBytes}).
  *
  * @example
  * ```ts
  * scanContent(bytes, 'bundle.zip', compiled, { archiveDepth: 0, maxEntryBytes: 64 << 20 });
  * ```
  */
-export function scanContent(bytes: Uint8Array, file: string, compiled: CompiledRules, opts: ContentOptions): ContentResult {
+export function scanContent(
+  bytes: Uint8Array,
+  file: string,
+  compiled: CompiledRules,
+  opts: ContentOptions,
+  latin1?: () => string,
+): ContentResult {
   const kind = archiveKind(bytes.subarray(0, 512));
   if (kind) {
     if (opts.archiveDepth > 1)
@@ -45,6 +52,6 @@ export function scanContent(bytes: Uint8Array, file: string, compiled: CompiledR
     const { findings, warnings } = scanText(text, compiled, { file });
     return { findings, skipped: [], warnings };
   }
-  const { findings, warnings } = scanBytes(bytes, compiled, { file });
+  const { findings, warnings } = scanBytes(bytes, compiled, { file }, latin1);
   return { findings, skipped: [], warnings };
 }

@@ -38,27 +38,76 @@ function describe(e: unknown): string {
 // One read buffer per thread, reused for every file read whole: a fresh buffer per file (what
 // readFileSync allocates) cost page faults and garbage collection on the bench tree. Nothing
 // keeps the bytes after `scanContent` returns: findings hold strings, archive entries are copies.
-let scratch = Buffer.allocUnsafe(1 << 20);
+let arena = Buffer.allocUnsafe(2 << 20);
 
-/** The whole file in the thread's read buffer, valid until the next call. */
-function readWhole(path: string, expected: number): Buffer {
+/**
+ * Reads the whole file into the thread's read buffer from offset `at` (the bytes before it are
+ * kept, the buffer grows as needed) and returns the end offset. The bytes are valid until the
+ * next call that starts before that end; get them with {@link readBuffer}.
+ *
+ * @example
+ * ```ts
+ * const end = readIntoBuffer('a.ts', 120, 0);
+ * const bytes = readBuffer().subarray(0, end);
+ * ```
+ */
+export function readIntoBuffer(path: string, expected: number, at: number): number {
   const fd = openSync(path, 'r');
   try {
-    let length = 0;
+    let end = at;
     for (;;) {
       // One byte of room past the expected size tells a file that grew since the walk.
-      if (scratch.length < Math.max(expected, length) + 1) {
-        const grown = Buffer.allocUnsafe(Math.max(scratch.length * 2, expected + 1));
-        scratch.copy(grown, 0, 0, length);
-        scratch = grown;
+      if (arena.length < Math.max(at + expected, end) + 1) {
+        const grown = Buffer.allocUnsafe(Math.max(arena.length * 2, at + expected + 1));
+        arena.copy(grown, 0, 0, end);
+        arena = grown;
       }
-      const n = readSync(fd, scratch, length, scratch.length - length, null);
-      if (n === 0) return scratch.subarray(0, length);
-      length += n;
+      const n = readSync(fd, arena, end, arena.length - end, null);
+      if (n === 0) return end;
+      end += n;
     }
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * The thread's read buffer (replaced when it grows: fetch it after the reads).
+ *
+ * @example
+ * ```ts
+ * readBuffer().subarray(0, readIntoBuffer('a.ts', 120, 0));
+ * ```
+ */
+export function readBuffer(): Buffer {
+  return arena;
+}
+
+/**
+ * The result for a file that could not be read or scanned: reported and skipped.
+ *
+ * @example
+ * ```ts
+ * unreadable(task, new Error('EACCES: permission denied')).skipped[0].reason;
+ * ```
+ */
+export function unreadable(task: FileTask, e: unknown): ContentResult {
+  return { findings: [], skipped: [{ file: task.display, reason: `unreadable (${describe(e)})` }], warnings: [] };
+}
+
+/**
+ * Adds the unsafe-storage reasons of the file (mode, log, shell history, credential file) to
+ * its findings, with a raised severity when any applies.
+ *
+ * @example
+ * ```ts
+ * withStorageReasons(task, scanContent(bytes, task.display, compiled, opts));
+ * ```
+ */
+export function withStorageReasons(task: FileTask, result: ContentResult): ContentResult {
+  const reasons = unsafeStorageReasons(task.path, task.mode);
+  if (reasons.length > 0) result.findings = result.findings.map((f) => withReasons(f, reasons));
+  return result;
 }
 
 async function scanLargeText(task: FileTask, compiled: CompiledRules, limits: FileScanLimits): Promise<ContentResult> {
@@ -141,15 +190,16 @@ export async function scanFile(task: FileTask, compiled: CompiledRules, limits: 
       // One synchronous read: the scan is CPU-bound in this thread anyway, and the promise
       // readFile's open/fstat/read/close round trips through the libuv pool left the thread idle
       // ~20% of a scan on the bench tree. Only files up to `chunkBytes` take this path.
-      const bytes = readWhole(task.path, task.size);
-      result = scanContent(bytes, task.display, compiled, { archiveDepth: 0, maxEntryBytes: limits.maxArchiveBytes });
+      const end = readIntoBuffer(task.path, task.size, 0);
+      result = scanContent(readBuffer().subarray(0, end), task.display, compiled, {
+        archiveDepth: 0,
+        maxEntryBytes: limits.maxArchiveBytes,
+      });
     }
   } catch (e) {
-    return { findings: [], skipped: [{ file: task.display, reason: `unreadable (${describe(e)})` }], warnings: [] };
+    return unreadable(task, e);
   }
-  const reasons = unsafeStorageReasons(task.path, task.mode);
-  if (reasons.length > 0) result.findings = result.findings.map((f) => withReasons(f, reasons));
-  return result;
+  return withStorageReasons(task, result);
 }
 
 function withReasons(f: RawFinding, reasons: string[]): RawFinding {

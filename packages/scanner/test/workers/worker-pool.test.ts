@@ -24,5 +24,8 @@ describe('worker pool flags', () => {
       ['--max-old-space-size=512', '--enable-source-maps'],
     );
     assert.deepEqual(withoutLoaders([]), []);
+    // A parent run as `node --input-type=module -e CODE`: the worker must not get its entry point.
+    assert.deepEqual(withoutLoaders(['--input-type=module', '-e', 'await run()', '--max-old-space-size=64']), ['--max-old-space-size=64']);
+    assert.deepEqual(withoutLoaders(['--eval=x', '-p', '1', '--input-type', 'module']), []);
   });
 });

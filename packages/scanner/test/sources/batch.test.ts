@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { BUILTIN_RULES, compileRules, scanBytes } from '@tokenwarden/scanner';
+import { scanFileBatch } from '../../src/sources/scan-batch.js';
+import { crcToken, twToken } from '../fixtures.js';
+
+// Source-like filler with the usual words, so every file has keyword hits.
+function filler(lines: number, seed: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < lines; i++) out.push(`  const token${(i * seed) % 97} = await client.get("key-${i}"); // secret ${i}`);
+  return out.join('\n');
+}
+
+describe('batch scanning (files read into one buffer, scanned as slices of one string)', () => {
+  it('finds in every file exactly what scanning the file alone finds, at the same places', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tw-scan-batch-'));
+    try {
+      const compiled = compileRules(BUILTIN_RULES);
+      const tasks = [];
+      // Over 1 MB in all, so the batch shares one string; secrets on first and last lines too.
+      for (let f = 0; f < 12; f++) {
+        const first = f % 3 === 0 ? `key = "${twToken()}"\n` : '';
+        const last = f % 4 === 1 ? `\nconst k = "${crcToken('ghp_')}"` : '';
+        const middle = f % 2 === 0 ? `\npassword = "Zq8vN2xR7tLm4Kp9"\nconst t = "${twToken()}"; // tokenwarden:allow\n` : '\n';
+        const text = `${first}${filler(900 + f * 37, f + 3)}${middle}${filler(800, f + 5)}${last}`;
+        const path = join(dir, `f${f}.ts`);
+        writeFileSync(path, text);
+        tasks.push({ path, display: path, size: Buffer.byteLength(text), mode: 0o600 }); // no unsafe-storage reason: compare the scans alone
+      }
+      assert.ok(tasks.reduce((n, t) => n + t.size, 0) > 1 << 20);
+      const results = await scanFileBatch(tasks, compiled);
+      let found = 0;
+      tasks.forEach((task, k) => {
+        const alone = scanBytes(readFileSync(task.path), compiled, { file: task.display }).findings;
+        assert.deepEqual(results[k]?.findings, alone, task.display);
+        found += alone.length;
+      });
+      assert.ok(found >= 8, `found ${found}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
