@@ -36,7 +36,11 @@ export function detectImpossibleTravel(ctx: DetectionContext, out: Finding[]): v
   )
     return;
   const g = ctx.ev.geo!;
-  const raw = distanceKm(cred.f[cred.fo + F_GEO_LAT]!, cred.f[cred.fo + F_GEO_LON]!, g.lat!, g.lon!);
+  const lastLat = cred.f[cred.fo + F_GEO_LAT]!;
+  const lastLon = cred.f[cred.fo + F_GEO_LON]!;
+  // The usual case, the same place as last time: no distance (0 km is below any positive threshold).
+  if (g.lat === lastLat && g.lon === lastLon && it.minDistanceKm > 0) return;
+  const raw = distanceKm(lastLat, lastLon, g.lat!, g.lon!);
   let distance = raw;
   if (ctx.kind === 'mobile' || lastKind === 'mobile') distance -= it.mobileUncertaintyKm;
   if (distance < it.minDistanceKm) return;
