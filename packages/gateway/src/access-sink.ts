@@ -48,13 +48,7 @@ export class AccessEventSink<T = AccessEvent> {
       return;
     }
     this.buffer.push(event);
-    if (!this.draining) {
-      const wait =
-        this.intervalMs > 0
-          ? new Promise<void>((resolve) => setTimeout(resolve, this.intervalMs).unref())
-          : new Promise<void>((resolve) => setImmediate(resolve));
-      this.draining = wait.then(() => this.drain());
-    }
+    this.schedule();
   }
 
   /** Events waiting in the buffer. */
@@ -64,28 +58,59 @@ export class AccessEventSink<T = AccessEvent> {
 
   /** Resolves once everything queued so far has been handed to the publisher. */
   async flush(): Promise<void> {
-    while (this.draining || this.buffer.length > 0) {
-      if (!this.draining) this.draining = this.drain();
-      await this.draining;
+    for (;;) {
+      if (this.draining) {
+        await this.draining;
+        continue;
+      }
+      if (this.buffer.length === 0) return;
+      this.drain();
     }
   }
 
-  private async drain(): Promise<void> {
-    try {
-      while (this.buffer.length > 0) {
-        const items = this.buffer;
-        this.buffer = [];
-        try {
-          const batch = this.toEvent ? items.map(this.toEvent) : (items as unknown as AccessEvent[]);
-          const r = this.publish(batch);
-          if (r && typeof (r as Promise<void>).then === 'function') await r;
-          this.published += items.length;
-        } catch {
-          this.dropped += items.length;
-        }
+  // One timer (or immediate) per batch, and no promise unless the publisher returns one: this
+  // runs every few requests.
+  private scheduled = false;
+  private readonly onTimer = (): void => {
+    this.scheduled = false;
+    if (!this.draining) this.drain();
+  };
+
+  private schedule(): void {
+    if (this.scheduled || this.draining) return;
+    this.scheduled = true;
+    if (this.intervalMs > 0) setTimeout(this.onTimer, this.intervalMs).unref();
+    else setImmediate(this.onTimer);
+  }
+
+  // Hands over everything buffered; a batch whose publisher is still working holds the next one
+  // back (the next batch is scheduled when it settles).
+  private drain(): void {
+    while (this.buffer.length > 0) {
+      const items = this.buffer;
+      this.buffer = [];
+      let r: void | Promise<void>;
+      try {
+        r = this.publish(this.toEvent ? items.map(this.toEvent) : (items as unknown as AccessEvent[]));
+      } catch {
+        this.dropped += items.length;
+        continue;
       }
-    } finally {
-      this.draining = undefined;
+      if (r && typeof (r as Promise<void>).then === 'function') {
+        this.draining = (r as Promise<void>).then(
+          () => this.settled(items.length, true),
+          () => this.settled(items.length, false),
+        );
+        return;
+      }
+      this.published += items.length;
     }
+  }
+
+  private settled(count: number, ok: boolean): void {
+    if (ok) this.published += count;
+    else this.dropped += count;
+    this.draining = undefined;
+    if (this.buffer.length > 0) this.schedule();
   }
 }

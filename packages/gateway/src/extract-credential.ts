@@ -29,7 +29,8 @@ export function extractCredential(
   carrier: CredentialCarrier,
   options: { acceptXApiKey: boolean; allowQueryToken: boolean },
 ): PresentedCredential {
-  const found: PresentedCredential[] = [];
+  let found: PresentedCredential | undefined;
+  let count = 0;
   if (carrier.authorization !== undefined) {
     if (Array.isArray(carrier.authorization)) return { scheme: 'malformed', reason: 'more than one Authorization header' };
     const auth = carrier.authorization.trim();
@@ -38,23 +39,28 @@ export function extractCredential(
     const token = space === -1 ? '' : auth.slice(space + 1).trim();
     if (scheme !== 'bearer' && scheme !== 'dpop') return { scheme: 'malformed', reason: 'unsupported authorization scheme' };
     if (!TOKEN68.test(token)) return { scheme: 'malformed', reason: 'malformed credential' };
-    found.push({ scheme, token, via: 'authorization' });
+    found = { scheme, token, via: 'authorization' };
+    count++;
   }
   if (options.acceptXApiKey && carrier.xApiKey !== undefined) {
     if (Array.isArray(carrier.xApiKey)) return { scheme: 'malformed', reason: 'more than one X-API-Key header' };
     const token = carrier.xApiKey.trim();
     if (!TOKEN68.test(token)) return { scheme: 'malformed', reason: 'malformed credential' };
-    found.push({ scheme: 'bearer', token, via: 'x-api-key' });
+    found = { scheme: 'bearer', token, via: 'x-api-key' };
+    count++;
   }
   const queryToken = queryCredential(carrier.query);
   if (queryToken !== undefined) {
     if (!options.allowQueryToken) return { scheme: 'malformed', reason: 'credential in the URL query string' };
     if (queryToken === null || !TOKEN68.test(queryToken)) return { scheme: 'malformed', reason: 'malformed credential' };
-    found.push({ scheme: 'bearer', token: queryToken, via: 'query' });
+    found = { scheme: 'bearer', token: queryToken, via: 'query' };
+    count++;
   }
-  if (found.length > 1) return { scheme: 'malformed', reason: 'more than one credential' };
-  return found[0] ?? { scheme: 'none' };
+  if (count > 1) return { scheme: 'malformed', reason: 'more than one credential' };
+  return found ?? NONE;
 }
+
+const NONE: PresentedCredential = Object.freeze({ scheme: 'none' });
 
 // Returns the token (undefined when absent, null when present more than once).
 function queryCredential(query: string): string | null | undefined {

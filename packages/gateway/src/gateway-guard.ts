@@ -157,10 +157,13 @@ export class GatewayGuard {
    */
   decide(req: GuardRequest): GuardDecision | Promise<GuardDecision> {
     const headers = req.headers;
-    const client = clientInfo(
-      { peer: req.peer, encrypted: req.encrypted, xff: header(headers['x-forwarded-for']), xfp: header(headers['x-forwarded-proto']) },
-      this.trustedProxies,
-    );
+    // Without trusted proxies the forwarding headers are never read: do not even join them.
+    const client = this.trustedProxies.empty
+      ? clientInfo({ peer: req.peer, encrypted: req.encrypted, xff: undefined, xfp: undefined }, this.trustedProxies)
+      : clientInfo(
+          { peer: req.peer, encrypted: req.encrypted, xff: header(headers['x-forwarded-for']), xfp: header(headers['x-forwarded-proto']) },
+          this.trustedProxies,
+        );
     const base: DecisionDraft = {
       requestId: fastId('req'),
       client,
@@ -189,9 +192,11 @@ export class GatewayGuard {
     base.route = route;
     const where = locationRefusal(route.config.location ?? cfg.location, info);
     if (where) return denied(base, refuse(403, 'access_denied', `location: ${where}`));
-    const byAddress = this.probing.state(`ip:${client.ip}`);
-    if (byAddress.action === 'block') return denied(base, refuse(403, 'access_denied', 'probing blocked'));
-    if (byAddress.action === 'delay') base.delayMs = byAddress.ms;
+    if (!this.probing.idle) {
+      const byAddress = this.probing.state(`ip:${client.ip}`);
+      if (byAddress.action === 'block') return denied(base, refuse(403, 'access_denied', 'probing blocked'));
+      if (byAddress.action === 'delay') base.delayMs = byAddress.ms;
+    }
     if (route.config.public) return allowed(base, target.forwardTarget);
 
     const presented = extractCredential(
@@ -301,9 +306,11 @@ export class GatewayGuard {
         return denied(base, refusal);
       }
     }
-    const byCredential = this.probing.state(`cred:${credential.id}`);
-    if (byCredential.action === 'block') return denied(base, refuse(403, 'access_denied', 'probing blocked'));
-    if (byCredential.action === 'delay') base.delayMs = Math.max(base.delayMs, byCredential.ms);
+    if (!this.probing.idle) {
+      const byCredential = this.probing.state(`cred:${credential.id}`);
+      if (byCredential.action === 'block') return denied(base, refuse(403, 'access_denied', 'probing blocked'));
+      if (byCredential.action === 'delay') base.delayMs = Math.max(base.delayMs, byCredential.ms);
+    }
     this.noteKeyUse(credential, base.client.ip, now);
     return allowed(base, p.forwardTarget);
   }

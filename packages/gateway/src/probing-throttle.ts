@@ -33,6 +33,11 @@ export class ProbingThrottle {
     this.seen = new LRUCache({ max: maxKeys });
   }
 
+  /** True while nothing is recorded: every key passes (lets a hot path skip building keys). */
+  get idle(): boolean {
+    return this.seen.size === 0;
+  }
+
   /** What to do with the next request of `key`. */
   state(key: string, now = Date.now()): { action: 'pass' } | { action: 'delay'; ms: number } | { action: 'block' } {
     // Nothing recorded at all (the normal case): no key lookup.

@@ -34,8 +34,27 @@ export class RouteMatcher {
     }));
   }
 
+  // Recent answers per method and path: a request for a path seen before costs one lookup. Bounded
+  // (cleared when full), so a spray of distinct paths only costs the full match it would anyway.
+  private readonly recent = new Map<string, Map<string, CompiledRoute | null>>();
+
   /** The first route covering `method` and the (already normalised) `path`, or undefined. */
   match(method: string, path: string): CompiledRoute | undefined {
+    let byPath = this.recent.get(method);
+    const known = byPath?.get(path);
+    if (known !== undefined) return known ?? undefined;
+    const route = this.matchFully(method, path);
+    if (!byPath) {
+      if (this.recent.size >= 64) this.recent.clear();
+      byPath = new Map();
+      this.recent.set(method, byPath);
+    }
+    if (byPath.size >= 4_096) byPath.clear();
+    byPath.set(path, route ?? null);
+    return route;
+  }
+
+  private matchFully(method: string, path: string): CompiledRoute | undefined {
     const segments = splitSegments(this.caseInsensitive ? path.toLowerCase() : path);
     const upper = method.toUpperCase();
     for (const route of this.routes) {
