@@ -157,7 +157,11 @@ export const registerScan: CommandModule = (program: Command) => {
     .option('--include-node-modules', 'also scan node_modules directories')
     .option('--config <file>', 'config file (JSON or YAML) with custom rules under scanner.rules')
     .option('--data <dir>', 'data directory of the token service store, for --verify/--revoke')
-    .option('--workers <n>', 'worker threads (default: one per core for large trees)', parsePositiveInt('--workers'))
+    .option(
+      '--workers <n>',
+      'threads scanning the tree, this one included (default: one per core for large trees; 1 = no worker threads)',
+      parsePositiveInt('--workers'),
+    )
     .option('-q, --quiet', 'no progress bar and no skipped-file notices on stderr')
     .action(
       runAction(async (paths: string[], opts: ScanCliOptions) => {
