@@ -13,7 +13,8 @@ describe('profile arena', () => {
     const seen = new Set<string>();
     let firstBuffer: ArrayBuffer | undefined;
     for (let i = 0; i < 600; i++) {
-      const { buffer, offset } = arena.take();
+      const { slab, offset } = arena.take();
+      const buffer = slab.buffer;
       firstBuffer ??= buffer;
       assert.equal(offset % 8, 0);
       assert.ok(offset + PROFILE_BYTES <= buffer.byteLength);
@@ -27,17 +28,18 @@ describe('profile arena', () => {
       assert.ok(!seen.has(id));
       seen.add(id);
     }
-    const { buffer, offset, f64, u32, u8 } = arena.take();
-    assert.equal(u8.buffer, buffer);
-    assert.equal(u32.buffer, buffer);
+    const { slab, offset } = arena.take();
+    const buffer = slab.buffer;
+    assert.equal(slab.u8.buffer, buffer);
+    assert.equal(slab.u32.buffer, buffer);
+    assert.equal(slab.f64.buffer, buffer);
     new Uint8Array(buffer, offset, PROFILE_BYTES).fill(9);
-    arena.give(u8, u32, f64, offset);
+    arena.give(slab, offset);
     assert.equal(arena.free, 1);
     const again = arena.take();
-    assert.equal(again.buffer, buffer);
-    assert.equal(again.u8, u8);
+    assert.equal(again.slab, slab);
     assert.equal(again.offset, offset);
-    assert.ok(new Uint8Array(again.buffer, again.offset, PROFILE_BYTES).every((b) => b === 0));
+    assert.ok(new Uint8Array(buffer, again.offset, PROFILE_BYTES).every((b) => b === 0));
   });
 
   it('profiles do not share memory, and an evicted profile returns its region to a new one, zeroed', () => {

@@ -15,68 +15,49 @@ for (const bytes of [PROFILE_BYTES, PRINCIPAL_BYTES]) {
  * @example
  * ```ts
  * const arena = new ProfileArena();
- * const { offset, f64, u32, u8 } = arena.take();
- * arena.give(u8, u32, f64, offset); // zeroed and reused by the next take()
+ * const { slab, offset } = arena.take();
+ * arena.give(slab, offset); // zeroed and reused by the next take()
  * ```
  */
 export class ProfileArena {
   /** Bytes of each region. */
   readonly regionBytes: number;
-  private slab: Slab | undefined;
+  private slab: ProfileSlab | undefined;
   private used = SLAB_PROFILES;
-  private readonly freeSlabs: Slab[] = [];
+  private readonly freeSlabs: ProfileSlab[] = [];
   private readonly freeOffsets: number[] = [];
   /** Result of the last {@link ProfileArena.take} (reused: no allocation per call). */
-  private readonly region: { buffer: ArrayBuffer; offset: number; f64: Float64Array; u32: Uint32Array; u8: Uint8Array } = {
-    buffer: new ArrayBuffer(0),
-    offset: 0,
-    f64: new Float64Array(0),
-    u32: new Uint32Array(0),
-    u8: new Uint8Array(0),
-  };
+  private readonly region: { slab: ProfileSlab; offset: number } = { slab: newSlab(0), offset: 0 };
 
   constructor(regionBytes: number = PROFILE_BYTES) {
     this.regionBytes = regionBytes;
   }
 
   /**
-   * A zeroed region: a freed one when available, else the next one of the current slab. `f64`, `u32` and `u8`
-   * view the whole slab (shared by its profiles, which index them from their own offset).
+   * A zeroed region: a freed one when available, else the next one of the current slab. The slab's views are
+   * shared by its profiles, which index them from their own offset.
    */
-  take(): {
-    readonly buffer: ArrayBuffer;
-    readonly offset: number;
-    readonly f64: Float64Array;
-    readonly u32: Uint32Array;
-    readonly u8: Uint8Array;
-  } {
+  take(): { readonly slab: ProfileSlab; readonly offset: number } {
     const r = this.region;
     const freed = this.freeSlabs.pop();
     if (freed !== undefined) {
-      r.buffer = freed.buffer;
-      r.f64 = freed.f64;
-      r.u32 = freed.u32;
-      r.u8 = freed.u8;
+      r.slab = freed;
       r.offset = this.freeOffsets.pop()!;
       return r;
     }
     if (this.slab === undefined || this.used >= SLAB_PROFILES) {
-      const buffer = new ArrayBuffer(this.regionBytes * SLAB_PROFILES);
-      this.slab = { buffer, f64: new Float64Array(buffer), u32: new Uint32Array(buffer), u8: new Uint8Array(buffer) };
+      this.slab = newSlab(this.regionBytes * SLAB_PROFILES);
       this.used = 0;
     }
-    r.buffer = this.slab.buffer;
-    r.f64 = this.slab.f64;
-    r.u32 = this.slab.u32;
-    r.u8 = this.slab.u8;
+    r.slab = this.slab;
     r.offset = this.regionBytes * this.used++;
     return r;
   }
 
   /** Return a region whose profile is gone (evicted); it is zeroed for the next profile. */
-  give(u8: Uint8Array, u32: Uint32Array, f64: Float64Array, offset: number): void {
-    u8.fill(0, offset, offset + this.regionBytes);
-    this.freeSlabs.push({ buffer: u8.buffer as ArrayBuffer, f64, u32, u8 });
+  give(slab: ProfileSlab, offset: number): void {
+    slab.u8.fill(0, offset, offset + this.regionBytes);
+    this.freeSlabs.push(slab);
     this.freeOffsets.push(offset);
   }
 
@@ -87,11 +68,16 @@ export class ProfileArena {
 }
 
 /** One shared buffer of profiles and its whole-buffer views. */
-interface Slab {
-  buffer: ArrayBuffer;
-  f64: Float64Array;
-  u32: Uint32Array;
-  u8: Uint8Array;
+export interface ProfileSlab {
+  readonly buffer: ArrayBuffer;
+  readonly f64: Float64Array;
+  readonly u32: Uint32Array;
+  readonly u8: Uint8Array;
+}
+
+function newSlab(bytes: number): ProfileSlab {
+  const buffer = new ArrayBuffer(bytes);
+  return { buffer, f64: new Float64Array(buffer), u32: new Uint32Array(buffer), u8: new Uint8Array(buffer) };
 }
 
 /** The process-wide arena every credential {@link Profile} is allocated from. */

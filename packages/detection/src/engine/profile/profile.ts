@@ -1,6 +1,9 @@
 import { hashString } from '../sketches/hash.js';
 import { F_EVENTS, F_FIRST_TS, F_LAST_TS, F_LEARNED, F_SLOTS, PRINCIPAL_BYTES, PROFILE_BYTES, U_LEARNED, U_SLOTS } from './layout.js';
-import { PRINCIPAL_ARENA, PROFILE_ARENA } from './profile-arena.js';
+import { PRINCIPAL_ARENA, PROFILE_ARENA, type ProfileSlab } from './profile-arena.js';
+
+const FLAG_PRINCIPAL = 1;
+const FLAG_RELEASED = 2;
 
 /** A credential's profile (learned part and detector state) or a principal's (learned part only). */
 export type ProfileKind = 'credential' | 'principal';
@@ -25,24 +28,19 @@ export class Profile {
   principal: string | undefined;
   /** On a credential profile: the principal whose baseline it also holds while that principal has no profile of its own (see principal-profiles.ts). */
   sharedWith: string | undefined = undefined;
-  /** A credential's profile, or the smaller one of a principal. */
-  readonly kind: ProfileKind;
   /**
-   * The float64 view of the whole slab the profile lives in: its scalars are `f[fo + F_*]`. Like `u` and `b`,
-   * one view per slab, not per profile: three ~100-byte view objects less on every tracked credential.
+   * The slab the profile lives in. Its views (`f`, `u`, `b`) are shared by the slab's profiles: one set per slab,
+   * not per profile, and only one reference here, which keeps a tracked credential's heap part small.
    */
-  readonly f: Float64Array;
-  /** Where the profile's float64 slots start in {@link Profile.f}. */
+  private readonly slab: ProfileSlab;
+  /** Where the profile's float64 slots start in {@link Profile.f}: its scalars are `f[fo + F_*]`. */
   readonly fo: number;
-  /** The uint32 view of the whole slab: the profile's slots are `u[uo + U_*]`. */
-  readonly u: Uint32Array;
-  /** Where the profile's uint32 slots start in {@link Profile.u}. */
+  /** Where the profile's uint32 slots start in {@link Profile.u}: `u[uo + U_*]`. */
   readonly uo: number;
-  /** The uint8 view of the whole slab: the profile's slots are `b[bo + B_*]`. */
-  readonly b: Uint8Array;
-  /** Where the profile's uint8 slots start in {@link Profile.b}. */
+  /** Where the profile's uint8 slots start in {@link Profile.b}: `b[bo + B_*]`. */
   readonly bo: number;
-  private released = false;
+  /** Bit 0: a principal's profile; bit 1: released. */
+  private flags: number;
 
   /**
    * `kind` 'principal' makes the smaller profile of a principal: only the learned part of each view (`F_LEARNED`,
@@ -53,19 +51,37 @@ export class Profile {
     this.key = key;
     this.keyHash = hashString(key);
     this.principal = principal;
-    this.kind = kind;
     const credential = kind === 'credential';
+    this.flags = credential ? 0 : FLAG_PRINCIPAL;
     const fSlots = credential ? F_SLOTS : F_LEARNED;
     const uSlots = credential ? U_SLOTS : U_LEARNED;
     const region = (credential ? PROFILE_ARENA : PRINCIPAL_ARENA).take();
     const offset = region.offset;
-    this.f = region.f64;
+    this.slab = region.slab;
     this.fo = offset / 8;
-    this.u = region.u32;
     this.uo = (offset + fSlots * 8) / 4;
-    this.b = region.u8;
     this.bo = offset + fSlots * 8 + uSlots * 4;
     if (bytes !== undefined) this.bytes().set(bytes.subarray(0, this.byteLength));
+  }
+
+  /** A credential's profile, or the smaller one of a principal. */
+  get kind(): ProfileKind {
+    return (this.flags & FLAG_PRINCIPAL) === 0 ? 'credential' : 'principal';
+  }
+
+  /** The float64 view of the profile's slab. */
+  get f(): Float64Array {
+    return this.slab.f64;
+  }
+
+  /** The uint32 view of the profile's slab. */
+  get u(): Uint32Array {
+    return this.slab.u32;
+  }
+
+  /** The uint8 view of the profile's slab. */
+  get b(): Uint8Array {
+    return this.slab.u8;
   }
 
   /** Bytes of the profile's region (`PROFILE_BYTES` or, for a principal, `PRINCIPAL_BYTES`). */
@@ -83,9 +99,9 @@ export class Profile {
    * memory becomes another profile's); releasing twice is a no-op.
    */
   release(): void {
-    if (this.released) return;
-    this.released = true;
-    (this.kind === 'credential' ? PROFILE_ARENA : PRINCIPAL_ARENA).give(this.b, this.u, this.f, this.fo * 8);
+    if ((this.flags & FLAG_RELEASED) !== 0) return;
+    this.flags |= FLAG_RELEASED;
+    (this.kind === 'credential' ? PROFILE_ARENA : PRINCIPAL_ARENA).give(this.slab, this.fo * 8);
   }
 
   /** Events learned. */
