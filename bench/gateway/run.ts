@@ -1,7 +1,7 @@
 // Gateway benchmark: one command, one run, ratios against baselines measured in the same run.
 //   node --conditions=source --import tsx bench/gateway/run.ts
 // Writes bench/results/gateway.json. Each autocannon run is short (BENCH_SECONDS, default 4 s),
-// and every scenario runs BENCH_ROUNDS times (default 2); ratios are the median over rounds.
+// and every scenario runs BENCH_ROUNDS times (default 3); ratios are the median over rounds.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -12,10 +12,10 @@ import { buildPackages } from '../support/built-package.js';
 import { child, connections, dpopClient, load as loadFor, median, type Result, root, signProofs, stopChildren } from './harness.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 4);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 // Proofs signed ahead per DPoP scenario: enough for this rate over every round. A proof is good
 // once, so running out would turn the rest of a run into fast 401s; the run fails instead.
-const proofRate = Number(process.env.BENCH_PROOF_RATE ?? 15_000);
+const proofRate = Number(process.env.BENCH_PROOF_RATE ?? 12_000);
 buildPackages(['gateway']);
 
 const load = (name: string, url: string, headers: Record<string, string> = {}, perRequest?: () => Record<string, string>) =>

@@ -82,7 +82,15 @@ describe('CredentialVerifier', () => {
 
   it('keyOf is the token hash, remembered or not (past the memo bound, for long tokens)', () => {
     const v = new CredentialVerifier(source, { jwtAlgorithms: ['EdDSA'] });
-    const tokens = [...Array.from({ length: 2_100 }, (_, i) => `tw_k_${i}`), 'x'.repeat(5_000)];
+    const tail = 'T'.repeat(32);
+    const tokens = [
+      ...Array.from({ length: 2_100 }, (_, i) => `tw_k_${i}`),
+      'x'.repeat(5_000),
+      // The memo is indexed by the last 32 characters: strings sharing them must not share a key.
+      `a.${tail}`,
+      `b.${tail}`,
+      tail,
+    ];
     for (let round = 0; round < 2; round++) {
       for (const t of tokens) assert.equal(v.keyOf(t), tokenHash(t));
     }
