@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isErrorCode } from '@tokenwarden/core';
-import { createDetectionEngine, DEFAULT_DETECTION_CONFIG } from '../../src/engine/index.js';
+import { gunzipSync, gzipSync } from 'fflate';
+import { createDetectionEngine, DEFAULT_DETECTION_CONFIG, SNAPSHOT_VERSION } from '../../src/engine/index.js';
 import { AFTER, aliceHistory, DAY, ev, run, T0 } from './helpers/events.js';
 
 describe('engine state', () => {
@@ -50,6 +51,22 @@ describe('engine state', () => {
         (e: unknown) => isErrorCode(e, 'TW_DETECT_SNAPSHOT_INVALID'),
       );
     }
+  });
+
+  it('refuses a snapshot of an older layout with a message that baselines will be relearned', () => {
+    const engine = createDetectionEngine();
+    run(engine, aliceHistory(3));
+    const raw = gunzipSync(engine.snapshot());
+    const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    assert.equal(view.getUint32(4, true), SNAPSHOT_VERSION);
+    view.setUint32(4, SNAPSHOT_VERSION - 1, true);
+    assert.throws(
+      () => createDetectionEngine().restore(gzipSync(raw)),
+      (e: unknown) =>
+        isErrorCode(e, 'TW_DETECT_SNAPSHOT_INVALID') &&
+        (e as Error).message.includes(`version ${SNAPSHOT_VERSION - 1}/`) &&
+        String((e as { hint?: string }).hint).includes('relearned'),
+    );
   });
 
   it('evicts idle profiles by TTL and caps tracked credentials', () => {
