@@ -10,6 +10,8 @@ export interface DpopCheck {
   /** The URL the client used (scheme://host/path), compared without query and fragment. */
   url: string;
   accessToken: string;
+  /** base64url SHA-256 of `accessToken` when the caller has it already (else it is computed). */
+  accessTokenHash?: string;
   /** `cnf.jkt` of the access token. */
   jkt: string | undefined;
 }
@@ -71,7 +73,7 @@ export class DpopVerifier {
     if (this.options.requireNonce && !this.options.nonces?.isValid(payload.nonce)) {
       return { ok: false, error: 'use_dpop_nonce', reason: payload.nonce === undefined ? 'nonce required' : 'stale nonce' };
     }
-    const ath = hash('sha256', check.accessToken, 'base64url');
+    const ath = check.accessTokenHash ?? hash('sha256', check.accessToken, 'base64url');
     if (payload.ath !== ath) return { ok: false, error: 'invalid_dpop_proof', reason: 'ath mismatch' };
     if (check.jkt === undefined || thumbprint !== check.jkt)
       return { ok: false, error: 'invalid_token', reason: 'token not bound to this DPoP key' };

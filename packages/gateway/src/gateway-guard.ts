@@ -157,6 +157,8 @@ export class GatewayGuard {
    */
   decide(req: GuardRequest): GuardDecision | Promise<GuardDecision> {
     const headers = req.headers;
+    // One clock read for the request id, the staleness check and a cached credential's expiry.
+    const now = Date.now();
     // Without trusted proxies the forwarding headers are never read: do not even join them.
     const client = this.trustedProxies.empty
       ? clientInfo({ peer: req.peer, encrypted: req.encrypted, xff: undefined, xfp: undefined }, this.trustedProxies)
@@ -165,7 +167,7 @@ export class GatewayGuard {
           this.trustedProxies,
         );
     const base: DecisionDraft = {
-      requestId: fastId('req'),
+      requestId: fastId('req', now),
       client,
       method: req.method,
       path: undefined,
@@ -212,12 +214,12 @@ export class GatewayGuard {
     if (presented.scheme === 'none')
       return denied(base, refuse(401, 'unauthorized', 'no credential', { scheme: 'none', dpopAlgs: this.dpopAlgs, challengeError: false }));
 
-    const pending: Pending = { req, base, forwardTarget: target.forwardTarget, route, presented };
-    // A stale view may only mean the event loop was busy: read the source once before failing closed.
-    if (this.isStale()) return this.pollThenVerify(pending);
     const hashKey = this.verifier.keyOf(presented.token);
+    const pending: Pending = { req, base, forwardTarget: target.forwardTarget, route, presented, hashKey };
+    // A stale view may only mean the event loop was busy: read the source once before failing closed.
+    if (this.isStale(now)) return this.pollThenVerify(pending);
     const cached = this.verifier.peek(presented.token, hashKey);
-    if (cached) return this.afterVerify(pending, cached);
+    if (cached) return this.afterVerify(pending, cached, now);
     return this.verifier.verify(presented.token, hashKey).then((verified) => this.afterVerify(pending, verified));
   }
 
@@ -235,12 +237,12 @@ export class GatewayGuard {
 
   private async pollThenVerify(p: Pending): Promise<GuardDecision> {
     await this.sync.pollNow();
-    if (this.isStale()) return denied(p.base, refuse(503, 'temporarily_unavailable', 'revocation state stale (fail-closed)'));
+    if (this.isStale(Date.now())) return denied(p.base, refuse(503, 'temporarily_unavailable', 'revocation state stale (fail-closed)'));
     return this.afterVerify(p, await this.verifier.verify(p.presented.token));
   }
 
   // Everything after verification; asynchronous only for a DPoP proof.
-  private afterVerify(p: Pending, verified: VerificationResult): GuardDecision | Promise<GuardDecision> {
+  private afterVerify(p: Pending, verified: VerificationResult, now = Date.now()): GuardDecision | Promise<GuardDecision> {
     const { base, presented, req } = p;
     const client = base.client;
     const cfg = this.options.config;
@@ -265,7 +267,6 @@ export class GatewayGuard {
       this.report('canary.used', client, credential, base.requestId, 'canary credential used', req);
       return denied(base, refuse(401, 'invalid_token', 'canary', this.challenge(presented)));
     }
-    const now = Date.now();
     if (credential.expiresAt !== undefined && credential.expiresAt <= now)
       return denied(base, refuse(401, 'invalid_token', 'credential expired', this.challenge(presented)));
     if (credential.notBefore !== undefined && credential.notBefore > now + 5_000)
@@ -330,9 +331,9 @@ export class GatewayGuard {
     await this.sink?.flush();
   }
 
-  private isStale(): boolean {
+  private isStale(now: number): boolean {
     const r = this.options.config.revocation;
-    return r.on_stale === 'fail-closed' && Date.now() - this.sync.lastSuccess > r.staleness_ms;
+    return r.on_stale === 'fail-closed' && now - this.sync.lastSuccess > r.staleness_ms;
   }
 
   // Synchronous unless the replay store answers asynchronously (PostgreSQL).
@@ -347,6 +348,7 @@ export class GatewayGuard {
       method: req.method,
       url: `${base.client.proto}://${host}${q === -1 ? req.target : req.target.slice(0, q)}`,
       accessToken: p.presented.token,
+      accessTokenHash: p.hashKey,
       jkt: credential.jkt,
     });
     return outcome instanceof Promise ? outcome.then((o) => this.dpopRefusal(p, credential, o)) : this.dpopRefusal(p, credential, outcome);
@@ -402,4 +404,6 @@ interface Pending {
   forwardTarget: string;
   route: CompiledRoute;
   presented: Extract<PresentedCredential, { token: string }>;
+  /** SHA-256 of the token (base64url): the cache key, and a DPoP proof's `ath`. */
+  hashKey: string;
 }
