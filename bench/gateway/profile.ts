@@ -2,7 +2,8 @@
 // while autocannon loads it, then prints the functions with the most self time and the share of
 // each package. A development aid next to run.ts (which gives the numbers that count):
 //   node --conditions=source --import tsx bench/gateway/profile.ts dpop-eddsa [seconds]
-// Scenarios: bare, bare-dpop, key, jwt, dpop-eddsa, dpop-es256, dpop-sqlite, introspect, plain, plugin.
+// Scenarios: bare, bare-dpop, key, jwt, dpop-eddsa, dpop-es256, dpop-sqlite, introspect, plain, hooks (two
+// empty Fastify hooks), plugin.
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import { child, childPids, cpuSecondsOf, dpopClient, load, type ProofAlg, type R
 
 const scenario = process.argv[2] ?? 'dpop-eddsa';
 const seconds = Number(process.argv[3] ?? 5);
-const fastify = scenario === 'plain' || scenario === 'plugin';
+const fastify = scenario === 'plain' || scenario === 'plugin' || scenario === 'hooks';
 buildPackages(['gateway']);
 
 interface ProfileNode {
@@ -85,8 +86,10 @@ try {
   const up = await child<{ port: number }>(['upstream']);
   const upstream = `http://127.0.0.1:${up.port}`;
   if (fastify) {
-    const fx = await child<{ plain: string; plugin: string; key: string }>(['fastify'], prof);
+    const fx = await child<{ plain: string; plugin: string; hooks: string; key: string }>(['fastify'], prof);
     if (scenario === 'plain') await measured(() => load(scenario, `${fx.plain}/bench`, seconds));
+    else if (scenario === 'hooks')
+      await measured(() => load(scenario, `${fx.hooks}/bench`, seconds, { authorization: `Bearer ${fx.key}` }));
     else await measured(() => load(scenario, `${fx.plugin}/bench`, seconds, { authorization: `Bearer ${fx.key}` }));
   } else {
     const px = await child<Record<string, string> & { bound: string[] }>(['proxies', upstream, client.jkt, client.jkt], prof);

@@ -110,12 +110,15 @@ async function fastifyApps(): Promise<void> {
   const guarded = Fastify();
   await guarded.register(tokenWardenFastify, { guard });
   guarded.get('/bench', async () => body);
-  await plain.listen({ port: 0, host: '127.0.0.1' });
-  await guarded.listen({ port: 0, host: '127.0.0.1' });
-  const port = (app: typeof plain) => (app.server.address() as AddressInfo).port;
-  process.stdout.write(
-    `${JSON.stringify({ plain: `http://127.0.0.1:${port(plain)}`, plugin: `http://127.0.0.1:${port(guarded)}`, key: source.createKey().raw })}\n`,
-  );
+  // For profile.ts only: the plugin's shape (an onRequest and an onResponse hook) doing nothing,
+  // to tell what Fastify charges for the hooks from what the guard costs.
+  const hooks = Fastify();
+  hooks.addHook('onRequest', (_req, _reply, done) => done());
+  hooks.addHook('onResponse', (_req, _reply, done) => done());
+  hooks.get('/bench', async () => body);
+  for (const app of [plain, guarded, hooks]) await app.listen({ port: 0, host: '127.0.0.1' });
+  const url = (app: typeof plain) => `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  process.stdout.write(`${JSON.stringify({ plain: url(plain), plugin: url(guarded), hooks: url(hooks), key: source.createKey().raw })}\n`);
 }
 
 if (mode === 'upstream') await upstream();
