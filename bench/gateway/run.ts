@@ -1,7 +1,8 @@
 // Gateway benchmark: one command, one run, ratios against baselines measured in the same run.
 //   node --conditions=source --import tsx bench/gateway/run.ts
-// Writes bench/results/gateway.json. Each autocannon run is short (BENCH_SECONDS, default 4 s),
-// and every scenario runs BENCH_ROUNDS times (default 3); ratios are the median over rounds.
+// Writes bench/results/gateway.json. Each autocannon run is short (BENCH_SECONDS, default 3 s);
+// every ratio is measured BENCH_ROUNDS times (default 3) as a pair of adjacent runs, baseline and
+// scenario, and the report gives the median over rounds.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -11,7 +12,7 @@ import { DpopVerifier, MemoryJtiReplayStore } from '../../packages/gateway/src/i
 import { buildPackages } from '../support/built-package.js';
 import { child, connections, dpopClient, load as loadFor, median, type Result, root, signProofs, stopChildren } from './harness.js';
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 4);
+const seconds = Number(process.env.BENCH_SECONDS ?? 3);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 // Proofs signed ahead per DPoP scenario: enough for this rate over every round. A proof is good
 // once, so running out would turn the rest of a run into fast 401s; the run fails instead.
@@ -116,15 +117,26 @@ async function main(): Promise<void> {
       () => load('fastify app with plugin (API key)', `${fx.plugin}/bench`, { authorization: `Bearer ${fx.key}` }),
     ],
   ];
-  // BENCH_ONLY=bare,DPoP (substrings of names) runs a subset for development: ratios to the bare
-  // hop on stderr, nothing written.
+  const run = new Map(allScenarios);
+  const bare = 'bare proxy hop (checks off)';
+  const plain = 'fastify app without plugin';
+  // Each ratio is measured as a pair of adjacent runs (baseline, then the scenario; the other way
+  // round every other round), so drift in the shared machine's load between the two sides of a
+  // ratio stays small; the report gives the median over rounds.
+  const allPairs: [string, string][] = [
+    ['direct', bare],
+    ...allScenarios
+      .map(([name]) => name)
+      .filter((n) => n.startsWith('gateway') || n.startsWith('introspection'))
+      .map((n): [string, string] => [bare, n]),
+    [plain, 'fastify app with plugin (API key)'],
+  ];
+  // BENCH_ONLY=DPoP,plugin (substrings of names) runs a subset for development: ratios on stderr,
+  // nothing written.
   const only = process.env.BENCH_ONLY?.split(',');
-  const scenarios = only ? allScenarios.filter(([name]) => only.some((o) => name.includes(o))) : allScenarios;
-  // Several rounds of every scenario; each ratio is taken within a round, and the report gives the
-  // median over rounds.
+  const pairs = only ? allPairs.filter(([, name]) => only.some((o) => name.includes(o))) : allPairs;
   // Warm-up first (JIT, upstream pool connections), so that whichever scenario happens to hit a
-  // process first does not pay for it; then every other round runs in reverse order, so slow drift
-  // in the machine's load does not always favour the same side of a ratio.
+  // process first does not pay for it.
   const warm = (url: string, headers: Record<string, string> = {}) => autocannon({ url, connections, duration: 1, headers });
   await warm(`${upstream}/bench`);
   await warm(`${px.bare}/bench`);
@@ -132,29 +144,32 @@ async function main(): Promise<void> {
   await warm(`${px.introspect}/bench`, { authorization: `Bearer ${px.opaque}` });
   await warm(`${fx.plain}/bench`);
   await warm(`${fx.plugin}/bench`, { authorization: `Bearer ${fx.key}` });
-  const perRound: Result[][] = [];
+  const measured: { base: Result; scenario: Result }[] = [];
   for (let r = 0; r < rounds; r++) {
     process.stderr.write(`round ${r + 1}/${rounds}\n`);
-    const results: Result[] = [];
-    const order = r % 2 === 0 ? scenarios : [...scenarios].reverse();
-    for (const [, run] of order) results.push(await run());
-    perRound.push(results);
+    for (const [base, name] of r % 2 === 0 ? pairs : [...pairs].reverse()) {
+      const first = r % 2 === 0 ? base : name;
+      const second = first === base ? name : base;
+      const a = await (run.get(first) as () => Promise<Result>)();
+      const b = await (run.get(second) as () => Promise<Result>)();
+      measured.push(first === base ? { base: a, scenario: b } : { base: b, scenario: a });
+    }
   }
-
-  const byName = (round: Result[], n: string) => round.find((r) => r.name === n) as Result;
+  const ratiosOf = (n: string, base: string) =>
+    measured.filter((m) => m.scenario.name === n && m.base.name === base).map((m) => m.scenario.requests_per_sec / m.base.requests_per_sec);
   if (only) {
-    for (const [name] of scenarios) {
-      const base = name.startsWith('fastify') ? 'fastify app without plugin' : 'bare proxy hop (checks off)';
-      const ratios = perRound.map((round) => byName(round, name).requests_per_sec / (byName(round, base)?.requests_per_sec ?? 1));
-      process.stderr.write(`${name.padEnd(50)} vs ${base}: ${ratios.map((x) => x.toFixed(3)).join(' ')}\n`);
+    for (const [base, name] of pairs) {
+      process.stderr.write(
+        `${name.padEnd(50)} vs ${base}: ${ratiosOf(name, base)
+          .map((x) => x.toFixed(3))
+          .join(' ')}\n`,
+      );
     }
     return;
   }
-  const ratioOf = (n: string, base: string) =>
-    Number(median(perRound.map((round) => byName(round, n).requests_per_sec / byName(round, base).requests_per_sec)).toFixed(3));
-  const bare = 'bare proxy hop (checks off)';
-  const results = scenarios.map(([name]) => {
-    const runs = perRound.map((round) => byName(round, name));
+  const ratioOf = (n: string, base: string) => Number(median(ratiosOf(n, base)).toFixed(3));
+  const results = allScenarios.map(([name]) => {
+    const runs = measured.flatMap((m) => [m.base, m.scenario]).filter((r) => r.name === name);
     return {
       name,
       requests_per_sec: Math.round(median(runs.map((r) => r.requests_per_sec))),
@@ -162,7 +177,7 @@ async function main(): Promise<void> {
       p99_ms: median(runs.map((r) => r.p99_ms)),
       non_2xx: runs.reduce((a, r) => a + r.non_2xx, 0),
       errors: runs.reduce((a, r) => a + r.errors, 0),
-      rounds: runs.map((r) => r.requests_per_sec),
+      runs: runs.map((r) => r.requests_per_sec),
     };
   });
   const report = {
@@ -171,6 +186,7 @@ async function main(): Promise<void> {
     machine: { cpus: cpus().length, loadavg_at_end: loadavg().map((l) => Number(l.toFixed(1))) },
     seconds_per_run: seconds,
     rounds,
+    measurement: 'each ratio from adjacent runs (baseline, scenario), order alternating by round; median over rounds',
     connections,
     results,
     in_process_one_at_a_time: inProcess,
