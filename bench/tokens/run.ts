@@ -20,11 +20,11 @@
  * BENCH_PROFILE=DIR writes a V8 CPU profile of the service process to DIR (`--cpu-prof`); with
  * BENCH_ONLY=issuance|unknown|jwt|key only that scenario runs (and no results file is written).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startBenchChild, stopBenchChildren } from '../support/bench-child.js';
 import { buildPackages } from '../support/built-package.js';
 import { generator, type LoadResult, type LoadSpec, runLoad } from './load.js';
 
@@ -36,25 +36,8 @@ const POOL = Number(process.env.BENCH_TOKEN_POOL ?? 1000);
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 20_000);
 /** issuance, unknown, jwt or key: measure only that scenario and write no results (for profiling). */
 const ONLY = process.env.BENCH_ONLY;
-const children: ChildProcess[] = [];
-
-function child<T>(args: string[], nodeFlags: string[] = []): Promise<T> {
-  // No `source` condition: the children import the built packages, as `tokenwarden serve` would.
-  const c = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', 'bench/tokens/servers.ts', ...args], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(c);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    c.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (line) resolve(JSON.parse(line) as T);
-    });
-    c.once('exit', (code) => reject(new Error(`bench child ${args[0]} exited with ${code}`)));
-  });
-}
+// No `source` condition in the children: they import the built packages, as `tokenwarden serve` would.
+const child = <T>(args: string[], nodeFlags: string[] = []): Promise<T> => startBenchChild<T>('bench/tokens/servers.ts', args, nodeFlags);
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
@@ -173,7 +156,7 @@ async function main(): Promise<void> {
     (b) => b.active === true && typeof b.key_id === 'string',
   );
   // Stop the HTTP children before the in-process run so it has a core to itself.
-  for (const c of children.splice(0)) c.kill('SIGTERM');
+  await stopBenchChildren();
   if (ONLY) return; // one scenario (profiling): no results file
   const inproc = await child<Record<string, number>>(['inproc', String(ITERATIONS), String(POOL)]);
 
@@ -240,6 +223,4 @@ main()
     process.stderr.write(`bench tokens failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     process.exitCode = 1;
   })
-  .finally(() => {
-    for (const c of children) c.kill('SIGTERM');
-  });
+  .finally(() => stopBenchChildren());
