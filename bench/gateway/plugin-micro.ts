@@ -1,10 +1,10 @@
 // In-process cost of the Fastify plugin per request: the same app with and without it, driven by
 // inject (no sockets), in alternating batches; prints CPU µs per request of each and the difference.
 //   node --import tsx bench/gateway/plugin-micro.ts [requests per batch] [batches]
-import { GatewayGuard, parseGatewayConfig, tokenWardenFastify } from '@tokenwarden/gateway';
-import Fastify from 'fastify';
+import { GatewayGuard, parseGatewayConfig } from '@tokenwarden/gateway';
 import { FakeCredentialSource } from '../../packages/gateway/test/support/fake-credential-source.js';
 import { buildPackages } from '../support/built-package.js';
+import { buildFastifyBenchApps } from './fastify-apps.js';
 import { median } from './harness.js';
 
 buildPackages(['gateway']);
@@ -18,20 +18,7 @@ const publishAccess = (batch: readonly unknown[]): void => {
 };
 const guard = new GatewayGuard({ source, config, publishAccess });
 await guard.start();
-const body = { ok: true, items: [1, 2, 3] };
-const plain = Fastify();
-plain.get('/bench', async () => body);
-const guarded = Fastify();
-await guarded.register(tokenWardenFastify, { guard });
-guarded.get('/bench', async () => body);
-// The same two hooks doing nothing: what Fastify itself charges for the plugin's shape.
-const hooksOnly = Fastify();
-hooksOnly.addHook('onRequest', (_req, _reply, done) => done());
-hooksOnly.addHook('onResponse', (_req, _reply, done) => done());
-hooksOnly.get('/bench', async () => body);
-await hooksOnly.ready();
-await plain.ready();
-await guarded.ready();
+const { plain, plugin: guarded, hooks: hooksOnly } = await buildFastifyBenchApps(guard);
 const headers = { authorization: `Bearer ${source.createKey().raw}`, 'user-agent': 'bench' };
 
 async function batch(app: typeof plain): Promise<number> {

@@ -15,12 +15,11 @@ import {
   parseGatewayConfig,
   startGateway,
   startReverseProxy,
-  tokenWardenFastify,
 } from '@tokenwarden/gateway';
 import { openDatabase, storeMigrations } from '@tokenwarden/store';
-import Fastify from 'fastify';
 import { request } from 'undici';
 import { FakeCredentialSource } from '../../packages/gateway/test/support/fake-credential-source.js';
+import { buildFastifyBenchApps } from './fastify-apps.js';
 
 const mode = process.argv[2];
 const config = parseGatewayConfig({ rate_limit: false, routes: [{ path: '/**', scopes: ['echo.read'] }] });
@@ -104,18 +103,7 @@ async function fastifyApps(): Promise<void> {
   const source = await FakeCredentialSource.create();
   const guard = new GatewayGuard({ source, config, publishAccess });
   await guard.start();
-  const body = { ok: true, items: [1, 2, 3] };
-  const plain = Fastify();
-  plain.get('/bench', async () => body);
-  const guarded = Fastify();
-  await guarded.register(tokenWardenFastify, { guard });
-  guarded.get('/bench', async () => body);
-  // For profile.ts only: the plugin's shape (an onRequest and an onResponse hook) doing nothing,
-  // to tell what Fastify charges for the hooks from what the guard costs.
-  const hooks = Fastify();
-  hooks.addHook('onRequest', (_req, _reply, done) => done());
-  hooks.addHook('onResponse', (_req, _reply, done) => done());
-  hooks.get('/bench', async () => body);
+  const { plain, plugin: guarded, hooks } = await buildFastifyBenchApps(guard);
   for (const app of [plain, guarded, hooks]) await app.listen({ port: 0, host: '127.0.0.1' });
   const url = (app: typeof plain) => `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   process.stdout.write(`${JSON.stringify({ plain: url(plain), plugin: url(guarded), hooks: url(hooks), key: source.createKey().raw })}\n`);
