@@ -137,6 +137,7 @@ export class DpopProofReader {
     if (exp !== undefined && exp <= now - tolerance) return 'ERR_JWT_EXPIRED';
     const age = now - iat;
     if (!(age - tolerance <= this.options.maxAgeSeconds)) return 'ERR_JWT_EXPIRED';
+    // A proof dated in the future would stay replayable for longer than maxAge allows.
     if (age < -tolerance) return 'ERR_JWT_CLAIM_VALIDATION_FAILED';
     return undefined;
   }

@@ -66,8 +66,6 @@ export class DpopVerifier {
     const { payload, thumbprint } = read;
     if (typeof payload.jti !== 'string' || !('htm' in payload) || !('htu' in payload))
       return { ok: false, error: 'invalid_dpop_proof', reason: 'proof ERR_JWT_CLAIM_VALIDATION_FAILED' };
-    // A proof dated in the future would stay replayable for longer than maxAge allows.
-    if ((payload.iat as number) > Date.now() / 1000 + 5) return { ok: false, error: 'invalid_dpop_proof', reason: 'iat in the future' };
     if (payload.htm !== check.method) return { ok: false, error: 'invalid_dpop_proof', reason: 'htm mismatch' };
     if (!sameTarget(payload.htu, check.url)) return { ok: false, error: 'invalid_dpop_proof', reason: 'htu mismatch' };
     if (this.options.requireNonce && !this.options.nonces?.isValid(payload.nonce)) {
