@@ -127,4 +127,39 @@ describe('DPoP proof reader', () => {
       assert.ok(again.ok || again.reason === 'proof ERR_JWT_EXPIRED', name);
     }
   });
+
+  it('never throws on mutated proofs, and accepts a mutant exactly when jose does (seeded fuzz)', async () => {
+    const ed = await keyOf('EdDSA');
+    const good = signRaw('EdDSA', ed.privateKey, b64({ alg: 'EdDSA', typ: 'dpop+jwt', jwk: ed.jwk }), b64(claims()));
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/ {}"\\\u00e9\u0000';
+    let seed = 0x9e3779b9;
+    const next = (below: number) => {
+      seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
+      return seed % below;
+    };
+    const mutate = (text: string): string => {
+      let out = text;
+      for (let k = 1 + next(3); k > 0; k--) {
+        const at = next(out.length + 1);
+        const ch = alphabet[next(alphabet.length)] as string;
+        const op = next(4);
+        if (op === 0) out = out.slice(0, at) + ch + out.slice(at + 1);
+        else if (op === 1) out = out.slice(0, at) + out.slice(at + 1);
+        else if (op === 2) out = out.slice(0, at) + ch + out.slice(at);
+        else out = out.slice(0, at);
+      }
+      return out;
+    };
+    const reader = new DpopProofReader(options);
+    for (let i = 0; i < 600; i++) {
+      const proof = mutate(good);
+      let r: Awaited<ReturnType<DpopProofReader['read']>>;
+      try {
+        r = await reader.read(proof);
+      } catch (e) {
+        assert.fail(`mutant ${i} threw: ${String(e)} (${JSON.stringify(proof)})`);
+      }
+      if (r.ok) assert.equal(await joseAccepts(proof), true, `mutant ${i} accepted by the reader only: ${JSON.stringify(proof)}`);
+    }
+  });
 });
