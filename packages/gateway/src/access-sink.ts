@@ -6,8 +6,9 @@ export type AccessEventPublisher = (events: readonly AccessEvent[]) => void | Pr
 /**
  * A bounded buffer between the request path and the bus. It holds items of type `T` and turns
  * each into its access event with `toEvent` only when a batch is handed over, so the request path
- * pays for a compact record and the event object is built off it (default: items are events). `push` never waits: when the buffer is
- * full the event is dropped and counted, so a slow or dead bus cannot slow or stop traffic.
+ * pays for a compact record and the event object is built off it (default: items are events).
+ * `push` never waits: when the buffer is full the event is dropped and counted, so a slow or dead
+ * bus cannot slow or stop traffic.
  * Events are handed over in batches (everything queued since the last hand-over), which keeps a
  * store insert to one transaction. `flush` drains what is buffered (graceful shutdown).
  *

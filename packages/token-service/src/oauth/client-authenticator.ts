@@ -45,8 +45,7 @@ export function constantTimeEqual(a: string, b: string): boolean {
  * row is deleted and a `client` entry appended to the revocation log). So a cached record stays
  * true exactly while the revocation log has not moved: every call gets the log's high-water mark
  * first (one check shared by concurrent requests, see `createWatermarkReader`) and drops the whole
- * cache when it changed, which makes a
- * revocation by any process effective at the next request. The presented secret is still hashed
+ * cache when it changed, which makes a revocation by any process effective at the next request. The presented secret is still hashed
  * and compared on every call; nothing is cached for unknown clients or failed attempts.
  *
  * @example
