@@ -6,7 +6,7 @@ import { scanText } from './engine/scan-text.js';
 import { BUILTIN_RULES } from './rules/index.js';
 import { scanGit } from './sources/git.js';
 import { scanFileBatch } from './sources/scan-batch.js';
-import { scanContent } from './sources/scan-content.js';
+import { type ContentResult, scanContent } from './sources/scan-content.js';
 import { DEFAULT_LIMITS, type FileScanLimits, type FileTask } from './sources/scan-file.js';
 import { walkPaths } from './sources/walk.js';
 import type { RawFinding, SkippedInput } from './types.js';
@@ -209,12 +209,18 @@ export async function runScan(opts: ScanOptions = {}): Promise<ScanReport> {
     const total = tasks.reduce((n, t) => n + t.size, 0);
     const wanted = opts.workers ?? (pool ? cores : 0);
     let done = 0;
-    const finish = (task: FileTask) => {
-      done += task.size;
-      report.stats.files++;
-      report.stats.bytes += task.size;
-      opts.onProgress?.(done, total);
+    // A scanned batch's results, in the batch's order.
+    const absorbBatch = (batch: readonly FileTask[], results: readonly ContentResult[]) => {
+      results.forEach((r, k) => {
+        absorb(r);
+        const task = batch[k] as FileTask;
+        done += task.size;
+        report.stats.files++;
+        report.stats.bytes += task.size;
+        opts.onProgress?.(done, total);
+      });
     };
+    const scanHere = async (batch: readonly FileTask[]) => absorbBatch(batch, await scanFileBatch(batch, compiled, limits));
     if (wanted > 1 && tasks.length > 1) {
       // This thread scans too, so `wanted` threads scan in all: it starts at once while the
       // workers boot, and no core sits idle waiting on results.
@@ -223,13 +229,6 @@ export async function runScan(opts: ScanOptions = {}): Promise<ScanReport> {
       // Each worker keeps two batches queued; the rest is scanned here. Memory stays flat.
       const window = (wanted - 1) * 2;
       const inFlight = new Set<Promise<void>>();
-      const scanHere = async (batch: readonly FileTask[]) => {
-        const results = await scanFileBatch(batch, compiled, limits);
-        results.forEach((r, k) => {
-          absorb(r);
-          finish(batch[k] as FileTask);
-        });
-      };
       for (const batch of batches(tasks)) {
         if (inFlight.size >= window || workers.alive === 0) {
           await scanHere(batch);
@@ -239,10 +238,7 @@ export async function runScan(opts: ScanOptions = {}): Promise<ScanReport> {
         }
         const p: Promise<void> = workers.scanBatch(batch).then(
           (results) => {
-            results.forEach((r, k) => {
-              absorb(r);
-              finish(batch[k] as FileTask);
-            });
+            absorbBatch(batch, results);
             inFlight.delete(p);
           },
           async (e: unknown) => {
@@ -256,13 +252,7 @@ export async function runScan(opts: ScanOptions = {}): Promise<ScanReport> {
       }
       await Promise.all(inFlight);
     } else {
-      for (const batch of batches(tasks)) {
-        const results = await scanFileBatch(batch, compiled, limits);
-        results.forEach((r, k) => {
-          absorb(r);
-          finish(batch[k] as FileTask);
-        });
-      }
+      for (const batch of batches(tasks)) await scanHere(batch);
     }
   } finally {
     await pool?.close();
