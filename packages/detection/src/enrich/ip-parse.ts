@@ -7,25 +7,7 @@
  * ```
  */
 export function ipv4ToInt(ip: string): number {
-  let value = 0;
-  let octet = 0;
-  let digits = 0;
-  let dots = 0;
-  for (let i = 0; i < ip.length; i++) {
-    const c = ip.charCodeAt(i);
-    if (c === 46) {
-      if (digits === 0 || octet > 255) return -1;
-      value = value * 256 + octet;
-      octet = 0;
-      digits = 0;
-      dots++;
-    } else if (c >= 48 && c <= 57 && digits < 3) {
-      octet = octet * 10 + (c - 48);
-      digits++;
-    } else return -1;
-  }
-  if (dots !== 3 || digits === 0 || octet > 255) return -1;
-  return value * 256 + octet;
+  return dottedQuadToInt(ip, false);
 }
 
 /**
@@ -40,28 +22,31 @@ export function ipv4ToInt(ip: string): number {
  * ```
  */
 export function canonicalIpv4ToInt(s: string): number {
-  const n = s.length;
-  if (n < 7 || n > 15) return -1;
-  let parts = 0;
+  return dottedQuadToInt(s, true);
+}
+
+// Four decimal parts of 1-3 digits, each 0-255, joined by dots; `canonical` also refuses a part
+// with a leading zero (`01`), which net.isIP refuses and range tables may still write.
+function dottedQuadToInt(ip: string, canonical: boolean): number {
   let value = 0;
   let octet = 0;
   let digits = 0;
-  for (let i = 0; i <= n; i++) {
-    const c = i === n ? 46 : s.charCodeAt(i);
-    if (c === 46 /* . */) {
+  let dots = 0;
+  for (let i = 0; i < ip.length; i++) {
+    const c = ip.charCodeAt(i);
+    if (c === 46) {
       if (digits === 0 || octet > 255) return -1;
       value = value * 256 + octet;
-      parts++;
       octet = 0;
       digits = 0;
-      continue;
-    }
-    const d = c - 48;
-    if (d < 0 || d > 9 || (digits === 1 && octet === 0)) return -1;
-    octet = octet * 10 + d;
-    digits++;
+      dots++;
+    } else if (c >= 48 && c <= 57 && digits < 3 && !(canonical && digits === 1 && octet === 0)) {
+      octet = octet * 10 + (c - 48);
+      digits++;
+    } else return -1;
   }
-  return parts === 4 ? value : -1;
+  if (dots !== 3 || digits === 0 || octet > 255) return -1;
+  return value * 256 + octet;
 }
 
 /**
