@@ -140,10 +140,9 @@ class Engine implements DetectionEngine {
     if (credKey === undefined || credKey.length === 0 || !Number.isFinite(now)) return NO_ALERTS;
     if (now > this.now) this.now = now;
     const cfg = this.cfg;
-    const cred = this.creds.get(credKey, ev.principal);
+    const ctx = this.contextFor(ev, now, credKey);
+    const cred = ctx.cred;
     const principalName = ev.principal ?? cred.principal;
-    const principal = principalName === undefined ? cred : this.principals.resolve(cred, principalName);
-    const ctx = this.fillContext(ev, now, cred, principal, principalName);
     const findings = this.findings;
     findings.length = 0;
     for (let i = 0; i < DETECTORS.length; i++) DETECTORS[i]!(ctx, findings);
@@ -173,13 +172,19 @@ class Engine implements DetectionEngine {
   learn(ev: EnrichedEvent): void {
     const credKey = ev.credential_key || ev.credential_id;
     if (credKey === undefined || credKey.length === 0 || !Number.isFinite(ev.ts)) return;
-    const cred = this.creds.get(credKey, ev.principal);
-    const principalName = ev.principal ?? cred.principal;
-    const principal = principalName === undefined ? cred : this.principals.resolve(cred, principalName);
-    const ctx = this.fillContext(ev, ev.ts, cred, principal, principalName);
+    const ctx = this.contextFor(ev, ev.ts, credKey);
+    const cred = ctx.cred;
     cred.f[cred.fo + F_SUSPICION] = 0;
     cred.f[cred.fo + F_GUARD_SINCE] = 0;
     learnEvent(ctx, false);
+  }
+
+  // The credential's profile, the profile holding its principal's baseline, and the context over both.
+  private contextFor(ev: EnrichedEvent, now: number, credKey: string): DetectionContext {
+    const cred = this.creds.get(credKey, ev.principal);
+    const principalName = ev.principal ?? cred.principal;
+    const principal = principalName === undefined ? cred : this.principals.resolve(cred, principalName);
+    return this.fillContext(ev, now, cred, principal, principalName);
   }
 
   /** The credential profiles; an evicted credential takes a principal shared with it along. */
