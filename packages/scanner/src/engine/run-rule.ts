@@ -133,10 +133,7 @@ function followedByHolds(back: BackAnchor, text: string, hit: number, bytes: Uin
   if (bytes) {
     while (end < limit && ascii[bytes[end] as number] === 1) end++;
   } else {
-    for (; end < limit; end++) {
-      const code = text.charCodeAt(end);
-      if (code < 128 ? ascii[code] !== 1 : !back.chars.test(String.fromCharCode(code))) break;
-    }
+    while (end < limit && isBackChar(back, text.charCodeAt(end))) end++;
   }
   if (end - hit > MAX_FORWARD) return true;
   back.followedBy.lastIndex = end;
