@@ -169,9 +169,12 @@ export function forEachKeyword(
   onHit: (rule: number, start: number) => void,
   blocks?: Base64Blocks,
 ): void {
-  if (typeof text === 'string') scanString(ac, text, onHit);
-  else if (text.length >= WASM_MIN_BYTES && wasmKeywordLoop(ac) !== null)
-    scanBytesWasm(ac, wasmKeywordLoop(ac) as WasmKeywordLoop, text, onHit, blocks);
+  if (typeof text === 'string') {
+    scanString(ac, text, onHit);
+    return;
+  }
+  const loop = text.length >= WASM_MIN_BYTES ? wasmKeywordLoop(ac) : null;
+  if (loop) scanBytesWasm(ac, loop, text, onHit, blocks);
   else scanBytes(ac, text, onHit);
 }
 
