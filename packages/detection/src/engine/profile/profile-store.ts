@@ -43,12 +43,7 @@ export class ProfileStore {
   sweep(now: number): void {
     const cutoff = now - this.ttlMs;
     for (const [key, p] of this.map) {
-      if (p.f[p.fo + F_LAST_TS]! < cutoff && p.f[p.fo + F_LAST_TS]! !== 0) {
-        this.map.delete(key);
-        this.onEvict?.(p);
-        p.release();
-        this.evictions++;
-      }
+      if (p.f[p.fo + F_LAST_TS]! < cutoff && p.f[p.fo + F_LAST_TS]! !== 0) this.evict(key, p);
     }
   }
 
@@ -67,10 +62,15 @@ export class ProfileStore {
     }
     for (const [key] of victims) {
       const p = this.map.get(key);
-      if (p !== undefined) this.onEvict?.(p);
-      p?.release();
-      this.map.delete(key);
-      this.evictions++;
+      if (p !== undefined) this.evict(key, p);
     }
+  }
+
+  // Out of the map, heard of by `onEvict` while its numbers are still there, then its memory reused.
+  private evict(key: string, p: Profile): void {
+    this.map.delete(key);
+    this.onEvict?.(p);
+    p.release();
+    this.evictions++;
   }
 }
