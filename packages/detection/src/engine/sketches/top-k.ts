@@ -17,15 +17,10 @@ export function topKAdd(u: Uint32Array, offset: number, k: number, key: number):
   for (let i = 0; i < k; i++) {
     const slot = u[offset + i]!;
     if (slot === key) {
-      let c = countAt(u, offset, k, i);
-      if (c >= TOP_K_SATURATION) {
-        topKHalve(u, offset, k);
-        const after = countAt(u, offset, k, i);
-        setCount(u, offset, k, i, after + 1);
-        return c;
-      }
-      setCount(u, offset, k, i, ++c);
-      return c - 1;
+      const c = countAt(u, offset, k, i);
+      if (c >= TOP_K_SATURATION) topKHalve(u, offset, k);
+      setCount(u, offset, k, i, countAt(u, offset, k, i) + 1);
+      return c;
     }
     const c = slot === 0 ? 0 : countAt(u, offset, k, i);
     if (c < min) {
