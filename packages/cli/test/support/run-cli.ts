@@ -101,3 +101,34 @@ export async function startCliUntil(
   }
   return running;
 }
+
+/**
+ * Holds the long-running command a suite's `before()` starts: `current` is that command (a clear
+ * error when `before()` never got it started), `stop()` kills it if it still runs (for `after()`).
+ *
+ * @example
+ * ```ts
+ * const worker = new CliSlot('worker');
+ * before(async () => worker.set(await startCliUntil(['worker'], { env, ready: 'worker: consuming' })));
+ * after(() => worker.stop());
+ * it('runs', () => assert.match(worker.current.stderr, /consuming/));
+ * ```
+ */
+export class CliSlot {
+  private cli: RunningCli | undefined;
+
+  constructor(private readonly name: string) {}
+
+  set(cli: RunningCli): void {
+    this.cli = cli;
+  }
+
+  get current(): RunningCli {
+    if (!this.cli) throw new Error(`the ${this.name} did not start (see before())`);
+    return this.cli;
+  }
+
+  stop(): void {
+    if (this.cli?.child.exitCode === null) this.cli.child.kill('SIGKILL');
+  }
+}

@@ -9,7 +9,7 @@ import { EngineStateStore } from '@tokenwarden/detection';
 import { createRepositories, type Database, openDatabase } from '@tokenwarden/store';
 import { history, prng } from '../../src/demo/traffic.js';
 import { allMigrations } from '../../src/migrations.js';
-import { type RunningCli, startCliUntil } from '../support/run-cli.js';
+import { CliSlot, startCliUntil } from '../support/run-cli.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -18,23 +18,21 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('tokenwarden worker (command, separate process)', () => {
   let dir: string;
   let database: Database;
-  let worker: RunningCli | undefined;
-  const running = (): RunningCli => {
-    if (!worker) throw new Error('the worker did not start (see before())');
-    return worker;
-  };
+  const worker = new CliSlot('worker');
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tw-worker-cmd-'));
     database = await openDatabase({ store: { driver: 'sqlite' }, dataDir: dir, migrations: allMigrations });
-    worker = await startCliUntil(['worker', '--data', dir, '--no-respond', '--json', '--snapshot-every', '1s'], {
-      env: { ...process.env, TOKENWARDEN_FROM_SOURCE: '1', TOKENWARDEN_DEBUG: '' },
-      ready: 'worker: consuming',
-      timeoutMs: 60_000,
-    });
+    worker.set(
+      await startCliUntil(['worker', '--data', dir, '--no-respond', '--json', '--snapshot-every', '1s'], {
+        env: { ...process.env, TOKENWARDEN_FROM_SOURCE: '1', TOKENWARDEN_DEBUG: '' },
+        ready: 'worker: consuming',
+        timeoutMs: 60_000,
+      }),
+    );
   });
   after(async () => {
-    if (worker?.child.exitCode === null) worker.child.kill('SIGKILL');
+    worker.stop();
     await database?.close().catch(() => {});
     rmSync(dir, { recursive: true, force: true });
   });
@@ -83,12 +81,12 @@ describe('tokenwarden worker (command, separate process)', () => {
 
     const deadline = Date.now() + 30_000;
     const alertLines = () =>
-      running()
-        .stdout.split('\n')
+      worker.current.stdout
+        .split('\n')
         .filter(Boolean)
         .map((l) => JSON.parse(l) as { type: string; credential: string; severity: string; rule: string });
     while (!alertLines().some((a) => a.severity === 'critical')) {
-      if (Date.now() > deadline) throw new Error(`no critical alert line:\n${running().stdout}\n${running().stderr}`);
+      if (Date.now() > deadline) throw new Error(`no critical alert line:\n${worker.current.stdout}\n${worker.current.stderr}`);
       await sleep(100);
     }
     for (const line of alertLines()) {
@@ -102,10 +100,10 @@ describe('tokenwarden worker (command, separate process)', () => {
     while ((await grouped()) === 0 && Date.now() < deadline) await sleep(100);
     assert.equal(await grouped(), 1, 'the alerts are grouped into one incident');
 
-    running().child.kill('SIGTERM');
-    const [code] = (await once(running().child, 'exit')) as [number | null];
-    assert.equal(code, 0, running().stderr);
-    assert.match(running().stderr, /saved engine state v\d+/);
+    worker.current.child.kill('SIGTERM');
+    const [code] = (await once(worker.current.child, 'exit')) as [number | null];
+    assert.equal(code, 0, worker.current.stderr);
+    assert.match(worker.current.stderr, /saved engine state v\d+/);
     const saved = await new EngineStateStore(database).load('engine:detection');
     assert.ok(saved && saved.data.length > 0);
     const cursor = await new EngineStateStore(database).load('tail:detection');

@@ -8,7 +8,7 @@ import { verifyWebhookSignature } from '@tokenwarden/response';
 import { createRepositories, type Database, openDatabase } from '@tokenwarden/store';
 import { startReceiver } from '../../../response/test/signals/receiver.js';
 import { allMigrations } from '../../src/migrations.js';
-import { type RunningCli, startCliUntil } from '../support/run-cli.js';
+import { CliSlot, startCliUntil } from '../support/run-cli.js';
 import { aliceBaseline, attackerBurst, sleep } from './attack-fixture.js';
 
 // The entry point itself (not the bin wrapper), so SIGTERM reaches the worker.
@@ -20,11 +20,7 @@ const SECRET = 'command-hook-secret-0123456789';
 describe('tokenwarden worker --config tokenwarden.yaml --listen (separate process)', () => {
   let dir: string;
   let database: Database;
-  let worker: RunningCli | undefined;
-  const running = (): RunningCli => {
-    if (!worker) throw new Error('the worker did not start (see before())');
-    return worker;
-  };
+  const worker = new CliSlot('worker');
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
 
   before(async () => {
@@ -49,23 +45,25 @@ describe('tokenwarden worker --config tokenwarden.yaml --listen (separate proces
     );
     const env: NodeJS.ProcessEnv = {};
     for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('TOKENWARDEN_')) env[k] = v;
-    worker = await startCliUntil(['worker', '--config', file, '--listen', '127.0.0.1:0', '--json', '--snapshot-every', '1s'], {
-      env: { ...env, TOKENWARDEN_FROM_SOURCE: '1', TW_TEST_CMD_HOOK: SECRET },
-      ready: 'worker: consuming',
-      timeoutMs: 90_000,
-    });
+    worker.set(
+      await startCliUntil(['worker', '--config', file, '--listen', '127.0.0.1:0', '--json', '--snapshot-every', '1s'], {
+        env: { ...env, TOKENWARDEN_FROM_SOURCE: '1', TW_TEST_CMD_HOOK: SECRET },
+        ready: 'worker: consuming',
+        timeoutMs: 90_000,
+      }),
+    );
   });
   after(async () => {
-    if (worker?.child.exitCode === null) worker.child.kill('SIGKILL');
+    worker.stop();
     await database?.close().catch(() => {});
     await receiver.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('sends signed webhooks per the config, serves the API, and never prints the secret', async () => {
-    assert.match(running().stderr, /responding \(dry run\); signals to 1 webhook\(s\), 0 SSF receiver\(s\)/);
-    const url = /response API listening on (http:\/\/\S+)/.exec(running().stderr)?.[1];
-    assert.ok(url, running().stderr);
+    assert.match(worker.current.stderr, /responding \(dry run\); signals to 1 webhook\(s\), 0 SSF receiver\(s\)/);
+    const url = /response API listening on (http:\/\/\S+)/.exec(worker.current.stderr)?.[1];
+    assert.ok(url, worker.current.stderr);
     const anonymous = await fetch(`${url}/v1/incidents`);
     assert.equal(anonymous.status, 401);
     assert.match(anonymous.headers.get('www-authenticate') ?? '', /^Bearer realm="tokenwarden"/);
@@ -77,7 +75,7 @@ describe('tokenwarden worker --config tokenwarden.yaml --listen (separate proces
     const deadline = Date.now() + 60_000;
     while (!receiver.received.some((r) => JSON.parse(r.body).type === 'action')) {
       if (Date.now() > deadline)
-        throw new Error(`no action webhook:\n${running().stderr}\n${receiver.received.map((r) => r.body).join('\n')}`);
+        throw new Error(`no action webhook:\n${worker.current.stderr}\n${receiver.received.map((r) => r.body).join('\n')}`);
       await sleep(100);
     }
     for (const r of receiver.received) {
@@ -94,9 +92,9 @@ describe('tokenwarden worker --config tokenwarden.yaml --listen (separate proces
       'auto.dry_run from the file',
     );
 
-    running().child.kill('SIGTERM');
-    const [code] = (await once(running().child, 'exit')) as [number | null];
-    assert.equal(code, 0, running().stderr);
-    assert.ok(!`${running().stdout}${running().stderr}`.includes(SECRET), 'the hook secret is never printed');
+    worker.current.child.kill('SIGTERM');
+    const [code] = (await once(worker.current.child, 'exit')) as [number | null];
+    assert.equal(code, 0, worker.current.stderr);
+    assert.ok(!`${worker.current.stdout}${worker.current.stderr}`.includes(SECRET), 'the hook secret is never printed');
   });
 });
