@@ -1,7 +1,5 @@
-import { loadConfig } from '@tokenwarden/config';
-import { TokenWardenError } from '@tokenwarden/core';
+import { TokenWardenError } from '@tokenwarden/core/errors';
 import { type Command, InvalidArgumentError } from 'commander';
-import { TokenWardenConfig } from './config-schema.js';
 import { EXIT } from './exit-codes.js';
 import { printError } from './output.js';
 
@@ -25,33 +23,6 @@ export function withCommonOptions(cmd: Command): Command {
     .option('--data <dir>', 'data directory of the embedded store (default ./.tokenwarden)')
     .option('--config <file>', 'config file (JSON or YAML)')
     .option('--json', 'print results as JSON');
-}
-
-/**
- * Loads the whole configuration ({@link TokenWardenConfig}: shared sections and every feature
- * section) from the config file, `TOKENWARDEN_*` environment and flags. Every command loads the
- * same schema, so one `tokenwarden.yaml` serves them all.
- *
- * @example
- * ```ts
- * const cfg = configFrom({ config: 'tokenwarden.yaml' });
- * cfg.response.webhooks.length;
- * ```
- */
-export function configFrom(opts: CommonOptions): TokenWardenConfig {
-  return loadConfig(TokenWardenConfig, { file: opts.config, env: process.env, flags: { data: opts.data } });
-}
-
-/**
- * The same as {@link configFrom}; kept for commands that only read the shared sections.
- *
- * @example
- * ```ts
- * const { store, data } = baseConfigFrom(opts);
- * ```
- */
-export function baseConfigFrom(opts: CommonOptions): TokenWardenConfig {
-  return configFrom(opts);
 }
 
 /**

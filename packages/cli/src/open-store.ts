@@ -1,6 +1,7 @@
 import type { BaseConfig } from '@tokenwarden/config';
 import { createRepositories, type Database, openDatabase, type Repositories } from '@tokenwarden/store';
-import { baseConfigFrom, type CommonOptions } from './command-kit.js';
+import type { CommonOptions } from './command-kit.js';
+import { baseConfigFrom } from './config-from.js';
 import { allMigrations } from './migrations.js';
 
 /** An open store for one command: the database, its repositories and the config it came from. */

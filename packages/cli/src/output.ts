@@ -1,4 +1,4 @@
-import { TokenWardenError } from '@tokenwarden/core';
+import { TokenWardenError } from '@tokenwarden/core/errors';
 
 /** Writes a result to stdout: JSON when asked (or when stdout is not for humans), else text. */
 export function printResult(value: unknown, json: boolean, text?: (v: unknown) => string): void {

@@ -3,7 +3,8 @@ import type { ControlOrder } from '@tokenwarden/core';
 import { CONTROL_CHANNEL } from '@tokenwarden/gateway';
 import type { GatewayControl } from '@tokenwarden/response';
 import { createRepositories, type Database } from '@tokenwarden/store';
-import { baseConfigFrom, type CommonOptions } from '../command-kit.js';
+import type { CommonOptions } from '../command-kit.js';
+import { baseConfigFrom } from '../config-from.js';
 
 /**
  * How a one-shot command reaches every gateway: control orders are appended to the shared

@@ -4,7 +4,8 @@ import { loadGatewayConfig, parseGatewayConfig, type RunningGateway, startGatewa
 import { createRepositories } from '@tokenwarden/store';
 import type { Command } from 'commander';
 import { gatewayIpInfo, hasLocationPolicy } from '../adapters/gateway-ip-info.js';
-import { baseConfigFrom, runAction } from '../command-kit.js';
+import { runAction } from '../command-kit.js';
+import { baseConfigFrom } from '../config-from.js';
 import { EXIT } from '../exit-codes.js';
 import type { CommandModule } from '../program.js';
 import { openTokenServiceForCommand } from './serve.js';

@@ -1,6 +1,7 @@
 import { migrate, migrationStatus, openDatabase } from '@tokenwarden/store';
 import type { Command } from 'commander';
-import { baseConfigFrom, type CommonOptions, runAction, withCommonOptions } from '../command-kit.js';
+import { type CommonOptions, runAction, withCommonOptions } from '../command-kit.js';
+import { baseConfigFrom } from '../config-from.js';
 import { EXIT } from '../exit-codes.js';
 import { allMigrations } from '../migrations.js';
 import { printResult } from '../output.js';

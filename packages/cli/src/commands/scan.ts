@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { readConfigFile } from '@tokenwarden/config';
-import { TokenWardenError } from '@tokenwarden/core';
+import { TokenWardenError } from '@tokenwarden/core/errors';
 import {
   BUILTIN_RULES,
   customRuleSpecs,
@@ -20,7 +19,7 @@ import {
 } from '@tokenwarden/scanner';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { TokenServiceChecks } from '../adapters/token-service-verifier.js';
-import { configFrom, parsePositiveInt, runAction } from '../command-kit.js';
+import { parsePositiveInt, runAction } from '../command-kit.js';
 import { EXIT } from '../exit-codes.js';
 import { printError } from '../output.js';
 import type { CommandModule } from '../program.js';
@@ -61,8 +60,10 @@ function parseFormat(value: string): ScanFormat {
   throw new InvalidArgumentError('expected text, json or sarif');
 }
 
-function loadCustomRules(file: string | undefined): unknown {
+async function loadCustomRules(file: string | undefined): Promise<unknown> {
   if (!file) return undefined;
+  // On demand, like the config schemas below: a scan without a config file starts faster.
+  const { readConfigFile } = await import('@tokenwarden/config');
   const specs = customRuleSpecs(readConfigFile(file));
   parseCustomRules(specs); // reject bad or unsafe rules before scanning anything
   return specs;
@@ -75,8 +76,10 @@ async function verifyAndRevoke(findings: RawFinding[], publics: Finding[], opts:
   let failure: TokenWardenError | undefined;
   if (ours) {
     try {
+      // Loaded on demand: the config schemas, store and token service are heavy and most scans
+      // never need them.
+      const { configFrom } = await import('../config-from.js');
       const cfg = configFrom(opts);
-      // Loaded on demand: the store and token service are heavy and most scans never need them.
       const { openTokenServiceChecks } = await import('../adapters/token-service-verifier.js');
       checks = await openTokenServiceChecks(cfg.data, cfg.store);
     } catch (e) {
@@ -168,7 +171,7 @@ export const registerScan: CommandModule = (program: Command) => {
         const format: ScanFormat = opts.json ? 'json' : opts.format;
         if (opts.since && !opts.git)
           throw new TokenWardenError('TW_USAGE', '--since needs --git', { hint: 'tokenwarden scan --git --since <commit>' });
-        const customRules = loadCustomRules(opts.config);
+        const customRules = await loadCustomRules(opts.config);
         const accepted = opts.baseline ? readBaseline(opts.baseline) : undefined;
         const progress = createProgress(opts.quiet === true);
         let barStarted = false;

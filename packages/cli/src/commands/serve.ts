@@ -11,7 +11,8 @@ import {
   type TokenService,
 } from '@tokenwarden/token-service';
 import type { Command } from 'commander';
-import { baseConfigFrom, type CommonOptions, runAction, withCommonOptions } from '../command-kit.js';
+import { type CommonOptions, runAction, withCommonOptions } from '../command-kit.js';
+import { baseConfigFrom } from '../config-from.js';
 import { EXIT } from '../exit-codes.js';
 import { allMigrations } from '../migrations.js';
 import type { CommandModule } from '../program.js';

@@ -13,7 +13,8 @@ import {
 import { type Database, openDatabase } from '@tokenwarden/store';
 import type { Command } from 'commander';
 import { gatewayControlFor } from '../adapters/gateway-control.js';
-import { type CommonOptions, configFrom, parseDuration, runAction, withCommonOptions } from '../command-kit.js';
+import { type CommonOptions, parseDuration, runAction, withCommonOptions } from '../command-kit.js';
+import { configFrom } from '../config-from.js';
 import { EXIT } from '../exit-codes.js';
 import { allMigrations } from '../migrations.js';
 import { printJsonLine } from '../output.js';
