@@ -18,12 +18,14 @@ function loadShippedData(): AsnKindData {
 
 /** The shape of `data/asn-kinds.json`: ASN lists per kind and organisation-name keywords. */
 export interface AsnKindData {
+  /** Networks run to host Tor relays; optional so older operator files still load. */
+  tor?: number[];
   hosting: number[];
   vpn: number[];
   satellite: number[];
   mobile: number[];
   residential: number[];
-  keywords: Record<'vpn' | 'satellite' | 'mobile' | 'hosting' | 'residential', string[]>;
+  keywords: Record<'vpn' | 'satellite' | 'mobile' | 'hosting' | 'residential', string[]> & { tor?: string[] };
 }
 
 /** Classifies an ASN (number and organisation name) into the kind of network it is. */
@@ -31,12 +33,12 @@ export interface AsnClassifier {
   classify(asn: number | undefined, org: string | undefined): AsnKind;
 }
 
-const KEYWORD_ORDER = ['vpn', 'satellite', 'mobile', 'hosting', 'residential'] as const;
+const KEYWORD_ORDER = ['tor', 'vpn', 'satellite', 'mobile', 'hosting', 'residential'] as const;
 
 /**
  * Creates the ASN classifier from the shipped lists (`data/asn-kinds.json`): explicit ASNs
- * first (AWS, GCP, Azure... are `hosting`; Starlink is `satellite`; Mullvad, M247 and relay
- * networks are `vpn`), then organisation-name keywords (`hosting`, `cloud`, `vps`, `vpn`...).
+ * first (AWS, GCP, Azure... are `hosting`; Starlink is `satellite`; Mullvad and M247 are `vpn`;
+ * networks that exist to run Tor relays are `tor`), then organisation-name keywords (`hosting`, `cloud`, `vps`, `vpn`...).
  *
  * @example
  * ```ts
@@ -47,11 +49,13 @@ const KEYWORD_ORDER = ['vpn', 'satellite', 'mobile', 'hosting', 'residential'] a
  */
 export function createAsnClassifier(data: AsnKindData = loadShippedData()): AsnClassifier {
   const byAsn = new Map<number, AsnKind>();
-  for (const kind of ['residential', 'mobile', 'hosting', 'satellite', 'vpn'] as const) for (const asn of data[kind]) byAsn.set(asn, kind);
-  const patterns = KEYWORD_ORDER.map((kind) => ({
-    kind,
-    re: new RegExp(data.keywords[kind].map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i'),
-  }));
+  for (const kind of ['residential', 'mobile', 'hosting', 'satellite', 'vpn', 'tor'] as const) {
+    for (const asn of data[kind] ?? []) byAsn.set(asn, kind);
+  }
+  const patterns = KEYWORD_ORDER.flatMap((kind) => {
+    const words = data.keywords[kind] ?? [];
+    return words.length === 0 ? [] : [{ kind, re: new RegExp(words.map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i') }];
+  });
   const byOrg = new Map<string, AsnKind>();
   return {
     classify(asn, org) {

@@ -11,6 +11,16 @@ import {
 } from '../../src/engine/classify/operation-class.js';
 import { OperationClassifier, resourceClassHash } from '../../src/engine/classify/operation-classifier.js';
 import { pathTemplate } from '../../src/engine/classify/path-template.js';
+import { parseCloudTrailRecord } from '../../src/ingest/parsers/cloudtrail.js';
+import { parseOcsfRecord } from '../../src/ingest/parsers/ocsf.js';
+import { parseOktaRecord } from '../../src/ingest/parsers/okta.js';
+import type { ParseOutcome } from '../../src/ingest/types.js';
+
+function operationOf(outcome: ParseOutcome): string {
+  assert.equal(outcome.kind, 'event');
+  if (outcome.kind !== 'event') throw new Error('not an event');
+  return outcome.event.operation ?? '';
+}
 
 describe('operation classifier', () => {
   const c = new OperationClassifier();
@@ -39,6 +49,59 @@ describe('operation classifier', () => {
     const login = c.classify({ operation: 'user.session.start' });
     assert.equal(login.privilege, 'none');
     assert.equal(login.stage, STAGE_NONE);
+  });
+
+  // The parsers name operations; the catalog must recognise the names they actually produce.
+  it('classifies the operation names the log parsers produce, not only catalog spellings', () => {
+    const ctx = { source: 'test', line: 1 };
+    const okta = (eventType: string) =>
+      parseOktaRecord(
+        {
+          eventType,
+          published: '2026-10-15T14:16:00.000Z',
+          actor: { id: '00ubob', type: 'User', alternateId: 'bob@example.com' },
+          client: { ipAddress: '198.51.100.7', userAgent: { rawUserAgent: 'Mozilla/5.0' } },
+          authenticationContext: { externalSessionId: '102abc' },
+          outcome: { result: 'SUCCESS' },
+        },
+        ctx,
+      );
+    assert.equal(c.classify({ operation: operationOf(okta('system.api_token.create')) }).privilege, 'persistence');
+    assert.equal(c.classify({ operation: operationOf(okta('policy.rule.deactivate')) }).privilege, 'defense_evasion');
+    assert.equal(c.classify({ operation: operationOf(okta('zone.update')) }).privilege, 'defense_evasion');
+    assert.equal(c.classify({ operation: operationOf(okta('user.session.start')) }).privilege, 'none');
+    // OCSF from Okta names the service; the casing varies by producer.
+    assert.equal(c.classify({ operation: 'Okta:user.mfa.factor.deactivate' }).privilege, 'defense_evasion');
+
+    const ocsf = (service: string, operation: string) =>
+      parseOcsfRecord(
+        {
+          class_uid: 6003,
+          activity_id: 1,
+          time: 1_767_225_600_000,
+          api: { operation, service: { name: service } },
+          actor: { user: { uid: 'AIDAEXAMPLE' }, session: { credential_uid: 'AKIAQ3EGRALICE000001' } },
+          src_endpoint: { ip: '198.51.100.7' },
+        },
+        ctx,
+      );
+    // Amazon Security Lake fills api.service.name with the CloudTrail eventSource.
+    assert.equal(c.classify({ operation: operationOf(ocsf('iam.amazonaws.com', 'CreateUser')) }).privilege, 'persistence');
+    assert.equal(c.classify({ operation: operationOf(ocsf('cloudtrail.amazonaws.com', 'StopLogging')) }).privilege, 'defense_evasion');
+    assert.equal(c.classify({ operation: operationOf(ocsf('iam', 'AttachUserPolicy')) }).privilege, 'grant');
+
+    const trail = parseCloudTrailRecord(
+      {
+        eventVersion: '1.08',
+        eventTime: '2026-10-21T02:59:36Z',
+        eventSource: 'guardduty.amazonaws.com',
+        eventName: 'DeleteDetector',
+        sourceIPAddress: '198.51.100.7',
+        userIdentity: { type: 'IAMUser', accessKeyId: 'AKIAQ3EGRALICE000001', userName: 'alice' },
+      },
+      ctx,
+    );
+    assert.equal(c.classify({ operation: operationOf(trail) }).privilege, 'defense_evasion');
   });
 
   it('maps first-party HTTP requests by method and path template', () => {

@@ -43,6 +43,24 @@ describe('ASN kind', () => {
     assert.equal(kinds.classify(9009, 'M247 Europe SRL'), 'vpn');
     assert.equal(kinds.classify(21928, 'T-Mobile USA, Inc.'), 'mobile');
     assert.equal(kinds.classify(7922, 'Comcast Cable Communications, LLC'), 'residential');
+    assert.equal(kinds.classify(60729, 'Stiftung Erneuerbare Freiheit'), 'tor');
+  });
+  it('classifies Tor relay operators by name before the generic privacy keywords', () => {
+    assert.equal(kinds.classify(64516, 'Example Tor Exit Association'), 'tor');
+    assert.equal(kinds.classify(64517, 'Example Privacy Proxy'), 'vpn');
+  });
+  it('loads operator lists without the optional tor kind', () => {
+    const minimal = createAsnClassifier({
+      hosting: [64600],
+      vpn: [],
+      satellite: [],
+      mobile: [],
+      residential: [],
+      keywords: { vpn: ['vpn'], satellite: [], mobile: [], hosting: [], residential: [] },
+    });
+    assert.equal(minimal.classify(64600, 'x'), 'hosting');
+    assert.equal(minimal.classify(64601, 'Tor Exit Friends'), 'unknown');
+    assert.equal(minimal.classify(64602, 'Some VPN'), 'vpn');
   });
   it('falls back to organisation keywords, and to unknown', () => {
     assert.equal(kinds.classify(64512, 'Example Hosting Servers Ltd'), 'hosting');

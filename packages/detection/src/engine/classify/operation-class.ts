@@ -133,6 +133,9 @@ export function classifyOperationName(op: string): OperationClass {
     if (rest.startsWith('/')) return classifyHttp(op.slice(0, space), rest);
   }
   const colon = op.indexOf(':');
+  // Okta events arrive as `okta:<eventType>` from the Okta parser and as `<service>:<eventType>`
+  // from OCSF producers that name the service Okta; the catalog holds the bare event types.
+  if (colon > 0 && op.slice(0, colon).toLowerCase() === 'okta') return classifyOkta(op.slice(colon + 1));
   if (colon > 0 && op.indexOf('/') < 0) return classifyCloud(op, op.slice(colon + 1));
   if (op.indexOf('.') > 0 && op.indexOf('/') < 0) return classifyOkta(op);
   return make(op, STAGE_NONE, false, false, 'none');

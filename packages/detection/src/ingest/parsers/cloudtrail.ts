@@ -1,3 +1,4 @@
+import { cloudServiceName } from '../cloud-service.js';
 import { boolAt, compact, isObject, type JsonObject, objAt, strAt, uintAt } from '../fields.js';
 import { isAccessDeniedCode, isAuthFailureCode, lifecycleFromErrorCode } from '../lifecycle-signals.js';
 import { eventTimeText, normaliseIp, parseEventTime } from '../time-and-ip.js';
@@ -110,7 +111,7 @@ export function parseCloudTrailRecord(record: unknown, ctx: RecordContext): Pars
     return { kind: 'error', reason: 'sourceIPAddress is neither an IP address nor an AWS service' };
   }
   const errorCode = strAt(record, 'errorCode');
-  const service = eventSource.replace(/\.amazonaws\.com$/i, '').split('.')[0] ?? eventSource;
+  const service = cloudServiceName(eventSource);
   const sessionContext = objAt(identity, 'sessionContext');
   const invokedBy = strAt(identity, 'invokedBy');
   const userAgent = strAt(record, 'userAgent');

@@ -1,3 +1,4 @@
+import { cloudServiceName } from '../cloud-service.js';
 import { compact, isObject, type JsonObject, numAt, objAt, strAt, uintAt } from '../fields.js';
 import { isAccessDeniedCode, isAuthFailureCode, lifecycleFromErrorCode } from '../lifecycle-signals.js';
 import { eventTimeText, normaliseIp, parseEventTime } from '../time-and-ip.js';
@@ -69,7 +70,8 @@ export function parseOcsfRecord(record: unknown, ctx: RecordContext): ParseOutco
   const httpResponse = objAt(record, 'http_response');
   const url = objAt(httpRequest, 'url');
   const user = objAt(actor, 'user');
-  const service = strAt(objAt(api, 'service'), 'name');
+  const serviceEndpoint = strAt(objAt(api, 'service'), 'name');
+  const service = serviceEndpoint === undefined ? undefined : cloudServiceName(serviceEndpoint);
   const apiOperation = strAt(api, 'operation');
   const httpStatus = uintAt(httpResponse, 'code');
   const apiResponse = objAt(api, 'response');
