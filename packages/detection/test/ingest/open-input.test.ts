@@ -64,6 +64,22 @@ describe('openText', () => {
     assert.equal(await readAll(await openText({ name: '-' }, { stdin })), 'héllo\n');
   });
 
+  it('decodes a buffer larger than one decoding piece, with multi-byte characters across every piece boundary', async () => {
+    // 3-byte and 4-byte characters at every offset mod 64 KiB: some straddle each piece boundary.
+    const text = 'a€😀é\n'.repeat(60_000);
+    const bytes = Buffer.from(text);
+    assert.ok(bytes.length > 4 * 65_536);
+    const stdin = Readable.from([bytes.subarray(0, 200_001), bytes.subarray(200_001)]);
+    const chunks: string[] = [];
+    for await (const t of await openText({ name: '-' }, { stdin })) chunks.push(t);
+    assert.equal(chunks.join(''), text);
+    // No chunk string reaches V8's large-object size (128 KiB).
+    assert.ok(Math.max(...chunks.map((c) => c.length)) <= 65_536);
+    const p = join(dir, 'wide.txt');
+    writeFileSync(p, bytes);
+    assert.equal(await readAll(await openText({ name: p })), text);
+  });
+
   it('throws TW_INPUT_UNREADABLE for a file it may not read', async (t) => {
     if (process.getuid?.() === 0) {
       t.skip('root reads everything');
