@@ -165,6 +165,13 @@ export interface DetectionConfig {
     selfKeyScore: number;
     /** Added when the call is non-interactive on a credential that is usually interactive, or from a novel context. */
     contextBonus: number;
+    /**
+     * Privileged changes behind a non-interactive credential from which it counts as change-making automation
+     * (Terraform, deploys): from its familiar context a never-made change is then novelty, not a page.
+     */
+    changeMakerEvents: number;
+    /** Highest score of a change by change-making automation from its familiar context. */
+    changeMakerMaxScore: number;
   };
   /** Detector 9: token lifecycle signals. */
   lifecycle: {
@@ -251,7 +258,15 @@ export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
     minBaselineHours: 12,
     ewmaAlpha: 0.1,
   },
-  privileged: { persistenceScore: 50, grantScore: 55, defenseEvasionScore: 70, selfKeyScore: 25, contextBonus: 20 },
+  privileged: {
+    persistenceScore: 50,
+    grantScore: 55,
+    defenseEvasionScore: 70,
+    selfKeyScore: 25,
+    contextBonus: 20,
+    changeMakerEvents: 1,
+    changeMakerMaxScore: 50,
+  },
   lifecycle: { windowMinutes: 10, dpopFailures: 5, checksumFailures: 20 },
   chain: { windowHours: 24 * 7, contextMinScore: 45, highStages: 3 },
 };

@@ -8,6 +8,7 @@ import {
 } from '../classify/operation-class.js';
 import { B_OP_BLOOM, F_STAGE_TS, OP_BLOOM_BYTES } from '../profile/layout.js';
 import { bloomHas } from '../sketches/bloom.js';
+import { isChangeMaker } from './change-maker.js';
 import { round2 } from './evidence.js';
 import type { DetectionContext, Finding } from './types.js';
 
@@ -55,7 +56,8 @@ export function detectAttackChain(ctx: DetectionContext, out: Finding[]): void {
     stage >= STAGE_DISCOVERY &&
     !bloomHas(cred.b, cred.bo + B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash) &&
     !bloomHas(principal.b, principal.bo + B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash);
-  if (!suspicious && !novelOp) return;
+  // A never-called operation is progress for a person's key, but routine for Terraform on its usual runner.
+  if (!suspicious && (!novelOp || isChangeMaker(ctx))) return;
   // Under moderate suspicion (a traveller on a VPN), the credential's everyday operations are not attacker
   // progress: only probes, never-used operations and persistence/evasion count, unless suspicion is strong.
   if (suspicious && !novelOp && suspicion < STRONG_SUSPICION && stage > STAGE_CAPABILITY_PROBE && stage < STAGE_PERSISTENCE) {

@@ -1,6 +1,7 @@
 import { STAGE_DEFENSE_EVASION, STAGE_PERSISTENCE } from '../classify/operation-class.js';
 import { F_EVENTS, F_INTERACTIVE, F_PRIV_EVENTS, K_PRIV, U_PRIV } from '../profile/layout.js';
 import { topKCount } from '../sketches/top-k.js';
+import { isChangeMaker } from './change-maker.js';
 import { knownValues, round2 } from './evidence.js';
 import type { DetectionContext, Finding } from './types.js';
 
@@ -14,7 +15,8 @@ const UNFAMILIAR_CONTEXT = 30;
  * Terraform every day, a user rotating their own keys. Otherwise scored by kind (defense evasion > grant >
  * persistence; managing one's own keys from a familiar context is low) plus `contextBonus` when the call is
  * scripted on a usually interactive credential, and again when the place or client is novel or the credential
- * is already suspicious. A denied attempt still counts (it shows intent), slightly less.
+ * is already suspicious. A denied attempt still counts (it shows intent), slightly less. Change-making
+ * automation (see `isChangeMaker`) in its familiar context is capped and counts as novelty.
  *
  * @example
  * ```ts
@@ -46,13 +48,17 @@ export function detectPrivilegedChange(ctx: DetectionContext, out: Finding[]): v
   if (!ctx.credMature && !ctx.principalMature && !unfamiliar && !scriptedOnInteractive) score -= 15;
   // An administrative credential that makes many privileged changes is less surprising with a new one.
   if (cred.f[cred.fo + F_PRIV_EVENTS]! >= 20 && !unfamiliar) score -= 10;
+  // Infrastructure-as-code from its usual runner: a change it never made is the next apply, so it is novelty
+  // (it pages only when another rule, such as a new place, corroborates it).
+  const changeMaker = !unfamiliar && !scriptedOnInteractive && isChangeMaker(ctx);
+  if (changeMaker) score = Math.min(score, pc.changeMakerMaxScore);
   score = Math.max(10, Math.min(95, score));
   const stage = cls.privilege === 'defense_evasion' ? STAGE_DEFENSE_EVASION : STAGE_PERSISTENCE;
   out.push({
     rule: 'privileged_change',
     score,
     stage,
-    summary: `${cls.privilege.replace('_', ' ')} change ${cls.name}${ctx.ev.resource ? ` on ${ctx.ev.resource}` : ''}${habitual ? '' : ', never made by this credential'}${unfamiliar ? ' from an unfamiliar context' : ''}`,
+    summary: `${cls.privilege.replace('_', ' ')} change ${cls.name}${ctx.ev.resource ? ` on ${ctx.ev.resource}` : ''}${habitual ? '' : habitCred > 0 ? ', made by this credential only once before' : ', never made by this credential'}${unfamiliar ? ' from an unfamiliar context' : ''}${changeMaker ? ' (change-making automation in its usual context)' : ''}`,
     evidence: {
       operation: cls.name,
       privilege: cls.privilege,
@@ -61,6 +67,7 @@ export function detectPrivilegedChange(ctx: DetectionContext, out: Finding[]): v
       interactive: ctx.ev.interactive,
       scripted: ctx.scripted,
       habitual,
+      change_maker: changeMaker,
       unfamiliar_context: unfamiliar,
       place_novelty: round2(ctx.placeNovelty),
       client_novelty: round2(ctx.clientNovelty),
@@ -72,7 +79,7 @@ export function detectPrivilegedChange(ctx: DetectionContext, out: Finding[]): v
         habitual_changes: knownValues(cred, U_PRIV, K_PRIV, org),
       },
     },
-    noveltyOnly: false,
+    noveltyOnly: changeMaker,
     suspicion: unfamiliar ? score : 0,
   });
 }

@@ -20,7 +20,8 @@ function trusted(p: Profile, minEvents: number, minDays: number): boolean {
  * Detector 5, unusual time. The hour of day (±1 h, over every weekday, so recurring on-call nights are habit
  * once learned) holds less than `rareShare` of the credential's activity. Cold start: a credential with a short
  * history is judged by its principal's profile, and failing that by the org-wide hour-of-week profile
- * (activity when the whole organisation is idle), with a lower score. 24/7 services have flat profiles and
+ * (activity when the whole organisation is idle), with a lower score, unless the principal's young profile
+ * already holds this hour of day. 24/7 services have flat profiles and
  * never trigger. Pure novelty: capped at `medium` alone.
  *
  * @example
@@ -42,6 +43,9 @@ export function detectUnusualTime(ctx: DetectionContext, out: Finding[]): void {
     if (share >= ut.rareShare) return;
     score = ut.score + (hourOfWeekShare(p.b, p.bo + B_HOURS, bucket, 2) === 0 ? 5 : 0);
   } else {
+    // Before its profile is trusted, an hour the principal already works at is still its own habit:
+    // a service whose session keys rotate every few hours starts each new key at the same hours.
+    if (hourTotal(principal) > 0 && hourOfDayShare(principal.b, principal.bo + B_HOURS, bucket, 1) > 0) return;
     const orgTotal = org.hoursTotal;
     if (orgTotal < ORG_MIN_EVENTS / 8) return; // histogram bytes are halved on saturation; this is a floor
     share = org.hourShare(bucket);

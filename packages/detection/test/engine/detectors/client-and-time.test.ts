@@ -113,6 +113,46 @@ describe('detector: unusual time', () => {
     assert.equal(byRule(alerts, 'unusual_time').length, 0);
   });
 
+  it('hard negative: a young role whose session keys rotate every six hours, in a nine-to-five org', () => {
+    const engine = createDetectionEngine();
+    run(engine, aliceHistory());
+    // Three days of a role (too short for its own profile to be trusted) on a new key every 6 hours.
+    const start = T0 + 31 * DAY;
+    const role = [];
+    let key = 0;
+    for (let slot = 0; slot < 12; slot++) {
+      key++;
+      for (let i = 0; i < 3; i++) {
+        role.push(
+          ev({
+            at: start + slot * 6 * HOUR + i * 20 * MIN,
+            cred: `ASIAROLE${key}`,
+            principal: 'webapp-role',
+            place: 'awsVirginia',
+            client: 'boto3',
+          }),
+        );
+      }
+    }
+    const learning = run(engine, role);
+    // The org profile alone flags the role's first nights; once the principal has worked an hour it is habit.
+    const afterFirstDay = byRule(learning, 'unusual_time').filter((a) => Date.parse(a.time) >= start + DAY);
+    assert.deepEqual(
+      afterFirstDay.map((a) => a.credential),
+      [],
+    );
+    const alerts = run(engine, [
+      ev({ at: start + 3 * DAY + 2 * MIN, cred: 'ASIAROLE99', principal: 'webapp-role', place: 'awsVirginia', client: 'boto3' }),
+    ]);
+    assert.equal(byRule(alerts, 'unusual_time').length, 0);
+    // The same org still flags a young principal at an hour neither it nor the org has ever worked.
+    run(engine, workdays({ cred: 'AKIABOB', principal: 'bob', days: 3, perDay: 8, places: ['londonOffice'], client: 'chromeMac', start }));
+    const night = run(engine, [
+      ev({ at: start + 3 * DAY + 3 * HOUR, cred: 'AKIABOB2', principal: 'bob', place: 'londonOffice', client: 'chromeMac' }),
+    ]);
+    assert.equal(byRule(night, 'unusual_time')[0]?.evidence.basis, 'organisation');
+  });
+
   it('hard negative: a 24/7 service and a brand-new employee', () => {
     const engine = createDetectionEngine();
     run(

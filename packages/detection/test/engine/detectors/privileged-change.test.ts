@@ -72,6 +72,37 @@ describe('detector: privileged change without a user action', () => {
     assert.deepEqual(pages(alerts), []);
   });
 
+  it('hard negative: a Terraform apply that makes changes this CI credential never made, from its usual runner', () => {
+    // Two weeks of daily plans (reads) and one earlier apply, then an apply whose code changed: every change is new.
+    const tf = (at: number, op: string, place: 'awsVirginia' | 'frankfurtVps' = 'awsVirginia') =>
+      ev({ cred: 'AKIATF2', principal: 'terraform-ci-2', place, client: 'terraform', interactive: false, at, op });
+    const history = [];
+    for (let d = 0; d < 14; d++) {
+      for (const [i, op] of ['ec2:DescribeInstances', 'iam:GetRole', 's3:GetBucketPolicy'].entries())
+        history.push(tf(T0 + d * DAY + 14 * HOUR + i * 1000, op));
+    }
+    history.push(tf(T0 + 7 * DAY + 15 * HOUR, 'iam:CreateRole'));
+    const engine = createDetectionEngine();
+    run(engine, history);
+    const newChanges = ['iam:PutRolePolicy', 'ec2:AuthorizeSecurityGroupIngress', 's3:PutBucketPolicy', 'cloudwatch:DeleteAlarms'];
+    const alerts = run(
+      engine,
+      newChanges.map((op, i) => tf(T0 + 15 * DAY + 14 * HOUR + i * 2000, op)),
+    );
+    assert.deepEqual(pages(alerts), []);
+    const [first] = byRule(alerts, 'privileged_change');
+    assert.equal(first?.evidence.change_maker, true);
+
+    // The same changes from a hosting network the credential never used still page.
+    const engine2 = createDetectionEngine();
+    run(engine2, history);
+    const stolen = run(
+      engine2,
+      newChanges.map((op, i) => tf(T0 + 15 * DAY + 14 * HOUR + i * 2000, op, 'frankfurtVps')),
+    );
+    assert.ok(pages(stolen).some((a) => a.rule === 'privileged_change'));
+  });
+
   it('hard negative: a user rotating their own key, as they habitually do', () => {
     const engine = createDetectionEngine();
     const history = [...aliceHistory()];
