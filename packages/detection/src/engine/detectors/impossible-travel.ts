@@ -1,5 +1,18 @@
 import { STAGE_NONE } from '../classify/operation-class.js';
-import { F_GEO_LAT, F_GEO_LON, F_GEO_TS, K_ASN, K_CITY, U_ASN, U_CITY, U_GEO_ASN, U_GEO_KIND, U_GEO_ORG } from '../profile/layout.js';
+import {
+  F_GEO_LAT,
+  F_GEO_LON,
+  F_GEO_TS,
+  K_ASN,
+  K_CITY,
+  K_COUNTRY,
+  U_ASN,
+  U_CITY,
+  U_COUNTRY,
+  U_GEO_ASN,
+  U_GEO_KIND,
+  U_GEO_ORG,
+} from '../profile/layout.js';
 import { distanceKm } from '../sketches/geo-distance.js';
 import { topKCount } from '../sketches/top-k.js';
 import { asnKindFromCode } from './asn-kind-code.js';
@@ -12,7 +25,8 @@ import type { DetectionContext, Finding } from './types.js';
  * person is, so they are skipped (and do not become the "previous" location); mobile carriers geolocate to
  * distant gateways, so their side gets `mobileUncertaintyKm` of slack; two hosting locations of one cloud
  * (same ASN or AS organisation) are a CI runner moving, not a person. A hop between two places the credential
- * already uses habitually is reported low: it is more likely two devices than theft.
+ * already uses habitually is reported low: it is more likely two devices than theft. So is a hop with a mobile
+ * end inside a country the credential already works in (carrier addresses are country-precise at best).
  *
  * @example
  * ```ts
@@ -54,8 +68,15 @@ export function detectImpossibleTravel(ctx: DetectionContext, out: Finding[]): v
     (topKCount(cred.u, cred.uo + U_ASN, K_ASN, asn) > 0 || topKCount(ctx.principal.u, ctx.principal.uo + U_ASN, K_ASN, asn) > 0);
   const destinationHabitual =
     (known(ctx.asn) && known(lastAsn)) || (ctx.cityHash !== 0 && topKCount(cred.u, cred.uo + U_CITY, K_CITY, ctx.cityHash) >= 3);
-  let score = destinationHabitual ? 30 : 55;
-  if (!destinationHabitual && ctx.placeNovelty >= 20) score += 15;
+  // A carrier's addresses geolocate to gateways anywhere in its country: inside a country the credential
+  // already works in, a hop with a mobile end says more about the geolocation than about a journey.
+  const mobileInKnownCountry =
+    (ctx.kind === 'mobile' || lastKind === 'mobile') &&
+    ctx.countryHash !== 0 &&
+    topKCount(cred.u, cred.uo + U_COUNTRY, K_COUNTRY, ctx.countryHash) > 0;
+  const explained = destinationHabitual || mobileInKnownCountry;
+  let score = explained ? 30 : 55;
+  if (!explained && ctx.placeNovelty >= 20) score += 15;
   if (ctx.kind === 'hosting') score += 5;
   out.push({
     rule: 'impossible_travel',
@@ -86,10 +107,11 @@ export function detectImpossibleTravel(ctx: DetectionContext, out: Finding[]): v
         asn_kind: ctx.kind,
       },
       destination_habitual: destinationHabitual,
+      mobile_in_known_country: mobileInKnownCountry,
       thresholds: { min_distance_km: it.minDistanceKm, max_speed_kmh: it.maxSpeedKmh, mobile_slack_km: it.mobileUncertaintyKm },
     },
     noveltyOnly: false,
     // Mobile geolocation is too coarse to make the context suspicious on its own.
-    suspicion: destinationHabitual || ctx.kind === 'mobile' ? 0 : score,
+    suspicion: explained || ctx.kind === 'mobile' ? 0 : score,
   });
 }

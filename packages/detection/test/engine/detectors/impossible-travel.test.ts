@@ -27,6 +27,27 @@ describe('detector: impossible travel', () => {
     assert.equal(byRule(alerts, 'impossible_travel').length, 0);
   });
 
+  it('hard negative: a phone on a carrier whose addresses geolocate across the country', () => {
+    const engine = createDetectionEngine();
+    run(engine, workdays({ cred: 'AKIADANA', principal: 'dana', days: 20, perDay: 8, places: ['newYork'], client: 'chromeMac' }));
+    const alerts = run(engine, [
+      ev({ at: T0 + 22 * DAY + 15 * HOUR, cred: 'AKIADANA', principal: 'dana', place: 'newYork', client: 'chromeMac' }),
+      ev({ at: T0 + 22 * DAY + 15 * HOUR + 40 * MIN, cred: 'AKIADANA', principal: 'dana', place: 'seattleMobile', client: 'chromeMac' }),
+    ]);
+    const travel = byRule(alerts, 'impossible_travel');
+    assert.ok(travel.every((a) => a.severity === 'low'));
+    assert.equal(travel[0]?.evidence.mobile_in_known_country, true);
+    // A carrier in a country the credential never worked in is still a journey nobody can make.
+    const fromLondon = createDetectionEngine();
+    run(fromLondon, aliceHistory());
+    const abroad = run(fromLondon, [
+      ev({ at: AFTER, cred: 'AKIAALICE', principal: 'alice', place: 'londonHome', client: 'chromeMac' }),
+      ev({ at: AFTER + 30 * MIN, cred: 'AKIAALICE', principal: 'alice', place: 'seattleMobile', client: 'chromeMac' }),
+    ]);
+    assert.equal(byRule(abroad, 'impossible_travel')[0]?.evidence.mobile_in_known_country, false);
+    assert.ok(byRule(abroad, 'impossible_travel')[0]?.severity !== 'low');
+  });
+
   it('hard negative: VPN exits say nothing about location', () => {
     const engine = createDetectionEngine();
     run(engine, aliceHistory());

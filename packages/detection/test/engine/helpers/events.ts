@@ -9,6 +9,7 @@ export const PLACES = {
   londonMobile: { country: 'GB', city: 'London', lat: 51.45, lon: -0.2, asn: 64503, as_org: 'UK Mobile', asn_kind: 'mobile' },
   paris: { country: 'FR', city: 'Paris', lat: 48.85, lon: 2.35, asn: 64510, as_org: 'Orange FR', asn_kind: 'residential' },
   newYork: { country: 'US', city: 'New York', lat: 40.71, lon: -74.0, asn: 64520, as_org: 'US Cable', asn_kind: 'residential' },
+  seattleMobile: { country: 'US', city: 'Seattle', lat: 47.61, lon: -122.33, asn: 64521, as_org: 'US Wireless', asn_kind: 'mobile' },
   singaporeVps: { country: 'SG', city: 'Singapore', lat: 1.29, lon: 103.85, asn: 64530, as_org: 'Cheap VPS Pte', asn_kind: 'hosting' },
   frankfurtVps: { country: 'DE', city: 'Frankfurt', lat: 50.11, lon: 8.68, asn: 64531, as_org: 'Bulletproof Hosting', asn_kind: 'hosting' },
   awsVirginia: { country: 'US', city: 'Ashburn', lat: 39.04, lon: -77.49, asn: 14618, as_org: 'AMAZON-AES', asn_kind: 'hosting' },
