@@ -17,6 +17,12 @@ import {
 // space, fresh pages per string: ~1-1.5 GB/s here, against ~10 GB/s for one external string per
 // batch and slices of it. The slices are the files' exact texts.
 const EXTERNAL_STRING_CHARS = 0xfbee9 + 1;
+// V8 keeps strings up to its regular-object limit (128 KB, less the header) in the young
+// generation, whose pages are reused from one collection to the next: a file that small gets its
+// own string, at ~5-15 GB/s here. The shared external string is fresh malloc'ed memory, and on
+// this VM a fresh page costs a page fault (one per ~16 KB of batch text measured, and two threads
+// fault under one process lock): it is made of the larger files only.
+const YOUNG_STRING_CHARS = (128 << 10) - 64;
 
 // A copy that shares nothing with the batch string, so a finding kept for the report does not
 // keep the whole batch's text alive.
@@ -52,30 +58,41 @@ export async function scanFileBatch(
   const results: (ContentResult | undefined)[] = new Array(tasks.length);
   const spans: ([number, number] | undefined)[] = new Array(tasks.length);
   let used = 0;
-  for (let i = 0; i < tasks.length; i++) {
-    const task = tasks[i] as FileTask;
-    if (task.size > limits.chunkBytes) continue;
-    try {
-      const end = readIntoBuffer(task.path, task.size, used);
-      spans[i] = [used, end];
-      used = end;
-    } catch (e) {
-      results[i] = unreadable(task, e);
+  // The larger files first, one after another, so the shared string covers them and only them;
+  // the small ones after. Results keep the tasks' order.
+  for (const small of [false, true]) {
+    for (let i = 0; i < tasks.length; i++) {
+      const task = tasks[i] as FileTask;
+      if (task.size > limits.chunkBytes || task.size <= YOUNG_STRING_CHARS !== small) continue;
+      try {
+        const end = readIntoBuffer(task.path, task.size, used);
+        spans[i] = [used, end];
+        used = end;
+      } catch (e) {
+        results[i] = unreadable(task, e);
+      }
     }
   }
   // No await from the reads to the end of this loop: another batch in this thread (a dead
   // worker's files) must not reuse the read buffer in between.
   const buffer = readBuffer();
+  // The end of the larger files' bytes (a file may have grown or shrunk since the walk: its
+  // span, not its size, decides). When they are too few for an external string, the whole batch
+  // shares one, as a large file's own string would go to V8's large-object space (slower still).
+  let sharedEnd = 0;
+  for (const span of spans) if (span !== undefined && span[1] - span[0] > YOUNG_STRING_CHARS) sharedEnd = Math.max(sharedEnd, span[1]);
+  const sharesAll = sharedEnd < EXTERNAL_STRING_CHARS && used >= EXTERNAL_STRING_CHARS;
+  if (sharesAll) sharedEnd = used;
   let whole: string | undefined;
   for (let i = 0; i < tasks.length; i++) {
     const task = tasks[i] as FileTask;
     const span = spans[i];
     if (span === undefined) continue;
     const [from, to] = span;
-    const shared = used >= EXTERNAL_STRING_CHARS;
+    const shared = sharedEnd >= EXTERNAL_STRING_CHARS && to <= sharedEnd && (sharesAll || to - from > YOUNG_STRING_CHARS);
     const latin1 = shared
       ? () => {
-          whole ??= buffer.toString('latin1', 0, used);
+          whole ??= buffer.toString('latin1', 0, sharedEnd);
           return whole.slice(from, to);
         }
       : undefined;

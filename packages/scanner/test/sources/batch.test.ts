@@ -43,4 +43,43 @@ describe('batch scanning (files read into one buffer, scanned as slices of one s
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  // Files over 128 KB share one string when they reach ~1 MB together, the others get their own;
+  // too few large ones and the whole batch shares it. Either way each file sees exactly its text.
+  for (const [label, largeLines] of [
+    ['large files enough for a shared string, small ones between them', 2600],
+    ['large files too few for a shared string alone', 2300],
+  ] as const) {
+    it(`mixes small and large files: ${label}`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'tw-scan-batch-mixed-'));
+      try {
+        const compiled = compileRules(BUILTIN_RULES);
+        const tasks = [];
+        for (let f = 0; f < 14; f++) {
+          const large = largeLines === 2600 ? f % 2 === 0 : f % 7 === 0;
+          const lines = large ? largeLines + f : largeLines === 2600 ? 150 + f * 40 : 700 + f * 60;
+          const secret = f % 3 === 0 ? `\nconst t = "${twToken()}"\n` : f % 3 === 1 ? `\nkey = "${crcToken('ghp_')}"\n` : '\n';
+          const text = `${f % 4 === 0 ? secret.slice(1) : ''}${filler(lines >> 1, f + 2)}${secret}${filler(lines >> 1, f + 7)}`;
+          const path = join(dir, `m${f}.ts`);
+          writeFileSync(path, text);
+          tasks.push({ path, display: path, size: Buffer.byteLength(text), mode: 0o600 });
+        }
+        const largeBytes = tasks.filter((t) => t.size > 128 << 10).reduce((n, t) => n + t.size, 0);
+        const allBytes = tasks.reduce((n, t) => n + t.size, 0);
+        // ~1 MB: Node's threshold for an external string.
+        if (largeLines === 2600) assert.ok(largeBytes > 1 << 20, `${largeBytes}`);
+        else assert.ok(largeBytes > 0 && largeBytes < 1 << 19 && allBytes > 1 << 20, `${largeBytes} ${allBytes}`);
+        const results = await scanFileBatch(tasks, compiled);
+        let found = 0;
+        tasks.forEach((task, k) => {
+          const alone = scanBytes(readFileSync(task.path), compiled, { file: task.display }).findings;
+          assert.deepEqual(results[k]?.findings, alone, task.display);
+          found += alone.length;
+        });
+        assert.ok(found >= 9, `found ${found}`);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
 });
