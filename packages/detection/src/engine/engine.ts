@@ -5,6 +5,7 @@ import { type DetectionConfig, resolveDetectionConfig } from './config.js';
 import { detectAttackChain } from './detectors/attack-chain.js';
 import { detectConcurrentUse } from './detectors/concurrent-use.js';
 import { detectDataAccess } from './detectors/data-access.js';
+import { placeAndClientSuspicion } from './detectors/evidence.js';
 import { detectImpossibleTravel } from './detectors/impossible-travel.js';
 import { detectNewClient } from './detectors/new-client.js';
 import { detectNewPlace } from './detectors/new-place.js';
@@ -147,7 +148,7 @@ class Engine implements DetectionEngine {
     findings.length = 0;
     for (let i = 0; i < DETECTORS.length; i++) DETECTORS[i]!(ctx, findings);
     let out: Alert[] = NO_ALERTS;
-    let maxSuspicion = Math.max(ctx.placeNovelty, ctx.clientNovelty);
+    let maxSuspicion = placeAndClientSuspicion(ctx.placeNovelty, ctx.clientNovelty);
     if (findings.length > 0) {
       const mature = ctx.credMature || ctx.principalMature;
       for (const f of findings) {

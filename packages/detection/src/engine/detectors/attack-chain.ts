@@ -9,7 +9,7 @@ import {
 import { B_OP_BLOOM, F_STAGE_TS, OP_BLOOM_BYTES } from '../profile/layout.js';
 import { bloomHas } from '../sketches/bloom.js';
 import { isChangeMaker } from './change-maker.js';
-import { round2 } from './evidence.js';
+import { placeAndClientSuspicion, round2 } from './evidence.js';
 import type { DetectionContext, Finding } from './types.js';
 
 /** Suspicion from which even habitual operations count as attacker progress. */
@@ -44,7 +44,7 @@ function chainStage(ctx: DetectionContext, suspicion: number): number {
 export function detectAttackChain(ctx: DetectionContext, out: Finding[]): void {
   const { cred, principal, cfg } = ctx;
   const cc = cfg.chain;
-  let suspicion = Math.max(ctx.suspicion, ctx.placeNovelty, ctx.clientNovelty);
+  let suspicion = Math.max(ctx.suspicion, placeAndClientSuspicion(ctx.placeNovelty, ctx.clientNovelty));
   for (const f of out) if (f.suspicion > suspicion) suspicion = f.suspicion;
   const stage = chainStage(ctx, suspicion);
   if (stage === STAGE_NONE) return;
@@ -65,7 +65,10 @@ export function detectAttackChain(ctx: DetectionContext, out: Finding[]): void {
       ctx.opHash !== 0 &&
       (bloomHas(cred.b, cred.bo + B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash) ||
         bloomHas(principal.b, principal.bo + B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash));
-    if (habitual) return;
+    // While the credential and its principal are still being learned, every operation is "never seen": that
+    // proves nothing, so only strong suspicion lets everyday work advance the chain.
+    const learning = !ctx.credMature && !ctx.principalMature;
+    if (habitual || learning) return;
   }
   const windowMs = cc.windowHours * 3_600_000;
   const f = cred.f;

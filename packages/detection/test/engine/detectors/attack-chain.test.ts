@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createDetectionEngine } from '../../../src/engine/index.js';
-import { AFTER, aliceHistory, byRule, DAY, type EventSpec, ev, HOUR, pages, run } from '../helpers/events.js';
+import { AFTER, aliceHistory, byRule, DAY, type EventSpec, ev, HOUR, pages, run, workdays } from '../helpers/events.js';
 
 describe('detector: attack chain', () => {
   it('follows a low-and-slow chain over three days to critical at persistence', () => {
@@ -24,6 +24,42 @@ describe('detector: attack chain', () => {
     // Caught before the damage stage.
     const firstPage = pages(alerts)[0]!;
     assert.ok(firstPage.time < new Date(AFTER + 3 * DAY).toISOString());
+  });
+
+  it('a new network and a new scripted client together make the context suspicious, and stay so', () => {
+    // Each novelty alone is medium; a Tor exit in the user's own country with curl-like tooling is both at once.
+    // The first event must not teach the profile the thief's network and client.
+    const engine = createDetectionEngine();
+    // An engineer who works from the command line (a scripted client is normal for this key).
+    run(
+      engine,
+      workdays({
+        cred: 'AKIASRE',
+        principal: 'sre',
+        days: 30,
+        perDay: 20,
+        places: ['londonHome', 'londonOffice'],
+        client: 'boto3',
+        ops: ['s3:ListBuckets', 's3:GetObject', 'ec2:DescribeInstances', 'cloudwatch:GetMetricData'],
+      }),
+    );
+    const thief: Omit<EventSpec, 'at' | 'op'> = { cred: 'AKIASRE', principal: 'sre', place: 'torLondon', client: 'pythonRequests' };
+    const ops = [
+      'sts:GetCallerIdentity',
+      'iam:GetUser',
+      'iam:ListAttachedUserPolicies',
+      's3:ListBuckets',
+      'ec2:DescribeInstances',
+      'lambda:ListFunctions',
+      'iam:ListUsers',
+    ];
+    const alerts = run(engine, [
+      ...ops.map((op, i) => ev({ ...thief, at: AFTER + i * 15_000, op })),
+      ev({ ...thief, at: AFTER + 4 * 60_000, op: 's3:GetObject', resource: 'arn:aws:s3:::backups/db.sql' }),
+    ]);
+    const chain = byRule(alerts, 'attack_chain');
+    assert.ok(chain.length > 0, 'the chain advances');
+    assert.ok(pages(alerts).length > 0, 'someone is paged before anything is changed');
   });
 
   it('counts never-used operations on a mature credential even from a familiar context', () => {

@@ -17,6 +17,7 @@ export const PLACES = {
   awsOregon2: { country: 'US', city: 'Boardman', lat: 45.84, lon: -119.7, asn: 14618, as_org: 'AMAZON-AES', asn_kind: 'hosting' },
   awsDublin: { country: 'IE', city: 'Dublin', lat: 53.35, lon: -6.26, asn: 16509, as_org: 'AMAZON-02', asn_kind: 'hosting' },
   torExit: { country: 'NL', city: 'Amsterdam', lat: 52.37, lon: 4.89, asn: 64540, as_org: 'Tor Exit Relay', asn_kind: 'tor' },
+  torLondon: { country: 'GB', city: 'London', lat: 51.52, lon: -0.09, asn: 64542, as_org: 'Relay Association', asn_kind: 'tor' },
   vpnTokyo: { country: 'JP', city: 'Tokyo', lat: 35.68, lon: 139.69, asn: 64550, as_org: 'Nord VPN', asn_kind: 'vpn' },
 } satisfies Record<string, GeoInfo>;
 
