@@ -116,7 +116,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
 
 /**
  * The DPoP replay store every gateway on `database` shares: on SQLite a file of its own next to the
- * store's (one synchronous prepared claim per proof), on PostgreSQL the store's table.
+ * store's (the claims of one event-loop turn in one transaction), on PostgreSQL the store's table.
  *
  * @example
  * ```ts

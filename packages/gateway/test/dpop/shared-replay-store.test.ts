@@ -115,11 +115,11 @@ describe('DPoP replay store shared by several gateways', () => {
       const child = `
         import { SqliteJtiReplayStore } from './packages/gateway/src/sqlite-jti-replay-store.ts';
         const store = SqliteJtiReplayStore.open(process.argv[1]);
-        const won = store.claim('jkt:from-child', Date.now() + 300000);
+        const won = await store.claim('jkt:from-child', Date.now() + 300000);
         store.close();
         process.stdout.write(String(won));`;
       assert.equal(await runChild(child, file), 'true', 'the other process won the claim');
-      assert.equal(a.claim('jkt:from-child', Date.now() + 300_000), false);
+      assert.equal(await a.claim('jkt:from-child', Date.now() + 300_000), false);
     } finally {
       a.close();
       b.close();
