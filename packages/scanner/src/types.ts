@@ -95,9 +95,16 @@ export interface Rule {
    * keyword density. `followedBy` (a RegExp source, with the pattern's `i` flag) must match right
    * after the run of `back` characters that holds the keyword, or the hit is dropped without
    * running the pattern: a cheap necessary condition (an assignment of a value after a name) for
-   * the common hits that are not assignments.
+   * the common hits that are not assignments. `followedByBytes`, when given, is the same test
+   * written over ASCII bytes (it must agree with `followedBy` on every ASCII text: the rule's
+   * tests compare the two), used when the text came from such bytes, before any RegExp runs.
    */
-  anchor?: 'keyword' | { back: string; max: number; followedBy?: string };
+  anchor?: 'keyword' | { back: string; max: number; followedBy?: string; followedByBytes?: (bytes: Uint8Array, at: number) => boolean };
+  /**
+   * A literal every match of a windowed rule contains: a window without it holds no match and the
+   * pattern is not run there (a necessary condition, so the results do not change).
+   */
+  mustContain?: string;
   /** Extra checks (checksums, structure, decoding). */
   validate?: (secret: string, ctx: RuleContext) => Validation | boolean;
 }

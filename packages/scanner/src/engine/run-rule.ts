@@ -93,6 +93,8 @@ interface BackAnchor {
   max: number;
   /** Sticky: what must follow the run of name characters holding the keyword. */
   followedBy: RegExp | undefined;
+  /** The same test over ASCII bytes, when the rule has one. */
+  followedByBytes: ((bytes: Uint8Array, at: number) => boolean) | undefined;
 }
 
 const backCache = new WeakMap<Rule, BackAnchor>();
@@ -111,7 +113,7 @@ function backAnchor(rule: Rule): BackAnchor | undefined {
     // Matched as the pattern is: case-insensitively when it is.
     const flags = rule.pattern.flags.includes('i') ? 'iy' : 'y';
     const followedBy = rule.anchor.followedBy === undefined ? undefined : new RegExp(rule.anchor.followedBy, flags);
-    back = { ascii, chars, max: rule.anchor.max, followedBy };
+    back = { ascii, chars, max: rule.anchor.max, followedBy, followedByBytes: rule.anchor.followedByBytes };
     backCache.set(rule, back);
   }
   return back;
@@ -132,6 +134,8 @@ function followedByHolds(back: BackAnchor, text: string, hit: number, bytes: Uin
   let end = hit;
   if (bytes) {
     while (end < limit && ascii[bytes[end] as number] === 1) end++;
+    if (end - hit > MAX_FORWARD) return true;
+    if (back.followedByBytes) return back.followedByBytes(bytes, end);
   } else {
     while (end < limit && isBackChar(back, text.charCodeAt(end))) end++;
   }
@@ -192,10 +196,20 @@ export function runRule(run: RuleRun): boolean {
   const { text, rule, ruleIndex, hits, budgetMs, file, out } = run;
   const started = performance.now();
   const pattern = global(rule.pattern);
+  const { mustContain } = rule;
+  // The first place at or after the current window's start where `mustContain` occurs: windows
+  // come in order, so each part of the text is searched once.
+  let nextMust = -1;
   for (const [ws, we] of windowsFor(text, hits, rule)) {
     // A little context before the window too, so lookbehind boundaries see the real text.
     const from = Math.max(0, ws - LEFT_MARGIN);
-    const slice = text.slice(from, Math.min(text.length, we + WINDOW_MARGIN));
+    const to = Math.min(text.length, we + WINDOW_MARGIN);
+    if (mustContain !== undefined) {
+      if (nextMust < from) nextMust = text.indexOf(mustContain, from);
+      if (nextMust === -1) break; // not in the rest of the text: no window further on holds a match
+      if (nextMust + mustContain.length > to) continue;
+    }
+    const slice = text.slice(from, to);
     const limit = we - from;
     pattern.lastIndex = 0;
     for (let m = pattern.exec(slice); m !== null; m = pattern.exec(slice)) {

@@ -55,6 +55,8 @@ export const credentialFileRules: Rule[] = [
     provider: 'url',
     keywords: ['https://', 'http://'],
     pattern: /https?:\/\/[^\s:/@"'`<>]{1,128}:([^\s:/@"'`<>]{6,256})@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g,
+    // Most URLs in code hold no user info: their windows (600 characters after each) are skipped.
+    mustContain: '@',
     severity: 'high',
     minEntropy: 2.5,
     window: { before: 8, after: 600 },

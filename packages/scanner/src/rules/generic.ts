@@ -1,12 +1,15 @@
 import { charClasses, shannonEntropy } from '../text/entropy.js';
 import type { Rule, RuleContext, Validation } from '../types.js';
+import { assignmentFollows } from './assignment-bytes.js';
 
 // A secret-like name, then an assignment operator (=, :, =>, :=, ?=, a YAML/JSON colon), then a
 // quoted or bare value. Only the value is the secret.
 const NAME =
   '[A-Za-z0-9_.-]{0,40}?(?:passw(?:or)?d|pwd|secret|token|api[_.-]?key|apikey|access[_.-]?key|auth[_.-]?key|private[_.-]?key|client[_.-]?secret|credentials?|passphrase)[A-Za-z0-9_.-]{0,20}';
-const ASSIGN = `["']?\\s*(?::=|\\?=|=>|=|:)\\s*(?:[rbuf]?["'\`])?`;
-const VALUE = '([A-Za-z0-9+/=_\\-.~!@#%^&*]{8,200})(?![A-Za-z0-9+/=_\\-.~!@#%^&*])';
+/** The assignment after a secret-like name (exported for the byte matcher's tests). */
+export const ASSIGN = `["']?\\s*(?::=|\\?=|=>|=|:)\\s*(?:[rbuf]?["'\`])?`;
+/** The value assigned (exported for the byte matcher's tests). */
+export const VALUE = '([A-Za-z0-9+/=_\\-.~!@#%^&*]{8,200})(?![A-Za-z0-9+/=_\\-.~!@#%^&*])';
 
 // Names that hold metadata about a secret rather than the secret.
 const NON_SECRET_NAME =
@@ -20,7 +23,8 @@ const NON_SECRET_SUFFIX =
 // a match needs the whole name run followed by ASSIGN and VALUE: `followedBy` checks just that,
 // and most hits in code (`tokenUrl = await ...`, `getToken()`) stop there, before the pattern's
 // walk over every way to cut the name.
-const NAME_ANCHOR = { back: '[A-Za-z0-9_.-]', max: 48, followedBy: `${ASSIGN}${VALUE}` };
+// `assignmentFollows` is the same test over ASCII bytes (test/rules/assignment-bytes.test.ts).
+const NAME_ANCHOR = { back: '[A-Za-z0-9_.-]', max: 48, followedBy: `${ASSIGN}${VALUE}`, followedByBytes: assignmentFollows };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MEMBER_EXPRESSION = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;

@@ -1,0 +1,192 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { BUILTIN_RULES, compileRules, type Rule, scanBytes, scanText } from '@tokenwarden/scanner';
+import { assignmentFollows } from '../../src/rules/assignment-bytes.js';
+import { ASSIGN, VALUE } from '../../src/rules/generic.js';
+import { crcToken, twToken } from '../fixtures.js';
+
+// Seeded, so a failure names an input that can be replayed.
+function prng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 0x100000000;
+  };
+}
+
+// Pieces that exercise every branch of the assignment: quotes, spaces of every kind, each
+// operator and near misses, string prefixes in both cases, value runs around 8 and 200 long.
+function assignmentPiece(rand: () => number): string {
+  const value = (n: number) => Array.from({ length: n }, () => 'aZ09+/=_-.~!@#%^&*'[Math.floor(rand() * 18)]).join('');
+  const pieces = [
+    '"',
+    "'",
+    '`',
+    ' ',
+    '\t',
+    '\n',
+    '\v',
+    '\f',
+    '\r',
+    ':',
+    '=',
+    ':=',
+    '?=',
+    '=>',
+    '?',
+    '>',
+    'r',
+    'B',
+    'u',
+    'F',
+    'x',
+    '(',
+    ',',
+    ';',
+    '<',
+    '$',
+    '{',
+    '\u00a0',
+    value(1 + Math.floor(rand() * 9)),
+    value(7),
+    value(8),
+    value(200),
+    value(201),
+    value(190 + Math.floor(rand() * 20)),
+  ];
+  return pieces[Math.floor(rand() * pieces.length)] as string;
+}
+
+describe('byte fast paths give the same results as the RegExp paths', () => {
+  it('assignmentFollows answers as the generic followedBy RegExp at every offset (20,000 seeded texts)', () => {
+    const re = new RegExp(`${ASSIGN}${VALUE}`, 'iy');
+    const rand = prng(0x5eed);
+    let holds = 0;
+    for (let n = 0; n < 20_000; n++) {
+      let text = '';
+      const parts = 1 + Math.floor(rand() * 8);
+      for (let k = 0; k < parts; k++) text += assignmentPiece(rand);
+      // ASCII only, as on the byte path (the no-break space stands for a non-ASCII text).
+      const ascii = text.replace(/[^\x00-\x7f]/g, ' ');
+      const bytes = Buffer.from(ascii, 'latin1');
+      for (let at = 0; at <= ascii.length; at++) {
+        re.lastIndex = at;
+        const expected = re.test(ascii);
+        if (expected) holds++;
+        assert.equal(assignmentFollows(bytes, at), expected, `text ${JSON.stringify(ascii)} at ${at}`);
+      }
+    }
+    assert.ok(holds > 10_000, `only ${holds} positive cases`);
+  });
+
+  it('assignmentFollows on hard cases', () => {
+    const cases: [string, boolean][] = [
+      ['= "abcdefgh"', true],
+      ['= "abcdefg"', false],
+      ["'  :=  r'abcdefgh1234", true],
+      [':=abcdefgh', true],
+      [':==bcdefgh', true],
+      ['=>  `abcdefghij`', true],
+      ['=>abcdefgh', true],
+      ['=>>abcdefgh', false],
+      ['?= abcdefgh', true],
+      ['? = abcdefgh', false],
+      ['"" = abcdefgh', false],
+      [`= ${'a'.repeat(200)}`, true],
+      [`= ${'a'.repeat(201)}`, false],
+      [`= ${'a'.repeat(200)}"`, true],
+      ['= F"abcdefgh', true],
+      ['= x"abcdefgh', false],
+      ['', false],
+      ['=', false],
+      [': ', false],
+    ];
+    const re = new RegExp(`${ASSIGN}${VALUE}`, 'iy');
+    for (const [text, expected] of cases) {
+      re.lastIndex = 0;
+      assert.equal(re.test(text), expected, `RegExp on ${JSON.stringify(text)}`);
+      assert.equal(assignmentFollows(Buffer.from(text, 'latin1'), 0), expected, JSON.stringify(text));
+    }
+  });
+
+  it('scanBytes (byte assignment test) finds what scanText (RegExp) finds on seeded source-like texts', () => {
+    const compiled = compileRules(BUILTIN_RULES);
+    const rand = prng(0xc0de);
+    const names = ['token', 'apiToken', 'client_secret', 'password', 'DB_PASSWORD', 'secretKey', 'tokenUrl', 'api-key', 'getToken'];
+    const values = () => [
+      `"${twToken()}"`,
+      `'${crcToken('ghp_')}'`,
+      '"Zq8vN2xR7tLm4Kp9Wc3"',
+      'await fetchToken()',
+      'process.env.TOKEN',
+      `r"${Array.from({ length: 24 }, () => 'aB3x9Q'[Math.floor(rand() * 6)]).join('')}"`,
+      '1234',
+      '"<YOUR_TOKEN>"',
+    ];
+    const ops = [' = ', ': ', ' := ', '=>', '?=', ' ', '("', ' == '];
+    let found = 0;
+    for (let n = 0; n < 300; n++) {
+      const lines: string[] = [];
+      for (let l = 0; l < 40; l++) {
+        const name = names[Math.floor(rand() * names.length)] as string;
+        const op = ops[Math.floor(rand() * ops.length)] as string;
+        const vs = values();
+        lines.push(
+          `  ${rand() < 0.3 ? '"' : ''}${name}${op}${vs[Math.floor(rand() * vs.length)]}${rand() < 0.2 ? ' // https://u:pa55word@example.org' : ''}`,
+        );
+      }
+      const text = lines.join('\n');
+      const viaBytes = scanBytes(Buffer.from(text, 'latin1'), compiled, { file: 'f.ts' }).findings;
+      const viaText = scanText(text, compiled, { file: 'f.ts' }).findings;
+      assert.deepEqual(viaBytes, viaText, text);
+      found += viaText.length;
+    }
+    assert.ok(found > 300, `found ${found}`);
+  });
+
+  it('mustContain skips only windows that cannot match: same findings as without it (seeded URLs)', () => {
+    const withIt = compileRules(BUILTIN_RULES);
+    const rules: Rule[] = BUILTIN_RULES.map((r) => {
+      if (r.mustContain === undefined) return r;
+      const { mustContain: _dropped, ...rest } = r;
+      return rest;
+    });
+    assert.ok(BUILTIN_RULES.some((r) => r.mustContain !== undefined));
+    const without = compileRules(rules);
+    const rand = prng(0xa11);
+    const pieces = [
+      'https://',
+      'http://',
+      'user',
+      ':',
+      'pa55w0rd-x',
+      '@',
+      'example.org',
+      '/path',
+      ' ',
+      '\n',
+      '"',
+      'x'.repeat(300),
+      'registry.npmjs.org/-/a-1.0.0.tgz',
+      'ftp://',
+      'https://deploy:Kx9vQ2mR7tWz@git.example.com/',
+    ];
+    let found = 0;
+    for (let n = 0; n < 3000; n++) {
+      let text = '';
+      const parts = 5 + Math.floor(rand() * 40);
+      for (let k = 0; k < parts; k++) {
+        const piece = pieces[Math.floor(rand() * pieces.length)] as string;
+        // A fresh password each time, so the findings are not all one secret.
+        text += piece.replace('Kx9vQ2mR7tWz', () => Math.floor(rand() * 1e12).toString(36) + 'Qz');
+      }
+      const a = scanText(text, withIt, { file: 'u.txt', decode: false }).findings;
+      const b = scanText(text, without, { file: 'u.txt', decode: false }).findings;
+      assert.deepEqual(a, b, text);
+      found += a.length;
+    }
+    assert.ok(found > 50, `found ${found}`);
+  });
+});
