@@ -1,4 +1,4 @@
-import { BaseConfig, ResponseConfig, ScannerSection } from '@tokenwarden/config';
+import { BaseConfig, DetectionSection, ResponseConfig, ScannerSection } from '@tokenwarden/config';
 
 /**
  * The whole `tokenwarden.yaml`: the shared sections (`data`, `store`, `bus`, `log`) and every
@@ -14,6 +14,7 @@ import { BaseConfig, ResponseConfig, ScannerSection } from '@tokenwarden/config'
 export const TokenWardenConfig = BaseConfig.extend({
   response: ResponseConfig.default(ResponseConfig.parse({})),
   scanner: ScannerSection.optional(),
+  detection: DetectionSection.optional(),
 }).strict();
 
 export type TokenWardenConfig = ReturnType<typeof TokenWardenConfig.parse>;

@@ -7,9 +7,11 @@ import {
   createDetectionEngine,
   createEnricher,
   createIpIntel,
+  type DetectionConfig,
   INPUT_FORMATS,
   type InputFormatOption,
   type NginxCredentialSource,
+  parseDetectionConfig,
   runDetectionPipeline,
 } from '@tokenwarden/detection';
 import { type Command, InvalidArgumentError, Option } from 'commander';
@@ -28,6 +30,7 @@ interface DetectOptions {
   nginxCredential: NginxCredentialSource;
   lateTolerance: string;
   quiet?: boolean;
+  config?: string;
 }
 
 // Below this many bytes of input a progress bar is only noise.
@@ -43,6 +46,13 @@ function parseNginxCredential(value: string): NginxCredentialSource {
     return value as NginxCredentialSource;
   }
   throw new InvalidArgumentError('expected auto, remote_user, field:N or query:NAME');
+}
+
+async function detectionConfigFrom(file: string | undefined): Promise<DetectionConfig> {
+  if (file === undefined) return parseDetectionConfig({});
+  // Loaded on demand: the config schemas cost start-up time a plain `detect` does not need.
+  const { configFrom } = await import('../config-from.js');
+  return parseDetectionConfig(configFrom({ config: file }).detection ?? {});
 }
 
 async function writeLine(line: string): Promise<void> {
@@ -82,10 +92,13 @@ export const registerDetect: CommandModule = (program: Command) => {
       'auto',
     )
     .option('--late-tolerance <duration>', 'how late an event may arrive and still be put in event-time order', '5m')
+    .option('--config <file>', 'config file (JSON or YAML); its detection section sets detector thresholds')
     .option('--quiet', 'no progress bar')
     .action(
       runAction(async (paths: string[], opts: DetectOptions) => {
         const lateToleranceMs = parseDuration(opts.lateTolerance);
+        // Checked before any input is read: a misspelt threshold stops the run with its name.
+        const detection = await detectionConfigFrom(opts.config);
         // `detect ... | head` closes stdout early: that is the reader's choice, not an error.
         process.stdout.on('error', (e: NodeJS.ErrnoException) => {
           if (e.code === 'EPIPE') process.exit(EXIT.OK);
@@ -101,7 +114,7 @@ export const registerDetect: CommandModule = (program: Command) => {
         const progress = createProgress(opts.quiet);
         let started = false;
         const summary = await runDetectionPipeline(paths, {
-          engine: createDetectionEngine(),
+          engine: createDetectionEngine(detection),
           enrich: createEnricher({ ipIntel }),
           inputFormat: opts.inputFormat,
           nginx: { credentialFrom: opts.nginxCredential },

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { resolveResponseSignals } from '@tokenwarden/config';
 import { type Alert, type Incident, TokenWardenError } from '@tokenwarden/core';
-import { createIpIntel } from '@tokenwarden/detection';
+import { createIpIntel, parseDetectionConfig } from '@tokenwarden/detection';
 import {
   type ActionOutcome,
   autoPolicyFrom,
@@ -98,6 +98,7 @@ export const registerWorker: CommandModule = (program: Command) => {
         });
       }
       const cfg = configFrom(opts);
+      const detection = parseDetectionConfig(cfg.detection ?? {});
       const json = Boolean(opts.json);
       const log = (message: string) => process.stderr.write(`worker: ${message}\n`);
       const signalConfig = resolveResponseSignals(cfg.response, process.env);
@@ -151,6 +152,7 @@ export const registerWorker: CommandModule = (program: Command) => {
           bus: cfg.bus,
           snapshotEveryMs,
           intel,
+          detection,
           ...(response ? { response } : {}),
           ...(signals ? { signals } : {}),
           onAlert: (alert) => process.stdout.write(`${alertLine(alert, json)}\n`),

@@ -5,6 +5,7 @@ import {
   createDetectionEngine,
   createEnricher,
   createIpIntel,
+  type DetectionConfig,
   type DetectionEngine,
   type DetectionWorker,
   EngineStateStore,
@@ -72,6 +73,8 @@ export interface StartWorkerOptions {
   tail?: { pollMs?: number; latenessMs?: number };
   /** IP intelligence (default the shipped DB-IP Lite city + ASN data). */
   intel?: IpIntel;
+  /** Detector thresholds (the config file's `detection` section, checked); default the engine's defaults. */
+  detection?: DetectionConfig;
   onAlert?: (alert: Alert) => void;
   onAction?: (incident: Incident, outcome: ActionOutcome) => void;
   onContained?: (incident: Incident) => void;
@@ -119,7 +122,7 @@ export async function startWorker(o: StartWorkerOptions): Promise<RunningWorker>
   const repos = createRepositories(o.database);
   const states = new EngineStateStore(o.database);
 
-  const engine = createDetectionEngine();
+  const engine = createDetectionEngine(o.detection);
   const saved = await states.load(engineStateName);
   let restoredVersion: number | undefined;
   if (saved) {

@@ -7,7 +7,7 @@
  */
 export { classifyOperationName, type OperationClass, type PrivilegeKind } from './classify/operation-class.js';
 export { OperationClassifier } from './classify/operation-classifier.js';
-export { DEFAULT_DETECTION_CONFIG, type DetectionConfig, resolveDetectionConfig } from './config.js';
+export { DEFAULT_DETECTION_CONFIG, type DetectionConfig, parseDetectionConfig, resolveDetectionConfig } from './config.js';
 export type { DetectionContext, Detector, Finding } from './detectors/types.js';
 export { createDetectionEngine, type DetectionEngine } from './engine.js';
 export { PROFILE_BYTES, RULES, type RuleName } from './profile/layout.js';

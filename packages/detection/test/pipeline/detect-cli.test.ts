@@ -89,4 +89,27 @@ describe('tokenwarden detect (CLI)', () => {
     assert.ok(findings.length > 0);
     assert.ok(findings.every((f) => f.class_uid === 2004 && f.category_uid === 2 && typeof f.time === 'number'));
   });
+  it('takes detector thresholds from the config file and names a misspelt one before reading any input', async () => {
+    const trail = join(dir, 'trail-config.json');
+    writeFileSync(trail, attackTrail());
+    const typo = join(dir, 'typo.yaml');
+    writeFileSync(typo, 'detection:\n  probing:\n    distinctThreshhold: 40\n');
+    const refused = await detect(['--config', typo, trail]);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /TW_DETECT_CONFIG_INVALID: .*"probing\.distinctThreshhold" is not a known setting/);
+    assert.equal(refused.stdout, '');
+
+    // Severity bands moved up: the same trail pages less.
+    const strict = join(dir, 'strict.json');
+    writeFileSync(strict, JSON.stringify({ detection: { risk: { mediumScore: 90, highScore: 98, criticalScore: 99 } } }));
+    const [defaults, raised] = await Promise.all([detect([trail]), detect(['--config', strict, trail])]);
+    assert.equal(raised.code, 0, raised.stderr);
+    const pages = (out: string) =>
+      out
+        .trim()
+        .split('\n')
+        .filter((l) => /"severity":"(high|critical)"/.test(l)).length;
+    assert.ok(pages(defaults.stdout) > 0, defaults.stderr);
+    assert.ok(pages(raised.stdout) < pages(defaults.stdout));
+  });
 });
