@@ -101,10 +101,14 @@ export interface Rule {
    */
   anchor?: 'keyword' | { back: string; max: number; followedBy?: string; followedByBytes?: (bytes: Uint8Array, at: number) => boolean };
   /**
-   * A literal every match of a windowed rule contains: a window without it holds no match and the
-   * pattern is not run there (a necessary condition, so the results do not change).
+   * A literal every match contains: a window without it holds no match, and an anchored rule's
+   * attempt is skipped when the literal does not occur from the match start on (within
+   * `mustContainWithin` characters of it, when given). A necessary condition: the results do not
+   * change, only the cost.
    */
   mustContain?: string;
+  /** For anchored rules: the literal, when in a match, starts at most this far from its start. */
+  mustContainWithin?: number;
   /** Extra checks (checksums, structure, decoding). */
   validate?: (secret: string, ctx: RuleContext) => Validation | boolean;
 }

@@ -162,6 +162,12 @@ function runAnchored({ text, bytes, rule, ruleIndex, hits, budgetMs, file, out }
   const started = performance.now();
   const re = sticky(rule.pattern);
   const back = backAnchor(rule);
+  const { mustContain } = rule;
+  const within = rule.mustContainWithin ?? Number.POSITIVE_INFINITY;
+  // The first occurrence of `mustContain` at or after `searchedFrom` (-1: none): still the first
+  // one from any start between the two, so in-order starts search each part of the text once.
+  let searchedFrom = Number.POSITIVE_INFINITY;
+  let nextMust = -1;
   let lastStart = -1;
   for (let h = 0; h < hits.length; h++) {
     const hit = hits[h] as number;
@@ -173,6 +179,13 @@ function runAnchored({ text, bytes, rule, ruleIndex, hits, budgetMs, file, out }
     }
     if (start === lastStart) continue;
     lastStart = start;
+    if (mustContain !== undefined) {
+      if (start < searchedFrom || (nextMust !== -1 && start > nextMust)) {
+        searchedFrom = start;
+        nextMust = text.indexOf(mustContain, start);
+      }
+      if (nextMust === -1 || nextMust - start > within) continue;
+    }
     re.lastIndex = start;
     const m = re.exec(text);
     if (m) accept(rule, ruleIndex, m, 0, text, file, out);

@@ -55,8 +55,10 @@ export const credentialFileRules: Rule[] = [
     provider: 'url',
     keywords: ['https://', 'http://'],
     pattern: /https?:\/\/[^\s:/@"'`<>]{1,128}:([^\s:/@"'`<>]{6,256})@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g,
-    // Most URLs in code hold no user info: their windows (600 characters after each) are skipped.
+    // Most URLs in code hold no user info: an '@' is at most 8 + 128 + 1 + 256 characters into
+    // a match (scheme, user, colon, password), so a URL without one that near is not tried.
     mustContain: '@',
+    mustContainWithin: 393,
     severity: 'high',
     minEntropy: 2.5,
     window: { before: 8, after: 600 },

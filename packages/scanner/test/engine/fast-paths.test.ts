@@ -59,6 +59,12 @@ function assignmentPiece(rand: () => number): string {
   return pieces[Math.floor(rand() * pieces.length)] as string;
 }
 
+// `https://` + 128-character user + `:` + a random password of `length` + `@host`.
+function longestUrl(rand: () => number, length: number): string {
+  const password = Array.from({ length }, () => 'aB3xQ9z7Km'[Math.floor(rand() * 10)]).join('');
+  return `https://${'u'.repeat(128)}:${password}@ex.example.org `;
+}
+
 describe('byte fast paths give the same results as the RegExp paths', () => {
   it('assignmentFollows answers as the generic followedBy RegExp at every offset (20,000 seeded texts)', () => {
     const re = new RegExp(`${ASSIGN}${VALUE}`, 'iy');
@@ -181,6 +187,8 @@ describe('byte fast paths give the same results as the RegExp paths', () => {
         const piece = pieces[Math.floor(rand() * pieces.length)] as string;
         // A fresh password each time, so the findings are not all one secret.
         text += piece.replace('Kx9vQ2mR7tWz', () => Math.floor(rand() * 1e12).toString(36) + 'Qz');
+        // The longest match: its '@' exactly mustContainWithin characters in, or one past.
+        if (rand() < 0.05) text += longestUrl(rand, rand() < 0.5 ? 256 : 257);
       }
       const a = scanText(text, withIt, { file: 'u.txt', decode: false }).findings;
       const b = scanText(text, without, { file: 'u.txt', decode: false }).findings;
@@ -188,5 +196,7 @@ describe('byte fast paths give the same results as the RegExp paths', () => {
       found += a.length;
     }
     assert.ok(found > 50, `found ${found}`);
+    const edge = longestUrl(rand, 256);
+    assert.equal(scanText(edge, withIt, { file: 'u.txt', decode: false }).findings.length, 1);
   });
 });
