@@ -11,8 +11,11 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
+import { parseGatewayConfig } from '../../src/gateway-config.js';
+import { GatewayGuard } from '../../src/gateway-guard.js';
 import { MemoryJtiReplayStore } from '../../src/jti-replay-store.js';
 import { SqliteJtiReplayStore } from '../../src/sqlite-jti-replay-store.js';
+import { dpopKey, FakeCredentialSource } from '../support/fake-credential-source.js';
 
 const repo = fileURLToPath(new URL('../../../../', import.meta.url));
 const replayFile = () => join(mkdtempSync(join(tmpdir(), 'tw-gw-replay-batch-')), 'gateway-dpop-replay.db');
@@ -43,6 +46,38 @@ describe('SQLite replay file: claims batched per event-loop turn', () => {
       assert.deepEqual(outcomes, [true, true, false, false]);
       assert.equal(await store.claim('k:b', later), false, 'a later batch sees the earlier one');
     } finally {
+      store.close();
+    }
+  });
+
+  it('through the guard: the same proof sent on several requests at once is admitted exactly once', async () => {
+    const store = SqliteJtiReplayStore.open(replayFile());
+    const source = await FakeCredentialSource.create();
+    const guard = new GatewayGuard({ source, config: parseGatewayConfig({ rate_limit: false }), replayStore: store });
+    await guard.start();
+    try {
+      const key = await dpopKey();
+      const { token } = await source.issueJwt({ jkt: key.jkt });
+      const request = { method: 'GET', target: '/x', peer: '127.0.0.1', encrypted: false };
+      const fresh = await Promise.all(
+        [0, 1, 2].map(async () => ({
+          host: 'api.test',
+          authorization: `DPoP ${token}`,
+          dpop: await key.proof('GET', 'http://api.test/x', token),
+        })),
+      );
+      const replayed = fresh[1] as (typeof fresh)[number];
+      // Three fresh proofs, then three more copies of the second one, all decided together.
+      const decisions = await Promise.all([...fresh, replayed, replayed, replayed].map((headers) => guard.check({ ...request, headers })));
+      // The signatures are checked on the thread pool, so which copy claims first is not fixed:
+      // exactly one of the four requests carrying it is admitted, the others are replays.
+      const copies = [1, 3, 4, 5].map((k) => decisions[k] as (typeof decisions)[number]);
+      assert.equal(copies.filter((d) => d.allow).length, 1);
+      for (const d of copies) assert.ok(d.allow || d.refusal.reason === 'dpop: replayed proof');
+      assert.equal(decisions[0]?.allow, true);
+      assert.equal(decisions[2]?.allow, true);
+    } finally {
+      await guard.close();
       store.close();
     }
   });
