@@ -119,6 +119,54 @@ describe('detection pipeline', () => {
     assert.equal(dash.summary.formats.cloudtrail, 2);
   });
 
+  it('gives the same events, alerts and issues however the input bytes are cut (file vs seeded random stdin chunks)', async () => {
+    // ~400 KB over several 64 KiB decoding pieces: multi-byte text, bad lines and lifecycle alerts throughout.
+    let seed = 7;
+    const rnd = () => {
+      seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;
+      return seed / 4_294_967_296;
+    };
+    const lines: string[] = [];
+    for (let i = 0; i < 1_500; i++) {
+      if (i % 97 === 13) lines.push('{"id": "broken", ');
+      else if (i % 211 === 5) lines.push('x'.repeat(300));
+      else
+        lines.push(
+          JSON.stringify({
+            id: `e-${i}`,
+            time: new Date(Date.UTC(2026, 0, 5) + i * 1_000).toISOString(),
+            credential_id: `cred-€-${i % 37}`,
+            principal: `usér-${i % 37}`,
+            source_ip: `8.8.${i % 5}.${1 + (i % 200)}`,
+            user_agent: `agent/😀 ${'pad '.repeat(40)}`,
+            operation: 'GET /v1/orders',
+            outcome: 'success',
+            lifecycle: i % 50 === 0 ? 'token.revoked_use' : undefined,
+          }),
+        );
+    }
+    const bytes = Buffer.from(`${lines.join('\n')}\n`);
+    assert.ok(bytes.length > 5 * 65_536);
+    const p = join(dir, 'cut.jsonl');
+    writeFileSync(p, bytes);
+    const fromFile = await run([p]);
+    const pieces: Buffer[] = [];
+    for (let at = 0; at < bytes.length; ) {
+      const n = 1 + Math.floor(rnd() * (rnd() < 0.2 ? 200_000 : 3_000));
+      pieces.push(bytes.subarray(at, at + n));
+      at += n;
+    }
+    const fromStdin = await run(['-'], { stdin: Readable.from(pieces) });
+    const view = (r: Awaited<ReturnType<typeof run>>) => ({
+      events: r.engine.events.map((e) => [e.id, e.ts, e.credential_key, e.principal, e.user_agent, e.origin?.line]),
+      alerts: r.alerts,
+      issues: r.issues.map((i) => [i.line, i.reason]),
+      summary: r.summary,
+    });
+    assert.ok(fromFile.alerts.length > 10 && fromFile.issues.length > 10);
+    assert.deepEqual(view(fromStdin), view(fromFile));
+  });
+
   it('honours an explicit input format', async () => {
     const { summary, issues } = await run([fixture('native.jsonl')], { inputFormat: 'cloudtrail' });
     assert.equal(summary.events, 0);
