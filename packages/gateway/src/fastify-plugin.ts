@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayGuard, GuardDecision } from './gateway-guard.js';
 import type { RequestAuthContext } from './node-middleware.js';
@@ -21,15 +22,14 @@ export interface TokenWardenFastifyOptions {
   nonCanonical?: 'reject' | 'allow';
 }
 
-// The decision rides on the request (a decorated slot, so Fastify's request shape stays fixed)
-// from onRequest to onResponse.
+// The decision rides on the raw response from onRequest to its 'finish'.
 const DECISION = Symbol('tokenwarden.decision');
-type WithDecision = FastifyRequest & { [DECISION]: GuardDecision | null };
+type ResponseWithDecision = ServerResponse & { [DECISION]?: GuardDecision | null };
 type Done = (err?: Error) => void;
 
 /**
- * The Fastify plugin: an `onRequest` hook that enforces the guard on every route of the instance,
- * and an `onResponse` hook that emits the access event. Admitted requests carry
+ * The Fastify plugin: an `onRequest` hook that enforces the guard on every route of the instance;
+ * the access event is emitted when the response finishes. Admitted requests carry
  * `request.tokenwarden` (credential, request id).
  *
  * @example
@@ -43,7 +43,6 @@ export async function tokenWardenFastify(app: FastifyInstance, options: TokenWar
   const { guard } = options;
   const rejectNonCanonical = (options.nonCanonical ?? 'reject') === 'reject';
   app.decorateRequest('tokenwarden', null);
-  app.decorateRequest(DECISION, null);
 
   const enforce = (request: FastifyRequest, reply: FastifyReply, decision: GuardDecision, done: Done): void => {
     if (!decision.allow) {
@@ -60,13 +59,25 @@ export async function tokenWardenFastify(app: FastifyInstance, options: TokenWar
     request.tokenwarden = { requestId: decision.requestId, credential: decision.credential, route: decision.route?.index };
     done();
   };
+  // The outcome is taken at the raw response's 'finish' (when Fastify's own onResponse hooks run) by
+  // one listener shared by every request, rather than by an onResponse hook: in Fastify a hook costs
+  // about as much as the guard's whole decision, and the plugin would otherwise pay for two.
+  function onFinish(this: ResponseWithDecision): void {
+    const decision = this[DECISION];
+    if (decision) {
+      this[DECISION] = null;
+      guard.finish(decision, this.statusCode);
+    }
+  }
   const apply = (request: FastifyRequest, reply: FastifyReply, decision: GuardDecision, done: Done): void => {
-    (request as WithDecision)[DECISION] = decision;
+    const res = reply.raw as ResponseWithDecision;
+    res[DECISION] = decision;
+    res.on('finish', onFinish);
     if (decision.delayMs > 0) setTimeout(() => enforce(request, reply, decision, done), decision.delayMs);
     else enforce(request, reply, decision, done);
   };
 
-  // Callback-style hooks, and the guard's synchronous answer when it has one: the common request
+  // A callback-style hook, and the guard's synchronous answer when it has one: the common request
   // (a cached credential) then costs no promise and no extra turn of the event loop.
   app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: Done) => {
     let outcome: GuardDecision | Promise<GuardDecision>;
@@ -78,11 +89,6 @@ export async function tokenWardenFastify(app: FastifyInstance, options: TokenWar
     }
     if (outcome instanceof Promise) outcome.then((decision) => apply(request, reply, decision, done), done);
     else apply(request, reply, outcome, done);
-  });
-  app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: Done) => {
-    const decision = (request as WithDecision)[DECISION];
-    if (decision) guard.finish(decision, reply.statusCode);
-    done();
   });
 }
 
