@@ -1,17 +1,6 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-
-/** Mulberry32 seeded PRNG: the benchmark input is the same on every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '@tokenwarden/core';
 
 const USER_AGENTS = [
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36',
@@ -62,7 +51,7 @@ export interface GeneratedStats {
  * agents repeat heavily; the returned stats say how much.
  */
 export async function writeNativeEvents(path: string, count: number, credentials: number, seed = 42): Promise<GeneratedStats> {
-  const rnd = prng(seed);
+  const rnd = seededRandom(seed);
   const habits: CredentialHabit[] = [];
   for (let c = 0; c < credentials; c++) {
     // A home network: the same /24, as an office or a home router hands out.

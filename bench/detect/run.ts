@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import { seededRandom } from '@tokenwarden/core';
 import {
   createDetectionEngine,
   createEnricher,
@@ -27,7 +28,7 @@ import {
   parseNativeRecord,
   runDetectionPipeline,
 } from '@tokenwarden/detection';
-import { prng, randomPublicIp, writeNativeEvents } from './generate-events.js';
+import { randomPublicIp, writeNativeEvents } from './generate-events.js';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -115,7 +116,7 @@ function streamingLatency(intel: ReturnType<typeof createIpIntel>, lines: string
 
 async function memoryPerCredential(perPrincipal: number, maxCredentials: number) {
   const engine = createDetectionEngine();
-  const rnd = prng(7);
+  const rnd = seededRandom(7);
   const geos = Array.from({ length: 64 }, (_, i) => ({
     country: ['US', 'DE', 'FR', 'GB', 'JP', 'BR', 'IN', 'CA'][i % 8] as string,
     city: `city-${i}`,

@@ -1,12 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AccessEvent, Alert, Incident } from '@tokenwarden/core';
+import { type AccessEvent, type Alert, type Incident, seededRandom } from '@tokenwarden/core';
 import { type ActionOutcome, AutoResponder, buildForensicReport, renderHtml, renderMarkdown } from '@tokenwarden/response';
 import { redactSecret, scanString } from '@tokenwarden/scanner';
 import { reportLocator } from '../adapters/report-locator.js';
 import type { DemoWorld } from './demo-world.js';
 import { loginWithCodeFlow } from './oauth-login.js';
-import { type CallResult, call, type Habit, history, type Persona, prng } from './traffic.js';
+import { type CallResult, call, type Habit, history, type Persona } from './traffic.js';
 
 /** Prints one line of the story (the terminal view of `npm start`). */
 export type Narrator = (kind: 'step' | 'alert' | 'incident' | 'action' | 'info', text: string) => void;
@@ -84,7 +84,7 @@ export async function runScenario(world: DemoWorld, narrate: Narrator, options: 
     'step',
     'Replaying three weeks of history so the detectors have baselines (alice in Berlin on weekdays, bob in London, CI in AWS Frankfurt)',
   );
-  const rnd = prng(20261129);
+  const rnd = seededRandom(20261129);
   const now = Date.now();
   const habits: Habit[] = [
     {

@@ -57,18 +57,6 @@ export async function call(
   return { method, path, status: res.status, body: parsed, at };
 }
 
-/** A small deterministic PRNG so the history looks the same on every run. */
-export function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A person's or service's habits, for the history the detectors learn from. */
 export interface Habit {
   persona: Persona;
@@ -90,7 +78,7 @@ export interface Habit {
  *
  * @example
  * ```ts
- * const events = history(aliceHabit, 21, Date.now(), prng(1));
+ * const events = history(aliceHabit, 21, Date.now(), seededRandom(1));
  * ```
  */
 export function history(habit: Habit, days: number, now: number, rnd: () => number): AccessEvent[] {

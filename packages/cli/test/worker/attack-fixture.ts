@@ -1,5 +1,5 @@
-import type { AccessEvent } from '@tokenwarden/core';
-import { history, prng } from '../../src/demo/traffic.js';
+import { type AccessEvent, seededRandom } from '@tokenwarden/core';
+import { history } from '../../src/demo/traffic.js';
 
 /** Alice, whose habits the baseline learns. */
 export const ALICE = {
@@ -65,6 +65,6 @@ export function aliceBaseline(credentialId: string): AccessEvent[] {
     },
     21,
     Date.now(),
-    prng(7),
+    seededRandom(7),
   );
 }

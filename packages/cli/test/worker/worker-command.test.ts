@@ -4,10 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { AccessEvent } from '@tokenwarden/core';
+import { type AccessEvent, seededRandom } from '@tokenwarden/core';
 import { EngineStateStore } from '@tokenwarden/detection';
 import { createRepositories, type Database, openDatabase } from '@tokenwarden/store';
-import { history, prng } from '../../src/demo/traffic.js';
+import { history } from '../../src/demo/traffic.js';
 import { allMigrations } from '../../src/migrations.js';
 import { CliSlot, startCliUntil } from '../support/run-cli.js';
 
@@ -52,7 +52,7 @@ describe('tokenwarden worker (command, separate process)', () => {
       },
       21,
       Date.now(),
-      prng(3),
+      seededRandom(3),
     );
     await repos.accessEvents.insertMany(baseline);
     const now = Date.now() - 1000;

@@ -4,11 +4,11 @@ import { after, before, describe, it } from 'node:test';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { createBus, type EventBus, streamName } from '@tokenwarden/bus';
-import { type AccessEvent, TOPICS } from '@tokenwarden/core';
+import { type AccessEvent, seededRandom, TOPICS } from '@tokenwarden/core';
 import { detectionMigrations } from '@tokenwarden/detection';
 import { feedbackMigrations } from '@tokenwarden/response';
 import { openTestDatabase, type TestDatabase } from '@tokenwarden/store/testing';
-import { history, prng } from '../../src/demo/traffic.js';
+import { history } from '../../src/demo/traffic.js';
 import { type RunningWorker, startWorker } from '../../src/worker/start-worker.js';
 
 const NATS_URL = process.env.TOKENWARDEN_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -60,7 +60,7 @@ describe('tokenwarden worker with bus.driver nats (JetStream)', { skip: SKIP }, 
       },
       21,
       Date.now(),
-      prng(11),
+      seededRandom(11),
     );
     const now = Date.now() - 1000;
     const burst: AccessEvent[] = (

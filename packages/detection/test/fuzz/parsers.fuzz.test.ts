@@ -1,21 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { seededRandom } from '@tokenwarden/core';
 import { createRecordDecoder } from '../../src/ingest/parse-record.js';
 import { splitRecords } from '../../src/ingest/record-splitter.js';
 import { fixture } from '../fixtures/paths.js';
-
-/** Mulberry32: a tiny seeded PRNG so every failure is reproducible from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SAMPLES = ['cloudtrail-file.json', 'cloudtrail-lines.jsonl', 'ocsf.jsonl', 'okta-array.json', 'nginx.log', 'native.jsonl'].map((f) =>
   readFileSync(fixture(f), 'utf8'),
@@ -89,7 +78,7 @@ describe('parser fuzzing (seeded)', () => {
   it('never throws on 3,000 mutated and random inputs across every format', async () => {
     const formats = ['auto', 'cloudtrail', 'ocsf', 'okta', 'native', 'nginx'] as const;
     for (let seed = 1; seed <= 3000; seed++) {
-      const rnd = prng(seed);
+      const rnd = seededRandom(seed);
       const text = seed % 5 === 0 ? randomBytesText(rnd) : mutate(SAMPLES[seed % SAMPLES.length] as string, rnd);
       const format = formats[seed % formats.length];
       try {

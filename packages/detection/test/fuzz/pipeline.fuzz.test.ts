@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
+import { seededRandom } from '@tokenwarden/core';
 import { createEnricher } from '../../src/enrich/enricher.js';
 import { runDetectionPipeline } from '../../src/pipeline/detection-pipeline.js';
 import { fixture } from '../fixtures/paths.js';
@@ -12,17 +13,6 @@ import { createRecordingEngine } from '../pipeline/recording-engine.js';
 const dir = mkdtempSync(join(tmpdir(), 'tw-fuzz-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('pipeline fuzzing over corrupted .gz and binary files (seeded)', () => {
   it('reports and goes on: 120 corrupted inputs never throw out of the pipeline', async () => {
     const sources = ['cloudtrail-file.json', 'okta-array.json', 'native.jsonl', 'ocsf.jsonl'].map((f) =>
@@ -30,7 +20,7 @@ describe('pipeline fuzzing over corrupted .gz and binary files (seeded)', () => 
     );
     const paths: string[] = [];
     for (let seed = 1; seed <= 120; seed++) {
-      const rnd = prng(seed);
+      const rnd = seededRandom(seed);
       const bytes = Buffer.from(sources[seed % sources.length] as Buffer);
       const mode = seed % 3;
       let out: Buffer;

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { seededRandom } from '@tokenwarden/core';
 import BetterSqlite3 from 'better-sqlite3';
 import { parseGatewayConfig } from '../../src/gateway-config.js';
 import { GatewayGuard } from '../../src/gateway-guard.js';
@@ -19,18 +20,6 @@ import { dpopKey, FakeCredentialSource } from '../support/fake-credential-source
 
 const repo = fileURLToPath(new URL('../../../../', import.meta.url));
 const replayFile = () => join(mkdtempSync(join(tmpdir(), 'tw-gw-replay-batch-')), 'gateway-dpop-replay.db');
-
-// A small seeded generator (mulberry32), so that a failing sequence can be replayed.
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('SQLite replay file: claims batched per event-loop turn', () => {
   it('a replay inside one batch loses, and the first claim wins', async () => {
@@ -84,7 +73,7 @@ describe('SQLite replay file: claims batched per event-loop turn', () => {
 
   it('gives the same answers as the in-memory store on seeded random sequences (differential)', async () => {
     for (let seed = 1; seed <= 20; seed++) {
-      const random = seeded(seed);
+      const random = seededRandom(seed);
       const store = SqliteJtiReplayStore.open(replayFile());
       const reference = new MemoryJtiReplayStore();
       try {
