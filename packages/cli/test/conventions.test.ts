@@ -29,6 +29,7 @@ describe('tokenwarden CLI conventions', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tw-cli-conventions-'));
     writeFileSync(join(dir, 'corrupt.yaml'), 'store:\n  driver: sqlite\n   url: [unclosed\n');
+    writeFileSync(join(dir, 'typo-detection.yaml'), 'detection:\n  probing:\n    distinctThreshhold: 40\n');
     const data = (name: string) => join(dir, `data-${name}`);
     // Each spawn loads every package from source (seconds of CPU), so keep the list short; the
     // finer points of config errors are covered by packages/config/test without a process.
@@ -38,6 +39,7 @@ describe('tokenwarden CLI conventions', () => {
       ['unknown-command', ['frobnicate']],
       ['unknown-flag', ['migrate', '--frobnicate', '--data', data('flag')]],
       ['bad-enum', ['migrate', '--data', data('enum')], { TOKENWARDEN_STORE__DRIVER: 'mysql' }],
+      ['bad-detection', ['worker', '--config', join(dir, 'typo-detection.yaml'), '--data', data('detection')]],
       ['corrupt-file-json', ['migrate', '--json', '--config', join(dir, 'corrupt.yaml'), '--data', data('corrupt')]],
     ];
     const results = await Promise.all(cases.map(([, args, env]) => runCli(args, { cwd: root, env })));
@@ -92,6 +94,19 @@ describe('tokenwarden CLI conventions', () => {
     assert.equal(run.stdout, '');
     assertNoStack(run);
     assert.equal(existsSync(join(dir, 'data-enum')), false, 'a bad config touches nothing on disk');
+  });
+
+  test('a misspelt detection threshold stops the worker before it opens anything, naming the key; exit 2', () => {
+    const run = get('bad-detection');
+    assert.equal(run.code, 2);
+    assert.match(
+      errorLines(run.stderr)[0] ?? '',
+      /^error TW_DETECT_CONFIG_INVALID: detection config "probing\.distinctThreshhold" is not a known setting$/,
+    );
+    assert.match(errorLines(run.stderr)[1] ?? '', /^hint: probing settings: .*distinctThreshold/);
+    assert.equal(run.stdout, '');
+    assertNoStack(run);
+    assert.equal(existsSync(join(dir, 'data-detection')), false, 'nothing created');
   });
 
   test('with --json a corrupt config file gives one JSON error on stderr: code, message naming file and line, hint; exit 2', () => {
