@@ -5,7 +5,6 @@ import { type DetectionConfig, resolveDetectionConfig } from './config.js';
 import { detectAttackChain } from './detectors/attack-chain.js';
 import { detectConcurrentUse } from './detectors/concurrent-use.js';
 import { detectDataAccess } from './detectors/data-access.js';
-import { placeAndClientSuspicion } from './detectors/evidence.js';
 import { detectImpossibleTravel } from './detectors/impossible-travel.js';
 import { detectNewClient } from './detectors/new-client.js';
 import { detectNewPlace } from './detectors/new-place.js';
@@ -21,7 +20,7 @@ import { PrincipalProfiles } from './profile/principal-profiles.js';
 import { Profile } from './profile/profile.js';
 import { ProfileStore } from './profile/profile-store.js';
 import { buildAlert } from './scoring/build-alert.js';
-import { calibrate, currentRisk } from './scoring/risk.js';
+import { calibrate, combineIndependent, currentRisk } from './scoring/risk.js';
 import { hashString, hashWith, providerHash } from './sketches/hash.js';
 import { decodeSnapshot, encodeSnapshot, type SnapshotState } from './snapshot.js';
 
@@ -148,7 +147,7 @@ class Engine implements DetectionEngine {
     findings.length = 0;
     for (let i = 0; i < DETECTORS.length; i++) DETECTORS[i]!(ctx, findings);
     let out: Alert[] = NO_ALERTS;
-    let maxSuspicion = placeAndClientSuspicion(ctx.placeNovelty, ctx.clientNovelty);
+    let maxSuspicion = combineIndependent(ctx.placeNovelty, ctx.clientNovelty);
     if (findings.length > 0) {
       const mature = ctx.credMature || ctx.principalMature;
       for (const f of findings) {

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { BUILTIN_RULES, compileRules, scanBytes } from '@tokenwarden/scanner';
+import type { CompiledRules } from '../../src/engine/compile.js';
 import { scanFileBatch } from '../../src/sources/scan-batch.js';
+import type { FileTask } from '../../src/sources/scan-file.js';
 import { crcToken, twToken } from '../fixtures.js';
 
 // Source-like filler with the usual words, so every file has keyword hits.
@@ -12,6 +14,19 @@ function filler(lines: number, seed: number): string {
   const out: string[] = [];
   for (let i = 0; i < lines; i++) out.push(`  const token${(i * seed) % 97} = await client.get("key-${i}"); // secret ${i}`);
   return out.join('\n');
+}
+
+// Scans the files as one batch and each file alone; every file must get the same findings both ways.
+// Returns how many findings there were, so a test can check its planted secrets were all found.
+async function assertBatchEqualsFileByFile(tasks: readonly FileTask[], compiled: CompiledRules): Promise<number> {
+  const results = await scanFileBatch(tasks, compiled);
+  let found = 0;
+  tasks.forEach((task, k) => {
+    const alone = scanBytes(readFileSync(task.path), compiled, { file: task.display }).findings;
+    assert.deepEqual(results[k]?.findings, alone, task.display);
+    found += alone.length;
+  });
+  return found;
 }
 
 describe('batch scanning (files read into one buffer, scanned as slices of one string)', () => {
@@ -31,13 +46,7 @@ describe('batch scanning (files read into one buffer, scanned as slices of one s
         tasks.push({ path, display: path, size: Buffer.byteLength(text), mode: 0o600 }); // no unsafe-storage reason: compare the scans alone
       }
       assert.ok(tasks.reduce((n, t) => n + t.size, 0) > 1 << 20);
-      const results = await scanFileBatch(tasks, compiled);
-      let found = 0;
-      tasks.forEach((task, k) => {
-        const alone = scanBytes(readFileSync(task.path), compiled, { file: task.display }).findings;
-        assert.deepEqual(results[k]?.findings, alone, task.display);
-        found += alone.length;
-      });
+      const found = await assertBatchEqualsFileByFile(tasks, compiled);
       assert.ok(found >= 8, `found ${found}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -69,13 +78,7 @@ describe('batch scanning (files read into one buffer, scanned as slices of one s
         // ~1 MB: Node's threshold for an external string.
         if (largeLines === 2600) assert.ok(largeBytes > 1 << 20, `${largeBytes}`);
         else assert.ok(largeBytes > 0 && largeBytes < 1 << 19 && allBytes > 1 << 20, `${largeBytes} ${allBytes}`);
-        const results = await scanFileBatch(tasks, compiled);
-        let found = 0;
-        tasks.forEach((task, k) => {
-          const alone = scanBytes(readFileSync(task.path), compiled, { file: task.display }).findings;
-          assert.deepEqual(results[k]?.findings, alone, task.display);
-          found += alone.length;
-        });
+        const found = await assertBatchEqualsFileByFile(tasks, compiled);
         assert.ok(found >= 9, `found ${found}`);
       } finally {
         rmSync(dir, { recursive: true, force: true });

@@ -7,9 +7,10 @@ import {
   STAGE_VALIDITY_CHECK,
 } from '../classify/operation-class.js';
 import { B_OP_BLOOM, F_STAGE_TS, OP_BLOOM_BYTES } from '../profile/layout.js';
+import { combineIndependent } from '../scoring/risk.js';
 import { bloomHas } from '../sketches/bloom.js';
 import { isChangeMaker } from './change-maker.js';
-import { placeAndClientSuspicion, round2 } from './evidence.js';
+import { round2 } from './evidence.js';
 import type { DetectionContext, Finding } from './types.js';
 
 /** Suspicion from which even habitual operations count as attacker progress. */
@@ -44,7 +45,7 @@ function chainStage(ctx: DetectionContext, suspicion: number): number {
 export function detectAttackChain(ctx: DetectionContext, out: Finding[]): void {
   const { cred, principal, cfg } = ctx;
   const cc = cfg.chain;
-  let suspicion = Math.max(ctx.suspicion, placeAndClientSuspicion(ctx.placeNovelty, ctx.clientNovelty));
+  let suspicion = Math.max(ctx.suspicion, combineIndependent(ctx.placeNovelty, ctx.clientNovelty));
   for (const f of out) if (f.suspicion > suspicion) suspicion = f.suspicion;
   const stage = chainStage(ctx, suspicion);
   if (stage === STAGE_NONE) return;

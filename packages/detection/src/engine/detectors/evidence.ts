@@ -31,19 +31,3 @@ export function knownValues(
 export function round2(x: number): number {
   return Math.round(x * 100) / 100;
 }
-
-/**
- * Suspicion (0-100) from a new place and a new client seen together. They are independent evidence (a
- * traveller keeps their laptop; a new laptop stays at the desk), so both at once weigh more than either:
- * 1 − (1 − place)(1 − client), the same rule the risk score uses.
- *
- * @example
- * ```ts
- * placeAndClientSuspicion(40, 40); // 64
- * ```
- */
-export function placeAndClientSuspicion(placeNovelty: number, clientNovelty: number): number {
-  const p = Math.min(Math.max(placeNovelty, 0), 100) / 100;
-  const c = Math.min(Math.max(clientNovelty, 0), 100) / 100;
-  return 100 * (1 - (1 - p) * (1 - c));
-}

@@ -7,6 +7,23 @@ import type { Profile } from '../profile/profile.js';
 const SEVERITY_BY_RANK: readonly Severity[] = ['low', 'low', 'medium', 'high', 'critical'];
 
 /**
+ * Two scores (0-100) as independent evidence: 1 − (1 − a)(1 − b). Both at once weigh more than
+ * either, never past 100. The risk score combines findings this way, and the chain's context
+ * combines a new place with a new client (a traveller keeps their laptop; a new laptop stays at
+ * the desk, so the two together are rarer than either).
+ *
+ * @example
+ * ```ts
+ * combineIndependent(40, 40); // 64
+ * ```
+ */
+export function combineIndependent(a: number, b: number): number {
+  const pa = Math.min(Math.max(a, 0), 100) / 100;
+  const pb = Math.min(Math.max(b, 0), 100) / 100;
+  return 100 * (1 - (1 - pa) * (1 - pb));
+}
+
+/**
  * Severity of a calibrated score.
  *
  * @example
@@ -89,7 +106,7 @@ export function calibrate(p: Profile, f: Finding, now: number, mature: boolean, 
   // A rule repeating inside its dedupe window is the same evidence again: it must not compound the risk.
   const repeat = lastTs !== 0 && now - lastTs < r.dedupeWindowMinutes * 60_000 && now >= lastTs;
   const contribution = repeat ? 0 : Math.min(f.score, 100) * (weak ? 0.5 : 1);
-  const combined = 100 * (1 - (1 - Math.min(risk, 100) / 100) * (1 - contribution / 100));
+  const combined = combineIndependent(risk, contribution);
   let score = Math.round(Math.min(100, Math.max(0, corroborating.length > 0 ? Math.max(f.score, combined) : f.score)));
   let capped: string | undefined;
   if (f.noveltyOnly && score >= r.highScore) {
