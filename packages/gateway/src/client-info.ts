@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { type IpSet, isLoopback, unmapIPv4 } from './ip-set.js';
+import { IpSet, isLoopback, unmapIPv4 } from './ip-set.js';
 
 /** Where a request really came from and whether it travelled encrypted. */
 export interface ClientInfo {
@@ -47,4 +47,36 @@ export function clientInfo(
   const forwardedProto = req.xfp?.split(',')[0]?.trim().toLowerCase();
   const secure = req.encrypted || forwardedProto === 'https';
   return { ip, peer, secure, loopback: isLoopback(peer) && isLoopback(ip), proto: secure ? 'https' : 'http' };
+}
+
+/**
+ * The {@link ClientInfo} of requests that come straight from their peer (no trusted proxy to
+ * believe): it depends only on the peer address and whether the socket is TLS, so it is built once
+ * per peer and shared, frozen, by every request from that peer instead of once per request. A
+ * socket hands every request the same address string, so the lookup hashes no text. Bounded
+ * (cleared when full).
+ *
+ * @example
+ * ```ts
+ * const direct = new DirectClients();
+ * direct.of('127.0.0.1', false); // { ip: '127.0.0.1', loopback: true, secure: false, ... }
+ * ```
+ */
+export class DirectClients {
+  private readonly plain = new Map<string, ClientInfo>();
+  private readonly tls = new Map<string, ClientInfo>();
+  private static readonly none = new IpSet();
+
+  /** What {@link clientInfo} answers for `peer` without trusted proxies. */
+  of(peer: string | undefined, encrypted: boolean): ClientInfo {
+    const byPeer = encrypted ? this.tls : this.plain;
+    const key = peer ?? '';
+    let info = byPeer.get(key);
+    if (info === undefined) {
+      info = Object.freeze(clientInfo({ peer, encrypted, xff: undefined, xfp: undefined }, DirectClients.none));
+      if (byPeer.size >= 10_000) byPeer.clear();
+      byPeer.set(key, info);
+    }
+    return info;
+  }
 }

@@ -15,6 +15,10 @@ let head = '';
 let counter = 0;
 let isoMs = -1;
 let iso = '';
+let isoSecond = Number.NaN;
+let isoHead = '';
+// '000Z' … '999Z': the millisecond tail of an ISO timestamp.
+const MS_TAILS = Array.from({ length: 1000 }, (_, ms) => `${String(ms).padStart(3, '0')}Z`);
 
 function refresh(now: number): void {
   let time = '';
@@ -67,7 +71,15 @@ export function fastId(prefix: string, now: number = Date.now()): string {
 export function isoTime(now: number = Date.now()): string {
   if (now !== isoMs) {
     isoMs = now;
-    iso = new Date(now).toISOString();
+    // toISOString once per second (it cost about as much as building a whole event); each new
+    // millisecond only swaps the 'mmmZ' tail. Only whole, non-negative epoch times take this path.
+    const ms = now % 1000;
+    const second = now - ms;
+    if (second !== isoSecond) {
+      isoSecond = Number.isInteger(now) && now >= 0 ? second : Number.NaN;
+      isoHead = new Date(second).toISOString().slice(0, 20);
+    }
+    iso = Number.isNaN(isoSecond) ? new Date(now).toISOString() : isoHead + MS_TAILS[ms];
   }
   return iso;
 }

@@ -1,7 +1,7 @@
 import type { ControlOrder, LifecycleEvent } from '@tokenwarden/core';
 import { type AccessEventPublisher, AccessEventSink } from './access-sink.js';
 import { BlockList } from './block-list.js';
-import { type ClientInfo, clientInfo } from './client-info.js';
+import { type ClientInfo, clientInfo, DirectClients } from './client-info.js';
 import type { CredentialSource } from './credential-source.js';
 import { CredentialVerifier } from './credential-verifier.js';
 import { DpopNonces } from './dpop-nonce.js';
@@ -82,6 +82,7 @@ export class GatewayGuard {
   private readonly ipInfo: IpInfoLookup;
   private readonly dpopAlgs: readonly string[];
   private readonly keyUseSeen = new Map<string, number>();
+  private readonly directClients = new DirectClients();
 
   constructor(private readonly options: GatewayGuardOptions) {
     const cfg = options.config;
@@ -161,7 +162,7 @@ export class GatewayGuard {
     const now = Date.now();
     // Without trusted proxies the forwarding headers are never read: do not even join them.
     const client = this.trustedProxies.empty
-      ? clientInfo({ peer: req.peer, encrypted: req.encrypted, xff: undefined, xfp: undefined }, this.trustedProxies)
+      ? this.directClients.of(req.peer, req.encrypted)
       : clientInfo(
           { peer: req.peer, encrypted: req.encrypted, xff: header(headers['x-forwarded-for']), xfp: header(headers['x-forwarded-proto']) },
           this.trustedProxies,

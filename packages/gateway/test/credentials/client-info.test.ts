@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { clientInfo } from '../../src/client-info.js';
+import { clientInfo, DirectClients } from '../../src/client-info.js';
 import { IpSet } from '../../src/ip-set.js';
 
 const proxies = IpSet.from(['10.0.0.0/8']);
@@ -31,5 +31,21 @@ describe('clientInfo', () => {
     assert.ok(s.has('2001:db8::1'));
     assert.ok(!s.has('192.0.3.1'));
     assert.throws(() => IpSet.from(['nope']));
+  });
+});
+
+describe('DirectClients', () => {
+  it('answers what clientInfo answers without trusted proxies, one frozen object per peer and transport', () => {
+    const direct = new DirectClients();
+    const none = IpSet.from([]);
+    for (const peer of ['127.0.0.1', '::1', '::ffff:127.0.0.1', '::ffff:203.0.113.5', '203.0.113.5', '2001:db8::1', '', undefined]) {
+      for (const encrypted of [false, true]) {
+        const c = direct.of(peer, encrypted);
+        assert.deepEqual(c, clientInfo({ peer, encrypted, xff: undefined, xfp: undefined }, none), `${peer} ${encrypted}`);
+        assert.equal(direct.of(peer, encrypted), c);
+        assert.ok(Object.isFrozen(c));
+      }
+      assert.notEqual(direct.of(peer, true), direct.of(peer, false));
+    }
   });
 });

@@ -86,7 +86,8 @@ describe('CredentialVerifier', () => {
     const tokens = [
       ...Array.from({ length: 2_100 }, (_, i) => `tw_k_${i}`),
       'x'.repeat(5_000),
-      // The memo is indexed by the last 32 characters: strings sharing them must not share a key.
+      // The memo is indexed by a fingerprint of the length and the last characters: strings sharing
+      // them must not share a key.
       `a.${tail}`,
       `b.${tail}`,
       tail,

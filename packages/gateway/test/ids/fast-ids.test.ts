@@ -34,5 +34,10 @@ describe('isoTime', () => {
   it('equals toISOString of the same millisecond', () => {
     for (const t of [0, 1_700_000_000_123, Date.now()]) assert.equal(isoTime(t), new Date(t).toISOString());
     assert.equal(isoTime(5), isoTime(5));
+    // Across second, minute, day and year boundaries, in and out of order, with odd inputs.
+    const edges = [999, 1_000, 1_001, Date.UTC(2026, 11, 31, 23, 59, 59, 999), Date.UTC(2027, 0, 1), 59_999, 60_000, 1.5, -1, -1_001];
+    let t = 1_764_000_000_000;
+    const walk = Array.from({ length: 5_000 }, () => (t += 1 + ((t * 7) % 401)));
+    for (const x of [...edges, ...walk, ...edges]) assert.equal(isoTime(x), new Date(x).toISOString(), String(x));
   });
 });
