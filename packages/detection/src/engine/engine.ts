@@ -13,6 +13,7 @@ import { detectProbing } from './detectors/probing.js';
 import { detectTokenLifecycle } from './detectors/token-lifecycle.js';
 import type { DetectionContext, Detector, Finding } from './detectors/types.js';
 import { detectUnusualTime } from './detectors/unusual-time.js';
+import { clientKey, geoKeys } from './event-keys.js';
 import { F_GUARD_SINCE, F_SUSPICION, F_SUSPICION_TS } from './profile/layout.js';
 import { learnEvent } from './profile/learn.js';
 import { OrgStats } from './profile/org-stats.js';
@@ -21,7 +22,7 @@ import { Profile } from './profile/profile.js';
 import { ProfileStore } from './profile/profile-store.js';
 import { buildAlert } from './scoring/build-alert.js';
 import { calibrate, combineIndependent, currentRisk } from './scoring/risk.js';
-import { hashString, hashWith, providerHash } from './sketches/hash.js';
+import { hashString } from './sketches/hash.js';
 import { decodeSnapshot, encodeSnapshot, type SnapshotState } from './snapshot.js';
 
 /** The streaming detection engine the CLI, the server and the benchmark drive. */
@@ -235,13 +236,20 @@ class Engine implements DetectionEngine {
     ctx.ipHash = ev.source_ip ? hashString(ev.source_ip) : 0;
     const g = ev.geo;
     ctx.asn = g?.asn ?? 0;
-    ctx.orgHash = g?.as_org ? providerHash(g.as_org) : 0;
-    ctx.countryHash = g?.country ? hashString(g.country) : 0;
-    ctx.cityHash = g?.city ? hashWith(ctx.countryHash, g.city) : 0;
+    if (g === undefined) {
+      ctx.orgHash = 0;
+      ctx.countryHash = 0;
+      ctx.cityHash = 0;
+    } else {
+      const keys = geoKeys(g);
+      ctx.orgHash = keys.orgHash;
+      ctx.countryHash = keys.countryHash;
+      ctx.cityHash = keys.cityHash;
+    }
     ctx.kind = g?.asn_kind ?? 'unknown';
     ctx.hasCoords = g !== undefined && typeof g.lat === 'number' && typeof g.lon === 'number' && !(g.lat === 0 && g.lon === 0);
     const c = ev.client;
-    ctx.clientHash = c?.family ? hashWith(hashString(c.family), c.os ?? '') : ev.user_agent ? hashString(ev.user_agent) : 0;
+    ctx.clientHash = c?.family ? clientKey(c) : ev.user_agent ? hashString(ev.user_agent) : 0;
     ctx.tlsHash = ev.tls_fingerprint ? hashString(ev.tls_fingerprint) : 0;
     ctx.scripted = ev.interactive === false || (ev.interactive !== true && c !== undefined && c.scripted);
     ctx.authFailure = isAuthFailure(ev);

@@ -1,9 +1,12 @@
 import { STAGE_NONE } from '../classify/operation-class.js';
 import { B_HOURS, F_HOUR_TOTAL } from '../profile/layout.js';
 import type { Profile } from '../profile/profile.js';
-import { hourOfDayShare, hourOfWeek, hourOfWeekShare } from '../sketches/hour-histogram.js';
+import { hourHistogramTotal, hourOfWeek, nearHourOfDay, nearHourOfWeek } from '../sketches/hour-histogram.js';
 import { round2 } from './evidence.js';
 import type { DetectionContext, Finding } from './types.js';
+
+// hourHistogramTotal reads the histogram as 4-byte words: a profile's byte slots start 4-aligned, so must B_HOURS.
+if (B_HOURS % 4 !== 0) throw new Error('profile layout: the hour histogram is not 4-byte aligned');
 
 /** Org-wide events needed before the org hour profile is trusted for cold-start checks. */
 const ORG_MIN_EVENTS = 1000;
@@ -36,16 +39,20 @@ export function detectUnusualTime(ctx: DetectionContext, out: Finding[]): void {
   let basis: 'credential' | 'principal' | 'organisation';
   let share: number;
   let score: number;
-  if (trusted(cred, ut.minEvents, ut.minDays) || trusted(principal, ut.minEvents, ut.minDays)) {
-    const p = trusted(cred, ut.minEvents, ut.minDays) ? cred : principal;
+  const credTrusted = trusted(cred, ut.minEvents, ut.minDays);
+  if (credTrusted || trusted(principal, ut.minEvents, ut.minDays)) {
+    const p = credTrusted ? cred : principal;
     basis = p === cred ? 'credential' : 'principal';
-    share = hourOfDayShare(p.b, p.bo + B_HOURS, bucket, 1);
+    // The shares of hourOfDayShare and hourOfWeekShare over one total, summed once (the bytes start 4-aligned: see layout.ts).
+    const total = hourHistogramTotal(p.u, (p.bo + B_HOURS) >> 2);
+    share = total === 0 ? 0 : nearHourOfDay(p.b, p.bo + B_HOURS, bucket % 24, 1) / total;
     if (share >= ut.rareShare) return;
-    score = ut.score + (hourOfWeekShare(p.b, p.bo + B_HOURS, bucket, 2) === 0 ? 5 : 0);
+    score = ut.score + (total === 0 || nearHourOfWeek(p.b, p.bo + B_HOURS, bucket, 2) === 0 ? 5 : 0);
   } else {
     // Before its profile is trusted, an hour the principal already works at is still its own habit:
     // a service whose session keys rotate every few hours starts each new key at the same hours.
-    if (hourTotal(principal) > 0 && hourOfDayShare(principal.b, principal.bo + B_HOURS, bucket, 1) > 0) return;
+    // (Its share at this hour of day is above 0 exactly when the buckets near it are: no total needed.)
+    if (hourTotal(principal) > 0 && nearHourOfDay(principal.b, principal.bo + B_HOURS, bucket % 24, 1) > 0) return;
     const orgTotal = org.hoursTotal;
     if (orgTotal < ORG_MIN_EVENTS / 8) return; // histogram bytes are halved on saturation; this is a floor
     share = org.hourShare(bucket);

@@ -3,7 +3,14 @@ import { describe, it } from 'node:test';
 import { OperationClassifier } from '../../../src/engine/classify/operation-classifier.js';
 import { OrgStats } from '../../../src/engine/profile/org-stats.js';
 import { hashString } from '../../../src/engine/sketches/hash.js';
-import { hourHistogramAdd, hourOfDayShare, hourOfWeekShare, nearHourOfWeek } from '../../../src/engine/sketches/hour-histogram.js';
+import {
+  hourHistogramAdd,
+  hourHistogramTotal,
+  hourOfDayShare,
+  hourOfWeekShare,
+  nearHourOfDay,
+  nearHourOfWeek,
+} from '../../../src/engine/sketches/hour-histogram.js';
 import { HllCounter, hllAdd, hllEstimate } from '../../../src/engine/sketches/hyperloglog.js';
 
 /** The original definitions (every bucket, circular distance): the fast versions must match them exactly. */
@@ -63,6 +70,25 @@ describe('hot-path sketch shortcuts', () => {
       }
     }
     assert.equal(hourOfDayShare(new Uint8Array(168), 0, 5, 1), 0);
+  });
+
+  it('hourHistogramTotal (word-wise) equals the byte sum, full buckets included, at any 4-aligned offset', () => {
+    const buffer = new ArrayBuffer(4 * 200);
+    const bytes = new Uint8Array(buffer);
+    const words = new Uint32Array(buffer);
+    for (let seed = 1; seed <= 20; seed++) {
+      const h = randomHistogram(seed);
+      if (seed === 20) h.fill(255);
+      const at = 4 * seed;
+      bytes.fill(7);
+      bytes.set(h, at);
+      let sum = 0;
+      for (let i = 0; i < 168; i++) sum += h[i]!;
+      assert.equal(hourHistogramTotal(words, at >> 2), sum, `seed ${seed}`);
+      for (let bucket = 0; bucket < 168; bucket += 7) {
+        assert.equal(nearHourOfDay(h, 0, bucket % 24, 1) > 0, hourOfDayShare(h, 0, bucket, 1) > 0);
+      }
+    }
   });
 
   it('nearHourOfWeek wraps around the week (Sunday 23:00 is next to Monday 00:00)', () => {
