@@ -37,6 +37,11 @@ export interface Result {
   p99_ms: number;
   non_2xx: number;
   errors: number;
+  /**
+   * CPU µs per completed request of every process the request passes through (the load generator,
+   * which is this process, and the server children named by the caller), all threads.
+   */
+  cpu_us_per_request: number;
 }
 
 /** Loads `url` for `seconds` with `connections` connections; `perRequest` adds headers to each request. */
@@ -46,6 +51,7 @@ export async function load(
   seconds: number,
   headers: Record<string, string> = {},
   perRequest?: () => Record<string, string>,
+  pids: readonly number[] = [],
 ): Promise<Result> {
   const options: autocannon.Options = { url, connections, duration: seconds, headers };
   if (perRequest) {
@@ -60,7 +66,11 @@ export async function load(
       },
     ];
   }
+  const cpu0 = pids.map(cpuSecondsOf);
+  const self0 = process.cpuUsage();
   const result = await autocannon(options);
+  const self = process.cpuUsage(self0);
+  const cpu = pids.reduce((sum, pid, i) => sum + cpuSecondsOf(pid) - (cpu0[i] as number), (self.user + self.system) / 1e6);
   const r: Result = {
     name,
     requests_per_sec: Math.round(result.requests.average),
@@ -68,9 +78,10 @@ export async function load(
     p99_ms: result.latency.p99,
     non_2xx: result.non2xx,
     errors: result.errors,
+    cpu_us_per_request: Number(((cpu * 1e6) / Math.max(1, result.requests.total)).toFixed(1)),
   };
   process.stderr.write(
-    `${name.padEnd(50)} ${String(r.requests_per_sec).padStart(7)} req/s  p50 ${r.p50_ms} ms  p99 ${r.p99_ms} ms  non-2xx ${r.non_2xx}\n`,
+    `${name.padEnd(50)} ${String(r.requests_per_sec).padStart(7)} req/s  p50 ${r.p50_ms} ms  p99 ${r.p99_ms} ms  non-2xx ${r.non_2xx}  cpu ${r.cpu_us_per_request} µs/req\n`,
   );
   return r;
 }
