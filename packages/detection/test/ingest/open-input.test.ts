@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -78,6 +78,33 @@ describe('openText', () => {
     const p = join(dir, 'wide.txt');
     writeFileSync(p, bytes);
     assert.equal(await readAll(await openText({ name: p })), text);
+  });
+
+  it('reads a regular file (size known, as expandInputs gives it) with synchronous reads: the same text, gzip and early stops included', async () => {
+    const text = 'a€😀é\n'.repeat(60_000);
+    const p = join(dir, 'sync.txt');
+    writeFileSync(p, text);
+    const size = Buffer.byteLength(text);
+    const chunks: string[] = [];
+    let bytes = 0;
+    for await (const t of await openText({ name: p, size }, { onBytes: (n) => (bytes += n) })) chunks.push(t);
+    assert.equal(chunks.join(''), text);
+    assert.equal(bytes, size);
+    assert.ok(Math.max(...chunks.map((c) => c.length)) <= 65_536);
+    const gz = join(dir, 'sync.gz');
+    writeFileSync(gz, gzipSync(text));
+    assert.equal(await readAll(await openText({ name: gz, size: 1 })), text);
+    const empty = join(dir, 'empty.txt');
+    writeFileSync(empty, '');
+    assert.equal(await readAll(await openText({ name: empty, size: 0 })), '');
+    // Stopping after the first chunk closes the descriptor.
+    const open = () => (existsSync('/proc/self/fd') ? readdirSync('/proc/self/fd').length : 0);
+    const before = open();
+    for (let i = 0; i < 50; i++) {
+      for await (const _ of await openText({ name: p, size })) break;
+    }
+    assert.equal(open(), before);
+    await assert.rejects(() => openText({ name: join(dir, 'gone.txt'), size: 1 }), { code: 'TW_INPUT_UNREADABLE' });
   });
 
   it('throws TW_INPUT_UNREADABLE for a file it may not read', async (t) => {
