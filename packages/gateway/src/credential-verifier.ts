@@ -5,6 +5,7 @@ import type { CredentialSource, KeyRecord } from './credential-source.js';
 import { IpSet } from './ip-set.js';
 import { JwksCache } from './jwks-cache.js';
 import { credentialFromClaims, verifyJwtAccessToken } from './jwt-verifier.js';
+import { tailFingerprint } from './tail-fingerprint.js';
 import type { VerificationResult, VerifiedCredential } from './verified-credential.js';
 
 /** Tuning of {@link CredentialVerifier}. */
@@ -184,13 +185,6 @@ export class CredentialVerifier {
 export function tokenHash(token: string): string {
   // One-shot hash: about half the cost of createHash().update().digest() on the hot path.
   return hash('sha256', token, 'base64url');
-}
-
-// A Smi (31-bit) fingerprint of a string's length and last 12 characters, for the key memo.
-function tailFingerprint(token: string): number {
-  let h = token.length;
-  for (let i = Math.max(0, token.length - 12); i < token.length; i++) h = (Math.imul(h, 31) + token.charCodeAt(i)) | 0;
-  return h & 0x3fffffff;
 }
 
 function credentialFromKey(record: KeyRecord): VerifiedCredential {

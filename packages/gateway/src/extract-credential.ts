@@ -27,19 +27,20 @@ const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/;
  */
 export function extractCredential(
   carrier: CredentialCarrier,
-  options: { acceptXApiKey: boolean; allowQueryToken: boolean },
+  options: {
+    acceptXApiKey: boolean;
+    allowQueryToken: boolean;
+    /** Reads one Authorization header ({@link readAuthorization} or a memo of it). */
+    readAuthorization?: (header: string) => PresentedCredential;
+  },
 ): PresentedCredential {
   let found: PresentedCredential | undefined;
   let count = 0;
   if (carrier.authorization !== undefined) {
     if (Array.isArray(carrier.authorization)) return { scheme: 'malformed', reason: 'more than one Authorization header' };
-    const auth = carrier.authorization.trim();
-    const space = auth.indexOf(' ');
-    const scheme = (space === -1 ? auth : auth.slice(0, space)).toLowerCase();
-    const token = space === -1 ? '' : auth.slice(space + 1).trim();
-    if (scheme !== 'bearer' && scheme !== 'dpop') return { scheme: 'malformed', reason: 'unsupported authorization scheme' };
-    if (!TOKEN68.test(token)) return { scheme: 'malformed', reason: 'malformed credential' };
-    found = { scheme, token, via: 'authorization' };
+    const parsed = (options.readAuthorization ?? readAuthorization)(carrier.authorization);
+    if (parsed.scheme !== 'bearer' && parsed.scheme !== 'dpop') return parsed;
+    found = parsed;
     count++;
   }
   if (options.acceptXApiKey && carrier.xApiKey !== undefined) {
@@ -58,6 +59,25 @@ export function extractCredential(
   }
   if (count > 1) return { scheme: 'malformed', reason: 'more than one credential' };
   return found ?? NONE;
+}
+
+/**
+ * Reads one `Authorization` header value: `Bearer <token68>` or `DPoP <token68>` (scheme in any
+ * case), anything else malformed. A pure function of the text, so its answers may be memoised.
+ *
+ * @example
+ * ```ts
+ * readAuthorization('Bearer abc'); // { scheme: 'bearer', token: 'abc', via: 'authorization' }
+ * ```
+ */
+export function readAuthorization(header: string): PresentedCredential {
+  const auth = header.trim();
+  const space = auth.indexOf(' ');
+  const scheme = (space === -1 ? auth : auth.slice(0, space)).toLowerCase();
+  const token = space === -1 ? '' : auth.slice(space + 1).trim();
+  if (scheme !== 'bearer' && scheme !== 'dpop') return { scheme: 'malformed', reason: 'unsupported authorization scheme' };
+  if (!TOKEN68.test(token)) return { scheme: 'malformed', reason: 'malformed credential' };
+  return { scheme, token, via: 'authorization' };
 }
 
 const NONE: PresentedCredential = Object.freeze({ scheme: 'none' });

@@ -1,5 +1,6 @@
 import type { ControlOrder, LifecycleEvent } from '@tokenwarden/core';
 import { type AccessEventPublisher, AccessEventSink } from './access-sink.js';
+import { AuthorizationMemo } from './authorization-memo.js';
 import { BlockList } from './block-list.js';
 import { type ClientInfo, clientInfo, DirectClients } from './client-info.js';
 import type { CredentialSource } from './credential-source.js';
@@ -83,6 +84,7 @@ export class GatewayGuard {
   private readonly dpopAlgs: readonly string[];
   private readonly keyUseSeen = new Map<string, number>();
   private readonly directClients = new DirectClients();
+  private readonly authorizations = new AuthorizationMemo();
 
   constructor(private readonly options: GatewayGuardOptions) {
     const cfg = options.config;
@@ -204,7 +206,7 @@ export class GatewayGuard {
 
     const presented = extractCredential(
       { authorization: headers.authorization, xApiKey: headers['x-api-key'], query: target.query },
-      { acceptXApiKey: cfg.accept_x_api_key, allowQueryToken: route.config.allow_query_token },
+      { acceptXApiKey: cfg.accept_x_api_key, allowQueryToken: route.config.allow_query_token, readAuthorization: this.authorizations.read },
     );
     base.scheme = presented.scheme;
     if (presented.scheme === 'malformed') {

@@ -9,6 +9,7 @@
 import './errors.js';
 
 export * from './access-sink.js';
+export * from './authorization-memo.js';
 export * from './block-list.js';
 export * from './broadcast-signal.js';
 export * from './client-info.js';

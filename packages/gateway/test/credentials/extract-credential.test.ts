@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { extractCredential } from '../../src/extract-credential.js';
+import { AuthorizationMemo } from '../../src/authorization-memo.js';
+import { extractCredential, readAuthorization } from '../../src/extract-credential.js';
 
 const opts = { acceptXApiKey: true, allowQueryToken: false };
 
@@ -45,5 +46,36 @@ describe('extractCredential', () => {
     assert.equal(extractCredential({ authorization: 'Bearer a b', xApiKey: undefined, query: '' }, opts).scheme, 'malformed');
     assert.equal(extractCredential({ authorization: ['Bearer a', 'Bearer b'], xApiKey: undefined, query: '' }, opts).scheme, 'malformed');
     assert.equal(extractCredential({ authorization: undefined, xApiKey: undefined, query: 'q=1' }, opts).scheme, 'none');
+  });
+
+  it('answers the same through the Authorization memo, for every header, repeated and colliding', () => {
+    const memo = new AuthorizationMemo();
+    const tail = 'T'.repeat(12);
+    const headers = [
+      'Bearer abc.def',
+      'bearer abc.def',
+      ' DPoP  abc.def ',
+      'Bearer',
+      'Bearer ',
+      'Basic dXNlcjpwYXNz',
+      'Bearer a b',
+      'Bearer a==',
+      'Bearer a=b',
+      'Bearer tw_k_é',
+      // Same length and last characters (one memo slot): only the whole text may decide.
+      `Bearer a${tail}`,
+      `Bearer b${tail}`,
+      `DPoP  x${tail}`,
+      `Bearer ${'x'.repeat(5_000)}`,
+      ...Array.from({ length: 2_100 }, (_, i) => `Bearer tw_k_${i}`),
+    ];
+    for (let round = 0; round < 2; round++) {
+      for (const header of headers) {
+        const carrier = { authorization: header, xApiKey: undefined, query: '' };
+        const memoised = extractCredential(carrier, { ...opts, readAuthorization: memo.read });
+        assert.deepEqual(memoised, extractCredential(carrier, opts), header.slice(0, 40));
+        assert.deepEqual(memo.read(header), readAuthorization(header));
+      }
+    }
   });
 });
