@@ -6,8 +6,7 @@
 // Fastify's hook, the guard, the 'finish' listener, the access event), without autocannon and
 // without the noise of a second process competing for the two cores.
 //   node --import tsx bench/gateway/plugin-http-micro.ts [requests per round] [rounds]
-import { connect } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { GatewayGuard, parseGatewayConfig } from '@tokenwarden/gateway';
 import { FakeCredentialSource } from '../../packages/gateway/test/support/fake-credential-source.js';
 import { buildPackages } from '../support/built-package.js';
@@ -22,7 +21,13 @@ const inFlight = 16; // pipelined requests per connection
 const source = await FakeCredentialSource.create();
 const config = parseGatewayConfig({ rate_limit: false, routes: [{ path: '/bench', scopes: ['echo.read'] }] });
 let delivered = 0;
-const guard = new GatewayGuard({ source, config, publishAccess: (batch) => void (delivered += batch.length) });
+const guard = new GatewayGuard({
+  source,
+  config,
+  publishAccess: (batch) => {
+    delivered += batch.length;
+  },
+});
 await guard.start();
 const apps = await buildFastifyBenchApps(guard);
 for (const app of Object.values(apps)) await app.listen({ port: 0, host: '127.0.0.1' });
