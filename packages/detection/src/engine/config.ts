@@ -172,6 +172,12 @@ export interface DetectionConfig {
     changeMakerEvents: number;
     /** Highest score of a change by change-making automation from its familiar context. */
     changeMakerMaxScore: number;
+    /** Window (minutes) over which a credential's unaccustomed privileged changes count as one burst. */
+    burstWindowMinutes: number;
+    /** Unaccustomed changes within the window from which each further one scores `burstBonus` more. */
+    burstMinChanges: number;
+    /** Added per unaccustomed change past `burstMinChanges - 1` in the window (at most twice). */
+    burstBonus: number;
   };
   /** Detector 9: token lifecycle signals. */
   lifecycle: {
@@ -266,6 +272,9 @@ export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
     contextBonus: 20,
     changeMakerEvents: 1,
     changeMakerMaxScore: 50,
+    burstWindowMinutes: 60,
+    burstMinChanges: 3,
+    burstBonus: 15,
   },
   lifecycle: { windowMinutes: 10, dpopFailures: 5, checksumFailures: 20 },
   chain: { windowHours: 24 * 7, contextMinScore: 45, highStages: 3 },

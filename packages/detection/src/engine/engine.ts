@@ -24,6 +24,7 @@ import { buildAlert } from './scoring/build-alert.js';
 import { calibrate, combineIndependent, currentRisk } from './scoring/risk.js';
 import { hashString } from './sketches/hash.js';
 import { decodeSnapshot, encodeSnapshot, type SnapshotState } from './snapshot.js';
+import { INTERNAL_NETWORK_KEY, unregisteredNetwork } from './unregistered-network.js';
 
 /** The streaming detection engine the CLI, the server and the benchmark drive. */
 export interface DetectionEngine {
@@ -116,6 +117,7 @@ class Engine implements DetectionEngine {
       principalHash: 0,
       ipHash: 0,
       asn: 0,
+      networkLabel: undefined,
       orgHash: 0,
       countryHash: 0,
       cityHash: 0,
@@ -236,6 +238,14 @@ class Engine implements DetectionEngine {
     ctx.ipHash = ev.source_ip ? hashString(ev.source_ip) : 0;
     const g = ev.geo;
     ctx.asn = g?.asn ?? 0;
+    ctx.networkLabel = undefined;
+    if (ctx.asn === 0 && ev.source_ip) {
+      const net = unregisteredNetwork(ev.source_ip);
+      if (net) {
+        ctx.asn = net.key;
+        ctx.networkLabel = net.label;
+      }
+    }
     if (g === undefined) {
       ctx.orgHash = 0;
       ctx.countryHash = 0;
@@ -246,7 +256,8 @@ class Engine implements DetectionEngine {
       ctx.countryHash = keys.countryHash;
       ctx.cityHash = keys.cityHash;
     }
-    ctx.kind = g?.asn_kind ?? 'unknown';
+    // An internal address is the organisation's own network, whatever kind the databases do not give it.
+    ctx.kind = ctx.asn === INTERNAL_NETWORK_KEY ? 'business' : (g?.asn_kind ?? 'unknown');
     ctx.hasCoords = g !== undefined && typeof g.lat === 'number' && typeof g.lon === 'number' && !(g.lat === 0 && g.lon === 0);
     const c = ev.client;
     ctx.clientHash = c?.family ? clientKey(c) : ev.user_agent ? hashString(ev.user_agent) : 0;

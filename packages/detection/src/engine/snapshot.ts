@@ -11,7 +11,7 @@ import { Profile } from './profile/profile.js';
  * of `PRINCIPAL_BYTES` (the learned part of each view, which comes first), distinct-count sketches only on
  * credentials, top-k counts of 16 bits.
  */
-export const SNAPSHOT_VERSION = 5;
+export const SNAPSHOT_VERSION = 6;
 const MAGIC = 0x54574445; // "TWDE"
 const NONE = 0xffffffff;
 const PRINCIPAL_REGISTERS = 128;

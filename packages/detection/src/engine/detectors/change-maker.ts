@@ -6,7 +6,7 @@ const AUTOMATION_MAX_INTERACTIVE_SHARE = 0.1;
 
 /**
  * True when the credential is automation whose job is making changes (Terraform, a deploy pipeline):
- * non-interactive, with `privileged.changeMakerEvents` privileged changes already behind it. Such a
+ * non-interactive, past its learning period, with `privileged.changeMakerEvents` privileged changes already behind it. Such a
  * credential calls a privileged operation it never called before whenever the code it applies
  * changes, so a new kind of change from its usual runner and client is its work, not an attacker's
  * progress. Callers combine this with a familiar context: from a new place or client it proves
@@ -19,6 +19,9 @@ const AUTOMATION_MAX_INTERACTIVE_SHARE = 0.1;
  */
 export function isChangeMaker(ctx: DetectionContext): boolean {
   const { cred, cfg } = ctx;
+  // Earned over a learned baseline: changes made minutes ago by a credential still being learned may be the
+  // attacker's own first steps.
+  if (!ctx.credMature) return false;
   const events = cred.f[cred.fo + F_EVENTS]!;
   if (events === 0) return false;
   const interactiveShare = cred.f[cred.fo + F_INTERACTIVE]! / events;

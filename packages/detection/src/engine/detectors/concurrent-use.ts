@@ -15,6 +15,7 @@ import {
 } from '../profile/layout.js';
 import { distanceKm } from '../sketches/geo-distance.js';
 import { topKCount } from '../sketches/top-k.js';
+import { INTERNAL_NETWORK_KEY } from '../unregistered-network.js';
 import { asnKindFromCode } from './asn-kind-code.js';
 import type { DetectionContext, Finding } from './types.js';
 
@@ -34,7 +35,8 @@ const SAME_METRO_KM = 50;
  * ```
  */
 export function detectConcurrentUse(ctx: DetectionContext, out: Finding[]): void {
-  if (ctx.asn === 0) return;
+  // An internal address says nothing about where the caller is (a VPC endpoint beside a NAT gateway).
+  if (ctx.asn === 0 || ctx.asn === INTERNAL_NETWORK_KEY) return;
   const { cred, cfg, org } = ctx;
   const cu = cfg.concurrentUse;
   const window = cu.windowMinutes * 60_000;
@@ -47,7 +49,7 @@ export function detectConcurrentUse(ctx: DetectionContext, out: Finding[]): void
   for (let i = 0; i < RECENT; i++) {
     const asn = cred.u[cred.uo + U_RECENT_ASN + i]!;
     const ts = cred.f[cred.fo + F_RECENT_TS + i]!;
-    if (asn === 0 || ctx.now - ts > window) continue;
+    if (asn === 0 || asn === INTERNAL_NETWORK_KEY || ctx.now - ts > window) continue;
     if (asn === ctx.asn) {
       if (lastAsn !== 0 && lastAsn !== ctx.asn) switchedBack = true;
       continue;
@@ -84,9 +86,15 @@ export function detectConcurrentUse(ctx: DetectionContext, out: Finding[]): void
     rule: 'concurrent_use',
     score,
     stage: STAGE_NONE,
-    summary: `credential active from AS${ctx.asn} and AS${otherAsn} within ${cu.windowMinutes} min${far ? ` (${Math.round(otherDistance)} km apart)` : ''}`,
+    summary: `credential active from ${ctx.networkLabel ?? org.names.get(ctx.asn) ?? `AS${ctx.asn}`} and ${org.names.get(otherAsn) ?? `AS${otherAsn}`} within ${cu.windowMinutes} min${far ? ` (${Math.round(otherDistance)} km apart)` : ''}`,
     evidence: {
-      current: { asn: ctx.asn, as_org: ctx.ev.geo?.as_org, asn_kind: ctx.kind, source_ip: ctx.ev.source_ip },
+      current: {
+        asn: ctx.networkLabel === undefined ? ctx.asn : undefined,
+        network: ctx.networkLabel,
+        as_org: ctx.ev.geo?.as_org,
+        asn_kind: ctx.kind,
+        source_ip: ctx.ev.source_ip,
+      },
       other: {
         asn: otherAsn,
         as_org: org.names.get(otherAsn),

@@ -2,7 +2,8 @@ import { STAGE_NONE } from '../classify/operation-class.js';
 import { B_HLL_IP, HLL_IP_REGISTERS, K_ASN, K_CITY, K_COUNTRY, K_IP, U_ASN, U_CITY, U_COUNTRY, U_IP } from '../profile/layout.js';
 import type { Profile } from '../profile/profile.js';
 import { hllEstimate } from '../sketches/hyperloglog.js';
-import { topKCount } from '../sketches/top-k.js';
+import { topKCount, topKEntries } from '../sketches/top-k.js';
+import { INTERNAL_NETWORK_KEY } from '../unregistered-network.js';
 import { knownValues, round2 } from './evidence.js';
 import type { DetectionContext, Finding } from './types.js';
 
@@ -12,6 +13,43 @@ import type { DetectionContext, Finding } from './types.js';
  * unfamiliar with, only the network kind (Tor scores highest).
  */
 const COLD_START_SCORE = 25;
+
+/**
+ * Kind weight, at least, of a credential's first call from outside the internal network it has only ever
+ * called from: a cloud key lifted off its instance and replayed from the internet (GuardDuty's credential
+ * exfiltration), however ordinary the outside network looks.
+ */
+const LEFT_INTERNAL_WEIGHT = 0.9;
+/** Calls from inside after which leaving counts nearly in full (see the maturity scaling below). */
+const LEFT_INTERNAL_MIN_EVENTS = 3;
+const LEFT_INTERNAL_MATURITY = 0.8;
+
+/** Events from one network after which it is part of the credential's baseline rather than news. */
+const YOUNG_NETWORK_EVENTS = 20;
+/** Events elsewhere from which a credential has a home to be away from. */
+const ESTABLISHED_ELSEWHERE_EVENTS = 3;
+
+/**
+ * The novelty of a known address on a network that is still young for the credential: the context's suspicion
+ * (raised when the network was new, decaying) while the credential has fewer than `YOUNG_NETWORK_EVENTS`
+ * events from it and a few (`ESTABLISHED_ELSEWHERE_EVENTS`) elsewhere. The first call from a new network is the only one that
+ * looks new otherwise: an attacker's second call (the CreateAccessKey after the GetCallerIdentity) would look
+ * at home.
+ */
+function youngNetworkNovelty(ctx: DetectionContext): number {
+  const { cred, principal } = ctx;
+  if (ctx.asn === 0 || ctx.suspicion === 0) return 0;
+  const seen = Math.max(topKCount(cred.u, cred.uo + U_ASN, K_ASN, ctx.asn), topKCount(principal.u, principal.uo + U_ASN, K_ASN, ctx.asn));
+  if (seen >= YOUNG_NETWORK_EVENTS) return 0;
+  const elsewhere = Math.max(cred.events, principal.events) - seen;
+  return elsewhere >= ESTABLISHED_ELSEWHERE_EVENTS ? ctx.suspicion : 0;
+}
+
+/** True when every network the profile knows is the internal one (and it knows one). */
+function onlyInternal(p: Profile): boolean {
+  const networks = topKEntries(p.u, p.uo + U_ASN, K_ASN);
+  return networks.length > 0 && networks.every((e) => e.key === INTERNAL_NETWORK_KEY);
+}
 
 /** Whether the credential or its principal already uses `key` (0, an unknown value, counts as known). A plain function, not a per-event closure. */
 function known(cred: Profile, principal: Profile, offset: number, k: number, key: number): boolean {
@@ -46,19 +84,31 @@ export function detectNewPlace(ctx: DetectionContext, out: Finding[]): void {
   if (
     ctx.ipHash !== 0 &&
     (topKCount(cred.u, cred.uo + U_IP, K_IP, ctx.ipHash) > 0 || topKCount(principal.u, principal.uo + U_IP, K_IP, ctx.ipHash) > 0)
-  )
+  ) {
+    ctx.placeNovelty = youngNetworkNovelty(ctx);
     return;
+  }
   const countryKnown = known(cred, principal, U_COUNTRY, K_COUNTRY, ctx.countryHash);
   const asnKnown = known(cred, principal, U_ASN, K_ASN, ctx.asn);
   const cityKnown = known(cred, principal, U_CITY, K_CITY, ctx.cityHash);
-  let what: 'country' | 'asn' | 'city' | 'ip';
+  // Leaving the internal network is a new place at the country level, whatever the databases know.
+  const leftInternal =
+    ctx.asn !== INTERNAL_NETWORK_KEY &&
+    !asnKnown &&
+    onlyInternal(cred) &&
+    (principal === cred || principal.events === 0 || onlyInternal(principal));
+  let what: 'country' | 'asn' | 'city' | 'ip' | 'outside';
   let base: number;
-  if (!countryKnown) {
+  if (leftInternal) {
+    what = 'outside';
+    base = np.newCountryScore + 5;
+  } else if (!countryKnown) {
     what = 'country';
     base = np.newCountryScore + (asnKnown ? 0 : 5);
   } else if (!asnKnown) {
     what = 'asn';
-    base = np.newAsnScore;
+    // Without registry data the country cannot be told apart: an unregistered network may be anywhere.
+    base = ctx.networkLabel !== undefined ? np.newCountryScore : np.newAsnScore;
   } else if (!cityKnown) {
     what = 'city';
     base = np.newCityScore;
@@ -66,12 +116,14 @@ export function detectNewPlace(ctx: DetectionContext, out: Finding[]): void {
     what = 'ip';
     base = 3;
   }
-  let weight = weight0;
+  let weight = leftInternal ? Math.max(weight0, LEFT_INTERNAL_WEIGHT) : weight0;
   if (asnCommon) weight *= 0.2;
   else if (what === 'country' && org.isCommon(org.countries, ctx.countryHash)) weight *= 0.8;
   // A thin baseline makes everything look new: scale by how much history exists.
   const history = Math.max(cred.events, principal.events);
-  const maturity = Math.min(1, 0.4 + (0.6 * history) / Math.max(1, cfg.learning.minEvents));
+  let maturity = Math.min(1, 0.4 + (0.6 * history) / Math.max(1, cfg.learning.minEvents));
+  // A handful of calls, all from inside, already say where this key lives.
+  if (leftInternal && history >= LEFT_INTERNAL_MIN_EVENTS) maturity = Math.max(maturity, LEFT_INTERNAL_MATURITY);
   const score = base * weight * maturity;
   ctx.placeNovelty = score;
   if (score < np.minReportScore) return;
@@ -81,7 +133,7 @@ export function detectNewPlace(ctx: DetectionContext, out: Finding[]): void {
     score,
     stage: STAGE_NONE,
     summary:
-      `first use of this credential from a new ${what === 'asn' ? 'network' : what}: ${g?.country ?? '?'} ${g?.city ?? ''} AS${ctx.asn} ${g?.as_org ?? ''} (${ctx.kind})`.replace(
+      `${what === 'outside' ? 'first use of this credential from outside the internal network it always used' : `first use of this credential from a new ${what === 'asn' ? 'network' : what}`}: ${g?.country ?? '?'} ${g?.city ?? ''} ${ctx.networkLabel ?? `AS${ctx.asn} ${g?.as_org ?? ''}`} (${ctx.kind})`.replace(
         /\s+/g,
         ' ',
       ),
@@ -90,7 +142,8 @@ export function detectNewPlace(ctx: DetectionContext, out: Finding[]): void {
       source_ip: ctx.ev.source_ip,
       country: g?.country,
       city: g?.city,
-      asn: ctx.asn || undefined,
+      asn: ctx.networkLabel === undefined ? ctx.asn || undefined : undefined,
+      network: ctx.networkLabel,
       as_org: g?.as_org,
       asn_kind: ctx.kind,
       kind_weight: weight0,

@@ -1,5 +1,5 @@
 import { STAGE_DEFENSE_EVASION, STAGE_PERSISTENCE } from '../classify/operation-class.js';
-import { F_EVENTS, F_INTERACTIVE, F_PRIV_EVENTS, K_PRIV, U_PRIV } from '../profile/layout.js';
+import { F_EVENTS, F_INTERACTIVE, F_PRIV_BURST, F_PRIV_BURST_TS, F_PRIV_EVENTS, K_PRIV, U_PRIV } from '../profile/layout.js';
 import { topKCount } from '../sketches/top-k.js';
 import { isChangeMaker } from './change-maker.js';
 import { knownValues, round2 } from './evidence.js';
@@ -7,6 +7,29 @@ import type { DetectionContext, Finding } from './types.js';
 
 /** Novelty of place or client (0-100) from which the context counts as unfamiliar. */
 const UNFAMILIAR_CONTEXT = 30;
+/** Novelty of place or client from which unaccustomed changes count as a burst (any novelty, not its level). */
+const BURST_MIN_NOVELTY = 10;
+
+/**
+ * Counts this unaccustomed privileged change into the credential's current burst (a new burst starts after
+ * `burstWindowMinutes`) and returns the changes in the burst so far. Detection state, not baseline: kept even
+ * while learning is guarded.
+ */
+function countBurst(ctx: DetectionContext): number {
+  const { cred, cfg } = ctx;
+  const f = cred.f;
+  const fo = cred.fo;
+  if (ctx.now - f[fo + F_PRIV_BURST_TS]! > cfg.privileged.burstWindowMinutes * 60_000) {
+    f[fo + F_PRIV_BURST_TS] = ctx.now;
+    f[fo + F_PRIV_BURST] = 0;
+  }
+  f[fo + F_PRIV_BURST] = f[fo + F_PRIV_BURST]! + 1;
+  return f[fo + F_PRIV_BURST]!;
+}
+
+function ordinal(n: number): string {
+  return n === 1 ? '1st' : n === 2 ? '2nd' : n === 3 ? '3rd' : `${n}th`;
+}
 
 /**
  * Detector 8, privileged change without a user action: creating users, keys, tokens, apps or webhooks;
@@ -16,7 +39,9 @@ const UNFAMILIAR_CONTEXT = 30;
  * persistence; managing one's own keys from a familiar context is low) plus `contextBonus` when the call is
  * scripted on a usually interactive credential, and again when the place or client is novel or the credential
  * is already suspicious. A denied attempt still counts (it shows intent), slightly less. Change-making
- * automation (see `isChangeMaker`) in its familiar context is capped and counts as novelty.
+ * automation (see `isChangeMaker`) in its familiar context is capped and counts as novelty. A burst of
+ * unaccustomed changes (`burstMinChanges` within `burstWindowMinutes`: a new key, a new user, an admin policy)
+ * from a place or client with some novelty, even below the unfamiliar level, scores more with each change.
  *
  * @example
  * ```ts
@@ -52,13 +77,19 @@ export function detectPrivilegedChange(ctx: DetectionContext, out: Finding[]): v
   // (it pages only when another rule, such as a new place, corroborates it).
   const changeMaker = !unfamiliar && !scriptedOnInteractive && isChangeMaker(ctx);
   if (changeMaker) score = Math.min(score, pc.changeMakerMaxScore);
+  // Only from a place or client with some novelty: an administrator onboarding people from their desk makes the
+  // very same run of changes (a user, a login profile, a group, a key) as an attacker settling in.
+  const noticed = Math.max(ctx.placeNovelty, ctx.clientNovelty) >= BURST_MIN_NOVELTY;
+  const burst = habitual || changeMaker || !noticed ? 0 : countBurst(ctx);
+  const burstExtra = Math.min(2, burst - pc.burstMinChanges + 1);
+  if (burstExtra > 0) score += pc.burstBonus * burstExtra;
   score = Math.max(10, Math.min(95, score));
   const stage = cls.privilege === 'defense_evasion' ? STAGE_DEFENSE_EVASION : STAGE_PERSISTENCE;
   out.push({
     rule: 'privileged_change',
     score,
     stage,
-    summary: `${cls.privilege.replace('_', ' ')} change ${cls.name}${ctx.ev.resource ? ` on ${ctx.ev.resource}` : ''}${habitual ? '' : habitCred > 0 ? ', made by this credential only once before' : ', never made by this credential'}${unfamiliar ? ' from an unfamiliar context' : ''}${changeMaker ? ' (change-making automation in its usual context)' : ''}`,
+    summary: `${cls.privilege.replace('_', ' ')} change ${cls.name}${ctx.ev.resource ? ` on ${ctx.ev.resource}` : ''}${habitual ? '' : habitCred > 0 ? ', made by this credential only once before' : ', never made by this credential'}${unfamiliar ? ' from an unfamiliar context' : ''}${burstExtra > 0 ? `, its ${ordinal(burst)} unaccustomed change within ${pc.burstWindowMinutes} min` : ''}${changeMaker ? ' (change-making automation in its usual context)' : ''}`,
     evidence: {
       operation: cls.name,
       privilege: cls.privilege,
@@ -69,6 +100,7 @@ export function detectPrivilegedChange(ctx: DetectionContext, out: Finding[]): v
       habitual,
       change_maker: changeMaker,
       unfamiliar_context: unfamiliar,
+      unaccustomed_changes_in_window: burst || undefined,
       place_novelty: round2(ctx.placeNovelty),
       client_novelty: round2(ctx.clientNovelty),
       baseline: {
@@ -80,6 +112,7 @@ export function detectPrivilegedChange(ctx: DetectionContext, out: Finding[]): v
       },
     },
     noveltyOnly: changeMaker,
-    suspicion: unfamiliar ? score : 0,
+    // A burst is the attacker settling in whatever the place: later stages of the chain count from here.
+    suspicion: unfamiliar || burstExtra > 0 ? score : 0,
   });
 }

@@ -58,8 +58,13 @@ export interface DetectionContext {
   resourceHash: number;
   principalHash: number;
   ipHash: number;
-  /** ASN number, 0 when unknown. */
+  /**
+   * ASN number; for an address no database knows, the key of its unregistered network (see
+   * `unregisteredNetwork`); 0 without an address.
+   */
   asn: number;
+  /** Display name of an unregistered network (`internal network`, `198.51.100.0/24`), else undefined. */
+  networkLabel: string | undefined;
   /** Hash of the AS organisation name, 0 when unknown (two ASNs of one cloud share it). */
   orgHash: number;
   countryHash: number;

@@ -112,7 +112,7 @@ function learnInto(p: Profile, ctx: DetectionContext, bucket: number, guarded: b
   // The label is built only when the organisation has no name for the value yet (not once per profile).
   const names = org.names;
   if (ctx.asn !== 0 && topKAdd(u, uo + U_ASN, K_ASN, ctx.asn) === 0 && !names.has(ctx.asn))
-    org.name(ctx.asn, `AS${ctx.asn} ${g?.as_org ?? ''}`.trim());
+    org.name(ctx.asn, ctx.networkLabel ?? `AS${ctx.asn} ${g?.as_org ?? ''}`.trim());
   if (ctx.countryHash !== 0 && topKAdd(u, uo + U_COUNTRY, K_COUNTRY, ctx.countryHash) === 0 && !names.has(ctx.countryHash))
     org.name(ctx.countryHash, g?.country ?? '');
   if (ctx.cityHash !== 0 && topKAdd(u, uo + U_CITY, K_CITY, ctx.cityHash) === 0 && !names.has(ctx.cityHash))

@@ -43,6 +43,57 @@ describe('detector: privileged change without a user action', () => {
     assert.ok(h.severity === 'high' || h.severity === 'critical');
   });
 
+  // Alice creates a user with a console password, adds it to a group and gives it a key, from `place`.
+  const onboarding = (place: 'londonOffice' | 'paris') => {
+    const engine = createDetectionEngine();
+    run(engine, aliceHistory());
+    const ops = ['iam:CreateUser', 'iam:CreateLoginProfile', 'iam:AddUserToGroup', 'iam:CreateAccessKey'];
+    const at = (i: number) => AFTER + i * 2 * MIN;
+    return run(
+      engine,
+      ops.map((op, i) => ev({ at: at(i), cred: 'AKIAALICE', principal: 'alice', place, client: 'chromeMac', op, resource: 'new.user' })),
+    );
+  };
+
+  it('hard negative: an administrator onboarding a colleague from their desk (user, password, group, key)', () => {
+    const alerts = onboarding('londonOffice');
+    assert.equal(pages(alerts).length, 0, alerts.map((a) => `${a.rule} ${a.score} ${a.summary}`).join('\n'));
+    assert.ok(byRule(alerts, 'privileged_change').every((a) => a.evidence.unaccustomed_changes_in_window === undefined));
+  });
+
+  it('the same run of changes from a new network is a burst and pages', () => {
+    const alerts = onboarding('paris');
+    const last = byRule(alerts, 'privileged_change').at(-1);
+    assert.ok(last);
+    assert.ok((last.evidence.unaccustomed_changes_in_window as number) >= 3);
+    assert.ok(pages(alerts).length > 0);
+  });
+
+  it('a young credential is no change-making automation: its first changes minutes ago may be the attacker', () => {
+    const engine = createDetectionEngine();
+    const ops = ['ec2:DescribeInstances', 's3:ListBuckets'];
+    run(
+      engine,
+      Array.from({ length: 12 }, (_, i) =>
+        ev({ at: T0 + i * HOUR, cred: 'AKIAYOUNG', principal: 'svc', place: 'awsVirginia', client: 'awsCli', op: ops[i % 2] as string }),
+      ),
+    );
+    const alerts = run(engine, [
+      ev({ at: T0 + 13 * HOUR, cred: 'AKIAYOUNG', principal: 'svc', place: 'awsVirginia', client: 'awsCli', op: 'iam:CreateUser' }),
+      ev({
+        at: T0 + 13 * HOUR + MIN,
+        cred: 'AKIAYOUNG',
+        principal: 'svc',
+        place: 'awsVirginia',
+        client: 'awsCli',
+        op: 'iam:AttachUserPolicy',
+      }),
+    ]);
+    const grant = byRule(alerts, 'privileged_change').find((a) => a.evidence.operation === 'iam:AttachUserPolicy');
+    assert.ok(grant);
+    assert.equal(grant.evidence.change_maker, false);
+  });
+
   it('hard negative: Terraform applies by a CI credential that always makes these changes', () => {
     const engine = createDetectionEngine();
     const ops = [
