@@ -92,6 +92,25 @@ describe('Okta', () => {
     assert.equal(policy?.outcome, 'failure');
     assert.equal(policy?.network_hint?.proxy, true);
   });
+
+  it('takes the API token of an SSWS call as its credential when there is no session', () => {
+    const decode = createRecordDecoder({ format: 'okta' });
+    const record = {
+      uuid: 'u1',
+      published: '2026-03-01T10:00:00.000Z',
+      eventType: 'user.lifecycle.create',
+      actor: { id: '00uADMIN', type: 'User', alternateId: 'admin@example.com' },
+      authenticationContext: { externalSessionId: 'unknown' },
+      client: { ipAddress: '198.51.100.7' },
+      transaction: { type: 'WEB', id: 'tx1', detail: { requestApiTokenId: '00T94e3cn9kSEO3c51s5' } },
+      outcome: { result: 'SUCCESS' },
+    };
+    const [d] = decode({ kind: 'line', text: JSON.stringify(record), line: 1 }, 'okta.jsonl');
+    assert.ok(d?.outcome.kind === 'event');
+    assert.equal(d.outcome.event.credential_id, '00T94e3cn9kSEO3c51s5');
+    assert.equal(d.outcome.event.credential_kind, 'api_key');
+    assert.equal(d.outcome.event.principal, 'admin@example.com');
+  });
 });
 
 describe('nginx/Apache combined', () => {

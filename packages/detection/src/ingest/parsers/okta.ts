@@ -55,8 +55,9 @@ function targetOf(targets: unknown): string | undefined {
 
 /**
  * Parses one Okta System Log event. The credential is `authenticationContext.externalSessionId`
- * (the session a stolen cookie rides on); when Okta logs none (or `unknown`), the actor id
- * stands in so pre-session failures still count against the account.
+ * (the session a stolen cookie rides on); when Okta logs none (or `unknown`), the API token the
+ * call was made with (`transaction.detail.requestApiTokenId`), else the actor id, so calls with
+ * a stolen SSWS token and pre-session failures still count against a credential.
  *
  * @example
  * ```ts
@@ -71,8 +72,11 @@ export function parseOktaRecord(record: unknown, ctx: RecordContext): ParseOutco
   if (ts === undefined) return { kind: 'error', reason: 'Okta event without a readable published time' };
   const actor = objAt(record, 'actor');
   const auth = objAt(record, 'authenticationContext');
-  const sessionId = strAt(auth, 'externalSessionId');
-  const credential = sessionId && sessionId.toLowerCase() !== 'unknown' ? sessionId : strAt(actor, 'id');
+  const rawSession = strAt(auth, 'externalSessionId');
+  const sessionId = rawSession && rawSession.toLowerCase() !== 'unknown' ? rawSession : undefined;
+  // A call made with an Okta API token (SSWS) names the token: the credential an attacker replays.
+  const apiTokenId = strAt(objAt(objAt(record, 'transaction'), 'detail'), 'requestApiTokenId');
+  const credential = sessionId ?? apiTokenId ?? strAt(actor, 'id');
   if (!credential) return { kind: 'ignored', why: 'Okta event without a session or actor' };
 
   const client = objAt(record, 'client');
@@ -91,7 +95,7 @@ export function parseOktaRecord(record: unknown, ctx: RecordContext): ParseOutco
     ts,
     credential_id: credential,
     credential_key: credential,
-    credential_kind: sessionId ? ('saas_session' as const) : undefined,
+    credential_kind: sessionId ? ('saas_session' as const) : apiTokenId ? ('api_key' as const) : undefined,
     principal: strAt(actor, 'alternateId') ?? strAt(actor, 'id'),
     source_ip: sourceIp,
     user_agent: strAt(userAgent, 'rawUserAgent')?.slice(0, 1024),
