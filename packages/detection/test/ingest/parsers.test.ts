@@ -79,6 +79,39 @@ describe('OCSF', () => {
   });
 });
 
+describe('OCSF as Amazon Security Lake writes CloudTrail', () => {
+  it('takes the access key from actor.user.credential_uid, and the user when there is no credential at all', () => {
+    const decode = createRecordDecoder({ format: 'ocsf' });
+    const base = {
+      class_uid: 6003,
+      time: 1772359200000,
+      api: { operation: 'CreateAccessKey', service: { name: 'iam.amazonaws.com' } },
+      src_endpoint: { ip: '198.51.100.23' },
+    };
+    const lake = {
+      ...base,
+      actor: {
+        user: {
+          type: 'IAMUser',
+          name: 'dev-ops-svc',
+          uid: 'arn:aws:iam::123456789012:user/dev-ops-svc',
+          credential_uid: 'AKIAIOSFODNN7EXAMPLE',
+        },
+      },
+    };
+    const userOnly = { ...base, actor: { user: { uid: 'arn:aws:iam::123456789012:user/ci' } } };
+    const nobody = { ...base, actor: {} };
+    const [a, b, c] = [lake, userOnly, nobody].map(
+      (r, i) => decode({ kind: 'line', text: JSON.stringify(r), line: i + 1 }, 'lake.jsonl')[0],
+    );
+    assert.ok(a?.outcome.kind === 'event' && b?.outcome.kind === 'event');
+    assert.equal(a.outcome.event.credential_id, 'AKIAIOSFODNN7EXAMPLE');
+    assert.equal(a.outcome.event.operation, 'iam:CreateAccessKey');
+    assert.equal(b.outcome.event.credential_id, 'arn:aws:iam::123456789012:user/ci');
+    assert.equal(c?.outcome.kind, 'ignored');
+  });
+});
+
 describe('Okta', () => {
   it('maps a JSON array export: external session id, outcome, hints, actor fallback for unknown sessions', async () => {
     const [login, policy] = events(await decodeFile('okta-array.json'));

@@ -44,7 +44,8 @@ function resourceOf(record: JsonObject, api: JsonObject | undefined): string | u
 /**
  * Parses one OCSF event, primarily API Activity (class_uid 6003), and any other class carrying
  * an actor session (Authentication 3002, Web Resources Activity 6001...). The credential is
- * `actor.session.credential_uid`, falling back to `actor.session.uid`.
+ * `actor.session.credential_uid`, else `actor.user.credential_uid` (where Amazon Security Lake
+ * and the OCSF CloudTrail mappings put the access key), else `actor.session.uid`, else the user.
  *
  * @example
  * ```ts
@@ -56,10 +57,18 @@ export function parseOcsfRecord(record: unknown, ctx: RecordContext): ParseOutco
   if (!looksOcsf(record)) return { kind: 'error', reason: 'OCSF record without class_uid' };
   const actor = objAt(record, 'actor');
   const session = objAt(actor, 'session');
-  const credential = strAt(session, 'credential_uid') ?? strAt(session, 'uid');
+  const user = objAt(actor, 'user');
+  // Amazon Security Lake and the OCSF CloudTrail mappings put the access key on the user
+  // (actor.user.credential_uid); without any credential the user stands for itself.
+  const credential =
+    strAt(session, 'credential_uid') ?? strAt(user, 'credential_uid') ?? strAt(session, 'uid') ?? strAt(user, 'uid') ?? strAt(user, 'name');
   const ts = parseEventTime(record.time ?? record.time_dt);
   if (ts === undefined) return { kind: 'error', reason: 'OCSF record without a readable time' };
-  if (!credential) return { kind: 'ignored', why: 'OCSF record without actor.session.credential_uid or uid' };
+  if (!credential)
+    return {
+      kind: 'ignored',
+      why: 'OCSF record without a credential, session or user (actor.session.credential_uid, actor.user.credential_uid, actor.session.uid, actor.user.uid)',
+    };
 
   const src = objAt(record, 'src_endpoint');
   const rawIp = strAt(src, 'ip');
@@ -69,7 +78,6 @@ export function parseOcsfRecord(record: unknown, ctx: RecordContext): ParseOutco
   const httpRequest = objAt(record, 'http_request');
   const httpResponse = objAt(record, 'http_response');
   const url = objAt(httpRequest, 'url');
-  const user = objAt(actor, 'user');
   const serviceEndpoint = strAt(objAt(api, 'service'), 'name');
   const service = serviceEndpoint === undefined ? undefined : cloudServiceName(serviceEndpoint);
   const apiOperation = strAt(api, 'operation');
