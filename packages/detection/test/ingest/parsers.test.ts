@@ -147,6 +147,26 @@ describe('Okta', () => {
 });
 
 describe('nginx/Apache combined', () => {
+  it('reads the client behind a load balancer from X-Forwarded-For and never takes it, a timing or a request id as the credential', () => {
+    const decode = createRecordDecoder({ format: 'nginx' });
+    // nginx's stock "main" format ends with "$http_x_forwarded_for"; others add $request_time, $request_id.
+    const lines = [
+      '10.0.3.4 - - [01/Mar/2026:13:00:00 +0000] "GET /api/v1/me?api_key=k_live_1234567890abcdef HTTP/1.1" 200 12 "-" "curl/8.5.0" "198.51.100.23, 10.0.0.9"',
+      '10.0.3.4 - - [01/Mar/2026:13:00:01 +0000] "GET /api/v1/me HTTP/1.1" 200 12 "-" "curl/8.5.0" "203.0.113.5" 0.012 "4f1c2a9b8e7d6c5b4a3f2e1d0c9b8a7f" "Bearer tw_at_0123456789abcdef"',
+      '10.0.3.4 - - [01/Mar/2026:13:00:02 +0000] "GET /healthz HTTP/1.1" 200 2 "-" "kube-probe/1.29" "-" 0.001 "0a1b2c3d4e5f60718293a4b5c6d7e8f9"',
+      '203.0.113.9 - - [01/Mar/2026:13:00:03 +0000] "GET / HTTP/1.1" 200 2 "-" "curl/8.5.0" "198.51.100.77" "Bearer tw_at_0123456789abcdef"',
+    ];
+    const [viaQuery, viaHeader, probe, direct] = lines.map((text, i) => decode({ kind: 'line', text, line: i + 1 }, 'access.log')[0]);
+    assert.ok(viaQuery?.outcome.kind === 'event' && viaHeader?.outcome.kind === 'event' && direct?.outcome.kind === 'event');
+    assert.equal(viaQuery.outcome.event.source_ip, '198.51.100.23');
+    assert.equal(viaQuery.outcome.event.credential_id, hashedCredentialId('k_live_1234567890abcdef'));
+    assert.equal(viaHeader.outcome.event.source_ip, '203.0.113.5');
+    assert.equal(viaHeader.outcome.event.credential_id, hashedCredentialId('tw_at_0123456789abcdef'));
+    assert.equal(probe?.outcome.kind, 'ignored', 'a request id is no credential');
+    // A public connecting address is the client: a forged X-Forwarded-For does not move it.
+    assert.equal(direct.outcome.event.source_ip, '203.0.113.9');
+  });
+
   it('hashes the credential, never keeps it, and rejects lines of another format', async () => {
     const recs = await decodeFile('nginx.log');
     const evs = events(recs);

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
+import { addressScope } from '../../address-scope.js';
 import { compact } from '../fields.js';
 import { formatIsoTime, normaliseIp } from '../time-and-ip.js';
 import type { NormalisedEvent, ParseOutcome, RecordContext } from '../types.js';
 
 /**
  * Where an nginx/Apache line carries the credential:
- * - `auto`: the first extra quoted field after the user agent that is not `-`, else `$remote_user`,
+ * - `auto`: an extra field after the user agent with an auth scheme (`Bearer ...`), else one that
+ *   looks like a token (not an address list, number, URL or `$request_id`), else `$remote_user`,
  *   else a token-like query parameter (`access_token`, `api_key`, `apikey`, `key`, `token`);
  * - `remote_user`; `field:N` (the N-th extra quoted field, 1-based); `query:NAME`.
  */
@@ -93,12 +95,55 @@ function extraFields(rest: string): string[] {
   return out;
 }
 
+const AUTH_SCHEME = /^(bearer|basic|token|dpop|apikey|ssws)\s+\S/i;
+// `$request_id`: 32 hex digits, new on every line, never a credential.
+const REQUEST_ID = /^[0-9a-f]{32}$/;
+const NUMBER = /^[\d.:,\s-]+$/;
+
+/** The addresses of an `X-Forwarded-For` or `$upstream_addr` value (`a, b` or `a:port`), or undefined. */
+function addressList(v: string): string[] | undefined {
+  const out: string[] = [];
+  for (const part of v.split(',')) {
+    const item = part.trim();
+    const ip = normaliseIp(item) ?? normaliseIp(item.replace(/:\d+$/, ''));
+    if (!ip) return undefined;
+    out.push(ip);
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+// An extra field that can be a credential: a value with an auth scheme, or a long token that is
+// not an address list, a number or duration, a URL or a request id (the fields nginx formats
+// commonly add: $http_x_forwarded_for, $request_time, $upstream_addr, $request_id).
+function tokenLike(v: string): boolean {
+  if (AUTH_SCHEME.test(v)) return true;
+  if (v.length < 16 || /\s/.test(v) || NUMBER.test(v) || REQUEST_ID.test(v) || /^[a-z][a-z+.-]*:\/\//i.test(v)) return false;
+  return addressList(v) === undefined;
+}
+
 function credentialSecret(from: NginxCredentialSource, remoteUser: string, target: string, extras: string[]): string | undefined {
   const present = (v: string | undefined) => (v !== undefined && v !== '-' && v !== '' ? v : undefined);
   if (from === 'remote_user') return present(remoteUser);
   if (from.startsWith('field:')) return present(extras[Number(from.slice(6)) - 1]);
   if (from.startsWith('query:')) return present(queryParam(target, [from.slice(6).toLowerCase()]));
-  return extras.map(present).find((v) => v !== undefined) ?? present(remoteUser) ?? present(queryParam(target, TOKEN_PARAMS));
+  return (
+    extras.find((v) => AUTH_SCHEME.test(v)) ?? extras.find(tokenLike) ?? present(remoteUser) ?? present(queryParam(target, TOKEN_PARAMS))
+  );
+}
+
+/**
+ * The client behind a load balancer: when the connecting address is internal and an extra field
+ * is an address list (`$http_x_forwarded_for`), its first public address; else `addr`.
+ */
+function clientAddress(addr: string, extras: string[]): string {
+  if (addressScope(addr)?.internal !== true) return addr;
+  for (const v of extras) {
+    if (v === '-' || (!v.includes(',') && !normaliseIp(v.trim()))) continue;
+    const list = addressList(v);
+    const outside = list?.find((ip) => addressScope(ip)?.internal !== true);
+    if (outside) return outside;
+  }
+  return addr;
 }
 
 /**
@@ -121,12 +166,14 @@ export function createNginxParser(options: NginxOptions = {}): (line: unknown, c
     const [, addr = '', remoteUser = '-', timeLocal = '', request = '', statusText = '', bytesText = '-', , agent, rest = ''] = m;
     const ts = parseClfTime(timeLocal);
     if (ts === undefined) return { kind: 'error', reason: 'unreadable [time_local]' };
-    const sourceIp = normaliseIp(addr);
-    if (!sourceIp) return { kind: 'error', reason: 'remote address is not an IP address' };
+    const remoteIp = normaliseIp(addr);
+    if (!remoteIp) return { kind: 'error', reason: 'remote address is not an IP address' };
+    const extras = extraFields(rest);
+    const sourceIp = clientAddress(remoteIp, extras);
     const parts = request.split(' ');
     const method = parts.length >= 2 && /^[A-Z]{3,10}$/.test(parts[0] ?? '') ? parts[0] : undefined;
     const target = method ? (parts[1] ?? '') : '';
-    const secret = credentialSecret(from, remoteUser, target, extraFields(rest));
+    const secret = credentialSecret(from, remoteUser, target, extras);
     if (!secret) return { kind: 'ignored', why: 'nginx line without a credential' };
     const credential = hashedCredentialId(secret);
     const status = Number(statusText);
