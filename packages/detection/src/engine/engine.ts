@@ -24,7 +24,7 @@ import { buildAlert } from './scoring/build-alert.js';
 import { calibrate, combineIndependent, currentRisk } from './scoring/risk.js';
 import { hashString } from './sketches/hash.js';
 import { decodeSnapshot, encodeSnapshot, type SnapshotState } from './snapshot.js';
-import { INTERNAL_NETWORK_KEY, unregisteredNetwork } from './unregistered-network.js';
+import { INTERNAL_NETWORK_KEY, type UnregisteredNetwork, unregisteredNetwork } from './unregistered-network.js';
 
 /** The streaming detection engine the CLI, the server and the benchmark drive. */
 export interface DetectionEngine {
@@ -70,6 +70,8 @@ const EMPTY_NAME_HASH = hashString('');
 
 /** Suspicion of a credential's context halves every day. */
 const SUSPICION_HALF_LIFE_MS = 24 * 3_600_000;
+/** Distinct addresses without an ASN whose network is remembered (bounded; cleared when full). */
+const MAX_UNREGISTERED_CACHED = 4096;
 /** Bound on the per-source-IP checksum-failure counters. */
 const MAX_SPRAY_SOURCES = 100_000;
 
@@ -89,6 +91,7 @@ class Engine implements DetectionEngine {
   private org: OrgStats;
   private readonly classifier = new OperationClassifier();
   private spray = new Map<string, { start: number; count: number }>();
+  private readonly unregistered = new Map<string, UnregisteredNetwork | null>();
   private readonly findings: Finding[] = [];
   private readonly ctx: DetectionContext;
   private events = 0;
@@ -240,7 +243,7 @@ class Engine implements DetectionEngine {
     ctx.asn = g?.asn ?? 0;
     ctx.networkLabel = undefined;
     if (ctx.asn === 0 && ev.source_ip) {
-      const net = unregisteredNetwork(ev.source_ip);
+      const net = this.unregisteredNetworkOf(ev.source_ip);
       if (net) {
         ctx.asn = net.key;
         ctx.networkLabel = net.label;
@@ -279,6 +282,17 @@ class Engine implements DetectionEngine {
         : cred.f[cred.fo + F_SUSPICION]! * 0.5 ** (Math.max(0, now - sTs) / SUSPICION_HALF_LIFE_MS);
     ctx.sprayCount = ev.lifecycle === 'key.checksum_failure' ? this.countSpray(ev.source_ip ?? '', now) : 0;
     return ctx;
+  }
+
+  // Addresses without an ASN repeat (a VPC's few private addresses): one parse per distinct address.
+  private unregisteredNetworkOf(ip: string): UnregisteredNetwork | undefined {
+    let net = this.unregistered.get(ip);
+    if (net === undefined) {
+      if (this.unregistered.size >= MAX_UNREGISTERED_CACHED) this.unregistered.clear();
+      net = unregisteredNetwork(ip) ?? null;
+      this.unregistered.set(ip, net);
+    }
+    return net ?? undefined;
   }
 
   private countSpray(ip: string, now: number): number {
