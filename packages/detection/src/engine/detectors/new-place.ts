@@ -125,7 +125,8 @@ export function detectNewPlace(ctx: DetectionContext, out: Finding[]): void {
   // A handful of calls, all from inside, already say where this key lives.
   if (leftInternal && history >= LEFT_INTERNAL_MIN_EVENTS) maturity = Math.max(maturity, LEFT_INTERNAL_MATURITY);
   const score = base * weight * maturity;
-  ctx.placeNovelty = score;
+  // A new address on a young network (an attacker hopping addresses within one provider) stays as new as the network.
+  ctx.placeNovelty = asnKnown ? Math.max(score, youngNetworkNovelty(ctx)) : score;
   if (score < np.minReportScore) return;
   const g = ctx.ev.geo;
   out.push({

@@ -84,6 +84,16 @@ describe('unregistered networks', () => {
     assert.ok(burst, 'the run of changes counts as a burst');
   });
 
+  it('an attacker hopping addresses within the new network stays as new as the network', () => {
+    const engine = createDetectionEngine();
+    run(engine, insideHistory('AKIAHOP', '10.0.1.50'));
+    const hops = escalation('AKIAHOP', '198.51.100.23', T0 + 46 * HOUR).map((e, i) => ({ ...e, source_ip: `198.51.100.${30 + i}` }));
+    const alerts = run(engine, hops);
+    const key = byRule(alerts, 'privileged_change').find((a) => a.evidence.operation === 'iam:CreateAccessKey');
+    assert.equal(key?.evidence.unfamiliar_context, true);
+    assert.ok(pages(alerts).length > 0);
+  });
+
   it('hard negative: the same key moving between internal addresses and its usual public address', () => {
     const engine = createDetectionEngine();
     const mixed = [...insideHistory('AKIAMIX', '10.0.1.50', 20), ...insideHistory('AKIAMIX', '203.0.113.10', 20)].map((e, i) => ({
