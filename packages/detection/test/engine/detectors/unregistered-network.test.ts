@@ -86,12 +86,12 @@ describe('unregistered networks', () => {
 
   it('an attacker hopping addresses within the new network stays as new as the network', () => {
     const engine = createDetectionEngine();
-    run(engine, insideHistory('AKIAHOP', '10.0.1.50'));
+    run(engine, insideHistory('AKIAHOP', '203.0.113.10'));
     const hops = escalation('AKIAHOP', '198.51.100.23', T0 + 46 * HOUR).map((e, i) => ({ ...e, source_ip: `198.51.100.${30 + i}` }));
     const alerts = run(engine, hops);
     const key = byRule(alerts, 'privileged_change').find((a) => a.evidence.operation === 'iam:CreateAccessKey');
+    assert.ok((key?.evidence.place_novelty as number) >= 30, `place novelty ${key?.evidence.place_novelty}`);
     assert.equal(key?.evidence.unfamiliar_context, true);
-    assert.ok(pages(alerts).length > 0);
   });
 
   it('hard negative: the same key moving between internal addresses and its usual public address', () => {
