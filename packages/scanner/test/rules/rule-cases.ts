@@ -329,7 +329,11 @@ export const RULE_CASES: Record<string, RuleCases> = {
     ],
   },
   'generic-secret': {
-    positive: [`client_secret = "${rnd(32)}"`, `const apiKey = '${rnd(40, `${B62}_-`)}';`],
+    positive: [
+      `client_secret = "${rnd(32)}"`,
+      `const apiKey = '${rnd(40, `${B62}_-`)}';`,
+      `module.exports = { apiKey: "${rnd(32, HEX)}" };`,
+    ],
     negative: [
       'token_url = "https://auth.acme.io/oauth/token"',
       `secret = "${rnd(8)}"`,
@@ -339,6 +343,7 @@ export const RULE_CASES: Record<string, RuleCases> = {
       'secret_key = "{{ vault_secret_key }}"',
       `"integrity": "sha512-${rnd(86, B64)}=="`,
       `commit_token = "${rnd(40, HEX).replace(/[a-f]/g, '')}"`,
+      'api_key = "00000000000000000000ffffffffffff"',
     ],
   },
 };
