@@ -42,15 +42,56 @@ function nameOf(ctx: RuleContext): string {
   return /^[A-Za-z0-9_.-]*/.exec(ctx.match)?.[0] ?? '';
 }
 
-// Value shapes first: anchored tests on a short value, cheaper than the name alternations.
-function commonRejections(value: string, ctx: RuleContext): boolean {
+/**
+ * True when `value`, held by `name`, is not a secret whatever its entropy: an identifier, member
+ * expression, word list, hash, UUID, integrity string or literal, a name that holds metadata about
+ * a secret (`token_url`, `secret_name`), or a value that repeats its name (`token: TOKEN_NAME`).
+ *
+ * @example
+ * ```ts
+ * rejectsValue('this.config.authToken', 'token'); // true
+ * ```
+ */
+export function rejectsValue(value: string, name: string): boolean {
+  // Value shapes first: anchored tests on a short value, cheaper than the name alternations.
   if (MEMBER_EXPRESSION.test(value) || IDENTIFIER.test(value) || WORDY.test(value) || DIGEST.test(value)) return true;
   if (UUID.test(value) || INTEGRITY.test(value)) return true;
   if (/^(?:true|false|null|none|nil|undefined)$/i.test(value)) return true;
-  const name = nameOf(ctx);
   if (NON_SECRET_NAME.test(name) || NON_SECRET_SUFFIX.test(name)) return true;
   // A value that repeats its own name (token: TOKEN_NAME) is a reference, not a secret.
   return value.toLowerCase().includes(name.toLowerCase()) && name.length > 3;
+}
+
+function commonRejections(value: string, ctx: RuleContext): boolean {
+  return rejectsValue(value, nameOf(ctx));
+}
+
+/**
+ * True when a secret-like name names a password (judged with a lower entropy bar, more classes).
+ *
+ * @example
+ * ```ts
+ * isPasswordName('DB_PASSWD'); // true
+ * ```
+ */
+export function isPasswordName(name: string): boolean {
+  return /passw(?:or)?d|pwd|passphrase/i.test(name);
+}
+
+/**
+ * The verdict on a value that passed {@link rejectsValue}: a password needs 3 bits of entropy and
+ * 3 character classes, another secret 3.7 bits (3.2 for a hex key of 32 digits or more) and 2.
+ *
+ * @example
+ * ```ts
+ * gradeSecretValue('h7#Kq9!xZ2@pLm4v', 'password').valid; // true
+ * ```
+ */
+export function gradeSecretValue(value: string, kind: 'password' | 'secret'): Validation {
+  // Hex has 16 symbols: a random 32-digit key averages ~3.8 bits per character, so the bar for
+  // other alphabets would drop about a quarter of real hex API keys.
+  if (kind === 'password') return grade(value, 3.0, 3);
+  return grade(value, HEX_KEY.test(value) ? HEX_MIN_ENTROPY : 3.7, 2);
 }
 
 function grade(value: string, minEntropy: number, minClasses: number): Validation {
@@ -88,7 +129,7 @@ export const genericRules: Rule[] = [
     severity: 'medium',
     confidence: 'low',
     anchor: NAME_ANCHOR,
-    validate: (value, ctx) => (commonRejections(value, ctx) ? false : grade(value, 3.0, 3)),
+    validate: (value, ctx) => (commonRejections(value, ctx) ? false : gradeSecretValue(value, 'password')),
   },
   {
     id: 'generic-secret',
@@ -101,11 +142,9 @@ export const genericRules: Rule[] = [
     confidence: 'low',
     anchor: NAME_ANCHOR,
     validate: (value, ctx) => {
-      if (/passw(?:or)?d|pwd|passphrase/i.test(nameOf(ctx))) return false;
+      if (isPasswordName(nameOf(ctx))) return false;
       if (value.length < 16 || commonRejections(value, ctx)) return false;
-      // Hex has 16 symbols: a random 32-digit key averages ~3.8 bits per character, so the bar
-      // for other alphabets would drop about a quarter of real hex API keys.
-      return grade(value, HEX_KEY.test(value) ? HEX_MIN_ENTROPY : 3.7, 2);
+      return gradeSecretValue(value, 'secret');
     },
   },
 ];

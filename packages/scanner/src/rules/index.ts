@@ -7,6 +7,7 @@ import { credentialFileRules } from './credential-files.js';
 import { databaseRules } from './database.js';
 import { devtoolRules } from './devtools.js';
 import { genericRules } from './generic.js';
+import { genericFormRules } from './generic-forms.js';
 import { githubRules } from './github.js';
 import { gitlabRules } from './gitlab.js';
 import { googleRules } from './google.js';
@@ -49,4 +50,5 @@ export const BUILTIN_RULES: readonly Rule[] = [
   ...credentialFileRules,
   ...privateKeyRules,
   ...genericRules,
+  ...genericFormRules,
 ];

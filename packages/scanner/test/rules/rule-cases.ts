@@ -282,7 +282,7 @@ export const RULE_CASES: Record<string, RuleCases> = {
   },
   'npmrc-auth-token': {
     positive: [`//registry.acme.io/:_authToken=${rnd(36, `${B62}-`)}`],
-    negative: ['//registry.npmjs.org/:_authToken=${NPM_TOKEN}', '//r.io/:_authToken=short'],
+    negative: ['//registry.npmjs.org/:_authToken=${NPM_TOKEN}', '//r.io/:_authToken=short', `ENV DB_PASSWORD=${rnd(24)}`],
   },
   'netrc-password': {
     positive: [`machine api.acme.io login bob password ${rnd(18)}`],
@@ -344,6 +344,39 @@ export const RULE_CASES: Record<string, RuleCases> = {
       `"integrity": "sha512-${rnd(86, B64)}=="`,
       `commit_token = "${rnd(40, HEX).replace(/[a-f]/g, '')}"`,
       'api_key = "00000000000000000000ffffffffffff"',
+    ],
+  },
+  'generic-xml-secret': {
+    positive: [`<server><id>central</id><password>${rnd(20)}</password></server>`, `<ClientSecret>${rnd(32, `${B62}_-`)}</ClientSecret>`],
+    negative: [
+      '<password>${env.MAVEN_PASSWORD}</password>',
+      '<password>changeme</password>',
+      `<tokenUrl>https://auth.example.com/oauth/token</tokenUrl>`,
+      `<secretName>prod-db-credentials</secretName>`,
+    ],
+  },
+  'generic-key-value-secret': {
+    positive: [`<add key="ApiKey" value="${rnd(32)}" />`, `<param name="db.password" value="${rnd(12)}#${rnd(4)}"/>`],
+    negative: [
+      '<add key="ApiKey" value="YOUR_API_KEY_HERE" />',
+      `<add key="TokenEndpoint" value="https://login.example.com/oauth2/token" />`,
+      `<add key="Theme" value="${rnd(32)}" />`,
+    ],
+  },
+  'dockerfile-env-secret': {
+    positive: [`FROM node:20\nENV API_TOKEN ${rnd(40)}\n`, `ARG CLIENT_SECRET "${rnd(32)}"`],
+    negative: ['ENV API_TOKEN ${API_TOKEN}', 'ENV TOKEN_URL https://auth.example.com/token', `ENV NODE_ENV production`],
+  },
+  'curl-basic-auth': {
+    positive: [
+      `curl -u admin:${rnd(16)} https://api.example.com/v1/users`,
+      `curl --user "deploy:${rnd(12)}!${rnd(3)}" -X POST https://ci.example.com`,
+    ],
+    negative: [
+      'curl -u "$USER:$PASS" https://api.example.com',
+      'curl -u admin:password https://api.example.com',
+      `docker run -u 1000:1000 node:20`,
+      `git push -u origin main:${rnd(12)}`,
     ],
   },
 };

@@ -1,0 +1,107 @@
+import type { Rule, Validation } from '../types.js';
+import { gradeSecretValue, isPasswordName, rejectsValue } from './generic.js';
+
+// The same secret-like names as the assignment rules (generic.ts), for the forms that do not use
+// an assignment operator: XML elements, key/value attribute pairs, Dockerfile ENV/ARG.
+const NAME =
+  '[A-Za-z0-9_.-]{0,40}?(?:passw(?:or)?d|pwd|secret|token|api[_.-]?key|apikey|access[_.-]?key|auth[_.-]?key|private[_.-]?key|client[_.-]?secret|credentials?|passphrase)[A-Za-z0-9_.-]{0,20}';
+// A value: no spaces, quotes or markup, 8 to 200 characters.
+const VALUE = '([^\\s"\'<>`]{8,200})';
+
+// Each form has a keyword of its own, rarer than the secret words (token, key, secret), which hit
+// every few lines of code: a rule that ran on every such hit would cost the scan a quarter more.
+// The opening tag ends with the name: `password>` (any case).
+const ELEMENT_KEYWORDS = [
+  'password>',
+  'passwd>',
+  'pwd>',
+  'passphrase>',
+  'secret>',
+  'token>',
+  'apikey>',
+  'api_key>',
+  'api-key>',
+  'accesskey>',
+  'access_key>',
+  'authkey>',
+  'auth_key>',
+  'privatekey>',
+  'private_key>',
+  'credential>',
+  'credentials>',
+];
+
+// Judged as the assignment rules judge `name = value`.
+function judged(name: string, value: string): Validation {
+  if (rejectsValue(value, name)) return { valid: false };
+  if (isPasswordName(name)) return gradeSecretValue(value, 'password');
+  return value.length < 16 ? { valid: false } : gradeSecretValue(value, 'secret');
+}
+
+/**
+ * Secrets held by a secret-like name without an assignment operator: an XML element
+ * (`<password>...</password>` in Maven's settings.xml), a key/value attribute pair
+ * (`<add key="ApiKey" value="..."/>` in .NET configs), a Dockerfile `ENV NAME value`, and HTTP
+ * basic credentials on a curl command line (`curl -u user:password`). Judged like the assignment
+ * rules: placeholders, identifiers, hashes and low-entropy values are not reported.
+ *
+ * @example
+ * ```ts
+ * genericFormRules.map((r) => r.id); // ['generic-xml-secret', 'generic-key-value-secret', ...]
+ * ```
+ */
+export const genericFormRules: Rule[] = [
+  {
+    id: 'generic-xml-secret',
+    description: 'Secret in an XML element named like a secret',
+    provider: 'generic',
+    keywords: ELEMENT_KEYWORDS,
+    pattern: new RegExp(`<(${NAME})>\\s*${VALUE}\\s*</\\1>`, 'gi'),
+    secretGroup: 2,
+    severity: 'medium',
+    confidence: 'low',
+    window: { before: 64, after: 8 },
+    // `Map<string, Token>` in typed code ends a tag name too; only a closing tag makes an element.
+    mustContain: '</',
+    validate: (value, ctx) => judged(/^<([^>]*)>/.exec(ctx.match)?.[1] ?? '', value),
+  },
+  {
+    id: 'generic-key-value-secret',
+    description: 'Secret in a key/value attribute pair named like a secret',
+    provider: 'generic',
+    // The middle of the pair, after the quoted key.
+    keywords: ['" value=', "' value="],
+    pattern: new RegExp(`\\b(?:key|name)\\s*=\\s*["'](${NAME})["']\\s+value\\s*=\\s*["']${VALUE}["']`, 'gi'),
+    secretGroup: 2,
+    severity: 'medium',
+    confidence: 'low',
+    window: { before: 80, after: 8 },
+    validate: (value, ctx) => judged(/["']([^"']*)["']/.exec(ctx.match)?.[1] ?? '', value),
+  },
+  {
+    id: 'dockerfile-env-secret',
+    description: 'Secret baked into an image by a Dockerfile ENV or ARG',
+    provider: 'docker',
+    // Dockerfile instructions as written, in upper case.
+    keywords: ['ENV ', 'ARG '],
+    keywordsCaseSensitive: true,
+    pattern: new RegExp(`^[ \\t]*(?:ENV|ARG)[ \\t]+(${NAME})[ \\t]+["']?${VALUE}`, 'gim'),
+    secretGroup: 2,
+    severity: 'high',
+    confidence: 'low',
+    window: { before: 8, after: 8 },
+    validate: (value, ctx) => judged(/^\s*\S+\s+(\S+)/.exec(ctx.match)?.[1] ?? '', value),
+  },
+  {
+    id: 'curl-basic-auth',
+    description: 'HTTP basic credentials on a curl command line',
+    provider: 'generic',
+    keywords: ['curl'],
+    pattern: /\bcurl\b[^\n]{0,300}?\s(?:-u|--user)[ \t]*=?[ \t]*["']?([^\s:"'$]{1,64}):([^\s"'$]{6,128})/g,
+    secretGroup: 2,
+    severity: 'high',
+    confidence: 'low',
+    window: { before: 0, after: 400 },
+    validate: (value) => (rejectsValue(value, '') ? { valid: false } : gradeSecretValue(value, 'password')),
+  },
+];
