@@ -1,4 +1,4 @@
-import type { Alert } from '@tokenwarden/core';
+import { type Alert, ATTACK_STAGES } from '@tokenwarden/core';
 import type { EnrichedEvent } from '../enriched-event.js';
 import { OperationClassifier, resourceClassHash } from './classify/operation-classifier.js';
 import { type DetectionConfig, resolveDetectionConfig } from './config.js';
@@ -14,7 +14,7 @@ import { detectTokenLifecycle } from './detectors/token-lifecycle.js';
 import type { DetectionContext, Detector, Finding } from './detectors/types.js';
 import { detectUnusualTime } from './detectors/unusual-time.js';
 import { clientKey, geoKeys } from './event-keys.js';
-import { F_GUARD_SINCE, F_SUSPICION, F_SUSPICION_TS } from './profile/layout.js';
+import { F_GUARD_SINCE, F_STAGE_TS, F_SUSPICION, F_SUSPICION_TS } from './profile/layout.js';
 import { learnEvent } from './profile/learn.js';
 import { OrgStats } from './profile/org-stats.js';
 import { PrincipalProfiles } from './profile/principal-profiles.js';
@@ -70,6 +70,8 @@ const EMPTY_NAME_HASH = hashString('');
 
 /** Suspicion of a credential's context halves every day. */
 const SUSPICION_HALF_LIFE_MS = 24 * 3_600_000;
+/** Issued-credential links remembered (an STS-heavy account mints a session per job). */
+const MAX_LINEAGE = 100_000;
 /** Distinct addresses without an ASN whose network is remembered (bounded; cleared when full). */
 const MAX_UNREGISTERED_CACHED = 4096;
 /** Bound on the per-source-IP checksum-failure counters. */
@@ -92,6 +94,8 @@ class Engine implements DetectionEngine {
   private readonly classifier = new OperationClassifier();
   private spray = new Map<string, { start: number; count: number }>();
   private readonly unregistered = new Map<string, UnregisteredNetwork | null>();
+  /** Issued credential → the credential whose call issued it (from the logs' responses). */
+  private readonly lineage = new Map<string, string>();
   private readonly findings: Finding[] = [];
   private readonly ctx: DetectionContext;
   private events = 0;
@@ -134,6 +138,7 @@ class Engine implements DetectionEngine {
       scripted: false,
       placeNovelty: 0,
       clientNovelty: 0,
+      issuedBy: undefined,
       sprayCount: 0,
       suspicion: 0,
     };
@@ -170,6 +175,8 @@ class Engine implements DetectionEngine {
       cred.f[cred.fo + F_SUSPICION] = maxSuspicion;
       cred.f[cred.fo + F_SUSPICION_TS] = now;
     }
+    const issued = ev.attributes?.issued_credential_id;
+    if (typeof issued === 'string' && issued.length > 0) this.rememberIssued(issued, credKey);
     learnEvent(ctx, this.guarded(cred, now, maxSuspicion));
     if (++this.sinceSweep >= cfg.profiles.sweepEveryEvents) this.sweep();
     return out;
@@ -275,13 +282,48 @@ class Engine implements DetectionEngine {
         : principal.isMature(cfg.learning.minEvents, cfg.learning.minHours);
     ctx.placeNovelty = 0;
     ctx.clientNovelty = 0;
-    const sTs = cred.f[cred.fo + F_SUSPICION_TS]!;
-    ctx.suspicion =
-      sTs === 0 || now - sTs > cfg.chain.windowHours * 3_600_000
-        ? 0
-        : cred.f[cred.fo + F_SUSPICION]! * 0.5 ** (Math.max(0, now - sTs) / SUSPICION_HALF_LIFE_MS);
+    ctx.suspicion = this.suspicionOf(cred, now);
+    ctx.issuedBy = undefined;
+    if (this.lineage.size > 0) this.inherit(ctx, cred, now);
     ctx.sprayCount = ev.lifecycle === 'key.checksum_failure' ? this.countSpray(ev.source_ip ?? '', now) : 0;
     return ctx;
+  }
+
+  /** The credential's suspicion at `now`: decaying with a one-day half-life, forgotten past the chain window. */
+  private suspicionOf(p: Profile, now: number): number {
+    const sTs = p.f[p.fo + F_SUSPICION_TS]!;
+    if (sTs === 0 || now - sTs > this.cfg.chain.windowHours * 3_600_000) return 0;
+    return p.f[p.fo + F_SUSPICION]! * 0.5 ** (Math.max(0, now - sTs) / SUSPICION_HALF_LIFE_MS);
+  }
+
+  /**
+   * A credential handed out by another one (an attacker's AssumeRole or new access key) starts where its issuer
+   * is: at least the issuer's suspicion, and on its first event the issuer's chain stages, so the chain goes on
+   * across the new keys instead of starting from nothing.
+   */
+  private inherit(ctx: DetectionContext, cred: Profile, now: number): void {
+    const issuerKey = this.lineage.get(cred.key);
+    if (issuerKey === undefined) return;
+    const issuer = this.creds.map.get(issuerKey);
+    if (issuer === undefined) return;
+    ctx.issuedBy = issuerKey;
+    const inherited = this.suspicionOf(issuer, now);
+    if (inherited > ctx.suspicion) ctx.suspicion = inherited;
+    if (cred.events !== 0 || inherited === 0) return;
+    for (let s = 0; s < ATTACK_STAGES.length; s++) {
+      const ts = issuer.f[issuer.fo + F_STAGE_TS + s]!;
+      if (ts !== 0 && cred.f[cred.fo + F_STAGE_TS + s] === 0) cred.f[cred.fo + F_STAGE_TS + s] = ts;
+    }
+  }
+
+  /** Remembers that `issuer` handed out `issued` (bounded: the oldest links go first). */
+  private rememberIssued(issued: string, issuer: string): void {
+    if (issued === issuer || this.lineage.get(issued) === issuer) return;
+    if (this.lineage.size >= MAX_LINEAGE) {
+      const oldest = this.lineage.keys().next().value;
+      if (oldest !== undefined) this.lineage.delete(oldest);
+    }
+    this.lineage.set(issued, issuer);
   }
 
   // Addresses without an ASN repeat (a VPC's few private addresses): one parse per distinct address.

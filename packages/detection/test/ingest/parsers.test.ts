@@ -79,6 +79,33 @@ describe('OCSF', () => {
   });
 });
 
+describe('CloudTrail: credentials a call hands out', () => {
+  it('records the session key of AssumeRole and the access key of CreateAccessKey as the issued credential', () => {
+    const decode = createRecordDecoder({ format: 'cloudtrail' });
+    const call = (eventSource: string, eventName: string, responseElements: unknown) => ({
+      eventVersion: '1.08',
+      userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::123456789012:user/deploy', accessKeyId: 'AKIAZZ2OGYBAH6ABCDEF' },
+      eventTime: '2026-05-15T02:01:00Z',
+      eventSource,
+      eventName,
+      sourceIPAddress: '198.51.100.23',
+      responseElements,
+    });
+    const records = [
+      call('sts.amazonaws.com', 'AssumeRole', { credentials: { accessKeyId: 'ASIAZZ2OGYBAH6SESS01', expiration: 'x' } }),
+      call('iam.amazonaws.com', 'CreateAccessKey', {
+        accessKey: { userName: 'backdoor', accessKeyId: 'AKIAZZ2OGYBAH6NEWKEY', status: 'Active' },
+      }),
+      call('iam.amazonaws.com', 'ListUsers', null),
+    ];
+    const issued = records.map((r, i) => {
+      const [d] = decode({ kind: 'line', text: JSON.stringify(r), line: i + 1 }, 'trail.jsonl');
+      return d?.outcome.kind === 'event' ? d.outcome.event.attributes?.issued_credential_id : 'not an event';
+    });
+    assert.deepEqual(issued, ['ASIAZZ2OGYBAH6SESS01', 'AKIAZZ2OGYBAH6NEWKEY', undefined]);
+  });
+});
+
 describe('OCSF as Amazon Security Lake writes CloudTrail', () => {
   it('takes the access key from actor.user.credential_uid, and the user when there is no credential at all', () => {
     const decode = createRecordDecoder({ format: 'ocsf' });

@@ -102,9 +102,10 @@ export function detectAttackChain(ctx: DetectionContext, out: Finding[]): void {
     rule: 'attack_chain',
     score,
     stage,
-    summary: `attack chain advanced to ${ATTACK_STAGES[stage]} (${reached} stages within ${cc.windowHours} h)${suspicious ? ' from a suspicious context' : ' with operations never used before'}`,
+    summary: `attack chain advanced to ${ATTACK_STAGES[stage]} (${reached} stages within ${cc.windowHours} h)${suspicious ? ' from a suspicious context' : ' with operations never used before'}${ctx.issuedBy === undefined ? '' : `, on a credential issued by ${ctx.issuedBy}`}`,
     evidence: {
       stages_reached: stages,
+      issued_by: ctx.issuedBy,
       distinct_stages: reached,
       advanced_by: ctx.cls.name || ctx.ev.path || ctx.ev.lifecycle,
       suspicion: round2(suspicion),

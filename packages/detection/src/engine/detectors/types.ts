@@ -86,8 +86,13 @@ export interface DetectionContext {
   clientNovelty: number;
   /** Checksum failures from this event's source IP in the current window (maintained by the engine). */
   sprayCount: number;
-  /** Current suspicion of the credential's context (0-100), decayed, before this event's findings. */
+  /**
+   * Current suspicion of the credential's context (0-100), decayed, before this event's findings; at least that
+   * of the credential that issued it (see `issuedBy`).
+   */
   suspicion: number;
+  /** The credential whose call handed this one out (STS session keys, a new access key), when the logs showed it. */
+  issuedBy: string | undefined;
 }
 
 /** A detector: reads the context, appends findings. */

@@ -123,6 +123,10 @@ export function parseCloudTrailRecord(record: unknown, ctx: RecordContext): Pars
   const managementEvent = boolAt(record, 'managementEvent');
   const mfa = boolAt(objAt(sessionContext, 'attributes'), 'mfaAuthenticated');
   const accountId = strAt(record, 'recipientAccountId') ?? strAt(identity, 'accountId');
+  // The credential this call handed out: STS session keys (AssumeRole, GetSessionToken,
+  // GetFederationToken) or a user's new access key (CreateAccessKey). Its later use is followed.
+  const response = objAt(record, 'responseElements');
+  const issued = strAt(objAt(response, 'credentials'), 'accessKeyId') ?? strAt(objAt(response, 'accessKey'), 'accessKeyId');
 
   const event: NormalisedEvent = compact({
     id: strAt(record, 'eventID') ?? `${ctx.source}:${ctx.line}`,
@@ -159,6 +163,7 @@ export function parseCloudTrailRecord(record: unknown, ctx: RecordContext): Pars
       mfa_authenticated: mfa,
       error_message: strAt(record, 'errorMessage')?.slice(0, 256),
       vpc_endpoint_id: strAt(record, 'vpcEndpointId'),
+      issued_credential_id: issued,
     }),
     lifecycle: lifecycleFromErrorCode(errorCode),
   });
