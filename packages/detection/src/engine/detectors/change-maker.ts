@@ -6,10 +6,10 @@ const AUTOMATION_MAX_INTERACTIVE_SHARE = 0.1;
 
 /**
  * True when the credential is automation whose job is making changes (Terraform, a deploy pipeline):
- * non-interactive, past its learning period, with `privileged.changeMakerEvents` privileged changes already behind it. Such a
- * credential calls a privileged operation it never called before whenever the code it applies
- * changes, so a new kind of change from its usual runner and client is its work, not an attacker's
- * progress. Callers combine this with a familiar context: from a new place or client it proves
+ * non-interactive, past its learning period, with `privileged.changeMakerEvents` privileged changes
+ * already behind it. Such a credential calls a privileged operation it never called before whenever
+ * the code it applies changes, so a new kind of change from its usual runner and client is its work,
+ * not an attacker's progress. Callers combine this with a familiar context: from a new place or client it proves
  * nothing.
  *
  * @example

@@ -28,7 +28,9 @@ function countBurst(ctx: DetectionContext): number {
 }
 
 function ordinal(n: number): string {
-  return n === 1 ? '1st' : n === 2 ? '2nd' : n === 3 ? '3rd' : `${n}th`;
+  const teen = n % 100 >= 11 && n % 100 <= 13;
+  const suffix = teen ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${suffix}`;
 }
 
 /**
@@ -112,7 +114,7 @@ export function detectPrivilegedChange(ctx: DetectionContext, out: Finding[]): v
       },
     },
     noveltyOnly: changeMaker,
-    // A burst is the attacker settling in whatever the place: later stages of the chain count from here.
+    // A burst from a new place or client is the attacker settling in: later stages of the chain count from here.
     suspicion: unfamiliar || burstExtra > 0 ? score : 0,
   });
 }
