@@ -1,7 +1,8 @@
-import { type Alert, ATTACK_STAGES } from '@tokenwarden/core';
+import type { Alert } from '@tokenwarden/core';
 import type { EnrichedEvent } from '../enriched-event.js';
 import { OperationClassifier, resourceClassHash } from './classify/operation-classifier.js';
 import { type DetectionConfig, resolveDetectionConfig } from './config.js';
+import { CredentialLineage, inheritChainStages } from './credential-lineage.js';
 import { detectAttackChain } from './detectors/attack-chain.js';
 import { detectConcurrentUse } from './detectors/concurrent-use.js';
 import { detectDataAccess } from './detectors/data-access.js';
@@ -14,7 +15,7 @@ import { detectTokenLifecycle } from './detectors/token-lifecycle.js';
 import type { DetectionContext, Detector, Finding } from './detectors/types.js';
 import { detectUnusualTime } from './detectors/unusual-time.js';
 import { clientKey, geoKeys } from './event-keys.js';
-import { F_GUARD_SINCE, F_STAGE_TS, F_SUSPICION, F_SUSPICION_TS } from './profile/layout.js';
+import { F_GUARD_SINCE, F_SUSPICION, F_SUSPICION_TS } from './profile/layout.js';
 import { learnEvent } from './profile/learn.js';
 import { OrgStats } from './profile/org-stats.js';
 import { PrincipalProfiles } from './profile/principal-profiles.js';
@@ -24,7 +25,7 @@ import { buildAlert } from './scoring/build-alert.js';
 import { calibrate, combineIndependent, currentRisk } from './scoring/risk.js';
 import { hashString } from './sketches/hash.js';
 import { decodeSnapshot, encodeSnapshot, type SnapshotState } from './snapshot.js';
-import { INTERNAL_NETWORK_KEY, type UnregisteredNetwork, unregisteredNetwork } from './unregistered-network.js';
+import { INTERNAL_NETWORK_KEY, UnregisteredNetworks } from './unregistered-network.js';
 
 /** The streaming detection engine the CLI, the server and the benchmark drive. */
 export interface DetectionEngine {
@@ -72,8 +73,6 @@ const EMPTY_NAME_HASH = hashString('');
 const SUSPICION_HALF_LIFE_MS = 24 * 3_600_000;
 /** Issued-credential links remembered (an STS-heavy account mints a session per job). */
 const MAX_LINEAGE = 100_000;
-/** Distinct addresses without an ASN whose network is remembered (bounded; cleared when full). */
-const MAX_UNREGISTERED_CACHED = 4096;
 /** Bound on the per-source-IP checksum-failure counters. */
 const MAX_SPRAY_SOURCES = 100_000;
 
@@ -93,9 +92,8 @@ class Engine implements DetectionEngine {
   private org: OrgStats;
   private readonly classifier = new OperationClassifier();
   private spray = new Map<string, { start: number; count: number }>();
-  private readonly unregistered = new Map<string, UnregisteredNetwork | null>();
-  /** Issued credential → the credential whose call issued it (from the logs' responses). */
-  private readonly lineage = new Map<string, string>();
+  private readonly unregistered = new UnregisteredNetworks();
+  private readonly lineage = new CredentialLineage(MAX_LINEAGE);
   private readonly findings: Finding[] = [];
   private readonly ctx: DetectionContext;
   private events = 0;
@@ -176,7 +174,7 @@ class Engine implements DetectionEngine {
       cred.f[cred.fo + F_SUSPICION_TS] = now;
     }
     const issued = ev.attributes?.issued_credential_id;
-    if (typeof issued === 'string' && issued.length > 0) this.rememberIssued(issued, credKey);
+    if (typeof issued === 'string' && issued.length > 0) this.lineage.remember(issued, credKey);
     learnEvent(ctx, this.guarded(cred, now, maxSuspicion));
     if (++this.sinceSweep >= cfg.profiles.sweepEveryEvents) this.sweep();
     return out;
@@ -250,7 +248,7 @@ class Engine implements DetectionEngine {
     ctx.asn = g?.asn ?? 0;
     ctx.networkLabel = undefined;
     if (ctx.asn === 0 && ev.source_ip) {
-      const net = this.unregisteredNetworkOf(ev.source_ip);
+      const net = this.unregistered.of(ev.source_ip);
       if (net) {
         ctx.asn = net.key;
         ctx.networkLabel = net.label;
@@ -298,43 +296,17 @@ class Engine implements DetectionEngine {
 
   /**
    * A credential handed out by another one (an attacker's AssumeRole or new access key) starts where its issuer
-   * is: at least the issuer's suspicion, and on its first event the issuer's chain stages, so the chain goes on
-   * across the new keys instead of starting from nothing.
+   * is: at least the issuer's suspicion, and on its first event the issuer's chain stages.
    */
   private inherit(ctx: DetectionContext, cred: Profile, now: number): void {
-    const issuerKey = this.lineage.get(cred.key);
+    const issuerKey = this.lineage.issuerOf(cred.key);
     if (issuerKey === undefined) return;
     const issuer = this.creds.map.get(issuerKey);
     if (issuer === undefined) return;
     ctx.issuedBy = issuerKey;
     const inherited = this.suspicionOf(issuer, now);
     if (inherited > ctx.suspicion) ctx.suspicion = inherited;
-    if (cred.events !== 0 || inherited === 0) return;
-    for (let s = 0; s < ATTACK_STAGES.length; s++) {
-      const ts = issuer.f[issuer.fo + F_STAGE_TS + s]!;
-      if (ts !== 0 && cred.f[cred.fo + F_STAGE_TS + s] === 0) cred.f[cred.fo + F_STAGE_TS + s] = ts;
-    }
-  }
-
-  /** Remembers that `issuer` handed out `issued` (bounded: the oldest links go first). */
-  private rememberIssued(issued: string, issuer: string): void {
-    if (issued === issuer || this.lineage.get(issued) === issuer) return;
-    if (this.lineage.size >= MAX_LINEAGE) {
-      const oldest = this.lineage.keys().next().value;
-      if (oldest !== undefined) this.lineage.delete(oldest);
-    }
-    this.lineage.set(issued, issuer);
-  }
-
-  // Addresses without an ASN repeat (a VPC's few private addresses): one parse per distinct address.
-  private unregisteredNetworkOf(ip: string): UnregisteredNetwork | undefined {
-    let net = this.unregistered.get(ip);
-    if (net === undefined) {
-      if (this.unregistered.size >= MAX_UNREGISTERED_CACHED) this.unregistered.clear();
-      net = unregisteredNetwork(ip) ?? null;
-      this.unregistered.set(ip, net);
-    }
-    return net ?? undefined;
+    if (cred.events === 0 && inherited > 0) inheritChainStages(cred, issuer);
   }
 
   private countSpray(ip: string, now: number): number {

@@ -37,3 +37,31 @@ export function unregisteredNetwork(ip: string): UnregisteredNetwork | undefined
   if (scope.internal) return INTERNAL;
   return { key: (hashString(`network:${scope.prefix}`) | PSEUDO_ASN_BIT) >>> 0, label: scope.prefix, internal: false };
 }
+
+/** Distinct addresses without an ASN whose network is remembered (bounded; cleared when full). */
+const MAX_CACHED = 4096;
+
+/**
+ * {@link unregisteredNetwork} once per distinct address: addresses without an ASN repeat (a VPC's few private
+ * addresses), and the engine asks on every event from one.
+ *
+ * @example
+ * ```ts
+ * const networks = new UnregisteredNetworks();
+ * networks.of('10.0.1.50')?.label; // 'internal network'
+ * ```
+ */
+export class UnregisteredNetworks {
+  private readonly cache = new Map<string, UnregisteredNetwork | null>();
+
+  /** The network of `ip`, or undefined for text that is not an address. */
+  of(ip: string): UnregisteredNetwork | undefined {
+    let net = this.cache.get(ip);
+    if (net === undefined) {
+      if (this.cache.size >= MAX_CACHED) this.cache.clear();
+      net = unregisteredNetwork(ip) ?? null;
+      this.cache.set(ip, net);
+    }
+    return net ?? undefined;
+  }
+}
