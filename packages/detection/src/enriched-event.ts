@@ -20,6 +20,8 @@ export interface ClientInfo {
   os?: string;
   device?: string;
   scripted: boolean;
+  /** The offensive distribution or tool the user agent names (`Kali Linux`, `Pacu`, `TruffleHog`). */
+  offensive?: string;
 }
 
 /**

@@ -105,6 +105,11 @@ export interface DetectionConfig {
     interactiveShare: number;
     /** Score of a TLS fingerprint change on a credential with a stable fingerprint. */
     tlsChangeScore: number;
+    /**
+     * Score of an offensive distribution or tool (Kali Linux, Pacu, TruffleHog) the credential and its principal
+     * never used, even on a credential with no history: not scaled down for a thin baseline.
+     */
+    offensiveToolScore: number;
   };
   /** Detector 5: activity at an hour the credential is never active. */
   unusualTime: {
@@ -245,7 +250,7 @@ export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
     excludedKinds: ['vpn', 'tor', 'satellite'],
   },
   concurrentUse: { windowMinutes: 5, minDistanceKm: 500, minSwitchBacks: 2 },
-  newClient: { newClientScore: 30, scriptedOnInteractiveScore: 55, interactiveShare: 0.97, tlsChangeScore: 25 },
+  newClient: { newClientScore: 30, scriptedOnInteractiveScore: 55, interactiveShare: 0.97, tlsChangeScore: 25, offensiveToolScore: 70 },
   unusualTime: { minEvents: 40, minDays: 7, rareShare: 0.01, orgRareShare: 0.002, score: 30, coldStartScore: 20 },
   probing: {
     windowSeconds: 60,

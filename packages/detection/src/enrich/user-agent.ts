@@ -57,6 +57,42 @@ const SCRIPTED: ReadonlyArray<{ re: RegExp; family: string }> = [
 ];
 
 const CONSOLE = /^(console|signin)\.amazonaws\.com$|^AWS Internal$|^Coral\/|^AWS Console/i;
+
+// Penetration-testing distributions, as SDKs and CLIs print the kernel release (`Linux/6.5.0-kali3-amd64`):
+// GuardDuty's PenTest findings. The OS becomes this name (a tool joins the family), so the client is a new one
+// for the credential.
+const OFFENSIVE_OS: ReadonlyArray<{ re: RegExp; name: string }> = [
+  { re: /(?:^|[^a-z])kali(?:[^a-z]|$)/i, name: 'Kali Linux' },
+  { re: /(?:^|[^a-z])parrot(?:[^a-z]|$)/i, name: 'Parrot OS' },
+  { re: /(?:^|[^a-z])pentoo(?:[^a-z]|$)/i, name: 'Pentoo' },
+  { re: /(?:^|[^a-z])blackarch(?:[^a-z]|$)/i, name: 'BlackArch' },
+];
+// Tools for exploiting or validating stolen cloud credentials, by the names they put in their user agents.
+// Audit tools a security team runs (Prowler, ScoutSuite) are not here: a first run of one is not an attack.
+const OFFENSIVE_TOOLS: ReadonlyArray<{ re: RegExp; name: string }> = [
+  { re: /stratus-red-team/i, name: 'Stratus Red Team' },
+  { re: /(?:^|[^a-z])pacu(?:[^a-z]|$)/i, name: 'Pacu' },
+  { re: /trufflehog/i, name: 'TruffleHog' },
+  { re: /cloudfox/i, name: 'CloudFox' },
+  { re: /enumerate-iam/i, name: 'enumerate-iam' },
+  { re: /weirdaal/i, name: 'WeirdAAL' },
+];
+
+/** The offensive distribution or tool a user agent names, if any. */
+function offensiveOf(text: string, family: string): { os?: string; name: string } | undefined {
+  for (const o of OFFENSIVE_OS) if (o.re.test(text)) return { os: o.name, name: o.name };
+  for (const t of OFFENSIVE_TOOLS) if (t.re.test(text)) return { name: t.name };
+  return family === 'attack-tool' ? { name: text.split(/[/\s;(]/, 1)[0] || 'attack tool' } : undefined;
+}
+
+function markOffensive(info: ClientInfo, text: string): ClientInfo {
+  const offensive = offensiveOf(text, info.family);
+  if (offensive === undefined) return info;
+  if (offensive.os !== undefined) return { ...info, os: offensive.os, offensive: offensive.name };
+  // The tool joins the family, so a victim's own SDK is not the same client as the tool driving it.
+  const family = info.family === 'attack-tool' ? info.family : `${info.family} (${offensive.name})`;
+  return { ...info, family, offensive: offensive.name };
+}
 const AWS_SERVICE = /^[a-z0-9-]+\.amazonaws\.com$/i;
 
 function osFromText(ua: string): string | undefined {
@@ -77,7 +113,9 @@ export interface UserAgentParser {
 /**
  * Parses a user agent: scripted clients first (aws-cli, boto3, curl, python-requests, Terraform,
  * kubectl, PowerShell, ...), then AWS console and service callers, then ua-parser-js for
- * browsers and apps, with isbot for crawlers. Results are cached per string.
+ * browsers and apps, with isbot for crawlers. A penetration-testing distribution in the OS
+ * (Kali, Parrot) or an offensive tool's name (Pacu, Stratus Red Team, TruffleHog, scanners) is
+ * kept in `offensive`. Results are cached per string.
  *
  * @example
  * ```ts
@@ -88,8 +126,7 @@ export interface UserAgentParser {
  */
 export function createUserAgentParser(cacheSize = 16_384): UserAgentParser {
   const cache = new Map<string, ClientInfo>();
-  const parse = (ua: string): ClientInfo => {
-    const text = ua.trim();
+  const parseClient = (text: string): ClientInfo => {
     if (text === '' || text === '-') return { family: 'unknown', scripted: false };
     for (const s of SCRIPTED) {
       if (s.re.test(text)) {
@@ -109,6 +146,7 @@ export function createUserAgentParser(cacheSize = 16_384): UserAgentParser {
     if (info.device === undefined) delete info.device;
     return info;
   };
+  const parse = (ua: string): ClientInfo => markOffensive(parseClient(ua.trim()), ua);
   // In front of the map, a small direct-mapped cache picked by the length and a few characters: a user agent is
   // ~100 characters, and a Map lookup hashes all of them for every event (each event's string is a new one);
   // comparing with the one candidate is a plain memory compare.

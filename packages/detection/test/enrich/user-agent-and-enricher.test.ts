@@ -29,6 +29,23 @@ describe('user agents', () => {
     assert.equal(ua.parse('aws-cli/2.15.0 Python/3.11.6 Linux/6.5.0')?.os, 'Linux');
   });
 
+  it('names offensive distributions and tools, and makes them clients of their own', () => {
+    const kali = ua.parse('aws-cli/2.15.0 Python/3.11.6 Linux/6.5.0-kali3-amd64 exe/x86_64.kali.2024');
+    assert.deepEqual(kali, { family: 'aws-cli', os: 'Kali Linux', scripted: true, offensive: 'Kali Linux' });
+    assert.equal(ua.parse('Boto3/1.34.0 Python/3.11 Linux/6.1 Botocore/1.34.0 Pacu')?.family, 'boto3 (Pacu)');
+    assert.equal(ua.parse('aws-sdk-go-v2/1.21.0 os/linux lang/go#1.21 stratus-red-team_0f1c')?.offensive, 'Stratus Red Team');
+    assert.equal(ua.parse('TruffleHog')?.offensive, 'TruffleHog');
+    assert.equal(ua.parse('sqlmap/1.7.2#stable (https://sqlmap.org)')?.offensive, 'sqlmap');
+    for (const benign of [
+      'aws-cli/2.15.0 Python/3.11.6 Linux/5.15.0-91-generic',
+      'prowler/3.11',
+      'Scout Suite/5.14',
+      'Mozilla/5.0 (X11; Linux x86_64) Firefox/125.0',
+    ]) {
+      assert.equal(ua.parse(benign)?.offensive, undefined, benign);
+    }
+  });
+
   it('parses browsers as interactive, crawlers and the AWS console', () => {
     const chrome = ua.parse(
       'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36',

@@ -11,8 +11,10 @@ const TLS_MIN_OBSERVATIONS = 20;
  * Detector 4, new device or client. (a) A client family + OS never seen for the credential nor its principal;
  * (b) a scripted client (curl, SDK, python-requests) or an explicitly non-interactive call on a credential
  * that was always interactive — the classic replay of a stolen browser session; (c) a new TLS fingerprint on
- * a credential whose fingerprint was stable. A new client from a known IP (a new laptop at the desk) counts
- * for less; org-common client families too. Sets `ctx.clientNovelty`. Pure novelty: capped at `medium` alone.
+ * a credential whose fingerprint was stable; (d) an offensive distribution or tool in the user agent (Kali
+ * Linux, Pacu, TruffleHog), never used by the credential or its principal, at `offensiveToolScore` whatever the
+ * baseline. A new client from a known IP (a new laptop at the desk) counts for less; org-common client families
+ * too. Sets `ctx.clientNovelty`. Pure novelty: capped at `medium` alone.
  *
  * @example
  * ```ts
@@ -22,8 +24,14 @@ const TLS_MIN_OBSERVATIONS = 20;
 export function detectNewClient(ctx: DetectionContext, out: Finding[]): void {
   ctx.clientNovelty = 0;
   const { cred, principal, cfg, org } = ctx;
-  if (cred.events === 0 && principal.events === 0) return;
   const nc = cfg.newClient;
+  // Offensive tooling says something with no baseline at all; only habit (a red team's own key) excuses it.
+  const offensive = ctx.ev.client?.offensive;
+  const newOffensive =
+    offensive !== undefined &&
+    topKCount(cred.u, cred.uo + U_CLIENT, K_CLIENT, ctx.clientHash) === 0 &&
+    topKCount(principal.u, principal.uo + U_CLIENT, K_CLIENT, ctx.clientHash) === 0;
+  if (cred.events === 0 && principal.events === 0 && !newOffensive) return;
   // Most events raise nothing: the reasons are collected as flags and turned into text only for a finding.
   let newClient = false;
   let scriptedReason = false;
@@ -56,14 +64,16 @@ export function detectNewClient(ctx: DetectionContext, out: Finding[]): void {
       tlsReason = true;
     }
   }
-  if (score === 0) return;
+  if (score === 0 && !newOffensive) return;
   const knownIp = ctx.ipHash !== 0 && topKCount(cred.u, cred.uo + U_IP, K_IP, ctx.ipHash) > 0;
   if (knownIp) score *= 0.6;
   if (!ctx.credMature && !ctx.principalMature) score *= 0.6;
+  if (newOffensive) score = Math.max(score, nc.offensiveToolScore);
   ctx.clientNovelty = score;
   if (score < 20) return;
   const c = ctx.ev.client;
   const reasons: string[] = [];
+  if (newOffensive) reasons.push(`offensive tooling (${offensive})`);
   if (newClient) reasons.push('new client');
   if (scriptedReason) reasons.push('scripted use of an always-interactive credential');
   if (tlsReason) reasons.push('new TLS fingerprint');
@@ -74,7 +84,7 @@ export function detectNewClient(ctx: DetectionContext, out: Finding[]): void {
     summary: `${reasons.join(', ')}: ${c?.family ?? 'unknown'}${c?.os ? ` on ${c.os}` : ''}${ctx.scripted ? ' (scripted)' : ''}`,
     evidence: {
       reasons,
-      client: { family: c?.family, os: c?.os, device: c?.device, scripted: ctx.scripted, user_agent: ctx.ev.user_agent },
+      client: { family: c?.family, os: c?.os, device: c?.device, scripted: ctx.scripted, offensive, user_agent: ctx.ev.user_agent },
       tls_fingerprint: ctx.ev.tls_fingerprint,
       known_ip: knownIp,
       baseline: {

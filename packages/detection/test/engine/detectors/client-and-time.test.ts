@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createDetectionEngine } from '../../../src/engine/index.js';
+import type { EnrichedEvent } from '../../../src/enriched-event.js';
 import { AFTER, aliceHistory, byRule, DAY, ev, HOUR, MIN, pages, run, T0, workdays } from '../helpers/events.js';
 
 describe('detector: new device or client', () => {
@@ -61,6 +62,53 @@ describe('detector: new device or client', () => {
       }),
     ]);
     for (const a of byRule(alerts, 'new_client')) assert.equal(a.severity, 'low');
+  });
+
+  // aws-cli from a penetration-testing distribution, as the enricher reads `Linux/6.5.0-kali3-amd64`.
+  const kali = (e: EnrichedEvent): EnrichedEvent => ({
+    ...e,
+    user_agent: 'aws-cli/2.15.0 Python/3.11.6 Linux/6.5.0-kali3-amd64 exe/x86_64.kali.2024',
+    client: { family: 'aws-cli', os: 'Kali Linux', scripted: true, offensive: 'Kali Linux' },
+  });
+
+  it('flags offensive tooling a key never used, and the changes that follow page', () => {
+    const engine = createDetectionEngine();
+    run(engine, aliceHistory());
+    const alerts = run(engine, [
+      kali(ev({ at: AFTER, cred: 'AKIAALICE', principal: 'alice', place: 'londonHome', client: 'awsCli', op: 'sts:GetCallerIdentity' })),
+      kali(ev({ at: AFTER + MIN, cred: 'AKIAALICE', principal: 'alice', place: 'londonHome', client: 'awsCli', op: 'iam:CreateUser' })),
+    ]);
+    const [a] = byRule(alerts, 'new_client');
+    assert.ok(a && (a.evidence.reasons as string[]).includes('offensive tooling (Kali Linux)'));
+    assert.ok(pages(alerts).some((p) => p.rule === 'privileged_change' || p.rule === 'attack_chain'));
+  });
+
+  it('flags offensive tooling on a credential with no history at all (a leaked key tried by TruffleHog)', () => {
+    const engine = createDetectionEngine();
+    const probe = ev({
+      at: AFTER,
+      cred: 'AKIALEAKED',
+      principal: 'build',
+      place: 'frankfurtVps',
+      client: 'awsCli',
+      op: 'sts:GetCallerIdentity',
+    });
+    const alerts = run(engine, [
+      { ...probe, user_agent: 'TruffleHog', client: { family: 'bot (TruffleHog)', scripted: true, offensive: 'TruffleHog' } },
+    ]);
+    assert.ok(byRule(alerts, 'new_client').some((a) => (a.evidence.reasons as string[]).includes('offensive tooling (TruffleHog)')));
+  });
+
+  it("hard negative: a red team's key that always ran from Kali", () => {
+    const engine = createDetectionEngine();
+    run(
+      engine,
+      [...workdays({ cred: 'AKIARED', principal: 'red', days: 20, perDay: 10, places: ['londonOffice'], client: 'awsCli' })].map(kali),
+    );
+    const alerts = run(engine, [
+      kali(ev({ at: T0 + 22 * DAY + 10 * HOUR, cred: 'AKIARED', principal: 'red', place: 'londonOffice', client: 'awsCli' })),
+    ]);
+    assert.equal(byRule(alerts, 'new_client').length, 0);
   });
 
   it('hard negative: a scripted CI credential using its usual SDK', () => {
