@@ -103,6 +103,17 @@ describe('CloudTrail: credentials a call hands out', () => {
       return d?.outcome.kind === 'event' ? d.outcome.event.attributes?.issued_credential_id : 'not an event';
     });
     assert.deepEqual(issued, ['ASIAZZ2OGYBAH6SESS01', 'AKIAZZ2OGYBAH6NEWKEY', undefined]);
+    const [write] = decode(
+      { kind: 'line', text: JSON.stringify({ ...records[1], requestParameters: { userName: 'backdoor' } }), line: 9 },
+      't',
+    );
+    const [read] = decode(
+      { kind: 'line', text: JSON.stringify({ ...records[2], readOnly: true, requestParameters: { maxItems: 100 } }), line: 10 },
+      't',
+    );
+    assert.ok(write?.outcome.kind === 'event' && read?.outcome.kind === 'event');
+    assert.deepEqual(write.outcome.event.attributes?.requestParameters, { userName: 'backdoor' }, 'a write keeps what it changed');
+    assert.equal(read.outcome.event.attributes?.requestParameters, undefined, 'a read keeps nothing more');
   });
 });
 

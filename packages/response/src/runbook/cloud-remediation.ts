@@ -96,7 +96,8 @@ const RULES: Record<string, Rule> = {
   'iam:CreateAccessKey': (e) => ({
     priority: 2,
     why: 'the attacker created an access key to stay in',
-    command: `aws iam update-access-key --user-name ${q(param(e, 'userName'), 'user')} --access-key-id ${q(param(e, 'accessKeyId'), 'new-key-id')} --status Inactive && aws iam delete-access-key --user-name ${q(param(e, 'userName'), 'user')} --access-key-id ${q(param(e, 'accessKeyId'), 'new-key-id')}`,
+    // The new key's id: in the response, or as the detection parsers keep it (`issued_credential_id`).
+    command: `aws iam update-access-key --user-name ${q(param(e, 'userName'), 'user')} --access-key-id ${q(param(e, 'accessKeyId', 'issued_credential_id'), 'new-key-id')} --status Inactive && aws iam delete-access-key --user-name ${q(param(e, 'userName'), 'user')} --access-key-id ${q(param(e, 'accessKeyId', 'issued_credential_id'), 'new-key-id')}`,
   }),
   'iam:CreateUser': (e) => ({
     priority: 2,

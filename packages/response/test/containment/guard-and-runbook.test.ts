@@ -106,6 +106,17 @@ describe('cloud remediation runbook', () => {
       ),
     );
     assert.ok(!steps.some((s) => s.event_id === 'c5'), 'failed calls changed nothing');
+    // As the detection parsers keep CloudTrail's answer: the new key's id as issued_credential_id.
+    const parsed = cloudRemediationRunbook([
+      ev({
+        id: 'p1',
+        time: '2026-11-02T03:02:00Z',
+        source_system: 'cloudtrail',
+        operation: 'iam:CreateAccessKey',
+        attributes: { requestParameters: { userName: 'backup-admin' }, issued_credential_id: 'AKIAYYYYYYYYYYYYYYYY' },
+      }),
+    ]);
+    assert.ok(parsed.some((s) => s.command.includes('delete-access-key --user-name backup-admin --access-key-id AKIAYYYYYYYYYYYYYYYY')));
     assert.match(steps.at(-1)!.command, /update-access-key --access-key-id AKIAVICTIM0000000000 --user-name deploy --status Inactive/);
     assert.match(renderRunbook(steps), /^#!\/bin\/sh/);
   });

@@ -62,6 +62,14 @@ function resourceOf(record: JsonObject): string | undefined {
   return undefined;
 }
 
+/** Largest request-parameters object kept on an event, as JSON text (a policy document can be large). */
+const MAX_PARAMETERS_CHARS = 4096;
+
+function boundedParameters(params: JsonObject | undefined): JsonObject | undefined {
+  if (params === undefined || Object.keys(params).length === 0) return undefined;
+  return JSON.stringify(params).length <= MAX_PARAMETERS_CHARS ? params : undefined;
+}
+
 function principalOf(identity: JsonObject | undefined): string | undefined {
   if (!identity) return undefined;
   return (
@@ -164,6 +172,8 @@ export function parseCloudTrailRecord(record: unknown, ctx: RecordContext): Pars
       error_message: strAt(record, 'errorMessage')?.slice(0, 256),
       vpc_endpoint_id: strAt(record, 'vpcEndpointId'),
       issued_credential_id: issued,
+      // What a write changed (the user, key, policy, trail): the response runbook undoes it from these.
+      requestParameters: readOnly === true ? undefined : boundedParameters(objAt(record, 'requestParameters')),
     }),
     lifecycle: lifecycleFromErrorCode(errorCode),
   });
