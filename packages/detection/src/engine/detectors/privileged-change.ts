@@ -1,5 +1,5 @@
 import { STAGE_DEFENSE_EVASION, STAGE_PERSISTENCE } from '../classify/operation-class.js';
-import { F_EVENTS, F_INTERACTIVE, F_PRIV_BURST, F_PRIV_BURST_TS, F_PRIV_EVENTS, K_PRIV, U_PRIV } from '../profile/layout.js';
+import { F_EVENTS, F_INTERACTIVE, F_PRIV_BURST, F_PRIV_EVENTS, K_PRIV, U_PRIV } from '../profile/layout.js';
 import { topKCount } from '../sketches/top-k.js';
 import { isChangeMaker } from './change-maker.js';
 import { knownValues, round2 } from './evidence.js';
@@ -9,6 +9,8 @@ import type { DetectionContext, Finding } from './types.js';
 const UNFAMILIAR_CONTEXT = 30;
 /** Novelty of place or client from which unaccustomed changes count as a burst (any novelty, not its level). */
 const BURST_MIN_NOVELTY = 10;
+/** Counts of a burst kept (the bonus needs the third and fourth): 16 values, packed with the start time. */
+const BURST_COUNT_SPAN = 16;
 
 /**
  * Counts this unaccustomed privileged change into the credential's current burst (a new burst starts after
@@ -17,14 +19,17 @@ const BURST_MIN_NOVELTY = 10;
  */
 function countBurst(ctx: DetectionContext): number {
   const { cred, cfg } = ctx;
-  const f = cred.f;
-  const fo = cred.fo;
-  if (ctx.now - f[fo + F_PRIV_BURST_TS]! > cfg.privileged.burstWindowMinutes * 60_000) {
-    f[fo + F_PRIV_BURST_TS] = ctx.now;
-    f[fo + F_PRIV_BURST] = 0;
+  // One float slot holds both, exactly (start ms * 16 + count stays far below 2^53): no profile grows for it.
+  const packed = cred.f[cred.fo + F_PRIV_BURST]!;
+  let start = Math.floor(packed / BURST_COUNT_SPAN);
+  let count = packed - start * BURST_COUNT_SPAN;
+  if (ctx.now - start > cfg.privileged.burstWindowMinutes * 60_000) {
+    start = ctx.now;
+    count = 0;
   }
-  f[fo + F_PRIV_BURST] = f[fo + F_PRIV_BURST]! + 1;
-  return f[fo + F_PRIV_BURST]!;
+  count = Math.min(BURST_COUNT_SPAN - 1, count + 1);
+  cred.f[cred.fo + F_PRIV_BURST] = start * BURST_COUNT_SPAN + count;
+  return count;
 }
 
 function ordinal(n: number): string {

@@ -80,9 +80,8 @@ export const F_VOL_MAX_BYTES = 63;
 export const F_VOL_ALERT_HOUR = 64;
 export const F_GUARD_SINCE = 65;
 export const F_GEO_TS = 66;
-export const F_PRIV_BURST_TS = 67; // start of the current burst of unaccustomed privileged changes
-export const F_PRIV_BURST = 68; // changes in that burst
-export const F_SLOTS = 70;
+export const F_PRIV_BURST = 67; // current burst of unaccustomed privileged changes: start ms * 16 + count (<= 15)
+export const F_SLOTS = 68;
 
 // uint32 slots (a top-k sketch takes topKSlots(k): the keys, then 16-bit counts two to a slot)
 export const U_IP = 0;
