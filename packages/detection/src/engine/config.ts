@@ -110,6 +110,11 @@ export interface DetectionConfig {
      * never used, even on a credential with no history: not scaled down for a thin baseline.
      */
     offensiveToolScore: number;
+    /**
+     * Score of a session credential (an Okta session, a refresh or access token) used from a device other than
+     * the one it started on: a stolen session cookie or token replayed elsewhere. Not capped as novelty.
+     */
+    sessionDeviceChangeScore: number;
   };
   /** Detector 5: activity at an hour the credential is never active. */
   unusualTime: {
@@ -250,7 +255,14 @@ export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
     excludedKinds: ['vpn', 'tor', 'satellite'],
   },
   concurrentUse: { windowMinutes: 5, minDistanceKm: 500, minSwitchBacks: 2 },
-  newClient: { newClientScore: 30, scriptedOnInteractiveScore: 55, interactiveShare: 0.97, tlsChangeScore: 25, offensiveToolScore: 70 },
+  newClient: {
+    newClientScore: 30,
+    scriptedOnInteractiveScore: 55,
+    interactiveShare: 0.97,
+    tlsChangeScore: 25,
+    offensiveToolScore: 70,
+    sessionDeviceChangeScore: 70,
+  },
   unusualTime: { minEvents: 40, minDays: 7, rareShare: 0.01, orgRareShare: 0.002, score: 30, coldStartScore: 20 },
   probing: {
     windowSeconds: 60,

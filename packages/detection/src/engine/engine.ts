@@ -128,6 +128,7 @@ class Engine implements DetectionEngine {
       cityHash: 0,
       clientHash: 0,
       tlsHash: 0,
+      deviceHash: 0,
       kind: 'unknown',
       hasCoords: false,
       credMature: false,
@@ -270,6 +271,7 @@ class Engine implements DetectionEngine {
     const c = ev.client;
     ctx.clientHash = c?.family ? clientKey(c) : ev.user_agent ? hashString(ev.user_agent) : 0;
     ctx.tlsHash = ev.tls_fingerprint ? hashString(ev.tls_fingerprint) : 0;
+    ctx.deviceHash = ev.device_id ? hashString(ev.device_id) : 0;
     ctx.scripted = ev.interactive === false || (ev.interactive !== true && c !== undefined && c.scripted);
     ctx.authFailure = isAuthFailure(ev);
     ctx.credMature = cred.isMature(cfg.learning.minEvents, cfg.learning.minHours);

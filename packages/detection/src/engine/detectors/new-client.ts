@@ -1,5 +1,5 @@
 import { STAGE_NONE } from '../classify/operation-class.js';
-import { F_EVENTS, F_INTERACTIVE, K_CLIENT, K_IP, K_TLS, U_CLIENT, U_IP, U_TLS } from '../profile/layout.js';
+import { F_EVENTS, F_INTERACTIVE, F_SESSION_DEVICE, K_CLIENT, K_IP, K_TLS, U_CLIENT, U_IP, U_TLS } from '../profile/layout.js';
 import { topKCount, topKSize, topKTotal } from '../sketches/top-k.js';
 import { knownValues, round2 } from './evidence.js';
 import type { DetectionContext, Finding } from './types.js';
@@ -7,13 +7,33 @@ import type { DetectionContext, Finding } from './types.js';
 /** TLS fingerprints need this many observations before a change means anything. */
 const TLS_MIN_OBSERVATIONS = 20;
 
+/** Credential kinds bound to the one client that signed in: a second device means the session was copied. */
+const SESSION_KINDS: ReadonlySet<string> = new Set(['saas_session', 'refresh_token', 'access_token']);
+
+/**
+ * True when a session credential is used from a device other than the first one it was seen on (remembered on
+ * the credential's profile as detection state, even while learning is guarded).
+ */
+function sessionDeviceMoved(ctx: DetectionContext): boolean {
+  const kind = ctx.ev.credential_kind;
+  if (ctx.deviceHash === 0 || kind === undefined || !SESSION_KINDS.has(kind)) return false;
+  const { cred } = ctx;
+  const first = cred.f[cred.fo + F_SESSION_DEVICE]!;
+  if (first === 0) {
+    cred.f[cred.fo + F_SESSION_DEVICE] = ctx.deviceHash;
+    return false;
+  }
+  return first !== ctx.deviceHash;
+}
+
 /**
  * Detector 4, new device or client. (a) A client family + OS never seen for the credential nor its principal;
  * (b) a scripted client (curl, SDK, python-requests) or an explicitly non-interactive call on a credential
  * that was always interactive — the classic replay of a stolen browser session; (c) a new TLS fingerprint on
  * a credential whose fingerprint was stable; (d) an offensive distribution or tool in the user agent (Kali
  * Linux, Pacu, TruffleHog), never used by the credential or its principal, at `offensiveToolScore` whatever the
- * baseline. A new client from a known IP (a new laptop at the desk) counts for less; org-common client families
+ * baseline; (e) a session credential (an Okta session, a refresh or access token) used from another device than
+ * it started on, at `sessionDeviceChangeScore`, not capped as novelty. A new client from a known IP (a new laptop at the desk) counts for less; org-common client families
  * too. Sets `ctx.clientNovelty`. Pure novelty: capped at `medium` alone.
  *
  * @example
@@ -31,7 +51,8 @@ export function detectNewClient(ctx: DetectionContext, out: Finding[]): void {
     offensive !== undefined &&
     topKCount(cred.u, cred.uo + U_CLIENT, K_CLIENT, ctx.clientHash) === 0 &&
     topKCount(principal.u, principal.uo + U_CLIENT, K_CLIENT, ctx.clientHash) === 0;
-  if (cred.events === 0 && principal.events === 0 && !newOffensive) return;
+  const deviceMoved = sessionDeviceMoved(ctx);
+  if (cred.events === 0 && principal.events === 0 && !newOffensive && !deviceMoved) return;
   // Most events raise nothing: the reasons are collected as flags and turned into text only for a finding.
   let newClient = false;
   let scriptedReason = false;
@@ -64,15 +85,17 @@ export function detectNewClient(ctx: DetectionContext, out: Finding[]): void {
       tlsReason = true;
     }
   }
-  if (score === 0 && !newOffensive) return;
+  if (score === 0 && !newOffensive && !deviceMoved) return;
   const knownIp = ctx.ipHash !== 0 && topKCount(cred.u, cred.uo + U_IP, K_IP, ctx.ipHash) > 0;
   if (knownIp) score *= 0.6;
   if (!ctx.credMature && !ctx.principalMature) score *= 0.6;
   if (newOffensive) score = Math.max(score, nc.offensiveToolScore);
+  if (deviceMoved) score = Math.max(score, nc.sessionDeviceChangeScore);
   ctx.clientNovelty = score;
   if (score < 20) return;
   const c = ctx.ev.client;
   const reasons: string[] = [];
+  if (deviceMoved) reasons.push('session used from another device than it started on');
   if (newOffensive) reasons.push(`offensive tooling (${offensive})`);
   if (newClient) reasons.push('new client');
   if (scriptedReason) reasons.push('scripted use of an always-interactive credential');
@@ -86,6 +109,7 @@ export function detectNewClient(ctx: DetectionContext, out: Finding[]): void {
       reasons,
       client: { family: c?.family, os: c?.os, device: c?.device, scripted: ctx.scripted, offensive, user_agent: ctx.ev.user_agent },
       tls_fingerprint: ctx.ev.tls_fingerprint,
+      device_id: ctx.ev.device_id,
       known_ip: knownIp,
       baseline: {
         credential_events: events,
@@ -95,7 +119,8 @@ export function detectNewClient(ctx: DetectionContext, out: Finding[]): void {
       },
       thresholds: { interactive_share: nc.interactiveShare, tls_min_observations: TLS_MIN_OBSERVATIONS },
     },
-    noveltyOnly: true,
+    // A session on a second device is a replayed cookie or token, not a new laptop: it may page on its own.
+    noveltyOnly: !deviceMoved,
     suspicion: score,
   });
 }

@@ -71,6 +71,8 @@ export interface DetectionContext {
   cityHash: number;
   clientHash: number;
   tlsHash: number;
+  /** Hash of the event's device id (Okta's device token hash, a client device id), 0 without one. */
+  deviceHash: number;
   kind: AsnKind;
   /** Coordinates present. */
   hasCoords: boolean;

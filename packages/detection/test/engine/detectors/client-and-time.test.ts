@@ -111,6 +111,40 @@ describe('detector: new device or client', () => {
     assert.equal(byRule(alerts, 'new_client').length, 0);
   });
 
+  // One Okta session: three calls from the browser that signed in, then the same session from another device.
+  const session = (kind: 'saas_session' | 'api_key') =>
+    ['dt-laptop', 'dt-laptop', 'dt-laptop', 'dt-elsewhere'].map((device, i) => ({
+      ...ev({
+        at: AFTER + i * MIN,
+        cred: 'sess-102abc',
+        principal: 'alice',
+        place: 'londonHome',
+        client: 'chromeMac',
+        op: 'okta:user.authentication.sso',
+      }),
+      credential_kind: kind,
+      device_id: device,
+    }));
+
+  it('pages on a session used from another device than it started on (a replayed session cookie)', () => {
+    const engine = createDetectionEngine();
+    run(engine, aliceHistory());
+    const alerts = run(engine, session('saas_session'));
+    const moved = byRule(alerts, 'new_client').find((a) =>
+      (a.evidence.reasons as string[]).includes('session used from another device than it started on'),
+    );
+    assert.ok(moved, alerts.map((a) => a.summary).join('\n'));
+    assert.equal(moved.evidence.device_id, 'dt-elsewhere');
+    assert.ok(moved.severity === 'high' || moved.severity === 'critical');
+  });
+
+  it('hard negative: an API key used from two devices is no moved session', () => {
+    const engine = createDetectionEngine();
+    run(engine, aliceHistory());
+    const alerts = run(engine, session('api_key'));
+    assert.ok(!alerts.some((a) => JSON.stringify(a.evidence).includes('session used from another device')));
+  });
+
   it('hard negative: a scripted CI credential using its usual SDK', () => {
     const engine = createDetectionEngine();
     run(
