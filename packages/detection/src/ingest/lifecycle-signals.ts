@@ -28,7 +28,22 @@ const ERROR_SIGNALS: Record<string, LifecycleEventType> = {
   checksummismatch: 'key.checksum_failure',
   invalidchecksum: 'key.checksum_failure',
   invalidclient: 'client_auth.failure',
+  // Other spellings of the same signals seen in hand-written and third-party logs.
+  refreshreuse: 'refresh_token.reuse_detected',
+  refreshreusedetected: 'refresh_token.reuse_detected',
+  refreshtokenreusedetected: 'refresh_token.reuse_detected',
+  tokenreuse: 'refresh_token.reuse_detected',
+  tokenreusedetected: 'refresh_token.reuse_detected',
+  revokedtokenuse: 'token.revoked_use',
+  revokedtokenused: 'token.revoked_use',
+  useofrevokedtoken: 'token.revoked_use',
+  canarytriggered: 'canary.used',
+  canarytokenused: 'canary.used',
+  dpopreplay: 'dpop.failure',
+  dpopproofreplay: 'dpop.failure',
 };
+// Every lifecycle type in any case and punctuation (`TOKEN_REVOKED_USE`, `canary-used`).
+for (const type of LIFECYCLE_EVENT_TYPES) ERROR_SIGNALS[type.replace(/[^a-z]/gi, '').toLowerCase()] ??= type;
 
 /**
  * The lifecycle signal an error code carries, if any (`ExpiredToken` → `token.expired`,

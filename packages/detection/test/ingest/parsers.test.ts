@@ -229,6 +229,21 @@ describe('nginx/Apache combined', () => {
 });
 
 describe('native', () => {
+  it('understands a lifecycle signal in any case and spelling, and ignores one it does not know', () => {
+    const decode = createRecordDecoder({ format: 'native' });
+    const lifecycleOf = (lifecycle: string) => {
+      const record = { id: 'x', time: '2026-06-01T10:00:00Z', credential_id: 'tok_1', outcome: 'failure', lifecycle };
+      const [d] = decode({ kind: 'line', text: JSON.stringify(record), line: 1 }, 'n.jsonl');
+      return d?.outcome.kind === 'event' ? d.outcome.event.lifecycle : 'not an event';
+    };
+    assert.equal(lifecycleOf('token.revoked_use'), 'token.revoked_use');
+    assert.equal(lifecycleOf('TOKEN_REVOKED_USE'), 'token.revoked_use');
+    assert.equal(lifecycleOf('canary-used'), 'canary.used');
+    assert.equal(lifecycleOf('refresh.reuse_detected'), 'refresh_token.reuse_detected');
+    assert.equal(lifecycleOf('token_reuse'), 'refresh_token.reuse_detected');
+    assert.equal(lifecycleOf('made.up'), undefined);
+  });
+
   it('keeps lifecycle signals from error codes and from lifecycle events', async () => {
     const [ok, revoked, canary] = events(await decodeFile('native.jsonl'));
     assert.equal(ok?.credential_key, 'cred-1');
