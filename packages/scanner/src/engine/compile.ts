@@ -9,8 +9,30 @@ export interface CompiledRules {
   ruleTimeBudgetMs: number;
 }
 
+// Prefilters of recently compiled rule lists: building one (the automaton of every keyword) costs
+// ~40 ms, and a process compiles the same built-in rules for every scan, `scanString` call and
+// worker batch set. A list matches when it holds the very same rule objects in the same order.
+const RECENT_PREFILTERS = 4;
+const recent: { rules: readonly Rule[]; prefilter: Prefilter }[] = [];
+
+function sameRules(a: readonly Rule[], b: readonly Rule[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function prefilterOf(rules: readonly Rule[]): Prefilter {
+  const hit = recent.find((r) => sameRules(r.rules, rules));
+  if (hit) return hit.prefilter;
+  const prefilter = buildPrefilter(rules);
+  recent.unshift({ rules: [...rules], prefilter });
+  if (recent.length > RECENT_PREFILTERS) recent.pop();
+  return prefilter;
+}
+
 /**
- * Compiles rules into the structure `scanText` uses. Do it once per scan, not per file.
+ * Compiles rules into the structure `scanText` uses. Do it once per scan, not per file; the
+ * prefilter of a rule list compiled recently in this process is reused (rules are immutable).
  *
  * @example
  * ```ts
@@ -18,5 +40,5 @@ export interface CompiledRules {
  * ```
  */
 export function compileRules(rules: readonly Rule[], ruleTimeBudgetMs = 250): CompiledRules {
-  return { rules, prefilter: buildPrefilter(rules), ruleTimeBudgetMs };
+  return { rules, prefilter: prefilterOf(rules), ruleTimeBudgetMs };
 }
