@@ -1,13 +1,15 @@
-import { F_EVENTS, F_INTERACTIVE, F_PRIV_EVENTS } from '../profile/layout.js';
+import { F_EVENTS, F_FIRST_PRIV_TS, F_INTERACTIVE, F_PRIV_EVENTS } from '../profile/layout.js';
 import type { DetectionContext } from './types.js';
 
+/** Age of a credential's first privileged change from which its changes are a habit (a day). */
+const CHANGE_HABIT_MIN_AGE_MS = 24 * 3_600_000;
 /** Largest interactive share of a credential that still counts as automation. */
 const AUTOMATION_MAX_INTERACTIVE_SHARE = 0.1;
 
 /**
  * True when the credential is automation whose job is making changes (Terraform, a deploy pipeline):
  * non-interactive, past its learning period, with `privileged.changeMakerEvents` privileged changes
- * already behind it. Such a credential calls a privileged operation it never called before whenever
+ * already behind it, the first of them at least a day old (or, with `sameDay`, of any age). Such a credential calls a privileged operation it never called before whenever
  * the code it applies changes, so a new kind of change from its usual runner and client is its work,
  * not an attacker's progress. Callers combine this with a familiar context: from a new place or client it proves
  * nothing.
@@ -17,11 +19,17 @@ const AUTOMATION_MAX_INTERACTIVE_SHARE = 0.1;
  * if (!unfamiliar && isChangeMaker(ctx)) score = Math.min(score, 50);
  * ```
  */
-export function isChangeMaker(ctx: DetectionContext): boolean {
+export function isChangeMaker(ctx: DetectionContext, sameDay = false): boolean {
   const { cred, cfg } = ctx;
   // Earned over a learned baseline: changes made minutes ago by a credential still being learned may be the
   // attacker's own first steps.
   if (!ctx.credMature) return false;
+  // A habit is changes made on an earlier day: an attacker's own first change minutes ago proves none.
+  // `sameDay` accepts a first apply's earlier changes (a grant after a grant in one Terraform run).
+  if (!sameDay) {
+    const firstChange = cred.f[cred.fo + F_FIRST_PRIV_TS]!;
+    if (firstChange === 0 || ctx.now - firstChange < CHANGE_HABIT_MIN_AGE_MS) return false;
+  }
   const events = cred.f[cred.fo + F_EVENTS]!;
   if (events === 0) return false;
   const interactiveShare = cred.f[cred.fo + F_INTERACTIVE]! / events;

@@ -82,7 +82,9 @@ export function detectPrivilegedChange(ctx: DetectionContext, out: Finding[]): v
   if (cred.f[cred.fo + F_PRIV_EVENTS]! >= 20 && !unfamiliar) score -= 10;
   // Infrastructure-as-code from its usual runner: a change it never made is the next apply, so it is novelty
   // (it pages only when another rule, such as a new place, corroborates it).
-  const changeMaker = !unfamiliar && !scriptedOnInteractive && isChangeMaker(ctx);
+  // A grant or setting may follow another of the same run (a first Terraform apply); a new identity, key
+  // or login needs a habit from an earlier day (an attacker settling in from the victim's own host).
+  const changeMaker = !unfamiliar && !scriptedOnInteractive && isChangeMaker(ctx, cls.privilege !== 'persistence');
   if (changeMaker) score = Math.min(score, pc.changeMakerMaxScore);
   // Only from a place or client with some novelty: an administrator onboarding people from their desk makes the
   // very same run of changes (a user, a login profile, a group, a key) as an attacker settling in.

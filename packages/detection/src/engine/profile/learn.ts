@@ -13,6 +13,7 @@ import {
   B_RES_BLOOM,
   F_EVENTS,
   F_FAIL_EWMA,
+  F_FIRST_PRIV_TS,
   F_FIRST_TS,
   F_GEO_LAT,
   F_GEO_LON,
@@ -181,6 +182,9 @@ export function learnEvent(ctx: DetectionContext, guarded: boolean): void {
   const org = ctx.org;
   org.addHour(bucket);
   if (guarded) return;
+  const cred = ctx.cred;
+  if ((ctx.cls.privilege !== 'none' || ctx.cls.selfKey) && cred.f[cred.fo + F_FIRST_PRIV_TS] === 0)
+    cred.f[cred.fo + F_FIRST_PRIV_TS] = ctx.now;
   org.addPrincipal(ctx.principalHash);
   if (ctx.asn !== 0) org.asns.add(ctx.asn, ctx.principalHash);
   if (ctx.countryHash !== 0) org.countries.add(ctx.countryHash, ctx.principalHash);

@@ -94,6 +94,55 @@ describe('detector: privileged change without a user action', () => {
     assert.equal(grant.evidence.change_maker, false);
   });
 
+  it('an attacker on the victim host itself (same address, same CLI) settling in still pages within minutes', () => {
+    const engine = createDetectionEngine();
+    const reads = ['ec2:DescribeInstances', 's3:ListBuckets', 'logs:DescribeLogGroups'];
+    run(
+      engine,
+      Array.from({ length: 300 }, (_, i) =>
+        ev({
+          at: T0 + i * 48 * MIN,
+          cred: 'AKIAHOST',
+          principal: 'ops-bot',
+          place: 'awsVirginia',
+          ip: '10.0.1.50',
+          client: 'awsCli',
+          op: reads[i % 3] as string,
+        }),
+      ),
+    );
+    const steps = [
+      'sts:GetCallerIdentity',
+      'iam:CreateAccessKey',
+      'iam:ListUsers',
+      'iam:AttachUserPolicy',
+      'iam:CreateUser',
+      'iam:CreateLoginProfile',
+      'secretsmanager:ListSecrets',
+      'secretsmanager:GetSecretValue',
+    ];
+    const start = T0 + 300 * 48 * MIN;
+    const alerts = run(
+      engine,
+      steps.map((op, i) =>
+        ev({
+          at: start + i * 2 * MIN,
+          cred: 'AKIAHOST',
+          principal: 'ops-bot',
+          place: 'awsVirginia',
+          ip: '10.0.1.50',
+          client: 'awsCli',
+          op,
+        }),
+      ),
+    );
+    // Its own change two minutes earlier makes no change-making habit.
+    assert.ok(
+      byRule(alerts, 'privileged_change').every((a) => a.evidence.change_maker === false || a.evidence.privilege !== 'persistence'),
+    );
+    assert.ok(pages(alerts).length > 0, alerts.map((a) => `${a.rule} ${a.severity} ${a.summary}`).join('\n'));
+  });
+
   it('hard negative: Terraform applies by a CI credential that always makes these changes', () => {
     const engine = createDetectionEngine();
     const ops = [
