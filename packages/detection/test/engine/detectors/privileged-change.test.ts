@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createDetectionEngine } from '../../../src/engine/index.js';
-import { AFTER, aliceHistory, byRule, DAY, ev, HOUR, MIN, pages, run, T0 } from '../helpers/events.js';
+import { AFTER, aliceHistory, byRule, DAY, ESCALATION_OPS, ev, HOUR, MIN, pages, run, T0 } from '../helpers/events.js';
 
 describe('detector: privileged change without a user action', () => {
   it('pages on StopLogging by a credential that never changed audit settings', () => {
@@ -111,16 +111,7 @@ describe('detector: privileged change without a user action', () => {
         }),
       ),
     );
-    const steps = [
-      'sts:GetCallerIdentity',
-      'iam:CreateAccessKey',
-      'iam:ListUsers',
-      'iam:AttachUserPolicy',
-      'iam:CreateUser',
-      'iam:CreateLoginProfile',
-      'secretsmanager:ListSecrets',
-      'secretsmanager:GetSecretValue',
-    ];
+    const steps = [...ESCALATION_OPS, 'secretsmanager:ListSecrets', 'secretsmanager:GetSecretValue'];
     const start = T0 + 300 * 48 * MIN;
     const alerts = run(
       engine,

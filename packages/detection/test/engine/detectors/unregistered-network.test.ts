@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { Alert } from '@tokenwarden/core';
 import { createDetectionEngine } from '../../../src/engine/index.js';
 import { INTERNAL_NETWORK_KEY, unregisteredNetwork } from '../../../src/engine/unregistered-network.js';
-import { byRule, ev, HOUR, MIN, pages, run, T0 } from '../helpers/events.js';
+import { byRule, ESCALATION_OPS, ev, HOUR, MIN, pages, run, T0 } from '../helpers/events.js';
 
 // Lab and synthetic logs use addresses no IP database knows: private space for the victim's own hosts and
 // documentation ranges (RFC 5737) for the outside world. A stolen cloud key replayed from such an address
@@ -19,15 +19,7 @@ function* insideHistory(cred: string, ip: string, events = 30) {
 
 /** The attacker's run: whoami, then a new key, an admin policy, a backdoor user with a console password. */
 function escalation(cred: string, ip: string, at: number) {
-  const ops = [
-    'sts:GetCallerIdentity',
-    'iam:CreateAccessKey',
-    'iam:ListUsers',
-    'iam:AttachUserPolicy',
-    'iam:CreateUser',
-    'iam:CreateLoginProfile',
-  ];
-  return ops.map((op, i) => ev({ at: at + i * 2 * MIN, cred, principal: 'dev-ops-svc', ip, client: 'awsCli', op }));
+  return ESCALATION_OPS.map((op, i) => ev({ at: at + i * 2 * MIN, cred, principal: 'dev-ops-svc', ip, client: 'awsCli', op }));
 }
 
 const worst = (alerts: Alert[]) => alerts.reduce((m, a) => Math.max(m, a.score), 0);

@@ -190,3 +190,13 @@ export const AFTER = T0 + 35 * DAY + 10 * HOUR;
 export function byRule(alerts: Alert[], rule: string): Alert[] {
   return alerts.filter((a) => a.rule === rule);
 }
+
+/** A stolen cloud key settling in: whoami, a new key, a look at the users, an admin policy, a backdoor user with a console password. */
+export const ESCALATION_OPS: readonly string[] = [
+  'sts:GetCallerIdentity',
+  'iam:CreateAccessKey',
+  'iam:ListUsers',
+  'iam:AttachUserPolicy',
+  'iam:CreateUser',
+  'iam:CreateLoginProfile',
+];
