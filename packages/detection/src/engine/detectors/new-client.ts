@@ -33,8 +33,9 @@ function sessionDeviceMoved(ctx: DetectionContext): boolean {
  * a credential whose fingerprint was stable; (d) an offensive distribution or tool in the user agent (Kali
  * Linux, Pacu, TruffleHog), never used by the credential or its principal, at `offensiveToolScore` whatever the
  * baseline; (e) a session credential (an Okta session, a refresh or access token) used from another device than
- * it started on, at `sessionDeviceChangeScore`, not capped as novelty. A new client from a known IP (a new laptop at the desk) counts for less; org-common client families
- * too. Sets `ctx.clientNovelty`. Pure novelty: capped at `medium` alone.
+ * it started on, at `sessionDeviceChangeScore`. A new client from a known IP (a new laptop at the desk) counts
+ * for less; org-common client families too. Sets `ctx.clientNovelty`. Pure novelty, capped at `medium` alone,
+ * except (e): a copied session is evidence, and may page on its own.
  *
  * @example
  * ```ts
