@@ -205,6 +205,18 @@ describe('nginx/Apache combined', () => {
     assert.equal(direct.outcome.event.source_ip, '203.0.113.9');
   });
 
+  it('keeps the connecting address when the forwarded field is garbage, and never errors on it', () => {
+    const decode = createRecordDecoder({ format: 'nginx' });
+    const line = (xff: string) =>
+      `10.0.3.4 - - [01/Mar/2026:13:00:00 +0000] "GET /x HTTP/1.1" 200 1 "-" "curl/8.5.0" "${xff}" "Bearer tw_at_0123456789abcdef"`;
+    for (const xff of ['unknown', '999.1.1.1, 10.0.0.1', '::zz, 2001:db8::g', ',,,', '10.0.0.9, 192.168.1.4', 'x'.repeat(5000)]) {
+      const [d] = decode({ kind: 'line', text: line(xff), line: 1 }, 'access.log');
+      assert.ok(d?.outcome.kind === 'event', xff.slice(0, 20));
+      assert.equal(d.outcome.event.source_ip, '10.0.3.4', xff.slice(0, 20));
+      assert.equal(d.outcome.event.credential_id, hashedCredentialId('tw_at_0123456789abcdef'));
+    }
+  });
+
   it('hashes the credential, never keeps it, and rejects lines of another format', async () => {
     const recs = await decodeFile('nginx.log');
     const evs = events(recs);
