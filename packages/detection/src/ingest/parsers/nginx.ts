@@ -138,9 +138,7 @@ function credentialSecret(from: NginxCredentialSource, remoteUser: string, targe
 function clientAddress(addr: string, extras: string[]): string {
   if (addressScope(addr)?.internal !== true) return addr;
   for (const v of extras) {
-    if (v === '-' || (!v.includes(',') && !normaliseIp(v.trim()))) continue;
-    const list = addressList(v);
-    const outside = list?.find((ip) => addressScope(ip)?.internal !== true);
+    const outside = addressList(v)?.find((ip) => addressScope(ip)?.internal !== true);
     if (outside) return outside;
   }
   return addr;
