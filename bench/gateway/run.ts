@@ -36,6 +36,11 @@ let serversOf: (name: string) => number[] = () => [];
 const load = (name: string, url: string, headers: Record<string, string> = {}, perRequest?: () => Record<string, string>) =>
   loadFor(name, url, seconds, headers, perRequest, serversOf(name));
 
+const bare = 'bare proxy hop (checks off)';
+const plain = 'fastify app without plugin';
+/** The name of the bare-hop run that receives the same requests as gateway scenario `name`. */
+const bareHopFor = (name: string) => `bare proxy hop, same requests as "${name}"`;
+
 // Verifications per second, one at a time, for one second or `max` calls (each proof is used once).
 async function rate(verifyOne: (i: number) => Promise<unknown>, max = Number.POSITIVE_INFINITY): Promise<number> {
   let done = 0;
@@ -99,52 +104,69 @@ async function main(): Promise<void> {
     }, proofs[alg].length);
   }
 
-  const allScenarios: [string, () => Promise<Result>][] = [
-    ['direct', () => load('direct', `${upstream}/bench`)],
-    ['bare proxy hop (checks off)', () => load('bare proxy hop (checks off)', `${px.bare}/bench`)],
-    ['gateway, API key', () => load('gateway, API key', `${px.gateway}/bench`, { authorization: `Bearer ${px.key}` })],
-    ['gateway, JWT', () => load('gateway, JWT', `${px.gateway}/bench`, { authorization: `Bearer ${px.jwt}` })],
-    ...(['EdDSA', 'ES256'] as const).map((alg): [string, () => Promise<Result>] => [
-      `gateway, DPoP (${alg} proofs)`,
-      () =>
-        load(`gateway, DPoP (${alg} proofs)`, `${px.gateway}/bench`, { authorization: `DPoP ${bound[alg]}` }, () => ({
-          dpop: proofs[alg][next[alg]++ % proofs[alg].length] as string,
-        })),
-    ]),
-    [
-      'gateway, DPoP (EdDSA proofs, SQLite replay store)',
-      () =>
-        load(
-          'gateway, DPoP (EdDSA proofs, SQLite replay store)',
-          `${px.sqliteReplay}/bench`,
-          { authorization: `DPoP ${bound.EdDSA}` },
-          () => ({
-            dpop: sqliteProofs[next.sqlite++ % sqliteProofs.length] as string,
-          }),
-        ),
-    ],
-    [
-      'introspection on every request',
-      () => load('introspection on every request', `${px.introspect}/bench`, { authorization: `Bearer ${px.opaque}` }),
-    ],
-    ['fastify app without plugin', () => load('fastify app without plugin', `${fx.plain}/bench`)],
-    [
-      'fastify app with plugin (API key)',
-      () => load('fastify app with plugin (API key)', `${fx.plugin}/bench`, { authorization: `Bearer ${fx.key}` }),
-    ],
+  // A scenario is a stream of requests sent to one server. Each gateway scenario is paired with
+  // the bare hop receiving the very same stream (same headers, same per-request proofs, built the
+  // same way by the load generator): the pair then differs only in TokenWarden's checks, not in
+  // how many bytes the client writes and the proxy parses. The fastify plugin pair likewise sends
+  // the same Authorization header to the app without the plugin (which ignores it).
+  interface Scenario {
+    name: string;
+    url: string;
+    headers?: Record<string, string>;
+    perRequest?: () => Record<string, string>;
+  }
+  const dpopProof = (list: string[], counter: 'EdDSA' | 'ES256' | 'sqlite') => () => ({
+    dpop: list[next[counter]++ % list.length] as string,
+  });
+  const gatewayScenarios: Scenario[] = [
+    { name: 'gateway, API key', url: `${px.gateway}/bench`, headers: { authorization: `Bearer ${px.key}` } },
+    { name: 'gateway, JWT', url: `${px.gateway}/bench`, headers: { authorization: `Bearer ${px.jwt}` } },
+    ...(['EdDSA', 'ES256'] as const).map(
+      (alg): Scenario => ({
+        name: `gateway, DPoP (${alg} proofs)`,
+        url: `${px.gateway}/bench`,
+        headers: { authorization: `DPoP ${bound[alg]}` },
+        perRequest: dpopProof(proofs[alg], alg),
+      }),
+    ),
+    {
+      name: 'gateway, DPoP (EdDSA proofs, SQLite replay store)',
+      url: `${px.sqliteReplay}/bench`,
+      headers: { authorization: `DPoP ${bound.EdDSA}` },
+      perRequest: dpopProof(sqliteProofs, 'sqlite'),
+    },
+    { name: 'introspection on every request', url: `${px.introspect}/bench`, headers: { authorization: `Bearer ${px.opaque}` } },
   ];
+  // The bare hop never checks a proof, so its copy of a DPoP stream may reuse proofs: it draws
+  // from the same signed list through a counter of its own, leaving the gateway's proofs fresh.
+  const bareCounters = new Map<string, number>();
+  const bareCopy = (s: Scenario): Scenario => {
+    const list = s.name.includes('SQLite') ? sqliteProofs : s.name.includes('ES256') ? proofs.ES256 : proofs.EdDSA;
+    const perRequest =
+      s.perRequest &&
+      (() => {
+        const i = bareCounters.get(s.name) ?? 0;
+        bareCounters.set(s.name, i + 1);
+        return { dpop: list[i % list.length] as string };
+      });
+    return { name: bareHopFor(s.name), url: `${px.bare}/bench`, headers: s.headers, perRequest };
+  };
+  const pluginHeaders = { authorization: `Bearer ${fx.key}` };
+  const scenarios: Scenario[] = [
+    { name: 'direct', url: `${upstream}/bench` },
+    { name: bare, url: `${px.bare}/bench` },
+    ...gatewayScenarios.flatMap((s) => [bareCopy(s), s]),
+    { name: plain, url: `${fx.plain}/bench`, headers: pluginHeaders },
+    { name: 'fastify app with plugin (API key)', url: `${fx.plugin}/bench`, headers: pluginHeaders },
+  ];
+  const allScenarios = scenarios.map((s): [string, () => Promise<Result>] => [s.name, () => load(s.name, s.url, s.headers, s.perRequest)]);
   const run = new Map(allScenarios);
-  const bare = 'bare proxy hop (checks off)';
-  const plain = 'fastify app without plugin';
   // Each ratio is measured as a pair of adjacent runs (baseline, then the scenario; the other way
   // round every other round), so drift in the shared machine's load between the two sides of a
   // ratio stays small; the report gives the median over rounds.
   const allPairs: [string, string][] = [
     ['direct', bare],
-    ...allScenarios
-      .map(([name]) => name)
-      .filter((n) => n.startsWith('gateway') || n.startsWith('introspection'))
-      .map((n): [string, string] => [bare, n]),
+    ...gatewayScenarios.map((s): [string, string] => [bareHopFor(s.name), s.name]),
     [plain, 'fastify app with plugin (API key)'],
   ];
   // BENCH_ONLY=DPoP,plugin (substrings of names) runs a subset for development: ratios on stderr,
@@ -198,6 +220,8 @@ async function main(): Promise<void> {
           .map((m) => m.base.cpu_us_per_request / m.scenario.cpu_us_per_request),
       ).toFixed(3),
     );
+  const vsBare = (n: string) => ratioOf(n, bareHopFor(n));
+  const cpuVsBare = (n: string) => cpuRatioOf(n, bareHopFor(n));
   const results = allScenarios.map(([name]) => {
     const runs = measured.flatMap((m) => [m.base, m.scenario]).filter((r) => r.name === name);
     return {
@@ -223,12 +247,12 @@ async function main(): Promise<void> {
     in_process_one_at_a_time: inProcess,
     ratios: {
       bare_hop_vs_direct: ratioOf(bare, 'direct'),
-      api_key_vs_bare_hop: ratioOf('gateway, API key', bare),
-      jwt_vs_bare_hop: ratioOf('gateway, JWT', bare),
-      dpop_eddsa_vs_bare_hop: ratioOf('gateway, DPoP (EdDSA proofs)', bare),
-      dpop_es256_vs_bare_hop: ratioOf('gateway, DPoP (ES256 proofs)', bare),
-      dpop_eddsa_sqlite_replay_vs_bare_hop: ratioOf('gateway, DPoP (EdDSA proofs, SQLite replay store)', bare),
-      introspection_every_request_vs_bare_hop: ratioOf('introspection on every request', bare),
+      api_key_vs_bare_hop: vsBare('gateway, API key'),
+      jwt_vs_bare_hop: vsBare('gateway, JWT'),
+      dpop_eddsa_vs_bare_hop: vsBare('gateway, DPoP (EdDSA proofs)'),
+      dpop_es256_vs_bare_hop: vsBare('gateway, DPoP (ES256 proofs)'),
+      dpop_eddsa_sqlite_replay_vs_bare_hop: vsBare('gateway, DPoP (EdDSA proofs, SQLite replay store)'),
+      introspection_every_request_vs_bare_hop: vsBare('introspection on every request'),
       plugin_vs_app_without: ratioOf('fastify app with plugin (API key)', 'fastify app without plugin'),
       dpop_verifier_vs_jose_verify_eddsa: Number(
         ((inProcess.dpop_verifier_EdDSA_per_sec ?? 0) / (inProcess.jose_verify_EdDSA_per_sec ?? 1)).toFixed(3),
@@ -240,12 +264,12 @@ async function main(): Promise<void> {
     cpu_ratios: {
       note: 'baseline CPU µs per request / scenario CPU µs per request (load generator + servers on the path), median over rounds',
       bare_hop_vs_direct: cpuRatioOf(bare, 'direct'),
-      api_key_vs_bare_hop: cpuRatioOf('gateway, API key', bare),
-      jwt_vs_bare_hop: cpuRatioOf('gateway, JWT', bare),
-      dpop_eddsa_vs_bare_hop: cpuRatioOf('gateway, DPoP (EdDSA proofs)', bare),
-      dpop_es256_vs_bare_hop: cpuRatioOf('gateway, DPoP (ES256 proofs)', bare),
-      dpop_eddsa_sqlite_replay_vs_bare_hop: cpuRatioOf('gateway, DPoP (EdDSA proofs, SQLite replay store)', bare),
-      introspection_every_request_vs_bare_hop: cpuRatioOf('introspection on every request', bare),
+      api_key_vs_bare_hop: cpuVsBare('gateway, API key'),
+      jwt_vs_bare_hop: cpuVsBare('gateway, JWT'),
+      dpop_eddsa_vs_bare_hop: cpuVsBare('gateway, DPoP (EdDSA proofs)'),
+      dpop_es256_vs_bare_hop: cpuVsBare('gateway, DPoP (ES256 proofs)'),
+      dpop_eddsa_sqlite_replay_vs_bare_hop: cpuVsBare('gateway, DPoP (EdDSA proofs, SQLite replay store)'),
+      introspection_every_request_vs_bare_hop: cpuVsBare('introspection on every request'),
       plugin_vs_app_without: cpuRatioOf('fastify app with plugin (API key)', 'fastify app without plugin'),
     },
     targets: {
