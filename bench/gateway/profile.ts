@@ -2,7 +2,7 @@
 // while autocannon loads it, then prints the functions with the most self time and the share of
 // each package. A development aid next to run.ts (which gives the numbers that count):
 //   node --conditions=source --import tsx bench/gateway/profile.ts dpop-eddsa [seconds]
-// Scenarios: bare, bare-dpop, key, jwt, dpop-eddsa, dpop-es256, dpop-sqlite, introspect, plain, hooks (two
+// Scenarios: bare, bare-dpop, key, jwt, dpop-eddsa, dpop-es256, dpop-data-dir, introspect, plain, hooks (two
 // empty Fastify hooks), plugin.
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -101,7 +101,7 @@ try {
       await measured(() => load(scenario, url('introspect'), seconds, { authorization: `Bearer ${px.opaque}` }));
     else {
       // bare-dpop: the bare hop fed the very requests of the DPoP scenario (what the headers cost).
-      const target = scenario === 'dpop-sqlite' ? 'sqliteReplay' : scenario === 'bare-dpop' ? 'bare' : 'gateway';
+      const target = scenario === 'dpop-data-dir' ? 'dataDirGateway' : scenario === 'bare-dpop' ? 'bare' : 'gateway';
       const token = px.bound[0] as string;
       const proofs = signProofs(client, url(target), token, 12_000 * seconds);
       let next = 0;

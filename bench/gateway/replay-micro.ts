@@ -1,41 +1,43 @@
-// In-process cost of a claim on the SQLite replay file (what `tokenwarden gateway --data` uses)
-// by how many claims share one event-loop turn: 1 is a claim alone (one autocommit statement, what
-// every claim cost before batching), larger sizes are what concurrent requests produce. Prints
-// main-thread wall µs and CPU µs per claim, median of rounds, alternating sizes within a round.
-//   node --import tsx bench/gateway/replay-micro.ts [claims per size and round] [rounds]
+// In-process cost of one DPoP replay claim: the append-only claim logs that `tokenwarden gateway
+// --data` shares between processes, against the one-process in-memory store in the same run.
+// Prints wall and CPU µs per claim, median of rounds (the two stores alternate within a round).
+//   node --import tsx bench/gateway/replay-micro.ts [claims per store and round] [rounds]
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteJtiReplayStore } from '../../packages/gateway/src/sqlite-jti-replay-store.js';
+import { AppendLogJtiReplayStore } from '../../packages/gateway/src/append-log-jti-replay-store.js';
+import { type JtiReplayStore, MemoryJtiReplayStore } from '../../packages/gateway/src/jti-replay-store.js';
 import { median } from './harness.js';
 
-const perSize = Number(process.argv[2] ?? 4_000);
-const rounds = Number(process.argv[3] ?? 3);
-const sizes = [1, 2, 4, 8];
-const store = SqliteJtiReplayStore.open(join(mkdtempSync(join(tmpdir(), 'tw-replay-micro-')), 'gateway-dpop-replay.db'));
-const wall = new Map<number, number[]>(sizes.map((s) => [s, []]));
-const cpu = new Map<number, number[]>(sizes.map((s) => [s, []]));
+const perStore = Number(process.argv[2] ?? 20_000);
+const rounds = Number(process.argv[3] ?? 5);
+const logs = AppendLogJtiReplayStore.open(join(mkdtempSync(join(tmpdir(), 'tw-replay-micro-')), 'gateway-dpop-replay'));
+const stores: [string, JtiReplayStore][] = [
+  ['in-memory (one process)', new MemoryJtiReplayStore()],
+  ['append-only claim logs (shared)', logs],
+];
+const wall = new Map<string, number[]>(stores.map(([name]) => [name, []]));
+const cpu = new Map<string, number[]>(stores.map(([name]) => [name, []]));
 let n = 0;
 try {
   for (let r = 0; r < rounds; r++) {
-    for (const size of sizes) {
+    for (const [name, store] of stores) {
       const c0 = process.cpuUsage();
       const t0 = performance.now();
-      for (let i = 0; i < perSize / size; i++) {
-        const later = Date.now() + 300_000;
-        const won = await Promise.all(Array.from({ length: size }, () => store.claim(`jkt:${n++}`, later)));
-        if (won.includes(false)) throw new Error('a fresh key lost its claim');
+      const later = Date.now() + 300_000;
+      for (let i = 0; i < perStore; i++) {
+        if (store.claim(`jkt:${n++}`, later) !== true) throw new Error('a fresh key lost its claim');
       }
       const c = process.cpuUsage(c0);
-      wall.get(size)?.push(((performance.now() - t0) * 1000) / perSize);
-      cpu.get(size)?.push((c.user + c.system) / perSize);
+      wall.get(name)?.push(((performance.now() - t0) * 1000) / perStore);
+      cpu.get(name)?.push((c.user + c.system) / perStore);
     }
   }
 } finally {
-  store.close();
+  logs.close();
 }
-for (const size of sizes) {
+for (const [name] of stores) {
   process.stdout.write(
-    `${String(size).padStart(2)} claims per turn: ${median(wall.get(size) ?? []).toFixed(1)} µs wall, ${median(cpu.get(size) ?? []).toFixed(1)} µs cpu per claim\n`,
+    `${name.padEnd(34)} ${median(wall.get(name) ?? []).toFixed(2)} µs wall, ${median(cpu.get(name) ?? []).toFixed(2)} µs cpu per claim\n`,
   );
 }

@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     bare: string;
     gateway: string;
     introspect: string;
-    sqliteReplay: string;
+    dataDirGateway: string;
     key: string;
     jwt: string;
     bound: string[];
@@ -75,9 +75,9 @@ async function main(): Promise<void> {
     EdDSA: signProofs(clients.EdDSA, htu, bound.EdDSA, needed),
     ES256: signProofs(clients.ES256, htu, bound.ES256, needed),
   };
-  // The same EdDSA client against the gateway whose replay claims go to a shared SQLite file.
-  const sqliteProofs = signProofs(clients.EdDSA, `${px.sqliteReplay}/bench`, bound.EdDSA, needed);
-  const next = { EdDSA: 0, ES256: 0, sqlite: 0 };
+  // The same EdDSA client against what `tokenwarden gateway --data` runs: replay claims shared by processes.
+  const dataDirProofs = signProofs(clients.EdDSA, `${px.dataDirGateway}/bench`, bound.EdDSA, needed);
+  const next = { EdDSA: 0, ES256: 0, dataDir: 0 };
 
   // In-process, one at a time: raw jose verification of a DPoP proof (the inherent cost) against
   // the gateway's whole DPoP check of a fresh proof (signature, claims, thumbprint, replay claim).
@@ -115,7 +115,7 @@ async function main(): Promise<void> {
     headers?: Record<string, string>;
     perRequest?: () => Record<string, string>;
   }
-  const dpopProof = (list: string[], counter: 'EdDSA' | 'ES256' | 'sqlite') => () => ({
+  const dpopProof = (list: string[], counter: 'EdDSA' | 'ES256' | 'dataDir') => () => ({
     dpop: list[next[counter]++ % list.length] as string,
   });
   const gatewayScenarios: Scenario[] = [
@@ -130,18 +130,19 @@ async function main(): Promise<void> {
       }),
     ),
     {
-      name: 'gateway, DPoP (EdDSA proofs, SQLite replay store)',
-      url: `${px.sqliteReplay}/bench`,
+      name: 'gateway --data, DPoP (EdDSA proofs, replay claims shared by processes)',
+      url: `${px.dataDirGateway}/bench`,
       headers: { authorization: `DPoP ${bound.EdDSA}` },
-      perRequest: dpopProof(sqliteProofs, 'sqlite'),
+      perRequest: dpopProof(dataDirProofs, 'dataDir'),
     },
+    { name: 'gateway --data, API key', url: `${px.dataDirGateway}/bench`, headers: { authorization: `Bearer ${px.key}` } },
     { name: 'introspection on every request', url: `${px.introspect}/bench`, headers: { authorization: `Bearer ${px.opaque}` } },
   ];
   // The bare hop never checks a proof, so its copy of a DPoP stream may reuse proofs: it draws
   // from the same signed list through a counter of its own, leaving the gateway's proofs fresh.
   const bareCounters = new Map<string, number>();
   const bareCopy = (s: Scenario): Scenario => {
-    const list = s.name.includes('SQLite') ? sqliteProofs : s.name.includes('ES256') ? proofs.ES256 : proofs.EdDSA;
+    const list = s.name.includes('--data') ? dataDirProofs : s.name.includes('ES256') ? proofs.ES256 : proofs.EdDSA;
     const perRequest =
       s.perRequest &&
       (() => {
@@ -251,7 +252,7 @@ async function main(): Promise<void> {
       jwt_vs_bare_hop: vsBare('gateway, JWT'),
       dpop_eddsa_vs_bare_hop: vsBare('gateway, DPoP (EdDSA proofs)'),
       dpop_es256_vs_bare_hop: vsBare('gateway, DPoP (ES256 proofs)'),
-      dpop_eddsa_sqlite_replay_vs_bare_hop: vsBare('gateway, DPoP (EdDSA proofs, SQLite replay store)'),
+      dpop_eddsa_data_dir_vs_bare_hop: vsBare('gateway --data, DPoP (EdDSA proofs, replay claims shared by processes)'),
       introspection_every_request_vs_bare_hop: vsBare('introspection on every request'),
       plugin_vs_app_without: ratioOf('fastify app with plugin (API key)', 'fastify app without plugin'),
       dpop_verifier_vs_jose_verify_eddsa: Number(
@@ -268,7 +269,7 @@ async function main(): Promise<void> {
       jwt_vs_bare_hop: cpuVsBare('gateway, JWT'),
       dpop_eddsa_vs_bare_hop: cpuVsBare('gateway, DPoP (EdDSA proofs)'),
       dpop_es256_vs_bare_hop: cpuVsBare('gateway, DPoP (ES256 proofs)'),
-      dpop_eddsa_sqlite_replay_vs_bare_hop: cpuVsBare('gateway, DPoP (EdDSA proofs, SQLite replay store)'),
+      dpop_eddsa_data_dir_vs_bare_hop: cpuVsBare('gateway --data, DPoP (EdDSA proofs, replay claims shared by processes)'),
       introspection_every_request_vs_bare_hop: cpuVsBare('introspection on every request'),
       plugin_vs_app_without: cpuRatioOf('fastify app with plugin (API key)', 'fastify app without plugin'),
     },

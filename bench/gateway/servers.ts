@@ -83,7 +83,7 @@ async function proxies(upstreamUrl: string, jkts: string[]): Promise<void> {
   const start = (g: GatewayGuard) => startReverseProxy({ guard: g, upstream: upstreamUrl, port: 0, connections: 32 });
   const [p1, p2, p3] = await Promise.all([start(bare), start(cached), start(perRequest)]);
   // What `tokenwarden gateway --data DIR` runs (startGateway over a SQLite store): DPoP replay
-  // claims in a file shared by every gateway process on the directory, one committed write per
+  // claims in append-only logs shared by every gateway process on the directory, one write per
   // proof, plus the store's revocation and control-order polling and its WAL watch.
   const dataDir = mkdtempSync(join(tmpdir(), 'tw-bench-gw-'));
   const database = await openDatabase({ store: { driver: 'sqlite' }, dataDir, migrations: [...storeMigrations, ...gatewayMigrations] });
@@ -95,7 +95,7 @@ async function proxies(upstreamUrl: string, jkts: string[]): Promise<void> {
   const bound = await Promise.all(jkts.map(async (jkt) => (await source.issueJwt({ jkt })).token));
   const opaque = `op_${'x'.repeat(40)}`;
   process.stdout.write(
-    `${JSON.stringify({ bare: p1?.url, gateway: p2?.url, introspect: p3?.url, sqliteReplay: p4?.url, key, jwt, bound, opaque })}\n`,
+    `${JSON.stringify({ bare: p1?.url, gateway: p2?.url, introspect: p3?.url, dataDirGateway: p4?.url, key, jwt, bound, opaque })}\n`,
   );
 }
 

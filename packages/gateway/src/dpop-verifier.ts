@@ -19,7 +19,9 @@ export interface DpopCheck {
 /** Outcome of a DPoP proof check. */
 export type DpopOutcome =
   | { ok: true; jkt: string }
-  | { ok: false; error: 'invalid_dpop_proof' | 'use_dpop_nonce' | 'invalid_token'; reason: string };
+  | { ok: false; error: 'invalid_dpop_proof' | 'use_dpop_nonce' | 'invalid_token'; reason: string }
+  /** The replay store could not answer: no proof can be accepted until it does (fail closed). */
+  | { ok: false; error: 'temporarily_unavailable'; reason: string };
 
 /** Settings of {@link DpopVerifier}. */
 export interface DpopVerifierOptions {
@@ -50,15 +52,13 @@ export class DpopVerifier {
     this.reader = new DpopProofReader({ algorithms: options.algorithms, maxAgeSeconds: options.maxAgeSeconds });
   }
 
-  /** Checks one proof: a promise once the signature is checked, synchronous for a proof refused before. Never throws. */
+  /** Checks one proof: synchronous, unless the replay store answers with a promise (PostgreSQL). Never throws on a bad proof. */
   verify(check: DpopCheck): DpopOutcome | Promise<DpopOutcome> {
     if (check.proof === undefined) return { ok: false, error: 'invalid_dpop_proof', reason: 'missing DPoP proof' };
     if (Array.isArray(check.proof) || check.proof.includes(','))
       return { ok: false, error: 'invalid_dpop_proof', reason: 'more than one DPoP proof' };
     if (check.proof.length > 4096) return { ok: false, error: 'invalid_dpop_proof', reason: 'oversized proof' };
-    const r = this.reader.read(check.proof);
-    if (r instanceof Promise) return r.then((x) => this.afterRead(check, x));
-    return this.afterRead(check, r);
+    return this.afterRead(check, this.reader.read(check.proof));
   }
 
   private afterRead(check: DpopCheck, read: ReadProof): DpopOutcome | Promise<DpopOutcome> {
@@ -79,10 +79,22 @@ export class DpopVerifier {
       return { ok: false, error: 'invalid_dpop_proof', reason: 'bad jti' };
     }
     const expiresAt = ((payload.iat as number) + this.options.maxAgeSeconds + 10) * 1000;
-    const fresh = this.options.replay.claim(`${thumbprint}:${payload.jti}`, expiresAt);
-    return typeof fresh === 'boolean' ? claimOutcome(fresh, thumbprint) : fresh.then((f) => claimOutcome(f, thumbprint));
+    let fresh: boolean | Promise<boolean>;
+    try {
+      fresh = this.options.replay.claim(`${thumbprint}:${payload.jti}`, expiresAt);
+    } catch {
+      return REPLAY_STORE_DOWN;
+    }
+    return typeof fresh === 'boolean'
+      ? claimOutcome(fresh, thumbprint)
+      : fresh.then(
+          (f) => claimOutcome(f, thumbprint),
+          () => REPLAY_STORE_DOWN,
+        );
   }
 }
+
+const REPLAY_STORE_DOWN: DpopOutcome = { ok: false, error: 'temporarily_unavailable', reason: 'replay store unavailable' };
 
 function claimOutcome(fresh: boolean, jkt: string): DpopOutcome {
   return fresh ? { ok: true, jkt } : { ok: false, error: 'invalid_dpop_proof', reason: 'replayed proof' };

@@ -359,6 +359,8 @@ export class GatewayGuard {
 
   private dpopRefusal(p: Pending, credential: VerifiedCredential, outcome: DpopOutcome): Refusal | undefined {
     if (outcome.ok) return undefined;
+    // Fail closed, and not the client's fault: no dpop.failure for detection to count.
+    if (outcome.error === 'temporarily_unavailable') return refuse(503, 'temporarily_unavailable', `dpop: ${outcome.reason}`);
     const { req, base } = p;
     this.report('dpop.failure', base.client, credential, base.requestId, outcome.reason, req);
     const refusal = refuse(401, outcome.error, `dpop: ${outcome.reason}`, { scheme: 'dpop', dpopAlgs: this.dpopAlgs });

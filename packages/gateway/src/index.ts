@@ -9,6 +9,7 @@
 import './errors.js';
 
 export * from './access-sink.js';
+export * from './append-log-jti-replay-store.js';
 export * from './authorization-memo.js';
 export * from './block-list.js';
 export * from './broadcast-signal.js';
@@ -40,7 +41,6 @@ export * from './reverse-proxy.js';
 export * from './revocation-set.js';
 export * from './revocation-sync.js';
 export * from './route-matcher.js';
-export * from './sqlite-jti-replay-store.js';
 export * from './start-gateway.js';
 export * from './store-jti-replay-store.js';
 export * from './verified-credential.js';

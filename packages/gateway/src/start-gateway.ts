@@ -3,6 +3,7 @@ import { type LifecycleEvent, TokenWardenError } from '@tokenwarden/core';
 import type { Database } from '@tokenwarden/store';
 import { createRepositories } from '@tokenwarden/store';
 import type { AccessEventPublisher } from './access-sink.js';
+import { AppendLogJtiReplayStore, replayDirFor } from './append-log-jti-replay-store.js';
 import { type BroadcastLike, broadcastRevocationSignal, subscribeControlOrders } from './broadcast-signal.js';
 import { pollControlOrders } from './control-order-poll.js';
 import type { CredentialSource } from './credential-source.js';
@@ -11,7 +12,6 @@ import { GatewayGuard } from './gateway-guard.js';
 import type { JtiReplayStore } from './jti-replay-store.js';
 import type { IpInfoLookup } from './location-policy.js';
 import { type ReverseProxy, startReverseProxy } from './reverse-proxy.js';
-import { replayFileFor, SqliteJtiReplayStore } from './sqlite-jti-replay-store.js';
 import { StoreJtiReplayStore } from './store-jti-replay-store.js';
 
 /** Everything {@link startGateway} wires together. */
@@ -116,7 +116,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
 
 /**
  * The DPoP replay store every gateway on `database` shares: on SQLite a file of its own next to the
- * store's (the claims of one event-loop turn in one transaction), on PostgreSQL the store's table.
+ * store's (append-only claim logs in a directory of their own), on PostgreSQL the store's table.
  *
  * @example
  * ```ts
@@ -127,7 +127,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
  */
 export function sharedReplayStore(database: Database): { store: JtiReplayStore; close(): void } {
   if (database.dialect === 'sqlite') {
-    const store = SqliteJtiReplayStore.open(replayFileFor(database.location));
+    const store = AppendLogJtiReplayStore.open(replayDirFor(database.location));
     return { store, close: () => store.close() };
   }
   return { store: new StoreJtiReplayStore(database), close: () => {} };

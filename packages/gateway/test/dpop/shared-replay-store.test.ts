@@ -12,11 +12,11 @@ import { fileURLToPath } from 'node:url';
 import type { StoreConfig } from '@tokenwarden/config';
 import { type Database, openDatabase, sql } from '@tokenwarden/store';
 import { SKIP_PG, TEST_PG_URL } from '@tokenwarden/store/testing';
+import { AppendLogJtiReplayStore } from '../../src/append-log-jti-replay-store.js';
 import { parseGatewayConfig } from '../../src/gateway-config.js';
 import { GatewayGuard } from '../../src/gateway-guard.js';
 import type { JtiReplayStore } from '../../src/jti-replay-store.js';
 import { gatewayMigrations } from '../../src/migrations.js';
-import { SqliteJtiReplayStore } from '../../src/sqlite-jti-replay-store.js';
 import { StoreJtiReplayStore } from '../../src/store-jti-replay-store.js';
 import { dpopKey, FakeCredentialSource } from '../support/fake-credential-source.js';
 
@@ -106,20 +106,20 @@ describe('DPoP replay store shared by several gateways', () => {
     }
   });
 
-  it('SQLite replay file (what tokenwarden gateway --data runs): two connections, and a claim from another process', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'tw-gw-replay-file-')), 'gateway-dpop-replay.db');
-    const a = SqliteJtiReplayStore.open(file);
-    const b = SqliteJtiReplayStore.open(file);
+  it('append-only claim logs (what tokenwarden gateway --data runs): two instances, and a claim from another process', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'tw-gw-replay-logs-')), 'gateway-dpop-replay');
+    const a = AppendLogJtiReplayStore.open(dir);
+    const b = AppendLogJtiReplayStore.open(dir);
     try {
       await sharedReplayChecks(a, b);
       const child = `
-        import { SqliteJtiReplayStore } from './packages/gateway/src/sqlite-jti-replay-store.ts';
-        const store = SqliteJtiReplayStore.open(process.argv[1]);
-        const won = await store.claim('jkt:from-child', Date.now() + 300000);
+        import { AppendLogJtiReplayStore } from './packages/gateway/src/append-log-jti-replay-store.ts';
+        const store = AppendLogJtiReplayStore.open(process.argv[1]);
+        const won = store.claim('jkt:from-child', Date.now() + 300000);
         store.close();
         process.stdout.write(String(won));`;
-      assert.equal(await runChild(child, file), 'true', 'the other process won the claim');
-      assert.equal(await a.claim('jkt:from-child', Date.now() + 300_000), false);
+      assert.equal(await runChild(child, dir), 'true', 'the other process won the claim');
+      assert.equal(a.claim('jkt:from-child', Date.now() + 300_000), false);
     } finally {
       a.close();
       b.close();
