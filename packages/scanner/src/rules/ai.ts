@@ -1,10 +1,9 @@
 import type { Rule } from '../types.js';
-import { LEFT, prefixedToken, RIGHT } from './define.js';
-
-const DASHED_RIGHT = '(?![A-Za-z0-9_-])';
+import { DASHED_RIGHT, LEFT, prefixedToken, RIGHT } from './define.js';
 
 /**
- * AI platform keys: OpenAI, Anthropic, Hugging Face, Groq, Replicate, Perplexity.
+ * AI platform keys: OpenAI, Anthropic, Hugging Face, Groq, Replicate, Perplexity, xAI, OpenRouter,
+ * Pinecone, LangSmith.
  *
  * @example
  * ```ts
@@ -106,5 +105,51 @@ export const aiRules: Rule[] = [
     body: '[A-Za-z0-9]{48}',
     severity: 'high',
     minEntropy: 4,
+  }),
+  prefixedToken({
+    id: 'huggingface-org-token',
+    description: 'Hugging Face organization API token',
+    provider: 'huggingface',
+    prefix: 'api_org_',
+    body: '[A-Za-z]{34}',
+    severity: 'high',
+    minEntropy: 3.8,
+  }),
+  prefixedToken({
+    id: 'xai-api-key',
+    description: 'xAI (Grok) API key',
+    provider: 'xai',
+    prefix: 'xai-',
+    body: '[A-Za-z0-9]{80}',
+    severity: 'high',
+    minEntropy: 4,
+  }),
+  prefixedToken({
+    id: 'openrouter-api-key',
+    description: 'OpenRouter API key',
+    provider: 'openrouter',
+    prefix: 'sk-or-v1-',
+    body: '[a-f0-9]{64}',
+    severity: 'high',
+    minEntropy: 3.2,
+    right: DASHED_RIGHT,
+  }),
+  prefixedToken({
+    id: 'pinecone-api-key',
+    description: 'Pinecone API key',
+    provider: 'pinecone',
+    prefix: 'pcsk_',
+    body: '[A-Za-z0-9]{4,10}_[A-Za-z0-9]{40,100}',
+    severity: 'high',
+    minEntropy: 4,
+  }),
+  prefixedToken({
+    id: 'langsmith-api-key',
+    description: 'LangSmith (LangChain) API key',
+    provider: 'langchain',
+    prefix: 'lsv2_',
+    body: '(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10}',
+    severity: 'high',
+    minEntropy: 3.2,
   }),
 ];

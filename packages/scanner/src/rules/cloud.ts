@@ -1,7 +1,5 @@
 import type { Rule } from '../types.js';
-import { LEFT, prefixedToken, RIGHT } from './define.js';
-
-const DASHED_RIGHT = '(?![A-Za-z0-9_-])';
+import { DASHED_RIGHT, LEFT, prefixedToken, RIGHT } from './define.js';
 
 /**
  * Cloud and hosting platforms: DigitalOcean, Azure, Alibaba, Cloudflare, Heroku, Netlify,

@@ -2,7 +2,8 @@ import type { Rule } from '../types.js';
 import { prefixedToken } from './define.js';
 
 /**
- * Commerce and payments: Shopify, Square, PayPal/Braintree.
+ * Commerce and payments: Shopify, Square, PayPal/Braintree, Plaid, Flutterwave, EasyPost, Duffel,
+ * Shippo.
  *
  * @example
  * ```ts
@@ -88,4 +89,54 @@ export const commerceRules: Rule[] = [
     confidence: 'high',
     validate: (secret) => ({ valid: true, ...(secret.includes('$sandbox$') ? { severity: 'low' as const } : {}) }),
   },
+  prefixedToken({
+    id: 'plaid-access-token',
+    description: 'Plaid access token',
+    provider: 'plaid',
+    prefix: 'access-',
+    body: '(?:sandbox|development|production)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}',
+    keywords: ['access-sandbox-', 'access-development-', 'access-production-'],
+    severity: 'high',
+    right: '(?![A-Za-z0-9_-])',
+    validate: (secret) => ({ valid: true, ...(secret.startsWith('access-sandbox-') ? { severity: 'low' as const } : {}) }),
+  }),
+  prefixedToken({
+    id: 'flutterwave-secret-key',
+    description: 'Flutterwave secret key',
+    provider: 'flutterwave',
+    prefix: 'FLWSECK',
+    body: '(?:_TEST)?-[a-h0-9]{32}-X',
+    keywords: ['flwseck'],
+    severity: 'high',
+    minEntropy: 3.2,
+  }),
+  prefixedToken({
+    id: 'easypost-api-key',
+    description: 'EasyPost API key',
+    provider: 'easypost',
+    prefix: 'EZ',
+    body: '[AT]K[A-Za-z0-9]{54}',
+    keywords: ['ezak', 'eztk'],
+    severity: 'high',
+    minEntropy: 4,
+  }),
+  prefixedToken({
+    id: 'duffel-api-token',
+    description: 'Duffel API token',
+    provider: 'duffel',
+    prefix: 'duffel_',
+    body: '(?:test|live)_[A-Za-z0-9_=-]{43}',
+    severity: 'high',
+    minEntropy: 4,
+    right: '(?![A-Za-z0-9_=-])',
+  }),
+  prefixedToken({
+    id: 'shippo-api-token',
+    description: 'Shippo API token',
+    provider: 'shippo',
+    prefix: 'shippo_',
+    body: '(?:live|test)_[a-f0-9]{40}',
+    severity: 'high',
+    minEntropy: 3.2,
+  }),
 ];

@@ -6,6 +6,8 @@ import type { Confidence, Rule, Severity, Validation } from '../types.js';
 export const LEFT = '(?<![A-Za-z0-9_])';
 /** Characters that may not follow a token (so a longer run is not cut into a token). */
 export const RIGHT = '(?![A-Za-z0-9_])';
+/** Like {@link RIGHT}, for tokens whose body may hold `-`: a longer dashed run is not cut either. */
+export const DASHED_RIGHT = '(?![A-Za-z0-9_-])';
 
 /** Options of {@link prefixedToken}. */
 export interface PrefixedTokenOptions {

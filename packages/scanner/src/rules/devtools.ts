@@ -1,11 +1,10 @@
 import type { Rule } from '../types.js';
-import { hasBase62Crc32, LEFT, prefixedToken } from './define.js';
-
-const DASHED_RIGHT = '(?![A-Za-z0-9_-])';
+import { DASHED_RIGHT, hasBase62Crc32, LEFT, prefixedToken } from './define.js';
 
 /**
  * Developer platforms: npm, PyPI, RubyGems, Docker Hub, HashiCorp, Doppler, Linear, Notion,
- * Figma, Atlassian, Okta, Pulumi, Grafana, Sentry, Datadog, New Relic, age.
+ * Figma, Atlassian, Okta, Pulumi, Grafana, Sentry, Datadog, New Relic, age, Buildkite, SonarQube,
+ * CircleCI, Bitbucket, JFrog, Clojars, ReadMe, Prefect.
  *
  * @example
  * ```ts
@@ -245,4 +244,90 @@ export const devtoolRules: Rule[] = [
     severity: 'critical',
     confidence: 'high',
   },
+  prefixedToken({
+    id: 'buildkite-api-token',
+    description: 'Buildkite user API access token',
+    provider: 'buildkite',
+    prefix: 'bkua_',
+    body: '[a-f0-9]{40}',
+    severity: 'high',
+    minEntropy: 3.2,
+  }),
+  prefixedToken({
+    id: 'sonarqube-token',
+    description: 'SonarQube / SonarCloud token (user, project or global analysis)',
+    provider: 'sonarqube',
+    prefix: 'sq',
+    body: '[upa]_[a-f0-9]{40}',
+    keywords: ['squ_', 'sqp_', 'sqa_'],
+    severity: 'high',
+    minEntropy: 3.2,
+  }),
+  prefixedToken({
+    id: 'circleci-personal-token',
+    description: 'CircleCI personal API token',
+    provider: 'circleci',
+    prefix: 'CCIPAT_',
+    body: '[A-Za-z0-9]{22}_[a-f0-9]{40}',
+    severity: 'high',
+    minEntropy: 3.5,
+  }),
+  prefixedToken({
+    id: 'bitbucket-app-password',
+    description: 'Bitbucket app password',
+    provider: 'atlassian',
+    prefix: 'ATBB',
+    body: '[A-Za-z0-9_=.-]{28,40}',
+    keywords: ['atbb'],
+    severity: 'high',
+    minEntropy: 3.8,
+    right: DASHED_RIGHT,
+  }),
+  prefixedToken({
+    id: 'jfrog-api-key',
+    description: 'JFrog Artifactory API key',
+    provider: 'jfrog',
+    prefix: 'AKCp',
+    body: '[A-Za-z0-9]{69}',
+    keywords: ['akcp'],
+    severity: 'high',
+    minEntropy: 4,
+  }),
+  prefixedToken({
+    id: 'jfrog-identity-token',
+    description: 'JFrog access / identity token (base64 of "reftkn:")',
+    provider: 'jfrog',
+    prefix: 'cmVmdGtu',
+    body: '[A-Za-z0-9]{56}',
+    keywords: ['cmvmdgtu'],
+    severity: 'high',
+    minEntropy: 4,
+  }),
+  prefixedToken({
+    id: 'clojars-deploy-token',
+    description: 'Clojars deploy token',
+    provider: 'clojars',
+    prefix: 'CLOJARS_',
+    body: '[a-z0-9]{60}',
+    severity: 'high',
+    minEntropy: 3.8,
+  }),
+  prefixedToken({
+    id: 'readme-api-key',
+    description: 'ReadMe API key',
+    provider: 'readme',
+    prefix: 'rdme_',
+    body: '[a-z0-9]{70}',
+    severity: 'high',
+    minEntropy: 3.8,
+  }),
+  prefixedToken({
+    id: 'prefect-api-key',
+    description: 'Prefect Cloud API key',
+    provider: 'prefect',
+    prefix: 'pnu_',
+    body: '[A-Za-z0-9]{36}',
+    severity: 'high',
+    minEntropy: 4,
+  }),
 ];

@@ -2,7 +2,8 @@ import type { Rule } from '../types.js';
 import { prefixedToken } from './define.js';
 
 /**
- * Google API keys, OAuth client secrets and GCP service-account key files.
+ * Google API keys, OAuth client secrets, OAuth refresh and access tokens, and GCP service-account
+ * key files.
  *
  * @example
  * ```ts
@@ -27,6 +28,26 @@ export const googleRules: Rule[] = [
     prefix: 'GOCSPX-',
     body: '[0-9A-Za-z_-]{28}',
     severity: 'high',
+    right: '(?![A-Za-z0-9_-])',
+  }),
+  prefixedToken({
+    id: 'google-oauth-refresh-token',
+    description: 'Google OAuth refresh token',
+    provider: 'google',
+    prefix: '1//0',
+    body: '[0-9A-Za-z_-]{40,300}',
+    severity: 'high',
+    minEntropy: 4,
+    right: '(?![A-Za-z0-9_-])',
+  }),
+  prefixedToken({
+    id: 'google-oauth-access-token',
+    description: 'Google OAuth access token (valid for an hour)',
+    provider: 'google',
+    prefix: 'ya29.',
+    body: '[0-9A-Za-z_-]{30,2000}',
+    severity: 'medium',
+    minEntropy: 4,
     right: '(?![A-Za-z0-9_-])',
   }),
   {

@@ -11,9 +11,11 @@ import { genericFormRules } from './generic-forms.js';
 import { githubRules } from './github.js';
 import { gitlabRules } from './gitlab.js';
 import { googleRules } from './google.js';
+import { hostingRules } from './hosting.js';
 import { jwtRules } from './jwt.js';
 import { messagingRules } from './messaging.js';
 import { privateKeyRules } from './private-keys.js';
+import { saasRules } from './saas.js';
 import { slackRules } from './slack.js';
 import { stripeRules } from './stripe.js';
 import { tokenwardenRules } from './tokenwarden.js';
@@ -45,6 +47,8 @@ export const BUILTIN_RULES: readonly Rule[] = [
   ...commerceRules,
   ...cloudRules,
   ...devtoolRules,
+  ...hostingRules,
+  ...saasRules,
   ...databaseRules,
   ...jwtRules,
   ...credentialFileRules,

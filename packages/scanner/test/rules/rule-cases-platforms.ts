@@ -1,0 +1,65 @@
+// Positive and negative cases for the rules of AI, hosting, SaaS, commerce and developer
+// platforms added after the first 131 (see rule-cases.ts for the shape and the older rules).
+import { B62, B64URL, HEX, rnd } from '../fixtures.js';
+import type { RuleCases } from './rule-cases.js';
+
+const LOWER_ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
+const UPPER_ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const uuid = () => `${rnd(8, HEX)}-${rnd(4, HEX)}-${rnd(4, HEX)}-${rnd(4, HEX)}-${rnd(12, HEX)}`;
+
+// A token assigned in a config and passed in code; negatives: a placeholder body, a cut-off body,
+// and whatever else the rule must not take for its token.
+const pfx = (prefix: string, body: string, negative: string[] = []): RuleCases => ({
+  positive: [`KEY=${prefix}${body}`, `config("${prefix}${body}")`],
+  negative: [...negative, `KEY=${prefix}${'x'.repeat(body.length)}`, `${prefix}${body.slice(0, 4)}`],
+});
+
+export const PLATFORM_RULE_CASES: Record<string, RuleCases> = {
+  'huggingface-org-token': pfx('api_org_', rnd(34, LETTERS)),
+  'xai-api-key': pfx('xai-', rnd(80)),
+  'openrouter-api-key': pfx('sk-or-v1-', rnd(64, HEX), [`sk-or-v1-${rnd(64, 'ghijklmnop')}`]),
+  'pinecone-api-key': pfx('pcsk_', `${rnd(6)}_${rnd(63)}`),
+  'langsmith-api-key': pfx('lsv2_', `pt_${rnd(32, HEX)}_${rnd(10, HEX)}`, [`lsv2_xx_${rnd(32, HEX)}_${rnd(10, HEX)}`]),
+  'google-oauth-refresh-token': pfx('1//0', rnd(100, B64URL), [`path = "1//0${'a'.repeat(50)}"`]),
+  'google-oauth-access-token': pfx('ya29.', rnd(160, B64URL)),
+  'plaid-access-token': {
+    positive: [`PLAID_ACCESS_TOKEN=access-production-${uuid()}`, `token: "access-development-${uuid()}"`],
+    negative: [`access-staging-${uuid()}`, `item-production-${uuid()}`, 'access-production-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx'],
+  },
+  'flutterwave-secret-key': pfx('FLWSECK_TEST-', `${rnd(32, 'abcdefgh0123456789')}-X`, [`FLWPUBK_TEST-${rnd(32, HEX)}-X`]),
+  'easypost-api-key': pfx('EZAK', rnd(54)),
+  'duffel-api-token': pfx('duffel_test_', rnd(43, B64URL)),
+  'shippo-api-token': pfx('shippo_live_', rnd(40, HEX)),
+  'buildkite-api-token': pfx('bkua_', rnd(40, HEX)),
+  'sonarqube-token': pfx('squ_', rnd(40, HEX), [`sqx_${rnd(40, HEX)}`]),
+  'circleci-personal-token': pfx('CCIPAT_', `${rnd(22)}_${rnd(40, HEX)}`),
+  'bitbucket-app-password': pfx('ATBB', rnd(32)),
+  'jfrog-api-key': pfx('AKCp', rnd(69)),
+  'jfrog-identity-token': pfx('cmVmdGtu', rnd(56)),
+  'clojars-deploy-token': pfx('CLOJARS_', rnd(60, LOWER_ALNUM)),
+  'readme-api-key': pfx('rdme_', rnd(70, LOWER_ALNUM)),
+  'prefect-api-key': pfx('pnu_', rnd(36)),
+  'planetscale-token': pfx('pscale_tkn_', rnd(43, `${B62}_`), [`pscale_xyz_${rnd(43)}`]),
+  'neon-api-key': pfx('napi_', rnd(64, LOWER_ALNUM)),
+  'render-api-key': pfx('rnd_', rnd(32), ['const rnd_seed = 42;']),
+  'tailscale-key': pfx('tskey-auth-', `${rnd(12)}-${rnd(32)}`, [`tskey-other-${rnd(12)}-${rnd(32)}`]),
+  'dynatrace-api-token': pfx('dt0c01.', `${rnd(24, UPPER_ALNUM)}.${rnd(64, UPPER_ALNUM)}`),
+  'scalingo-api-token': pfx('tk-us-', rnd(48, B64URL)),
+  'infracost-api-key': pfx('ico-', rnd(32)),
+  'onepassword-service-account-token': pfx('ops_eyJ', rnd(400, B64URL)),
+  'hubspot-private-app-token': {
+    positive: [`HUBSPOT_ACCESS_TOKEN=pat-na1-${uuid()}`, `"token": "pat-eu1-${uuid()}"`],
+    negative: ['pat-na1-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx', `pat-na1-${rnd(8, HEX)}`, `pattern-na1-${uuid()}`],
+  },
+  'clickup-api-token': pfx('pk_', `${rnd(8, '0123456789')}_${rnd(32, UPPER_ALNUM)}`, [`pk_live_${rnd(24)}`]),
+  'segment-public-api-token': pfx('sgp_', rnd(64)),
+  'sourcegraph-access-token': pfx('sgp_', rnd(40, HEX)),
+  'posthog-personal-api-key': pfx('phx_', rnd(43), [`phc_${rnd(43)}`]),
+  'contentful-pat': pfx('CFPAT-', rnd(43, B64URL)),
+  'mapbox-secret-token': pfx('sk.eyJ', `${rnd(60)}.${rnd(22, B64URL)}`, [`pk.eyJ${rnd(60)}.${rnd(22)}`]),
+  'dropbox-access-token': pfx('sl.', rnd(140, B64URL), [`see sl.${'ab'.repeat(70)}`]),
+  'typeform-pat': pfx('tfp_', rnd(59, `${B62}_`)),
+  'frameio-api-token': pfx('fio-u-', rnd(64, B64URL)),
+  'brevo-api-key': pfx('xkeysib-', `${rnd(64, HEX)}-${rnd(16)}`, [`xkeysib-${rnd(64, HEX)}`]),
+};
