@@ -13,7 +13,11 @@ export const VALUE = '([A-Za-z0-9+/=_\\-.~!@#%^&*]{8,200})(?![A-Za-z0-9+/=_\\-.~
 
 // Names that hold metadata about a secret rather than the secret.
 const NON_SECRET_NAME =
-  /(?:hash|digest|checksum|sha\d*|md5|fingerprint|_id$|[-_.]id$|url|uri|path|file|name|type|length|size|prefix|suffix|header|field|param|endpoint|regex|pattern|format|version|count|env|expir|ttl|timeout|policy|ref|endpoint|label|placeholder|hint|description|mode|scope|kind|store|provider|min|max|rule|class)/i;
+  /(?:hash|digest|checksum|sha\d*|md5|fingerprint|_id$|[-_.]id$|url|uri|path|route|file|name|type|length|size|prefix|suffix|header|field|param|endpoint|regex|pattern|format|version|count|env|expir|ttl|timeout|policy|ref|label|placeholder|hint|description|mode|scope|kind|store|provider|min|max|rule|class)/i;
+// The shell's working-directory variables, which a case-insensitive `pwd` would take for passwords.
+const WORKING_DIRECTORY_NAME = /^(?:OLD)?PWD$/;
+// A file-system path (`/Users/ana`, `~/.config/app`, `./certs/key.pem`): a place, not a secret.
+const FILE_PATH = /^(?:~|\.{1,2})?\/(?:[\w.@-]+\/)+[\w.@-]*$|^(?:~|\.{1,2})\/[\w.@-]+$/;
 // Nouns that, after the secret word (tokenCache, secret_handler), name something else.
 const NON_SECRET_SUFFIX =
   /(?:passw(?:or)?d|pwd|secret|token|key|credentials?|passphrase)[-_.]?(?:cache|handler|service|manager|helper|factory|request|response|result|event|stream|buffer|route|items|index|options|error|retry|count|reset|policy|validator|input|field|form|store|storage|provider|generator|parser)/i;
@@ -55,15 +59,33 @@ function nameOf(ctx: RuleContext): string {
 export function rejectsValue(value: string, name: string): boolean {
   // Value shapes first: anchored tests on a short value, cheaper than the name alternations.
   if (MEMBER_EXPRESSION.test(value) || IDENTIFIER.test(value) || WORDY.test(value) || DIGEST.test(value)) return true;
-  if (UUID.test(value) || INTEGRITY.test(value)) return true;
+  if (UUID.test(value) || INTEGRITY.test(value) || FILE_PATH.test(value)) return true;
   if (/^(?:true|false|null|none|nil|undefined)$/i.test(value)) return true;
-  if (NON_SECRET_NAME.test(name) || NON_SECRET_SUFFIX.test(name)) return true;
+  if (NON_SECRET_NAME.test(name) || NON_SECRET_SUFFIX.test(name) || WORKING_DIRECTORY_NAME.test(name)) return true;
   // A value that repeats its own name (token: TOKEN_NAME) is a reference, not a secret.
   return value.toLowerCase().includes(name.toLowerCase()) && name.length > 3;
 }
 
 function commonRejections(value: string, ctx: RuleContext): boolean {
-  return rejectsValue(value, nameOf(ctx));
+  return rejectsValue(value, nameOf(ctx)) || isCodeExpression(value, ctx);
+}
+
+/**
+ * True when an unquoted value is code rather than a literal: a call (`token = makeToken(...)`) or
+ * a C-family statement ending at `;` (`x.zToken = sqlite3DbSpanDup;`). Configuration formats
+ * (.env, YAML, INI) write bare literals, but never with a `(` or `;` right after them.
+ *
+ * @example
+ * ```ts
+ * isCodeExpression('fts5Tokenize2', { text: 'p->xToken = fts5Tokenize2;', index: 0, match: 'p->xToken = fts5Tokenize2', file: 'a.c' }); // true
+ * ```
+ */
+export function isCodeExpression(value: string, ctx: RuleContext): boolean {
+  const before = ctx.match.charCodeAt(ctx.match.length - value.length - 1);
+  // ' " ` : a quoted string literal.
+  if (before === 0x27 || before === 0x22 || before === 0x60) return false;
+  const after = ctx.text.charCodeAt(ctx.index + ctx.match.length);
+  return after === 0x28 || after === 0x3b;
 }
 
 /**

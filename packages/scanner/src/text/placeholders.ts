@@ -25,9 +25,10 @@ export const DOCUMENTATION_EXAMPLES: ReadonlySet<string> = new Set([
 const MARKER_WORDS =
   /example|dummy|sample|placeholder|changeme|change_me|replace_?me|your[-_ ]?(?:api[-_ ]?)?(?:key|token|secret|password)|insert[-_ ]?|redacted|fake|notreal|not[-_]a[-_]real|lorem|foobar|xxxx|\*{3,}|•{3,}|test[-_]?(?:key|token|secret|password)|<[^>]*>|\$\{|\{\{|%\(|\$\(|\bnull\b|\bundefined\b|\bnone\b/i;
 
-// Values that are the name of the thing rather than the thing (user:password@host).
+// Values that are the name of the thing rather than the thing (user:password@host), also with the
+// words documentation puts before them (somepassword, authpassword, db_pass, secretkey).
 const COMMON_WORDS =
-  /^(?:password|passwd|pass|pwd|secret|token|apikey|api_key|key|value|string|admin|user|username|root|guest|test|demo|default|private|mypassword|mysecret|mytoken)\d{0,3}$/i;
+  /^(?:(?:my|your|some|the|our|auth|db|user|admin|app|root|super|strong|secret|default|new|old|dev|local|prod)[-_.]?)?(?:password|passwd|pass|pwd|secret|token|apikey|api_key|key|value|string|admin|user|username|root|guest|test|demo|default|private)\d{0,3}$/i;
 
 // True when one character repeats `n` times in a row: what /(.)\1{7,}/ tests, without the
 // backreference, which cost as much as the rest of the placeholder check together on the bench.

@@ -57,6 +57,32 @@ describe('precision: what must not be reported', () => {
     assert.deepEqual(rulesOf(text), []);
   });
 
+  it('ignores shapes found in real third-party code: working directories, paths, routes, C statements, made-up DB passwords', () => {
+    const text = [
+      // process.env in type docs and shell dumps: PWD is the working directory.
+      "  PWD: '/home/dana/projects',",
+      'OLDPWD=/home/dana/src/app',
+      "const credentialIssuerRoute = '/.well-known/credential-issuer';",
+      'secret_dir: ./secrets/prod/',
+      'client_secret_file = ~/.config/app/client.json',
+      // C: a call and an assignment of a function to a member.
+      '  p->zToken = sqlite3DbStrDup(db, zStart);',
+      '  api->xTokenize2 = fts5Tokenize2;',
+      // README connection strings with words for credentials.
+      'const config = parse("postgres://someuser:somepassword@somehost:5432/somedb")',
+      'new Redis("redis://:authpassword@127.0.0.1:6380/4");',
+      'mysql://root:db_pass@localhost/app',
+    ].join('\n');
+    assert.deepEqual(rulesOf(text), []);
+    // The same names with real values are still reported.
+    const real = [
+      "  PASSWORD: 'Xk9#mQ2!vL7@pR4',",
+      "client_secret = 'Zx81kLp02Qm9vB7nR4tY6wE3aa'",
+      'postgres://app:Tq8!zW3#kP@db.internal:5432/main',
+    ].join('\n');
+    assert.deepEqual(rulesOf(real).sort(), ['generic-password', 'generic-secret', 'postgres-url']);
+  });
+
   it('accepts tokenwarden:allow on the same line or the line above', () => {
     const a = twToken();
     const b = twToken();
