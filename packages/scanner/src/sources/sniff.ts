@@ -41,6 +41,19 @@ export function archiveKind(head: Uint8Array): ArchiveKind | undefined {
   if (head[0] === 0x50 && head[1] === 0x4b && (head[2] === 0x03 || head[2] === 0x05) && (head[3] === 0x04 || head[3] === 0x06))
     return 'zip';
   if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
-  if (head.length >= 262 && Buffer.from(head.subarray(257, 262)).toString('latin1') === 'ustar') return 'tar';
+  if (looksLikeTarHeader(head)) return 'tar';
   return undefined;
+}
+
+// "ustar" at 257, then NUL (POSIX) or a space (GNU "ustar  "), and a checksum field of octal digits
+// padded with spaces or NULs: source code that merely mentions 'ustar' at that offset (a tar
+// library's own headers.js does) is text, not an archive.
+function looksLikeTarHeader(head: Uint8Array): boolean {
+  if (head.length < 263 || Buffer.from(head.subarray(257, 262)).toString('latin1') !== 'ustar') return false;
+  if (head[262] !== 0x00 && head[262] !== 0x20) return false;
+  for (let i = 148; i < 156; i++) {
+    const c = head[i] as number;
+    if (!(c === 0x00 || c === 0x20 || (c >= 0x30 && c <= 0x37))) return false;
+  }
+  return true;
 }

@@ -88,6 +88,21 @@ describe('directory scans', () => {
     assert.match(reasons, /broken\.zip: corrupt zip/);
   });
 
+  it('scan as text a source file that mentions ustar where a tar header would have it (a tar library does)', async () => {
+    const own = mkdtempSync(join(tmpdir(), 'tw-scan-ustar-'));
+    try {
+      const token = twToken();
+      // ASCII only, so 'ustar' lands at byte 257, followed by a backslash rather than a NUL or space.
+      const lead = `// tar constants\nconst API_KEY = '${token}';\nvar GNU_MAGIC = Buffer.from('`.padStart(257, ' ');
+      writeFileSync(join(own, 'headers.js'), `${lead}ustar\\x20', 'binary')\n`);
+      const report = await runScan({ paths: [own], workers: 0 });
+      assert.deepEqual(report.skipped, []);
+      assert.ok(secretsOf(report.findings).has(token));
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
+  });
+
   it('respect .gitignore and include node_modules only on request', async () => {
     const report = await runScan({ paths: [dir], gitignore: true, includeNodeModules: true, workers: 0 });
     const secrets = secretsOf(report.findings);
