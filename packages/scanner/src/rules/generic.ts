@@ -67,7 +67,30 @@ export function rejectsValue(value: string, name: string): boolean {
 }
 
 function commonRejections(value: string, ctx: RuleContext): boolean {
-  return rejectsValue(value, nameOf(ctx)) || isCodeExpression(value, ctx);
+  return rejectsValue(value, nameOf(ctx)) || isCodeExpression(value, ctx) || inDoctest(ctx);
+}
+
+/**
+ * True when the match sits in a Python doctest: a `>>>` or `...` line, or the output line right
+ * after a `>>>` line. Doctests are executable documentation, and their values are made up.
+ *
+ * @example
+ * ```ts
+ * inDoctest({ text: ">>> token_secret = 'qwe0892lkj'", index: 4, match: '', file: 'a.py' }); // true
+ * ```
+ */
+export function inDoctest(ctx: RuleContext): boolean {
+  const text = ctx.text;
+  const start = text.lastIndexOf('\n', ctx.index - 1) + 1;
+  if (isPromptLine(text, start)) return true;
+  if (start === 0) return false;
+  return isPromptLine(text, text.lastIndexOf('\n', start - 2) + 1, true);
+}
+
+function isPromptLine(text: string, at: number, promptOnly = false): boolean {
+  let i = at;
+  while (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x09) i++;
+  return text.startsWith('>>> ', i) || (!promptOnly && text.startsWith('... ', i));
 }
 
 /**

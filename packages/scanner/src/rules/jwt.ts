@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { Rule, Validation } from '../types.js';
 import { decodeBase64Url } from './define.js';
 
@@ -11,9 +12,48 @@ function parseJson(text: string | undefined): Record<string, unknown> | undefine
   }
 }
 
+// HMAC keys of documentation and tutorials (jwt.io's defaults, PyJWT's and most READMEs'): a token
+// they verify is an example anyone can mint, not a leaked credential.
+const EXAMPLE_HMAC_KEYS = [
+  'secret',
+  'your-256-bit-secret',
+  'your-384-bit-secret',
+  'your-512-bit-secret',
+  'key',
+  'password',
+  'changeme',
+  'mysecret',
+  'my-secret',
+  'secretkey',
+  'secret-key',
+  'supersecret',
+  'shhhhh',
+  'test',
+];
+const HMAC_DIGESTS: Record<string, string> = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' };
+
+/**
+ * True when an HS256/384/512 token's signature verifies with a key from documentation and
+ * tutorials (`secret`, jwt.io's `your-256-bit-secret`...).
+ *
+ * @example
+ * ```ts
+ * signedWithExampleKey('eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.<sig>', 'HS256'); // true when <sig> is HMAC("secret")
+ * ```
+ */
+export function signedWithExampleKey(token: string, alg: string): boolean {
+  const digest = HMAC_DIGESTS[alg];
+  const dot = token.lastIndexOf('.');
+  if (digest === undefined || dot === -1) return false;
+  const input = token.slice(0, dot);
+  const signature = token.slice(dot + 1);
+  return EXAMPLE_HMAC_KEYS.some((key) => createHmac(digest, key).update(input).digest('base64url') === signature);
+}
+
 /**
  * Decodes a JWT's header and payload and decides whether it is worth reporting: it must parse,
- * carry an `alg`, and not be unsigned; an expired token is reported at low severity.
+ * carry an `alg`, and be neither unsigned nor signed with a documentation key (`secret`...); an
+ * expired token is reported at low severity.
  *
  * @example
  * ```ts
@@ -26,6 +66,7 @@ export function validateJwt(token: string, now = Date.now()): Validation {
   const payload = parseJson(decodeBase64Url(p ?? ''));
   if (!header || !payload || typeof header.alg !== 'string') return { valid: false };
   if (header.alg.toLowerCase() === 'none' || !s) return { valid: false };
+  if (signedWithExampleKey(token, header.alg)) return { valid: false };
   const details: Record<string, string | number | boolean> = { alg: header.alg };
   if (typeof payload.iss === 'string') details.iss = payload.iss.slice(0, 200);
   if (typeof payload.sub === 'string') details.sub = payload.sub.slice(0, 200);

@@ -17,6 +17,22 @@ export const DOCUMENTATION_EXAMPLES: ReadonlySet<string> = new Set([
   'gho_16C7e42F292c6912E7710c838347Ae178B4a',
   'xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy',
   'xoxp-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy',
+  // OAuth 2.0 (RFC 6749): the access token, refresh token, code and client secret of its examples.
+  '2YotnFZFEjr1zCsicMWpAA',
+  'tGzv3JOkF0XG5Qx2TlKWIA',
+  'SplxlOBeZQQYbYS6WxSbIA',
+  '7Fjfp0ZBr1KtDRbnfVdmIw',
+  // OAuth 1.0 (RFC 5849): client, temporary and token credentials and the verifier.
+  'dpf43f3p2l4k3l03',
+  'kd94hf93k423kf44',
+  'hh5s93j4hdidpola',
+  'hdhd0244k9j7ao03',
+  'nnch734d00sl2jdk',
+  'pfkkdhi9sl3r4s00',
+  'hfdp7dh39dks9884',
+  // PKCE (RFC 7636) verifier and challenge.
+  'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk',
+  'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
   // jwt.io's default token.
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c',
 ]);
@@ -29,6 +45,38 @@ const MARKER_WORDS =
 // words documentation puts before them (somepassword, authpassword, db_pass, secretkey).
 const COMMON_WORDS =
   /^(?:(?:my|your|some|the|our|auth|db|user|admin|app|root|super|strong|secret|default|new|old|dev|local|prod)[-_.]?)?(?:password|passwd|pass|pwd|secret|token|apikey|api_key|key|value|string|admin|user|username|root|guest|test|demo|default|private)\d{0,3}$/i;
+
+// The passwords every tutorial and changelog uses (compared in lower case): never someone's secret
+// worth a finding, and far more often an example than a real password.
+const TUTORIAL_PASSWORDS: ReadonlySet<string> = new Set([
+  '1234',
+  '123456',
+  '1234567',
+  '12345678',
+  'qwerty',
+  'qwerty123',
+  'letmein',
+  'hunter2',
+  'abc123',
+  'passw0rd',
+  'p@ssw0rd',
+  'p@ssword',
+  's3cr3t',
+  's3cret',
+  'secret123',
+  'password1',
+  'password123',
+  'admin123',
+  'root123',
+  'iloveyou',
+  'trustno1',
+  'welcome1',
+  'opensesame',
+]);
+
+// A format field standing for the value: Python's {self.password} / {0}, printf's %s (and the
+// closing quote or bracket of the string it sits in, which a whitespace-delimited value takes along).
+const FORMAT_FIELD = /^(?:\{[^{}\s]*\}|%[sdv]|%\([\w.]+\)[sd])["'`),;]*$/;
 
 // True when one character repeats `n` times in a row: what /(.)\1{7,}/ tests, without the
 // backreference, which cost as much as the rest of the placeholder check together on the bench.
@@ -62,7 +110,7 @@ export function isPlaceholder(secret: string): boolean {
   if (MARKER_WORDS.test(body)) return true;
   if (/^\$[A-Za-z_]\w*$/.test(body) || /^%[A-Za-z_]\w*%$/.test(body)) return true;
   if (hasRepeatRun(body, 8)) return true;
-  if (COMMON_WORDS.test(body)) return true;
+  if (COMMON_WORDS.test(body) || FORMAT_FIELD.test(body) || TUTORIAL_PASSWORDS.has(body.toLowerCase())) return true;
   if (/0123456789|123456789|abcdefghij|ABCDEFGHIJ|qwertyuiop/i.test(body)) return true;
   return false;
 }

@@ -1,5 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: literal ${VAR} placeholders are the point of these fixtures
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { scanString, toPublicFinding } from '@tokenwarden/scanner';
 import { B64, crcToken, HEX, jwt, pem, rnd, twToken } from '../fixtures.js';
@@ -81,6 +82,33 @@ describe('precision: what must not be reported', () => {
       'postgres://app:Tq8!zW3#kP@db.internal:5432/main',
     ].join('\n');
     assert.deepEqual(rulesOf(real).sort(), ['generic-password', 'generic-secret', 'postgres-url']);
+  });
+
+  it('ignores doctests, format fields, tutorial passwords, RFC example tokens and JWTs signed with a documentation key', () => {
+    const hs256 = (key: string) => {
+      const input = `${Buffer.from('{"alg":"HS256","typ":"JWT"}').toString('base64url')}.${Buffer.from('{"sub":"ana","role":"admin"}').toString('base64url')}`;
+      return `${input}.${createHmac('sha256', key).update(input).digest('base64url')}`;
+    };
+    const text = [
+      '    >>> uri = "https://example.com/cb#access_token=k3jf98sdfj4&token_secret=Zp0q8Xw7Lk2m"',
+      '    >>> body',
+      "    'oauth_token=a8sd7f6g5h4&oauth_token_secret=qwe0892lkjsdf77'",
+      "        return f'machine {hostname} login {self.username} password {self.password}'",
+      'machine example.com password 123456',
+      'machine example.org login daniel password qwerty',
+      'Authorization: Bearer 2YotnFZFEjr1zCsicMWpAA',
+      'refresh_token=tGzv3JOkF0XG5Qx2TlKWIA',
+      'oauth_token_secret="pfkkdhi9sl3r4s00"',
+      `token = "${hs256('secret')}"`,
+      `jwt: ${hs256('your-256-bit-secret')}`,
+    ].join('\n');
+    assert.deepEqual(rulesOf(text), []);
+    const kept = [
+      'oauth_token_secret = "qZ81kLp02Qm9vB7nR4tY6wE3"',
+      'machine build.internal login ci password Xq8!mZ2#kP0w',
+      `token = "${hs256(rnd(32))}"`,
+    ].join('\n');
+    assert.deepEqual(rulesOf(kept).sort(), ['generic-secret', 'jwt', 'netrc-password']);
   });
 
   it('accepts tokenwarden:allow on the same line or the line above', () => {
