@@ -194,6 +194,7 @@ export async function runScenario(world: DemoWorld, narrate: Narrator, options: 
     ['GET', '/api/users'],
     ['GET', '/api/billing/invoices'],
     ['POST', '/api/admin/keys', { subject: 'alice', scopes: ['read', 'admin'] }],
+    // The demo attacker's made-up password (tokenwarden:allow)
     ['POST', '/api/admin/users', { login: 'svc-backup', password: 'Backdoor-Passw0rd!' }],
     ['PUT', '/api/admin/alerts', { enabled: false }],
   ];

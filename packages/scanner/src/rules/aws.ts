@@ -8,6 +8,7 @@ const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
  *
  * @example
  * ```ts
+ * // AWS's published example key id (tokenwarden:allow)
  * awsAccountFromKeyId('ASIAY34FZKBOKMUTVV7A'); // "609629065308"
  * ```
  */
