@@ -1,5 +1,5 @@
 import type { Rule } from '../types.js';
-import { decodeBase64Url } from './define.js';
+import { decodeBase64Url, isDocumentationHost } from './define.js';
 
 /**
  * Credentials in well-known tool files: Docker config `auths`, `.npmrc` `_authToken`/`_auth`,
@@ -48,6 +48,12 @@ export const credentialFileRules: Rule[] = [
     pattern: /machine\s+\S+(?:\s+login\s+\S+)?\s+password\s+(\S{4,})/g,
     severity: 'high',
     window: { before: 0, after: 600 },
+    validate: (_secret, ctx) => {
+      // A netrc entry starts its line; "the local machine for password history" is prose.
+      const lineStart = ctx.text.lastIndexOf('\n', ctx.index - 1) + 1;
+      if (!/^[ \t]*$/.test(ctx.text.slice(lineStart, ctx.index))) return false;
+      return !isDocumentationHost(/^machine\s+(\S+)/.exec(ctx.match)?.[1] ?? '');
+    },
   },
   {
     id: 'git-credentials-url',
@@ -63,6 +69,7 @@ export const credentialFileRules: Rule[] = [
     severity: 'high',
     minEntropy: 2.5,
     window: { before: 8, after: 600 },
+    validate: (_secret, ctx) => !isDocumentationHost(ctx.match.slice(ctx.match.lastIndexOf('@') + 1)),
   },
   {
     id: 'pypirc-password',

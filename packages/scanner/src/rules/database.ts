@@ -1,4 +1,5 @@
 import type { Rule } from '../types.js';
+import { isDocumentationHost } from './define.js';
 
 // Passwords that are obviously not secrets (local development defaults are still reported,
 // but with low confidence, because they are frequently reused in production).
@@ -19,6 +20,7 @@ const dbUrl = (id: string, schemes: string[], description: string, provider: str
   validate: (secret, ctx) => {
     if (/^[$%{<]|^\*+$|^x+$/i.test(secret)) return false;
     const host = /@([A-Za-z0-9._-]+)/.exec(ctx.match)?.[1] ?? '';
+    if (isDocumentationHost(host)) return false;
     const local = /^(?:localhost|127\.0\.0\.1|0\.0\.0\.0|db|postgres|mysql|redis|mongo|rabbitmq)$/i.test(host);
     if (WEAK_DEFAULTS.test(secret)) return { valid: true, confidence: 'low', severity: 'low', details: { host } };
     return { valid: true, confidence: local ? 'medium' : 'high', ...(local ? { severity: 'medium' as const } : {}), details: { host } };

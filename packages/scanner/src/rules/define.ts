@@ -100,3 +100,25 @@ export function decodeBase64Url(value: string): string | undefined {
     return undefined;
   }
 }
+
+// RFC 2606 / RFC 6761: names that never resolve to anyone's service.
+const RESERVED_HOST = /(?:^|\.)(?:example\.(?:com|net|org)|example|test|invalid)$/i;
+// The host names documentation writes for "your server".
+const PLACEHOLDER_HOST = /^(?:host|hostname|somehost|myhost|yourhost|your[-_]host|your[-_]?domain(?:\.com)?|mydomain\.com)$/i;
+
+/**
+ * True when `host` (a URL's host or a netrc `machine`, possibly with a port, a path or a man
+ * page's `\&` escape) is a documentation name: a domain reserved for examples (`example.com`,
+ * `*.example`, `*.test`, `*.invalid`) or a placeholder (`host`, `yourdomain.com`). Credentials
+ * for such a host are examples.
+ *
+ * @example
+ * ```ts
+ * isDocumentationHost('repo.example.org/debian'); // true
+ * isDocumentationHost('db.internal.acme.net'); // false
+ * ```
+ */
+export function isDocumentationHost(host: string): boolean {
+  const name = host.replace(/\\&/g, '').split(/[/:]/, 1)[0] ?? '';
+  return RESERVED_HOST.test(name) || PLACEHOLDER_HOST.test(name);
+}

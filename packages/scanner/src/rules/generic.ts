@@ -38,6 +38,10 @@ const INTEGRITY = /^sha(?:1|256|384|512)-/;
 const DIGEST = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
 // Words joined by separators with an optional number: request-182, my_app.v2.
 const WORDY = /^[a-z]+(?:[-_.][a-z]+)*[-_.]?\d{0,6}$/i;
+// Lower-case words joined by slashes: a list of names (token_hex/token_urlsafe) or a route.
+const SLASHED_WORDS = /^[a-z_]+(?:\/[a-z_]+)+$/;
+// The next assignment of a command line or list (`password= scmVersion=`), not a value.
+const NEXT_ASSIGNMENT = /^[A-Za-z_][\w.-]*[=:]$/;
 // Long enough to be a key (a 128-bit key is 32 hex digits), not a short example id.
 const HEX_KEY = /^[0-9a-f]{32,}$/i;
 const HEX_MIN_ENTROPY = 3.2;
@@ -60,6 +64,7 @@ export function rejectsValue(value: string, name: string): boolean {
   // Value shapes first: anchored tests on a short value, cheaper than the name alternations.
   if (MEMBER_EXPRESSION.test(value) || IDENTIFIER.test(value) || WORDY.test(value) || DIGEST.test(value)) return true;
   if (UUID.test(value) || INTEGRITY.test(value) || FILE_PATH.test(value)) return true;
+  if (SLASHED_WORDS.test(value) || NEXT_ASSIGNMENT.test(value)) return true;
   if (/^(?:true|false|null|none|nil|undefined)$/i.test(value)) return true;
   if (NON_SECRET_NAME.test(name) || NON_SECRET_SUFFIX.test(name) || WORKING_DIRECTORY_NAME.test(name)) return true;
   // A value that repeats its own name (token: TOKEN_NAME) is a reference, not a secret.

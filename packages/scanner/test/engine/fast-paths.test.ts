@@ -62,7 +62,7 @@ function assignmentPiece(rand: () => number): string {
 // `https://` + 128-character user + `:` + a random password of `length` + `@host`.
 function longestUrl(rand: () => number, length: number): string {
   const password = Array.from({ length }, () => 'aB3xQ9z7Km'[Math.floor(rand() * 10)]).join('');
-  return `https://${'u'.repeat(128)}:${password}@ex.example.org `;
+  return `https://${'u'.repeat(128)}:${password}@ex.acme-corp.net `;
 }
 
 describe('byte fast paths give the same results as the RegExp paths', () => {
@@ -140,7 +140,7 @@ describe('byte fast paths give the same results as the RegExp paths', () => {
         const op = ops[Math.floor(rand() * ops.length)] as string;
         const vs = values();
         lines.push(
-          `  ${rand() < 0.3 ? '"' : ''}${name}${op}${vs[Math.floor(rand() * vs.length)]}${rand() < 0.2 ? ' // https://u:pa55word@example.org' : ''}`,
+          `  ${rand() < 0.3 ? '"' : ''}${name}${op}${vs[Math.floor(rand() * vs.length)]}${rand() < 0.2 ? ' // https://u:pa55word@acme-corp.net' : ''}`,
         );
       }
       const text = lines.join('\n');
@@ -169,7 +169,7 @@ describe('byte fast paths give the same results as the RegExp paths', () => {
       ':',
       'pa55w0rd-x',
       '@',
-      'example.org',
+      'acme-corp.net',
       '/path',
       ' ',
       '\n',
@@ -177,7 +177,7 @@ describe('byte fast paths give the same results as the RegExp paths', () => {
       'x'.repeat(300),
       'registry.npmjs.org/-/a-1.0.0.tgz',
       'ftp://',
-      'https://deploy:Kx9vQ2mR7tWz@git.example.com/',
+      'https://deploy:Kx9vQ2mR7tWz@git.acme-corp.net/',
     ];
     let found = 0;
     for (let n = 0; n < 3000; n++) {

@@ -94,8 +94,8 @@ describe('precision: what must not be reported', () => {
       '    >>> body',
       "    'oauth_token=a8sd7f6g5h4&oauth_token_secret=qwe0892lkjsdf77'",
       "        return f'machine {hostname} login {self.username} password {self.password}'",
-      'machine example.com password 123456',
-      'machine example.org login daniel password qwerty',
+      'machine build.acme.io password 123456',
+      'machine ftp.acme.io login daniel password qwerty',
       'Authorization: Bearer 2YotnFZFEjr1zCsicMWpAA',
       'refresh_token=tGzv3JOkF0XG5Qx2TlKWIA',
       'oauth_token_secret="pfkkdhi9sl3r4s00"',
@@ -109,6 +109,28 @@ describe('precision: what must not be reported', () => {
       `token = "${hs256(rnd(32))}"`,
     ].join('\n');
     assert.deepEqual(rulesOf(kept).sort(), ['generic-secret', 'jwt', 'netrc-password']);
+  });
+
+  it('ignores credentials for documentation hosts (RFC 2606 names, placeholders), netrc words in prose, word lists, bare names and values cut short', () => {
+    const text = [
+      'machine example\\&.org/debian login apt password Zq7debianX',
+      'machine repo.example login ci password Kx9vQ2mR7tWz',
+      '<http://fred:Kx9vQ2mR7tWz@example.com:8080/>',
+      'git remote add origin https://deploy:Kx9vQ2mR7tWz@git.corp.test/app.git',
+      'DATABASE_URL=postgres://app:Kx9vQ2mR7tWz@db.example.net:5432/main',
+      'mongodb://admin:Kx9vQ2mR7tWz@yourdomain.com/db',
+      'old passwords are stored on the local machine and are not available on another machine for password history checking.',
+      '__comp "username= message= passphrase= password= scmVersion= $(list)"',
+      'CSPRNG tokens: token_hex/token_urlsafe/randbelow',
+      'export DB_TOKEN="eyJhbGciOiJSUzI1NiIsImtpZ..."',
+    ].join('\n');
+    assert.deepEqual(rulesOf(text), []);
+    const kept = [
+      'machine git.acme-corp.net login ci password Kx9vQ2mR7tWz',
+      'https://deploy:Kx9vQ2mR7tWz@git.acme-corp.net/app.git',
+      'DATABASE_URL=postgres://app:Kx9vQ2mR7tWz@db.acme-corp.net:5432/main',
+    ].join('\n');
+    assert.deepEqual(rulesOf(kept).sort(), ['git-credentials-url', 'netrc-password', 'postgres-url']);
   });
 
   it('accepts tokenwarden:allow on the same line or the line above', () => {
