@@ -56,3 +56,41 @@ export function pem(label: string, lines = 12): string {
   const body = Array.from({ length: lines }, () => rnd(64, B64)).join('\n');
   return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----`;
 }
+
+/**
+ * An OpenSSH private key file as ssh-keygen writes it (openssh-key-v1, one Ed25519 key): the
+ * binary layout, with its zero bytes, gives the base64 the runs of 'A' every real key has.
+ * `cipher` other than 'none' marks it passphrase-protected (the body is then not decryptable).
+ */
+export function opensshKey(cipher = 'none'): string {
+  const u32 = (n: number) => {
+    const b = Buffer.alloc(4);
+    b.writeUInt32BE(n);
+    return b;
+  };
+  const str = (v: Buffer | string) => Buffer.concat([u32(Buffer.byteLength(v)), Buffer.from(v)]);
+  const bytes = (n: number) => Buffer.from(rnd(n * 2, HEX), 'hex');
+  const publicKey = bytes(32);
+  const check = bytes(4);
+  let secret = Buffer.concat([
+    check,
+    check,
+    str('ssh-ed25519'),
+    str(publicKey),
+    str(Buffer.concat([bytes(32), publicKey])),
+    str('deploy@build-01'),
+  ]);
+  for (let i = 1; secret.length % 8 !== 0; i++) secret = Buffer.concat([secret, Buffer.from([i])]);
+  const kdf = cipher === 'none' ? '' : Buffer.concat([str(bytes(16)), u32(16)]);
+  const blob = Buffer.concat([
+    Buffer.from('openssh-key-v1\0', 'latin1'),
+    str(cipher),
+    str(cipher === 'none' ? 'none' : 'bcrypt'),
+    str(kdf),
+    u32(1),
+    str(Buffer.concat([str('ssh-ed25519'), str(publicKey)])),
+    str(secret),
+  ]);
+  const lines = blob.toString('base64').match(/.{1,70}/g) ?? [];
+  return `-----BEGIN OPENSSH PRIVATE KEY-----\n${lines.join('\n')}\n-----END OPENSSH PRIVATE KEY-----\n`;
+}

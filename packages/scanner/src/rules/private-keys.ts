@@ -1,4 +1,8 @@
+import { shannonEntropy } from '../text/entropy.js';
 import type { Rule, Severity } from '../types.js';
+
+// Words and runs that mark a block as made up rather than a key.
+const FILLER = /example|dummy|sample|placeholder|redacted|fake|notreal|([^A])\1{11}/i;
 
 // A PEM block: header, a base64 body (possibly with headers like Proc-Type), footer. Public keys
 // and certificates never match because only "PRIVATE KEY" labels are listed.
@@ -12,6 +16,9 @@ const pem = (id: string, label: string, description: string, severity: Severity 
   severity,
   confidence: 'high',
   window: { before: 32, after: 16384 },
+  // The shared placeholder check takes a run of 8 equal characters for filler, and every OpenSSH
+  // key has runs of 'A' (its zero-length fields): keys judge their own body instead (below).
+  skipPlaceholderCheck: true,
   validate: (secret) => {
     const inner = secret.replace(/^-----BEGIN[^-]*-----/, '').replace(/-----END[^-]*-----$/, '');
     const lines = inner
@@ -19,10 +26,35 @@ const pem = (id: string, label: string, description: string, severity: Severity 
       .map((l) => l.trim().replace(/^["']|["',+\s]+$/g, ''))
       .filter((l) => l.length > 0 && !l.includes(':'));
     const payload = lines.join('');
-    // Truncated or templated blocks ("...", "<key>") are not usable keys.
-    return { valid: payload.length >= 40 && /^[A-Za-z0-9+/=]+$/.test(payload) };
+    // Truncated or templated blocks ("...", "<key>") are not usable keys, nor filler ("xxxx...",
+    // "MIIE...EXAMPLE"): a real key's base64 carries over 4.5 bits per character.
+    if (payload.length < 40 || !/^[A-Za-z0-9+/=]+$/.test(payload) || FILLER.test(inner)) return { valid: false };
+    if (shannonEntropy(payload) < 4.5) return { valid: false };
+    // A key under a passphrase is worth less to whoever finds it (and still worth rotating).
+    const cipher = encryptedWith(inner, payload);
+    return cipher ? { valid: true, severity: 'high', details: { encrypted: true, cipher } } : { valid: true };
   },
 });
+
+/**
+ * The cipher protecting a private key block, or undefined when it is in the clear: a legacy PEM
+ * `Proc-Type: 4,ENCRYPTED` header (cipher from `DEK-Info`), or an OpenSSH `openssh-key-v1` body
+ * whose cipher name is not `none`.
+ *
+ * @example
+ * ```ts
+ * encryptedWith('Proc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00', ''); // "AES-128-CBC"
+ * ```
+ */
+export function encryptedWith(inner: string, payload: string): string | undefined {
+  if (/Proc-Type:\s*4,ENCRYPTED/.test(inner)) return /DEK-Info:\s*([A-Za-z0-9-]+)/.exec(inner)?.[1] ?? 'unknown';
+  if (!payload.startsWith('b3BlbnNzaC1rZXktdjEA')) return undefined;
+  // "openssh-key-v1\0", then a uint32 length and the cipher name.
+  const head = Buffer.from(payload.slice(0, 64), 'base64');
+  const length = head.length >= 19 ? head.readUInt32BE(15) : 0;
+  const cipher = head.subarray(19, 19 + Math.min(length, 32)).toString('latin1');
+  return cipher === 'none' || cipher === '' ? undefined : cipher;
+}
 
 /**
  * PEM, OpenSSH and PGP private keys.

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { scanString, toPublicFinding } from '@tokenwarden/scanner';
-import { B64, crcToken, HEX, jwt, pem, rnd, twToken } from '../fixtures.js';
+import { B64, crcToken, HEX, jwt, opensshKey, pem, rnd, twToken } from '../fixtures.js';
 
 const rulesOf = (text: string) => scanString(text, 'x.txt').map((f) => f.rule);
 
@@ -154,6 +154,23 @@ describe('findings', () => {
     assert.ok(!text.includes(token));
     assert.match(toPublicFinding(raw, false).secret_hash, /^[0-9a-f]{64}$/);
     assert.equal(toPublicFinding(raw, true).secret, token);
+  });
+
+  it('find OpenSSH keys as ssh-keygen writes them, rate passphrase-protected keys lower, and skip filler blocks', () => {
+    const clear = scanString(opensshKey(), 'id_ed25519');
+    assert.deepEqual(
+      clear.map((f) => [f.rule, f.severity]),
+      [['private-key-openssh', 'critical']],
+    );
+    const locked = scanString(opensshKey('aes256-ctr'), 'id_ed25519');
+    assert.deepEqual(
+      locked.map((f) => [f.rule, f.severity, f.details?.cipher]),
+      [['private-key-openssh', 'high', 'aes256-ctr']],
+    );
+    const legacy = pem('RSA PRIVATE KEY').replace('-----\n', '-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,039D3391\n\n');
+    assert.equal(scanString(legacy, 'key.pem')[0]?.severity, 'high');
+    const filler = `-----BEGIN OPENSSH PRIVATE KEY-----\n${'x'.repeat(70)}\n${'x'.repeat(70)}\n-----END OPENSSH PRIVATE KEY-----`;
+    assert.deepEqual(rulesOf(filler), []);
   });
 
   it('rate Stripe test keys and expired JWTs lower', () => {

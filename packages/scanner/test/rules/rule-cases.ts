@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: literal ${VAR} placeholders are the point of these fixtures
 // Positive and negative cases for every built-in rule. A positive must be reported by its rule;
 // a negative must not be reported by that rule.
-import { B62, B64, B64URL, BASE32, BECH32, breakChecksum, crcToken, HEX, jwt, pem, rnd, twToken } from '../fixtures.js';
+import { B62, B64, B64URL, BASE32, BECH32, breakChecksum, crcToken, HEX, jwt, opensshKey, pem, rnd, twToken } from '../fixtures.js';
 
 export interface RuleCases {
   positive: string[];
@@ -306,7 +306,11 @@ export const RULE_CASES: Record<string, RuleCases> = {
   'private-key-rsa': privateKey('RSA PRIVATE KEY'),
   'private-key-ec': privateKey('EC PRIVATE KEY'),
   'private-key-dsa': privateKey('DSA PRIVATE KEY'),
-  'private-key-openssh': privateKey('OPENSSH PRIVATE KEY'),
+  'private-key-openssh': {
+    ...privateKey('OPENSSH PRIVATE KEY'),
+    // What ssh-keygen writes, runs of 'A' included; and one under a passphrase.
+    positive: [...privateKey('OPENSSH PRIVATE KEY').positive, opensshKey(), opensshKey('aes256-ctr')],
+  },
   'private-key-pkcs8': {
     ...privateKey('PRIVATE KEY'),
     negative: ['-----BEGIN PRIVATE KEY-----\n<redacted>\n-----END PRIVATE KEY-----', pem('CERTIFICATE'), pem('PUBLIC KEY')],
