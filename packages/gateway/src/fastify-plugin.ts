@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import { OutgoingMessage, type ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayGuard, GuardDecision } from './gateway-guard.js';
 import type { RequestAuthContext } from './node-middleware.js';
@@ -22,14 +22,14 @@ export interface TokenWardenFastifyOptions {
   nonCanonical?: 'reject' | 'allow';
 }
 
-// The decision rides on the raw response from onRequest to its 'finish'.
+// The decision rides on the raw response from onRequest to its 'prefinish'.
 const DECISION = Symbol('tokenwarden.decision');
 type ResponseWithDecision = ServerResponse & { [DECISION]?: GuardDecision | null };
 type Done = (err?: Error) => void;
 
 /**
  * The Fastify plugin: an `onRequest` hook that enforces the guard on every route of the instance;
- * the access event is emitted when the response finishes. Admitted requests carry
+ * the access event is emitted when the response has ended. Admitted requests carry
  * `request.tokenwarden` (credential, request id).
  *
  * @example
@@ -59,9 +59,15 @@ export async function tokenWardenFastify(app: FastifyInstance, options: TokenWar
     request.tokenwarden = { requestId: decision.requestId, credential: decision.credential, route: decision.route?.index };
     done();
   };
-  // The outcome is taken at the raw response's 'finish' (when Fastify's own onResponse hooks run) by
-  // one listener shared by every request, rather than by an onResponse hook: in Fastify a hook costs
-  // about as much as the guard's whole decision, and the plugin would otherwise pay for two.
+  // The outcome is taken when the raw response has ended and handed all its data to the socket
+  // ('prefinish', which Node's OutgoingMessage emits just before the socket write that ends in
+  // 'finish'; the status is final by then), by one listener shared by every request, rather than by
+  // an onResponse hook: in Fastify a hook costs about as much as the guard's whole decision. Not
+  // 'finish': Node's server already listens to every response's 'finish', so a second listener
+  // turns it into a listener array (allocated on adding, copied on every emit). On one-at-a-time
+  // keep-alive requests a bare listener measured ~1-1.7 µs cheaper on 'prefinish', the plugin ~0.5 µs
+  // per request. A response destroyed before it ends emits neither, as before. An HTTP/2 response (Fastify's http2 option) is no OutgoingMessage and
+  // emits no 'prefinish': its outcome is taken at 'finish'.
   function onFinish(this: ResponseWithDecision): void {
     const decision = this[DECISION];
     if (decision) {
@@ -72,7 +78,7 @@ export async function tokenWardenFastify(app: FastifyInstance, options: TokenWar
   const apply = (request: FastifyRequest, reply: FastifyReply, decision: GuardDecision, done: Done): void => {
     const res = reply.raw as ResponseWithDecision;
     res[DECISION] = decision;
-    res.on('finish', onFinish);
+    res.on(res instanceof OutgoingMessage ? 'prefinish' : 'finish', onFinish);
     if (decision.delayMs > 0) setTimeout(() => enforce(request, reply, decision, done), decision.delayMs);
     else enforce(request, reply, decision, done);
   };

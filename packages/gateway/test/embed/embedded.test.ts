@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect as connectHttp2 } from 'node:http2';
+import { type AddressInfo, connect } from 'node:net';
+import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { tokenWardenFastify } from '../../src/fastify-plugin.js';
@@ -14,6 +16,20 @@ const config = {
     { path: '/**', scopes: ['echo.read'] },
   ],
 };
+
+// An app with the plugin around its own guard, and the access events the guard publishes.
+async function pluginApp(extra: Record<string, unknown> = {}, http2 = false) {
+  const events: { status: number; path?: string }[] = [];
+  const h = await guardHarness({ ...config, ...extra }, { publishAccess: (batch) => void events.push(...(batch as never[])) });
+  const app = (http2 ? Fastify({ http2: true }) : Fastify()) as unknown as FastifyInstance;
+  await app.register(tokenWardenFastify, { guard: h.guard });
+  app.get('/items', async () => ({ ok: true }));
+  const close = async () => {
+    await app.close();
+    await h.guard.close();
+  };
+  return { h, app, events, close };
+}
 
 describe('Fastify plugin', () => {
   let h: Awaited<ReturnType<typeof guardHarness>>;
@@ -63,14 +79,7 @@ describe('Fastify plugin', () => {
 
 describe('Fastify plugin: hot path and probing delay', () => {
   it('admits repeat requests of a cached key with one event each, and delays a credential that probes', async () => {
-    const events: { status: number; path?: string }[] = [];
-    const h = await guardHarness(
-      { ...config, probing: { slow_after: 2, block_after: 50, delay_ms: 120 } },
-      { publishAccess: (batch) => void events.push(...(batch as never[])) },
-    );
-    const app = Fastify();
-    await app.register(tokenWardenFastify, { guard: h.guard });
-    app.get('/items', async () => ({ ok: true }));
+    const { h, app, events, close } = await pluginApp({ probing: { slow_after: 2, block_after: 50, delay_ms: 120 } });
     try {
       const { raw } = h.source.createKey();
       const headers = { authorization: `Bearer ${raw}` };
@@ -89,8 +98,77 @@ describe('Fastify plugin: hot path and probing delay', () => {
         ['/nope/1', '/nope/2', '/nope/3'],
       );
     } finally {
-      await app.close();
-      await h.guard.close();
+      await close();
+    }
+  });
+});
+
+describe('Fastify plugin over a socket', () => {
+  it('emits one event per pipelined keep-alive request with its status, a large streamed answer and a refusal included', async () => {
+    const { h, app, events, close } = await pluginApp();
+    // Two megabytes: more than a socket takes at once, so the end of the answer waits for the client.
+    app.get('/big', async (_req, reply) => reply.send(Readable.from([Buffer.alloc(1 << 20, 97), Buffer.alloc(1 << 20, 98)])));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const { raw } = h.source.createKey();
+      const auth = `authorization: Bearer ${raw}\r\n`;
+      const payload = [
+        `GET /items HTTP/1.1\r\nhost: x\r\n${auth}\r\n`,
+        `GET /big HTTP/1.1\r\nhost: x\r\n${auth}\r\n`,
+        `GET /nope HTTP/1.1\r\nhost: x\r\n${auth}\r\n`,
+        'GET /items HTTP/1.1\r\nhost: x\r\n\r\n',
+        `GET /items HTTP/1.1\r\nhost: x\r\n${auth}connection: close\r\n\r\n`,
+      ].join('');
+      const port = (app.server.address() as AddressInfo).port;
+      const text = await new Promise<string>((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1', () => socket.write(payload));
+        let out = '';
+        socket.on('data', (d: Buffer) => {
+          out += d.toString('latin1');
+        });
+        socket.on('end', () => resolve(out));
+        socket.on('error', reject);
+      });
+      const statuses = [...text.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => Number(m[1]));
+      assert.deepEqual(statuses, [200, 200, 404, 401, 200]);
+      await h.guard.sink?.flush();
+      assert.deepEqual(
+        events.map((e) => `${e.status} ${e.path}`).sort(),
+        ['200 /big', '200 /items', '200 /items', '401 /items', '404 /nope'],
+        'one access event per request',
+      );
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe('Fastify plugin over HTTP/2', () => {
+  it('emits the access event of an HTTP/2 response too (it has no prefinish)', async () => {
+    const { h, app, events, close } = await pluginApp({}, true);
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const client = connectHttp2(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}`);
+    try {
+      const { raw } = h.source.createKey();
+      const get = (headers: Record<string, string>) =>
+        new Promise<number>((resolve, reject) => {
+          const req = client.request({ ':path': '/items', ...headers });
+          let status = 0;
+          req.on('response', (r) => {
+            status = Number(r[':status']);
+          });
+          req.on('data', () => {});
+          req.on('end', () => resolve(status));
+          req.on('error', reject);
+          req.end();
+        });
+      assert.equal(await get({ authorization: `Bearer ${raw}` }), 200);
+      assert.equal(await get({}), 401);
+      await h.guard.sink?.flush();
+      assert.deepEqual(events.map((e) => `${e.status} ${e.path}`).sort(), ['200 /items', '401 /items']);
+    } finally {
+      client.close();
+      await close();
     }
   });
 });
