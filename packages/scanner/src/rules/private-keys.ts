@@ -57,11 +57,11 @@ export function encryptedWith(inner: string, payload: string): string | undefine
 }
 
 /**
- * PEM, OpenSSH and PGP private keys.
+ * PEM, OpenSSH, PGP and PuTTY private keys.
  *
  * @example
  * ```ts
- * privateKeyRules.length; // 7
+ * privateKeyRules.length; // 8
  * ```
  */
 export const privateKeyRules: Rule[] = [
@@ -72,4 +72,24 @@ export const privateKeyRules: Rule[] = [
   pem('private-key-pkcs8', 'PRIVATE KEY', 'Private key (PKCS#8 PEM)'),
   pem('private-key-encrypted', 'ENCRYPTED PRIVATE KEY', 'Encrypted private key (PKCS#8 PEM)', 'high'),
   pem('private-key-pgp', 'PGP PRIVATE KEY BLOCK', 'PGP private key block'),
+  {
+    id: 'putty-private-key',
+    description: 'PuTTY private key file (.ppk)',
+    provider: 'putty',
+    keywords: ['putty-user-key-file-'],
+    // The private part is the base64 block after "Private-Lines: N"; the file names its cipher.
+    pattern:
+      /PuTTY-User-Key-File-[23]: [\w@.-]+\r?\nEncryption: ([\w-]+)\r?\n[\s\S]{0,4000}?Private-Lines: \d{1,2}\r?\n((?:[A-Za-z0-9+/=]{1,64}\r?\n?){1,40})/g,
+    secretGroup: 2,
+    severity: 'critical',
+    confidence: 'high',
+    window: { before: 0, after: 8192 },
+    skipPlaceholderCheck: true,
+    validate: (secret, ctx) => {
+      const payload = secret.replace(/\s+/g, '');
+      if (payload.length < 40 || FILLER.test(payload) || shannonEntropy(payload) < 4.5) return { valid: false };
+      const cipher = /Encryption: ([\w-]+)/.exec(ctx.match)?.[1] ?? 'none';
+      return cipher === 'none' ? { valid: true } : { valid: true, severity: 'high', details: { encrypted: true, cipher } };
+    },
+  },
 ];

@@ -36,6 +36,20 @@ const db = (scheme: string): RuleCases => ({
     `url = "${scheme}://app:password@db/x"`,
   ],
 });
+// A PuTTY key file (format 3): public and private lines, as puttygen writes them.
+const ppk = (encryption: string) =>
+  [
+    'PuTTY-User-Key-File-3: ssh-ed25519',
+    `Encryption: ${encryption}`,
+    'Comment: deploy@build-01',
+    'Public-Lines: 2',
+    `AAAAC3NzaC1lZDI1NTE5AAAAI${rnd(39, B64)}`,
+    rnd(24, B64),
+    'Private-Lines: 1',
+    `AAAAI${rnd(59, B64)}`,
+    `Private-MAC: ${rnd(64, HEX)}`,
+    '',
+  ].join('\n');
 const privateKey = (label: string): RuleCases => ({
   positive: [pem(label), `key = "${pem(label).replace(/\n/g, '\\n')}"`],
   negative: [`-----BEGIN ${label}-----\n...\n-----END ${label}-----`, pem(label.replace('PRIVATE', 'PUBLIC'))],
@@ -306,6 +320,13 @@ export const RULE_CASES: Record<string, RuleCases> = {
   'private-key-rsa': privateKey('RSA PRIVATE KEY'),
   'private-key-ec': privateKey('EC PRIVATE KEY'),
   'private-key-dsa': privateKey('DSA PRIVATE KEY'),
+  'putty-private-key': {
+    positive: [ppk('none'), ppk('aes256-cbc').replace(/\n/g, '\r\n')],
+    negative: [
+      ppk('none').replace(/Private-Lines: 1\n[^\n]+/, 'Private-Lines: 1\nxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'),
+      ppk('none').split('Private-Lines')[0] as string,
+    ],
+  },
   'private-key-openssh': {
     ...privateKey('OPENSSH PRIVATE KEY'),
     // What ssh-keygen writes, runs of 'A' included; and one under a passphrase.
