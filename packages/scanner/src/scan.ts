@@ -57,8 +57,12 @@ export interface ScanReport {
   stats: { files: number; bytes: number; durationMs: number; rules: number };
 }
 
-/** The well-known credential locations `--home` looks at, relative to the home directory. */
+/**
+ * The well-known credential locations `--home` looks at, relative to the home directory (a
+ * directory is walked: `.ssh` holds the private keys).
+ */
 export const HOME_CREDENTIAL_PATHS: readonly string[] = [
+  '.ssh',
   '.npmrc',
   '.netrc',
   '.aws/credentials',
@@ -71,6 +75,19 @@ export const HOME_CREDENTIAL_PATHS: readonly string[] = [
   '.config/gh/hosts.yml',
   '.config/hub',
   '.terraform.d/credentials.tfrc.json',
+  '.config/gcloud/application_default_credentials.json',
+  '.azure/msal_token_cache.json',
+  '.config/doctl/config.yaml',
+  '.vault-token',
+  '.boto',
+  '.s3cfg',
+  '.my.cnf',
+  '.m2/settings.xml',
+  '.gradle/gradle.properties',
+  '.cargo/credentials.toml',
+  '.gem/credentials',
+  '.composer/auth.json',
+  '.config/ngrok/ngrok.yml',
   '.bash_history',
   '.zsh_history',
   '.sh_history',

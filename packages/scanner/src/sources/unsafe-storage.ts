@@ -26,6 +26,15 @@ const CREDENTIAL_FILES: { test: (path: string) => boolean; name: string }[] = [
   { name: '.pypirc', test: (p) => basename(p) === '.pypirc' },
   { name: '.kube/config', test: (p) => p.endsWith(`.kube${sep}config`) || p.endsWith('.kube/config') },
   { name: '.pgpass', test: (p) => basename(p) === '.pgpass' },
+  // ssh refuses a private key that others can read ("UNPROTECTED PRIVATE KEY FILE").
+  {
+    name: 'SSH private key',
+    test: (p) => /(?:^|[\\/])\.ssh[\\/][^\\/]+$/.test(p) && !/\.pub$|known_hosts|authorized_keys|(?:^|[\\/])config$/.test(p),
+  },
+  { name: '.config/gcloud credentials', test: (p) => /[\\/]\.config[\\/]gcloud[\\/]/.test(p) },
+  { name: '.vault-token', test: (p) => basename(p) === '.vault-token' },
+  { name: '.cargo/credentials.toml', test: (p) => /\.cargo[\\/]credentials(?:\.toml)?$/.test(p) },
+  { name: '.gem/credentials', test: (p) => /\.gem[\\/]credentials$/.test(p) },
 ];
 
 /**

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { runScan } from '@tokenwarden/scanner';
 import { zipSync } from 'fflate';
-import { crcToken, twToken } from '../fixtures.js';
+import { crcToken, opensshKey, twToken } from '../fixtures.js';
 
 let dir: string;
 const T = {
@@ -171,7 +171,7 @@ describe('directory scans', () => {
 });
 
 describe('unsafe storage', () => {
-  it('reports secrets in group/other-readable files, logs, shell history and loose credential files with a higher severity', async () => {
+  it('reports secrets in group/other-readable files, logs, shell history and loose credential files (SSH keys too) with a higher severity', async () => {
     const home = mkdtempSync(join(tmpdir(), 'tw-scan-home-'));
     try {
       const put = (rel: string, text: string, mode: number) => {
@@ -193,7 +193,12 @@ describe('unsafe storage', () => {
       assert.match(by(tokens.hist)?.reason ?? '', /shell history/);
       assert.match(by(tokens.npmrc)?.reason ?? '', /credential file \.npmrc with loose mode 0644/);
       assert.match(by(tokens.log)?.reason ?? '', /log file/);
+      put('.ssh/id_ed25519', opensshKey(), 0o644);
+      put('.ssh/config', 'Host build\n  IdentityFile ~/.ssh/id_ed25519\n', 0o644);
       const homeReport = await runScan({ home: true, homeDir: home, workers: 0 });
+      const sshKey = homeReport.findings.find((f) => f.rule === 'private-key-openssh');
+      assert.match(sshKey?.reason ?? '', /credential file SSH private key with loose mode 0644/);
+      assert.equal(sshKey?.file, join(home, '.ssh/id_ed25519'));
       assert.ok(secretsOf(homeReport.findings).has(tokens.hist));
       assert.ok(secretsOf(homeReport.findings).has(tokens.npmrc));
       assert.ok(!secretsOf(homeReport.findings).has(tokens.open), '--home reads only well-known credential locations');
