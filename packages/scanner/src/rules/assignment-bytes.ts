@@ -3,7 +3,7 @@
 // scan), and the bytes are there before any string is: this gives the same answer as the sticky,
 // case-insensitive RegExp on the Latin-1 text of the bytes, without running it.
 //
-//   ["']?\s*(?::=|\?=|=>|=|:)\s*(?:[rbuf]?["'`])?([A-Za-z0-9+/=_\-.~!@#%^&*]{8,200})(?![...])
+//   ["']?\s*(?::=|\?=|=>|=|:)\s*(?:[rbuf]?["'`])?([A-Za-z0-9+/=_\-.~!@#%^&*][...$]{7,199})(?![...$])
 //
 // Why a straight walk decides it: whitespace, quotes and operators are not value characters, so
 // every `\s*` must take the whole run of spaces (a shorter one leaves a space where an operator,
@@ -12,8 +12,10 @@
 // characters there is 8 to 200 long. What is left to try is the operator (`:=` or `:`, `=>` or
 // `=`, `?=`) and the value's prefix (none, a quote, or one of r b u f and a quote).
 
+// 1: may start and continue a value; 2: may only continue one (`$`).
 const VALUE = new Uint8Array(128);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-.~!@#%^&*') VALUE[c.charCodeAt(0)] = 1;
+VALUE[0x24] = 2;
 const SPACE = new Uint8Array(128);
 // \s among ASCII characters: tab, line feed, vertical tab, form feed, carriage return, space.
 for (const c of [9, 10, 11, 12, 13, 32]) SPACE[c] = 1;
@@ -31,9 +33,10 @@ function skipSpaces(bytes: Uint8Array, at: number): number {
 
 // A whole run of 8 to 200 value characters starts at `at`.
 function valueAt(bytes: Uint8Array, at: number): boolean {
+  if (VALUE[bytes[at] as number] !== 1) return false;
   const limit = Math.min(bytes.length, at + MAX_VALUE + 1);
-  let i = at;
-  while (i < limit && VALUE[bytes[i] as number] === 1) i++;
+  let i = at + 1;
+  while (i < limit && VALUE[bytes[i] as number] !== 0) i++;
   const run = i - at;
   // The walk stops at the first non-value character, or one past the longest value allowed.
   return run >= MIN_VALUE && run <= MAX_VALUE;

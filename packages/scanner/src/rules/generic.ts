@@ -9,7 +9,9 @@ const NAME =
 /** The assignment after a secret-like name (exported for the byte matcher's tests). */
 export const ASSIGN = `["']?\\s*(?::=|\\?=|=>|=|:)\\s*(?:[rbuf]?["'\`])?`;
 /** The value assigned (exported for the byte matcher's tests). */
-export const VALUE = '([A-Za-z0-9+/=_\\-.~!@#%^&*]{8,200})(?![A-Za-z0-9+/=_\\-.~!@#%^&*])';
+// `$` may not start it (`$DB_PASSWORD`, `${TOKEN}` are references) but may sit inside it, as in
+// generated passwords and Django keys (`8$k2!zq9@x#v7m`).
+export const VALUE = '([A-Za-z0-9+/=_\\-.~!@#%^&*][A-Za-z0-9+/=_\\-.~!@#%^&*$]{7,199})(?![A-Za-z0-9+/=_\\-.~!@#%^&*$])';
 
 // Names that hold metadata about a secret rather than the secret.
 const NON_SECRET_NAME =
