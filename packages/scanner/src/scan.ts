@@ -1,10 +1,12 @@
+import { stat } from 'node:fs/promises';
 import { availableParallelism, homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { TokenWardenError } from '@tokenwarden/core/formats';
 import { parseCustomRules } from './custom-rules.js';
 import { compileRules } from './engine/compile.js';
 import { scanText } from './engine/scan-text.js';
 import { BUILTIN_RULES } from './rules/index.js';
-import { scanGit } from './sources/git.js';
+import { repositoryRoot, scanGit } from './sources/git.js';
 import { scanFileBatch } from './sources/scan-batch.js';
 import { type ContentResult, scanContent } from './sources/scan-content.js';
 import { DEFAULT_LIMITS, type FileScanLimits, type FileTask } from './sources/scan-file.js';
@@ -127,6 +129,19 @@ async function readStdin(stdin: AsyncIterable<Buffer | string>): Promise<Buffer>
   return Buffer.concat(chunks);
 }
 
+async function directoryOf(path: string): Promise<string> {
+  try {
+    return (await stat(path)).isDirectory() ? path : dirname(path);
+  } catch {
+    throw new TokenWardenError('TW_USAGE', `${path} does not exist`, { hint: 'with --git or --staged, PATH names a repository' });
+  }
+}
+
+function displayPath(absolute: string, cwd: string): string {
+  const rel = relative(cwd, absolute);
+  return rel.startsWith('..') || isAbsolute(rel) ? absolute : rel;
+}
+
 /**
  * Runs a scan: files and directories (in worker threads for big trees), stdin, archives,
  * notebooks, the git history or the staged index, and the home credential files. Inputs that
@@ -160,12 +175,17 @@ export async function runScan(opts: ScanOptions = {}): Promise<ScanReport> {
     for (const w of r.warnings) warn(w);
   };
 
-  if (opts.git || opts.staged) {
+  const gitMode = opts.git === true || opts.staged === true;
+  if (gitMode) {
     const mode = opts.staged ? 'staged' : 'history';
     let done = 0;
-    report.findings.push(
-      ...(await scanGit(compiled, {
-        cwd,
+    // With --git/--staged, each PATH names a repository (the one around the current directory
+    // when none is given): its history is what is scanned, not its files.
+    const repositories = opts.paths?.length ? opts.paths : [undefined];
+    for (const given of repositories) {
+      const dir = given === undefined ? cwd : await directoryOf(resolve(cwd, given));
+      const found = await scanGit(compiled, {
+        cwd: dir,
         mode,
         ...(opts.since ? { since: opts.since } : {}),
         onWarning: warn,
@@ -174,12 +194,19 @@ export async function runScan(opts: ScanOptions = {}): Promise<ScanReport> {
           report.stats.bytes = done;
           opts.onProgress?.(done, 0);
         },
-      })),
-    );
+      });
+      // Paths in a named repository: relative to the current directory when the repository is
+      // inside it (as without PATH), else absolute.
+      if (given !== undefined) {
+        const root = await repositoryRoot(dir);
+        for (const f of found) f.file = displayPath(join(root, f.file), cwd);
+      }
+      report.findings.push(...found);
+    }
     if (opts.staged && opts.git) warn('--staged and --git given: scanned the staged changes only');
   }
 
-  const paths = [...(opts.paths ?? [])];
+  const paths = gitMode ? [] : [...(opts.paths ?? [])];
   if (opts.home) {
     const home = opts.homeDir ?? homedir();
     for (const rel of HOME_CREDENTIAL_PATHS) paths.push(join(home, rel));

@@ -44,9 +44,24 @@ async function assertRepository(cwd: string): Promise<void> {
   });
   if (r.code !== 0) {
     throw new TokenWardenError('TW_SCAN_GIT_FAILED', `${cwd} is not inside a git repository`, {
-      hint: 'run the scan from inside a repository, or drop --git/--staged',
+      hint: 'name a repository (tokenwarden scan --git PATH) or run from inside one, or drop --git/--staged',
     });
   }
+}
+
+/**
+ * The top directory of the repository holding `dir` (absolute).
+ *
+ * @example
+ * ```ts
+ * await repositoryRoot('/src/app/packages/a'); // '/src/app'
+ * ```
+ */
+export async function repositoryRoot(dir: string): Promise<string> {
+  await assertRepository(dir);
+  const r = await run(['rev-parse', '--show-toplevel'], dir);
+  if (r.code !== 0) throw new TokenWardenError('TW_SCAN_GIT_FAILED', `${dir} is not inside a work tree`, { hint: r.stderr.trim() });
+  return r.stdout.trim();
 }
 
 async function resolveSince(since: string, cwd: string): Promise<string> {

@@ -1,9 +1,9 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: literal ${VAR} placeholders are the point of these fixtures
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DiffParser, runScan } from '@tokenwarden/scanner';
 import { twToken } from '../fixtures.js';
@@ -73,6 +73,21 @@ describe('git history', () => {
     assert.ok(!secrets.has(T.first));
     assert.ok(secrets.has(T.feature));
     assert.ok(secrets.has(T.later));
+  });
+
+  it('scans the history of the repository named by PATH, from any directory', async () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), 'tw-scan-elsewhere-'));
+    try {
+      const report = await runScan({ git: true, paths: [repo], cwd: elsewhere });
+      assert.equal(report.findings.find((f) => f.secret === T.first)?.file, join(realpathSync(repo), 'config.env'));
+      assert.equal(report.findings.length, 3, 'the history only: the work tree is not scanned a second time');
+      // From the directory holding the repository, paths stay relative.
+      const near = await runScan({ git: true, paths: [basename(repo)], cwd: dirname(realpathSync(repo)) });
+      assert.equal(near.findings.find((f) => f.secret === T.feature)?.file, join(basename(repo), 'feature.ts'));
+      await assert.rejects(runScan({ git: true, paths: [elsewhere], cwd: repo }), /not inside a git repository/);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 
   it('rejects an unknown --since revision', async () => {
