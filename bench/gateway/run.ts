@@ -242,7 +242,8 @@ async function main(): Promise<void> {
     machine: { cpus: cpus().length, loadavg_at_end: loadavg().map((l) => Number(l.toFixed(1))) },
     seconds_per_run: seconds,
     rounds,
-    measurement: 'each ratio from adjacent runs (baseline, scenario), order alternating by round; median over rounds',
+    measurement:
+      "each ratio from adjacent runs (baseline, scenario), order alternating by round; median over rounds. A gateway scenario's baseline is the bare hop fed the very same requests (headers and per-request DPoP proofs); the plain Fastify app gets the plugin run's Authorization header",
     connections,
     results,
     in_process_one_at_a_time: inProcess,
@@ -253,6 +254,7 @@ async function main(): Promise<void> {
       dpop_eddsa_vs_bare_hop: vsBare('gateway, DPoP (EdDSA proofs)'),
       dpop_es256_vs_bare_hop: vsBare('gateway, DPoP (ES256 proofs)'),
       dpop_eddsa_data_dir_vs_bare_hop: vsBare('gateway --data, DPoP (EdDSA proofs, replay claims shared by processes)'),
+      api_key_data_dir_vs_bare_hop: vsBare('gateway --data, API key'),
       introspection_every_request_vs_bare_hop: vsBare('introspection on every request'),
       plugin_vs_app_without: ratioOf('fastify app with plugin (API key)', 'fastify app without plugin'),
       dpop_verifier_vs_jose_verify_eddsa: Number(
@@ -270,6 +272,7 @@ async function main(): Promise<void> {
       dpop_eddsa_vs_bare_hop: cpuVsBare('gateway, DPoP (EdDSA proofs)'),
       dpop_es256_vs_bare_hop: cpuVsBare('gateway, DPoP (ES256 proofs)'),
       dpop_eddsa_data_dir_vs_bare_hop: cpuVsBare('gateway --data, DPoP (EdDSA proofs, replay claims shared by processes)'),
+      api_key_data_dir_vs_bare_hop: cpuVsBare('gateway --data, API key'),
       introspection_every_request_vs_bare_hop: cpuVsBare('introspection on every request'),
       plugin_vs_app_without: cpuRatioOf('fastify app with plugin (API key)', 'fastify app without plugin'),
     },
@@ -278,6 +281,8 @@ async function main(): Promise<void> {
       jwt_vs_bare_hop: 0.9,
       dpop_eddsa_vs_bare_hop: 0.5,
       dpop_es256_vs_bare_hop: 0.5,
+      dpop_eddsa_data_dir_vs_bare_hop: 0.5,
+      api_key_data_dir_vs_bare_hop: 0.9,
       plugin_vs_app_without: 0.9,
     },
   };
