@@ -115,8 +115,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
 }
 
 /**
- * The DPoP replay store every gateway on `database` shares: on SQLite a file of its own next to the
- * store's (append-only claim logs in a directory of their own), on PostgreSQL the store's table.
+ * The DPoP replay store every gateway on `database` shares: on SQLite, append-only claim logs in a
+ * directory of their own next to the store's file; on PostgreSQL, the store's table.
  *
  * @example
  * ```ts

@@ -109,8 +109,9 @@ export function isPlaceholder(secret: string): boolean {
   const body = secret.replace(/^(?:sk|rk|pk)_(?:test|live)_/, '');
   if (MARKER_WORDS.test(body)) return true;
   if (/^\$[A-Za-z_]\w*$/.test(body) || /^%[A-Za-z_]\w*%$/.test(body)) return true;
-  // A shell or PHP variable inside the value (`hunter$SUFFIX`): interpolated, not literal.
-  if (/\$[A-Z_][A-Z0-9_]{2,}/.test(body)) return true;
+  // An environment variable inside the value (`tok_$API_TOKEN_SUFFIX`): interpolated, not literal.
+  // Its name has an underscore, which a password's `$W0RD` or `$ALE2024` has not.
+  if (/\$[A-Z][A-Z0-9]*_[A-Z0-9_]*/.test(body)) return true;
   if (hasRepeatRun(body, 8)) return true;
   if (COMMON_WORDS.test(body) || FORMAT_FIELD.test(body) || TUTORIAL_PASSWORDS.has(body.toLowerCase())) return true;
   // Cut short on purpose: "eyJhbGciOiJSUzI1NiIsImtpZ..." in documentation.

@@ -84,9 +84,9 @@ describe('precision: what must not be reported', () => {
     assert.deepEqual(rulesOf(real).sort(), ['generic-password', 'generic-secret', 'postgres-url']);
     // A '$' inside a value is part of it (generated passwords, Django keys); at its start or
     // before a shell variable's name it is a reference.
-    const dollar = scanString("SECRET_KEY = 'django-insecure-8$k2!zq9@x#v7m^p3w&r5t*y1u6i0o4e'\nDB_PASSWORD=Qm9$vB7nR4!t", 's.py');
+    const dollar = scanString("SECRET_KEY = 'django-insecure-8$k2!zq9@x#v7m^p3w&r5t*y1u6i0o4e'\nDB_PASSWORD=Qm9$$W0RD!t7", 's.py');
     assert.deepEqual(dollar.map((f) => [f.rule, f.secret]).sort(), [
-      ['generic-password', 'Qm9$vB7nR4!t'],
+      ['generic-password', 'Qm9$$W0RD!t7'],
       ['generic-secret', 'django-insecure-8$k2!zq9@x#v7m^p3w&r5t*y1u6i0o4e'],
     ]);
     assert.deepEqual(rulesOf('DB_PASSWORD=$DB_PASSWORD_FROM_VAULT\nAPI_TOKEN=tok_$API_TOKEN_SUFFIX_VALUE'), []);
