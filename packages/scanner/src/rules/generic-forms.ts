@@ -104,4 +104,18 @@ export const genericFormRules: Rule[] = [
     window: { before: 0, after: 400 },
     validate: (value) => (rejectsValue(value, '') ? { valid: false } : gradeSecretValue(value, 'password')),
   },
+  {
+    id: 'mysql-cli-password',
+    description: 'Password on a MySQL / MariaDB command line (-pSECRET, in scripts and shell history)',
+    provider: 'generic',
+    keywords: ['mysql', 'mariadb'],
+    // -p glued to its value is the password (-p alone prompts; -P is the port).
+    pattern:
+      /\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlshow|mariadb|mariadb-dump)\b[^\n;|&]{0,200}?\s-p(["']?)([^\s"'$-][^\s"']{3,127})\1(?=\s|$)/g,
+    secretGroup: 2,
+    severity: 'high',
+    confidence: 'low',
+    window: { before: 0, after: 400 },
+    validate: (value) => (rejectsValue(value, '') ? { valid: false } : gradeSecretValue(value, 'password')),
+  },
 ];

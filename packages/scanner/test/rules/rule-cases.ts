@@ -392,6 +392,19 @@ export const RULE_CASES: Record<string, RuleCases> = {
     positive: [`FROM node:20\nENV API_TOKEN ${rnd(40)}\n`, `ARG CLIENT_SECRET "${rnd(32)}"`],
     negative: ['ENV API_TOKEN ${API_TOKEN}', 'ENV TOKEN_URL https://auth.example.com/token', `ENV NODE_ENV production`],
   },
+  'mysql-cli-password': {
+    positive: [
+      `mysql -u root -p${rnd(14)} -h db.acme-corp.net app`,
+      `mysqldump --single-transaction -u backup -p'${rnd(10)}#${rnd(4)}' shop > shop.sql`,
+    ],
+    negative: [
+      'mysql -u root -p -h db.acme-corp.net',
+      'mysql -u root -p"$MYSQL_PWD" app',
+      'mysql -u root -P 3306 -h db',
+      'mysql -u root -ppassword app',
+      `npm run mysql -- -p ${rnd(14)}`,
+    ],
+  },
   'curl-basic-auth': {
     positive: [
       `curl -u admin:${rnd(16)} https://api.example.com/v1/users`,
