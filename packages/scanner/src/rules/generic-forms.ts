@@ -105,6 +105,23 @@ export const genericFormRules: Rule[] = [
     validate: (value) => (rejectsValue(value, '') ? { valid: false } : gradeSecretValue(value, 'password')),
   },
   {
+    id: 'bearer-token',
+    description: 'Bearer token written out (an Authorization header in a command, a HAR file, a log)',
+    provider: 'generic',
+    keywords: ['bearer '],
+    // RFC 6750 §2.1 b64token after the scheme; provider formats and JWTs are reported by their
+    // own rules first, this one catches opaque tokens.
+    pattern: /\bBearer[ \t]+([A-Za-z0-9._~+/-]{20,2048}=*)(?![A-Za-z0-9._~+/=-])/gi,
+    severity: 'high',
+    confidence: 'low',
+    window: { before: 0, after: 2100 },
+    validate: (value) => {
+      // A JWT is the jwt rule's to judge (an unsigned or expired one is not a finding here either).
+      if (/^eyJ[\w-]*\.[\w-]*\./.test(value) || rejectsValue(value, '')) return { valid: false };
+      return gradeSecretValue(value, 'secret');
+    },
+  },
+  {
     id: 'mysql-cli-password',
     description: 'Password on a MySQL / MariaDB command line (-pSECRET, in scripts and shell history)',
     provider: 'generic',

@@ -392,6 +392,20 @@ export const RULE_CASES: Record<string, RuleCases> = {
     positive: [`FROM node:20\nENV API_TOKEN ${rnd(40)}\n`, `ARG CLIENT_SECRET "${rnd(32)}"`],
     negative: ['ENV API_TOKEN ${API_TOKEN}', 'ENV TOKEN_URL https://auth.example.com/token', `ENV NODE_ENV production`],
   },
+  'bearer-token': {
+    positive: [
+      `curl -H "Authorization: Bearer ${rnd(40)}" https://api.acme-corp.net/v1/me`,
+      `{"name":"Authorization","value":"Bearer ${rnd(32, B64URL)}.${rnd(12)}"}`,
+    ],
+    negative: [
+      'Authorization: Bearer <token>',
+      'curl -H "Authorization: Bearer $API_TOKEN" https://api.acme-corp.net',
+      'Authorization: Bearer ${{ secrets.TOKEN }}',
+      'headers["Authorization"] = "Bearer " + accessToken',
+      'the Bearer authentication_scheme_explained here',
+      "authorization: 'Bearer eyJhbGciOiJub25lIn0.e30.'",
+    ],
+  },
   'mysql-cli-password': {
     positive: [
       `mysql -u root -p${rnd(14)} -h db.acme-corp.net app`,
