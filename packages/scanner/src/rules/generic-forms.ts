@@ -1,3 +1,4 @@
+import { isPlaceholder } from '../text/placeholders.js';
 import type { Rule, Validation } from '../types.js';
 import { gradeSecretValue, isPasswordName, rejectsValue } from './generic.js';
 
@@ -119,6 +120,26 @@ export const genericFormRules: Rule[] = [
       // A JWT is the jwt rule's to judge (an unsigned or expired one is not a finding here either).
       if (/^eyJ[\w-]*\.[\w-]*\./.test(value) || rejectsValue(value, '')) return { valid: false };
       return gradeSecretValue(value, 'secret');
+    },
+  },
+  {
+    id: 'basic-auth-header',
+    description: 'HTTP Basic credentials written out (an Authorization: Basic header)',
+    provider: 'generic',
+    keywords: ['basic '],
+    pattern: /\bBasic[ \t]+([A-Za-z0-9+/]{8,684}={0,2})(?![A-Za-z0-9+/=])/gi,
+    severity: 'high',
+    confidence: 'medium',
+    window: { before: 0, after: 700 },
+    // RFC 7617: base64 of "user-id:password"; the password is what is judged.
+    validate: (value) => {
+      const decoded = Buffer.from(value, 'base64').toString('latin1');
+      const colon = decoded.indexOf(':');
+      if (colon < 1 || !/^[\x20-\x7e]+$/.test(decoded)) return { valid: false };
+      const password = decoded.slice(colon + 1);
+      if (password.length < 6 || isPlaceholder(password) || rejectsValue(password, '')) return { valid: false };
+      const graded = gradeSecretValue(password, 'password');
+      return graded.valid ? { ...graded, details: { user: decoded.slice(0, Math.min(colon, 64)) } } : graded;
     },
   },
   {

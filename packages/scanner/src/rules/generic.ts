@@ -67,6 +67,8 @@ export function rejectsValue(value: string, name: string): boolean {
   if (MEMBER_EXPRESSION.test(value) || IDENTIFIER.test(value) || WORDY.test(value) || DIGEST.test(value)) return true;
   if (UUID.test(value) || INTEGRITY.test(value) || FILE_PATH.test(value)) return true;
   if (SLASHED_WORDS.test(value) || NEXT_ASSIGNMENT.test(value)) return true;
+  // Words with URL-encoded spaces (`Root%20CA%20Certificates`): a phrase, not a secret.
+  if (value.includes('%20') && /^[A-Za-z]+(?:%20[A-Za-z]+)+$/.test(value)) return true;
   if (/^(?:true|false|null|none|nil|undefined)$/i.test(value)) return true;
   if (NON_SECRET_NAME.test(name) || NON_SECRET_SUFFIX.test(name) || WORKING_DIRECTORY_NAME.test(name)) return true;
   // A value that repeats its own name (token: TOKEN_NAME) is a reference, not a secret.
@@ -103,7 +105,8 @@ function isPromptLine(text: string, at: number, promptOnly = false): boolean {
 /**
  * True when an unquoted value is code rather than a literal: a call (`token = makeToken(...)`) or
  * a C-family statement ending at `;` (`x.zToken = sqlite3DbSpanDup;`). Configuration formats
- * (.env, YAML, INI) write bare literals, but never with a `(` or `;` right after them.
+ * (.env, YAML, INI) write bare literals, but never with a `(` or `;` right after them, except a
+ * connection string's `;` before its next `Name=` pair.
  *
  * @example
  * ```ts
@@ -114,8 +117,11 @@ export function isCodeExpression(value: string, ctx: RuleContext): boolean {
   const before = ctx.match.charCodeAt(ctx.match.length - value.length - 1);
   // ' " ` : a quoted string literal.
   if (before === 0x27 || before === 0x22 || before === 0x60) return false;
-  const after = ctx.text.charCodeAt(ctx.index + ctx.match.length);
-  return after === 0x28 || after === 0x3b;
+  const end = ctx.index + ctx.match.length;
+  const after = ctx.text.charCodeAt(end);
+  if (after === 0x28) return true;
+  // `;` then `Name=`: the next pair of a connection string (`Password=...;Encrypt=true`), not code.
+  return after === 0x3b && !/^;\s*[A-Za-z][\w .-]{0,40}=/.test(ctx.text.slice(end, end + 48));
 }
 
 /**

@@ -22,6 +22,9 @@ export const DOCUMENTATION_EXAMPLES: ReadonlySet<string> = new Set([
   'tGzv3JOkF0XG5Qx2TlKWIA',
   'SplxlOBeZQQYbYS6WxSbIA',
   '7Fjfp0ZBr1KtDRbnfVdmIw',
+  // ... and its client password, as in its Basic header (s6BhdRkqt3:gX1fBat3bV).
+  'gX1fBat3bV',
+  'czZCaGRSa3F0MzpnWDFmQmF0M2JW',
   // OAuth 1.0 (RFC 5849): client, temporary and token credentials and the verifier.
   'dpf43f3p2l4k3l03',
   'kd94hf93k423kf44',

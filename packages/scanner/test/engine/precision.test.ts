@@ -90,6 +90,10 @@ describe('precision: what must not be reported', () => {
       ['generic-secret', 'django-insecure-8$k2!zq9@x#v7m^p3w&r5t*y1u6i0o4e'],
     ]);
     assert.deepEqual(rulesOf('DB_PASSWORD=$DB_PASSWORD_FROM_VAULT\nAPI_TOKEN=tok_$API_TOKEN_SUFFIX_VALUE'), []);
+    // A connection string's `;` is not the end of a C statement.
+    assert.deepEqual(rulesOf('Server=tcp:db.acme-corp.net,1433;Database=app;User ID=app;Password=Xq8mZ2kP0wLs7Rb;Encrypt=true;'), [
+      'generic-password',
+    ]);
   });
 
   it('ignores doctests, format fields, tutorial passwords, RFC example tokens and JWTs signed with a documentation key', () => {
@@ -131,6 +135,8 @@ describe('precision: what must not be reported', () => {
       '__comp "username= message= passphrase= password= scmVersion= $(list)"',
       'CSPRNG tokens: token_hex/token_urlsafe/randbelow',
       'export DB_TOKEN="eyJhbGciOiJSUzI1NiIsImtpZ..."',
+      'Authorization: Basic czZCaGRSa3F0MzpnWDFmQmF0M2JW',
+      'pkcs11:token=Root%20CA%20Certificates;serial=1%3AROOTS%3ADEFAULT;model=1%2E0',
     ].join('\n');
     assert.deepEqual(rulesOf(text), []);
     const kept = [

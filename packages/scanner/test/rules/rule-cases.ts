@@ -406,6 +406,18 @@ export const RULE_CASES: Record<string, RuleCases> = {
       "authorization: 'Bearer eyJhbGciOiJub25lIn0.e30.'",
     ],
   },
+  'basic-auth-header': {
+    positive: [
+      `curl -H "Authorization: Basic ${Buffer.from(`deploy:${rnd(14)}`).toString('base64')}" https://ci.acme-corp.net`,
+      `authorization: basic ${Buffer.from(`svc-backup:${rnd(10)}!${rnd(4)}`).toString('base64')}`,
+    ],
+    negative: [
+      `Authorization: Basic ${Buffer.from('admin:password').toString('base64')}`,
+      `Authorization: Basic ${Buffer.from('user:${PASS}').toString('base64')}`,
+      `Authorization: Basic ${Buffer.from(rnd(24)).toString('base64')}`,
+      'the Basic authentication scheme (RFC 7617)',
+    ],
+  },
   'mysql-cli-password': {
     positive: [
       `mysql -u root -p${rnd(14)} -h db.acme-corp.net app`,
