@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { freeLocalPort } from '@tokenwarden/core/testing';
 import { type Database, openDatabase, storeMigrations } from '@tokenwarden/store';
 import { openTokenService, recordServiceIdentity, type TokenService, tokenServiceMigrations } from '@tokenwarden/token-service';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
@@ -16,17 +16,6 @@ import { request } from 'undici';
 import { gatewayMigrations } from '../../src/migrations.js';
 import { startEchoUpstream } from '../support/echo-upstream.js';
 import { type GatewayProcess, spawnGateway } from '../support/spawn-gateway.js';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('DPoP proofs across two gateway processes sharing --data', { timeout: 300_000 }, () => {
   let service: TokenService;
@@ -40,7 +29,7 @@ describe('DPoP proofs across two gateway processes sharing --data', { timeout: 3
 
   before(async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'tw-gw-dpop-'));
-    const port = await freePort();
+    const port = await freeLocalPort();
     issuer = `http://127.0.0.1:${port}`;
     // What `tokenwarden serve --issuer` does: record the issuer, which the gateways read from --data.
     database = await openDatabase({

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { freeLocalPort } from '@tokenwarden/core/testing';
 import { openDatabase } from '@tokenwarden/store';
 import * as oauth from 'oauth4webapi';
 // The CLI applies every package's migrations to the shared file; a second opener must know them all.
@@ -32,15 +32,6 @@ function run(args: string[], stdin?: string): Promise<{ code: number; stdout: st
   });
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 describe('tokenwarden CLI against a running serve', () => {
   let dataDir: string;
   let serve: ChildProcess;
@@ -48,7 +39,7 @@ describe('tokenwarden CLI against a running serve', () => {
 
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'tw-cli-'));
-    const port = await freePort();
+    const port = await freeLocalPort();
     issuer = `http://127.0.0.1:${port}`;
     serve = spawn(process.execPath, [bin, 'serve', '--listen', `127.0.0.1:${port}`, '--data', dataDir], { env, cwd: root });
     await new Promise<void>((resolve, reject) => {

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LifecycleEvent } from '@tokenwarden/core';
+import { freeLocalPort } from '@tokenwarden/core/testing';
 import * as oauth from 'oauth4webapi';
 import { openTokenService, type TokenService, type TokenServiceOptions } from '../../src/index.js';
 
@@ -19,21 +19,10 @@ export interface Harness {
 /** oauth4webapi refuses http:// unless told; every test request passes these options. */
 export const insecure = { [oauth.allowInsecureRequests]: true } as const;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 /** Starts a service in a fresh data directory and runs discovery against it. */
 export async function startHarness(extra: Partial<TokenServiceOptions> = {}): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tw-token-'));
-  const port = await freePort();
+  const port = await freeLocalPort();
   const issuer = `http://127.0.0.1:${port}`;
   const events: LifecycleEvent[] = [];
   const service = await openTokenService({ dataDir, issuer, publish: (e) => void events.push(e), keyRefreshMs: 0, ...extra });
