@@ -1,5 +1,5 @@
 import { hash, randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readdirSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, openSync, readdirSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { TokenWardenError } from '@tokenwarden/core';
 import type { JtiReplayStore } from './jti-replay-store.js';
@@ -307,11 +307,6 @@ export class AppendLogJtiReplayStore implements JtiReplayStore {
     this.lowEpoch = Math.max(this.lowEpoch, floor);
   }
 
-  /** Number of log files this process holds open (for tests and diagnostics). */
-  get openFiles(): number {
-    return this.logs.size;
-  }
-
   /** Stops the upkeep and closes the files; later claims throw. */
   close(): void {
     if (this.closed) return;
@@ -320,12 +315,6 @@ export class AppendLogJtiReplayStore implements JtiReplayStore {
     for (const log of this.logs.values()) closeSync(log.fd);
     this.logs.clear();
     this.open = [];
-  }
-
-  /** Size of an epoch's file in bytes, or undefined when this process has none open. */
-  fileSize(epoch: number): number | undefined {
-    const log = this.logs.get(epoch);
-    return log ? fstatSync(log.fd).size : undefined;
   }
 }
 

@@ -39,6 +39,11 @@ function judged(name: string, value: string): Validation {
   return value.length < 16 ? { valid: false } : gradeSecretValue(value, 'secret');
 }
 
+// A value whose place (a command-line flag, a header) says it is a password.
+function judgedPassword(value: string): Validation {
+  return rejectsValue(value, '') ? { valid: false } : gradeSecretValue(value, 'password');
+}
+
 /**
  * Secrets held by a secret-like name without an assignment operator: an XML element
  * (`<password>...</password>` in Maven's settings.xml), a key/value attribute pair
@@ -103,7 +108,7 @@ export const genericFormRules: Rule[] = [
     severity: 'high',
     confidence: 'low',
     window: { before: 0, after: 400 },
-    validate: (value) => (rejectsValue(value, '') ? { valid: false } : gradeSecretValue(value, 'password')),
+    validate: judgedPassword,
   },
   {
     id: 'bearer-token',
@@ -118,8 +123,9 @@ export const genericFormRules: Rule[] = [
     window: { before: 0, after: 2100 },
     validate: (value) => {
       // A JWT is the jwt rule's to judge (an unsigned or expired one is not a finding here either).
-      if (/^eyJ[\w-]*\.[\w-]*\./.test(value) || rejectsValue(value, '')) return { valid: false };
-      return gradeSecretValue(value, 'secret');
+      if (/^eyJ[\w-]*\.[\w-]*\./.test(value)) return { valid: false };
+      // Judged as an unnamed assigned secret (values here are at least 20 characters).
+      return judged('', value);
     },
   },
   {
@@ -137,8 +143,8 @@ export const genericFormRules: Rule[] = [
       const colon = decoded.indexOf(':');
       if (colon < 1 || !/^[\x20-\x7e]+$/.test(decoded)) return { valid: false };
       const password = decoded.slice(colon + 1);
-      if (password.length < 6 || isPlaceholder(password) || rejectsValue(password, '')) return { valid: false };
-      const graded = gradeSecretValue(password, 'password');
+      if (password.length < 6 || isPlaceholder(password)) return { valid: false };
+      const graded = judgedPassword(password);
       return graded.valid ? { ...graded, details: { user: decoded.slice(0, Math.min(colon, 64)) } } : graded;
     },
   },
@@ -154,6 +160,6 @@ export const genericFormRules: Rule[] = [
     severity: 'high',
     confidence: 'low',
     window: { before: 0, after: 400 },
-    validate: (value) => (rejectsValue(value, '') ? { valid: false } : gradeSecretValue(value, 'password')),
+    validate: judgedPassword,
   },
 ];
