@@ -50,7 +50,8 @@ async function assertRepository(cwd: string): Promise<void> {
 }
 
 /**
- * The top directory of the repository holding `dir` (absolute).
+ * The top directory of the work tree holding `dir` (absolute), or `dir` itself for a bare
+ * repository, which has none. Call it after {@link scanGit}, which checks `dir` is a repository.
  *
  * @example
  * ```ts
@@ -58,10 +59,8 @@ async function assertRepository(cwd: string): Promise<void> {
  * ```
  */
 export async function repositoryRoot(dir: string): Promise<string> {
-  await assertRepository(dir);
   const r = await run(['rev-parse', '--show-toplevel'], dir);
-  if (r.code !== 0) throw new TokenWardenError('TW_SCAN_GIT_FAILED', `${dir} is not inside a work tree`, { hint: r.stderr.trim() });
-  return r.stdout.trim();
+  return r.code === 0 && r.stdout.trim() !== '' ? r.stdout.trim() : dir;
 }
 
 async function resolveSince(since: string, cwd: string): Promise<string> {
