@@ -1,19 +1,16 @@
 // Positive and negative cases for the rules of AI, hosting, SaaS, commerce and developer
 // platforms added after the first 131 (see rule-cases.ts for the shape and the older rules).
 import { B62, B64URL, HEX, rnd } from '../fixtures.js';
-import type { RuleCases } from './rule-cases.js';
+import { pfx as prefixedCases, type RuleCases } from './rule-cases.js';
 
 const LOWER_ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
 const UPPER_ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const uuid = () => `${rnd(8, HEX)}-${rnd(4, HEX)}-${rnd(4, HEX)}-${rnd(4, HEX)}-${rnd(12, HEX)}`;
 
-// A token assigned in a config and passed in code; negatives: a placeholder body, a cut-off body,
-// and whatever else the rule must not take for its token.
-const pfx = (prefix: string, body: string, negative: string[] = []): RuleCases => ({
-  positive: [`KEY=${prefix}${body}`, `config("${prefix}${body}")`],
-  negative: [...negative, `KEY=${prefix}${'x'.repeat(body.length)}`, `${prefix}${body.slice(0, 4)}`],
-});
+// The shared shape, with a filler body always among the negatives, beside the rule's own.
+const pfx = (prefix: string, body: string, negative: string[] = []): RuleCases =>
+  prefixedCases(prefix, body, [...negative, `KEY=${prefix}${'x'.repeat(body.length)}`]);
 
 export const PLATFORM_RULE_CASES: Record<string, RuleCases> = {
   'huggingface-org-token': pfx('api_org_', rnd(34, LETTERS)),

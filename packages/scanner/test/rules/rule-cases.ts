@@ -19,7 +19,12 @@ const gl = (p: string): RuleCases => ({
   positive: [`token: ${p}${rnd(20, `${B62}_-`)}`],
   negative: [`token: ${p}xxxxxxxxxxxxxxxxxxxx`, `${p}short`],
 });
-const pfx = (prefix: string, body: string, negative: string[] = [`${prefix}${'x'.repeat(Math.max(1, body.length))}`]): RuleCases => ({
+/** A prefixed token in a config and in code; negatives: `negative` (default: a filler body) and a cut-off body. */
+export const pfx = (
+  prefix: string,
+  body: string,
+  negative: string[] = [`${prefix}${'x'.repeat(Math.max(1, body.length))}`],
+): RuleCases => ({
   positive: [`KEY=${prefix}${body}`, `config("${prefix}${body}")`],
   negative: [...negative, `${prefix}${body.slice(0, 4)}`],
 });
