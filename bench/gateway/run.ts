@@ -77,7 +77,6 @@ async function main(): Promise<void> {
   };
   // The same EdDSA client against what `tokenwarden gateway --data` runs: replay claims shared by processes.
   const dataDirProofs = signProofs(clients.EdDSA, `${px.dataDirGateway}/bench`, bound.EdDSA, needed);
-  const next = { EdDSA: 0, ES256: 0, dataDir: 0 };
 
   // In-process, one at a time: raw jose verification of a DPoP proof (the inherent cost) against
   // the gateway's whole DPoP check of a fresh proof (signature, claims, thumbprint, replay claim).
@@ -113,11 +112,16 @@ async function main(): Promise<void> {
     name: string;
     url: string;
     headers?: Record<string, string>;
-    perRequest?: () => Record<string, string>;
+    /** Signed DPoP proofs, one per request in turn. */
+    proofs?: string[];
   }
-  const dpopProof = (list: string[], counter: 'EdDSA' | 'ES256' | 'dataDir') => () => ({
-    dpop: list[next[counter]++ % list.length] as string,
-  });
+  // Each stream of proofs has a counter of its own that lasts over every round: the gateway's
+  // stream never reuses a proof, and the bare hop's copy (which checks none) never takes one of
+  // the gateway's.
+  const inTurn = (list: string[]) => {
+    let i = 0;
+    return () => ({ dpop: list[i++ % list.length] as string });
+  };
   const gatewayScenarios: Scenario[] = [
     { name: 'gateway, API key', url: `${px.gateway}/bench`, headers: { authorization: `Bearer ${px.key}` } },
     { name: 'gateway, JWT', url: `${px.gateway}/bench`, headers: { authorization: `Bearer ${px.jwt}` } },
@@ -126,32 +130,19 @@ async function main(): Promise<void> {
         name: `gateway, DPoP (${alg} proofs)`,
         url: `${px.gateway}/bench`,
         headers: { authorization: `DPoP ${bound[alg]}` },
-        perRequest: dpopProof(proofs[alg], alg),
+        proofs: proofs[alg],
       }),
     ),
     {
       name: 'gateway --data, DPoP (EdDSA proofs, replay claims shared by processes)',
       url: `${px.dataDirGateway}/bench`,
       headers: { authorization: `DPoP ${bound.EdDSA}` },
-      perRequest: dpopProof(dataDirProofs, 'dataDir'),
+      proofs: dataDirProofs,
     },
     { name: 'gateway --data, API key', url: `${px.dataDirGateway}/bench`, headers: { authorization: `Bearer ${px.key}` } },
     { name: 'introspection on every request', url: `${px.introspect}/bench`, headers: { authorization: `Bearer ${px.opaque}` } },
   ];
-  // The bare hop never checks a proof, so its copy of a DPoP stream may reuse proofs: it draws
-  // from the same signed list through a counter of its own, leaving the gateway's proofs fresh.
-  const bareCounters = new Map<string, number>();
-  const bareCopy = (s: Scenario): Scenario => {
-    const list = s.name.includes('--data') ? dataDirProofs : s.name.includes('ES256') ? proofs.ES256 : proofs.EdDSA;
-    const perRequest =
-      s.perRequest &&
-      (() => {
-        const i = bareCounters.get(s.name) ?? 0;
-        bareCounters.set(s.name, i + 1);
-        return { dpop: list[i % list.length] as string };
-      });
-    return { name: bareHopFor(s.name), url: `${px.bare}/bench`, headers: s.headers, perRequest };
-  };
+  const bareCopy = (s: Scenario): Scenario => ({ ...s, name: bareHopFor(s.name), url: `${px.bare}/bench` });
   const pluginHeaders = { authorization: `Bearer ${fx.key}` };
   const scenarios: Scenario[] = [
     { name: 'direct', url: `${upstream}/bench` },
@@ -160,7 +151,10 @@ async function main(): Promise<void> {
     { name: plain, url: `${fx.plain}/bench`, headers: pluginHeaders },
     { name: 'fastify app with plugin (API key)', url: `${fx.plugin}/bench`, headers: pluginHeaders },
   ];
-  const allScenarios = scenarios.map((s): [string, () => Promise<Result>] => [s.name, () => load(s.name, s.url, s.headers, s.perRequest)]);
+  const allScenarios = scenarios.map((s): [string, () => Promise<Result>] => {
+    const perRequest = s.proofs && inTurn(s.proofs);
+    return [s.name, () => load(s.name, s.url, s.headers, perRequest)];
+  });
   const run = new Map(allScenarios);
   // Each ratio is measured as a pair of adjacent runs (baseline, then the scenario; the other way
   // round every other round), so drift in the shared machine's load between the two sides of a
