@@ -3,17 +3,15 @@
 // epochs; exactly one of several processes racing with the same proofs may win each; a stalled
 // write is refused; expired files go away; a damaged file fails closed with its name.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { seededRandom, TokenWardenError } from '@tokenwarden/core';
 import { AppendLogJtiReplayStore, replayDirFor } from '../../src/append-log-jti-replay-store.js';
 import { MemoryJtiReplayStore } from '../../src/jti-replay-store.js';
+import { runModule } from '../support/run-module.js';
 
-const repo = fileURLToPath(new URL('../../../../', import.meta.url));
 const replayDir = () => join(mkdtempSync(join(tmpdir(), 'tw-gw-append-replay-')), 'gateway-dpop-replay');
 
 // A clock tests move by hand, shared by the instances that stand for processes on one machine.
@@ -185,7 +183,7 @@ describe('append-log DPoP replay store', () => {
     let ready = 0;
     const outputs = Promise.all(
       [0, 1, 2].map(() =>
-        runChild(child, [dir, go], () => {
+        runModule(child, [dir, go], () => {
           ready += 1;
           if (ready === 3) writeFileSync(go, '');
         }),
@@ -202,29 +200,3 @@ describe('append-log DPoP replay store', () => {
     assert.ok(lists.filter((l) => l.length > 0).length >= 2, `the processes really raced: ${lists.map((l) => l.length).join(', ')}`);
   });
 });
-
-// Runs `code` (an ES module) in a separate Node process from the repository root; calls `onReady`
-// when it writes "ready" on stderr; resolves its stdout.
-function runChild(code: string, args: string[], onReady: () => void): Promise<string> {
-  return new Promise<string>((resolve, reject) => {
-    const c = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', '--input-type=module', '-e', code, ...args], {
-      cwd: repo,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let text = '';
-    let errors = '';
-    let readySeen = false;
-    c.stdout.on('data', (d: Buffer) => {
-      text += d.toString();
-    });
-    c.stderr.on('data', (d: Buffer) => {
-      errors += d.toString();
-      if (!readySeen && errors.includes('ready\n')) {
-        readySeen = true;
-        onReady();
-      }
-    });
-    c.once('error', reject);
-    c.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`child exited with ${code}: ${errors}`))));
-  });
-}

@@ -2,13 +2,11 @@
 // (RFC 9449 §11.1): the replay store is shared through the SQLite file of `--data` or PostgreSQL,
 // and a claim is one atomic statement, so two processes racing with one proof cannot both win.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { StoreConfig } from '@tokenwarden/config';
 import { type Database, openDatabase, sql } from '@tokenwarden/store';
 import { SKIP_PG, TEST_PG_URL } from '@tokenwarden/store/testing';
@@ -19,8 +17,7 @@ import type { JtiReplayStore } from '../../src/jti-replay-store.js';
 import { gatewayMigrations } from '../../src/migrations.js';
 import { StoreJtiReplayStore } from '../../src/store-jti-replay-store.js';
 import { dpopKey, FakeCredentialSource } from '../support/fake-credential-source.js';
-
-const repo = fileURLToPath(new URL('../../../../', import.meta.url));
+import { runModule } from '../support/run-module.js';
 
 function open(store: StoreConfig, dataDir: string): Promise<Database> {
   return openDatabase({ store, dataDir, migrations: gatewayMigrations });
@@ -64,22 +61,6 @@ async function sharedReplayChecks(ra: JtiReplayStore, rb: JtiReplayStore): Promi
   }
 }
 
-// Runs `code` (an ES module) in a separate Node process from the repository root; resolves its stdout.
-function runChild(code: string, arg: string): Promise<string> {
-  return new Promise<string>((resolve, reject) => {
-    const c = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', '--input-type=module', '-e', code, arg], {
-      cwd: repo,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let text = '';
-    c.stdout.on('data', (d: Buffer) => {
-      text += d.toString();
-    });
-    c.once('error', reject);
-    c.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`child exited with ${code}`))));
-  });
-}
-
 describe('DPoP replay store shared by several gateways', () => {
   it('SQLite (the embedded --data default): two connections, and a claim from another process', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'tw-gw-replay-'));
@@ -97,7 +78,7 @@ describe('DPoP replay store shared by several gateways', () => {
         const won = await new StoreJtiReplayStore(db).claim('jkt:from-child', Date.now() + 300000);
         await db.close();
         process.stdout.write(String(won));`;
-      const out = await runChild(child, dataDir);
+      const out = await runModule(child, [dataDir]);
       assert.equal(out, 'true', 'the other process won the claim');
       assert.equal(await new StoreJtiReplayStore(a).claim('jkt:from-child', Date.now() + 300_000), false);
     } finally {
@@ -118,7 +99,7 @@ describe('DPoP replay store shared by several gateways', () => {
         const won = store.claim('jkt:from-child', Date.now() + 300000);
         store.close();
         process.stdout.write(String(won));`;
-      assert.equal(await runChild(child, dir), 'true', 'the other process won the claim');
+      assert.equal(await runModule(child, [dir]), 'true', 'the other process won the claim');
       assert.equal(a.claim('jkt:from-child', Date.now() + 300_000), false);
     } finally {
       a.close();
