@@ -96,8 +96,9 @@ export interface Rule {
    * after the run of `back` characters that holds the keyword, or the hit is dropped without
    * running the pattern: a cheap necessary condition (an assignment of a value after a name) for
    * the common hits that are not assignments. `followedByBytes`, when given, is the same test
-   * written over ASCII bytes (it must agree with `followedBy` on every ASCII text: the rule's
-   * tests compare the two), used when the text came from such bytes, before any RegExp runs.
+   * written over ASCII bytes (true wherever `followedBy` is, except where every match the
+   * pattern can make there is one `validate` rejects: the rule's tests compare the findings),
+   * used when the text came from such bytes, before any RegExp runs.
    */
   anchor?: 'keyword' | { back: string; max: number; followedBy?: string; followedByBytes?: (bytes: Uint8Array, at: number) => boolean };
   /**

@@ -31,15 +31,15 @@ function skipSpaces(bytes: Uint8Array, at: number): number {
   return i;
 }
 
-// A whole run of 8 to 200 value characters starts at `at`.
-function valueAt(bytes: Uint8Array, at: number): boolean {
-  if (VALUE[bytes[at] as number] !== 1) return false;
+// The end of a whole run of 8 to 200 value characters starting at `at`, or -1.
+function valueEnd(bytes: Uint8Array, at: number): number {
+  if (VALUE[bytes[at] as number] !== 1) return -1;
   const limit = Math.min(bytes.length, at + MAX_VALUE + 1);
   let i = at + 1;
   while (i < limit && VALUE[bytes[i] as number] !== 0) i++;
   const run = i - at;
   // The walk stops at the first non-value character, or one past the longest value allowed.
-  return run >= MIN_VALUE && run <= MAX_VALUE;
+  return run >= MIN_VALUE && run <= MAX_VALUE ? i : -1;
 }
 
 function isValueQuote(c: number | undefined): boolean {
@@ -52,13 +52,58 @@ function isStringPrefix(c: number | undefined): boolean {
   return lower === 0x72 || lower === 0x62 || lower === 0x75 || lower === 0x66;
 }
 
+/** What follows a name: no assignment of a possible value (0), a call assigned (1), a literal (2). */
+export type Assignment = 0 | 1 | 2;
+const NONE = 0;
+// An unquoted value with `(` right after it (`token = makeToken(...)`): code, not a literal.
+const CALL = 1;
+const LITERAL = 2;
+
+const OPEN_PAREN = 0x28;
+
 // After the operator: spaces, then the value bare, quoted, or behind a string prefix and quote.
-function valueAfter(bytes: Uint8Array, at: number): boolean {
+// Only one of the three can start there: a bare value of 8 or more starts with a value character
+// followed by another (never a quote), a quoted one with a quote.
+function valueAfter(bytes: Uint8Array, at: number): Assignment {
   const i = skipSpaces(bytes, at);
   const c = bytes[i];
-  if (valueAt(bytes, i)) return true;
-  if (isValueQuote(c)) return valueAt(bytes, i + 1);
-  return isStringPrefix(c) && isValueQuote(bytes[i + 1]) && valueAt(bytes, i + 2);
+  const bare = valueEnd(bytes, i);
+  if (bare !== -1) return bytes[bare] === OPEN_PAREN ? CALL : LITERAL;
+  if (isValueQuote(c)) return valueEnd(bytes, i + 1) === -1 ? NONE : LITERAL;
+  return isStringPrefix(c) && isValueQuote(bytes[i + 1]) && valueEnd(bytes, i + 2) !== -1 ? LITERAL : NONE;
+}
+
+// Two readings of the operator (`:` or `:=`, `=` or `=>`, the longer one when `second` is the
+// rest of it): the one that could be a finding.
+function either(bytes: Uint8Array, i: number, second: boolean): Assignment {
+  const a = valueAfter(bytes, i + 1);
+  if (a === LITERAL || !second) return a;
+  const b = valueAfter(bytes, i + 2);
+  return Math.max(a, b) as Assignment;
+}
+
+/**
+ * What follows a name at `at` of ASCII `bytes`: 0 exactly when the generic rules' `followedBy`
+ * RegExp fails there; else 1 when every way the RegExp can match assigns an unquoted value
+ * directly followed by `(` (the generic rules' `isCodeExpression` rejects each such match), 2
+ * otherwise.
+ *
+ * @example
+ * ```ts
+ * assignmentAt(Buffer.from('token = makeToken(1)'), 5); // 1
+ * ```
+ */
+export function assignmentAt(bytes: Uint8Array, at: number): Assignment {
+  let i = at;
+  const first = bytes[i];
+  if (first === QUOTE || first === APOSTROPHE) i++;
+  i = skipSpaces(bytes, i);
+  const op = bytes[i];
+  const next = bytes[i + 1];
+  if (op === 0x3a) return either(bytes, i, next === 0x3d); // `:` or `:=`
+  if (op === 0x3d) return either(bytes, i, next === 0x3e); // `=` or `=>`
+  if (op === 0x3f && next === 0x3d) return valueAfter(bytes, i + 2); // `?=`
+  return NONE;
 }
 
 /**
@@ -72,14 +117,19 @@ function valueAfter(bytes: Uint8Array, at: number): boolean {
  * ```
  */
 export function assignmentFollows(bytes: Uint8Array, at: number): boolean {
-  let i = at;
-  const first = bytes[i];
-  if (first === QUOTE || first === APOSTROPHE) i++;
-  i = skipSpaces(bytes, i);
-  const op = bytes[i];
-  const next = bytes[i + 1];
-  if (op === 0x3a) return valueAfter(bytes, i + 1) || (next === 0x3d && valueAfter(bytes, i + 2)); // `:` or `:=`
-  if (op === 0x3d) return valueAfter(bytes, i + 1) || (next === 0x3e && valueAfter(bytes, i + 2)); // `=` or `=>`
-  if (op === 0x3f) return next === 0x3d && valueAfter(bytes, i + 2); // `?=`
-  return false;
+  return assignmentAt(bytes, at) !== NONE;
+}
+
+/**
+ * The generic rules' byte test: an assignment follows and it is not an unquoted call, which the
+ * rules would reject after running their pattern (`password = getpass.getpass(...)`,
+ * `token = os.environ.get(...)`): the same findings, without the pattern run.
+ *
+ * @example
+ * ```ts
+ * literalAssignmentFollows(Buffer.from('token = makeToken(1)'), 5); // false
+ * ```
+ */
+export function literalAssignmentFollows(bytes: Uint8Array, at: number): boolean {
+  return assignmentAt(bytes, at) === LITERAL;
 }

@@ -1,6 +1,6 @@
 import { charClasses, shannonEntropy } from '../text/entropy.js';
 import type { Rule, RuleContext, Validation } from '../types.js';
-import { assignmentFollows } from './assignment-bytes.js';
+import { literalAssignmentFollows } from './assignment-bytes.js';
 
 // A secret-like name, then an assignment operator (=, :, =>, :=, ?=, a YAML/JSON colon), then a
 // quoted or bare value. Only the value is the secret.
@@ -29,8 +29,10 @@ const NON_SECRET_SUFFIX =
 // a match needs the whole name run followed by ASSIGN and VALUE: `followedBy` checks just that,
 // and most hits in code (`tokenUrl = await ...`, `getToken()`) stop there, before the pattern's
 // walk over every way to cut the name.
-// `assignmentFollows` is the same test over ASCII bytes (test/rules/assignment-bytes.test.ts).
-const NAME_ANCHOR = { back: '[A-Za-z0-9_.-]', max: 48, followedBy: `${ASSIGN}${VALUE}`, followedByBytes: assignmentFollows };
+// Over ASCII bytes, `literalAssignmentFollows` is the same test, and also drops the assignments
+// of an unquoted call (`password = getpass.getpass(...)`), which `isCodeExpression` rejects in
+// both rules' validators anyway (test/engine/fast-paths.test.ts compares the findings).
+const NAME_ANCHOR = { back: '[A-Za-z0-9_.-]', max: 48, followedBy: `${ASSIGN}${VALUE}`, followedByBytes: literalAssignmentFollows };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MEMBER_EXPRESSION = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BUILTIN_RULES, compileRules, type Rule, scanBytes, scanText } from '@tokenwarden/scanner';
-import { assignmentFollows } from '../../src/rules/assignment-bytes.js';
+import { assignmentAt, assignmentFollows } from '../../src/rules/assignment-bytes.js';
 import { ASSIGN, VALUE } from '../../src/rules/generic.js';
 import { crcToken, twToken } from '../fixtures.js';
 
@@ -115,6 +115,50 @@ describe('byte fast paths give the same results as the RegExp paths', () => {
       assert.equal(re.test(text), expected, `RegExp on ${JSON.stringify(text)}`);
       assert.equal(assignmentFollows(Buffer.from(text, 'latin1'), 0), expected, JSON.stringify(text));
     }
+  });
+
+  it('assignmentAt tells an unquoted call from a literal', () => {
+    const cases: [string, number][] = [
+      ['= makeToken(1)', 1],
+      [' = getpass.getpass(prompt="x")', 1],
+      [':=abcdefgh(', 1],
+      [': =abcdefgh(', 1],
+      ['= "abcdefgh"(', 2],
+      ["= r'abcdefgh'", 2],
+      ['= abcdefgh (', 2],
+      ['= abcdefgh;', 2],
+      ['=> abcdefgh(', 1],
+      ['= abc(', 0],
+    ];
+    for (const [text, expected] of cases) assert.equal(assignmentAt(Buffer.from(text, 'latin1'), 0), expected, JSON.stringify(text));
+  });
+
+  it('the generic rules skip unquoted calls on bytes with the same findings as running their pattern', () => {
+    const exact = compileRules(
+      BUILTIN_RULES.map((r) =>
+        typeof r.anchor === 'object' && r.anchor.followedByBytes
+          ? { ...r, anchor: { ...r.anchor, followedByBytes: assignmentFollows } }
+          : r,
+      ),
+    );
+    const compiled = compileRules(BUILTIN_RULES);
+    const rand = prng(0xca11);
+    const names = ['token', 'password', 'client_secret', 'DB_PASSWD', 'apiKey', 'x.authToken'];
+    const tails = ['(', '(1)', ' (', ';', '', '"', ')', '\n'];
+    let found = 0;
+    for (let n = 0; n < 3000; n++) {
+      let text = '';
+      for (let k = 0, parts = 1 + Math.floor(rand() * 6); k < parts; k++) {
+        text += names[Math.floor(rand() * names.length)] as string;
+        for (let p = 0, more = 1 + Math.floor(rand() * 4); p < more; p++) text += assignmentPiece(rand);
+        text += tails[Math.floor(rand() * tails.length)] as string;
+      }
+      const bytes = Buffer.from(text.replace(/[^\x00-\x7f]/g, ' '), 'latin1');
+      const a = scanBytes(bytes, compiled, { file: 'c.py', decode: false }).findings;
+      assert.deepEqual(a, scanBytes(bytes, exact, { file: 'c.py', decode: false }).findings, bytes.toString('latin1'));
+      found += a.length;
+    }
+    assert.ok(found > 100, `found ${found}`);
   });
 
   it('scanBytes (byte assignment test) finds what scanText (RegExp) finds on seeded source-like texts', () => {
