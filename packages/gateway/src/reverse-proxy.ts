@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { pipeline } from 'node:stream/promises';
 import { TokenWardenError } from '@tokenwarden/core';
 import { Pool } from 'undici';
 import { downstreamHeaders, upstreamHeaders } from './forward-headers.js';
 import type { GatewayGuard, GuardDecision } from './gateway-guard.js';
 import { IpSet } from './ip-set.js';
+import { relayBody } from './relay-body.js';
 import { ambiguousFraming } from './request-smuggling.js';
 import { delay, guardRequestOf, sendRefusal } from './respond.js';
 import { refuse } from './www-authenticate.js';
@@ -107,10 +107,8 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
       });
       status = response.statusCode;
       res.writeHead(status, downstreamHeaders(response.headers as Record<string, string | string[] | undefined>));
-      response.body.on('data', (chunk: Buffer) => {
-        bytesOut += chunk.length;
-      });
-      await pipeline(response.body, res);
+      // A relay cut short has destroyed both sides already; its access event keeps the status.
+      bytesOut = (await relayBody(response.body, res)).bytes;
     } catch {
       if (!res.headersSent) sendRefusal(res, refuse(502, 'bad_gateway', 'upstream unreachable'));
       else res.destroy();
