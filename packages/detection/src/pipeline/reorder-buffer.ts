@@ -150,7 +150,12 @@ export class ReorderBuffer<T extends Timed> {
 
   private pop(): T {
     if (this.heap.length === 0) {
-      const item = this.queue[this.queueHead++] as T;
+      const q = this.queue;
+      const item = q[this.queueHead] as T;
+      // Let go of the released event at once: a slot kept until the next trim kept up to 4,096 released events
+      // alive across young-generation collections, which then copied and promoted them (most of the pipeline's
+      // garbage-collection time).
+      q[this.queueHead++] = undefined as unknown as T;
       // Drop the released prefix (at once when all is released, else now and then) so released events can be collected.
       if (this.queueHead === this.queue.length) {
         this.queue.length = 0;
