@@ -19,8 +19,10 @@ const PERCENT_TRIPLET = /%[0-9a-f]{2}/i;
  * percent-decoded exactly once, encoded slashes and backslashes are refused (they mean different
  * things to different servers), a decoded path that still holds a percent-escape is refused
  * (double encoding: the upstream could decode it again into `..`), `//` collapses, and `.`/`..`
- * segments (including `%2e%2e`) are resolved without climbing above the root. The forwarded target
- * is rebuilt from the normalised segments, so the upstream sees exactly the path that was checked.
+ * segments (including `%2e%2e`) are resolved without climbing above the root. Routes are matched
+ * on segment names without their `;parameters` (as servlet containers route), and `..;` is refused.
+ * The forwarded target is rebuilt from the normalised segments, so the upstream sees the path that
+ * was checked.
  *
  * @example
  * ```ts
@@ -69,9 +71,22 @@ export function normaliseTargetFully(target: string): NormalisedTarget {
     if (c < 0x20 || c === 0x7f) return { ok: false, reason: 'control character in path' };
   }
   if (decoded.includes('\\')) return { ok: false, reason: 'backslash in path' };
+  // Servlet containers (Tomcat, Jetty, Spring) drop a segment's `;parameters` before routing, so
+  // `/admin;x/users` is their `/admin/users` and `/public/..;/admin` their `/admin`. Routes are
+  // matched on the segment names without parameters (a name left empty counts as `//`); the
+  // forwarded segments keep them (a server that keeps them sees a name no stricter rule was needed
+  // for). A dot segment with parameters means `..` to some servers and a plain name to others:
+  // refused.
   const segments: string[] = [];
   const parts = decoded.split('/');
+  let parameters = false;
   for (const part of parts) {
+    const semicolon = part.indexOf(';');
+    if (semicolon !== -1) {
+      const name = part.slice(0, semicolon);
+      if (name === '.' || name === '..') return { ok: false, reason: 'dot segment with path parameters' };
+      parameters = true;
+    }
     if (part === '' || part === '.') continue;
     if (part === '..') {
       segments.pop();
@@ -81,9 +96,15 @@ export function normaliseTargetFully(target: string): NormalisedTarget {
   }
   const last = parts[parts.length - 1];
   const trailingSlash = segments.length > 0 && (last === '' || last === '.' || last === '..');
-  const path = `/${segments.join('/')}${trailingSlash ? '/' : ''}`;
+  const names = parameters ? segments.map(withoutParameters).filter((name) => name !== '') : segments;
+  const path = `/${names.join('/')}${trailingSlash && names.length > 0 ? '/' : ''}`;
   const encodedPath = `/${segments.map(encodeSegment).join('/')}${trailingSlash ? '/' : ''}`;
   return { ok: true, path, forwardTarget: q === -1 ? encodedPath : `${encodedPath}?${query}`, query };
+}
+
+function withoutParameters(segment: string): string {
+  const semicolon = segment.indexOf(';');
+  return semicolon === -1 ? segment : segment.slice(0, semicolon);
 }
 
 // Keeps the sub-delimiters RFC 3986 allows in a segment readable; everything else is escaped.
@@ -94,10 +115,11 @@ function encodeSegment(segment: string): string {
 // Characters a segment keeps as is through decode + encodeSegment: unreserved and the
 // sub-delimiters plus ':' and '@' (RFC 3986 pchar without '%').
 const PLAIN = new Uint8Array(128);
-for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@") PLAIN[c.charCodeAt(0)] = 1;
+// Not ';': a path with segment parameters is matched without them (normaliseTargetFully).
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,=:@") PLAIN[c.charCodeAt(0)] = 1;
 
 // True when `rawPath` (starting with '/') has no '%', no '//', no '.' or '..' segment and only
-// plain characters: normalising it would return it unchanged.
+// plain characters: normalising it would return it unchanged, as both its path and its target.
 function isCanonicalPath(rawPath: string): boolean {
   let segmentStart = 1;
   for (let i = 1; i <= rawPath.length; i++) {

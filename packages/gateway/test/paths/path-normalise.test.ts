@@ -39,6 +39,31 @@ describe('normaliseTarget', () => {
     assert.equal(r.query, 'x=1&y=%2F');
   });
 
+  it('matches segments without their ;parameters, as servlet containers route them, and forwards them as sent', () => {
+    const cases: [string, string, string][] = [
+      ['/admin;x/secret', '/admin/secret', '/admin;x/secret'],
+      ['/admin;jsessionid=1', '/admin', '/admin;jsessionid=1'],
+      ['/;x/admin/users', '/admin/users', '/;x/admin/users'],
+      ['/admin%3bx/y', '/admin/y', '/admin;x/y'],
+      ['/a/b;c=d/', '/a/b/', '/a/b;c=d/'],
+      ['/;x/', '/', '/;x/'],
+    ];
+    for (const [target, matched, forwarded] of cases) {
+      const r = normaliseTarget(target);
+      assert.ok(r.ok, target);
+      assert.equal(r.path, matched, target);
+      assert.equal(r.forwardTarget, forwarded, target);
+    }
+  });
+
+  it('refuses dot segments with parameters (`..;` is `..` to Tomcat and a name elsewhere)', () => {
+    for (const t of ['/public/..;/admin/secret', '/public/..;x=1/admin', '/.;/admin', '/public/%2e%2e;/admin']) {
+      const r = normaliseTarget(t);
+      assert.equal(r.ok, false, t);
+      assert.match(r.ok ? '' : r.reason, /dot segment with path parameters/);
+    }
+  });
+
   it('refuses targets that are not origin-form', () => {
     assert.equal(normaliseTarget('http://evil/').ok, false);
     assert.equal(normaliseTarget('*').ok, false);
