@@ -108,6 +108,13 @@ export interface Rule {
    * change, only the cost.
    */
   mustContain?: string;
+  /**
+   * For windowed rules: a literal every match starts with (lower-case; found in any case, as
+   * keywords are). The prefilter lists where it occurs, and the pattern is tried only there, not
+   * at every position of the windows. A necessary condition: the results do not change, only the
+   * cost.
+   */
+  startsWith?: string;
   /** For anchored rules: the literal, when in a match, starts at most this far from its start. */
   mustContainWithin?: number;
   /** Extra checks (checksums, structure, decoding). */

@@ -18,6 +18,11 @@ export interface Prefilter {
   keywords: readonly string[];
   /** Rules without keywords run on every text (custom rules may omit keywords). */
   alwaysOn: number[];
+  /**
+   * The number of rules: the automaton also reports each rule's `startsWith` literal, as rule
+   * index `ruleCount + i` (kept apart from the keyword hits by `keywordHits`).
+   */
+  ruleCount: number;
 }
 
 function escapeRegex(s: string): string {
@@ -85,6 +90,12 @@ export function buildPrefilter(rules: readonly Rule[]): Prefilter {
   const alwaysOn: number[] = [];
   rules.forEach((rule, i) => {
     if (rule.keywords.length === 0) alwaysOn.push(i);
+    if (rule.startsWith !== undefined) {
+      const key = rule.startsWith.toLowerCase();
+      const entry = byKeyword.get(key) ?? { rules: new Set<number>(), exactRules: [] };
+      entry.rules.add(rules.length + i);
+      byKeyword.set(key, entry);
+    }
     for (const kw of rule.keywords) {
       const key = kw.toLowerCase();
       const entry = byKeyword.get(key) ?? { rules: new Set<number>(), exactRules: [] };
@@ -99,7 +110,16 @@ export function buildPrefilter(rules: readonly Rule[]): Prefilter {
     rules: [...e.rules].sort((a, b) => a - b),
     exactRules: e.exactRules,
   }));
-  const keywords = entries.map((e) => e.keyword).sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+  const keywords = entries
+    .filter((e) => e.exactRules.length > 0 || e.rules.some((r) => r < rules.length))
+    .map((e) => e.keyword)
+    .sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
   const source = trieSource(keywords);
-  return { automaton: buildKeywordAutomaton(entries), regex: new RegExp(source || '(?!)', 'gi'), keywords, alwaysOn };
+  return {
+    automaton: buildKeywordAutomaton(entries),
+    regex: new RegExp(source || '(?!)', 'gi'),
+    keywords,
+    alwaysOn,
+    ruleCount: rules.length,
+  };
 }

@@ -153,6 +153,11 @@ export interface RuleRun {
   ruleIndex: number;
   /** Keyword hit offsets, ascending. */
   hits: number[];
+  /**
+   * Where the rule's `startsWith` literal occurs, ascending (every occurrence in `text`): the
+   * only places its matches can start. Without it the pattern searches its windows.
+   */
+  starts?: readonly number[];
   budgetMs: number;
   file: string;
   out: Candidate[];
@@ -194,6 +199,36 @@ function runAnchored({ text, bytes, rule, ruleIndex, hits, budgetMs, file, out }
   return true;
 }
 
+// The matches the global search of `slice` from its beginning finds up to `limit` (in order, each
+// search going on from the end of the match before), found by trying the sticky pattern only at
+// the `starts` (text offsets from `starts[first]` on), where every match begins. False when the
+// time budget ran out.
+function matchAtStarts(
+  re: RegExp,
+  slice: string,
+  from: number,
+  limit: number,
+  starts: readonly number[],
+  first: number,
+  onMatch: (m: RegExpExecArray) => void,
+  started: number,
+  budgetMs: number,
+): boolean {
+  let next = 0;
+  for (let k = first; k < starts.length; k++) {
+    const at = (starts[k] as number) - from;
+    if (at > limit) break;
+    if (at < next) continue;
+    re.lastIndex = at;
+    const m = re.exec(slice);
+    if (m === null) continue;
+    next = at + Math.max(1, m[0].length);
+    onMatch(m);
+    if (performance.now() - started > budgetMs) return false;
+  }
+  return true;
+}
+
 /**
  * Runs one rule on the windows around its keyword hits (or once per hit for anchored rules),
  * appending the candidates that pass its checks to `out`. Returns false when the rule ran out of
@@ -206,9 +241,11 @@ function runAnchored({ text, bytes, rule, ruleIndex, hits, budgetMs, file, out }
  */
 export function runRule(run: RuleRun): boolean {
   if (run.rule.anchor) return runAnchored(run);
-  const { text, rule, ruleIndex, hits, budgetMs, file, out } = run;
+  const { text, rule, ruleIndex, hits, budgetMs, file, out, starts } = run;
   const started = performance.now();
   const pattern = global(rule.pattern);
+  const atStart = starts === undefined ? undefined : sticky(rule.pattern);
+  let first = 0; // the first start at or after the current slice's beginning
   const { mustContain } = rule;
   // The first place at or after the current window's start where `mustContain` occurs: windows
   // come in order, so each part of the text is searched once.
@@ -224,6 +261,25 @@ export function runRule(run: RuleRun): boolean {
     }
     const slice = text.slice(from, to);
     const limit = we - from;
+    if (starts !== undefined && atStart !== undefined) {
+      while (first < starts.length && (starts[first] as number) < from) first++;
+      if (
+        !matchAtStarts(
+          atStart,
+          slice,
+          from,
+          limit,
+          starts,
+          first,
+          (m) => accept(rule, ruleIndex, m, from, text, file, out),
+          started,
+          budgetMs,
+        )
+      ) {
+        return false;
+      }
+      continue;
+    }
     pattern.lastIndex = 0;
     for (let m = pattern.exec(slice); m !== null; m = pattern.exec(slice)) {
       if (m[0].length === 0) pattern.lastIndex++;

@@ -23,6 +23,7 @@ export interface TextScanResult {
 }
 
 const ALLOW_MARKER = 'tokenwarden:allow';
+const NO_STARTS: readonly number[] = [];
 
 /**
  * Scans one text with the compiled rules: the keyword prefilter finds candidate positions, each
@@ -36,7 +37,8 @@ const ALLOW_MARKER = 'tokenwarden:allow';
  * ```
  */
 export function scanText(text: string, compiled: CompiledRules, origin: TextOrigin): TextScanResult {
-  return scanWithHits(text, keywordHits(text, compiled.prefilter), compiled, origin);
+  const starts = new Map<number, number[]>();
+  return scanWithHits(text, keywordHits(text, compiled.prefilter, undefined, starts), starts, compiled, origin);
 }
 
 /**
@@ -55,7 +57,8 @@ export function scanBytes(bytes: Uint8Array, compiled: CompiledRules, origin: Te
   const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (!isAscii(buf)) return scanText(buf.toString('utf8'), compiled, origin);
   const blocks: Base64Blocks = { offsets: [], complete: false };
-  const hits = keywordHits(buf, compiled.prefilter, blocks);
+  const starts = new Map<number, number[]>();
+  const hits = keywordHits(buf, compiled.prefilter, blocks, starts);
   const decode = origin.decode !== false && (origin.depth ?? 0) === 0;
   // The byte pass found the base64 runs' blocks (SIMD): the runs come from them, not from
   // another pass over the whole text.
@@ -63,12 +66,13 @@ export function scanBytes(bytes: Uint8Array, compiled: CompiledRules, origin: Te
   const encoded = runs ? runs.length > 0 || buf.includes(0x25) : decode && mayHoldEncoded(buf);
   if (hits.size === 0 && !encoded) return { findings: [], warnings: [] };
   // ASCII: Latin-1 decoding gives the same string as UTF-8, at copy speed.
-  return scanWithHits(latin1 ? latin1() : buf.toString('latin1'), hits, compiled, origin, runs, buf);
+  return scanWithHits(latin1 ? latin1() : buf.toString('latin1'), hits, starts, compiled, origin, runs, buf);
 }
 
 function scanWithHits(
   text: string,
   hitsByRule: Map<number, number[]>,
+  startsByRule: Map<number, number[]>,
   compiled: CompiledRules,
   origin: TextOrigin,
   base64Runs?: readonly number[],
@@ -85,6 +89,7 @@ function scanWithHits(
       !runRule({
         text,
         ...(bytes ? { bytes } : {}),
+        ...(rule.startsWith !== undefined ? { starts: startsByRule.get(i) ?? NO_STARTS } : {}),
         rule: ruleForWindows,
         ruleIndex: i,
         hits,

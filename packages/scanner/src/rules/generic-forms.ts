@@ -115,6 +115,9 @@ export const genericFormRules: Rule[] = [
     description: 'Bearer token written out (an Authorization header in a command, a HAR file, a log)',
     provider: 'generic',
     keywords: ['bearer '],
+    // Its long window spans most of a file where `Bearer ${...}` headers are common: the pattern
+    // is tried where `bearer` occurs instead of at every position of it.
+    startsWith: 'bearer',
     // RFC 6750 §2.1 b64token after the scheme; provider formats and JWTs are reported by their
     // own rules first, this one catches opaque tokens.
     pattern: /\bBearer[ \t]+([A-Za-z0-9._~+/-]{20,2048}=*)(?![A-Za-z0-9._~+/=-])/gi,
@@ -133,6 +136,7 @@ export const genericFormRules: Rule[] = [
     description: 'HTTP Basic credentials written out (an Authorization: Basic header)',
     provider: 'generic',
     keywords: ['basic '],
+    startsWith: 'basic',
     pattern: /\bBasic[ \t]+([A-Za-z0-9+/]{8,684}={0,2})(?![A-Za-z0-9+/=])/gi,
     severity: 'high',
     confidence: 'medium',

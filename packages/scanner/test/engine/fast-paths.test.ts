@@ -196,6 +196,52 @@ describe('byte fast paths give the same results as the RegExp paths', () => {
     assert.ok(found > 300, `found ${found}`);
   });
 
+  it('startsWith tries the pattern only where it occurs: same findings as searching the windows (seeded headers)', () => {
+    const withIt = compileRules(BUILTIN_RULES);
+    const without = compileRules(
+      BUILTIN_RULES.map((r) => {
+        if (r.startsWith === undefined) return r;
+        const { startsWith: _dropped, ...rest } = r;
+        return rest;
+      }),
+    );
+    assert.ok(BUILTIN_RULES.some((r) => r.startsWith !== undefined));
+    const rand = prng(0xbea4);
+    const token = (n: number) => Array.from({ length: n }, () => 'aZ3x9Q._~+/-'[Math.floor(rand() * 12)]).join('');
+    const pieces = () => [
+      'Bearer ',
+      'bearer\t',
+      'BEARER  ',
+      'xBearer ',
+      '.Bearer ',
+      'Bearer',
+      'Basic ',
+      'basic\t',
+      `Basic ${Buffer.from(`deploy:${token(14)}`).toString('base64')}`,
+      token(8),
+      token(24),
+      token(2100),
+      '==',
+      ' ',
+      '\n',
+      '"',
+      'Authorization: ',
+      'x'.repeat(200),
+    ];
+    let found = 0;
+    for (let n = 0; n < 2000; n++) {
+      let text = '';
+      const ps = pieces();
+      for (let k = 0, parts = 3 + Math.floor(rand() * 30); k < parts; k++) text += ps[Math.floor(rand() * ps.length)] as string;
+      const a = scanText(text, withIt, { file: 'h.txt', decode: false }).findings;
+      assert.deepEqual(a, scanText(text, without, { file: 'h.txt', decode: false }).findings, text);
+      const bytes = Buffer.from(text, 'latin1');
+      assert.deepEqual(scanBytes(bytes, withIt, { file: 'h.txt', decode: false }).findings, a, text);
+      found += a.length;
+    }
+    assert.ok(found > 200, `found ${found}`);
+  });
+
   it('mustContain skips only windows that cannot match: same findings as without it (seeded URLs)', () => {
     const withIt = compileRules(BUILTIN_RULES);
     const rules: Rule[] = BUILTIN_RULES.map((r) => {
