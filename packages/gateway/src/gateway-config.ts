@@ -61,6 +61,12 @@ export const GatewayConfig = z
     forward_credentials: z.boolean().default(false),
     /** Also read API keys from an `X-API-Key` header. */
     accept_x_api_key: z.boolean().default(true),
+    /**
+     * A request whose `X-HTTP-Method-Override` / `X-HTTP-Method` / `X-Method-Override` names another
+     * method: `refuse` it (400), or `match` routes on the method it names (set this only when the
+     * upstream honours those headers; either way a `GET` can never pass as a `DELETE`'s rule).
+     */
+    method_override: z.enum(['refuse', 'match']).default('refuse'),
     /** Per-credential token bucket; `false` turns it off. */
     rate_limit: z
       .union([z.literal(false), z.object({ per_second: z.number().positive(), burst: z.number().int().positive() }).strict()])

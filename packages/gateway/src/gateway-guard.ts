@@ -192,7 +192,9 @@ export class GatewayGuard {
     const info = this.ipInfo.lookup(client.ip);
     if (this.blocks.isIpBlocked(client.ip) || this.blocks.isAsnBlocked(info?.asn))
       return denied(base, refuse(403, 'access_denied', 'blocked address'));
-    const route = this.routes.match(req.method, target.path);
+    const method = this.effectiveMethod(req);
+    if (method === undefined) return denied(base, refuse(400, 'invalid_request', 'method override header'));
+    const route = this.routes.match(method, target.path);
     if (!route) return denied(base, refuse(403, 'access_denied', 'no matching route'));
     base.route = route;
     const where = locationRefusal(route.config.location ?? cfg.location, info);
@@ -224,6 +226,23 @@ export class GatewayGuard {
     const cached = this.verifier.peek(presented.token, hashKey);
     if (cached) return this.afterVerify(pending, cached, now);
     return this.verifier.verify(presented.token, hashKey).then((verified) => this.afterVerify(pending, verified));
+  }
+
+  // The method the upstream may act on: the request's, or the one a method-override header names
+  // (many frameworks honour them, so a GET carrying `X-HTTP-Method-Override: DELETE` must meet the
+  // DELETE rule or be refused). Undefined: refused.
+  private effectiveMethod(req: GuardRequest): string | undefined {
+    const h = req.headers;
+    const named = h['x-http-method-override'] ?? h['x-http-method'] ?? h['x-method-override'];
+    if (named === undefined) return req.method;
+    if (typeof named !== 'string' || !/^[A-Za-z]{1,16}$/.test(named)) return undefined;
+    const override = named.toUpperCase();
+    // Every override header present must agree (each framework reads its own).
+    for (const other of [h['x-http-method-override'], h['x-http-method'], h['x-method-override']]) {
+      if (other !== undefined && (typeof other !== 'string' || other.toUpperCase() !== override)) return undefined;
+    }
+    if (override === req.method) return req.method;
+    return this.options.config.method_override === 'match' ? override : undefined;
   }
 
   /**
