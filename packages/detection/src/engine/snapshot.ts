@@ -97,7 +97,7 @@ export function encodeSnapshot(state: SnapshotState): Uint8Array {
   const headerBytes = encoder.encode(JSON.stringify(header));
   const encodedKeys: Array<[Uint8Array, Uint8Array | undefined, Profile]> = [];
   let size = 16 + headerBytes.length + state.org.principalRegs.length + state.org.hours.length + 8;
-  for (const idx of indexes(state.org)) size += 4 + idx.entries.size * (8 + PRINCIPAL_REGISTERS);
+  for (const idx of indexes(state.org)) size += 4 + idx.size * (8 + PRINCIPAL_REGISTERS);
   for (const map of [state.creds, state.principals]) {
     for (const p of map.values()) {
       const k = encoder.encode(p.key);
@@ -118,11 +118,11 @@ export function encodeSnapshot(state: SnapshotState): Uint8Array {
   w.raw(state.org.principalRegs);
   w.raw(state.org.hours);
   for (const idx of indexes(state.org)) {
-    w.u32(idx.entries.size);
-    for (const [key, e] of idx.entries) {
+    w.u32(idx.size);
+    for (const [key, estimate, regs] of idx.entries()) {
       w.u32(key);
-      w.u32(e.estimate);
-      w.raw(e.regs);
+      w.u32(estimate);
+      w.raw(regs);
     }
   }
   w.u32(state.creds.size);

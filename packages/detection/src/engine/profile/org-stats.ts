@@ -1,12 +1,19 @@
+import { mix32 } from '../sketches/hash.js';
 import { hourHistogramAdd, nearHourOfWeek } from '../sketches/hour-histogram.js';
-import { HllCounter } from '../sketches/hyperloglog.js';
+import { HllCounter, hllEstimateFrom } from '../sketches/hyperloglog.js';
 
 const PRINCIPAL_REGISTERS = 128;
+const REGISTER_BITS = 7;
 const ORG_REGISTERS = 1024;
 
 /**
  * Organisation-wide commonness of one dimension: for each value, a HyperLogLog of the principals that used it.
  * Bounded: past `maxTracked` values, the values used by a single principal are dropped.
+ *
+ * All values' registers live in one growing buffer and their running aggregates (`sum` of `2^-rank`, empty
+ * registers, estimate) in typed arrays, indexed by a slot per value: a lookup is one map probe and reads from
+ * a few dense arrays, instead of an object and a register array of its own per value (the engine reads or adds
+ * three dimensions on every event). Same registers and estimates as {@link HllCounter}.
  *
  * @example
  * ```ts
@@ -16,38 +23,137 @@ const ORG_REGISTERS = 1024;
  * ```
  */
 export class CommonnessIndex {
-  /** Per value, a HyperLogLog of the distinct principals that used it (its estimate kept current). */
-  readonly entries = new Map<number, HllCounter>();
+  /** Value -> its slot in the arrays below (insertion order is snapshot order). */
+  private readonly slots = new Map<number, number>();
+  private regs = new Uint8Array(16 * PRINCIPAL_REGISTERS);
+  private sums = new Float64Array(16);
+  private zeros = new Float64Array(16);
+  private estimates = new Float64Array(16);
+  /** Slots of pruned values, for reuse. */
+  private freeSlots: number[] = [];
+  private used = 0;
+  /** The last value looked up and its slot (-1: absent): a detector and the learning ask about the same value in turn. */
+  private lastValue = -1;
+  private lastSlot = -1;
   private readonly maxTracked: number;
 
   constructor(maxTracked: number) {
     this.maxTracked = maxTracked;
   }
 
+  /** Values tracked. */
+  get size(): number {
+    return this.slots.size;
+  }
+
   /** Record that a principal used `value`. */
   add(value: number, principalHash: number): void {
-    let e = this.entries.get(value);
-    if (e === undefined) {
-      if (this.entries.size >= this.maxTracked) this.prune();
-      e = new HllCounter(new Uint8Array(PRINCIPAL_REGISTERS));
-      this.entries.set(value, e);
+    let slot = this.slotOf(value);
+    if (slot < 0) {
+      if (this.slots.size >= this.maxTracked) this.prune();
+      slot = this.newSlot(value);
     }
-    e.add(principalHash);
+    const h = mix32(principalHash);
+    const index = h >>> (32 - REGISTER_BITS);
+    const rest = (h << REGISTER_BITS) >>> 0;
+    const rank = rest === 0 ? 32 - REGISTER_BITS + 1 : Math.clz32(rest) + 1;
+    const at = slot * PRINCIPAL_REGISTERS + index;
+    const old = this.regs[at]!;
+    if (rank <= old) return;
+    this.regs[at] = rank;
+    const sum = this.sums[slot]! + (2 ** -rank - 2 ** -old);
+    this.sums[slot] = sum;
+    if (old === 0) this.zeros[slot] = this.zeros[slot]! - 1;
+    this.estimates[slot] = hllEstimateFrom(sum, this.zeros[slot]!, PRINCIPAL_REGISTERS);
   }
 
   /** Put back one value's principal registers (snapshot restore); the estimate is recomputed from them. */
   restoreEntry(value: number, regs: Uint8Array): void {
-    this.entries.set(value, new HllCounter(regs));
+    let slot = this.slotOf(value);
+    if (slot < 0) slot = this.newSlot(value);
+    this.regs.set(regs.subarray(0, PRINCIPAL_REGISTERS), slot * PRINCIPAL_REGISTERS);
+    this.recount(slot);
+  }
+
+  /** Each tracked value with its estimate and its registers (a view: copy it to keep it), in insertion order. */
+  *entries(): IterableIterator<[value: number, estimate: number, regs: Uint8Array]> {
+    for (const [value, slot] of this.slots) {
+      const at = slot * PRINCIPAL_REGISTERS;
+      yield [value, this.estimates[slot]!, this.regs.subarray(at, at + PRINCIPAL_REGISTERS)];
+    }
   }
 
   /** Estimated distinct principals that used `value`. */
   principals(value: number): number {
-    return this.entries.get(value)?.estimate ?? 0;
+    const slot = this.slotOf(value);
+    return slot < 0 ? 0 : this.estimates[slot]!;
+  }
+
+  private slotOf(value: number): number {
+    if (value === this.lastValue) return this.lastSlot;
+    const slot = this.slots.get(value) ?? -1;
+    this.lastValue = value;
+    this.lastSlot = slot;
+    return slot;
+  }
+
+  /** A zeroed slot for `value` (a freed one, else the next, growing the arrays). */
+  private newSlot(value: number): number {
+    let slot = this.freeSlots.pop();
+    if (slot === undefined) {
+      slot = this.used++;
+      if (slot >= this.sums.length) this.grow();
+    }
+    this.slots.set(value, slot);
+    this.sums[slot] = PRINCIPAL_REGISTERS;
+    this.zeros[slot] = PRINCIPAL_REGISTERS;
+    this.estimates[slot] = 0;
+    if (value === this.lastValue) this.lastSlot = slot;
+    return slot;
+  }
+
+  private grow(): void {
+    const n = this.sums.length * 2;
+    const regs = new Uint8Array(n * PRINCIPAL_REGISTERS);
+    regs.set(this.regs);
+    this.regs = regs;
+    for (const name of ['sums', 'zeros', 'estimates'] as const) {
+      const next = new Float64Array(n);
+      next.set(this[name]);
+      this[name] = next;
+    }
+  }
+
+  /** The aggregates of a slot from its registers, as {@link HllCounter}'s constructor computes them. */
+  private recount(slot: number): void {
+    const at = slot * PRINCIPAL_REGISTERS;
+    let sum = 0;
+    let zeros = 0;
+    for (let i = 0; i < PRINCIPAL_REGISTERS; i++) {
+      const r = this.regs[at + i]!;
+      sum += 2 ** -r;
+      if (r === 0) zeros++;
+    }
+    this.sums[slot] = sum;
+    this.zeros[slot] = zeros;
+    this.estimates[slot] = hllEstimateFrom(sum, zeros, PRINCIPAL_REGISTERS);
   }
 
   private prune(): void {
-    for (const [k, e] of this.entries) if (e.estimate <= 1) this.entries.delete(k);
-    if (this.entries.size >= this.maxTracked) this.entries.clear();
+    for (const [value, slot] of this.slots) {
+      if (this.estimates[slot]! > 1) continue;
+      this.slots.delete(value);
+      this.regs.fill(0, slot * PRINCIPAL_REGISTERS, (slot + 1) * PRINCIPAL_REGISTERS);
+      this.freeSlots.push(slot);
+    }
+    if (this.slots.size >= this.maxTracked) {
+      this.slots.clear();
+      this.regs.fill(0);
+      this.freeSlots = [];
+      this.used = 0;
+    }
+    this.lastValue = -1;
+    this.lastSlot = -1;
   }
 }
 
