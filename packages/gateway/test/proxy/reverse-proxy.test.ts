@@ -81,6 +81,8 @@ describe('reverse proxy security', () => {
       `POST /items HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${key}\r\ncontent-length: 4\r\ncontent-length: 5\r\n\r\nabcd`,
       `POST /items HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${key}\r\ntransfer-encoding: gzip, chunked\r\n\r\n0\r\n\r\n`,
       `GET /items HTTP/1.1\r\nhost: x\r\nbad header line\r\n\r\n`,
+      `GET /items HTTP/1.1\r\nhost: x\r\nHost: admin.internal\r\nauthorization: Bearer ${key}\r\n\r\n`,
+      `POST /items HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${key}\r\nContent-Length: 4\r\nCONTENT-LENGTH: 4\r\n\r\nabcd`,
     ];
     for (const c of cases) assert.match(await rawRequest(port, c), /^HTTP\/1\.1 400/, c.split('\r\n').slice(3, 5).join(' | '));
     assert.equal((await get('/items')).status, 200);
