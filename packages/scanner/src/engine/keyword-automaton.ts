@@ -211,7 +211,7 @@ export function scanBytesWasm(
   blocks?: Base64Blocks,
 ): void {
   const { outputs } = ac;
-  const { words, memory, text, warmup, out, stride, base64Blocks } = loop;
+  const { words, memory, text, warmup, out, stride, base64Blocks, stateShift } = loop;
   for (let from = 0; from < bytes.length; from += loop.slice) {
     const length = Math.min(loop.slice, bytes.length - from);
     const before = Math.min(from, warmup);
@@ -228,7 +228,7 @@ export function scanBytesWasm(
       for (let q = (out + j * stride) >> 2; q < end; q += 2) {
         const address = words[q] as number;
         if (address < first) continue; // the warm-up stretch: reported by the lane before
-        report(outputs[words[q + 1] as number] as StateOutput, address - text + from, bytes, onHit);
+        report(outputs[(words[q + 1] as number) >> stateShift] as StateOutput, address - text + from, bytes, onHit);
       }
     }
     if (blocks && base64Blocks) {

@@ -36,6 +36,8 @@ export interface WasmKeywordLoop {
   stride: number;
   /** Bytes scanned per call. */
   slice: number;
+  /** A reported state shifted right by this is the automaton's (pre-multiplied) state. */
+  stateShift: number;
   /**
    * Writes the address of every 16-byte block from `from` (up to `to`) whose bytes are all base64
    * characters from `out`, returns the end; null where WebAssembly SIMD is missing.
@@ -112,40 +114,42 @@ function compiledOnce(bytes: () => Uint8Array): () => WebAssembly.Module | null 
   };
 }
 
-// (func (param $base $lane $count $out $stride i32) (local p0..p3 s0..s3 o0..o3 v i32)
-//   p_j = base + j * lane; o_j = out + j * stride; then $count times, for each lane j:
-//   v = next[s_j + cls[mem[p_j]]]; if v < 0 { store (p_j, ~v) at o_j; o_j += 8; v = ~v }
-//   s_j = v; p_j++.  Finally word j = o_j.)
-function moduleBytes(): Uint8Array {
+// (func (param $base $lane $count $out $stride i32) (local p l1..l3 end s0..s3 o0..o3 v i32)
+//   lane j reads p + l_j (l_j = j * lane), writes from o_j = out + j * stride; then until p = end
+//   (base + count), for each lane j: v = next[s_j + cls[mem[p + l_j]]]; if v < 0 { store
+//   (p + l_j, ~v) at o_j; o_j += 8; v = ~v }; s_j = v. Then p++. Finally word j = o_j.
+// `scaled`: the class table holds classes times 4 and states are byte offsets into `next`, which
+// saves a shift per byte and lane (when 4 * classes fits a byte); else both are entry indexes.
+function moduleBytes(scaled: boolean): Uint8Array {
   const [BASE, LANE, COUNT, OUT, STRIDE] = [0, 1, 2, 3, 4];
-  const P = (j: number) => 5 + j;
-  const S = (j: number) => 5 + LANES + j;
-  const O = (j: number) => 5 + 2 * LANES + j;
-  const V = 5 + 3 * LANES;
+  const P = 5;
+  const L = (j: number) => 5 + j; // j >= 1
+  const END = 5 + LANES;
+  const S = (j: number) => 6 + LANES + j;
+  const O = (j: number) => 6 + 2 * LANES + j;
+  const V = 6 + 3 * LANES;
   const get = (i: number) => [0x20, i];
   const set = (i: number) => [0x21, i];
   const i32 = (n: number) => [0x41, ...(n === -1 ? [0x7f] : uleb(n))];
   const add = 0x6a;
-  const prologue: number[] = [];
-  for (let j = 0; j < LANES; j++) {
-    prologue.push(...(j === 0 ? get(BASE) : [...get(P(j - 1)), ...get(LANE), add]), ...set(P(j)));
-    prologue.push(...(j === 0 ? get(OUT) : [...get(O(j - 1)), ...get(STRIDE), add]), ...set(O(j)));
-  }
+  const at = (j: number) => (j === 0 ? get(P) : [...get(P), ...get(L(j)), add]);
+  const prologue: number[] = [...get(BASE), ...set(P), ...get(BASE), ...get(COUNT), add, ...set(END)];
+  for (let j = 1; j < LANES; j++) prologue.push(...(j === 1 ? get(LANE) : [...get(L(j - 1)), ...get(LANE), add]), ...set(L(j)));
+  for (let j = 0; j < LANES; j++) prologue.push(...(j === 0 ? get(OUT) : [...get(O(j - 1)), ...get(STRIDE), add]), ...set(O(j)));
   const lane = (j: number) => [
     ...get(S(j)),
-    ...get(P(j)),
+    ...at(j),
     ...[0x2d, 0, 0], // i32.load8_u: the byte
     ...[0x2d, 0, ...uleb(CLS)], // i32.load8_u offset=CLS: its class
     add,
-    ...i32(2),
-    0x74, // i32.shl
+    ...(scaled ? [] : [...i32(2), 0x74]), // i32.shl
     ...[0x28, 2, ...uleb(NEXT)], // i32.load offset=NEXT
     ...[0x22, V], // local.tee v
     ...i32(0),
     0x48, // i32.lt_s
     ...[0x04, 0x40], // if
     ...get(O(j)),
-    ...get(P(j)),
+    ...at(j),
     ...[0x36, 2, 0], // i32.store (address)
     ...get(V),
     ...i32(-1),
@@ -161,10 +165,6 @@ function moduleBytes(): Uint8Array {
     0x0b, // end if
     ...get(V),
     ...set(S(j)),
-    ...get(P(j)),
-    ...i32(1),
-    add,
-    ...set(P(j)),
   ];
   const body: number[] = [];
   for (let j = 0; j < LANES; j++) body.push(...lane(j));
@@ -173,20 +173,21 @@ function moduleBytes(): Uint8Array {
   const code = [
     ...prologue,
     ...[0x02, 0x40, 0x03, 0x40], // block, loop
-    ...get(COUNT),
-    0x45, // i32.eqz
+    ...get(P),
+    ...get(END),
+    0x4f, // i32.ge_u
     ...[0x0d, 1], // br_if 1 (out of the block)
     ...body,
-    ...get(COUNT),
+    ...get(P),
     ...i32(1),
-    0x6b, // i32.sub
-    ...set(COUNT),
+    add,
+    ...set(P),
     ...[0x0c, 0], // br 0 (loop)
     ...[0x0b, 0x0b], // end loop, end block
     ...epilogue,
     0x0b,
   ];
-  return oneFunctionModule('scan', 5, false, [3 * LANES + 1, I32], code);
+  return oneFunctionModule('scan', 5, false, [3 * LANES + 2, I32], code);
 }
 
 // Nibble tables of the base64 characters (A-Z a-z 0-9 + / _ -): a byte is one when
@@ -271,7 +272,10 @@ function base64ModuleBytes(): Uint8Array {
   return oneFunctionModule('blocks', 3, true, [3, V128], code);
 }
 
-const wasmModule = compiledOnce(moduleBytes);
+const wasmModule = compiledOnce(() => moduleBytes(false));
+const scaledModule = compiledOnce(() => moduleBytes(true));
+// Classes times 4 must fit the byte table of the scaled loop.
+const MAX_SCALED_CLASSES = 64;
 const base64Module = compiledOnce(base64ModuleBytes);
 
 const loops = new WeakMap<KeywordAutomaton, WasmKeywordLoop | null>();
@@ -288,7 +292,8 @@ export function wasmKeywordLoop(ac: KeywordAutomaton): WasmKeywordLoop | null {
   const known = loops.get(ac);
   if (known !== undefined) return known;
   let loop: WasmKeywordLoop | null = null;
-  const mod = wasmModule();
+  const scaled = ac.classCount <= MAX_SCALED_CLASSES;
+  const mod = scaled ? scaledModule() : wasmModule();
   const warmup = Math.max(0, ac.depth - 1);
   if (mod && warmup <= MAX_WARMUP) {
     const text = Math.ceil((NEXT + ac.next.length * 4 + warmup) / 16) * 16;
@@ -298,11 +303,13 @@ export function wasmKeywordLoop(ac: KeywordAutomaton): WasmKeywordLoop | null {
     const instance = new WebAssembly.Instance(mod, { env: { mem: memory } });
     const bytes = new Uint8Array(memory.buffer);
     const words = new Int32Array(memory.buffer);
-    bytes.set(ac.charClass.subarray(0, 256), CLS);
+    const classes = ac.charClass.subarray(0, 256);
+    bytes.set(scaled ? classes.map((c) => c * 4) : classes, CLS);
     const tables = base64Tables();
     bytes.set(tables.lo, B64_LO);
     bytes.set(tables.hi, B64_HI);
-    words.set(ac.next, NEXT / 4);
+    // Scaled: byte offsets (4 per entry), still bit-inverted where a keyword ends.
+    words.set(scaled ? ac.next.map((v) => (v < 0 ? ~(~v * 4) : v * 4)) : ac.next, NEXT / 4);
     const b64 = base64Module();
     const base64Blocks = b64
       ? (new WebAssembly.Instance(b64, { env: { mem: memory } }).exports.blocks as WasmKeywordLoop['base64Blocks'])
@@ -316,6 +323,7 @@ export function wasmKeywordLoop(ac: KeywordAutomaton): WasmKeywordLoop | null {
       out,
       stride,
       slice: SLICE,
+      stateShift: scaled ? 2 : 0,
       base64Blocks,
     };
   }
