@@ -198,7 +198,9 @@ export function createIpIntel(options: IpIntelOptions = {}): IpIntel {
   // each GeoInfo and reads it on every event, so fewer objects stay in the caches. Bounded like the cache.
   let shared = new Map<string, GeoInfo>();
   const shareGeo = (info: GeoInfo): GeoInfo => {
-    const key = JSON.stringify([info.asn_kind, info.country, info.city, info.lat, info.lon, info.asn, info.as_org]);
+    // Each text field's length before it, so no two different answers make one key.
+    const { country = '', city = '', as_org: org = '' } = info;
+    const key = `${info.asn_kind} ${info.lat} ${info.lon} ${info.asn} ${country.length}:${country}${city.length}:${city}${org}`;
     const known = shared.get(key);
     if (known !== undefined) return known;
     if (shared.size >= max) shared = new Map();
