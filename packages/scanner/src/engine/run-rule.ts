@@ -125,7 +125,9 @@ function isBackChar(back: BackAnchor, code: number): boolean {
 
 // False when the name holding the hit is not followed by what the rule requires (`token(` in
 // `getToken()` is no assignment): one sticky test instead of the full pattern's backtracking.
-function followedByHolds(back: BackAnchor, text: string, hit: number, bytes: Uint8Array | undefined): boolean {
+// On a false answer from the bytes, `walked.end` is where the name ended (-1 otherwise).
+function followedByHolds(back: BackAnchor, text: string, hit: number, bytes: Uint8Array | undefined, walked: { end: number }): boolean {
+  walked.end = -1;
   if (back.followedBy === undefined) return true;
   // The hottest loop of the rules (every name hit): the table in a local, one bound per step, on
   // the ASCII bytes when there are (a string sliced from a larger one reads slower per character).
@@ -135,7 +137,11 @@ function followedByHolds(back: BackAnchor, text: string, hit: number, bytes: Uin
   if (bytes) {
     while (end < limit && ascii[bytes[end] as number] === 1) end++;
     if (end - hit > MAX_FORWARD) return true;
-    if (back.followedByBytes) return back.followedByBytes(bytes, end);
+    if (back.followedByBytes) {
+      if (back.followedByBytes(bytes, end)) return true;
+      walked.end = end;
+      return false;
+    }
   } else {
     while (end < limit && isBackChar(back, text.charCodeAt(end))) end++;
   }
@@ -174,11 +180,18 @@ function runAnchored({ text, bytes, rule, ruleIndex, hits, budgetMs, file, out }
   let searchedFrom = Number.POSITIVE_INFINITY;
   let nextMust = -1;
   let lastStart = -1;
+  // A hit inside the name run of a hit the bytes rejected ends at the same place: rejected too.
+  const walked = { end: -1 };
+  let rejectedBefore = -1;
   for (let h = 0; h < hits.length; h++) {
     const hit = hits[h] as number;
     let start = hit;
     if (back) {
-      if (!followedByHolds(back, text, hit, bytes)) continue;
+      if (hit < rejectedBefore) continue;
+      if (!followedByHolds(back, text, hit, bytes, walked)) {
+        rejectedBefore = walked.end;
+        continue;
+      }
       if (bytes) while (start > 0 && hit - start < back.max && back.ascii[bytes[start - 1] as number] === 1) start--;
       else while (start > 0 && hit - start < back.max && isBackChar(back, text.charCodeAt(start - 1))) start--;
     }
