@@ -164,7 +164,19 @@ describe('byte fast paths give the same results as the RegExp paths', () => {
   it('scanBytes (byte assignment test) finds what scanText (RegExp) finds on seeded source-like texts', () => {
     const compiled = compileRules(BUILTIN_RULES);
     const rand = prng(0xc0de);
-    const names = ['token', 'apiToken', 'client_secret', 'password', 'DB_PASSWORD', 'secretKey', 'tokenUrl', 'api-key', 'getToken', 'secret.api_key_token', 'tokenSecretPassword'];
+    const names = [
+      'token',
+      'apiToken',
+      'client_secret',
+      'password',
+      'DB_PASSWORD',
+      'secretKey',
+      'tokenUrl',
+      'api-key',
+      'getToken',
+      'secret.api_key_token',
+      'tokenSecretPassword',
+    ];
     const values = () => [
       `"${twToken()}"`,
       `'${crcToken('ghp_')}'`,
