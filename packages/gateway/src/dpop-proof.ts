@@ -1,5 +1,6 @@
-import { createPublicKey, hash, type KeyObject, constants as sslConstants, verify as verifySignature } from 'node:crypto';
+import { createPublicKey, hash, type KeyObject, constants as sslConstants } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
+import { type SignatureThread, type VerifyKey, verifyOnEventLoop } from './signature-thread.js';
 
 /** A DPoP proof whose signature checked out: its payload and the thumbprint of its key. */
 export type ReadProof = { ok: true; payload: Record<string, unknown>; thumbprint: string } | { ok: false; reason: string };
@@ -31,8 +32,10 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** A checked protected header: everything about a proof that depends on its header alone. */
 interface ProofHeader {
+  /** Names the key to the signature thread. */
+  id: number;
   entry: AlgorithmEntry;
-  key: KeyObject;
+  key: VerifyKey;
   thumbprint: string;
 }
 
@@ -65,15 +68,34 @@ const fail = (code: string): Failure => ({ ok: false, reason: `proof ${code}` })
  * ```
  */
 export class DpopProofReader {
-  private readonly headers = new LRUCache<string, ProofHeader>({ max: 10_000 });
+  private readonly headers: LRUCache<string, ProofHeader>;
   private readonly algorithms: ReadonlySet<string>;
+  private readonly thread: SignatureThread | undefined;
+  private nextKeyId = 0;
 
-  constructor(private readonly options: { algorithms: readonly string[]; maxAgeSeconds: number; clockToleranceSeconds?: number }) {
+  constructor(
+    private readonly options: {
+      algorithms: readonly string[];
+      maxAgeSeconds: number;
+      clockToleranceSeconds?: number;
+      /** Verify signatures here when several are waiting at once (see SignatureThread). */
+      signatureThread?: SignatureThread;
+    },
+  ) {
     this.algorithms = new Set(options.algorithms.filter((a) => a in ALGORITHMS));
+    this.thread = options.signatureThread;
+    const thread = this.thread;
+    this.headers = new LRUCache<string, ProofHeader>({
+      max: 10_000,
+      ...(thread ? { dispose: (header: ProofHeader) => thread.forget(header.id) } : {}),
+    });
   }
 
-  /** Checks one proof's structure, header, signature and time claims. Never throws. */
-  read(proof: string): ReadProof {
+  /**
+   * Checks one proof's structure, header, signature and time claims. Never throws (nor rejects).
+   * Synchronous without a signature thread; with one, the signature's answer is a promise.
+   */
+  read(proof: string): ReadProof | Promise<ReadProof> {
     const dot1 = proof.indexOf('.');
     const dot2 = dot1 === -1 ? -1 : proof.indexOf('.', dot1 + 1);
     if (dot2 === -1 || proof.indexOf('.', dot2 + 1) !== -1) return fail('ERR_JWS_INVALID');
@@ -91,24 +113,19 @@ export class DpopProofReader {
     const payload = jsonObject(payloadText);
     if (!payload) return fail('ERR_JWT_INVALID');
     const signature = Buffer.from(signatureText, 'base64url');
-    const entry = header.entry;
+    const { entry, key, thumbprint } = header;
     if (entry.signatureBytes !== undefined && signature.length !== entry.signatureBytes)
       return fail('ERR_JWS_SIGNATURE_VERIFICATION_FAILED');
-    const key = entry.dsaEncoding
-      ? { key: header.key, dsaEncoding: entry.dsaEncoding }
-      : entry.padding !== undefined
-        ? { key: header.key, padding: entry.padding, saltLength: 32 }
-        : header.key;
     const data = Buffer.from(proof.slice(0, dot2), 'latin1');
-    let valid: boolean;
-    try {
-      valid = verifySignature(entry.digest, data, key, signature);
-    } catch {
-      valid = false;
-    }
+    if (this.thread)
+      return this.thread.verify(header.id, key, data, signature).then((valid) => this.afterSignature(valid, payload, thumbprint));
+    return this.afterSignature(verifyOnEventLoop(key, data, signature), payload, thumbprint);
+  }
+
+  private afterSignature(valid: boolean, payload: Record<string, unknown>, thumbprint: string): ReadProof {
     if (!valid) return fail('ERR_JWS_SIGNATURE_VERIFICATION_FAILED');
     const timing = this.checkTimes(payload);
-    return timing ? fail(timing) : { ok: true, payload, thumbprint: header.thumbprint };
+    return timing ? fail(timing) : { ok: true, payload, thumbprint };
   }
 
   private checkHeader(text: string): { ok: true; header: ProofHeader } | Failure {
@@ -127,7 +144,14 @@ export class DpopProofReader {
     if (!key) return fail('ERR_JWS_INVALID');
     const thumbprint = jwkThumbprint(jwk as Record<string, unknown>);
     if (!thumbprint) return fail('ERR_JWS_INVALID');
-    return { ok: true, header: { entry: ALGORITHMS[alg] as AlgorithmEntry, key, thumbprint } };
+    const entry = ALGORITHMS[alg] as AlgorithmEntry;
+    const verifyKey: VerifyKey = { key, digest: entry.digest };
+    if (entry.dsaEncoding) verifyKey.dsaEncoding = entry.dsaEncoding;
+    if (entry.padding !== undefined) {
+      verifyKey.padding = entry.padding;
+      verifyKey.saltLength = 32;
+    }
+    return { ok: true, header: { id: this.nextKeyId++, entry, key: verifyKey, thumbprint } };
   }
 
   // jose's time checks for jwtVerify({ maxTokenAge, clockTolerance, requiredClaims: [iat, ...] }).

@@ -2,6 +2,7 @@ import { hash } from 'node:crypto';
 import type { DpopNonces } from './dpop-nonce.js';
 import { DpopProofReader, type ReadProof } from './dpop-proof.js';
 import type { JtiReplayStore } from './jti-replay-store.js';
+import type { SignatureThread } from './signature-thread.js';
 
 /** What a proof is checked against. */
 export interface DpopCheck {
@@ -30,6 +31,8 @@ export interface DpopVerifierOptions {
   replay: JtiReplayStore;
   nonces?: DpopNonces;
   requireNonce: boolean;
+  /** Verify proof signatures there when several are waiting at once. */
+  signatureThread?: SignatureThread;
 }
 
 /**
@@ -49,16 +52,24 @@ export class DpopVerifier {
   private readonly reader: DpopProofReader;
 
   constructor(private readonly options: DpopVerifierOptions) {
-    this.reader = new DpopProofReader({ algorithms: options.algorithms, maxAgeSeconds: options.maxAgeSeconds });
+    this.reader = new DpopProofReader({
+      algorithms: options.algorithms,
+      maxAgeSeconds: options.maxAgeSeconds,
+      ...(options.signatureThread ? { signatureThread: options.signatureThread } : {}),
+    });
   }
 
-  /** Checks one proof: synchronous, unless the replay store answers with a promise (PostgreSQL). Never throws on a bad proof. */
+  /**
+   * Checks one proof: synchronous, unless the signature goes to a signature thread or the replay
+   * store answers with a promise (PostgreSQL). Never throws on a bad proof.
+   */
   verify(check: DpopCheck): DpopOutcome | Promise<DpopOutcome> {
     if (check.proof === undefined) return { ok: false, error: 'invalid_dpop_proof', reason: 'missing DPoP proof' };
     if (Array.isArray(check.proof) || check.proof.includes(','))
       return { ok: false, error: 'invalid_dpop_proof', reason: 'more than one DPoP proof' };
     if (check.proof.length > 4096) return { ok: false, error: 'invalid_dpop_proof', reason: 'oversized proof' };
-    return this.afterRead(check, this.reader.read(check.proof));
+    const read = this.reader.read(check.proof);
+    return read instanceof Promise ? read.then((r) => this.afterRead(check, r)) : this.afterRead(check, read);
   }
 
   private afterRead(check: DpopCheck, read: ReadProof): DpopOutcome | Promise<DpopOutcome> {

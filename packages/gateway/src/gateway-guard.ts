@@ -21,6 +21,7 @@ import { RateLimiter } from './rate-limiter.js';
 import { RevocationSet } from './revocation-set.js';
 import { type RevocationSignal, RevocationSync } from './revocation-sync.js';
 import { type CompiledRoute, RouteMatcher } from './route-matcher.js';
+import { SignatureThread } from './signature-thread.js';
 import type { VerificationResult, VerifiedCredential } from './verified-credential.js';
 import { type Refusal, refuse } from './www-authenticate.js';
 
@@ -48,6 +49,11 @@ export interface GatewayGuardOptions {
   watchFiles?: readonly string[];
   /** Called when the revocation source cannot be read. */
   onRevocationError?: (error: unknown) => void;
+  /**
+   * Verify DPoP proof signatures on a second thread when several wait at once (default true; a
+   * lone proof is always verified on the event loop).
+   */
+  signatureThread?: boolean;
 }
 
 /**
@@ -78,6 +84,8 @@ export class GatewayGuard {
   private readonly trustedProxies: IpSet;
   private readonly dpop: DpopVerifier;
   private readonly nonces: DpopNonces | undefined;
+  /** Where DPoP signatures go when several wait at once; undefined: always on the event loop. */
+  readonly signatureThread: SignatureThread | undefined;
   private readonly limiter: RateLimiter | undefined;
   private readonly probing: ProbingThrottle;
   private readonly ipInfo: IpInfoLookup;
@@ -98,12 +106,14 @@ export class GatewayGuard {
     });
     this.nonces = options.nonceSecret ? new DpopNonces(options.nonceSecret) : undefined;
     this.dpopAlgs = cfg.dpop.algorithms;
+    this.signatureThread = options.signatureThread === false || !this.checks ? undefined : new SignatureThread();
     this.dpop = new DpopVerifier({
       algorithms: cfg.dpop.algorithms,
       maxAgeSeconds: cfg.dpop.max_age_seconds,
       replay: options.replayStore ?? new MemoryJtiReplayStore(),
       requireNonce: cfg.dpop.require_nonce && this.nonces !== undefined,
       ...(this.nonces ? { nonces: this.nonces } : {}),
+      ...(this.signatureThread ? { signatureThread: this.signatureThread } : {}),
     });
     this.limiter =
       cfg.rate_limit === false ? undefined : new RateLimiter({ perSecond: cfg.rate_limit.per_second, burst: cfg.rate_limit.burst });
@@ -350,6 +360,7 @@ export class GatewayGuard {
   /** Stops the revocation sync and flushes buffered access events. */
   async close(): Promise<void> {
     this.sync.stop();
+    this.signatureThread?.close();
     await this.sink?.flush();
   }
 
