@@ -39,6 +39,9 @@ interface ProofHeader {
   thumbprint: string;
 }
 
+// Key ids unique in the process, so readers may share a signature thread.
+let nextKeyId = 0;
+
 type Failure = { ok: false; reason: string };
 const fail = (code: string): Failure => ({ ok: false, reason: `proof ${code}` });
 
@@ -71,7 +74,6 @@ export class DpopProofReader {
   private readonly headers: LRUCache<string, ProofHeader>;
   private readonly algorithms: ReadonlySet<string>;
   private readonly thread: SignatureThread | undefined;
-  private nextKeyId = 0;
 
   constructor(
     private readonly options: {
@@ -151,7 +153,7 @@ export class DpopProofReader {
       verifyKey.padding = entry.padding;
       verifyKey.saltLength = 32;
     }
-    return { ok: true, header: { id: this.nextKeyId++, entry, key: verifyKey, thumbprint } };
+    return { ok: true, header: { id: nextKeyId++, entry, key: verifyKey, thumbprint } };
   }
 
   // jose's time checks for jwtVerify({ maxTokenAge, clockTolerance, requiredClaims: [iat, ...] }).
