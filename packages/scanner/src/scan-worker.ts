@@ -2,6 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { parseCustomRules } from './custom-rules.js';
 import { compileRules } from './engine/compile.js';
+import type { Prefilter } from './engine/prefilter.js';
 import { BUILTIN_RULES } from './rules/index.js';
 import { scanFileBatch } from './sources/scan-batch.js';
 import type { ContentResult } from './sources/scan-content.js';
@@ -11,10 +12,12 @@ interface WorkerInit {
   customRules: unknown;
   limits: FileScanLimits;
   ruleTimeBudgetMs: number;
+  /** The parent's prefilter for the same rules, when it sent one. */
+  prefilter?: Prefilter;
 }
 
 const init = workerData as WorkerInit;
-const compiled = compileRules([...BUILTIN_RULES, ...parseCustomRules(init.customRules)], init.ruleTimeBudgetMs);
+const compiled = compileRules([...BUILTIN_RULES, ...parseCustomRules(init.customRules)], init.ruleTimeBudgetMs, init.prefilter);
 
 parentPort?.on('message', async (msg: { id: number; tasks: FileTask[] }) => {
   let results: ContentResult[];

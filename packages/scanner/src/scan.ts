@@ -219,7 +219,13 @@ export async function runScan(opts: ScanOptions = {}): Promise<ScanReport> {
   const cores = availableParallelism();
   let pool: FileWorkerPool | undefined;
   const startPool = (threads: number) =>
-    new FileWorkerPool({ size: threads - 1, customRules: opts.customRules, limits, ruleTimeBudgetMs: compiled.ruleTimeBudgetMs });
+    new FileWorkerPool({
+      size: threads - 1,
+      customRules: opts.customRules,
+      limits,
+      ruleTimeBudgetMs: compiled.ruleTimeBudgetMs,
+      prefilter: compiled.prefilter,
+    });
   try {
     const tasks: FileTask[] = [];
     let walked = 0;

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import type { Prefilter } from './engine/prefilter.js';
 import type { ContentResult } from './sources/scan-content.js';
 import type { FileScanLimits, FileTask } from './sources/scan-file.js';
 
@@ -8,6 +9,11 @@ export interface PoolOptions {
   customRules: unknown;
   limits: FileScanLimits;
   ruleTimeBudgetMs: number;
+  /**
+   * The prefilter this thread built for the same rules (built-in, then `customRules`): copied to
+   * each worker, which then skips building its own (~15 ms of a worker's ~85 ms start-up here).
+   */
+  prefilter?: Prefilter;
 }
 
 // Built, the worker is plain JavaScript. From source (tests, TOKENWARDEN_FROM_SOURCE) it is
@@ -84,7 +90,12 @@ export class FileWorkerPool {
 
   constructor(opts: PoolOptions) {
     for (let i = 0; i < opts.size; i++) {
-      const worker = startWorker({ customRules: opts.customRules, limits: opts.limits, ruleTimeBudgetMs: opts.ruleTimeBudgetMs });
+      const worker = startWorker({
+        customRules: opts.customRules,
+        limits: opts.limits,
+        ruleTimeBudgetMs: opts.ruleTimeBudgetMs,
+        prefilter: opts.prefilter,
+      });
       const slot = this.workers.length;
       worker.on('message', (msg: { id: number; results: ContentResult[] }) => {
         const p = this.pending.get(msg.id);

@@ -21,10 +21,11 @@ function sameRules(a: readonly Rule[], b: readonly Rule[]): boolean {
   return true;
 }
 
-function prefilterOf(rules: readonly Rule[]): Prefilter {
+function prefilterOf(rules: readonly Rule[], given: Prefilter | undefined): Prefilter {
   const hit = recent.find((r) => sameRules(r.rules, rules));
   if (hit) return hit.prefilter;
-  const prefilter = buildPrefilter(rules);
+  // A copy of another thread's prefilter for the same rule list, when its rule count agrees.
+  const prefilter = given !== undefined && given.ruleCount === rules.length ? given : buildPrefilter(rules);
   recent.unshift({ rules: [...rules], prefilter });
   if (recent.length > RECENT_PREFILTERS) recent.pop();
   return prefilter;
@@ -33,12 +34,14 @@ function prefilterOf(rules: readonly Rule[]): Prefilter {
 /**
  * Compiles rules into the structure `scanText` uses. Do it once per scan, not per file; the
  * prefilter of a rule list compiled recently in this process is reused (rules are immutable).
+ * `prefilter`, when given, is one built for exactly these rules elsewhere (a worker thread gets
+ * its parent's): it is used instead of building another.
  *
  * @example
  * ```ts
  * const compiled = compileRules(BUILTIN_RULES);
  * ```
  */
-export function compileRules(rules: readonly Rule[], ruleTimeBudgetMs = 250): CompiledRules {
-  return { rules, prefilter: prefilterOf(rules), ruleTimeBudgetMs };
+export function compileRules(rules: readonly Rule[], ruleTimeBudgetMs = 250, prefilter?: Prefilter): CompiledRules {
+  return { rules, prefilter: prefilterOf(rules, prefilter), ruleTimeBudgetMs };
 }
