@@ -60,7 +60,10 @@ export function readConfigFile(file: string): ConfigTree {
 /** Adds `at line L, column C` to a JSON.parse message that only gives a character position. */
 function withLineNumber(reason: string, text: string): string {
   const m = /position (\d+)/.exec(reason);
-  if (!m) return reason;
+  if (!m) {
+    // A truncated file gives no position: its end is where the parser stopped.
+    return /end of JSON input/i.test(reason) ? `${reason} (the file ends at line ${text.split('\n').length} before the JSON does)` : reason;
+  }
   const before = text.slice(0, Number(m[1]));
   const line = before.split('\n').length;
   const column = Number(m[1]) - before.lastIndexOf('\n');
@@ -178,8 +181,15 @@ export function validateConfig<S extends z.ZodType>(schema: S, tree: unknown): z
   throw new ConfigError(key, redactValue(key, valueAt(tree, issue.path)), describeExpectation(issue.message));
 }
 
-/** Turns a zod issue message into the "what is allowed" part: `expected ...` without zod's prefixes. */
-function describeExpectation(message: string): string {
+/**
+ * Turns a zod issue message into the "what is allowed" part: `expected ...` without zod's prefixes.
+ *
+ * @example
+ * ```ts
+ * describeExpectation('Invalid input: expected array, received string'); // 'array, received string'
+ * ```
+ */
+export function describeExpectation(message: string): string {
   const text = message
     .replace(/^Invalid (input|option|string|value|type): ?/i, '')
     .replace(/^Too (small|big): ?/i, '')

@@ -1,4 +1,4 @@
-import { readConfigFile } from '@tokenwarden/config';
+import { describeExpectation, readConfigFile } from '@tokenwarden/config';
 import { ConfigError } from '@tokenwarden/core';
 import { z } from 'zod';
 
@@ -154,7 +154,7 @@ export function parseGatewayConfig(input: unknown, source = 'gateway config'): G
     );
   }
   return fail(
-    new ConfigError(key || '(root)', value, issue?.message ?? 'a valid value', { hint: `fix "${key || '(root)'}" in ${source}` }),
+    new ConfigError(key || '(root)', value, describeExpectation(issue?.message ?? ''), { hint: `fix "${key || '(root)'}" in ${source}` }),
   );
 }
 

@@ -152,6 +152,11 @@ describe('config errors name the key, the bad value and what is allowed', () => 
     assert.match(e.message, /corrupt\.json is not valid JSON: .*\(line 4, column \d+\)/);
   });
 
+  test('a truncated JSON file says where it ends', () => {
+    const e = failure(() => readConfigFile(fixture('truncated.json')));
+    assert.match(e.message, /truncated\.json is not valid JSON: .*\(the file ends at line 3 before the JSON does\)/);
+  });
+
   test('a file whose top level is not a mapping', () => {
     const e = failure(() => readConfigFile(fixture('not-a-mapping.yaml')));
     assert.equal(e.code, 'TW_CONFIG_INVALID');

@@ -48,6 +48,12 @@ describe('gateway config', () => {
         key,
       );
     }
+    // What is allowed, in words, without the schema library's prefixes.
+    assert.throws(
+      () => parseGatewayConfig({ routes: [{ path: '/x', scopes: 'echo.read' }] }),
+      /routes\.0\.scopes="echo\.read": expected array, received string$/,
+    );
+    assert.throws(() => parseGatewayConfig({ method_override: 'maybe' }), /method_override="maybe": expected one of "refuse"\|"match"$/);
   });
 
   it('loads YAML and JSON files', () => {
