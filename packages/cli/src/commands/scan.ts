@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { TokenWardenError } from '@tokenwarden/core/errors';
 import {
   BUILTIN_RULES,
@@ -171,6 +171,9 @@ export const registerScan: CommandModule = (program: Command) => {
         const format: ScanFormat = opts.json ? 'json' : opts.format;
         if (opts.since && !opts.git)
           throw new TokenWardenError('TW_USAGE', '--since needs --git', { hint: 'tokenwarden scan --git --since <commit>' });
+        // A path named on the command line that is not there is an error (exit 2) once the rest is
+        // scanned; files missing inside a tree are only reported and skipped.
+        const missing = opts.git || opts.staged ? [] : paths.filter((p) => p !== '-' && !existsSync(p));
         const customRules = await loadCustomRules(opts.config);
         const accepted = opts.baseline ? readBaseline(opts.baseline) : undefined;
         const progress = createProgress(opts.quiet === true);
@@ -213,6 +216,17 @@ export const registerScan: CommandModule = (program: Command) => {
         print(publics, format, report.stats, report.skipped.length);
         if (failure) {
           printError(failure, format === 'json');
+          return EXIT.ERROR;
+        }
+        if (missing.length > 0) {
+          const error = new TokenWardenError(
+            'TW_INPUT_UNREADABLE',
+            `cannot read ${missing.map((p) => JSON.stringify(p)).join(', ')}: no such file or directory`,
+            {
+              hint: 'the other paths were scanned; fix these and rerun for them',
+            },
+          );
+          printError(error, format === 'json');
           return EXIT.ERROR;
         }
         return publics.length > 0 ? EXIT.FINDINGS : EXIT.OK;
