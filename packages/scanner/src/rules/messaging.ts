@@ -52,6 +52,7 @@ export const messagingRules: Rule[] = [
     description: 'Mailgun private API key',
     provider: 'mailgun',
     keywords: ['key-'],
+    startsWith: 'key-',
     pattern: new RegExp(`${LEFT}(key-[0-9a-f]{32})${RIGHT}`, 'g'),
     severity: 'high',
     minEntropy: 3.2,

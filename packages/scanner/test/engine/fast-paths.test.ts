@@ -208,7 +208,7 @@ describe('byte fast paths give the same results as the RegExp paths', () => {
     assert.ok(found > 300, `found ${found}`);
   });
 
-  it('startsWith tries the pattern only where it occurs: same findings as searching the windows (seeded headers)', () => {
+  it('startsWith tries the pattern only where it occurs: same findings as searching the windows (seeded headers, keys)', () => {
     const withIt = compileRules(BUILTIN_RULES);
     const without = compileRules(
       BUILTIN_RULES.map((r) => {
@@ -239,6 +239,10 @@ describe('byte fast paths give the same results as the RegExp paths', () => {
       '"',
       'Authorization: ',
       'x'.repeat(200),
+      'key-',
+      'KEY-',
+      '_key-',
+      Array.from({ length: 32 }, () => '0123456789abcdef'[Math.floor(rand() * 16)]).join(''),
     ];
     let found = 0;
     for (let n = 0; n < 2000; n++) {
