@@ -22,9 +22,14 @@ function windowsFor(text: string, hits: number[], rule: Rule): [number, number][
   for (const p of hits) {
     let start = Math.max(0, p - before);
     // Start at the line start when it is inside the window, so ^-anchored and lookbehind
-    // checks see the real line, not a cut in the middle of a token.
-    const lineStart = text.lastIndexOf('\n', p - 1) + 1;
-    if (lineStart > start) start = lineStart;
+    // checks see the real line, not a cut in the middle of a token. Only the window is searched
+    // for it (lastIndexOf went back to the line start: quadratic on a long minified line).
+    for (let k = Math.max(p - 1, 0); k >= start; k--) {
+      if (text.charCodeAt(k) === 0x0a) {
+        start = k + 1;
+        break;
+      }
+    }
     const end = Math.min(text.length, p + after);
     const last = out[out.length - 1];
     if (last && start <= last[1]) last[1] = Math.max(last[1], end);
