@@ -165,8 +165,9 @@ export interface RuleRun {
   /** Keyword hit offsets, ascending. */
   hits: number[];
   /**
-   * Where the rule's `startsWith` literal occurs, ascending (every occurrence in `text`): the
-   * only places its matches can start. Without it the pattern searches its windows.
+   * Where the rule's `startsWith` literal occurs, ascending (every occurrence in `text`), or its
+   * hits moved back by `keywordAt`: the only places its matches can start. Without it the
+   * pattern searches its windows.
    */
   starts?: readonly number[];
   budgetMs: number;

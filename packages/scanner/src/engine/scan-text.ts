@@ -69,6 +69,13 @@ export function scanBytes(bytes: Uint8Array, compiled: CompiledRules, origin: Te
   return scanWithHits(latin1 ? latin1() : buf.toString('latin1'), hits, starts, compiled, origin, runs, buf);
 }
 
+// The hits moved back by `by`, those that stay in the text.
+function shifted(hits: readonly number[], by: number): number[] {
+  const out: number[] = [];
+  for (const h of hits) if (h >= by) out.push(h - by);
+  return out;
+}
+
 function scanWithHits(
   text: string,
   hitsByRule: Map<number, number[]>,
@@ -90,6 +97,7 @@ function scanWithHits(
         text,
         ...(bytes ? { bytes } : {}),
         ...(rule.startsWith !== undefined ? { starts: startsByRule.get(i) ?? NO_STARTS } : {}),
+        ...(rule.keywordAt !== undefined ? { starts: shifted(hits, rule.keywordAt) } : {}),
         rule: ruleForWindows,
         ruleIndex: i,
         hits,

@@ -229,6 +229,7 @@ export const devtoolRules: Rule[] = [
     description: 'New Relic ingest license key',
     provider: 'newrelic',
     keywords: ['nral'],
+    keywordAt: 36,
     pattern: /(?<![A-Za-z0-9])([a-f0-9]{36}NRAL)(?![A-Za-z0-9])/g,
     severity: 'medium',
     confidence: 'high',

@@ -62,6 +62,7 @@ export const messagingRules: Rule[] = [
     description: 'Mailchimp API key',
     provider: 'mailchimp',
     keywords: ['-us'],
+    keywordAt: 32,
     pattern: /(?<![A-Za-z0-9])([0-9a-f]{32}-us[0-9]{1,2})(?![A-Za-z0-9])/g,
     severity: 'medium',
     minEntropy: 3.2,

@@ -208,18 +208,19 @@ describe('byte fast paths give the same results as the RegExp paths', () => {
     assert.ok(found > 300, `found ${found}`);
   });
 
-  it('startsWith tries the pattern only where it occurs: same findings as searching the windows (seeded headers, keys)', () => {
+  it('startsWith and keywordAt try the pattern only where a match can start: same findings as searching the windows (seeded)', () => {
     const withIt = compileRules(BUILTIN_RULES);
     const without = compileRules(
       BUILTIN_RULES.map((r) => {
-        if (r.startsWith === undefined) return r;
-        const { startsWith: _dropped, ...rest } = r;
+        if (r.startsWith === undefined && r.keywordAt === undefined) return r;
+        const { startsWith: _dropped, keywordAt: _also, ...rest } = r;
         return rest;
       }),
     );
-    assert.ok(BUILTIN_RULES.some((r) => r.startsWith !== undefined));
+    assert.ok(BUILTIN_RULES.some((r) => r.startsWith !== undefined) && BUILTIN_RULES.some((r) => r.keywordAt !== undefined));
     const rand = prng(0xbea4);
     const token = (n: number) => Array.from({ length: n }, () => 'aZ3x9Q._~+/-'[Math.floor(rand() * 12)]).join('');
+    const hex = (n: number) => Array.from({ length: n }, () => '0123456789abcdef'[Math.floor(rand() * 16)]).join('');
     const pieces = () => [
       'Bearer ',
       'bearer\t',
@@ -242,7 +243,16 @@ describe('byte fast paths give the same results as the RegExp paths', () => {
       'key-',
       'KEY-',
       '_key-',
-      Array.from({ length: 32 }, () => '0123456789abcdef'[Math.floor(rand() * 16)]).join(''),
+      hex(32),
+      '1234',
+      '-us',
+      '-US',
+      '-us7',
+      '-us12',
+      'NRAL',
+      'nral',
+      `${hex(36)}NRAL`,
+      `${hex(32)}-us1`,
     ];
     let found = 0;
     for (let n = 0; n < 2000; n++) {
