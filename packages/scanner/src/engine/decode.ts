@@ -135,10 +135,22 @@ function mostlyPrintable(s: string): boolean {
   return printable / s.length >= 0.95;
 }
 
+// Mixed-case letters: long identifiers and hex digests are not base64 payloads. Read in place, so
+// the common hex digest (a git SHA, a lockfile hash) is dropped before any slice is made.
+function hasBothCases(text: string, start: number, end: number): boolean {
+  let lower = false;
+  let upper = false;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x61 && c <= 0x7a) lower = true;
+    else if (c >= 0x41 && c <= 0x5a) upper = true;
+    if (lower && upper) return true;
+  }
+  return false;
+}
+
 function decodeBase64Blob(blob: string): string | undefined {
   if (blob.length > MAX_BLOB) return undefined;
-  // Mixed-case letters and digits: long identifiers and hex digests are not base64 payloads.
-  if (!/[a-z]/.test(blob) || !/[A-Z]/.test(blob)) return undefined;
   const normalised = blob.replace(/-/g, '+').replace(/_/g, '/');
   const decoded = Buffer.from(normalised, 'base64').toString('latin1');
   return mostlyPrintable(decoded) ? Buffer.from(decoded, 'latin1').toString('utf8') : undefined;
@@ -180,7 +192,7 @@ export function decodedFindings(
 ): { findings: RawFinding[]; warnings: string[] } {
   const blobs: { index: number; decoded: string; encoding: 'base64' | 'url' }[] = [];
   const onBlob = (start: number, end: number): boolean => {
-    if (end - start > MAX_BLOB) return true;
+    if (end - start > MAX_BLOB || !hasBothCases(text, start, end)) return true;
     const blob = text.slice(start, end);
     if (INTEGRITY_PREFIX.test(blob)) return true;
     const decoded = decodeBase64Blob(blob);
