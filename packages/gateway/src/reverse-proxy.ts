@@ -149,10 +149,26 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
   server.on('upgrade', (_req: IncomingMessage, socket: Socket) => {
     socket.end('HTTP/1.1 501 Not Implemented\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
   });
+  const listenHost = options.host ?? '127.0.0.1';
+  const listenPort = options.port ?? 8081;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 8081, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
+    const refuseToStart = (e: NodeJS.ErrnoException) => {
+      void pool.close();
+      reject(
+        new TokenWardenError('TW_UNAVAILABLE', `cannot listen on ${listenHost}:${listenPort}: ${e.code ?? e.message}`, {
+          hint:
+            e.code === 'EADDRINUSE'
+              ? 'another process uses this port; pick another --listen'
+              : e.code === 'EACCES'
+                ? 'ports below 1024 need privileges; pick another --listen'
+                : 'check --listen',
+          cause: e,
+        }),
+      );
+    };
+    server.once('error', refuseToStart);
+    server.listen(listenPort, listenHost, () => {
+      server.off('error', refuseToStart);
       resolve();
     });
   });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { AccessEvent } from '@tokenwarden/core';
+import { type AccessEvent, TokenWardenError } from '@tokenwarden/core';
 import { type ReverseProxy, startReverseProxy } from '../../src/reverse-proxy.js';
 import { rawRequest, startEchoUpstream } from '../support/echo-upstream.js';
 import { guardHarness } from '../support/guard-harness.js';
@@ -103,6 +103,18 @@ describe('reverse proxy security', () => {
     const res = await get('/items', { authorization: `Bearer ${raw}` });
     assert.equal(res.status, 401);
     assert.match(res.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
+  });
+
+  it('refuses to start on a port in use, naming the address and the reason', async () => {
+    const taken = Number(new URL(upstream.url).port);
+    await assert.rejects(
+      startReverseProxy({ guard: h.guard, upstream: upstream.url, port: taken }),
+      (e: unknown) =>
+        e instanceof TokenWardenError &&
+        e.code === 'TW_UNAVAILABLE' &&
+        e.message === `cannot listen on 127.0.0.1:${taken}: EADDRINUSE` &&
+        /pick another --listen/.test(e.hint ?? ''),
+    );
   });
 
   it('a 502 when the upstream is gone, one access event per request', async () => {
