@@ -172,6 +172,34 @@ export class UnavailableError extends TokenWardenError {
 }
 
 /**
+ * A server could not start listening on its address (the port is taken, needs privileges, or the
+ * address is not on this host).
+ *
+ * @example
+ * ```ts
+ * server.once('error', (e) => reject(new ListenError('127.0.0.1:8081', e)));
+ * ```
+ */
+export class ListenError extends TokenWardenError {
+  readonly address: string;
+
+  constructor(address: string, cause: NodeJS.ErrnoException) {
+    const reason = cause.code ?? cause.message;
+    super('TW_UNAVAILABLE', `cannot listen on ${address}: ${reason}`, {
+      hint:
+        reason === 'EADDRINUSE'
+          ? 'another process uses this port; pick another --listen'
+          : reason === 'EACCES'
+            ? 'ports below 1024 need privileges; pick another --listen'
+            : 'check --listen',
+      cause,
+      data: { address, reason },
+    });
+    this.address = address;
+  }
+}
+
+/**
  * A looked-up entity does not exist.
  *
  * @example

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { TokenWardenError } from '@tokenwarden/core';
+import { ListenError, TokenWardenError } from '@tokenwarden/core';
 import { Pool } from 'undici';
 import { downstreamHeaders, upstreamHeaders } from './forward-headers.js';
 import type { GatewayGuard, GuardDecision } from './gateway-guard.js';
@@ -154,17 +154,7 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
   await new Promise<void>((resolve, reject) => {
     const refuseToStart = (e: NodeJS.ErrnoException) => {
       void pool.close();
-      reject(
-        new TokenWardenError('TW_UNAVAILABLE', `cannot listen on ${listenHost}:${listenPort}: ${e.code ?? e.message}`, {
-          hint:
-            e.code === 'EADDRINUSE'
-              ? 'another process uses this port; pick another --listen'
-              : e.code === 'EACCES'
-                ? 'ports below 1024 need privileges; pick another --listen'
-                : 'check --listen',
-          cause: e,
-        }),
-      );
+      reject(new ListenError(`${listenHost}:${listenPort}`, e));
     };
     server.once('error', refuseToStart);
     server.listen(listenPort, listenHost, () => {

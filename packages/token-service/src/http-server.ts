@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TokenWardenError } from '@tokenwarden/core';
+import { ListenError, TokenWardenError } from '@tokenwarden/core';
 import type { Database } from '@tokenwarden/store';
 import type { Provider } from 'oidc-provider';
 import { type EventSink, requestContext } from './events.js';
@@ -83,14 +83,7 @@ export async function startHttpServer(
   };
   const server = createServer({ keepAliveTimeout: 65_000 }, handle);
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (e: NodeJS.ErrnoException) =>
-      reject(
-        new TokenWardenError('TW_UNAVAILABLE', `cannot listen on ${hostPort}: ${e.code ?? e.message}`, {
-          hint: e.code === 'EADDRINUSE' ? 'another process uses this port; pick another --listen' : 'check --listen',
-          cause: e,
-        }),
-      ),
-    );
+    server.once('error', (e: NodeJS.ErrnoException) => reject(new ListenError(hostPort, e)));
     server.listen(port, host, () => resolve());
   });
   return server;
