@@ -69,6 +69,38 @@ export function scanBytes(bytes: Uint8Array, compiled: CompiledRules, origin: Te
   return scanWithHits(latin1 ? latin1() : buf.toString('latin1'), hits, starts, compiled, origin, runs, buf);
 }
 
+// Disjoint [start, end) spans sorted by start (so by end too): whether one overlaps a new span is
+// one binary search, where testing each accepted candidate was quadratic in the candidates of a
+// text (a minified JSON line of thousands of "token": "..." pairs).
+class Spans {
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+
+  // The last span starting before `end`, or -1.
+  private lastBefore(end: number): number {
+    let lo = 0;
+    let hi = this.starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.starts[mid] as number) < end) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo - 1;
+  }
+
+  overlaps(start: number, end: number): boolean {
+    const i = this.lastBefore(end);
+    return i >= 0 && (this.ends[i] as number) > start;
+  }
+
+  /** Adds a span that overlaps none. */
+  add(start: number, end: number): void {
+    const at = this.lastBefore(end) + 1;
+    this.starts.splice(at, 0, start);
+    this.ends.splice(at, 0, end);
+  }
+}
+
 // The hits moved back by `by`, those that stay in the text.
 function shifted(hits: readonly number[], by: number): number[] {
   const out: number[] = [];
@@ -111,11 +143,13 @@ function scanWithHits(
   }
   candidates.sort((a, b) => a.ruleIndex - b.ruleIndex || a.start - b.start);
   const accepted: Candidate[] = [];
+  const taken = new Spans();
   for (const c of candidates) {
-    if (accepted.some((a) => c.start < a.end && a.start < c.end)) continue;
+    if (taken.overlaps(c.start, c.end)) continue;
     const { line, previous } = linesAround(text, c.start);
     if (line.includes(ALLOW_MARKER) || previous.includes(ALLOW_MARKER)) continue;
     accepted.push(c);
+    taken.add(c.start, c.end);
   }
   const positions = locateOffsets(
     text,

@@ -1,3 +1,4 @@
+import { lineStarts } from '../engine/line-index.js';
 import { charClasses, shannonEntropy } from '../text/entropy.js';
 import type { Rule, RuleContext, Validation } from '../types.js';
 import { literalAssignmentFollows } from './assignment-bytes.js';
@@ -92,10 +93,10 @@ function commonRejections(value: string, ctx: RuleContext): boolean {
  */
 export function inDoctest(ctx: RuleContext): boolean {
   const text = ctx.text;
-  const start = text.lastIndexOf('\n', ctx.index - 1) + 1;
+  const { start, prevStart } = lineStarts(text, ctx.index);
   if (isPromptLine(text, start)) return true;
   if (start === 0) return false;
-  return isPromptLine(text, text.lastIndexOf('\n', start - 2) + 1, true);
+  return isPromptLine(text, prevStart, true);
 }
 
 function isPromptLine(text: string, at: number, promptOnly = false): boolean {

@@ -3,18 +3,7 @@ import { describe, it } from 'node:test';
 import { BUILTIN_RULES, compileRules, type Rule, scanBytes, scanText } from '@tokenwarden/scanner';
 import { assignmentAt, assignmentFollows } from '../../src/rules/assignment-bytes.js';
 import { ASSIGN, VALUE } from '../../src/rules/generic.js';
-import { crcToken, twToken } from '../fixtures.js';
-
-// Seeded, so a failure names an input that can be replayed.
-function prng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 0x100000000;
-  };
-}
+import { crcToken, prng, twToken } from '../fixtures.js';
 
 // Pieces that exercise every branch of the assignment: quotes, spaces of every kind, each
 // operator and near misses, string prefixes in both cases, value runs around 8 and 200 long.

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { scanString, toPublicFinding } from '@tokenwarden/scanner';
+import { BUILTIN_RULES, compileRules, scanString, scanText, toPublicFinding } from '@tokenwarden/scanner';
 import { B64, crcToken, HEX, jwt, opensshKey, pem, rnd, twToken } from '../fixtures.js';
 
 const rulesOf = (text: string) => scanString(text, 'x.txt').map((f) => f.rule);
@@ -235,6 +235,21 @@ describe('findings', () => {
     assert.equal(found.length, 1);
     assert.equal(found[0]?.line, 1);
     assert.equal(found[0]?.column, filler.length + 8);
+  });
+
+  it('finds every assignment on a long minified JSON line, as on separate lines, in linear time', () => {
+    // Each candidate looked for its line start, its line end and the accepted candidates before
+    // it: quadratic in the candidates of a line (20,000 here: ~10 s, the rule budget aside).
+    const compiled = compileRules(BUILTIN_RULES, 60_000);
+    const pairs = Array.from({ length: 20_000 }, (_, i) => `"token":"${`Zq8vN2xR7tLm4Kp9Wc3${i}`.slice(-16)}"`);
+    const started = performance.now();
+    const oneLine = scanText(`{${pairs.join(',')}}`, compiled, { file: 'min.json' });
+    const took = performance.now() - started;
+    const lines = scanText(`{\n${pairs.join(',\n')}\n}`, compiled, { file: 'pretty.json' });
+    assert.ok(lines.findings.length > 10_000, `${lines.findings.length} findings`);
+    assert.equal(oneLine.findings.length, lines.findings.length);
+    assert.deepEqual(oneLine.warnings, []);
+    assert.ok(took < 3000, `took ${Math.round(took)} ms`);
   });
 
   it('scans a minified line full of windowed-rule keywords in linear time', () => {
