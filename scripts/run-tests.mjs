@@ -47,6 +47,10 @@ const child = spawn(
     '--test',
     '--test-reporter=spec',
     `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`,
+    // A test that never settles fails after 10 minutes, and a file whose tests are done exits even
+    // if a failed test left a server or timer open: either would otherwise hang the whole run.
+    '--test-timeout=600000',
+    '--test-force-exit',
     ...files,
   ],
   { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, TOKENWARDEN_FROM_SOURCE: '1', NODE_ENV: 'test' } },

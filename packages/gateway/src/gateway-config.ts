@@ -1,3 +1,4 @@
+import { dirname, resolve } from 'node:path';
 import { describeExpectation, readConfigFile } from '@tokenwarden/config';
 import { ConfigError } from '@tokenwarden/core';
 import { z } from 'zod';
@@ -57,6 +58,12 @@ export const GatewayConfig = z
     trusted_proxies: z.array(Cidr).default([]),
     /** Accept credentials over plain HTTP from non-loopback peers (never do this in production). */
     allow_plain_http: z.boolean().default(false),
+    /**
+     * Terminate TLS here: PEM files of the certificate (chain) and its private key, relative to the
+     * config file. Without it the gateway speaks plain HTTP and expects a TLS-terminating proxy in
+     * front (`trusted_proxies`) or loopback clients.
+     */
+    tls: z.object({ cert: z.string().min(1), key: z.string().min(1) }).strict().optional(),
     /** Forward Authorization / DPoP / X-API-Key to the upstream (stripped by default). */
     forward_credentials: z.boolean().default(false),
     /** Also read API keys from an `X-API-Key` header. */
@@ -171,5 +178,8 @@ function fail(e: ConfigError): never {
  * ```
  */
 export function loadGatewayConfig(file: string): GatewayConfig {
-  return parseGatewayConfig(readConfigFile(file), file);
+  const config = parseGatewayConfig(readConfigFile(file), file);
+  // TLS files are named relative to the config file, wherever the gateway is started from.
+  if (config.tls) config.tls = { cert: resolve(dirname(file), config.tls.cert), key: resolve(dirname(file), config.tls.key) };
+  return config;
 }

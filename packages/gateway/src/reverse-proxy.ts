@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { ListenError, TokenWardenError } from '@tokenwarden/core';
 import { Pool } from 'undici';
@@ -25,6 +26,8 @@ export interface ReverseProxyOptions {
   maxHeaderSize?: number;
   /** Connections kept to the upstream. Default 64. */
   connections?: number;
+  /** Terminate TLS: the PEM certificate (chain) and private key. Without it, plain HTTP. */
+  tls?: { cert: Buffer | string; key: Buffer | string };
 }
 
 /** A running reverse proxy. */
@@ -117,22 +120,32 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
     }
   };
 
-  const server = createServer(
-    {
-      maxHeaderSize: options.maxHeaderSize ?? 16 * 1024,
-      requestTimeout: 60_000,
-      headersTimeout: 20_000,
-      keepAliveTimeout: 5_000,
-      // Duplicate Content-Length with equal values would otherwise be merged before we could see it.
-      joinDuplicateHeaders: false,
-    },
-    (req, res) => {
-      handle(req, res).catch(() => {
-        if (!res.headersSent) sendRefusal(res, refuse(500, 'server_error', 'internal error'));
-        else res.destroy();
-      });
-    },
-  );
+  const serverOptions = {
+    maxHeaderSize: options.maxHeaderSize ?? 16 * 1024,
+    requestTimeout: 60_000,
+    headersTimeout: 20_000,
+    keepAliveTimeout: 5_000,
+    // Duplicate Content-Length with equal values would otherwise be merged before we could see it.
+    joinDuplicateHeaders: false,
+  };
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) sendRefusal(res, refuse(500, 'server_error', 'internal error'));
+      else res.destroy();
+    });
+  };
+  let server: Server;
+  try {
+    server = options.tls
+      ? createHttpsServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2' }, onRequest)
+      : createServer(serverOptions, onRequest);
+  } catch (e) {
+    await pool.close();
+    throw new TokenWardenError('TW_CONFIG_INVALID', `the TLS certificate and key cannot be used: ${(e as Error).message}`, {
+      hint: 'give tls.cert a PEM certificate (chain) and tls.key its PEM private key',
+      cause: e,
+    });
+  }
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     if (!socket.writable) {
       socket.destroy();
@@ -167,7 +180,7 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   return {
     server,
-    url: `http://${host}:${addr.port}`,
+    url: `${options.tls ? 'https' : 'http'}://${host}:${addr.port}`,
     async close(graceMs = 5_000) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

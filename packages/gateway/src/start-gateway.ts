@@ -1,5 +1,6 @@
 import { readOrCreateSecret } from '@tokenwarden/config';
-import { type LifecycleEvent, TokenWardenError } from '@tokenwarden/core';
+import { readFileSync } from 'node:fs';
+import { ConfigError, type LifecycleEvent, TokenWardenError } from '@tokenwarden/core';
 import type { Database } from '@tokenwarden/store';
 import { createRepositories } from '@tokenwarden/store';
 import type { AccessEventPublisher } from './access-sink.js';
@@ -90,7 +91,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   }
   let proxy: ReverseProxy;
   try {
+    const tls = options.config.tls ? readTlsFiles(options.config.tls) : undefined;
     proxy = await startReverseProxy({
+      ...(tls ? { tls } : {}),
       guard,
       upstream: options.upstream,
       host,
@@ -131,6 +134,21 @@ export function sharedReplayStore(database: Database): { store: JtiReplayStore; 
     return { store, close: () => store.close() };
   }
   return { store: new StoreJtiReplayStore(database), close: () => {} };
+}
+
+// The PEM files named by the config's `tls` (a missing file stops start-up naming it).
+function readTlsFiles(files: { cert: string; key: string }): { cert: Buffer; key: Buffer } {
+  const read = (key: 'cert' | 'key'): Buffer => {
+    try {
+      return readFileSync(files[key]);
+    } catch (e) {
+      throw new ConfigError(`tls.${key}`, files[key], 'a readable PEM file', {
+        hint: `cannot read ${files[key]} (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+        cause: e,
+      });
+    }
+  };
+  return { cert: read('cert'), key: read('key') };
 }
 
 function splitListen(listen: string): { host: string; port: number } {

@@ -1,4 +1,6 @@
 import { once } from 'node:events';
+import { resolve } from 'node:path';
+import { TokenWardenError } from '@tokenwarden/core';
 import { createBroadcast, createBus, type EventBus } from '@tokenwarden/bus';
 import { loadGatewayConfig, parseGatewayConfig, type RunningGateway, startGateway } from '@tokenwarden/gateway';
 import { createRepositories } from '@tokenwarden/store';
@@ -15,11 +17,14 @@ interface GatewayOptions {
   listen: string;
   data?: string;
   config?: string;
+  tlsCert?: string;
+  tlsKey?: string;
   json?: boolean;
 }
 
 /**
- * `tokenwarden gateway --upstream URL [--listen 127.0.0.1:8081] [--data DIR] [--config FILE]`:
+ * `tokenwarden gateway --upstream URL [--listen 127.0.0.1:8081] [--data DIR] [--config FILE]
+ * [--tls-cert FILE --tls-key FILE]`:
  * a reverse proxy that verifies tokens and `tw_` keys issued by the token service sharing `--data`
  * and forwards admitted requests to the upstream. `--config` is the gateway's route file (JSON or
  * YAML: `audience`, `routes`); without it any valid credential for the default audience passes.
@@ -38,11 +43,20 @@ export const registerGateway: CommandModule = (program: Command) => {
     .option('--listen <host:port>', 'address to listen on', '127.0.0.1:8081')
     .option('--data <dir>', 'data directory shared with the token service (default ./.tokenwarden)')
     .option('--config <file>', 'gateway route config (JSON or YAML): audience, routes, hardening')
+    .option('--tls-cert <file>', 'terminate TLS with this PEM certificate (chain); with --tls-key (overrides tls in --config)')
+    .option('--tls-key <file>', 'the PEM private key of --tls-cert')
     .option('--json', 'print the ready line as JSON on stdout')
     .action(
       runAction(async (opts: GatewayOptions) => {
         // Validate the route file before opening anything: a bad file stops start-up naming the key.
         const config = opts.config ? loadGatewayConfig(opts.config) : parseGatewayConfig({});
+        if (opts.tlsCert !== undefined || opts.tlsKey !== undefined) {
+          if (opts.tlsCert === undefined || opts.tlsKey === undefined)
+            throw new TokenWardenError('TW_USAGE', '--tls-cert and --tls-key go together', {
+              hint: 'give both: the PEM certificate and its private key',
+            });
+          config.tls = { cert: resolve(opts.tlsCert), key: resolve(opts.tlsKey) };
+        }
         const base = baseConfigFrom({ ...(opts.data ? { data: opts.data } : {}) });
         const opened = await openTokenServiceForCommand({ ...(opts.data ? { data: opts.data } : {}) }, { longRunning: true });
         const repos = createRepositories(opened.database);
