@@ -63,7 +63,10 @@ export const GatewayConfig = z
      * config file. Without it the gateway speaks plain HTTP and expects a TLS-terminating proxy in
      * front (`trusted_proxies`) or loopback clients.
      */
-    tls: z.object({ cert: z.string().min(1), key: z.string().min(1) }).strict().optional(),
+    tls: z
+      .object({ cert: z.string().min(1), key: z.string().min(1) })
+      .strict()
+      .optional(),
     /** Forward Authorization / DPoP / X-API-Key to the upstream (stripped by default). */
     forward_credentials: z.boolean().default(false),
     /** Also read API keys from an `X-API-Key` header. */

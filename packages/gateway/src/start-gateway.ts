@@ -1,5 +1,5 @@
-import { readOrCreateSecret } from '@tokenwarden/config';
 import { readFileSync } from 'node:fs';
+import { readOrCreateSecret } from '@tokenwarden/config';
 import { ConfigError, type LifecycleEvent, TokenWardenError } from '@tokenwarden/core';
 import type { Database } from '@tokenwarden/store';
 import { createRepositories } from '@tokenwarden/store';

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { resolve } from 'node:path';
-import { TokenWardenError } from '@tokenwarden/core';
 import { createBroadcast, createBus, type EventBus } from '@tokenwarden/bus';
+import { TokenWardenError } from '@tokenwarden/core';
 import { loadGatewayConfig, parseGatewayConfig, type RunningGateway, startGateway } from '@tokenwarden/gateway';
 import { createRepositories } from '@tokenwarden/store';
 import type { Command } from 'commander';
