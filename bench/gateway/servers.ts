@@ -23,6 +23,9 @@ import { buildFastifyBenchApps } from './fastify-apps.js';
 
 const mode = process.argv[2];
 const config = parseGatewayConfig({ rate_limit: false, routes: [{ path: '/**', scopes: ['echo.read'] }] });
+// BENCH_SIGNATURE_THREAD=1 or 0 turns the DPoP signature thread on or off (an A/B of the thread);
+// unset, the config's default applies (auto: on with 4 or more CPUs).
+const signatureThread = process.env.BENCH_SIGNATURE_THREAD === undefined ? undefined : process.env.BENCH_SIGNATURE_THREAD === '1';
 // Every checking guard emits its access events, as in production (one per request): here to an
 // in-process consumer that counts them, standing in for the bus.
 let delivered = 0;
@@ -75,7 +78,14 @@ async function proxies(upstreamUrl: string, jkts: string[]): Promise<void> {
     },
   });
   const guard = (checks: boolean, src: CredentialSource, cacheResults = true) =>
-    new GatewayGuard({ source: src, config, checks, cacheResults, publishAccess });
+    new GatewayGuard({
+      source: src,
+      config,
+      checks,
+      cacheResults,
+      publishAccess,
+      ...(signatureThread === undefined ? {} : { signatureThread }),
+    });
   const bare = guard(false, source);
   const cached = guard(true, source);
   const perRequest = guard(true, introspecting, false);
@@ -87,7 +97,16 @@ async function proxies(upstreamUrl: string, jkts: string[]): Promise<void> {
   // proof, plus the store's revocation and control-order polling and its WAL watch.
   const dataDir = mkdtempSync(join(tmpdir(), 'tw-bench-gw-'));
   const database = await openDatabase({ store: { driver: 'sqlite' }, dataDir, migrations: [...storeMigrations, ...gatewayMigrations] });
-  const cli = await startGateway({ source, config, upstream: upstreamUrl, listen: '127.0.0.1:0', dataDir, database, publishAccess });
+  const cli = await startGateway({
+    source,
+    config,
+    upstream: upstreamUrl,
+    listen: '127.0.0.1:0',
+    dataDir,
+    database,
+    publishAccess,
+    ...(signatureThread === undefined ? {} : { signatureThread }),
+  });
   const p4 = cli.proxy;
   const key = source.createKey().raw;
   const jwt = (await source.issueJwt()).token;

@@ -55,13 +55,14 @@ const fail = (code: string): Failure => ({ ok: false, reason: `proof ${code}` })
  * A client signs every proof with one key under one header, so the header's checks, the key
  * import and the RFC 7638 thumbprint are done once per distinct header text and kept (the header
  * text is part of what the signature covers, so a hit is exactly the header that was checked).
- * The signature is verified by node:crypto's one-shot call on the event loop. Handing it to the
- * thread pool instead (the callback form) costs ~20 µs of event-loop time to set up the job and
- * ~40 µs more CPU in all per proof (measured on the 2-core bench host: 84 µs of CPU for an Ed25519
- * verification inline, 122 µs through the pool), and a gateway whose cores are all busy, which is
- * when throughput matters, is limited by total CPU: the proxy's DPoP ratio by CPU rose from ~0.54
- * to ~0.61 of the bare hop with no loss of requests per second. Several gateway processes use
- * several cores.
+ * The signature is verified by node:crypto's one-shot call on the event loop, or, with a
+ * {@link SignatureThread}, on a second thread when several proofs wait in one turn (a lone proof
+ * stays on the event loop). Not libuv's thread pool (the callback form): it cost ~20 µs of
+ * event-loop time to set up each job and ~40 µs more CPU in all per proof on the bench host (84 µs
+ * of CPU for an Ed25519 verification inline, 122 µs through the pool). The signature thread gathers
+ * a turn's proofs into one message: in process, ten proofs in flight with a free core, ~85 µs per
+ * decision instead of ~123 µs, for ~20 µs more CPU per proof; with no free core (the 2-core bench,
+ * where the load generator and the upstream share the cores) it gains nothing, hence `auto`.
  *
  * @example
  * ```ts

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { ControlOrder, LifecycleEvent } from '@tokenwarden/core';
 import { type AccessEventPublisher, AccessEventSink } from './access-sink.js';
 import { AuthorizationMemo } from './authorization-memo.js';
@@ -50,8 +51,8 @@ export interface GatewayGuardOptions {
   /** Called when the revocation source cannot be read. */
   onRevocationError?: (error: unknown) => void;
   /**
-   * Verify DPoP proof signatures on a second thread when several wait at once (default true; a
-   * lone proof is always verified on the event loop).
+   * Verify DPoP proof signatures on a second thread when several wait at once (a lone proof is
+   * always verified on the event loop); overrides the config's `dpop.signature_thread`.
    */
   signatureThread?: boolean;
 }
@@ -106,7 +107,9 @@ export class GatewayGuard {
     });
     this.nonces = options.nonceSecret ? new DpopNonces(options.nonceSecret) : undefined;
     this.dpopAlgs = cfg.dpop.algorithms;
-    this.signatureThread = options.signatureThread === false || !this.checks ? undefined : new SignatureThread();
+    const wantThread = options.signatureThread ?? cfg.dpop.signature_thread;
+    const useThread = wantThread === 'auto' ? availableParallelism() >= 4 : wantThread;
+    this.signatureThread = useThread && this.checks ? new SignatureThread() : undefined;
     this.dpop = new DpopVerifier({
       algorithms: cfg.dpop.algorithms,
       maxAgeSeconds: cfg.dpop.max_age_seconds,

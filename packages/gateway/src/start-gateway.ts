@@ -33,6 +33,8 @@ export interface StartGatewayOptions {
   broadcast?: BroadcastLike;
   ipInfo?: IpInfoLookup;
   onRevocationError?: (error: unknown) => void;
+  /** Verify DPoP signatures on a second thread when several wait at once (default: the config's `dpop.signature_thread`). */
+  signatureThread?: boolean;
 }
 
 /** A running gateway. */
@@ -74,6 +76,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     ...(signal ? { revocationSignal: signal } : {}),
     ...(options.ipInfo ? { ipInfo: options.ipInfo } : {}),
     ...(options.onRevocationError ? { onRevocationError: options.onRevocationError } : {}),
+    ...(options.signatureThread === undefined ? {} : { signatureThread: options.signatureThread }),
     watchFiles,
   });
   await guard.start();

@@ -4,12 +4,14 @@
 // that can exit with the thread idle.
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { after, describe, it } from 'node:test';
 import type { Worker } from 'node:worker_threads';
 import { DpopProofReader, type ReadProof } from '../../src/dpop-proof.js';
 import { DpopVerifier } from '../../src/dpop-verifier.js';
 import { MemoryJtiReplayStore } from '../../src/jti-replay-store.js';
 import { SignatureThread } from '../../src/signature-thread.js';
+import { guardHarness } from '../support/guard-harness.js';
 import { runModule } from '../support/run-module.js';
 
 type Alg = 'EdDSA' | 'ES256' | 'ES384' | 'PS256' | 'RS256';
@@ -136,6 +138,21 @@ describe('DPoP signatures on a signature thread', () => {
       results.map((r) => (r.ok ? 'ok' : r.reason)),
       ['ok', 'ok', 'ok', 'ok', 'replayed proof', 'replayed proof'],
     );
+  });
+
+  it('is on or off by the config, and with auto only on a machine of 4 or more CPUs', async () => {
+    for (const [setting, expected] of [
+      [true, true],
+      [false, false],
+      ['auto', availableParallelism() >= 4],
+    ] as const) {
+      const h = await guardHarness({ dpop: { signature_thread: setting } });
+      assert.equal(h.guard.signatureThread !== undefined, expected, String(setting));
+      await h.guard.close();
+    }
+    const h = await guardHarness({ dpop: { signature_thread: false } }, { signatureThread: true });
+    assert.ok(h.guard.signatureThread, 'the option overrides the config');
+    await h.guard.close();
   });
 
   it('lets the process exit while the thread is idle', async () => {
