@@ -1,61 +1,33 @@
 import { availableParallelism } from 'node:os';
 import type { ControlOrder, LifecycleEvent } from '@tokenwarden/core';
-import { type AccessEventPublisher, AccessEventSink } from './access-sink.js';
+import { AccessEventSink } from './access-sink.js';
 import { AuthorizationMemo } from './authorization-memo.js';
 import { BlockList } from './block-list.js';
 import { type ClientInfo, clientInfo, DirectClients } from './client-info.js';
-import type { CredentialSource } from './credential-source.js';
 import { CredentialVerifier } from './credential-verifier.js';
 import { DpopNonces } from './dpop-nonce.js';
 import { type DpopOutcome, DpopVerifier } from './dpop-verifier.js';
 import { extractCredential, type PresentedCredential } from './extract-credential.js';
 import { fastId } from './fast-ids.js';
-import type { GatewayConfig } from './gateway-config.js';
+import type { GatewayGuardOptions } from './gateway-guard-options.js';
 import { allowed, type DecisionDraft, denied, type GuardDecision, type GuardRequest } from './guard-decision.js';
 import { accessEventOf, type FinishedRequest, lifecycleEvent } from './guard-events.js';
 import { IpSet } from './ip-set.js';
-import { type JtiReplayStore, MemoryJtiReplayStore } from './jti-replay-store.js';
+import { MemoryJtiReplayStore } from './jti-replay-store.js';
 import { CidrIpInfo, type IpInfoLookup, locationRefusal } from './location-policy.js';
+import { effectiveMethod } from './method-override.js';
 import { normaliseTarget } from './path-normalise.js';
 import { ProbingThrottle } from './probing-throttle.js';
 import { RateLimiter } from './rate-limiter.js';
 import { RevocationSet } from './revocation-set.js';
-import { type RevocationSignal, RevocationSync } from './revocation-sync.js';
+import { RevocationSync } from './revocation-sync.js';
 import { type CompiledRoute, RouteMatcher } from './route-matcher.js';
 import { SignatureThread } from './signature-thread.js';
 import type { VerificationResult, VerifiedCredential } from './verified-credential.js';
 import { type Refusal, refuse } from './www-authenticate.js';
 
+export type { GatewayGuardOptions } from './gateway-guard-options.js';
 export type { GuardDecision, GuardRequest } from './guard-decision.js';
-
-/** Everything the guard needs; only `source` and `config` are required. */
-export interface GatewayGuardOptions {
-  source: CredentialSource;
-  config: GatewayConfig;
-  /** Turn every check off (the bench's bare proxy hop): requests are only normalised. */
-  checks?: boolean;
-  /** Cache verification results (default true; the bench turns it off for "introspection every request"). */
-  cacheResults?: boolean;
-  replayStore?: JtiReplayStore;
-  /** Shared secret for stateless DPoP nonces (all gateways on one --data share it). */
-  nonceSecret?: string;
-  ipInfo?: IpInfoLookup;
-  /** Receives access events in batches, off the request path. */
-  publishAccess?: AccessEventPublisher;
-  /** Collect access events for this long before handing a batch over (0: next turn of the loop). */
-  accessBatchMs?: number;
-  publishLifecycle?: (event: LifecycleEvent) => void | Promise<void>;
-  revocationSignal?: RevocationSignal;
-  /** Files whose change wakes the revocation poll (the shared SQLite WAL). */
-  watchFiles?: readonly string[];
-  /** Called when the revocation source cannot be read. */
-  onRevocationError?: (error: unknown) => void;
-  /**
-   * Verify DPoP proof signatures on a second thread when several wait at once (a lone proof is
-   * always verified on the event loop); overrides the config's `dpop.signature_thread`.
-   */
-  signatureThread?: boolean;
-}
 
 /**
  * The enforcement core shared by the Fastify plugin, the Node middleware and the reverse proxy:
@@ -205,7 +177,7 @@ export class GatewayGuard {
     const info = this.ipInfo.lookup(client.ip);
     if (this.blocks.isIpBlocked(client.ip) || this.blocks.isAsnBlocked(info?.asn))
       return denied(base, refuse(403, 'access_denied', 'blocked address'));
-    const method = this.effectiveMethod(req);
+    const method = effectiveMethod(req, cfg.method_override);
     if (method === undefined) return denied(base, refuse(400, 'invalid_request', 'method override header'));
     const route = this.routes.match(method, target.path);
     if (!route) return denied(base, refuse(403, 'access_denied', 'no matching route'));
@@ -239,23 +211,6 @@ export class GatewayGuard {
     const cached = this.verifier.peek(presented.token, hashKey);
     if (cached) return this.afterVerify(pending, cached, now);
     return this.verifier.verify(presented.token, hashKey).then((verified) => this.afterVerify(pending, verified));
-  }
-
-  // The method the upstream may act on: the request's, or the one a method-override header names
-  // (many frameworks honour them, so a GET carrying `X-HTTP-Method-Override: DELETE` must meet the
-  // DELETE rule or be refused). Undefined: refused.
-  private effectiveMethod(req: GuardRequest): string | undefined {
-    const h = req.headers;
-    const named = h['x-http-method-override'] ?? h['x-http-method'] ?? h['x-method-override'];
-    if (named === undefined) return req.method;
-    if (typeof named !== 'string' || !/^[A-Za-z]{1,16}$/.test(named)) return undefined;
-    const override = named.toUpperCase();
-    // Every override header present must agree (each framework reads its own).
-    for (const other of [h['x-http-method-override'], h['x-http-method'], h['x-method-override']]) {
-      if (other !== undefined && (typeof other !== 'string' || other.toUpperCase() !== override)) return undefined;
-    }
-    if (override === req.method) return req.method;
-    return this.options.config.method_override === 'match' ? override : undefined;
   }
 
   /**
