@@ -120,6 +120,8 @@ export class SignatureThread {
       const keys = ids.slice(1);
       for (let i = 0; i < sent.length; i++) this.sendKey(worker, keys[i] as number, (sent[i] as Job).key);
       this.inFlight.set(batch, sent);
+      // Held while it owes answers (an awaiting caller must not see the process exit), not idle.
+      if (this.inFlight.size === 1) worker.ref();
       worker.postMessage({
         type: 'verify',
         id: batch,
@@ -145,6 +147,7 @@ export class SignatureThread {
         const jobs = this.inFlight.get(m.id);
         if (!jobs) return;
         this.inFlight.delete(m.id);
+        if (this.inFlight.size === 0) worker.unref();
         for (let i = 0; i < jobs.length; i++) (jobs[i] as Job).resolve(m.out[i] === 1);
       });
       worker.on('error', () => this.giveUp());
