@@ -94,13 +94,13 @@ export const GatewayConfig = z
       .default({ window_seconds: 60, slow_after: 20, block_after: 50, block_seconds: 600, delay_ms: 250 }),
     revocation: z
       .object({
-        poll_ms: z.number().int().min(5).default(20),
+        poll_ms: z.number().int().min(5).default(50),
         resync_ms: z.number().int().min(1000).default(60_000),
         staleness_ms: z.number().int().min(50).default(2_000),
         on_stale: z.enum(['fail-closed', 'fail-open']).default('fail-closed'),
       })
       .strict()
-      .default({ poll_ms: 20, resync_ms: 60_000, staleness_ms: 2_000, on_stale: 'fail-closed' }),
+      .default({ poll_ms: 50, resync_ms: 60_000, staleness_ms: 2_000, on_stale: 'fail-closed' }),
     dpop: z
       .object({
         algorithms: z

@@ -37,7 +37,7 @@ export interface RevocationSyncOptions {
  *
  * @example
  * ```ts
- * const sync = new RevocationSync(source, set, { pollMs: 20, resyncMs: 60_000 });
+ * const sync = new RevocationSync(source, set, { pollMs: 50, resyncMs: 60_000 });
  * await sync.start();
  * ```
  */
