@@ -44,6 +44,19 @@ describe('AccessEventSink', () => {
     assert.equal(sink.published, 1);
   });
 
+  it('hands a full batch over before its window ends, and the rest with the window', async () => {
+    const got: number[] = [];
+    const sink = new AccessEventSink((batch) => void got.push(batch.length), { intervalMs: 60_000, batchSize: 3 });
+    for (let i = 0; i < 4; i++) sink.push(event(i));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(got, [4], 'the batch went at the next turn, not after 60 s');
+    sink.push(event(4));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(got, [4], 'one item waits for its window');
+    await sink.flush();
+    assert.deepEqual(got, [4, 1]);
+  });
+
   it('builds events from compact records only when the batch is handed over', async () => {
     const got: AccessEvent[][] = [];
     let built = 0;
