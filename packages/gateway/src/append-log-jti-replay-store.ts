@@ -181,6 +181,12 @@ export class AppendLogJtiReplayStore implements JtiReplayStore {
     return !own.lost;
   }
 
+  /** True when a live claim of `key` is among the records read so far (any process's). */
+  seen(key: string): boolean {
+    if (this.closed) return false;
+    return this.isLive(hash('sha256', key, 'buffer').toString('latin1', 0, 16), this.now());
+  }
+
   private epochOf(time: number): number {
     return Math.floor(time / this.epochMs);
   }

@@ -97,8 +97,13 @@ export class DpopProofReader {
   /**
    * Checks one proof's structure, header, signature and time claims. Never throws (nor rejects).
    * Synchronous without a signature thread; with one, the signature's answer is a promise.
+   * `beforeSignature` may refuse the proof from its payload and key alone (its reason is returned
+   * as is) before the signature is checked.
    */
-  read(proof: string): ReadProof | Promise<ReadProof> {
+  read(
+    proof: string,
+    beforeSignature?: (payload: Record<string, unknown>, thumbprint: string) => string | undefined,
+  ): ReadProof | Promise<ReadProof> {
     const dot1 = proof.indexOf('.');
     const dot2 = dot1 === -1 ? -1 : proof.indexOf('.', dot1 + 1);
     if (dot2 === -1 || proof.indexOf('.', dot2 + 1) !== -1) return fail('ERR_JWS_INVALID');
@@ -119,6 +124,9 @@ export class DpopProofReader {
     const { entry, key, thumbprint } = header;
     if (entry.signatureBytes !== undefined && signature.length !== entry.signatureBytes)
       return fail('ERR_JWS_SIGNATURE_VERIFICATION_FAILED');
+    // A refusal that does not depend on the signature (a replay) costs no verification.
+    const early = beforeSignature?.(payload, thumbprint);
+    if (early !== undefined) return { ok: false, reason: early };
     const data = Buffer.from(proof.slice(0, dot2), 'latin1');
     if (this.thread)
       return this.thread.verify(header.id, key, data, signature).then((valid) => this.afterSignature(valid, payload, thumbprint));

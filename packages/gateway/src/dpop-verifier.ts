@@ -68,9 +68,19 @@ export class DpopVerifier {
     if (Array.isArray(check.proof) || check.proof.includes(','))
       return { ok: false, error: 'invalid_dpop_proof', reason: 'more than one DPoP proof' };
     if (check.proof.length > 4096) return { ok: false, error: 'invalid_dpop_proof', reason: 'oversized proof' };
-    const read = this.reader.read(check.proof);
+    const read = this.reader.read(check.proof, this.replayPeek);
     return read instanceof Promise ? read.then((r) => this.afterRead(check, r)) : this.afterRead(check, read);
   }
+
+  // A proof whose jti is already claimed under its key is refused before its signature is checked:
+  // replaying one captured proof must not cost the gateway a verification (~0.1 ms) per request.
+  // The same proof would be refused after the check anyway; a miss proves nothing (claim decides).
+  private readonly replayPeek = (payload: Record<string, unknown>, thumbprint: string): string | undefined => {
+    const { replay } = this.options;
+    return replay.seen !== undefined && typeof payload.jti === 'string' && replay.seen(`${thumbprint}:${payload.jti}`)
+      ? 'replayed proof'
+      : undefined;
+  };
 
   private afterRead(check: DpopCheck, read: ReadProof): DpopOutcome | Promise<DpopOutcome> {
     if (!read.ok) return { ok: false, error: 'invalid_dpop_proof', reason: read.reason };

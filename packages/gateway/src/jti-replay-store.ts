@@ -6,6 +6,12 @@
 export interface JtiReplayStore {
   /** Records `key` until `expiresAt` (epoch ms); true when it was new, false on a replay. */
   claim(key: string, expiresAt: number): boolean | Promise<boolean>;
+  /**
+   * Read-only and synchronous, where the store can answer from memory: true when a live claim of
+   * `key` is already known. The verifier asks before checking a proof's signature, so a replayed
+   * proof is refused without spending a signature verification on it; `claim` stays the answer.
+   */
+  seen?(key: string): boolean;
 }
 
 /**
@@ -20,24 +26,29 @@ export interface JtiReplayStore {
  * ```
  */
 export class MemoryJtiReplayStore implements JtiReplayStore {
-  private readonly seen = new Map<string, number>();
+  private readonly claims = new Map<string, number>();
   private lastSweep = Date.now();
 
   constructor(private readonly maxEntries = 1_000_000) {}
 
   claim(key: string, expiresAt: number): boolean {
     const now = Date.now();
-    if (now - this.lastSweep > 10_000 || this.seen.size >= this.maxEntries) this.sweep(now);
-    const existing = this.seen.get(key);
+    if (now - this.lastSweep > 10_000 || this.claims.size >= this.maxEntries) this.sweep(now);
+    const existing = this.claims.get(key);
     if (existing !== undefined && existing > now) return false;
     // Full even after a sweep: refuse rather than forget (forgetting would allow replays).
-    if (this.seen.size >= this.maxEntries) return false;
-    this.seen.set(key, expiresAt);
+    if (this.claims.size >= this.maxEntries) return false;
+    this.claims.set(key, expiresAt);
     return true;
+  }
+
+  seen(key: string): boolean {
+    const expiresAt = this.claims.get(key);
+    return expiresAt !== undefined && expiresAt > Date.now();
   }
 
   private sweep(now: number): void {
     this.lastSweep = now;
-    for (const [k, exp] of this.seen) if (exp <= now) this.seen.delete(k);
+    for (const [k, exp] of this.claims) if (exp <= now) this.claims.delete(k);
   }
 }

@@ -36,6 +36,11 @@ describe('append-log DPoP replay store', () => {
       assert.equal(a.claim('jkt:one', later), false);
       assert.equal(b.claim('jkt:two', later), true);
       assert.equal(a.claim('jkt:two', later), false);
+      // The read-only peek knows the claims read so far, its own and the other's; never a new one.
+      assert.equal(a.seen('jkt:one'), true);
+      assert.equal(b.seen('jkt:one'), true);
+      assert.equal(a.seen('jkt:never'), false);
+      assert.equal(a.claim('jkt:never', later), true, 'a peek claims nothing');
     } finally {
       a.close();
       b.close();

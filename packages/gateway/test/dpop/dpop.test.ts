@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DpopNonces } from '../../src/dpop-nonce.js';
+import { DpopVerifier } from '../../src/dpop-verifier.js';
 import { MemoryJtiReplayStore } from '../../src/jti-replay-store.js';
 import { dpopKey } from '../support/fake-credential-source.js';
 import { guardHarness, statusOf } from '../support/guard-harness.js';
@@ -70,6 +71,27 @@ describe('DPoP at the guard', () => {
 });
 
 describe('DPoP helpers', () => {
+  it('refuses a replayed proof before checking its signature (a replay flood costs no verifications)', async () => {
+    const replay = new MemoryJtiReplayStore();
+    const verifier = new DpopVerifier({ algorithms: ['EdDSA', 'ES256'], maxAgeSeconds: 300, replay, requireNonce: false });
+    const key = await dpopKey();
+    const token = 'an-access-token-bound-to-this-key';
+    const url = 'http://api.test/bound/x';
+    const proof = await key.proof('GET', url, token);
+    const check = (p: string) => verifier.verify({ proof: p, method: 'GET', url, accessToken: token, jkt: key.jkt });
+    assert.deepEqual(await check(proof), { ok: true, jkt: key.jkt });
+    // The same header and payload with a broken signature: refused as the replay it is, which only
+    // a check made before the signature's can say (afterwards it would be a signature failure).
+    const [head, body, signature] = proof.split('.') as [string, string, string];
+    const broken = `${head}.${body}.${signature.startsWith('A') ? 'B' : 'A'}${signature.slice(1)}`;
+    assert.deepEqual(await check(broken), { ok: false, error: 'invalid_dpop_proof', reason: 'replayed proof' });
+    assert.equal(replay.seen(`${key.jkt}:${JSON.parse(Buffer.from(body, 'base64url').toString()).jti}`), true);
+    // A fresh proof with a broken signature is still a signature failure.
+    const [h2, b2, s2] = (await key.proof('GET', url, token)).split('.') as [string, string, string];
+    const forged = await check(`${h2}.${b2}.${s2.startsWith('A') ? 'B' : 'A'}${s2.slice(1)}`);
+    assert.ok(!forged.ok && /SIGNATURE_VERIFICATION_FAILED/.test(forged.reason), forged.ok ? '' : forged.reason);
+  });
+
   it('the replay store claims a key once', () => {
     const s = new MemoryJtiReplayStore();
     assert.equal(s.claim('a', Date.now() + 1000), true);
