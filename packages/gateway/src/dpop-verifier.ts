@@ -77,9 +77,12 @@ export class DpopVerifier {
   // The same proof would be refused after the check anyway; a miss proves nothing (claim decides).
   private readonly replayPeek = (payload: Record<string, unknown>, thumbprint: string): string | undefined => {
     const { replay } = this.options;
-    return replay.seen !== undefined && typeof payload.jti === 'string' && replay.seen(`${thumbprint}:${payload.jti}`)
-      ? 'replayed proof'
-      : undefined;
+    if (replay.seen === undefined || typeof payload.jti !== 'string') return undefined;
+    try {
+      return replay.seen(`${thumbprint}:${payload.jti}`) ? 'replayed proof' : undefined;
+    } catch {
+      return undefined; // a store that cannot peek is asked by claim, which fails closed
+    }
   };
 
   private afterRead(check: DpopCheck, read: ReadProof): DpopOutcome | Promise<DpopOutcome> {
