@@ -153,7 +153,7 @@ export class AppendLogJtiReplayStore implements JtiReplayStore {
   claim(key: string, expiresAt: number): boolean {
     if (this.closed) throw unavailable('the DPoP replay store is closed');
     const now = this.now();
-    const k = hash('sha256', key, 'buffer').toString('latin1', 0, 16);
+    const k = this.recordKey(key);
     if (this.isLive(k, now)) return false;
     // Nothing to protect: the reference store would forget it at once.
     if (expiresAt <= now) return true;
@@ -184,7 +184,19 @@ export class AppendLogJtiReplayStore implements JtiReplayStore {
   /** True when a live claim of `key` is among the records read so far (any process's). */
   seen(key: string): boolean {
     if (this.closed) return false;
-    return this.isLive(hash('sha256', key, 'buffer').toString('latin1', 0, 16), this.now());
+    return this.isLive(this.recordKey(key), this.now());
+  }
+
+  // The 16 bytes of SHA-256 a record holds for a claim key. The verifier peeks (seen) and then
+  // claims the same key: the last one is remembered so it is hashed once.
+  private lastKey: string | undefined;
+  private lastRecordKey = '';
+  private recordKey(key: string): string {
+    if (key !== this.lastKey) {
+      this.lastKey = key;
+      this.lastRecordKey = hash('sha256', key, 'buffer').toString('latin1', 0, 16);
+    }
+    return this.lastRecordKey;
   }
 
   private epochOf(time: number): number {
