@@ -91,7 +91,8 @@ export const registerDetect: CommandModule = (program: Command) => {
       parseNginxCredential,
       'auto',
     )
-    .option('--late-tolerance <duration>', 'how late an event may arrive and still be put in event-time order', '5m')
+    // CloudTrail writes most records within 5 minutes of the call but only promises 15, and its files are not sorted.
+    .option('--late-tolerance <duration>', 'how late an event may arrive and still be put in event-time order', '15m')
     .option('--config <file>', 'config file (JSON or YAML); its detection section sets detector thresholds')
     .option('--quiet', 'no progress bar')
     .action(

@@ -10,9 +10,12 @@ import { defaultTimeBounds, type TimeBounds, timeProblem } from '../ingest/time-
 import type { InputFormat, InputFormatOption, InputIssue, NormalisedEvent } from '../ingest/types.js';
 import type { AlertEngine } from './engine-port.js';
 import { ReorderBuffer } from './reorder-buffer.js';
+import { type MergeInput, mergeSourcesByTime } from './source-merge.js';
 
 /** Consecutive unrecognised records, before any recognised one, after which a file is skipped. */
 const UNKNOWN_FORMAT_GIVE_UP = 10;
+/** Records looked at for a file's first event time before it is taken to have none near its start. */
+const PEEK_RECORDS = 1000;
 
 /** Options of {@link runDetectionPipeline}. */
 export interface DetectionPipelineOptions {
@@ -114,32 +117,85 @@ export async function runDetectionPipeline(paths: readonly string[], options: De
     return undefined;
   };
 
-  for (const source of sources) {
-    let text: AsyncIterable<string>;
+  const pushEvents = (events: NormalisedEvent[]): Promise<void> | undefined => {
+    for (let i = 0; i < events.length; i++) {
+      const due = reorder.push(events[i] as NormalisedEvent);
+      if (due.length > 0) {
+        const pending = release(due);
+        if (pending) return pending.then(() => pushEvents(events.slice(i + 1)));
+      }
+    }
+    return undefined;
+  };
+  const open = async (source: InputSource, onBytes: ((n: number) => void) | undefined): Promise<AsyncIterable<string> | undefined> => {
     try {
-      text = await openText(source, {
-        stdin: options.stdin,
-        onBytes: options.onProgress
-          ? (n) => {
-              bytesRead += n;
-              options.onProgress?.(bytesRead, total);
-            }
-          : undefined,
-      });
+      return await openText(source, { stdin: options.stdin, onBytes });
     } catch (e) {
       summary.unreadable++;
       options.onUnreadable?.(source.name, e as TokenWardenError);
-      continue;
+      return undefined;
     }
-    await consumeSource(source, text);
+  };
+  const countBytes = options.onProgress
+    ? (n: number) => {
+        bytesRead += n;
+        options.onProgress?.(bytesRead, total);
+      }
+    : undefined;
+
+  // Several files (not stdin, which cannot be read twice) are merged by event time: each is opened when the
+  // merge reaches its first event, so files of different regions or out of order across a directory still
+  // reach the engine in time order. One input is read as it comes.
+  if (sources.length > 1 && sources.every((s) => s.name !== '-')) {
+    const inputs: MergeInput<NormalisedEvent>[] = [];
+    for (const source of sources) {
+      inputs.push({
+        firstTs: await firstEventTime(source),
+        open: async () => {
+          const text = await open(source, countBytes);
+          return (text ? sourceBatches(source, text, false) : emptyBatches())[Symbol.asyncIterator]();
+        },
+      });
+    }
+    await mergeSourcesByTime(inputs, (e) => e.ts, pushEvents);
+  } else {
+    for (const source of sources) {
+      const text = await open(source, countBytes);
+      if (!text) continue;
+      for await (const events of sourceBatches(source, text, false)) {
+        const pending = pushEvents(events);
+        if (pending) await pending;
+      }
+    }
   }
   await release(reorder.drain());
   await emit(options.engine.flush());
   summary.late = reorder.late;
   return summary;
 
-  async function consumeSource(source: InputSource, text: AsyncIterable<string>): Promise<void> {
+  /**
+   * Time of the first event of a file (`-Infinity` when it cannot be opened, so its error is reported first;
+   * `Infinity` when none of its first records is an event). Reports nothing and counts nothing.
+   */
+  async function firstEventTime(source: InputSource): Promise<number> {
+    let text: AsyncIterable<string>;
+    try {
+      text = await openText(source, {});
+    } catch {
+      return Number.NEGATIVE_INFINITY;
+    }
+    try {
+      for await (const events of sourceBatches(source, text, true)) if (events.length > 0) return (events[0] as NormalisedEvent).ts;
+    } catch {
+      return Number.NEGATIVE_INFINITY;
+    }
+    return Number.POSITIVE_INFINITY;
+  }
+
+  /** The events of one input, a batch per chunk read; `peek` looks at its first records only, silently. */
+  async function* sourceBatches(source: InputSource, text: AsyncIterable<string>, peek: boolean): AsyncGenerator<NormalisedEvent[]> {
     const issue = (line: number, reason: string) => {
+      if (peek) return;
       summary.issues++;
       options.onIssue({ source: source.name, line, reason });
     };
@@ -147,23 +203,27 @@ export async function runDetectionPipeline(paths: readonly string[], options: De
     // reported once and skipped, instead of one message per line.
     let recognised = false;
     let unknownRun = 0;
+    let seen = 0;
     for await (const batch of splitRecordBatches(text, { maxRecordChars: options.maxRecordChars })) {
+      const events: NormalisedEvent[] = [];
       for (const raw of batch) {
         for (const decoded of decode(raw, source.name)) {
-          summary.records++;
+          if (peek && ++seen > PEEK_RECORDS) return;
+          if (!peek) summary.records++;
           const outcome = decoded.outcome;
           if (outcome.kind === 'error') {
             if (!recognised && decoded.format === undefined && raw.kind !== 'issue' && ++unknownRun >= UNKNOWN_FORMAT_GIVE_UP) {
               issue(decoded.line, `no known log format in the first ${UNKNOWN_FORMAT_GIVE_UP} records; rest of the file skipped`);
+              if (events.length > 0) yield events;
               return;
             }
             issue(decoded.line, outcome.reason);
             continue;
           }
           recognised = true;
-          if (decoded.format) summary.formats[decoded.format] = (summary.formats[decoded.format] ?? 0) + 1;
+          if (decoded.format && !peek) summary.formats[decoded.format] = (summary.formats[decoded.format] ?? 0) + 1;
           if (outcome.kind === 'ignored') {
-            summary.ignored++;
+            if (!peek) summary.ignored++;
             continue;
           }
           const problem = timeProblem(outcome.event.ts, bounds);
@@ -171,14 +231,15 @@ export async function runDetectionPipeline(paths: readonly string[], options: De
             issue(decoded.line, problem);
             continue;
           }
-          summary.events++;
-          const due = reorder.push(outcome.event);
-          if (due.length > 0) {
-            const pending = release(due);
-            if (pending) await pending;
-          }
+          if (!peek) summary.events++;
+          events.push(outcome.event);
+          if (peek) break;
         }
+        if (peek && events.length > 0) break;
       }
+      if (events.length > 0) yield events;
     }
   }
 }
+
+async function* emptyBatches(): AsyncGenerator<NormalisedEvent[]> {}

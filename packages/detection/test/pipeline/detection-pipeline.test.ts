@@ -172,4 +172,42 @@ describe('detection pipeline', () => {
     assert.equal(summary.events, 0);
     assert.equal(issues.length, 3);
   });
+  it('merges files by event time: two regions of an S3 export, each a week long, reach the engine in order with no late event', async () => {
+    const trail = join(dir, 'export');
+    const record = (minute: number, region: string) => ({
+      eventVersion: '1.09',
+      eventTime: new Date(Date.UTC(2026, 9, 1) + minute * 60_000).toISOString(),
+      eventSource: 'ec2.amazonaws.com',
+      eventName: 'DescribeInstances',
+      awsRegion: region,
+      sourceIPAddress: '8.8.8.8',
+      userAgent: 'aws-cli/2.15.30',
+      userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::123456789012:user/ana', accessKeyId: 'AKIAEXAMPLEANA000001' },
+    });
+    // Directory order reads all of us-east-1 before eu-west-1: a week apart from the engine's point of view.
+    for (const [region, offset] of [
+      ['eu-west-1', 1],
+      ['us-east-1', 0],
+    ] as const) {
+      for (let day = 0; day < 7; day++) {
+        mkdirSync(join(trail, region, `${day}`), { recursive: true });
+        const records = Array.from({ length: 24 }, (_, h) => record(day * 1440 + h * 60 + offset * 30, region));
+        writeFileSync(join(trail, region, `${day}`, 'trail.json.gz'), gzipSync(JSON.stringify({ Records: records })));
+      }
+    }
+    writeFileSync(join(trail, 'digest.txt'), 'not a log\n'.repeat(12));
+    const { engine, summary, issues } = await run([trail]);
+    assert.equal(summary.events, 336);
+    assert.equal(summary.late, 0);
+    assert.deepEqual(
+      issues.map((i) => i.reason),
+      [...Array(9).fill('unknown record format'), 'no known log format in the first 10 records; rest of the file skipped'],
+      'a file with no event is still read (last) and reported once',
+    );
+    const times = engine.events.map((e) => e.ts);
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => a - b),
+    );
+  });
 });
