@@ -174,6 +174,12 @@ function scanWithHits(
   if (origin.decode !== false && (origin.depth ?? 0) === 0) {
     const nested = decodedFindings(text, (decoded) => scanText(decoded, compiled, { file: origin.file, depth: 1 }), base64Runs);
     const seen = new Set(findings.map((f) => `${f.rule}:${f.line}:${f.secret}`));
+    // A secret whose raw form holds percent escapes (an Azure SAS `sig=...%3D`) is found again in
+    // the URL-decoded text: the same secret, not a second one.
+    for (const f of findings) {
+      const unescaped = f.secret.includes('%') ? percentDecoded(f.secret) : undefined;
+      if (unescaped !== undefined) seen.add(`${f.rule}:${f.line}:${unescaped}`);
+    }
     for (const f of nested.findings) {
       const key = `${f.rule}:${f.line}:${f.secret}`;
       if (!seen.has(key)) {
@@ -184,4 +190,12 @@ function scanWithHits(
     warnings.push(...nested.warnings);
   }
   return { findings, warnings };
+}
+
+function percentDecoded(s: string): string | undefined {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return undefined;
+  }
 }

@@ -3,7 +3,7 @@
 // scan), and the bytes are there before any string is: this gives the same answer as the sticky,
 // case-insensitive RegExp on the Latin-1 text of the bytes, without running it.
 //
-//   ["']?\s*(?::=|\?=|=>|=|:)\s*(?:[rbuf]?["'`])?([A-Za-z0-9+/=_\-.~!@#%^&*][...$]{7,199})(?![...$])
+//   (?:["']?\]?\s*(?::=|\?=|=>|=|:)|["']\s*,)\s*(?:[rbuf]?["'`])?([A-Za-z0-9+/=_\-.~!@#%^&*][...$]{7,199})(?![...$])
 //
 // Why a straight walk decides it: whitespace, quotes and operators are not value characters, so
 // every `\s*` must take the whole run of spaces (a shorter one leaves a space where an operator,
@@ -60,6 +60,8 @@ const CALL = 1;
 const LITERAL = 2;
 
 const OPEN_PAREN = 0x28;
+const COMMA = 0x2c;
+const CLOSE_BRACKET = 0x5d;
 
 // After the operator: spaces, then the value bare, quoted, or behind a string prefix and quote.
 // Only one of the three can start there: a bare value of 8 or more starts with a value character
@@ -96,7 +98,15 @@ function either(bytes: Uint8Array, i: number, second: boolean): Assignment {
 export function assignmentAt(bytes: Uint8Array, at: number): Assignment {
   let i = at;
   const first = bytes[i];
-  if (first === QUOTE || first === APOSTROPHE) i++;
+  if (first === QUOTE || first === APOSTROPHE) {
+    i++;
+    // `'NAME', value`: a quoted name passed to a call with its value. After the quote a comma
+    // and an operator exclude each other, so at most one of the two readings applies.
+    const comma = skipSpaces(bytes, i);
+    if (bytes[comma] === COMMA) return valueAfter(bytes, comma + 1);
+  }
+  // `NAME"] = value`: a subscript.
+  if (bytes[i] === CLOSE_BRACKET) i++;
   i = skipSpaces(bytes, i);
   const op = bytes[i];
   const next = bytes[i + 1];

@@ -32,7 +32,10 @@ function nearKeyId(ctx: RuleContext): boolean {
 function secretKeyValidation(secret: string, ctx: RuleContext): Validation {
   // A real secret access key mixes cases and digits; identifiers and paths do not.
   if (!/[a-z]/.test(secret) || !/[A-Z]/.test(secret) || !/[0-9]/.test(secret)) return { valid: false };
-  return nearKeyId(ctx)
+  const paired = nearKeyId(ctx);
+  // `secret_key` alone names many services' secrets: AWS's only next to an AWS key id.
+  if (!paired && !/aws|access|(?:AKIA|ASIA)[A-Z2-7]{16}/i.test(ctx.match)) return { valid: false };
+  return paired
     ? { valid: true, confidence: 'high', details: { paired_with_key_id: true } }
     : { valid: true, confidence: 'medium', details: { paired_with_key_id: false } };
 }
@@ -79,7 +82,19 @@ export const awsRules: Rule[] = [
     id: 'aws-secret-access-key',
     description: 'AWS secret access key',
     provider: 'aws',
-    keywords: ['secret_access_key', 'secretaccesskey', 'aws_secret', 'secret-access-key', 'secret access key'],
+    // Also the short names of Terraform (`secret_key = "..."`), Spring (`secret-key=`) and SDK
+    // configs (`secretKey:`), which many other services use too: there only a key id nearby makes
+    // the value AWS's (else the generic rules judge it).
+    keywords: [
+      'secret_access_key',
+      'secretaccesskey',
+      'aws_secret',
+      'secret-access-key',
+      'secret access key',
+      'secret_key',
+      'secret-key',
+      'secretkey',
+    ],
     pattern: /(?:aws)?[_\-. ]?secret[_\-. ]?(?:access)?[_\-. ]?key["']?\s*(?::|=>|=|,)\s*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi,
     severity: 'critical',
     minEntropy: 4,

@@ -67,6 +67,48 @@ export const cloudRules: Rule[] = [
     },
   },
   {
+    id: 'azure-service-bus-connection-string',
+    anchor: 'keyword',
+    description: 'Azure Service Bus / Event Hubs / IoT Hub shared access key in a connection string',
+    provider: 'azure',
+    keywords: ['sharedaccesskey='],
+    // A SAS policy key is 32 random bytes: 44 base64 characters ending in one `=`.
+    pattern: /SharedAccessKey=([A-Za-z0-9+/]{43}=)(?![A-Za-z0-9+/=])/gi,
+    severity: 'critical',
+    confidence: 'high',
+    minEntropy: 4,
+    validate: (_s, ctx) => {
+      const around = ctx.text.slice(Math.max(0, ctx.index - 400), ctx.index);
+      const host = /(?:Endpoint=sb:\/\/|HostName=)([a-z0-9.-]+)/i.exec(around);
+      return { valid: true, ...(host?.[1] ? { details: { host: host[1] } } : {}) };
+    },
+  },
+  {
+    // Azure DevOps PATs since 2024: 84 characters with the `AZDO` signature at 76-79.
+    id: 'azure-devops-pat',
+    anchor: { back: '[A-Za-z0-9]', max: 80 },
+    description: 'Azure DevOps personal access token',
+    provider: 'azure',
+    keywords: ['AZDO'],
+    keywordsCaseSensitive: true,
+    pattern: /(?<![A-Za-z0-9])([A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4})(?![A-Za-z0-9])/g,
+    severity: 'critical',
+    confidence: 'high',
+    minEntropy: 4,
+  },
+  {
+    // The older format, 52 lower-case base32 characters, says nothing by itself: only next to an
+    // Azure DevOps name (AZURE_DEVOPS_PAT, AZDO_TOKEN, a dev.azure.com URL).
+    id: 'azure-devops-pat-legacy',
+    description: 'Azure DevOps personal access token (52-character format) next to an Azure DevOps name',
+    provider: 'azure',
+    keywords: ['devops', 'azdo', 'vsts', 'visualstudio.com'],
+    pattern: /(?<![A-Za-z0-9])([a-z2-7]{52})(?![A-Za-z0-9])/g,
+    severity: 'high',
+    window: { before: 16, after: 80 },
+    validate: (secret) => ({ valid: /[2-7]/.test(secret) && /[a-z]{2}/.test(secret) && new Set(secret).size >= 20 }),
+  },
+  {
     id: 'azure-ad-client-secret',
     description: 'Microsoft Entra ID (Azure AD) client secret',
     provider: 'azure',

@@ -48,7 +48,7 @@ function judgedPassword(value: string): Validation {
  * Secrets held by a secret-like name without an assignment operator: an XML element
  * (`<password>...</password>` in Maven's settings.xml), a key/value attribute pair
  * (`<add key="ApiKey" value="..."/>` in .NET configs), a Dockerfile `ENV NAME value`, and HTTP
- * basic credentials on a curl command line (`curl -u user:password`). Judged like the assignment
+ * basic credentials on a curl command line (`curl -u user:password`), an `sshpass -p` password. Judged like the assignment
  * rules: placeholders, identifiers, hashes and low-entropy values are not reported.
  *
  * @example
@@ -108,6 +108,17 @@ export const genericFormRules: Rule[] = [
     severity: 'high',
     confidence: 'low',
     window: { before: 0, after: 400 },
+    validate: judgedPassword,
+  },
+  {
+    id: 'sshpass-password',
+    description: 'SSH password on an sshpass command line',
+    provider: 'generic',
+    keywords: ['sshpass'],
+    pattern: /\bsshpass\b[ \t]+(?:-[A-Za-oq-z]\S*[ \t]+)*-p[ \t]*["']?([^\s"'$]{6,128})/g,
+    severity: 'high',
+    confidence: 'low',
+    window: { before: 0, after: 200 },
     validate: judgedPassword,
   },
   {

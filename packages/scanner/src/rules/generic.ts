@@ -8,15 +8,45 @@ import { literalAssignmentFollows } from './assignment-bytes.js';
 const NAME =
   '[A-Za-z0-9_.-]{0,40}?(?:passw(?:or)?d|pwd|secret|token|api[_.-]?key|apikey|access[_.-]?key|auth[_.-]?key|private[_.-]?key|client[_.-]?secret|credentials?|passphrase)[A-Za-z0-9_.-]{0,20}';
 /** The assignment after a secret-like name (exported for the byte matcher's tests). */
-export const ASSIGN = `["']?\\s*(?::=|\\?=|=>|=|:)\\s*(?:[rbuf]?["'\`])?`;
+// Also a subscript (`os.environ["TOKEN"] = ...`, `ENV['SECRET'] = ...`) and a quoted name passed
+// with its value to a call (`define('DB_PASSWORD', '...')`, `setenv("API_TOKEN", "...")`,
+// `props.put("db.password", "...")`), where a comma stands for the operator.
+export const ASSIGN = `(?:["']?\\]?\\s*(?::=|\\?=|=>|=|:)|["']\\s*,)\\s*(?:[rbuf]?["'\`])?`;
 /** The value assigned (exported for the byte matcher's tests). */
 // `$` may not start it (`$DB_PASSWORD`, `${TOKEN}` are references) but may sit inside it, as in
 // generated passwords and Django keys (`8$k2!zq9@x#v7m`).
 export const VALUE = '([A-Za-z0-9+/=_\\-.~!@#%^&*][A-Za-z0-9+/=_\\-.~!@#%^&*$]{7,199})(?![A-Za-z0-9+/=_\\-.~!@#%^&*$])';
 
-// Names that hold metadata about a secret rather than the secret.
-const NON_SECRET_NAME =
-  /(?:hash|digest|checksum|sha\d*|md5|fingerprint|_id$|[-_.]id$|url|uri|path|route|file|name|type|length|size|prefix|suffix|header|field|param|endpoint|regex|pattern|format|version|count|env|expir|ttl|timeout|policy|ref|label|placeholder|hint|description|mode|scope|kind|store|provider|min|max|rule|class)/i;
+// Words that, as a part of a secret-like name, say it holds metadata about a secret rather than
+// the secret (`token_url`, `secretName`, `PASSWORD_MIN_LENGTH`). A part, not a substring: `min`
+// is in ADMIN_TOKEN, `ref` in REFRESH_TOKEN, `count` in ACCOUNT_KEY, `store` in KEYSTORE_PASSWORD.
+const NON_SECRET_WORD =
+  'hash(?:ed)?|digest|checksum|sha\\d*|md5|fingerprint|url|uri|path|route|file|name|type|length|size|prefix|suffix|header|field|param|endpoint|regex|pattern|format|version|count|env|expir[a-z]*|ttl|timeout|policy|ref|label|placeholder|hint|description|mode|scope|kind|store|provider|min|max|rule|class';
+// The name split into its parts: at `_`, `-`, `.`, digits and camelCase humps, lower-cased.
+const NAME_PART_BREAK = /[-_.\d]+|(?<=[a-z])(?=[A-Z])/;
+// A part that is such a word, alone or right after the secret word (`tokenurl`, `passwordhash`,
+// `apikeyid`), in the plural too; `id` only as the last part (`client_secret_id`, `apiKeyId`).
+const NON_SECRET_PART = new RegExp(`^(?:[a-z]*(?:passw(?:or)?d|pwd|secret|token|key|credentials?|passphrase))?(?:${NON_SECRET_WORD})s?$`);
+const KEY_STORE = /^(?:key|trust)stores?$/;
+const KEY_STORE_WORD = /(?:key|trust)stores?/gi;
+const ID_PART = /^(?:[a-z]*(?:passw(?:or)?d|pwd|secret|token|key|credentials?|passphrase))?ids?$/;
+
+// Anti-forgery tokens (Rails' authenticity_token, csrf_token, XSRF-TOKEN) are minted per session
+// and sent to every visitor in the page: not credentials.
+const ANTI_FORGERY_NAME = /csrf|xsrf|authenticity/i;
+
+function isMetadataName(name: string): boolean {
+  if (ANTI_FORGERY_NAME.test(name)) return true;
+  const parts = name.split(NAME_PART_BREAK).filter((p) => p !== '');
+  for (let i = 0; i < parts.length; i++) {
+    const part = (parts[i] as string).toLowerCase();
+    // A key store's password is a secret, not the key's store.
+    const joined = i > 0 ? `${(parts[i - 1] as string).toLowerCase()}${part}` : part;
+    if (NON_SECRET_PART.test(part) && !KEY_STORE.test(part) && !KEY_STORE.test(joined)) return true;
+    if (i === parts.length - 1 && ID_PART.test(part)) return true;
+  }
+  return false;
+}
 // The shell's working-directory variables, which a case-insensitive `pwd` would take for passwords.
 const WORKING_DIRECTORY_NAME = /^(?:OLD)?PWD$/;
 // A file-system path (`/Users/ana`, `~/.config/app`, `./certs/key.pem`): a place, not a secret.
@@ -37,6 +67,10 @@ const NAME_ANCHOR = { back: '[A-Za-z0-9_.-]', max: 48, followedBy: `${ASSIGN}${V
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MEMBER_EXPRESSION = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
+// A dotted part that no one names a property: long, mixing cases and digits (a Discord bot
+// token's `MTE4...Gx.Yw1PqZ.hT3...` has the shape of `a.b.c`).
+const RANDOM_PART = /^(?=[\w$]*\d)(?=[\w$]*[a-z])(?=[\w$]*[A-Z])[\w$]{20,}$/;
+const JWT_SHAPE = /^eyJ[\w-]*\.[\w-]*\.[\w-]*$/;
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z_$]*$/;
 const INTEGRITY = /^sha(?:1|256|384|512)-/;
 // SHA-1 / SHA-256 hex digests (commit ids, checksums) are far more often hashes than secrets.
@@ -45,8 +79,9 @@ const DIGEST = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
 const WORDY = /^[a-z]+(?:[-_.][a-z]+)*[-_.]?\d{0,6}$/i;
 // Lower-case words joined by slashes: a list of names (token_hex/token_urlsafe) or a route.
 const SLASHED_WORDS = /^[a-z_]+(?:\/[a-z_]+)+$/;
-// The next assignment of a command line or list (`password= scmVersion=`), not a value.
-const NEXT_ASSIGNMENT = /^[A-Za-z_][\w.-]*[=:]$/;
+// The next assignment of a command line or list (`password= scmVersion=`), not a value: a name
+// (words, maybe a short number). Base64 keys end in `=` too, but mix digits through them.
+const NEXT_ASSIGNMENT = /^[A-Za-z_][A-Za-z_.-]*\d{0,3}[=:]$/;
 // Long enough to be a key (a 128-bit key is 32 hex digits), not a short example id.
 const HEX_KEY = /^[0-9a-f]{32,}$/i;
 const HEX_MIN_ENTROPY = 3.2;
@@ -67,13 +102,18 @@ function nameOf(ctx: RuleContext): string {
  */
 export function rejectsValue(value: string, name: string): boolean {
   // Value shapes first: anchored tests on a short value, cheaper than the name alternations.
-  if (MEMBER_EXPRESSION.test(value) || IDENTIFIER.test(value) || WORDY.test(value) || DIGEST.test(value)) return true;
+  if (IDENTIFIER.test(value) || WORDY.test(value) || DIGEST.test(value)) return true;
+  if (MEMBER_EXPRESSION.test(value) && !value.split('.').some((part) => RANDOM_PART.test(part))) return true;
+  // A JWT is the jwt rule's to judge (it drops those signed with documentation keys).
+  if (JWT_SHAPE.test(value)) return true;
   if (UUID.test(value) || INTEGRITY.test(value) || FILE_PATH.test(value)) return true;
   if (SLASHED_WORDS.test(value) || NEXT_ASSIGNMENT.test(value)) return true;
   // Words with URL-encoded spaces (`Root%20CA%20Certificates`): a phrase, not a secret.
   if (value.includes('%20') && /^[A-Za-z]+(?:%20[A-Za-z]+)+$/.test(value)) return true;
   if (/^(?:true|false|null|none|nil|undefined)$/i.test(value)) return true;
-  if (NON_SECRET_NAME.test(name) || NON_SECRET_SUFFIX.test(name) || WORKING_DIRECTORY_NAME.test(name)) return true;
+  if (isMetadataName(name) || WORKING_DIRECTORY_NAME.test(name)) return true;
+  // KEYSTORE_PASSWORD guards a key store (its `key` + `store` is no key's store).
+  if (NON_SECRET_SUFFIX.test(name.replace(KEY_STORE_WORD, ''))) return true;
   // A value that repeats its own name (token: TOKEN_NAME) is a reference, not a secret.
   return value.toLowerCase().includes(name.toLowerCase()) && name.length > 3;
 }

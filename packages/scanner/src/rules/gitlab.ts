@@ -19,7 +19,7 @@ const gitlab = (id: string, prefix: string, description: string, severity: Sever
  *
  * @example
  * ```ts
- * gitlabRules.length; // 10
+ * gitlabRules.length; // 12
  * ```
  */
 export const gitlabRules: Rule[] = [
@@ -32,6 +32,18 @@ export const gitlabRules: Rule[] = [
   gitlab('gitlab-incoming-mail-token', 'glimt-', 'GitLab incoming mail token', 'medium'),
   gitlab('gitlab-agent-token', 'glagent-', 'GitLab agent for Kubernetes token'),
   gitlab('gitlab-scim-token', 'glsoat-', 'GitLab SCIM OAuth token'),
+  // CI/CD job tokens (GitLab 16.8+): the prefix, the job's partition id in hex, `_`, 20 characters.
+  // A job token lives as long as its job, but a job log or artifact keeps it.
+  prefixedToken({
+    id: 'gitlab-ci-job-token',
+    description: 'GitLab CI/CD job token',
+    provider: 'gitlab',
+    prefix: 'glcbt-',
+    body: '[0-9a-fA-F]{1,5}_[0-9A-Za-z_-]{20}',
+    severity: 'medium',
+    minEntropy: 3.2,
+  }),
+  gitlab('gitlab-feature-flags-client-token', 'glffct-', 'GitLab feature flags client token', 'medium'),
   prefixedToken({
     id: 'gitlab-runner-registration-token',
     description: 'GitLab runner registration token',

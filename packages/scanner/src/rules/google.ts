@@ -51,6 +51,18 @@ export const googleRules: Rule[] = [
     right: '(?![A-Za-z0-9_-])',
   }),
   {
+    // Firebase Cloud Messaging legacy server keys: an instance id, `:APA91b`, and 134 characters.
+    id: 'firebase-cloud-messaging-server-key',
+    anchor: { back: '[A-Za-z0-9_-]', max: 12 },
+    description: 'Firebase Cloud Messaging server key',
+    provider: 'google',
+    keywords: [':apa91b'],
+    pattern: /(?<![A-Za-z0-9_-])(AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{134})(?![A-Za-z0-9_-])/g,
+    severity: 'high',
+    confidence: 'high',
+    minEntropy: 4,
+  },
+  {
     id: 'gcp-service-account-key',
     description: 'GCP service-account key file (JSON with a private key)',
     provider: 'google',

@@ -1,9 +1,11 @@
+import { shannonEntropy } from '../text/entropy.js';
+import { isPlaceholder } from '../text/placeholders.js';
 import type { Rule } from '../types.js';
 import { DASHED_RIGHT, prefixedToken } from './define.js';
 
 /**
  * Business SaaS APIs: HubSpot, ClickUp, Segment, Sourcegraph, PostHog, Contentful, Mapbox, Dropbox,
- * Typeform, Frame.io, Brevo (Sendinblue).
+ * Typeform, Frame.io, Brevo (Sendinblue), X (Twitter), Cloudinary.
  *
  * @example
  * ```ts
@@ -118,4 +120,34 @@ export const saasRules: Rule[] = [
     severity: 'high',
     minEntropy: 3.5,
   }),
+  {
+    // X (Twitter) app-only bearer tokens: a run of `A`s (zero bytes in base64), then the rest
+    // URL-encoded (`%2B`, `%3D`). The run is the token's own, so the placeholder filter, which
+    // takes runs of one character for filler, judges only what follows it.
+    id: 'twitter-bearer-token',
+    anchor: 'keyword',
+    description: 'X (Twitter) API bearer token',
+    provider: 'twitter',
+    keywords: ['AAAAAAAAAAAAAAAAAAAA'],
+    keywordsCaseSensitive: true,
+    pattern: /(?<![A-Za-z0-9%+/])(A{20,24}[A-Za-z0-9%]{60,140})(?![A-Za-z0-9%+/=])/g,
+    severity: 'high',
+    confidence: 'high',
+    skipPlaceholderCheck: true,
+    validate: (secret) => {
+      const rest = secret.replace(/^A+/, '');
+      return { valid: /%[0-9A-F]{2}/.test(rest) && shannonEntropy(rest) >= 4 && !isPlaceholder(rest) };
+    },
+  },
+  {
+    id: 'cloudinary-url',
+    anchor: 'keyword',
+    description: 'Cloudinary API secret in a CLOUDINARY_URL',
+    provider: 'cloudinary',
+    keywords: ['cloudinary://'],
+    pattern: /cloudinary:\/\/\d{6,20}:([A-Za-z0-9_-]{20,40})@[A-Za-z0-9_-]+/g,
+    severity: 'high',
+    confidence: 'high',
+    minEntropy: 3.5,
+  },
 ];

@@ -33,6 +33,9 @@ function assignmentPiece(rand: () => number): string {
     'x',
     '(',
     ',',
+    ']',
+    '"]',
+    "', ",
     ';',
     '<',
     '$',
@@ -97,6 +100,15 @@ describe('byte fast paths give the same results as the RegExp paths', () => {
       ['', false],
       ['=', false],
       [': ', false],
+      ['"] = "abcdefgh"', true],
+      ["'] = abcdefgh", true],
+      ['] := abcdefgh', true],
+      ['"]] = abcdefgh', false],
+      ["', 'abcdefgh'", true],
+      ['" ,  "abcdefgh"', true],
+      [', "abcdefgh"', false],
+      ["', 'abcdefg'", false],
+      ['"], "abcdefgh"', false],
     ];
     const re = new RegExp(`${ASSIGN}${VALUE}`, 'iy');
     for (const [text, expected] of cases) {

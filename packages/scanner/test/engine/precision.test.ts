@@ -215,6 +215,17 @@ describe('findings', () => {
     assert.equal(u?.encoding, 'url');
   });
 
+  it('reports a secret written with percent escapes once, not again from the URL-decoded text', () => {
+    // An Azure SAS signature is base64 with `+`, `/` and `=` escaped in the URL.
+    const sig = `${rnd(20)}%2B${rnd(20)}%2F${rnd(2)}%3D`;
+    const url = `https://acct.blob.core.windows.net/backups/db.bak?sv=2022-11-02&ss=b&srt=o&sp=r&se=2030-01-01T00:00:00Z&sig=${sig}`;
+    const found = scanString(`{"SasUrl": "${url}"}`, 'appsettings.json').filter((x) => x.rule === 'azure-sas-token');
+    assert.deepEqual(
+      found.map((f) => f.secret),
+      [sig],
+    );
+  });
+
   it('finds base64 blobs at the start of a text, right after another blob and in URL-safe form', () => {
     const token = crcToken('ghp_');
     const payload = `{"github": {"token": "${token}"}, "padding": "some more text here"}`;

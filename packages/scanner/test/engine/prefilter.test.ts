@@ -159,7 +159,8 @@ describe('scanning bytes', () => {
     const text = [
       '// plain code with token and password words but no values',
       `const github = "${crcToken('ghp_')}";`,
-      `  api_key: "${rnd(32, B64)}"`,
+      // Letters and digits: a value of letters alone reads as an identifier.
+      `  api_key: "${rnd(15, B64)}9${rnd(15, B64)}"`,
       `TW=${twToken()}`,
     ].join('\n');
     assert.ok(clean(text).length >= 3);

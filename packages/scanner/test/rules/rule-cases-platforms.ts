@@ -1,6 +1,6 @@
 // Positive and negative cases for the rules of AI, hosting, SaaS, commerce and developer
 // platforms added after the first 131 (see rule-cases.ts for the shape and the older rules).
-import { B62, B64URL, HEX, rnd } from '../fixtures.js';
+import { B62, B64, B64URL, HEX, rnd } from '../fixtures.js';
 import { pfx as prefixedCases, type RuleCases } from './rule-cases.js';
 
 const LOWER_ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -59,4 +59,52 @@ export const PLATFORM_RULE_CASES: Record<string, RuleCases> = {
   'typeform-pat': pfx('tfp_', rnd(59, `${B62}_`)),
   'frameio-api-token': pfx('fio-u-', rnd(64, B64URL)),
   'brevo-api-key': pfx('xkeysib-', `${rnd(64, HEX)}-${rnd(16)}`, [`xkeysib-${rnd(64, HEX)}`]),
+  'gitlab-ci-job-token': pfx('glcbt-', `64_${rnd(20, `${B62}_-`)}`, ['glcbt-xyz_abcdefghij']),
+  'gitlab-feature-flags-client-token': pfx('glffct-', rnd(20, `${B62}_-`)),
+  'azure-service-bus-connection-string': {
+    positive: [
+      `Endpoint=sb://acme-prod.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=${rnd(43, B64)}=`,
+      `HostName=acme-hub.azure-devices.net;SharedAccessKeyName=iothubowner;SharedAccessKey=${rnd(43, B64)}=`,
+    ],
+    negative: [
+      'Endpoint=sb://acme.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=<key>',
+      `SharedAccessKey=${'A'.repeat(43)}=`,
+      `SharedAccessKey=${rnd(86, B64)}==`,
+    ],
+  },
+  'azure-devops-pat': {
+    positive: [`AZURE_DEVOPS_EXT_PAT=${rnd(76)}AZDO${rnd(4)}`, `git clone https://pat:${rnd(76)}AZDO${rnd(4)}@dev.azure.com/acme/x/_git/x`],
+    negative: [`${rnd(70)}AZDO${rnd(4)}`, `${'x'.repeat(76)}AZDO${'x'.repeat(4)}`, `${rnd(77)}AZDO${rnd(4)}`],
+  },
+  'azure-devops-pat-legacy': {
+    positive: [
+      `AZURE_DEVOPS_PAT=${rnd(50, 'abcdefghijklmnopqrstuvwxyz234567')}q7`,
+      `echo ${rnd(50, 'abcdefghijklmnopqrstuvwxyz234567')}k3 | az devops login`,
+    ],
+    negative: [`nix_hash=${rnd(50, 'abcdefghijklmnopqrstuvwxyz234567')}q7`, `AZURE_DEVOPS_PAT=${'ab'.repeat(26)}`],
+  },
+  'firebase-cloud-messaging-server-key': {
+    positive: [
+      `FCM_SERVER_KEY=AAAA${rnd(7, B64URL)}:APA91b${rnd(134, B64URL)}`,
+      `"Authorization": "key=AAAA${rnd(7, B64URL)}:APA91b${rnd(134, B64URL)}"`,
+    ],
+    negative: [`AAAA${rnd(7, B64URL)}:APA91b${'x'.repeat(134)}`, `AAAA${rnd(7, B64URL)}:APA91b${rnd(100, B64URL)}`],
+  },
+  'twitter-bearer-token': {
+    positive: [`TWITTER_BEARER_TOKEN=${'A'.repeat(22)}${rnd(8)}${'A'.repeat(7)}${rnd(6)}%2B${rnd(20)}%3D${rnd(50)}`],
+    negative: [
+      // Zero bytes in base64 data, and a run of A's without the URL-encoded part.
+      `data:font/woff2;base64,${'A'.repeat(30)}${rnd(120, `${B62}+/`)}a+b`,
+      `${'A'.repeat(22)}${rnd(90)}`,
+      `${'A'.repeat(22)}${'x'.repeat(40)}%3D${'x'.repeat(40)}`,
+    ],
+  },
+  'cloudinary-url': {
+    positive: [`CLOUDINARY_URL=cloudinary://${rnd(15, '0123456789')}:${rnd(27, B64URL)}@acme-cloud`],
+    negative: ['CLOUDINARY_URL=cloudinary://API_KEY:API_SECRET@CLOUD_NAME', `cloudinary://${rnd(15, '0123456789')}:<your_api_secret>@demo`],
+  },
+  'sshpass-password': {
+    positive: [`sshpass -p '${rnd(12)}!9' ssh deploy@10.0.0.5`, `sshpass -v -p${rnd(12)}7x scp dump.sql ops@db:/tmp`],
+    negative: ['sshpass -p "$SSHPASS" ssh deploy@host', 'sshpass -e ssh deploy@host', 'sshpass -p password ssh x@y'],
+  },
 };

@@ -109,8 +109,16 @@ export const RULE_CASES: Record<string, RuleCases> = {
     negative: ['ASIAIOSFODNN7EXAMPLE', `ASIA${rnd(12, BASE32)}`],
   },
   'aws-secret-access-key': {
-    positive: [`aws_access_key_id = ${awsId('AKIA')}\naws_secret_access_key = ${rnd(40, B64)}`, `AWS_SECRET_ACCESS_KEY="${rnd(40, B64)}"`],
+    positive: [
+      `aws_access_key_id = ${awsId('AKIA')}\naws_secret_access_key = ${rnd(40, B64)}`,
+      `AWS_SECRET_ACCESS_KEY="${rnd(40, B64)}"`,
+      // Terraform's provider block and Spring Cloud AWS name it secret_key / secret-key.
+      `provider "aws" {\n  access_key = "${awsId('AKIA')}"\n  secret_key = "${rnd(38, B64)}a1"\n}`,
+      `cloud.aws.credentials.access-key=${awsId('AKIA')}\ncloud.aws.credentials.secret-key=${rnd(38, B64)}Z9`,
+    ],
     negative: [
+      // Without a key id, `secret_key` is anyone's (the generic rules judge it).
+      `secret_key = "${rnd(38, B64)}a1"`,
       'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
       'aws_secret_access_key = ${AWS_SECRET_ACCESS_KEY}',
       `aws_secret_access_key = ${'a'.repeat(40)}`,
@@ -210,7 +218,11 @@ export const RULE_CASES: Record<string, RuleCases> = {
   },
   'azure-sas-token': {
     positive: [sas],
-    negative: [`https://x.io/cb?sig=${rnd(44)}`, 'https://acct.blob.core.windows.net/c?sv=2022-11-02&sp=r&sig=<signature>'],
+    negative: [
+      `https://x.io/cb?sig=${rnd(44)}`,
+      'SharedAccessSignature sig=<signature>',
+      'https://acct.blob.core.windows.net/c?sv=2022-11-02&sp=r&sig=<signature>',
+    ],
   },
   'azure-ad-client-secret': {
     positive: [`AZURE_CLIENT_SECRET=${rnd(3)}8Q~${rnd(34, `${B62}_.-`)}`],
@@ -349,8 +361,20 @@ export const RULE_CASES: Record<string, RuleCases> = {
     negative: [pem('PGP PUBLIC KEY BLOCK'), '-----BEGIN PGP PRIVATE KEY BLOCK-----\n...\n-----END PGP PRIVATE KEY BLOCK-----'],
   },
   'generic-password': {
-    positive: [`DB_PASSWORD="${rnd(10)}#${rnd(4)}"`, `spring.datasource.password: ${rnd(8)}!9a`],
+    positive: [
+      `DB_PASSWORD="${rnd(10)}#${rnd(4)}"`,
+      `spring.datasource.password: ${rnd(8)}!9a`,
+      // wp-config.php, and names holding a word that holds a metadata word (admin: min, keystore: store).
+      `define( 'DB_PASSWORD', '${rnd(18)}x9' );`,
+      `ADMIN_PASSWORD="${rnd(10)}#${rnd(4)}"`,
+      `KEYSTORE_PASSWORD=${rnd(10)}#${rnd(4)}`,
+      `keyStorePassword: "${rnd(10)}#${rnd(4)}"`,
+      `props.put("db.password", "${rnd(10)}#${rnd(4)}");`,
+    ],
     negative: [
+      'PASSWORD_MIN_LENGTH = "twelve-characters"',
+      `define('DB_PASSWORD', getenv('DB_PASSWORD'));`,
+      'SENSITIVE = ("password", "password_confirmation")',
       'password = "changeme"',
       'password: ${DB_PASSWORD}',
       'password = getPassword()',
@@ -363,6 +387,16 @@ export const RULE_CASES: Record<string, RuleCases> = {
       `client_secret = "${rnd(32)}"`,
       `const apiKey = '${rnd(40, `${B62}_-`)}';`,
       `module.exports = { apiKey: "${rnd(32, HEX)}" };`,
+      // Names that merely contain a metadata word: ADMIN (min), REFRESH (ref).
+      `ALGOLIA_ADMIN_API_KEY = "${rnd(32, HEX)}"`,
+      `REFRESH_TOKEN = '${rnd(32)}'`,
+      // A base64 key ending in one `=` is not the next `name=` of a list.
+      `var clientSecret = "${rnd(40, B64)}a1Z=";`,
+      // A subscript assignment and a name passed with its value.
+      `os.environ["API_TOKEN"] = "${rnd(32)}"`,
+      `setenv("API_TOKEN", "${rnd(32)}", 1);`,
+      // A dotted token is not a member expression (a Discord bot token's shape).
+      `BOT_TOKEN = '${rnd(24)}aZ9.${rnd(6)}.${rnd(38)}'`,
     ],
     negative: [
       'token_url = "https://auth.acme.io/oauth/token"',
@@ -374,6 +408,10 @@ export const RULE_CASES: Record<string, RuleCases> = {
       `"integrity": "sha512-${rnd(86, B64)}=="`,
       `commit_token = "${rnd(40, HEX).replace(/[a-f]/g, '')}"`,
       'api_key = "00000000000000000000ffffffffffff"',
+      'secret_key_expires_at = "2026-11-30T14:00:00Z-utc-zone"',
+      `csrf_token = "${rnd(40)}"`,
+      'token = settings.providers.github.oauthToken',
+      'FIELDS = ("api_token", "client_secret_value")',
     ],
   },
   'generic-xml-secret': {
@@ -391,6 +429,8 @@ export const RULE_CASES: Record<string, RuleCases> = {
       '<add key="ApiKey" value="YOUR_API_KEY_HERE" />',
       `<add key="TokenEndpoint" value="https://login.example.com/oauth2/token" />`,
       `<add key="Theme" value="${rnd(32)}" />`,
+      // Rails' per-session anti-forgery token, in every page it renders.
+      `<input type="hidden" name="authenticity_token" value="${rnd(86, B64)}==" />`,
     ],
   },
   'dockerfile-env-secret': {
