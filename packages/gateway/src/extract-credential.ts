@@ -16,7 +16,8 @@ const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/;
 /**
  * Finds the credential of a request: `Authorization: Bearer|DPoP <token>`, an `X-API-Key` header
  * (when enabled), or, only when the route allows it, `?access_token=` (RFC 6750 §2.3; refused by
- * default per RFC 9700 §4.3.2 because URLs leak into logs and Referer headers). More than one
+ * default per RFC 9700 §4.3.2 because URLs leak into logs and Referer headers: so is `api_key`,
+ * any spelling of either that a server could decode to them, and a `tw_` key under any name). More than one
  * credential is malformed: a request must not be able to choose which one we check.
  *
  * @example
@@ -50,12 +51,16 @@ export function extractCredential(
     found = { scheme: 'bearer', token, via: 'x-api-key' };
     count++;
   }
-  const queryToken = queryCredential(carrier.query);
-  if (queryToken !== undefined) {
+  const inQuery = queryCredentials(carrier.query);
+  if (inQuery !== undefined) {
     if (!options.allowQueryToken) return { scheme: 'malformed', reason: 'credential in the URL query string' };
-    if (queryToken === null || !TOKEN68.test(queryToken)) return { scheme: 'malformed', reason: 'malformed credential' };
-    found = { scheme: 'bearer', token: queryToken, via: 'query' };
-    count++;
+    // A route that allows query tokens reads them from access_token / api_key only.
+    if (inQuery.values.length > 0) {
+      const token = inQuery.values[0] as string;
+      if (inQuery.values.length > 1 || !TOKEN68.test(token)) return { scheme: 'malformed', reason: 'malformed credential' };
+      found = { scheme: 'bearer', token, via: 'query' };
+      count++;
+    }
   }
   if (count > 1) return { scheme: 'malformed', reason: 'more than one credential' };
   return found ?? NONE;
@@ -82,15 +87,41 @@ export function readAuthorization(header: string): PresentedCredential {
 
 const NONE: PresentedCredential = Object.freeze({ scheme: 'none' });
 
-// Returns the token (undefined when absent, null when present more than once).
-function queryCredential(query: string): string | null | undefined {
-  if (query.length === 0) return undefined;
-  if (!/(?:^|&)(?:access_token|api_key)=/i.test(query)) return undefined;
-  const params = new URLSearchParams(query);
-  const values = [...params.getAll('access_token'), ...params.getAll('api_key')];
-  for (const [k] of params) if (/^(access_token|api_key)$/i.test(k) && k !== 'access_token' && k !== 'api_key') values.push('');
-  if (values.length !== 1) return null;
-  return values[0] ?? null;
+// Anything in a query that could spell a credential parameter or carry a key; most queries have none.
+const QUERY_HINT = /access|api|tw_|%|;/i;
+const TW_KEY = /tw_[ks]_[0-9A-Za-z]{38}/;
+
+// The credentials a query carries, as any upstream might read them: the values of `access_token`
+// and `api_key` however their names are spelt (any case, percent-encoded, `[]`-suffixed, after a
+// `;` separator), and whether a `tw_` key sits under any other name. Undefined when there is none.
+function queryCredentials(query: string): { values: string[]; strayKey: boolean } | undefined {
+  if (query.length === 0 || !QUERY_HINT.test(query)) return undefined;
+  const values: string[] = [];
+  let strayKey = false;
+  for (const pair of query.split(/[&;]/)) {
+    if (pair.length === 0) continue;
+    const eq = pair.indexOf('=');
+    const name = decodeQueryPart(eq === -1 ? pair : pair.slice(0, eq));
+    const value = eq === -1 ? '' : decodeQueryPart(pair.slice(eq + 1));
+    if (isCredentialParameter(name)) values.push(value);
+    else if (TW_KEY.test(value) || TW_KEY.test(name)) strayKey = true;
+  }
+  return values.length === 0 && !strayKey ? undefined : { values, strayKey };
+}
+
+function decodeQueryPart(part: string): string {
+  const plain = part.replaceAll('+', ' ');
+  try {
+    return decodeURIComponent(plain);
+  } catch {
+    return plain;
+  }
+}
+
+function isCredentialParameter(name: string): boolean {
+  let n = name.trim().toLowerCase();
+  if (n.endsWith('[]')) n = n.slice(0, -2);
+  return n === 'access_token' || n === 'api_key';
 }
 
 /**

@@ -17,11 +17,48 @@ const HOP_BY_HOP = new Set([
 ]);
 const CREDENTIAL_HEADERS = new Set(['authorization', 'dpop', 'x-api-key']);
 const IDENTITY_PREFIX = 'x-tokenwarden-';
+// Set here from what the gateway saw, or never passed on: forwarding fields, client-address fields
+// that frameworks believe (a client must not name its own address), URL overrides that IIS,
+// Symfony and Zend route on instead of the checked path, and `Expect` (answered here; the upstream
+// client refuses it).
+const REPLACED_OR_SPOOFABLE = new Set([
+  'x-forwarded-for',
+  'x-forwarded-proto',
+  'x-forwarded-host',
+  'x-forwarded-port',
+  'x-forwarded-prefix',
+  'x-forwarded-server',
+  'x-forwarded-ssl',
+  'x-forwarded-scheme',
+  'x-forwarded',
+  'forwarded',
+  'forwarded-for',
+  'x-real-ip',
+  'x-client-ip',
+  'client-ip',
+  'true-client-ip',
+  'cf-connecting-ip',
+  'fastly-client-ip',
+  'x-cluster-client-ip',
+  'x-originating-ip',
+  'x-remote-ip',
+  'x-remote-addr',
+  'x-url-scheme',
+  'front-end-https',
+  'x-original-url',
+  'x-rewrite-url',
+  'x-original-uri',
+  'x-override-url',
+  'x-request-id',
+  'expect',
+]);
 
 /**
  * Headers to send upstream: hop-by-hop fields (and any named in `Connection`) are removed,
  * credentials are stripped unless asked otherwise, spoofable `X-TokenWarden-*` fields from the
- * client are dropped and replaced by the verified identity, and X-Forwarded-For/-Proto/-Host are set.
+ * client are dropped and replaced by the verified identity, client-address fields (`X-Real-IP`,
+ * `True-Client-IP`, ...) and URL overrides (`X-Original-URL`, `X-Rewrite-URL`) are dropped, as is
+ * any of these spelt with underscores, and X-Forwarded-For/-Proto/-Host and X-Request-Id are set.
  *
  * @example
  * ```ts
@@ -37,10 +74,10 @@ export function upstreamHeaders(
   const named = connectionTokens(incoming.connection);
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(incoming)) {
-    if (value === undefined) continue;
-    if (HOP_BY_HOP.has(name) || named.has(name) || name.startsWith(IDENTITY_PREFIX)) continue;
-    if (!options.forwardCredentials && CREDENTIAL_HEADERS.has(name)) continue;
-    if (name === 'x-forwarded-for' || name === 'x-forwarded-proto' || name === 'x-forwarded-host' || name === 'forwarded') continue;
+    if (value === undefined || named.has(name)) continue;
+    if (withheld(name, options.forwardCredentials)) continue;
+    // CGI and WSGI servers read `X_Forwarded_For` and `X-Forwarded-For` as the same variable.
+    if (name.includes('_') && withheld(name.replaceAll('_', '-'), options.forwardCredentials)) continue;
     out[name] = value;
   }
   const priorChain = options.trustedForwarding ? incoming['x-forwarded-for'] : undefined;
@@ -73,6 +110,16 @@ export function downstreamHeaders(incoming: Record<string, string | string[] | u
     out[name] = value;
   }
   return out;
+}
+
+// True for a request field that never crosses to the upstream as the client sent it.
+function withheld(name: string, forwardCredentials: boolean): boolean {
+  return (
+    HOP_BY_HOP.has(name) ||
+    REPLACED_OR_SPOOFABLE.has(name) ||
+    name.startsWith(IDENTITY_PREFIX) ||
+    (!forwardCredentials && CREDENTIAL_HEADERS.has(name))
+  );
 }
 
 function connectionTokens(value: string | string[] | undefined): Set<string> {

@@ -310,6 +310,11 @@ export class GatewayGuard {
     return { scheme: presented.scheme === 'dpop' ? 'dpop' : 'bearer', dpopAlgs: this.dpopAlgs };
   }
 
+  /** The 400 for a request whose credential cannot be read unambiguously (RFC 6750 §3.1), with challenges. */
+  malformedCredential(reason: string): Refusal {
+    return refuse(400, 'invalid_request', reason, { scheme: 'bearer', dpopAlgs: this.dpopAlgs });
+  }
+
   /** A fresh DPoP nonce to send as `DPoP-Nonce`, when nonces are enabled. */
   currentNonce(): string | undefined {
     return this.nonces?.current();

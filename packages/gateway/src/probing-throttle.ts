@@ -14,7 +14,10 @@ export interface ProbingOptions {
 /**
  * Notices enumeration: one credential (or address) hitting many distinct paths that do not exist.
  * Past `slow_after` distinct 404 paths in the window its requests are delayed (growing with the
- * count, capped at 5 s); past `block_after` it is blocked for `block_seconds`.
+ * count), past `block_after` it is blocked for `block_seconds`. The delay is capped (at 5 s, and
+ * lower when needed) so that a prober sending one request after another still reaches
+ * `block_after` inside the window: a longer delay would pace it so that its oldest 404s leave the
+ * window first, and it would be slowed down for ever but never blocked.
  *
  * @example
  * ```ts
@@ -25,12 +28,16 @@ export interface ProbingOptions {
  */
 export class ProbingThrottle {
   private readonly seen: LRUCache<string, { paths: Map<string, number>; blockedUntil: number }>;
+  private readonly maxDelayMs: number;
 
   constructor(
     private readonly options: ProbingOptions,
     maxKeys = 100_000,
   ) {
     this.seen = new LRUCache({ max: maxKeys });
+    // The slowed requests between slow_after and block_after may together take at most half the window.
+    const slowed = Math.max(1, options.block_after - options.slow_after);
+    this.maxDelayMs = Math.min(5_000, Math.floor((options.window_seconds * 1000) / (2 * slowed)));
   }
 
   /** True while nothing is recorded: every key passes (lets a hot path skip building keys). */
@@ -46,7 +53,8 @@ export class ProbingThrottle {
     if (!s) return PASS;
     if (s.blockedUntil > now) return { action: 'block' };
     const n = this.count(s.paths, now);
-    if (n > this.options.slow_after) return { action: 'delay', ms: Math.min(5_000, this.options.delay_ms * (n - this.options.slow_after)) };
+    if (n > this.options.slow_after)
+      return { action: 'delay', ms: Math.min(this.maxDelayMs, this.options.delay_ms * (n - this.options.slow_after)) };
     return PASS;
   }
 

@@ -7,7 +7,7 @@ import { downstreamHeaders, upstreamHeaders } from './forward-headers.js';
 import type { GatewayGuard, GuardDecision } from './gateway-guard.js';
 import { IpSet } from './ip-set.js';
 import { relayBody } from './relay-body.js';
-import { ambiguousFraming } from './request-smuggling.js';
+import { ambiguousFraming, DUPLICATE_AUTHORIZATION } from './request-smuggling.js';
 import { delay, guardRequestOf, sendRefusal } from './respond.js';
 import { refuse } from './www-authenticate.js';
 
@@ -24,6 +24,8 @@ export interface ReverseProxyOptions {
   trustedProxies?: readonly string[];
   /** Largest request head accepted; larger gets 431. Default 16 KiB. */
   maxHeaderSize?: number;
+  /** How long the upstream may take to answer with its head before the client gets a 504. Default 30 s. */
+  upstreamTimeoutMs?: number;
   /** Connections kept to the upstream. Default 64. */
   connections?: number;
   /** Terminate TLS: the PEM certificate (chain) and private key. Without it, plain HTTP. */
@@ -43,7 +45,8 @@ export interface ReverseProxy {
  * Starts the standalone reverse proxy: every request goes through the guard, admitted ones are
  * forwarded to the upstream over an undici pool with hop-by-hop headers and credentials stripped.
  * Oversized heads get 431 and malformed ones 400 (never a crash), ambiguous framing (request
- * smuggling) is refused, and an upstream failure is a 502.
+ * smuggling) is refused, TRACE is 405 and CONNECT 501, `Expect: 100-continue` is answered only
+ * once the request is admitted, and an upstream failure is a 502 (504 when it does not answer in time).
  *
  * @example
  * ```ts
@@ -66,12 +69,19 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
   const pool = new Pool(upstream.origin, { connections: options.connections ?? 64, pipelining: 1, keepAliveTimeout: 10_000 });
   const trusted = IpSet.from(options.trustedProxies ?? []);
   const forwardCredentials = options.forwardCredentials ?? false;
+  const upstreamTimeoutMs = options.upstreamTimeoutMs ?? 30_000;
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const handle = async (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): Promise<void> => {
     const framing = ambiguousFraming(req);
     if (framing) {
       res.shouldKeepAlive = false;
-      sendRefusal(res, refuse(400, 'invalid_request', framing));
+      sendRefusal(res, framing === DUPLICATE_AUTHORIZATION ? guard.malformedCredential(framing) : refuse(400, 'invalid_request', framing));
+      return;
+    }
+    // TRACE echoes the request (credentials and cookies included) back to the caller: never relayed.
+    if (req.method === 'TRACE') {
+      res.shouldKeepAlive = req.complete;
+      sendRefusal(res, refuse(405, 'method_not_allowed', 'TRACE'));
       return;
     }
     // The guard answers at once for a cached credential; only await what is really pending.
@@ -79,12 +89,15 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
     const decision = outcome instanceof Promise ? await outcome : outcome;
     if (decision.delayMs > 0) await delay(decision.delayMs);
     if (!decision.allow) {
+      // Do not read an unauthenticated body; close instead of draining it (decided before the
+      // head is written, or Node answers keep-alive and then reads the whole body to discard it).
+      if (!req.complete) res.shouldKeepAlive = false;
       sendRefusal(res, decision.refusal);
       guard.finish(decision, decision.refusal.status);
-      // Do not read an unauthenticated body; close instead of draining it.
-      if (!req.complete) res.shouldKeepAlive = false;
       return;
     }
+    // `Expect: 100-continue`: the client waits for this before sending the body; only now is it wanted.
+    if (expectsContinue) res.writeContinue();
     await forward(req, res, decision);
   };
 
@@ -105,15 +118,22 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
           trustedForwarding: trusted.has(decision.client.peer),
         }),
         body: hasBody ? req : null,
-        headersTimeout: 30_000,
+        headersTimeout: upstreamTimeoutMs,
         bodyTimeout: 60_000,
       });
       status = response.statusCode;
       res.writeHead(status, downstreamHeaders(response.headers as Record<string, string | string[] | undefined>));
       // A relay cut short has destroyed both sides already; its access event keeps the status.
       bytesOut = (await relayBody(response.body, res)).bytes;
-    } catch {
-      if (!res.headersSent) sendRefusal(res, refuse(502, 'bad_gateway', 'upstream unreachable'));
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      const timedOut = code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT';
+      if (timedOut) status = 504;
+      if (!res.headersSent)
+        sendRefusal(
+          res,
+          timedOut ? refuse(504, 'gateway_timeout', 'upstream timeout') : refuse(502, 'bad_gateway', 'upstream unreachable'),
+        );
       else res.destroy();
     } finally {
       guard.finish(decision, status, bytesOut);
@@ -128,8 +148,8 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
     // Duplicate Content-Length with equal values would otherwise be merged before we could see it.
     joinDuplicateHeaders: false,
   };
-  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    handle(req, res).catch(() => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse, expectsContinue = false): void => {
+    handle(req, res, expectsContinue).catch(() => {
       if (!res.headersSent) sendRefusal(res, refuse(500, 'server_error', 'internal error'));
       else res.destroy();
     });
@@ -159,7 +179,13 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
           : '400 Bad Request';
     socket.end(`HTTP/1.1 ${code}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
   });
+  // Without this listener Node answers `100 Continue` itself, before the guard has seen the request.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => onRequest(req, res, true));
   server.on('upgrade', (_req: IncomingMessage, socket: Socket) => {
+    socket.end('HTTP/1.1 501 Not Implemented\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+  });
+  // Not a forward proxy: a CONNECT tunnel is answered, not silently dropped.
+  server.on('connect', (_req: IncomingMessage, socket: Socket) => {
     socket.end('HTTP/1.1 501 Not Implemented\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
   });
   const listenHost = options.host ?? '127.0.0.1';

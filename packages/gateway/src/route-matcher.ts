@@ -11,7 +11,7 @@ export interface CompiledRoute {
 /**
  * Matches normalised paths against the configured routes, in order; the first match wins.
  * `*` matches exactly one segment and `**` any number (including none), so `/admin/**` also covers
- * `/admin` itself.
+ * `/admin` itself. A route listing `GET` also covers `HEAD`.
  *
  * @example
  * ```ts
@@ -58,7 +58,9 @@ export class RouteMatcher {
     const segments = splitSegments(this.caseInsensitive ? path.toLowerCase() : path);
     const upper = method.toUpperCase();
     for (const route of this.routes) {
-      if (route.methods && !route.methods.has(upper)) continue;
+      // HEAD is GET without the body (RFC 9110 §9.3.2): servers run the GET handler for it, so a
+      // rule covering GET covers HEAD too, or HEAD would reach it under a looser rule below.
+      if (route.methods && !route.methods.has(upper) && !(upper === 'HEAD' && route.methods.has('GET'))) continue;
       if (matchSegments(route.segments, 0, segments, 0)) return route;
     }
     return undefined;

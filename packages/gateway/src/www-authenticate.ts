@@ -50,9 +50,17 @@ const DESCRIPTIONS: Record<string, string> = {
   use_dpop_nonce: 'resource server requires a DPoP nonce',
 };
 
+// Descriptions of refusals that carry no challenge (never the internal reason).
+const PLAIN_DESCRIPTIONS: Record<string, string> = {
+  bad_gateway: 'the upstream could not be reached',
+  gateway_timeout: 'the upstream did not answer in time',
+  method_not_allowed: 'this method is not allowed',
+};
+
 /**
- * Builds a refusal: 401 / 403 carry challenges, other statuses a plain JSON error. The description
- * is generic on purpose: an attacker learns nothing about why a secret failed.
+ * Builds a refusal: 401 / 403, and a 400 about the credential (RFC 6750 §3.1 `invalid_request`),
+ * carry challenges when `auth` is given, other statuses a plain JSON error. The description is
+ * generic on purpose: an attacker learns nothing about why a secret failed.
  *
  * @example
  * ```ts
@@ -65,9 +73,9 @@ export function refuse(
   reason: string,
   auth?: { scheme: 'bearer' | 'dpop' | 'none'; dpopAlgs: readonly string[]; scope?: readonly string[]; challengeError?: boolean },
 ): Refusal {
-  const description = DESCRIPTIONS[error] ?? 'the request was refused';
+  const description = DESCRIPTIONS[error] ?? PLAIN_DESCRIPTIONS[error] ?? 'the request was refused';
   const headers: Record<string, string | string[]> = {};
-  if (auth && (status === 401 || status === 403)) {
+  if (auth && (status === 401 || status === 403 || status === 400)) {
     const challengeError = auth.challengeError !== false && error in DESCRIPTIONS;
     headers['www-authenticate'] = challenges({
       scheme: auth.scheme,

@@ -84,6 +84,13 @@ describe('RouteMatcher', () => {
     assert.equal(routes.match('OPTIONS', '/admin/x')?.index, 1);
   });
 
+  it('a route listing GET covers HEAD (servers run the GET handler for it), not the other way round', () => {
+    assert.equal(routes.match('HEAD', '/admin/x')?.index, 0);
+    assert.equal(routes.match('head', '/admin')?.index, 0);
+    const headOnly = new RouteMatcher(parseGatewayConfig({ routes: [{ path: '/ping', methods: ['HEAD'] }] }));
+    assert.equal(headOnly.match('GET', '/ping'), undefined);
+  });
+
   it('* matches exactly one segment and no match is undefined', () => {
     const r = new RouteMatcher(parseGatewayConfig({ routes: [{ path: '/items/*/detail' }, { path: '/exact' }] }));
     assert.equal(r.match('GET', '/items/1/detail')?.index, 0);

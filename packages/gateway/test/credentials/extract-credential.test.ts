@@ -40,6 +40,38 @@ describe('extractCredential', () => {
     );
   });
 
+  it('refuses query tokens however the parameter is spelt, and a tw_ key under any name', () => {
+    const key = `tw_k_${'A'.repeat(38)}`;
+    for (const query of [
+      'ACCESS_TOKEN=abc',
+      'access%5Ftoken=abc',
+      'access%5ftoken=abc',
+      'a=1;access_token=abc',
+      'access_token[]=abc',
+      'access_token%5B%5D=abc',
+      'Api_Key=abc',
+      '+access_token=abc',
+      `key=${key}`,
+      `next=%2Fx%3Fk%3D${key}`,
+    ]) {
+      const r = extractCredential({ authorization: 'Bearer abc', xApiKey: undefined, query }, opts);
+      assert.deepEqual(r, { scheme: 'malformed', reason: 'credential in the URL query string' }, query);
+    }
+    for (const query of ['q=access', 'page=2&sort=api', 'x=%20', 'tw_=1']) {
+      assert.equal(extractCredential({ authorization: 'Bearer abc', xApiKey: undefined, query }, opts).scheme, 'bearer', query);
+    }
+    const allowed = { ...opts, allowQueryToken: true };
+    assert.deepEqual(extractCredential({ authorization: undefined, xApiKey: undefined, query: 'access%5Ftoken=abc' }, allowed), {
+      scheme: 'bearer',
+      token: 'abc',
+      via: 'query',
+    });
+    assert.equal(
+      extractCredential({ authorization: undefined, xApiKey: undefined, query: 'access_token=a&api_key=b' }, allowed).scheme,
+      'malformed',
+    );
+  });
+
   it('refuses two credentials, unknown schemes and junk', () => {
     assert.equal(extractCredential({ authorization: 'Bearer a', xApiKey: 'b', query: '' }, opts).scheme, 'malformed');
     assert.equal(extractCredential({ authorization: 'Basic dXNlcjpwYXNz', xApiKey: undefined, query: '' }, opts).scheme, 'malformed');

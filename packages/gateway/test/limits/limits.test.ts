@@ -31,6 +31,26 @@ describe('ProbingThrottle', () => {
     assert.deepEqual(p.state('k', t), { action: 'block' });
     assert.deepEqual(p.state('k', t + 61_000), { action: 'pass' });
   });
+
+  it('blocks a prober that waits out every delay, with the default settings (the delays must not pace it out of the window)', () => {
+    const p = new ProbingThrottle({ window_seconds: 60, slow_after: 20, block_after: 50, block_seconds: 600, delay_ms: 250 });
+    let now = 1_000_000;
+    let sent = 0;
+    let delayed = 0;
+    while (sent < 200) {
+      const s = p.state('k', now);
+      if (s.action === 'block') break;
+      if (s.action === 'delay') {
+        delayed++;
+        now += s.ms;
+      }
+      p.recordNotFound('k', `/guess-${sent++}`, now);
+      now += 5; // the round trip
+    }
+    assert.ok(delayed > 0, 'slowed down first');
+    assert.ok(sent <= 51, `blocked after ${sent} distinct 404 paths`);
+    assert.deepEqual(p.state('k', now), { action: 'block' });
+  });
 });
 
 describe('BlockList', () => {

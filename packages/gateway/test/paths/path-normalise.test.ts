@@ -64,6 +64,49 @@ describe('normaliseTarget', () => {
     }
   });
 
+  it('matches a name with trailing dots or spaces as the name (Windows servers open `admin.` as `admin`)', () => {
+    assert.equal(path('/admin./x'), '/admin/x');
+    assert.equal(path('/admin%2e/x'), '/admin/x');
+    assert.equal(path('/admin%20/x'), '/admin/x');
+    assert.equal(path('/admin%2e%2e%20/x'), '/admin/x');
+    assert.equal(path('/admin.;x/y'), '/admin/y');
+    const r = normaliseTarget('/admin./x?q=1');
+    assert.ok(r.ok);
+    assert.equal(r.forwardTarget, '/admin./x?q=1', 'forwarded as sent: the upstream opens what was checked');
+    assert.equal(path('/v1.2/x'), '/v1.2/x', 'inner dots are part of the name');
+  });
+
+  it('refuses segments made only of dots or spaces beyond `.` and `..`', () => {
+    for (const t of ['/x/.../admin', '/x/..%20/admin', '/x/.%20./admin', '/x/%20/admin', '/x/....//admin', '/x/...;a/admin']) {
+      const r = normaliseTarget(t);
+      assert.equal(r.ok, false, t);
+      assert.match(r.ok ? '' : r.reason, /only dots or spaces/, t);
+    }
+  });
+
+  it('refuses encoded ? and # in the path (a server that decodes first would route on a prefix)', () => {
+    for (const t of ['/admin%3f/x', '/admin%3F/x', '/admin%23/x']) assert.equal(normaliseTarget(t).ok, false, t);
+    assert.ok(normaliseTarget('/x?next=%3F%23').ok, 'escapes in the query are the upstream business');
+  });
+
+  it('refuses non-ASCII characters that servers fold into ASCII or drop', () => {
+    const cases = [
+      '/x/%EF%BC%8E%EF%BC%8E/admin/y', // full-width dots: NFKC `..`
+      '/%EF%BD%81dmin/x', // full-width a
+      '/x/%EF%BC%8F..%EF%BC%8Fadmin', // full-width solidus
+      '/adm%C4%B1n/x', // dotless i: upper-cases to I
+      '/adm%C4%B0n/x', // dotted capital I: lower-cases to i + dot
+      '/%E2%84%AAey', // Kelvin sign: lower-cases to k
+      '/x/%E2%80%A5/admin', // two-dot leader: NFKC `..`
+      '/x/%E2%88%95admin', // division slash: best-fit `/`
+      '/admin%E2%80%8B/x', // zero-width space
+      '/admin%C2%A0/x', // no-break space
+      '/admin%EF%BB%BF/x', // byte-order mark
+    ];
+    for (const t of cases) assert.equal(normaliseTarget(t).ok, false, t);
+    for (const t of ['/caf%C3%A9', '/%E6%97%A5%E6%9C%AC/x', '/%C3%BCber']) assert.ok(normaliseTarget(t).ok, t);
+  });
+
   it('refuses targets that are not origin-form', () => {
     assert.equal(normaliseTarget('http://evil/').ok, false);
     assert.equal(normaliseTarget('*').ok, false);
@@ -85,6 +128,11 @@ describe('normaliseTarget', () => {
       "!$&'()*+,;=:@",
       '%2e',
       '%2E%2e',
+      '...',
+      'a.',
+      '%20',
+      '%EF%BC%8E',
+      '%C4%B1',
       '%2f',
       '%41',
       '%25',
@@ -103,7 +151,7 @@ describe('normaliseTarget', () => {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;
       return seed % n;
     };
-    const canonical = ['/', '/bench', '/a/b/', "/x/!$&'()*+,;=:@/y", '/a.b/..c/...', '/v1/items?x=1&y=%2F'];
+    const canonical = ['/', '/bench', '/a/b/', "/x/!$&'()*+,;=:@/y", '/a.b/..c/.d', '/v1/items?x=1&y=%2F'];
     const targets = [...canonical];
     for (let i = 0; i < 20_000; i++) {
       let t = '/';

@@ -2,20 +2,20 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type AccessEvent, TokenWardenError } from '@tokenwarden/core';
 import { type ReverseProxy, startReverseProxy } from '../../src/reverse-proxy.js';
-import { rawRequest, startEchoUpstream } from '../support/echo-upstream.js';
-import { guardHarness } from '../support/guard-harness.js';
+import { rawRequest } from '../support/echo-upstream.js';
+import { proxyHarness } from '../support/proxy-harness.js';
 
 describe('reverse proxy security', () => {
-  let upstream: Awaited<ReturnType<typeof startEchoUpstream>>;
-  let h: Awaited<ReturnType<typeof guardHarness>>;
+  let upstream: Awaited<ReturnType<typeof proxyHarness>>['upstream'];
+  let h: Awaited<ReturnType<typeof proxyHarness>>['h'];
   let proxy: ReverseProxy;
   let port: number;
   let key: string;
+  let close: () => Promise<void>;
   const events: AccessEvent[] = [];
 
   before(async () => {
-    upstream = await startEchoUpstream();
-    h = await guardHarness(
+    ({ upstream, h, proxy, port, key, close } = await proxyHarness(
       {
         routes: [
           { path: '/admin/**', scopes: ['echo.admin'] },
@@ -23,15 +23,9 @@ describe('reverse proxy security', () => {
         ],
       },
       { publishAccess: (batch) => void events.push(...batch) },
-    );
-    proxy = await startReverseProxy({ guard: h.guard, upstream: upstream.url, port: 0 });
-    port = Number(new URL(proxy.url).port);
-    key = h.source.createKey({ scopes: ['echo.read'] }).raw;
+    ));
   });
-  after(async () => {
-    await proxy.close(100);
-    await upstream.close();
-  });
+  after(() => close());
 
   const get = (path: string, headers: Record<string, string> = {}) =>
     fetch(`${proxy.url}${path}`, { headers: { authorization: `Bearer ${key}`, ...headers } });
