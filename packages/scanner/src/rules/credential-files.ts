@@ -4,7 +4,7 @@ import { decodeBase64Url, isDocumentationHost } from './define.js';
 /**
  * Credentials in well-known tool files: Docker config `auths`, `.npmrc` `_authToken`/`_auth`,
  * `.netrc` passwords, `.git-credentials` URLs, `.pypirc` passwords, kubeconfig tokens, and
- * passwords embedded in any HTTP(S) URL.
+ * passwords embedded in any HTTP(S) URL, Laravel's APP_KEY in `.env`.
  *
  * @example
  * ```ts
@@ -90,5 +90,18 @@ export const credentialFileRules: Rule[] = [
     severity: 'critical',
     minEntropy: 4,
     window: { before: 0, after: 6000 },
+  },
+  {
+    // Laravel's APP_KEY encrypts its cookies and sessions: whoever holds it forges them (and, on
+    // many versions, runs code through a forged serialized payload).
+    id: 'laravel-app-key',
+    anchor: 'keyword',
+    description: 'Laravel application key (APP_KEY)',
+    provider: 'laravel',
+    keywords: ['app_key=base64:', "app_key' => 'base64:"],
+    pattern: /APP_KEY(?:=|' => ')base64:([A-Za-z0-9+/]{43}=|[A-Za-z0-9+/]{22}==)(?![A-Za-z0-9+/=])/gi,
+    severity: 'high',
+    confidence: 'high',
+    minEntropy: 3.5,
   },
 ];

@@ -73,6 +73,9 @@ const RANDOM_PART = /^(?=[\w$]*\d)(?=[\w$]*[a-z])(?=[\w$]*[A-Z])[\w$]{20,}$/;
 const JWT_SHAPE = /^eyJ[\w-]*\.[\w-]*\.[\w-]*$/;
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z_$]*$/;
 const INTEGRITY = /^sha(?:1|256|384|512)-/;
+// A password hash as Django (`pbkdf2_sha256$260000$salt$hash`), Werkzeug (`scrypt:32768:8:1$...`,
+// `sha256$salt$hash`) and passlib store it: what a leaked password is checked against, not one.
+const PASSWORD_HASH = /^(?:pbkdf2[_:]sha(?:1|256|512)|pbkdf2|argon2(?:id|i|d)?|bcrypt(?:_sha256)?|scrypt|sha(?:1|256|512)|md5|crypt)[$:]/i;
 // SHA-1 / SHA-256 hex digests (commit ids, checksums) are far more often hashes than secrets.
 const DIGEST = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
 // Words joined by separators with an optional number: request-182, my_app.v2.
@@ -81,6 +84,8 @@ const WORDY = /^[a-z]+(?:[-_.][a-z]+)*[-_.]?\d{0,6}$/i;
 const SLASHED_WORDS = /^[a-z_]+(?:\/[a-z_]+)+$/;
 // The next assignment of a command line or list (`password= scmVersion=`), not a value: a name
 // (words, maybe a short number). Base64 keys end in `=` too, but mix digits through them.
+// Constant names joined as a template writes them (`API_KEY:API_SECRET@CLOUD_NAME`): slots to fill.
+const CONSTANT_NAMES = /^[A-Z][A-Z0-9]*(?:[_@:/.-][A-Z][A-Z0-9]*)*[_@:/.-](?:[A-Z][A-Z0-9]*_)+[A-Z][A-Z0-9]*$/;
 const NEXT_ASSIGNMENT = /^[A-Za-z_][A-Za-z_.-]*\d{0,3}[=:]$/;
 // Long enough to be a key (a 128-bit key is 32 hex digits), not a short example id.
 const HEX_KEY = /^[0-9a-f]{32,}$/i;
@@ -106,8 +111,8 @@ export function rejectsValue(value: string, name: string): boolean {
   if (MEMBER_EXPRESSION.test(value) && !value.split('.').some((part) => RANDOM_PART.test(part))) return true;
   // A JWT is the jwt rule's to judge (it drops those signed with documentation keys).
   if (JWT_SHAPE.test(value)) return true;
-  if (UUID.test(value) || INTEGRITY.test(value) || FILE_PATH.test(value)) return true;
-  if (SLASHED_WORDS.test(value) || NEXT_ASSIGNMENT.test(value)) return true;
+  if (UUID.test(value) || INTEGRITY.test(value) || FILE_PATH.test(value) || PASSWORD_HASH.test(value)) return true;
+  if (SLASHED_WORDS.test(value) || NEXT_ASSIGNMENT.test(value) || CONSTANT_NAMES.test(value)) return true;
   // Words with URL-encoded spaces (`Root%20CA%20Certificates`): a phrase, not a secret.
   if (value.includes('%20') && /^[A-Za-z]+(?:%20[A-Za-z]+)+$/.test(value)) return true;
   if (/^(?:true|false|null|none|nil|undefined)$/i.test(value)) return true;
@@ -119,7 +124,27 @@ export function rejectsValue(value: string, name: string): boolean {
 }
 
 function commonRejections(value: string, ctx: RuleContext): boolean {
-  return rejectsValue(value, nameOf(ctx)) || isCodeExpression(value, ctx) || inDoctest(ctx);
+  return rejectsValue(value, nameOf(ctx)) || isCodeExpression(value, ctx) || inDoctest(ctx) || isListOfNames(ctx);
+}
+
+const QUOTED_NAME_THEN_COMMA = /^[A-Za-z0-9_.-]*["']\s*,/;
+
+/**
+ * True when a quoted name followed by a comma is not the first argument of a call
+ * (`define('DB_PASSWORD', '...')`) but an item of a list (`['users.*.password', 'apiKey']`,
+ * `("password", "token")`): a list of field names, not a name and its value.
+ *
+ * @example
+ * ```ts
+ * isListOfNames({ text: "paths: ['password', 'users.*.apiKey']", index: 9, match: "password', 'users.*.apiKey", file: 'a.js' }); // true
+ * ```
+ */
+export function isListOfNames(ctx: RuleContext): boolean {
+  if (!QUOTED_NAME_THEN_COMMA.test(ctx.match)) return false;
+  // Back over the opening quote and any spaces: a call's `(` must open the argument list.
+  let i = ctx.index - 2;
+  while (i >= 0 && (ctx.text.charCodeAt(i) === 0x20 || ctx.text.charCodeAt(i) === 0x09)) i--;
+  return ctx.text.charCodeAt(i) !== 0x28;
 }
 
 /**

@@ -107,4 +107,8 @@ export const PLATFORM_RULE_CASES: Record<string, RuleCases> = {
     positive: [`sshpass -p '${rnd(12)}!9' ssh deploy@10.0.0.5`, `sshpass -v -p${rnd(12)}7x scp dump.sql ops@db:/tmp`],
     negative: ['sshpass -p "$SSHPASS" ssh deploy@host', 'sshpass -e ssh deploy@host', 'sshpass -p password ssh x@y'],
   },
+  'laravel-app-key': {
+    positive: [`APP_KEY=base64:${rnd(43, B64)}=`, `'key' => env('APP_KEY'),\n'APP_KEY' => 'base64:${rnd(43, B64)}=',`],
+    negative: ['APP_KEY=', 'APP_KEY=base64:', `APP_KEY=base64:${'A'.repeat(43)}=`, 'APP_KEY=SomeRandomString'],
+  },
 };

@@ -375,6 +375,11 @@ export const RULE_CASES: Record<string, RuleCases> = {
       'PASSWORD_MIN_LENGTH = "twelve-characters"',
       `define('DB_PASSWORD', getenv('DB_PASSWORD'));`,
       'SENSITIVE = ("password", "password_confirmation")',
+      // Password hashes (Django fixtures, Werkzeug): what a password is checked against.
+      `"password": "pbkdf2_sha256$260000$${rnd(12)}$${rnd(43, B64)}="`,
+      `password = "scrypt:32768:8:1$${rnd(16)}$${rnd(128, HEX)}"`,
+      // A list of field paths (pino's redact option), not a name and its value.
+      "redact: { paths: ['users.*.password', 'users.*.profile.preferences.apiKey'] }",
       'password = "changeme"',
       'password: ${DB_PASSWORD}',
       'password = getPassword()',
@@ -412,10 +417,14 @@ export const RULE_CASES: Record<string, RuleCases> = {
       `csrf_token = "${rnd(40)}"`,
       'token = settings.providers.github.oauthToken',
       'FIELDS = ("api_token", "client_secret_value")',
+      'CLOUDINARY_URL=cloudinary://API_KEY:API_SECRET@CLOUD_NAME',
     ],
   },
   'generic-xml-secret': {
-    positive: [`<server><id>central</id><password>${rnd(20)}</password></server>`, `<ClientSecret>${rnd(32, `${B62}_-`)}</ClientSecret>`],
+    positive: [
+      `<server><id>central</id><password>${rnd(10)}7${rnd(9)}</password></server>`,
+      `<ClientSecret>${rnd(32, `${B62}_-`)}</ClientSecret>`,
+    ],
     negative: [
       '<password>${env.MAVEN_PASSWORD}</password>',
       '<password>changeme</password>',
