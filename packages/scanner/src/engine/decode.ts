@@ -1,4 +1,5 @@
 import type { RawFinding } from '../types.js';
+import { kubernetesSecretEntries } from './kubernetes-secret.js';
 import { locateOffsets } from './line-index.js';
 
 type Rescan = (decoded: string) => { findings: RawFinding[]; warnings: string[] };
@@ -212,6 +213,7 @@ export function decodedFindings(
       if (decoded !== run.raw) blobs.push({ index: run.index, decoded, encoding: 'url' });
     }
   }
+  for (const entry of kubernetesSecretEntries(text)) blobs.push({ index: entry.index, decoded: entry.decoded, encoding: 'base64' });
   if (blobs.length === 0) return { findings: [], warnings: [] };
   const positions = locateOffsets(
     text,

@@ -180,12 +180,18 @@ function scanWithHits(
       const unescaped = f.secret.includes('%') ? percentDecoded(f.secret) : undefined;
       if (unescaped !== undefined) seen.add(`${f.rule}:${f.line}:${unescaped}`);
     }
+    const added: RawFinding[] = [];
     for (const f of nested.findings) {
       const key = `${f.rule}:${f.line}:${f.secret}`;
       if (!seen.has(key)) {
         seen.add(key);
-        findings.push(f);
+        added.push(f);
       }
+    }
+    if (added.length > 0) {
+      const kept = withoutEncodedCopies(findings, added, compiled);
+      findings.length = 0;
+      findings.push(...kept, ...added);
     }
     warnings.push(...nested.warnings);
   }
@@ -198,4 +204,24 @@ function percentDecoded(s: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+// A generic rule's finding whose value is the base64 of a secret found decoded on the same line
+// (`password: S3Bh...==` in a Kubernetes Secret, `token: Z2hwX...` holding a GitHub token): the
+// decoded finding says it better, with the secret itself.
+function withoutEncodedCopies(findings: RawFinding[], decoded: RawFinding[], compiled: CompiledRules): RawFinding[] {
+  const generic = new Set(compiled.rules.filter((r) => r.provider === 'generic').map((r) => r.id));
+  const byLine = new Map<number, string[]>();
+  for (const f of decoded) {
+    if (f.encoding !== 'base64') continue;
+    const list = byLine.get(f.line);
+    if (list) list.push(f.secret);
+    else byLine.set(f.line, [f.secret]);
+  }
+  return findings.filter((f) => {
+    const secrets = generic.has(f.rule) ? byLine.get(f.line) : undefined;
+    if (secrets === undefined || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(f.secret)) return true;
+    const plain = Buffer.from(f.secret, 'base64').toString('utf8');
+    return !secrets.some((s) => plain.includes(s));
+  });
 }

@@ -215,6 +215,42 @@ describe('findings', () => {
     assert.equal(u?.encoding, 'url');
   });
 
+  it('decodes the data of Kubernetes Secret manifests and judges each value with its name', () => {
+    const b64 = (s: string) => Buffer.from(s).toString('base64');
+    const token = crcToken('ghp_');
+    const password = `${rnd(10)}7${rnd(3)}`;
+    const yaml = [
+      'apiVersion: v1',
+      'kind: Secret',
+      'metadata:',
+      '  name: app',
+      'data:',
+      `  GITHUB_TOKEN: ${b64(token)}`,
+      `  password: ${b64(password)}`,
+      `  username: ${b64('app')}`,
+      `  tls.crt: ${b64(pem('CERTIFICATE'))}`,
+    ].join('\n');
+    const found = scanString(yaml, 'secret.yaml').map((f) => [f.rule, f.line, f.secret, f.encoding]);
+    assert.deepEqual(found, [
+      ['github-pat', 6, token, 'base64'],
+      ['generic-password', 7, password, 'base64'],
+    ]);
+    const json = JSON.stringify({ apiVersion: 'v1', kind: 'Secret', data: { 'api-key': b64(`${rnd(20)}9${rnd(11)}`) } }, null, 2);
+    assert.deepEqual(
+      scanString(json, 'secret.json').map((f) => [f.rule, f.encoding]),
+      [['generic-secret', 'base64']],
+    );
+    // A ConfigMap's values are not encoded: a short one is judged as written (the long token is
+    // still found by the encoded-content pass).
+    assert.deepEqual(
+      scanString(yaml.replace('kind: Secret', 'kind: ConfigMap'), 'cm.yaml').map((f) => [f.rule, f.secret, f.encoding]),
+      [
+        ['generic-password', b64(password), undefined],
+        ['github-pat', token, 'base64'],
+      ],
+    );
+  });
+
   it('reports a secret written with percent escapes once, not again from the URL-decoded text', () => {
     // An Azure SAS signature is base64 with `+`, `/` and `=` escaped in the URL.
     const sig = `${rnd(20)}%2B${rnd(20)}%2F${rnd(2)}%3D`;
