@@ -3,13 +3,15 @@ import type { Finding, Rule, Severity } from '../types.js';
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note' };
 
 function uriOf(file: string): string {
-  // Archive members (a.zip!b.txt) and Windows separators become plain relative URIs.
-  return file
-    .replace(/\\/g, '/')
-    .replace(/^\.\//, '')
+  // Archive members (a.zip!b.txt) and Windows separators become plain relative URIs; an absolute
+  // path (a PATH named absolutely) a file:// URI, as SARIF consumers resolve absolute locations.
+  const path = file.replace(/\\/g, '/').replace(/^\.\//, '');
+  const encoded = path
     .split('/')
-    .map((part) => encodeURIComponent(part).replace(/%21/g, '!'))
+    .map((part, i) => (i === 0 && /^[A-Za-z]:$/.test(part) ? part : encodeURIComponent(part).replace(/%21/g, '!')))
     .join('/');
+  if (path.startsWith('/')) return `file://${encoded}`;
+  return /^[A-Za-z]:\//.test(path) ? `file:///${encoded}` : encoded;
 }
 
 /**

@@ -128,7 +128,8 @@ describe('tokenwarden scan (CLI)', () => {
     };
     assert.equal(result.ruleId, 'tokenwarden-token');
     assert.equal(result.level, 'error');
-    assert.match(result.locations[0]?.physicalLocation.artifactLocation.uri ?? '', /app\.env$/);
+    // The PATH was absolute: a file:// URI, as code-scanning UIs resolve absolute locations.
+    assert.match(result.locations[0]?.physicalLocation.artifactLocation.uri ?? '', /^file:\/\/\/.*app\.env$/);
     assert.equal(result.locations[0]?.physicalLocation.region.startLine, 2);
     assert.equal(result.locations[0]?.physicalLocation.region.startColumn, 5);
     assert.match(Object.values(result.partialFingerprints)[0] ?? '', /^[0-9a-f]{64}$/);
