@@ -9,7 +9,12 @@ export interface CredentialCarrier {
   authorization: string | string[] | undefined;
   xApiKey: string | string[] | undefined;
   query: string;
+  /** The decoded path: a `tw_` key in it is a credential in the URL too (`/x;api_key=tw_k_...`). */
+  path?: string;
 }
+
+/** Why a credential carried in the URL is refused (the guard reports it as exposed). */
+export const CREDENTIAL_IN_URL = 'credential in the URL query string';
 
 const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/;
 
@@ -53,7 +58,7 @@ export function extractCredential(
   }
   const inQuery = queryCredentials(carrier.query);
   if (inQuery !== undefined) {
-    if (!options.allowQueryToken) return { scheme: 'malformed', reason: 'credential in the URL query string' };
+    if (!options.allowQueryToken) return { scheme: 'malformed', reason: CREDENTIAL_IN_URL };
     // A route that allows query tokens reads them from access_token / api_key only.
     if (inQuery.values.length > 0) {
       const token = inQuery.values[0] as string;
@@ -62,6 +67,8 @@ export function extractCredential(
       count++;
     }
   }
+  // Paths are logged like queries; no route puts a key in one.
+  if (carrier.path?.includes('tw_') && TW_KEY.test(carrier.path)) return { scheme: 'malformed', reason: CREDENTIAL_IN_URL };
   if (count > 1) return { scheme: 'malformed', reason: 'more than one credential' };
   return found ?? NONE;
 }

@@ -7,7 +7,7 @@ import { type ClientInfo, clientInfo, DirectClients } from './client-info.js';
 import { CredentialVerifier } from './credential-verifier.js';
 import { DpopNonces } from './dpop-nonce.js';
 import { type DpopOutcome, DpopVerifier } from './dpop-verifier.js';
-import { extractCredential, type PresentedCredential } from './extract-credential.js';
+import { CREDENTIAL_IN_URL, extractCredential, type PresentedCredential } from './extract-credential.js';
 import { fastId } from './fast-ids.js';
 import type { GatewayGuardOptions } from './gateway-guard-options.js';
 import { allowed, type DecisionDraft, denied, type GuardDecision, type GuardRequest } from './guard-decision.js';
@@ -192,12 +192,12 @@ export class GatewayGuard {
     if (route.config.public) return allowed(base, target.forwardTarget);
 
     const presented = extractCredential(
-      { authorization: headers.authorization, xApiKey: headers['x-api-key'], query: target.query },
+      { authorization: headers.authorization, xApiKey: headers['x-api-key'], query: target.query, path: target.path },
       { acceptXApiKey: cfg.accept_x_api_key, allowQueryToken: route.config.allow_query_token, readAuthorization: this.authorizations.read },
     );
     base.scheme = presented.scheme;
     if (presented.scheme === 'malformed') {
-      if (presented.reason === 'credential in the URL query string')
+      if (presented.reason === CREDENTIAL_IN_URL)
         this.report('token.exposed', client, undefined, base.requestId, 'credential in a URL query string', req);
       return denied(base, refuse(400, 'invalid_request', presented.reason, this.challenge(presented)));
     }

@@ -26,6 +26,8 @@ export interface ReverseProxyOptions {
   maxHeaderSize?: number;
   /** How long the upstream may take to answer with its head before the client gets a 504. Default 30 s. */
   upstreamTimeoutMs?: number;
+  /** How long a client may take to send its request head before a 408 (slow-headers clients). Default 20 s. */
+  headersTimeoutMs?: number;
   /** Connections kept to the upstream. Default 64. */
   connections?: number;
   /** Terminate TLS: the PEM certificate (chain) and private key. Without it, plain HTTP. */
@@ -143,7 +145,10 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
   const serverOptions = {
     maxHeaderSize: options.maxHeaderSize ?? 16 * 1024,
     requestTimeout: 60_000,
-    headersTimeout: 20_000,
+    headersTimeout: options.headersTimeoutMs ?? 20_000,
+    // Node only checks the timeouts above on this interval (30 s by default): a slow-headers client
+    // would hold its socket for up to 50 s instead of 20.
+    connectionsCheckingInterval: 2_000,
     keepAliveTimeout: 5_000,
     // Duplicate Content-Length with equal values would otherwise be merged before we could see it.
     joinDuplicateHeaders: false,

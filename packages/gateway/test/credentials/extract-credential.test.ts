@@ -40,7 +40,7 @@ describe('extractCredential', () => {
     );
   });
 
-  it('refuses query tokens however the parameter is spelt, and a tw_ key under any name', () => {
+  it('refuses query tokens however the parameter is spelt, and a tw_ key under any name or in the path', () => {
     const key = `tw_k_${'A'.repeat(38)}`;
     for (const query of [
       'ACCESS_TOKEN=abc',
@@ -60,6 +60,14 @@ describe('extractCredential', () => {
     for (const query of ['q=access', 'page=2&sort=api', 'x=%20', 'tw_=1']) {
       assert.equal(extractCredential({ authorization: 'Bearer abc', xApiKey: undefined, query }, opts).scheme, 'bearer', query);
     }
+    for (const path of [`/x;api_key=${key}`, `/keys/${key}`]) {
+      const r = extractCredential({ authorization: 'Bearer abc', xApiKey: undefined, query: '', path }, opts);
+      assert.equal(r.scheme, 'malformed', path);
+    }
+    assert.equal(
+      extractCredential({ authorization: 'Bearer abc', xApiKey: undefined, query: '', path: '/tw_docs/x' }, opts).scheme,
+      'bearer',
+    );
     const allowed = { ...opts, allowQueryToken: true };
     assert.deepEqual(extractCredential({ authorization: undefined, xApiKey: undefined, query: 'access%5Ftoken=abc' }, allowed), {
       scheme: 'bearer',

@@ -5,6 +5,7 @@ import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { startReverseProxy } from '../../src/reverse-proxy.js';
 import { rawRequest } from '../support/echo-upstream.js';
+import { guardHarness } from '../support/guard-harness.js';
 import { proxyHarness } from '../support/proxy-harness.js';
 
 // Requests an attacker with a low-privilege key sends to reach what its scopes do not cover, or to
@@ -156,6 +157,33 @@ describe('reverse proxy against adversarial requests', () => {
       await slow.close(50);
       hanging.closeAllConnections();
       await new Promise<void>((r) => hanging.close(() => r()));
+    }
+  });
+});
+
+describe('reverse proxy against slow-headers clients', () => {
+  it('answers 408 and closes a connection whose head trickles in, within the timeout and one check interval', async () => {
+    const h = await guardHarness({});
+    const proxy = await startReverseProxy({ guard: h.guard, upstream: 'http://127.0.0.1:1', port: 0, headersTimeoutMs: 300 });
+    try {
+      const started = Date.now();
+      const raw = await new Promise<string>((resolve) => {
+        const sock = connect(Number(new URL(proxy.url).port), '127.0.0.1');
+        let out = '';
+        const trickle = setInterval(() => sock.write('x-a: b\r\n'), 100);
+        sock.on('data', (d) => {
+          out += d.toString('latin1');
+        });
+        sock.on('close', () => {
+          clearInterval(trickle);
+          resolve(out);
+        });
+        sock.write('GET /x HTTP/1.1\r\nhost: x\r\n');
+      });
+      assert.match(raw, /^HTTP\/1\.1 408/);
+      assert.ok(Date.now() - started < 3_000, `closed after ${Date.now() - started} ms (Node's default check interval is 30 s)`);
+    } finally {
+      await proxy.close(50);
     }
   });
 });
