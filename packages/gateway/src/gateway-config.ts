@@ -29,7 +29,13 @@ const Method = z
 /** One route rule: which requests it covers and what they need. */
 export const RouteConfig = z
   .object({
-    path: z.string().regex(/^\/[^?#\s]*$/, 'a path pattern starting with /; * is one segment, ** any number'),
+    path: z
+      .string()
+      .regex(/^\/[^?#\s]*$/, 'a path pattern starting with /; * is one segment, ** any number')
+      .refine(
+        matchablePattern,
+        'a pattern that normalised paths can match: whole-segment * and ** only, no ., .. or empty segments, no %, ;, \\ or trailing dot',
+      ),
     methods: z.array(Method).min(1).optional(),
     scopes: z.array(z.string().min(1)).default([]),
     audience: z.string().min(1).optional(),
@@ -43,6 +49,21 @@ export const RouteConfig = z
   })
   .strict();
 export type RouteConfig = z.infer<typeof RouteConfig>;
+
+// Route patterns are matched against normalised paths (decoded, no dot or empty segments, names
+// without `;parameters` or trailing dots) one whole segment at a time: a pattern those paths can
+// never match (`/admin*/**`, `/a/../admin`, `/x%2F`) would silently leave its requests to a looser
+// rule below it, so it is a config error instead.
+function matchablePattern(path: string): boolean {
+  const segments = path.split('/').slice(1);
+  if (segments.length > 1 && segments[segments.length - 1] === '') segments.pop();
+  if (segments.length === 1 && segments[0] === '') return true;
+  for (const segment of segments) {
+    if (segment === '*' || segment === '**') continue;
+    if (segment === '' || segment === '.' || segment === '..' || /[*%;\\]/.test(segment) || /[. ]$/.test(segment)) return false;
+  }
+  return true;
+}
 
 /** The gateway's settings: the pinned `audience` + `routes`, and optional hardening knobs. */
 export const GatewayConfig = z

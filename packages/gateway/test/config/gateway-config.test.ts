@@ -32,6 +32,19 @@ describe('gateway config', () => {
     );
   });
 
+  it('refuses route patterns that normalised paths can never match (their requests would fall to a looser rule)', () => {
+    for (const path of ['/admin*/**', '/files/*.png', '/a/../admin', '/./x', '/x//y', '/x%2Fy', '/x;y', '/x\\y', '/v1./x', '/a/**b']) {
+      assert.throws(
+        () => parseGatewayConfig({ routes: [{ path: '/ok' }, { path, scopes: ['a'] }] }),
+        (e: unknown) => e instanceof TokenWardenError && e.code === 'TW_CONFIG_INVALID' && e.message.includes('routes.1.path'),
+        path,
+      );
+    }
+    for (const path of ['/', '/**', '/admin/**', '/items/*/detail', '/a/**/b', '/x/', '/v1.2/x', '/caf\u00e9']) {
+      assert.equal(parseGatewayConfig({ routes: [{ path }] }).routes[0]?.path, path);
+    }
+  });
+
   it('names the bad key in the error', () => {
     const cases: [unknown, string][] = [
       [{ routes: [{ path: '/x', scopes: 'echo.read' }] }, 'routes.0.scopes'],
