@@ -3,6 +3,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { ListenError, TokenWardenError } from '@tokenwarden/core';
 import { Pool } from 'undici';
+import { originFormOf } from './absolute-form.js';
 import { downstreamHeaders, upstreamHeaders } from './forward-headers.js';
 import type { GatewayGuard, GuardDecision } from './gateway-guard.js';
 import { IpSet } from './ip-set.js';
@@ -79,6 +80,17 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
       res.shouldKeepAlive = false;
       sendRefusal(res, framing === DUPLICATE_AUTHORIZATION ? guard.malformedCredential(framing) : refuse(400, 'invalid_request', framing));
       return;
+    }
+    // Absolute-form (`GET http://host/path`): checked and forwarded as the origin-form it names.
+    const url = req.url ?? '/';
+    if (url.charCodeAt(0) !== 0x2f && url !== '*') {
+      const origin = originFormOf(url, typeof req.headers.host === 'string' ? req.headers.host : undefined);
+      if ('reason' in origin) {
+        res.shouldKeepAlive = false;
+        sendRefusal(res, refuse(400, 'invalid_request', origin.reason));
+        return;
+      }
+      req.url = origin.target;
     }
     // TRACE echoes the request (credentials and cookies included) back to the caller: never relayed.
     if (req.method === 'TRACE') {

@@ -104,6 +104,18 @@ describe('reverse proxy against adversarial requests', () => {
     }
   });
 
+  it('reads an absolute-form target as the origin-form it names (RFC 9112 §3.2.2), so rules still apply', async () => {
+    assert.match(await request('GET http://x/admin/x'), /^HTTP\/1\.1 403/);
+    assert.match(await request('GET HTTP://X/public/%2e%2e/admin/x'), /^HTTP\/1\.1 403/);
+    const ok = await request('GET http://x/items?a=1');
+    assert.match(ok, /^HTTP\/1\.1 200/);
+    assert.equal(echoed(ok).url, '/items?a=1');
+    assert.equal(echoed(await request('GET http://x')).url, '/');
+    for (const target of ['http://evil.test/items', 'http://user@x/items', 'ftp://x/items', 'x/items']) {
+      assert.match(await request(`GET ${target}`), /^HTTP\/1\.1 400/, target);
+    }
+  });
+
   it('answers TRACE with 405 and CONNECT with 501 instead of relaying or dropping them', async () => {
     assert.match(await request('TRACE /items'), /^HTTP\/1\.1 405/);
     const raw = await rawRequest(t.port, `CONNECT 127.0.0.1:22 HTTP/1.1\r\nhost: 127.0.0.1:22\r\nauthorization: Bearer ${t.key}\r\n\r\n`);
