@@ -188,6 +188,8 @@ export interface DetectionConfig {
     burstMinChanges: number;
     /** Added per unaccustomed change past `burstMinChanges - 1` in the window (at most twice). */
     burstBonus: number;
+    /** Added to a grant of administrator-level access (AdministratorAccess, `"Action": "*"`, an Okta admin role). */
+    adminGrantBonus: number;
   };
   /** Detector 9: token lifecycle signals. */
   lifecycle: {
@@ -292,6 +294,7 @@ export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
     burstWindowMinutes: 60,
     burstMinChanges: 3,
     burstBonus: 15,
+    adminGrantBonus: 15,
   },
   lifecycle: { windowMinutes: 10, dpopFailures: 5, checksumFailures: 20 },
   chain: { windowHours: 24 * 7, contextMinScore: 45, highStages: 3 },

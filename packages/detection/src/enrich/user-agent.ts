@@ -18,6 +18,9 @@ const UAParser = createRequire(import.meta.url)('ua-parser-js') as UaParserCtor;
  */
 const SCRIPTED: ReadonlyArray<{ re: RegExp; family: string }> = [
   { re: /^aws-cli\//i, family: 'aws-cli' },
+  // Infrastructure-as-code tools name the SDK they embed too (`terraform-provider-aws/5.31.0 ... aws-sdk-go-v2/1.24.0`).
+  { re: /\bTerraform\/|terraform-provider/i, family: 'terraform' },
+  { re: /\bPulumi\b|\bpulumi-aws\//i, family: 'pulumi' },
   { re: /\bBoto3\//i, family: 'boto3' },
   { re: /\bBotocore\//i, family: 'botocore' },
   { re: /\baws-sdk-go(-v2)?\//i, family: 'aws-sdk-go' },
@@ -25,8 +28,6 @@ const SCRIPTED: ReadonlyArray<{ re: RegExp; family: string }> = [
   { re: /\baws-sdk-js\/|aws-sdk-nodejs|\bmd\/nodejs/i, family: 'aws-sdk-js' },
   { re: /\baws-sdk-(dotnet|net)/i, family: 'aws-sdk-dotnet' },
   { re: /\baws-sdk-(ruby|php|rust|cpp)/i, family: 'aws-sdk' },
-  { re: /\bTerraform\/|terraform-provider/i, family: 'terraform' },
-  { re: /\bPulumi\b/i, family: 'pulumi' },
   { re: /\bkubectl\//i, family: 'kubectl' },
   { re: /\bhelm\//i, family: 'helm' },
   { re: /\bgcloud\b|google-cloud-sdk/i, family: 'gcloud' },

@@ -18,6 +18,12 @@ describe('user agents', () => {
       ['okhttp/4.12.0', 'okhttp'],
       ['PostmanRuntime/7.36.0', 'postman'],
       ['APN/1.0 HashiCorp/1.0 Terraform/1.7.0 (+https://www.terraform.io) terraform-provider-aws/5.31.0', 'terraform'],
+      // What the AWS provider really sends: the SDK it embeds is named too, after the tool.
+      [
+        'APN/1.0 HashiCorp/1.0 Terraform/1.6.6 (+https://www.terraform.io) terraform-provider-aws/5.31.0 (+https://registry.terraform.io/providers/hashicorp/aws) aws-sdk-go-v2/1.24.0 os/linux lang/go#1.21.5 api/iam#1.27.0',
+        'terraform',
+      ],
+      ['aws-sdk-go-v2/1.24.0 os/linux lang/go#1.21.5 md/GOOS#linux api/sts#1.26.6 pulumi-aws/6.18.0', 'pulumi'],
       ['kubectl/v1.29.0 (linux/amd64) kubernetes/abc', 'kubectl'],
       ['Mozilla/5.0 (Windows NT; Windows NT 10.0; en-US) WindowsPowerShell/5.1.19041', 'powershell'],
     ];

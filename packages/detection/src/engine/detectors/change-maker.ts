@@ -3,13 +3,17 @@ import type { DetectionContext } from './types.js';
 
 /** Age of a credential's first privileged change from which its changes are a habit (a day). */
 const CHANGE_HABIT_MIN_AGE_MS = 24 * 3_600_000;
+/** Clients that apply infrastructure as code: one run of theirs may hold a credential's first changes. */
+const IAC_FAMILIES: ReadonlySet<string> = new Set(['terraform', 'pulumi']);
 /** Largest interactive share of a credential that still counts as automation. */
 const AUTOMATION_MAX_INTERACTIVE_SHARE = 0.1;
 
 /**
  * True when the credential is automation whose job is making changes (Terraform, a deploy pipeline):
  * non-interactive, past its learning period, with `privileged.changeMakerEvents` privileged changes
- * already behind it, the first of them at least a day old (or, with `sameDay`, of any age). Such a credential calls a privileged operation it never called before whenever
+ * already behind it, the first of them at least a day old (or, with `sameDay`, of any age when the client is an
+ * infrastructure-as-code tool, Terraform or Pulumi, or a cloud service acting for it: a person's CLI key making
+ * two changes in a row has no such excuse). Such a credential calls a privileged operation it never called before whenever
  * the code it applies changes, so a new kind of change from its usual runner and client is its work,
  * not an attacker's progress. Callers combine this with a familiar context: from a new place or client it proves
  * nothing.
@@ -26,7 +30,7 @@ export function isChangeMaker(ctx: DetectionContext, sameDay = false): boolean {
   if (!ctx.credMature) return false;
   // A habit is changes made on an earlier day: an attacker's own first change minutes ago proves none.
   // `sameDay` accepts a first apply's earlier changes (a grant after a grant in one Terraform run).
-  if (!sameDay) {
+  if (!sameDay || !(IAC_FAMILIES.has(ctx.ev.client?.family.toLowerCase() ?? '') || ctx.ev.attributes?.invoked_by !== undefined)) {
     const firstChange = cred.f[cred.fo + F_FIRST_PRIV_TS]!;
     if (firstChange === 0 || ctx.now - firstChange < CHANGE_HABIT_MIN_AGE_MS) return false;
   }

@@ -1,9 +1,24 @@
 import { STAGE_NONE } from '../classify/operation-class.js';
-import { B_HLL_IP, HLL_IP_REGISTERS, K_ASN, K_CITY, K_COUNTRY, K_IP, U_ASN, U_CITY, U_COUNTRY, U_IP } from '../profile/layout.js';
+import {
+  B_HLL_IP,
+  HLL_IP_REGISTERS,
+  K_ASN,
+  K_CITY,
+  K_COUNTRY,
+  K_IP,
+  RECENT,
+  U_ASN,
+  U_CITY,
+  U_COUNTRY,
+  U_IP,
+  U_RECENT_ASN,
+  U_RECENT_KIND,
+} from '../profile/layout.js';
 import type { Profile } from '../profile/profile.js';
 import { hllEstimate } from '../sketches/hyperloglog.js';
 import { topKCount, topKEntries } from '../sketches/top-k.js';
 import { INTERNAL_NETWORK_KEY } from '../unregistered-network.js';
+import { asnKindCode } from './asn-kind-code.js';
 import { knownValues, round2 } from './evidence.js';
 import type { DetectionContext, Finding } from './types.js';
 
@@ -45,6 +60,24 @@ function youngNetworkNovelty(ctx: DetectionContext): number {
   return elsewhere >= ESTABLISHED_ELSEWHERE_EVENTS ? ctx.suspicion : 0;
 }
 
+const PEOPLE_KINDS = new Set(['residential', 'mobile', 'business'].map((k) => asnKindCode(k as 'residential')));
+/** AWS CloudShell calls from AWS's own addresses with the user's credentials: a person at the console, not a server. */
+const CLOUD_SHELL = /exec-env\/CloudShell/i;
+
+/**
+ * True when every network the credential used lately (its recent-network slots) is where people are: home,
+ * office or mobile. Such a key moving to a hosting network has been copied off a laptop onto a rented server.
+ */
+function onlyPeopleNetworks(p: Profile): boolean {
+  let filled = 0;
+  for (let i = 0; i < RECENT; i++) {
+    if (p.u[p.uo + U_RECENT_ASN + i] === 0) continue;
+    if (!PEOPLE_KINDS.has(p.u[p.uo + U_RECENT_KIND + i]!)) return false;
+    filled++;
+  }
+  return filled > 0;
+}
+
 /** True when every network the profile knows is the internal one (and it knows one). */
 function onlyInternal(p: Profile): boolean {
   const networks = topKEntries(p.u, p.uo + U_ASN, K_ASN);
@@ -61,7 +94,9 @@ function known(cred: Profile, principal: Profile, offset: number, k: number, key
  * key from their usual laptop is not a new place). The base score by what is new (country > ASN > city; a new
  * IP inside a known ASN and city scores nearly nothing, as residential IPs rotate) is weighted by the network
  * kind (Tor and hosting are where stolen tokens are replayed from; mobile and residential are where people
- * are) and divided when the ASN or country is common in the whole organisation (the office VPN).
+ * are) and divided when the ASN or country is common in the whole organisation (the office VPN). A mature
+ * credential whose recent networks are all people's (home, office, mobile) scores a new hosting network as a new
+ * country: a key copied off a laptop and replayed from a VPS in the victim's own country (AWS CloudShell aside).
  * Sets `ctx.placeNovelty` for the other detectors. Pure novelty: capped at `medium` alone.
  *
  * @example
@@ -97,6 +132,15 @@ export function detectNewPlace(ctx: DetectionContext, out: Finding[]): void {
     !asnKnown &&
     onlyInternal(cred) &&
     (principal === cred || principal.events === 0 || onlyInternal(principal));
+  // A mature credential of people's networks now on a hosting one (a VPS, a cloud instance): as telling as a new
+  // country, since stolen keys are replayed from rented servers in the victim's own country to look ordinary.
+  const leftPeople =
+    !leftInternal &&
+    !asnKnown &&
+    ctx.kind === 'hosting' &&
+    cred.events >= cfg.learning.minEvents &&
+    onlyPeopleNetworks(cred) &&
+    !(ctx.ev.user_agent !== undefined && CLOUD_SHELL.test(ctx.ev.user_agent));
   let what: 'country' | 'asn' | 'city' | 'ip' | 'outside';
   let base: number;
   if (leftInternal) {
@@ -108,7 +152,7 @@ export function detectNewPlace(ctx: DetectionContext, out: Finding[]): void {
   } else if (!asnKnown) {
     what = 'asn';
     // Without registry data the country cannot be told apart: an unregistered network may be anywhere.
-    base = ctx.networkLabel !== undefined ? np.newCountryScore : np.newAsnScore;
+    base = ctx.networkLabel !== undefined || leftPeople ? np.newCountryScore : np.newAsnScore;
   } else if (!cityKnown) {
     what = 'city';
     base = np.newCityScore;
@@ -134,7 +178,7 @@ export function detectNewPlace(ctx: DetectionContext, out: Finding[]): void {
     score,
     stage: STAGE_NONE,
     summary:
-      `${what === 'outside' ? 'first use of this credential from outside the internal network it always used' : `first use of this credential from a new ${what === 'asn' ? 'network' : what}`}: ${g?.country ?? '?'} ${g?.city ?? ''} ${ctx.networkLabel ?? `AS${ctx.asn} ${g?.as_org ?? ''}`} (${ctx.kind})`.replace(
+      `${what === 'outside' ? 'first use of this credential from outside the internal network it always used' : `first use of this credential from a new ${what === 'asn' ? (leftPeople ? 'hosting network after only home, office or mobile ones' : 'network') : what}`}: ${g?.country ?? '?'} ${g?.city ?? ''} ${ctx.networkLabel ?? `AS${ctx.asn} ${g?.as_org ?? ''}`} (${ctx.kind})`.replace(
         /\s+/g,
         ' ',
       ),
@@ -150,6 +194,7 @@ export function detectNewPlace(ctx: DetectionContext, out: Finding[]): void {
       kind_weight: weight0,
       org_common_asn: asnCommon,
       org_principals_on_asn: org.asns.principals(ctx.asn),
+      left_people_networks: leftPeople || undefined,
       baseline: {
         credential_events: cred.events,
         principal_events: principal.events,

@@ -2,6 +2,7 @@ import { STAGE_DEFENSE_EVASION, STAGE_PERSISTENCE } from '../classify/operation-
 import { F_EVENTS, F_INTERACTIVE, F_PRIV_BURST, F_PRIV_EVENTS, K_PRIV, U_PRIV } from '../profile/layout.js';
 import { topKCount } from '../sketches/top-k.js';
 import { isChangeMaker } from './change-maker.js';
+import { isAdminGrant, targetsOtherUser } from './change-target.js';
 import { knownValues, round2 } from './evidence.js';
 import type { DetectionContext, Finding } from './types.js';
 
@@ -45,7 +46,8 @@ function ordinal(n: number): string {
  * Terraform every day, a user rotating their own keys. Otherwise scored by kind (defense evasion > grant >
  * persistence; managing one's own keys from a familiar context is low) plus `contextBonus` when the call is
  * scripted on a usually interactive credential, and again when the place or client is novel or the credential
- * is already suspicious. A denied attempt still counts (it shows intent), slightly less. Change-making
+ * is already suspicious. Keys for another user are not one's own (`other_user`), and a grant of administrator
+ * access (`admin_grant`) scores `adminGrantBonus` more. A denied attempt still counts (it shows intent), slightly less. Change-making
  * automation (see `isChangeMaker`) in its familiar context is capped and counts as novelty. A burst of
  * unaccustomed changes (`burstMinChanges` within `burstWindowMinutes`: a new key, a new user, an admin policy)
  * from a place or client with some novelty, even below the unfamiliar level, scores more with each change.
@@ -70,7 +72,13 @@ export function detectPrivilegedChange(ctx: DetectionContext, out: Finding[]): v
   const scriptedOnInteractive = ctx.scripted && events >= 10 && interactiveShare >= 0.9;
   let score =
     cls.privilege === 'defense_evasion' ? pc.defenseEvasionScore : cls.privilege === 'grant' ? pc.grantScore : pc.persistenceScore;
-  if (cls.selfKey && !unfamiliar && !scriptedOnInteractive) score = pc.selfKeyScore;
+  // Managing one's own keys is routine; keys for another user are not (the attacker's backdoor on a service user).
+  const otherUser = cls.selfKey && targetsOtherUser(ctx.ev);
+  if (cls.selfKey && !otherUser && !unfamiliar && !scriptedOnInteractive) score = pc.selfKeyScore;
+  // Making someone an administrator is the escalation step of nearly every intrusion, whatever the context.
+  const adminGrant = cls.privilege === 'grant' && isAdminGrant(ctx.ev);
+
+  if (adminGrant) score += pc.adminGrantBonus;
   if (habitual) score *= 0.7;
   if (scriptedOnInteractive) score += pc.contextBonus;
   if (unfamiliar) score += pc.contextBonus;
@@ -93,12 +101,13 @@ export function detectPrivilegedChange(ctx: DetectionContext, out: Finding[]): v
   const burstExtra = Math.min(2, burst - pc.burstMinChanges + 1);
   if (burstExtra > 0) score += pc.burstBonus * burstExtra;
   score = Math.max(10, Math.min(95, score));
+
   const stage = cls.privilege === 'defense_evasion' ? STAGE_DEFENSE_EVASION : STAGE_PERSISTENCE;
   out.push({
     rule: 'privileged_change',
     score,
     stage,
-    summary: `${cls.privilege.replace('_', ' ')} change ${cls.name}${ctx.ev.resource ? ` on ${ctx.ev.resource}` : ''}${habitual ? '' : habitCred > 0 ? ', made by this credential only once before' : ', never made by this credential'}${unfamiliar ? ' from an unfamiliar context' : ''}${burstExtra > 0 ? `, its ${ordinal(burst)} unaccustomed change within ${pc.burstWindowMinutes} min` : ''}${changeMaker ? ' (change-making automation in its usual context)' : ''}`,
+    summary: `${cls.privilege.replace('_', ' ')} change ${cls.name}${ctx.ev.resource ? ` on ${ctx.ev.resource}` : ''}${adminGrant ? ' (administrator access)' : ''}${habitual ? '' : habitCred > 0 ? ', made by this credential only once before' : ', never made by this credential'}${unfamiliar ? ' from an unfamiliar context' : ''}${burstExtra > 0 ? `, its ${ordinal(burst)} unaccustomed change within ${pc.burstWindowMinutes} min` : ''}${changeMaker ? ' (change-making automation in its usual context)' : ''}`,
     evidence: {
       operation: cls.name,
       privilege: cls.privilege,
@@ -109,6 +118,8 @@ export function detectPrivilegedChange(ctx: DetectionContext, out: Finding[]): v
       habitual,
       change_maker: changeMaker,
       unfamiliar_context: unfamiliar,
+      admin_grant: adminGrant || undefined,
+      other_user: otherUser || undefined,
       unaccustomed_changes_in_window: burst || undefined,
       place_novelty: round2(ctx.placeNovelty),
       client_novelty: round2(ctx.clientNovelty),

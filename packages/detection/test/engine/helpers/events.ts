@@ -11,6 +11,7 @@ export const PLACES = {
   newYork: { country: 'US', city: 'New York', lat: 40.71, lon: -74.0, asn: 64520, as_org: 'US Cable', asn_kind: 'residential' },
   seattleMobile: { country: 'US', city: 'Seattle', lat: 47.61, lon: -122.33, asn: 64521, as_org: 'US Wireless', asn_kind: 'mobile' },
   singaporeVps: { country: 'SG', city: 'Singapore', lat: 1.29, lon: 103.85, asn: 64530, as_org: 'Cheap VPS Pte', asn_kind: 'hosting' },
+  londonVps: { country: 'GB', city: 'London', lat: 51.51, lon: -0.13, asn: 64533, as_org: 'UK Cloud Servers', asn_kind: 'hosting' },
   frankfurtVps: { country: 'DE', city: 'Frankfurt', lat: 50.11, lon: 8.68, asn: 64531, as_org: 'Bulletproof Hosting', asn_kind: 'hosting' },
   awsVirginia: { country: 'US', city: 'Ashburn', lat: 39.04, lon: -77.49, asn: 14618, as_org: 'AMAZON-AES', asn_kind: 'hosting' },
   awsOregon: { country: 'US', city: 'Boardman', lat: 45.84, lon: -119.7, asn: 16509, as_org: 'AMAZON-02', asn_kind: 'hosting' },

@@ -1,0 +1,57 @@
+import type { EnrichedEvent } from '../../enriched-event.js';
+
+/** AWS managed policies that make their holder an administrator (PowerUserAccess: everything but IAM). */
+const ADMIN_POLICY = /:policy\/(AdministratorAccess|IAMFullAccess|PowerUserAccess)$/;
+/** An inline or customer policy allowing every action, or every IAM action (`"Action": "*"`, `["iam:*"]`). */
+const ALLOW_ALL = /"Action"\s*:\s*\[?\s*"(\*|iam:\*)"/;
+/** Okta changes that hand out administrator roles. */
+const OKTA_ADMIN_GRANTS: ReadonlySet<string> = new Set(['okta:user.account.privilege.grant', 'okta:group.privilege.grant']);
+
+function text(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** The request parameters a CloudTrail write kept (`attributes.requestParameters`), if any. */
+function parametersOf(ev: EnrichedEvent): Record<string, unknown> | undefined {
+  const p = ev.attributes?.requestParameters;
+  return p !== null && typeof p === 'object' && !Array.isArray(p) ? (p as Record<string, unknown>) : undefined;
+}
+
+/**
+ * True when a privileged change grants administrator-level access: an AWS managed admin policy attached
+ * (AdministratorAccess, IAMFullAccess, PowerUserAccess), a policy document allowing `*` or `iam:*`, or an Okta
+ * administrator role assigned. The escalation step of nearly every cloud intrusion write-up.
+ *
+ * @example
+ * ```ts
+ * isAdminGrant({ operation: 'iam:AttachUserPolicy', attributes: { requestParameters: { policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' } } } as EnrichedEvent); // true
+ * ```
+ */
+export function isAdminGrant(ev: EnrichedEvent): boolean {
+  if (ev.operation !== undefined && OKTA_ADMIN_GRANTS.has(ev.operation)) return true;
+  const params = parametersOf(ev);
+  if (params === undefined) return false;
+  const arn = text(params.policyArn);
+  if (arn !== undefined && ADMIN_POLICY.test(arn)) return true;
+  const doc = text(params.policyDocument);
+  return doc !== undefined && ALLOW_ALL.test(doc);
+}
+
+/**
+ * True when a change names an IAM user other than the caller (`requestParameters.userName`): keys, logins or
+ * policies for someone else are not a user managing their own access. No user named means the caller itself,
+ * as for `aws iam create-access-key` without `--user-name`.
+ *
+ * @example
+ * ```ts
+ * targetsOtherUser({ principal: 'arn:aws:iam::1:user/eve', attributes: { requestParameters: { userName: 'svc-backup' } } } as EnrichedEvent); // true
+ * ```
+ */
+export function targetsOtherUser(ev: EnrichedEvent): boolean {
+  const target = text(parametersOf(ev)?.userName);
+  if (target === undefined) return false;
+  const principal = ev.principal ?? '';
+  const slash = principal.lastIndexOf('/');
+  // An IAM user's ARN ends in its name; a role session is never the IAM user it names.
+  return !(principal.includes(':user/') && principal.slice(slash + 1) === target);
+}
