@@ -85,6 +85,48 @@ export const genericFormRules: Rule[] = [
     validate: (value, ctx) => judged(/["']([^"']*)["']/.exec(ctx.match)?.[1] ?? '', value),
   },
   {
+    // Environment lists that name a variable and give its value apart: Kubernetes `env:`
+    // (`- name: DB_PASSWORD` / `value: ...`), ECS task definitions and API payloads
+    // (`{"name": "API_KEY", "value": "..."}`).
+    id: 'generic-name-value-secret',
+    description: 'Secret in a name/value pair (Kubernetes env, ECS task definition) named like a secret',
+    provider: 'generic',
+    keywords: ['"value"', 'value:'],
+    startsWith: 'name',
+    pattern: new RegExp(
+      `(?<![A-Za-z0-9_-])name["']?[ \\t]*:[ \\t]*["']?(${NAME})["']?[ \\t]*,?\\s{0,40}["']?value["']?[ \\t]*:[ \\t]*["']?${VALUE}`,
+      'gi',
+    ),
+    secretGroup: 2,
+    severity: 'medium',
+    confidence: 'low',
+    window: { before: 120, after: 0 },
+    validate: (value, ctx) => judged(/name["']?[ \t]*:[ \t]*["']?([A-Za-z0-9_.-]+)/i.exec(ctx.match)?.[1] ?? '', value),
+  },
+  {
+    id: 'terraform-variable-default-secret',
+    description: 'Secret as the default of a Terraform variable named like a secret',
+    provider: 'terraform',
+    keywords: ['variable "'],
+    pattern: new RegExp(`variable[ \\t]+"(${NAME})"[ \\t]*\\{[^}]{0,300}?\\bdefault[ \\t]*=[ \\t]*"${VALUE}"`, 'gi'),
+    secretGroup: 2,
+    severity: 'medium',
+    confidence: 'low',
+    window: { before: 0, after: 8 },
+    validate: (value, ctx) => judged(/"([^"]*)"/.exec(ctx.match)?.[1] ?? '', value),
+  },
+  {
+    id: 'powershell-plaintext-secure-string',
+    description: 'Password in plain text made into a SecureString (PowerShell ConvertTo-SecureString -AsPlainText)',
+    provider: 'generic',
+    keywords: ['asplaintext'],
+    pattern: /ConvertTo-SecureString[ \t]+(?:-String[ \t]+)?["']([^"'\s$]{6,128})["'][ \t]+-AsPlainText/gi,
+    severity: 'high',
+    confidence: 'low',
+    window: { before: 200, after: 0 },
+    validate: judgedPassword,
+  },
+  {
     id: 'dockerfile-env-secret',
     description: 'Secret baked into an image by a Dockerfile ENV or ARG',
     provider: 'docker',

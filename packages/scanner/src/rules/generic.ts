@@ -189,7 +189,8 @@ export function isCodeExpression(value: string, ctx: RuleContext): boolean {
   const after = ctx.text.charCodeAt(end);
   if (after === 0x28) return true;
   // `;` then `Name=`: the next pair of a connection string (`Password=...;Encrypt=true`), not code.
-  return after === 0x3b && !/^;\s*[A-Za-z][\w .-]{0,40}=/.test(ctx.text.slice(end, end + 48));
+  // `;` then a quote: the last pair of a quoted connection string (`connectionString="...;Password=...;"`).
+  return after === 0x3b && !/^;(?:\s*[A-Za-z][\w .-]{0,40}=|["'])/.test(ctx.text.slice(end, end + 48));
 }
 
 /**

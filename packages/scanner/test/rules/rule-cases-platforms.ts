@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: literal ${VAR} placeholders are the point of these fixtures
 // Positive and negative cases for the rules of AI, hosting, SaaS, commerce and developer
 // platforms added after the first 131 (see rule-cases.ts for the shape and the older rules).
 import { B62, B64, B64URL, HEX, rnd } from '../fixtures.js';
@@ -110,5 +111,32 @@ export const PLATFORM_RULE_CASES: Record<string, RuleCases> = {
   'laravel-app-key': {
     positive: [`APP_KEY=base64:${rnd(43, B64)}=`, `'key' => env('APP_KEY'),\n'APP_KEY' => 'base64:${rnd(43, B64)}=',`],
     negative: ['APP_KEY=', 'APP_KEY=base64:', `APP_KEY=base64:${'A'.repeat(43)}=`, 'APP_KEY=SomeRandomString'],
+  },
+  'generic-name-value-secret': {
+    positive: [
+      `env:\n  - name: DB_PASSWORD\n    value: "${rnd(10)}#${rnd(3)}7"\n`,
+      `{"containerDefinitions": [{"environment": [{"name": "API_TOKEN", "value": "${rnd(30)}9q"}]}]}`,
+    ],
+    negative: [
+      'env:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef:\n        name: db\n        key: password\n',
+      'env:\n  - name: API_TOKEN\n    value: "${API_TOKEN}"\n',
+      `env:\n  - name: LOG_LEVEL\n    value: "${rnd(30)}9q"\n`,
+      `{"name": "username", "value": "${rnd(30)}9q"}`,
+    ],
+  },
+  'terraform-variable-default-secret': {
+    positive: [`variable "db_password" {\n  type      = string\n  default   = "${rnd(10)}#${rnd(3)}7"\n}`],
+    negative: [
+      'variable "db_password" {\n  type      = string\n  sensitive = true\n}',
+      `variable "region" {\n  default = "${rnd(12)}7"\n}`,
+      'variable "api_token" {\n  default = "changeme"\n}',
+    ],
+  },
+  'powershell-plaintext-secure-string': {
+    positive: [`$pw = ConvertTo-SecureString "${rnd(10)}#${rnd(3)}7" -AsPlainText -Force`],
+    negative: [
+      '$pw = ConvertTo-SecureString $env:ADMIN_PASSWORD -AsPlainText -Force',
+      '$pw = ConvertTo-SecureString "password" -AsPlainText -Force',
+    ],
   },
 };

@@ -370,6 +370,8 @@ export const RULE_CASES: Record<string, RuleCases> = {
       `KEYSTORE_PASSWORD=${rnd(10)}#${rnd(4)}`,
       `keyStorePassword: "${rnd(10)}#${rnd(4)}"`,
       `props.put("db.password", "${rnd(10)}#${rnd(4)}");`,
+      // The last pair of a quoted .NET connection string ends in `;"`, not a C statement.
+      `<add name="Default" connectionString="Server=db;User Id=sa;Password=${rnd(10)}#${rnd(4)};" />`,
     ],
     negative: [
       'PASSWORD_MIN_LENGTH = "twelve-characters"',
