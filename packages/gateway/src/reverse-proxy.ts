@@ -12,6 +12,9 @@ import { ambiguousFraming, DUPLICATE_AUTHORIZATION } from './request-smuggling.j
 import { delay, guardRequestOf, sendRefusal } from './respond.js';
 import { refuse } from './www-authenticate.js';
 
+// Header fields Node keeps per request (its default is 2 000); a head with more is refused (431).
+const MAX_HEADER_FIELDS = 500;
+
 /** Options of {@link startReverseProxy}. */
 export interface ReverseProxyOptions {
   guard: GatewayGuard;
@@ -75,6 +78,13 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
   const upstreamTimeoutMs = options.upstreamTimeoutMs ?? 30_000;
 
   const handle = async (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): Promise<void> => {
+    // Node silently drops the fields past maxHeadersCount: a second Authorization or Host there
+    // would go unseen by the checks below. A head that reaches the limit is refused instead.
+    if (req.rawHeaders.length >= 2 * MAX_HEADER_FIELDS) {
+      res.shouldKeepAlive = false;
+      sendRefusal(res, refuse(431, 'invalid_request', 'too many header fields'));
+      return;
+    }
     const framing = ambiguousFraming(req);
     if (framing) {
       res.shouldKeepAlive = false;
@@ -183,6 +193,7 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
       cause: e,
     });
   }
+  server.maxHeadersCount = MAX_HEADER_FIELDS;
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     if (!socket.writable) {
       socket.destroy();

@@ -116,6 +116,16 @@ describe('reverse proxy against adversarial requests', () => {
     }
   });
 
+  it('refuses a head with more fields than Node keeps (431), so a second Authorization cannot hide past the limit', async () => {
+    const filler = 'a:\r\n'.repeat(2_100);
+    const raw = await rawRequest(
+      t.port,
+      `GET /items HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${t.key}\r\n${filler}authorization: Bearer x\r\n\r\n`,
+    );
+    assert.match(raw, /^HTTP\/1\.1 431/);
+    assert.match(await request('GET /items', 'x-a: 1\r\n'.repeat(100)), /^HTTP\/1\.1 200/, 'a hundred fields are fine');
+  });
+
   it('answers TRACE with 405 and CONNECT with 501 instead of relaying or dropping them', async () => {
     assert.match(await request('TRACE /items'), /^HTTP\/1\.1 405/);
     const raw = await rawRequest(t.port, `CONNECT 127.0.0.1:22 HTTP/1.1\r\nhost: 127.0.0.1:22\r\nauthorization: Bearer ${t.key}\r\n\r\n`);
