@@ -80,6 +80,12 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
   const handle = async (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): Promise<void> => {
     // Node silently drops the fields past maxHeadersCount: a second Authorization or Host there
     // would go unseen by the checks below. A head that reaches the limit is refused instead.
+    // `HTTP/0.9` or `HTTP/2.0` in an HTTP/1 request line: Node parses them as 1.x, others may not.
+    if (req.httpVersionMajor !== 1) {
+      res.shouldKeepAlive = false;
+      sendRefusal(res, refuse(505, 'invalid_request', 'HTTP version'));
+      return;
+    }
     if (req.rawHeaders.length >= 2 * MAX_HEADER_FIELDS) {
       res.shouldKeepAlive = false;
       sendRefusal(res, refuse(431, 'invalid_request', 'too many header fields'));

@@ -126,6 +126,17 @@ describe('reverse proxy against adversarial requests', () => {
     assert.match(await request('GET /items', 'x-a: 1\r\n'.repeat(100)), /^HTTP\/1\.1 200/, 'a hundred fields are fine');
   });
 
+  it('answers 505 to an HTTP/1 request line naming another major version, and serves HTTP/1.0', async () => {
+    for (const version of ['HTTP/0.9', 'HTTP/2.0']) {
+      const raw = await rawRequest(
+        t.port,
+        `GET /items ${version}\r\nhost: x\r\nauthorization: Bearer ${t.key}\r\nconnection: close\r\n\r\n`,
+      );
+      assert.match(raw, /^HTTP\/1\.1 505/, version);
+    }
+    assert.match(await rawRequest(t.port, `GET /items HTTP/1.0\r\nauthorization: Bearer ${t.key}\r\n\r\n`), /^HTTP\/1\.1 200/);
+  });
+
   it('answers TRACE with 405 and CONNECT with 501 instead of relaying or dropping them', async () => {
     assert.match(await request('TRACE /items'), /^HTTP\/1\.1 405/);
     const raw = await rawRequest(t.port, `CONNECT 127.0.0.1:22 HTTP/1.1\r\nhost: 127.0.0.1:22\r\nauthorization: Bearer ${t.key}\r\n\r\n`);
