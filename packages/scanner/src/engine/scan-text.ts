@@ -1,4 +1,5 @@
 import { isAscii } from 'node:buffer';
+import { markedFake } from '../text/fake-marker.js';
 import type { RawFinding, Rule } from '../types.js';
 import type { CompiledRules } from './compile.js';
 import { base64RunsFromBlocks, decodedFindings, mayHoldEncoded } from './decode.js';
@@ -148,6 +149,7 @@ function scanWithHits(
     if (taken.overlaps(c.start, c.end)) continue;
     const { line, previous } = linesAround(text, c.start);
     if (line.includes(ALLOW_MARKER) || previous.includes(ALLOW_MARKER)) continue;
+    if (markedFake(line, previous, c.secret, origin.file)) continue;
     accepted.push(c);
     taken.add(c.start, c.end);
   }

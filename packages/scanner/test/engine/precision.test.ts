@@ -147,6 +147,28 @@ describe('precision: what must not be reported', () => {
     assert.deepEqual(rulesOf(kept).sort(), ['git-credentials-url', 'netrc-password', 'postgres-url']);
   });
 
+  it('ignores test fixtures marked fake, dummy or bogus (the name, a comment line above, the file name), valid checksums or not', () => {
+    const token = crcToken('ghp_');
+    const marked = [
+      `FAKE_GITHUB_TOKEN = "${token}"`,
+      `const dummyToken = '${token}';`,
+      `# fake credentials for the tests below\nGITHUB_TOKEN=${token}`,
+      `TOKEN = "${token}"  # not real`,
+    ];
+    for (const text of marked) assert.deepEqual(rulesOf(text), [], text);
+    assert.deepEqual(
+      scanString(`GITHUB_TOKEN=${token}`, 'tests/fixtures/fake_tokens.env').map((f) => f.rule),
+      [],
+    );
+    // Whole words only, near the secret: `fakery`, a library's `fakeTimers` far along a minified line.
+    const kept = [
+      `GITHUB_TOKEN = "${token}"  # fakery`,
+      `GITHUB_TOKEN=${token}\n# the fake one is below`,
+      `var t="${token}";${'x=1;'.repeat(100)}jest.useFakeTimers();`,
+    ];
+    for (const text of kept) assert.deepEqual(rulesOf(text), ['github-pat'], text);
+  });
+
   it('accepts tokenwarden:allow on the same line or the line above', () => {
     const a = twToken();
     const b = twToken();
