@@ -10,6 +10,7 @@ import { B_OP_BLOOM, F_STAGE_TS, OP_BLOOM_BYTES } from '../profile/layout.js';
 import { combineIndependent } from '../scoring/risk.js';
 import { bloomHas } from '../sketches/bloom.js';
 import { isChangeMaker } from './change-maker.js';
+import { targetsOtherUser } from './change-target.js';
 import { round2 } from './evidence.js';
 import type { DetectionContext, Finding } from './types.js';
 
@@ -53,7 +54,7 @@ export function detectAttackChain(ctx: DetectionContext, out: Finding[]): void {
   const novelOp =
     ctx.opHash !== 0 &&
     (ctx.credMature || ctx.principalMature) &&
-    !ctx.cls.selfKey &&
+    !(ctx.cls.selfKey && !targetsOtherUser(ctx.ev)) &&
     stage >= STAGE_DISCOVERY &&
     !bloomHas(cred.b, cred.bo + B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash) &&
     !bloomHas(principal.b, principal.bo + B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash);

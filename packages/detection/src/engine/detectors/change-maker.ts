@@ -5,12 +5,14 @@ import type { DetectionContext } from './types.js';
 const CHANGE_HABIT_MIN_AGE_MS = 24 * 3_600_000;
 /** Clients that apply infrastructure as code: one run of theirs may hold a credential's first changes. */
 const IAC_FAMILIES: ReadonlySet<string> = new Set(['terraform', 'pulumi']);
+/** Desktop operating systems: a CLI or SDK there is a person at their laptop, not a pipeline. */
+const DESKTOP_OS = /^(mac ?os|windows)/i;
 /** Largest interactive share of a credential that still counts as automation. */
 const AUTOMATION_MAX_INTERACTIVE_SHARE = 0.1;
 
 /**
  * True when the credential is automation whose job is making changes (Terraform, a deploy pipeline):
- * non-interactive, past its learning period, with `privileged.changeMakerEvents` privileged changes
+ * non-interactive (no console, and no CLI or SDK on a desktop OS unless it is Terraform or Pulumi), past its learning period, with `privileged.changeMakerEvents` privileged changes
  * already behind it, the first of them at least a day old (or, with `sameDay`, of any age when the client is an
  * infrastructure-as-code tool, Terraform or Pulumi, or a cloud service acting for it: a person's CLI key making
  * two changes in a row has no such excuse). Such a credential calls a privileged operation it never called before whenever
@@ -28,9 +30,14 @@ export function isChangeMaker(ctx: DetectionContext, sameDay = false): boolean {
   // Earned over a learned baseline: changes made minutes ago by a credential still being learned may be the
   // attacker's own first steps.
   if (!ctx.credMature) return false;
+  // The console is not the only sign of a person: aws-cli on a Mac or a Windows laptop is one too (Terraform
+  // run from a laptop is still infrastructure as code).
+  const client = ctx.ev.client;
+  const iac = IAC_FAMILIES.has(client?.family.toLowerCase() ?? '');
+  if (!iac && client?.os !== undefined && DESKTOP_OS.test(client.os)) return false;
   // A habit is changes made on an earlier day: an attacker's own first change minutes ago proves none.
   // `sameDay` accepts a first apply's earlier changes (a grant after a grant in one Terraform run).
-  if (!sameDay || !(IAC_FAMILIES.has(ctx.ev.client?.family.toLowerCase() ?? '') || ctx.ev.attributes?.invoked_by !== undefined)) {
+  if (!sameDay || !(iac || ctx.ev.attributes?.invoked_by !== undefined)) {
     const firstChange = cred.f[cred.fo + F_FIRST_PRIV_TS]!;
     if (firstChange === 0 || ctx.now - firstChange < CHANGE_HABIT_MIN_AGE_MS) return false;
   }

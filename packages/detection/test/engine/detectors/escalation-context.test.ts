@@ -3,12 +3,12 @@ import { describe, it } from 'node:test';
 import type { Alert } from '@tokenwarden/core';
 import { createDetectionEngine } from '../../../src/engine/index.js';
 import type { EnrichedEvent } from '../../../src/enriched-event.js';
-import { AFTER, byRule, type ClientName, ev, MIN, type PlaceName, pages, run, workdays } from '../helpers/events.js';
+import { AFTER, byRule, type ClientName, DAY, ev, MIN, type PlaceName, pages, run, workdays } from '../helpers/events.js';
 
 const BOB = 'arn:aws:iam::123456789012:user/bob';
 
 /** Bob: 30 days of aws-cli work from home and office (never the console, so no interactive share). */
-function bobHistory() {
+function bobHistory(client: ClientName = 'awsCli') {
   return [
     ...workdays({
       cred: 'AKIABOB',
@@ -16,7 +16,7 @@ function bobHistory() {
       days: 30,
       perDay: 20,
       places: ['londonHome', 'londonOffice'],
-      client: 'awsCli',
+      client,
       ops: ['s3:ListBuckets', 's3:GetObject', 'ec2:DescribeInstances', 'logs:FilterLogEvents'],
     }),
   ];
@@ -182,5 +182,48 @@ describe('new place: from people networks to a server', () => {
       'new_place',
     );
     assert.notEqual(a?.evidence.left_people_networks, true);
+  });
+});
+
+describe('a person at a laptop is not change-making automation', () => {
+  /** A low-and-slow settling-in from the victim's own laptop and network, a day per step. */
+  function settleIn(client: ClientName): Alert[] {
+    const engine = createDetectionEngine();
+    run(engine, bobHistory(client));
+    return run(engine, [
+      write(AFTER, 'iam:ListUsers', undefined, 'londonHome', client),
+      write(AFTER + DAY, 'iam:CreateAccessKey', { userName: 'svc-backup' }, 'londonHome', client),
+      write(AFTER + 2 * DAY, 'cloudtrail:StopLogging', { name: 'management-events' }, 'londonHome', client),
+    ]);
+  }
+
+  it("aws-cli on a Mac: another user's key and then StopLogging a day later chain and page", () => {
+    const alerts = settleIn('awsCliMac');
+    const chain = byRule(alerts, 'attack_chain');
+    assert.ok(
+      chain.some((a) => a.stage === 'persistence'),
+      "a key for another user is chain progress, unlike one's own",
+    );
+    const stop = byRule(alerts, 'privileged_change').find((a) => a.evidence.operation === 'cloudtrail:StopLogging');
+    assert.equal(stop?.evidence.change_maker, false);
+    assert.ok(pages(alerts).length > 0);
+  });
+
+  it('StopLogging after a change weeks ago: automation on a Linux runner, a person on a Mac', () => {
+    const verdict = (client: ClientName) => {
+      const engine = createDetectionEngine();
+      const history = bobHistory(client);
+      // One security-group change on day 10, learned into the baseline like any other.
+      const at = history[200]!.ts + 1;
+      history.splice(201, 0, write(at, 'ec2:AuthorizeSecurityGroupIngress', { groupId: 'sg-1' }, 'londonHome', client));
+      run(engine, history);
+      const alerts = run(engine, [write(AFTER, 'cloudtrail:StopLogging', { name: 'management-events' }, 'londonHome', client)]);
+      return byRule(alerts, 'privileged_change')[0];
+    };
+    const pipeline = verdict('awsCli');
+    const person = verdict('awsCliMac');
+    assert.equal(pipeline?.evidence.change_maker, true);
+    assert.equal(person?.evidence.change_maker, false);
+    assert.equal(person?.severity, 'high');
   });
 });

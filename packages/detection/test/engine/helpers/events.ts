@@ -29,6 +29,7 @@ export const CLIENTS = {
   firefoxLinux: { ua: 'Mozilla/5.0 (X11; Linux) Firefox/121', client: { family: 'Firefox', os: 'Linux', scripted: false } },
   safariIos: { ua: 'Mozilla/5.0 (iPhone) Safari', client: { family: 'Mobile Safari', os: 'iOS', scripted: false } },
   awsCli: { ua: 'aws-cli/2.15 Python/3.11 Linux', client: { family: 'aws-cli', os: 'Linux', scripted: true } },
+  awsCliMac: { ua: 'aws-cli/2.15 Python/3.11 Darwin/23.1.0', client: { family: 'aws-cli', os: 'macOS', scripted: true } },
   terraform: { ua: 'APN/1.0 HashiCorp/1.0 Terraform/1.6', client: { family: 'Terraform', os: 'Linux', scripted: true } },
   pythonRequests: { ua: 'python-requests/2.31', client: { family: 'python-requests', os: undefined, scripted: true } },
   boto3: { ua: 'Boto3/1.34 Python/3.12 Linux', client: { family: 'Boto3', os: 'Linux', scripted: true } },
