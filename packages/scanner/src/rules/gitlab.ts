@@ -1,17 +1,43 @@
-import type { Rule, Severity } from '../types.js';
+import { crc32 } from '@tokenwarden/core/formats';
+import type { Rule, Severity, Validation } from '../types.js';
 import { prefixedToken } from './define.js';
 
+// A routable token (GitLab 17.x+): prefix, base64url payload, `.`, the version (`01`), `.`, the
+// payload's length in base36 (2 characters) and the CRC32 of everything before it in base36
+// (7 characters): lib/authn/token_field/generator/routable_token.rb.
+const ROUTABLE = /^([^.]+)\.([0-9a-z]{2})\.([0-9a-z]{2})([0-9a-z]{7})$/;
+
+/**
+ * A GitLab token's checksum verdict: a routable token whose length field or CRC32 does not
+ * match is not one GitLab issued; a legacy token (20 random characters) has no checksum.
+ *
+ * @example
+ * ```ts
+ * gitlabChecksum('glpat-', 'glpat-' + 'x'.repeat(20)).valid; // true (legacy: nothing to check)
+ * ```
+ */
+export function gitlabChecksum(prefix: string, token: string): Validation {
+  const m = ROUTABLE.exec(token);
+  if (!m) return { valid: true };
+  const [, head, version, length, crc] = m as unknown as [string, string, string, string, string];
+  const payload = head.slice(prefix.length);
+  if (Number.parseInt(length, 36) !== payload.length) return { valid: false };
+  const expected = crc32(`${head}.${version}.${length}`).toString(36).padStart(7, '0');
+  return expected === crc ? { valid: true, details: { routable: true } } : { valid: false };
+}
+
 // GitLab tokens: a prefix then 20 characters (legacy) or a longer routable body with a
-// ".<version>.<crc>" suffix; both accepted, entropy guards against filler.
+// ".<version>.<length><crc>" suffix, whose checksum is checked; entropy guards against filler.
 const gitlab = (id: string, prefix: string, description: string, severity: Severity = 'high'): Rule =>
   prefixedToken({
     id,
     description,
     provider: 'gitlab',
     prefix,
-    body: '[0-9A-Za-z_-]{20,}(?:\\.[0-9a-z]{2}\\.[0-9a-z]{7,9})?',
+    body: '[0-9A-Za-z_-]{20,}(?:\\.[0-9a-z]{2}\\.[0-9a-z]{9})?',
     severity,
     minEntropy: 3.2,
+    validate: (secret) => gitlabChecksum(prefix, secret),
   });
 
 /**

@@ -1,6 +1,8 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: literal ${VAR} placeholders are the point of these fixtures
 // Positive and negative cases for every built-in rule. A positive must be reported by its rule;
 // a negative must not be reported by that rule.
+import { randomBytes } from 'node:crypto';
+import { crc32 } from '@tokenwarden/core/formats';
 import { B62, B64, B64URL, BASE32, BECH32, breakChecksum, crcToken, HEX, jwt, opensshKey, pem, rnd, twToken } from '../fixtures.js';
 
 export interface RuleCases {
@@ -19,6 +21,16 @@ const gl = (p: string): RuleCases => ({
   positive: [`token: ${p}${rnd(20, `${B62}_-`)}`],
   negative: [`token: ${p}xxxxxxxxxxxxxxxxxxxx`, `${p}short`],
 });
+// A routable GitLab token as GitLab 17.x+ mints it (lib/authn/token_field/generator/routable_token.rb):
+// base64url of 16 random bytes, the routing payload and its size; `.01.`; the base64 length in
+// base36; the CRC32 of all that in base36.
+const routableGitlab = (prefix: string): string => {
+  const routing = `o:${rnd(4, lower)}\nu:${rnd(3, lower)}`;
+  const payload = Buffer.concat([randomBytes(16), Buffer.from(routing), Buffer.from([routing.length])]).toString('base64url');
+  const head = `${prefix}${payload}.01.${payload.length.toString(36).padStart(2, '0')}`;
+  return `${head}${crc32(head).toString(36).padStart(7, '0')}`;
+};
+const breakRoutable = (token: string): string => `${token.slice(0, -1)}${token.endsWith('0') ? '1' : '0'}`;
 /** A prefixed token in a config and in code; negatives: `negative` (default: a filler body) and a cut-off body. */
 export const pfx = (
   prefix: string,
@@ -73,7 +85,10 @@ export const RULE_CASES: Record<string, RuleCases> = {
   'github-fine-grained-pat': pfx('github_pat_', `${rnd(22)}_${rnd(59)}`, [
     'github_pat_11AAAAAAAAAAAAAAAAAAAAAA_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
   ]),
-  'gitlab-pat': gl('glpat-'),
+  'gitlab-pat': {
+    positive: [...gl('glpat-').positive, `GITLAB_TOKEN=${routableGitlab('glpat-')}`],
+    negative: [...gl('glpat-').negative, `GITLAB_TOKEN=${breakRoutable(routableGitlab('glpat-'))}`],
+  },
   'gitlab-deploy-token': gl('gldt-'),
   'gitlab-runner-token': gl('glrt-'),
   'gitlab-pipeline-trigger-token': gl('glptt-'),
