@@ -14,6 +14,7 @@ import { allowed, type DecisionDraft, denied, type GuardDecision, type GuardRequ
 import { accessEventOf, type FinishedRequest, lifecycleEvent } from './guard-events.js';
 import { IpSet } from './ip-set.js';
 import { MemoryJtiReplayStore } from './jti-replay-store.js';
+import { KeyUseNotes } from './key-use-notes.js';
 import { CidrIpInfo, type IpInfoLookup, locationRefusal } from './location-policy.js';
 import { effectiveMethod } from './method-override.js';
 import { normaliseTarget } from './path-normalise.js';
@@ -63,15 +64,16 @@ export class GatewayGuard {
   private readonly probing: ProbingThrottle;
   private readonly ipInfo: IpInfoLookup;
   private readonly dpopAlgs: readonly string[];
-  private readonly keyUseSeen = new Map<string, number>();
   private readonly directClients = new DirectClients();
   private readonly authorizations = new AuthorizationMemo();
+  private readonly keyUses: KeyUseNotes;
 
   constructor(private readonly options: GatewayGuardOptions) {
     const cfg = options.config;
     this.checks = options.checks ?? true;
     this.audience = cfg.audience ?? options.source.defaultAudience;
     this.routes = new RouteMatcher(cfg);
+    this.keyUses = new KeyUseNotes(options.source);
     this.trustedProxies = IpSet.from(cfg.trusted_proxies);
     this.verifier = new CredentialVerifier(options.source, {
       jwtAlgorithms: cfg.jwt_algorithms,
@@ -147,27 +149,8 @@ export class GatewayGuard {
     const headers = req.headers;
     // One clock read for the request id, the staleness check and a cached credential's expiry.
     const now = Date.now();
-    // Without trusted proxies the forwarding headers are never read: do not even join them.
-    const client = this.trustedProxies.empty
-      ? this.directClients.of(req.peer, req.encrypted)
-      : clientInfo(
-          { peer: req.peer, encrypted: req.encrypted, xff: header(headers['x-forwarded-for']), xfp: header(headers['x-forwarded-proto']) },
-          this.trustedProxies,
-        );
-    const base: DecisionDraft = {
-      requestId: fastId('req', now),
-      client,
-      method: req.method,
-      path: undefined,
-      route: undefined,
-      credential: undefined,
-      scheme: undefined,
-      userAgent: header(headers['user-agent']),
-      delayMs: 0,
-      allow: false,
-      forwardTarget: undefined,
-      refusal: undefined,
-    };
+    const base = this.draft(req, now);
+    const client = base.client;
     const target = normaliseTarget(req.target);
     if (!target.ok) return denied(base, refuse(400, 'invalid_request', `path: ${target.reason}`));
     base.path = target.path;
@@ -211,6 +194,40 @@ export class GatewayGuard {
     const cached = this.verifier.peek(presented.token, hashKey);
     if (cached) return this.afterVerify(pending, cached, now);
     return this.verifier.verify(presented.token, hashKey).then((verified) => this.afterVerify(pending, verified));
+  }
+
+  /**
+   * Records a request the adapter refused before asking the guard (a malformed or ambiguous head):
+   * it still gets its access event, so detection sees smuggling and header attacks.
+   */
+  refusedEarly(req: GuardRequest, refusal: Refusal): void {
+    this.finish(denied(this.draft(req, Date.now()), refusal), refusal.status);
+  }
+
+  // A decision in the making for `req`: who sent it, nothing decided yet.
+  private draft(req: GuardRequest, now: number): DecisionDraft {
+    const headers = req.headers;
+    // Without trusted proxies the forwarding headers are never read: do not even join them.
+    const client = this.trustedProxies.empty
+      ? this.directClients.of(req.peer, req.encrypted)
+      : clientInfo(
+          { peer: req.peer, encrypted: req.encrypted, xff: header(headers['x-forwarded-for']), xfp: header(headers['x-forwarded-proto']) },
+          this.trustedProxies,
+        );
+    return {
+      requestId: fastId('req', now),
+      client,
+      method: req.method,
+      path: undefined,
+      route: undefined,
+      credential: undefined,
+      scheme: undefined,
+      userAgent: header(headers['user-agent']),
+      delayMs: 0,
+      allow: false,
+      forwardTarget: undefined,
+      refusal: undefined,
+    };
   }
 
   /**
@@ -302,7 +319,7 @@ export class GatewayGuard {
       if (byCredential.action === 'block') return denied(base, refuse(403, 'access_denied', 'probing blocked'));
       if (byCredential.action === 'delay') base.delayMs = Math.max(base.delayMs, byCredential.ms);
     }
-    this.noteKeyUse(credential, base.client.ip, now);
+    this.keyUses.note(credential, base.client.ip, now);
     return allowed(base, p.forwardTarget);
   }
 
@@ -378,16 +395,6 @@ export class GatewayGuard {
     } catch {
       // Reporting must never break enforcement.
     }
-  }
-
-  private noteKeyUse(credential: VerifiedCredential, ip: string, now: number): void {
-    if (credential.kind !== 'api_key' && credential.kind !== 'service_account_token') return;
-    // One write per key per minute is enough for "last used"; more would load the store.
-    const last = this.keyUseSeen.get(credential.id);
-    if (last !== undefined && now - last < 60_000) return;
-    if (this.keyUseSeen.size > 100_000) this.keyUseSeen.clear();
-    this.keyUseSeen.set(credential.id, now);
-    this.options.source.recordKeyUse(credential.id, new Date(now), ip).catch(() => {});
   }
 }
 

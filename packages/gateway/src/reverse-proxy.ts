@@ -3,17 +3,13 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { ListenError, TokenWardenError } from '@tokenwarden/core';
 import { Pool } from 'undici';
-import { originFormOf } from './absolute-form.js';
 import { downstreamHeaders, upstreamHeaders } from './forward-headers.js';
 import type { GatewayGuard, GuardDecision } from './gateway-guard.js';
 import { IpSet } from './ip-set.js';
 import { relayBody } from './relay-body.js';
-import { ambiguousFraming, DUPLICATE_AUTHORIZATION } from './request-smuggling.js';
+import { headRefusal, MAX_HEADER_FIELDS } from './request-head-checks.js';
 import { delay, guardRequestOf, sendRefusal } from './respond.js';
 import { refuse } from './www-authenticate.js';
-
-// Header fields Node keeps per request (its default is 2 000); a head with more is refused (431).
-const MAX_HEADER_FIELDS = 500;
 
 /** Options of {@link startReverseProxy}. */
 export interface ReverseProxyOptions {
@@ -77,41 +73,14 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
   const forwardCredentials = options.forwardCredentials ?? false;
   const upstreamTimeoutMs = options.upstreamTimeoutMs ?? 30_000;
 
+  const malformedCredential = (reason: string) => guard.malformedCredential(reason);
   const handle = async (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): Promise<void> => {
-    // Node silently drops the fields past maxHeadersCount: a second Authorization or Host there
-    // would go unseen by the checks below. A head that reaches the limit is refused instead.
-    // `HTTP/0.9` or `HTTP/2.0` in an HTTP/1 request line: Node parses them as 1.x, others may not.
-    if (req.httpVersionMajor !== 1) {
+    const early = headRefusal(req, malformedCredential);
+    if (early) {
+      // These heads are malformed or hostile: no further request on this connection.
       res.shouldKeepAlive = false;
-      sendRefusal(res, refuse(505, 'invalid_request', 'HTTP version'));
-      return;
-    }
-    if (req.rawHeaders.length >= 2 * MAX_HEADER_FIELDS) {
-      res.shouldKeepAlive = false;
-      sendRefusal(res, refuse(431, 'invalid_request', 'too many header fields'));
-      return;
-    }
-    const framing = ambiguousFraming(req);
-    if (framing) {
-      res.shouldKeepAlive = false;
-      sendRefusal(res, framing === DUPLICATE_AUTHORIZATION ? guard.malformedCredential(framing) : refuse(400, 'invalid_request', framing));
-      return;
-    }
-    // Absolute-form (`GET http://host/path`): checked and forwarded as the origin-form it names.
-    const url = req.url ?? '/';
-    if (url.charCodeAt(0) !== 0x2f && url !== '*') {
-      const origin = originFormOf(url, typeof req.headers.host === 'string' ? req.headers.host : undefined);
-      if ('reason' in origin) {
-        res.shouldKeepAlive = false;
-        sendRefusal(res, refuse(400, 'invalid_request', origin.reason));
-        return;
-      }
-      req.url = origin.target;
-    }
-    // TRACE echoes the request (credentials and cookies included) back to the caller: never relayed.
-    if (req.method === 'TRACE') {
-      res.shouldKeepAlive = req.complete;
-      sendRefusal(res, refuse(405, 'method_not_allowed', 'TRACE'));
+      sendRefusal(res, early);
+      guard.refusedEarly(guardRequestOf(req), early);
       return;
     }
     // The guard answers at once for a cached credential; only await what is really pending.

@@ -82,6 +82,21 @@ describe('reverse proxy security', () => {
     assert.equal((await get('/items')).status, 200);
   });
 
+  it('a head refused before the guard (two Hosts, TRACE) still gets its access event', async () => {
+    const before = events.length;
+    await rawRequest(port, `POST /items HTTP/1.1\r\nhost: x\r\nhost: admin.internal\r\ncontent-length: 0\r\n\r\n`);
+    await rawRequest(port, `TRACE /items HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n`);
+    await h.guard.sink?.flush();
+    const fresh = events.slice(before);
+    assert.deepEqual(
+      fresh.map((e) => [e.method, e.status]),
+      [
+        ['POST', 400],
+        ['TRACE', 405],
+      ],
+    );
+  });
+
   it('forwards a chunked body once framing is unambiguous', async () => {
     const res = await fetch(`${proxy.url}/upload`, { method: 'POST', headers: { authorization: `Bearer ${key}` }, body: 'hello world' });
     assert.equal(res.status, 200);
