@@ -10,10 +10,11 @@ const dbUrl = (id: string, schemes: string[], description: string, provider: str
   description,
   provider,
   anchor: 'keyword',
-  keywords: schemes.map((s) => `${s}://`),
+  // SQLAlchemy and others name a driver after a `+` (`postgresql+psycopg2://`, `mysql+pymysql://`).
+  keywords: schemes.flatMap((s) => [`${s}://`, `${s}+`]),
   // user:password@host, password up to the last "@" before the host; the password is group 1.
   pattern: new RegExp(
-    `(?<![A-Za-z0-9+.-])(?:${schemes.map((s) => s.replace(/\+/g, '\\+')).join('|')})://[^\\s:/@"'\`]*:([^\\s@/"'\`]{3,128})@[A-Za-z0-9._-]+`,
+    `(?<![A-Za-z0-9+.-])(?:${schemes.join('|')})(?:\\+[A-Za-z0-9_]{1,20})?://[^\\s:/@"'\`]*:([^\\s@/"'\`]{3,128})@[A-Za-z0-9._-]+`,
     'g',
   ),
   severity: 'high',
@@ -28,7 +29,7 @@ const dbUrl = (id: string, schemes: string[], description: string, provider: str
 });
 
 /**
- * Database and broker connection URLs carrying a password.
+ * Database, broker and server connection URLs carrying a password (with a driver after `+` too).
  *
  * @example
  * ```ts
@@ -37,9 +38,43 @@ const dbUrl = (id: string, schemes: string[], description: string, provider: str
  */
 export const databaseRules: Rule[] = [
   dbUrl('postgres-url', ['postgres', 'postgresql'], 'PostgreSQL URL with a password', 'postgres'),
-  dbUrl('mysql-url', ['mysql', 'mariadb', 'mysql+pymysql'], 'MySQL URL with a password', 'mysql'),
-  dbUrl('mongodb-url', ['mongodb', 'mongodb+srv'], 'MongoDB URL with a password', 'mongodb'),
+  dbUrl('mysql-url', ['mysql', 'mariadb'], 'MySQL URL with a password', 'mysql'),
+  dbUrl('mongodb-url', ['mongodb'], 'MongoDB URL with a password', 'mongodb'),
   dbUrl('redis-url', ['redis', 'rediss'], 'Redis URL with a password', 'redis'),
   dbUrl('amqp-url', ['amqp', 'amqps'], 'AMQP (RabbitMQ) URL with a password', 'amqp'),
   dbUrl('mssql-url', ['mssql', 'sqlserver'], 'SQL Server URL with a password', 'mssql'),
+  // Other databases, warehouses, brokers and file/mail servers written as scheme://user:password@host.
+  dbUrl(
+    'service-url-with-password',
+    [
+      'clickhouse',
+      'cockroachdb',
+      'oracle',
+      'db2',
+      'redshift',
+      'snowflake',
+      'trino',
+      'presto',
+      'neo4j',
+      'bolt',
+      'couchbase',
+      'couchbases',
+      'cassandra',
+      'influxdb',
+      'nats',
+      'mqtt',
+      'mqtts',
+      'ldap',
+      'ldaps',
+      'ftp',
+      'ftps',
+      'sftp',
+      'smtp',
+      'smtps',
+      'imap',
+      'imaps',
+    ],
+    'Database, broker or server URL with a password',
+    'url',
+  ),
 ];

@@ -139,4 +139,16 @@ export const PLATFORM_RULE_CASES: Record<string, RuleCases> = {
       '$pw = ConvertTo-SecureString "password" -AsPlainText -Force',
     ],
   },
+  'service-url-with-password': {
+    positive: [
+      `CLICKHOUSE_URL=clickhouse://default:${rnd(10)}7${rnd(5)}@ch.acme-corp.net:8123/default`,
+      `upload: sftp://deploy:${rnd(10)}7${rnd(5)}@files.acme-corp.net/incoming`,
+      `SNOWFLAKE_URL = "snowflake://etl:${rnd(10)}7${rnd(5)}@acme-xy12345/analytics"`,
+    ],
+    negative: [
+      'ftp://anonymous:guest@ftp.example.org/pub',
+      'smtp://mailer:${SMTP_PASSWORD}@smtp.acme-corp.net:587',
+      'ldap://ldap.acme-corp.net:389/dc=acme,dc=net',
+    ],
+  },
 };

@@ -308,8 +308,14 @@ export const RULE_CASES: Record<string, RuleCases> = {
     positive: [`AGE-SECRET-KEY-1${rnd(58, BECH32)}`],
     negative: [`AGE-SECRET-KEY-1${rnd(40, BECH32)}`, 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p'],
   },
-  'postgres-url': db('postgres'),
-  'mysql-url': db('mysql'),
+  'postgres-url': {
+    positive: [...db('postgres').positive, `SQLALCHEMY_DATABASE_URI = "postgresql+psycopg2://app:${dbPass}@db.internal.acme.net/main"`],
+    negative: [...db('postgres').negative, `url = "postgresql+asyncpg://app:\${DB_PASSWORD}@db.internal.acme.net/main"`],
+  },
+  'mysql-url': {
+    positive: [...db('mysql').positive, `engine = create_engine("mysql+pymysql://app:${dbPass}@10.0.3.17/shop")`],
+    negative: db('mysql').negative,
+  },
   'mongodb-url': db('mongodb+srv'),
   'redis-url': db('rediss'),
   'amqp-url': db('amqps'),
