@@ -9,6 +9,7 @@ import { IpSet } from './ip-set.js';
 import { relayBody } from './relay-body.js';
 import { headRefusal, MAX_HEADER_FIELDS } from './request-head-checks.js';
 import { delay, guardRequestOf, sendRefusal } from './respond.js';
+import { relayUpgrade, type UpgradeContext } from './upgrade-relay.js';
 import { refuse } from './www-authenticate.js';
 
 /** Options of {@link startReverseProxy}. */
@@ -47,7 +48,8 @@ export interface ReverseProxy {
  * Starts the standalone reverse proxy: every request goes through the guard, admitted ones are
  * forwarded to the upstream over an undici pool with hop-by-hop headers and credentials stripped.
  * Oversized heads get 431 and malformed ones 400 (never a crash), ambiguous framing (request
- * smuggling) is refused, TRACE is 405 and CONNECT 501, `Expect: 100-continue` is answered only
+ * smuggling) is refused, TRACE is 405 and CONNECT 501, a WebSocket upgrade is checked like any
+ * request and then tunnelled (other upgrades 501), `Expect: 100-continue` is answered only
  * once the request is admitted, and an upstream failure is a 502 (504 when it does not answer in time).
  *
  * @example
@@ -184,8 +186,18 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
   });
   // Without this listener Node answers `100 Continue` itself, before the guard has seen the request.
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => onRequest(req, res, true));
-  server.on('upgrade', (_req: IncomingMessage, socket: Socket) => {
-    socket.end('HTTP/1.1 501 Not Implemented\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+  const tunnels = new Set<Socket>();
+  const upgrades: UpgradeContext = {
+    guard,
+    upstream,
+    trusted,
+    forwardCredentials,
+    malformedCredential,
+    timeoutMs: upstreamTimeoutMs,
+    tunnels,
+  };
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    relayUpgrade(req, socket, head, upgrades).catch(() => socket.destroy());
   });
   // Not a forward proxy: a CONNECT tunnel is answered, not silently dropped.
   server.on('connect', (_req: IncomingMessage, socket: Socket) => {
@@ -213,7 +225,11 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
     async close(graceMs = 5_000) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+      // Upgraded sockets are no longer the HTTP server's to close, but still hold the listener open.
+      const timer = setTimeout(() => {
+        server.closeAllConnections();
+        for (const tunnel of tunnels) tunnel.destroy();
+      }, graceMs);
       await closed;
       clearTimeout(timer);
       await guard.close();

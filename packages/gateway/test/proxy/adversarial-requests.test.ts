@@ -4,9 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { startReverseProxy } from '../../src/reverse-proxy.js';
-import { rawRequest } from '../support/echo-upstream.js';
+import { rawConversation, rawRequest } from '../support/echo-upstream.js';
 import { guardHarness } from '../support/guard-harness.js';
 import { proxyHarness } from '../support/proxy-harness.js';
+
+const CONTINUE = /^HTTP\/1\.1 100 Continue\r\n\r\n/;
 
 // Requests an attacker with a low-privilege key sends to reach what its scopes do not cover, or to
 // make the upstream believe something the gateway did not check.
@@ -144,14 +146,20 @@ describe('reverse proxy against adversarial requests', () => {
   });
 
   it('Expect: 100-continue: admitted requests get 100 and reach the upstream; refused ones get no 100', async () => {
-    const admitted = await exchange(
+    const admitted = await rawConversation(
       t.port,
       `POST /items HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${t.key}\r\ncontent-length: 5\r\nexpect: 100-continue\r\nconnection: close\r\n\r\n`,
+      CONTINUE,
       'hello',
     );
     assert.match(admitted, /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200/);
     assert.equal((JSON.parse(admitted.slice(admitted.lastIndexOf('\r\n\r\n') + 4)) as { bytes: number }).bytes, 5);
-    const refused = await exchange(t.port, 'POST /items HTTP/1.1\r\nhost: x\r\ncontent-length: 5\r\nexpect: 100-continue\r\n\r\n', 'hello');
+    const refused = await rawConversation(
+      t.port,
+      'POST /items HTTP/1.1\r\nhost: x\r\ncontent-length: 5\r\nexpect: 100-continue\r\n\r\n',
+      CONTINUE,
+      'hello',
+    );
     assert.match(refused, /^HTTP\/1\.1 401/);
     assert.doesNotMatch(refused, /100 Continue/);
   });
@@ -220,24 +228,3 @@ describe('reverse proxy against slow-headers clients', () => {
     }
   });
 });
-
-// Sends a head, then the body only if the server asks for it with 100 Continue (as curl does);
-// returns everything read until the server closes.
-function exchange(port: number, head: string, body: string): Promise<string> {
-  return new Promise((resolve) => {
-    const sock = connect(port, '127.0.0.1');
-    let out = '';
-    let sent = false;
-    sock.on('data', (d) => {
-      out += d.toString('latin1');
-      if (!sent && /^HTTP\/1\.1 100 Continue\r\n\r\n/.test(out)) {
-        sent = true;
-        sock.write(body);
-      }
-    });
-    sock.on('error', () => resolve(out));
-    sock.on('close', () => resolve(out));
-    setTimeout(() => sock.destroy(), 3_000);
-    sock.write(head);
-  });
-}

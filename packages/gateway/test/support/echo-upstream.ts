@@ -64,3 +64,33 @@ export function rawRequest(port: number, payload: string): Promise<string> {
       }),
   );
 }
+
+/**
+ * Sends `head`, then `reply` once what the server sent matches `when` (a 100 Continue, a 101
+ * Switching Protocols); returns everything read until the server closes or `ms` pass.
+ */
+export function rawConversation(port: number, head: string, when: RegExp, reply: string, ms = 3_000): Promise<string> {
+  return import('node:net').then(
+    ({ connect }) =>
+      new Promise<string>((resolve) => {
+        const sock = connect(port, '127.0.0.1');
+        let out = '';
+        let sent = false;
+        sock.on('data', (d) => {
+          out += d.toString('latin1');
+          if (!sent && when.test(out)) {
+            sent = true;
+            sock.write(reply);
+          }
+        });
+        const done = () => {
+          sock.destroy();
+          resolve(out);
+        };
+        sock.on('error', done);
+        sock.on('close', done);
+        setTimeout(done, ms);
+        sock.write(head);
+      }),
+  );
+}
