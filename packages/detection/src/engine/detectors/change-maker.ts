@@ -1,8 +1,11 @@
 import { F_EVENTS, F_FIRST_PRIV_TS, F_INTERACTIVE, F_PRIV_EVENTS } from '../profile/layout.js';
 import type { DetectionContext } from './types.js';
 
-/** Age of a credential's first privileged change from which its changes are a habit (a day). */
-const CHANGE_HABIT_MIN_AGE_MS = 24 * 3_600_000;
+/**
+ * Age of a credential's first privileged change from which its changes are a habit: an earlier working session
+ * (a nightly apply and the next afternoon's are 12-24 h apart), never the attacker's own change minutes ago.
+ */
+const CHANGE_HABIT_MIN_AGE_MS = 12 * 3_600_000;
 /** Clients that apply infrastructure as code: one run of theirs may hold a credential's first changes. */
 const IAC_FAMILIES: ReadonlySet<string> = new Set(['terraform', 'pulumi']);
 /** Desktop operating systems: a CLI or SDK there is a person at their laptop, not a pipeline. */
@@ -12,8 +15,8 @@ const AUTOMATION_MAX_INTERACTIVE_SHARE = 0.1;
 
 /**
  * True when the credential is automation whose job is making changes (Terraform, a deploy pipeline):
- * non-interactive (no console, and no CLI or SDK on a desktop OS unless it is Terraform or Pulumi), past its learning period, with `privileged.changeMakerEvents` privileged changes
- * already behind it, the first of them at least a day old (or, with `sameDay`, of any age when the client is an
+ * non-interactive, past its learning period, with `privileged.changeMakerEvents` privileged changes
+ * already behind it, the first of them at least 12 hours old (or, with `sameDay`, of any age when the client is an
  * infrastructure-as-code tool, Terraform or Pulumi, or a cloud service acting for it: a person's CLI key making
  * two changes in a row has no such excuse). Such a credential calls a privileged operation it never called before whenever
  * the code it applies changes, so a new kind of change from its usual runner and client is its work,
@@ -30,12 +33,8 @@ export function isChangeMaker(ctx: DetectionContext, sameDay = false): boolean {
   // Earned over a learned baseline: changes made minutes ago by a credential still being learned may be the
   // attacker's own first steps.
   if (!ctx.credMature) return false;
-  // The console is not the only sign of a person: aws-cli on a Mac or a Windows laptop is one too (Terraform
-  // run from a laptop is still infrastructure as code).
-  const client = ctx.ev.client;
-  const iac = IAC_FAMILIES.has(client?.family.toLowerCase() ?? '');
-  if (!iac && client?.os !== undefined && DESKTOP_OS.test(client.os)) return false;
-  // A habit is changes made on an earlier day: an attacker's own first change minutes ago proves none.
+  const iac = IAC_FAMILIES.has(ctx.ev.client?.family.toLowerCase() ?? '');
+  // A habit is changes made in an earlier session: an attacker's own first change minutes ago proves none.
   // `sameDay` accepts a first apply's earlier changes (a grant after a grant in one Terraform run).
   if (!sameDay || !(iac || ctx.ev.attributes?.invoked_by !== undefined)) {
     const firstChange = cred.f[cred.fo + F_FIRST_PRIV_TS]!;
@@ -45,4 +44,21 @@ export function isChangeMaker(ctx: DetectionContext, sameDay = false): boolean {
   if (events === 0) return false;
   const interactiveShare = cred.f[cred.fo + F_INTERACTIVE]! / events;
   return interactiveShare <= AUTOMATION_MAX_INTERACTIVE_SHARE && cred.f[cred.fo + F_PRIV_EVENTS]! >= cfg.privileged.changeMakerEvents;
+}
+
+/**
+ * True when this call comes from a person's laptop: a client on macOS or Windows that is not an
+ * infrastructure-as-code tool. The console is not the only sign of a person (aws-cli on a Mac is one too), so
+ * such a credential's privileged changes are never excused as change-making automation, however
+ * non-interactive its history looks. Terraform run from a laptop is still infrastructure as code.
+ *
+ * @example
+ * ```ts
+ * const changeMaker = !onPersonsDesktop(ctx) && isChangeMaker(ctx);
+ * ```
+ */
+export function onPersonsDesktop(ctx: DetectionContext): boolean {
+  const client = ctx.ev.client;
+  if (client?.os === undefined || IAC_FAMILIES.has(client.family.toLowerCase())) return false;
+  return DESKTOP_OS.test(client.os);
 }

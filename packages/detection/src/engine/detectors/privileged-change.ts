@@ -1,7 +1,7 @@
 import { STAGE_DEFENSE_EVASION, STAGE_PERSISTENCE } from '../classify/operation-class.js';
 import { F_EVENTS, F_INTERACTIVE, F_PRIV_BURST, F_PRIV_EVENTS, K_PRIV, U_PRIV } from '../profile/layout.js';
 import { topKCount } from '../sketches/top-k.js';
-import { isChangeMaker } from './change-maker.js';
+import { isChangeMaker, onPersonsDesktop } from './change-maker.js';
 import { isAdminGrant, targetsOtherUser } from './change-target.js';
 import { knownValues, round2 } from './evidence.js';
 import type { DetectionContext, Finding } from './types.js';
@@ -92,7 +92,9 @@ export function detectPrivilegedChange(ctx: DetectionContext, out: Finding[]): v
   // (it pages only when another rule, such as a new place, corroborates it).
   // A grant or setting may follow another of the same run (a first Terraform apply); a new identity, key
   // or login needs a habit from an earlier day (an attacker settling in from the victim's own host).
-  const changeMaker = !unfamiliar && !scriptedOnInteractive && isChangeMaker(ctx, cls.privilege !== 'persistence');
+  // A person's laptop is never that automation (the attack chain keeps its own, looser view of novel operations).
+  const changeMaker =
+    !unfamiliar && !scriptedOnInteractive && !onPersonsDesktop(ctx) && isChangeMaker(ctx, cls.privilege !== 'persistence');
   if (changeMaker) score = Math.min(score, pc.changeMakerMaxScore);
   // Only from a place or client with some novelty: an administrator onboarding people from their desk makes the
   // very same run of changes (a user, a login profile, a group, a key) as an attacker settling in.

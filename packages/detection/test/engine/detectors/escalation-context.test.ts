@@ -227,3 +227,33 @@ describe('a person at a laptop is not change-making automation', () => {
     assert.equal(person?.severity, 'high');
   });
 });
+
+describe('change-making automation: the next session', () => {
+  it("hard negative: Terraform's apply the next afternoon (18 h after its first) with changes it never made", () => {
+    const engine = createDetectionEngine();
+    const tf = { cred: 'AKIATF2', principal: 'arn:aws:iam::123456789012:user/terraform' } as const;
+    run(engine, [
+      ...workdays({
+        ...tf,
+        days: 30,
+        perDay: 20,
+        places: ['awsVirginia'],
+        client: 'terraform',
+        weekends: true,
+        startHour: 0,
+        endHour: 24,
+        ops: ['iam:GetRole', 'ec2:DescribeVpcs', 's3:GetBucketPolicy', 'sts:GetCallerIdentity'],
+      }),
+    ]);
+    const apply = (at: number, ops: string[]) =>
+      run(
+        engine,
+        ops.map((op, i) => ev({ at: at + i * MIN, ...tf, place: 'awsVirginia', client: 'terraform', op })),
+      );
+    const first = apply(AFTER + 10 * 60 * MIN, ['iam:CreateRole', 'iam:PutRolePolicy']);
+    const next = apply(AFTER + 28 * 60 * MIN, ['iam:CreateUser', 'iam:AttachRolePolicy', 'cloudwatch:DeleteAlarms']);
+    assert.deepEqual(pages([...first, ...next]), []);
+    assert.deepEqual(byRule(next, 'attack_chain'), [], 'the next apply is not attacker progress');
+    for (const a of byRule(next, 'privileged_change')) assert.equal(a.evidence.change_maker, true, a.summary);
+  });
+});
