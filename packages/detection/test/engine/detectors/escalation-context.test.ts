@@ -35,6 +35,24 @@ function write(
   return e;
 }
 
+/** A Terraform CI credential: 30 days of plans (reads only) around the clock from one cloud runner. */
+function terraformPlans(cred: string): EnrichedEvent[] {
+  return [
+    ...workdays({
+      cred,
+      principal: 'arn:aws:iam::123456789012:user/terraform',
+      days: 30,
+      perDay: 20,
+      places: ['awsVirginia'],
+      client: 'terraform',
+      weekends: true,
+      startHour: 0,
+      endHour: 24,
+      ops: ['iam:GetRole', 'ec2:DescribeVpcs', 's3:GetBucketPolicy', 'sts:GetCallerIdentity'],
+    }),
+  ];
+}
+
 function change(alerts: Alert[]): Alert | undefined {
   return byRule(alerts, 'privileged_change')[0];
 }
@@ -104,20 +122,7 @@ describe('privileged change: whose keys, how much access', () => {
     assert.equal(grant?.severity, 'high');
 
     const tf = createDetectionEngine();
-    run(tf, [
-      ...workdays({
-        cred: 'AKIATF',
-        principal: 'arn:aws:iam::123456789012:user/terraform',
-        days: 30,
-        perDay: 20,
-        places: ['awsVirginia'],
-        client: 'terraform',
-        weekends: true,
-        startHour: 0,
-        endHour: 24,
-        ops: ['iam:GetRole', 'ec2:DescribeVpcs', 's3:GetBucketPolicy', 'sts:GetCallerIdentity'],
-      }),
-    ]);
+    run(tf, terraformPlans('AKIATF'));
     const apply = run(
       tf,
       ['iam:PutRolePolicy', 'iam:AttachRolePolicy'].map((op, i) =>
@@ -232,19 +237,7 @@ describe('change-making automation: the next session', () => {
   it("hard negative: Terraform's apply the next afternoon (18 h after its first) with changes it never made", () => {
     const engine = createDetectionEngine();
     const tf = { cred: 'AKIATF2', principal: 'arn:aws:iam::123456789012:user/terraform' } as const;
-    run(engine, [
-      ...workdays({
-        ...tf,
-        days: 30,
-        perDay: 20,
-        places: ['awsVirginia'],
-        client: 'terraform',
-        weekends: true,
-        startHour: 0,
-        endHour: 24,
-        ops: ['iam:GetRole', 'ec2:DescribeVpcs', 's3:GetBucketPolicy', 'sts:GetCallerIdentity'],
-      }),
-    ]);
+    run(engine, terraformPlans(tf.cred));
     const apply = (at: number, ops: string[]) =>
       run(
         engine,
