@@ -95,7 +95,9 @@ export async function relayUpgrade(req: IncomingMessage, socket: Socket, head: B
   up.on('close', () => {
     clearTimeout(timer);
     ctx.tunnels.delete(up);
-    socket.destroy();
+    // Closed before answering: the client still gets its 502.
+    if (status === 0) fail(502);
+    else socket.destroy();
   });
   socket.on('close', () => {
     ctx.tunnels.delete(socket);

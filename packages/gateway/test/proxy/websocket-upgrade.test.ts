@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { type AddressInfo, createServer as createNetServer, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { type ReverseProxy, startReverseProxy } from '../../src/reverse-proxy.js';
 import { rawConversation, rawRequest } from '../support/echo-upstream.js';
@@ -95,7 +95,7 @@ describe('reverse proxy: WebSocket upgrades', () => {
     assert.match(raw, /^HTTP\/1\.1 501/);
   });
 
-  it('a 502 when the upstream is gone, and the proxy stays up', async () => {
+  it('a 502 when the upstream is gone or hangs up without answering, and the proxy stays up', async () => {
     const dead = await startReverseProxy({ guard: h.guard, upstream: 'http://127.0.0.1:1', port: 0 });
     try {
       const raw = await rawRequest(
@@ -105,6 +105,20 @@ describe('reverse proxy: WebSocket upgrades', () => {
       assert.match(raw, /^HTTP\/1\.1 502/);
     } finally {
       await dead.close(50);
+    }
+    // An upstream that hangs up without answering: the client still gets its 502.
+    const rude = createNetServer((s) => s.destroy());
+    await new Promise<void>((r) => rude.listen(0, '127.0.0.1', r));
+    const cut = await startReverseProxy({ guard: h.guard, upstream: `http://127.0.0.1:${(rude.address() as AddressInfo).port}`, port: 0 });
+    try {
+      const raw = await rawRequest(
+        Number(new URL(cut.url).port),
+        `GET /socket HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${key}\r\n${ws}\r\n`,
+      );
+      assert.match(raw, /^HTTP\/1\.1 502/);
+    } finally {
+      await cut.close(50);
+      await new Promise<void>((r) => rude.close(() => r()));
     }
     assert.match(await rawRequest(port, `GET /socket HTTP/1.1\r\nhost: x\r\n${ws}\r\n`), /^HTTP\/1\.1 401/);
   });
