@@ -3,7 +3,8 @@
 // scan), and the bytes are there before any string is: this gives the same answer as the sticky,
 // case-insensitive RegExp on the Latin-1 text of the bytes, without running it.
 //
-//   (?:["']?\]?\s*(?::=|\?=|=>|=|:)|["']\s*,)\s*(?:[rbuf]?["'`])?([A-Za-z0-9+/=_\-.~!@#%^&*][...$]{7,199})(?![...$])
+//   (?:\s+TYPE\s+=|["']?\]?\s*(?::\s*&?TYPE(?:\[\])?\s+=|:=|\?=|=>|=|:)|["']\s*,)\s*(?:(?:\[\]byte\(|[rbuf])?["'`])?
+//   ([A-Za-z0-9+/=_\-.~!@#%^&*][...$]{7,199})(?![...$])      (TYPE: [A-Za-z_][\w.]*)
 //
 // Why a straight walk decides it: whitespace, quotes and operators are not value characters, so
 // every `\s*` must take the whole run of spaces (a shorter one leaves a space where an operator,
@@ -62,6 +63,8 @@ const LITERAL = 2;
 const OPEN_PAREN = 0x28;
 const COMMA = 0x2c;
 const CLOSE_BRACKET = 0x5d;
+const OPEN_BRACKET = 0x5b;
+const BYTE_WORD = [0x62, 0x79, 0x74, 0x65];
 
 // After the operator: spaces, then the value bare, quoted, or behind a string prefix and quote.
 // Only one of the three can start there: a bare value of 8 or more starts with a value character
@@ -72,7 +75,39 @@ function valueAfter(bytes: Uint8Array, at: number): Assignment {
   const bare = valueEnd(bytes, i);
   if (bare !== -1) return bytes[bare] === OPEN_PAREN ? CALL : LITERAL;
   if (isValueQuote(c)) return valueEnd(bytes, i + 1) === -1 ? NONE : LITERAL;
-  return isStringPrefix(c) && isValueQuote(bytes[i + 1]) && valueEnd(bytes, i + 2) !== -1 ? LITERAL : NONE;
+  if (isStringPrefix(c) && isValueQuote(bytes[i + 1]) && valueEnd(bytes, i + 2) !== -1) return LITERAL;
+  // Go's `[]byte("...")` (a `[` starts no bare value).
+  return isByteSliceCall(bytes, i) && isValueQuote(bytes[i + 7]) && valueEnd(bytes, i + 8) !== -1 ? LITERAL : NONE;
+}
+
+// `[]byte(` in any case at `i`.
+function isByteSliceCall(bytes: Uint8Array, i: number): boolean {
+  if (bytes[i] !== OPEN_BRACKET || bytes[i + 1] !== CLOSE_BRACKET || bytes[i + 6] !== OPEN_PAREN) return false;
+  for (let k = 0; k < 4; k++) if (((bytes[i + 2 + k] as number) | 0x20) !== BYTE_WORD[k]) return false;
+  return true;
+}
+
+function isIdentStart(c: number | undefined): boolean {
+  const lower = (c ?? 0) | 0x20;
+  return (lower >= 0x61 && lower <= 0x7a) || c === 0x5f;
+}
+
+function isIdentPart(c: number | undefined): boolean {
+  return isIdentStart(c) || (c !== undefined && c >= 0x30 && c <= 0x39) || c === 0x2e;
+}
+
+// A type, spaces, then `=`, from `at`: `&str =`, `string =`, `String[] =` (after `:`) or
+// `string =` (Go, after a space). Where the value may start (after the `=`), or -1.
+function afterType(bytes: Uint8Array, at: number, annotation: boolean): number {
+  let i = at;
+  if (annotation && bytes[i] === 0x26) i++;
+  if (!isIdentStart(bytes[i])) return -1;
+  i++;
+  while (i < bytes.length && isIdentPart(bytes[i])) i++;
+  if (annotation && bytes[i] === OPEN_BRACKET && bytes[i + 1] === CLOSE_BRACKET) i += 2;
+  // At least one space before the `=`.
+  const eq = skipSpaces(bytes, i);
+  return eq > i && bytes[eq] === 0x3d ? eq + 1 : -1;
 }
 
 // Two readings of the operator (`:` or `:=`, `=` or `=>`, the longer one when `second` is the
@@ -107,13 +142,25 @@ export function assignmentAt(bytes: Uint8Array, at: number): Assignment {
   }
   // `NAME"] = value`: a subscript.
   if (bytes[i] === CLOSE_BRACKET) i++;
-  i = skipSpaces(bytes, i);
+  const spaced = skipSpaces(bytes, i);
+  // Go's `name TYPE = value`: a type after at least one space, right after the (unquoted) name.
+  let typed: Assignment = NONE;
+  if (i === at && spaced > i) {
+    const value = afterType(bytes, spaced, false);
+    if (value !== -1) typed = valueAfter(bytes, value);
+  }
+  i = spaced;
   const op = bytes[i];
   const next = bytes[i + 1];
-  if (op === 0x3a) return either(bytes, i, next === 0x3d); // `:` or `:=`
-  if (op === 0x3d) return either(bytes, i, next === 0x3e); // `=` or `=>`
-  if (op === 0x3f && next === 0x3d) return valueAfter(bytes, i + 2); // `?=`
-  return NONE;
+  if (op === 0x3a) {
+    // `:` or `:=`, or a type annotation `: TYPE =` (TypeScript, Python, Rust, Kotlin, Swift).
+    const value = afterType(bytes, skipSpaces(bytes, i + 1), true);
+    const annotated = value === -1 ? NONE : valueAfter(bytes, value);
+    return Math.max(typed, annotated, either(bytes, i, next === 0x3d)) as Assignment;
+  }
+  if (op === 0x3d) return Math.max(typed, either(bytes, i, next === 0x3e)) as Assignment; // `=` or `=>`
+  if (op === 0x3f && next === 0x3d) return Math.max(typed, valueAfter(bytes, i + 2)) as Assignment; // `?=`
+  return typed;
 }
 
 /**

@@ -11,7 +11,11 @@ const NAME =
 // Also a subscript (`os.environ["TOKEN"] = ...`, `ENV['SECRET'] = ...`) and a quoted name passed
 // with its value to a call (`define('DB_PASSWORD', '...')`, `setenv("API_TOKEN", "...")`,
 // `props.put("db.password", "...")`), where a comma stands for the operator.
-export const ASSIGN = `(?:["']?\\]?\\s*(?::=|\\?=|=>|=|:)|["']\\s*,)\\s*(?:[rbuf]?["'\`])?`;
+// A declared type may sit between the name and `=`: `apiKey: string = ...` (TypeScript, Python,
+// Kotlin, Swift), `API_KEY: &str = ...` (Rust), `var apiKey string = ...` (Go), and Go writes a
+// key as `[]byte("...")`. The type is followed by a space, as formatters write it: `password:
+// S3Bh==` is a base64 value ending in `=`, not a type.
+export const ASSIGN = `(?:\\s+[A-Za-z_][\\w.]*\\s+=|["']?\\]?\\s*(?::\\s*&?[A-Za-z_][\\w.]*(?:\\[\\])?\\s+=|:=|\\?=|=>|=|:)|["']\\s*,)\\s*(?:(?:\\[\\]byte\\(|[rbuf])?["'\`])?`;
 /** The value assigned (exported for the byte matcher's tests). */
 // `$` may not start it (`$DB_PASSWORD`, `${TOKEN}` are references) but may sit inside it, as in
 // generated passwords and Django keys (`8$k2!zq9@x#v7m`).

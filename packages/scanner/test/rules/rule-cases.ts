@@ -423,6 +423,12 @@ export const RULE_CASES: Record<string, RuleCases> = {
       // A subscript assignment and a name passed with its value.
       `os.environ["API_TOKEN"] = "${rnd(32)}"`,
       `setenv("API_TOKEN", "${rnd(32)}", 1);`,
+      // Declared types between the name and `=` (TypeScript, Python, Rust, Go), Go's []byte("...").
+      `const apiKey: string = '${rnd(30)}9q';`,
+      `    api_key: str = "${rnd(30)}9q"`,
+      `const API_TOKEN: &str = "${rnd(30)}9q";`,
+      `var apiToken string = "${rnd(30)}9q"`,
+      `jwtSecret := []byte("${rnd(30)}9q")`,
       // A dotted token is not a member expression (a Discord bot token's shape).
       `BOT_TOKEN = '${rnd(24)}aZ9.${rnd(6)}.${rnd(38)}'`,
     ],
@@ -441,6 +447,8 @@ export const RULE_CASES: Record<string, RuleCases> = {
       'token = settings.providers.github.oauthToken',
       'FIELDS = ("api_token", "client_secret_value")',
       'CLOUDINARY_URL=cloudinary://API_KEY:API_SECRET@CLOUD_NAME',
+      'const token: string = getToken(request);',
+      'api_key: Optional[str] = None',
     ],
   },
   'generic-xml-secret': {
