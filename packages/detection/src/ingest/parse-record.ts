@@ -1,5 +1,5 @@
 import { isObject, type JsonObject } from './fields.js';
-import { looksCloudTrail, parseCloudTrailRecord } from './parsers/cloudtrail.js';
+import { isCloudTrailDigest, looksCloudTrail, parseCloudTrailRecord } from './parsers/cloudtrail.js';
 import { looksNative, parseNativeRecord } from './parsers/native.js';
 import { createNginxParser, looksNginx, type NginxOptions } from './parsers/nginx.js';
 import { looksOcsf, parseOcsfRecord } from './parsers/ocsf.js';
@@ -22,7 +22,7 @@ export interface DecodedRecord {
 }
 
 /**
- * Recognises the format of one JSON object: CloudTrail, OCSF, Okta, or native, in that order
+ * Recognises the format of one JSON object: CloudTrail (and its digest files), OCSF, Okta, or native, in that order
  * (the most specific field sets first).
  *
  * @example
@@ -31,7 +31,8 @@ export interface DecodedRecord {
  * ```
  */
 export function detectJsonFormat(o: JsonObject): InputFormat | undefined {
-  if (looksCloudTrail(o)) return 'cloudtrail';
+  // A digest file sits beside the logs in every CloudTrail S3 export: valid, but with no events.
+  if (looksCloudTrail(o) || isCloudTrailDigest(o)) return 'cloudtrail';
   if (looksOcsf(o)) return 'ocsf';
   if (looksOkta(o)) return 'okta';
   if (looksNative(o)) return 'native';

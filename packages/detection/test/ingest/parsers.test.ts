@@ -80,6 +80,23 @@ describe('OCSF', () => {
 });
 
 describe('CloudTrail: credentials a call hands out', () => {
+  it('takes a digest file of the S3 export as valid input with no events, not an unknown format', () => {
+    const digest = {
+      awsAccountId: '123456789012',
+      digestStartTime: '2026-11-05T09:00:00Z',
+      digestEndTime: '2026-11-05T10:00:00Z',
+      digestS3Bucket: 'acme-trail',
+      digestSignatureAlgorithm: 'SHA256withRSA',
+      newestEventTime: '2026-11-05T09:59:58Z',
+      logFiles: [{ s3Bucket: 'acme-trail', s3Object: 'AWSLogs/123456789012/CloudTrail/us-east-1/x.json.gz', hashValue: '9bd' }],
+    };
+    for (const format of ['auto', 'cloudtrail'] as const) {
+      const [d] = createRecordDecoder({ format })({ kind: 'line', text: JSON.stringify(digest), line: 1 }, 'digest.json');
+      assert.equal(d?.format, 'cloudtrail', format);
+      assert.equal(d?.outcome.kind, 'ignored', format);
+    }
+  });
+
   it('records the session key of AssumeRole and the access key of CreateAccessKey as the issued credential', () => {
     const decode = createRecordDecoder({ format: 'cloudtrail' });
     const call = (eventSource: string, eventName: string, responseElements: unknown) => ({

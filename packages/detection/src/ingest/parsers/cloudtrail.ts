@@ -16,6 +16,19 @@ export function looksCloudTrail(o: JsonObject): boolean {
   return 'eventSource' in o && ('userIdentity' in o || 'eventVersion' in o) && 'eventName' in o;
 }
 
+/**
+ * True when a JSON object is a CloudTrail digest (the hourly integrity file CloudTrail writes beside the logs,
+ * under `CloudTrail-Digest/` in the same S3 export): valid input with no events in it.
+ *
+ * @example
+ * ```ts
+ * isCloudTrailDigest({ awsAccountId: '123456789012', digestStartTime: '2026-11-05T09:00:00Z', logFiles: [] }); // true
+ * ```
+ */
+export function isCloudTrailDigest(o: JsonObject): boolean {
+  return 'digestStartTime' in o && 'digestEndTime' in o && ('logFiles' in o || 'digestSignatureAlgorithm' in o);
+}
+
 // requestParameters keys that name what was touched, most specific first.
 const RESOURCE_KEYS = [
   'bucketName',
@@ -102,6 +115,7 @@ function statusOf(errorCode: string | undefined): number | undefined {
  */
 export function parseCloudTrailRecord(record: unknown, ctx: RecordContext): ParseOutcome {
   if (!isObject(record)) return { kind: 'error', reason: 'CloudTrail record is not a JSON object' };
+  if (isCloudTrailDigest(record)) return { kind: 'ignored', why: 'CloudTrail digest file (log integrity, no events)' };
   const identity = objAt(record, 'userIdentity');
   const eventSource = strAt(record, 'eventSource');
   const eventName = strAt(record, 'eventName');
