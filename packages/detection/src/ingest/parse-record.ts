@@ -1,5 +1,5 @@
 import { isObject, type JsonObject } from './fields.js';
-import { isCloudTrailDigest, looksCloudTrail, parseCloudTrailRecord } from './parsers/cloudtrail.js';
+import { isCloudTrailWithoutCaller, looksCloudTrail, parseCloudTrailRecord } from './parsers/cloudtrail.js';
 import { looksNative, parseNativeRecord } from './parsers/native.js';
 import { createNginxParser, looksNginx, type NginxOptions } from './parsers/nginx.js';
 import { looksOcsf, parseOcsfRecord } from './parsers/ocsf.js';
@@ -31,8 +31,8 @@ export interface DecodedRecord {
  * ```
  */
 export function detectJsonFormat(o: JsonObject): InputFormat | undefined {
-  // A digest file sits beside the logs in every CloudTrail S3 export: valid, but with no events.
-  if (looksCloudTrail(o) || isCloudTrailDigest(o)) return 'cloudtrail';
+  // Digest and Insights files sit beside the logs in a CloudTrail S3 export: valid, but with no caller.
+  if (looksCloudTrail(o) || isCloudTrailWithoutCaller(o)) return 'cloudtrail';
   if (looksOcsf(o)) return 'ocsf';
   if (looksOkta(o)) return 'okta';
   if (looksNative(o)) return 'native';

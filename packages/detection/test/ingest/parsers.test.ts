@@ -80,7 +80,7 @@ describe('OCSF', () => {
 });
 
 describe('CloudTrail: credentials a call hands out', () => {
-  it('takes a digest file of the S3 export as valid input with no events, not an unknown format', () => {
+  it('takes digest and Insights files of the S3 export as valid input with no caller, not an unknown format', () => {
     const digest = {
       awsAccountId: '123456789012',
       digestStartTime: '2026-11-05T09:00:00Z',
@@ -90,10 +90,24 @@ describe('CloudTrail: credentials a call hands out', () => {
       newestEventTime: '2026-11-05T09:59:58Z',
       logFiles: [{ s3Bucket: 'acme-trail', s3Object: 'AWSLogs/123456789012/CloudTrail/us-east-1/x.json.gz', hashValue: '9bd' }],
     };
+    // An Insights record (CloudTrail-Insight/ in the same export) names an API and a rate, no caller.
+    const insight = {
+      eventVersion: '1.08',
+      eventTime: '2026-11-05T09:00:00Z',
+      awsRegion: 'us-east-1',
+      eventID: 'a9edc959-9488-4790-be0f-05d60e56b547',
+      eventType: 'AwsCloudTrailInsight',
+      recipientAccountId: '123456789012',
+      sharedEventID: '12edc982-3348-4794-83d3-a3db26525049',
+      insightDetails: { state: 'Start', eventSource: 'iam.amazonaws.com', eventName: 'CreateAccessKey', insightType: 'ApiCallRateInsight' },
+      eventCategory: 'Insight',
+    };
     for (const format of ['auto', 'cloudtrail'] as const) {
-      const [d] = createRecordDecoder({ format })({ kind: 'line', text: JSON.stringify(digest), line: 1 }, 'digest.json');
-      assert.equal(d?.format, 'cloudtrail', format);
-      assert.equal(d?.outcome.kind, 'ignored', format);
+      for (const record of [digest, { Records: [insight] }]) {
+        const [d] = createRecordDecoder({ format })({ kind: 'line', text: JSON.stringify(record), line: 1 }, 'export.json');
+        assert.equal(d?.format, 'cloudtrail', format);
+        assert.equal(d?.outcome.kind, 'ignored', format);
+      }
     }
   });
 

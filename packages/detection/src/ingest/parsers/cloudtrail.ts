@@ -18,14 +18,16 @@ export function looksCloudTrail(o: JsonObject): boolean {
 
 /**
  * True when a JSON object is a CloudTrail digest (the hourly integrity file CloudTrail writes beside the logs,
- * under `CloudTrail-Digest/` in the same S3 export): valid input with no events in it.
+ * under `CloudTrail-Digest/` in the same S3 export) or an Insights event (`CloudTrail-Insight/`: an unusual API
+ * rate in the account, naming no caller): valid input with no credential's call in it.
  *
  * @example
  * ```ts
- * isCloudTrailDigest({ awsAccountId: '123456789012', digestStartTime: '2026-11-05T09:00:00Z', logFiles: [] }); // true
+ * isCloudTrailWithoutCaller({ awsAccountId: '123456789012', digestStartTime: '2026-11-05T09:00:00Z', logFiles: [] }); // true
  * ```
  */
-export function isCloudTrailDigest(o: JsonObject): boolean {
+export function isCloudTrailWithoutCaller(o: JsonObject): boolean {
+  if (o.eventType === 'AwsCloudTrailInsight' && 'insightDetails' in o) return true;
   return 'digestStartTime' in o && 'digestEndTime' in o && ('logFiles' in o || 'digestSignatureAlgorithm' in o);
 }
 
@@ -115,7 +117,7 @@ function statusOf(errorCode: string | undefined): number | undefined {
  */
 export function parseCloudTrailRecord(record: unknown, ctx: RecordContext): ParseOutcome {
   if (!isObject(record)) return { kind: 'error', reason: 'CloudTrail record is not a JSON object' };
-  if (isCloudTrailDigest(record)) return { kind: 'ignored', why: 'CloudTrail digest file (log integrity, no events)' };
+  if (isCloudTrailWithoutCaller(record)) return { kind: 'ignored', why: 'CloudTrail digest or Insights record (no caller)' };
   const identity = objAt(record, 'userIdentity');
   const eventSource = strAt(record, 'eventSource');
   const eventName = strAt(record, 'eventName');
