@@ -4,7 +4,8 @@
 // case-insensitive RegExp on the Latin-1 text of the bytes, without running it.
 //
 //   (?:\s+TYPE\s+=|["']?\]?\s*(?::\s*&?TYPE(?:\[\])?\s+=|:=|\?=|=>|=|:)|["']\s*,)\s*(?:(?:\[\]byte\(|[rbuf])?["'`])?
-//   ([A-Za-z0-9+/=_\-.~!@#%^&*][...$]{7,199})(?![...$])      (TYPE: [A-Za-z_][\w.]*)
+//   ([A-Za-z0-9+/=_\-.~!@#%^&*]NEXT{7,199})(?!NEXT)      (TYPE: [A-Za-z_][\w.]*,
+//   NEXT: a value character other than `&`, or an `&` not followed by `[A-Za-z_][\w.-]*=`)
 //
 // Why a straight walk decides it: whitespace, quotes and operators are not value characters, so
 // every `\s*` must take the whole run of spaces (a shorter one leaves a space where an operator,
@@ -17,6 +18,10 @@
 const VALUE = new Uint8Array(128);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-.~!@#%^&*') VALUE[c.charCodeAt(0)] = 1;
 VALUE[0x24] = 2;
+// \w . - : the rest of a query parameter's name.
+const PARAMETER = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-') PARAMETER[c.charCodeAt(0)] = 1;
+const AMPERSAND = 0x26;
 const SPACE = new Uint8Array(128);
 // \s among ASCII characters: tab, line feed, vertical tab, form feed, carriage return, space.
 for (const c of [9, 10, 11, 12, 13, 32]) SPACE[c] = 1;
@@ -32,12 +37,22 @@ function skipSpaces(bytes: Uint8Array, at: number): number {
   return i;
 }
 
-// The end of a whole run of 8 to 200 value characters starting at `at`, or -1.
+// `name=` at `at`: the next parameter of a query string, after an `&` that ends a value.
+function startsParameter(bytes: Uint8Array, at: number): boolean {
+  const first = (bytes[at] ?? 0) | 0x20;
+  if (!((first >= 0x61 && first <= 0x7a) || bytes[at] === 0x5f)) return false;
+  let i = at + 1;
+  while (i < bytes.length && PARAMETER[bytes[i] as number] === 1) i++;
+  return bytes[i] === 0x3d;
+}
+
+// The end of a whole run of 8 to 200 value characters starting at `at` (an `&` that starts the
+// next `name=` parameter ends it), or -1.
 function valueEnd(bytes: Uint8Array, at: number): number {
   if (VALUE[bytes[at] as number] !== 1) return -1;
   const limit = Math.min(bytes.length, at + MAX_VALUE + 1);
   let i = at + 1;
-  while (i < limit && VALUE[bytes[i] as number] !== 0) i++;
+  while (i < limit && VALUE[bytes[i] as number] !== 0 && !(bytes[i] === AMPERSAND && startsParameter(bytes, i + 1))) i++;
   const run = i - at;
   // The walk stops at the first non-value character, or one past the longest value allowed.
   return run >= MIN_VALUE && run <= MAX_VALUE ? i : -1;

@@ -19,7 +19,9 @@ export const ASSIGN = `(?:\\s+[A-Za-z_][\\w.]*\\s+=|["']?\\]?\\s*(?::\\s*&?[A-Za
 /** The value assigned (exported for the byte matcher's tests). */
 // `$` may not start it (`$DB_PASSWORD`, `${TOKEN}` are references) but may sit inside it, as in
 // generated passwords and Django keys (`8$k2!zq9@x#v7m`).
-export const VALUE = '([A-Za-z0-9+/=_\\-.~!@#%^&*][A-Za-z0-9+/=_\\-.~!@#%^&*$]{7,199})(?![A-Za-z0-9+/=_\\-.~!@#%^&*$])';
+// An `&` that starts the next parameter of a query string (`api_key=...&format=json`) ends it.
+const VALUE_NEXT = '(?:[A-Za-z0-9+/=_\\-.~!@#%^*$]|&(?![A-Za-z_][\\w.-]*=))';
+export const VALUE = `([A-Za-z0-9+/=_\\-.~!@#%^&*]${VALUE_NEXT}{7,199})(?!${VALUE_NEXT})`;
 
 // Words that, as a part of a secret-like name, say it holds metadata about a secret rather than
 // the secret (`token_url`, `secretName`, `PASSWORD_MIN_LENGTH`). A part, not a substring: `min`

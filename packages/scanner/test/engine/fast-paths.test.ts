@@ -36,6 +36,9 @@ function assignmentPiece(rand: () => number): string {
     ']',
     '"]',
     "', ",
+    '&page=2',
+    '&a',
+    '&_x.y-z=',
     ': string =',
     ':&str=',
     ' string ',
@@ -133,6 +136,12 @@ describe('byte fast paths give the same results as the RegExp paths', () => {
       ['string = "abcdefgh"', false],
       [': &&str = "abcdefgh"', false],
       [' = []byte(abcdefgh)', false],
+      ['=abcdefgh&page=2', true],
+      ['=abc&page=2', false],
+      ['=abcdefgh&&page=2', true],
+      [`=${'a'.repeat(200)}&page=2`, true],
+      [`=${'a'.repeat(199)}&&page=2`, true],
+      [`=${'a'.repeat(200)}b&page=2`, false],
     ];
     const re = new RegExp(`${ASSIGN}${VALUE}`, 'iy');
     for (const [text, expected] of cases) {

@@ -273,6 +273,15 @@ describe('findings', () => {
     );
   });
 
+  it('ends a generic value at the next parameter of a query string', () => {
+    const key = `${rnd(30)}9q`;
+    const found = scanString(`GET /v1/items?api_key=${key}&format=json&page=2 200`, 'access.log');
+    assert.deepEqual(
+      found.map((f) => [f.rule, f.secret]),
+      [['generic-secret', key]],
+    );
+  });
+
   it('reports a secret written with percent escapes once, not again from the URL-decoded text', () => {
     // An Azure SAS signature is base64 with `+`, `/` and `=` escaped in the URL.
     const sig = `${rnd(20)}%2B${rnd(20)}%2F${rnd(2)}%3D`;

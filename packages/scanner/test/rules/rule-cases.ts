@@ -429,6 +429,8 @@ export const RULE_CASES: Record<string, RuleCases> = {
       `const API_TOKEN: &str = "${rnd(30)}9q";`,
       `var apiToken string = "${rnd(30)}9q"`,
       `jwtSecret := []byte("${rnd(30)}9q")`,
+      // In a query string the next `&name=` parameter ends the value.
+      `GET /v1/items?api_key=${rnd(30)}9q&format=json`,
       // A dotted token is not a member expression (a Discord bot token's shape).
       `BOT_TOKEN = '${rnd(24)}aZ9.${rnd(6)}.${rnd(38)}'`,
     ],
