@@ -9,7 +9,10 @@ export interface CredentialCarrier {
   authorization: string | string[] | undefined;
   xApiKey: string | string[] | undefined;
   query: string;
-  /** The decoded path: a `tw_` key in it is a credential in the URL too (`/x;api_key=tw_k_...`). */
+  /**
+   * The target as forwarded (decoded once, `;parameters` kept; a query after `?` is ignored): a
+   * `tw_` key in its path is a credential in the URL too (`/x;api_key=tw_k_...`).
+   */
   path?: string;
 }
 
@@ -68,7 +71,10 @@ export function extractCredential(
     }
   }
   // Paths are logged like queries; no route puts a key in one.
-  if (carrier.path?.includes('tw_') && TW_KEY.test(carrier.path)) return { scheme: 'malformed', reason: CREDENTIAL_IN_URL };
+  if (carrier.path?.includes('tw_')) {
+    const q = carrier.path.indexOf('?');
+    if (TW_KEY.test(q === -1 ? carrier.path : carrier.path.slice(0, q))) return { scheme: 'malformed', reason: CREDENTIAL_IN_URL };
+  }
   if (count > 1) return { scheme: 'malformed', reason: 'more than one credential' };
   return found ?? NONE;
 }

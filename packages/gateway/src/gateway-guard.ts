@@ -175,7 +175,7 @@ export class GatewayGuard {
     if (route.config.public) return allowed(base, target.forwardTarget);
 
     const presented = extractCredential(
-      { authorization: headers.authorization, xApiKey: headers['x-api-key'], query: target.query, path: target.path },
+      { authorization: headers.authorization, xApiKey: headers['x-api-key'], query: target.query, path: target.forwardTarget },
       { acceptXApiKey: cfg.accept_x_api_key, allowQueryToken: route.config.allow_query_token, readAuthorization: this.authorizations.read },
     );
     base.scheme = presented.scheme;

@@ -87,6 +87,10 @@ describe('reverse proxy against adversarial requests', () => {
     assert.match(query, /^HTTP\/1\.1 400/);
     assert.match(query, /www-authenticate: Bearer realm="tokenwarden", error="invalid_request"/i);
     assert.doesNotMatch(await request('GET /a%2fb'), /www-authenticate/i);
+    // A key in a path parameter (servlet containers read `;name=value`), even with an escaped `_`.
+    for (const target of [`/items;access_token=${t.key}`, `/items/${t.key.replace('_', '%5F')}`]) {
+      assert.match(await rawRequest(t.port, `GET ${target} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n`), /^HTTP\/1\.1 400/, target);
+    }
   });
 
   it('refuses a Host that is not a host (an upstream building URLs from it would read a path or a user)', async () => {
