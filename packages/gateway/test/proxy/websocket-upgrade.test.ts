@@ -74,7 +74,7 @@ describe('reverse proxy: WebSocket upgrades', () => {
     const out = await rawConversation(
       port,
       `GET /a/../socket?x=1 HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${key}\r\nx-tokenwarden-subject: root\r\n${ws}\r\n`,
-      /^HTTP\/1\.1 101[^]*\r\n\r\n/,
+      /^HTTP\/1\.1 101[\s\S]*\r\n\r\n/,
       'ping',
       600,
     );
