@@ -273,6 +273,25 @@ describe('findings', () => {
     );
   });
 
+  it('skips Kubernetes Secret data that is not base64 of printable text, and goes on with the rest', () => {
+    const b64 = (s: string) => Buffer.from(s).toString('base64');
+    const password = `${rnd(10)}7${rnd(3)}`;
+    const manifest = [
+      'kind: Secret',
+      'data:',
+      '  truncated: c2VjcmV0VmFsdWU', // length not a multiple of 4
+      `  binary: ${Buffer.from([0, 1, 2, 0xff, 0xfe, 3, 4, 5]).toString('base64')}`,
+      '  empty: ""',
+      '  notbase64: "%%%not base64%%%"',
+      `  password: ${b64(password)}`,
+    ].join('\n');
+    assert.deepEqual(
+      scanString(manifest, 'secret.yaml').map((f) => [f.rule, f.line, f.secret]),
+      [['generic-password', 7, password]],
+    );
+    assert.deepEqual(scanString('kind: Secret\ndata:\n', 'empty.yaml'), []);
+  });
+
   it('ends a generic value at the next parameter of a query string', () => {
     const key = `${rnd(30)}9q`;
     const found = scanString(`GET /v1/items?api_key=${key}&format=json&page=2 200`, 'access.log');
