@@ -3,7 +3,7 @@ import { scanBytes, scanText } from '../engine/scan-text.js';
 import type { RawFinding, SkippedInput } from '../types.js';
 import { scanArchive } from './archive.js';
 import { scanNotebook } from './notebook.js';
-import { archiveKind, sniffBinary } from './sniff.js';
+import { archiveKind, sniffBinary, unopenedCompression } from './sniff.js';
 
 /** What scanning one file or archive entry produced. */
 export interface ContentResult {
@@ -22,7 +22,8 @@ export interface ContentOptions {
 
 /**
  * Scans one in-memory file: opens archives (zip, tar, tar.gz, one nested level), parses
- * notebooks cell by cell, skips binaries by content, and scans text. `latin1` returns the Latin-1
+ * notebooks cell by cell, skips binaries and compressed formats it cannot open (bzip2, xz) by
+ * content with the reason, and scans text. `latin1` returns the Latin-1
  * string of exactly these bytes when the caller has it cheaper (see {@link scanBytes}).
  *
  * @example
@@ -43,7 +44,7 @@ export function scanContent(
       return { findings: [], skipped: [{ file, reason: 'archive nested more than one level deep' }], warnings: [] };
     return scanArchive(bytes, kind, file, compiled, opts);
   }
-  const binary = sniffBinary(bytes);
+  const binary = unopenedCompression(bytes) ?? sniffBinary(bytes);
   if (binary) return { findings: [], skipped: [{ file, reason: binary }], warnings: [] };
   if (/\.ipynb$/i.test(file)) {
     const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');

@@ -4,7 +4,7 @@ import type { CompiledRules } from '../engine/compile.js';
 import { scanText } from '../engine/scan-text.js';
 import type { RawFinding } from '../types.js';
 import { type ContentResult, scanContent } from './scan-content.js';
-import { archiveKind, SNIFF_BYTES, sniffBinary } from './sniff.js';
+import { archiveKind, SNIFF_BYTES, sniffBinary, unopenedCompression } from './sniff.js';
 import { raiseSeverity, unsafeStorageReasons } from './unsafe-storage.js';
 
 /** A file to scan, as the walker found it. */
@@ -182,7 +182,7 @@ export async function scanFile(task: FileTask, compiled: CompiledRules, limits: 
       if (kind) {
         result = scanContent(await readFile(task.path), task.display, compiled, { archiveDepth: 0, maxEntryBytes: limits.maxArchiveBytes });
       } else {
-        const binary = sniffBinary(head);
+        const binary = unopenedCompression(head) ?? sniffBinary(head);
         if (binary) return { findings: [], skipped: [{ file: task.display, reason: binary }], warnings: [] };
         result = await scanLargeText(task, compiled, limits);
       }

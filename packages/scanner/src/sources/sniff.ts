@@ -26,6 +26,48 @@ export function sniffBinary(sample: Uint8Array): string | undefined {
   return undefined;
 }
 
+// Compressed formats Node has no decoder for (no zlib support for bzip2, xz, zstd on Node 20,
+// and no small pure-JS decoder among our pinned dependencies): their bytes are not text, and
+// judging them as "binary" would hide that a secret inside was never looked at.
+const UNOPENED: readonly { magic: readonly number[]; name: string }[] = [
+  // "BZh" + block size 1-9 is checked below with the first block's (or end-of-stream) magic.
+  { magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], name: 'xz' },
+  { magic: [0x28, 0xb5, 0x2f, 0xfd], name: 'zstd' },
+  { magic: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], name: '7z' },
+];
+
+function startsWith(head: Uint8Array, magic: readonly number[], at = 0): boolean {
+  if (head.length < at + magic.length) return false;
+  for (let i = 0; i < magic.length; i++) if (head[at + i] !== magic[i]) return false;
+  return true;
+}
+
+// After "BZh1".."BZh9": the pi digits that open a block, or the sqrt(pi) ones of an empty stream.
+const BZIP2_BLOCK = [0x31, 0x41, 0x59, 0x26, 0x53, 0x59];
+const BZIP2_END = [0x17, 0x72, 0x45, 0x38, 0x50, 0x90];
+
+/**
+ * Names the compressed format of content the scanner cannot open (bzip2, xz, zstd, 7z: so
+ * `.tar.bz2`, `.tbz2`, `.tar.xz`, `.txz`, `.tar.zst`), told by magic bytes, not by the file name;
+ * `undefined` for anything else. The caller reports such a file as skipped with this reason.
+ *
+ * @example
+ * ```ts
+ * unopenedCompression(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])); // "xz-compressed: ..."
+ * unopenedCompression(Buffer.from('hello')); // undefined
+ * ```
+ */
+export function unopenedCompression(head: Uint8Array): string | undefined {
+  // One compare for almost every file: none of the magics starts with this byte.
+  const first = head[0];
+  if (first !== 0x42 && first !== 0xfd && first !== 0x28 && first !== 0x37) return undefined;
+  let name: string | undefined;
+  if (head[0] === 0x42 && head[1] === 0x5a && head[2] === 0x68 && (head[3] ?? 0) >= 0x31 && (head[3] ?? 0) <= 0x39) {
+    if (startsWith(head, BZIP2_BLOCK, 4) || startsWith(head, BZIP2_END, 4)) name = 'bzip2';
+  } else name = UNOPENED.find((u) => startsWith(head, u.magic))?.name;
+  return name && `${name}-compressed: not opened (no ${name} decoder), its contents were not scanned`;
+}
+
 /** Archive kinds the scanner opens. */
 export type ArchiveKind = 'zip' | 'tar' | 'gzip';
 

@@ -103,6 +103,38 @@ describe('directory scans', () => {
     }
   });
 
+  it('report bzip2 and xz archives (.tar.bz2, .tbz2, .tar.xz, .txz, .bz2) as skipped: not opened, not "binary"', async () => {
+    const own = mkdtempSync(join(tmpdir(), 'tw-scan-bz-'));
+    try {
+      mkdirSync(join(own, 'src'));
+      writeFileSync(join(own, 'src/creds.env'), `TOKEN=${twToken()}\n`);
+      const made: [string, string[]][] = [
+        ['a.tar.bz2', ['-cjf']],
+        ['a.tbz2', ['-cjf']],
+        ['a.tar.xz', ['-cJf']],
+        ['a.txz', ['-cJf']],
+      ];
+      for (const [name, flags] of made) spawnSync('tar', [...flags, join(own, name), '-C', join(own, 'src'), 'creds.env']);
+      spawnSync('bzip2', ['-k', join(own, 'src/creds.env')]);
+      rmSync(join(own, 'src/creds.env'));
+      // Text that merely starts like a bzip2 header is still text.
+      const text = twToken();
+      writeFileSync(join(own, 'notes.txt'), `BZh9 release notes\nkey = "${text}"\n`);
+      for (const limits of [undefined, { chunkBytes: 128, overlapChars: 100, maxArchiveBytes: 1 << 20 }]) {
+        const report = await runScan({ paths: [own], workers: 0, ...(limits ? { limits } : {}) });
+        const reason = (f: string) => report.skipped.find((s) => s.file === join(own, f))?.reason ?? '';
+        for (const f of ['a.tar.bz2', 'a.tbz2', 'src/creds.env.bz2']) assert.match(reason(f), /^bzip2-compressed: not opened/);
+        for (const f of ['a.tar.xz', 'a.txz']) assert.match(reason(f), /^xz-compressed: not opened/);
+        assert.deepEqual(
+          report.findings.map((f) => f.secret),
+          [text],
+        );
+      }
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
+  });
+
   it('respect .gitignore and include node_modules only on request', async () => {
     const report = await runScan({ paths: [dir], gitignore: true, includeNodeModules: true, workers: 0 });
     const secrets = secretsOf(report.findings);
