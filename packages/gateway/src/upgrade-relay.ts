@@ -103,8 +103,9 @@ export async function relayUpgrade(req: IncomingMessage, socket: Socket, head: B
     ctx.tunnels.delete(socket);
     up.destroy();
   });
+  // Bytes the client sent after its upgrade request wait for the upstream's 101: an upstream that
+  // answers the upgrade as a plain request would read them as further requests, past the guard.
   up.write(requestHead);
-  if (head.length > 0) up.write(head);
   // Relay the upstream's answer as it comes; its status line names the access event's status.
   let seen = Buffer.alloc(0);
   const onHead = (chunk: Buffer) => {
@@ -116,7 +117,15 @@ export async function relayUpgrade(req: IncomingMessage, socket: Socket, head: B
     settle(code);
     socket.write(seen);
     up.pipe(socket);
-    socket.pipe(up);
+    if (code === 101) {
+      if (head.length > 0) up.write(head);
+      socket.pipe(up);
+      return;
+    }
+    // Not switched: one plain exchange, and the connection ends with it. Relaying what the client
+    // sends next would let it talk to the upstream unchecked (WebSocket smuggling), so nothing is
+    // read from it; the upstream is told no request follows and closes once it has answered.
+    up.end();
   };
   up.on('data', onHead);
 }
