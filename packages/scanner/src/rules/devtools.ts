@@ -3,8 +3,8 @@ import { DASHED_RIGHT, hasBase62Crc32, LEFT, prefixedToken } from './define.js';
 
 /**
  * Developer platforms: npm, PyPI, RubyGems, Docker Hub, HashiCorp, Doppler, Linear, Notion,
- * Figma, Atlassian, Okta, Pulumi, Grafana, Sentry, Datadog, New Relic, age, Buildkite, SonarQube,
- * CircleCI, Bitbucket, JFrog, Clojars, ReadMe, Prefect.
+ * Figma, Atlassian, Okta, Pulumi, age, Buildkite, SonarQube, CircleCI, Bitbucket, JFrog, Clojars,
+ * ReadMe, Prefect (monitoring services are in observability.ts).
  *
  * @example
  * ```ts
@@ -158,83 +158,6 @@ export const devtoolRules: Rule[] = [
     severity: 'high',
     minEntropy: 3.2,
   }),
-  prefixedToken({
-    id: 'grafana-cloud-token',
-    description: 'Grafana Cloud access policy token',
-    provider: 'grafana',
-    prefix: 'glc_',
-    body: '[A-Za-z0-9+/]{32,400}={0,2}',
-    severity: 'high',
-    minEntropy: 4,
-    right: '(?![A-Za-z0-9+/=_])',
-  }),
-  prefixedToken({
-    id: 'grafana-service-account-token',
-    description: 'Grafana service account token',
-    provider: 'grafana',
-    prefix: 'glsa_',
-    body: '[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}',
-    severity: 'high',
-  }),
-  {
-    id: 'sentry-dsn',
-    description: 'Sentry DSN with its public key (lets anyone send events to the project)',
-    provider: 'sentry',
-    keywords: ['sentry.io', 'ingest.'],
-    pattern: /(https:\/\/[0-9a-f]{32}(?::[0-9a-f]{32})?@[a-z0-9.-]*(?:sentry\.io|ingest\.[a-z0-9.-]+)\/\d+)/g,
-    severity: 'low',
-    confidence: 'high',
-    window: { before: 120, after: 120 },
-    validate: (secret) => ({ valid: true, ...(/:[0-9a-f]{32}@/.test(secret) ? { severity: 'high' as const } : {}) }),
-  },
-  prefixedToken({
-    id: 'sentry-auth-token',
-    description: 'Sentry organisation or user auth token',
-    provider: 'sentry',
-    prefix: 'sntry',
-    body: '[su]_[A-Za-z0-9+/=_]{60,}',
-    severity: 'high',
-    minEntropy: 4,
-    keywords: ['sntrys_', 'sntryu_'],
-  }),
-  {
-    id: 'datadog-api-key',
-    description: 'Datadog API or application key assigned to a Datadog variable',
-    provider: 'datadog',
-    keywords: ['datadog', 'dd_api_key', 'dd_app_key', 'dd-api-key', 'dd-application-key'],
-    pattern:
-      /(?:datadog|dd)[\w.-]{0,20}?(?:api|app|application)[\w.-]{0,4}key["']?\s*(?::|=>|=)\s*["']?([a-f0-9]{32}|[a-f0-9]{40})(?![A-Za-z0-9])/gi,
-    severity: 'high',
-    minEntropy: 3.2,
-  },
-  prefixedToken({
-    id: 'newrelic-user-api-key',
-    description: 'New Relic user API key',
-    provider: 'newrelic',
-    prefix: 'NRAK-',
-    body: '[A-Z0-9]{27}',
-    severity: 'high',
-  }),
-  prefixedToken({
-    id: 'newrelic-insert-key',
-    description: 'New Relic insights insert key',
-    provider: 'newrelic',
-    prefix: 'NRII-',
-    body: '[A-Za-z0-9_-]{32}',
-    severity: 'medium',
-    right: DASHED_RIGHT,
-  }),
-  {
-    id: 'newrelic-license-key',
-    description: 'New Relic ingest license key',
-    provider: 'newrelic',
-    keywords: ['nral'],
-    keywordAt: 36,
-    pattern: /(?<![A-Za-z0-9])([a-f0-9]{36}NRAL)(?![A-Za-z0-9])/g,
-    severity: 'medium',
-    confidence: 'high',
-    window: { before: 40, after: 8 },
-  },
   {
     id: 'age-secret-key',
     anchor: 'keyword',

@@ -32,8 +32,18 @@ const ELEMENT_KEYWORDS = [
   'credentials>',
 ];
 
-// Judged as the assignment rules judge `name = value`.
-function judged(name: string, value: string): Validation {
+/**
+ * Judges `value` held by the secret-like `name` as the assignment rules judge `name = value`:
+ * identifiers, hashes and metadata names are rejected, a password needs less entropy than
+ * another secret, which must be at least 16 characters.
+ *
+ * @example
+ * ```ts
+ * judged('API_TOKEN', 'Zq8mK2vX9pL4nR7tW1yB6cD3fH5jS0aE').valid; // true
+ * judged('API_TOKEN', 'this.config.token').valid; // false
+ * ```
+ */
+export function judged(name: string, value: string): Validation {
   if (rejectsValue(value, name)) return { valid: false };
   if (isPasswordName(name)) return gradeSecretValue(value, 'password');
   return value.length < 16 ? { valid: false } : gradeSecretValue(value, 'secret');

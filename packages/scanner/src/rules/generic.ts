@@ -129,8 +129,16 @@ export function rejectsValue(value: string, name: string): boolean {
   return value.toLowerCase().includes(name.toLowerCase()) && name.length > 3;
 }
 
+// `${NAME:-value}`: a shell parameter expansion, read here as `NAME: -value`; its default is
+// shell-default-secret's to judge, without the operator's `-`.
+function inParameterExpansion(ctx: RuleContext): boolean {
+  return ctx.index >= 2 && ctx.text.charCodeAt(ctx.index - 1) === 0x7b && ctx.text.charCodeAt(ctx.index - 2) === 0x24;
+}
+
 function commonRejections(value: string, ctx: RuleContext): boolean {
-  return rejectsValue(value, nameOf(ctx)) || isCodeExpression(value, ctx) || inDoctest(ctx) || isListOfNames(ctx);
+  return (
+    inParameterExpansion(ctx) || rejectsValue(value, nameOf(ctx)) || isCodeExpression(value, ctx) || inDoctest(ctx) || isListOfNames(ctx)
+  );
 }
 
 const QUOTED_NAME_THEN_COMMA = /^[A-Za-z0-9_.-]*["']\s*,/;

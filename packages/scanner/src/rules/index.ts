@@ -14,8 +14,10 @@ import { googleRules } from './google.js';
 import { hostingRules } from './hosting.js';
 import { jwtRules } from './jwt.js';
 import { messagingRules } from './messaging.js';
+import { observabilityRules } from './observability.js';
 import { privateKeyRules } from './private-keys.js';
 import { saasRules } from './saas.js';
+import { shellFormRules } from './shell-forms.js';
 import { slackRules } from './slack.js';
 import { stripeRules } from './stripe.js';
 import { tokenwardenRules } from './tokenwarden.js';
@@ -47,12 +49,15 @@ export const BUILTIN_RULES: readonly Rule[] = [
   ...commerceRules,
   ...cloudRules,
   ...devtoolRules,
+  ...observabilityRules,
   ...hostingRules,
   ...saasRules,
   ...databaseRules,
   ...jwtRules,
   ...credentialFileRules,
   ...privateKeyRules,
+  // Before the assignment rules, whose `NAME: value` reading would take `${NAME:-value}`'s `-value`.
+  ...shellFormRules,
   ...genericRules,
   ...genericFormRules,
 ];

@@ -290,8 +290,6 @@ export const RULE_CASES: Record<string, RuleCases> = {
     negative: ['Authorization: SSWS ${OKTA_TOKEN}', `Authorization: SSWS ${rnd(20)}`],
   },
   'pulumi-access-token': pfx('pul-', rnd(40, HEX)),
-  'grafana-cloud-token': pfx('glc_', rnd(120, B64)),
-  'grafana-service-account-token': pfx('glsa_', `${rnd(32)}_${rnd(8, HEX)}`),
   'sentry-dsn': {
     positive: [`SENTRY_DSN=https://${rnd(32, HEX)}@o${rnd(6, '0123456789')}.ingest.sentry.io/${rnd(7, '0123456789')}`],
     negative: ['SENTRY_DSN=https://public@sentry.example.com/1', 'https://sentry.io/organizations/acme/'],

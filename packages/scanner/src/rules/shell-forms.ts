@@ -1,0 +1,56 @@
+import type { Rule } from '../types.js';
+import { judged } from './generic-forms.js';
+
+// The secret-like names of the assignment rules (generic.ts).
+const NAME =
+  '[A-Za-z0-9_]{0,40}?(?:passw(?:or)?d|pwd|secret|token|api_?key|apikey|access_?key|auth_?key|private_?key|client_?secret|credentials?|passphrase)[A-Za-z0-9_]{0,20}';
+
+/**
+ * Secrets in shell forms the assignment rules cannot read:
+ *
+ * - fish's `set [-x|-g|-U|--export ...] NAME value` (no `=`; Tcl's `set name value` has the same
+ *   shape). Flags that query or erase a variable (`-q`, `-e`, `-n`, `-S`) assign nothing.
+ * - a literal default in a POSIX parameter expansion, `${NAME:-value}`, `${NAME-value}`,
+ *   `${NAME:=value}`: the value is used whenever the variable is unset, so a real secret written
+ *   there ships with the script. Only the default is the secret (not the `-` of the operator);
+ *   placeholder defaults (`${API_KEY:-changeme}`, `${TOKEN:-<your-token>}`) and references
+ *   (`${TOKEN:-$OTHER}`) are not reported. `${NAME:?message}` and `${NAME:+alt}` are not defaults.
+ *
+ * Judged as the assignment rules judge `NAME=value`.
+ *
+ * @example
+ * ```ts
+ * shellFormRules.map((r) => r.id); // ['fish-set-secret', 'shell-default-secret']
+ * ```
+ */
+export const shellFormRules: Rule[] = [
+  {
+    id: 'fish-set-secret',
+    description: 'Secret assigned by a fish shell (or Tcl) set command',
+    provider: 'generic',
+    keywords: ['set '],
+    keywordsCaseSensitive: true,
+    anchor: 'keyword',
+    // At a command start only: a line start, or after `;`, `and`, `or`, `begin`, `if`.
+    pattern: new RegExp(
+      `(?<=(?:^|[;({]|\\b(?:and|or|begin|if|then|do))[ \\t]*)set[ \\t]+(?:(?:--(?!erase|query|names|show)[a-z-]+|-(?![A-Za-z]*[qenS])[A-Za-z]+)[ \\t]+)*(${NAME})[ \\t]+(["']?)([^\\s"'$()<>\`;|&]{8,200})\\2(?=[ \\t]*(?:$|[;#|&)]))`,
+      'gim',
+    ),
+    secretGroup: 3,
+    severity: 'medium',
+    confidence: 'low',
+    validate: (value, ctx) => judged(/^set\s+(?:-\S+\s+)*(\S+)/.exec(ctx.match)?.[1] ?? '', value),
+  },
+  {
+    id: 'shell-default-secret',
+    description: 'Secret written as the default of a shell parameter expansion (NAME:-value)',
+    provider: 'generic',
+    keywords: ['${'],
+    anchor: 'keyword',
+    pattern: new RegExp(`\\$\\{(${NAME}):?[-=]([^\\s"'$\`{}]{8,200})\\}`, 'gi'),
+    secretGroup: 2,
+    severity: 'medium',
+    confidence: 'low',
+    validate: (value, ctx) => judged(/^\$\{([A-Za-z0-9_]+)/.exec(ctx.match)?.[1] ?? '', value),
+  },
+];
