@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ListenError, TokenWardenError } from '@tokenwarden/core';
 import type { Database } from '@tokenwarden/store';
 import type { Provider } from 'oidc-provider';
+import { LoginThrottle } from './accounts/login-throttle.js';
 import { type EventSink, requestContext } from './events.js';
 import { handleInteraction } from './oauth/interactions.js';
 import { INTROSPECTION_PATH } from './oauth/introspection-endpoint.js';
@@ -46,6 +47,7 @@ export async function startHttpServer(
   const { host, port } = parseHostPort(hostPort);
   // Koa composes its middleware on every callback() call: keep one handler per provider instance.
   const handlers = new WeakMap<Provider, ReturnType<Provider['callback']>>();
+  const loginThrottle = new LoginThrottle();
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const context = {
       ip: req.socket.remoteAddress ?? 'unknown',
@@ -66,7 +68,7 @@ export async function startHttpServer(
         return;
       }
       if (path.startsWith('/interaction/')) {
-        handleInteraction(current, database, events, req, res).catch((e: unknown) => {
+        handleInteraction(current, database, events, loginThrottle, req, res).catch((e: unknown) => {
           process.stderr.write(`token-service: interaction failed: ${e instanceof Error ? e.message : String(e)}\n`);
           if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
           res.end('internal error');

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Database } from '@tokenwarden/store';
 import type { Provider } from 'oidc-provider';
+import type { LoginThrottle } from '../accounts/login-throttle.js';
 import { authenticateUser } from '../accounts/users.js';
 import type { EventSink } from '../events.js';
 import { escapeHtml } from './provider.js';
@@ -10,7 +11,9 @@ const MAX_FORM_BYTES = 8 * 1024;
 /**
  * Serves `/interaction/:uid`: the login page (plain HTML, one `<form method="post">` with fields
  * `login` and `password`) and automatic consent for first-party clients (every client is created
- * by an administrator through the CLI, so there is no third-party consent screen).
+ * by an administrator through the CLI, so there is no third-party consent screen). Failed
+ * sign-ins are counted by `throttle`; past its limits an attempt gets 429 with `Retry-After` and
+ * its password is not checked.
  *
  * @example
  * ```ts
@@ -21,6 +24,7 @@ export async function handleInteraction(
   provider: Provider,
   database: Database,
   events: EventSink,
+  throttle: LoginThrottle,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
@@ -42,11 +46,25 @@ export async function handleInteraction(
     if (!form) return sendHtml(res, 400, loginPage(String(params.client_id ?? ''), 'The form could not be read.'));
     const login = form.get('login') ?? '';
     const password = form.get('password') ?? '';
+    const address = req.socket.remoteAddress ?? 'unknown';
+    const waitMs = throttle.retryAfterMs(login, address);
+    if (waitMs > 0) {
+      events.emit('client_auth.failure', { reason: 'too many failed sign-ins', details: { stage: 'user_login', throttled: true } });
+      const minutes = Math.ceil(waitMs / 60_000);
+      return sendHtml(
+        res,
+        429,
+        loginPage(String(params.client_id ?? ''), `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`),
+        { 'retry-after': String(Math.ceil(waitMs / 1000)) },
+      );
+    }
     const user = login && password ? await authenticateUser(database, login, password) : undefined;
     if (!user) {
+      throttle.failed(login, address);
       events.emit('client_auth.failure', { reason: 'invalid login or password', details: { stage: 'user_login' } });
       return sendHtml(res, 401, loginPage(String(params.client_id ?? ''), 'Invalid login or password.'));
     }
+    throttle.succeeded(login, address);
     await provider.interactionFinished(req, res, { login: { accountId: user.id } }, { mergeWithLastSubmission: false });
     return;
   }
@@ -100,8 +118,9 @@ function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(title)} - TokenWarden</title></head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
 }
 
-function sendHtml(res: ServerResponse, status: number, html: string): void {
+function sendHtml(res: ServerResponse, status: number, html: string, extraHeaders: Record<string, string> = {}): void {
   res.writeHead(status, {
+    ...extraHeaders,
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
     'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",

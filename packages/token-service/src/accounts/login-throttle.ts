@@ -1,0 +1,156 @@
+/** Limits of {@link LoginThrottle}; every count is of failed sign-ins within one window. */
+export interface LoginThrottleOptions {
+  /** Length of a counting window (ms). Default 15 minutes. */
+  windowMs?: number;
+  /** Failures of one login from one address before that pair must wait out the window. Default 5. */
+  perLoginAndAddress?: number;
+  /** Failures of one login from all addresses together (a distributed guess). Default 20. */
+  perLogin?: number;
+  /**
+   * Failures from one address across all logins (password spraying). Default 50. Not applied to
+   * loopback and private addresses: a reverse proxy in front of the service connects from one of
+   * those for every user, and one attacker must not lock everyone out.
+   */
+  perAddress?: number;
+  /** Counters kept in memory; the oldest are dropped past it. Default 100 000. */
+  maxTracked?: number;
+  /** The clock (epoch ms); tests drive it. */
+  now?: () => number;
+}
+
+interface Window {
+  start: number;
+  failures: number;
+}
+
+/**
+ * Online password guessing defence for the sign-in form: failed sign-ins are counted per login and
+ * address, per login and per address in fixed windows, and once a count reaches its limit every
+ * attempt it covers is refused until the window ends, before the password is even checked (so
+ * guessing costs the attacker the wait and the server no scrypt work). Logins are compared
+ * case-insensitively, so case variants count as one.
+ *
+ * The per-login limit is higher than the per-pair one: it stops a guess spread over many addresses
+ * while a user mistyping from their own address meets the pair limit first. It also lets anyone who
+ * knows a login lock it out for one window; the window is short for that reason. A success clears
+ * its pair's count. Counters live in the serving process.
+ *
+ * @example
+ * ```ts
+ * const throttle = new LoginThrottle();
+ * const wait = throttle.retryAfterMs(login, ip);
+ * if (wait > 0) return tooManyAttempts(wait);
+ * if (await authenticate(login, password)) throttle.succeeded(login, ip);
+ * else throttle.failed(login, ip);
+ * ```
+ */
+export class LoginThrottle {
+  private readonly windowMs: number;
+  private readonly limits: { pair: number; login: number; address: number };
+  private readonly maxTracked: number;
+  private readonly now: () => number;
+  private readonly windows = new Map<string, Window>();
+
+  constructor(options: LoginThrottleOptions = {}) {
+    this.windowMs = options.windowMs ?? 15 * 60_000;
+    this.limits = {
+      pair: options.perLoginAndAddress ?? 5,
+      login: options.perLogin ?? 20,
+      address: options.perAddress ?? 50,
+    };
+    this.maxTracked = options.maxTracked ?? 100_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** How long (ms) a sign-in as `login` from `address` must wait; 0 when it may be checked now. */
+  retryAfterMs(login: string, address: string): number {
+    const now = this.now();
+    const keys = keysOf(login, address);
+    let wait = 0;
+    wait = Math.max(wait, this.waitOn(keys.pair, this.limits.pair, now));
+    wait = Math.max(wait, this.waitOn(keys.login, this.limits.login, now));
+    if (keys.address === undefined) return wait;
+    return Math.max(wait, this.waitOn(keys.address, this.limits.address, now));
+  }
+
+  /** Count a failed sign-in (wrong password, unknown login, or an empty field). */
+  failed(login: string, address: string): void {
+    const now = this.now();
+    const keys = keysOf(login, address);
+    this.count(keys.pair, now);
+    this.count(keys.login, now);
+    if (keys.address !== undefined) this.count(keys.address, now);
+  }
+
+  /** A correct sign-in: its login and address start again from zero together. */
+  succeeded(login: string, address: string): void {
+    this.windows.delete(keysOf(login, address).pair);
+  }
+
+  private waitOn(key: string, limit: number, now: number): number {
+    const w = this.windows.get(key);
+    if (w === undefined || w.failures < limit) return 0;
+    return Math.max(0, w.start + this.windowMs - now);
+  }
+
+  private count(key: string, now: number): void {
+    let w = this.windows.get(key);
+    if (w === undefined || now - w.start >= this.windowMs) {
+      if (w !== undefined) this.windows.delete(key);
+      else if (this.windows.size >= this.maxTracked) this.dropOldest();
+      w = { start: now, failures: 0 };
+      // Re-inserted, so the map stays in order of window start and the oldest come first.
+      this.windows.set(key, w);
+    }
+    w.failures++;
+  }
+
+  private dropOldest(): void {
+    const excess = Math.max(1, this.windows.size - this.maxTracked + 1);
+    let dropped = 0;
+    for (const key of this.windows.keys()) {
+      if (dropped++ >= excess) break;
+      this.windows.delete(key);
+    }
+  }
+}
+
+// The address part never holds a NUL, so the last NUL of a pair key separates it from the login.
+function keysOf(login: string, address: string): { pair: string; login: string; address: string | undefined } {
+  const name = login.normalize('NFKC').toLowerCase();
+  const network = networkOf(address);
+  return { pair: `p\0${name}\0${network}`, login: `l\0${name}`, address: sharedByProxies(network) ? undefined : `a\0${network}` };
+}
+
+// Loopback, RFC 1918, link-local, CGNAT and IPv6 ULA/link-local/loopback: where a proxy in front sits.
+function sharedByProxies(network: string): boolean {
+  return /^(?:127\.|10\.|192\.168\.|172\.(?:1[6-9]|2\d|3[01])\.|169\.254\.|100\.(?:6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.|f[cd][0-9a-f]{0,2}:|fe[89ab][0-9a-f]?:|0:0:0:0::)/.test(
+    network,
+  );
+}
+
+/**
+ * The unit an address is counted as: an IPv4 address itself (an IPv4-mapped IPv6 one too), an IPv6
+ * address by its /64, which one host is commonly given whole and could otherwise walk through.
+ *
+ * @example
+ * ```ts
+ * networkOf('2001:db8:1:2:aaaa::1'); // '2001:db8:1:2::/64'
+ * networkOf('::ffff:203.0.113.9');   // '203.0.113.9'
+ * ```
+ */
+export function networkOf(address: string): string {
+  if (!address.includes(':')) return address;
+  const lower = address.toLowerCase().split('%')[0] as string;
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(lower);
+  if (mapped) return mapped[1] as string;
+  const [head = '', tail] = lower.split('::');
+  const left = head === '' ? [] : head.split(':');
+  const right = tail === undefined || tail === '' ? [] : tail.split(':');
+  const groups =
+    tail === undefined ? left : [...left, ...new Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
+}
