@@ -123,6 +123,12 @@ export interface Rule {
   keywordAt?: number;
   /** For anchored rules: the literal, when in a match, starts at most this far from its start. */
   mustContainWithin?: number;
+  /**
+   * The format carries a checksum (GitHub, npm, tw_, GitLab routable, Grafana): text in its exact
+   * shape that fails `validate` is a mistyped, altered or made-up token, not a secret of another
+   * kind, so the later rules (a generic `TOKEN=...` assignment) do not report it either.
+   */
+  checksummed?: boolean;
   /** Extra checks (checksums, structure, decoding). */
   validate?: (secret: string, ctx: RuleContext) => Validation | boolean;
 }

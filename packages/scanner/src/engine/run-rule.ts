@@ -9,6 +9,11 @@ export interface Candidate {
   end: number;
   secret: string;
   validation: Validation;
+  /**
+   * A match of a checksummed format that failed its rule's checks: not reported, but its text is
+   * claimed so that no later (generic) rule reports it either.
+   */
+  claimOnly?: boolean;
 }
 
 const DEFAULT_WINDOW = { before: 32, after: 32 };
@@ -89,6 +94,8 @@ function accept(rule: Rule, ruleIndex: number, m: RegExpExecArray, base: number,
   const start = base + found.offset;
   const validation = judge(rule, found.secret, text, base + m.index, m[0], file);
   if (validation.valid) out.push({ ruleIndex, start, end: start + found.secret.length, secret: found.secret, validation });
+  else if (rule.checksummed)
+    out.push({ ruleIndex, start, end: start + found.secret.length, secret: found.secret, validation, claimOnly: true });
 }
 
 /** An anchored rule's name class (a table for ASCII, the RegExp for the rest) and its checks. */

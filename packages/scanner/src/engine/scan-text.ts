@@ -147,6 +147,10 @@ function scanWithHits(
   const taken = new Spans();
   for (const c of candidates) {
     if (taken.overlaps(c.start, c.end)) continue;
+    if (c.claimOnly) {
+      taken.add(c.start, c.end);
+      continue;
+    }
     const { line, previous } = linesAround(text, c.start);
     if (line.includes(ALLOW_MARKER) || previous.includes(ALLOW_MARKER)) continue;
     if (markedFake(line, previous, c.secret, origin.file)) continue;

@@ -22,6 +22,8 @@ export interface PrefixedTokenOptions {
   confidence?: Confidence;
   minEntropy?: number;
   validate?: Rule['validate'];
+  /** The body ends in a checksum that `validate` checks (see {@link Rule.checksummed}). */
+  checksummed?: boolean;
   /** Extra keywords (defaults to the lower-cased prefix). */
   keywords?: string[];
   /** Allow a trailing `-`/`.` inside the right boundary check (tokens ending in such characters). */
@@ -54,6 +56,7 @@ export function prefixedToken(o: PrefixedTokenOptions): Rule {
     anchor: 'keyword',
     ...(o.minEntropy === undefined ? {} : { minEntropy: o.minEntropy }),
     ...(o.validate === undefined ? {} : { validate: o.validate }),
+    ...(o.checksummed ? { checksummed: true } : {}),
   };
 }
 

@@ -19,6 +19,7 @@ export const devtoolRules: Rule[] = [
     prefix: 'npm_',
     body: '[0-9A-Za-z]{36}',
     severity: 'critical',
+    checksummed: true,
     validate: (secret) => hasBase62Crc32(secret.slice(4)),
   }),
   prefixedToken({

@@ -10,6 +10,7 @@ const classic = (id: string, prefix: string, description: string): Rule =>
     prefix,
     body: '[0-9A-Za-z]{36}',
     severity: 'critical',
+    checksummed: true,
     validate: (secret) => hasBase62Crc32(secret.slice(4)),
   });
 

@@ -37,6 +37,7 @@ const gitlab = (id: string, prefix: string, description: string, severity: Sever
     body: '[0-9A-Za-z_-]{20,}(?:\\.[0-9a-z]{2}\\.[0-9a-z]{9})?',
     severity,
     minEntropy: 3.2,
+    checksummed: true,
     validate: (secret) => gitlabChecksum(prefix, secret),
   });
 

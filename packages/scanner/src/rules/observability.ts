@@ -81,6 +81,7 @@ export const observabilityRules: Rule[] = [
     prefix: 'glsa_',
     body: '[A-Za-z0-9]{32}_[a-f0-9]{8}',
     severity: 'high',
+    checksummed: true,
     // The checksum decides: a filler body with a matching checksum is still a minted token.
     validate: (secret) => ({ valid: hasGrafanaChecksum(secret), confidence: 'high' }),
   }),

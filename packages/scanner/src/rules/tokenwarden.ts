@@ -21,6 +21,7 @@ export const tokenwardenRules: Rule[] = [
     confidence: 'high',
     anchor: 'keyword',
     skipPlaceholderCheck: true,
+    checksummed: true,
     validate: (secret) => {
       const parsed = parseTwToken(secret);
       return parsed ? { valid: true, details: { kind: parsed.kind } } : false;

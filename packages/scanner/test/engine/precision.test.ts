@@ -41,6 +41,22 @@ describe('precision: what must not be reported', () => {
     assert.deepEqual(rulesOf(`a=${flip(crcToken('ghp_'))}\nb=${flip(crcToken('npm_'))}\nc=${flip(twToken())}`), []);
   });
 
+  it('reports a wrong checksum under no other rule either, even assigned to a secret-like name or in a header', () => {
+    const flip = (t: string) => t.slice(0, -1) + (t.endsWith('a') ? 'b' : 'a');
+    const text = [
+      `GITHUB_TOKEN=${flip(crcToken('ghp_'))}`,
+      `"token": "${flip(crcToken('gho_'))}"`,
+      `NPM_TOKEN: ${flip(crcToken('npm_'))}`,
+      `TW_SECRET="${flip(twToken())}"`,
+      `curl -H "Authorization: Bearer ${flip(crcToken('ghs_'))}" https://api.github.com/user`,
+      `GRAFANA_TOKEN=glsa_${rnd(32)}_${rnd(8, HEX)}`,
+    ].join('\n');
+    assert.deepEqual(rulesOf(text), []);
+    // The same names with a valid token are reported by the provider rule, and a value of no
+    // checksummed format by the generic one.
+    assert.deepEqual(rulesOf(`GITHUB_TOKEN=${crcToken('ghp_')}\nAPI_TOKEN=${rnd(40)}`), ['github-pat', 'generic-secret']);
+  });
+
   it('ignores lockfile integrity hashes, git SHAs, UUIDs, public keys, certificates and redactions', () => {
     const text = [
       `"integrity": "sha512-${rnd(86, B64)}==",`,
