@@ -1,7 +1,10 @@
 import type { AccessEvent } from '@tokenwarden/core';
 
-/** Kind of network an ASN belongs to; drives how much a new location means. */
-export type AsnKind = 'hosting' | 'vpn' | 'tor' | 'mobile' | 'residential' | 'business' | 'satellite' | 'unknown';
+/**
+ * Kind of network an ASN belongs to; drives how much a new location means. `security_proxy` is a company's
+ * secure web gateway (Zscaler, Netskope, iboss...): where managed devices of an organisation reach the internet.
+ */
+export type AsnKind = 'hosting' | 'vpn' | 'tor' | 'mobile' | 'residential' | 'business' | 'satellite' | 'security_proxy' | 'unknown';
 
 /** Offline IP enrichment: location and network. */
 export interface GeoInfo {

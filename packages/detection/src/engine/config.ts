@@ -1,5 +1,6 @@
 import { TokenWardenError } from '@tokenwarden/core';
 import type { AsnKind } from '../enriched-event.js';
+import { ASN_KIND_CODES } from './detectors/asn-kind-code.js';
 
 declare module '@tokenwarden/core' {
   interface ErrorCodeRegistry {
@@ -244,6 +245,9 @@ export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
       business: 0.45,
       mobile: 0.4,
       satellite: 0.4,
+      // A company's secure web gateway: only that company's enrolled devices come out of it, and its exit
+      // (the gateway's nearest data centre, often another country) says little about where the person is.
+      security_proxy: 0.3,
     },
     newCountryScore: 55,
     newAsnScore: 40,
@@ -254,7 +258,7 @@ export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
     minDistanceKm: 500,
     maxSpeedKmh: 900,
     mobileUncertaintyKm: 1000,
-    excludedKinds: ['vpn', 'tor', 'satellite'],
+    excludedKinds: ['vpn', 'tor', 'satellite', 'security_proxy'],
   },
   concurrentUse: { windowMinutes: 5, minDistanceKm: 500, minSwitchBacks: 2 },
   newClient: {
@@ -304,7 +308,8 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-const ASN_KINDS: readonly AsnKind[] = ['hosting', 'vpn', 'tor', 'mobile', 'residential', 'business', 'satellite', 'unknown'];
+// Every kind a config may name: the ones profiles can store.
+const ASN_KINDS: readonly AsnKind[] = ASN_KIND_CODES;
 
 function invalid(path: string, problem: string, hint: string): TokenWardenError {
   return new TokenWardenError('TW_DETECT_CONFIG_INVALID', `detection config "${path}" ${problem}`, { hint });

@@ -20,12 +20,14 @@ function loadShippedData(): AsnKindData {
 export interface AsnKindData {
   /** Networks run to host Tor relays; optional so older operator files still load. */
   tor?: number[];
+  /** Companies' secure web gateways (Zscaler, Netskope...); optional so older operator files still load. */
+  security_proxy?: number[];
   hosting: number[];
   vpn: number[];
   satellite: number[];
   mobile: number[];
   residential: number[];
-  keywords: Record<'vpn' | 'satellite' | 'mobile' | 'hosting' | 'residential', string[]> & { tor?: string[] };
+  keywords: Record<'vpn' | 'satellite' | 'mobile' | 'hosting' | 'residential', string[]> & { tor?: string[]; security_proxy?: string[] };
 }
 
 /** Classifies an ASN (number and organisation name) into the kind of network it is. */
@@ -33,12 +35,14 @@ export interface AsnClassifier {
   classify(asn: number | undefined, org: string | undefined): AsnKind;
 }
 
-const KEYWORD_ORDER = ['tor', 'vpn', 'satellite', 'mobile', 'hosting', 'residential'] as const;
+// A gateway vendor's name is checked before the consumer-VPN words ('proxy'), which would match it too.
+const KEYWORD_ORDER = ['tor', 'security_proxy', 'vpn', 'satellite', 'mobile', 'hosting', 'residential'] as const;
 
 /**
  * Creates the ASN classifier from the shipped lists (`data/asn-kinds.json`): explicit ASNs
  * first (AWS, GCP, Azure... are `hosting`; Starlink is `satellite`; Mullvad and M247 are `vpn`;
- * networks that exist to run Tor relays are `tor`), then organisation-name keywords (`hosting`, `cloud`, `vps`, `vpn`...).
+ * networks that exist to run Tor relays are `tor`; Zscaler, Netskope and other secure web gateways are
+ * `security_proxy`), then organisation-name keywords (`hosting`, `cloud`, `vps`, `vpn`...).
  *
  * @example
  * ```ts
@@ -49,7 +53,7 @@ const KEYWORD_ORDER = ['tor', 'vpn', 'satellite', 'mobile', 'hosting', 'resident
  */
 export function createAsnClassifier(data: AsnKindData = loadShippedData()): AsnClassifier {
   const byAsn = new Map<number, AsnKind>();
-  for (const kind of ['residential', 'mobile', 'hosting', 'satellite', 'vpn', 'tor'] as const) {
+  for (const kind of ['residential', 'mobile', 'hosting', 'satellite', 'vpn', 'security_proxy', 'tor'] as const) {
     for (const asn of data[kind] ?? []) byAsn.set(asn, kind);
   }
   const patterns = KEYWORD_ORDER.flatMap((kind) => {

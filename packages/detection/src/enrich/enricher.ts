@@ -25,7 +25,8 @@ function mergeHint(geo: GeoInfo | undefined, hint: NormalisedEvent['network_hint
   }
   if (merged.asn === undefined && hint.asn !== undefined) merged.asn = hint.asn;
   if (merged.as_org === undefined && hint.as_org) merged.as_org = hint.as_org;
-  if (hint.proxy === true && merged.asn_kind !== 'tor') merged.asn_kind = 'vpn';
+  // A source's proxy flag also covers companies' web gateways; the network's own kind says which it is.
+  if (hint.proxy === true && merged.asn_kind !== 'tor' && merged.asn_kind !== 'security_proxy') merged.asn_kind = 'vpn';
   return merged;
 }
 

@@ -262,7 +262,9 @@ export function createIpIntel(options: IpIntelOptions = {}): IpIntel {
     const org = asn?.org || geo?.as_org;
     const tor = torExits()?.has(ip) === true;
     if (!geo?.country && number === undefined && !tor) return undefined;
-    return shareGeo(geoInfo(tor ? 'tor' : geo?.anonymous ? 'vpn' : classifier.classify(number, org), geo, number, org));
+    // An anonymous-IP database flags a company's web gateway as a proxy too; the gateway's own kind wins.
+    const kind = tor ? 'tor' : classifier.classify(number, org);
+    return shareGeo(geoInfo(geo?.anonymous && kind !== 'security_proxy' && kind !== 'tor' ? 'vpn' : kind, geo, number, org));
   };
 
   // Two generations: a hit in the old map is promoted; when the new one fills, the old is dropped. Plain IPv4

@@ -18,7 +18,7 @@ describe('detection config', () => {
     assert.equal(cfg.probing.windowSeconds, DEFAULT_DETECTION_CONFIG.probing.windowSeconds);
     cfg.impossibleTravel.excludedKinds.push('mobile');
     cfg.newPlace.kindWeight.hosting = 0;
-    assert.deepEqual(DEFAULT_DETECTION_CONFIG.impossibleTravel.excludedKinds, ['vpn', 'tor', 'satellite']);
+    assert.deepEqual(DEFAULT_DETECTION_CONFIG.impossibleTravel.excludedKinds, ['vpn', 'tor', 'satellite', 'security_proxy']);
     assert.equal(DEFAULT_DETECTION_CONFIG.newPlace.kindWeight.hosting, 0.9);
   });
 

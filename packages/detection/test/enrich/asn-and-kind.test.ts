@@ -48,9 +48,10 @@ describe('ASN kind', () => {
   it('classifies Tor relay operators by name before the generic privacy keywords', () => {
     assert.equal(kinds.classify(64516, 'Example Tor Exit Association'), 'tor');
     assert.equal(kinds.classify(64517, 'Example Privacy Proxy'), 'vpn');
-    // Secure web gateways egress far from the user, like a VPN.
-    assert.equal(kinds.classify(22616, 'ZSCALER, INC.'), 'vpn');
-    assert.equal(kinds.classify(64518, 'Netskope Inc'), 'vpn');
+    // Companies' secure web gateways are a kind of their own, named before the generic 'proxy' keyword.
+    assert.equal(kinds.classify(22616, 'ZSCALER, INC.'), 'security_proxy');
+    assert.equal(kinds.classify(64518, 'Netskope Inc'), 'security_proxy');
+    assert.equal(kinds.classify(64519, 'Example Forcepoint Proxy Services'), 'security_proxy');
   });
   it('loads operator lists without the optional tor kind', () => {
     const minimal = createAsnClassifier({

@@ -1,7 +1,17 @@
 import type { AsnKind } from '../../enriched-event.js';
 
-/** ASN kinds in a fixed order so profiles can store a kind as one small integer. */
-export const ASN_KIND_CODES: readonly AsnKind[] = ['unknown', 'hosting', 'vpn', 'tor', 'mobile', 'residential', 'business', 'satellite'];
+/** ASN kinds in a fixed order so profiles can store a kind as one small integer (new kinds go last: snapshots keep codes). */
+export const ASN_KIND_CODES: readonly AsnKind[] = [
+  'unknown',
+  'hosting',
+  'vpn',
+  'tor',
+  'mobile',
+  'residential',
+  'business',
+  'satellite',
+  'security_proxy',
+];
 
 const CODE_OF = new Map<AsnKind, number>(ASN_KIND_CODES.map((k, i) => [k, i]));
 

@@ -1,3 +1,4 @@
+import type { AsnKind } from '../../enriched-event.js';
 import { STAGE_NONE } from '../classify/operation-class.js';
 import {
   F_CONC_SWITCHES,
@@ -22,6 +23,9 @@ import type { DetectionContext, Finding } from './types.js';
 /** Same-metro network switches (Wi-Fi ↔ cellular) are never concurrency, whatever the pattern. */
 const SAME_METRO_KM = 50;
 
+/** Networks whose exit says nothing of where the person is (a relay, or a company's web gateway): never a second place. */
+const RELAYED: ReadonlySet<AsnKind> = new Set<AsnKind>(['vpn', 'tor', 'security_proxy']);
+
 /**
  * Detector 3, concurrent use. The credential is active from two networks within `windowMinutes`: either the
  * two are at least `minDistanceKm` apart, or traffic keeps switching back and forth between them
@@ -40,7 +44,7 @@ export function detectConcurrentUse(ctx: DetectionContext, out: Finding[]): void
   const { cred, cfg, org } = ctx;
   const cu = cfg.concurrentUse;
   const window = cu.windowMinutes * 60_000;
-  if (ctx.kind === 'vpn' || ctx.kind === 'tor' || org.isCommon(org.asns, ctx.asn)) return;
+  if (RELAYED.has(ctx.kind) || org.isCommon(org.asns, ctx.asn)) return;
   const lastAsn = cred.u[cred.uo + U_LAST_ASN]!;
   if (ctx.now - cred.f[cred.fo + F_CONC_TS]! > window) cred.f[cred.fo + F_CONC_SWITCHES] = 0;
   let other = -1;
@@ -55,7 +59,7 @@ export function detectConcurrentUse(ctx: DetectionContext, out: Finding[]): void
       continue;
     }
     const kind = asnKindFromCode(cred.u[cred.uo + U_RECENT_KIND + i]!);
-    if (kind === 'vpn' || kind === 'tor') continue;
+    if (RELAYED.has(kind)) continue;
     if (ctx.orgHash !== 0 && cred.u[cred.uo + U_RECENT_ORG + i] === ctx.orgHash) continue;
     if (org.isCommon(org.asns, asn)) continue;
     let d = -1;
