@@ -88,7 +88,28 @@ const CLOSE_BRACE = 125;
 const CLOSE_BRACKET = 93;
 const COMMA = 44;
 
-/** Cuts the elements out of a JSON array whose opening `[` has already been consumed. */
+const SPACE = 32;
+const CARRIAGE_RETURN = 13;
+const TAB = 9;
+/** The opening of a CloudTrail log file, whitespace removed: another file's records after one ended. */
+const RECORDS_OPENING = '{"Records":[';
+
+function isSpace(c: number): boolean {
+  return c === SPACE || c === NEWLINE || c === CARRIAGE_RETURN || c === TAB;
+}
+
+/**
+ * Where an {@link ArraySplitter} is: in the array; after its `]`, waiting for the `}` of a `{"Records":[...]}`
+ * object; after the end of the JSON (only whitespace, or another CloudTrail file's opening, may follow); reading
+ * what may be another file's opening; or past text that is neither (reported once, the rest ignored).
+ */
+type ArrayPhase = 'array' | 'close' | 'tail' | 'next' | 'ignored';
+
+/**
+ * Cuts the elements out of a JSON array whose opening `[` has already been consumed. Text after the end of the
+ * JSON is reported once with its line, not silently dropped, except another CloudTrail file's `{"Records":[`,
+ * whose records are cut too: log files joined with `cat` are one input.
+ */
 class ArraySplitter implements Splitter {
   private depth = 0;
   private inString = false;
@@ -100,10 +121,15 @@ class ArraySplitter implements Splitter {
   private chars = 0;
   private startLine = 0;
   private lineNo: number;
-  private done = false;
+  private phase: ArrayPhase = 'array';
+  /** The non-blank characters of a possible next `{"Records":[` read so far, and the line it started on. */
+  private opening = '';
+  private openingLine = 0;
   constructor(
     private readonly max: number,
     firstLine: number,
+    /** The array is the `Records` of a CloudTrail object, so a `}` must close it. */
+    private readonly inRecordsObject: boolean,
   ) {
     this.lineNo = firstLine;
   }
@@ -113,9 +139,16 @@ class ArraySplitter implements Splitter {
   }
 
   push(chunk: string, out: RawRecord[]): void {
-    if (this.done) return;
-    let segStart = this.inElement ? 0 : -1;
-    for (let i = 0; i < chunk.length; i++) {
+    let at = 0;
+    while (at < chunk.length && this.phase !== 'ignored') {
+      at = this.phase === 'array' ? this.scanArray(chunk, at, out) : this.scanTail(chunk, at, out);
+    }
+  }
+
+  /** Cuts elements from `from` on; returns where the array ended (after its `]`), or the chunk's length. */
+  private scanArray(chunk: string, from: number, out: RawRecord[]): number {
+    let segStart = this.inElement ? from : -1;
+    for (let i = from; i < chunk.length; i++) {
       const c = chunk.charCodeAt(i);
       if (c === NEWLINE) this.lineNo++;
       if (this.inString) {
@@ -141,8 +174,8 @@ class ArraySplitter implements Splitter {
         if (this.depth === 0) {
           if (c === CLOSE_BRACKET) {
             this.finishScalar(out);
-            this.done = true;
-            return;
+            this.phase = this.inRecordsObject ? 'close' : 'tail';
+            return i + 1;
           }
           out.push({ kind: 'issue', line: this.lineNo, reason: 'unexpected "}" in JSON array' });
           continue;
@@ -161,10 +194,54 @@ class ArraySplitter implements Splitter {
       }
     }
     if (this.inElement && segStart >= 0) this.append(chunk.slice(segStart));
+    return chunk.length;
+  }
+
+  /** Reads what follows the array from `from` on; returns where a next CloudTrail file's array starts, or the chunk's length. */
+  private scanTail(chunk: string, from: number, out: RawRecord[]): number {
+    for (let i = from; i < chunk.length; i++) {
+      const c = chunk.charCodeAt(i);
+      if (c === NEWLINE) this.lineNo++;
+      if (isSpace(c)) continue;
+      if (this.phase === 'close') {
+        if (c === CLOSE_BRACE) {
+          this.phase = 'tail';
+          continue;
+        }
+        this.ignoreRest(out, this.lineNo, 'unexpected text after the "Records" array of a CloudTrail file; rest of the file ignored');
+        return chunk.length;
+      }
+      if (this.phase === 'tail') {
+        this.phase = 'next';
+        this.opening = '';
+        this.openingLine = this.lineNo;
+      }
+      this.opening += chunk[i];
+      if (this.opening === RECORDS_OPENING) {
+        // Another CloudTrail file's records: cut them like the first file's.
+        this.phase = 'array';
+        this.depth = 0;
+        this.scalar = false;
+        return i + 1;
+      }
+      if (!RECORDS_OPENING.startsWith(this.opening)) {
+        this.ignoreRest(out, this.openingLine, 'unexpected text after the end of the JSON; rest of the file ignored');
+        return chunk.length;
+      }
+    }
+    return chunk.length;
+  }
+
+  private ignoreRest(out: RawRecord[], line: number, reason: string): void {
+    this.phase = 'ignored';
+    out.push({ kind: 'issue', line, reason });
   }
 
   end(out: RawRecord[]): void {
-    if (this.done) return;
+    if (this.phase === 'close') out.push({ kind: 'issue', line: this.lineNo, reason: 'CloudTrail file not closed ("}") at end of input' });
+    if (this.phase === 'next')
+      this.ignoreRest(out, this.openingLine, 'unexpected text after the end of the JSON; rest of the file ignored');
+    if (this.phase !== 'array') return;
     if (this.inElement || this.depth > 0) {
       out.push({ kind: 'issue', line: this.startLine, reason: 'JSON record truncated at end of input' });
     } else {
@@ -247,7 +324,7 @@ export async function* splitRecordBatches(chunks: AsyncIterable<string>, options
     if (trimmed.length === 0 && !final) return undefined;
     if (trimmed.startsWith('[')) {
       const at = head.indexOf('[');
-      const s = new ArraySplitter(max, 1 + lineCount(head.slice(0, at)));
+      const s = new ArraySplitter(max, 1 + lineCount(head.slice(0, at)), false);
       s.push(head.slice(at + 1), out);
       return s;
     }
@@ -255,7 +332,7 @@ export async function* splitRecordBatches(chunks: AsyncIterable<string>, options
     const records = RECORDS_FILE.exec(head);
     if (records) {
       const prefix = records[0];
-      const s = new ArraySplitter(max, 1 + lineCount(prefix));
+      const s = new ArraySplitter(max, 1 + lineCount(prefix), true);
       s.push(head.slice(prefix.length), out);
       return s;
     }

@@ -66,4 +66,53 @@ describe('splitRecords', () => {
     assert.equal(out[1]?.kind, 'issue');
     assert.match((out[1] as { reason: string }).reason, /unexpected end of file/);
   });
+  it('reports text after the end of a CloudTrail file or JSON array with its line, after the records', async () => {
+    const trail = await collect(['{"Records":[{"a":1},\n{"b":2}]}\n', 'debug: upload done\n{"c":3}\n']);
+    assert.deepEqual(
+      trail.map((r) => [r.kind, r.line]),
+      [
+        ['element', 1],
+        ['element', 2],
+        ['issue', 3],
+      ],
+    );
+    assert.match((trail[2] as { reason: string }).reason, /after the end of the JSON/);
+    const okta = await collect(['[{"a":1}]\n\n  ,{"b":2}]\n']);
+    assert.deepEqual(
+      okta.map((r) => [r.kind, r.line]),
+      [
+        ['element', 1],
+        ['issue', 3],
+      ],
+    );
+    const extraKey = await collect(['{"Records":[{"a":1}], "next": 2}']);
+    assert.deepEqual(
+      extraKey.map((r) => r.kind),
+      ['element', 'issue'],
+    );
+    assert.match((extraKey[1] as { reason: string }).reason, /after the "Records" array/);
+    const unclosed = await collect(['{"Records":[{"a":1}]\n']);
+    assert.deepEqual(
+      unclosed.map((r) => r.kind),
+      ['element', 'issue'],
+    );
+    assert.deepEqual(await collect(['[{"a":1}]\r\n\n']), [{ kind: 'element', text: '{"a":1}', line: 1 }]);
+  });
+
+  it('cuts the records of CloudTrail files joined with cat, whatever the chunk boundaries', async () => {
+    const joined = '{"Records":[{"a":1}]}{"Records":[{"b":2}]}\n{\n "Records" : [\n{"c":3}]}\n';
+    const expected = [
+      ['element', 1],
+      ['element', 1],
+      ['element', 4],
+    ];
+    for (let cut = 1; cut < joined.length; cut++) {
+      const out = await collect([joined.slice(0, cut), joined.slice(cut)]);
+      assert.deepEqual(
+        out.map((r) => [r.kind, r.line]),
+        expected,
+        `cut at ${cut}`,
+      );
+    }
+  });
 });
