@@ -15,6 +15,7 @@ import { accessEventOf, type FinishedRequest, lifecycleEvent } from './guard-eve
 import { IpSet } from './ip-set.js';
 import { MemoryJtiReplayStore } from './jti-replay-store.js';
 import { KeyUseNotes } from './key-use-notes.js';
+import { LiveSessions } from './live-sessions.js';
 import { CidrIpInfo, type IpInfoLookup, locationRefusal } from './location-policy.js';
 import { effectiveMethod } from './method-override.js';
 import { normaliseTarget } from './path-normalise.js';
@@ -49,6 +50,8 @@ export type { GuardDecision, GuardRequest } from './guard-decision.js';
 export class GatewayGuard {
   readonly revocations = new RevocationSet();
   readonly blocks = new BlockList();
+  /** Admitted exchanges still open (tunnels, streams): re-judged when a revocation or block lands. */
+  readonly sessions = new LiveSessions();
   readonly verifier: CredentialVerifier;
   readonly sink: AccessEventSink<FinishedRequest> | undefined;
   readonly routes: RouteMatcher;
@@ -111,6 +114,7 @@ export class GatewayGuard {
         if (entries.some((e) => e.kind === 'grant' || e.kind === 'client')) this.verifier.evict(() => true);
         const subjects = new Set(entries.filter((e) => e.kind === 'subject').map((e) => e.value));
         if (subjects.size > 0) this.verifier.evict((s) => s === undefined || subjects.has(s));
+        this.recheckSessions();
       },
       ...(options.onRevocationError ? { onError: options.onRevocationError } : {}),
     });
@@ -128,7 +132,30 @@ export class GatewayGuard {
 
   /** Enforces a `control` topic order (block / unblock a credential, IP or ASN). */
   applyControlOrder(order: ControlOrder): boolean {
-    return this.blocks.apply(order);
+    const applied = this.blocks.apply(order);
+    if (applied && order.action === 'block') this.recheckSessions();
+    return applied;
+  }
+
+  /**
+   * Keeps an admitted exchange that stays open (a tunnel, a streamed response) under watch: `end`
+   * cuts it off when its credential is revoked, blocked or expires, or its address or ASN is
+   * blocked. Call the returned function when the exchange closes.
+   */
+  holdOpen(decision: Extract<GuardDecision, { allow: true }>, end: (reason: string) => void): () => void {
+    return this.sessions.hold(decision.credential, decision.client, end);
+  }
+
+  // Ends every open exchange the current revocations and blocks would now refuse.
+  private recheckSessions(): void {
+    if (this.sessions.size === 0) return;
+    this.sessions.recheck(({ credential, client }) => {
+      if (this.blocks.isIpBlocked(client.ip) || this.blocks.isAsnBlocked(this.ipInfo.lookup(client.ip)?.asn)) return 'address blocked';
+      if (credential === undefined) return undefined;
+      const revokedBy = this.revocations.revokedBy(credential);
+      if (revokedBy) return `revoked by ${revokedBy}`;
+      return this.blocks.isCredentialBlocked(credential.id) ? 'credential blocked' : undefined;
+    });
   }
 
   /** Decides on one request. Never throws for bad input. */

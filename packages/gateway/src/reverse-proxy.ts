@@ -125,7 +125,17 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
       status = response.statusCode;
       res.writeHead(status, downstreamHeaders(response.headers as Record<string, string | string[] | undefined>));
       // A relay cut short has destroyed both sides already; its access event keeps the status.
-      bytesOut = (await relayBody(response.body, res)).bytes;
+      // A long stream (server-sent events, a big download) is cut off if its credential is revoked,
+      // blocked or expires meanwhile.
+      const release = guard.holdOpen(decision, () => {
+        response.body.destroy();
+        res.destroy();
+      });
+      try {
+        bytesOut = (await relayBody(response.body, res)).bytes;
+      } finally {
+        release();
+      }
     } catch (e) {
       const code = (e as { code?: string }).code;
       const timedOut = code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT';

@@ -120,6 +120,12 @@ export async function relayUpgrade(req: IncomingMessage, socket: Socket, head: B
     if (code === 101) {
       if (head.length > 0) up.write(head);
       socket.pipe(up);
+      // The tunnel outlives the check that opened it: a revocation, block or expiry closes it.
+      const release = ctx.guard.holdOpen(decision, () => {
+        socket.destroy();
+        up.destroy();
+      });
+      socket.once('close', release);
       return;
     }
     // Not switched: one plain exchange, and the connection ends with it. Relaying what the client
