@@ -5,17 +5,18 @@ import { AuthorizationMemo } from './authorization-memo.js';
 import { BlockList } from './block-list.js';
 import { type ClientInfo, clientInfo, DirectClients } from './client-info.js';
 import { CredentialVerifier } from './credential-verifier.js';
+import { DpopBinding } from './dpop-binding.js';
 import { DpopNonces } from './dpop-nonce.js';
-import { type DpopOutcome, DpopVerifier } from './dpop-verifier.js';
+import { DpopVerifier } from './dpop-verifier.js';
 import { CREDENTIAL_IN_URL, extractCredential, type PresentedCredential } from './extract-credential.js';
 import { fastId } from './fast-ids.js';
 import type { GatewayGuardOptions } from './gateway-guard-options.js';
-import { allowed, type DecisionDraft, denied, type GuardDecision, type GuardRequest } from './guard-decision.js';
+import { allowed, type DecisionDraft, denied, draftDecision, type GuardDecision, type GuardRequest } from './guard-decision.js';
 import { accessEventOf, type FinishedRequest, lifecycleEvent } from './guard-events.js';
 import { IpSet } from './ip-set.js';
 import { MemoryJtiReplayStore } from './jti-replay-store.js';
 import { KeyUseNotes } from './key-use-notes.js';
-import { LiveSessions } from './live-sessions.js';
+import { LiveSessions, revokedOrBlocked } from './live-sessions.js';
 import { CidrIpInfo, type IpInfoLookup, locationRefusal } from './location-policy.js';
 import { effectiveMethod } from './method-override.js';
 import { normaliseTarget } from './path-normalise.js';
@@ -59,7 +60,7 @@ export class GatewayGuard {
   readonly checks: boolean;
   private readonly sync: RevocationSync;
   private readonly trustedProxies: IpSet;
-  private readonly dpop: DpopVerifier;
+  private readonly dpop: DpopBinding;
   private readonly nonces: DpopNonces | undefined;
   /** Where DPoP signatures go when several wait at once; undefined: always on the event loop. */
   readonly signatureThread: SignatureThread | undefined;
@@ -87,7 +88,7 @@ export class GatewayGuard {
     const wantThread = options.signatureThread ?? cfg.dpop.signature_thread;
     const useThread = wantThread === 'auto' ? availableParallelism() >= 4 : wantThread;
     this.signatureThread = useThread && this.checks ? new SignatureThread() : undefined;
-    this.dpop = new DpopVerifier({
+    const dpopVerifier = new DpopVerifier({
       algorithms: cfg.dpop.algorithms,
       maxAgeSeconds: cfg.dpop.max_age_seconds,
       replay: options.replayStore ?? new MemoryJtiReplayStore(),
@@ -95,6 +96,7 @@ export class GatewayGuard {
       ...(this.nonces ? { nonces: this.nonces } : {}),
       ...(this.signatureThread ? { signatureThread: this.signatureThread } : {}),
     });
+    this.dpop = new DpopBinding(dpopVerifier, this.nonces, this.dpopAlgs);
     this.limiter =
       cfg.rate_limit === false ? undefined : new RateLimiter({ perSecond: cfg.rate_limit.per_second, burst: cfg.rate_limit.burst });
     this.probing = new ProbingThrottle(cfg.probing);
@@ -149,13 +151,7 @@ export class GatewayGuard {
   // Ends every open exchange the current revocations and blocks would now refuse.
   private recheckSessions(): void {
     if (this.sessions.size === 0) return;
-    this.sessions.recheck(({ credential, client }) => {
-      if (this.blocks.isIpBlocked(client.ip) || this.blocks.isAsnBlocked(this.ipInfo.lookup(client.ip)?.asn)) return 'address blocked';
-      if (credential === undefined) return undefined;
-      const revokedBy = this.revocations.revokedBy(credential);
-      if (revokedBy) return `revoked by ${revokedBy}`;
-      return this.blocks.isCredentialBlocked(credential.id) ? 'credential blocked' : undefined;
-    });
+    this.sessions.recheck(revokedOrBlocked(this.revocations, this.blocks, (ip) => this.ipInfo.lookup(ip)?.asn));
   }
 
   /** Decides on one request. Never throws for bad input. */
@@ -233,28 +229,19 @@ export class GatewayGuard {
 
   // A decision in the making for `req`: who sent it, nothing decided yet.
   private draft(req: GuardRequest, now: number): DecisionDraft {
-    const headers = req.headers;
     // Without trusted proxies the forwarding headers are never read: do not even join them.
     const client = this.trustedProxies.empty
       ? this.directClients.of(req.peer, req.encrypted)
       : clientInfo(
-          { peer: req.peer, encrypted: req.encrypted, xff: header(headers['x-forwarded-for']), xfp: header(headers['x-forwarded-proto']) },
+          {
+            peer: req.peer,
+            encrypted: req.encrypted,
+            xff: header(req.headers['x-forwarded-for']),
+            xfp: header(req.headers['x-forwarded-proto']),
+          },
           this.trustedProxies,
         );
-    return {
-      requestId: fastId('req', now),
-      client,
-      method: req.method,
-      path: undefined,
-      route: undefined,
-      credential: undefined,
-      scheme: undefined,
-      userAgent: header(headers['user-agent']),
-      delayMs: 0,
-      allow: false,
-      forwardTarget: undefined,
-      refusal: undefined,
-    };
+    return draftDecision(req, client, fastId('req', now));
   }
 
   /**
@@ -317,7 +304,11 @@ export class GatewayGuard {
       if (p.route.config.require_dpop) return denied(base, refuse(401, 'invalid_token', 'route requires DPoP', auth));
       return this.admit(p, credential, now);
     }
-    const refusal = this.checkDpop(p, credential);
+    const refusal = this.dpop.check(
+      { req, proto: client.proto, accessToken: presented.token, accessTokenHash: p.hashKey },
+      credential,
+      (reason) => this.report('dpop.failure', client, credential, base.requestId, reason, req),
+    );
     if (refusal instanceof Promise) return refusal.then((r) => (r ? denied(base, r) : this.admit(p, credential, Date.now())));
     return refusal ? denied(base, refusal) : this.admit(p, credential, Date.now());
   }
@@ -374,36 +365,6 @@ export class GatewayGuard {
   private isStale(now: number): boolean {
     const r = this.options.config.revocation;
     return r.on_stale === 'fail-closed' && now - this.sync.lastSuccess > r.staleness_ms;
-  }
-
-  // Synchronous unless the replay store answers asynchronously (PostgreSQL).
-  private checkDpop(p: Pending, credential: VerifiedCredential): Refusal | undefined | Promise<Refusal | undefined> {
-    const { req, base } = p;
-    if (!credential.jkt)
-      return refuse(401, 'invalid_token', 'DPoP scheme with an unbound token', { scheme: 'dpop', dpopAlgs: this.dpopAlgs });
-    const host = header(req.headers.host) ?? 'localhost';
-    const q = req.target.indexOf('?');
-    const outcome = this.dpop.verify({
-      proof: req.headers.dpop,
-      method: req.method,
-      url: `${base.client.proto}://${host}${q === -1 ? req.target : req.target.slice(0, q)}`,
-      accessToken: p.presented.token,
-      accessTokenHash: p.hashKey,
-      jkt: credential.jkt,
-    });
-    return outcome instanceof Promise ? outcome.then((o) => this.dpopRefusal(p, credential, o)) : this.dpopRefusal(p, credential, outcome);
-  }
-
-  private dpopRefusal(p: Pending, credential: VerifiedCredential, outcome: DpopOutcome): Refusal | undefined {
-    if (outcome.ok) return undefined;
-    // Fail closed, and not the client's fault: no dpop.failure for detection to count.
-    if (outcome.error === 'temporarily_unavailable') return refuse(503, 'temporarily_unavailable', `dpop: ${outcome.reason}`);
-    const { req, base } = p;
-    this.report('dpop.failure', base.client, credential, base.requestId, outcome.reason, req);
-    const refusal = refuse(401, outcome.error, `dpop: ${outcome.reason}`, { scheme: 'dpop', dpopAlgs: this.dpopAlgs });
-    const nonce = this.nonces?.current();
-    if (nonce && outcome.error === 'use_dpop_nonce') refusal.headers['dpop-nonce'] = nonce;
-    return refusal;
   }
 
   private report(

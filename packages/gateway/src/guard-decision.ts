@@ -71,3 +71,29 @@ export function denied(d: DecisionDraft, refusal: Refusal): GuardDecision {
   d.refusal = refusal;
   return d as GuardDecision;
 }
+
+/**
+ * A decision in the making for `req` from `client`: nothing decided yet.
+ *
+ * @example
+ * ```ts
+ * const base = draftDecision(req, client, fastId('req', Date.now()));
+ * ```
+ */
+export function draftDecision(req: GuardRequest, client: ClientInfo, requestId: string): DecisionDraft {
+  const userAgent = req.headers['user-agent'];
+  return {
+    requestId,
+    client,
+    method: req.method,
+    path: undefined,
+    route: undefined,
+    credential: undefined,
+    scheme: undefined,
+    userAgent: Array.isArray(userAgent) ? userAgent.join(', ') : userAgent,
+    delayMs: 0,
+    allow: false,
+    forwardTarget: undefined,
+    refusal: undefined,
+  };
+}

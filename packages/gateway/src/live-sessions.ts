@@ -1,4 +1,6 @@
+import type { BlockList } from './block-list.js';
 import type { ClientInfo } from './client-info.js';
+import type { RevocationSet } from './revocation-set.js';
 import type { VerifiedCredential } from './verified-credential.js';
 
 /** One admitted exchange that is still open: a WebSocket tunnel or a response still streaming. */
@@ -85,4 +87,23 @@ export class LiveSessions {
   private release(held: LiveSession): boolean {
     return this.open.delete(held);
   }
+}
+
+/**
+ * The verdict the guard re-judges open sessions with: the address or its ASN blocked, the
+ * credential revoked or blocked.
+ *
+ * @example
+ * ```ts
+ * sessions.recheck(revokedOrBlocked(guard.revocations, guard.blocks, (ip) => ipInfo.lookup(ip)?.asn));
+ * ```
+ */
+export function revokedOrBlocked(revocations: RevocationSet, blocks: BlockList, asnOf: (ip: string) => number | undefined): SessionVerdict {
+  return ({ credential, client }) => {
+    if (blocks.isIpBlocked(client.ip) || blocks.isAsnBlocked(asnOf(client.ip))) return 'address blocked';
+    if (credential === undefined) return undefined;
+    const revokedBy = revocations.revokedBy(credential);
+    if (revokedBy) return `revoked by ${revokedBy}`;
+    return blocks.isCredentialBlocked(credential.id) ? 'credential blocked' : undefined;
+  };
 }
