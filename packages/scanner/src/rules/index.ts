@@ -15,10 +15,13 @@ import { hostingRules } from './hosting.js';
 import { jwtRules } from './jwt.js';
 import { messagingRules } from './messaging.js';
 import { observabilityRules } from './observability.js';
+import { platformKeyRules } from './platform-keys.js';
 import { privateKeyRules } from './private-keys.js';
+import { regionalCloudRules } from './regional-cloud.js';
 import { saasRules } from './saas.js';
 import { shellFormRules } from './shell-forms.js';
 import { slackRules } from './slack.js';
+import { socialRules } from './social.js';
 import { stripeRules } from './stripe.js';
 import { tokenwardenRules } from './tokenwarden.js';
 
@@ -52,6 +55,9 @@ export const BUILTIN_RULES: readonly Rule[] = [
   ...observabilityRules,
   ...hostingRules,
   ...saasRules,
+  ...regionalCloudRules,
+  ...platformKeyRules,
+  ...socialRules,
   ...databaseRules,
   ...jwtRules,
   ...credentialFileRules,

@@ -8,10 +8,10 @@ const NAME =
 /**
  * Secrets in shell forms the assignment rules cannot read:
  *
- * - fish's `set [-x|-g|-U|--export ...] NAME value` (no `=`; Tcl's `set name value` has the same
- *   shape). Flags that query or erase a variable (`-q`, `-e`, `-n`, `-S`) assign nothing.
- * - a literal default in a POSIX parameter expansion, `${NAME:-value}`, `${NAME-value}`,
- *   `${NAME:=value}`: the value is used whenever the variable is unset, so a real secret written
+ * - fish's `set -x|-gx|-U|--export ... NAME value` (no `=`). Flags that query or erase a
+ *   variable (`-q`, `-e`, `-n`, `-S`) assign nothing.
+ * - a literal default in a POSIX parameter expansion, `${NAME:-value}` or `${NAME:=value}`: the
+ *   value is used whenever the variable is unset, so a real secret written
  *   there ships with the script. Only the default is the secret (not the `-` of the operator);
  *   placeholder defaults (`${API_KEY:-changeme}`, `${TOKEN:-<your-token>}`) and references
  *   (`${TOKEN:-$OTHER}`) are not reported. `${NAME:?message}` and `${NAME:+alt}` are not defaults.
@@ -28,12 +28,15 @@ export const shellFormRules: Rule[] = [
     id: 'fish-set-secret',
     description: 'Secret assigned by a fish shell (or Tcl) set command',
     provider: 'generic',
-    keywords: ['set '],
+    // With a flag (`-x`, `-gx`, `--export`): `set ` alone hits every few lines of prose and code
+    // (a quarter of the scan's keyword hits on the bench tree), and a flagless `set` in fish
+    // makes a function-local variable, rarely a secret's place.
+    keywords: ['set -'],
     keywordsCaseSensitive: true,
     anchor: 'keyword',
     // At a command start only: a line start, or after `;`, `and`, `or`, `begin`, `if`.
     pattern: new RegExp(
-      `(?<=(?:^|[;({]|\\b(?:and|or|begin|if|then|do))[ \\t]*)set[ \\t]+(?:(?:--(?!erase|query|names|show)[a-z-]+|-(?![A-Za-z]*[qenS])[A-Za-z]+)[ \\t]+)*(${NAME})[ \\t]+(["']?)([^\\s"'$()<>\`;|&]{8,200})\\2(?=[ \\t]*(?:$|[;#|&)]))`,
+      `(?<=(?:^|[;({]|\\b(?:and|or|begin|if|then|do))[ \\t]*)set[ \\t]+(?:(?:--(?!erase|query|names|show)[a-z-]+|-(?![A-Za-z]*[qenS])[A-Za-z]+)[ \\t]+)+(${NAME})[ \\t]+(["']?)([^\\s"'$()<>\`;|&]{8,200})\\2(?=[ \\t]*(?:$|[;#|&)]))`,
       'gim',
     ),
     secretGroup: 3,
@@ -45,9 +48,11 @@ export const shellFormRules: Rule[] = [
     id: 'shell-default-secret',
     description: 'Secret written as the default of a shell parameter expansion (NAME:-value)',
     provider: 'generic',
-    keywords: ['${'],
-    anchor: 'keyword',
-    pattern: new RegExp(`\\$\\{(${NAME}):?[-=]([^\\s"'$\`{}]{8,200})\\}`, 'gi'),
+    // The operator is the keyword: `${` opens every template literal of JavaScript. The name
+    // before it is walked back over, and must follow `${`.
+    keywords: [':-', ':='],
+    anchor: { back: '[A-Za-z0-9_]', max: 64, followedBy: ':[-=]' },
+    pattern: new RegExp(`(?<=\\$\\{)(${NAME}):[-=]([^\\s"'$\`{}]{8,200})\\}`, 'gi'),
     secretGroup: 2,
     severity: 'medium',
     confidence: 'low',

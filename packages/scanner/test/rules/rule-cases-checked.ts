@@ -74,13 +74,15 @@ export const CHECKED_FORMAT_RULE_CASES: Record<string, RuleCases> = {
     positive: [
       `export API_TOKEN="\${API_TOKEN:-${secret}}"`,
       `: "\${DB_PASSWORD:=${rnd(10)}#${rnd(6)}}"`,
-      `docker run -e SECRET_KEY=\${SECRET_KEY-${rnd(40, B62)}} app`,
+      `docker run -e SECRET_KEY=\${SECRET_KEY:-${rnd(40, B62)}} app`,
       `environment:\n  - SLACK_TOKEN=\${SLACK_TOKEN:-${rnd(48)}}`,
     ],
     negative: [
       'export API_TOKEN="${API_TOKEN:-changeme}"',
       'TOKEN=${TOKEN:-your-token-here}',
       'SECRET_KEY=${SECRET_KEY:-<your-secret-key>}',
+      // Not inside `${...}`: no expansion.
+      `echo "api_token:-${rnd(40)}"`,
       'API_KEY=${API_KEY:-}',
       'API_KEY=${API_KEY:-$DEFAULT_API_KEY}',
       `API_KEY=\${API_KEY:?set API_KEY to ${rnd(40)} or similar}`,

@@ -4,8 +4,9 @@ import { BUILTIN_RULES, scanString } from '@tokenwarden/scanner';
 import { RULE_CASES as CORE_RULE_CASES } from './rule-cases.js';
 import { CHECKED_FORMAT_RULE_CASES } from './rule-cases-checked.js';
 import { PLATFORM_RULE_CASES } from './rule-cases-platforms.js';
+import { PROVIDER_RULE_CASES } from './rule-cases-providers.js';
 
-const RULE_CASES = { ...CORE_RULE_CASES, ...PLATFORM_RULE_CASES, ...CHECKED_FORMAT_RULE_CASES };
+const RULE_CASES = { ...CORE_RULE_CASES, ...PLATFORM_RULE_CASES, ...CHECKED_FORMAT_RULE_CASES, ...PROVIDER_RULE_CASES };
 
 describe('built-in rules', () => {
   it('has at least 80 rules, unique ids, each with positive and negative cases', () => {
