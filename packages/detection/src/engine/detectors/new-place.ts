@@ -54,7 +54,9 @@ const ESTABLISHED_ELSEWHERE_EVENTS = 3;
 function youngNetworkNovelty(ctx: DetectionContext): number {
   const { cred, principal } = ctx;
   if (ctx.asn === 0 || ctx.suspicion === 0) return 0;
-  const seen = Math.max(topKCount(cred.u, cred.uo + U_ASN, K_ASN, ctx.asn), topKCount(principal.u, principal.uo + U_ASN, K_ASN, ctx.asn));
+  let seen = Math.max(topKCount(cred.u, cred.uo + U_ASN, K_ASN, ctx.asn), topKCount(principal.u, principal.uo + U_ASN, K_ASN, ctx.asn));
+  // A young ASN of a cloud provider the credential has long used is not young.
+  if (seen < YOUNG_NETWORK_EVENTS) seen = Math.max(seen, providerSeen(ctx));
   if (seen >= YOUNG_NETWORK_EVENTS) return 0;
   const elsewhere = Math.max(cred.events, principal.events) - seen;
   return elsewhere >= ESTABLISHED_ELSEWHERE_EVENTS ? ctx.suspicion : 0;
@@ -82,6 +84,29 @@ function onlyPeopleNetworks(p: Profile): boolean {
 function onlyInternal(p: Profile): boolean {
   const networks = topKEntries(p.u, p.uo + U_ASN, K_ASN);
   return networks.length > 0 && networks.every((e) => e.key === INTERNAL_NETWORK_KEY);
+}
+
+/**
+ * Calls the credential or its principal made from networks of this hosting network's organisation (its AS name,
+ * exactly: Microsoft's AS8075 and AS8069 are both "Microsoft Corporation"), whatever the ASN: more than none means a
+ * CI runner or instance that moved to another region of its cloud, not a stolen key on a stranger's server. Names
+ * are kept for values the organisation has seen (bounded); without one this is 0, as before. Asked only for a
+ * network new or young to the credential, not on every event.
+ */
+function providerSeen(ctx: DetectionContext): number {
+  const asOrg = ctx.ev.geo?.as_org;
+  if (ctx.kind !== 'hosting' || !asOrg) return 0;
+  const names = ctx.org.names;
+  let most = 0;
+  for (const p of ctx.principal === ctx.cred ? [ctx.cred] : [ctx.cred, ctx.principal]) {
+    let seen = 0;
+    for (const e of topKEntries(p.u, p.uo + U_ASN, K_ASN)) {
+      const label = names.get(e.key);
+      if (label !== undefined && label.slice(label.indexOf(' ') + 1) === asOrg) seen += e.count;
+    }
+    most = Math.max(most, seen);
+  }
+  return most;
 }
 
 /** Whether the credential or its principal already uses `key` (0, an unknown value, counts as known). A plain function, not a per-event closure. */
@@ -141,9 +166,15 @@ export function detectNewPlace(ctx: DetectionContext, out: Finding[]): void {
     cred.events >= cfg.learning.minEvents &&
     onlyPeopleNetworks(cred) &&
     !(ctx.ev.user_agent !== undefined && CLOUD_SHELL.test(ctx.ev.user_agent));
+  // Another region of a cloud the credential already runs in (a fresh CI session on another runner) is news at the
+  // level of a city, however far the region is.
+  const sameProvider = !leftInternal && !leftPeople && (!countryKnown || !asnKnown) && providerSeen(ctx) > 0;
   let what: 'country' | 'asn' | 'city' | 'ip' | 'outside';
   let base: number;
-  if (leftInternal) {
+  if (sameProvider) {
+    what = 'city';
+    base = np.newCityScore;
+  } else if (leftInternal) {
     what = 'outside';
     base = np.newCountryScore + 5;
   } else if (!countryKnown) {
@@ -178,7 +209,7 @@ export function detectNewPlace(ctx: DetectionContext, out: Finding[]): void {
     score,
     stage: STAGE_NONE,
     summary:
-      `${what === 'outside' ? 'first use of this credential from outside the internal network it always used' : `first use of this credential from a new ${what === 'asn' ? (leftPeople ? 'hosting network after only home, office or mobile ones' : 'network') : what}`}: ${g?.country ?? '?'} ${g?.city ?? ''} ${ctx.networkLabel ?? `AS${ctx.asn} ${g?.as_org ?? ''}`} (${ctx.kind})`.replace(
+      `${what === 'outside' ? 'first use of this credential from outside the internal network it always used' : `first use of this credential from a new ${sameProvider ? 'region of a cloud provider it already uses' : what === 'asn' ? (leftPeople ? 'hosting network after only home, office or mobile ones' : 'network') : what}`}: ${g?.country ?? '?'} ${g?.city ?? ''} ${ctx.networkLabel ?? `AS${ctx.asn} ${g?.as_org ?? ''}`} (${ctx.kind})`.replace(
         /\s+/g,
         ' ',
       ),
@@ -195,6 +226,7 @@ export function detectNewPlace(ctx: DetectionContext, out: Finding[]): void {
       org_common_asn: asnCommon,
       org_principals_on_asn: org.asns.principals(ctx.asn),
       left_people_networks: leftPeople || undefined,
+      same_provider: sameProvider || undefined,
       baseline: {
         credential_events: cred.events,
         principal_events: principal.events,
