@@ -125,3 +125,42 @@ export function isDocumentationHost(host: string): boolean {
   const name = host.replace(/\\&/g, '').split(/[/:]/, 1)[0] ?? '';
   return RESERVED_HOST.test(name) || PLACEHOLDER_HOST.test(name);
 }
+
+const BECH32_CHARSET = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l';
+const BECH32_GENERATOR = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
+
+function bech32Polymod(values: readonly number[]): number {
+  let chk = 1;
+  for (const v of values) {
+    const top = chk >>> 25;
+    chk = ((chk & 0x1ffffff) << 5) ^ v;
+    for (let i = 0; i < 5; i++) if ((top >>> i) & 1) chk ^= BECH32_GENERATOR[i] as number;
+  }
+  return chk >>> 0;
+}
+
+/**
+ * True when `text` is valid Bech32 (BIP 173: human-readable part, `1`, data with a 6-character
+ * checksum), in one case, without the 90-character limit: the encoding of age keys.
+ *
+ * @example
+ * ```ts
+ * hasBech32Checksum('AGE-SECRET-KEY-1' + 'Q'.repeat(58)); // false
+ * ```
+ */
+export function hasBech32Checksum(text: string): boolean {
+  if (text !== text.toUpperCase() && text !== text.toLowerCase()) return false;
+  const lower = text.toLowerCase();
+  const sep = lower.lastIndexOf('1');
+  if (sep < 1 || lower.length - sep - 1 < 6) return false;
+  const values: number[] = [];
+  for (let i = 0; i < sep; i++) values.push(lower.charCodeAt(i) >> 5);
+  values.push(0);
+  for (let i = 0; i < sep; i++) values.push(lower.charCodeAt(i) & 31);
+  for (const ch of lower.slice(sep + 1)) {
+    const v = BECH32_CHARSET.indexOf(ch);
+    if (v < 0) return false;
+    values.push(v);
+  }
+  return bech32Polymod(values) === 1;
+}

@@ -1,5 +1,5 @@
 import type { Rule } from '../types.js';
-import { DASHED_RIGHT, hasBase62Crc32, LEFT, prefixedToken } from './define.js';
+import { DASHED_RIGHT, hasBase62Crc32, hasBech32Checksum, LEFT, prefixedToken } from './define.js';
 
 /**
  * Developer platforms: npm, PyPI, RubyGems, Docker Hub, HashiCorp, Doppler, Linear, Notion,
@@ -168,6 +168,9 @@ export const devtoolRules: Rule[] = [
     pattern: /(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})(?![A-Z0-9])/g,
     severity: 'critical',
     confidence: 'high',
+    // Bech32: the last 6 characters are a checksum over the rest.
+    checksummed: true,
+    validate: hasBech32Checksum,
   },
   prefixedToken({
     id: 'buildkite-api-token',

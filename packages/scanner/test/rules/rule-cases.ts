@@ -72,6 +72,8 @@ const privateKey = (label: string): RuleCases => ({
   negative: [`-----BEGIN ${label}-----\n...\n-----END ${label}-----`, pem(label.replace('PRIVATE', 'PUBLIC'))],
 });
 
+const AGE = 'AGE-SECRET-KEY-' + '1';
+
 export const RULE_CASES: Record<string, RuleCases> = {
   'tokenwarden-token': {
     positive: [`API_KEY=${twToken('k')}`, `refresh: ${twToken('r')}`, `secret=${twToken('c')}`],
@@ -303,8 +305,18 @@ export const RULE_CASES: Record<string, RuleCases> = {
   'newrelic-insert-key': pfx('NRII-', rnd(32, `${B62}_-`)),
   'newrelic-license-key': { positive: [`license_key: ${rnd(36, HEX)}NRAL`], negative: [`license_key: ${rnd(30, HEX)}NRAL`, 'NRAL'] },
   'age-secret-key': {
-    positive: [`AGE-SECRET-KEY-1${rnd(58, BECH32)}`],
-    negative: [`AGE-SECRET-KEY-1${rnd(40, BECH32)}`, 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p'],
+    // Keys made by age-keygen for this test and thrown away (Bech32: their last 6 characters are
+    // the checksum), written in two parts so that a scan of this repository does not list them.
+    positive: [
+      `# created: 2026-11-30\n${AGE}GXU0F6NQGKHUWGHJ8UGJKDJCTWSDTMHUJ882SSMU6XXGTF4QNRKS6CZCVQ`,
+      `SOPS_AGE_KEY=${AGE}PNGKHW6UR2WTJV4DPZWU4EQDUWXA60HGEMS9XMMX8AT3D7LUHS0Q54Y3M4`,
+    ],
+    negative: [
+      `${AGE}GXU0F6NQGKHUWGHJ8UGJKDJCTWSDTMHUJ882SSMU6XXGTF4QNRKS6CZCVP`, // the first positive with its last character changed
+      `AGE-SECRET-KEY-1${rnd(58, BECH32)}`,
+      `AGE-SECRET-KEY-1${rnd(40, BECH32)}`,
+      'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p',
+    ],
   },
   'postgres-url': {
     positive: [...db('postgres').positive, `SQLALCHEMY_DATABASE_URI = "postgresql+psycopg2://app:${dbPass}@db.internal.acme.net/main"`],
