@@ -13,3 +13,18 @@
 export function cloudServiceName(endpoint: string): string {
   return endpoint.replace(/\.amazonaws\.com$/i, '').split('.')[0] || endpoint;
 }
+
+/**
+ * True when a log's source address is an AWS service acting for the caller rather than an address: CloudTrail's
+ * `sourceIPAddress` holds `AWS Internal` or the service's endpoint (`cloudformation.amazonaws.com`) then, and
+ * OCSF mappers copy it into `src_endpoint.ip` or `src_endpoint.domain`.
+ *
+ * @example
+ * ```ts
+ * isAwsServiceOrigin('autoscaling.amazonaws.com'); // true
+ * isAwsServiceOrigin('203.0.113.7'); // false
+ * ```
+ */
+export function isAwsServiceOrigin(source: string): boolean {
+  return /^AWS Internal$|^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/i.test(source);
+}

@@ -179,6 +179,38 @@ describe('OCSF as Amazon Security Lake writes CloudTrail', () => {
     assert.equal(b.outcome.event.credential_id, 'arn:aws:iam::123456789012:user/ci');
     assert.equal(c?.outcome.kind, 'ignored');
   });
+
+  it('takes an AWS service in src_endpoint (ip or domain) as a service acting for the caller: no place, no error', () => {
+    const decode = createRecordDecoder({ format: 'auto' });
+    const call = (src: Record<string, string>) => ({
+      class_uid: 6003,
+      time: 1772359200000,
+      api: { operation: 'RunInstances', service: { name: 'ec2.amazonaws.com' } },
+      actor: {
+        user: {
+          type: 'AssumedRole',
+          uid: 'arn:aws:sts::123456789012:assumed-role/AWSServiceRoleForAutoScaling/AutoScaling',
+          credential_uid: 'ASIAEXAMPLEASG00001',
+        },
+        invoked_by: 'autoscaling.amazonaws.com',
+      },
+      src_endpoint: src,
+    });
+    const outcomes = [
+      call({ ip: 'autoscaling.amazonaws.com' }),
+      call({ domain: 'autoscaling.amazonaws.com' }),
+      call({ ip: 'AWS Internal' }),
+      call({ ip: 'ec2.amazonaws.com.cn' }),
+      call({ ip: 'not-an-address' }),
+    ].map((r, i) => decode({ kind: 'line', text: JSON.stringify(r), line: i + 1 }, 'lake.jsonl')[0]?.outcome);
+    for (const o of outcomes.slice(0, 4)) {
+      assert.ok(o?.kind === 'event', JSON.stringify(o));
+      assert.equal(o.event.source_ip, undefined);
+      assert.match(String(o.event.attributes?.source_service), /amazonaws\.com|AWS Internal/);
+      assert.equal(o.event.attributes?.invoked_by, 'autoscaling.amazonaws.com');
+    }
+    assert.deepEqual(outcomes[4], { kind: 'error', reason: 'src_endpoint.ip is not an IP address' });
+  });
 });
 
 describe('Okta', () => {

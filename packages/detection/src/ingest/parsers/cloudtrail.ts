@@ -1,4 +1,4 @@
-import { cloudServiceName } from '../cloud-service.js';
+import { cloudServiceName, isAwsServiceOrigin } from '../cloud-service.js';
 import { boolAt, compact, isObject, type JsonObject, objAt, strAt, uintAt } from '../fields.js';
 import { isAccessDeniedCode, isAuthFailureCode, lifecycleFromErrorCode } from '../lifecycle-signals.js';
 import { eventTimeText, normaliseIp, parseEventTime } from '../time-and-ip.js';
@@ -131,7 +131,7 @@ export function parseCloudTrailRecord(record: unknown, ctx: RecordContext): Pars
   const sourceIp = rawSource ? normaliseIp(rawSource) : undefined;
   // "AWS Internal" or "<service>.amazonaws.com": a service acted on the caller's behalf.
   const sourceService = rawSource && !sourceIp ? rawSource.slice(0, 128) : undefined;
-  if (rawSource && !sourceIp && !/amazonaws\.com$|^AWS Internal$/i.test(rawSource)) {
+  if (rawSource && !sourceIp && !isAwsServiceOrigin(rawSource)) {
     return { kind: 'error', reason: 'sourceIPAddress is neither an IP address nor an AWS service' };
   }
   const errorCode = strAt(record, 'errorCode');

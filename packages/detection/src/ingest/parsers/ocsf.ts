@@ -1,4 +1,4 @@
-import { cloudServiceName } from '../cloud-service.js';
+import { cloudServiceName, isAwsServiceOrigin } from '../cloud-service.js';
 import { compact, isObject, type JsonObject, numAt, objAt, strAt, uintAt } from '../fields.js';
 import { isAccessDeniedCode, isAuthFailureCode, lifecycleFromErrorCode } from '../lifecycle-signals.js';
 import { eventTimeText, normaliseIp, parseEventTime } from '../time-and-ip.js';
@@ -73,7 +73,10 @@ export function parseOcsfRecord(record: unknown, ctx: RecordContext): ParseOutco
   const src = objAt(record, 'src_endpoint');
   const rawIp = strAt(src, 'ip');
   const sourceIp = rawIp ? normaliseIp(rawIp) : undefined;
-  if (rawIp && !sourceIp) return { kind: 'error', reason: 'src_endpoint.ip is not an IP address' };
+  // An AWS service acting for the caller (CloudTrail's sourceIPAddress `ec2.amazonaws.com` or `AWS Internal`):
+  // Security Lake puts it in src_endpoint.domain, other mappers in src_endpoint.ip. No place, not an error.
+  const serviceOrigin = rawIp && !sourceIp && isAwsServiceOrigin(rawIp) ? rawIp : strAt(src, 'domain');
+  if (rawIp && !sourceIp && serviceOrigin !== rawIp) return { kind: 'error', reason: 'src_endpoint.ip is not an IP address' };
   const api = objAt(record, 'api');
   const httpRequest = objAt(record, 'http_request');
   const httpResponse = objAt(record, 'http_response');
@@ -120,6 +123,8 @@ export function parseOcsfRecord(record: unknown, ctx: RecordContext): ParseOutco
       activity: activityId !== undefined ? ACTIVITY_NAMES[activityId] : undefined,
       api_service: service,
       cloud_region: strAt(objAt(record, 'cloud'), 'region'),
+      source_service: serviceOrigin !== undefined && isAwsServiceOrigin(serviceOrigin) ? serviceOrigin.slice(0, 128) : undefined,
+      invoked_by: strAt(actor, 'invoked_by'),
     }),
     lifecycle: lifecycleFromErrorCode(errorCode),
   });
