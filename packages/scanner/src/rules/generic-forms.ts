@@ -39,8 +39,8 @@ const ELEMENT_KEYWORDS = [
  *
  * @example
  * ```ts
- * judged('API_TOKEN', 'Zq8mK2vX9pL4nR7tW1yB6cD3fH5jS0aE').valid; // true
- * judged('API_TOKEN', 'this.config.token').valid; // false
+ * judged('API_TOKEN', 'this.config.token').valid; // false (a member expression)
+ * judged('TOKEN_URL', 'https://auth.acme.io/token').valid; // false (names a place)
  * ```
  */
 export function judged(name: string, value: string): Validation {

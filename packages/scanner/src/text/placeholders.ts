@@ -119,6 +119,6 @@ export function isPlaceholder(secret: string): boolean {
   if (COMMON_WORDS.test(body) || FORMAT_FIELD.test(body) || TUTORIAL_PASSWORDS.has(body.toLowerCase())) return true;
   // Cut short on purpose: "eyJhbGciOiJSUzI1NiIsImtpZ..." in documentation.
   if (body.endsWith('...') || body.endsWith('…')) return true;
-  if (/0123456789|123456789|abcdefghij|ABCDEFGHIJ|qwertyuiop/i.test(body)) return true;
+  if (/0123456789|123456789|987654321|abcdefghij|ABCDEFGHIJ|qwertyuiop/i.test(body)) return true;
   return false;
 }
