@@ -55,7 +55,17 @@ export interface ResponderDeps {
   signals?: SignalSinks;
   /** How long gateway blocks of IPs last (default 24 h). */
   blockTtlMs?: number;
+  /**
+   * How far before the incident's first alert what the credential created or changed still counts
+   * as the attacker's (default 15 min). An alert's time is when the request that raised it
+   * finished, so the key or account that request created, or the setting it changed, is stamped a
+   * little earlier; clocks of the token service, gateways and log sources also differ.
+   */
+  lookbackMs?: number;
 }
+
+/** Default {@link ResponderDeps.lookbackMs}. */
+const DEFAULT_LOOKBACK_MS = 15 * 60_000;
 
 /** Credentials a plan suspends (what the attacker created): they belong to the incident. */
 export function createdCredentialsOf(plan: ContainmentPlan): string[] {
@@ -105,9 +115,10 @@ export class Responder {
     const subject = await this.deps.tokens.subjectOf(incident.credential_id);
     if (subject) actions.push({ kind: 'signout', target: subject, why: 'force every linked session to sign in again' });
 
+    const changedSince = this.changedSince(incident);
     const created = await this.deps.tokens.createdBy(incident.credential_id);
     for (const c of created.credentials) {
-      if (c.created_at >= since && !credentials.includes(c.id)) {
+      if (c.created_at >= changedSince && !credentials.includes(c.id)) {
         const why = `created by the compromised credential at ${c.created_at}`;
         // Blocking at the gateways is immediate; the suspension is what lasts (and is reversible).
         actions.push({ kind: 'block_credential', target: c.id, why });
@@ -115,7 +126,7 @@ export class Responder {
       }
     }
     for (const p of created.principals) {
-      if (p.created_at >= since)
+      if (p.created_at >= changedSince)
         actions.push({
           kind: 'suspend',
           target: p.id,
@@ -131,7 +142,7 @@ export class Responder {
     for (const ip of newIps) actions.push({ kind: 'block_ip', target: ip, why: 'a source that appeared with the attack' });
 
     if (this.deps.settings) {
-      const changed = await this.settingsChangedBy(credentials, since);
+      const changed = await this.settingsChangedBy(credentials, changedSince);
       for (const key of changed.keys())
         actions.push({ kind: 'restore_setting', target: key, why: 'changed by the compromised credential' });
     }
@@ -256,10 +267,17 @@ export class Responder {
     return out;
   }
 
+  // From when what the incident's credentials created or changed is taken for the attacker's.
+  private changedSince(incident: Incident): string {
+    const first = Date.parse(incident.first_event_at);
+    if (!Number.isFinite(first)) return incident.first_event_at;
+    return new Date(first - (this.deps.lookbackMs ?? DEFAULT_LOOKBACK_MS)).toISOString();
+  }
+
   private async originalValue(key: string, incidentId?: string): Promise<unknown> {
     const incident = incidentId ? await this.deps.stores.incidents.get(incidentId) : undefined;
     if (!incident) throw new Error(`restoring ${key} needs the incident`);
-    const changed = await this.settingsChangedBy([incident.credential_id, ...incident.related_credential_ids], incident.first_event_at);
+    const changed = await this.settingsChangedBy([incident.credential_id, ...incident.related_credential_ids], this.changedSince(incident));
     if (!changed.has(key)) throw new Error(`no change of ${key} by the incident's credentials in the audit log`);
     return changed.get(key);
   }

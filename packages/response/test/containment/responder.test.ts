@@ -138,6 +138,39 @@ describe('responder', () => {
     assert.equal(tokens.calls.length, 4);
   });
 
+  it('counts what the request that raised the first alert created and changed, stamped just before the alert', async () => {
+    // The first alert is the key-creating request itself: its event is stamped when it finished,
+    // the key it created and the setting it turned off a moment earlier.
+    const stores = memoryStores([]);
+    const settings = new SettingsStore(database, stores.audit);
+    await settings.set('audit.enabled', true, { actor: 'admin' });
+    await settings.set('audit.enabled', false, { actor: 'key_quiet', credential_id: 'key_quiet' });
+    const finishedAt = new Date(Date.now() + 40).toISOString();
+    const incident = await new IncidentManager(stores).ingest(
+      alert({ id: 'a_quiet', time: finishedAt, credential: 'key_quiet', severity: 'high', stage: 'persistence' }),
+    );
+    const justBefore = new Date(Date.parse(finishedAt) - 30).toISOString();
+    const tokens = recordingTokens({
+      credentials: [
+        { ...created, id: 'key_minted', created_by_credential_id: 'key_quiet', created_at: justBefore },
+        { ...oldKey, id: 'key_owner_last_month', created_by_credential_id: 'key_quiet' },
+      ],
+      principals: [{ ...account, id: 'usr_minted', created_by_credential_id: 'key_quiet', created_at: justBefore }],
+    });
+    const responder = new Responder({
+      tokens: tokens.admin,
+      gateway: recordingGateway(),
+      stores,
+      actions: new ActionLog(database),
+      settings,
+    });
+    const kinds = (await responder.plan(incident)).actions.map((a) => `${a.kind} ${a.target}`);
+    assert.ok(kinds.includes('suspend key_minted'), kinds.join(', '));
+    assert.ok(kinds.includes('suspend usr_minted'));
+    assert.ok(kinds.includes('restore_setting audit.enabled'));
+    assert.ok(!kinds.includes('suspend key_owner_last_month'), 'what the owner created long before stays');
+  });
+
   it('holds automatic actions past the guard for a human', async () => {
     const { stores, settings, incident, tokens, gateway } = await setup();
     const actions = new ActionLog(database);
