@@ -31,6 +31,7 @@ export { archiveKind, sniffBinary } from './sources/sniff.js';
 export { type TarEntry, TarReader } from './sources/tar-reader.js';
 export { raiseSeverity, unsafeStorageReasons } from './sources/unsafe-storage.js';
 export { charClasses, shannonEntropy } from './text/entropy.js';
+export { looksLikeName } from './text/name-like.js';
 export { DOCUMENTATION_EXAMPLES, isPlaceholder } from './text/placeholders.js';
 export { redactSecret } from './text/redact.js';
 export * from './types.js';

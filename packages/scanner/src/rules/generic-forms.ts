@@ -1,3 +1,4 @@
+import { looksLikeName } from '../text/name-like.js';
 import { isPlaceholder } from '../text/placeholders.js';
 import type { Rule, Validation } from '../types.js';
 import { gradeSecretValue, isPasswordName, rejectsValue } from './generic.js';
@@ -46,7 +47,7 @@ const ELEMENT_KEYWORDS = [
 export function judged(name: string, value: string): Validation {
   if (rejectsValue(value, name)) return { valid: false };
   if (isPasswordName(name)) return gradeSecretValue(value, 'password');
-  return value.length < 16 ? { valid: false } : gradeSecretValue(value, 'secret');
+  return value.length < 16 || looksLikeName(value) ? { valid: false } : gradeSecretValue(value, 'secret');
 }
 
 // A value whose place (a command-line flag, a header) says it is a password.

@@ -1,5 +1,6 @@
 import { lineStarts } from '../engine/line-index.js';
 import { charClasses, shannonEntropy } from '../text/entropy.js';
+import { looksLikeName } from '../text/name-like.js';
 import type { Rule, RuleContext, Validation } from '../types.js';
 import { literalAssignmentFollows } from './assignment-bytes.js';
 
@@ -285,7 +286,7 @@ export const genericRules: Rule[] = [
     anchor: NAME_ANCHOR,
     validate: (value, ctx) => {
       if (isPasswordName(nameOf(ctx))) return false;
-      if (value.length < 16 || commonRejections(value, ctx)) return false;
+      if (value.length < 16 || commonRejections(value, ctx) || looksLikeName(value)) return false;
       return gradeSecretValue(value, 'secret');
     },
   },
