@@ -3,11 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { Alert } from '@tokenwarden/core';
-import { createDetectionEngine } from '../../src/engine/index.js';
-import { createEnricher } from '../../src/enrich/enricher.js';
-import { createIpIntel } from '../../src/enrich/ip-intel.js';
-import { runDetectionPipeline } from '../../src/pipeline/detection-pipeline.js';
+import { alertsOfFile } from './real-data-run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tw-okta-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -66,16 +62,7 @@ describe('an Okta session hijack, end to end from the System Log', () => {
     const file = join(dir, 'okta.json');
     writeFileSync(file, JSON.stringify(events));
 
-    const alerts: Alert[] = [];
-    await runDetectionPipeline([file], {
-      engine: createDetectionEngine(),
-      enrich: createEnricher({ ipIntel: createIpIntel() }),
-      onAlert: (a) => {
-        alerts.push(a);
-      },
-      onIssue: (i) => assert.fail(`${i.source}:${i.line}: ${i.reason}`),
-      onUnreadable: (p) => assert.fail(`unreadable ${p}`),
-    });
+    const alerts = await alertsOfFile(file);
 
     const onStolen = alerts.filter((a) => a.credential === stolen);
     const pages = onStolen.filter((a) => a.severity === 'high' || a.severity === 'critical');

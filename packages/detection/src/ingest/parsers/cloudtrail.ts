@@ -152,6 +152,10 @@ export function parseCloudTrailRecord(record: unknown, ctx: RecordContext): Pars
   const response = objAt(record, 'responseElements');
   const issued = strAt(objAt(response, 'credentials'), 'accessKeyId') ?? strAt(objAt(response, 'accessKey'), 'accessKeyId');
 
+  // A call a service made for the caller (CloudFormation creating a stack's role with the user's session) names the
+  // service as its user agent: that is not the caller's device or tool, so it is no client to learn or to find new.
+  const clientAgent = sourceService !== undefined && userAgent !== undefined && isAwsServiceOrigin(userAgent) ? undefined : userAgent;
+
   const event: NormalisedEvent = compact({
     id: strAt(record, 'eventID') ?? `${ctx.source}:${ctx.line}`,
     time: eventTimeText(record.eventTime, ts),
@@ -161,7 +165,7 @@ export function parseCloudTrailRecord(record: unknown, ctx: RecordContext): Pars
     credential_kind: 'cloud_access_key' as const,
     principal: principalOf(identity),
     source_ip: sourceIp,
-    user_agent: userAgent?.slice(0, 1024),
+    user_agent: clientAgent?.slice(0, 1024),
     operation: `${service}:${eventName}`,
     resource: resourceOf(record),
     outcome: errorCode ? ('failure' as const) : ('success' as const),
@@ -169,7 +173,8 @@ export function parseCloudTrailRecord(record: unknown, ctx: RecordContext): Pars
     bytes_in: uintAt(additional, 'bytesTransferredIn'),
     bytes_out: uintAt(additional, 'bytesTransferredOut'),
     request_id: strAt(record, 'requestID'),
-    interactive: fromConsole ? true : invokedBy ? false : undefined,
+    // A service's own call for the caller says nothing of how the caller works (a console user's stack): neither.
+    interactive: fromConsole ? true : invokedBy && sourceService === undefined ? false : undefined,
     error_code: errorCode,
     source_system: 'cloudtrail',
     origin: { file: ctx.source, line: ctx.line },
@@ -182,6 +187,7 @@ export function parseCloudTrailRecord(record: unknown, ctx: RecordContext): Pars
       identity_type: strAt(identity, 'type'),
       invoked_by: invokedBy,
       source_service: sourceService,
+      service_user_agent: clientAgent === userAgent ? undefined : userAgent?.slice(0, 128),
       aws_region: strAt(record, 'awsRegion'),
       account_id: accountId,
       mfa_authenticated: mfa,

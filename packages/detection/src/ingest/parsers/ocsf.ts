@@ -92,6 +92,10 @@ export function parseOcsfRecord(record: unknown, ctx: RecordContext): ParseOutco
   const status =
     httpStatus ?? (errorCode ? (isAuthFailureCode(errorCode) ? 401 : isAccessDeniedCode(errorCode) ? 403 : undefined) : undefined);
   const device = objAt(src, 'device') ?? objAt(record, 'device');
+  const userAgent = strAt(httpRequest, 'user_agent') ?? strAt(src, 'svc_name');
+  // A service acting for the caller names itself as the user agent: no client of the caller's (as in CloudTrail).
+  const fromService = serviceOrigin !== undefined && isAwsServiceOrigin(serviceOrigin);
+  const clientAgent = fromService && userAgent !== undefined && isAwsServiceOrigin(userAgent) ? undefined : userAgent;
   const classUid = numAt(record, 'class_uid');
 
   const event: NormalisedEvent = compact({
@@ -102,7 +106,7 @@ export function parseOcsfRecord(record: unknown, ctx: RecordContext): ParseOutco
     credential_key: credential,
     principal: strAt(user, 'uid') ?? strAt(user, 'name') ?? strAt(user, 'email_addr'),
     source_ip: sourceIp,
-    user_agent: (strAt(httpRequest, 'user_agent') ?? strAt(src, 'svc_name'))?.slice(0, 1024),
+    user_agent: clientAgent?.slice(0, 1024),
     device_id: strAt(device, 'uid'),
     tls_fingerprint: strAt(objAt(objAt(record, 'tls'), 'ja3_hash'), 'value'),
     operation: apiOperation ? (service && !apiOperation.includes(':') ? `${service}:${apiOperation}` : apiOperation) : undefined,
@@ -123,7 +127,8 @@ export function parseOcsfRecord(record: unknown, ctx: RecordContext): ParseOutco
       activity: activityId !== undefined ? ACTIVITY_NAMES[activityId] : undefined,
       api_service: service,
       cloud_region: strAt(objAt(record, 'cloud'), 'region'),
-      source_service: serviceOrigin !== undefined && isAwsServiceOrigin(serviceOrigin) ? serviceOrigin.slice(0, 128) : undefined,
+      source_service: fromService ? serviceOrigin.slice(0, 128) : undefined,
+      service_user_agent: clientAgent === userAgent ? undefined : userAgent?.slice(0, 128),
       invoked_by: strAt(actor, 'invoked_by'),
     }),
     lifecycle: lifecycleFromErrorCode(errorCode),
