@@ -34,8 +34,9 @@ export const credentialFileRules: Rule[] = [
     description: 'npm registry auth token in .npmrc',
     provider: 'npm',
     keywords: ['_authtoken', '_auth=', '_password='],
-    // Not the end of a longer name: DB_PASSWORD= in a Dockerfile is no npm setting.
-    pattern: /(?<![A-Za-z0-9])(?:_authToken|_auth|_password)\s*=\s*["']?([^\s"'$]{16,})/gi,
+    // Not the end of a longer name: DB_PASSWORD= in a Dockerfile is no npm setting; nor a member
+    // (`this._password=s._password` in minified JavaScript).
+    pattern: /(?<![A-Za-z0-9.$])(?:_authToken|_auth|_password)\s*=\s*["']?([^\s"'$]{16,})/gi,
     severity: 'high',
     minEntropy: 3.3,
     validate: (secret) => !/^\$\{?[A-Z_]+\}?$/.test(secret),

@@ -94,6 +94,7 @@ const SLASHED_WORDS = /^[a-z_]+(?:\/[a-z_]+)+$/;
 // (words, maybe a short number). Base64 keys end in `=` too, but mix digits through them.
 // Constant names joined as a template writes them (`API_KEY:API_SECRET@CLOUD_NAME`): slots to fill.
 const CONSTANT_NAMES = /^[A-Z][A-Z0-9]*(?:[_@:/.-][A-Z][A-Z0-9]*)*[_@:/.-](?:[A-Z][A-Z0-9]*_)+[A-Z][A-Z0-9]*$/;
+const URL_SCHEME_END = /(?:^|[._-])(?:https?|wss?|ftps?)$/i;
 const NEXT_ASSIGNMENT = /^[A-Za-z_][A-Za-z_.-]*\d{0,3}[=:]$/;
 // Long enough to be a key (a 128-bit key is 32 hex digits), not a short example id.
 const HEX_KEY = /^[0-9a-f]{32,}$/i;
@@ -124,6 +125,12 @@ export function rejectsValue(value: string, name: string): boolean {
   // Words with URL-encoded spaces (`Root%20CA%20Certificates`): a phrase, not a secret.
   if (value.includes('%20') && /^[A-Za-z]+(?:%20[A-Za-z]+)+$/.test(value)) return true;
   if (/^(?:true|false|null|none|nil|undefined)$/i.test(value)) return true;
+  // `credential.https://host/.helper=` (a git config key): the name ends in a URL scheme and the
+  // value is the rest of the URL.
+  if (value.startsWith('//') && URL_SCHEME_END.test(name)) return true;
+  // A resource path of names (`projects/acme/secrets/db-password/versions/1`) names where a
+  // secret is kept, under any name; a password is not such a path.
+  if (value.includes('/') && looksLikeName(value)) return true;
   if (isMetadataName(name) || WORKING_DIRECTORY_NAME.test(name)) return true;
   // KEYSTORE_PASSWORD guards a key store (its `key` + `store` is no key's store).
   if (NON_SECRET_SUFFIX.test(name.replace(KEY_STORE_WORD, ''))) return true;

@@ -92,6 +92,9 @@ describe('precision: what must not be reported', () => {
       // Test values made of words and numbers (@pinojs/redact, a logger test's query string).
       "              password: 'real-secret-6-levels'",
       "log.info({ url: '/api/v1/items?access_token=url-token-987654321&page=2' }, 'GET');",
+      // gcloud: a Secret Manager path passed where a password goes, a git config key with a URL.
+      "  $ gcloud eventarc kafka-sources create src --sasl-password='projects/123/secrets/my-secret/versions/1'",
+      "            'credential.https://source.developers.google.com/.helper=',",
     ].join('\n');
     assert.deepEqual(rulesOf(text), []);
     // The same names with real values are still reported.

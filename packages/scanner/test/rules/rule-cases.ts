@@ -344,7 +344,13 @@ export const RULE_CASES: Record<string, RuleCases> = {
   },
   'npmrc-auth-token': {
     positive: [`//registry.acme.io/:_authToken=${rnd(36, `${B62}-`)}`],
-    negative: ['//registry.npmjs.org/:_authToken=${NPM_TOKEN}', '//r.io/:_authToken=short', `ENV DB_PASSWORD=${rnd(24)}`],
+    negative: [
+      '//registry.npmjs.org/:_authToken=${NPM_TOKEN}',
+      '//r.io/:_authToken=short',
+      `ENV DB_PASSWORD=${rnd(24)}`,
+      // Minified JavaScript (a URL parser) assigning members.
+      'this._username=s._username,this._password=s._password;break e}if("/"==y)',
+    ],
   },
   'netrc-password': {
     positive: [`machine api.acme.io login bob password ${rnd(18)}`],
