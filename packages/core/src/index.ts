@@ -12,6 +12,7 @@ export * from './format/crc32.js';
 export * from './format/tw-token.js';
 export * from './ids.js';
 export * from './model/index.js';
+export * from './net/network-of.js';
 export * from './seeded-random.js';
 export * from './topics.js';
 export * from './validate.js';

@@ -102,6 +102,23 @@ export const GatewayConfig = z
     rate_limit: z
       .union([z.literal(false), z.object({ per_second: z.number().positive(), burst: z.number().int().positive() }).strict()])
       .default({ per_second: 200, burst: 400 }),
+    /**
+     * Many failed credentials from one address (a stolen list being checked, guessed keys, lookup
+     * floods): past `block_after` in `window_seconds`, its unverified credentials get 429 until the
+     * window ends. `exempt` addresses are never counted (loopback by default). `false` turns it off.
+     */
+    auth_failures: z
+      .union([
+        z.literal(false),
+        z
+          .object({
+            window_seconds: z.number().int().positive().default(60),
+            block_after: z.number().int().positive().default(50),
+            exempt: z.array(Cidr).default(['127.0.0.0/8', '::1/128']),
+          })
+          .strict(),
+      ])
+      .default({ window_seconds: 60, block_after: 50, exempt: ['127.0.0.0/8', '::1/128'] }),
     /** Many distinct 404 paths from one credential or address: slow down, then block. */
     probing: z
       .object({

@@ -4,6 +4,7 @@ import { AccessEventSink } from './access-sink.js';
 import { AuthorizationMemo } from './authorization-memo.js';
 import { BlockList } from './block-list.js';
 import { type ClientInfo, clientInfo, DirectClients } from './client-info.js';
+import { CredentialFailureThrottle } from './credential-failure-throttle.js';
 import { CredentialVerifier } from './credential-verifier.js';
 import { DpopBinding } from './dpop-binding.js';
 import { DpopNonces } from './dpop-nonce.js';
@@ -66,6 +67,7 @@ export class GatewayGuard {
   readonly signatureThread: SignatureThread | undefined;
   private readonly limiter: RateLimiter | undefined;
   private readonly probing: ProbingThrottle;
+  private readonly failures: CredentialFailureThrottle | undefined;
   private readonly ipInfo: IpInfoLookup;
   private readonly dpopAlgs: readonly string[];
   private readonly directClients = new DirectClients();
@@ -100,6 +102,8 @@ export class GatewayGuard {
     this.limiter =
       cfg.rate_limit === false ? undefined : new RateLimiter({ perSecond: cfg.rate_limit.per_second, burst: cfg.rate_limit.burst });
     this.probing = new ProbingThrottle(cfg.probing);
+    this.failures =
+      cfg.auth_failures === false ? undefined : new CredentialFailureThrottle(cfg.auth_failures, IpSet.from(cfg.auth_failures.exempt));
     this.ipInfo = options.ipInfo ?? new CidrIpInfo(cfg.ip_info);
     this.sink =
       options.publishAccess && this.checks
@@ -216,6 +220,16 @@ export class GatewayGuard {
     if (this.isStale(now)) return this.pollThenVerify(pending);
     const cached = this.verifier.peek(presented.token, hashKey);
     if (cached) return this.afterVerify(pending, cached, now);
+    // An address past its failure budget gets no lookup for a credential not already known good.
+    const failures = this.failures;
+    if (failures !== undefined && !failures.idle) {
+      const retryAfter = failures.retryAfterSeconds(client.ip, now);
+      if (retryAfter > 0) {
+        const refusal = refuse(429, 'rate_limited', 'too many failed credentials from this address');
+        refusal.headers['retry-after'] = String(retryAfter);
+        return denied(base, refusal);
+      }
+    }
     return this.verifier.verify(presented.token, hashKey).then((verified) => this.afterVerify(pending, verified));
   }
 
@@ -269,6 +283,7 @@ export class GatewayGuard {
     const cfg = this.options.config;
     if (!verified.ok) {
       if (verified.failure === 'unavailable') return denied(base, refuse(503, 'temporarily_unavailable', 'credential source unavailable'));
+      this.failures?.record(client.ip, now);
       if (verified.failure === 'checksum')
         this.report('key.checksum_failure', client, undefined, base.requestId, 'tw_ checksum mismatch', req);
       return denied(base, refuse(401, 'invalid_token', `credential ${verified.failure}`, this.challenge(presented)));

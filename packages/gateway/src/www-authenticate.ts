@@ -55,6 +55,7 @@ const PLAIN_DESCRIPTIONS: Record<string, string> = {
   bad_gateway: 'the upstream could not be reached',
   gateway_timeout: 'the upstream did not answer in time',
   method_not_allowed: 'this method is not allowed',
+  rate_limited: 'too many requests: retry after the number of seconds in Retry-After',
 };
 
 /**
