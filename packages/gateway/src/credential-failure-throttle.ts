@@ -1,6 +1,7 @@
 import { networkOf } from '@tokenwarden/core';
 import { LRUCache } from 'lru-cache';
 import type { IpSet } from './ip-set.js';
+import { type Refusal, refuse } from './www-authenticate.js';
 
 /** Settings of {@link CredentialFailureThrottle} (config `auth_failures`). */
 export interface CredentialFailureOptions {
@@ -50,6 +51,15 @@ export class CredentialFailureThrottle {
     if (w === undefined || w.failures < this.options.block_after) return 0;
     const left = w.start + this.windowMs - now;
     return left > 0 ? Math.ceil(left / 1000) : 0;
+  }
+
+  /** The 429 (with `Retry-After`) for a credential from `ip` while it is over its budget, else undefined. */
+  refusal(ip: string, now: number): Refusal | undefined {
+    const retryAfter = this.retryAfterSeconds(ip, now);
+    if (retryAfter === 0) return undefined;
+    const refusal = refuse(429, 'rate_limited', 'too many failed credentials from this address');
+    refusal.headers['retry-after'] = String(retryAfter);
+    return refusal;
   }
 
   /** Counts one failed credential from `ip`. */

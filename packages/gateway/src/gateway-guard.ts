@@ -221,15 +221,8 @@ export class GatewayGuard {
     const cached = this.verifier.peek(presented.token, hashKey);
     if (cached) return this.afterVerify(pending, cached, now);
     // An address past its failure budget gets no lookup for a credential not already known good.
-    const failures = this.failures;
-    if (failures !== undefined && !failures.idle) {
-      const retryAfter = failures.retryAfterSeconds(client.ip, now);
-      if (retryAfter > 0) {
-        const refusal = refuse(429, 'rate_limited', 'too many failed credentials from this address');
-        refusal.headers['retry-after'] = String(retryAfter);
-        return denied(base, refusal);
-      }
-    }
+    const overBudget = this.failures?.refusal(client.ip, now);
+    if (overBudget) return denied(base, overBudget);
     return this.verifier.verify(presented.token, hashKey).then((verified) => this.afterVerify(pending, verified));
   }
 
