@@ -218,4 +218,17 @@ export const cloudRules: Rule[] = [
     minEntropy: 4,
     right: DASHED_RIGHT,
   }),
+  {
+    // `fly tokens create` prints macaroon tokens: `FlyV1 fm2_<base64>` (fm1a_/fm1r_ before), often
+    // several joined by commas; each part is reported.
+    id: 'flyio-macaroon-token',
+    anchor: 'keyword',
+    description: 'Fly.io macaroon token (deploy, org or machine token)',
+    provider: 'flyio',
+    keywords: ['fm2_', 'fm1a_', 'fm1r_'],
+    pattern: /(?<![A-Za-z0-9_])((?:fm2|fm1[ar])_[A-Za-z0-9+/]{100,}={0,3})(?![A-Za-z0-9+/=_])/g,
+    severity: 'high',
+    confidence: 'high',
+    minEntropy: 4.5,
+  },
 ];

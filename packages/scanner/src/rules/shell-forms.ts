@@ -56,6 +56,6 @@ export const shellFormRules: Rule[] = [
     secretGroup: 2,
     severity: 'medium',
     confidence: 'low',
-    validate: (value, ctx) => judged(/^\$\{([A-Za-z0-9_]+)/.exec(ctx.match)?.[1] ?? '', value),
+    validate: (value, ctx) => judged(/^[A-Za-z0-9_]+/.exec(ctx.match)?.[0] ?? '', value),
   },
 ];

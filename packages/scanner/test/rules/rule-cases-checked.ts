@@ -74,6 +74,8 @@ export const CHECKED_FORMAT_RULE_CASES: Record<string, RuleCases> = {
     positive: [
       `export API_TOKEN="\${API_TOKEN:-${secret}}"`,
       `: "\${DB_PASSWORD:=${rnd(10)}#${rnd(6)}}"`,
+      // A password is judged as one (a lower entropy bar than a key's): the name is read.
+      'PGPASSWORD="${PGPASSWORD:-Tq8!zW3#kP}"',
       `docker run -e SECRET_KEY=\${SECRET_KEY:-${rnd(40, B62)}} app`,
       `environment:\n  - SLACK_TOKEN=\${SLACK_TOKEN:-${rnd(48)}}`,
     ],

@@ -265,6 +265,10 @@ export const RULE_CASES: Record<string, RuleCases> = {
   'supabase-secret-key': pfx('sb_secret_', rnd(31, `${B62}_-`)),
   'databricks-token': pfx('dapi', rnd(32, HEX)),
   'flyio-token': pfx('fo1_', rnd(43, `${B62}_-`)),
+  'flyio-macaroon-token': {
+    positive: [`FLY_API_TOKEN="FlyV1 fm2_${rnd(160, B64)},fm2_${rnd(120, B64)}"`, `fly deploy -t fm1r_${rnd(140, B64)}=`],
+    negative: [`FlyV1 fm2_${rnd(40, B64)}`, `fm2_${'A'.repeat(120)}`, `xfm2_${rnd(140, B64)}`],
+  },
   'npm-token': gh('npm_'),
   'pypi-token': pfx('pypi-AgEIcHlwaS5vcmc', rnd(70, `${B62}_-`)),
   'rubygems-api-key': pfx('rubygems_', rnd(48, HEX)),
