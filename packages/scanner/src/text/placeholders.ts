@@ -36,6 +36,14 @@ export const DOCUMENTATION_EXAMPLES: ReadonlySet<string> = new Set([
   // PKCE (RFC 7636) verifier and challenge.
   'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk',
   'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+  // The sample credentials of the providers' own API documentation, copied into countless READMEs
+  // and tests: Mailgun's API key, SendGrid's Bearer example, Discord's bot token, the two token
+  // shapes of Telegram's Bot API and BotFather pages.
+  'key-3ax6xnjp29jd6fds4gc373sgvjxteol0',
+  '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',
+  'MTk4NjIyNDgzNDcxOTI1MjQ4.Cl2FMQ.ZnCjm1XVW7vRze4b7Cq4se7kKWs',
+  '110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw',
+  '123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11',
   // jwt.io's default token.
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c',
 ]);

@@ -25,11 +25,16 @@ describe('precision: what must not be reported', () => {
     assert.deepEqual(rulesOf(text), []);
   });
 
-  it('ignores documentation examples of AWS, GitHub, Stripe and jwt.io', () => {
+  it('ignores documentation examples of AWS, GitHub, Stripe, jwt.io, Mailgun, SendGrid, Discord and Telegram', () => {
     const text = [
       'aws_access_key_id = AKIAIOSFODNN7EXAMPLE',
       'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
       'token: ghp_16C7e42F292c6912E7710c838347Ae178B4a',
+      "auth=('api', 'key-3ax6xnjp29jd6fds4gc373sgvjxteol0'),",
+      'Authorization: Bearer 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',
+      'Authorization: Bot MTk4NjIyNDgzNDcxOTI1MjQ4.Cl2FMQ.ZnCjm1XVW7vRze4b7Cq4se7kKWs',
+      'TELEGRAM_BOT_TOKEN=110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw',
+      'TELEGRAM_BOT_TOKEN=123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11',
       'Stripe.api_key = "sk_test_4eC39HqLyjWDarjtT1zdp7dc"',
       'Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c',
     ].join('\n');
