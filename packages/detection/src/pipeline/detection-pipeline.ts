@@ -149,11 +149,18 @@ export async function runDetectionPipeline(paths: readonly string[], options: De
   if (sources.length > 1 && sources.every((s) => s.name !== '-')) {
     const inputs: MergeInput<NormalisedEvent>[] = [];
     for (const source of sources) {
+      const peeked = await firstEventTime(source);
       inputs.push({
-        firstTs: await firstEventTime(source),
+        firstTs: peeked.ts,
         open: async () => {
+          // A file the look read to its end without an event (AWS service calls only, a digest) is not read again:
+          // what the look saw is counted and reported now, as the reading would have.
+          if (peeked.wholeFile) {
+            replay(source, peeked.wholeFile);
+            return emptyBatches()[Symbol.asyncIterator]();
+          }
           const text = await open(source, countBytes);
-          return (text ? sourceBatches(source, text, false) : emptyBatches())[Symbol.asyncIterator]();
+          return (text ? sourceBatches(source, text, undefined) : emptyBatches())[Symbol.asyncIterator]();
         },
       });
     }
@@ -162,7 +169,7 @@ export async function runDetectionPipeline(paths: readonly string[], options: De
     for (const source of sources) {
       const text = await open(source, countBytes);
       if (!text) continue;
-      for await (const events of sourceBatches(source, text, false)) {
+      for await (const events of sourceBatches(source, text, undefined)) {
         const pending = pushEvents(events);
         if (pending) await pending;
       }
@@ -175,27 +182,54 @@ export async function runDetectionPipeline(paths: readonly string[], options: De
 
   /**
    * Time of the first event of a file (`-Infinity` when it cannot be opened, so its error is reported first;
-   * `Infinity` when none of its first records is an event). Reports nothing and counts nothing.
+   * `Infinity` when none of its first records is an event). Reports nothing and counts nothing; when it read the
+   * whole file without finding an event, what it saw comes back as `wholeFile` for {@link replay}.
    */
-  async function firstEventTime(source: InputSource): Promise<number> {
+  async function firstEventTime(source: InputSource): Promise<{ ts: number; wholeFile?: PeekTally }> {
     let text: AsyncIterable<string>;
     try {
       text = await openText(source, {});
     } catch {
-      return Number.NEGATIVE_INFINITY;
+      return { ts: Number.NEGATIVE_INFINITY };
     }
+    const tally: PeekTally = { records: 0, ignored: 0, formats: {}, issues: [], ended: false };
     try {
-      for await (const events of sourceBatches(source, text, true)) if (events.length > 0) return (events[0] as NormalisedEvent).ts;
+      for await (const events of sourceBatches(source, text, tally))
+        if (events.length > 0) return { ts: (events[0] as NormalisedEvent).ts };
     } catch {
-      return Number.NEGATIVE_INFINITY;
+      return { ts: Number.NEGATIVE_INFINITY };
     }
-    return Number.POSITIVE_INFINITY;
+    return tally.ended ? { ts: Number.POSITIVE_INFINITY, wholeFile: tally } : { ts: Number.POSITIVE_INFINITY };
   }
 
-  /** The events of one input, a batch per chunk read; `peek` looks at its first records only, silently. */
-  async function* sourceBatches(source: InputSource, text: AsyncIterable<string>, peek: boolean): AsyncGenerator<NormalisedEvent[]> {
+  /** Counts and reports what a look at a whole file saw, as reading it would have. */
+  function replay(source: InputSource, tally: PeekTally): void {
+    countBytes?.(source.size ?? 0);
+    summary.records += tally.records;
+    summary.ignored += tally.ignored;
+    for (const [format, n] of Object.entries(tally.formats) as Array<[InputFormat, number]>) {
+      summary.formats[format] = (summary.formats[format] ?? 0) + n;
+    }
+    for (const i of tally.issues) {
+      summary.issues++;
+      options.onIssue(i);
+    }
+  }
+
+  /**
+   * The events of one input, a batch per chunk read. With `peek`, a look at its first records only that reports
+   * and counts nothing but keeps what it saw in `peek` (issues included, bounded by {@link PEEK_RECORDS}).
+   */
+  async function* sourceBatches(
+    source: InputSource,
+    text: AsyncIterable<string>,
+    peek: PeekTally | undefined,
+  ): AsyncGenerator<NormalisedEvent[]> {
     const issue = (line: number, reason: string) => {
-      if (peek) return;
+      if (peek) {
+        peek.issues.push({ source: source.name, line, reason });
+        return;
+      }
       summary.issues++;
       options.onIssue({ source: source.name, line, reason });
     };
@@ -209,11 +243,13 @@ export async function runDetectionPipeline(paths: readonly string[], options: De
       for (const raw of batch) {
         for (const decoded of decode(raw, source.name)) {
           if (peek && ++seen > PEEK_RECORDS) return;
-          if (!peek) summary.records++;
+          if (peek) peek.records++;
+          else summary.records++;
           const outcome = decoded.outcome;
           if (outcome.kind === 'error') {
             if (!recognised && decoded.format === undefined && raw.kind !== 'issue' && ++unknownRun >= UNKNOWN_FORMAT_GIVE_UP) {
               issue(decoded.line, `no known log format in the first ${UNKNOWN_FORMAT_GIVE_UP} records; rest of the file skipped`);
+              if (peek) peek.ended = true;
               if (events.length > 0) yield events;
               return;
             }
@@ -221,9 +257,13 @@ export async function runDetectionPipeline(paths: readonly string[], options: De
             continue;
           }
           recognised = true;
-          if (decoded.format && !peek) summary.formats[decoded.format] = (summary.formats[decoded.format] ?? 0) + 1;
+          if (decoded.format) {
+            const formats = peek ? peek.formats : summary.formats;
+            formats[decoded.format] = (formats[decoded.format] ?? 0) + 1;
+          }
           if (outcome.kind === 'ignored') {
-            if (!peek) summary.ignored++;
+            if (peek) peek.ignored++;
+            else summary.ignored++;
             continue;
           }
           const problem = timeProblem(outcome.event.ts, bounds);
@@ -239,7 +279,18 @@ export async function runDetectionPipeline(paths: readonly string[], options: De
       }
       if (events.length > 0) yield events;
     }
+    if (peek) peek.ended = true;
   }
+}
+
+/** What a look at the head of a file saw: counted and reported only if it proves to be the whole file. */
+interface PeekTally {
+  records: number;
+  ignored: number;
+  formats: Partial<Record<InputFormat, number>>;
+  issues: InputIssue[];
+  /** The look reached the end of the file (or the point where the rest is skipped). */
+  ended: boolean;
 }
 
 async function* emptyBatches(): AsyncGenerator<NormalisedEvent[]> {}
