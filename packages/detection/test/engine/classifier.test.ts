@@ -104,6 +104,17 @@ describe('operation classifier', () => {
     assert.equal(c.classify({ operation: operationOf(trail) }).privilege, 'defense_evasion');
   });
 
+  it('reads the API version CloudTrail appends to Lambda and CloudFront actions, and LLM-log tampering', () => {
+    const grant = c.classify({ operation: 'lambda:AddPermission20150331v2' });
+    assert.equal(grant.privilege, 'grant');
+    assert.equal(grant.name, 'lambda:AddPermission20150331v2');
+    assert.equal(c.classify({ operation: 'lambda:ListFunctions20150331' }).stage, STAGE_DISCOVERY);
+    assert.equal(c.classify({ operation: 'lambda:GetFunction20150331v2' }).stage, STAGE_COLLECTION);
+    assert.equal(c.classify({ operation: 'lambda:UpdateFunctionCode20150331v2' }).stage, STAGE_MODIFICATION);
+    assert.equal(c.classify({ operation: 'cloudfront:GetDistribution2020_05_31' }).stage, STAGE_DISCOVERY);
+    assert.equal(c.classify({ operation: 'bedrock:DeleteModelInvocationLoggingConfiguration' }).privilege, 'defense_evasion');
+  });
+
   it('maps first-party HTTP requests by method and path template', () => {
     assert.equal(c.classify({ method: 'GET', path: '/v1/me' }).stage, STAGE_CAPABILITY_PROBE);
     assert.equal(c.classify({ method: 'POST', path: '/admin/keys' }).privilege, 'persistence');

@@ -43,6 +43,8 @@ export const DEFENSE_EVASION_OPERATIONS: ReadonlySet<string> = new Set([
   'waf:DeleteWebACL',
   'wafv2:DeleteWebACL',
   'organizations:LeaveOrganization',
+  // LLM hijacking: the prompts a stolen key sends to Bedrock stop being logged.
+  'bedrock:DeleteModelInvocationLoggingConfiguration',
 ]);
 
 /** Create identities, credentials or trust that outlive the stolen token. */

@@ -54,13 +54,25 @@ function make(name: string, stage: number, read: boolean, dataRead: boolean, pri
 
 const READ_VERBS = ['List', 'Describe', 'Get', 'Search', 'Lookup', 'BatchGet', 'Head', 'Select', 'View', 'Read', 'Query', 'Scan'];
 
-function classifyCloud(name: string, action: string): OperationClass {
-  if (DEFENSE_EVASION_OPERATIONS.has(name)) return make(name, STAGE_DEFENSE_EVASION, false, false, 'defense_evasion');
-  const selfKey = SELF_KEY_OPERATIONS.has(name);
-  if (PERSISTENCE_OPERATIONS.has(name)) return make(name, STAGE_PERSISTENCE, false, false, 'persistence', selfKey);
-  if (GRANT_OPERATIONS.has(name)) return make(name, STAGE_PERSISTENCE, false, false, 'grant');
-  if (CAPABILITY_PROBE_OPERATIONS.has(name)) return make(name, STAGE_CAPABILITY_PROBE, true, false, 'none', selfKey);
-  if (COLLECTION_OPERATIONS.has(name)) return make(name, STAGE_COLLECTION, true, true, 'none');
+/**
+ * CloudTrail names some services' actions with the API version they called (Lambda's `AddPermission20150331v2`,
+ * `ListFunctions20150331`; CloudFront's `CreateDistribution2020_05_31`): the catalog holds the plain action.
+ */
+const API_VERSION_SUFFIX = /(?:\d{8}(?:v\d+)?|\d{4}_\d{2}_\d{2})$/;
+
+function classifyCloud(name: string, versionedAction: string): OperationClass {
+  const action = versionedAction.replace(API_VERSION_SUFFIX, '');
+  const key = action === versionedAction ? name : name.slice(0, name.length - versionedAction.length) + action;
+  return classifyCloudAction(name, key, action);
+}
+
+function classifyCloudAction(name: string, key: string, action: string): OperationClass {
+  if (DEFENSE_EVASION_OPERATIONS.has(key)) return make(name, STAGE_DEFENSE_EVASION, false, false, 'defense_evasion');
+  const selfKey = SELF_KEY_OPERATIONS.has(key);
+  if (PERSISTENCE_OPERATIONS.has(key)) return make(name, STAGE_PERSISTENCE, false, false, 'persistence', selfKey);
+  if (GRANT_OPERATIONS.has(key)) return make(name, STAGE_PERSISTENCE, false, false, 'grant');
+  if (CAPABILITY_PROBE_OPERATIONS.has(key)) return make(name, STAGE_CAPABILITY_PROBE, true, false, 'none', selfKey);
+  if (COLLECTION_OPERATIONS.has(key)) return make(name, STAGE_COLLECTION, true, true, 'none');
   for (const verb of READ_VERBS) {
     if (action.startsWith(verb)) return make(name, STAGE_DISCOVERY, true, false, 'none', selfKey);
   }
