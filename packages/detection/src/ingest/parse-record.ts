@@ -40,6 +40,22 @@ export function detectJsonFormat(o: JsonObject): InputFormat | undefined {
 }
 
 /**
+ * The CloudTrail record inside an Amazon EventBridge event (`detail-type` "AWS API Call via CloudTrail" or "AWS
+ * Console Sign In via CloudTrail", the record as `detail`): how trails reach a SIEM through EventBridge rules,
+ * Firehose or a queue, and so how many exports look. Anything else is left as it is.
+ *
+ * @example
+ * ```ts
+ * cloudTrailInEnvelope({ 'detail-type': 'AWS API Call via CloudTrail', detail: record }); // record
+ * ```
+ */
+export function cloudTrailInEnvelope(o: JsonObject): JsonObject | undefined {
+  if (typeof o['detail-type'] !== 'string') return undefined;
+  const detail = o.detail;
+  return isObject(detail) && looksCloudTrail(detail) ? detail : undefined;
+}
+
+/**
  * The reason a JSON parse failed, without echoing the input (V8's message quotes the text,
  * which may contain a secret).
  */
@@ -84,13 +100,14 @@ export function createRecordDecoder(options: RecordDecoderOptions = {}): (raw: R
       out.push({ outcome: { kind: 'error', reason: 'record is not a JSON object' }, line: ctx.line });
       return;
     }
-    const format = forced === 'auto' ? detectJsonFormat(value) : forced;
+    const record = cloudTrailInEnvelope(value) ?? value;
+    const format = forced === 'auto' ? detectJsonFormat(record) : forced;
     if (!format || format === 'nginx') {
       const reason = format === 'nginx' ? 'JSON record in an nginx log' : 'unknown record format (not CloudTrail, OCSF, Okta or native)';
       out.push({ outcome: { kind: 'error', reason }, line: ctx.line });
       return;
     }
-    out.push({ format, outcome: parsers[format](value, ctx), line: ctx.line });
+    out.push({ format, outcome: parsers[format](record, ctx), line: ctx.line });
   };
 
   return (raw, source) => {

@@ -62,6 +62,49 @@ describe('CloudTrail', () => {
   });
 });
 
+describe('CloudTrail through Amazon EventBridge', () => {
+  it('reads the record inside an "AWS API Call via CloudTrail" event, auto-detected or forced, and nothing else inside an envelope', () => {
+    const record = {
+      eventVersion: '1.09',
+      userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/ana', accessKeyId: 'AKIAEXAMPLEANA00001' },
+      eventTime: '2026-10-05T08:00:00Z',
+      eventSource: 'iam.amazonaws.com',
+      eventName: 'CreateAccessKey',
+      sourceIPAddress: '198.51.100.7',
+      userAgent: 'aws-cli/2.15.30',
+      eventID: 'ct-eb-1',
+    };
+    const envelope = (detailType: string, detail: object) => ({
+      version: '0',
+      id: 'c7d2a5e0-0000-4000-8000-000000000001',
+      'detail-type': detailType,
+      source: 'aws.iam',
+      account: '111122223333',
+      time: '2026-10-05T08:00:02Z',
+      region: 'us-east-1',
+      resources: [],
+      detail,
+    });
+    for (const format of ['auto', 'cloudtrail'] as const) {
+      const [d] = createRecordDecoder({ format })(
+        { kind: 'line', text: JSON.stringify(envelope('AWS API Call via CloudTrail', record)), line: 7 },
+        'eb.jsonl',
+      );
+      assert.equal(d?.format, 'cloudtrail');
+      assert.ok(d?.outcome.kind === 'event');
+      assert.equal(d.outcome.event.credential_id, 'AKIAEXAMPLEANA00001');
+      assert.equal(d.outcome.event.operation, 'iam:CreateAccessKey');
+      assert.equal(d.outcome.event.ts, Date.parse('2026-10-05T08:00:00Z'));
+    }
+    const finding = envelope('GuardDuty Finding', {
+      schemaVersion: '2.0',
+      type: 'UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration',
+    });
+    const [other] = createRecordDecoder({ format: 'auto' })({ kind: 'line', text: JSON.stringify(finding), line: 8 }, 'eb.jsonl');
+    assert.equal(other?.outcome.kind, 'error');
+  });
+});
+
 describe('OCSF', () => {
   it('maps API Activity: credential_uid, falling back to session uid; drops query strings', async () => {
     const [a, b] = events(await decodeFile('ocsf.jsonl'));
