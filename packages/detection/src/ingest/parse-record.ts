@@ -1,4 +1,5 @@
 import { isObject, type JsonObject } from './fields.js';
+import { cloudWatchLogMessages } from './log-envelopes.js';
 import { isCloudTrailWithoutCaller, looksCloudTrail, parseCloudTrailRecord } from './parsers/cloudtrail.js';
 import { looksNative, parseNativeRecord } from './parsers/native.js';
 import { createNginxParser, looksNginx, type NginxOptions } from './parsers/nginx.js';
@@ -68,7 +69,8 @@ function jsonFailure(e: unknown): string {
 
 /**
  * Creates the decoder that turns raw records into parse outcomes, format by format. A record
- * may expand into several (a `{"Records":[...]}` object or a JSON array on one line).
+ * may expand into several (a `{"Records":[...]}` object, a JSON array on one line, or a CloudWatch Logs
+ * envelope whose messages are log records).
  *
  * @example
  * ```ts
@@ -96,6 +98,12 @@ export function createRecordDecoder(options: RecordDecoderOptions = {}): (raw: R
       for (const v of value.Records) decodeValue(v, ctx, out, true);
       return;
     }
+    const logs = isObject(value) && !nested ? cloudWatchLogMessages(value) : undefined;
+    if (logs) {
+      if (logs.control) out.push({ outcome: { kind: 'ignored', why: 'CloudWatch Logs control message' }, line: ctx.line });
+      for (const message of logs.control ? [] : logs.messages) decodeMessage(message, ctx, out);
+      return;
+    }
     if (!isObject(value)) {
       out.push({ outcome: { kind: 'error', reason: 'record is not a JSON object' }, line: ctx.line });
       return;
@@ -108,6 +116,22 @@ export function createRecordDecoder(options: RecordDecoderOptions = {}): (raw: R
       return;
     }
     out.push({ format, outcome: parsers[format](record, ctx), line: ctx.line });
+  };
+
+  // One CloudWatch Logs event's message: a log record written as JSON text.
+  const decodeMessage = (message: unknown, ctx: RecordContext, out: DecodedRecord[]): void => {
+    if (typeof message !== 'string') {
+      out.push({ outcome: { kind: 'error', reason: 'CloudWatch Logs event without a message' }, line: ctx.line });
+      return;
+    }
+    let record: unknown;
+    try {
+      record = JSON.parse(message);
+    } catch (e) {
+      out.push({ outcome: { kind: 'error', reason: `CloudWatch Logs message ${jsonFailure(e)}` }, line: ctx.line });
+      return;
+    }
+    decodeValue(record, ctx, out, true);
   };
 
   return (raw, source) => {

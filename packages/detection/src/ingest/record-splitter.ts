@@ -128,8 +128,11 @@ class ArraySplitter implements Splitter {
   constructor(
     private readonly max: number,
     firstLine: number,
-    /** The array is the `Records` of a CloudTrail object, so a `}` must close it. */
-    private readonly inRecordsObject: boolean,
+    /**
+     * `records`: the array is the `Records` of a CloudTrail object, so a `}` must close it; `stream`: there is no
+     * array, only objects written one after another (Firehose delivering CloudWatch Logs records to S3).
+     */
+    private readonly container: 'array' | 'records' | 'stream',
   ) {
     this.lineNo = firstLine;
   }
@@ -174,7 +177,11 @@ class ArraySplitter implements Splitter {
         if (this.depth === 0) {
           if (c === CLOSE_BRACKET) {
             this.finishScalar(out);
-            this.phase = this.inRecordsObject ? 'close' : 'tail';
+            if (this.container === 'stream') {
+              out.push({ kind: 'issue', line: this.lineNo, reason: 'unexpected "]" between JSON objects' });
+              continue;
+            }
+            this.phase = this.container === 'records' ? 'close' : 'tail';
             return i + 1;
           }
           out.push({ kind: 'issue', line: this.lineNo, reason: 'unexpected "}" in JSON array' });
@@ -189,7 +196,7 @@ class ArraySplitter implements Splitter {
         continue;
       }
       if (this.depth === 0) {
-        if (c === COMMA) this.finishScalar(out);
+        if (c === COMMA || (this.container === 'stream' && c === NEWLINE)) this.finishScalar(out);
         else if (c > 32) this.startScalar();
       }
     }
@@ -244,6 +251,8 @@ class ArraySplitter implements Splitter {
     if (this.phase !== 'array') return;
     if (this.inElement || this.depth > 0) {
       out.push({ kind: 'issue', line: this.startLine, reason: 'JSON record truncated at end of input' });
+    } else if (this.container === 'stream') {
+      this.finishScalar(out);
     } else {
       this.finishScalar(out);
       out.push({ kind: 'issue', line: this.lineNo, reason: 'JSON array not closed at end of input' });
@@ -296,6 +305,11 @@ class ArraySplitter implements Splitter {
 // Enough of the head of a file to recognise `{"Records":[` even when pretty-printed.
 const SNIFF_CHARS = 256;
 const RECORDS_FILE = /^\s*\{\s*"Records"\s*:\s*\[/;
+/**
+ * The opening of an Amazon CloudWatch Logs subscription record (`{"messageType":"DATA_MESSAGE","owner":...`), as
+ * Firehose writes them to S3: one object after another with no newline, so a file is one line as long as the file.
+ */
+const LOGS_SUBSCRIPTION = /^\s*\{\s*"messageType"\s*:/;
 
 function lineCount(s: string): number {
   let n = 0;
@@ -306,7 +320,8 @@ function lineCount(s: string): number {
 /**
  * Splits a stream of decoded text into batches of records (one batch per chunk read). The container is recognised from the first
  * non-blank characters: `{"Records":[` (a CloudTrail file) and `[` (a JSON array, e.g. an Okta
- * export) are split into array elements; anything else into lines. A read error ends the
+ * export) are split into array elements, CloudWatch Logs subscription records (`{"messageType":`) into the
+ * objects written one after another; anything else into lines. A read error ends the
  * stream with one issue at the line reached (a truncated `.gz`, say); records before it stand.
  *
  * @example
@@ -324,15 +339,21 @@ export async function* splitRecordBatches(chunks: AsyncIterable<string>, options
     if (trimmed.length === 0 && !final) return undefined;
     if (trimmed.startsWith('[')) {
       const at = head.indexOf('[');
-      const s = new ArraySplitter(max, 1 + lineCount(head.slice(0, at)), false);
+      const s = new ArraySplitter(max, 1 + lineCount(head.slice(0, at)), 'array');
       s.push(head.slice(at + 1), out);
       return s;
     }
-    if (trimmed.startsWith('{') && trimmed.length < SNIFF_CHARS && !final && !RECORDS_FILE.test(head)) return undefined;
+    if (trimmed.startsWith('{') && trimmed.length < SNIFF_CHARS && !final && !RECORDS_FILE.test(head) && !LOGS_SUBSCRIPTION.test(head))
+      return undefined;
+    if (LOGS_SUBSCRIPTION.test(head)) {
+      const s = new ArraySplitter(max, 1, 'stream');
+      s.push(head, out);
+      return s;
+    }
     const records = RECORDS_FILE.exec(head);
     if (records) {
       const prefix = records[0];
-      const s = new ArraySplitter(max, 1 + lineCount(prefix), true);
+      const s = new ArraySplitter(max, 1 + lineCount(prefix), 'records');
       s.push(head.slice(prefix.length), out);
       return s;
     }

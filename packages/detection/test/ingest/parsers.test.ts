@@ -105,6 +105,55 @@ describe('CloudTrail through Amazon EventBridge', () => {
   });
 });
 
+describe('CloudTrail through CloudWatch Logs', () => {
+  it('reads each log event of a subscription record as a CloudTrail record, and ignores a control message', () => {
+    const decode = createRecordDecoder({ format: 'auto' });
+    const trailRecord = (n: number) => ({
+      eventVersion: '1.09',
+      userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/ana', accessKeyId: 'AKIAEXAMPLEANA00001' },
+      eventTime: `2026-10-05T08:0${n}:00Z`,
+      eventSource: 's3.amazonaws.com',
+      eventName: 'ListBuckets',
+      sourceIPAddress: '198.51.100.7',
+      eventID: `cwl-${n}`,
+    });
+    const data = {
+      messageType: 'DATA_MESSAGE',
+      owner: '111122223333',
+      logGroup: 'aws-cloudtrail-logs-111122223333',
+      logStream: '111122223333_CloudTrail_eu-central-1',
+      subscriptionFilters: ['to-firehose'],
+      logEvents: [
+        { id: '1', timestamp: 1, message: JSON.stringify(trailRecord(1)) },
+        { id: '2', timestamp: 2, message: JSON.stringify(trailRecord(2)) },
+        { id: '3', timestamp: 3, message: '{"eventVersion": ' },
+      ],
+    };
+    const decoded = decode({ kind: 'element', text: JSON.stringify(data), line: 4 }, 'firehose.gz');
+    assert.deepEqual(
+      decoded.map((d) => [d.format, d.outcome.kind, d.line]),
+      [
+        ['cloudtrail', 'event', 4],
+        ['cloudtrail', 'event', 4],
+        [undefined, 'error', 4],
+      ],
+    );
+    assert.equal(decoded[1]?.outcome.kind === 'event' && decoded[1].outcome.event.id, 'cwl-2');
+    const broken = decoded[2]?.outcome;
+    assert.ok(broken?.kind === 'error');
+    assert.match(broken.reason, /^CloudWatch Logs message not valid JSON/);
+    const control = {
+      ...data,
+      messageType: 'CONTROL_MESSAGE',
+      logEvents: [{ id: '', timestamp: 1, message: 'CWL CONTROL MESSAGE: Checking health of destination Firehose.' }],
+    };
+    assert.deepEqual(
+      decode({ kind: 'element', text: JSON.stringify(control), line: 1 }, 'firehose.gz').map((d) => d.outcome.kind),
+      ['ignored'],
+    );
+  });
+});
+
 describe('OCSF', () => {
   it('maps API Activity: credential_uid, falling back to session uid; drops query strings', async () => {
     const [a, b] = events(await decodeFile('ocsf.jsonl'));

@@ -115,4 +115,27 @@ describe('splitRecords', () => {
       );
     }
   });
+  it('cuts CloudWatch Logs subscription records that Firehose writes one after another with no newline', async () => {
+    const record = (n: number) =>
+      JSON.stringify({ messageType: 'DATA_MESSAGE', owner: '1', logGroup: 'g', logEvents: [{ id: String(n), message: '{"a":"}{"}' }] });
+    const text = `${record(1)}${record(2)}\n${record(3)}`;
+    for (let cut = 1; cut < text.length; cut += 7) {
+      const out = await collect([text.slice(0, cut), text.slice(cut)]);
+      assert.deepEqual(
+        out.map((r) => [r.kind, r.line]),
+        [
+          ['element', 1],
+          ['element', 1],
+          ['element', 2],
+        ],
+        `cut at ${cut}`,
+      );
+      assert.equal((out[1] as { text: string }).text, record(2));
+    }
+    const truncated = await collect([`${record(1)}${record(2).slice(0, 30)}`]);
+    assert.deepEqual(
+      truncated.map((r) => r.kind),
+      ['element', 'issue'],
+    );
+  });
 });
