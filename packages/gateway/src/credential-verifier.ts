@@ -146,7 +146,9 @@ export class CredentialVerifier {
       return result;
     }
     const result: VerificationResult =
-      record.status === 'active' ? { ok: true, credential: credentialFromKey(record) } : { ok: false, failure: 'inactive' };
+      record.status === 'active'
+        ? { ok: true, credential: credentialFromKey(record) }
+        : { ok: false, failure: 'inactive', known: { credential: credentialFromKey(record), status: record.status } };
     this.cache.set(hashKey, { result, subject: record.subject }, { ttl: result.ok ? this.keyTtlMs : this.negativeTtlMs });
     return result;
   }

@@ -279,6 +279,13 @@ export class GatewayGuard {
       this.failures?.record(client.ip, now);
       if (verified.failure === 'checksum')
         this.report('key.checksum_failure', client, undefined, base.requestId, 'tw_ checksum mismatch', req);
+      const known = verified.known;
+      if (known) {
+        // A dead credential still presented: its access event and a lifecycle event name it.
+        base.credential = known.credential;
+        const type = known.status === 'revoked' || known.status === 'suspended' ? 'token.revoked_use' : 'token.expired';
+        this.report(type, client, known.credential, base.requestId, `${known.status} credential presented`, req);
+      }
       return denied(base, refuse(401, 'invalid_token', `credential ${verified.failure}`, this.challenge(presented)));
     }
     const credential = verified.credential;

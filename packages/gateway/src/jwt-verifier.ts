@@ -27,7 +27,10 @@ export async function verifyJwtAccessToken(
       requiredClaims: ['exp', 'sub', 'jti'],
     }));
   } catch (e) {
-    if (e instanceof errors.JWTExpired) return { ok: false, failure: 'expired' };
+    // jose checks claims only after the signature verified: an expired token's claims are genuine.
+    if (e instanceof errors.JWTExpired) {
+      return { ok: false, failure: 'expired', known: { credential: credentialFromClaims(e.payload, 'jwt'), status: 'expired' } };
+    }
     if (e instanceof errors.JOSEAlgNotAllowed) return { ok: false, failure: 'algorithm' };
     if (e instanceof errors.JWKSNoMatchingKey) return { ok: false, failure: 'unknown' };
     if (e instanceof errors.JWTClaimValidationFailed && e.claim === 'nbf') return { ok: false, failure: 'not_yet_valid' };

@@ -40,4 +40,16 @@ export type VerificationFailure =
   | 'unavailable';
 
 /** The result of verifying a presented secret. */
-export type VerificationResult = { ok: true; credential: VerifiedCredential } | { ok: false; failure: VerificationFailure };
+export type VerificationResult =
+  | { ok: true; credential: VerifiedCredential }
+  | {
+      ok: false;
+      failure: VerificationFailure;
+      /**
+       * Whose credential failed, when that is known for certain: a key found in the store by the
+       * hash of the whole secret but no longer active, or a JWT whose signature verified but that
+       * expired. Lets detection see a dead credential still being presented. Never set from
+       * unverified claims, which anyone can write.
+       */
+      known?: { credential: VerifiedCredential; status: 'revoked' | 'suspended' | 'expired' | 'rotated' };
+    };

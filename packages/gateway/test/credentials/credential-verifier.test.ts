@@ -71,8 +71,11 @@ describe('CredentialVerifier', () => {
   });
 
   it('refuses unknown and inactive keys and introspects opaque tokens', async () => {
-    const { raw } = source.createKey({ status: 'suspended' });
-    assert.deepEqual(await verifier.verify(raw), { ok: false, failure: 'inactive' });
+    const { raw, record } = source.createKey({ status: 'suspended' });
+    const inactive = await verifier.verify(raw);
+    assert.ok(!inactive.ok && inactive.failure === 'inactive');
+    assert.equal(inactive.known?.status, 'suspended');
+    assert.equal(inactive.known?.credential.id, record.id);
     const opaque = source.createOpaque({ scope: 'z' });
     const r = await verifier.verify(opaque);
     assert.ok(r.ok);
