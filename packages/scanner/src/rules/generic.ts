@@ -86,8 +86,10 @@ const PASSWORD_HASH = /^(?:pbkdf2[_:]sha(?:1|256|512)|pbkdf2|argon2(?:id|i|d)?|b
 // SHA-1 / SHA-256 hex digests (commit ids, checksums) are far more often hashes than secrets.
 const DIGEST = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
 // Words joined by separators, with short numbers among them: request-182, my_app.v2,
-// real-secret-6-levels (a test's made-up value).
-const WORDY = /^[a-z]+(?:[-_.](?:[a-z]+|\d{1,6}))*[-_.]?\d{0,6}$/i;
+// real-secret-6-levels (a test's made-up value), NorthwindTraders_Prod2024. A word is written
+// in one case, capitalised or in camelCase: letters in random case (XMEBZMocpY9149) are no word.
+const WORD_RUN = '(?:[A-Z]?[a-z]+(?:[A-Z][a-z]+)*|[A-Z]+)';
+const WORDY = new RegExp(`^${WORD_RUN}(?:[-_.](?:${WORD_RUN}|\\d{1,6}))*[-_.]?\\d{0,6}$`);
 // Lower-case words joined by slashes: a list of names (token_hex/token_urlsafe) or a route.
 const SLASHED_WORDS = /^[a-z_]+(?:\/[a-z_]+)+$/;
 // The next assignment of a command line or list (`password= scmVersion=`), not a value: a name

@@ -1,4 +1,5 @@
 import { crc32 } from '@tokenwarden/core/formats';
+import { shannonEntropy } from '../text/entropy.js';
 import { isPlaceholder } from '../text/placeholders.js';
 import type { Rule, Validation } from '../types.js';
 import { DASHED_RIGHT, decodeBase64Url, LEFT, prefixedToken } from './define.js';
@@ -53,6 +54,28 @@ export function validateGrafanaCloudToken(token: string): Validation {
   const body = jsonObject(token.slice(4));
   if (!body || !realKey(body.k) || (typeof body.o !== 'string' && typeof body.o !== 'number')) return { valid: false };
   return { valid: true, details: { org: String(body.o).slice(0, 32) } };
+}
+
+/**
+ * Sentry's auth tokens: a user token is `sntryu_` and 64 hex digits; an organisation token is
+ * `sntrys_`, the base64 of a JSON object with its issue time (`iat`) and the region's URL
+ * (`region_url`), `_` and a 43-character secret. Only bodies of that shape are tokens.
+ *
+ * @example
+ * ```ts
+ * validateSentryToken('sntryu_' + 'ab'.repeat(32)).valid; // false (too regular)
+ * ```
+ */
+export function validateSentryToken(token: string): Validation {
+  if (token.startsWith('sntryu_')) {
+    const hex = token.slice(7);
+    return { valid: /^[0-9a-f]{64}$/.test(hex) && shannonEntropy(hex) >= 3.2 };
+  }
+  const cut = token.lastIndexOf('_');
+  const secret = token.slice(cut + 1);
+  const body = jsonObject(token.slice(7, cut));
+  if (!body || typeof body.iat !== 'number' || typeof body.region_url !== 'string') return { valid: false };
+  return { valid: /^[A-Za-z0-9+/]{43}$/.test(secret) && shannonEntropy(secret) >= 4 };
 }
 
 /**
@@ -118,8 +141,8 @@ export const observabilityRules: Rule[] = [
     prefix: 'sntry',
     body: '[su]_[A-Za-z0-9+/=_]{60,}',
     severity: 'high',
-    minEntropy: 4,
     keywords: ['sntrys_', 'sntryu_'],
+    validate: validateSentryToken,
   }),
   {
     id: 'datadog-api-key',

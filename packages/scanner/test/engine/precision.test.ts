@@ -107,8 +107,10 @@ describe('precision: what must not be reported', () => {
       "  PASSWORD: 'Xk9#mQ2!vL7@pR4',",
       "client_secret = 'Zx81kLp02Qm9vB7nR4tY6wE3aa'",
       'postgres://app:Tq8!zW3#kP@db.internal:5432/main',
+      // Letters in random case then digits: not a word and a number.
+      'mysql -u root -pXMEBZMocpY9149 -h db.internal app',
     ].join('\n');
-    assert.deepEqual(rulesOf(real).sort(), ['generic-password', 'generic-secret', 'postgres-url']);
+    assert.deepEqual(rulesOf(real).sort(), ['generic-password', 'generic-secret', 'mysql-cli-password', 'postgres-url']);
     // A '$' inside a value is part of it (generated passwords, Django keys); at its start or
     // before a shell variable's name it is a reference.
     const dollar = scanString("SECRET_KEY = 'django-insecure-8$k2!zq9@x#v7m^p3w&r5t*y1u6i0o4e'\nDB_PASSWORD=Qm9$$W0RD!t7", 's.py');

@@ -73,6 +73,11 @@ const privateKey = (label: string): RuleCases => ({
 });
 
 const AGE = 'AGE-SECRET-KEY-' + '1';
+// A Sentry organisation token as sentry-cli's docs show it: base64 of its claims, `_`, a secret.
+const sentryOrgToken = () => {
+  const claims = { iat: 1712345678.9, url: 'https://sentry.io', region_url: 'https://us.sentry.io', org: 'acme' };
+  return `sntrys_${Buffer.from(JSON.stringify(claims)).toString('base64').replace(/=+$/, '')}_${rnd(43, B64)}`;
+};
 
 export const RULE_CASES: Record<string, RuleCases> = {
   'tokenwarden-token': {
@@ -300,7 +305,15 @@ export const RULE_CASES: Record<string, RuleCases> = {
     positive: [`SENTRY_DSN=https://${rnd(32, HEX)}@o${rnd(6, '0123456789')}.ingest.sentry.io/${rnd(7, '0123456789')}`],
     negative: ['SENTRY_DSN=https://public@sentry.example.com/1', 'https://sentry.io/organizations/acme/'],
   },
-  'sentry-auth-token': pfx('sntrys_', rnd(150, `${B64}=_`)),
+  'sentry-auth-token': {
+    positive: [`SENTRY_AUTH_TOKEN=${sentryOrgToken()}`, `auth.token=sntryu_${rnd(64, HEX)}`],
+    negative: [
+      // The shape without the JSON every organisation token carries, and a cut user token.
+      `SENTRY_AUTH_TOKEN=sntrys_${rnd(150, `${B64}=_`)}`,
+      `sntryu_${rnd(40, HEX)}`,
+      `sntryu_${rnd(64)}`,
+    ],
+  },
   'datadog-api-key': {
     positive: [`DD_API_KEY=${rnd(32, HEX)}`, `datadog_app_key: "${rnd(40, HEX)}"`],
     negative: [`DD_API_KEY=${rnd(16, HEX)}`, 'DD_API_KEY=<your-datadog-api-key>'],
@@ -515,7 +528,7 @@ export const RULE_CASES: Record<string, RuleCases> = {
   },
   'basic-auth-header': {
     positive: [
-      `curl -H "Authorization: Basic ${Buffer.from(`deploy:${rnd(14)}`).toString('base64')}" https://ci.acme-corp.net`,
+      `curl -H "Authorization: Basic ${Buffer.from(`deploy:${rnd(10)}${rnd(4, '0123456789')}`).toString('base64')}" https://ci.acme-corp.net`,
       `authorization: basic ${Buffer.from(`svc-backup:${rnd(10)}!${rnd(4)}`).toString('base64')}`,
     ],
     negative: [
@@ -527,7 +540,7 @@ export const RULE_CASES: Record<string, RuleCases> = {
   },
   'mysql-cli-password': {
     positive: [
-      `mysql -u root -p${rnd(14)} -h db.acme-corp.net app`,
+      `mysql -u root -p${rnd(10)}${rnd(4, '0123456789')} -h db.acme-corp.net app`,
       `mysqldump --single-transaction -u backup -p'${rnd(10)}#${rnd(4)}' shop > shop.sql`,
     ],
     negative: [
