@@ -108,10 +108,15 @@ describe('reverse proxy: connections that outlive their check', () => {
   });
 
   it('closes a stream once its access token expires', async () => {
-    const { token } = await h.source.issueJwt({ expiresIn: 1 });
+    // exp is whole seconds: two to three seconds from now, enough to be admitted on a busy machine.
+    const { token } = await h.source.issueJwt({ expiresIn: 3 });
+    const exp = JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString()).exp * 1000;
     const c = await stream(port, `Bearer ${token}`);
-    const closedAfter = await within(c, 4_000);
+    const openedAt = Date.now();
+    const closedAfter = await within(c, exp - openedAt + 4_000);
+    const closedAt = Date.now();
     assert.notEqual(closedAfter, 'open', 'cut off after the token expired');
-    assert.ok((closedAfter as number) < 3_000, `closed ${closedAfter} ms after opening`);
+    assert.ok(closedAt >= exp - 50, `closed ${exp - closedAt} ms before exp`);
+    assert.ok(closedAt <= exp + 2_500, `closed ${closedAt - exp} ms after exp`);
   });
 });
