@@ -9,7 +9,8 @@ const NAME =
  * Secrets in shell forms the assignment rules cannot read:
  *
  * - fish's `set -x|-gx|-U|--export ... NAME value` (no `=`). Flags that query or erase a
- *   variable (`-q`, `-e`, `-n`, `-S`) assign nothing.
+ *   variable (`-q`, `-e`, `-n`, `-S`) assign nothing. `set -U` keeps the value in
+ *   `fish_variables` as `SETUVAR --export NAME:value`.
  * - a literal default in a POSIX parameter expansion, `${NAME:-value}` or `${NAME:=value}`: the
  *   value is used whenever the variable is unset, so a real secret written
  *   there ships with the script. Only the default is the secret (not the `-` of the operator);
@@ -20,7 +21,7 @@ const NAME =
  *
  * @example
  * ```ts
- * shellFormRules.map((r) => r.id); // ['fish-set-secret', 'shell-default-secret']
+ * shellFormRules.map((r) => r.id); // ['fish-set-secret', 'fish-universal-variable-secret', 'shell-default-secret']
  * ```
  */
 export const shellFormRules: Rule[] = [
@@ -43,6 +44,21 @@ export const shellFormRules: Rule[] = [
     severity: 'medium',
     confidence: 'low',
     validate: (value, ctx) => judged(/^set\s+(?:-\S+\s+)*(\S+)/.exec(ctx.match)?.[1] ?? '', value),
+  },
+  {
+    // What `set -U` stores: fish keeps universal variables in ~/.config/fish/fish_variables as
+    // `SETUVAR [--export] NAME:value`, with spaces and such escaped as `\x20`.
+    id: 'fish-universal-variable-secret',
+    anchor: 'keyword',
+    description: 'Secret in a fish universal variable (fish_variables)',
+    provider: 'generic',
+    keywords: ['SETUVAR '],
+    keywordsCaseSensitive: true,
+    pattern: new RegExp(`SETUVAR[ \\t]+(?:--export[ \\t]+)?(${NAME}):([^\\s"'$\`]{8,200})`, 'gi'),
+    secretGroup: 2,
+    severity: 'medium',
+    confidence: 'low',
+    validate: (value, ctx) => judged(/^SETUVAR\s+(?:--export\s+)?([A-Za-z0-9_]+)/i.exec(ctx.match)?.[1] ?? '', value),
   },
   {
     id: 'shell-default-secret',

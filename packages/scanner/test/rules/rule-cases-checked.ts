@@ -70,6 +70,18 @@ export const CHECKED_FORMAT_RULE_CASES: Record<string, RuleCases> = {
       `set -x TOKEN_URL https://auth.acme-corp.net/oauth/token`,
     ],
   },
+  'fish-universal-variable-secret': {
+    positive: [
+      `# This file contains fish universal variable definitions.\n# VERSION: 3.0\nSETUVAR --export GITHUB_API_TOKEN:${rnd(40)}\nSETUVAR fish_greeting:`,
+      `SETUVAR DB_PASSWORD:${rnd(10)}${rnd(4, '0123456789')}`,
+    ],
+    negative: [
+      'SETUVAR --export EDITOR:vim',
+      'SETUVAR __fish_initialized:3400',
+      'SETUVAR --export API_TOKEN:changeme',
+      `SETUVAR fish_color_normal:normal`,
+    ],
+  },
   'shell-default-secret': {
     positive: [
       `export API_TOKEN="\${API_TOKEN:-${secret}}"`,
