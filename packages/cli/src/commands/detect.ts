@@ -16,6 +16,7 @@ import {
 } from '@tokenwarden/detection';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { parseDuration, runAction } from '../command-kit.js';
+import { IssuePrinter } from '../detect/issue-printer.js';
 import { EXIT } from '../exit-codes.js';
 import { printError } from '../output.js';
 import type { CommandModule } from '../program.js';
@@ -31,6 +32,7 @@ interface DetectOptions {
   lateTolerance: string;
   quiet?: boolean;
   config?: string;
+  maxIssues: number;
 }
 
 // Below this many bytes of input a progress bar is only noise.
@@ -46,6 +48,11 @@ function parseNginxCredential(value: string): NginxCredentialSource {
     return value as NginxCredentialSource;
   }
   throw new InvalidArgumentError('expected auto, remote_user, field:N or query:NAME');
+}
+
+function parseMaxIssues(value: string): number {
+  if (!/^\d{1,9}$/.test(value)) throw new InvalidArgumentError(`expected a whole number of records (0 shows all), got "${value}"`);
+  return Number(value);
 }
 
 async function detectionConfigFrom(file: string | undefined): Promise<DetectionConfig> {
@@ -94,6 +101,7 @@ export const registerDetect: CommandModule = (program: Command) => {
     // CloudTrail writes most records within 5 minutes of the call but only promises 15, and its files are not sorted.
     .option('--late-tolerance <duration>', 'how late an event may arrive and still be put in event-time order', '15m')
     .option('--config <file>', 'config file (JSON or YAML); its detection section sets detector thresholds')
+    .option('--max-issues <n>', 'skipped records shown per input (the rest are counted); 0 shows all', parseMaxIssues, 100)
     .option('--quiet', 'no progress bar')
     .action(
       runAction(async (paths: string[], opts: DetectOptions) => {
@@ -114,6 +122,7 @@ export const registerDetect: CommandModule = (program: Command) => {
         const format = createAlertFormatter(opts.output, { version: version() });
         const progress = createProgress(opts.quiet);
         let started = false;
+        const issues = new IssuePrinter(opts.maxIssues, (text) => process.stderr.write(text));
         const summary = await runDetectionPipeline(paths, {
           engine: createDetectionEngine(detection),
           enrich: createEnricher({ ipIntel }),
@@ -121,7 +130,7 @@ export const registerDetect: CommandModule = (program: Command) => {
           nginx: { credentialFrom: opts.nginxCredential },
           lateToleranceMs,
           onAlert: (alert) => writeLine(format(alert)),
-          onIssue: (i) => process.stderr.write(`${i.source}:${i.line}: ${i.reason}\n`),
+          onIssue: (i) => issues.print(i),
           onUnreadable: (_path, error) => printError(error, false),
           onProgress: (read, total) => {
             if (!started && total >= PROGRESS_MIN_BYTES) {
@@ -132,6 +141,7 @@ export const registerDetect: CommandModule = (program: Command) => {
           },
         });
         progress.stop();
+        issues.finish();
         if (!opts.quiet) {
           process.stderr.write(
             `detect: ${summary.events} events from ${summary.inputs} input(s), ${summary.alerts} alert(s), ` +

@@ -112,4 +112,25 @@ describe('tokenwarden detect (CLI)', () => {
     assert.ok(pages(defaults.stdout) > 0, defaults.stderr);
     assert.ok(pages(raised.stdout) < pages(defaults.stdout));
   });
+
+  it('shows at most --max-issues skipped records per input (100 by default), counts the rest, and reads the next input', async () => {
+    const wrong = join(dir, 'native-read-as-cloudtrail.jsonl');
+    const lines = Array.from({ length: 250 }, (_, i) =>
+      JSON.stringify({ id: `e${i}`, time: '2026-03-01T09:00:00Z', credential_id: 'k1', source_ip: '8.8.8.8', method: 'GET', path: '/x' }),
+    );
+    writeFileSync(wrong, `${lines.join('\n')}\n`);
+    const trail = join(dir, 'trail-after-noise.json');
+    writeFileSync(trail, attackTrail());
+    const out = await detect(['--input-format', 'cloudtrail', wrong, trail]);
+    assert.equal(out.code, 0, out.stderr);
+    const shown = out.stderr.split('\n').filter((l) => l.startsWith(`${wrong}:`) && /:\d+: /.test(l));
+    assert.equal(shown.length, 100);
+    assert.match(
+      out.stderr,
+      new RegExp(`${wrong.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: 150 more skipped record\\(s\\) not shown, from line 101`),
+    );
+    assert.ok(out.stdout.length > 0, 'the next input is still judged');
+    const all = await detect(['--input-format', 'cloudtrail', '--max-issues', '0', wrong]);
+    assert.equal(all.stderr.split('\n').filter((l) => /:\d+: CloudTrail record/.test(l)).length, 250);
+  });
 });
