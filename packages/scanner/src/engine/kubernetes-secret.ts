@@ -16,8 +16,8 @@ export interface DecodedEntry {
 
 /**
  * The `data` entries of the Kubernetes Secret manifests in `text`, decoded and written back as
- * `name: "value"`, so a value is judged with its name: `password: S3BhVW5Bcmw2M1h5Nw==` becomes
- * `password: "KpaUnArl63Xy7"`. Values that do not decode to printable text (certificates in DER,
+ * `name: "value"`, so a value is judged with its name: `password: ZXhhbXBsZS1wYXNzd29yZA==` becomes
+ * `password: "example-password"`. Values that do not decode to printable text (certificates in DER,
  * keystores) are left out. Nothing for a text without `kind: Secret`.
  *
  * @example

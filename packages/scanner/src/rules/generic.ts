@@ -1,6 +1,7 @@
 import { lineStarts } from '../engine/line-index.js';
 import { charClasses, shannonEntropy } from '../text/entropy.js';
 import { looksLikeName } from '../text/name-like.js';
+import { isPlaceholder } from '../text/placeholders.js';
 import type { Rule, RuleContext, Validation } from '../types.js';
 import { literalAssignmentFollows } from './assignment-bytes.js';
 
@@ -146,9 +147,22 @@ function inParameterExpansion(ctx: RuleContext): boolean {
   return ctx.index >= 2 && ctx.text.charCodeAt(ctx.index - 1) === 0x7b && ctx.text.charCodeAt(ctx.index - 2) === 0x24;
 }
 
+// Base64 (padded, as Kubernetes and basic-auth write it) of printable text that is a
+// placeholder: `ZXhhbXBsZS1wYXNzd29yZA==` is "example-password" encoded, an example still.
+function encodedPlaceholder(value: string): boolean {
+  if (value.length < 12 || value.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return false;
+  const text = Buffer.from(value, 'base64').toString('latin1');
+  return /^[\x20-\x7e]{6,}$/.test(text) && isPlaceholder(text);
+}
+
 function commonRejections(value: string, ctx: RuleContext): boolean {
   return (
-    inParameterExpansion(ctx) || rejectsValue(value, nameOf(ctx)) || isCodeExpression(value, ctx) || inDoctest(ctx) || isListOfNames(ctx)
+    inParameterExpansion(ctx) ||
+    rejectsValue(value, nameOf(ctx)) ||
+    isCodeExpression(value, ctx) ||
+    inDoctest(ctx) ||
+    isListOfNames(ctx) ||
+    encodedPlaceholder(value)
   );
 }
 

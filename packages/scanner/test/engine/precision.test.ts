@@ -35,6 +35,9 @@ describe('precision: what must not be reported', () => {
       'Authorization: Bot MTk4NjIyNDgzNDcxOTI1MjQ4.Cl2FMQ.ZnCjm1XVW7vRze4b7Cq4se7kKWs',
       'TELEGRAM_BOT_TOKEN=110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw',
       'TELEGRAM_BOT_TOKEN=123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11',
+      // An example encoded: base64 of "example-password" and of "your-api-token-here".
+      'password: ZXhhbXBsZS1wYXNzd29yZA==',
+      `api_token: "${Buffer.from('your-api-token-here').toString('base64')}"`,
       'Stripe.api_key = "sk_test_4eC39HqLyjWDarjtT1zdp7dc"',
       'Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c',
     ].join('\n');
