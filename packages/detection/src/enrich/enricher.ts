@@ -1,5 +1,6 @@
 import type { EnrichedEvent, GeoInfo } from '../enriched-event.js';
 import type { NormalisedEvent } from '../ingest/types.js';
+import { type AsnClassifier, createAsnClassifier } from './asn-kind.js';
 import type { IpIntel } from './ip-intel.js';
 import { createUserAgentParser, type UserAgentParser } from './user-agent.js';
 
@@ -11,9 +12,11 @@ export interface EnricherOptions {
   /** IP intelligence; without it events carry only what their source reported. */
   ipIntel?: IpIntel;
   userAgents?: UserAgentParser;
+  /** Kinds of the networks a source names that the databases do not know (default: the shipped lists). */
+  asnClassifier?: AsnClassifier;
 }
 
-function mergeHint(geo: GeoInfo | undefined, hint: NormalisedEvent['network_hint']): GeoInfo | undefined {
+function mergeHint(geo: GeoInfo | undefined, hint: NormalisedEvent['network_hint'], kinds: () => AsnClassifier): GeoInfo | undefined {
   if (!hint) return geo;
   const merged: GeoInfo = { ...geo, asn_kind: geo?.asn_kind ?? 'unknown' };
   // The databases win; the source's own view fills the gaps.
@@ -25,6 +28,10 @@ function mergeHint(geo: GeoInfo | undefined, hint: NormalisedEvent['network_hint
   }
   if (merged.asn === undefined && hint.asn !== undefined) merged.asn = hint.asn;
   if (merged.as_org === undefined && hint.as_org) merged.as_org = hint.as_org;
+  // A network the databases do not know but the source names (Okta's asNumber and asOrg) gets its
+  // kind from the same lists: a Zscaler exit must not pass for a consumer VPN below.
+  if (merged.asn_kind === 'unknown' && (merged.asn !== undefined || merged.as_org !== undefined))
+    merged.asn_kind = kinds().classify(merged.asn, merged.as_org);
   // A source's proxy flag also covers companies' web gateways; the network's own kind says which it is.
   if (hint.proxy === true && merged.asn_kind !== 'tor' && merged.asn_kind !== 'security_proxy') merged.asn_kind = 'vpn';
   return merged;
@@ -45,6 +52,12 @@ function mergeHint(geo: GeoInfo | undefined, hint: NormalisedEvent['network_hint
 export function createEnricher(options: EnricherOptions = {}): Enricher {
   const intel = options.ipIntel;
   const ua = options.userAgents ?? createUserAgentParser();
+  // Built on first need: only sources with network hints that the databases miss use it.
+  let classifier = options.asnClassifier;
+  const kinds = (): AsnClassifier => {
+    classifier ??= createAsnClassifier();
+    return classifier;
+  };
   return (event) => {
     const hint = event.network_hint;
     // Only sources with hints (Okta) pay for a copy; the rest are enriched in place.
@@ -54,7 +67,7 @@ export function createEnricher(options: EnricherOptions = {}): Enricher {
       const { network_hint: _hint, ...rest } = event;
       out = rest as EnrichedEvent;
     }
-    const geo = mergeHint(event.source_ip && intel ? intel.lookup(event.source_ip) : undefined, hint);
+    const geo = mergeHint(event.source_ip && intel ? intel.lookup(event.source_ip) : undefined, hint, kinds);
     if (geo) out.geo = geo;
     let client = ua.parse(event.user_agent);
     if (client && event.interactive === true && client.scripted) client = { ...client, scripted: false };

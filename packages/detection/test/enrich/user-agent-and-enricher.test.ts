@@ -90,7 +90,15 @@ describe('enricher', () => {
 
   it('fills geo from the source when the databases know nothing', () => {
     const e = enrich({ ...base, source_ip: '198.51.100.1', network_hint: { country: 'United States', asn: 15169, as_org: 'google' } });
-    assert.deepEqual(e.geo, { country: 'United States', asn: 15169, as_org: 'google', asn_kind: 'unknown' });
+    // The network's kind comes from the shipped lists, as for a network the databases know.
+    assert.deepEqual(e.geo, { country: 'United States', asn: 15169, as_org: 'google', asn_kind: 'hosting' });
+  });
+
+  it('takes the kind of a network only the source names, so a company web gateway flagged as a proxy is no consumer VPN', () => {
+    const zscaler = enrich({ ...base, source_ip: '198.51.100.2', network_hint: { asn: 53813, as_org: 'Zscaler, Inc.', proxy: true } });
+    assert.equal(zscaler.geo?.asn_kind, 'security_proxy');
+    const anonymiser = enrich({ ...base, source_ip: '198.51.100.3', network_hint: { as_org: 'Example Hosting Ltd', proxy: true } });
+    assert.equal(anonymiser.geo?.asn_kind, 'vpn');
   });
 
   it('never calls a console session scripted', () => {
