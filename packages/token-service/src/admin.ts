@@ -258,6 +258,12 @@ async function revokeValue(deps: AdminDeps, value: string, why: ActorReason): Pr
     await database.transaction((trx) => revokeGrantIn(typed(trx), grantId, why));
     return { revoked: 'refresh_token_family', id: opaqueTokenId(secrets, 'RefreshToken', value) };
   }
+  // A canary refresh token is in no store the provider reads: pasting one here is a use of it.
+  if (await deps.view.reportCanaryUse(value, { via: 'revoke' })) {
+    throw new TokenWardenError('TW_TOKEN_INVALID', 'that token is a canary; its use was reported', {
+      hint: 'canaries grant nothing and stay live as bait',
+    });
+  }
   throw new NotFoundError('credential', value.length > 12 ? `${value.slice(0, 6)}…` : value, {
     hint: 'pass an id printed by `keys create`/`clients create`, or a raw key, refresh token or access token',
   });

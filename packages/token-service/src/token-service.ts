@@ -4,6 +4,7 @@ import type { AuditInput, LifecycleEvent } from '@tokenwarden/core';
 import { type Database, type Migration, openDatabase } from '@tokenwarden/store';
 import type { Adapter, Provider } from 'oidc-provider';
 import { type AdminApi, createAdminApi } from './admin.js';
+import { findCanary } from './credentials/canaries.js';
 import { createEventSink, type EventSink } from './events.js';
 import { startHttpServer } from './http-server.js';
 import { createSecretScanningIntake, type SecretScanningIntakeOptions } from './intake/index.js';
@@ -150,7 +151,14 @@ export async function openTokenService(options: TokenServiceOptions): Promise<To
     provider: () => provider,
     async listen(hostPort) {
       const server = await startHttpServer(() => provider, database, events, hostPort, introspection);
-      intake?.mount(server, { admin, view, events, issuer: settings.issuer, provider: () => provider });
+      intake?.mount(server, {
+        admin,
+        view,
+        events,
+        issuer: settings.issuer,
+        provider: () => provider,
+        findCanary: (value) => findCanary(database.db, secrets, value),
+      });
       servers.push(server);
       return server;
     },

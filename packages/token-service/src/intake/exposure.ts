@@ -81,6 +81,12 @@ export interface ExposureDeps {
   issuer: string;
   /** The current oidc-provider (refresh tokens are looked up in its store). */
   provider: () => Provider;
+  /**
+   * Finds a canary by its raw value without reporting a use. Needed for canary JWTs (signed by a
+   * throw-away key) and canary refresh tokens (absent from the provider's store), which the other
+   * lookups cannot tell from foreign values; without it those are labelled `false_positive`.
+   */
+  findCanary?: (value: string) => Promise<{ id: string; kind: string; label: string } | undefined>;
 }
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
@@ -145,9 +151,15 @@ export function createExposureHandler(deps: ExposureDeps, notify?: (report: Expo
           ...(typeof refresh.accountId === 'string' ? { subject: refresh.accountId } : {}),
         };
       }
-      return knownOurs.get(hash) ?? { ours: false };
+      return knownOurs.get(hash) ?? (await canaryLookup(token));
     }
     return { ours: false };
+  }
+
+  async function canaryLookup(token: string): Promise<Lookup> {
+    const hit = await deps.findCanary?.(token);
+    if (!hit || (hit.kind !== 'access_token' && hit.kind !== 'refresh_token')) return { ours: false };
+    return { ours: true, live: true, canary: true, credential_id: hit.id, credential_kind: hit.kind, subject: hit.label };
   }
 
   async function lookupJwt(token: string, hash: string): Promise<Lookup> {
@@ -173,7 +185,7 @@ export function createExposureHandler(deps: ExposureDeps, notify?: (report: Expo
         ...(typeof payload.sub === 'string' ? { subject: payload.sub } : {}),
       };
     } catch {
-      return knownOurs.get(hash) ?? { ours: false };
+      return knownOurs.get(hash) ?? (await canaryLookup(token));
     }
   }
 
