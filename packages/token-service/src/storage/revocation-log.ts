@@ -31,11 +31,17 @@ export interface RevocationInput {
 
 /** The `ts_meta` row every append locks first (see {@link lockRevocationLog}). */
 const LOG_LOCK_KEY = 'revocation_log_lock';
+/**
+ * The `ts_meta` row holding the last sequence number ever issued. Entries can be deleted (a
+ * reinstated key's suspension), and `max(seq)` alone would then hand the deleted number out again:
+ * a follower resuming after it, or a cache keyed on the high-water mark, would miss the new entry.
+ */
+const LOG_SEQ_KEY = 'revocation_log_seq';
 
 /**
  * Serialises appends to the revocation log across processes until the caller's transaction ends.
  *
- * Why: the next sequence number is `max(seq) + 1`. On SQLite every write transaction already holds
+ * Why: the next sequence number is one past the highest issued so far. On SQLite every write transaction already holds
  * the database write lock (BEGIN IMMEDIATE). On PostgreSQL (READ COMMITTED) two transactions would
  * read the same max: one then fails on the primary key (a lost revocation), and even distinct
  * numbers could commit out of order, so a gateway polling `seq > last` would step over the lower
@@ -53,8 +59,8 @@ async function lockRevocationLog(trx: Kysely<TokenDb>): Promise<void> {
 /**
  * Appends to the revocation log inside the caller's write transaction, so the sequence number
  * is assigned under the same lock as the state change. Appends are serialised across processes
- * (SQLite file lock, PostgreSQL row lock on `ts_meta`), so numbers are unique, gap-free and
- * committed in order. Idempotent per (kind, value): a repeated revocation keeps its first
+ * (SQLite file lock, PostgreSQL row lock on `ts_meta`), so numbers are unique, never reused (even
+ * after an entry is deleted) and committed in order. Idempotent per (kind, value): a repeated revocation keeps its first
  * sequence number. Returns true when a new entry was written.
  *
  * @example
@@ -77,11 +83,18 @@ export async function appendRevocation(trx: Kysely<TokenDb>, input: RevocationIn
     .selectFrom('ts_revocations')
     .select((eb) => eb.fn.max('seq').as('max'))
     .executeTakeFirst();
+  const issued = await trx.selectFrom('ts_meta').select('value').where('key', '=', LOG_SEQ_KEY).executeTakeFirst();
+  const seq = Math.max(Number(last?.max ?? 0), Number(issued?.value ?? 0)) + 1;
+  await trx
+    .insertInto('ts_meta')
+    .values({ key: LOG_SEQ_KEY, value: String(seq) })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: String(seq) }))
+    .execute();
   if (existing) await trx.deleteFrom('ts_revocations').where('seq', '=', existing.seq).execute();
   await trx
     .insertInto('ts_revocations')
     .values({
-      seq: Number(last?.max ?? 0) + 1,
+      seq,
       kind: input.kind,
       value: input.value,
       revoked_at: (input.at ?? new Date()).toISOString(),
