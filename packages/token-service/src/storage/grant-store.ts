@@ -38,7 +38,8 @@ export async function revokeGrantIn(trx: Kysely<TokenDb>, grantId: string, why: 
 /**
  * Revokes every grant and session of an account (sign out everywhere) in one transaction, and
  * records a `subject` revocation so the gateway rejects access tokens issued to it before now.
- * Returns the revoked grant ids.
+ * Resolves once the clock has entered the second after the revocation (at most 1 s later), so
+ * tokens issued from then on are not covered by it. Returns the revoked grant ids.
  *
  * @example
  * ```ts
@@ -46,7 +47,8 @@ export async function revokeGrantIn(trx: Kysely<TokenDb>, grantId: string, why: 
  * ```
  */
 export async function revokeAccount(database: Database, accountId: string, why: GrantRevocationReason = {}): Promise<string[]> {
-  return database.transaction(async (raw) => {
+  let at = new Date();
+  const grantIds = await database.transaction(async (raw) => {
     const trx = typed(raw);
     const rows = await trx
       .selectFrom('ts_artifacts')
@@ -58,13 +60,23 @@ export async function revokeAccount(database: Database, accountId: string, why: 
     const grantIds = rows.map((r) => r.grant_id as string);
     for (const grantId of grantIds) await revokeGrantIn(trx, grantId, why);
     await trx.deleteFrom('ts_artifacts').where('account_id', '=', accountId).execute();
+    at = new Date();
     await appendRevocation(trx, {
       kind: 'subject',
       value: accountId,
-      expiresAt: new Date(Date.now() + MAX_ACCESS_TOKEN_TTL_S * 1000),
+      expiresAt: new Date(at.getTime() + MAX_ACCESS_TOKEN_TTL_S * 1000),
       replace: true,
+      at,
       ...why,
     });
     return grantIds;
   });
+  // A subject entry kills the tokens whose `iat` (whole seconds) is at or before it, so a token
+  // issued later in the same second would die too: a user signing in again at once would get
+  // dead tokens. Returning only once that second is over makes every token issued after the
+  // sign-out has completed carry a later `iat` (here and at the gateway, which compares the same way).
+  const secondOver = Math.floor(at.getTime() / 1000) * 1000 + 1000;
+  const wait = secondOver - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  return grantIds;
 }
