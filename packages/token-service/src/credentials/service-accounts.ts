@@ -90,8 +90,9 @@ export async function createServiceAccount(
 }
 
 /**
- * Rotates a service account now: mints a new token and shortens every older live token to end
- * `overlap` from now (both work during the overlap, then the old one dies).
+ * Rotates a service account now: mints a new token (same scopes and audience) and shortens every
+ * older active or suspended token to end `overlap` from now (both work during the overlap, then
+ * the old one dies).
  *
  * @example
  * ```ts
@@ -114,18 +115,29 @@ export async function rotateServiceAccount(
     if (!sa) throw new TokenWardenError('TW_NOT_FOUND', `service account ${idOrName} not found`, { hint: 'check the name or id' });
     if (sa.status !== 'active') throw new TokenWardenError('TW_CONFLICT', `service account ${sa.name} is ${sa.status}`, {});
     const overlapEnd = new Date(now.getTime() + sa.overlap_s * 1000).toISOString();
+    // Suspended tokens too: reinstated later, one must not outlive the rotation by its full life.
     const previous = await trx
       .selectFrom('ts_keys')
-      .select(['id', 'expires_at', 'audience'])
+      .select(['id', 'expires_at'])
       .where('service_account_id', '=', sa.id)
-      .where('status', '=', 'active')
+      .where('status', 'in', ['active', 'suspended'])
       .where('superseded_at', 'is', null)
       .execute();
     for (const p of previous) {
       const expires = p.expires_at && p.expires_at < overlapEnd ? p.expires_at : overlapEnd;
       await trx.updateTable('ts_keys').set({ superseded_at: now.toISOString(), expires_at: expires }).where('id', '=', p.id).execute();
     }
-    const audience = previous[0] ? (JSON.parse(previous[0].audience) as string[]) : [];
+    // The account's audience is the one its tokens carry: read it off the newest token whatever its
+    // status, since rotating right after revoking a leaked token is the usual way to replace it.
+    const latest = await trx
+      .selectFrom('ts_keys')
+      .select('audience')
+      .where('service_account_id', '=', sa.id)
+      .where('canary', '=', 0)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
+    const audience = latest ? (JSON.parse(latest.audience) as string[]) : [];
     const minted = await insertKey(trx, secrets, {
       letter: 's',
       subject: sa.name,
