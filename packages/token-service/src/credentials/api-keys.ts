@@ -151,7 +151,7 @@ export async function findKeyById(db: Kysely<unknown>, id: string, now = new Dat
 
 /**
  * Revokes a key (irreversible) and appends a `key` revocation for the gateway.
- * Returns false when no such key exists.
+ * Returns false when no such key exists; true for a key already revoked, which is left as it was.
  *
  * @example
  * ```ts
@@ -161,8 +161,10 @@ export async function findKeyById(db: Kysely<unknown>, id: string, now = new Dat
 export async function revokeKey(database: Database, id: string, why: { actor?: string; reason?: string }): Promise<boolean> {
   return database.transaction(async (raw) => {
     const trx = typed(raw);
-    const row = await trx.selectFrom('ts_keys').select(['id', 'expires_at']).where('id', '=', id).executeTakeFirst();
+    const row = await trx.selectFrom('ts_keys').select(['id', 'expires_at', 'status']).where('id', '=', id).executeTakeFirst();
     if (!row) return false;
+    // Idempotent, and the first revocation's time and reason are evidence: never rewritten.
+    if (row.status === 'revoked') return true;
     const at = new Date().toISOString();
     await trx
       .updateTable('ts_keys')
