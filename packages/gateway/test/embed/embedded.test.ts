@@ -202,4 +202,46 @@ describe('Node middleware', () => {
       await h.guard.close();
     }
   });
+
+  it("ends an app's streaming response when its key is revoked, unless told not to", async () => {
+    const h = await guardHarness(config);
+    // An app streaming server-sent events for as long as the client listens.
+    const sse = (mw: ReturnType<typeof createNodeMiddleware>) =>
+      createServer((req, res) =>
+        mw(req, res, () => {
+          res.writeHead(200, { 'content-type': 'text/event-stream' });
+          const tick = setInterval(() => res.write('data: tick\n\n'), 20);
+          res.on('close', () => clearInterval(tick));
+        }),
+      );
+    const servers = [sse(createNodeMiddleware(h.guard)), sse(createNodeMiddleware(h.guard, { cutOffOpenResponses: false }))];
+    for (const s of servers) await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    try {
+      const { raw, record } = h.source.createKey();
+      // Resolves 'closed' when the server ends the stream, 'open' when it still flows after `ms`.
+      const listen = (server: (typeof servers)[number], ms: number) =>
+        new Promise<{ outcome: Promise<'closed' | 'open'>; stop: () => void }>((resolve) => {
+          const sock = connect((server.address() as AddressInfo).port, '127.0.0.1');
+          sock.on('error', () => {});
+          const outcome = new Promise<'closed' | 'open'>((done) => {
+            sock.on('close', () => done('closed'));
+            setTimeout(() => done('open'), ms).unref();
+          });
+          sock.once('data', () => resolve({ outcome, stop: () => sock.destroy() }));
+          sock.write(`GET /events HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${raw}\r\n\r\n`);
+        });
+      const [watched, unwatched] = [await listen(servers[0]!, 2_000), await listen(servers[1]!, 1_000)];
+      h.source.revoke('key', record.id);
+      h.guard.wakeRevocations();
+      assert.equal(await watched.outcome, 'closed');
+      assert.equal(await unwatched.outcome, 'open');
+      unwatched.stop();
+    } finally {
+      for (const s of servers) {
+        s.closeAllConnections();
+        await new Promise((r) => s.close(r));
+      }
+      await h.guard.close();
+    }
+  });
 });
