@@ -1,6 +1,6 @@
 import type { DpopNonces } from './dpop-nonce.js';
 import type { DpopOutcome, DpopVerifier } from './dpop-verifier.js';
-import type { GuardRequest } from './guard-decision.js';
+import { type GuardRequest, headerValue } from './guard-decision.js';
 import type { VerifiedCredential } from './verified-credential.js';
 import { type Refusal, refuse } from './www-authenticate.js';
 
@@ -42,8 +42,7 @@ export class DpopBinding {
     if (!credential.jkt)
       return refuse(401, 'invalid_token', 'DPoP scheme with an unbound token', { scheme: 'dpop', dpopAlgs: this.algorithms });
     const { req } = p;
-    const hostHeader = req.headers.host;
-    const host = (Array.isArray(hostHeader) ? hostHeader.join(', ') : hostHeader) ?? 'localhost';
+    const host = headerValue(req.headers.host) ?? 'localhost';
     const q = req.target.indexOf('?');
     const outcome = this.verifier.verify({
       proof: req.headers.dpop,

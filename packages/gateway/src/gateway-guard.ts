@@ -12,7 +12,15 @@ import { DpopVerifier } from './dpop-verifier.js';
 import { CREDENTIAL_IN_URL, extractCredential, type PresentedCredential } from './extract-credential.js';
 import { fastId } from './fast-ids.js';
 import type { GatewayGuardOptions } from './gateway-guard-options.js';
-import { allowed, type DecisionDraft, denied, draftDecision, type GuardDecision, type GuardRequest } from './guard-decision.js';
+import {
+  allowed,
+  type DecisionDraft,
+  denied,
+  draftDecision,
+  type GuardDecision,
+  type GuardRequest,
+  headerValue,
+} from './guard-decision.js';
 import { accessEventOf, type FinishedRequest, lifecycleEvent } from './guard-events.js';
 import { IpSet } from './ip-set.js';
 import { MemoryJtiReplayStore } from './jti-replay-store.js';
@@ -243,8 +251,8 @@ export class GatewayGuard {
           {
             peer: req.peer,
             encrypted: req.encrypted,
-            xff: header(req.headers['x-forwarded-for']),
-            xfp: header(req.headers['x-forwarded-proto']),
+            xff: headerValue(req.headers['x-forwarded-for']),
+            xfp: headerValue(req.headers['x-forwarded-proto']),
           },
           this.trustedProxies,
         );
@@ -393,16 +401,12 @@ export class GatewayGuard {
     const publish = this.options.publishLifecycle;
     if (!publish) return;
     try {
-      const r = publish(lifecycleEvent(type, { client, credential, requestId, reason, userAgent: header(req.headers['user-agent']) }));
+      const r = publish(lifecycleEvent(type, { client, credential, requestId, reason, userAgent: headerValue(req.headers['user-agent']) }));
       if (r && typeof (r as Promise<void>).catch === 'function') (r as Promise<void>).catch(() => {});
     } catch {
       // Reporting must never break enforcement.
     }
   }
-}
-
-function header(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 // A request between verification steps (the credential is present, the route matched).

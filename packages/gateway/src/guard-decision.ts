@@ -81,7 +81,6 @@ export function denied(d: DecisionDraft, refusal: Refusal): GuardDecision {
  * ```
  */
 export function draftDecision(req: GuardRequest, client: ClientInfo, requestId: string): DecisionDraft {
-  const userAgent = req.headers['user-agent'];
   return {
     requestId,
     client,
@@ -90,10 +89,22 @@ export function draftDecision(req: GuardRequest, client: ClientInfo, requestId: 
     route: undefined,
     credential: undefined,
     scheme: undefined,
-    userAgent: Array.isArray(userAgent) ? userAgent.join(', ') : userAgent,
+    userAgent: headerValue(req.headers['user-agent']),
     delayMs: 0,
     allow: false,
     forwardTarget: undefined,
     refusal: undefined,
   };
+}
+
+/**
+ * A request header as one string: repeated fields joined with `, ` (RFC 9110 §5.3), or undefined.
+ *
+ * @example
+ * ```ts
+ * headerValue(['a', 'b']); // 'a, b'
+ * ```
+ */
+export function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
 }
