@@ -11,6 +11,7 @@ export * from './format/base62.js';
 export * from './format/crc32.js';
 export * from './format/tw-token.js';
 export * from './ids.js';
+export * from './limits/failure-windows.js';
 export * from './model/index.js';
 export * from './net/network-of.js';
 export * from './seeded-random.js';

@@ -1,5 +1,4 @@
-import { networkOf } from '@tokenwarden/core';
-import { LRUCache } from 'lru-cache';
+import { FailureWindows, networkOf } from '@tokenwarden/core';
 import type { IpSet } from './ip-set.js';
 import { type Refusal, refuse } from './www-authenticate.js';
 
@@ -27,16 +26,14 @@ export interface CredentialFailureOptions {
  * ```
  */
 export class CredentialFailureThrottle {
-  private readonly windows: LRUCache<string, { start: number; failures: number }>;
-  private readonly windowMs: number;
+  private readonly windows: FailureWindows;
 
   constructor(
     private readonly options: CredentialFailureOptions,
     private readonly exempt: IpSet,
     maxKeys = 100_000,
   ) {
-    this.windows = new LRUCache({ max: maxKeys });
-    this.windowMs = options.window_seconds * 1000;
+    this.windows = new FailureWindows(options.window_seconds * 1000, maxKeys);
   }
 
   /** True while no failure is counted: every address passes (the hot path skips the lookup). */
@@ -47,10 +44,7 @@ export class CredentialFailureThrottle {
   /** Seconds until `ip` may present unverified credentials again; 0 when it may now. */
   retryAfterSeconds(ip: string, now: number): number {
     if (this.windows.size === 0) return 0;
-    const w = this.windows.get(networkOf(ip));
-    if (w === undefined || w.failures < this.options.block_after) return 0;
-    const left = w.start + this.windowMs - now;
-    return left > 0 ? Math.ceil(left / 1000) : 0;
+    return Math.ceil(this.windows.waitMs(networkOf(ip), this.options.block_after, now) / 1000);
   }
 
   /** The 429 (with `Retry-After`) for a credential from `ip` while it is over its budget, else undefined. */
@@ -64,10 +58,6 @@ export class CredentialFailureThrottle {
 
   /** Counts one failed credential from `ip`. */
   record(ip: string, now: number): void {
-    if (this.exempt.has(ip)) return;
-    const key = networkOf(ip);
-    const w = this.windows.get(key);
-    if (w === undefined || now - w.start >= this.windowMs) this.windows.set(key, { start: now, failures: 1 });
-    else w.failures++;
+    if (!this.exempt.has(ip)) this.windows.count(networkOf(ip), now);
   }
 }

@@ -1,4 +1,4 @@
-import { networkOf } from '@tokenwarden/core';
+import { FailureWindows, networkOf } from '@tokenwarden/core';
 
 /** Limits of {@link LoginThrottle}; every count is of failed sign-ins within one window. */
 export interface LoginThrottleOptions {
@@ -18,11 +18,6 @@ export interface LoginThrottleOptions {
   maxTracked?: number;
   /** The clock (epoch ms); tests drive it. */
   now?: () => number;
-}
-
-interface Window {
-  start: number;
-  failures: number;
 }
 
 /**
@@ -47,73 +42,41 @@ interface Window {
  * ```
  */
 export class LoginThrottle {
-  private readonly windowMs: number;
   private readonly limits: { pair: number; login: number; address: number };
-  private readonly maxTracked: number;
   private readonly now: () => number;
-  private readonly windows = new Map<string, Window>();
+  private readonly windows: FailureWindows;
 
   constructor(options: LoginThrottleOptions = {}) {
-    this.windowMs = options.windowMs ?? 15 * 60_000;
     this.limits = {
       pair: options.perLoginAndAddress ?? 5,
       login: options.perLogin ?? 20,
       address: options.perAddress ?? 50,
     };
-    this.maxTracked = options.maxTracked ?? 100_000;
     this.now = options.now ?? Date.now;
+    this.windows = new FailureWindows(options.windowMs ?? 15 * 60_000, options.maxTracked ?? 100_000);
   }
 
   /** How long (ms) a sign-in as `login` from `address` must wait; 0 when it may be checked now. */
   retryAfterMs(login: string, address: string): number {
     const now = this.now();
     const keys = keysOf(login, address);
-    let wait = 0;
-    wait = Math.max(wait, this.waitOn(keys.pair, this.limits.pair, now));
-    wait = Math.max(wait, this.waitOn(keys.login, this.limits.login, now));
+    const wait = Math.max(this.windows.waitMs(keys.pair, this.limits.pair, now), this.windows.waitMs(keys.login, this.limits.login, now));
     if (keys.address === undefined) return wait;
-    return Math.max(wait, this.waitOn(keys.address, this.limits.address, now));
+    return Math.max(wait, this.windows.waitMs(keys.address, this.limits.address, now));
   }
 
   /** Count a failed sign-in (wrong password, unknown login, or an empty field). */
   failed(login: string, address: string): void {
     const now = this.now();
     const keys = keysOf(login, address);
-    this.count(keys.pair, now);
-    this.count(keys.login, now);
-    if (keys.address !== undefined) this.count(keys.address, now);
+    this.windows.count(keys.pair, now);
+    this.windows.count(keys.login, now);
+    if (keys.address !== undefined) this.windows.count(keys.address, now);
   }
 
   /** A correct sign-in: its login and address start again from zero together. */
   succeeded(login: string, address: string): void {
-    this.windows.delete(keysOf(login, address).pair);
-  }
-
-  private waitOn(key: string, limit: number, now: number): number {
-    const w = this.windows.get(key);
-    if (w === undefined || w.failures < limit) return 0;
-    return Math.max(0, w.start + this.windowMs - now);
-  }
-
-  private count(key: string, now: number): void {
-    let w = this.windows.get(key);
-    if (w === undefined || now - w.start >= this.windowMs) {
-      if (w !== undefined) this.windows.delete(key);
-      else if (this.windows.size >= this.maxTracked) this.dropOldest();
-      w = { start: now, failures: 0 };
-      // Re-inserted, so the map stays in order of window start and the oldest come first.
-      this.windows.set(key, w);
-    }
-    w.failures++;
-  }
-
-  private dropOldest(): void {
-    const excess = Math.max(1, this.windows.size - this.maxTracked + 1);
-    let dropped = 0;
-    for (const key of this.windows.keys()) {
-      if (dropped++ >= excess) break;
-      this.windows.delete(key);
-    }
+    this.windows.clear(keysOf(login, address).pair);
   }
 }
 
