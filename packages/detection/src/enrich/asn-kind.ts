@@ -5,10 +5,15 @@ import type { AsnKind } from '../enriched-event.js';
 // read and diff them; from dist/ the same file is found under ../../src.
 const DATA_LOCATIONS = ['./data/asn-kinds.json', '../../src/enrich/data/asn-kinds.json'];
 
+// Read once per process: the IP intelligence and the enricher (for networks only a source names) both classify.
+let shipped: AsnKindData | undefined;
+
 function loadShippedData(): AsnKindData {
+  if (shipped !== undefined) return shipped;
   for (const rel of DATA_LOCATIONS) {
     try {
-      return JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as AsnKindData;
+      shipped = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as AsnKindData;
+      return shipped;
     } catch {
       // try the next location
     }
