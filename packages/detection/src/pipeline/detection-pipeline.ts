@@ -238,13 +238,14 @@ export async function runDetectionPipeline(paths: readonly string[], options: De
     let recognised = false;
     let unknownRun = 0;
     let seen = 0;
+    // A look counts into its tally, a reading into the run's summary (the same fields).
+    const counts: Pick<PeekTally, 'records' | 'ignored' | 'formats'> = peek ?? summary;
     for await (const batch of splitRecordBatches(text, { maxRecordChars: options.maxRecordChars })) {
       const events: NormalisedEvent[] = [];
       for (const raw of batch) {
         for (const decoded of decode(raw, source.name)) {
           if (peek && ++seen > PEEK_RECORDS) return;
-          if (peek) peek.records++;
-          else summary.records++;
+          counts.records++;
           const outcome = decoded.outcome;
           if (outcome.kind === 'error') {
             if (!recognised && decoded.format === undefined && raw.kind !== 'issue' && ++unknownRun >= UNKNOWN_FORMAT_GIVE_UP) {
@@ -257,13 +258,9 @@ export async function runDetectionPipeline(paths: readonly string[], options: De
             continue;
           }
           recognised = true;
-          if (decoded.format) {
-            const formats = peek ? peek.formats : summary.formats;
-            formats[decoded.format] = (formats[decoded.format] ?? 0) + 1;
-          }
+          if (decoded.format) counts.formats[decoded.format] = (counts.formats[decoded.format] ?? 0) + 1;
           if (outcome.kind === 'ignored') {
-            if (peek) peek.ignored++;
-            else summary.ignored++;
+            counts.ignored++;
             continue;
           }
           const problem = timeProblem(outcome.event.ts, bounds);
