@@ -251,11 +251,10 @@ class ArraySplitter implements Splitter {
     if (this.phase !== 'array') return;
     if (this.inElement || this.depth > 0) {
       out.push({ kind: 'issue', line: this.startLine, reason: 'JSON record truncated at end of input' });
-    } else if (this.container === 'stream') {
-      this.finishScalar(out);
     } else {
       this.finishScalar(out);
-      out.push({ kind: 'issue', line: this.lineNo, reason: 'JSON array not closed at end of input' });
+      // Objects written one after another have no closing bracket to miss.
+      if (this.container !== 'stream') out.push({ kind: 'issue', line: this.lineNo, reason: 'JSON array not closed at end of input' });
     }
   }
 
