@@ -104,6 +104,26 @@ export function decodeBase64Url(value: string): string | undefined {
   }
 }
 
+/**
+ * The JSON object `text` holds, or undefined for anything else (no text, invalid JSON, an array, a
+ * scalar): what a token's decoded segment must be before its claims are read.
+ *
+ * @example
+ * ```ts
+ * jsonObjectOf('{"a":1}'); // { a: 1 }
+ * jsonObjectOf('[1]'); // undefined
+ * ```
+ */
+export function jsonObjectOf(text: string | undefined): Record<string, unknown> | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 // RFC 2606 / RFC 6761: names that never resolve to anyone's service.
 const RESERVED_HOST = /(?:^|\.)(?:example\.(?:com|net|org)|example|test|invalid)$/i;
 // The host names documentation writes for "your server".

@@ -1,16 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { Rule, Validation } from '../types.js';
-import { decodeBase64Url } from './define.js';
-
-function parseJson(text: string | undefined): Record<string, unknown> | undefined {
-  if (text === undefined) return undefined;
-  try {
-    const value: unknown = JSON.parse(text);
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
+import { decodeBase64Url, jsonObjectOf } from './define.js';
 
 // HMAC keys of documentation and tutorials (jwt.io's defaults, PyJWT's and most READMEs'): a token
 // they verify is an example anyone can mint, not a leaked credential.
@@ -62,8 +52,8 @@ export function signedWithExampleKey(token: string, alg: string): boolean {
  */
 export function validateJwt(token: string, now = Date.now()): Validation {
   const [h, p, s] = token.split('.');
-  const header = parseJson(decodeBase64Url(h ?? ''));
-  const payload = parseJson(decodeBase64Url(p ?? ''));
+  const header = jsonObjectOf(decodeBase64Url(h ?? ''));
+  const payload = jsonObjectOf(decodeBase64Url(p ?? ''));
   if (!header || !payload || typeof header.alg !== 'string') return { valid: false };
   if (header.alg.toLowerCase() === 'none' || !s) return { valid: false };
   if (signedWithExampleKey(token, header.alg)) return { valid: false };

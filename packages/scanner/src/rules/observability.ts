@@ -2,7 +2,7 @@ import { crc32 } from '@tokenwarden/core/formats';
 import { shannonEntropy } from '../text/entropy.js';
 import { isPlaceholder } from '../text/placeholders.js';
 import type { Rule, Validation } from '../types.js';
-import { DASHED_RIGHT, decodeBase64Url, LEFT, prefixedToken } from './define.js';
+import { DASHED_RIGHT, decodeBase64Url, jsonObjectOf, LEFT, prefixedToken } from './define.js';
 
 /**
  * True when a Grafana service account token (`glsa_<32 random>_<8 hex>`) carries its checksum:
@@ -21,15 +21,10 @@ export function hasGrafanaChecksum(token: string): boolean {
   return (le >>> 0).toString(16).padStart(8, '0') === token.slice(cut + 1);
 }
 
+// The JSON object a token body encodes, written as such from its first character.
 function jsonObject(base64: string): Record<string, unknown> | undefined {
   const text = decodeBase64Url(base64);
-  if (text === undefined || !text.startsWith('{')) return undefined;
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
+  return text?.startsWith('{') ? jsonObjectOf(text) : undefined;
 }
 
 // Words joined by separators (`your-grafana-api-key`): what documentation writes for the key.
