@@ -6,9 +6,28 @@ import { createRecordDecoder } from '../../src/ingest/parse-record.js';
 import { splitRecords } from '../../src/ingest/record-splitter.js';
 import { fixture } from '../fixtures/paths.js';
 
-const SAMPLES = ['cloudtrail-file.json', 'cloudtrail-lines.jsonl', 'ocsf.jsonl', 'okta-array.json', 'nginx.log', 'native.jsonl'].map((f) =>
+const FILES = ['cloudtrail-file.json', 'cloudtrail-lines.jsonl', 'ocsf.jsonl', 'okta-array.json', 'nginx.log', 'native.jsonl'].map((f) =>
   readFileSync(fixture(f), 'utf8'),
 );
+// The first CloudTrail record of the fixture as the envelopes carry it: inside an EventBridge event,
+// and as a message of CloudWatch Logs subscription records written back to back (as Firehose does).
+const firstTrailRecord = JSON.stringify((JSON.parse(FILES[0] as string) as { Records: unknown[] }).Records[0]);
+const ENVELOPES = [
+  JSON.stringify({ version: '0', 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.iam', detail: JSON.parse(firstTrailRecord) }),
+  [1, 2]
+    .map((n) =>
+      JSON.stringify({
+        messageType: 'DATA_MESSAGE',
+        owner: '111122223333',
+        logGroup: 'trail',
+        logStream: `s${n}`,
+        subscriptionFilters: ['all'],
+        logEvents: [{ id: String(n), timestamp: 1_700_000_000_000, message: firstTrailRecord }],
+      }),
+    )
+    .join(''),
+];
+const SAMPLES = [...FILES, ...ENVELOPES];
 const TOKENS = [
   '{',
   '}',
@@ -25,6 +44,9 @@ const TOKENS = [
   '"Records"',
   '"eventSource"',
   '"class_uid"',
+  '"messageType"',
+  '"logEvents"',
+  '"detail-type"',
   '"__proto__"',
   '\u0000',
   '\uD800',
