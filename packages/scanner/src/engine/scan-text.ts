@@ -24,6 +24,14 @@ export interface TextScanResult {
 }
 
 const ALLOW_MARKER = 'tokenwarden:allow';
+// A line of its own that is only a comment (optionally inside a string, as a notebook's JSON keeps
+// its source lines): its marker speaks for the line below. A marker after code on a line is that
+// line's own, so `a = "<secret>" # tokenwarden:allow` does not also hide a secret on the next line.
+const COMMENT_ONLY_LINE = /^\s*["'`]?\s*(?:#|\/\/|\/\*|\*|--|<!--|;|%|rem\b)/i;
+
+function allowedInline(line: string, previous: string): boolean {
+  return line.includes(ALLOW_MARKER) || (previous.includes(ALLOW_MARKER) && COMMENT_ONLY_LINE.test(previous));
+}
 const NO_STARTS: readonly number[] = [];
 
 /**
@@ -152,7 +160,7 @@ function scanWithHits(
       continue;
     }
     const { line, previous } = linesAround(text, c.start);
-    if (line.includes(ALLOW_MARKER) || previous.includes(ALLOW_MARKER)) continue;
+    if (allowedInline(line, previous)) continue;
     if (markedFake(line, previous, c.secret, origin.file)) continue;
     accepted.push(c);
     taken.add(c.start, c.end);

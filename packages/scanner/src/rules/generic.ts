@@ -124,7 +124,8 @@ export function rejectsValue(value: string, name: string): boolean {
   // A JWT is the jwt rule's to judge (it drops those signed with documentation keys).
   if (JWT_SHAPE.test(value)) return true;
   if (UUID.test(value) || INTEGRITY.test(value) || FILE_PATH.test(value) || PASSWORD_HASH.test(value)) return true;
-  if (SLASHED_WORDS.test(value) || NEXT_ASSIGNMENT.test(value) || CONSTANT_NAMES.test(value)) return true;
+  if (SLASHED_WORDS.test(value) || CONSTANT_NAMES.test(value)) return true;
+  if (NEXT_ASSIGNMENT.test(value) && !base64OfText(value)) return true;
   // Words with URL-encoded spaces (`Root%20CA%20Certificates`): a phrase, not a secret.
   if (value.includes('%20') && /^[A-Za-z]+(?:%20[A-Za-z]+)+$/.test(value)) return true;
   if (/^(?:true|false|null|none|nil|undefined)$/i.test(value)) return true;
@@ -145,6 +146,13 @@ export function rejectsValue(value: string, name: string): boolean {
 // shell-default-secret's to judge, without the operator's `-`.
 function inParameterExpansion(ctx: RuleContext): boolean {
   return ctx.index >= 2 && ctx.text.charCodeAt(ctx.index - 1) === 0x7b && ctx.text.charCodeAt(ctx.index - 2) === 0x24;
+}
+
+// Padded base64 of printable text (a Kubernetes value of a password): some are letters and a
+// final `=` (YUJCTVJmWlRXSzduMlI=), the shape of a next assignment's name, which decodes to bytes.
+function base64OfText(value: string): boolean {
+  if (value.length < 8 || value.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={1,2}$/.test(value)) return false;
+  return /^[\x20-\x7e]+$/.test(Buffer.from(value, 'base64').toString('latin1'));
 }
 
 // Base64 (padded, as Kubernetes and basic-auth write it) of printable text that is a

@@ -211,6 +211,23 @@ describe('precision: what must not be reported', () => {
       [4],
     );
   });
+
+  it('reads padded base64 of a password made only of letters as a value, not as the next assignment', () => {
+    // 'aBBMRfZTWK7n2R' encoded: letters and a final '=', like `scmVersion=` in a list of names.
+    assert.deepEqual(rulesOf('password: YUJCTVJmWlRXSzduMlI='), ['generic-password']);
+    assert.deepEqual(rulesOf('__comp "password= scmVersion= $(list)"'), []);
+  });
+
+  it('keeps a tokenwarden:allow after code on a line to that line: the next line is still scanned', () => {
+    const a = twToken();
+    const b = twToken();
+    const c = twToken();
+    const text = `key: ${a} # tokenwarden:allow\nother: ${b}\n  "# tokenwarden:allow\\n",\n  "t = '${c}'\\n",`;
+    assert.deepEqual(
+      scanString(text, 'f.yaml').map((f) => f.line),
+      [2],
+    );
+  });
 });
 
 describe('findings', () => {
