@@ -76,6 +76,24 @@ const MAX_LINEAGE = 100_000;
 /** Bound on the per-source-IP checksum-failure counters. */
 const MAX_SPRAY_SOURCES = 100_000;
 
+/**
+ * Lifecycle events about a credential that its holder did not perform: it was issued, rotated, revoked,
+ * suspended or reinstated, or its subject was signed out, by a user, an administrator, a scheduler or our own
+ * response. Their place, client and time are the actor's, not the holder's, so they are neither judged as the
+ * holder's activity (a containment revocation is not the attacker's next step) nor learned into its baseline
+ * (an administrator's address is not a place the credential is used from). Signals of a presentation (a revoked
+ * or expired token presented, refresh reuse, canary use, DPoP or checksum failures, a refresh) and exposure
+ * reports still go through the detectors.
+ */
+const ABOUT_CREDENTIAL = new Set<string>([
+  'token.issued',
+  'token.rotated',
+  'token.revoked',
+  'token.suspended',
+  'token.reinstated',
+  'subject.signed_out',
+]);
+
 function isAuthFailure(ev: EnrichedEvent): boolean {
   const s = ev.status;
   if (s === 401 || s === 403 || s === 404 || s === 407) return true;
@@ -149,6 +167,10 @@ class Engine implements DetectionEngine {
     const now = ev.ts;
     if (credKey === undefined || credKey.length === 0 || !Number.isFinite(now)) return NO_ALERTS;
     if (now > this.now) this.now = now;
+    if (ev.lifecycle !== undefined && ABOUT_CREDENTIAL.has(ev.lifecycle)) {
+      this.noteIssuer(ev, credKey);
+      return NO_ALERTS;
+    }
     const cfg = this.cfg;
     const ctx = this.contextFor(ev, now, credKey);
     const cred = ctx.cred;
@@ -181,9 +203,21 @@ class Engine implements DetectionEngine {
     return out;
   }
 
+  /**
+   * A credential issued by another one (`token.issued` naming its creator in `parent_credential_id`): linked so
+   * that, like a key named in a cloud log's issuing call, it starts from its issuer's suspicion and chain. A
+   * rotation's predecessor is not linked: the successor usually goes to the legitimate owner.
+   */
+  private noteIssuer(ev: EnrichedEvent, credKey: string): void {
+    if (ev.lifecycle !== 'token.issued') return;
+    const parent = ev.attributes?.parent_credential_id;
+    if (typeof parent === 'string' && parent.length > 0 && parent !== credKey) this.lineage.remember(credKey, parent);
+  }
+
   learn(ev: EnrichedEvent): void {
     const credKey = ev.credential_key || ev.credential_id;
     if (credKey === undefined || credKey.length === 0 || !Number.isFinite(ev.ts)) return;
+    if (ev.lifecycle !== undefined && ABOUT_CREDENTIAL.has(ev.lifecycle)) return;
     const ctx = this.contextFor(ev, ev.ts, credKey);
     const cred = ctx.cred;
     cred.f[cred.fo + F_SUSPICION] = 0;

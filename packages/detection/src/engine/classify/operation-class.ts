@@ -145,6 +145,9 @@ export function classifyOperationName(op: string): OperationClass {
     if (rest.startsWith('/')) return classifyHttp(op.slice(0, space), rest);
   }
   const colon = op.indexOf(':');
+  // `lifecycle:<type>` names a token-service or gateway signal (a revoked token presented, a refresh), not an
+  // API call: the lifecycle detector judges it, and it is no step of the attack chain by itself.
+  if (colon === 9 && op.startsWith('lifecycle:')) return make(op, STAGE_NONE, false, false, 'none');
   // Okta events arrive as `okta:<eventType>` from the Okta parser and as `<service>:<eventType>`
   // from OCSF producers that name the service Okta; the catalog holds the bare event types.
   if (colon > 0 && op.slice(0, colon).toLowerCase() === 'okta') return classifyOkta(op.slice(colon + 1));
