@@ -1,4 +1,4 @@
-import type { Credential, CredentialKind, Principal } from '@tokenwarden/core';
+import type { Credential, CredentialKind, CredentialStatus, Principal, PrincipalStatus } from '@tokenwarden/core';
 import type { ActionContext, TokenAdmin } from '@tokenwarden/response';
 import type { AccessEventRepository } from '@tokenwarden/store';
 import type { AdminApi, LineageEntry } from '@tokenwarden/token-service';
@@ -10,6 +10,18 @@ const CREDENTIAL_KIND: Partial<Record<LineageEntry['entity_kind'], CredentialKin
   grant: 'refresh_token',
   access_token: 'access_token',
 };
+
+const CREDENTIAL_STATUSES = new Set<string>(['active', 'revoked', 'expired', 'suspended', 'rotated'] satisfies CredentialStatus[]);
+const PRINCIPAL_STATUSES = new Set<string>(['active', 'suspended', 'deleted'] satisfies PrincipalStatus[]);
+
+/** A lineage entry's state as a credential status; one the token service keeps none for is taken as active. */
+function credentialStatus(status: string | undefined): CredentialStatus {
+  return status !== undefined && CREDENTIAL_STATUSES.has(status) ? (status as CredentialStatus) : 'active';
+}
+
+function principalStatus(status: string | undefined): PrincipalStatus {
+  return status !== undefined && PRINCIPAL_STATUSES.has(status) ? (status as PrincipalStatus) : 'active';
+}
 
 /**
  * Response's view of the token service: its admin API for actions, its lineage for "what did
@@ -47,7 +59,7 @@ export function tokenAdminAdapter(admin: AdminApi, accessEvents: Pick<AccessEven
           credentials.push({
             id: e.entity_id,
             kind,
-            status: 'active',
+            status: credentialStatus(e.status),
             scopes: [],
             audience: [],
             created_at: e.created_at,
@@ -59,8 +71,8 @@ export function tokenAdminAdapter(admin: AdminApi, accessEvents: Pick<AccessEven
           principals.push({
             id: e.entity_id,
             kind: e.entity_kind === 'client' ? 'oauth_client' : e.entity_kind === 'service_account' ? 'service_account' : 'user',
-            name: e.entity_id,
-            status: 'active',
+            name: e.name ?? e.entity_id,
+            status: principalStatus(e.status),
             created_at: e.created_at,
             source_system: 'token-service',
             ...(e.created_by_credential_id ? { created_by_credential_id: e.created_by_credential_id } : {}),

@@ -11,6 +11,14 @@ export interface LineageEntry {
   created_by_credential_id: string | null;
   created_at: string;
   depth: number;
+  /**
+   * The entity's state now, read from its own table: `active`, `revoked`, `suspended` or `expired` (keys,
+   * service-account tokens, canaries, grants), `active` or `suspended` (users, service accounts). Absent when
+   * the token service does not keep one (clients, access tokens not revoked).
+   */
+  status?: string;
+  /** A user's login or a service account's name. */
+  name?: string;
 }
 
 /**
@@ -66,5 +74,50 @@ export async function lineageOf(db: Kysely<unknown>, credentialId: string, maxDe
       out.push({ ...row, entity_kind: row.entity_kind as LineageKind, depth });
     }
   }
+  await addCurrentState(t, out);
   return out;
+}
+
+/** Fills `status` and `name` of lineage entries from the tables of what they name, one query per table. */
+async function addCurrentState(t: Kysely<TokenDb>, entries: LineageEntry[]): Promise<void> {
+  const idsOf = (...kinds: LineageKind[]) => entries.filter((e) => kinds.includes(e.entity_kind)).map((e) => e.entity_id);
+  const byId = new Map(entries.map((e) => [e.entity_id, e]));
+  const now = new Date().toISOString();
+  const keyIds = idsOf('api_key', 'service_account_token', 'canary');
+  if (keyIds.length > 0) {
+    const rows = await t.selectFrom('ts_keys').select(['id', 'status', 'expires_at']).where('id', 'in', keyIds).execute();
+    for (const r of rows) {
+      const e = byId.get(r.id);
+      // A key past its expiry is still `active` in its row: the verifier checks the time.
+      if (e) e.status = r.status === 'active' && r.expires_at !== null && r.expires_at <= now ? 'expired' : r.status;
+    }
+  }
+  const userIds = idsOf('user');
+  if (userIds.length > 0) {
+    const rows = await t.selectFrom('ts_users').select(['id', 'login', 'status']).where('id', 'in', userIds).execute();
+    for (const r of rows) Object.assign(byId.get(r.id) ?? {}, { status: r.status, name: r.login });
+  }
+  const accountIds = idsOf('service_account');
+  if (accountIds.length > 0) {
+    const rows = await t.selectFrom('ts_service_accounts').select(['id', 'name', 'status']).where('id', 'in', accountIds).execute();
+    for (const r of rows) Object.assign(byId.get(r.id) ?? {}, { status: r.status, name: r.name });
+  }
+  const grantIds = idsOf('grant', 'access_token');
+  if (grantIds.length > 0) {
+    const revoked = await t.selectFrom('ts_revocations').select('value').where('value', 'in', grantIds).execute();
+    for (const r of revoked) {
+      const e = byId.get(r.value);
+      if (e) e.status = 'revoked';
+    }
+    const live = await t
+      .selectFrom('ts_artifacts')
+      .select('grant_id')
+      .where('grant_id', 'in', grantIds)
+      .where((w) => w.or([w('expires_at', 'is', null), w('expires_at', '>', Math.floor(Date.now() / 1000))]))
+      .execute();
+    const liveGrants = new Set(live.map((r) => r.grant_id));
+    // A grant neither revoked nor holding a live artifact has run out.
+    for (const e of entries)
+      if (e.entity_kind === 'grant' && e.status === undefined) e.status = liveGrants.has(e.entity_id) ? 'active' : 'expired';
+  }
 }
