@@ -16,6 +16,12 @@ export interface CredentialCarrier {
   path?: string;
 }
 
+/**
+ * Why an `Authorization` header of another scheme (`Basic`) is not read: RFC 6750 §3.1 answers it
+ * like a request without a credential (401, no error code), not as a malformed request.
+ */
+export const UNSUPPORTED_SCHEME = 'unsupported authorization scheme';
+
 /** Why a credential carried in the URL is refused (the guard reports it as exposed). */
 export const CREDENTIAL_IN_URL = 'credential in the URL query string';
 
@@ -93,7 +99,7 @@ export function readAuthorization(header: string): PresentedCredential {
   const space = auth.indexOf(' ');
   const scheme = (space === -1 ? auth : auth.slice(0, space)).toLowerCase();
   const token = space === -1 ? '' : auth.slice(space + 1).trim();
-  if (scheme !== 'bearer' && scheme !== 'dpop') return { scheme: 'malformed', reason: 'unsupported authorization scheme' };
+  if (scheme !== 'bearer' && scheme !== 'dpop') return { scheme: 'malformed', reason: UNSUPPORTED_SCHEME };
   if (!TOKEN68.test(token)) return { scheme: 'malformed', reason: 'malformed credential' };
   return { scheme, token, via: 'authorization' };
 }

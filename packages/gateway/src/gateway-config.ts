@@ -1,3 +1,4 @@
+import { METHODS } from 'node:http';
 import { dirname, resolve } from 'node:path';
 import { describeExpectation, readConfigFile } from '@tokenwarden/config';
 import { ConfigError } from '@tokenwarden/core';
@@ -21,10 +22,14 @@ export const LocationPolicyConfig = z
   .strict();
 export type LocationPolicyConfig = z.infer<typeof LocationPolicyConfig>;
 
+// Node's HTTP parser answers 400 to any method outside METHODS, so a route naming another
+// (`DELET`) could never match and would silently leave its requests to a looser rule below it.
+const PARSED_METHODS: ReadonlySet<string> = new Set(METHODS);
 const Method = z
   .string()
   .regex(/^[A-Za-z]+$/, 'an HTTP method such as GET')
-  .transform((m) => m.toUpperCase());
+  .transform((m) => m.toUpperCase())
+  .refine((m) => PARSED_METHODS.has(m), 'an HTTP method such as GET (one Node can receive: GET, POST, PUT, PATCH, DELETE, ...)');
 
 /** One route rule: which requests it covers and what they need. */
 export const RouteConfig = z

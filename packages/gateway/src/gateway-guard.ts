@@ -9,7 +9,7 @@ import { CredentialVerifier } from './credential-verifier.js';
 import { DpopBinding } from './dpop-binding.js';
 import { DpopNonces } from './dpop-nonce.js';
 import { DpopVerifier } from './dpop-verifier.js';
-import { CREDENTIAL_IN_URL, extractCredential, type PresentedCredential } from './extract-credential.js';
+import { CREDENTIAL_IN_URL, extractCredential, type PresentedCredential, UNSUPPORTED_SCHEME } from './extract-credential.js';
 import { fastId } from './fast-ids.js';
 import type { GatewayGuardOptions } from './gateway-guard-options.js';
 import {
@@ -214,12 +214,12 @@ export class GatewayGuard {
       { acceptXApiKey: cfg.accept_x_api_key, allowQueryToken: route.config.allow_query_token, readAuthorization: this.authorizations.read },
     );
     base.scheme = presented.scheme;
-    if (presented.scheme === 'malformed') {
+    if (presented.scheme === 'malformed' && presented.reason !== UNSUPPORTED_SCHEME) {
       if (presented.reason === CREDENTIAL_IN_URL)
         this.report('token.exposed', client, undefined, base.requestId, 'credential in a URL query string', req);
       return denied(base, refuse(400, 'invalid_request', presented.reason, this.challenge(presented)));
     }
-    if (presented.scheme === 'none')
+    if (presented.scheme !== 'bearer' && presented.scheme !== 'dpop')
       return denied(base, refuse(401, 'unauthorized', 'no credential', { scheme: 'none', dpopAlgs: this.dpopAlgs, challengeError: false }));
 
     const hashKey = this.verifier.keyOf(presented.token);
