@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { TokenWardenError } from '@tokenwarden/core/errors';
 import {
   BUILTIN_RULES,
@@ -53,6 +53,16 @@ const PROGRESS_MIN_BYTES = 32 << 20;
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
+}
+
+// A directory must be listable and enterable, a file readable, by this user (root passes both).
+function readable(path: string): boolean {
+  try {
+    accessSync(path, statSync(path).isDirectory() ? constants.R_OK | constants.X_OK : constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function parseFormat(value: string): ScanFormat {
@@ -171,9 +181,11 @@ export const registerScan: CommandModule = (program: Command) => {
         const format: ScanFormat = opts.json ? 'json' : opts.format;
         if (opts.since && !opts.git)
           throw new TokenWardenError('TW_USAGE', '--since needs --git', { hint: 'tokenwarden scan --git --since <commit>' });
-        // A path named on the command line that is not there is an error (exit 2) once the rest is
-        // scanned; files missing inside a tree are only reported and skipped.
-        const missing = opts.git || opts.staged ? [] : paths.filter((p) => p !== '-' && !existsSync(p));
+        // A path named on the command line that is not there, or that this user cannot read, is an
+        // error (exit 2) once the rest is scanned; such files inside a tree are only reported and skipped.
+        const named = opts.git || opts.staged ? [] : paths.filter((p) => p !== '-');
+        const missing = named.filter((p) => !existsSync(p));
+        const unreadable = named.filter((p) => existsSync(p) && !readable(p));
         const customRules = await loadCustomRules(opts.config);
         const accepted = opts.baseline ? readBaseline(opts.baseline) : undefined;
         const progress = createProgress(opts.quiet === true);
@@ -218,14 +230,14 @@ export const registerScan: CommandModule = (program: Command) => {
           printError(failure, format === 'json');
           return EXIT.ERROR;
         }
-        if (missing.length > 0) {
-          const error = new TokenWardenError(
-            'TW_INPUT_UNREADABLE',
-            `cannot read ${missing.map((p) => JSON.stringify(p)).join(', ')}: no such file or directory`,
-            {
-              hint: 'the other paths were scanned; fix these and rerun for them',
-            },
-          );
+        if (missing.length > 0 || unreadable.length > 0) {
+          const reasons = [
+            ...(missing.length > 0 ? [`${missing.map((p) => JSON.stringify(p)).join(', ')}: no such file or directory`] : []),
+            ...(unreadable.length > 0 ? [`${unreadable.map((p) => JSON.stringify(p)).join(', ')}: permission denied`] : []),
+          ];
+          const error = new TokenWardenError('TW_INPUT_UNREADABLE', `cannot read ${reasons.join('; ')}`, {
+            hint: 'the other paths were scanned; fix these and rerun for them',
+          });
           printError(error, format === 'json');
           return EXIT.ERROR;
         }
