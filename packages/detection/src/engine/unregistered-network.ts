@@ -1,4 +1,4 @@
-import { addressScope } from '../address-scope.js';
+import { addressScope } from '@tokenwarden/core';
 import { hashString } from './sketches/hash.js';
 
 /** A network key for an address that the IP databases know nothing about. */

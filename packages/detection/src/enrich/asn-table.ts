@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ipv4ToInt, ipv6High64 } from './ip-parse.js';
+import { ipv4ToInt, ipv6High64 } from '@tokenwarden/core';
 
 /** An ASN and its organisation. */
 export interface AsnRecord {

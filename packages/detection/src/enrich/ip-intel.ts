@@ -1,12 +1,11 @@
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { TokenWardenError } from '@tokenwarden/core';
+import { canonicalIpv4ToInt, TokenWardenError } from '@tokenwarden/core';
 import { Reader, type Response } from 'maxmind';
 import type { AsnKind, GeoInfo } from '../enriched-event.js';
 import { type AsnClassifier, createAsnClassifier } from './asn-kind.js';
 import { type AsnRecord, type AsnTable, loadAsnCsv, parseAsnCsv } from './asn-table.js';
-import { canonicalIpv4ToInt } from './ip-parse.js';
 import { asnFromRecord, type GeoPart, geoFromCityRecord } from './mmdb-records.js';
 
 /**

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { canonicalIpv4ToInt } from '../enrich/ip-parse.js';
+import { canonicalIpv4ToInt } from '@tokenwarden/core';
 
 /** Bounds outside which an event time is rejected as corrupt. */
 export interface TimeBounds {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { ipv4ToInt, ipv6High64 } from '@tokenwarden/core';
 import { createAsnClassifier } from '../../src/enrich/asn-kind.js';
 import { loadAsnCsv, parseAsnCsv } from '../../src/enrich/asn-table.js';
-import { ipv4ToInt, ipv6High64 } from '../../src/enrich/ip-parse.js';
 import { fixture } from '../fixtures/paths.js';
 
 describe('ASN table', () => {

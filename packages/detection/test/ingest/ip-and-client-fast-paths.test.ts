@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { isIP } from 'node:net';
 import { describe, it } from 'node:test';
-import { canonicalIpv4ToInt, ipv4ToInt } from '../../src/enrich/ip-parse.js';
+import { canonicalIpv4ToInt, ipv4ToInt } from '@tokenwarden/core';
 import { createUserAgentParser } from '../../src/enrich/user-agent.js';
 import { eventTimeText, normaliseIp, parseEventTime } from '../../src/ingest/time-and-ip.js';
 

@@ -1,4 +1,4 @@
-import { FailureWindows, networkOf } from '@tokenwarden/core';
+import { addressScope, FailureWindows, networkOf } from '@tokenwarden/core';
 
 /** Limits of {@link LoginThrottle}; every count is of failed sign-ins within one window. */
 export interface LoginThrottleOptions {
@@ -84,12 +84,9 @@ export class LoginThrottle {
 function keysOf(login: string, address: string): { pair: string; login: string; address: string | undefined } {
   const name = login.normalize('NFKC').toLowerCase();
   const network = networkOf(address);
-  return { pair: `p\0${name}\0${network}`, login: `l\0${name}`, address: sharedByProxies(network) ? undefined : `a\0${network}` };
-}
-
-// Loopback, RFC 1918, link-local, CGNAT and IPv6 ULA/link-local/loopback: where a proxy in front sits.
-function sharedByProxies(network: string): boolean {
-  return /^(?:127\.|10\.|192\.168\.|172\.(?:1[6-9]|2\d|3[01])\.|169\.254\.|100\.(?:6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.|f[cd][0-9a-f]{0,2}:|fe[89ab][0-9a-f]?:|0:0:0:0::)/.test(
-    network,
-  );
+  return {
+    pair: `p\0${name}\0${network}`,
+    login: `l\0${name}`,
+    address: addressScope(address)?.internal === true ? undefined : `a\0${network}`,
+  };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { addressScope } from '../../address-scope.js';
+import { addressScope } from '@tokenwarden/core';
 import { compact } from '../fields.js';
 import { formatIsoTime, normaliseIp } from '../time-and-ip.js';
 import type { NormalisedEvent, ParseOutcome, RecordContext } from '../types.js';

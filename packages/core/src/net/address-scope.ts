@@ -1,10 +1,11 @@
-import { ipv4ToInt, ipv6High64 } from './enrich/ip-parse.js';
+import { ipv4ToInt, ipv6High64 } from './ip-parse.js';
 
 /**
  * Where an address sits when no IP database has to be asked: inside an organisation (private,
  * carrier-grade NAT, loopback, link-local, IPv6 unique-local and link-local), or on the internet
- * within a routed prefix (its /24 for IPv4, its /48 for IPv6). Shared by the parsers (the client
- * behind a load balancer) and the engine (a place for addresses the databases do not know).
+ * within a routed prefix (its /24 for IPv4, its /48 for IPv6). Shared by detection's parsers (the client
+ * behind a load balancer) and engine (a place for addresses the databases do not know), and the sign-in
+ * throttle (an internal address may be the proxy in front, shared by everyone).
  */
 export type AddressScope = { internal: true } | { internal: false; prefix: string };
 
