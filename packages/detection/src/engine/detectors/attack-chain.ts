@@ -9,6 +9,7 @@ import {
 import { B_OP_BLOOM, F_STAGE_TS, OP_BLOOM_BYTES } from '../profile/layout.js';
 import { combineIndependent } from '../scoring/risk.js';
 import { bloomHas } from '../sketches/bloom.js';
+import { pastValidityCheck } from './chain-position.js';
 import { isChangeMaker } from './change-maker.js';
 import { targetsOtherUser } from './change-target.js';
 import { round2 } from './evidence.js';
@@ -19,13 +20,32 @@ const STRONG_SUSPICION = 60;
 
 /**
  * Stage this event contributes to the chain: its operation's stage, or a validity check when an auth failure
- * or the first call from a suspicious context says "is this token live?".
+ * or the first call from a suspicious context says "is this token live?". Once the credential is past the
+ * validity check (it probed or enumerated within the window), neither is: a refused call is part of what it is
+ * doing (an enumeration sweeping every region gets `AuthFailure` from the regions the account never enabled, and
+ * that is still discovery), and an unclassified call (the owner opening an app in their own session, still under
+ * the thief's suspicion) is no step back to testing the token.
  */
 function chainStage(ctx: DetectionContext, suspicion: number): number {
   let stage = ctx.cls.stage;
-  if (ctx.authFailure && stage <= STAGE_DISCOVERY && stage !== STAGE_CAPABILITY_PROBE) stage = STAGE_VALIDITY_CHECK;
-  if (stage === STAGE_NONE && suspicion >= ctx.cfg.chain.contextMinScore) stage = STAGE_VALIDITY_CHECK;
+  if (ctx.authFailure && stage <= STAGE_DISCOVERY && stage !== STAGE_CAPABILITY_PROBE && !pastValidityCheck(ctx)) {
+    stage = STAGE_VALIDITY_CHECK;
+  }
+  if (stage === STAGE_NONE && suspicion >= ctx.cfg.chain.contextMinScore && !pastValidityCheck(ctx)) stage = STAGE_VALIDITY_CHECK;
   return stage;
+}
+
+/**
+ * True when this call is the owner's routine: an operation the credential or its principal already uses, from a
+ * network and client with no novelty at all, and not refused.
+ */
+function ownersRoutine(ctx: DetectionContext): boolean {
+  if (ctx.asn === 0 || ctx.placeNovelty > 0 || ctx.clientNovelty > 0 || ctx.authFailure || ctx.opHash === 0) return false;
+  const { cred, principal } = ctx;
+  return (
+    bloomHas(cred.b, cred.bo + B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash) ||
+    bloomHas(principal.b, principal.bo + B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash)
+  );
 }
 
 /**
@@ -72,6 +92,10 @@ export function detectAttackChain(ctx: DetectionContext, out: Finding[]): void {
     const learning = !ctx.credMature && !ctx.principalMature;
     if (habitual || learning) return;
   }
+  // The owner's own routine from their usual place and client is not the thief's progress, however suspicious
+  // the credential is: the owner of a leaked key keeps working beside the thief, and their everyday calls would
+  // otherwise fill the chain with stages the thief never reached.
+  if (suspicious && !novelOp && stage < STAGE_PERSISTENCE && ownersRoutine(ctx)) return;
   const windowMs = cc.windowHours * 3_600_000;
   const f = cred.f;
   const fo = cred.fo;

@@ -1,5 +1,5 @@
 import { STAGE_DEFENSE_EVASION, STAGE_PERSISTENCE } from '../classify/operation-class.js';
-import { F_EVENTS, F_INTERACTIVE, F_PRIV_BURST, F_PRIV_EVENTS, K_PRIV, U_PRIV } from '../profile/layout.js';
+import { F_EVENTS, F_FIRST_PRIV_TS, F_INTERACTIVE, F_PRIV_BURST, F_PRIV_EVENTS, K_PRIV, U_PRIV } from '../profile/layout.js';
 import { topKCount } from '../sketches/top-k.js';
 import { isChangeMaker, onPersonsDesktop } from './change-maker.js';
 import { isAdminGrant, targetsOtherUser } from './change-target.js';
@@ -12,6 +12,24 @@ const UNFAMILIAR_CONTEXT = 30;
 const BURST_MIN_NOVELTY = 10;
 /** Counts of a burst kept (the bonus needs the third and fourth): 16 values, packed with the start time. */
 const BURST_COUNT_SPAN = 16;
+/** Privileged changes made in earlier sessions from which a principal is an administrator at work. */
+const ADMIN_MIN_CHANGES = 3;
+/** Age of a credential's first change from which its changes belong to an earlier working session. */
+const EARLIER_SESSION_MS = 12 * 3_600_000;
+
+/**
+ * Privileged changes the principal made in earlier sessions: those of its other credentials (an Okta admin signs
+ * in each morning with a new session; an SSO role gets new keys every hour), and this credential's own once the
+ * first of them is from an earlier working session. An attacker's own changes of the last minutes never count.
+ */
+function earlierChanges(ctx: DetectionContext): number {
+  const { cred, principal } = ctx;
+  const own = cred.f[cred.fo + F_PRIV_EVENTS]!;
+  const firstOwn = cred.f[cred.fo + F_FIRST_PRIV_TS]!;
+  const ownEarlier = firstOwn !== 0 && ctx.now - firstOwn >= EARLIER_SESSION_MS ? own : 0;
+  const otherCredentials = principal === cred ? 0 : principal.f[principal.fo + F_PRIV_EVENTS]! - own;
+  return Math.max(ownEarlier, otherCredentials);
+}
 
 /**
  * Counts this unaccustomed privileged change into the credential's current burst (a new burst starts after
@@ -86,8 +104,12 @@ export function detectPrivilegedChange(ctx: DetectionContext, out: Finding[]): v
   // Deployment tooling is still being learned: a brand-new credential making changes from an ordinary context
   // (a first Terraform apply that also deletes alarms of destroyed resources) is worth a look, not a page.
   if (!ctx.credMature && !ctx.principalMature && !unfamiliar && !scriptedOnInteractive) score -= 15;
-  // An administrative credential that makes many privileged changes is less surprising with a new one.
-  if (cred.f[cred.fo + F_PRIV_EVENTS]! >= 20 && !unfamiliar) score -= 10;
+  // An administrator at their usual desk and client, who made privileged changes in earlier sessions, making one
+  // more of a kind new to them (the first policy edit of the month, a helpdesk factor reset) is doing their job:
+  // worth a look, not a page. From a new place or client, or granting administrator access, it still pages.
+  const earlier = earlierChanges(ctx);
+  const seasonedAdmin = !unfamiliar && !scriptedOnInteractive && !adminGrant && earlier >= ADMIN_MIN_CHANGES;
+  if (seasonedAdmin) score -= 15;
   // Infrastructure-as-code from its usual runner: a change it never made is the next apply, so it is novelty
   // (it pages only when another rule, such as a new place, corroborates it).
   // A grant or setting may follow another of the same run (a first Terraform apply); a new identity, key
@@ -121,6 +143,7 @@ export function detectPrivilegedChange(ctx: DetectionContext, out: Finding[]): v
       change_maker: changeMaker,
       unfamiliar_context: unfamiliar,
       admin_grant: adminGrant || undefined,
+      administrator_at_work: seasonedAdmin || undefined,
       other_user: otherUser || undefined,
       unaccustomed_changes_in_window: burst || undefined,
       place_novelty: round2(ctx.placeNovelty),
@@ -129,6 +152,7 @@ export function detectPrivilegedChange(ctx: DetectionContext, out: Finding[]): v
         times_by_credential: habitCred,
         times_by_principal: habitPrincipal,
         privileged_changes_by_credential: cred.f[cred.fo + F_PRIV_EVENTS],
+        earlier_privileged_changes: earlier,
         interactive_share: round2(interactiveShare),
         habitual_changes: knownValues(cred, U_PRIV, K_PRIV, org),
       },

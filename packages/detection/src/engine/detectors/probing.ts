@@ -14,6 +14,7 @@ import {
   U_PROBE_SET,
 } from '../profile/layout.js';
 import type { Profile } from '../profile/profile.js';
+import { pastValidityCheck } from './chain-position.js';
 import { round2 } from './evidence.js';
 import type { DetectionContext, Finding } from './types.js';
 
@@ -113,7 +114,9 @@ export function detectProbing(ctx: DetectionContext, out: Finding[]): void {
     out.push({
       rule: 'probing',
       score,
-      stage: STAGE_VALIDITY_CHECK,
+      // First, a burst of refusals is the thief testing the token; once it probed or enumerated, it is the
+      // refusals of that enumeration (regions never enabled, object ids of other tenants).
+      stage: pastValidityCheck(ctx) ? STAGE_DISCOVERY : STAGE_VALIDITY_CHECK,
       summary: `${fails} authorization failures out of ${events} requests in ${pc.windowSeconds}s`,
       evidence: {
         kind: 'failure_burst',

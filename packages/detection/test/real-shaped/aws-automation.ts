@@ -1,0 +1,191 @@
+/**
+ * The automation of the AWS account of `aws-org.ts`: Terraform from GitHub Actions on an OIDC role, CodeBuild
+ * deploys, CloudFormation acting for a console user, a Lambda's execution role.
+ */
+import { assumedRole, type Call, getObject, keyId, UA } from './cloudtrail-writer.js';
+import { DAY, HOUR, MIN, type Prng, weekdays } from './prng.js';
+
+/** Monday 5 October 2026, 00:00 UTC. */
+export const START = Date.parse('2026-10-05T00:00:00Z');
+export const DAYS = 16;
+
+const GHA_RUNNERS = ['20.42.10.5', '40.78.10.3', '104.210.5.3'];
+const CODEBUILD = [
+  { ip: '3.80.12.5', region: 'us-east-1' },
+  { ip: '52.14.50.3', region: 'us-east-2' },
+  { ip: '54.220.10.3', region: 'eu-west-1' },
+];
+
+/** Terraform from GitHub Actions: a new OIDC session per job, runners in several Azure regions; applies change IAM. */
+export function terraformRuns(rng: Prng): Call[] {
+  const out: Call[] = [];
+  for (let d = 0; d < DAYS; d++) {
+    for (let run = 0; run < 3; run++) {
+      const t0 = START + d * DAY + rng.int(13, 23) * HOUR + rng.int(0, 59) * MIN;
+      const key = keyId('ASIA', `tf${d}-${run}`);
+      const who = assumedRole('gha-terraform', 'GitHubActions', key, new Date(t0).toISOString());
+      const ip = rng.pick(GHA_RUNNERS);
+      const plan = [
+        'sts:GetCallerIdentity',
+        'iam:GetRole',
+        'iam:GetPolicy',
+        'iam:GetPolicyVersion',
+        'iam:ListAttachedRolePolicies',
+        'iam:ListRolePolicies',
+        's3:GetBucketPolicy',
+        'ec2:DescribeVpcs',
+        'ec2:DescribeSecurityGroups',
+        'lambda:GetFunction20150331v2',
+      ];
+      for (let k = 0; k < 25; k++)
+        out.push({ at: t0 + k * 900, who, op: plan[k % plan.length]!, source: ip, ua: UA.terraform, params: {} });
+      // Applies on some runs: a role, its policy, a new policy version.
+      if (run === 2 && d % 3 === 1) {
+        const role = `svc-reports-${d}`;
+        out.push(
+          {
+            at: t0 + 40_000,
+            who,
+            op: 'iam:CreateRole',
+            source: ip,
+            ua: UA.terraform,
+            params: {
+              roleName: role,
+              assumeRolePolicyDocument:
+                '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}',
+            },
+          },
+          {
+            at: t0 + 42_000,
+            who,
+            op: 'iam:PutRolePolicy',
+            source: ip,
+            ua: UA.terraform,
+            params: {
+              roleName: role,
+              policyName: 'reports-read',
+              policyDocument:
+                '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject"],"Resource":"arn:aws:s3:::acme-analytics/*"}]}',
+            },
+          },
+          {
+            at: t0 + 44_000,
+            who,
+            op: 'iam:CreatePolicyVersion',
+            source: ip,
+            ua: UA.terraform,
+            params: { policyArn: 'arn:aws:iam::418295730164:policy/ci-deploy', setAsDefault: true },
+          },
+          {
+            at: t0 + 46_000,
+            who,
+            op: 'iam:AttachRolePolicy',
+            source: ip,
+            ua: UA.terraform,
+            params: { roleName: role, policyArn: 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole' },
+          },
+        );
+      }
+    }
+  }
+  return out;
+}
+
+/** CodeBuild deploys: a session per build named after the build, from AWS addresses in three regions. */
+export function codebuild(rng: Prng): Call[] {
+  const out: Call[] = [];
+  for (let d = 0; d < DAYS; d++) {
+    for (let b = 0; b < 4; b++) {
+      const t0 = START + d * DAY + rng.int(0, 23) * HOUR + rng.int(0, 59) * MIN;
+      const where = rng.pick(CODEBUILD);
+      const build = `AWSCodeBuild-${keyId('ASIA', `build${d}-${b}`).slice(4, 12).toLowerCase()}`;
+      const who = assumedRole('codebuild-deploy', build, keyId('ASIA', `cb${d}-${b}`), new Date(t0).toISOString(), {
+        path: 'service-role/',
+      });
+      const ops = [
+        'ecr:GetAuthorizationToken',
+        'ecr:BatchCheckLayerAvailability',
+        'ecr:PutImage',
+        'ecs:RegisterTaskDefinition',
+        'ecs:UpdateService',
+        'ecs:DescribeServices',
+        's3:PutObject',
+      ];
+      for (const [k, op] of ops.entries())
+        out.push({ at: t0 + k * 7_000, who, op, source: where.ip, ua: UA.codebuild, region: where.region, params: {} });
+    }
+  }
+  return out;
+}
+
+/** bob deploys a stack from the console: CloudFormation creates the role and function with bob's session. */
+export function consoleStack(rng: Prng): Call[] {
+  const out: Call[] = [];
+  for (const [i, day] of weekdays(START, DAYS).entries()) {
+    const t0 = day + 15 * HOUR + rng.int(0, 120) * MIN;
+    const key = keyId('ASIA', `bob-console-${i}`);
+    const who = assumedRole('AWSReservedSSO_PowerUser_5c2e8b1d4a7f9e03', 'bob@acme.io', key, new Date(t0).toISOString(), {
+      console: true,
+      path: 'aws-reserved/sso.amazonaws.com/',
+    });
+    for (let k = 0; k < 20; k++) {
+      out.push({
+        at: t0 + k * rng.int(20, 200) * 1000,
+        who,
+        op: rng.pick([
+          'ec2:DescribeInstances',
+          'cloudformation:DescribeStacks',
+          'cloudwatch:DescribeAlarms',
+          's3:ListBuckets',
+          'lambda:ListFunctions20150331',
+        ]),
+        source: '68.33.10.9',
+        ua: UA.console,
+        params: {},
+      });
+    }
+    if (i % 4 === 2) {
+      const t = t0 + 30 * MIN;
+      out.push({
+        at: t,
+        who,
+        op: 'cloudformation:CreateStack',
+        source: '68.33.10.9',
+        ua: UA.console,
+        params: { stackName: `reports-${i}` },
+      });
+      for (const [k, op] of ['iam:CreateRole', 'iam:AttachRolePolicy', 'iam:PutRolePolicy', 'lambda:CreateFunction20150331'].entries()) {
+        out.push({
+          at: t + (k + 1) * 3_000,
+          who,
+          op,
+          source: 'cloudformation.amazonaws.com',
+          ua: 'cloudformation.amazonaws.com',
+          invokedBy: 'cloudformation.amazonaws.com',
+          params: { roleName: `reports-${i}-FunctionRole` },
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** A Lambda's execution role: short sessions, calls from AWS addresses around the clock. */
+export function lambdaRole(rng: Prng): Call[] {
+  const out: Call[] = [];
+  for (let h = 0; h < DAYS * 24; h++) {
+    const key = keyId('ASIA', `lambda-${Math.floor(h / 6)}`);
+    const who = assumedRole('reports-exporter-role', 'reports-exporter', key, new Date(START + h * HOUR).toISOString());
+    for (let k = 0; k < 3; k++) {
+      out.push(
+        getObject(
+          { at: START + h * HOUR + k * 7 * MIN + rng.int(0, 30_000), who, source: '3.80.12.5', ua: UA.lambdaNode },
+          'acme-analytics',
+          `exports/${h}-${k}.csv`,
+          rng.int(1e3, 1e6),
+        ),
+      );
+    }
+  }
+  return out;
+}

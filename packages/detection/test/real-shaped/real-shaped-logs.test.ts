@@ -1,0 +1,179 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { type Alert, ATTACK_STAGES } from '@tokenwarden/core';
+import { hashedCredentialId } from '../../src/ingest/parsers/nginx.js';
+import { alertsOfFile } from '../pipeline/real-data-run.js';
+import { type Attack, leakedKey, lowAndSlow } from './aws-attacks.js';
+import { benignCompany } from './aws-org.js';
+import { trailFile } from './cloudtrail-writer.js';
+import { benignApi, concurrentDashboardKey, replayedPartnerKey, TOKENS } from './nginx-api.js';
+import { accessLine } from './nginx-writer.js';
+import { concurrentSession, type OktaAttack, stolenAdminSession, stolenApiToken } from './okta-attacks.js';
+import { benignOkta } from './okta-org.js';
+import { oktaEvent } from './okta-writer.js';
+import { Prng } from './prng.js';
+
+// Logs written as AWS, Okta and nginx write them (not by our simulator), run through the real pipeline with the
+// shipped IP databases: attacks must page before their first damage, and the hard negatives must not page.
+
+const dir = mkdtempSync(join(tmpdir(), 'tw-real-shaped-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const isPage = (a: Alert) => a.severity === 'high' || a.severity === 'critical';
+
+function describeAlerts(alerts: Alert[]): string {
+  return alerts.map((a) => `${a.time} ${a.credential} ${a.rule} ${a.severity} ${a.stage} ${a.summary}`).join('\n');
+}
+
+/** The first page on the attacked credential is at or after the attack's start and strictly before its first damage (to the second). */
+function assertCaughtBeforeDamage(alerts: Alert[], attack: { credential: string; startAt: number; damageAt: number }): void {
+  const pages = alerts.filter((a) => a.credential === attack.credential && isPage(a) && Date.parse(a.time) >= attack.startAt);
+  assert.ok(
+    pages.length > 0,
+    `no page on ${attack.credential}:\n${describeAlerts(alerts.filter((a) => a.credential === attack.credential))}`,
+  );
+  const first = Date.parse(pages[0]!.time);
+  assert.ok(
+    Math.floor(first / 1000) < Math.floor(attack.damageAt / 1000),
+    `first page at ${pages[0]!.time}, damage at ${new Date(attack.damageAt).toISOString()}`,
+  );
+}
+
+/** Stages of the chain, in order of position: a chain alert never reports a stage before one it already reported. */
+const STAGE_ORDER: readonly string[] = ATTACK_STAGES;
+
+function assertChainNeverStepsBack(alerts: Alert[], credential: string): void {
+  const chain = alerts.filter((a) => a.credential === credential && a.rule === 'attack_chain');
+  const reached = new Set<string>();
+  for (const a of chain) {
+    const furthest = Math.max(-1, ...[...reached].map((s) => STAGE_ORDER.indexOf(s)));
+    assert.ok(
+      a.stage !== 'validity_check' || furthest < STAGE_ORDER.indexOf('capability_probe'),
+      `the chain went back to validity_check after ${[...reached].join(', ')}:\n${describeAlerts(chain)}`,
+    );
+    reached.add(a.stage);
+  }
+}
+
+describe('real-shaped CloudTrail: one AWS account over two weeks', () => {
+  let alerts: Alert[] = [];
+  let leaked: Attack;
+  let slow: Attack;
+  before(async () => {
+    leaked = leakedKey();
+    slow = lowAndSlow();
+    const file = join(dir, 'trail.json');
+    writeFileSync(file, trailFile([...benignCompany(new Prng(7)), ...leaked.calls, ...slow.calls]));
+    alerts = await alertsOfFile(file);
+  });
+
+  it('a key leaked on GitHub and used days later from a VPS abroad pages before the backups are read', () => {
+    assertCaughtBeforeDamage(alerts, leaked);
+    assertChainNeverStepsBack(alerts, leaked.credential);
+    const persistence = alerts.find(
+      (a) => a.credential === leaked.credential && a.rule === 'privileged_change' && a.stage === 'persistence',
+    );
+    assert.equal(persistence?.severity, 'critical');
+  });
+
+  it('an AuthFailure from a region the account never enabled, mid-enumeration, is discovery, not a validity check', () => {
+    const chain = alerts.filter((a) => a.credential === leaked.credential && a.rule === 'attack_chain');
+    assert.ok(!chain.some((a) => a.stage === 'validity_check'), describeAlerts(chain));
+  });
+
+  it('the key the thief minted for its backdoor user is followed to defense evasion', () => {
+    const minted = alerts.filter((a) => a.principal?.endsWith(':user/backup-svc'));
+    assert.ok(
+      minted.some((a) => a.rule === 'attack_chain' && a.stage === 'defense_evasion' && a.severity === 'critical'),
+      describeAlerts(minted),
+    );
+  });
+
+  it('a low-and-slow chain over three days from a VPS in the victim’s own country pages on its first day', () => {
+    assertCaughtBeforeDamage(alerts, slow);
+    assertChainNeverStepsBack(alerts, slow.credential);
+  });
+
+  it('hard negatives do not page: travel, commuting across a mis-geolocated office block, a new laptop, on-call nights, CI and CodeBuild across regions, Terraform, a key rotation, a new employee, Zscaler abroad, CloudFormation for a console user', () => {
+    const attacked = new Set([leaked.credential, slow.credential]);
+    const benignPages = alerts.filter((a) => isPage(a) && !attacked.has(a.credential) && !a.principal?.endsWith(':user/backup-svc'));
+    assert.deepEqual(benignPages, [], describeAlerts(benignPages));
+  });
+});
+
+describe('real-shaped Okta System Log: one org over three weeks', () => {
+  let alerts: Alert[] = [];
+  const attacks: OktaAttack[] = [stolenAdminSession(), stolenApiToken(), concurrentSession()];
+  before(async () => {
+    const file = join(dir, 'okta.json');
+    const events = [...benignOkta(new Prng(11)), ...attacks.flatMap((a) => a.events)].sort((a, b) => a.at - b.at);
+    writeFileSync(file, JSON.stringify(events.map(oktaEvent)));
+    alerts = await alertsOfFile(file);
+  });
+
+  it('an administrator’s session cookie replayed from a VPS abroad (device token and all) pages before the API token is made', () => {
+    assertCaughtBeforeDamage(alerts, attacks[0]!);
+    assertChainNeverStepsBack(alerts, attacks[0]!.credential);
+  });
+
+  it('the provisioning API token used from a foreign ISP to make a super admin pages on that first call', () => {
+    const onToken = alerts.filter((a) => a.credential === attacks[1]!.credential && isPage(a));
+    assert.ok(
+      onToken.some((a) => a.time === new Date(attacks[1]!.startAt).toISOString()),
+      describeAlerts(onToken),
+    );
+  });
+
+  it('a session used by a thief in another city while its owner works pages before the thief enrolls a factor', () => {
+    assertCaughtBeforeDamage(alerts, attacks[2]!);
+  });
+
+  it('hard negatives do not page: the administrator’s routine factor resets and first policy edit, a browser update mid-session, tethering, a traveller, a new employee enrolling factors', () => {
+    const attacked = new Set(attacks.map((a) => a.credential));
+    const benignPages = alerts.filter((a) => isPage(a) && !attacked.has(a.credential));
+    assert.deepEqual(benignPages, [], describeAlerts(benignPages));
+  });
+});
+
+describe('real-shaped nginx access log: a public API over two weeks', () => {
+  let alerts: Alert[] = [];
+  const partner = { ...replayedPartnerKey(), credential: hashedCredentialId(TOKENS.partner) };
+  const dashboard = { ...concurrentDashboardKey(), credential: hashedCredentialId(TOKENS.dashboard) };
+  before(async () => {
+    const file = join(dir, 'access.log');
+    const requests = [...benignApi(new Prng(5)), ...partner.requests, ...dashboard.requests].sort((a, b) => a.at - b.at);
+    writeFileSync(file, `${requests.map(accessLine).join('\n')}\n`);
+    alerts = await alertsOfFile(file);
+  });
+
+  it('a partner key replayed from a VPS to walk user ids pages before the first record comes back', () => {
+    assertCaughtBeforeDamage(alerts, partner);
+    assertChainNeverStepsBack(alerts, partner.credential);
+  });
+
+  it('the 403s of an id walk that started with a whoami are part of the walk, not a validity check', () => {
+    const burst = alerts.find((a) => a.credential === partner.credential && a.rule === 'probing' && a.evidence.kind === 'failure_burst');
+    assert.equal(burst?.stage, 'discovery', describeAlerts(alerts.filter((a) => a.credential === partner.credential)));
+  });
+
+  it('the owner’s routine calls after the thief stopped do not advance the thief’s chain', () => {
+    for (const attack of [partner, dashboard]) {
+      const thiefDone = Math.max(...attack.requests.map((r) => r.at));
+      const later = alerts.filter((a) => a.credential === attack.credential && a.rule === 'attack_chain' && Date.parse(a.time) > thiefDone);
+      assert.deepEqual(later, [], describeAlerts(later));
+    }
+  });
+
+  it('a dashboard key used from abroad while support works in Chicago pages before the export', () => {
+    assertCaughtBeforeDamage(alerts, dashboard);
+  });
+
+  it('hard negatives do not page: the nightly catalogue walk over product ids, CI smoke tests expecting 403/404 from runners in any Azure region', () => {
+    const attacked = new Set([partner.credential, dashboard.credential]);
+    const benignPages = alerts.filter((a) => isPage(a) && !attacked.has(a.credential));
+    assert.deepEqual(benignPages, [], describeAlerts(benignPages));
+  });
+});
