@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { StoreConfig } from '@tokenwarden/config';
 import { TokenWardenError } from '@tokenwarden/core';
 import type { RawFinding, RevocationResult, Revoker, VerificationResult, Verifier } from '@tokenwarden/scanner';
@@ -72,6 +74,10 @@ export async function openTokenServiceChecks(
     throw unavailable('the token service package cannot be loaded', e);
   }
   if (!isModule(mod)) throw unavailable('the token service package does not export openTokenService');
+  // Opening the embedded store where there is none would create an empty one and call every
+  // token of ours "not issued here": a wrong --data is an error, and a scan writes no new store.
+  const sqliteFile = store.driver === 'sqlite' ? (store.file ?? join(dataDir, 'tokenwarden.db')) : undefined;
+  if (sqliteFile !== undefined && !existsSync(sqliteFile)) throw unavailable(`no TokenWarden store at ${sqliteFile}`);
   const byName = new Map<string, Migration>();
   for (const m of [...allMigrations, ...(mod.tokenServiceMigrations ?? [])]) byName.set(m.name, m);
   const migrations = [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));

@@ -2,7 +2,7 @@
 // --revoke revokes it with the leak location as the reason, which lands in the audit log.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -90,5 +90,15 @@ describe('scan --verify / --revoke against the token service', () => {
     } finally {
       await database.close();
     }
+  });
+});
+
+describe('scan --verify with a --data directory that holds no store', () => {
+  it('exits 2 (verification unavailable) and creates nothing there', async () => {
+    const missing = join(dir, 'no-such-data');
+    const [run] = await batch([['scan', join(dir, 'deploy.sh'), '--verify', '--data', missing, '--format', 'json']]);
+    assert.equal(run?.code, 2, run?.stderr);
+    assert.match(run?.stderr ?? '', /TW_SCAN_VERIFY_UNAVAILABLE/);
+    assert.equal(existsSync(missing), false, 'the scan created a store');
   });
 });
