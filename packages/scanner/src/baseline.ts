@@ -15,11 +15,57 @@ export interface Baseline {
   findings: BaselineEntry[];
 }
 
-const key = (e: BaselineEntry): string => `${e.secret_hash}\u0000${e.file}\u0000${e.rule}`;
+// `./a.env` and `a.env` name one file (a SARIF URI drops the `./`).
+const key = (e: BaselineEntry): string => `${e.secret_hash}\u0000${e.file.replace(/^\.\//, '')}\u0000${e.rule}`;
+
+interface SarifLog {
+  runs: { results?: unknown[] }[];
+}
+
+function isSarif(doc: unknown): doc is SarifLog {
+  return doc !== null && typeof doc === 'object' && Array.isArray((doc as { runs?: unknown }).runs);
+}
+
+// The file a SARIF location names, as the scan printed it: `file://` URIs of absolute paths and
+// percent-encoded segments undone (the inverse of the SARIF report's URIs).
+function fileOfUri(uri: string): string {
+  const path = uri.startsWith('file:///') ? uri.slice(7).replace(/^\/([A-Za-z]:\/)/, '$1') : uri;
+  return path
+    .split('/')
+    .map((part) => {
+      try {
+        return decodeURIComponent(part);
+      } catch {
+        return part;
+      }
+    })
+    .join('/');
+}
+
+// A previous `--format sarif` report as baseline entries: ruleId, the secretHash/v1 fingerprint
+// and the first location's URI (results without them are not entries).
+function sarifEntries(log: SarifLog): unknown[] {
+  return log.runs.flatMap((run) =>
+    (run.results ?? []).map((r) => {
+      const result = r as {
+        ruleId?: unknown;
+        partialFingerprints?: Record<string, unknown>;
+        locations?: { physicalLocation?: { artifactLocation?: { uri?: unknown } } }[];
+      };
+      const uri = result.locations?.[0]?.physicalLocation?.artifactLocation?.uri;
+      return {
+        secret_hash: result.partialFingerprints?.['secretHash/v1'],
+        file: typeof uri === 'string' ? fileOfUri(uri) : undefined,
+        rule: result.ruleId,
+      };
+    }),
+  );
+}
 
 /**
- * Reads a baseline file: our own baseline format, or a previous `--format json` report (an array
- * of findings or an object with `findings`). Entries match on secret_hash + file + rule.
+ * Reads a baseline file: our own baseline format, a previous `--format json` report (an array
+ * of findings or an object with `findings`), or a previous `--format sarif` report. Entries match
+ * on secret_hash + file + rule.
  *
  * @example
  * ```ts
@@ -39,7 +85,7 @@ export function readBaseline(path: string): Set<string> {
       },
     );
   }
-  const list = Array.isArray(doc) ? doc : (doc as { findings?: unknown } | null)?.findings;
+  const list = Array.isArray(doc) ? doc : isSarif(doc) ? sarifEntries(doc) : (doc as { findings?: unknown } | null)?.findings;
   if (!Array.isArray(list)) {
     throw new TokenWardenError('TW_SCAN_BASELINE_INVALID', `baseline ${path} has no findings list`, {
       hint: 'expected {"version":1,"findings":[...]}',

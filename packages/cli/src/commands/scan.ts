@@ -11,6 +11,7 @@ import {
   OfflineFormatVerifier,
   parseCustomRules,
   type RawFinding,
+  type Rule,
   readBaseline,
   runScan,
   toPublicFinding,
@@ -70,13 +71,13 @@ function parseFormat(value: string): ScanFormat {
   throw new InvalidArgumentError('expected text, json or sarif');
 }
 
-async function loadCustomRules(file: string | undefined): Promise<unknown> {
-  if (!file) return undefined;
+async function loadCustomRules(file: string | undefined): Promise<{ specs: unknown; rules: readonly Rule[] }> {
+  if (!file) return { specs: undefined, rules: [] };
   // On demand, like the config schemas below: a scan without a config file starts faster.
   const { readConfigFile } = await import('@tokenwarden/config');
   const specs = customRuleSpecs(readConfigFile(file));
-  parseCustomRules(specs); // reject bad or unsafe rules before scanning anything
-  return specs;
+  // Rejects bad or unsafe rules before scanning anything; SARIF describes the ones that fire.
+  return { specs, rules: parseCustomRules(specs) };
 }
 
 async function verifyAndRevoke(findings: RawFinding[], publics: Finding[], opts: ScanCliOptions): Promise<TokenWardenError | undefined> {
@@ -128,11 +129,12 @@ function print(
   format: ScanFormat,
   report: { files: number; bytes: number; durationMs: number; rules: number },
   skipped: number,
+  customRules: readonly Rule[],
 ): void {
   if (format === 'json') {
     process.stdout.write(`${JSON.stringify({ findings: publics, summary: { findings: publics.length, ...report, skipped } }, null, 2)}\n`);
   } else if (format === 'sarif') {
-    process.stdout.write(`${JSON.stringify(formatSarif(publics, BUILTIN_RULES, version()), null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(formatSarif(publics, [...BUILTIN_RULES, ...customRules], version()), null, 2)}\n`);
   } else {
     const colour = process.stdout.isTTY === true && !process.env.NO_COLOR;
     process.stdout.write(formatText(publics, colour));
@@ -186,7 +188,7 @@ export const registerScan: CommandModule = (program: Command) => {
         const named = opts.git || opts.staged ? [] : paths.filter((p) => p !== '-');
         const missing = named.filter((p) => !existsSync(p));
         const unreadable = named.filter((p) => existsSync(p) && !readable(p));
-        const customRules = await loadCustomRules(opts.config);
+        const custom = await loadCustomRules(opts.config);
         const accepted = opts.baseline ? readBaseline(opts.baseline) : undefined;
         const progress = createProgress(opts.quiet === true);
         let barStarted = false;
@@ -198,7 +200,7 @@ export const registerScan: CommandModule = (program: Command) => {
           home: opts.home === true,
           gitignore: opts.gitignore === true,
           includeNodeModules: opts.includeNodeModules === true,
-          customRules,
+          customRules: custom.specs,
           ...(opts.workers ? { workers: opts.workers } : {}),
           onProgress: (done, total) => {
             if (!barStarted && total >= PROGRESS_MIN_BYTES) {
@@ -225,7 +227,7 @@ export const registerScan: CommandModule = (program: Command) => {
           return EXIT.OK;
         }
         const failure = opts.verify || opts.revoke ? await verifyAndRevoke(raws, publics, opts) : undefined;
-        print(publics, format, report.stats, report.skipped.length);
+        print(publics, format, report.stats, report.skipped.length, custom.rules);
         if (failure) {
           printError(failure, format === 'json');
           return EXIT.ERROR;

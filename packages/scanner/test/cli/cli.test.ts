@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -139,5 +139,36 @@ describe('tokenwarden scan (CLI)', () => {
     assert.equal(accepted.code, 0, accepted.stdout);
     assert.equal(fresh.code, 1);
     assert.equal((JSON.parse(fresh.stdout) as { findings: unknown[] }).findings.length, 1);
+  });
+
+  it('takes a previous JSON or SARIF report as the baseline, and describes custom rules in SARIF', async () => {
+    const tree = join(dir, 'report tree');
+    const rules = join(dir, 'acme.yaml');
+    mkdirSync(tree, { recursive: true });
+    writeFileSync(join(tree, 'a b%.env'), `KEY=${secret}\n`);
+    writeFileSync(join(tree, 'acme.env'), 'ACME=acme_k9x2m4p7q1w8e5r3t6y0u2i4o6p8a1s3\n');
+    writeFileSync(
+      rules,
+      'scanner:\n  rules:\n    - id: acme-key\n      description: ACME API key\n      keywords: [acme_]\n      regex: "acme_[a-z0-9]{32}"\n',
+    );
+    const [json, sarif] = (await batch([
+      ['scan', tree, '--config', rules, '--format', 'json'],
+      ['scan', tree, '--config', rules, '--format', 'sarif'],
+    ])) as [Run, Run];
+    assert.equal(json.code, 1, json.stderr);
+    assert.equal((JSON.parse(json.stdout) as { findings: unknown[] }).findings.length, 2);
+    const log = JSON.parse(sarif.stdout) as {
+      runs: { tool: { driver: { rules: { id: string; shortDescription: { text: string } }[] } } }[];
+    };
+    const custom = log.runs[0]?.tool.driver.rules.find((r) => r.id === 'acme-key');
+    assert.equal(custom?.shortDescription.text, 'ACME API key');
+    writeFileSync(join(dir, 'report.json'), json.stdout);
+    writeFileSync(join(dir, 'report.sarif'), sarif.stdout);
+    const [fromJson, fromSarif] = (await batch([
+      ['scan', tree, '--config', rules, '--baseline', join(dir, 'report.json')],
+      ['scan', tree, '--config', rules, '--baseline', join(dir, 'report.sarif')],
+    ])) as [Run, Run];
+    assert.equal(fromJson.code, 0, fromJson.stdout + fromJson.stderr);
+    assert.equal(fromSarif.code, 0, fromSarif.stdout + fromSarif.stderr);
   });
 });
