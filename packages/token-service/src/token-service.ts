@@ -8,6 +8,7 @@ import { findCanary } from './credentials/canaries.js';
 import { createEventSink, type EventSink } from './events.js';
 import { startHttpServer } from './http-server.js';
 import { createSecretScanningIntake, type SecretScanningIntakeOptions } from './intake/index.js';
+import { accessTokenRevocation } from './oauth/access-token-revocation.js';
 import { createClientAuthenticator } from './oauth/client-authenticator.js';
 import { createIntrospectionEndpoint } from './oauth/introspection-endpoint.js';
 import { buildProvider } from './oauth/provider.js';
@@ -101,6 +102,8 @@ export async function openTokenService(options: TokenServiceOptions): Promise<To
   const makeProvider = (): Provider => {
     const p = buildProvider({ database, secrets, settings, keys, onReuse, marks });
     wireProviderEvents(p, events, secrets);
+    // Requests arrive only once the service is up, after `view` and `admin` below exist.
+    p.use(accessTokenRevocation({ introspect: (token) => view.introspect(token), revoke: (token, why) => admin.revoke(token, why) }));
     return p;
   };
   let provider = makeProvider();
