@@ -63,6 +63,15 @@ export async function repositoryRoot(dir: string): Promise<string> {
   return r.code === 0 && r.stdout.trim() !== '' ? r.stdout.trim() : dir;
 }
 
+// A merge's own changes (an "evil merge", a conflict resolved with new lines) are in no parent's
+// diff and `git log -p` shows none for merges; `--diff-merges=remerge` (git 2.36+) shows exactly
+// them, as the diff from git's automatic merge to the commit.
+async function mergeDiffArgs(cwd: string): Promise<string[]> {
+  const m = /git version (\d+)\.(\d+)/.exec((await run(['version'], cwd)).stdout);
+  const [major, minor] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
+  return major > 2 || (major === 2 && minor >= 36) ? ['--diff-merges=remerge'] : [];
+}
+
 async function resolveSince(since: string, cwd: string): Promise<string> {
   if (!/^[A-Za-z0-9][\w./~^@{}-]*$/.test(since)) {
     throw new TokenWardenError('TW_USAGE', 'invalid --since revision', { hint: 'pass a commit id, tag or branch name' });
@@ -85,7 +94,7 @@ function toFindings(added: AddedLines, compiled: CompiledRules, onWarning: (m: s
 
 /**
  * Scans git content: with `history`, the added lines of every commit on all branches (`git log
- * --all -p -U0`, streamed and parsed hunk by hunk, each finding with commit, author and date);
+ * --all -p -U0`, merges with what they add themselves, streamed and parsed hunk by hunk, each finding with commit, author and date);
  * with `since`, only commits not reachable from that commit; with `staged`, the added lines of
  * `git diff --cached` (for pre-commit hooks). Git errors (a corrupt object) are reported as
  * warnings with whatever was scanned before kept.
@@ -109,6 +118,7 @@ export async function scanGit(compiled: CompiledRules, opts: GitScanOptions): Pr
           '-U0',
           `--format=${COMMIT_MARKER}%H${FIELD_SEPARATOR}%an <%ae>${FIELD_SEPARATOR}%aI`,
           '--all',
+          ...(await mergeDiffArgs(opts.cwd)),
           ...(opts.since ? [`^${await resolveSince(opts.since, opts.cwd)}`] : []),
         ];
   if (opts.mode === 'staged') {
