@@ -24,6 +24,20 @@ export interface ProviderDeps {
 }
 
 const OIDC_SCOPES = ['openid', 'offline_access'];
+
+/**
+ * RFC 6749 §5.2 `invalid_scope` when a request names resource scopes and the client may hold none of
+ * them. The provider would issue the intersection, here an access token with no scope at all, which
+ * helps no one and hides a misconfigured or probing client; a partly allowed request still gets the
+ * allowed part (RFC 6749 §3.3).
+ */
+function refuseWhollyUnallowedScope(requested: unknown, allowed: string): void {
+  if (typeof requested !== 'string') return;
+  const wanted = requested.split(' ').filter((s) => s.length > 0 && !OIDC_SCOPES.includes(s));
+  if (wanted.length === 0) return;
+  const may = new Set(allowed.split(' '));
+  if (!wanted.some((s) => may.has(s))) throw new errors.InvalidScope('requested scope is not allowed for this client', wanted.join(' '));
+}
 const epoch = (): number => Math.floor(Date.now() / 1000);
 
 /**
@@ -96,7 +110,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
         enabled: true,
         defaultResource: async (_ctx, _client, oneOf) => oneOf ?? settings.audience,
         useGrantedResource: async () => true,
-        getResourceServerInfo: async (_ctx, resourceIndicator, client) => {
+        getResourceServerInfo: async (ctx, resourceIndicator, client) => {
           if (!audiences.has(resourceIndicator)) throw new errors.InvalidTarget(`unknown resource ${resourceIndicator}`);
           // The resource scopes a client may hold live in tw_scopes (the provider's own `scope`
           // metadata only admits its static OIDC scopes); the token gets requested ∩ allowed.
@@ -104,6 +118,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
           // each call, a visible share of a token request. Extra metadata keeps its own key.
           const allowed = (client as unknown as { tw_scopes?: unknown }).tw_scopes;
           const scope = typeof allowed === 'string' ? allowed : '';
+          refuseWhollyUnallowedScope(ctx.oidc.params?.scope, scope);
           return {
             scope,
             audience: resourceIndicator,

@@ -71,4 +71,15 @@ describe('client_credentials with DPoP', () => {
     });
     assert.ok(h.events.some((e) => e.type === 'client_auth.failure' && e.client_id === created.client_id));
   });
+
+  it('refuses with invalid_scope a request for scopes the client may not hold at all', async () => {
+    const created = await h.service.admin.createClient({ name: 'worker3', grantTypes: ['client_credentials'], scopes: ['read'] });
+    const client: oauth.Client = { client_id: created.client_id };
+    const auth = oauth.ClientSecretBasic(created.client_secret as string);
+    const response = await oauth.clientCredentialsGrantRequest(h.as, client, auth, new URLSearchParams({ scope: 'admin write' }), insecure);
+    assert.equal(response.status, 400);
+    assert.equal(((await response.json()) as { error?: string }).error, 'invalid_scope');
+    const none = await oauth.clientCredentialsGrantRequest(h.as, client, auth, new URLSearchParams(), insecure);
+    assert.equal((await oauth.processClientCredentialsResponse(h.as, client, none)).scope, undefined, 'asking for nothing still works');
+  });
 });
