@@ -6,11 +6,12 @@ import { after, before, describe, it } from 'node:test';
 import { type Alert, ATTACK_STAGES } from '@tokenwarden/core';
 import { hashedCredentialId } from '../../src/ingest/parsers/nginx.js';
 import { alertsOfFile } from '../pipeline/real-data-run.js';
-import { type Attack, leakedKey, lowAndSlow } from './aws-attacks.js';
+import { leakedKey, lowAndSlow } from './aws-attacks.js';
 import { benignCompany } from './aws-org.js';
 import { trailFile } from './cloudtrail-writer.js';
 import { benignApi, concurrentDashboardKey, replayedPartnerKey, TOKENS } from './nginx-api.js';
 import { accessLine } from './nginx-writer.js';
+import { ocsfApiActivity } from './ocsf-writer.js';
 import { concurrentSession, type OktaAttack, stolenAdminSession, stolenApiToken } from './okta-attacks.js';
 import { benignOkta } from './okta-org.js';
 import { oktaEvent } from './okta-writer.js';
@@ -58,15 +59,31 @@ function assertChainNeverStepsBack(alerts: Alert[], credential: string): void {
   }
 }
 
+/** The thief's backdoor user, whose key the leaked key minted, is followed to defense evasion. */
+function assertBackdoorFollowed(alerts: Alert[]): void {
+  const minted = alerts.filter((a) => a.principal?.endsWith(':user/backup-svc'));
+  assert.ok(
+    minted.some((a) => a.rule === 'attack_chain' && a.stage === 'defense_evasion' && a.severity === 'critical'),
+    describeAlerts(minted),
+  );
+}
+
+/** No page on any credential but the attacked ones (and the key an attacker minted). */
+function assertNoBenignPages(alerts: Alert[], attacked: string[]): void {
+  const benignPages = alerts.filter((a) => isPage(a) && !attacked.includes(a.credential) && !a.principal?.endsWith(':user/backup-svc'));
+  assert.deepEqual(benignPages, [], describeAlerts(benignPages));
+}
+
+const leaked = leakedKey();
+const slow = lowAndSlow();
+/** The AWS account's calls, benign and attacks, in time order. */
+const accountCalls = () => [...benignCompany(new Prng(7)), ...leaked.calls, ...slow.calls].sort((a, b) => a.at - b.at);
+
 describe('real-shaped CloudTrail: one AWS account over two weeks', () => {
   let alerts: Alert[] = [];
-  let leaked: Attack;
-  let slow: Attack;
   before(async () => {
-    leaked = leakedKey();
-    slow = lowAndSlow();
     const file = join(dir, 'trail.json');
-    writeFileSync(file, trailFile([...benignCompany(new Prng(7)), ...leaked.calls, ...slow.calls]));
+    writeFileSync(file, trailFile(accountCalls()));
     alerts = await alertsOfFile(file);
   });
 
@@ -85,11 +102,7 @@ describe('real-shaped CloudTrail: one AWS account over two weeks', () => {
   });
 
   it('the key the thief minted for its backdoor user is followed to defense evasion', () => {
-    const minted = alerts.filter((a) => a.principal?.endsWith(':user/backup-svc'));
-    assert.ok(
-      minted.some((a) => a.rule === 'attack_chain' && a.stage === 'defense_evasion' && a.severity === 'critical'),
-      describeAlerts(minted),
-    );
+    assertBackdoorFollowed(alerts);
   });
 
   it('a low-and-slow chain over three days from a VPS in the victim’s own country pages on its first day', () => {
@@ -98,9 +111,34 @@ describe('real-shaped CloudTrail: one AWS account over two weeks', () => {
   });
 
   it('hard negatives do not page: travel, commuting across a mis-geolocated office block, a new laptop, on-call nights, CI and CodeBuild across regions, Terraform, a key rotation, a new employee, Zscaler abroad, CloudFormation for a console user', () => {
-    const attacked = new Set([leaked.credential, slow.credential]);
-    const benignPages = alerts.filter((a) => isPage(a) && !attacked.has(a.credential) && !a.principal?.endsWith(':user/backup-svc'));
-    assert.deepEqual(benignPages, [], describeAlerts(benignPages));
+    assertNoBenignPages(alerts, [leaked.credential, slow.credential]);
+  });
+});
+
+describe('real-shaped OCSF: the same account through Amazon Security Lake', () => {
+  let alerts: Alert[] = [];
+  before(async () => {
+    const file = join(dir, 'lake.jsonl');
+    writeFileSync(
+      file,
+      `${accountCalls()
+        .map((c) => JSON.stringify(ocsfApiActivity(c)))
+        .join('\n')}\n`,
+    );
+    alerts = await alertsOfFile(file);
+  });
+
+  it('both attacks page before their damage, as from CloudTrail', () => {
+    assertCaughtBeforeDamage(alerts, leaked);
+    assertCaughtBeforeDamage(alerts, slow);
+  });
+
+  it('the backdoor user the thief made is followed from the key in api.response.data to defense evasion', () => {
+    assertBackdoorFollowed(alerts);
+  });
+
+  it('the hard negatives do not page', () => {
+    assertNoBenignPages(alerts, [leaked.credential, slow.credential]);
   });
 });
 

@@ -3,6 +3,7 @@ import { boolAt, compact, isObject, type JsonObject, objAt, strAt, uintAt } from
 import { isAccessDeniedCode, isAuthFailureCode, lifecycleFromErrorCode } from '../lifecycle-signals.js';
 import { eventTimeText, normaliseIp, parseEventTime } from '../time-and-ip.js';
 import type { NormalisedEvent, ParseOutcome, RecordContext } from '../types.js';
+import { awsResource, boundedParameters, issuedCredential } from './aws-request.js';
 
 /**
  * True when a JSON object looks like one CloudTrail record.
@@ -29,60 +30,6 @@ export function looksCloudTrail(o: JsonObject): boolean {
 export function isCloudTrailWithoutCaller(o: JsonObject): boolean {
   if (o.eventType === 'AwsCloudTrailInsight' && 'insightDetails' in o) return true;
   return 'digestStartTime' in o && 'digestEndTime' in o && ('logFiles' in o || 'digestSignatureAlgorithm' in o);
-}
-
-// requestParameters keys that name what was touched, most specific first.
-const RESOURCE_KEYS = [
-  'bucketName',
-  'key',
-  'userName',
-  'roleName',
-  'policyArn',
-  'groupName',
-  'accessKeyId',
-  'secretId',
-  'name',
-  'functionName',
-  'tableName',
-  'trailName',
-  'detectorId',
-  'instanceId',
-  'keyId',
-  'dBInstanceIdentifier',
-  'clusterName',
-  'repositoryName',
-  'logGroupName',
-  'queueUrl',
-  'topicArn',
-  'stackName',
-];
-
-function resourceOf(record: JsonObject): string | undefined {
-  const resources = record.resources;
-  if (Array.isArray(resources)) {
-    for (const r of resources) {
-      const arn = isObject(r) ? strAt(r, 'ARN') : undefined;
-      if (arn) return arn.slice(0, 512);
-    }
-  }
-  const params = objAt(record, 'requestParameters');
-  if (!params) return undefined;
-  const bucket = strAt(params, 'bucketName');
-  const key = strAt(params, 'key');
-  if (bucket) return (key ? `${bucket}/${key}` : bucket).slice(0, 512);
-  for (const k of RESOURCE_KEYS) {
-    const v = strAt(params, k);
-    if (v) return `${k}=${v}`.slice(0, 512);
-  }
-  return undefined;
-}
-
-/** Largest request-parameters object kept on an event, as JSON text (a policy document can be large). */
-const MAX_PARAMETERS_CHARS = 4096;
-
-function boundedParameters(params: JsonObject | undefined): JsonObject | undefined {
-  if (params === undefined || Object.keys(params).length === 0) return undefined;
-  return JSON.stringify(params).length <= MAX_PARAMETERS_CHARS ? params : undefined;
 }
 
 function principalOf(identity: JsonObject | undefined): string | undefined {
@@ -149,8 +96,8 @@ export function parseCloudTrailRecord(record: unknown, ctx: RecordContext): Pars
   const accountId = strAt(record, 'recipientAccountId') ?? strAt(identity, 'accountId');
   // The credential this call handed out: STS session keys (AssumeRole, GetSessionToken,
   // GetFederationToken) or a user's new access key (CreateAccessKey). Its later use is followed.
-  const response = objAt(record, 'responseElements');
-  const issued = strAt(objAt(response, 'credentials'), 'accessKeyId') ?? strAt(objAt(response, 'accessKey'), 'accessKeyId');
+  const issued = issuedCredential(objAt(record, 'responseElements'));
+  const params = objAt(record, 'requestParameters');
 
   // A call a service made for the caller (CloudFormation creating a stack's role with the user's session) names the
   // service as its user agent: that is not the caller's device or tool, so it is no client to learn or to find new.
@@ -167,7 +114,7 @@ export function parseCloudTrailRecord(record: unknown, ctx: RecordContext): Pars
     source_ip: sourceIp,
     user_agent: clientAgent?.slice(0, 1024),
     operation: `${service}:${eventName}`,
-    resource: resourceOf(record),
+    resource: awsResource(record.resources, params),
     outcome: errorCode ? ('failure' as const) : ('success' as const),
     status: statusOf(errorCode),
     bytes_in: uintAt(additional, 'bytesTransferredIn'),
@@ -195,7 +142,7 @@ export function parseCloudTrailRecord(record: unknown, ctx: RecordContext): Pars
       vpc_endpoint_id: strAt(record, 'vpcEndpointId'),
       issued_credential_id: issued,
       // What a write changed (the user, key, policy, trail): the response runbook undoes it from these.
-      requestParameters: readOnly === true ? undefined : boundedParameters(objAt(record, 'requestParameters')),
+      requestParameters: readOnly === true ? undefined : boundedParameters(params),
     }),
     lifecycle: lifecycleFromErrorCode(errorCode),
   });

@@ -3,6 +3,7 @@ import { compact, isObject, type JsonObject, numAt, objAt, strAt, uintAt } from 
 import { isAccessDeniedCode, isAuthFailureCode, lifecycleFromErrorCode } from '../lifecycle-signals.js';
 import { eventTimeText, normaliseIp, parseEventTime } from '../time-and-ip.js';
 import type { NormalisedEvent, ParseOutcome, RecordContext } from '../types.js';
+import { awsResource, boundedParameters, issuedCredential, jsonObjectValue } from './aws-request.js';
 
 /**
  * True when a JSON object is an OCSF event (it has a numeric `class_uid`).
@@ -88,6 +89,10 @@ export function parseOcsfRecord(record: unknown, ctx: RecordContext): ParseOutco
   const apiResponse = objAt(api, 'response');
   const errorCode = strAt(apiResponse, 'error') ?? strAt(record, 'status_code');
   const activityId = numAt(record, 'activity_id');
+  // CloudTrail's requestParameters and responseElements, where Security Lake's mapping puts them: what a write
+  // changed (the user, the policy granted) and the key it handed out, as the CloudTrail parser keeps them.
+  const requestData = jsonObjectValue(objAt(api, 'request')?.data);
+  const issued = issuedCredential(jsonObjectValue(apiResponse?.data));
   const rawPath = strAt(url, 'path');
   const status =
     httpStatus ?? (errorCode ? (isAuthFailureCode(errorCode) ? 401 : isAccessDeniedCode(errorCode) ? 403 : undefined) : undefined);
@@ -112,7 +117,7 @@ export function parseOcsfRecord(record: unknown, ctx: RecordContext): ParseOutco
     operation: apiOperation ? (service && !apiOperation.includes(':') ? `${service}:${apiOperation}` : apiOperation) : undefined,
     method: strAt(httpRequest, 'http_method'),
     path: rawPath?.split('?')[0]?.slice(0, 1024),
-    resource: resourceOf(record, api),
+    resource: resourceOf(record, api) ?? awsResource(undefined, requestData),
     outcome: outcomeOf(record, httpStatus),
     status: status !== undefined && status <= 999 ? status : undefined,
     bytes_in: uintAt(httpRequest, 'length') ?? uintAt(record, 'bytes_in'),
@@ -130,6 +135,8 @@ export function parseOcsfRecord(record: unknown, ctx: RecordContext): ParseOutco
       source_service: fromService ? serviceOrigin.slice(0, 128) : undefined,
       service_user_agent: clientAgent === userAgent ? undefined : userAgent?.slice(0, 128),
       invoked_by: strAt(actor, 'invoked_by'),
+      issued_credential_id: issued,
+      requestParameters: activityId === 2 ? undefined : boundedParameters(requestData),
     }),
     lifecycle: lifecycleFromErrorCode(errorCode),
   });
