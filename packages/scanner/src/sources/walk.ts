@@ -44,6 +44,14 @@ function isDirectory(path: string): boolean {
   }
 }
 
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
 function realPathOr(path: string): string {
   try {
     return realpathSync(path);
@@ -58,7 +66,7 @@ function errText(e: unknown): string {
 
 /**
  * Walks files and directories depth-first, yielding regular files to scan. Skips `.git`
- * internals (history is scanned with `--git`), `node_modules` unless asked, and ignored paths
+ * internals but its `config` (history is scanned with `--git`; remote URLs may hold tokens), `node_modules` unless asked, and ignored paths
  * with `--gitignore`. Symlinks are followed, but each directory and file is visited once by its
  * real path (device and inode), so symlink loops end. Unreadable entries are reported via
  * `onSkip` and the walk goes on. The file system calls are synchronous: a promise per lstat
@@ -115,7 +123,13 @@ export async function* walkPaths(roots: readonly string[], opts: WalkOptions): A
       if (rules) inner = [...scopes, { base: path, rules }];
     }
     for (const name of entries) {
-      if (name === '.git') continue;
+      if (name === '.git') {
+        // Its objects are history (`--git`), but a remote URL holding a token (`git clone
+        // https://x:<token>@host/...`) sits in plain text in .git/config.
+        const config = join(path, name, 'config');
+        if (isDirectory(join(path, name)) && isFile(config)) yield* visit(config, inner, depth + 1);
+        continue;
+      }
       if (name === 'node_modules' && !opts.includeNodeModules) continue;
       const child = join(path, name);
       if (opts.gitignore && inner.length > 0) {

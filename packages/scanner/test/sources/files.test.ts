@@ -241,3 +241,24 @@ describe('unsafe storage', () => {
     }
   });
 });
+
+describe('a work tree', () => {
+  it('reads .git/config, where a remote URL can hold a token, and no other .git internals', async () => {
+    const tree = mkdtempSync(join(tmpdir(), 'tw-scan-dotgit-'));
+    try {
+      const inUrl = crcToken('ghp_');
+      const inObjects = twToken();
+      mkdirSync(join(tree, '.git/objects/ab'), { recursive: true });
+      writeFileSync(join(tree, '.git/config'), `[remote "origin"]\n\turl = https://dev:${inUrl}@github.com/acme/app.git\n`);
+      writeFileSync(join(tree, '.git/objects/ab/cdef'), `k=${inObjects}\n`);
+      writeFileSync(join(tree, '.git/HEAD'), `ref: refs/heads/main\nk=${inObjects}\n`);
+      const report = await runScan({ paths: [tree], gitignore: true, workers: 0 });
+      assert.deepEqual(
+        report.findings.map((f) => [f.file, f.line, f.secret]),
+        [[join(tree, '.git/config'), 2, inUrl]],
+      );
+    } finally {
+      rmSync(tree, { recursive: true, force: true });
+    }
+  });
+});
