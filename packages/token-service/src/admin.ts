@@ -20,7 +20,7 @@ import {
   rotateServiceAccount,
   type ServiceAccountToken,
 } from './credentials/service-accounts.js';
-import type { EventSink } from './events.js';
+import type { EventSink, LifecycleFields } from './events.js';
 import { type CreateClientInput, type CreatedClient, createClient } from './oauth/clients.js';
 import { opaqueTokenId } from './oauth/provider-events.js';
 import type { TokenSettings } from './oauth/settings.js';
@@ -207,7 +207,7 @@ export function createAdminApi(deps: AdminDeps): AdminApi {
         ok = await setKeySuspended(database, credentialId, true, why);
       }
       if (ok) {
-        events.emit('token.suspended', { credential_id: credentialId, ...(why.reason ? { reason: why.reason } : {}) });
+        events.emit('token.suspended', statusEvent(credentialId, why));
         audit('credential.suspend', credentialId, why);
       }
       return ok;
@@ -217,7 +217,7 @@ export function createAdminApi(deps: AdminDeps): AdminApi {
         ? await setUserStatus(database, credentialId, 'active')
         : await setKeySuspended(database, credentialId, false, why);
       if (ok) {
-        events.emit('token.reinstated', { credential_id: credentialId, ...(why.reason ? { reason: why.reason } : {}) });
+        events.emit('token.reinstated', statusEvent(credentialId, why));
         audit('credential.reinstate', credentialId, why);
       }
       return ok;
@@ -232,6 +232,15 @@ export function createAdminApi(deps: AdminDeps): AdminApi {
     signingKeys: () => listSigningKeys(database),
   };
   return admin;
+}
+
+/** A suspension or reinstatement event: a user is its `principal`, a key its `credential_id`. */
+function statusEvent(id: string, why: ActorReason): LifecycleFields {
+  return {
+    ...(id.startsWith('usr_') ? { principal: id } : { credential_id: id }),
+    ...(why.reason ? { reason: why.reason } : {}),
+    details: { actor: why.actor ?? 'cli' },
+  };
 }
 
 async function revokeValue(deps: AdminDeps, value: string, why: ActorReason): Promise<RevokeResult> {

@@ -29,5 +29,14 @@ describe('lineage entries carry the current state of what they name', () => {
     assert.deepEqual(state.get(live.id), ['active', undefined]);
     assert.deepEqual(state.get(backdoor.id), ['suspended', 'svc-backup']);
     assert.deepEqual(state.get(other.id), ['active', 'svc-other']);
+    // The suspension events name a user as the principal and a key as the credential.
+    const suspensions = h.events.filter((e) => e.type === 'token.suspended');
+    assert.deepEqual(
+      suspensions.map((e) => [e.credential_id, e.principal, e.details?.actor]),
+      [
+        [suspended.id, undefined, 'test'],
+        [undefined, backdoor.id, 'test'],
+      ],
+    );
   });
 });
