@@ -79,7 +79,8 @@ export function readBaseline(path: string): Set<string> {
   } catch (e) {
     throw new TokenWardenError(
       'TW_SCAN_BASELINE_INVALID',
-      `baseline ${path} is not readable JSON: ${(e as Error).message.split('\n')[0]}`,
+      // JSON.parse quotes the start of the text ("ghp_u8jzPd"...): a secret when the wrong file is named.
+      `baseline ${path} is not readable JSON: ${(e as Error).message.split('\n')[0]?.replace(/, ".*"(?:\.\.\.)? is not valid JSON$/, ' (not valid JSON)')}`,
       {
         hint: 'create one with: tokenwarden scan --write-baseline FILE',
       },

@@ -141,6 +141,14 @@ describe('tokenwarden scan (CLI)', () => {
     assert.equal((JSON.parse(fresh.stdout) as { findings: unknown[] }).findings.length, 1);
   });
 
+  it('quotes nothing of a --baseline file that is not JSON (the wrong file named may hold a secret)', async () => {
+    const named = join(dir, 'not-a-baseline.json');
+    const [run] = (await batch([{ write: named, content: secret }, ['scan', join(dir, 'clean.txt'), '--baseline', named]])) as [Run];
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /TW_SCAN_BASELINE_INVALID/);
+    assert.ok(!run.stderr.includes(secret.slice(0, 8)), run.stderr);
+  });
+
   it('takes a previous JSON or SARIF report as the baseline, and describes custom rules in SARIF', async () => {
     const tree = join(dir, 'report tree');
     const rules = join(dir, 'acme.yaml');
