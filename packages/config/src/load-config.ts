@@ -58,7 +58,10 @@ export function readConfigFile(file: string): ConfigTree {
 }
 
 /** Adds `at line L, column C` to a JSON.parse message that only gives a character position. */
-function withLineNumber(reason: string, text: string): string {
+function withLineNumber(raw: string, text: string): string {
+  // JSON.parse may quote the file's first characters ("ghp_u8jzPd"...): a secret, when the wrong
+  // file is named. The message never repeats the file's text.
+  const reason = raw.replace(/, ".*"(?:\.\.\.)? is not valid JSON$/, ' (not valid JSON)');
   const m = /position (\d+)/.exec(reason);
   if (!m) {
     // A truncated file gives no position: its end is where the parser stopped.

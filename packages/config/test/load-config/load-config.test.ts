@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { BaseConfig, envToTree, loadConfig, mergeTrees, readConfigFile } from '@tokenwarden/config';
@@ -150,6 +153,19 @@ describe('config errors name the key, the bad value and what is allowed', () => 
     const e = failure(() => readConfigFile(fixture('corrupt.json')));
     assert.equal(e.code, 'TW_CONFIG_INVALID');
     assert.match(e.message, /corrupt\.json is not valid JSON: .*\(line 4, column \d+\)/);
+  });
+
+  test('a JSON error quotes nothing of the file (the wrong file named may hold a secret)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tw-config-quote-'));
+    try {
+      const file = join(dir, 'token.json');
+      writeFileSync(file, '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');
+      const e = failure(() => readConfigFile(file));
+      assert.equal(e.code, 'TW_CONFIG_INVALID');
+      assert.ok(!e.message.includes('ghp_'), e.message);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('a truncated JSON file says where it ends', () => {
