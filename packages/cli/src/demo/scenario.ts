@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AccessEvent, type Alert, type Incident, seededRandom } from '@tokenwarden/core';
-import { type ActionOutcome, AutoResponder, buildForensicReport, renderHtml, renderMarkdown } from '@tokenwarden/response';
+import { type ActionOutcome, AutoResponder, renderHtml, renderMarkdown } from '@tokenwarden/response';
 import { redactSecret, scanString } from '@tokenwarden/scanner';
-import { reportLocator } from '../adapters/report-locator.js';
+import { buildCredentialReport } from '../commands/report.js';
 import type { DemoWorld } from './demo-world.js';
 import { loginWithCodeFlow } from './oauth-login.js';
 import { type CallResult, call, type Habit, history, type Persona } from './traffic.js';
@@ -254,14 +254,8 @@ export async function runScenario(world: DemoWorld, narrate: Narrator, options: 
 
   // Give the gateway's event buffer time to flush the last requests to the store.
   await sleep(300);
-  const events = await world.repos.accessEvents.query({ credential_id: aliceKey.id, limit: 100_000 });
-  const stored = await world.repos.alerts.list({ credential: aliceKey.id, limit: 10_000 });
-  const report = buildForensicReport({
-    credential: aliceKey.id,
-    events,
-    alerts: stored,
-    locate: reportLocator(world.intel),
-  });
+  // The same report as `tokenwarden report`, with what the key created and the state it is in now.
+  const report = await buildCredentialReport(world.database, world.service.admin, aliceKey.id, { allTime: false, intel: world.intel });
   const dir = join(world.database.location, '..');
   const reportFiles = { html: join(dir, 'report.html'), markdown: join(dir, 'report.md'), json: join(dir, 'report.json') };
   writeFileSync(reportFiles.html, renderHtml(report));
@@ -272,6 +266,8 @@ export async function runScenario(world: DemoWorld, narrate: Narrator, options: 
     `Forensic report: ${report.totals.requests} requests since ${report.first_suspicious_at ?? 'the start'} (${report.totals.reads} reads, ${report.totals.changes} changes) -> ${reportFiles.html}`,
   );
 
+  // Checked against the report by the end-to-end test, so read from the store on its own.
+  const events = await world.repos.accessEvents.query({ credential_id: aliceKey.id, limit: 100_000 });
   const attackerEventIds = events.filter((e) => e.source_ip === ATTACKER.ip).map((e) => e.id);
   return {
     stolenKeyId: aliceKey.id,

@@ -105,4 +105,14 @@ describe('npm start scenario: leaked key, attack chain, automatic containment, f
     }
     assert.match(readFileSync(result.reportFiles.html, 'utf8'), /request timeline/);
   });
+
+  it('lists what the stolen key created, in the state containment left it', () => {
+    const report = JSON.parse(readFileSync(result.reportFiles.json, 'utf8')) as {
+      created: { credentials: { id: string; status: string }[]; principals: { id: string; name: string; status: string }[] };
+    };
+    const key = report.created.credentials.find((c) => c.id === result.createdKeyId);
+    assert.ok(key && ['revoked', 'suspended'].includes(key.status), JSON.stringify(report.created));
+    const user = report.created.principals.find((p) => p.id === result.createdUserId);
+    assert.deepEqual(user && [user.name, user.status], ['svc-backup', 'suspended']);
+  });
 });
