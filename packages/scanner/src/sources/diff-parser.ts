@@ -81,7 +81,10 @@ export class DiffParser {
     }
     if (this.inHeader) {
       if (text.startsWith('+++ ')) {
-        const target = unquotePath(text.slice(4));
+        // Git ends a path holding a space with a tab (GNU diff's convention); a path that really
+        // ends in a tab is written quoted, with `\t`.
+        const raw = text.slice(4);
+        const target = unquotePath(raw.endsWith('\t') ? raw.slice(0, -1) : raw);
         this.file = target === '/dev/null' ? undefined : target.replace(/^b\//, '');
       } else if (text.startsWith('@@')) {
         this.inHeader = false;

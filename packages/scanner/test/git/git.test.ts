@@ -9,7 +9,7 @@ import { DiffParser, runScan } from '@tokenwarden/scanner';
 import { twToken } from '../fixtures.js';
 
 let repo: string;
-const T = { first: twToken(), feature: twToken(), staged: twToken(), unstaged: twToken(), later: twToken() };
+const T = { first: twToken(), feature: twToken(), staged: twToken(), unstaged: twToken(), later: twToken(), spaced: twToken() };
 let firstCommit = '';
 let secondCommit = '';
 
@@ -143,5 +143,33 @@ describe('diff parser', () => {
       { file: 'x.c', lines: ['++ counter;', 'int y;', 'new'], numbers: [4, 5, 12] },
       { file: 'sp ace\tx', lines: ['hello'], numbers: [1] },
     ]);
+  });
+
+  it('drops the tab git writes after a path holding a space', () => {
+    const out: { file: string }[] = [];
+    const p = new DiffParser((a) => out.push(a));
+    for (const line of ['diff --git a/my dir/a b.env b/my dir/a b.env', '--- /dev/null', '+++ b/my dir/a b.env\t', '@@ -0,0 +1 @@', '+k=v'])
+      p.line(line);
+    p.end();
+    assert.deepEqual(
+      out.map((a) => a.file),
+      ['my dir/a b.env'],
+    );
+  });
+
+  it('names a committed file with a space in its path as it is, in history and in the index', async () => {
+    writeFileSync(join(repo, 'my notes.env'), `TOKEN=${T.spaced}\n`);
+    git('add', 'my notes.env');
+    const staged = await runScan({ staged: true, cwd: repo });
+    git('commit', '-q', '-m', 'notes');
+    const history = await runScan({ git: true, cwd: repo });
+    assert.deepEqual(
+      staged.findings.filter((f) => f.secret === T.spaced).map((f) => f.file),
+      ['my notes.env'],
+    );
+    assert.deepEqual(
+      history.findings.filter((f) => f.secret === T.spaced).map((f) => f.file),
+      ['my notes.env'],
+    );
   });
 });
