@@ -38,7 +38,7 @@ export function memoryStores(
         );
       },
       async findOpenByCredential(c) {
-        return [...incidentMap.values()].find((i) => i.credential_id === c && i.status === 'open');
+        return [...incidentMap.values()].find((i) => i.credential_id === c && (i.status === 'open' || i.status === 'contained'));
       },
     },
     alerts: {

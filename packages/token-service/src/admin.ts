@@ -26,7 +26,7 @@ import { opaqueTokenId } from './oauth/provider-events.js';
 import type { TokenSettings } from './oauth/settings.js';
 import type { ResourceServerView } from './resource-server-view.js';
 import { MAX_ACCESS_TOKEN_TTL_S, revokeAccount, revokeGrantIn } from './storage/grant-store.js';
-import { type LineageEntry, lineageOf } from './storage/lineage.js';
+import { creatorOf, type LineageEntry, lineageOf } from './storage/lineage.js';
 import { appendRevocation } from './storage/revocation-log.js';
 import { typed } from './storage/schema.js';
 import type { ServiceSecrets } from './storage/sealing.js';
@@ -68,6 +68,8 @@ export interface AdminApi {
   suspend(credentialId: string, why?: ActorReason): Promise<boolean>;
   reinstate(credentialId: string, why?: ActorReason): Promise<boolean>;
   lineage(credentialId: string): Promise<LineageEntry[]>;
+  /** The credential that created this entity (key, user, client...), if one did. */
+  creatorOf(entityId: string): Promise<string | undefined>;
   /** Schedules a signing-key rotation (new key published now, signs after the lead time). */
   rotateSigningKey(publishLeadMs?: number): Promise<string>;
   /** The published signing keys and their schedule (no key material). */
@@ -223,6 +225,7 @@ export function createAdminApi(deps: AdminDeps): AdminApi {
       return ok;
     },
     lineage: (credentialId) => lineageOf(database.db, credentialId),
+    creatorOf: (entityId) => creatorOf(database.db, entityId),
     async rotateSigningKey(publishLeadMs) {
       const kid = await rotateSigningKey(database, secrets, publishLeadMs === undefined ? {} : { publishLeadMs });
       await deps.refreshKeys();

@@ -81,11 +81,8 @@ export function tokenAdminAdapter(admin: AdminApi, accessEvents: Pick<AccessEven
       }
       return { credentials, principals };
     },
-    async parentOf() {
-      // Lineage is recorded downwards (creator → created); incidents start from the stolen
-      // credential and pull in its children, so walking up is not needed here.
-      return undefined;
-    },
+    // An alert on a key the attacker minted joins the incident of the key that minted it.
+    parentOf: (credentialId: string) => admin.creatorOf(credentialId),
     async subjectOf(credentialId: string) {
       const [first] = await accessEvents.query({ credential_id: credentialId, limit: 1 });
       return first?.principal;

@@ -41,10 +41,17 @@ export class IncidentManager {
     return found;
   }
 
-  /** An open incident that lists `credential` among its related credentials (what the attacker created). */
+  /**
+   * An unresolved incident that lists `credential` among its related credentials (what the attacker created).
+   * A contained incident counts: a key the attacker minted keeps being tried after containment, and those
+   * alerts belong to the incident that suspended it, not to a new one.
+   */
   private async openIncidentRelating(credential: string): Promise<Incident | undefined> {
-    const open = await this.stores.incidents.list({ status: 'open', limit: 1000 });
-    return open.find((i) => i.related_credential_ids.includes(credential));
+    for (const status of ['open', 'contained'] as const) {
+      const found = (await this.stores.incidents.list({ status, limit: 1000 })).find((i) => i.related_credential_ids.includes(credential));
+      if (found) return found;
+    }
+    return undefined;
   }
 
   /**

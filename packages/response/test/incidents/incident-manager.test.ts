@@ -42,6 +42,21 @@ describe('incident manager', () => {
     assert.equal(stores.incidentMap.get(inc.id)?.severity, 'critical');
   });
 
+  it('keeps alerts of what the attacker created in the incident after containment', async () => {
+    const stores = memoryStores();
+    const m = new IncidentManager(stores);
+    const inc = await m.ingest(
+      alert({ id: 'a1', time: '2026-11-02T03:00:00Z', credential: 'key_stolen', severity: 'critical', score: 95 }),
+    );
+    await m.relate(inc.id, ['key_made_by_attacker']);
+    await m.setStatus(inc.id, 'contained', 'policy:auto-contain', 'reached critical');
+    const later = await m.ingest(
+      alert({ id: 'a2', time: '2026-11-02T03:10:00Z', credential: 'key_made_by_attacker', severity: 'high', score: 70 }),
+    );
+    assert.equal(later.id, inc.id);
+    assert.equal(stores.incidentMap.size, 1);
+  });
+
   it('is idempotent per alert and opens a new incident after resolution', async () => {
     const stores = memoryStores();
     const m = new IncidentManager(stores);

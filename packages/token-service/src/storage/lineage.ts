@@ -78,6 +78,23 @@ export async function lineageOf(db: Kysely<unknown>, credentialId: string, maxDe
   return out;
 }
 
+/**
+ * The credential that created an entity, if one did (lineage upwards: an attacker-minted key to the stolen key).
+ *
+ * @example
+ * ```ts
+ * await creatorOf(db, 'key_01J...'); // 'key_01H...' or undefined
+ * ```
+ */
+export async function creatorOf(db: Kysely<unknown>, entityId: string): Promise<string | undefined> {
+  const row = await typed(db)
+    .selectFrom('ts_lineage')
+    .select('created_by_credential_id')
+    .where('entity_id', '=', entityId)
+    .executeTakeFirst();
+  return row?.created_by_credential_id ?? undefined;
+}
+
 /** Fills `status` and `name` of lineage entries from the tables of what they name, one query per table. */
 async function addCurrentState(t: Kysely<TokenDb>, entries: LineageEntry[]): Promise<void> {
   const idsOf = (...kinds: LineageKind[]) => entries.filter((e) => kinds.includes(e.entity_kind)).map((e) => e.entity_id);

@@ -29,6 +29,8 @@ describe('lineage entries carry the current state of what they name', () => {
     assert.deepEqual(state.get(live.id), ['active', undefined]);
     assert.deepEqual(state.get(backdoor.id), ['suspended', 'svc-backup']);
     assert.deepEqual(state.get(other.id), ['active', 'svc-other']);
+    assert.equal(await h.service.admin.creatorOf(backdoor.id), stolen.id, 'lineage upwards, for incident grouping');
+    assert.equal(await h.service.admin.creatorOf(stolen.id), undefined);
     // The suspension events name a user as the principal and a key as the credential.
     const suspensions = h.events.filter((e) => e.type === 'token.suspended');
     assert.deepEqual(
