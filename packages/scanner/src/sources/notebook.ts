@@ -57,27 +57,36 @@ export function scanNotebook(
   if (!Array.isArray(cells)) return undefined;
   const findings: RawFinding[] = [];
   const warnings: string[] = [];
-  let cursor = 0;
+  // Where the current cell starts in the raw JSON (searched forward cell by cell). Within a cell
+  // each text is looked for from there: nbformat writes a cell's keys sorted, so its `outputs`
+  // come before its `source`, in whatever order this code reads them.
+  let cellStart = 0;
   const rawLineAt = (offset: number): number => {
     let n = 1;
     for (let i = raw.indexOf('\n'); i !== -1 && i < offset; i = raw.indexOf('\n', i + 1)) n++;
     return n;
   };
   cells.forEach((cell: NotebookCell, index) => {
+    let cellEnd = cellStart;
     for (const lines of [joinText(cell.source), ...outputTexts(cell.outputs)]) {
       if (lines.length === 0) continue;
-      // Where each cell line sits in the raw JSON: its JSON-encoded form, searched forward.
+      // Where each line of this text sits in the raw JSON: its JSON-encoded form, searched
+      // forward from the cell's start, then from the line before it.
+      let cursor = cellStart;
       const offsets = lines.map((line) => {
         const at = raw.indexOf(JSON.stringify(line).slice(1, -1), cursor);
-        if (at !== -1) cursor = at;
-        return at === -1 ? cursor : at;
+        if (at === -1) return cursor;
+        cursor = at + 1; // a repeated line (two blank ones) is the next occurrence
+        return at;
       });
+      cellEnd = Math.max(cellEnd, cursor);
       const result = scanText(lines.join(''), compiled, { file });
       warnings.push(...result.warnings);
       for (const f of result.findings) {
         findings.push({ ...f, line: rawLineAt(offsets[f.line - 1] ?? cursor), cell: index });
       }
     }
+    cellStart = cellEnd;
   });
   return { findings, warnings };
 }

@@ -262,3 +262,44 @@ describe('a work tree', () => {
     }
   });
 });
+
+describe('a Jupyter notebook as nbformat writes it', () => {
+  it('points each finding at its line of the .ipynb file, outputs (written before the source) included', async () => {
+    const tree = mkdtempSync(join(tmpdir(), 'tw-scan-nb-'));
+    try {
+      const [inSource, inOutput, later] = [crcToken('ghp_'), twToken(), twToken()];
+      // nbformat sorts a cell's keys: cell_type, execution_count, metadata, outputs, source.
+      const cell = (outputs: string[], source: string[]) => ({
+        cell_type: 'code',
+        execution_count: 1,
+        metadata: {},
+        outputs: outputs.length > 0 ? [{ name: 'stdout', output_type: 'stream', text: outputs }] : [],
+        source,
+      });
+      const text = JSON.stringify(
+        {
+          cells: [
+            cell([`token is ${inOutput}\n`, '\n'], ['\n', 'print(tok)\n']),
+            cell([], ['\n', `GH = "${inSource}"\n`]),
+            cell(['\n', `again ${later}\n`], ['x = 1\n']),
+          ],
+          metadata: {},
+          nbformat: 4,
+          nbformat_minor: 5,
+        },
+        null,
+        1,
+      );
+      const file = join(tree, 'analysis.ipynb');
+      writeFileSync(file, text);
+      const lineOf = (s: string) => text.split('\n').findIndex((l) => l.includes(s)) + 1;
+      const report = await runScan({ paths: [file], workers: 0 });
+      const where = (s: string) => report.findings.filter((f) => f.secret === s).map((f) => [f.line, f.cell]);
+      assert.deepEqual(where(inOutput), [[lineOf(inOutput), 0]]);
+      assert.deepEqual(where(inSource), [[lineOf(inSource), 1]]);
+      assert.deepEqual(where(later), [[lineOf(later), 2]]);
+    } finally {
+      rmSync(tree, { recursive: true, force: true });
+    }
+  });
+});
