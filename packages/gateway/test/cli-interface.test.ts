@@ -18,6 +18,7 @@ describe('tokenwarden gateway: the pinned command-line interface', { timeout: 24
   let upstream: Awaited<ReturnType<typeof startEchoUpstream>>;
   let open: GatewayProcess;
   let routed: GatewayProcess;
+  let pinned: GatewayProcess;
   const keys: Record<'read' | 'admin' | 'plain', string> = { read: '', admin: '', plain: '' };
 
   const mint = async (scopes: string, audience?: string): Promise<string> => {
@@ -52,15 +53,27 @@ describe('tokenwarden gateway: the pinned command-line interface', { timeout: 24
         '    scopes: [echo.read]',
       ].join('\n'),
     );
+    // The example of issue 4, as written there.
+    writeFileSync(
+      join(dir, 'gateway.json'),
+      JSON.stringify({
+        audience: AUDIENCE,
+        routes: [
+          { path: '/admin/**', methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], scopes: ['echo.admin'] },
+          { path: '/**', scopes: ['echo.read'] },
+        ],
+      }),
+    );
     upstream = await startEchoUpstream();
-    [open, routed] = await Promise.all([
+    [open, routed, pinned] = await Promise.all([
       spawnGateway(['--upstream', upstream.url, '--listen', '127.0.0.1:0', '--data', dir]),
       spawnGateway(['--upstream', upstream.url, '--listen', '127.0.0.1:0', '--data', dir, '--config', join(dir, 'routes.yaml')]),
+      spawnGateway(['--upstream', upstream.url, '--listen', '127.0.0.1:0', '--data', dir, '--config', join(dir, 'gateway.json')]),
     ]);
   });
 
   after(async () => {
-    await Promise.all([open?.stop(), routed?.stop()]);
+    await Promise.all([open?.stop(), routed?.stop(), pinned?.stop()]);
     await upstream?.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -93,6 +106,15 @@ describe('tokenwarden gateway: the pinned command-line interface', { timeout: 24
     assert.equal((await call(routed, '/elsewhere', `Bearer ${keys.read}`)).status, 403);
     // A key for the default audience is not one for the configured audience.
     assert.equal((await call(routed, '/users/42', `Bearer ${keys.plain}`)).status, 401);
+  });
+
+  it('with the JSON --config of the issue: admin scope under /admin/**, read scope elsewhere', async () => {
+    assert.equal((await call(pinned, '/admin/users', `Bearer ${keys.admin}`, 'POST')).status, 200);
+    assert.equal((await call(pinned, '/admin/users', `Bearer ${keys.read}`, 'POST')).status, 403);
+    assert.equal((await call(pinned, '/orders/1', `Bearer ${keys.read}`)).status, 200);
+    assert.equal((await call(pinned, '/orders/1', `Bearer ${keys.admin}`)).status, 403);
+    // Not one of the listed methods: the /admin/** rule does not cover it, /** does.
+    assert.equal((await call(pinned, '/admin/users', `Bearer ${keys.read}`, 'OPTIONS')).status, 200);
   });
 
   it('answers a 64 KB header with 431 and stays up', async () => {
