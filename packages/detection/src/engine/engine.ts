@@ -15,6 +15,7 @@ import { detectTokenLifecycle } from './detectors/token-lifecycle.js';
 import type { DetectionContext, Detector, Finding } from './detectors/types.js';
 import { detectUnusualTime } from './detectors/unusual-time.js';
 import { clientKey, geoKeys } from './event-keys.js';
+import { ChecksumSprayCounter, isAboutCredential } from './lifecycle-events.js';
 import { F_GUARD_SINCE, F_SUSPICION, F_SUSPICION_TS } from './profile/layout.js';
 import { learnEvent } from './profile/learn.js';
 import { OrgStats } from './profile/org-stats.js';
@@ -73,27 +74,6 @@ const EMPTY_NAME_HASH = hashString('');
 const SUSPICION_HALF_LIFE_MS = 24 * 3_600_000;
 /** Issued-credential links remembered (an STS-heavy account mints a session per job). */
 const MAX_LINEAGE = 100_000;
-/** Bound on the per-source-IP checksum-failure counters. */
-const MAX_SPRAY_SOURCES = 100_000;
-
-/**
- * Lifecycle events about a credential that its holder did not perform: it was issued, rotated, revoked,
- * suspended or reinstated, or its subject was signed out, by a user, an administrator, a scheduler or our own
- * response. Their place, client and time are the actor's, not the holder's, so they are neither judged as the
- * holder's activity (a containment revocation is not the attacker's next step) nor learned into its baseline
- * (an administrator's address is not a place the credential is used from). Signals of a presentation (a revoked
- * or expired token presented, refresh reuse, canary use, DPoP or checksum failures, a refresh) and exposure
- * reports still go through the detectors.
- */
-const ABOUT_CREDENTIAL = new Set<string>([
-  'token.issued',
-  'token.rotated',
-  'token.revoked',
-  'token.suspended',
-  'token.reinstated',
-  'subject.signed_out',
-]);
-
 function isAuthFailure(ev: EnrichedEvent): boolean {
   const s = ev.status;
   if (s === 401 || s === 403 || s === 404 || s === 407) return true;
@@ -109,7 +89,7 @@ class Engine implements DetectionEngine {
   private principals: PrincipalProfiles;
   private org: OrgStats;
   private readonly classifier = new OperationClassifier();
-  private spray = new Map<string, { start: number; count: number }>();
+  private readonly spray = new ChecksumSprayCounter();
   private readonly unregistered = new UnregisteredNetworks();
   private readonly lineage = new CredentialLineage(MAX_LINEAGE);
   private readonly findings: Finding[] = [];
@@ -167,7 +147,7 @@ class Engine implements DetectionEngine {
     const now = ev.ts;
     if (credKey === undefined || credKey.length === 0 || !Number.isFinite(now)) return NO_ALERTS;
     if (now > this.now) this.now = now;
-    if (ev.lifecycle !== undefined && ABOUT_CREDENTIAL.has(ev.lifecycle)) {
+    if (isAboutCredential(ev.lifecycle)) {
       this.noteIssuer(ev, credKey);
       return NO_ALERTS;
     }
@@ -217,7 +197,7 @@ class Engine implements DetectionEngine {
   learn(ev: EnrichedEvent): void {
     const credKey = ev.credential_key || ev.credential_id;
     if (credKey === undefined || credKey.length === 0 || !Number.isFinite(ev.ts)) return;
-    if (ev.lifecycle !== undefined && ABOUT_CREDENTIAL.has(ev.lifecycle)) return;
+    if (isAboutCredential(ev.lifecycle)) return;
     const ctx = this.contextFor(ev, ev.ts, credKey);
     const cred = ctx.cred;
     cred.f[cred.fo + F_SUSPICION] = 0;
@@ -319,7 +299,8 @@ class Engine implements DetectionEngine {
     ctx.suspicion = this.suspicionOf(cred, now);
     ctx.issuedBy = undefined;
     if (this.lineage.size > 0) this.inherit(ctx, cred, now);
-    ctx.sprayCount = ev.lifecycle === 'key.checksum_failure' ? this.countSpray(ev.source_ip ?? '', now) : 0;
+    ctx.sprayCount =
+      ev.lifecycle === 'key.checksum_failure' ? this.spray.count(ev.source_ip ?? '', now, this.cfg.lifecycle.windowMinutes * 60_000) : 0;
     return ctx;
   }
 
@@ -345,24 +326,11 @@ class Engine implements DetectionEngine {
     if (cred.events === 0 && inherited > 0) inheritChainStages(cred, issuer);
   }
 
-  private countSpray(ip: string, now: number): number {
-    const windowMs = this.cfg.lifecycle.windowMinutes * 60_000;
-    let s = this.spray.get(ip);
-    if (s === undefined || now - s.start > windowMs) {
-      if (s === undefined && this.spray.size >= MAX_SPRAY_SOURCES) this.spray.clear();
-      s = { start: now, count: 0 };
-      this.spray.set(ip, s);
-    }
-    s.count++;
-    return s.count;
-  }
-
   private sweep(): void {
     this.sinceSweep = 0;
     this.creds.sweep(this.now);
     this.principals.store.sweep(this.now);
-    const windowMs = this.cfg.lifecycle.windowMinutes * 60_000;
-    for (const [ip, s] of this.spray) if (this.now - s.start > windowMs) this.spray.delete(ip);
+    this.spray.sweep(this.now, this.cfg.lifecycle.windowMinutes * 60_000);
   }
 
   flush(): Alert[] {
@@ -402,7 +370,7 @@ class Engine implements DetectionEngine {
     this.events = state.counters.events;
     this.alerts = state.counters.alerts;
     this.now = state.counters.now;
-    this.spray = new Map();
+    this.spray.clear();
   }
 
   stats(): { credentials: number; principals: number; events: number; alerts: number; evictions: number } {
