@@ -1,7 +1,7 @@
 import type { Alert } from '@tokenwarden/core';
 import type { EnrichedEvent } from '../enriched-event.js';
 import { OperationClassifier, resourceClassHash } from './classify/operation-classifier.js';
-import { type DetectionConfig, resolveDetectionConfig } from './config.js';
+import type { DetectionConfig } from './config.js';
 import { CredentialLineage, inheritChainStages } from './credential-lineage.js';
 import { detectAttackChain } from './detectors/attack-chain.js';
 import { detectConcurrentUse } from './detectors/concurrent-use.js';
@@ -22,6 +22,7 @@ import { OrgStats } from './profile/org-stats.js';
 import { PrincipalProfiles } from './profile/principal-profiles.js';
 import { Profile } from './profile/profile.js';
 import { ProfileStore } from './profile/profile-store.js';
+import { resolveDetectionConfig } from './resolve-config.js';
 import { buildAlert } from './scoring/build-alert.js';
 import { calibrate, combineIndependent, currentRisk } from './scoring/risk.js';
 import { hashString } from './sketches/hash.js';

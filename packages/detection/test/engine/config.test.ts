@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isErrorCode } from '@tokenwarden/core';
-import { DEFAULT_DETECTION_CONFIG, resolveDetectionConfig } from '../../src/engine/config.js';
+import { DEFAULT_DETECTION_CONFIG } from '../../src/engine/config.js';
+import { resolveDetectionConfig } from '../../src/engine/resolve-config.js';
 
 function rejects(options: unknown, mentions: string): void {
   assert.throws(
