@@ -96,8 +96,8 @@ function toFindings(added: AddedLines, compiled: CompiledRules, onWarning: (m: s
  * Scans git content: with `history`, the added lines of every commit on all branches (`git log
  * --all -p -U0`, merges with what they add themselves, streamed and parsed hunk by hunk, each finding with commit, author and date);
  * with `since`, only commits not reachable from that commit; with `staged`, the added lines of
- * `git diff --cached` (for pre-commit hooks). Git errors (a corrupt object) are reported as
- * warnings with whatever was scanned before kept.
+ * `git diff --cached` (for pre-commit hooks). A commit git cannot read (a corrupt object) is
+ * reported as a warning and skipped, and the history goes on past it.
  *
  * @example
  * ```ts
@@ -106,21 +106,21 @@ function toFindings(added: AddedLines, compiled: CompiledRules, onWarning: (m: s
  */
 export async function scanGit(compiled: CompiledRules, opts: GitScanOptions): Promise<RawFinding[]> {
   await assertRepository(opts.cwd);
+  const exclude = opts.mode === 'history' && opts.since ? [`^${await resolveSince(opts.since, opts.cwd)}`] : [];
+  const logArgs = [
+    'log',
+    '-p',
+    '--no-ext-diff',
+    '--no-textconv',
+    '--no-color',
+    '-U0',
+    `--format=${COMMIT_MARKER}%H${FIELD_SEPARATOR}%an <%ae>${FIELD_SEPARATOR}%aI`,
+    ...(await mergeDiffArgs(opts.cwd)),
+  ];
   const args =
     opts.mode === 'staged'
       ? ['diff', '--cached', '--no-ext-diff', '--no-textconv', '--no-color', '-U0', '--diff-filter=ACMRT']
-      : [
-          'log',
-          '-p',
-          '--no-ext-diff',
-          '--no-textconv',
-          '--no-color',
-          '-U0',
-          `--format=${COMMIT_MARKER}%H${FIELD_SEPARATOR}%an <%ae>${FIELD_SEPARATOR}%aI`,
-          '--all',
-          ...(await mergeDiffArgs(opts.cwd)),
-          ...(opts.since ? [`^${await resolveSince(opts.since, opts.cwd)}`] : []),
-        ];
+      : [...logArgs, '--all', ...exclude];
   if (opts.mode === 'staged') {
     const head = await run(['rev-parse', '--verify', '--quiet', 'HEAD'], opts.cwd);
     // Before the first commit there is no HEAD: diff the index against the empty tree.
@@ -131,22 +131,63 @@ export async function scanGit(compiled: CompiledRules, opts: GitScanOptions): Pr
     findings.push(...toFindings(added, compiled, opts.onWarning));
     opts.onProgress?.(added.lines.reduce((n, l) => n + l.length + 1, 0));
   });
-  const child = spawn('git', [...GIT_BASE, ...args], { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const seen = new Set<string>();
+  let result = await streamGit(args, opts.cwd, parser, seen);
+  // A corrupt object stops `git log` at the commit that needs it; the commits it had not reached
+  // yet are read again without that one, so one bad object costs one commit, not the history.
+  let remaining: string[] | undefined;
+  while (result.code !== 0) {
+    const message = result.stderr.trim().split('\n').slice(0, 3).join(' | ') || `exit code ${result.code}`;
+    if (opts.mode === 'history' && remaining === undefined) {
+      const listed = await run(['rev-list', '--all', ...exclude], opts.cwd);
+      remaining = listed.code === 0 ? listed.stdout.split('\n').filter((c) => c !== '') : [];
+    }
+    const failed = result.current ?? remaining?.find((c) => !seen.has(c));
+    if (remaining === undefined || failed === undefined) {
+      opts.onWarning(`git ${args[0]} stopped early (${message}); results cover the history read before the error`);
+      break;
+    }
+    opts.onWarning(`skipped commit ${failed.slice(0, 12)}: ${message}`);
+    seen.add(failed);
+    const rest = remaining.filter((c) => !seen.has(c));
+    if (rest.length === 0) break;
+    result = await streamGit([...logArgs, '--no-walk=unsorted', '--stdin'], opts.cwd, parser, seen, `${rest.join('\n')}\n`);
+  }
+  return findings;
+}
+
+/** How one git run ended, and the last commit whose diff it had started. */
+interface GitStream {
+  code: number;
+  stderr: string;
+  current?: string;
+}
+
+// Runs git and feeds its output to the parser line by line, noting each commit it starts.
+async function streamGit(args: string[], cwd: string, parser: DiffParser, seen: Set<string>, input?: string): Promise<GitStream> {
+  const child = spawn('git', [...GIT_BASE, ...args], { cwd, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  if (input !== undefined && child.stdin) {
+    child.stdin.on('error', () => {}); // git may stop before reading it all
+    child.stdin.end(input);
+  }
   let stderr = '';
-  child.stderr.on('data', (c: Buffer) => {
+  child.stderr?.on('data', (c: Buffer) => {
     if (stderr.length < 8192) stderr += c.toString('utf8');
   });
   const exit = new Promise<number>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => resolve(code ?? 2));
   });
-  const lines = createInterface({ input: child.stdout, crlfDelay: Number.POSITIVE_INFINITY });
-  for await (const line of lines) parser.line(line);
+  let current: string | undefined;
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream, crlfDelay: Number.POSITIVE_INFINITY });
+  for await (const line of lines) {
+    if (line.startsWith(COMMIT_MARKER)) {
+      current = line.slice(1, line.indexOf(FIELD_SEPARATOR));
+      seen.add(current);
+    }
+    parser.line(line);
+  }
   parser.end();
   const code = await exit;
-  if (code !== 0) {
-    const message = stderr.trim().split('\n').slice(0, 3).join(' | ') || `exit code ${code}`;
-    opts.onWarning(`git ${args[0]} stopped early (${message}); results cover the history read before the error`);
-  }
-  return findings;
+  return { code, stderr, ...(current === undefined ? {} : { current }) };
 }
