@@ -140,7 +140,8 @@ export async function scanGit(compiled: CompiledRules, opts: GitScanOptions): Pr
     const message = result.stderr.trim().split('\n').slice(0, 3).join(' | ') || `exit code ${result.code}`;
     if (opts.mode === 'history' && remaining === undefined) {
       const listed = await run(['rev-list', '--all', ...exclude], opts.cwd);
-      remaining = listed.code === 0 ? listed.stdout.split('\n').filter((c) => c !== '') : [];
+      // Without the list (a corrupt commit object) the rest cannot be told apart: stop there.
+      if (listed.code === 0) remaining = listed.stdout.split('\n').filter((c) => c !== '');
     }
     const failed = result.current ?? remaining?.find((c) => !seen.has(c));
     if (remaining === undefined || failed === undefined) {
