@@ -52,7 +52,8 @@ export function formatSarif(
                 shortDescription: { text: description },
                 fullDescription: { text: `${description} (${r?.provider ?? 'custom'})` },
                 help: {
-                  text: `A ${description} was found. Revoke or rotate it at the issuer, remove it from the code and history, and load it from a secret store instead.`,
+                  // No article: "A AWS ..." / "A npm ..." read wrong in code-scanning UIs.
+                  text: `Secret found: ${description}. Revoke or rotate it at the issuer, remove it from the code and history, and load it from a secret store instead.`,
                 },
                 defaultConfiguration: { level: LEVEL[r?.severity ?? 'high'] },
                 properties: { tags: ['security', 'secret'], provider: r?.provider ?? 'custom' },
