@@ -5,7 +5,7 @@
  * change, persistence or evasion call).
  */
 import { KEYS, START } from './aws-org.js';
-import { type Call, getObject, iamUser, keyId, UA } from './cloudtrail-writer.js';
+import { type Call, createAccessKey, getObject, iamUser, keyId, UA } from './cloudtrail-writer.js';
 import { DAY, HOUR, MIN } from './prng.js';
 
 export interface Attack {
@@ -167,15 +167,7 @@ export function lowAndSlow(): Attack {
   const damageAt = d11 + 2 * DAY;
   calls.push(
     { at: damageAt, who, op: 'secretsmanager:GetSecretValue', source: ip, ua, params: { secretId: 'prod/payments/stripe' } },
-    {
-      at: damageAt + 4 * MIN,
-      who,
-      op: 'iam:CreateAccessKey',
-      source: ip,
-      ua,
-      params: { userName: 'judy' },
-      response: { accessKey: { accessKeyId: keyId('AKIA', 'judy-2'), status: 'Active', userName: 'judy' } },
-    },
+    createAccessKey({ at: damageAt + 4 * MIN, who, source: ip, ua }, 'judy', keyId('AKIA', 'judy-2')),
   );
   return { calls, credential: KEYS.kim, damageAt, startAt: d11 };
 }

@@ -98,6 +98,8 @@ export interface Call {
   resources?: { ARN: string; type: string; accountId?: string }[];
   /** `additionalEventData` beyond the signature fields (`bytesTransferredOut` of an S3 read). */
   additional?: Record<string, unknown>;
+  /** Called through the VPC's gateway endpoint (`vpcEndpointId`; the source is then the private address). */
+  vpcEndpoint?: boolean;
 }
 
 const READ_PREFIXES = ['Get', 'List', 'Describe', 'Head', 'Lookup', 'Search', 'Scan', 'Query', 'BatchGet', 'Select'];
@@ -145,6 +147,7 @@ export function record(c: Call): Record<string, unknown> {
   if (c.source.includes('.') && /^\d/.test(c.source)) {
     r.tlsDetails = { tlsVersion: 'TLSv1.3', cipherSuite: 'TLS_AES_128_GCM_SHA256', clientProvidedHostHeader: host };
   }
+  if (c.vpcEndpoint) r.vpcEndpointId = 'vpce-0a1b2c3d4e5f67890';
   if (c.who.console) r.sessionCredentialFromConsole = 'true';
   return r;
 }
@@ -162,6 +165,16 @@ export function getObject(base: Omit<Call, 'op' | 'params' | 'data' | 'resources
     ],
     response: null,
     additional: { bytesTransferredIn: 0, bytesTransferredOut: bytes },
+  };
+}
+
+/** iam:CreateAccessKey for `userName`, with the new key in the response as CloudTrail logs it. */
+export function createAccessKey(base: Omit<Call, 'op' | 'params' | 'response'>, userName: string, newKeyId: string): Call {
+  return {
+    ...base,
+    op: 'iam:CreateAccessKey',
+    params: { userName },
+    response: { accessKey: { accessKeyId: newKeyId, status: 'Active', userName } },
   };
 }
 

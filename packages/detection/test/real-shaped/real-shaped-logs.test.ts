@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Alert, ATTACK_STAGES } from '@tokenwarden/core';
+import type { Alert } from '@tokenwarden/core';
 import { hashedCredentialId } from '../../src/ingest/parsers/nginx.js';
 import { alertsOfFile } from '../pipeline/real-data-run.js';
 import { leakedKey, lowAndSlow } from './aws-attacks.js';
@@ -16,63 +16,20 @@ import { concurrentSession, type OktaAttack, stolenAdminSession, stolenApiToken 
 import { benignOkta } from './okta-org.js';
 import { oktaEvent } from './okta-writer.js';
 import { Prng } from './prng.js';
+import {
+  assertBackdoorFollowed,
+  assertCaughtBeforeDamage,
+  assertChainNeverStepsBack,
+  assertNoBenignPages,
+  describeAlerts,
+  isPage,
+} from './scenario-asserts.js';
 
 // Logs written as AWS, Okta and nginx write them (not by our simulator), run through the real pipeline with the
 // shipped IP databases: attacks must page before their first damage, and the hard negatives must not page.
 
 const dir = mkdtempSync(join(tmpdir(), 'tw-real-shaped-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-const isPage = (a: Alert) => a.severity === 'high' || a.severity === 'critical';
-
-function describeAlerts(alerts: Alert[]): string {
-  return alerts.map((a) => `${a.time} ${a.credential} ${a.rule} ${a.severity} ${a.stage} ${a.summary}`).join('\n');
-}
-
-/** The first page on the attacked credential is at or after the attack's start and strictly before its first damage (to the second). */
-function assertCaughtBeforeDamage(alerts: Alert[], attack: { credential: string; startAt: number; damageAt: number }): void {
-  const pages = alerts.filter((a) => a.credential === attack.credential && isPage(a) && Date.parse(a.time) >= attack.startAt);
-  assert.ok(
-    pages.length > 0,
-    `no page on ${attack.credential}:\n${describeAlerts(alerts.filter((a) => a.credential === attack.credential))}`,
-  );
-  const first = Date.parse(pages[0]!.time);
-  assert.ok(
-    Math.floor(first / 1000) < Math.floor(attack.damageAt / 1000),
-    `first page at ${pages[0]!.time}, damage at ${new Date(attack.damageAt).toISOString()}`,
-  );
-}
-
-/** Stages of the chain, in order of position: a chain alert never reports a stage before one it already reported. */
-const STAGE_ORDER: readonly string[] = ATTACK_STAGES;
-
-function assertChainNeverStepsBack(alerts: Alert[], credential: string): void {
-  const chain = alerts.filter((a) => a.credential === credential && a.rule === 'attack_chain');
-  const reached = new Set<string>();
-  for (const a of chain) {
-    const furthest = Math.max(-1, ...[...reached].map((s) => STAGE_ORDER.indexOf(s)));
-    assert.ok(
-      a.stage !== 'validity_check' || furthest < STAGE_ORDER.indexOf('capability_probe'),
-      `the chain went back to validity_check after ${[...reached].join(', ')}:\n${describeAlerts(chain)}`,
-    );
-    reached.add(a.stage);
-  }
-}
-
-/** The thief's backdoor user, whose key the leaked key minted, is followed to defense evasion. */
-function assertBackdoorFollowed(alerts: Alert[]): void {
-  const minted = alerts.filter((a) => a.principal?.endsWith(':user/backup-svc'));
-  assert.ok(
-    minted.some((a) => a.rule === 'attack_chain' && a.stage === 'defense_evasion' && a.severity === 'critical'),
-    describeAlerts(minted),
-  );
-}
-
-/** No page on any credential but the attacked ones (and the key an attacker minted). */
-function assertNoBenignPages(alerts: Alert[], attacked: string[]): void {
-  const benignPages = alerts.filter((a) => isPage(a) && !attacked.includes(a.credential) && !a.principal?.endsWith(':user/backup-svc'));
-  assert.deepEqual(benignPages, [], describeAlerts(benignPages));
-}
 
 const leaked = leakedKey();
 const slow = lowAndSlow();

@@ -6,9 +6,10 @@ import {
   STAGE_PERSISTENCE,
   STAGE_VALIDITY_CHECK,
 } from '../classify/operation-class.js';
-import { B_OP_BLOOM, F_STAGE_TS, OP_BLOOM_BYTES } from '../profile/layout.js';
+import { B_HLL_RES, B_OP_BLOOM, B_RES_BLOOM, F_STAGE_TS, HLL_RES_REGISTERS, OP_BLOOM_BYTES, RES_BLOOM_BYTES } from '../profile/layout.js';
 import { combineIndependent } from '../scoring/risk.js';
 import { bloomHas } from '../sketches/bloom.js';
+import { hllEstimate } from '../sketches/hyperloglog.js';
 import { pastValidityCheck } from './chain-position.js';
 import { isChangeMaker } from './change-maker.js';
 import { targetsOtherUser } from './change-target.js';
@@ -33,6 +34,30 @@ function chainStage(ctx: DetectionContext, suspicion: number): number {
   }
   if (stage === STAGE_NONE && suspicion >= ctx.cfg.chain.contextMinScore && !pastValidityCheck(ctx)) stage = STAGE_VALIDITY_CHECK;
   return stage;
+}
+
+/** A credential that already reads this many distinct resources treats one more as routine (as data access does). */
+const BROAD_READER_RESOURCES = 40;
+
+/** A thief reads what it has just enumerated: a never-read resource counts within this long after the probe. */
+const COLLECT_AFTER_PROBE_MS = 3_600_000;
+
+/**
+ * A data read of a resource the credential and its principal never read, by a credential that reads few, within
+ * an hour of the chain's probe or enumeration: an owner who starts on a new bucket days after trying a new command
+ * is starting a new task, a thief collects minutes after looking around.
+ */
+function neverReadData(ctx: DetectionContext): boolean {
+  const { cred, principal } = ctx;
+  if (!ctx.cls.dataRead || ctx.authFailure) return false;
+  const probed = Math.max(cred.f[cred.fo + F_STAGE_TS + STAGE_CAPABILITY_PROBE]!, cred.f[cred.fo + F_STAGE_TS + STAGE_DISCOVERY]!);
+  return (
+    probed !== 0 &&
+    ctx.now - probed <= COLLECT_AFTER_PROBE_MS &&
+    !bloomHas(cred.b, cred.bo + B_RES_BLOOM, RES_BLOOM_BYTES, ctx.resourceHash) &&
+    !bloomHas(principal.b, principal.bo + B_RES_BLOOM, RES_BLOOM_BYTES, ctx.resourceHash) &&
+    hllEstimate(cred.b, cred.bo + B_HLL_RES, HLL_RES_REGISTERS) < BROAD_READER_RESOURCES
+  );
 }
 
 /**
@@ -71,13 +96,18 @@ export function detectAttackChain(ctx: DetectionContext, out: Finding[]): void {
   const stage = chainStage(ctx, suspicion);
   if (stage === STAGE_NONE) return;
   const suspicious = suspicion >= cc.contextMinScore;
+  const learned = ctx.credMature || ctx.principalMature;
+  // What the credential never did: an operation it never called (a "what are my permissions" probe counts, as it
+  // is the thief's second call), or a read of data it and its principal never read. An attacker replaying a key
+  // from the victim's own town with the victim's own CLI shows no new place or client: only this.
   const novelOp =
-    ctx.opHash !== 0 &&
-    (ctx.credMature || ctx.principalMature) &&
-    !(ctx.cls.selfKey && !targetsOtherUser(ctx.ev)) &&
-    stage >= STAGE_DISCOVERY &&
-    !bloomHas(cred.b, cred.bo + B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash) &&
-    !bloomHas(principal.b, principal.bo + B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash);
+    learned &&
+    ((ctx.opHash !== 0 &&
+      !(ctx.cls.selfKey && !targetsOtherUser(ctx.ev)) &&
+      stage >= STAGE_CAPABILITY_PROBE &&
+      !bloomHas(cred.b, cred.bo + B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash) &&
+      !bloomHas(principal.b, principal.bo + B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash)) ||
+      neverReadData(ctx));
   // A never-called operation is progress for a person's key, but routine for Terraform on its usual runner.
   if (!suspicious && (!novelOp || isChangeMaker(ctx))) return;
   // Under moderate suspicion (a traveller on a VPN), the credential's everyday operations are not attacker
