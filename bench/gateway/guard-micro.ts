@@ -1,5 +1,6 @@
 // In-process cost of the guard's decision per request (no HTTP): CPU µs per decision, all threads.
 //   node --import tsx bench/gateway/guard-micro.ts [dpop-eddsa|dpop-es256|jwt|key] [count]
+// SIGNATURE_THREAD=1 or 0 turns the DPoP signature thread on or off (default: the config's auto).
 import { GatewayGuard, parseGatewayConfig } from '@tokenwarden/gateway';
 import { FakeCredentialSource } from '../../packages/gateway/test/support/fake-credential-source.js';
 import { buildPackages } from '../support/built-package.js';
@@ -11,7 +12,13 @@ const count = Number(process.argv[3] ?? 20_000);
 const concurrency = Number(process.env.CONCURRENCY ?? 10);
 const source = await FakeCredentialSource.create();
 const config = parseGatewayConfig({ rate_limit: false, routes: [{ path: '/**', scopes: ['echo.read'] }] });
-const guard = new GatewayGuard({ source, config, publishAccess: () => {} });
+const thread = process.env.SIGNATURE_THREAD;
+const guard = new GatewayGuard({
+  source,
+  config,
+  publishAccess: () => {},
+  ...(thread === undefined ? {} : { signatureThread: thread === '1' }),
+});
 await guard.start();
 const base = { method: 'GET', target: '/bench', peer: '127.0.0.1', encrypted: false };
 let headers: (i: number) => Record<string, string>;

@@ -23,6 +23,7 @@ interface CpuProfile {
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
+  startTime: number;
 }
 
 function report(file: string, requests: number): void {
@@ -31,7 +32,17 @@ function report(file: string, requests: number): void {
   const self = new Map<string, number>();
   const byPackage = new Map<string, number>();
   let total = 0;
+  // Only the samples of the load run (the child stops right after it): start-up (module loading,
+  // compiling) would otherwise be charged to the requests.
+  const ends: number[] = [];
+  let t = profile.startTime;
+  for (const dt of profile.timeDeltas) {
+    t += dt;
+    ends.push(t);
+  }
+  const from = t - seconds * 1e6;
   profile.samples.forEach((id, i) => {
+    if ((ends[i] ?? 0) < from) return;
     const node = byId.get(id) as ProfileNode;
     const dt = profile.timeDeltas[i] ?? 0;
     const { functionName, url, lineNumber } = node.callFrame;
