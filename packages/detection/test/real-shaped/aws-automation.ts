@@ -10,6 +10,8 @@ export const START = Date.parse('2026-10-05T00:00:00Z');
 export const DAYS = 16;
 
 const GHA_RUNNERS = ['20.42.10.5', '40.78.10.3', '104.210.5.3'];
+// From the tenth day the repository's jobs also run on larger runners in Azure's European regions.
+const GHA_EU_RUNNERS = ['20.61.10.5', '20.105.10.5'];
 const CODEBUILD = [
   { ip: '3.80.12.5', region: 'us-east-1' },
   { ip: '52.14.50.3', region: 'us-east-2' },
@@ -24,7 +26,7 @@ export function terraformRuns(rng: Prng): Call[] {
       const t0 = START + d * DAY + rng.int(13, 23) * HOUR + rng.int(0, 59) * MIN;
       const key = keyId('ASIA', `tf${d}-${run}`);
       const who = assumedRole('gha-terraform', 'GitHubActions', key, new Date(t0).toISOString());
-      const ip = rng.pick(GHA_RUNNERS);
+      const ip = d >= 10 && run !== 0 ? rng.pick(GHA_EU_RUNNERS) : rng.pick(GHA_RUNNERS);
       const plan = [
         'sts:GetCallerIdentity',
         'iam:GetRole',

@@ -171,4 +171,10 @@ describe('real-shaped nginx access log: a public API over two weeks', () => {
     const benignPages = alerts.filter((a) => isPage(a) && !attacked.has(a.credential));
     assert.deepEqual(benignPages, [], describeAlerts(benignPages));
   });
+
+  it('once learned, the nightly walk over product ids by its usual job is a note (low), not a medium every night', () => {
+    const catalog = hashedCredentialId(TOKENS.catalog);
+    const learned = alerts.filter((a) => a.credential === catalog && Date.parse(a.time) > Date.parse('2026-10-09T00:00:00Z'));
+    assert.ok(learned.length > 0 && learned.every((a) => a.severity === 'low'), describeAlerts(learned));
+  });
 });
