@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { availableParallelism, homedir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
@@ -123,6 +124,16 @@ function* batches(tasks: readonly FileTask[]): Generator<FileTask[]> {
   if (batch.length > 0) yield batch;
 }
 
+// A pipe named on the command line (`<(cat .env)`, /dev/stdin fed by a pipe, a FIFO) is read to
+// its end like `-`; the walk, which reads regular files by size, would pass it by as not a file.
+async function isPipe(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFIFO();
+  } catch {
+    return false;
+  }
+}
+
 async function readStdin(stdin: AsyncIterable<Buffer | string>): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : c);
@@ -230,11 +241,11 @@ export async function runScan(opts: ScanOptions = {}): Promise<ScanReport> {
     const tasks: FileTask[] = [];
     let walked = 0;
     for (const p of paths) {
-      if (p === '-') {
-        const bytes = await readStdin(opts.stdin ?? process.stdin);
+      if (p === '-' || (await isPipe(p))) {
+        const bytes = await readStdin(p === '-' ? (opts.stdin ?? process.stdin) : createReadStream(p));
         report.stats.files++;
         report.stats.bytes += bytes.length;
-        absorb(scanContent(bytes, '-', compiled, { archiveDepth: 0, maxEntryBytes: limits.maxArchiveBytes }));
+        absorb(scanContent(bytes, p, compiled, { archiveDepth: 0, maxEntryBytes: limits.maxArchiveBytes }));
         continue;
       }
       const onSkip = opts.home ? (s: SkippedInput) => (/missing/.test(s.reason) ? undefined : skip(s)) : skip;

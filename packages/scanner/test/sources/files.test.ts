@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -299,6 +299,29 @@ describe('a Jupyter notebook as nbformat writes it', () => {
       assert.deepEqual(where(inSource), [[lineOf(inSource), 1]]);
       assert.deepEqual(where(later), [[lineOf(later), 2]]);
     } finally {
+      rmSync(tree, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a pipe named as a path', () => {
+  it('is read to its end like stdin (a FIFO, <(cat .env), /dev/stdin fed by a pipe)', { timeout: 20_000 }, async () => {
+    const tree = mkdtempSync(join(tmpdir(), 'tw-scan-fifo-'));
+    // A writer in its own process: it blocks until the scan opens the pipe, and is killed after.
+    let writer: ChildProcess | undefined;
+    try {
+      const token = twToken();
+      const fifo = join(tree, 'feed');
+      spawnSync('mkfifo', [fifo]);
+      writer = spawn('sh', ['-c', 'cat > "$0"', fifo], { stdio: ['pipe', 'ignore', 'ignore'] });
+      writer.stdin?.end(`A=1\nKEY=${token}\n`);
+      const report = await runScan({ paths: [fifo], workers: 0 });
+      assert.deepEqual(
+        report.findings.map((f) => [f.file, f.line, f.secret]),
+        [[fifo, 2, token]],
+      );
+    } finally {
+      writer?.kill('SIGKILL');
       rmSync(tree, { recursive: true, force: true });
     }
   });
