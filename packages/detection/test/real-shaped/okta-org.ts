@@ -119,11 +119,37 @@ export function benignOkta(rng: Prng): OktaEventSpec[] {
         PEOPLE.carol,
         sessionId(`carol${i}`),
         (at) => (at >= tether && at < tether + 2 * HOUR ? PLACES.tmobile : PLACES.denverHome),
-        () => BROWSERS.macSafari,
+        // A new laptop from the tenth workday: Chrome instead of Safari, a new device token.
+        () => (i >= 9 ? BROWSERS.macChrome125 : BROWSERS.macSafari),
         15,
         24,
       ),
     );
+    if (i === 9) {
+      // Okta Verify is bound to the device: she enrolls it again on the new laptop, in her first session there.
+      const t = day + 15 * HOUR + 50 * MIN;
+      const self = [{ id: PEOPLE.carol.id, type: 'User', alternateId: PEOPLE.carol.alternateId, displayName: PEOPLE.carol.displayName }];
+      const s = { actor: PEOPLE.carol, session: sessionId(`carol${i}`), place: PLACES.denverHome, ua: BROWSERS.macChrome125, target: self };
+      out.push(
+        { ...s, at: t, eventType: 'user.mfa.factor.deactivate', displayMessage: 'Reset factor for user' },
+        { ...s, at: t + 2 * MIN, eventType: 'user.mfa.factor.activate', displayMessage: 'User set up Okta Verify factor' },
+      );
+    }
+    // bob is on call from the eighth workday: paged some nights, he signs in at 03:00 Chicago time.
+    if (i >= 7 && i % 2 === 1) {
+      out.push(
+        ...workSession(
+          rng,
+          day,
+          PEOPLE.bob,
+          sessionId(`bob-night${i}`),
+          () => PLACES.chicagoHome,
+          () => BROWSERS.macChrome125,
+          8,
+          9,
+        ),
+      );
+    }
     // dan: New York; a week at the London office (a new session each morning there, same laptop).
     const london = i >= 7 && i <= 9;
     if (i !== 6) {

@@ -126,7 +126,7 @@ describe('real-shaped Okta System Log: one org over three weeks', () => {
     assertCaughtBeforeDamage(alerts, attacks[2]!);
   });
 
-  it('hard negatives do not page: the administrator’s routine factor resets and first policy edit, a browser update mid-session, tethering, a traveller, a new employee enrolling factors', () => {
+  it('hard negatives do not page: the administrator’s routine factor resets and first policy edit, a browser update mid-session, tethering, a traveller, a new employee enrolling factors, a new laptop with Okta Verify re-enrolled, on-call nights', () => {
     const attacked = new Set(attacks.map((a) => a.credential));
     const benignPages = alerts.filter((a) => isPage(a) && !attacked.has(a.credential));
     assert.deepEqual(benignPages, [], describeAlerts(benignPages));

@@ -12,7 +12,7 @@ import { bloomHas } from '../sketches/bloom.js';
 import { hllEstimate } from '../sketches/hyperloglog.js';
 import { pastValidityCheck } from './chain-position.js';
 import { isChangeMaker } from './change-maker.js';
-import { targetsOtherUser } from './change-target.js';
+import { managesOwnFactors, targetsOtherUser } from './change-target.js';
 import { round2 } from './evidence.js';
 import type { DetectionContext, Finding } from './types.js';
 
@@ -104,6 +104,7 @@ export function detectAttackChain(ctx: DetectionContext, out: Finding[]): void {
     learned &&
     ((ctx.opHash !== 0 &&
       !(ctx.cls.selfKey && !targetsOtherUser(ctx.ev)) &&
+      !managesOwnFactors(ctx.ev) &&
       stage >= STAGE_CAPABILITY_PROBE &&
       !bloomHas(cred.b, cred.bo + B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash) &&
       !bloomHas(principal.b, principal.bo + B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash)) ||

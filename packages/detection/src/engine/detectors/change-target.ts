@@ -55,3 +55,19 @@ export function targetsOtherUser(ev: EnrichedEvent): boolean {
   // An IAM user's ARN ends in its name; a role session is never the IAM user it names.
   return !(principal.includes(':user/') && principal.slice(slash + 1) === target);
 }
+
+/**
+ * True when an Okta factor change (enroll, reset, deactivate) targets the very user whose session made it: a person
+ * re-enrolling Okta Verify on a new phone or laptop, not an administrator stripping someone else's MFA. From a
+ * familiar place and device it is that person's self-service, as rotating one's own key is.
+ *
+ * @example
+ * ```ts
+ * managesOwnFactors({ operation: 'okta:user.mfa.factor.deactivate', principal: 'carol@acme.io', resource: 'User:carol@acme.io' } as EnrichedEvent); // true
+ * ```
+ */
+export function managesOwnFactors(ev: EnrichedEvent): boolean {
+  const op = ev.operation;
+  if (op === undefined || !op.startsWith('okta:user.mfa.factor.') || ev.principal === undefined) return false;
+  return ev.resource === `User:${ev.principal}`;
+}

@@ -87,7 +87,10 @@ export function detectNewClient(ctx: DetectionContext, out: Finding[]): void {
     }
   }
   if (score === 0 && !newOffensive && !deviceMoved) return;
-  const knownIp = ctx.ipHash !== 0 && topKCount(cred.u, cred.uo + U_IP, K_IP, ctx.ipHash) > 0;
+  // Known to the principal counts too: an Okta session or STS key is new every day, the desk it is used from is not.
+  const knownIp =
+    ctx.ipHash !== 0 &&
+    (topKCount(cred.u, cred.uo + U_IP, K_IP, ctx.ipHash) > 0 || topKCount(principal.u, principal.uo + U_IP, K_IP, ctx.ipHash) > 0);
   if (knownIp) score *= 0.6;
   if (!ctx.credMature && !ctx.principalMature) score *= 0.6;
   if (newOffensive) score = Math.max(score, nc.offensiveToolScore);

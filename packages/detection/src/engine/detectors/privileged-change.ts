@@ -2,7 +2,7 @@ import { STAGE_DEFENSE_EVASION, STAGE_PERSISTENCE } from '../classify/operation-
 import { F_EVENTS, F_FIRST_PRIV_TS, F_INTERACTIVE, F_PRIV_BURST, F_PRIV_EVENTS, K_PRIV, U_PRIV } from '../profile/layout.js';
 import { topKCount } from '../sketches/top-k.js';
 import { isChangeMaker, onPersonsDesktop } from './change-maker.js';
-import { isAdminGrant, targetsOtherUser } from './change-target.js';
+import { isAdminGrant, managesOwnFactors, targetsOtherUser } from './change-target.js';
 import { knownValues, round2 } from './evidence.js';
 import type { DetectionContext, Finding } from './types.js';
 
@@ -91,8 +91,12 @@ export function detectPrivilegedChange(ctx: DetectionContext, out: Finding[]): v
   let score =
     cls.privilege === 'defense_evasion' ? pc.defenseEvasionScore : cls.privilege === 'grant' ? pc.grantScore : pc.persistenceScore;
   // Managing one's own keys is routine; keys for another user are not (the attacker's backdoor on a service user).
+  // So is re-enrolling one's own MFA factor on a new device (Okta), from a familiar place.
   const otherUser = cls.selfKey && targetsOtherUser(ctx.ev);
-  if (cls.selfKey && !otherUser && !unfamiliar && !scriptedOnInteractive) score = pc.selfKeyScore;
+  const ownFactors = managesOwnFactors(ctx.ev);
+  if ((cls.selfKey && !otherUser) || ownFactors) {
+    if (!unfamiliar && !scriptedOnInteractive) score = pc.selfKeyScore;
+  }
   // Making someone an administrator is the escalation step of nearly every intrusion, whatever the context.
   const adminGrant = cls.privilege === 'grant' && isAdminGrant(ctx.ev);
 
@@ -145,6 +149,7 @@ export function detectPrivilegedChange(ctx: DetectionContext, out: Finding[]): v
       admin_grant: adminGrant || undefined,
       administrator_at_work: seasonedAdmin || undefined,
       other_user: otherUser || undefined,
+      own_factors: ownFactors || undefined,
       unaccustomed_changes_in_window: burst || undefined,
       place_novelty: round2(ctx.placeNovelty),
       client_novelty: round2(ctx.clientNovelty),
