@@ -191,3 +191,52 @@ export function lambdaRole(rng: Prng): Call[] {
   }
   return out;
 }
+
+/**
+ * AWS Config recording the account through its service-linked role: every few hours, in three regions, a sweep of
+ * Describe/List/Get calls across services, made by config.amazonaws.com (no address, no user agent of a client).
+ */
+export function configRecorder(rng: Prng): Call[] {
+  const out: Call[] = [];
+  const ops = [
+    'ec2:DescribeInstances',
+    'ec2:DescribeSecurityGroups',
+    'iam:GetRole',
+    'iam:ListAttachedRolePolicies',
+    'iam:GetUser',
+    'iam:ListUsers',
+    's3:GetBucketPolicy',
+    's3:GetBucketAcl',
+    'lambda:ListFunctions20150331',
+    'rds:DescribeDBInstances',
+    'kms:DescribeKey',
+    'cloudtrail:DescribeTrails',
+  ];
+  for (let h = 0; h < DAYS * 24; h += 3) {
+    for (const region of ['us-east-1', 'us-west-2', 'eu-west-1']) {
+      const t0 = START + h * HOUR + rng.int(0, 50) * MIN;
+      const who = assumedRole(
+        'AWSServiceRoleForConfig',
+        'AWSConfig-Describe',
+        keyId('ASIA', `config-${h}-${region}`),
+        new Date(t0).toISOString(),
+        {
+          path: 'aws-service-role/config.amazonaws.com/',
+        },
+      );
+      for (const [k, op] of ops.entries()) {
+        out.push({
+          at: t0 + k * 700,
+          who,
+          op,
+          source: 'config.amazonaws.com',
+          ua: 'config.amazonaws.com',
+          invokedBy: 'config.amazonaws.com',
+          region,
+          params: {},
+        });
+      }
+    }
+  }
+  return out;
+}

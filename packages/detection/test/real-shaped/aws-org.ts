@@ -5,7 +5,7 @@
  * regions, a Terraform apply, a key rotation, a new employee, Zscaler egress) and the attacks.
  */
 
-import { codebuild, consoleStack, DAYS, lambdaRole, START, terraformRuns } from './aws-automation.js';
+import { codebuild, configRecorder, consoleStack, DAYS, lambdaRole, START, terraformRuns } from './aws-automation.js';
 import { type Call, getObject, type Identity, iamUser, keyId, UA } from './cloudtrail-writer.js';
 import { DAY, HOUR, MIN, type Prng, weekdays } from './prng.js';
 
@@ -160,7 +160,15 @@ export function benignCompany(rng: Prng): Call[] {
       ),
     );
   }
-  calls.push(...terraformRuns(rng), ...codebuild(rng), ...newEmployee(rng), ...keyRotation(rng), ...consoleStack(rng), ...lambdaRole(rng));
+  calls.push(
+    ...terraformRuns(rng),
+    ...codebuild(rng),
+    ...newEmployee(rng),
+    ...keyRotation(rng),
+    ...consoleStack(rng),
+    ...lambdaRole(rng),
+    ...configRecorder(rng),
+  );
   return calls;
 }
 
