@@ -53,6 +53,11 @@ describe('real-shaped CloudTrail: one AWS account over two weeks', () => {
     assert.equal(persistence?.severity, 'critical');
   });
 
+  it('the alerts raised by the thief’s first call, GetCallerIdentity from the VPS, place it at capability_probe', () => {
+    const first = alerts.filter((a) => a.credential === leaked.credential && a.time === new Date(leaked.startAt).toISOString());
+    assert.ok(first.length > 0 && first.every((a) => a.stage === 'capability_probe'), describeAlerts(first));
+  });
+
   it('an AuthFailure from a region the account never enabled, mid-enumeration, is discovery, not a validity check', () => {
     const chain = alerts.filter((a) => a.credential === leaked.credential && a.rule === 'attack_chain');
     assert.ok(!chain.some((a) => a.stage === 'validity_check'), describeAlerts(chain));

@@ -10,7 +10,7 @@ import { B_HLL_RES, B_OP_BLOOM, B_RES_BLOOM, F_STAGE_TS, HLL_RES_REGISTERS, OP_B
 import { combineIndependent } from '../scoring/risk.js';
 import { bloomHas } from '../sketches/bloom.js';
 import { hllEstimate } from '../sketches/hyperloglog.js';
-import { pastValidityCheck } from './chain-position.js';
+import { eventStage, pastValidityCheck } from './chain-position.js';
 import { isChangeMaker } from './change-maker.js';
 import { managesOwnFactors, targetsOtherUser } from './change-target.js';
 import { round2 } from './evidence.js';
@@ -28,10 +28,7 @@ const STRONG_SUSPICION = 60;
  * the thief's suspicion) is no step back to testing the token.
  */
 function chainStage(ctx: DetectionContext, suspicion: number): number {
-  let stage = ctx.cls.stage;
-  if (ctx.authFailure && stage <= STAGE_DISCOVERY && stage !== STAGE_CAPABILITY_PROBE && !pastValidityCheck(ctx)) {
-    stage = STAGE_VALIDITY_CHECK;
-  }
+  let stage = eventStage(ctx);
   if (stage === STAGE_NONE && suspicion >= ctx.cfg.chain.contextMinScore && !pastValidityCheck(ctx)) stage = STAGE_VALIDITY_CHECK;
   return stage;
 }

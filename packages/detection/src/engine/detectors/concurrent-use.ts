@@ -1,5 +1,4 @@
 import type { AsnKind } from '../../enriched-event.js';
-import { STAGE_NONE } from '../classify/operation-class.js';
 import {
   F_CONC_SWITCHES,
   F_CONC_TS,
@@ -18,6 +17,7 @@ import { distanceKm } from '../sketches/geo-distance.js';
 import { topKCount } from '../sketches/top-k.js';
 import { INTERNAL_NETWORK_KEY } from '../unregistered-network.js';
 import { asnKindFromCode } from './asn-kind-code.js';
+import { eventStage } from './chain-position.js';
 import type { DetectionContext, Finding } from './types.js';
 
 /** Same-metro network switches (Wi-Fi ↔ cellular) are never concurrency, whatever the pattern. */
@@ -89,7 +89,7 @@ export function detectConcurrentUse(ctx: DetectionContext, out: Finding[]): void
   out.push({
     rule: 'concurrent_use',
     score,
-    stage: STAGE_NONE,
+    stage: eventStage(ctx),
     summary: `credential active from ${ctx.networkLabel ?? org.names.get(ctx.asn) ?? `AS${ctx.asn}`} and ${org.names.get(otherAsn) ?? `AS${otherAsn}`} within ${cu.windowMinutes} min${far ? ` (${Math.round(otherDistance)} km apart)` : ''}`,
     evidence: {
       current: {

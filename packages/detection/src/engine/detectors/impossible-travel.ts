@@ -1,4 +1,3 @@
-import { STAGE_NONE } from '../classify/operation-class.js';
 import {
   F_GEO_LAT,
   F_GEO_LON,
@@ -16,6 +15,7 @@ import {
 import { distanceKm } from '../sketches/geo-distance.js';
 import { topKCount } from '../sketches/top-k.js';
 import { asnKindFromCode } from './asn-kind-code.js';
+import { eventStage } from './chain-position.js';
 import { round2 } from './evidence.js';
 import type { DetectionContext, Finding } from './types.js';
 
@@ -81,7 +81,7 @@ export function detectImpossibleTravel(ctx: DetectionContext, out: Finding[]): v
   out.push({
     rule: 'impossible_travel',
     score,
-    stage: STAGE_NONE,
+    stage: eventStage(ctx),
     summary: `${Math.round(raw)} km in ${round2(hours * 60)} min (${Math.round(speed)} km/h) to ${g.city ?? ''} ${g.country ?? ''}`.replace(
       /\s+/g,
       ' ',

@@ -1,6 +1,6 @@
-import { STAGE_NONE } from '../classify/operation-class.js';
 import { F_EVENTS, F_INTERACTIVE, F_SESSION_DEVICE, K_CLIENT, K_IP, K_TLS, U_CLIENT, U_IP, U_TLS } from '../profile/layout.js';
 import { topKCount, topKSize, topKTotal } from '../sketches/top-k.js';
+import { eventStage } from './chain-position.js';
 import { knownValues, round2 } from './evidence.js';
 import type { DetectionContext, Finding } from './types.js';
 
@@ -107,7 +107,7 @@ export function detectNewClient(ctx: DetectionContext, out: Finding[]): void {
   out.push({
     rule: 'new_client',
     score,
-    stage: STAGE_NONE,
+    stage: eventStage(ctx),
     summary: `${reasons.join(', ')}: ${c?.family ?? 'unknown'}${c?.os ? ` on ${c.os}` : ''}${ctx.scripted ? ' (scripted)' : ''}`,
     evidence: {
       reasons,

@@ -1,4 +1,3 @@
-import { STAGE_NONE } from '../classify/operation-class.js';
 import {
   B_HLL_IP,
   HLL_IP_REGISTERS,
@@ -19,6 +18,7 @@ import { hllEstimate } from '../sketches/hyperloglog.js';
 import { topKCount, topKEntries } from '../sketches/top-k.js';
 import { INTERNAL_NETWORK_KEY } from '../unregistered-network.js';
 import { asnKindCode } from './asn-kind-code.js';
+import { eventStage } from './chain-position.js';
 import { knownValues, round2 } from './evidence.js';
 import type { DetectionContext, Finding } from './types.js';
 
@@ -207,7 +207,7 @@ export function detectNewPlace(ctx: DetectionContext, out: Finding[]): void {
   out.push({
     rule: 'new_place',
     score,
-    stage: STAGE_NONE,
+    stage: eventStage(ctx),
     summary:
       `${what === 'outside' ? 'first use of this credential from outside the internal network it always used' : `first use of this credential from a new ${sameProvider ? 'region of a cloud provider it already uses' : what === 'asn' ? (leftPeople ? 'hosting network after only home, office or mobile ones' : 'network') : what}`}: ${g?.country ?? '?'} ${g?.city ?? ''} ${ctx.networkLabel ?? `AS${ctx.asn} ${g?.as_org ?? ''}`} (${ctx.kind})`.replace(
         /\s+/g,

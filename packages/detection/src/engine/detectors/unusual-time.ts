@@ -1,7 +1,7 @@
-import { STAGE_NONE } from '../classify/operation-class.js';
 import { B_HOURS, F_HOUR_TOTAL } from '../profile/layout.js';
 import type { Profile } from '../profile/profile.js';
 import { hourHistogramTotal, hourOfWeek, nearHourOfDay, nearHourOfWeek } from '../sketches/hour-histogram.js';
+import { eventStage } from './chain-position.js';
 import { round2 } from './evidence.js';
 import type { DetectionContext, Finding } from './types.js';
 
@@ -64,7 +64,7 @@ export function detectUnusualTime(ctx: DetectionContext, out: Finding[]): void {
   out.push({
     rule: 'unusual_time',
     score,
-    stage: STAGE_NONE,
+    stage: eventStage(ctx),
     summary: `activity at ${weekday} ${String(bucket % 24).padStart(2, '0')}:00 UTC, outside the ${basis}'s usual hours`,
     evidence: {
       hour_of_week: bucket,
