@@ -164,7 +164,10 @@ export function replayedPartnerKey(): { requests: Request[]; startAt: number; da
   return { requests: out, startAt: t, damageAt };
 }
 
-/** The dashboard key used from a residential address in Bordeaux while support works in Chicago. */
+/**
+ * The dashboard key used from a residential address in Bordeaux while support works in Chicago; the thief sends
+ * `X-Forwarded-For: <the office address>` to look like the office.
+ */
 export function concurrentDashboardKey(): { requests: Request[]; startAt: number; damageAt: number } {
   const day = weekdays(START, DAYS)[9]!;
   const t = day + 16 * HOUR + 3 * MIN;
@@ -179,6 +182,7 @@ export function concurrentDashboardKey(): { requests: Request[]; startAt: number
       bytes: 2200,
       ua: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/123.0.0.0 Safari/537.36',
       auth: TOKENS.dashboard,
+      forgedForwardedFor: '99.44.12.8',
     });
   }
   out.push({

@@ -33,6 +33,8 @@ export interface Request {
   referer?: string;
   /** The load balancer node that forwarded it. */
   lb?: string;
+  /** An `X-Forwarded-For` the client sent itself; the balancer appends the real address after it. */
+  forgedForwardedFor?: string;
 }
 
 /**
@@ -45,5 +47,5 @@ export interface Request {
  */
 export function accessLine(r: Request): string {
   const rt = (0.004 + ((r.at % 997) / 997) * 0.12).toFixed(3);
-  return `${r.lb ?? '10.0.1.23'} - - [${timeLocal(r.at)}] "${r.method} ${r.path} HTTP/1.1" ${r.status} ${r.bytes} "${r.referer ?? '-'}" "${r.ua}" "${r.client}" "${r.auth}" ${rt}`;
+  return `${r.lb ?? '10.0.1.23'} - - [${timeLocal(r.at)}] "${r.method} ${r.path} HTTP/1.1" ${r.status} ${r.bytes} "${r.referer ?? '-'}" "${r.ua}" "${r.forgedForwardedFor ? `${r.forgedForwardedFor}, ` : ''}${r.client}" "${r.auth}" ${rt}`;
 }

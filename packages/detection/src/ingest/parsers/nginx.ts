@@ -3,6 +3,7 @@ import { addressScope } from '@tokenwarden/core';
 import { compact } from '../fields.js';
 import { formatIsoTime, normaliseIp } from '../time-and-ip.js';
 import type { NormalisedEvent, ParseOutcome, RecordContext } from '../types.js';
+import { isCdnEdge } from './cdn-edges.js';
 
 /**
  * Where an nginx/Apache line carries the credential:
@@ -131,15 +132,28 @@ function credentialSecret(from: NginxCredentialSource, remoteUser: string, targe
   );
 }
 
+/** A proxy of our own or of the CDN in front: an address that forwards requests, not a client. */
+function isProxyHop(ip: string): boolean {
+  return addressScope(ip)?.internal === true || isCdnEdge(ip);
+}
+
 /**
- * The client behind a load balancer: when the connecting address is internal and an extra field
- * is an address list (`$http_x_forwarded_for`), its first public address; else `addr`.
+ * The client behind a load balancer or a CDN: when the connecting address is internal (our load balancer) or a
+ * CDN edge (Cloudflare) and an extra field is an address list (`$http_x_forwarded_for`), the last address in it
+ * that is neither; else `addr`. Each proxy appends the address it received the request from, so the rightmost
+ * outside address is the one our own proxies vouch for: anything left of it came in the request's own header,
+ * which a client can write (a thief setting `X-Forwarded-For: <the victim's home address>` to look at home). A
+ * public connecting address that is no CDN is never overridden.
  */
 function clientAddress(addr: string, extras: string[]): string {
-  if (addressScope(addr)?.internal !== true) return addr;
+  if (!isProxyHop(addr)) return addr;
   for (const v of extras) {
-    const outside = addressList(v)?.find((ip) => addressScope(ip)?.internal !== true);
-    if (outside) return outside;
+    const list = addressList(v);
+    if (list === undefined) continue;
+    for (let i = list.length - 1; i >= 0; i--) {
+      const ip = list[i] as string;
+      if (!isProxyHop(ip)) return ip;
+    }
   }
   return addr;
 }
