@@ -21,7 +21,7 @@ export interface JtiReplayStore {
  * Expired claims are dropped from the front of a queue kept in claim order, a few at each claim:
  * proofs live about as long as each other (their `iat` plus the same maximum age), so the oldest
  * claims expire first and the cost per claim stays constant. It used to sweep the whole map every
- * 10 s, and on every claim once the map was full: at a sustained ~3,300 proofs a second (the
+ * 10 s, and on every claim once the map was full: at a sustained ~3,200 proofs a second (the
  * default cap over a 300 s proof life) each request would then have walked a million entries.
  * A claim that outlives those behind it only delays their removal (by at most its own life); a
  * full store sweeps at most once a second, then refuses.
