@@ -167,3 +167,12 @@ export function vpnUser(rng: Prng): Call[] {
   }
   return out;
 }
+
+/**
+ * The same theft, but the thief works from an EC2 instance of its own in Frankfurt with boto3, as the app does
+ * (GuardDuty's InstanceCredentialExfiltration.InsideAWS): the same cloud, the same client, only another machine.
+ */
+export function exfiltratedInsideAws(): Attack {
+  const a = exfiltratedInstanceKey();
+  return { ...a, calls: a.calls.map((c) => ({ ...c, source: '3.120.10.5', ua: UA.boto3Linux })) };
+}

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Alert } from '@tokenwarden/core';
 import { alertsOfFile } from '../pipeline/real-data-run.js';
 import { leakedKey } from './aws-attacks.js';
-import { appInstance, exfiltratedInstanceKey, lenaWorkdays, sameTownProxy, vpnUser } from './aws-harder.js';
+import { appInstance, exfiltratedInsideAws, exfiltratedInstanceKey, lenaWorkdays, sameTownProxy, vpnUser } from './aws-harder.js';
 import { benignCompany } from './aws-org.js';
 import { trailFile } from './cloudtrail-writer.js';
 import { Prng } from './prng.js';
@@ -55,5 +55,25 @@ describe('real-shaped CloudTrail: harder thefts', () => {
 
   it('hard negatives do not page: an EC2 app rotating instance keys, an engineer on Mullvad some days', () => {
     assertNoBenignPages(alerts, [instance.credential, town.credential, leaked.credential]);
+  });
+});
+
+describe('real-shaped CloudTrail: an instance key used from another machine of the same cloud', () => {
+  let alerts: Alert[] = [];
+  const inside = exfiltratedInsideAws();
+  before(async () => {
+    const rng = new Prng(21);
+    const file = join(dir, 'inside.json');
+    writeFileSync(file, trailFile([...benignCompany(new Prng(7)), ...appInstance(rng), ...inside.calls]));
+    alerts = await alertsOfFile(file);
+  });
+
+  it('pages on the first call from the thief’s own EC2 instance abroad, before the secret is read', () => {
+    // CI runners move between a cloud's regions; an instance pinned to one or two addresses does not.
+    assertCaughtBeforeDamage(alerts, inside);
+  });
+
+  it('CI, CodeBuild, Lambda and AWS Config on the same cloud still do not page', () => {
+    assertNoBenignPages(alerts, [inside.credential]);
   });
 });

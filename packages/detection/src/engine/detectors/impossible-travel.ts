@@ -17,6 +17,7 @@ import { topKCount } from '../sketches/top-k.js';
 import { asnKindFromCode } from './asn-kind-code.js';
 import { eventStage } from './chain-position.js';
 import { round2 } from './evidence.js';
+import { pinnedServer } from './pinned-server.js';
 import type { DetectionContext, Finding } from './types.js';
 
 /**
@@ -43,10 +44,12 @@ export function detectImpossibleTravel(ctx: DetectionContext, out: Finding[]): v
   const lastKind = asnKindFromCode(cred.u[cred.uo + U_GEO_KIND]!);
   if (it.excludedKinds.includes(lastKind)) return;
   const lastAsn = cred.u[cred.uo + U_GEO_ASN]!;
+  // One cloud's regions are a CI runner moving, unless the credential is a server pinned to its host.
   if (
     ctx.kind === 'hosting' &&
     lastKind === 'hosting' &&
-    (lastAsn === ctx.asn || (ctx.orgHash !== 0 && cred.u[cred.uo + U_GEO_ORG] === ctx.orgHash))
+    (lastAsn === ctx.asn || (ctx.orgHash !== 0 && cred.u[cred.uo + U_GEO_ORG] === ctx.orgHash)) &&
+    !pinnedServer(ctx)
   )
     return;
   const g = ctx.ev.geo!;

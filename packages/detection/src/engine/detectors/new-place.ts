@@ -20,6 +20,7 @@ import { INTERNAL_NETWORK_KEY } from '../unregistered-network.js';
 import { asnKindCode } from './asn-kind-code.js';
 import { eventStage } from './chain-position.js';
 import { knownValues, round2 } from './evidence.js';
+import { pinnedServer } from './pinned-server.js';
 import type { DetectionContext, Finding } from './types.js';
 
 /**
@@ -168,7 +169,8 @@ export function detectNewPlace(ctx: DetectionContext, out: Finding[]): void {
     !(ctx.ev.user_agent !== undefined && CLOUD_SHELL.test(ctx.ev.user_agent));
   // Another region of a cloud the credential already runs in (a fresh CI session on another runner) is news at the
   // level of a city, however far the region is.
-  const sameProvider = !leftInternal && !leftPeople && (!countryKnown || !asnKnown) && providerSeen(ctx) > 0;
+  // Not for a server pinned to its host: its keys elsewhere in the same cloud are on another machine.
+  const sameProvider = !leftInternal && !leftPeople && (!countryKnown || !asnKnown) && providerSeen(ctx) > 0 && !pinnedServer(ctx);
   let what: 'country' | 'asn' | 'city' | 'ip' | 'outside';
   let base: number;
   if (sameProvider) {
@@ -192,7 +194,9 @@ export function detectNewPlace(ctx: DetectionContext, out: Finding[]): void {
     base = 3;
   }
   let weight = leftInternal ? Math.max(weight0, LEFT_INTERNAL_WEIGHT) : weight0;
-  if (asnCommon) weight *= 0.2;
+  // A network much of the company uses (the office VPN, its cloud) is familiar, but not a cloud's other country:
+  // the company's servers in Virginia do not make a machine in Frankfurt on the same cloud one of its own.
+  if (asnCommon && !(ctx.kind === 'hosting' && what === 'country')) weight *= 0.2;
   else if (what === 'country' && org.isCommon(org.countries, ctx.countryHash)) weight *= 0.8;
   // A thin baseline makes everything look new: scale by how much history exists.
   const history = Math.max(cred.events, principal.events);
