@@ -230,7 +230,14 @@ function fail(e: ConfigError): never {
  * ```
  */
 export function loadGatewayConfig(file: string): GatewayConfig {
-  const config = parseGatewayConfig(readConfigFile(file), file);
+  const tree = readConfigFile(file);
+  // An empty file (a failed template, the wrong path) would mean "any valid credential passes": refuse it.
+  if (Object.keys(tree).length === 0) {
+    throw new ConfigError('(root)', tree, 'at least one setting (routes)', {
+      hint: `${file} holds no settings; list the routes, or leave out --config for the default (any valid credential)`,
+    });
+  }
+  const config = parseGatewayConfig(tree, file);
   // TLS files are named relative to the config file, wherever the gateway is started from.
   if (config.tls) config.tls = { cert: resolve(dirname(file), config.tls.cert), key: resolve(dirname(file), config.tls.key) };
   return config;

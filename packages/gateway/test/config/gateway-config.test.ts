@@ -76,6 +76,22 @@ describe('gateway config', () => {
     assert.equal(loadGatewayConfig(join(dir, 'g.json')).routes.length, 2);
     assert.deepEqual(loadGatewayConfig(join(dir, 'g.yaml')).routes[0]?.scopes, ['echo.admin']);
   });
+
+  it('refuses a file with no settings at all rather than admit any valid credential', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tw-gw-cfg-'));
+    for (const [name, text] of [
+      ['empty.yaml', ''],
+      ['comments.yaml', '# routes: to be filled in by the deploy template\n'],
+      ['empty.json', '{}'],
+    ] as const) {
+      writeFileSync(join(dir, name), text);
+      assert.throws(
+        () => loadGatewayConfig(join(dir, name)),
+        (e: unknown) => e instanceof TokenWardenError && e.code === 'TW_CONFIG_INVALID' && /no settings/.test(e.hint ?? ''),
+        name,
+      );
+    }
+  });
 });
 
 describe('RouteMatcher', () => {
