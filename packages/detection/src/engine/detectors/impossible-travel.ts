@@ -44,6 +44,11 @@ export function detectImpossibleTravel(ctx: DetectionContext, out: Finding[]): v
   const lastKind = asnKindFromCode(cred.u[cred.uo + U_GEO_KIND]!);
   if (it.excludedKinds.includes(lastKind)) return;
   const lastAsn = cred.u[cred.uo + U_GEO_ASN]!;
+  const g = ctx.ev.geo!;
+  const lastLat = cred.f[cred.fo + F_GEO_LAT]!;
+  const lastLon = cred.f[cred.fo + F_GEO_LON]!;
+  // The usual case, the same place as last time: no distance (0 km is below any positive threshold).
+  if (g.lat === lastLat && g.lon === lastLon && it.minDistanceKm > 0) return;
   // One cloud's regions are a CI runner moving, unless the credential is a server pinned to its host.
   if (
     ctx.kind === 'hosting' &&
@@ -52,11 +57,6 @@ export function detectImpossibleTravel(ctx: DetectionContext, out: Finding[]): v
     !pinnedServer(ctx)
   )
     return;
-  const g = ctx.ev.geo!;
-  const lastLat = cred.f[cred.fo + F_GEO_LAT]!;
-  const lastLon = cred.f[cred.fo + F_GEO_LON]!;
-  // The usual case, the same place as last time: no distance (0 km is below any positive threshold).
-  if (g.lat === lastLat && g.lon === lastLon && it.minDistanceKm > 0) return;
   const raw = distanceKm(lastLat, lastLon, g.lat!, g.lon!);
   let distance = raw;
   if (ctx.kind === 'mobile' || lastKind === 'mobile') distance -= it.mobileUncertaintyKm;
