@@ -14,19 +14,26 @@ interface KeyLookup {
   kind: string;
 }
 interface TokenServiceSlice {
-  view: { findKey(raw: string): Promise<KeyLookup | undefined> };
+  view: {
+    findKey(raw: string): Promise<KeyLookup | undefined>;
+    introspect(token: string): Promise<{ active: boolean; token_type?: unknown; jti?: unknown; client_id?: unknown; sub?: unknown }>;
+  };
   admin: { revoke(idOrToken: string, why?: { actor?: string; reason?: string }): Promise<{ id: string; revoked: string }> };
   close(): Promise<void>;
 }
 interface TokenServiceModule {
   openTokenService(options: Record<string, unknown>): Promise<TokenServiceSlice>;
   tokenServiceMigrations?: readonly Migration[];
+  /** The issuer `serve` recorded in the store, which our access tokens carry as `iss`. */
+  readServiceIdentity?(database: unknown): Promise<{ issuer?: string; audience?: string }>;
 }
 
-/** A verifier and revoker of our own `tw_` tokens backed by the token service store. */
+/** A verifier and revoker of our own tokens backed by the token service store. */
 export interface TokenServiceChecks {
   verifier: Verifier;
   revoker: Revoker;
+  /** Whether a finding is one of our tokens: a `tw_` token, or a JWT whose `iss` is this token service. */
+  isOurs(finding: RawFinding): boolean;
   close(): Promise<void>;
 }
 
@@ -51,7 +58,7 @@ const STATUS: Record<string, VerificationResult['status']> = {
 
 /**
  * Opens the token service over the store in `dataDir` and returns a verifier (is this `tw_`
- * token issued by us, and in which state?) and a revoker (revoke it, with the leak location as
+ * token, or this JWT access token carrying our issuer, issued by us, and in which state?) and a revoker (revoke it, with the leak location as
  * the reason: the token service writes it to the revocation log, the key's record and, through
  * the `audit` hook wired here, the hash-chained audit log).
  *
@@ -83,14 +90,16 @@ export async function openTokenServiceChecks(
   const migrations = [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
   let service: TokenServiceSlice;
   let closeDb: () => Promise<void>;
+  let ourIssuer = issuer;
   try {
     const database = await openDatabase({ store, dataDir, migrations });
     closeDb = () => database.close();
     const repos = createRepositories(database);
+    ourIssuer = (await mod.readServiceIdentity?.(database))?.issuer ?? issuer;
     service = await mod.openTokenService({
       dataDir,
       store,
-      issuer,
+      issuer: ourIssuer,
       database,
       keyRefreshMs: 0,
       audit: (entry: Parameters<typeof repos.audit.append>[0]) => repos.audit.append(entry),
@@ -99,8 +108,17 @@ export async function openTokenServiceChecks(
     if (e instanceof TokenWardenError) throw unavailable(`${e.code}: ${e.message}`, e);
     throw unavailable((e as Error).message, e);
   }
+  const isOurJwt = (finding: RawFinding): boolean => finding.rule === 'jwt' && finding.details?.iss === ourIssuer;
   const verifier: Verifier = {
     async verify(finding: RawFinding): Promise<VerificationResult> {
+      if (isOurJwt(finding)) {
+        // Signature, audience, expiry and the revocation log, as every gateway judges it.
+        const answer = await service.view.introspect(finding.secret);
+        if (answer.active) return { status: 'live', detail: `access token ${String(answer.jti)} of ${String(answer.sub)} is active` };
+        return finding.details?.expired === true
+          ? { status: 'invalid', detail: `expired at ${String(finding.details.exp)}` }
+          : { status: 'invalid', detail: 'not active: revoked, or not signed by this token service' };
+      }
       if (finding.rule !== 'tokenwarden-token') return { status: 'unknown', detail: 'not a TokenWarden token' };
       const record = await service.view.findKey(finding.secret);
       if (!record) return { status: 'invalid', detail: 'checksum valid but not issued by this TokenWarden store' };
@@ -116,6 +134,7 @@ export async function openTokenServiceChecks(
   return {
     verifier,
     revoker,
+    isOurs: (finding) => finding.rule === 'tokenwarden-token' || isOurJwt(finding),
     async close() {
       await service.close();
       await closeDb();

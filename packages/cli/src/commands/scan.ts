@@ -83,9 +83,12 @@ async function loadCustomRules(file: string | undefined): Promise<{ specs: unkno
 async function verifyAndRevoke(findings: RawFinding[], publics: Finding[], opts: ScanCliOptions): Promise<TokenWardenError | undefined> {
   const offline: Verifier = new OfflineFormatVerifier();
   const ours = findings.some((f) => f.rule === 'tokenwarden-token');
+  // A JWT may be one of our access tokens (its `iss` is the store's issuer): worth opening the store for,
+  // but third-party JWTs are common, so an unavailable store is an error only for tw_ tokens.
+  const maybeOurs = ours || findings.some((f) => f.rule === 'jwt' && typeof f.details?.iss === 'string' && f.details.expired !== true);
   let checks: TokenServiceChecks | undefined;
   let failure: TokenWardenError | undefined;
-  if (ours) {
+  if (maybeOurs) {
     try {
       // Loaded on demand: the config schemas, store and token service are heavy and most scans
       // never need them.
@@ -94,19 +97,20 @@ async function verifyAndRevoke(findings: RawFinding[], publics: Finding[], opts:
       const { openTokenServiceChecks } = await import('../adapters/token-service-verifier.js');
       checks = await openTokenServiceChecks(cfg.data, cfg.store);
     } catch (e) {
-      failure =
-        e instanceof TokenWardenError && e.code === 'TW_SCAN_VERIFY_UNAVAILABLE'
-          ? e
-          : new TokenWardenError('TW_SCAN_VERIFY_UNAVAILABLE', `cannot open the token service store: ${(e as Error).message}`, {
-              hint: 'pass --data DIR pointing at the TokenWarden data directory',
-            });
+      if (ours)
+        failure =
+          e instanceof TokenWardenError && e.code === 'TW_SCAN_VERIFY_UNAVAILABLE'
+            ? e
+            : new TokenWardenError('TW_SCAN_VERIFY_UNAVAILABLE', `cannot open the token service store: ${(e as Error).message}`, {
+                hint: 'pass --data DIR pointing at the TokenWarden data directory',
+              });
     }
   }
   try {
     for (let i = 0; i < findings.length; i++) {
       const f = findings[i] as RawFinding;
       const pub = publics[i] as Finding;
-      const ourToken = f.rule === 'tokenwarden-token';
+      const ourToken = f.rule === 'tokenwarden-token' || checks?.isOurs(f) === true;
       if (ourToken && !checks) {
         pub.verification = { status: 'unknown', detail: 'token service unavailable (TW_SCAN_VERIFY_UNAVAILABLE)' };
         continue;

@@ -2,13 +2,15 @@
 // --revoke revokes it with the leak location as the reason, which lands in the audit log.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { freeLocalPort } from '@tokenwarden/core/testing';
 import { createRepositories, openDatabase, storeMigrations } from '@tokenwarden/store';
-import { openTokenService, tokenServiceMigrations } from '@tokenwarden/token-service';
+import { openTokenService, recordServiceIdentity, tokenServiceMigrations } from '@tokenwarden/token-service';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const runner = fileURLToPath(new URL('./scan-cli-runner.ts', import.meta.url));
@@ -100,5 +102,51 @@ describe('scan --verify with a --data directory that holds no store', () => {
     assert.equal(run?.code, 2, run?.stderr);
     assert.match(run?.stderr ?? '', /TW_SCAN_VERIFY_UNAVAILABLE/);
     assert.equal(existsSync(missing), false, 'the scan created a store');
+  });
+});
+
+describe('scan --verify / --revoke of our JWT access tokens', () => {
+  it('finds one of our access tokens live by its issuer, revokes it by jti, and leaves a third-party JWT offline', async () => {
+    const dataDir = join(dir, 'jwt-data');
+    const database = await openStore(dataDir);
+    const port = await freeLocalPort();
+    const issuer = `http://127.0.0.1:${port}`;
+    await recordServiceIdentity(database, { issuer, audience: `${issuer}/api` });
+    const service = await openTokenService({ dataDir, issuer, database, keyRefreshMs: 0 });
+    let accessToken: string;
+    try {
+      await service.listen(`127.0.0.1:${port}`);
+      const client = await service.admin.createClient({ name: 'exporter', grantTypes: ['client_credentials'], scopes: ['read'] });
+      const response = await fetch(`${issuer}/token`, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: 'grant_type=client_credentials&scope=read',
+      });
+      accessToken = ((await response.json()) as { access_token: string }).access_token;
+    } finally {
+      await service.close();
+      await database.close();
+    }
+    // Someone else's token: same shape, another issuer.
+    const claims = Buffer.from(JSON.stringify({ iss: 'https://login.example.org', sub: 'u1', exp: 4_102_444_800 })).toString('base64url');
+    const theirs = `eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.${claims}.${createHash('sha512').update('their signature').digest('base64url')}`;
+    const file = join(dir, 'debug.log');
+    writeFileSync(file, `request failed; authorization: Bearer ${accessToken}\nupstream token=${theirs}\n`);
+    const [verified, revoked, after] = await batch([
+      ['scan', file, '--verify', '--data', dataDir, '--format', 'json'],
+      ['scan', file, '--revoke', '--data', dataDir, '--format', 'json'],
+      ['scan', file, '--verify', '--data', dataDir, '--format', 'json'],
+    ]);
+    type Out = { findings: { rule: string; line: number; verification?: { status: string; detail: string }; revoked?: boolean }[] };
+    const at = (r: Run | undefined, line: number) =>
+      (JSON.parse(r?.stdout ?? '{}') as Out).findings.find((f) => f.rule === 'jwt' && f.line === line);
+    assert.equal(at(verified, 1)?.verification?.status, 'live', verified?.stderr);
+    assert.equal(at(verified, 2)?.verification?.status, 'unknown', 'a third-party JWT gets the offline answer');
+    assert.equal(at(revoked, 1)?.revoked, true);
+    assert.equal(at(after, 1)?.verification?.status, 'invalid');
+    assert.match(at(after, 1)?.verification?.detail ?? '', /not active/);
   });
 });
