@@ -145,6 +145,12 @@ export async function scanGit(compiled: CompiledRules, opts: GitScanOptions): Pr
     }
     const failed = result.current ?? remaining?.find((c) => !seen.has(c));
     if (remaining === undefined || failed === undefined) {
+      // Nothing read at all (a corrupt HEAD commit, a broken index): "no secrets found" would be a lie.
+      if (seen.size === 0 && findings.length === 0) {
+        throw new TokenWardenError('TW_SCAN_GIT_FAILED', `git ${args[0]} failed before reading anything: ${message}`, {
+          hint: 'repair the repository (git fsck) or scan a clone of it',
+        });
+      }
       opts.onWarning(`git ${args[0]} stopped early (${message}); results cover the history read before the error`);
       break;
     }

@@ -11,13 +11,15 @@ let repo: string;
 const T = { older: twToken(), newer: twToken() };
 let broken = '';
 
-function git(...args: string[]): string {
+function gitIn(cwd: string, ...args: string[]): string {
   return execFileSync('git', ['-c', 'user.name=Ada Dev', '-c', 'user.email=ada@acme.io', ...args], {
-    cwd: repo,
+    cwd,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'ignore'],
   }).trim();
 }
+
+const git = (...args: string[]): string => gitIn(repo, ...args);
 
 function commit(file: string, content: string): string {
   writeFileSync(join(repo, file), content);
@@ -52,5 +54,28 @@ describe('git history with a corrupt object', () => {
       warnings.some((w) => w.startsWith(`skipped commit ${broken.slice(0, 12)}`)),
       warnings.join('\n'),
     );
+  });
+});
+
+describe('git history whose newest commit object is corrupt', () => {
+  it('is an error (TW_SCAN_GIT_FAILED), not "no secrets found"', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tw-scan-corrupt-head-'));
+    try {
+      const inRepo = (...args: string[]) => gitIn(dir, ...args);
+      inRepo('init', '-q', '-b', 'main');
+      writeFileSync(join(dir, 'deploy.env'), `KEY=${twToken()}\n`);
+      inRepo('add', 'deploy.env');
+      inRepo('commit', '-q', '-m', 'deploy');
+      const head = inRepo('rev-parse', 'HEAD');
+      const path = join(dir, '.git', 'objects', head.slice(0, 2), head.slice(2));
+      chmodSync(path, 0o644);
+      writeFileSync(path, 'garbage');
+      await assert.rejects(
+        runScan({ git: true, cwd: dir, onWarning: () => {} }),
+        (e: unknown) => (e as { code?: string }).code === 'TW_SCAN_GIT_FAILED',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
