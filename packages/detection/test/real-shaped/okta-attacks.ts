@@ -3,9 +3,9 @@
  * from a VPS abroad; the provisioning API token used from a foreign residential network; carol's session used by a
  * thief in another city while she works.
  */
-import { API_TOKEN, PEOPLE, START } from './okta-org.js';
+import { API_TOKEN, PEOPLE, START, workSession } from './okta-org.js';
 import { BROWSERS, type OktaEventSpec, oktaId, PLACES, sessionId } from './okta-writer.js';
-import { HOUR, MIN, weekdays } from './prng.js';
+import { HOUR, MIN, type Prng, weekdays } from './prng.js';
 
 export interface OktaAttack {
   events: OktaEventSpec[];
@@ -108,4 +108,51 @@ export function concurrentSession(): OktaAttack {
     displayMessage: 'User set up Okta Verify factor',
   });
   return { events, credential: session, startAt: t, damageAt: t + 20 * MIN };
+}
+
+/**
+ * sam's session replayed over Tor, with sam's own browser string and device token (an infostealer's full cookie
+ * dump): nothing is new but the network, and a signed-in session does not move onto Tor by itself.
+ */
+export function torSessionReplay(): OktaAttack {
+  const i = 11;
+  const session = sessionId(`sam${i}`);
+  const t = DAYS[i]! + 17 * HOUR;
+  const base = {
+    actor: PEOPLE.sam,
+    session,
+    place: PLACES.torExit,
+    ua: BROWSERS.macChrome124,
+    deviceToken: `${PEOPLE.sam.id}|CHROME|Mac OS X`,
+  };
+  const admin = {
+    id: oktaId('0oa', 'Okta Admin Console'),
+    type: 'AppInstance',
+    alternateId: 'Okta Admin Console',
+    displayName: 'Okta Admin Console',
+  };
+  const events: OktaEventSpec[] = [
+    { ...base, at: t, eventType: 'user.session.access_admin_app', target: [admin], requestUri: '/admin/sso/callback' },
+    {
+      ...base,
+      at: t + 3 * MIN,
+      eventType: 'system.api_token.create',
+      target: [{ id: oktaId('00T', 'tor'), type: 'Token', alternateId: 'unknown', displayName: 'sync' }],
+    },
+  ];
+  return { events, credential: session, startAt: t, damageAt: t + 3 * MIN };
+}
+
+/** dan signs in with Tor Browser one evening (a new session that starts on Tor): novelty, not a copied session. */
+export function torBrowserSession(rng: Prng): OktaEventSpec[] {
+  return workSession(
+    rng,
+    DAYS[12]!,
+    PEOPLE.dan,
+    sessionId('dan-tor'),
+    () => PLACES.torExit,
+    () => BROWSERS.torBrowser,
+    23,
+    24,
+  );
 }

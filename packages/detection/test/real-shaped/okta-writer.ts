@@ -226,6 +226,11 @@ export const PLACES = {
   // Where a thief replays from: a VPS, and a Moscow ISP.
   hetznerFi: place('95.216.10.5', 'Helsinki', 'Uusimaa', 'Finland', 60.1699, 24.9384, 24940, 'hetzner online gmbh', 'your-server.de'),
   moscow: place('109.73.45.5', 'Moscow', 'Moscow', 'Russia', 55.7558, 37.6173, 29226, 'jsc mastertel', 'mastertel.ru'),
+  // A Tor exit; Okta's own proxy detection flags it.
+  torExit: {
+    ...place('185.220.101.4', 'Berlin', 'Land Berlin', 'Germany', 52.52, 13.405, 60729, 'stiftung erneuerbare freiheit', 'unknown'),
+    isProxy: true,
+  },
 } satisfies Record<string, OktaPlace>;
 
 export const BROWSERS = {
@@ -237,4 +242,5 @@ export const BROWSERS = {
     'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36 Edg/124.0.2478.80',
   linuxFirefox: 'Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0',
   oktaSdk: 'okta-sdk-python/2.9.5 python/3.11.8 Linux/5.10.213-201.855.amzn2.x86_64',
+  torBrowser: 'Mozilla/5.0 (Windows NT 10.0; rv:115.0) Gecko/20100101 Firefox/115.0',
 } as const;

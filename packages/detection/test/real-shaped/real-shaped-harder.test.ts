@@ -9,6 +9,9 @@ import { leakedKey } from './aws-attacks.js';
 import { appInstance, exfiltratedInsideAws, exfiltratedInstanceKey, lenaWorkdays, sameTownProxy, vpnUser } from './aws-harder.js';
 import { benignCompany } from './aws-org.js';
 import { trailFile } from './cloudtrail-writer.js';
+import { torBrowserSession, torSessionReplay } from './okta-attacks.js';
+import { benignOkta } from './okta-org.js';
+import { oktaEvent } from './okta-writer.js';
 import { Prng } from './prng.js';
 import { assertCaughtBeforeDamage, assertChainNeverStepsBack, assertNoBenignPages, describeAlerts, isPage } from './scenario-asserts.js';
 
@@ -75,5 +78,30 @@ describe('real-shaped CloudTrail: an instance key used from another machine of t
 
   it('CI, CodeBuild, Lambda and AWS Config on the same cloud still do not page', () => {
     assertNoBenignPages(alerts, [inside.credential]);
+  });
+});
+
+describe('real-shaped Okta: a session replayed over Tor with the owner’s browser string and device token', () => {
+  let alerts: Alert[] = [];
+  const tor = torSessionReplay();
+  before(async () => {
+    const file = join(dir, 'okta-tor.json');
+    const events = [...benignOkta(new Prng(11)), ...torBrowserSession(new Prng(3)), ...tor.events].sort((a, b) => a.at - b.at);
+    writeFileSync(file, JSON.stringify(events.map(oktaEvent)));
+    alerts = await alertsOfFile(file);
+  });
+
+  it('pages when the signed-in session continues over Tor, before the API token is made', () => {
+    assertCaughtBeforeDamage(alerts, tor);
+  });
+
+  it('a new session that starts on Tor (Tor Browser) is not a session moved onto Tor', () => {
+    // A new browser over Tor may still page as a new place and client together; it is no copied session.
+    const own = alerts.filter((a) => a.credential !== tor.credential && a.rule === 'new_place' && a.evidence.session_moved_to_tor === true);
+    assert.deepEqual(own, [], describeAlerts(own));
+    assert.ok(
+      alerts.some((a) => a.principal === 'dan@acme.io' && a.evidence.asn_kind === 'tor'),
+      'the Tor session is still reported',
+    );
   });
 });

@@ -2,21 +2,18 @@ import { F_EVENTS, F_INTERACTIVE, F_SESSION_DEVICE, K_CLIENT, K_IP, K_TLS, U_CLI
 import { topKCount, topKSize, topKTotal } from '../sketches/top-k.js';
 import { eventStage } from './chain-position.js';
 import { knownValues, round2 } from './evidence.js';
+import { isSessionCredential } from './session-credential.js';
 import type { DetectionContext, Finding } from './types.js';
 
 /** TLS fingerprints need this many observations before a change means anything. */
 const TLS_MIN_OBSERVATIONS = 20;
-
-/** Credential kinds bound to the one client that signed in: a second device means the session was copied. */
-const SESSION_KINDS: ReadonlySet<string> = new Set(['saas_session', 'refresh_token', 'access_token']);
 
 /**
  * True when a session credential is used from a device other than the first one it was seen on (remembered on
  * the credential's profile as detection state, even while learning is guarded).
  */
 function sessionDeviceMoved(ctx: DetectionContext): boolean {
-  const kind = ctx.ev.credential_kind;
-  if (ctx.deviceHash === 0 || kind === undefined || !SESSION_KINDS.has(kind)) return false;
+  if (ctx.deviceHash === 0 || !isSessionCredential(ctx)) return false;
   const { cred } = ctx;
   const first = cred.f[cred.fo + F_SESSION_DEVICE]!;
   if (first === 0) {

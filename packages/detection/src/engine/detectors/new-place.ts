@@ -15,12 +15,13 @@ import {
 } from '../profile/layout.js';
 import type { Profile } from '../profile/profile.js';
 import { hllEstimate } from '../sketches/hyperloglog.js';
-import { topKCount, topKEntries } from '../sketches/top-k.js';
+import { topKCount, topKEntries, topKSize } from '../sketches/top-k.js';
 import { INTERNAL_NETWORK_KEY } from '../unregistered-network.js';
 import { asnKindCode } from './asn-kind-code.js';
 import { eventStage } from './chain-position.js';
 import { knownValues, round2 } from './evidence.js';
 import { pinnedServer } from './pinned-server.js';
+import { isSessionCredential } from './session-credential.js';
 import type { DetectionContext, Finding } from './types.js';
 
 /**
@@ -115,6 +116,8 @@ function known(cred: Profile, principal: Profile, offset: number, k: number, key
   return key === 0 || topKCount(cred.u, cred.uo + offset, k, key) > 0 || topKCount(principal.u, principal.uo + offset, k, key) > 0;
 }
 
+/** Score of a session moved onto Tor mid-life: evidence of a replayed cookie, may page on its own. */
+const SESSION_TO_TOR_SCORE = 70;
 /**
  * Detector 1, new place. A first-seen country, ASN or city for the credential AND its principal (a user's new
  * key from their usual laptop is not a new place). The base score by what is new (country > ASN > city; a new
@@ -203,7 +206,10 @@ export function detectNewPlace(ctx: DetectionContext, out: Finding[]): void {
   let maturity = Math.min(1, 0.4 + (0.6 * history) / Math.max(1, cfg.learning.minEvents));
   // A handful of calls, all from inside, already say where this key lives.
   if (leftInternal && history >= LEFT_INTERNAL_MIN_EVENTS) maturity = Math.max(maturity, LEFT_INTERNAL_MATURITY);
-  const score = base * weight * maturity;
+  // A session (an Okta session, a refresh or access token) that was in use from another network continuing over Tor is its
+  // cookie replayed by someone hiding: people do not move a signed-in browser session onto Tor. Evidence, not novelty.
+  const sessionToTor = ctx.kind === 'tor' && !asnKnown && topKSize(cred.u, cred.uo + U_ASN, K_ASN) > 0 && isSessionCredential(ctx);
+  const score = sessionToTor ? Math.max(base * weight * maturity, SESSION_TO_TOR_SCORE) : base * weight * maturity;
   // A new address on a young network (an attacker hopping addresses within one provider) stays as new as the network.
   ctx.placeNovelty = asnKnown ? Math.max(score, youngNetworkNovelty(ctx)) : score;
   if (score < np.minReportScore) return;
@@ -213,7 +219,7 @@ export function detectNewPlace(ctx: DetectionContext, out: Finding[]): void {
     score,
     stage: eventStage(ctx),
     summary:
-      `${what === 'outside' ? 'first use of this credential from outside the internal network it always used' : `first use of this credential from a new ${sameProvider ? 'region of a cloud provider it already uses' : what === 'asn' ? (leftPeople ? 'hosting network after only home, office or mobile ones' : 'network') : what}`}: ${g?.country ?? '?'} ${g?.city ?? ''} ${ctx.networkLabel ?? `AS${ctx.asn} ${g?.as_org ?? ''}`} (${ctx.kind})`.replace(
+      `${sessionToTor ? 'session continued over Tor after use from elsewhere; ' : ''}${what === 'outside' ? 'first use of this credential from outside the internal network it always used' : `first use of this credential from a new ${sameProvider ? 'region of a cloud provider it already uses' : what === 'asn' ? (leftPeople ? 'hosting network after only home, office or mobile ones' : 'network') : what}`}: ${g?.country ?? '?'} ${g?.city ?? ''} ${ctx.networkLabel ?? `AS${ctx.asn} ${g?.as_org ?? ''}`} (${ctx.kind})`.replace(
         /\s+/g,
         ' ',
       ),
@@ -231,6 +237,7 @@ export function detectNewPlace(ctx: DetectionContext, out: Finding[]): void {
       org_principals_on_asn: org.asns.principals(ctx.asn),
       left_people_networks: leftPeople || undefined,
       same_provider: sameProvider || undefined,
+      session_moved_to_tor: sessionToTor || undefined,
       baseline: {
         credential_events: cred.events,
         principal_events: principal.events,
@@ -241,7 +248,7 @@ export function detectNewPlace(ctx: DetectionContext, out: Finding[]): void {
       maturity: round2(maturity),
       threshold: np.minReportScore,
     },
-    noveltyOnly: true,
+    noveltyOnly: !sessionToTor,
     suspicion: score,
   });
 }
