@@ -95,6 +95,12 @@ export async function creatorOf(db: Kysely<unknown>, entityId: string): Promise<
   return row?.created_by_credential_id ?? undefined;
 }
 
+function setState(entry: LineageEntry | undefined, status: string, name: string): void {
+  if (entry === undefined) return;
+  entry.status = status;
+  entry.name = name;
+}
+
 /** Fills `status` and `name` of lineage entries from the tables of what they name, one query per table. */
 async function addCurrentState(t: Kysely<TokenDb>, entries: LineageEntry[]): Promise<void> {
   const idsOf = (...kinds: LineageKind[]) => entries.filter((e) => kinds.includes(e.entity_kind)).map((e) => e.entity_id);
@@ -112,12 +118,12 @@ async function addCurrentState(t: Kysely<TokenDb>, entries: LineageEntry[]): Pro
   const userIds = idsOf('user');
   if (userIds.length > 0) {
     const rows = await t.selectFrom('ts_users').select(['id', 'login', 'status']).where('id', 'in', userIds).execute();
-    for (const r of rows) Object.assign(byId.get(r.id) ?? {}, { status: r.status, name: r.login });
+    for (const r of rows) setState(byId.get(r.id), r.status, r.login);
   }
   const accountIds = idsOf('service_account');
   if (accountIds.length > 0) {
     const rows = await t.selectFrom('ts_service_accounts').select(['id', 'name', 'status']).where('id', 'in', accountIds).execute();
-    for (const r of rows) Object.assign(byId.get(r.id) ?? {}, { status: r.status, name: r.name });
+    for (const r of rows) setState(byId.get(r.id), r.status, r.name);
   }
   const grantIds = idsOf('grant', 'access_token');
   if (grantIds.length > 0) {
