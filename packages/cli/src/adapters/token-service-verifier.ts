@@ -57,10 +57,10 @@ const STATUS: Record<string, VerificationResult['status']> = {
 };
 
 /**
- * Opens the token service over the store in `dataDir` and returns a verifier (is this `tw_`
- * token, or this JWT access token carrying our issuer, issued by us, and in which state?) and a revoker (revoke it, with the leak location as
- * the reason: the token service writes it to the revocation log, the key's record and, through
- * the `audit` hook wired here, the hash-chained audit log).
+ * Opens the token service over the store in `dataDir` and returns a verifier (is this `tw_` token,
+ * or this JWT access token carrying our issuer, issued by us, and in which state?) and a revoker
+ * (revoke it, with the leak location as the reason: the token service writes it to the revocation
+ * log, the key's record and, through the `audit` hook wired here, the hash-chained audit log).
  *
  * @example
  * ```ts

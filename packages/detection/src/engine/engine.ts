@@ -75,6 +75,7 @@ const EMPTY_NAME_HASH = hashString('');
 const SUSPICION_HALF_LIFE_MS = 24 * 3_600_000;
 /** Issued-credential links remembered (an STS-heavy account mints a session per job). */
 const MAX_LINEAGE = 100_000;
+
 function isAuthFailure(ev: EnrichedEvent): boolean {
   const s = ev.status;
   if (s === 401 || s === 403 || s === 404 || s === 407) return true;
