@@ -26,18 +26,21 @@ export interface ProviderDeps {
 const OIDC_SCOPES = ['openid', 'offline_access'];
 
 /**
- * RFC 6749 §5.2 `invalid_scope` when a request names resource scopes and the client may hold none of
- * them. The provider would issue the intersection, here an access token with no scope at all, which
- * helps no one and hides a misconfigured or probing client; a partly allowed request still gets the
- * allowed part (RFC 6749 §3.3).
+ * RFC 6749 §5.2 `invalid_scope` when a client_credentials request names scopes and the client may hold
+ * none of them. The provider would issue the intersection, here an access token with no scope at all,
+ * which helps no one and hides a misconfigured or probing client; a partly allowed request still gets
+ * the allowed part (RFC 6749 §3.3). Only this grant: a person's sign-in may ask for OIDC scopes such
+ * as `profile` beside none of ours, and gets its login with no resource scope, as before.
  */
-function refuseWhollyUnallowedScope(requested: unknown, allowed: string): void {
-  if (typeof requested !== 'string') return;
+function refuseWhollyUnallowedScope(params: Record<string, unknown> | undefined, allowed: string): void {
+  const requested = params?.scope;
+  if (params?.grant_type !== 'client_credentials' || typeof requested !== 'string') return;
   const wanted = requested.split(' ').filter((s) => s.length > 0 && !OIDC_SCOPES.includes(s));
   if (wanted.length === 0) return;
   const may = new Set(allowed.split(' '));
   if (!wanted.some((s) => may.has(s))) throw new errors.InvalidScope('requested scope is not allowed for this client', wanted.join(' '));
 }
+
 const epoch = (): number => Math.floor(Date.now() / 1000);
 
 /**
@@ -118,7 +121,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
           // each call, a visible share of a token request. Extra metadata keeps its own key.
           const allowed = (client as unknown as { tw_scopes?: unknown }).tw_scopes;
           const scope = typeof allowed === 'string' ? allowed : '';
-          refuseWhollyUnallowedScope(ctx.oidc.params?.scope, scope);
+          refuseWhollyUnallowedScope(ctx.oidc.params, scope);
           return {
             scope,
             audience: resourceIndicator,

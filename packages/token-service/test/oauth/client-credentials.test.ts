@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { calculateJwkThumbprint, exportJWK } from 'jose';
 import * as oauth from 'oauth4webapi';
+import { runCodeFlow } from '../support/code-flow.js';
 import { type Harness, insecure, startHarness } from '../support/harness.js';
 
 describe('client_credentials with DPoP', () => {
@@ -81,5 +82,11 @@ describe('client_credentials with DPoP', () => {
     assert.equal(((await response.json()) as { error?: string }).error, 'invalid_scope');
     const none = await oauth.clientCredentialsGrantRequest(h.as, client, auth, new URLSearchParams(), insecure);
     assert.equal((await oauth.processClientCredentialsResponse(h.as, client, none)).scope, undefined, 'asking for nothing still works');
+  });
+
+  it("still signs a person in who asks for OIDC scopes beside none of the client's", async () => {
+    const s = await runCodeFlow(h, { scope: 'openid offline_access profile email' });
+    assert.ok(s.tokens.access_token);
+    assert.equal((await h.service.view.introspect(s.tokens.access_token)).active, true);
   });
 });
