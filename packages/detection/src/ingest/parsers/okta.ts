@@ -1,3 +1,4 @@
+import { countryCode } from '../country-code.js';
 import { boolAt, compact, isObject, type JsonObject, numAt, objAt, strAt } from '../fields.js';
 import { eventTimeText, normaliseIp, parseEventTime } from '../time-and-ip.js';
 import type { NetworkHint, NormalisedEvent, ParseOutcome, RecordContext } from '../types.js';
@@ -30,8 +31,9 @@ function outcomeOf(result: string | undefined): NormalisedEvent['outcome'] {
 function hintOf(client: JsonObject | undefined, security: JsonObject | undefined): NetworkHint | undefined {
   const geo = objAt(client, 'geographicalContext');
   const point = objAt(geo, 'geolocation');
+  const country = strAt(geo, 'country');
   const hint: NetworkHint = compact({
-    country: strAt(geo, 'country'),
+    country: country === undefined ? undefined : countryCode(country),
     city: strAt(geo, 'city'),
     lat: numAt(point, 'lat'),
     lon: numAt(point, 'lon'),
