@@ -23,6 +23,15 @@ export interface DetectionConfig {
     minEvents: number;
     /** Hours between first and latest event needed. */
     minHours: number;
+    /**
+     * A network that raised nothing but novelty (new place, new client, unusual time) and comes back on this
+     * many distinct UTC days is learned, although its novelty keeps the credential under suspicion and so out
+     * of learning: a user on a commercial VPN some days, a traveller on a week-long trip. Without this, such a
+     * user gets a medium alert every hour of every such day, for ever. Hosting and Tor networks never qualify
+     * (where stolen tokens are replayed from); any other finding on the credential starts the count again.
+     * 0 turns it off.
+     */
+    returningPlaceDays: number;
   };
   /** Bounded state: how many credentials are tracked and when idle ones are forgotten. */
   profiles: {
@@ -220,7 +229,7 @@ export interface DetectionConfig {
  * ```
  */
 export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
-  learning: { minEvents: 30, minHours: 72 },
+  learning: { minEvents: 30, minHours: 72, returningPlaceDays: 3 },
   profiles: { maxCredentials: 1_000_000, idleTtlHours: 24 * 45, sweepEveryEvents: 1 << 16 },
   org: { commonMinPrincipals: 5, commonShare: 0.05, maxTracked: 50_000 },
   risk: {

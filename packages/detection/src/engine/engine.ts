@@ -23,6 +23,7 @@ import { PrincipalProfiles } from './profile/principal-profiles.js';
 import { Profile } from './profile/profile.js';
 import { ProfileStore } from './profile/profile-store.js';
 import { resolveDetectionConfig } from './resolve-config.js';
+import { placeReturns } from './returning-place.js';
 import { buildAlert } from './scoring/build-alert.js';
 import { calibrate, combineIndependent, currentRisk } from './scoring/risk.js';
 import { hashString } from './sketches/hash.js';
@@ -180,7 +181,12 @@ class Engine implements DetectionEngine {
     }
     const issued = ev.attributes?.issued_credential_id;
     if (typeof issued === 'string' && issued.length > 0) this.lineage.remember(issued, credKey);
-    learnEvent(ctx, this.guarded(cred, now, maxSuspicion));
+    // A network that keeps coming back with nothing but novelty is learned in the end (returning-place.ts);
+    // asked only of events the guard keeps out, so the common event pays nothing.
+    const keepOut =
+      this.guarded(cred, now, maxSuspicion) &&
+      !placeReturns(ctx, findings, cfg.learning.returningPlaceDays, currentRisk(cred, now, cfg.risk) < cfg.risk.poisonGuardScore);
+    learnEvent(ctx, keepOut);
     if (++this.sinceSweep >= cfg.profiles.sweepEveryEvents) this.sweep();
     return out;
   }

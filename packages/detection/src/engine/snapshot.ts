@@ -9,9 +9,9 @@ import { Profile } from './profile/profile.js';
  * Snapshot format version; bump on any layout change (restore refuses other versions with a message that the
  * baselines will be relearned). Version 5: principals shared with their only credential, principal profiles
  * of `PRINCIPAL_BYTES` (the learned part of each view, which comes first), distinct-count sketches only on
- * credentials, top-k counts of 16 bits.
+ * credentials, top-k counts of 16 bits. Version 7: the returning-place count of each credential.
  */
-export const SNAPSHOT_VERSION = 6;
+export const SNAPSHOT_VERSION = 7;
 const MAGIC = 0x54574445; // "TWDE"
 const NONE = 0xffffffff;
 const PRINCIPAL_REGISTERS = 128;

@@ -83,7 +83,9 @@ export const F_GEO_TS = 66;
 export const F_PRIV_BURST = 67; // current burst of unaccustomed privileged changes: start ms * 16 + count (<= 15)
 export const F_SESSION_DEVICE = 68; // hash of the device a session credential was first used from (0: none seen)
 export const F_FIRST_PRIV_TS = 69; // when the credential's first privileged change was learned (0: none)
-export const F_SLOTS = 70;
+export const F_RETURN_ASN = 70; // the network coming back under suspicion with only novelty findings (0: none)
+export const F_RETURN_DAYS = 71; // its last UTC day * 16 + distinct days seen (<= 15)
+export const F_SLOTS = 72;
 
 // uint32 slots (a top-k sketch takes topKSlots(k): the keys, then 16-bit counts two to a slot)
 export const U_IP = 0;
