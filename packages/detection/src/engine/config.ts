@@ -28,7 +28,7 @@ export interface DetectionConfig {
      * many distinct UTC days is learned, although its novelty keeps the credential under suspicion and so out
      * of learning: a user on a commercial VPN some days, a traveller on a week-long trip. Without this, such a
      * user gets a medium alert every hour of every such day, for ever. Hosting and Tor networks never qualify
-     * (where stolen tokens are replayed from); any other finding on the credential starts the count again.
+     * (where stolen tokens are replayed from); any other finding while the credential is under suspicion starts the count again.
      * 0 turns it off.
      */
     returningPlaceDays: number;

@@ -13,8 +13,8 @@ const NEVER_BY_RETURNING = new Set<AsnKind>(['hosting', 'tor', 'unknown']);
 /**
  * Whether the event's network has come back on `minDays` distinct UTC days with nothing but novelty findings,
  * so it may be learned although its novelty keeps the credential suspicious. Counts per credential, one
- * network at a time; any other finding (a chain stage, a privileged change, probing, a lifecycle signal)
- * starts the count again. `calm` is false while the credential's risk is at "act now" (novelty that paged):
+ * network at a time; any other finding (a chain stage, a privileged change, probing, a lifecycle signal) on an
+ * event the guard keeps out starts the count again. `calm` is false while the credential's risk is at "act now" (novelty that paged):
  * the days still count, nothing is learned. Called only for events the poisoning guard would keep out.
  *
  * @example
