@@ -45,9 +45,11 @@ function fileOfUri(uri: string): string {
 // A previous `--format sarif` report as baseline entries: ruleId, the secretHash/v1 fingerprint
 // and the first location's URI (results without them are not entries).
 function sarifEntries(log: SarifLog): unknown[] {
+  // Any shape may come in (a hand-edited or foreign file): a run without a results list adds no entries,
+  // a result that is not an object becomes an entry without fields, reported as such by the caller.
   return log.runs.flatMap((run) =>
-    (run.results ?? []).map((r) => {
-      const result = r as {
+    (Array.isArray((run as { results?: unknown } | null)?.results) ? (run.results as unknown[]) : []).map((r) => {
+      const result = (r !== null && typeof r === 'object' ? r : {}) as {
         ruleId?: unknown;
         partialFingerprints?: Record<string, unknown>;
         locations?: { physicalLocation?: { artifactLocation?: { uri?: unknown } } }[];
