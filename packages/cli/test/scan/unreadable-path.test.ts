@@ -1,34 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { generateTwToken } from '@tokenwarden/core';
-import { CLI_BIN } from '../support/run-cli.js';
+import { runCli } from '../support/run-cli.js';
 
 // Root reads everything, so as root the scan runs as nobody (65534) to meet a permission wall.
-const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
 
-function scanAs(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_BIN, 'scan', ...args], {
-      ...asUser,
-      env: { PATH: process.env.PATH ?? '', TOKENWARDEN_FROM_SOURCE: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => {
-      stdout += c;
-    });
-    child.stderr.setEncoding('utf8').on('data', (c: string) => {
-      stderr += c;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const scanAs = (args: readonly string[]) => runCli(['scan', ...args], asUser ? { user: asUser } : {});
 
 // A directory named on the command line that cannot be read is an error (exit 2), like a missing
 // one: a scan that read nothing of it must not pass a CI job. One deep inside a tree is skipped.

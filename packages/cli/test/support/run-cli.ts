@@ -19,7 +19,8 @@ export interface CliRun {
 
 /**
  * Runs `tokenwarden ...args` and collects its output. `env` is added last, so a test can set a
- * config variable or switch the dist/ shortcut off (`TOKENWARDEN_CLI_FROM_DIST: ''`).
+ * config variable or switch the dist/ shortcut off (`TOKENWARDEN_CLI_FROM_DIST: ''`); `user` runs it
+ * as another uid and gid (root only: to meet a permission wall).
  *
  * @example
  * ```ts
@@ -27,7 +28,10 @@ export interface CliRun {
  * assert.equal(run.code, 0, run.stderr);
  * ```
  */
-export function runCli(args: readonly string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<CliRun> {
+export function runCli(
+  args: readonly string[],
+  options: { env?: Record<string, string>; cwd?: string; user?: { uid: number; gid: number } } = {},
+): Promise<CliRun> {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (!k.startsWith('TOKENWARDEN_') || k === 'TOKENWARDEN_CLI_FROM_DIST') env[k] = v;
@@ -35,6 +39,7 @@ export function runCli(args: readonly string[], options: { env?: Record<string, 
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI_BIN, ...args], {
       ...(options.cwd ? { cwd: options.cwd } : {}),
+      ...options.user,
       env: { ...env, TOKENWARDEN_FROM_SOURCE: '1', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
