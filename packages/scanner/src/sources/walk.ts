@@ -66,8 +66,8 @@ function errText(e: unknown): string {
 
 /**
  * Walks files and directories depth-first, yielding regular files to scan. Skips `.git`
- * internals but its `config` (history is scanned with `--git`; remote URLs may hold tokens), `node_modules` unless asked, and ignored paths
- * with `--gitignore`. Symlinks are followed, but each directory and file is visited once by its
+ * internals except its `config` (history is scanned with `--git`; remote URLs may hold tokens),
+ * `node_modules` unless asked, and ignored paths with `--gitignore`. Symlinks are followed, but each directory and file is visited once by its
  * real path (device and inode), so symlink loops end. Unreadable entries are reported via
  * `onSkip` and the walk goes on. The file system calls are synchronous: a promise per lstat
  * bounced through the libuv pool made the walk of the bench tree 10x slower than reading it on a
