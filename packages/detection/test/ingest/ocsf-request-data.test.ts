@@ -70,3 +70,31 @@ describe('OCSF API Activity from Security Lake: request and response data', () =
     assert.equal(odd?.attributes?.issued_credential_id, undefined);
   });
 });
+
+describe('OCSF byte counts', () => {
+  function s3Read(extra: Record<string, unknown>) {
+    const record: Record<string, unknown> = { ...securityLake('GetObject', '{"bucketName":"exports","key":"a.csv"}', null, 2), ...extra };
+    record.api = { ...(record.api as object), service: { name: 's3.amazonaws.com' } };
+    return parse(record);
+  }
+
+  it("reads S3's bytesTransferredOut where Security Lake keeps it (unmapped, flattened key, float or text)", () => {
+    assert.equal(s3Read({ unmapped: { 'additionalEventData.bytesTransferredOut': '52428800.0' } })?.bytes_out, 52_428_800);
+    assert.equal(s3Read({ unmapped: { 'additionalEventData.bytesTransferredOut': 4096 } })?.bytes_out, 4096);
+    assert.equal(s3Read({ unmapped: { 'additionalEventData.bytesTransferredIn': '0.0' } })?.bytes_in, 0);
+  });
+
+  it('reads it nested, as an object or as JSON text, and from the OCSF traffic object', () => {
+    assert.equal(s3Read({ unmapped: { additionalEventData: { bytesTransferredOut: 2048 } } })?.bytes_out, 2048);
+    assert.equal(s3Read({ unmapped: { additionalEventData: '{"bytesTransferredOut":1024.0}' } })?.bytes_out, 1024);
+    assert.equal(s3Read({ traffic: { bytes_out: 777, bytes_in: 12 } })?.bytes_out, 777);
+    assert.equal(s3Read({ traffic: { bytes_out: 777, bytes_in: 12 } })?.bytes_in, 12);
+  });
+
+  it('http_response.length wins; counts that are not whole non-negative numbers are left out', () => {
+    assert.equal(s3Read({ http_response: { code: 200, length: 10 }, traffic: { bytes_out: 777 } })?.bytes_out, 10);
+    assert.equal(s3Read({ unmapped: { 'additionalEventData.bytesTransferredOut': 'lots' } })?.bytes_out, undefined);
+    assert.equal(s3Read({ unmapped: { 'additionalEventData.bytesTransferredOut': -5 } })?.bytes_out, undefined);
+    assert.equal(s3Read({ unmapped: 'not an object' })?.bytes_out, undefined);
+  });
+});

@@ -1,5 +1,5 @@
 import { cloudServiceName, isAwsServiceOrigin } from '../cloud-service.js';
-import { compact, isObject, type JsonObject, numAt, objAt, strAt, uintAt } from '../fields.js';
+import { compact, isObject, type JsonObject, numAt, objAt, strAt, uint, uintAt } from '../fields.js';
 import { isAccessDeniedCode, isAuthFailureCode, lifecycleFromErrorCode } from '../lifecycle-signals.js';
 import { eventTimeText, normaliseIp, parseEventTime } from '../time-and-ip.js';
 import type { NormalisedEvent, ParseOutcome, RecordContext } from '../types.js';
@@ -18,6 +18,20 @@ export function looksOcsf(o: JsonObject): boolean {
 }
 
 const ACTIVITY_NAMES: Record<number, string> = { 1: 'create', 2: 'read', 3: 'update', 4: 'delete' };
+
+// Bytes from the OCSF `traffic` object (HTTP and network activity), or a flat count on the record.
+function trafficBytes(record: JsonObject, key: 'bytes_in' | 'bytes_out'): number | undefined {
+  return uintAt(objAt(record, 'traffic'), key) ?? uintAt(record, key);
+}
+
+// Amazon Security Lake keeps CloudTrail's additionalEventData (S3's bytesTransferredOut) in `unmapped`:
+// a map of flattened keys as its tables hold it, or nested as other exporters write it. CloudTrail
+// writes the count as a float (`2048.0`), sometimes as text.
+function lakeBytes(record: JsonObject, key: 'bytesTransferredIn' | 'bytesTransferredOut'): number | undefined {
+  const unmapped = objAt(record, 'unmapped');
+  if (unmapped === undefined) return undefined;
+  return uint(unmapped[`additionalEventData.${key}`]) ?? uintAt(jsonObjectValue(unmapped.additionalEventData), key);
+}
 
 function outcomeOf(record: JsonObject, httpStatus: number | undefined): NormalisedEvent['outcome'] {
   const statusId = numAt(record, 'status_id');
@@ -120,8 +134,8 @@ export function parseOcsfRecord(record: unknown, ctx: RecordContext): ParseOutco
     resource: resourceOf(record, api) ?? awsResource(undefined, requestData),
     outcome: outcomeOf(record, httpStatus),
     status: status !== undefined && status <= 999 ? status : undefined,
-    bytes_in: uintAt(httpRequest, 'length') ?? uintAt(record, 'bytes_in'),
-    bytes_out: uintAt(httpResponse, 'length') ?? uintAt(record, 'bytes_out'),
+    bytes_in: uintAt(httpRequest, 'length') ?? trafficBytes(record, 'bytes_in') ?? lakeBytes(record, 'bytesTransferredIn'),
+    bytes_out: uintAt(httpResponse, 'length') ?? trafficBytes(record, 'bytes_out') ?? lakeBytes(record, 'bytesTransferredOut'),
     request_id: strAt(objAt(api, 'request'), 'uid'),
     error_code: errorCode,
     source_system: strAt(objAt(objAt(record, 'metadata'), 'product'), 'name') ?? 'ocsf',
