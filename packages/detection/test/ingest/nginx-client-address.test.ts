@@ -28,6 +28,13 @@ describe('nginx: the client address behind proxies', () => {
     assert.equal(clientOf('10.0.1.23', '73.22.10.5, 162.158.90.12'), '73.22.10.5');
   });
 
+  it('behind Fastly, the same: the address its edge appended (IPv4 and IPv6 edges)', () => {
+    assert.equal(clientOf('151.101.2.10', '99.44.12.8, 45.77.10.3'), '45.77.10.3');
+    assert.equal(clientOf('2a04:4e42:200::77', '2001:db8:1::7'), '2001:db8:1::7');
+    // Fastly shielding: an edge forwards to a shield POP, which connects to us.
+    assert.equal(clientOf('199.232.16.5', '73.22.10.5, 151.101.64.9'), '73.22.10.5');
+  });
+
   it('a public connecting address that is no CDN edge is the client, whatever the header says', () => {
     assert.equal(clientOf('203.0.113.9', '198.51.100.77'), '203.0.113.9');
   });
@@ -37,6 +44,23 @@ describe('nginx: the client address behind proxies', () => {
       assert.equal(isCdnEdge(ip), true, ip);
     }
     for (const ip of ['173.245.64.0', '104.15.255.255', '172.63.255.255', '73.22.10.5', '2606:4701::1', '10.0.0.1', 'not-an-ip']) {
+      assert.equal(isCdnEdge(ip), false, ip);
+    }
+  });
+
+  it('knows Fastly’s edge ranges and nothing around them', () => {
+    for (const ip of [
+      '151.101.0.1',
+      '151.101.255.255',
+      '199.232.1.1',
+      '23.235.47.255',
+      '146.75.127.1',
+      '2a04:4e40::1',
+      '2a04:4e42:ffff::1',
+    ]) {
+      assert.equal(isCdnEdge(ip), true, ip);
+    }
+    for (const ip of ['151.100.255.255', '151.102.0.0', '23.235.48.0', '146.75.128.0', '2a04:4e41::1', '2a04:4e43::1']) {
       assert.equal(isCdnEdge(ip), false, ip);
     }
   });

@@ -139,7 +139,7 @@ function isProxyHop(ip: string): boolean {
 
 /**
  * The client behind a load balancer or a CDN: when the connecting address is internal (our load balancer) or a
- * CDN edge (Cloudflare) and an extra field is an address list (`$http_x_forwarded_for`), the last address in it
+ * CDN edge (Cloudflare, Fastly) and an extra field is an address list (`$http_x_forwarded_for`), the last address in it
  * that is neither; else `addr`. Each proxy appends the address it received the request from, so the rightmost
  * outside address is the one our own proxies vouch for: anything left of it came in the request's own header,
  * which a client can write (a thief setting `X-Forwarded-For: <the victim's home address>` to look at home). A
