@@ -4,7 +4,7 @@ import type { Rule } from '../types.js';
 import { DASHED_RIGHT, prefixedToken } from './define.js';
 
 /**
- * Business SaaS APIs: HubSpot, ClickUp, Segment, Sourcegraph, PostHog, Contentful, Mapbox, Dropbox,
+ * Business SaaS APIs: HubSpot, Airtable, ClickUp, Segment, Sourcegraph, PostHog, Contentful, Mapbox, Dropbox,
  * Typeform, Frame.io, Brevo (Sendinblue), X (Twitter), Cloudinary.
  *
  * @example
@@ -22,6 +22,16 @@ export const saasRules: Rule[] = [
     keywords: ['pat-na1-', 'pat-na2-', 'pat-eu1-', 'pat-ap1-'],
     severity: 'high',
     right: DASHED_RIGHT,
+  }),
+  prefixedToken({
+    // pat + a 14-character token id, a dot, and a 64-hex secret; the id alone is not secret.
+    id: 'airtable-pat',
+    description: 'Airtable personal access token',
+    provider: 'airtable',
+    prefix: 'pat',
+    body: '[A-Za-z0-9]{14}\\.[0-9a-f]{64}',
+    severity: 'high',
+    minEntropy: 3.5,
   }),
   prefixedToken({
     id: 'clickup-api-token',

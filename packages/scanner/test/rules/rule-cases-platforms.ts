@@ -50,6 +50,12 @@ export const PLATFORM_RULE_CASES: Record<string, RuleCases> = {
     positive: [`HUBSPOT_ACCESS_TOKEN=pat-na1-${uuid()}`, `"token": "pat-eu1-${uuid()}"`],
     negative: ['pat-na1-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx', `pat-na1-${rnd(8, HEX)}`, `pattern-na1-${uuid()}`],
   },
+  'airtable-pat': pfx('pat', `${rnd(14)}.${rnd(64, HEX)}`, [
+    `pat${rnd(14)}.${rnd(64, 'ghijklmnop')}`,
+    `pat${rnd(14)}`,
+    `pat${rnd(14)}.${rnd(63, 'ABCDEF')}1`,
+    `pat${rnd(14)}.${'0'.repeat(64)}`,
+  ]),
   'clickup-api-token': pfx('pk_', `${rnd(8, '0123456789')}_${rnd(32, UPPER_ALNUM)}`, [`pk_live_${rnd(24)}`]),
   'segment-public-api-token': pfx('sgp_', rnd(64)),
   'sourcegraph-access-token': pfx('sgp_', rnd(40, HEX)),
