@@ -1,4 +1,5 @@
 import type { AccessEvent } from '@tokenwarden/core';
+import type { KeySlot } from './pipeline/reorder-buffer.js';
 
 /**
  * Kind of network an ASN belongs to; drives how much a new location means. `security_proxy` is a company's
@@ -41,4 +42,9 @@ export interface EnrichedEvent extends AccessEvent {
   lifecycle?: string;
   /** True when the event arrived later than the reorder tolerance allowed and is out of event-time order. */
   late?: boolean;
+  /**
+   * The reorder buffer's slot of the event's `credential_key`, when the event came through one (not part of the
+   * event's data: state shared by the pipeline's stages, never serialised).
+   */
+  key_slot?: KeySlot;
 }

@@ -215,7 +215,12 @@ class Engine implements DetectionEngine {
 
   // The credential's profile, the profile holding its principal's baseline, and the context over both.
   private contextFor(ev: EnrichedEvent, now: number, credKey: string): DetectionContext {
-    const cred = this.creds.get(credKey, ev.principal);
+    // The reorder buffer's slot is that of `credential_key`: only when it is the key used here.
+    const slot = ev.key_slot;
+    const cred =
+      slot !== undefined && credKey === ev.credential_key
+        ? this.creds.getVia(slot, credKey, ev.principal)
+        : this.creds.get(credKey, ev.principal);
     const principalName = ev.principal ?? cred.principal;
     const principal = principalName === undefined ? cred : this.principals.resolve(cred, principalName);
     return this.fillContext(ev, now, cred, principal, principalName);

@@ -1,7 +1,30 @@
+/**
+ * What a {@link ReorderBuffer} with a `key` remembers of one key, handed on with each released item (`key_slot`):
+ * the key's last released time, and two fields the consumer of the released items may use to keep its own state
+ * for the key, so that one key lookup per event serves the buffer and the consumer (the detection engine keeps the
+ * credential's profile there instead of looking the credential up again).
+ *
+ * @example
+ * ```ts
+ * const slot = released.key_slot; // { ts, owner, link }
+ * if (slot && slot.owner === myStore) use(slot.link);
+ * ```
+ */
+export interface KeySlot {
+  /** The key's last released event time (ms). */
+  ts: number;
+  /** Whose state `link` is (the consumer checks it is its own before using `link`); undefined until one sets it. */
+  owner: unknown;
+  /** The consumer's state for the key. */
+  link: unknown;
+}
+
 /** Anything with an event time in epoch ms. */
 export interface Timed {
   ts: number;
   late?: boolean;
+  /** Set on release by a buffer with a `key`: that key's {@link KeySlot}. */
+  key_slot?: KeySlot;
 }
 
 /** Options of {@link ReorderBuffer}. */
@@ -51,8 +74,8 @@ export class ReorderBuffer<T extends Timed> {
   // Last released time per key, in two generations (a hit in the old one moves to the young one;
   // when the young one fills, the old is forgotten): one Map lookup per event and an in-place
   // update, instead of a delete and re-insert to keep a strict LRU order.
-  private youngKeys = new Map<string, { ts: number }>();
-  private oldKeys = new Map<string, { ts: number }>();
+  private youngKeys = new Map<string, KeySlot>();
+  private oldKeys = new Map<string, KeySlot>();
 
   constructor(options: ReorderOptions<T>) {
     this.tolerance = Math.max(0, options.toleranceMs);
@@ -199,7 +222,7 @@ export class ReorderBuffer<T extends Timed> {
     let entry = this.youngKeys.get(k);
     if (entry === undefined) {
       entry = this.oldKeys.get(k);
-      if (entry === undefined) entry = { ts: item.ts };
+      if (entry === undefined) entry = { ts: item.ts, owner: undefined, link: undefined };
       else this.oldKeys.delete(k);
       // Each generation holds half the budget: at most maxKeys keys are remembered (2 if it is 1).
       if (this.youngKeys.size >= Math.max(1, this.maxKeys >> 1)) {
@@ -209,5 +232,6 @@ export class ReorderBuffer<T extends Timed> {
       this.youngKeys.set(k, entry);
     }
     if (item.ts > entry.ts) entry.ts = item.ts;
+    item.key_slot = entry;
   }
 }

@@ -104,6 +104,11 @@ export class Profile {
     (this.kind === 'credential' ? PROFILE_ARENA : PRINCIPAL_ARENA).give(this.slab, this.fo * 8);
   }
 
+  /** True once {@link Profile.release} gave its memory back (an evicted or replaced profile). */
+  get released(): boolean {
+    return (this.flags & FLAG_RELEASED) !== 0;
+  }
+
   /** Events learned. */
   get events(): number {
     return this.f[this.fo + F_EVENTS]!;

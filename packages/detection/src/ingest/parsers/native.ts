@@ -92,6 +92,8 @@ export function parseNativeRecord(record: unknown, ctx: RecordContext): ParseOut
     // every event by two properties (a new hidden class and a property array per event).
     geo: undefined,
     client: undefined,
+    // Set by the reorder buffer on release (see KeySlot).
+    key_slot: undefined,
   };
   return { kind: 'event', event };
 }
