@@ -15,7 +15,7 @@ import {
 } from '../profile/layout.js';
 import type { Profile } from '../profile/profile.js';
 import { hllEstimate } from '../sketches/hyperloglog.js';
-import { topKCount, topKEntries, topKSize } from '../sketches/top-k.js';
+import { topKCount, topKCountAt, topKEntries, topKSize } from '../sketches/top-k.js';
 import { INTERNAL_NETWORK_KEY } from '../unregistered-network.js';
 import { asnKindCode } from './asn-kind-code.js';
 import { eventStage } from './chain-position.js';
@@ -98,17 +98,26 @@ function onlyInternal(p: Profile): boolean {
 function providerSeen(ctx: DetectionContext): number {
   const asOrg = ctx.ev.geo?.as_org;
   if (ctx.kind !== 'hosting' || !asOrg) return 0;
-  const names = ctx.org.names;
-  let most = 0;
-  for (const p of ctx.principal === ctx.cred ? [ctx.cred] : [ctx.cred, ctx.principal]) {
-    let seen = 0;
-    for (const e of topKEntries(p.u, p.uo + U_ASN, K_ASN)) {
-      const label = names.get(e.key);
-      if (label !== undefined && label.slice(label.indexOf(' ') + 1) === asOrg) seen += e.count;
-    }
-    most = Math.max(most, seen);
+  const seen = seenOnProvider(ctx.cred, ctx.org.names, asOrg);
+  return ctx.principal === ctx.cred ? seen : Math.max(seen, seenOnProvider(ctx.principal, ctx.org.names, asOrg));
+}
+
+/**
+ * Calls of one profile from networks whose display name (`AS<n> <org>`) names `asOrg`. Read slot by slot, with no
+ * array or substring per call: it runs for every event from a hosting network while the network is young.
+ */
+function seenOnProvider(p: Profile, names: ReadonlyMap<number, string>, asOrg: string): number {
+  let seen = 0;
+  for (let i = 0; i < K_ASN; i++) {
+    const key = p.u[p.uo + U_ASN + i]!;
+    if (key === 0) continue;
+    const label = names.get(key);
+    if (label === undefined) continue;
+    // The organisation is what follows the label's first space (the whole label without one).
+    const start = label.indexOf(' ') + 1;
+    if (label.length - start === asOrg.length && label.startsWith(asOrg, start)) seen += topKCountAt(p.u, p.uo + U_ASN, K_ASN, i);
   }
-  return most;
+  return seen;
 }
 
 /** Whether the credential or its principal already uses `key` (0, an unknown value, counts as known). A plain function, not a per-event closure. */

@@ -73,6 +73,18 @@ export function topKCount(u: Uint32Array, offset: number, k: number, key: number
 }
 
 /**
+ * The count in slot `i` (0 for an empty slot), for callers walking the keys themselves (`u[offset + i]`).
+ *
+ * @example
+ * ```ts
+ * for (let i = 0; i < 8; i++) if (u[i] !== 0) console.log(u[i], topKCountAt(u, 0, 8, i));
+ * ```
+ */
+export function topKCountAt(u: Uint32Array, offset: number, k: number, i: number): number {
+  return u[offset + i] === 0 ? 0 : countAt(u, offset, k, i);
+}
+
+/**
  * Sum of tracked counts.
  *
  * @example
