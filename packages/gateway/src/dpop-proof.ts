@@ -75,6 +75,14 @@ export class DpopProofReader {
   private readonly headers: LRUCache<string, ProofHeader>;
   private readonly algorithms: ReadonlySet<string>;
   private readonly thread: SignatureThread | undefined;
+  // The header read last: a client signs every proof under the same header, so the next proof's
+  // header text is usually equal to it, which a string comparison tells without hashing ~250
+  // characters for the LRU. Cleared when the LRU drops that header (its key may leave the thread).
+  private lastHeaderText = '';
+  private lastHeader: ProofHeader | undefined;
+  // Reused for the bytes a proof is verified over and decoded from (each read uses them only until
+  // it returns, or hands copies to the signature thread): no pool allocation per proof.
+  private readonly scratch = Buffer.allocUnsafeSlow(SCRATCH_BYTES);
 
   constructor(
     private readonly options: {
@@ -90,7 +98,13 @@ export class DpopProofReader {
     const thread = this.thread;
     this.headers = new LRUCache<string, ProofHeader>({
       max: 10_000,
-      ...(thread ? { dispose: (header: ProofHeader) => thread.forget(header.id) } : {}),
+      dispose: (header: ProofHeader) => {
+        if (header === this.lastHeader) {
+          this.lastHeader = undefined;
+          this.lastHeaderText = '';
+        }
+        thread?.forget(header.id);
+      },
     });
   }
 
@@ -111,26 +125,38 @@ export class DpopProofReader {
     const payloadText = proof.slice(dot1 + 1, dot2);
     const signatureText = proof.slice(dot2 + 1);
     if (!BASE64URL.test(payloadText) || !BASE64URL.test(signatureText)) return fail('ERR_JWS_INVALID');
-    let header = this.headers.get(headerText);
+    let header = headerText === this.lastHeaderText ? this.lastHeader : undefined;
     if (!header) {
-      const checked = this.checkHeader(headerText);
-      if (!checked.ok) return checked;
-      header = checked.header;
-      this.headers.set(headerText, header);
+      header = this.headers.get(headerText);
+      if (!header) {
+        const checked = this.checkHeader(headerText);
+        if (!checked.ok) return checked;
+        header = checked.header;
+        this.headers.set(headerText, header);
+      }
+      this.lastHeaderText = headerText;
+      this.lastHeader = header;
     }
-    const payload = jsonObject(payloadText);
+    const payload = jsonObject(payloadText, this.scratch);
     if (!payload) return fail('ERR_JWT_INVALID');
-    const signature = Buffer.from(signatureText, 'base64url');
+    // Decoded after the payload (which used the scratch too), kept at its front until verified.
+    const signature = decoded(signatureText, this.scratch, 0);
     const { entry, key, thumbprint } = header;
     if (entry.signatureBytes !== undefined && signature.length !== entry.signatureBytes)
       return fail('ERR_JWS_SIGNATURE_VERIFICATION_FAILED');
     // A refusal that does not depend on the signature (a replay) costs no verification.
     const early = beforeSignature?.(payload, thumbprint);
     if (early !== undefined) return { ok: false, reason: early };
-    const data = Buffer.from(proof.slice(0, dot2), 'latin1');
-    if (this.thread)
-      return this.thread.verify(header.id, key, data, signature).then((valid) => this.afterSignature(valid, payload, thumbprint));
-    return this.afterSignature(verifyOnEventLoop(key, data, signature), payload, thumbprint);
+    if (this.thread) {
+      const data = Buffer.from(proof.slice(0, dot2), 'latin1');
+      return this.thread
+        .verify(header.id, key, data, Buffer.from(signature))
+        .then((valid) => this.afterSignature(valid, payload, thumbprint));
+    }
+    // The signed bytes go in the scratch right after the signature (the whole proof is ASCII).
+    const at = signature.length;
+    const data = dot2 <= SCRATCH_BYTES - at ? this.scratch.subarray(at, at + this.scratch.write(proof, at, dot2, 'latin1')) : undefined;
+    return this.afterSignature(verifyOnEventLoop(key, data ?? Buffer.from(proof.slice(0, dot2), 'latin1'), signature), payload, thumbprint);
   }
 
   private afterSignature(valid: boolean, payload: Record<string, unknown>, thumbprint: string): ReadProof {
@@ -141,7 +167,7 @@ export class DpopProofReader {
 
   private checkHeader(text: string): { ok: true; header: ProofHeader } | Failure {
     if (!BASE64URL.test(text)) return fail('ERR_JWS_INVALID');
-    const header = jsonObject(text);
+    const header = jsonObject(text, this.scratch);
     if (!header) return fail('ERR_JWS_INVALID');
     const alg = header.alg;
     if (typeof alg !== 'string' || alg.length === 0) return fail('ERR_JWS_INVALID');
@@ -188,11 +214,22 @@ function normaliseTyp(typ: string): string {
   return lower.startsWith('application/') ? lower.slice('application/'.length) : lower;
 }
 
-// A base64url part holding a JSON object (strict UTF-8), or undefined.
-function jsonObject(part: string): Record<string, unknown> | undefined {
+// Room for the signature and the signed bytes of a proof of the largest size DpopVerifier accepts
+// (4096 characters); a larger one (a reader used directly) gets buffers of its own.
+const SCRATCH_BYTES = 8192;
+
+// The bytes of a base64url part, decoded into `scratch` at `at` when they fit, else into a new Buffer.
+function decoded(part: string, scratch: Buffer, at: number): Buffer {
+  // 3 bytes per 4 characters, rounded up: an upper bound of the decoded length.
+  if (Math.ceil((part.length * 3) / 4) > scratch.length - at) return Buffer.from(part, 'base64url');
+  return scratch.subarray(at, at + scratch.write(part, at, 'base64url'));
+}
+
+// A base64url part holding a JSON object (strict UTF-8), or undefined. Decoded in `scratch`.
+function jsonObject(part: string, scratch: Buffer): Record<string, unknown> | undefined {
   if (part.length % 4 === 1) return undefined;
   try {
-    const value: unknown = JSON.parse(utf8.decode(Buffer.from(part, 'base64url')));
+    const value: unknown = JSON.parse(utf8.decode(decoded(part, scratch, 0)));
     return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   } catch {
     return undefined;

@@ -50,6 +50,9 @@ export interface DpopVerifierOptions {
  */
 export class DpopVerifier {
   private readonly reader: DpopProofReader;
+  // The replay key the last peek built, and the payload it was built for.
+  private peekedPayload: Record<string, unknown> | undefined;
+  private peekedKey = '';
 
   constructor(private readonly options: DpopVerifierOptions) {
     this.reader = new DpopProofReader({
@@ -78,8 +81,12 @@ export class DpopVerifier {
   private readonly replayPeek = (payload: Record<string, unknown>, thumbprint: string): string | undefined => {
     const { replay } = this.options;
     if (replay.seen === undefined || typeof payload.jti !== 'string') return undefined;
+    const key = `${thumbprint}:${payload.jti}`;
+    // Kept for this proof's claim: one string built (and hashed by the store's map) instead of two.
+    this.peekedPayload = payload;
+    this.peekedKey = key;
     try {
-      return replay.seen(`${thumbprint}:${payload.jti}`) ? 'replayed proof' : undefined;
+      return replay.seen(key) ? 'replayed proof' : undefined;
     } catch {
       return undefined; // a store that cannot peek is asked by claim, which fails closed
     }
@@ -103,9 +110,13 @@ export class DpopVerifier {
       return { ok: false, error: 'invalid_dpop_proof', reason: 'bad jti' };
     }
     const expiresAt = ((payload.iat as number) + this.options.maxAgeSeconds + 10) * 1000;
+    // The peek's key when it was built for this very payload (another proof's read may have come
+    // in between while a signature was on the thread).
+    const key = this.peekedPayload === payload ? this.peekedKey : `${thumbprint}:${payload.jti}`;
+    this.peekedPayload = undefined;
     let fresh: boolean | Promise<boolean>;
     try {
-      fresh = this.options.replay.claim(`${thumbprint}:${payload.jti}`, expiresAt);
+      fresh = this.options.replay.claim(key, expiresAt);
     } catch {
       return REPLAY_STORE_DOWN;
     }
