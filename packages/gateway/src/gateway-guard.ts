@@ -96,6 +96,9 @@ export class GatewayGuard {
     this.nonces = options.nonceSecret ? new DpopNonces(options.nonceSecret) : undefined;
     this.dpopAlgs = cfg.dpop.algorithms;
     const wantThread = options.signatureThread ?? cfg.dpop.signature_thread;
+    // auto: on with 4 or more CPUs. On 2 cores the thread turned idle CPU into no requests per
+    // second in A/B runs over HTTP (README, 2026-11-30 21:40-22:40), even with half the proofs on it:
+    // the load, the upstream and the proxy already fill both cores, and each proof costs ~20 µs more.
     const useThread = wantThread === 'auto' ? availableParallelism() >= 4 : wantThread;
     this.signatureThread = useThread && this.checks ? new SignatureThread() : undefined;
     const dpopVerifier = new DpopVerifier({
