@@ -188,6 +188,8 @@ export class DpopProofReader {
       verifyKey.padding = entry.padding;
       verifyKey.saltLength = 32;
     }
+    // The key's exact bytes as OpenSSL imported them: an Ed25519 SPKI is a 12-byte prefix and the key.
+    if (entry.kty === 'OKP') verifyKey.rawEd25519 = key.export({ format: 'der', type: 'spki' }).subarray(12);
     return { ok: true, header: { id: nextKeyId++, entry, key: verifyKey, thumbprint } };
   }
 

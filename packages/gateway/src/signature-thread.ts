@@ -1,5 +1,9 @@
 import { type KeyObject, type VerifyKeyObjectInput, verify as verifySignature } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
+import { fastEd25519Verify } from './ed25519-fast-verify.js';
+
+// libsodium's Ed25519 when it loads (about twice as fast as node:crypto's here), else undefined.
+const fastEd25519 = fastEd25519Verify();
 
 /** How one public key verifies (node:crypto's one-shot `verify` arguments besides the data). */
 export interface VerifyKey {
@@ -9,6 +13,8 @@ export interface VerifyKey {
   dsaEncoding?: 'ieee-p1363';
   padding?: number;
   saltLength?: number;
+  /** An Ed25519 key's raw 32 bytes: verified with libsodium on the event loop when it is available. */
+  rawEd25519?: Buffer;
 }
 
 interface Job {
@@ -198,6 +204,7 @@ export class SignatureThread {
  * ```
  */
 export function verifyOnEventLoop(key: VerifyKey, data: Buffer, signature: Buffer): boolean {
+  if (key.rawEd25519 !== undefined && fastEd25519 !== undefined) return fastEd25519(signature, data, key.rawEd25519);
   try {
     return verifySignature(key.digest, data, verifyInput(key), signature);
   } catch {
