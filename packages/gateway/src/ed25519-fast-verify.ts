@@ -29,9 +29,10 @@ let loaded: Ed25519Verify | null | undefined;
 export function fastEd25519Verify(): Ed25519Verify | undefined {
   if (loaded !== undefined) return loaded ?? undefined;
   loaded = null;
-  if (process.env.TOKENWARDEN_ED25519?.toLowerCase() === 'openssl') return undefined;
+  const path = fastEd25519Module();
+  if (path === undefined) return undefined;
   try {
-    const sodium = createRequire(import.meta.url)('sodium-native') as SodiumBinding;
+    const sodium = createRequire(import.meta.url)(path) as SodiumBinding;
     if (typeof sodium.crypto_sign_verify_detached !== 'function') return undefined;
     const verify = sodium.crypto_sign_verify_detached.bind(sodium);
     loaded = (signature, message, publicKey) => {
@@ -47,4 +48,22 @@ export function fastEd25519Verify(): Ed25519Verify | undefined {
     loaded = null;
   }
   return loaded ?? undefined;
+}
+
+/**
+ * Where the libsodium binding loads from (for a worker thread to load it too), or undefined when it
+ * is not installed or `TOKENWARDEN_ED25519=openssl` turns it off.
+ *
+ * @example
+ * ```ts
+ * new Worker(source, { eval: true, workerData: { sodium: fastEd25519Module() } });
+ * ```
+ */
+export function fastEd25519Module(): string | undefined {
+  if (process.env.TOKENWARDEN_ED25519?.toLowerCase() === 'openssl') return undefined;
+  try {
+    return createRequire(import.meta.url).resolve('sodium-native');
+  } catch {
+    return undefined;
+  }
 }

@@ -1,6 +1,6 @@
 import { type KeyObject, type VerifyKeyObjectInput, verify as verifySignature } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import { fastEd25519Verify } from './ed25519-fast-verify.js';
+import { fastEd25519Module, fastEd25519Verify } from './ed25519-fast-verify.js';
 
 // libsodium's Ed25519 when it loads (about twice as fast as node:crypto's here), else undefined.
 const fastEd25519 = fastEd25519Verify();
@@ -26,15 +26,19 @@ interface Job {
 
 // The worker: keys arrive once (SPKI DER and how they verify), then batches of (key id, data,
 // signature); it answers each batch with one byte per signature.
+// Ed25519 keys verify with libsodium there too when the event loop's does (workerData names the module).
 const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
 const { createPublicKey, verify } = require('node:crypto');
+let sodium = null;
+try { if (workerData.sodium) sodium = require(workerData.sodium); } catch {}
 const keys = new Map();
 parentPort.on('message', (m) => {
   if (m.type === 'key') {
     const key = createPublicKey({ key: Buffer.from(m.der), format: 'der', type: 'spki' });
     const options = m.dsaEncoding || m.padding !== undefined ? { key, dsaEncoding: m.dsaEncoding, padding: m.padding, saltLength: m.saltLength } : key;
-    keys.set(m.id, { digest: m.digest, options });
+    const raw = sodium && m.digest === null && m.der.byteLength === 44 ? Buffer.from(m.der).subarray(12) : null;
+    keys.set(m.id, { digest: m.digest, options, raw });
     return;
   }
   if (m.type === 'forget') {
@@ -45,7 +49,9 @@ parentPort.on('message', (m) => {
   for (let i = 0; i < m.keys.length; i++) {
     const k = keys.get(m.keys[i]);
     try {
-      out[i] = k !== undefined && verify(k.digest, m.data[i], k.options, m.signatures[i]) ? 1 : 0;
+      if (k === undefined) out[i] = 0;
+      else if (k.raw) out[i] = m.signatures[i].byteLength === 64 && sodium.crypto_sign_verify_detached(Buffer.from(m.signatures[i]), Buffer.from(m.data[i]), k.raw) ? 1 : 0;
+      else out[i] = verify(k.digest, m.data[i], k.options, m.signatures[i]) ? 1 : 0;
     } catch {
       out[i] = 0;
     }
@@ -146,7 +152,7 @@ export class SignatureThread {
     if (this.broken) return undefined;
     if (this.worker) return this.worker;
     try {
-      const worker = new Worker(WORKER_SOURCE, { eval: true, stdout: false, stderr: false });
+      const worker = new Worker(WORKER_SOURCE, { eval: true, stdout: false, stderr: false, workerData: { sodium: fastEd25519Module() } });
       // A gateway that is done must be able to exit with the thread idle.
       worker.unref();
       worker.on('message', (m: { id: number; out: Uint8Array }) => {
