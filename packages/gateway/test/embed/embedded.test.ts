@@ -143,6 +143,58 @@ describe('Fastify plugin over a socket', () => {
   });
 });
 
+describe('Fastify plugin: open responses', () => {
+  it("ends a route's streaming response when its key is revoked when told to (not by default)", async () => {
+    const h = await guardHarness(config);
+    // Apps streaming server-sent events for as long as the client listens.
+    const sseApp = async (cutOffOpenResponses: boolean | undefined) => {
+      // Closing ends open connections too, so a stream left open fails the test instead of hanging it.
+      const app = Fastify({ forceCloseConnections: true });
+      await app.register(tokenWardenFastify, { guard: h.guard, ...(cutOffOpenResponses === undefined ? {} : { cutOffOpenResponses }) });
+      app.get('/events', (_req, reply) => {
+        let tick: NodeJS.Timeout | undefined;
+        const stream = new Readable({
+          read() {
+            tick ??= setInterval(() => this.push('data: tick\n\n'), 20);
+          },
+          destroy(err, cb) {
+            clearInterval(tick);
+            cb(err);
+          },
+        });
+        reply.header('content-type', 'text/event-stream').send(stream);
+      });
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      return app;
+    };
+    const apps = [await sseApp(true), await sseApp(undefined)];
+    try {
+      const { raw, record } = h.source.createKey();
+      const listen = (app: FastifyInstance, ms: number) =>
+        new Promise<{ outcome: Promise<'closed' | 'open'>; stop: () => void }>((resolve) => {
+          const sock = connect((app.server.address() as AddressInfo).port, '127.0.0.1');
+          sock.on('error', () => {});
+          const outcome = new Promise<'closed' | 'open'>((done) => {
+            sock.on('close', () => done('closed'));
+            setTimeout(() => done('open'), ms).unref();
+          });
+          sock.once('data', () => resolve({ outcome, stop: () => sock.destroy() }));
+          sock.write(`GET /events HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${raw}\r\n\r\n`);
+        });
+      const [watched, unwatched] = [await listen(apps[0]!, 2_000), await listen(apps[1]!, 1_000)];
+      h.source.revoke('key', record.id);
+      h.guard.wakeRevocations();
+      const outcomes = [await watched.outcome, await unwatched.outcome];
+      watched.stop();
+      unwatched.stop();
+      assert.deepEqual(outcomes, ['closed', 'open']);
+    } finally {
+      for (const app of apps) await app.close();
+      await h.guard.close();
+    }
+  });
+});
+
 describe('Fastify plugin over HTTP/2', () => {
   it('emits the access event of an HTTP/2 response too (it has no prefinish)', async () => {
     const { h, app, events, close } = await pluginApp({}, true);
