@@ -31,6 +31,21 @@ async function pluginApp(extra: Record<string, unknown> = {}, http2 = false) {
   return { h, app, events, close };
 }
 
+// Opens `GET /events` with a bearer key on `port`; `outcome` resolves 'closed' when the server ends
+// the stream, 'open' when it still flows after `ms`.
+function listenToEvents(port: number, raw: string, ms: number) {
+  return new Promise<{ outcome: Promise<'closed' | 'open'>; stop: () => void }>((resolve) => {
+    const sock = connect(port, '127.0.0.1');
+    sock.on('error', () => {});
+    const outcome = new Promise<'closed' | 'open'>((done) => {
+      sock.on('close', () => done('closed'));
+      setTimeout(() => done('open'), ms).unref();
+    });
+    sock.once('data', () => resolve({ outcome, stop: () => sock.destroy() }));
+    sock.write(`GET /events HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${raw}\r\n\r\n`);
+  });
+}
+
 describe('Fastify plugin', () => {
   let h: Awaited<ReturnType<typeof guardHarness>>;
   let app: FastifyInstance;
@@ -170,17 +185,7 @@ describe('Fastify plugin: open responses', () => {
     const apps = [await sseApp(true), await sseApp(undefined)];
     try {
       const { raw, record } = h.source.createKey();
-      const listen = (app: FastifyInstance, ms: number) =>
-        new Promise<{ outcome: Promise<'closed' | 'open'>; stop: () => void }>((resolve) => {
-          const sock = connect((app.server.address() as AddressInfo).port, '127.0.0.1');
-          sock.on('error', () => {});
-          const outcome = new Promise<'closed' | 'open'>((done) => {
-            sock.on('close', () => done('closed'));
-            setTimeout(() => done('open'), ms).unref();
-          });
-          sock.once('data', () => resolve({ outcome, stop: () => sock.destroy() }));
-          sock.write(`GET /events HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${raw}\r\n\r\n`);
-        });
+      const listen = (app: FastifyInstance, ms: number) => listenToEvents((app.server.address() as AddressInfo).port, raw, ms);
       const [watched, unwatched] = [await listen(apps[0]!, 2_000), await listen(apps[1]!, 1_000)];
       h.source.revoke('key', record.id);
       h.guard.wakeRevocations();
@@ -270,18 +275,7 @@ describe('Node middleware', () => {
     for (const s of servers) await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
     try {
       const { raw, record } = h.source.createKey();
-      // Resolves 'closed' when the server ends the stream, 'open' when it still flows after `ms`.
-      const listen = (server: (typeof servers)[number], ms: number) =>
-        new Promise<{ outcome: Promise<'closed' | 'open'>; stop: () => void }>((resolve) => {
-          const sock = connect((server.address() as AddressInfo).port, '127.0.0.1');
-          sock.on('error', () => {});
-          const outcome = new Promise<'closed' | 'open'>((done) => {
-            sock.on('close', () => done('closed'));
-            setTimeout(() => done('open'), ms).unref();
-          });
-          sock.once('data', () => resolve({ outcome, stop: () => sock.destroy() }));
-          sock.write(`GET /events HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${raw}\r\n\r\n`);
-        });
+      const listen = (server: (typeof servers)[number], ms: number) => listenToEvents((server.address() as AddressInfo).port, raw, ms);
       const [watched, unwatched] = [await listen(servers[0]!, 2_000), await listen(servers[1]!, 1_000)];
       h.source.revoke('key', record.id);
       h.guard.wakeRevocations();
