@@ -14,6 +14,7 @@ import { detectProbing } from './detectors/probing.js';
 import { detectTokenLifecycle } from './detectors/token-lifecycle.js';
 import type { DetectionContext, Detector, Finding } from './detectors/types.js';
 import { detectUnusualTime } from './detectors/unusual-time.js';
+import { detectVendorVerdict } from './detectors/vendor-verdict.js';
 import { clientKey, geoKeys } from './event-keys.js';
 import { ChecksumSprayCounter, isAboutCredential } from './lifecycle-events.js';
 import { F_GUARD_SINCE, F_SUSPICION, F_SUSPICION_TS } from './profile/layout.js';
@@ -49,12 +50,13 @@ export interface DetectionEngine {
   stats(): { credentials: number; principals: number; events: number; alerts: number; evictions: number };
 }
 
-/** Detectors in evaluation order: place and client first (they set novelty others read), chain last. */
+/** Detectors in evaluation order: place and client first (they set novelty others read), the identity provider's verdict on their findings, chain last. */
 const DETECTORS: readonly Detector[] = [
   detectNewPlace,
   detectNewClient,
   detectImpossibleTravel,
   detectConcurrentUse,
+  detectVendorVerdict,
   detectUnusualTime,
   detectProbing,
   detectDataAccess,

@@ -2,6 +2,7 @@ import { countryCode } from '../country-code.js';
 import { boolAt, compact, isObject, type JsonObject, numAt, objAt, strAt } from '../fields.js';
 import { eventTimeText, normaliseIp, parseEventTime } from '../time-and-ip.js';
 import type { NetworkHint, NormalisedEvent, ParseOutcome, RecordContext } from '../types.js';
+import { isOktaInternalClient, oktaVendorSignals } from './okta-vendor-signals.js';
 
 /**
  * True when a JSON object looks like an Okta System Log event.
@@ -83,8 +84,11 @@ export function parseOktaRecord(record: unknown, ctx: RecordContext): ParseOutco
 
   const client = objAt(record, 'client');
   const rawIp = strAt(client, 'ipAddress');
-  const sourceIp = rawIp ? normaliseIp(rawIp) : undefined;
-  if (rawIp && !sourceIp) return { kind: 'error', reason: 'client.ipAddress is not an IP address' };
+  const parsedIp = rawIp ? normaliseIp(rawIp) : undefined;
+  if (rawIp && !parsedIp) return { kind: 'error', reason: 'client.ipAddress is not an IP address' };
+  // Okta's own services acting in the org: their cloud address and client are not the session holder's.
+  const internal = isOktaInternalClient(client);
+  const sourceIp = internal ? undefined : parsedIp;
   const outcome = objAt(record, 'outcome');
   const security = objAt(record, 'securityContext');
   const debugData = objAt(objAt(record, 'debugContext'), 'debugData');
@@ -100,8 +104,8 @@ export function parseOktaRecord(record: unknown, ctx: RecordContext): ParseOutco
     credential_kind: sessionId ? ('saas_session' as const) : apiTokenId ? ('api_key' as const) : undefined,
     principal: strAt(actor, 'alternateId') ?? strAt(actor, 'id'),
     source_ip: sourceIp,
-    user_agent: strAt(userAgent, 'rawUserAgent')?.slice(0, 1024),
-    device_id: strAt(objAt(client, 'device') ?? undefined, 'id') ?? strAt(debugData, 'dtHash'),
+    user_agent: internal ? undefined : strAt(userAgent, 'rawUserAgent')?.slice(0, 1024),
+    device_id: internal ? undefined : (strAt(objAt(client, 'device') ?? undefined, 'id') ?? strAt(debugData, 'dtHash')),
     operation: `okta:${eventType}`,
     path: requestUri?.split('?')[0]?.slice(0, 1024),
     resource: targetOf(record.target),
@@ -120,11 +124,13 @@ export function parseOktaRecord(record: unknown, ctx: RecordContext): ParseOutco
       credential_type: strAt(auth, 'credentialType'),
       actor_type: strAt(actor, 'type'),
       okta_session: sessionId !== undefined,
-      threat_suspected: strAt(debugData, 'threatSuspected'),
       is_proxy: boolAt(security, 'isProxy'),
       domain: strAt(security, 'domain'),
+      okta_internal: internal || undefined,
+      okta_internal_ip: internal ? parsedIp : undefined,
+      ...oktaVendorSignals(eventType, debugData),
     }),
-    network_hint: hintOf(client, security),
+    network_hint: internal ? undefined : hintOf(client, security),
   });
   return { kind: 'event', event };
 }

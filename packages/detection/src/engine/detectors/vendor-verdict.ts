@@ -1,0 +1,156 @@
+import type { RuleName } from '../profile/layout.js';
+import { K_CLIENT, K_IP, U_CLIENT, U_IP } from '../profile/layout.js';
+import type { Profile } from '../profile/profile.js';
+import { topKCount } from '../sketches/top-k.js';
+import { eventStage } from './chain-position.js';
+import { isSessionCredential } from './session-credential.js';
+import type { DetectionContext, Finding } from './types.js';
+
+/** Okta's session detections: it saw this session's context (address, device) change under it. */
+const SESSION_MOVED: ReadonlySet<string> = new Set(['session_roaming', 'session_context_change', 'reevaluation_failed']);
+
+/** A session the identity provider saw move to a context this credential and its owner never used: a copied cookie. */
+const SESSION_MOVED_SCORE = 72;
+/** A request that succeeded from an address the provider's threat intelligence flags, new to the credential and its owner. */
+const FLAGGED_SOURCE_SCORE = 75;
+/** The same flag on an address the owner uses (a shared NAT, a café): worth a look, not a page. */
+const FLAGGED_KNOWN_SOURCE_SCORE = 45;
+/** The provider's own risk engine rating the request high from an unfamiliar context: novelty with a second opinion. */
+const HIGH_RISK_SCORE = 55;
+/** How much a high vendor risk adds to the engine's own novelty finding on the same event (still novelty). */
+const HIGH_RISK_BOOST = 15;
+
+function knows(cred: Profile, principal: Profile, offset: number, k: number, key: number): boolean {
+  return topKCount(cred.u, cred.uo + offset, k, key) > 0 || topKCount(principal.u, principal.uo + offset, k, key) > 0;
+}
+
+/** The address and the client are both ones the credential or its principal already uses. */
+function familiar(ctx: DetectionContext): { ip: boolean; client: boolean } {
+  const { cred, principal } = ctx;
+  return {
+    ip: ctx.ipHash !== 0 && knows(cred, principal, U_IP, K_IP, ctx.ipHash),
+    client: ctx.clientHash === 0 || knows(cred, principal, U_CLIENT, K_CLIENT, ctx.clientHash),
+  };
+}
+
+/** The finding of `rule` this event already raised, if any: the verdict strengthens it instead of repeating it. */
+function existing(out: Finding[], rule: RuleName): Finding | undefined {
+  for (const f of out) if (f.rule === rule) return f;
+  return undefined;
+}
+
+function evidenceOf(ctx: DetectionContext, known: { ip: boolean; client: boolean }): Record<string, unknown> {
+  const a = ctx.ev.attributes ?? {};
+  return {
+    source: ctx.ev.source_system,
+    signal: a.vendor_signal,
+    threat_suspected: a.vendor_threat === true || undefined,
+    risk_level: a.vendor_risk,
+    risk_reasons: a.vendor_risk_reasons,
+    behaviors: a.vendor_behaviors,
+    address_known: known.ip,
+    client_known: known.client,
+  };
+}
+
+/** Raise `rule`'s finding on this event to `score` (or add one), as evidence when `evidence` is true. */
+function strengthen(
+  ctx: DetectionContext,
+  out: Finding[],
+  rule: RuleName,
+  score: number,
+  evidence: boolean,
+  summary: string,
+  vendor: Record<string, unknown>,
+): void {
+  const f = existing(out, rule);
+  if (f !== undefined) {
+    f.score = Math.max(f.score, score);
+    f.suspicion = Math.max(f.suspicion, score);
+    if (evidence) f.noveltyOnly = false;
+    f.summary = `${summary}; ${f.summary}`;
+    f.evidence.vendor = vendor;
+    return;
+  }
+  out.push({
+    rule,
+    score,
+    stage: eventStage(ctx),
+    summary,
+    evidence: { source_ip: ctx.ev.source_ip, asn: ctx.asn || undefined, asn_kind: ctx.kind, client: ctx.ev.client?.family, vendor },
+    noveltyOnly: !evidence,
+    suspicion: score,
+  });
+}
+
+/**
+ * Weighs what the identity provider itself concluded (Okta's `vendor_*` attributes, see okta-vendor-signals.ts),
+ * always against this credential's own baseline, so that a vendor's alarm about a context the owner uses does not
+ * page, and the vendor's view lifts the engine's own findings where the two agree:
+ * - the provider saw the session move (session roaming, Identity Threat Protection's context change, a failed
+ *   re-evaluation) to an address or client neither the session nor its owner used: evidence of a copied cookie,
+ *   high, as `concurrent_use` (one session, two holders), even where the engine alone sees only a new address in
+ *   the owner's own ISP and city (a thief behind a residential proxy matched to the victim's town);
+ * - a request that succeeded from an address its threat intelligence flags (ThreatInsight), new to the credential
+ *   and its owner: evidence, high, on `new_place`; from a known address, medium;
+ * - its risk engine rated the request high from an unfamiliar context: adds to the engine's own novelty finding
+ *   (still novelty, which pages only when corroborated), or raises a medium one.
+ * Refused requests are left to the probing and lifecycle detectors: a blocked attempt is not a stolen token in use.
+ * Runs after the place, client and concurrency detectors, whose findings on the event it strengthens.
+ *
+ * @example
+ * ```ts
+ * detectVendorVerdict(ctx, findings);
+ * ```
+ */
+export function detectVendorVerdict(ctx: DetectionContext, out: Finding[]): void {
+  const a = ctx.ev.attributes;
+  if (a === undefined) return;
+  const signal = typeof a.vendor_signal === 'string' ? a.vendor_signal : undefined;
+  const threat = a.vendor_threat === true;
+  const highRisk = a.vendor_risk === 'high';
+  if (signal === undefined && !threat && !highRisk) return;
+  if (ctx.cred.events === 0 && ctx.principal.events === 0) return;
+  const known = familiar(ctx);
+  const vendor = evidenceOf(ctx, known);
+  if (signal !== undefined && SESSION_MOVED.has(signal) && isSessionCredential(ctx) && !(known.ip && known.client)) {
+    strengthen(
+      ctx,
+      out,
+      'concurrent_use',
+      SESSION_MOVED_SCORE,
+      true,
+      `identity provider saw the session move (${signal.replace(/_/g, ' ')}) to ${known.ip ? 'a client' : 'an address'} its owner never used`,
+      vendor,
+    );
+    return;
+  }
+  if (ctx.ev.outcome === 'failure') return;
+  if (threat) {
+    const fresh = !known.ip;
+    strengthen(
+      ctx,
+      out,
+      'new_place',
+      fresh ? FLAGGED_SOURCE_SCORE : FLAGGED_KNOWN_SOURCE_SCORE,
+      fresh,
+      `request succeeded from an address the identity provider's threat intelligence flags${fresh ? ', new to this credential and its owner' : ''}`,
+      vendor,
+    );
+    return;
+  }
+  if (highRisk && !(known.ip && known.client)) {
+    const rule: RuleName = !known.ip ? 'new_place' : 'new_client';
+    const own = existing(out, rule);
+    const score = own === undefined ? HIGH_RISK_SCORE : Math.min(ctx.cfg.risk.highScore - 1, own.score + HIGH_RISK_BOOST);
+    strengthen(
+      ctx,
+      out,
+      rule,
+      Math.max(score, own?.score ?? 0),
+      false,
+      `identity provider rated the request high risk${a.vendor_risk_reasons ? ` (${String(a.vendor_risk_reasons)})` : ''}`,
+      vendor,
+    );
+  }
+}
