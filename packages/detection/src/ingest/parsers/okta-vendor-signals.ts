@@ -25,17 +25,22 @@ export interface OktaVendorSignals {
  * Okta event types that are Okta's own detections. The session ones name the session they saw move: Identity
  * Threat Protection's context change and continuous re-evaluation, and session roaming detection.
  */
-export const VENDOR_SIGNAL_EVENTS: Readonly<Record<string, string>> = {
-  'security.session.detect_client_roaming': 'session_roaming',
-  'user.session.context.change': 'session_context_change',
-  'policy.auth_reevaluate.fail': 'reevaluation_failed',
-  'user.risk.detect': 'user_risk',
-  'user.risk.change': 'user_risk',
-  'security.threat.detected': 'threat_detected',
-  'user.account.report_suspicious_activity_by_enduser': 'user_reported',
-};
+export const VENDOR_SIGNAL_EVENTS: ReadonlyMap<string, string> = new Map([
+  ['security.session.detect_client_roaming', 'session_roaming'],
+  ['user.session.context.change', 'session_context_change'],
+  ['policy.auth_reevaluate.fail', 'reevaluation_failed'],
+  ['user.risk.detect', 'user_risk'],
+  ['user.risk.change', 'user_risk'],
+  ['security.threat.detected', 'threat_detected'],
+  ['user.account.report_suspicious_activity_by_enduser', 'user_reported'],
+]);
 
-const LEVELS: Readonly<Record<string, VendorRiskLevel>> = { low: 'low', medium: 'medium', high: 'high' };
+// A Map, not an object literal: a hostile `level=constructor` must not find Object.prototype's members.
+const LEVELS: ReadonlyMap<string, VendorRiskLevel> = new Map([
+  ['low', 'low'],
+  ['medium', 'medium'],
+  ['high', 'high'],
+]);
 
 /**
  * Reads Okta's `{reasons=Anomalous Device, Anomalous Location, level=HIGH}` (the System Log's map text), its JSON
@@ -57,12 +62,12 @@ function parseRisk(value: unknown): { level?: VendorRiskLevel; reasons?: string 
       const level = /(?:^|[{,\s])level\s*=\s*([A-Za-z]+)/.exec(text)?.[1];
       // Reasons run to the next `key=` (their own commas included) or the closing brace.
       const reasons = /(?:^|[{,\s])reasons\s*=\s*(.*?)\s*(?:,\s*[A-Za-z_]+\s*=|}|$)/.exec(text)?.[1];
-      return { level: level === undefined ? undefined : LEVELS[level.toLowerCase()], reasons: reasons || undefined };
+      return { level: level === undefined ? undefined : LEVELS.get(level.toLowerCase()), reasons: reasons || undefined };
     }
   }
   if (o === undefined) return {};
   const level = strAt(o, 'level');
-  return { level: level === undefined ? undefined : LEVELS[level.toLowerCase()], reasons: strAt(o, 'reasons') };
+  return { level: level === undefined ? undefined : LEVELS.get(level.toLowerCase()), reasons: strAt(o, 'reasons') };
 }
 
 /** `{New Geo-Location=NEGATIVE, New Device=POSITIVE, New IP=POSITIVE}` → `New Device, New IP`. */
@@ -90,7 +95,7 @@ export function oktaVendorSignals(eventType: string, debugData: JsonObject | und
   if (risk.reasons !== undefined) out.vendor_risk_reasons = risk.reasons.slice(0, 256);
   const behaviors = positiveBehaviors(debugData?.behaviors);
   if (behaviors !== undefined) out.vendor_behaviors = behaviors.slice(0, 256);
-  const signal = VENDOR_SIGNAL_EVENTS[eventType];
+  const signal = VENDOR_SIGNAL_EVENTS.get(eventType);
   if (signal !== undefined) out.vendor_signal = signal;
   return out;
 }
