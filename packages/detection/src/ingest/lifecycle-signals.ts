@@ -57,7 +57,9 @@ for (const type of LIFECYCLE_EVENT_TYPES) ERROR_SIGNALS[type.replace(/[^a-z]/gi,
  */
 export function lifecycleFromErrorCode(code: string | undefined): LifecycleEventType | undefined {
   if (!code) return undefined;
-  return ERROR_SIGNALS[code.toLowerCase().replace(/[^a-z]/g, '')];
+  const key = code.toLowerCase().replace(/[^a-z]/g, '');
+  // Own keys only: an error code of `constructor` must not find Object.prototype's.
+  return Object.hasOwn(ERROR_SIGNALS, key) ? ERROR_SIGNALS[key] : undefined;
 }
 
 /**

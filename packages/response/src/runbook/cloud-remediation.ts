@@ -173,7 +173,8 @@ export function cloudRemediationRunbook(events: readonly AccessEvent[], stolenKe
   const steps: RemediationStep[] = [];
   for (const e of events) {
     if (e.outcome === 'failure' || !e.operation) continue;
-    const rule = RULES[e.operation];
+    // Own keys only: the operation is the log's text, and `constructor` must not find Object.prototype's.
+    const rule = Object.hasOwn(RULES, e.operation) ? RULES[e.operation] : undefined;
     const step = rule?.(e);
     if (step) steps.push({ event_id: e.id, event_time: e.time, ...step });
   }

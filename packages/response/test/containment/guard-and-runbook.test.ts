@@ -121,6 +121,15 @@ describe('cloud remediation runbook', () => {
     assert.match(renderRunbook(steps), /^#!\/bin\/sh/);
   });
 
+  it("ignores operations named like Object.prototype's members instead of running them as rules", () => {
+    const steps = cloudRemediationRunbook(
+      ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'].map((operation, i) =>
+        ev({ id: `o${i}`, time: '2026-11-02T03:00:00Z', source_system: 'cloudtrail', operation }),
+      ),
+    );
+    assert.deepEqual(steps, []);
+  });
+
   it('quotes values that are not plain tokens', () => {
     const steps = cloudRemediationRunbook([
       ev({ id: 'q', time: 't', operation: 'iam:CreateLoginProfile', attributes: { requestParameters: { userName: "a'b; rm -rf /" } } }),

@@ -58,7 +58,14 @@ function secretOf(m: RegExpExecArray, rule: Rule): { secret: string; offset: num
 function judge(rule: Rule, secret: string, text: string, index: number, match: string, file: string): Validation {
   let verdict: Validation = { valid: true };
   if (rule.validate) {
-    const v = rule.validate(secret, { text, index, match, file });
+    let v: boolean | Validation;
+    try {
+      v = rule.validate(secret, { text, index, match, file });
+    } catch {
+      // A candidate its validator cannot judge (hostile bytes built to make it throw) is reported, at low
+      // confidence, rather than lost: a throw must never hide it, nor the rest of the file with it.
+      v = { valid: true, confidence: 'low', details: { validation: 'failed' } };
+    }
     verdict = typeof v === 'boolean' ? { valid: v } : v;
     if (!verdict.valid) return verdict;
   }

@@ -20,7 +20,12 @@ const EXAMPLE_HMAC_KEYS = [
   'shhhhh',
   'test',
 ];
-const HMAC_DIGESTS: Record<string, string> = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' };
+// A Map: the header's `alg` is the file's text, and `constructor` must not find Object.prototype's.
+const HMAC_DIGESTS: ReadonlyMap<string, string> = new Map([
+  ['HS256', 'sha256'],
+  ['HS384', 'sha384'],
+  ['HS512', 'sha512'],
+]);
 
 /**
  * True when an HS256/384/512 token's signature verifies with a key from documentation and
@@ -32,7 +37,7 @@ const HMAC_DIGESTS: Record<string, string> = { HS256: 'sha256', HS384: 'sha384',
  * ```
  */
 export function signedWithExampleKey(token: string, alg: string): boolean {
-  const digest = HMAC_DIGESTS[alg];
+  const digest = HMAC_DIGESTS.get(alg);
   const dot = token.lastIndexOf('.');
   if (digest === undefined || dot === -1) return false;
   const input = token.slice(0, dot);
@@ -60,7 +65,8 @@ export function validateJwt(token: string, now = Date.now()): Validation {
   const details: Record<string, string | number | boolean> = { alg: header.alg };
   if (typeof payload.iss === 'string') details.iss = payload.iss.slice(0, 200);
   if (typeof payload.sub === 'string') details.sub = payload.sub.slice(0, 200);
-  if (typeof payload.exp === 'number') {
+  // Beyond ±8.64e15 ms a Date is invalid and toISOString throws: such an `exp` is no date at all.
+  if (typeof payload.exp === 'number' && Math.abs(payload.exp) <= 8.64e12) {
     details.exp = new Date(payload.exp * 1000).toISOString();
     if (payload.exp * 1000 < now) {
       details.expired = true;
