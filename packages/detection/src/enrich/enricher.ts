@@ -67,7 +67,22 @@ export function createEnricher(options: EnricherOptions = {}): Enricher {
       const { network_hint: _hint, ...rest } = event;
       out = rest as EnrichedEvent;
     }
-    const geo = mergeHint(event.source_ip && intel ? intel.lookup(event.source_ip) : undefined, hint, kinds);
+    const ip = event.source_ip;
+    let found: GeoInfo | undefined;
+    if (ip && intel) {
+      // The reorder buffer's slot of the credential remembers its last address and what the intelligence said
+      // of it: most events of a credential come from the address of its previous one.
+      const slot = event.key_slot;
+      if (slot === undefined) found = intel.lookup(ip);
+      else if (slot.ip === ip && slot.ipOwner === intel) found = slot.ipAnswer as GeoInfo | undefined;
+      else {
+        found = intel.lookup(ip);
+        slot.ipOwner = intel;
+        slot.ip = ip;
+        slot.ipAnswer = found;
+      }
+    }
+    const geo = mergeHint(found, hint, kinds);
     if (geo) out.geo = geo;
     let client = ua.parse(event.user_agent);
     if (client && event.interactive === true && client.scripted) client = { ...client, scripted: false };

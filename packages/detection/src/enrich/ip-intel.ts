@@ -10,7 +10,8 @@ import { asnFromRecord, type GeoPart, geoFromCityRecord } from './mmdb-records.j
 
 /**
  * Offline IP intelligence: location, network and network kind of an address.
- * Implementations must be synchronous after construction (databases load lazily on first use).
+ * Implementations must be synchronous after construction (databases load lazily on first use), and give one
+ * answer per address: the enricher may reuse an earlier answer for an address a credential used before.
  */
 export interface IpIntel {
   /** Location and network of an IP address (any valid v4/v6 text), or undefined when unknown. */

@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * const slot = released.key_slot; // { ts, owner, link }
+ * const slot = released.key_slot; // { ts, owner, link, ipOwner, ip, ipAnswer }
  * if (slot && slot.owner === myStore) use(slot.link);
  * ```
  */
@@ -17,6 +17,15 @@ export interface KeySlot {
   owner: unknown;
   /** The consumer's state for the key. */
   link: unknown;
+  /**
+   * The enricher's memo of the key's last address: whose answer it is (the IP intelligence that gave it), the
+   * address, and the answer. A credential comes back from the same address on most events, so a string compare
+   * replaces an address parse and a cache lookup. Optional so that slots made elsewhere (tests) need not carry it;
+   * the buffer's own slots always have every field, for one object shape.
+   */
+  ipOwner?: unknown;
+  ip?: string | undefined;
+  ipAnswer?: unknown;
 }
 
 /** Anything with an event time in epoch ms. */
@@ -222,7 +231,8 @@ export class ReorderBuffer<T extends Timed> {
     let entry = this.youngKeys.get(k);
     if (entry === undefined) {
       entry = this.oldKeys.get(k);
-      if (entry === undefined) entry = { ts: item.ts, owner: undefined, link: undefined };
+      if (entry === undefined)
+        entry = { ts: item.ts, owner: undefined, link: undefined, ipOwner: undefined, ip: undefined, ipAnswer: undefined };
       else this.oldKeys.delete(k);
       // Each generation holds half the budget: at most maxKeys keys are remembered (2 if it is 1).
       if (this.youngKeys.size >= Math.max(1, this.maxKeys >> 1)) {

@@ -5,6 +5,14 @@ import { HllCounter, hllEstimateFrom } from '../sketches/hyperloglog.js';
 const PRINCIPAL_REGISTERS = 128;
 const REGISTER_BITS = 7;
 const ORG_REGISTERS = 1024;
+/** Most entries of a {@link CommonnessIndex}'s slot cache (a power of two; 768 KB for three indexes). */
+const MAX_CACHE = 32_768;
+
+/** A value's entry in a slot cache of `size` entries (a power of two); any number (NaN, -0, fractions) gets one. */
+function cacheIndex(value: number, size: number): number {
+  const v = value | 0;
+  return (v ^ (v >>> 15)) & (size - 1);
+}
 
 /**
  * Organisation-wide commonness of one dimension: for each value, a HyperLogLog of the principals that used it.
@@ -32,9 +40,12 @@ export class CommonnessIndex {
   /** Slots of pruned values, for reuse. */
   private freeSlots: number[] = [];
   private used = 0;
-  /** The last value looked up and its slot (-1: absent): a detector and the learning ask about the same value in turn. */
-  private lastValue = -1;
-  private lastSlot = -1;
+  // A direct-mapped cache of value -> slot (-1: absent) in front of `slots`, as large as the slot arrays (at most
+  // MAX_CACHE): values are 32-bit hashes, most beyond the small-integer range, and a Map lookup with such a key
+  // boxes and hashes a number; here it is two typed-array reads. The detectors and the learning ask about the same
+  // few values per event. Entries are exact (the key is compared), kept current by newSlot and cleared by prune.
+  private cacheKeys = new Float64Array(16).fill(Number.NaN);
+  private cacheSlots = new Int32Array(16);
   private readonly maxTracked: number;
 
   constructor(maxTracked: number) {
@@ -90,10 +101,11 @@ export class CommonnessIndex {
   }
 
   private slotOf(value: number): number {
-    if (value === this.lastValue) return this.lastSlot;
+    const at = cacheIndex(value, this.cacheKeys.length);
+    if (this.cacheKeys[at] === value) return this.cacheSlots[at]!;
     const slot = this.slots.get(value) ?? -1;
-    this.lastValue = value;
-    this.lastSlot = slot;
+    this.cacheKeys[at] = value;
+    this.cacheSlots[at] = slot;
     return slot;
   }
 
@@ -108,7 +120,9 @@ export class CommonnessIndex {
     this.sums[slot] = PRINCIPAL_REGISTERS;
     this.zeros[slot] = PRINCIPAL_REGISTERS;
     this.estimates[slot] = 0;
-    if (value === this.lastValue) this.lastSlot = slot;
+    const at = cacheIndex(value, this.cacheKeys.length);
+    this.cacheKeys[at] = value;
+    this.cacheSlots[at] = slot;
     return slot;
   }
 
@@ -121,6 +135,10 @@ export class CommonnessIndex {
       const next = new Float64Array(n);
       next.set(this[name]);
       this[name] = next;
+    }
+    if (n <= MAX_CACHE) {
+      this.cacheKeys = new Float64Array(n).fill(Number.NaN);
+      this.cacheSlots = new Int32Array(n);
     }
   }
 
@@ -152,8 +170,7 @@ export class CommonnessIndex {
       this.freeSlots = [];
       this.used = 0;
     }
-    this.lastValue = -1;
-    this.lastSlot = -1;
+    this.cacheKeys.fill(Number.NaN);
   }
 }
 
