@@ -20,6 +20,8 @@ export interface ResponseStores {
     get(id: string): Promise<Incident | undefined>;
     list(filter: { status?: IncidentStatus; credential_id?: string; limit?: number }): Promise<Incident[]>;
     findOpenByCredential(credentialId: string): Promise<Incident | undefined>;
+    /** The unresolved incident listing `credentialId` among its related credentials, an open one first. */
+    findUnresolvedRelating(credentialId: string): Promise<Incident | undefined>;
   };
   alerts: {
     insert(alert: Alert): Promise<boolean>;

@@ -40,6 +40,11 @@ export function memoryStores(
       async findOpenByCredential(c) {
         return [...incidentMap.values()].find((i) => i.credential_id === c && (i.status === 'open' || i.status === 'contained'));
       },
+      async findUnresolvedRelating(c) {
+        const related = [...incidentMap.values()].filter((i) => i.related_credential_ids.includes(c));
+        const found = related.find((i) => i.status === 'open') ?? related.find((i) => i.status === 'contained');
+        return found ? structuredClone(found) : undefined;
+      },
     },
     alerts: {
       async insert(a) {

@@ -34,24 +34,14 @@ export class IncidentManager {
     let found: Incident | undefined;
     while (current && !seen.has(current) && seen.size < 32) {
       seen.add(current);
-      const open = (await this.stores.incidents.findOpenByCredential(current)) ?? (await this.openIncidentRelating(current));
+      // A credential the attacker created belongs to the incident that lists it, even once contained: a minted key
+      // keeps being tried after containment, and its alerts belong to the incident that suspended it.
+      const open =
+        (await this.stores.incidents.findOpenByCredential(current)) ?? (await this.stores.incidents.findUnresolvedRelating(current));
       if (open) found = open;
       current = this.lineage ? await this.lineage.parentOf(current) : undefined;
     }
     return found;
-  }
-
-  /**
-   * An unresolved incident that lists `credential` among its related credentials (what the attacker created).
-   * A contained incident counts: a key the attacker minted keeps being tried after containment, and those
-   * alerts belong to the incident that suspended it, not to a new one.
-   */
-  private async openIncidentRelating(credential: string): Promise<Incident | undefined> {
-    for (const status of ['open', 'contained'] as const) {
-      const found = (await this.stores.incidents.list({ status, limit: 1000 })).find((i) => i.related_credential_ids.includes(credential));
-      if (found) return found;
-    }
-    return undefined;
   }
 
   /**

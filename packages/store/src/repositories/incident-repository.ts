@@ -1,4 +1,5 @@
 import type { Incident } from '@tokenwarden/core';
+import { sql } from 'kysely';
 import { DEFAULT_LIMIT, type IncidentRepository } from './repository-types.js';
 import { rowCodec } from './row-codec.js';
 import { limitOf, type StoreContext } from './store-context.js';
@@ -72,5 +73,28 @@ export function createIncidentRepository(ctx: StoreContext): IncidentRepository 
       );
       return row ? codec.fromRow(row) : undefined;
     },
+    async findUnresolvedRelating(credentialId) {
+      // The ids are stored as a JSON array: its quoted element is a substring of the column, found by LIKE
+      // (case-insensitive in SQLite, so the decoded array is checked exactly below).
+      const pattern = `%${escapeLike(JSON.stringify(credentialId))}%`;
+      const rows = await ctx.run('find incidents relating', (db) =>
+        db
+          .selectFrom('incidents')
+          .selectAll()
+          .where('status', 'in', [...UNRESOLVED])
+          .where(sql<boolean>`related_credential_ids like ${pattern} escape '!'`)
+          .orderBy('opened_at', 'desc')
+          .orderBy('id', 'desc')
+          .execute(),
+      );
+      const related = rows.map((r) => codec.fromRow(r)).filter((i) => i.related_credential_ids.includes(credentialId));
+      // An open incident before a contained one, each newest first.
+      return related.find((i) => i.status === 'open') ?? related[0];
+    },
   };
+}
+
+/** `text` matched literally by LIKE with `escape '!'`. */
+function escapeLike(text: string): string {
+  return text.replace(/[!%_]/g, (c) => `!${c}`);
 }

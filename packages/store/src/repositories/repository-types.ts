@@ -175,6 +175,11 @@ export interface IncidentRepository {
   list(filter?: IncidentFilter): Promise<Incident[]>;
   /** The most recently opened unresolved (`open` or `contained`) incident of this credential. */
   findOpenByCredential(credentialId: string): Promise<Incident | undefined>;
+  /**
+   * The unresolved incident that lists `credentialId` among its related credentials (what the attacker made):
+   * an open one before a contained one, each the most recently opened.
+   */
+  findUnresolvedRelating(credentialId: string): Promise<Incident | undefined>;
 }
 
 /** One problem {@link AuditLog.verify} found. */

@@ -68,4 +68,22 @@ forEachDialect('incident repository', (t) => {
     await incidents.upsert(incident('inc_new', { credential_id: 'cred_x', status: 'contained', opened_at: at(5) }));
     assert.equal((await incidents.findOpenByCredential('cred_x'))?.id, 'inc_new', 'contained is still unresolved');
   });
+
+  it('finds the unresolved incident relating a credential: exactly that id, an open one first, never a resolved one', async () => {
+    const { incidents } = t().repos;
+    // Ids a LIKE pattern would widen (`_`, `%`), differ only in case (SQLite's LIKE ignores it), or contain one another.
+    await incidents.upsert(incident('inc_a', { status: 'contained', opened_at: at(1), related_credential_ids: ['AKIA_1', 'key%x'] }));
+    await incidents.upsert(incident('inc_b', { status: 'open', opened_at: at(2), related_credential_ids: ['AKIA_1', 'akia_2'] }));
+    await incidents.upsert(incident('inc_c', { status: 'resolved', opened_at: at(3), related_credential_ids: ['AKIA_2'] }));
+    await incidents.upsert(incident('inc_d', { status: 'contained', opened_at: at(4), related_credential_ids: ['AKIA_10', 'q"uote\\d'] }));
+    assert.equal((await incidents.findUnresolvedRelating('AKIA_1'))?.id, 'inc_b', 'open before contained');
+    assert.equal((await incidents.findUnresolvedRelating('key%x'))?.id, 'inc_a');
+    assert.equal(await incidents.findUnresolvedRelating('keyZx'), undefined, '% is literal');
+    assert.equal(await incidents.findUnresolvedRelating('AKIAX1'), undefined, '_ is literal');
+    assert.equal(await incidents.findUnresolvedRelating('AKIA_2'), undefined, 'case matters; a resolved incident does not count');
+    assert.equal((await incidents.findUnresolvedRelating('akia_2'))?.id, 'inc_b');
+    assert.equal((await incidents.findUnresolvedRelating('AKIA_10'))?.id, 'inc_d');
+    assert.equal(await incidents.findUnresolvedRelating('AKIA'), undefined, 'a prefix of an id is not the id');
+    assert.equal((await incidents.findUnresolvedRelating('q"uote\\d'))?.id, 'inc_d');
+  });
 });
