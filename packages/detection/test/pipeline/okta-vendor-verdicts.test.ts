@@ -94,7 +94,11 @@ const show = (alerts: Alert[]) => alerts.map((a) => `${a.time} ${a.rule} ${a.sev
  * ISP: Okta's Identity Threat Protection logs the session's context change (a new device) before the thief adds a
  * factor of their own.
  */
-function sameTownThief(withVendorEvents: boolean): { events: Spec[]; session: string; damageAt: number } {
+function sameTownThief(
+  withVendorEvents: boolean,
+  ua = WIN_CHROME,
+  behaviors = '{New Geo-Location=NEGATIVE, New Device=POSITIVE, New IP=POSITIVE, New State=NEGATIVE, New Country=NEGATIVE}',
+): { events: Spec[]; session: string; damageAt: number } {
   const d = 21;
   const session = `102bob${d}`;
   const t = START + d * DAY;
@@ -103,18 +107,13 @@ function sameTownThief(withVendorEvents: boolean): { events: Spec[]; session: st
     at: t + minutes * MIN,
     session,
     ip: SAME_TOWN_LINE,
-    ua: WIN_CHROME,
+    ua,
     eventType,
     ...(debug ? { debug } : {}),
     ...(target ? { target } : {}),
   });
   if (withVendorEvents) {
-    events.push(
-      thief(60, 'user.session.context.change', {
-        risk: '{reasons=Anomalous Device, level=HIGH}',
-        behaviors: '{New Geo-Location=NEGATIVE, New Device=POSITIVE, New IP=POSITIVE, New State=NEGATIVE, New Country=NEGATIVE}',
-      }),
-    );
+    events.push(thief(60, 'user.session.context.change', { risk: '{reasons=Anomalous Device, level=HIGH}', behaviors }));
   }
   events.push(thief(61, 'user.authentication.sso'), thief(63, 'user.authentication.sso'));
   const damageAt = t + 70 * MIN;
@@ -134,6 +133,16 @@ describe("Okta's own verdicts, weighed against the session's baseline", () => {
     assert.ok(verdict, show(before));
     assert.equal(verdict.rule, 'concurrent_use');
     assert.match(verdict.summary, /identity provider saw the session move/);
+  });
+
+  it('the same replay with the owner’s own browser string (an infostealer copies it) pages when Okta calls the device new', async () => {
+    const attack = sameTownThief(true, MAC_CHROME);
+    const alerts = await run('same-town-same-ua', [...bobsRoutine(21), ...attack.events]);
+    const before = alerts.filter((a) => a.credential === attack.session && isPage(a) && Date.parse(a.time) < attack.damageAt);
+    assert.ok(
+      before.some((a) => a.rule === 'concurrent_use'),
+      show(alerts.filter((a) => a.credential === attack.session)),
+    );
   });
 
   it('without Okta’s session event the same replay does not page before the factor (the verdict is what catches it)', async () => {
@@ -164,6 +173,32 @@ describe("Okta's own verdicts, weighed against the session's baseline", () => {
     assert.ok(page, show(first));
     assert.equal(page.rule, 'new_place');
     assert.equal((page.evidence as { vendor?: { threat_suspected?: boolean } }).vendor?.threat_suspected, true);
+  });
+
+  it('a traveller’s session roaming to a London network with his own laptop is novelty, not a page', async () => {
+    const d = 21;
+    const session = `102bob${d}`;
+    const t = START + d * DAY;
+    const london = '81.2.69.142';
+    const alerts = await run('traveller', [
+      ...bobsRoutine(21),
+      { at: t, session, ip: HOME, ua: MAC_CHROME, eventType: 'user.session.start' },
+      {
+        at: t + 9 * 3_600_000,
+        session,
+        ip: london,
+        ua: MAC_CHROME,
+        eventType: 'user.session.context.change',
+        debug: { behaviors: '{New Geo-Location=POSITIVE, New Device=NEGATIVE, New IP=POSITIVE, New Country=POSITIVE}' },
+      },
+      { at: t + 9 * 3_600_000 + MIN, session, ip: london, ua: MAC_CHROME, eventType: 'user.authentication.sso' },
+    ]);
+    const onSession = alerts.filter((a) => a.credential === session);
+    assert.deepEqual(onSession.filter(isPage), [], show(onSession));
+    assert.ok(
+      onSession.some((a) => (a.evidence as { vendor?: unknown }).vendor !== undefined),
+      `Okta's view is in the evidence:\n${show(onSession)}`,
+    );
   });
 
   it('hard negatives do not page: Okta reporting bob’s own move from home to the office, Okta’s integration service acting in his session from AWS, a password spray ThreatInsight blocked, a high-risk rating of his usual laptop at home', async () => {

@@ -9,7 +9,7 @@ import type { DetectionContext, Finding } from './types.js';
 /** Okta's session detections: it saw this session's context (address, device) change under it. */
 const SESSION_MOVED: ReadonlySet<string> = new Set(['session_roaming', 'session_context_change', 'reevaluation_failed']);
 
-/** A session the identity provider saw move to a context this credential and its owner never used: a copied cookie. */
+/** A session the identity provider saw move onto a device this credential and its owner never used: a copied cookie. */
 const SESSION_MOVED_SCORE = 72;
 /** A request that succeeded from an address the provider's threat intelligence flags, new to the credential and its owner. */
 const FLAGGED_SOURCE_SCORE = 75;
@@ -17,7 +17,7 @@ const FLAGGED_SOURCE_SCORE = 75;
 const FLAGGED_KNOWN_SOURCE_SCORE = 45;
 /** The provider's own risk engine rating the request high from an unfamiliar context: novelty with a second opinion. */
 const HIGH_RISK_SCORE = 55;
-/** How much a high vendor risk adds to the engine's own novelty finding on the same event (still novelty). */
+/** How much a high vendor risk or a session move adds to the engine's own novelty finding on the same event (still novelty). */
 const HIGH_RISK_BOOST = 15;
 
 function knows(cred: Profile, principal: Profile, offset: number, k: number, key: number): boolean {
@@ -28,7 +28,8 @@ function knows(cred: Profile, principal: Profile, offset: number, k: number, key
 function familiar(ctx: DetectionContext): { ip: boolean; client: boolean } {
   const { cred, principal } = ctx;
   return {
-    ip: ctx.ipHash !== 0 && knows(cred, principal, U_IP, K_IP, ctx.ipHash),
+    // No address is nothing new.
+    ip: ctx.ipHash === 0 || knows(cred, principal, U_IP, K_IP, ctx.ipHash),
     client: ctx.clientHash === 0 || knows(cred, principal, U_CLIENT, K_CLIENT, ctx.clientHash),
   };
 }
@@ -88,9 +89,11 @@ function strengthen(
  * always against this credential's own baseline, so that a vendor's alarm about a context the owner uses does not
  * page, and the vendor's view lifts the engine's own findings where the two agree:
  * - the provider saw the session move (session roaming, Identity Threat Protection's context change, a failed
- *   re-evaluation) to an address or client neither the session nor its owner used: evidence of a copied cookie,
- *   high, as `concurrent_use` (one session, two holders), even where the engine alone sees only a new address in
- *   the owner's own ISP and city (a thief behind a residential proxy matched to the victim's town);
+ *   re-evaluation) onto a device or client neither the session nor its owner used (or Okta itself calls the
+ *   device new): evidence of a copied cookie, high, as `concurrent_use` (one session, two holders), even where
+ *   the engine alone sees only a new address in the owner's own ISP and town (a thief behind a residential proxy
+ *   matched to the victim's town). Moving to a new network with the owner's own laptop (a traveller, a phone
+ *   hotspot) is what roaming detection also reports: that only adds to the engine's novelty finding;
  * - a request that succeeded from an address its threat intelligence flags (ThreatInsight), new to the credential
  *   and its owner: evidence, high, on `new_place`; from a known address, medium;
  * - its risk engine rated the request high from an unfamiliar context: adds to the engine's own novelty finding
@@ -106,27 +109,29 @@ function strengthen(
 export function detectVendorVerdict(ctx: DetectionContext, out: Finding[]): void {
   const a = ctx.ev.attributes;
   if (a === undefined) return;
-  const signal = typeof a.vendor_signal === 'string' ? a.vendor_signal : undefined;
+  const signal = typeof a.vendor_signal === 'string' && SESSION_MOVED.has(a.vendor_signal) ? a.vendor_signal : undefined;
   const threat = a.vendor_threat === true;
   const highRisk = a.vendor_risk === 'high';
   if (signal === undefined && !threat && !highRisk) return;
   if (ctx.cred.events === 0 && ctx.principal.events === 0) return;
   const known = familiar(ctx);
   const vendor = evidenceOf(ctx, known);
-  if (signal !== undefined && SESSION_MOVED.has(signal) && isSessionCredential(ctx) && !(known.ip && known.client)) {
+  const session = signal !== undefined && isSessionCredential(ctx);
+  const newDevice = !known.client || (typeof a.vendor_behaviors === 'string' && /\bNew Device\b/i.test(a.vendor_behaviors));
+  if (session && newDevice) {
     strengthen(
       ctx,
       out,
       'concurrent_use',
       SESSION_MOVED_SCORE,
       true,
-      `identity provider saw the session move (${signal.replace(/_/g, ' ')}) to ${known.ip ? 'a client' : 'an address'} its owner never used`,
+      `identity provider saw the session move (${signal.replace(/_/g, ' ')}) onto a device its owner never used`,
       vendor,
     );
     return;
   }
-  if (ctx.ev.outcome === 'failure') return;
-  if (threat) {
+  if (ctx.ev.outcome === 'failure' && !session) return;
+  if (threat && ctx.ev.outcome !== 'failure') {
     const fresh = !known.ip;
     strengthen(
       ctx,
@@ -139,17 +144,18 @@ export function detectVendorVerdict(ctx: DetectionContext, out: Finding[]): void
     );
     return;
   }
-  if (highRisk && !(known.ip && known.client)) {
+  if ((highRisk || session) && !(known.ip && known.client)) {
     const rule: RuleName = !known.ip ? 'new_place' : 'new_client';
     const own = existing(out, rule);
     const score = own === undefined ? HIGH_RISK_SCORE : Math.min(ctx.cfg.risk.highScore - 1, own.score + HIGH_RISK_BOOST);
+    const why = session ? `saw the session move (${signal.replace(/_/g, ' ')})` : 'rated the request high risk';
     strengthen(
       ctx,
       out,
       rule,
       Math.max(score, own?.score ?? 0),
       false,
-      `identity provider rated the request high risk${a.vendor_risk_reasons ? ` (${String(a.vendor_risk_reasons)})` : ''}`,
+      `identity provider ${why}${a.vendor_risk_reasons ? ` (${String(a.vendor_risk_reasons)})` : ''}`,
       vendor,
     );
   }
