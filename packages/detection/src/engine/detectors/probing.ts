@@ -19,6 +19,7 @@ import type { Profile } from '../profile/profile.js';
 import { bloomHas } from '../sketches/bloom.js';
 import { pastValidityCheck } from './chain-position.js';
 import { round2 } from './evidence.js';
+import { detectRefusedReconnaissance } from './refused-reconnaissance.js';
 import type { DetectionContext, Finding } from './types.js';
 
 /** Share of auth failures above which failing is the credential's habit. */
@@ -64,7 +65,8 @@ function addDistinct(p: Profile, key: number): boolean {
  *   the credential's own busiest window (a Terraform plan that always describes 200 resources is its habit);
  * - failure burst: `failureThreshold` auth failures (401/403/404, AccessDenied) making `failureRatio` of the
  *   window — what enumerate-iam and token-validity sweeps look like;
- * - BOLA walk: `bolaRun` requests on one endpoint with sequential numeric ids (step ≤ `bolaMaxStep`).
+ * - BOLA walk: `bolaRun` requests on one endpoint with sequential numeric ids (step ≤ `bolaMaxStep`);
+ * - refused reconnaissance: never-used operations refused at a person's pace (refused-reconnaissance.ts).
  * Each fires once per window, when its threshold is crossed.
  *
  * @example
@@ -135,6 +137,8 @@ export function detectProbing(ctx: DetectionContext, out: Finding[]): void {
     });
   }
   detectBola(ctx, out, windowMs);
+  // The slow kind, over half an hour, unless this event already raised a probing finding.
+  if (!out.some((f) => f.rule === 'probing')) detectRefusedReconnaissance(ctx, out);
 }
 
 function detectBola(ctx: DetectionContext, out: Finding[], windowMs: number): void {

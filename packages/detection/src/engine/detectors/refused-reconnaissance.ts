@@ -1,0 +1,89 @@
+import { STAGE_CAPABILITY_PROBE, STAGE_DISCOVERY } from '../classify/operation-class.js';
+import { B_OP_BLOOM, F_FAIL_EWMA, OP_BLOOM_BYTES } from '../profile/layout.js';
+import type { Profile } from '../profile/profile.js';
+import { bloomHas } from '../sketches/bloom.js';
+import type { DetectionContext, Finding } from './types.js';
+
+/** How long refusals are gathered: a person-paced thief tries one call every ten or twenty seconds. */
+const WINDOW_MS = 30 * 60_000;
+/** Distinct never-used operations refused within the window that make reconnaissance. */
+const MIN_DISTINCT = 5;
+/** Operations remembered per window (past MIN_DISTINCT only the count matters, and only up to here). */
+const MAX_TRACKED = 16;
+/** History the credential needs before its novelty can lift the finding to "act now": its very first hour is a new job's. */
+const MIN_HISTORY_HOURS = 1;
+/** Place or client novelty that corroborates the refusals. */
+const CORROBORATING_NOVELTY = 20;
+/** Share of refusals above which refusing is the credential's habit (a misconfigured job). */
+const HABITUAL_FAILURE_SHARE = 0.3;
+
+const MEDIUM_SCORE = 55;
+const HIGH_SCORE = 70;
+
+interface RefusalWindow {
+  start: number;
+  ops: number[];
+}
+
+/**
+ * Each credential's current window, keyed by its profile object: short-lived detection state that need not
+ * survive a restart, and that goes with the profile when an idle one is evicted (no layout or snapshot change).
+ * Profiles belong to one engine, so engines do not share windows.
+ */
+const WINDOWS = new WeakMap<Profile, RefusalWindow>();
+
+/**
+ * Slow permission reconnaissance: `MIN_DISTINCT` distinct operations the credential and its principal never used,
+ * refused (401/403, AccessDenied) within 30 minutes, each a capability probe or beyond (`ListAttachedUserPolicies`,
+ * `ListRoles`, `GetAccountAuthorizationDetails`, `GetSecretValue`, `CreateUser`...). A thief who does not know what
+ * a stolen key may do tries, and is refused, at a person's pace, far below the failure burst of a scripted sweep,
+ * and at any point of the credential's life: no baseline is needed, so a key stolen on its second day is caught
+ * as well as one stolen in its second year. Medium alone; high (and a suspicious context for the chain) from a
+ * place or client with novelty on a credential with an hour of history. Refusals of operations the credential
+ * already used are its habit (a console page that always asks for more than the user may see), and a credential
+ * that mostly fails is broken, not probing.
+ *
+ * @example
+ * ```ts
+ * detectRefusedReconnaissance(ctx, findings); // from detectProbing
+ * ```
+ */
+export function detectRefusedReconnaissance(ctx: DetectionContext, out: Finding[]): void {
+  if (!ctx.authFailure || ctx.opHash === 0 || ctx.cls.stage < STAGE_CAPABILITY_PROBE) return;
+  const { cred, principal } = ctx;
+  if (
+    bloomHas(cred.b, cred.bo + B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash) ||
+    bloomHas(principal.b, principal.bo + B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash)
+  )
+    return;
+  if (cred.f[cred.fo + F_FAIL_EWMA]! >= HABITUAL_FAILURE_SHARE && cred.events >= ctx.cfg.learning.minEvents) return;
+  let w = WINDOWS.get(cred);
+  if (w === undefined || ctx.now - w.start > WINDOW_MS || ctx.now < w.start) {
+    w = { start: ctx.now, ops: [] };
+    WINDOWS.set(cred, w);
+  }
+  if (w.ops.includes(ctx.opHash) || w.ops.length >= MAX_TRACKED) return;
+  w.ops.push(ctx.opHash);
+  if (w.ops.length !== MIN_DISTINCT) return;
+  const corroborated =
+    cred.historyHours() >= MIN_HISTORY_HOURS && (ctx.placeNovelty >= CORROBORATING_NOVELTY || ctx.clientNovelty >= CORROBORATING_NOVELTY);
+  const score = corroborated ? HIGH_SCORE : MEDIUM_SCORE;
+  out.push({
+    rule: 'probing',
+    score,
+    stage: Math.min(ctx.cls.stage, STAGE_DISCOVERY),
+    summary: `${MIN_DISTINCT} operations this credential never used refused within ${Math.round((ctx.now - w.start) / 60_000)} min (last: ${ctx.cls.name || ctx.ev.operation || ctx.ev.path})${corroborated ? ', from a place or client new to it' : ''}`,
+    evidence: {
+      kind: 'refused_reconnaissance',
+      refused_operations: MIN_DISTINCT,
+      window_start: new Date(w.start).toISOString(),
+      last_error: ctx.ev.error_code ?? ctx.ev.status,
+      place_novelty: Math.round(ctx.placeNovelty),
+      client_novelty: Math.round(ctx.clientNovelty),
+      credential_history_hours: Math.round(cred.historyHours() * 10) / 10,
+      thresholds: { distinct: MIN_DISTINCT, window_minutes: WINDOW_MS / 60_000, corroborating_novelty: CORROBORATING_NOVELTY },
+    },
+    noveltyOnly: false,
+    suspicion: score,
+  });
+}
