@@ -5,7 +5,7 @@
  *
  *   cp -r packages/detection/dist bench/detect/.ab/old   # before the change; after it, again into .ab/new
  *   ln -s ../../../packages/detection/src bench/detect/.ab/src   # the shipped data files are found through ../../src
- *   node --import tsx bench/detect/ab-builds.ts .ab/old .ab/new [--events 300000] [--credentials 20000] [--rounds 8] [--no-engine]
+ *   node --import tsx bench/detect/ab-builds.ts .ab/old .ab/new [--events 300000] [--credentials 20000] [--rounds 8] [--no-engine | --engine-only]
  *
  * Build directories are relative to this file and must lie inside the repository (their imports resolve through
  * its node_modules).
@@ -34,14 +34,46 @@ try {
     intel.lookup('2001:4860:4860::8888');
     return intel;
   });
+  // --engine-only: each build parses and enriches the file once into memory, and the rounds time its engine alone.
+  const engineOnly = process.argv.includes('--engine-only');
+  const held: Detection.EnrichedEvent[][] = [];
+  if (engineOnly) {
+    for (const [b, m] of mods.entries()) {
+      const events: Detection.EnrichedEvent[] = [];
+      held.push(events);
+      const collect = {
+        process: (e: Detection.EnrichedEvent) => {
+          events.push(e);
+          return [];
+        },
+        flush: () => [],
+      };
+      await m.runDetectionPipeline([file], {
+        engine: collect,
+        enrich: m.createEnricher({ ipIntel: intels[b] }),
+        onAlert: () => {},
+        onIssue: () => {},
+      });
+    }
+  }
   const micros: number[][] = builds.map(() => []);
   const alerts: number[][] = builds.map(() => []);
   for (let round = 0; round < arg('rounds', 8); round++) {
     for (let k = 0; k < mods.length; k++) {
       const b = round % 2 === 0 ? k : mods.length - 1 - k;
       const m = mods[b] as typeof Detection;
-      const engine = withEngine ? m.createDetectionEngine() : { process: () => [], flush: () => [], stats: () => ({}) };
       let raised = 0;
+      if (engineOnly) {
+        const engine = m.createDetectionEngine();
+        const events = held[b] as Detection.EnrichedEvent[];
+        const cpu = process.cpuUsage();
+        for (const e of events) raised += engine.process(e).length;
+        const used = process.cpuUsage(cpu);
+        micros[b]?.push((used.user + used.system) / events.length);
+        alerts[b]?.push(raised);
+        continue;
+      }
+      const engine = withEngine ? m.createDetectionEngine() : { process: () => [], flush: () => [], stats: () => ({}) };
       const cpu = process.cpuUsage();
       const summary = await m.runDetectionPipeline([file], {
         engine: engine as Detection.DetectionEngine,

@@ -70,14 +70,23 @@ export function createEnricher(options: EnricherOptions = {}): Enricher {
     const ip = event.source_ip;
     let found: GeoInfo | undefined;
     if (ip && intel) {
-      // The reorder buffer's slot of the credential remembers its last address and what the intelligence said
-      // of it: most events of a credential come from the address of its previous one.
+      // The reorder buffer's slot of the credential remembers its last two addresses and what the intelligence
+      // said of them: most events of a credential come from an address one of its previous events came from.
       const slot = event.key_slot;
       if (slot === undefined) found = intel.lookup(ip);
-      else if (slot.ip === ip && slot.ipOwner === intel) found = slot.ipAnswer as GeoInfo | undefined;
-      else {
+      else if (slot.ipOwner !== intel) {
         found = intel.lookup(ip);
         slot.ipOwner = intel;
+        slot.ip = ip;
+        slot.ipAnswer = found;
+        slot.ip2 = undefined;
+        slot.ipAnswer2 = undefined;
+      } else if (slot.ip === ip) found = slot.ipAnswer as GeoInfo | undefined;
+      else if (slot.ip2 === ip) found = slot.ipAnswer2 as GeoInfo | undefined;
+      else {
+        found = intel.lookup(ip);
+        slot.ip2 = slot.ip;
+        slot.ipAnswer2 = slot.ipAnswer;
         slot.ip = ip;
         slot.ipAnswer = found;
       }

@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * const slot = released.key_slot; // { ts, owner, link, ipOwner, ip, ipAnswer }
+ * const slot = released.key_slot; // { ts, owner, link, ...the enricher's memo }
  * if (slot && slot.owner === myStore) use(slot.link);
  * ```
  */
@@ -26,6 +26,23 @@ export interface KeySlot {
   ipOwner?: unknown;
   ip?: string | undefined;
   ipAnswer?: unknown;
+  /** The address before `ip` and its answer (a client alternating between two: IPv4 and IPv6, a NAT pool). */
+  ip2?: string | undefined;
+  ipAnswer2?: unknown;
+}
+
+/** A slot with every field, so all have one object shape. */
+function newSlot(ts: number): KeySlot {
+  return {
+    ts,
+    owner: undefined,
+    link: undefined,
+    ipOwner: undefined,
+    ip: undefined,
+    ipAnswer: undefined,
+    ip2: undefined,
+    ipAnswer2: undefined,
+  };
 }
 
 /** Anything with an event time in epoch ms. */
@@ -231,8 +248,7 @@ export class ReorderBuffer<T extends Timed> {
     let entry = this.youngKeys.get(k);
     if (entry === undefined) {
       entry = this.oldKeys.get(k);
-      if (entry === undefined)
-        entry = { ts: item.ts, owner: undefined, link: undefined, ipOwner: undefined, ip: undefined, ipAnswer: undefined };
+      if (entry === undefined) entry = newSlot(item.ts);
       else this.oldKeys.delete(k);
       // Each generation holds half the budget: at most maxKeys keys are remembered (2 if it is 1).
       if (this.youngKeys.size >= Math.max(1, this.maxKeys >> 1)) {

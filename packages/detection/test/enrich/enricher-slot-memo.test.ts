@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { seededRandom } from '@tokenwarden/core';
 import { createEnricher } from '../../src/enrich/enricher.js';
 import type { IpIntel } from '../../src/enrich/ip-intel.js';
 import type { GeoInfo } from '../../src/enriched-event.js';
@@ -59,6 +60,30 @@ describe('enricher memo of a credential address on its reorder-buffer slot', () 
     }
     // The memo saved lookups: a credential's repeated address is asked once.
     assert.ok(memoIntel.calls < plainIntel.calls, `${memoIntel.calls} < ${plainIntel.calls}`);
+  });
+
+  it('gives the same answers as plain lookups over random addresses of a few credentials, with two intelligences in turn', () => {
+    const rnd = seededRandom(5);
+    const addresses = ['203.0.113.1', '203.0.113.2', '198.51.100.9', '192.0.2.1', '2001:db8::1', undefined];
+    const tableA: Record<string, GeoInfo> = { '203.0.113.1': DE, '203.0.113.2': DE, '198.51.100.9': FR, '2001:db8::1': FR };
+    const tableB: Record<string, GeoInfo> = { '203.0.113.1': FR, '192.0.2.1': DE };
+    const intels = [tableIntel(tableA), tableIntel(tableB)];
+    const enrichers = intels.map((ipIntel) => createEnricher({ ipIntel }));
+    const buf = new ReorderBuffer<NormalisedEvent>({ toleranceMs: 0, key: (e) => e.credential_key });
+    let lookups = 0;
+    for (let i = 0; i < 5000; i++) {
+      const credential = `k${Math.floor(rnd() * 4)}`;
+      // Each credential keeps to 1-4 of the addresses, as a client with a few addresses does.
+      const ip = addresses[(Number(credential.slice(1)) + Math.floor(rnd() * (1 + Number(credential.slice(1))))) % addresses.length];
+      const which = rnd() < 0.9 ? 0 : 1;
+      for (const e of buf.push(event(i, credential, ip))) {
+        const table = which === 0 ? tableA : tableB;
+        assert.equal((enrichers[which] as (e: NormalisedEvent) => { geo?: GeoInfo })(e).geo, ip === undefined ? undefined : table[ip]);
+        if (ip !== undefined) lookups++;
+      }
+    }
+    const calls = (intels[0]?.calls ?? 0) + (intels[1]?.calls ?? 0);
+    assert.ok(calls < lookups / 2, `${calls} lookups for ${lookups} addressed events`);
   });
 
   it('keeps the memo to the address the intelligence answered, whatever the source hints add', () => {
