@@ -41,8 +41,9 @@ export class CommonnessIndex {
   private freeSlots: number[] = [];
   private used = 0;
   // A direct-mapped cache of value -> slot (-1: absent) in front of `slots`, as large as the slot arrays (at most
-  // MAX_CACHE): values are 32-bit hashes, most beyond the small-integer range, and a Map lookup with such a key
-  // boxes and hashes a number; here it is two typed-array reads. The detectors and the learning ask about the same
+  // MAX_CACHE): values are unsigned 32-bit hashes, half of them beyond V8's small-integer range (31 bits with
+  // pointer compression, else 32 signed), and a Map lookup with such a key boxes and hashes a number; here it is
+  // two typed-array reads. The detectors and the learning ask about the same
   // few values per event. Entries are exact (the key is compared), kept current by newSlot and cleared by prune.
   private cacheKeys = new Float64Array(16).fill(Number.NaN);
   private cacheSlots = new Int32Array(16);
