@@ -59,10 +59,10 @@ const fail = (code: string): Failure => ({ ok: false, reason: `proof ${code}` })
  * {@link SignatureThread}, on a second thread when several proofs wait in one turn (a lone proof
  * stays on the event loop). Not libuv's thread pool (the callback form): it cost ~20 µs of
  * event-loop time to set up each job and ~40 µs more CPU in all per proof on the bench host (84 µs
- * of CPU for an Ed25519 verification inline, 122 µs through the pool). The signature thread gathers
- * a turn's proofs into one message: in process, ten proofs in flight with a free core, ~85 µs per
- * decision instead of ~123 µs, for ~20 µs more CPU per proof; with no free core (the 2-core bench,
- * where the load generator and the upstream share the cores) it gains nothing, hence `auto`.
+ * of CPU for an Ed25519 verification inline, 122 µs through the pool). The signature thread takes
+ * a turn's proofs through shared memory, the signed bytes written there straight from the proof
+ * text: in process (guard-micro.ts, ten decisions in flight), 44-46 µs of wall per EdDSA decision
+ * instead of 66-74 and 54-59 per ES256 one instead of 80-81, for 7-15 µs more CPU.
  *
  * @example
  * ```ts
@@ -148,9 +148,9 @@ export class DpopProofReader {
     const early = beforeSignature?.(payload, thumbprint);
     if (early !== undefined) return { ok: false, reason: early };
     if (this.thread) {
-      const data = Buffer.from(proof.slice(0, dot2), 'latin1');
+      // The signed bytes are written once, into memory the thread shares (the signature is copied).
       return this.thread
-        .verify(header.id, key, data, Buffer.from(signature))
+        .verifyText(header.id, key, proof, dot2, signature)
         .then((valid) => this.afterSignature(valid, payload, thumbprint));
     }
     // The signed bytes go in the scratch right after the signature (the whole proof is ASCII).

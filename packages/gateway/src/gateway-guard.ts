@@ -96,10 +96,12 @@ export class GatewayGuard {
     this.nonces = options.nonceSecret ? new DpopNonces(options.nonceSecret) : undefined;
     this.dpopAlgs = cfg.dpop.algorithms;
     const wantThread = options.signatureThread ?? cfg.dpop.signature_thread;
-    // auto: on with 4 or more CPUs. On 2 cores the thread turned idle CPU into no requests per
-    // second in A/B runs over HTTP (README, 2026-11-30 21:40-22:40), even with half the proofs on it:
-    // the load, the upstream and the proxy already fill both cores, and each proof costs ~20 µs more.
-    const useThread = wantThread === 'auto' ? availableParallelism() >= 4 : wantThread;
+    // auto: on with 2 or more CPUs. Through shared memory (SignatureThread) the thread pays on the
+    // 2-core bench host, where the load generator, the upstream and the proxy share the cores:
+    // thread-ab.ts, 5 rounds, median req/s thread on vs off, EdDSA +17.7%, +16.6%, +7.0%; ES256
+    // +23.5%, +12.5%, +18.5%, +6.6% (README, 2026-12-01). It needs a core with idle time: with
+    // another process taking one (the bare hop at half its rate) ES256 lost 2-10%.
+    const useThread = wantThread === 'auto' ? availableParallelism() >= 2 : wantThread;
     this.signatureThread = useThread && this.checks ? new SignatureThread() : undefined;
     const dpopVerifier = new DpopVerifier({
       algorithms: cfg.dpop.algorithms,

@@ -57,7 +57,7 @@ function proofSet(alg: Alg): string[] {
 }
 
 const outcome = (r: ReadProof) => (r.ok ? `ok ${r.thumbprint}` : r.reason);
-const workerOf = (thread: SignatureThread) => (thread as unknown as { worker: Worker | undefined }).worker;
+const workerOf = (thread: SignatureThread) => (thread as unknown as { ring: { worker: Worker } | undefined }).ring?.worker;
 
 describe('DPoP signatures on a signature thread', () => {
   const threads: SignatureThread[] = [];
@@ -72,7 +72,8 @@ describe('DPoP signatures on a signature thread', () => {
 
   it('gives the same answers as the event loop for every algorithm and mis-signed proof, read in one batch', async () => {
     const proofs = ALGS.flatMap(proofSet);
-    const thread = newThread();
+    const thread = new SignatureThread({ maxBacklog: 64 });
+    threads.push(thread);
     const threaded = new DpopProofReader({ ...options, signatureThread: thread });
     const expected = await Promise.all(proofs.map((p) => new DpopProofReader(options).read(p)));
     const got = await Promise.all(proofs.map((p) => threaded.read(p)));
@@ -134,17 +135,18 @@ describe('DPoP signatures on a signature thread', () => {
     const check = (p: string) => verifier.verify({ proof: p, method: 'GET', url: 'https://api.test/x', accessToken, jkt });
     const results = await Promise.all([proof, ...others, proof, proof].map(check));
     assert.equal(thread.offloaded > 0, true);
-    assert.deepEqual(
-      results.map((r) => (r.ok ? 'ok' : r.reason)),
-      ['ok', 'ok', 'ok', 'ok', 'replayed proof', 'replayed proof'],
-    );
+    const outcomes = results.map((r) => (r.ok ? 'ok' : r.reason));
+    // The others all pass; of the three copies exactly one does, whichever signature was answered
+    // first (the event loop may take the newest jobs back from the thread, so not always the first).
+    assert.deepEqual([outcomes[1], outcomes[2], outcomes[3]], ['ok', 'ok', 'ok']);
+    assert.deepEqual([outcomes[0], outcomes[4], outcomes[5]].sort(), ['ok', 'replayed proof', 'replayed proof']);
   });
 
-  it('is on or off by the config, and with auto only on a machine of 4 or more CPUs', async () => {
+  it('is on or off by the config, and with auto on a machine of 2 or more CPUs', async () => {
     for (const [setting, expected] of [
       [true, true],
       [false, false],
-      ['auto', availableParallelism() >= 4],
+      ['auto', availableParallelism() >= 2],
     ] as const) {
       const h = await guardHarness({ dpop: { signature_thread: setting } });
       assert.equal(h.guard.signatureThread !== undefined, expected, String(setting));
@@ -167,6 +169,6 @@ describe('DPoP signatures on a signature thread', () => {
       process.stdout.write(JSON.stringify({ answers, offloaded: thread.offloaded }));
     `;
     const out = JSON.parse(await runModule(code, [])) as { answers: boolean[]; offloaded: number };
-    assert.deepEqual(out, { answers: [true, true, true], offloaded: 2 });
+    assert.deepEqual(out, { answers: [true, true, true], offloaded: 3 });
   });
 });
