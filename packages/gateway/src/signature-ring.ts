@@ -241,10 +241,14 @@ export class SignatureRing {
     Atomics.add(this.ctrl, KEYGEN, 1);
   }
 
-  /** Asks the thread to stop and terminates it. */
+  /**
+   * Asks the thread to stop and terminates it (if it still runs); releases a pending
+   * {@link waitForAnswers}, which would otherwise hold this memory for good.
+   */
   stop(): void {
     Atomics.store(this.ctrl, STOP, 1);
     Atomics.notify(this.ctrl, HEAD);
+    Atomics.notify(this.ctrl, DONE);
     this.port.close();
     void this.worker.terminate();
   }

@@ -134,9 +134,7 @@ export class SignatureThread {
 
   /** Stops the thread; its unanswered verifications and later ones run on the event loop. */
   close(): void {
-    const ring = this.ring;
     this.giveUp();
-    ring?.stop();
   }
 
   private enqueue(job: Job): void {
@@ -267,7 +265,9 @@ export class SignatureThread {
   // Verifications the thread took and will not answer are done here instead.
   private giveUp(): void {
     this.broken = true;
+    const ring = this.ring;
     this.ring = undefined;
+    ring?.stop();
     const jobs = this.sent;
     const from = this.sentAt;
     this.sent = [];

@@ -157,6 +157,7 @@ describe('signature thread transport (shared memory)', () => {
     assert.ok(ringOf(thread), 'handed to the thread');
     const queued = mixed(6);
     const pendingQueued = Promise.all(queued.map((c) => thread.verify(c.id, c.key, c.data, c.signature)));
+    const ring = ringOf(thread) as unknown as { waiting: boolean };
     thread.close();
     assert.equal(ringOf(thread), undefined);
     assert.deepEqual(
@@ -167,6 +168,9 @@ describe('signature thread transport (shared memory)', () => {
       await pendingQueued,
       queued.map((c) => c.valid),
     );
+    // The event loop's wait for answers is released, not left holding the shared memory.
+    for (let i = 0; i < 100 && ring.waiting; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(ring.waiting, false);
     const after = mixed(4);
     assert.deepEqual(
       await Promise.all(after.map((c) => thread.verify(c.id, c.key, c.data, c.signature))),
