@@ -99,8 +99,9 @@ export class GatewayGuard {
     // auto: on with 2 or more CPUs. Through shared memory (SignatureThread) the thread pays on the
     // 2-core bench host, where the load generator, the upstream and the proxy share the cores:
     // thread-ab.ts, 5 rounds, median req/s thread on vs off, EdDSA +17.7%, +16.6%, +7.0%; ES256
-    // +23.5%, +12.5%, +18.5%, +6.6% (README, 2026-12-01). It needs a core with idle time: with
-    // another process taking one (the bare hop at half its rate) ES256 lost 2-10%.
+    // +23.5%, +12.5%, +18.5%, +6.6% (README, 2026-12-01). With a busy loop holding one core it
+    // still gained (EdDSA +5.9%, ES256 +2.6%); two ES256 runs on a host slowed by something else
+    // (the bare hop at half its rate) read -9.6% and -2.4%.
     const useThread = wantThread === 'auto' ? availableParallelism() >= 2 : wantThread;
     this.signatureThread = useThread && this.checks ? new SignatureThread() : undefined;
     const dpopVerifier = new DpopVerifier({
