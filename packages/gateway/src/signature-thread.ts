@@ -170,6 +170,9 @@ export class SignatureThread {
     const jobs = this.queue;
     this.queue = [];
     let oldest = this.oldestAt();
+    // Jobs reach the thread in the order of their reservations (oldestAt relies on it): a job with
+    // buffers of its own may be copied in now only when no job of this turn has a reservation yet.
+    const reservedEarlier = this.queuedAt !== -1;
     this.queuedAt = -1;
     this.takeAnswers();
     const waiting = this.sent.length - this.sentAt;
@@ -180,7 +183,7 @@ export class SignatureThread {
       for (; sent < room; sent++) {
         const job = jobs[sent] as Job;
         if (job.at === -1) {
-          if (!this.copyIn(ring, job, oldest)) break;
+          if (reservedEarlier || !this.copyIn(ring, job, oldest)) break;
           if (oldest === -1) oldest = job.at;
         }
         ring.push(job.id, job.key, job.at, job.data.length, job.signature.length);

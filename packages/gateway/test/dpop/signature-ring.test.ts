@@ -92,6 +92,32 @@ describe('signature thread transport (shared memory)', () => {
     assert.ok(thread.offloaded <= 4, `${thread.offloaded} sent with a cap of 4`);
   });
 
+  it('never reuses shared bytes still in use, with large and small jobs asked for over many turns', async () => {
+    const thread = newThread(64);
+    const sign1 = signers[0] as (d: Buffer, g: boolean) => Case;
+    const sign2 = signers[1] as (d: Buffer, g: boolean) => Case;
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x80000000;
+    };
+    const pending: Promise<boolean>[] = [];
+    const expected: boolean[] = [];
+    for (let turn = 0; turn < 60; turn++) {
+      for (let i = 0, n = 1 + Math.floor(random() * 6); i < n; i++) {
+        // Mostly proof-sized, some 40-120 KiB: the area fills, jobs keep buffers of their own, and
+        // later ones fit again while older ones are still on the thread.
+        const size = random() < 0.3 ? 40_000 + Math.floor(random() * 80_000) : 300 + Math.floor(random() * 900);
+        const c = (random() < 0.5 ? sign1 : sign2)(Buffer.alloc(size, `t${turn} j${i} `), random() < 0.8);
+        expected.push(c.valid);
+        pending.push(thread.verify(c.id, c.key, c.data, c.signature));
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    assert.deepEqual(await Promise.all(pending), expected);
+    assert.ok(thread.offloaded > 0);
+  });
+
   it('verifies text written straight into the shared area (verifyText) like bytes', async () => {
     const thread = newThread();
     const text = 'eyJhbGciOiJFZERTQSJ9.eyJqdGkiOiJ4In0.ignored-after-the-length';
