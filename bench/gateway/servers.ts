@@ -24,7 +24,7 @@ import { buildFastifyBenchApps } from './fastify-apps.js';
 const mode = process.argv[2];
 const config = parseGatewayConfig({ rate_limit: false, routes: [{ path: '/**', scopes: ['echo.read'] }] });
 // BENCH_SIGNATURE_THREAD=1 or 0 turns the DPoP signature thread on or off (an A/B of the thread);
-// unset, the config's default applies (auto: on with 4 or more CPUs).
+// unset, the config's default applies (auto: on with 2 or more CPUs).
 const signatureThread = process.env.BENCH_SIGNATURE_THREAD === undefined ? undefined : process.env.BENCH_SIGNATURE_THREAD === '1';
 // Every checking guard emits its access events, as in production (one per request): here to an
 // in-process consumer that counts them, standing in for the bus.

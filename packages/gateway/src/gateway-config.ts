@@ -153,9 +153,10 @@ export const GatewayConfig = z
         max_age_seconds: z.number().int().positive().default(300),
         require_nonce: z.boolean().default(false),
         /**
-         * Verify proof signatures on a second thread when several wait in one turn of the event
-         * loop: more DPoP requests per second from one process when a core is free, ~20 µs more CPU
-         * per proof when none is. `auto`: on with 4 or more CPUs.
+         * Verify proof signatures on a second thread, through shared memory, when proofs wait in
+         * one turn of the event loop (the event loop takes back those the thread has not started):
+         * more DPoP requests per second from one process when some core time is free, a few µs more
+         * CPU per proof. `auto`: on with 2 or more CPUs (see gateway-guard.ts for the measurements).
          */
         signature_thread: z.union([z.boolean(), z.literal('auto')]).default('auto'),
       })
