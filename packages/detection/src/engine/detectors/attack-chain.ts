@@ -6,10 +6,11 @@ import {
   STAGE_PERSISTENCE,
   STAGE_VALIDITY_CHECK,
 } from '../classify/operation-class.js';
-import { B_HLL_RES, B_OP_BLOOM, B_RES_BLOOM, F_STAGE_TS, HLL_RES_REGISTERS, OP_BLOOM_BYTES, RES_BLOOM_BYTES } from '../profile/layout.js';
+import { B_HLL_RES, B_RES_BLOOM, F_STAGE_TS, HLL_RES_REGISTERS, RES_BLOOM_BYTES } from '../profile/layout.js';
 import { combineIndependent } from '../scoring/risk.js';
 import { bloomHas } from '../sketches/bloom.js';
 import { hllEstimate } from '../sketches/hyperloglog.js';
+import { operationUsed } from './baseline-knowledge.js';
 import { eventStage, pastValidityCheck } from './chain-position.js';
 import { isChangeMaker } from './change-maker.js';
 import { managesOwnFactors, targetsOtherUser } from './change-target.js';
@@ -63,11 +64,7 @@ function neverReadData(ctx: DetectionContext): boolean {
  */
 function ownersRoutine(ctx: DetectionContext): boolean {
   if (ctx.asn === 0 || ctx.placeNovelty > 0 || ctx.clientNovelty > 0 || ctx.authFailure || ctx.opHash === 0) return false;
-  const { cred, principal } = ctx;
-  return (
-    bloomHas(cred.b, cred.bo + B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash) ||
-    bloomHas(principal.b, principal.bo + B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash)
-  );
+  return operationUsed(ctx);
 }
 
 /**
@@ -86,7 +83,7 @@ function ownersRoutine(ctx: DetectionContext): boolean {
  * ```
  */
 export function detectAttackChain(ctx: DetectionContext, out: Finding[]): void {
-  const { cred, principal, cfg } = ctx;
+  const { cred, cfg } = ctx;
   const cc = cfg.chain;
   let suspicion = Math.max(ctx.suspicion, combineIndependent(ctx.placeNovelty, ctx.clientNovelty));
   for (const f of out) if (f.suspicion > suspicion) suspicion = f.suspicion;
@@ -103,18 +100,14 @@ export function detectAttackChain(ctx: DetectionContext, out: Finding[]): void {
       !(ctx.cls.selfKey && !targetsOtherUser(ctx.ev)) &&
       !managesOwnFactors(ctx.ev) &&
       stage >= STAGE_CAPABILITY_PROBE &&
-      !bloomHas(cred.b, cred.bo + B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash) &&
-      !bloomHas(principal.b, principal.bo + B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash)) ||
+      !operationUsed(ctx)) ||
       neverReadData(ctx));
   // A never-called operation is progress for a person's key, but routine for Terraform on its usual runner.
   if (!suspicious && (!novelOp || isChangeMaker(ctx))) return;
   // Under moderate suspicion (a traveller on a VPN), the credential's everyday operations are not attacker
   // progress: only probes, never-used operations and persistence/evasion count, unless suspicion is strong.
   if (suspicious && !novelOp && suspicion < STRONG_SUSPICION && stage > STAGE_CAPABILITY_PROBE && stage < STAGE_PERSISTENCE) {
-    const habitual =
-      ctx.opHash !== 0 &&
-      (bloomHas(cred.b, cred.bo + B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash) ||
-        bloomHas(principal.b, principal.bo + B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash));
+    const habitual = operationUsed(ctx);
     // While the credential and its principal are still being learned, every operation is "never seen": that
     // proves nothing, so only strong suspicion lets everyday work advance the chain.
     const learning = !ctx.credMature && !ctx.principalMature;

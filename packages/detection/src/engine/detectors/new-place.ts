@@ -18,6 +18,7 @@ import { hllEstimate } from '../sketches/hyperloglog.js';
 import { topKCount, topKCountAt, topKEntries, topKSize } from '../sketches/top-k.js';
 import { INTERNAL_NETWORK_KEY } from '../unregistered-network.js';
 import { asnKindCode } from './asn-kind-code.js';
+import { knownToEither } from './baseline-knowledge.js';
 import { eventStage } from './chain-position.js';
 import { knownValues, round2 } from './evidence.js';
 import { pinnedServer } from './pinned-server.js';
@@ -120,11 +121,6 @@ function seenOnProvider(p: Profile, names: ReadonlyMap<number, string>, asOrg: s
   return seen;
 }
 
-/** Whether the credential or its principal already uses `key` (0, an unknown value, counts as known). A plain function, not a per-event closure. */
-function known(cred: Profile, principal: Profile, offset: number, k: number, key: number): boolean {
-  return key === 0 || topKCount(cred.u, cred.uo + offset, k, key) > 0 || topKCount(principal.u, principal.uo + offset, k, key) > 0;
-}
-
 /** Score of a session moved onto Tor mid-life: evidence of a replayed cookie, may page on its own. */
 const SESSION_TO_TOR_SCORE = 70;
 /**
@@ -161,9 +157,9 @@ export function detectNewPlace(ctx: DetectionContext, out: Finding[]): void {
     ctx.placeNovelty = youngNetworkNovelty(ctx);
     return;
   }
-  const countryKnown = known(cred, principal, U_COUNTRY, K_COUNTRY, ctx.countryHash);
-  const asnKnown = known(cred, principal, U_ASN, K_ASN, ctx.asn);
-  const cityKnown = known(cred, principal, U_CITY, K_CITY, ctx.cityHash);
+  const countryKnown = knownToEither(cred, principal, U_COUNTRY, K_COUNTRY, ctx.countryHash);
+  const asnKnown = knownToEither(cred, principal, U_ASN, K_ASN, ctx.asn);
+  const cityKnown = knownToEither(cred, principal, U_CITY, K_CITY, ctx.cityHash);
   // Leaving the internal network is a new place at the country level, whatever the databases know.
   const leftInternal =
     ctx.asn !== INTERNAL_NETWORK_KEY &&

@@ -1,6 +1,5 @@
 import { STAGE_COLLECTION, STAGE_DISCOVERY, STAGE_VALIDITY_CHECK } from '../classify/operation-class.js';
 import {
-  B_OP_BLOOM,
   F_BOLA_LAST_ID,
   F_BOLA_RUN,
   F_BOLA_TS,
@@ -10,13 +9,12 @@ import {
   F_PROBE_FAILS,
   F_PROBE_MAX_DISTINCT,
   F_PROBE_START,
-  OP_BLOOM_BYTES,
   PROBE_SET,
   U_BOLA_TPL,
   U_PROBE_SET,
 } from '../profile/layout.js';
 import type { Profile } from '../profile/profile.js';
-import { bloomHas } from '../sketches/bloom.js';
+import { operationUsed } from './baseline-knowledge.js';
 import { pastValidityCheck } from './chain-position.js';
 import { round2 } from './evidence.js';
 import { detectRefusedReconnaissance } from './refused-reconnaissance.js';
@@ -169,9 +167,7 @@ function detectBola(ctx: DetectionContext, out: Finding[], windowMs: number): vo
     ctx.asn !== 0 &&
     ctx.placeNovelty === 0 &&
     ctx.clientNovelty === 0 &&
-    ctx.opHash !== 0 &&
-    (bloomHas(cred.b, cred.bo + B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash) ||
-      bloomHas(ctx.principal.b, ctx.principal.bo + B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash));
+    operationUsed(ctx);
   const score = (55 + (failShare >= 0.3 ? 15 : 0)) * (routineWalk ? 0.6 : 1);
   out.push({
     rule: 'probing',

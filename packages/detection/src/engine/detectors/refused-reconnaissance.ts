@@ -1,7 +1,7 @@
 import { STAGE_CAPABILITY_PROBE, STAGE_DISCOVERY } from '../classify/operation-class.js';
-import { B_OP_BLOOM, F_FAIL_EWMA, OP_BLOOM_BYTES } from '../profile/layout.js';
+import { F_FAIL_EWMA } from '../profile/layout.js';
 import type { Profile } from '../profile/profile.js';
-import { bloomHas } from '../sketches/bloom.js';
+import { operationUsed } from './baseline-knowledge.js';
 import type { DetectionContext, Finding } from './types.js';
 
 /** How long refusals are gathered: a person-paced thief tries one call every ten or twenty seconds. */
@@ -50,12 +50,8 @@ const WINDOWS = new WeakMap<Profile, RefusalWindow>();
  */
 export function detectRefusedReconnaissance(ctx: DetectionContext, out: Finding[]): void {
   if (!ctx.authFailure || ctx.opHash === 0 || ctx.cls.stage < STAGE_CAPABILITY_PROBE) return;
-  const { cred, principal } = ctx;
-  if (
-    bloomHas(cred.b, cred.bo + B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash) ||
-    bloomHas(principal.b, principal.bo + B_OP_BLOOM, OP_BLOOM_BYTES, ctx.opHash)
-  )
-    return;
+  if (operationUsed(ctx)) return;
+  const { cred } = ctx;
   if (cred.f[cred.fo + F_FAIL_EWMA]! >= HABITUAL_FAILURE_SHARE && cred.events >= ctx.cfg.learning.minEvents) return;
   let w = WINDOWS.get(cred);
   if (w === undefined || ctx.now - w.start > WINDOW_MS || ctx.now < w.start) {

@@ -1,7 +1,6 @@
 import type { RuleName } from '../profile/layout.js';
 import { K_CLIENT, K_IP, U_CLIENT, U_IP } from '../profile/layout.js';
-import type { Profile } from '../profile/profile.js';
-import { topKCount } from '../sketches/top-k.js';
+import { knownToEither } from './baseline-knowledge.js';
 import { eventStage } from './chain-position.js';
 import { isSessionCredential } from './session-credential.js';
 import type { DetectionContext, Finding } from './types.js';
@@ -20,17 +19,13 @@ const HIGH_RISK_SCORE = 55;
 /** How much a high vendor risk or a session move adds to the engine's own novelty finding on the same event (still novelty). */
 const HIGH_RISK_BOOST = 15;
 
-function knows(cred: Profile, principal: Profile, offset: number, k: number, key: number): boolean {
-  return topKCount(cred.u, cred.uo + offset, k, key) > 0 || topKCount(principal.u, principal.uo + offset, k, key) > 0;
-}
-
 /** The address and the client are both ones the credential or its principal already uses. */
 function familiar(ctx: DetectionContext): { ip: boolean; client: boolean } {
   const { cred, principal } = ctx;
   return {
-    // No address is nothing new.
-    ip: ctx.ipHash === 0 || knows(cred, principal, U_IP, K_IP, ctx.ipHash),
-    client: ctx.clientHash === 0 || knows(cred, principal, U_CLIENT, K_CLIENT, ctx.clientHash),
+    // No address (or client) is nothing new.
+    ip: knownToEither(cred, principal, U_IP, K_IP, ctx.ipHash),
+    client: knownToEither(cred, principal, U_CLIENT, K_CLIENT, ctx.clientHash),
   };
 }
 

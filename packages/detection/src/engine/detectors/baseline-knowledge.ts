@@ -1,0 +1,36 @@
+import { B_OP_BLOOM, OP_BLOOM_BYTES } from '../profile/layout.js';
+import type { Profile } from '../profile/profile.js';
+import { bloomHas } from '../sketches/bloom.js';
+import { topKCount } from '../sketches/top-k.js';
+import type { DetectionContext } from './types.js';
+
+/**
+ * Whether the credential or its principal already uses `key` in the top-k sketch at `offset` (`U_IP`, `U_ASN`...);
+ * 0, an unknown value, counts as known. A plain function, not a per-event closure.
+ *
+ * @example
+ * ```ts
+ * knownToEither(ctx.cred, ctx.principal, U_ASN, K_ASN, ctx.asn);
+ * ```
+ */
+export function knownToEither(cred: Profile, principal: Profile, offset: number, k: number, key: number): boolean {
+  return key === 0 || topKCount(cred.u, cred.uo + offset, k, key) > 0 || topKCount(principal.u, principal.uo + offset, k, key) > 0;
+}
+
+/**
+ * Whether the credential or its principal already called the event's operation (their operation blooms; false for
+ * an event that names none).
+ *
+ * @example
+ * ```ts
+ * const habitual = operationUsed(ctx);
+ * ```
+ */
+export function operationUsed(ctx: DetectionContext): boolean {
+  const { cred, principal, opHash } = ctx;
+  return (
+    opHash !== 0 &&
+    (bloomHas(cred.b, cred.bo + B_OP_BLOOM, OP_BLOOM_BYTES, opHash) ||
+      bloomHas(principal.b, principal.bo + B_OP_BLOOM, OP_BLOOM_BYTES, opHash))
+  );
+}
