@@ -80,6 +80,12 @@ function bobsRoutine(days: number): Spec[] {
   return out;
 }
 
+/** The day after bob's three-week routine, when the scenarios happen: his session of that day and its midnight. */
+function attackDay(): { session: string; t: number } {
+  const d = 21;
+  return { session: `102bob${d}`, t: START + d * DAY };
+}
+
 async function run(name: string, events: Spec[]): Promise<Alert[]> {
   const file = join(dir, `${name}.json`);
   writeFileSync(file, JSON.stringify(events.sort((a, b) => a.at - b.at).map(oktaEvent)));
@@ -99,9 +105,7 @@ function sameTownThief(
   ua = WIN_CHROME,
   behaviors = '{New Geo-Location=NEGATIVE, New Device=POSITIVE, New IP=POSITIVE, New State=NEGATIVE, New Country=NEGATIVE}',
 ): { events: Spec[]; session: string; damageAt: number } {
-  const d = 21;
-  const session = `102bob${d}`;
-  const t = START + d * DAY;
+  const { session, t } = attackDay();
   const events: Spec[] = [{ at: t, session, ip: HOME, ua: MAC_CHROME, eventType: 'user.session.start' }];
   const thief = (minutes: number, eventType: string, debug?: Record<string, unknown>, target?: unknown[]): Spec => ({
     at: t + minutes * MIN,
@@ -153,9 +157,7 @@ describe("Okta's own verdicts, weighed against the session's baseline", () => {
   });
 
   it('a session used from an address ThreatInsight flags, in another town of the same ISP, pages at its first request', async () => {
-    const d = 21;
-    const session = `102bob${d}`;
-    const t = START + d * DAY;
+    const { session, t } = attackDay();
     const alerts = await run('flagged', [
       ...bobsRoutine(21),
       { at: t, session, ip: HOME, ua: MAC_CHROME, eventType: 'user.session.start' },
@@ -176,9 +178,7 @@ describe("Okta's own verdicts, weighed against the session's baseline", () => {
   });
 
   it('a traveller’s session roaming to a London network with his own laptop is novelty, not a page', async () => {
-    const d = 21;
-    const session = `102bob${d}`;
-    const t = START + d * DAY;
+    const { session, t } = attackDay();
     const london = '81.2.69.142';
     const alerts = await run('traveller', [
       ...bobsRoutine(21),
@@ -202,9 +202,7 @@ describe("Okta's own verdicts, weighed against the session's baseline", () => {
   });
 
   it('hard negatives do not page: Okta reporting bob’s own move from home to the office, Okta’s integration service acting in his session from AWS, a password spray ThreatInsight blocked, a high-risk rating of his usual laptop at home', async () => {
-    const d = 21;
-    const session = `102bob${d}`;
-    const t = START + d * DAY;
+    const { session, t } = attackDay();
     const alerts = await run('benign', [
       ...bobsRoutine(21),
       {
