@@ -171,3 +171,61 @@ export function lowAndSlow(): Attack {
   );
   return { calls, credential: KEYS.kim, damageAt, startAt: d11 };
 }
+
+/**
+ * The key of `build-legacy`, an IAM user nobody has used since before these logs begin (the usual leaked key: old,
+ * forgotten in a repository), replayed on day 9 at night from a Hetzner server: whoami, a denied look at its own
+ * policies, users and buckets and secrets listed, a secret read, a user of its own with a key, then CloudTrail
+ * stopped. Neither the key nor its user has any baseline to judge it by.
+ */
+export function dormantKey(): Attack & { blindedAt: number } {
+  const credential = keyId('AKIA', 'build-legacy');
+  const who = iamUser('build-legacy', credential);
+  const ip = '95.216.71.30';
+  const ua = UA.boto3Linux;
+  const startAt = START + 8 * DAY + 22 * HOUR + 41 * MIN;
+  let at = startAt;
+  const step = (s: number) => {
+    at += s * 1000;
+    return at;
+  };
+  const calls: Call[] = [
+    { at, who, op: 'sts:GetCallerIdentity', source: ip, ua, params: null },
+    {
+      at: step(20),
+      who,
+      op: 'iam:ListAttachedUserPolicies',
+      source: ip,
+      ua,
+      params: { userName: 'build-legacy' },
+      error: { code: 'AccessDenied', message: 'User: build-legacy is not authorized to perform: iam:ListAttachedUserPolicies' },
+    },
+    { at: step(4), who, op: 'iam:ListUsers', source: ip, ua, params: {} },
+    { at: step(3), who, op: 's3:ListBuckets', source: ip, ua, params: { Host: 's3.amazonaws.com' } },
+    { at: step(5), who, op: 'secretsmanager:ListSecrets', source: ip, ua, params: {} },
+  ];
+  const damageAt = step(40);
+  calls.push(
+    { at: damageAt, who, op: 'secretsmanager:GetSecretValue', source: ip, ua, params: { secretId: 'prod/db/master' } },
+    {
+      at: step(90),
+      who,
+      op: 'iam:CreateUser',
+      source: ip,
+      ua,
+      params: { userName: 'svc-metrics' },
+      response: { user: { userName: 'svc-metrics', arn: 'arn:aws:iam::418295730164:user/svc-metrics' } },
+    },
+    createAccessKey({ at: step(3), who, source: ip, ua }, 'svc-metrics', keyId('AKIA', 'svc-metrics')),
+  );
+  const blindedAt = step(60);
+  calls.push({
+    at: blindedAt,
+    who,
+    op: 'cloudtrail:StopLogging',
+    source: ip,
+    ua,
+    params: { name: 'arn:aws:cloudtrail:us-east-1:418295730164:trail/org-trail' },
+  });
+  return { calls, credential, damageAt, startAt, blindedAt };
+}

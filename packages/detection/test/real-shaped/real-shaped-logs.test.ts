@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Alert } from '@tokenwarden/core';
 import { hashedCredentialId } from '../../src/ingest/parsers/nginx.js';
 import { alertsOfFile } from '../pipeline/real-data-run.js';
-import { leakedKey, lowAndSlow } from './aws-attacks.js';
+import { dormantKey, leakedKey, lowAndSlow } from './aws-attacks.js';
 import { benignCompany } from './aws-org.js';
 import { trailFile } from './cloudtrail-writer.js';
 import { benignApi, concurrentDashboardKey, replayedPartnerKey, TOKENS } from './nginx-api.js';
@@ -101,6 +101,29 @@ describe('real-shaped OCSF: the same account through Amazon Security Lake', () =
 
   it('the hard negatives do not page', () => {
     assertNoBenignPages(alerts, [leaked.credential, slow.credential]);
+  });
+});
+
+describe('real-shaped CloudTrail: a dormant key, first seen in the logs as it is replayed', () => {
+  const dormant = dormantKey();
+  let alerts: Alert[] = [];
+  before(async () => {
+    const file = join(dir, 'dormant.json');
+    writeFileSync(file, trailFile([...benignCompany(new Prng(7)), ...dormant.calls].sort((a, b) => a.at - b.at)));
+    alerts = await alertsOfFile(file);
+  });
+
+  it('with nothing to judge it by, it pages critical when it stops CloudTrail after looking around and making a user', () => {
+    const pagesOnKey = alerts.filter((a) => a.credential === dormant.credential && isPage(a));
+    const chain = pagesOnKey.find((a) => a.rule === 'attack_chain' && a.evidence.kind === 'unbaselined_chain');
+    assert.ok(chain, describeAlerts(alerts.filter((a) => a.credential === dormant.credential)));
+    assert.equal(chain.severity, 'critical');
+    assert.equal(chain.time, new Date(dormant.blindedAt).toISOString());
+    assert.equal(chain.principal, 'arn:aws:iam::418295730164:user/build-legacy');
+  });
+
+  it('the account’s own people and automation still do not page', () => {
+    assertNoBenignPages(alerts, [dormant.credential]);
   });
 });
 

@@ -47,6 +47,39 @@ export const DEFENSE_EVASION_OPERATIONS: ReadonlySet<string> = new Set([
   'bedrock:DeleteModelInvocationLoggingConfiguration',
 ]);
 
+/**
+ * The defense-evasion operations that switch audit logging or threat detection off outright (a trail stopped or
+ * deleted, a detector or recorder removed, an account leaving its organisation's view), as against those that tune
+ * it (a trail's event selectors, a log group's retention, an alarm), which administrators do every week. No owner's
+ * first days explain exploring an account and then blinding it; see the unbaselined chain.
+ */
+export const BLINDING_OPERATIONS: ReadonlySet<string> = new Set([
+  'cloudtrail:StopLogging',
+  'cloudtrail:DeleteTrail',
+  'cloudtrail:DeleteEventDataStore',
+  'guardduty:DeleteDetector',
+  'guardduty:DisassociateFromMasterAccount',
+  'guardduty:DisassociateFromAdministratorAccount',
+  'config:StopConfigurationRecorder',
+  'config:DeleteConfigurationRecorder',
+  'config:DeleteDeliveryChannel',
+  'securityhub:DisableSecurityHub',
+  'ec2:DeleteFlowLogs',
+  'access-analyzer:DeleteAnalyzer',
+  'macie2:DisableMacie',
+  'inspector2:Disable',
+  'detective:DeleteGraph',
+  'organizations:LeaveOrganization',
+  'bedrock:DeleteModelInvocationLoggingConfiguration',
+]);
+
+/** Okta event types that stop the System Log reaching anyone else (a log stream or event hook switched off). */
+export const OKTA_BLINDING_PREFIXES: readonly string[] = [
+  'system.log_stream.lifecycle.deactivate',
+  'system.log_stream.lifecycle.delete',
+  'event_hook.deactivated',
+];
+
 /** Create identities, credentials or trust that outlive the stolen token. */
 export const PERSISTENCE_OPERATIONS: ReadonlySet<string> = new Set([
   'iam:CreateUser',

@@ -1,4 +1,5 @@
 import {
+  BLINDING_OPERATIONS,
   CAPABILITY_PROBE_OPERATIONS,
   COLLECTION_OPERATIONS,
   DEFENSE_EVASION_OPERATIONS,
@@ -9,6 +10,7 @@ import {
   HTTP_DISCOVERY_SEGMENTS,
   HTTP_GRANT_SEGMENTS,
   HTTP_PERSISTENCE_SEGMENTS,
+  OKTA_BLINDING_PREFIXES,
   OKTA_DEFENSE_EVASION_PREFIXES,
   OKTA_GRANT_TYPES,
   OKTA_PERSISTENCE_TYPES,
@@ -46,10 +48,20 @@ export interface OperationClass {
   readonly privilege: PrivilegeKind;
   /** Managing access keys, which is rotation when habitual. */
   readonly selfKey: boolean;
+  /** Defense evasion that switches audit logging or threat detection off outright rather than tuning it. */
+  readonly blinds: boolean;
 }
 
-function make(name: string, stage: number, read: boolean, dataRead: boolean, privilege: PrivilegeKind, selfKey = false): OperationClass {
-  return { name, stage, read, dataRead, privilege, selfKey };
+function make(
+  name: string,
+  stage: number,
+  read: boolean,
+  dataRead: boolean,
+  privilege: PrivilegeKind,
+  selfKey = false,
+  blinds = false,
+): OperationClass {
+  return { name, stage, read, dataRead, privilege, selfKey, blinds };
 }
 
 const READ_VERBS = ['List', 'Describe', 'Get', 'Search', 'Lookup', 'BatchGet', 'Head', 'Select', 'View', 'Read', 'Query', 'Scan'];
@@ -67,7 +79,8 @@ function classifyCloud(name: string, versionedAction: string): OperationClass {
 }
 
 function classifyCloudAction(name: string, key: string, action: string): OperationClass {
-  if (DEFENSE_EVASION_OPERATIONS.has(key)) return make(name, STAGE_DEFENSE_EVASION, false, false, 'defense_evasion');
+  if (DEFENSE_EVASION_OPERATIONS.has(key))
+    return make(name, STAGE_DEFENSE_EVASION, false, false, 'defense_evasion', false, BLINDING_OPERATIONS.has(key));
   const selfKey = SELF_KEY_OPERATIONS.has(key);
   if (PERSISTENCE_OPERATIONS.has(key)) return make(name, STAGE_PERSISTENCE, false, false, 'persistence', selfKey);
   if (GRANT_OPERATIONS.has(key)) return make(name, STAGE_PERSISTENCE, false, false, 'grant');
@@ -81,7 +94,10 @@ function classifyCloudAction(name: string, key: string, action: string): Operati
 
 function classifyOkta(name: string): OperationClass {
   for (const prefix of OKTA_DEFENSE_EVASION_PREFIXES) {
-    if (name.startsWith(prefix)) return make(name, STAGE_DEFENSE_EVASION, false, false, 'defense_evasion');
+    if (name.startsWith(prefix)) {
+      const blinds = OKTA_BLINDING_PREFIXES.some((p) => name.startsWith(p));
+      return make(name, STAGE_DEFENSE_EVASION, false, false, 'defense_evasion', false, blinds);
+    }
   }
   if (OKTA_PERSISTENCE_TYPES.has(name)) return make(name, STAGE_PERSISTENCE, false, false, 'persistence');
   if (OKTA_GRANT_TYPES.has(name)) return make(name, STAGE_PERSISTENCE, false, false, 'grant');
@@ -107,7 +123,12 @@ function classifyHttp(method: string, template: string): OperationClass {
   const write = m === 'POST' || m === 'PUT' || m === 'PATCH' || m === 'DELETE';
   if (write) {
     const disables = m === 'DELETE' || m === 'PUT' || m === 'PATCH' || segments.includes('disable') || segments.includes('mute');
-    if (has(HTTP_DEFENSE_SEGMENTS) && disables) return make(name, STAGE_DEFENSE_EVASION, false, false, 'defense_evasion');
+    if (has(HTTP_DEFENSE_SEGMENTS) && disables) {
+      // Deleting an audit or alerting resource, or calling its disable/mute action, switches it off; a PUT or
+      // PATCH may only edit it.
+      const blinds = m === 'DELETE' || segments.includes('disable') || segments.includes('mute');
+      return make(name, STAGE_DEFENSE_EVASION, false, false, 'defense_evasion', false, blinds);
+    }
     if (has(HTTP_GRANT_SEGMENTS) && m !== 'DELETE') return make(name, STAGE_PERSISTENCE, false, false, 'grant');
     const keyish = segments.some((s) => s === 'keys' || s === 'api-keys' || s === 'apikeys' || s === 'api_keys' || s.endsWith('tokens'));
     if (HTTP_PERSISTENCE_SEGMENTS.has(last) && (m === 'POST' || m === 'PUT')) {

@@ -12,7 +12,15 @@ export interface ClassifiableEvent {
 /** Slots of the direct-mapped cache in front of the HTTP-operation map (a power of two). */
 const RECENT_SLOTS = 256;
 
-const UNKNOWN: OperationClass = { name: '', stage: STAGE_NONE, read: false, dataRead: false, privilege: 'none', selfKey: false };
+const UNKNOWN: OperationClass = {
+  name: '',
+  stage: STAGE_NONE,
+  read: false,
+  dataRead: false,
+  privilege: 'none',
+  selfKey: false,
+  blinds: false,
+};
 
 /**
  * Classifies events with caches so the hot path is a hash and a map lookup: operation names are cached by

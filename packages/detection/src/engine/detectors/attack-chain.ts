@@ -16,6 +16,7 @@ import { isChangeMaker } from './change-maker.js';
 import { managesOwnFactors, targetsOtherUser } from './change-target.js';
 import { round2 } from './evidence.js';
 import type { DetectionContext, Finding } from './types.js';
+import { detectUnbaselinedChain } from './unbaselined-chain.js';
 
 /** Suspicion from which even habitual operations count as attacker progress. */
 const STRONG_SUSPICION = 60;
@@ -102,6 +103,11 @@ export function detectAttackChain(ctx: DetectionContext, out: Finding[]): void {
       stage >= STAGE_CAPABILITY_PROBE &&
       !operationUsed(ctx)) ||
       neverReadData(ctx));
+  // With nothing learned, nothing looks suspicious or new: only the unbaselined chain's steps count.
+  if (!suspicious && !learned) {
+    detectUnbaselinedChain(ctx, stage, out);
+    return;
+  }
   // A never-called operation is progress for a person's key, but routine for Terraform on its usual runner.
   if (!suspicious && (!novelOp || isChangeMaker(ctx))) return;
   // Under moderate suspicion (a traveller on a VPN), the credential's everyday operations are not attacker

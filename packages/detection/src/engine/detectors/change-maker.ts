@@ -47,6 +47,20 @@ export function isChangeMaker(ctx: DetectionContext, sameDay = false): boolean {
 }
 
 /**
+ * True when the call is made by infrastructure as code (Terraform, Pulumi) or by a cloud service acting for the
+ * credential (CloudFormation, a service-linked role): whatever it creates or deletes is what the code says, so
+ * its first run on a credential with no baseline is no sign of an intruder.
+ *
+ * @example
+ * ```ts
+ * if (byDeploymentTooling(ctx)) return; // a stack deleting its own trail
+ * ```
+ */
+export function byDeploymentTooling(ctx: DetectionContext): boolean {
+  return IAC_FAMILIES.has(ctx.ev.client?.family.toLowerCase() ?? '') || ctx.ev.attributes?.invoked_by !== undefined;
+}
+
+/**
  * True when this call comes from a person's laptop: a client on macOS or Windows that is not an
  * infrastructure-as-code tool. The console is not the only sign of a person (aws-cli on a Mac is one too), so
  * such a credential's privileged changes are never excused as change-making automation, however

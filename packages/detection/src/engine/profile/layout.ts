@@ -85,7 +85,12 @@ export const F_SESSION_DEVICE = 68; // hash of the device a session credential w
 export const F_FIRST_PRIV_TS = 69; // when the credential's first privileged change was learned (0: none)
 export const F_RETURN_ASN = 70; // the network coming back under suspicion with only novelty findings (0: none)
 export const F_RETURN_DAYS = 71; // its last UTC day * 16 + distinct days seen (<= 15)
-export const F_SLOTS = 72;
+// The unbaselined chain (no learned baseline to judge the context by): when the credential first looked around,
+// created access for another identity, and switched monitoring off, within the chain window (0: not yet).
+export const F_COLD_RECON_TS = 72;
+export const F_COLD_PERSIST_TS = 73;
+export const F_COLD_BLIND_TS = 74;
+export const F_SLOTS = 75;
 
 // uint32 slots (a top-k sketch takes topKSlots(k): the keys, then 16-bit counts two to a slot)
 export const U_IP = 0;

@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { classifyOperationName } from '../../../src/engine/classify/operation-class.js';
+import { createDetectionEngine } from '../../../src/engine/index.js';
+import { AFTER, aliceHistory, byRule, DAY, type EventSpec, ev, HOUR, MIN, pages, run } from '../helpers/events.js';
+
+// A key nobody in the logs has seen before (dormant for longer than they reach), replayed from a VPS: it looks
+// around, then acts. Neither it nor its principal has a baseline, so no place or client can look new.
+const dormant: Omit<EventSpec, 'at' | 'op'> = { cred: 'AKIADORMANT', principal: 'old-contractor', place: 'frankfurtVps', client: 'boto3' };
+const RECON = ['sts:GetCallerIdentity', 'iam:ListUsers', 'iam:ListRoles', 's3:ListBuckets'];
+
+function replay(steps: readonly string[], spec: Omit<EventSpec, 'at' | 'op'> = dormant, start = AFTER) {
+  const engine = createDetectionEngine();
+  run(engine, aliceHistory());
+  return run(
+    engine,
+    steps.map((op, i) => ev({ ...spec, at: start + i * 2 * MIN, op })),
+  );
+}
+
+function unbaselined(alerts: ReturnType<typeof replay>) {
+  return byRule(alerts, 'attack_chain').filter((a) => a.evidence.kind === 'unbaselined_chain');
+}
+
+describe('detector: the unbaselined chain (no learned baseline to judge by)', () => {
+  it('classifies only the operations that switch monitoring off as blinding, not those that tune it', () => {
+    for (const op of ['cloudtrail:StopLogging', 'cloudtrail:DeleteTrail', 'guardduty:DeleteDetector', 'config:StopConfigurationRecorder'])
+      assert.equal(classifyOperationName(op).blinds, true, op);
+    for (const op of [
+      'cloudtrail:PutEventSelectors',
+      'logs:PutRetentionPolicy',
+      'cloudwatch:DeleteAlarms',
+      'iam:CreateUser',
+      's3:ListBuckets',
+    ])
+      assert.equal(classifyOperationName(op).blinds, false, op);
+    assert.equal(classifyOperationName('okta:system.log_stream.lifecycle.deactivate').blinds, true);
+    assert.equal(classifyOperationName('okta:policy.rule.update').blinds, false);
+    assert.equal(classifyOperationName('DELETE /v1/audit-logs/{id}').blinds, true);
+    assert.equal(classifyOperationName('PATCH /v1/alerts/{id}').blinds, false);
+  });
+
+  it('a dormant key that looks around, makes a user and stops CloudTrail pages critical at the stop', () => {
+    const alerts = replay([...RECON, 'iam:CreateUser', 'iam:AttachUserPolicy', 'cloudtrail:StopLogging']);
+    const chain = unbaselined(alerts);
+    assert.equal(chain.length, 1, JSON.stringify(alerts.map((a) => [a.rule, a.severity, a.summary])));
+    const alert = chain[0]!;
+    assert.equal(alert.severity, 'critical');
+    assert.equal(alert.stage, 'defense_evasion');
+    assert.equal(alert.credential, 'AKIADORMANT');
+    assert.match(alert.summary, /no learned baseline/);
+    assert.deepEqual(Object.keys(alert.evidence.stages_reached as object), ['discovery', 'persistence', 'defense_evasion']);
+    assert.equal((alert.evidence.baseline as { learned: boolean }).learned, false);
+    // Before this change it never rose above medium: the privileged-change alerts are still there, and lower.
+    assert.ok(byRule(alerts, 'privileged_change').every((a) => a.severity !== 'critical'));
+  });
+
+  it('blinding after looking around is high; the persistence that follows makes it critical, once each', () => {
+    const alerts = replay([...RECON, 'guardduty:DeleteDetector', 'cloudtrail:DeleteTrail', 'iam:CreateLoginProfile', 'iam:CreateUser']);
+    const chain = unbaselined(alerts);
+    assert.deepEqual(
+      chain.map((a) => [a.severity, a.evidence.advanced_by]),
+      [
+        ['high', 'guardduty:DeleteDetector'],
+        ['critical', 'iam:CreateLoginProfile'],
+      ],
+    );
+    assert.ok(pages(alerts).length >= 2);
+  });
+
+  it('looking around and making users without blinding anything is left to the privileged-change rule', () => {
+    // An administrator onboarding people from a new key does exactly this.
+    const alerts = replay([...RECON, 'iam:CreateUser', 'iam:CreateAccessKey', 'iam:AddUserToGroup']);
+    assert.equal(unbaselined(alerts).length, 0);
+  });
+
+  it('hard negative: Terraform deleting its own trail on a first apply does not chain', () => {
+    const alerts = replay([...RECON, 'iam:CreateUser', 'cloudtrail:DeleteTrail'], { ...dormant, client: 'terraform' });
+    assert.equal(unbaselined(alerts).length, 0);
+    assert.equal(pages(alerts).length, 0);
+  });
+
+  it('hard negative: tuning a trail or alarms is not blinding it', () => {
+    const alerts = replay([...RECON, 'cloudtrail:PutEventSelectors', 'cloudwatch:DeleteAlarms', 'logs:PutRetentionPolicy']);
+    assert.equal(unbaselined(alerts).length, 0);
+  });
+
+  it('a refused stop is intent, not a blinded account: no chain; nor does blinding with no look around first', () => {
+    const engine = createDetectionEngine();
+    const refused = run(engine, [
+      ...RECON.map((op, i) => ev({ ...dormant, at: AFTER + i * MIN, op })),
+      ev({ ...dormant, at: AFTER + 10 * MIN, op: 'cloudtrail:StopLogging', outcome: 'failure', error: 'AccessDenied' }),
+    ]);
+    assert.equal(unbaselined(refused).length, 0);
+    const blindFirst = run(createDetectionEngine(), [
+      ev({ ...dormant, at: AFTER, op: 'cloudtrail:StopLogging' }),
+      ev({ ...dormant, at: AFTER + MIN, op: 'iam:ListUsers' }),
+    ]);
+    assert.equal(unbaselined(blindFirst).length, 0);
+  });
+
+  it('steps further apart than the chain window do not join', () => {
+    const engine = createDetectionEngine();
+    const alerts = run(engine, [
+      ev({ ...dormant, at: AFTER, op: 'sts:GetCallerIdentity' }),
+      ev({ ...dormant, at: AFTER + 8 * DAY, op: 'cloudtrail:StopLogging' }),
+      ev({ ...dormant, at: AFTER + 8 * DAY + HOUR, op: 'iam:ListUsers' }),
+      ev({ ...dormant, at: AFTER + 8 * DAY + 2 * HOUR, op: 'guardduty:DeleteDetector' }),
+    ]);
+    // The 8-day gap expires the first look around; the later one comes after the stop, and the detector
+    // deletion is the same blinding stage, already reached in this window.
+    assert.equal(unbaselined(alerts).length, 0);
+  });
+
+  it('a credential with a learned baseline is judged by the regular chain, not this one', () => {
+    const engine = createDetectionEngine();
+    run(engine, aliceHistory());
+    const alerts = run(engine, [
+      ...RECON.map((op, i) =>
+        ev({ cred: 'AKIAALICE', principal: 'alice', place: 'londonOffice', client: 'chromeMac', at: AFTER + i * MIN, op }),
+      ),
+      ev({
+        cred: 'AKIAALICE',
+        principal: 'alice',
+        place: 'londonOffice',
+        client: 'chromeMac',
+        at: AFTER + 10 * MIN,
+        op: 'cloudtrail:StopLogging',
+      }),
+    ]);
+    assert.equal(unbaselined(alerts).length, 0);
+  });
+});
