@@ -17,14 +17,14 @@ const TACTICS: Partial<Record<AttackStage, { uid: string; name: string }>> = {
   defense_evasion: { uid: 'TA0005', name: 'Defense Evasion' },
 };
 
-/** OCSF risk level (0 Info .. 4 Critical) for a 0-100 score. */
-function riskLevel(score: number): { id: number; name: string } {
-  if (score >= 85) return { id: 4, name: 'Critical' };
-  if (score >= 65) return { id: 3, name: 'High' };
-  if (score >= 35) return { id: 2, name: 'Medium' };
-  if (score >= 10) return { id: 1, name: 'Low' };
-  return { id: 0, name: 'Info' };
-}
+// OCSF risk level (1 Low .. 4 Critical) of a severity: the calibrated severity, not the raw score, so a finding
+// never reads "severity Low, risk Medium" (the score thresholds are configurable and novelty is capped below them).
+const RISK_LEVEL: Record<Severity, { id: number; name: string }> = {
+  low: { id: 1, name: 'Low' },
+  medium: { id: 2, name: 'Medium' },
+  high: { id: 3, name: 'High' },
+  critical: { id: 4, name: 'Critical' },
+};
 
 /**
  * Maps an alert to an OCSF 1.3 Detection Finding (class_uid 2004, category_uid 2, activity
@@ -40,7 +40,7 @@ function riskLevel(score: number): { id: number; name: string } {
  */
 export function toOcsfDetectionFinding(alert: Alert, product: { version: string }): Record<string, unknown> {
   const time = Date.parse(alert.time);
-  const risk = riskLevel(alert.score);
+  const risk = RISK_LEVEL[alert.severity];
   const tactic = TACTICS[alert.stage];
   return {
     class_uid: 2004,

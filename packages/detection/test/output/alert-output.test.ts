@@ -38,6 +38,20 @@ describe('native output', () => {
 });
 
 describe('OCSF Detection Finding', () => {
+  it('reads the risk level from the calibrated severity, never from the raw score', () => {
+    // 35 is under the medium threshold (40): a low alert is a low risk, and a capped novelty at 64 is medium.
+    for (const [severity, score, id] of [
+      ['low', 35, 1],
+      ['medium', 64, 2],
+      ['high', 70, 3],
+      ['critical', 92, 4],
+    ] as const) {
+      const f = toOcsfDetectionFinding({ ...alert, severity, score }, { version: '0.1.0' });
+      assert.equal(f.risk_level_id, id, `${severity} ${score}`);
+      assert.equal(f.severity_id, id + 1, `${severity} ${score}`);
+    }
+  });
+
   it('maps class, severity, time, finding_info and carries our fields', () => {
     const f = toOcsfDetectionFinding(alert, { version: '0.1.0' });
     assert.equal(f.class_uid, 2004);
@@ -47,6 +61,7 @@ describe('OCSF Detection Finding', () => {
     assert.equal(f.severity_id, 4);
     assert.equal(f.time, Date.parse(alert.time));
     assert.equal(f.risk_level_id, 3);
+    assert.equal(f.risk_level, 'High');
     assert.deepEqual(f.finding_info, {
       uid: 'alr_01',
       title: 'privileged_change',
