@@ -10,7 +10,7 @@ import { Profile } from './profile/profile.js';
  * baselines will be relearned). Version 5: principals shared with their only credential, principal profiles
  * of `PRINCIPAL_BYTES` (the learned part of each view, which comes first), distinct-count sketches only on
  * credentials, top-k counts of 16 bits. Version 7: the returning-place count of each credential. Version 8: the
- * unbaselined chain's three timestamps.
+ * unbaselined chain's first change.
  */
 export const SNAPSHOT_VERSION = 8;
 const MAGIC = 0x54574445; // "TWDE"

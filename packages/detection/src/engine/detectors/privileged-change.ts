@@ -165,5 +165,7 @@ export function detectPrivilegedChange(ctx: DetectionContext, out: Finding[]): v
     noveltyOnly: changeMaker,
     // A burst from a new place or client is the attacker settling in: later stages of the chain count from here.
     suspicion: unfamiliar || burstExtra > 0 ? score : 0,
+    // Logging switched off after a user was made is a different story from the user, whatever its score.
+    laterStageIsNews: true,
   });
 }

@@ -29,6 +29,11 @@ export interface Finding {
   suspicion: number;
   /** New information every time (a chain reaching a new stage): emitted even inside the dedupe window. */
   alwaysReport?: boolean;
+  /**
+   * Reaching a later stage than this rule already reported inside the dedupe window is news (a trail stopped
+   * after a user was made): emitted even at the same severity.
+   */
+  laterStageIsNews?: boolean;
 }
 
 /**

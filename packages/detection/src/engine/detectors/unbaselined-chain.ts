@@ -1,6 +1,6 @@
 import { ATTACK_STAGES } from '@tokenwarden/core';
 import { STAGE_DEFENSE_EVASION, STAGE_DISCOVERY, STAGE_PERSISTENCE, STAGE_VALIDITY_CHECK } from '../classify/operation-class.js';
-import { F_COLD_BLIND_TS, F_COLD_PERSIST_TS, F_COLD_RECON_TS, F_EVENTS, F_FIRST_TS } from '../profile/layout.js';
+import { F_COLD_DAMAGE, F_COLD_RECON_TS, F_EVENTS, F_FIRST_TS } from '../profile/layout.js';
 import { byDeploymentTooling } from './change-maker.js';
 import { managesOwnFactors, targetsOtherUser } from './change-target.js';
 import type { DetectionContext, Finding } from './types.js';
@@ -9,20 +9,12 @@ import type { DetectionContext, Finding } from './types.js';
 const BLINDED_SCORE = 75;
 /** ...and creating access for another identity in the same window: the whole intrusion. */
 const BLINDED_AND_PERSISTED_SCORE = 90;
+/** Bits of `F_COLD_DAMAGE` under its first change's time. */
+const PERSISTED = 1;
+const BLINDED = 2;
 
-// Keeps `slot` at the first time within the window (an older one has expired); true when this event set it.
-function mark(ctx: DetectionContext, slot: number, windowMs: number): boolean {
-  const f = ctx.cred.f;
-  const at = ctx.cred.fo + slot;
-  const ts = f[at]!;
-  if (ts !== 0 && ctx.now - ts <= windowMs && ctx.now >= ts) return false;
-  f[at] = ctx.now;
-  return true;
-}
-
-function within(ctx: DetectionContext, slot: number, windowMs: number): number {
-  const ts = ctx.cred.f[ctx.cred.fo + slot]!;
-  return ts !== 0 && ctx.now - ts <= windowMs && ctx.now >= ts ? ts : 0;
+function live(ctx: DetectionContext, ts: number, windowMs: number): boolean {
+  return ts !== 0 && ctx.now - ts <= windowMs && ctx.now >= ts;
 }
 
 /**
@@ -44,8 +36,10 @@ function within(ctx: DetectionContext, slot: number, windowMs: number): number {
  */
 export function detectUnbaselinedChain(ctx: DetectionContext, stage: number, out: Finding[]): void {
   const windowMs = ctx.cfg.chain.windowHours * 3_600_000;
+  const f = ctx.cred.f;
+  const fo = ctx.cred.fo;
   if (stage >= STAGE_VALIDITY_CHECK && stage <= STAGE_DISCOVERY) {
-    mark(ctx, F_COLD_RECON_TS, windowMs);
+    if (!live(ctx, f[fo + F_COLD_RECON_TS]!, windowMs)) f[fo + F_COLD_RECON_TS] = ctx.now;
     return;
   }
   if (stage < STAGE_PERSISTENCE || ctx.ev.outcome === 'failure' || ctx.authFailure || byDeploymentTooling(ctx)) return;
@@ -56,32 +50,43 @@ export function detectUnbaselinedChain(ctx: DetectionContext, stage: number, out
     (cls.privilege === 'grant' || (cls.privilege === 'persistence' && (!cls.selfKey || targetsOtherUser(ev)))) &&
     !managesOwnFactors(ev);
   if (!blinds && !persists) return;
-  const fresh = mark(ctx, blinds ? F_COLD_BLIND_TS : F_COLD_PERSIST_TS, windowMs);
-  const recon = within(ctx, F_COLD_RECON_TS, windowMs);
-  const blinded = within(ctx, F_COLD_BLIND_TS, windowMs);
-  const persisted = within(ctx, F_COLD_PERSIST_TS, windowMs);
+  // The window runs from the first change: a change of the other kind within it joins the same chain.
+  const packed = f[fo + F_COLD_DAMAGE]!;
+  let firstChange = Math.floor(packed / 4);
+  let kinds = packed - firstChange * 4;
+  if (!live(ctx, firstChange, windowMs)) {
+    firstChange = ctx.now;
+    kinds = 0;
+  }
+  const kind = blinds ? BLINDED : PERSISTED;
+  const fresh = (kinds & kind) === 0;
+  kinds |= kind;
+  f[fo + F_COLD_DAMAGE] = firstChange * 4 + kinds;
+  const recon = f[fo + F_COLD_RECON_TS]!;
   // Looking around comes first: a credential that blinds monitoring as its very first act is left to the
   // privileged-change rule.
-  if (!fresh || recon === 0 || blinded === 0 || recon > Math.min(blinded, persisted || blinded)) return;
-  const score = persisted !== 0 ? BLINDED_AND_PERSISTED_SCORE : BLINDED_SCORE;
-  const stages: Record<string, string> = { [ATTACK_STAGES[STAGE_DISCOVERY]!]: new Date(recon).toISOString() };
-  if (persisted !== 0) stages[ATTACK_STAGES[STAGE_PERSISTENCE]!] = new Date(persisted).toISOString();
-  stages[ATTACK_STAGES[STAGE_DEFENSE_EVASION]!] = new Date(blinded).toISOString();
+  if (!fresh || (kinds & BLINDED) === 0 || !live(ctx, recon, windowMs) || recon > firstChange) return;
+  const persisted = (kinds & PERSISTED) !== 0;
+  const score = persisted ? BLINDED_AND_PERSISTED_SCORE : BLINDED_SCORE;
+  // This event is the first of its kind in the window; a change of the other kind, if any, came first.
+  const stages: Record<string, string> = {};
+  if (persisted) stages[ATTACK_STAGES[STAGE_PERSISTENCE]!] = new Date(blinds ? firstChange : ctx.now).toISOString();
+  stages[ATTACK_STAGES[STAGE_DEFENSE_EVASION]!] = new Date(blinds ? ctx.now : firstChange).toISOString();
   const cred = ctx.cred;
   out.push({
     rule: 'attack_chain',
     score,
     stage,
     summary: blinds
-      ? `a credential with no learned baseline looked around${persisted !== 0 ? ', created access for another identity' : ''}, then switched monitoring off: ${cls.name}`
+      ? `a credential with no learned baseline looked around${persisted ? ', created access for another identity' : ''}, then switched monitoring off: ${cls.name}`
       : `a credential with no learned baseline looked around and switched monitoring off, then created access for another identity: ${cls.name}`,
     evidence: {
       kind: 'unbaselined_chain',
+      // The first validity check, probe or discovery call of the window (which of them is not kept).
+      looked_around_at: new Date(recon).toISOString(),
       stages_reached: stages,
       advanced_by: cls.name,
-      explored_at: new Date(recon).toISOString(),
-      persisted_at: persisted === 0 ? undefined : new Date(persisted).toISOString(),
-      blinded_at: new Date(blinded).toISOString(),
+      created_access: persisted,
       baseline: {
         credential_events: cred.f[cred.fo + F_EVENTS],
         credential_first_seen: new Date(cred.f[cred.fo + F_FIRST_TS]!).toISOString(),

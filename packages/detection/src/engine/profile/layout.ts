@@ -85,12 +85,13 @@ export const F_SESSION_DEVICE = 68; // hash of the device a session credential w
 export const F_FIRST_PRIV_TS = 69; // when the credential's first privileged change was learned (0: none)
 export const F_RETURN_ASN = 70; // the network coming back under suspicion with only novelty findings (0: none)
 export const F_RETURN_DAYS = 71; // its last UTC day * 16 + distinct days seen (<= 15)
-// The unbaselined chain (no learned baseline to judge the context by): when the credential first looked around,
-// created access for another identity, and switched monitoring off, within the chain window (0: not yet).
-export const F_COLD_RECON_TS = 72;
-export const F_COLD_PERSIST_TS = 73;
-export const F_COLD_BLIND_TS = 74;
-export const F_SLOTS = 75;
+// The unbaselined chain (no learned baseline to judge the context by): its first change within the chain window,
+// ms * 4 + 1 when it created access for another identity + 2 when it switched monitoring off (0: none yet). When
+// it first looked around is the stage slot of STAGE_NONE, which the attack chain never uses (an issued key
+// inherits it with the issuer's stages).
+export const F_COLD_DAMAGE = 72;
+export const F_COLD_RECON_TS = F_STAGE_TS;
+export const F_SLOTS = 73;
 
 // uint32 slots (a top-k sketch takes topKSlots(k): the keys, then 16-bit counts two to a slot)
 export const U_IP = 0;
@@ -130,7 +131,7 @@ export const HLL_IP_REGISTERS = 16;
 export const HLL_RES_REGISTERS = 64;
 export const B_HLL_IP = B_LEARNED;
 export const B_HLL_RES = B_HLL_IP + HLL_IP_REGISTERS;
-export const B_RULE_SEV = B_HLL_RES + HLL_RES_REGISTERS; // 10 slots: 0 none, 1 low … 4 critical
+export const B_RULE_SEV = B_HLL_RES + HLL_RES_REGISTERS; // 10 slots: rank in bits 0-2 (0 none, 1 low … 4 critical), latest stage reported in bits 3-5
 const B_USED = B_RULE_SEV + RULES.length;
 /** Padded so a credential's region is a multiple of 8 bytes (slabs hold them back to back). */
 export const B_SLOTS = B_USED + ((8 - ((F_SLOTS * 8 + U_SLOTS * 4 + B_USED) % 8)) % 8);

@@ -78,7 +78,8 @@ export interface Calibrated {
  * - the decaying risk combines findings as independent evidence: risk' = 1 − (1 − risk)(1 − score);
  * - a finding corroborated by other rules within `corroborationWindowHours` takes the combined risk;
  * - pure novelty (place, client, time, data) cannot exceed `medium` alone or during the learning period;
- * - one alert per rule per credential per `dedupeWindowMinutes`, unless the severity escalates.
+ * - one alert per rule per credential per `dedupeWindowMinutes`, unless the severity escalates (or, for a finding
+ *   marked `laterStageIsNews`, it reaches a later stage than the rule reported in the window).
  * Updates the profile's risk and dedupe state only when the alert is emitted.
  *
  * @example
@@ -121,9 +122,13 @@ export function calibrate(p: Profile, f: Finding, now: number, mature: boolean, 
     score = r.criticalScore - 1;
   }
   const rank = severityRank(score, r);
-  if (repeat && rank <= p.b[p.bo + B_RULE_SEV + ruleIndex]! && f.alwaysReport !== true) return undefined;
+  // The byte keeps the rule's last severity rank (bits 0-2) and the latest stage it reported in the window (3-5).
+  const reported = p.b[p.bo + B_RULE_SEV + ruleIndex]!;
+  const reportedStage = repeat ? reported >> 3 : 0;
+  const laterStage = f.laterStageIsNews === true && f.stage > reportedStage;
+  if (repeat && rank <= (reported & 7) && !laterStage && f.alwaysReport !== true) return undefined;
   p.f[p.fo + F_RULE_TS + ruleIndex] = now;
-  p.b[p.bo + B_RULE_SEV + ruleIndex] = rank;
+  p.b[p.bo + B_RULE_SEV + ruleIndex] = rank | (Math.max(reportedStage, f.stage) << 3);
   p.f[p.fo + F_RISK] = combined;
   p.f[p.fo + F_RISK_TS] = now;
   return { score, severity: SEVERITY_BY_RANK[rank]!, risk: Math.round(combined), corroborating, capped };

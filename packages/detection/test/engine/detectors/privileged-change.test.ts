@@ -16,6 +16,26 @@ describe('detector: privileged change without a user action', () => {
     assert.ok(a.severity === 'high' || a.severity === 'critical');
   });
 
+  it('logging switched off after a user was made is its own alert, even at the same severity; a second switch-off is not', () => {
+    // A key no baseline vouches for: every change scores medium, and the dedupe window (60 min) would fold
+    // the trail's stop into the user's alert.
+    const key = { cred: 'AKIANEW', principal: 'new-hire', place: 'londonOffice', client: 'awsCliMac' } as const;
+    const alerts = run(createDetectionEngine(), [
+      ev({ ...key, at: AFTER, op: 'iam:AttachUserPolicy' }),
+      ev({ ...key, at: AFTER + 5 * MIN, op: 'iam:CreateUser' }),
+      ev({ ...key, at: AFTER + 10 * MIN, op: 'cloudtrail:StopLogging' }),
+      ev({ ...key, at: AFTER + 15 * MIN, op: 'config:StopConfigurationRecorder' }),
+    ]);
+    const changes = byRule(alerts, 'privileged_change');
+    assert.deepEqual(
+      changes.map((a) => [a.evidence.operation, a.severity]),
+      [
+        ['iam:AttachUserPolicy', 'medium'],
+        ['cloudtrail:StopLogging', 'medium'],
+      ],
+    );
+  });
+
   it('scores CreateUser higher when scripted on an interactive credential from a new place', () => {
     const engine = createDetectionEngine();
     run(engine, aliceHistory());

@@ -49,7 +49,9 @@ describe('detector: the unbaselined chain (no learned baseline to judge by)', ()
     assert.equal(alert.stage, 'defense_evasion');
     assert.equal(alert.credential, 'AKIADORMANT');
     assert.match(alert.summary, /no learned baseline/);
-    assert.deepEqual(Object.keys(alert.evidence.stages_reached as object), ['discovery', 'persistence', 'defense_evasion']);
+    assert.deepEqual(Object.keys(alert.evidence.stages_reached as object), ['persistence', 'defense_evasion']);
+    assert.equal(alert.evidence.looked_around_at, new Date(AFTER).toISOString());
+    assert.equal((alert.evidence.stages_reached as Record<string, string>).persistence, new Date(AFTER + 8 * MIN).toISOString());
     assert.equal((alert.evidence.baseline as { learned: boolean }).learned, false);
     // Before this change it never rose above medium: the privileged-change alerts are still there, and lower.
     assert.ok(byRule(alerts, 'privileged_change').every((a) => a.severity !== 'critical'));
