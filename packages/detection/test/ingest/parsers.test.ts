@@ -387,6 +387,23 @@ describe('nginx/Apache combined', () => {
     assert.deepEqual(recs[3]?.outcome, { kind: 'error', reason: 'unknown record format' });
   });
 
+  it("reads Apache's vhost_combined lines (virtual host first) in auto mode, and an IPv6 client is no virtual host", () => {
+    const decode = createRecordDecoder({ format: 'auto' });
+    const lines = [
+      'api.example.com:443 203.0.113.7 - - [01/Mar/2026:13:00:00 +0000] "GET /v1/me HTTP/1.1" 200 512 "-" "curl/8.5.0" "Bearer tw_at_0123456789abcdef"',
+      '2001:db8::1 - - [01/Mar/2026:13:00:01 +0000] "GET /v1/me HTTP/1.1" 200 512 "-" "curl/8.5.0" "Bearer tw_at_0123456789abcdef"',
+      'api.example.com:99999999 203.0.113.7 - - [01/Mar/2026:13:00:02 +0000] "GET /v1/me HTTP/1.1" 200 512 "-" "curl/8.5.0"',
+    ];
+    const [vhost, ipv6, badPort] = lines.map((text, i) => decode({ kind: 'line', text, line: i + 1 }, 'other_vhosts_access.log')[0]);
+    assert.ok(vhost?.outcome.kind === 'event' && ipv6?.outcome.kind === 'event');
+    assert.equal(vhost.outcome.event.source_ip, '203.0.113.7');
+    assert.equal(vhost.outcome.event.attributes?.vhost, 'api.example.com');
+    assert.equal(vhost.outcome.event.credential_id, hashedCredentialId('tw_at_0123456789abcdef'));
+    assert.equal(ipv6.outcome.event.source_ip, '2001:db8::1');
+    assert.equal(ipv6.outcome.event.attributes, undefined);
+    assert.equal(badPort?.outcome.kind, 'error');
+  });
+
   it('parses CLF times with offsets and rejects nonsense', () => {
     assert.equal(parseClfTime('10/Oct/2000:13:55:36 -0700'), Date.UTC(2000, 9, 10, 20, 55, 36));
     assert.equal(parseClfTime('10/Foo/2000:13:55:36 -0700'), undefined);

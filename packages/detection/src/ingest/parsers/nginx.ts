@@ -23,11 +23,23 @@ export interface NginxOptions {
 const COMBINED =
   /^(\S+) \S+ (\S+) \[([^\]]{1,64})\] "((?:[^"\\]|\\.){0,8192})" (\d{3}) (\d+|-)(?: "((?:[^"\\]|\\.){0,8192})" "((?:[^"\\]|\\.){0,8192})")?(.*)$/;
 const EXTRA_FIELD = /"((?:[^"\\]|\\.)*)"|(\S+)/g;
+// Apache's vhost_combined (Debian's other_vhosts_access.log): `%v:%p ` before the combined fields.
+const VHOST_PREFIX = /^([^\s:]{1,253}):(\d{1,5}) (?=\S+ \S+ \S+ \[)/;
+
+// The combined fields of `line`, and the virtual host of a vhost_combined line.
+function matchCombined(line: string): { m: RegExpExecArray; vhost: string | undefined } | undefined {
+  const m = COMBINED.exec(line);
+  if (m) return { m, vhost: undefined };
+  const prefix = VHOST_PREFIX.exec(line);
+  if (!prefix) return undefined;
+  const rest = COMBINED.exec(line.slice(prefix[0].length));
+  return rest ? { m: rest, vhost: prefix[1] } : undefined;
+}
 const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
 const TOKEN_PARAMS = ['access_token', 'api_key', 'apikey', 'key', 'token'];
 
 /**
- * True when a text line looks like an nginx/Apache combined (or common) log line.
+ * True when a text line looks like an nginx/Apache combined (or common, or Apache vhost_combined) log line.
  *
  * @example
  * ```ts
@@ -35,7 +47,7 @@ const TOKEN_PARAMS = ['access_token', 'api_key', 'apikey', 'key', 'token'];
  * ```
  */
 export function looksNginx(line: string): boolean {
-  return COMBINED.test(line);
+  return matchCombined(line) !== undefined;
 }
 
 /**
@@ -173,8 +185,9 @@ export function createNginxParser(options: NginxOptions = {}): (line: unknown, c
   const from = options.credentialFrom ?? 'auto';
   return (line, ctx) => {
     if (typeof line !== 'string') return { kind: 'error', reason: 'nginx record is not a text line' };
-    const m = COMBINED.exec(line);
-    if (!m) return { kind: 'error', reason: 'not an nginx/Apache combined log line' };
+    const matched = matchCombined(line);
+    if (!matched) return { kind: 'error', reason: 'not an nginx/Apache combined log line' };
+    const { m, vhost } = matched;
     const [, addr = '', remoteUser = '-', timeLocal = '', request = '', statusText = '', bytesText = '-', , agent, rest = ''] = m;
     const ts = parseClfTime(timeLocal);
     if (ts === undefined) return { kind: 'error', reason: 'unreadable [time_local]' };
@@ -207,6 +220,7 @@ export function createNginxParser(options: NginxOptions = {}): (line: unknown, c
       status,
       bytes_out: bytesText === '-' ? undefined : Number(bytesText),
       source_system: 'nginx',
+      attributes: vhost === undefined ? undefined : { vhost },
       origin: { file: ctx.source, line: ctx.line },
     });
     return { kind: 'event', event };
