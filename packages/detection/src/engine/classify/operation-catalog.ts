@@ -48,9 +48,11 @@ export const DEFENSE_EVASION_OPERATIONS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * The defense-evasion operations that switch audit logging or threat detection off outright (a trail stopped or
- * deleted, a detector or recorder removed, an account leaving its organisation's view), as against those that tune
- * it (a trail's event selectors, a log group's retention, an alarm), which administrators do every week. No owner's
+ * The defense-evasion operations that switch audit logging, alerting or threat detection off outright (a trail
+ * stopped or deleted, a detector or recorder removed, alarm actions disabled, an account leaving its organisation's
+ * view), as against those that tune it (a trail's event selectors, a log group's retention, an alarm deleted),
+ * which administrators do every week. (Selectors or a detector update whose parameters switch logging off count
+ * too: see `switchesMonitoringOff`.) No owner's
  * first days explain exploring an account and then blinding it; see the unbaselined chain.
  */
 export const BLINDING_OPERATIONS: ReadonlySet<string> = new Set([
@@ -65,6 +67,7 @@ export const BLINDING_OPERATIONS: ReadonlySet<string> = new Set([
   'config:DeleteDeliveryChannel',
   'securityhub:DisableSecurityHub',
   'ec2:DeleteFlowLogs',
+  'cloudwatch:DisableAlarmActions',
   'access-analyzer:DeleteAnalyzer',
   'macie2:DisableMacie',
   'inspector2:Disable',

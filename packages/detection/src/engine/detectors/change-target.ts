@@ -1,4 +1,5 @@
 import type { EnrichedEvent } from '../../enriched-event.js';
+import type { OperationClass } from '../classify/operation-class.js';
 
 /** AWS managed policies that make their holder an administrator (PowerUserAccess: everything but IAM). */
 const ADMIN_POLICY = /:policy\/(AdministratorAccess|IAMFullAccess|PowerUserAccess)$/;
@@ -70,4 +71,32 @@ export function managesOwnFactors(ev: EnrichedEvent): boolean {
   const op = ev.operation;
   if (op === undefined || !op.startsWith('okta:user.mfa.factor.') || ev.principal === undefined) return false;
   return ev.resource === `User:${ev.principal}`;
+}
+
+/**
+ * True when a defense-evasion change switches audit logging or alerting off rather than tuning it: an operation
+ * that always does (`OperationClass.blinds`: a trail stopped, a detector deleted, alarm actions disabled), or one
+ * whose parameters do: a trail's event selectors that all leave management events out, a GuardDuty detector
+ * updated to `enable: false`.
+ *
+ * @example
+ * ```ts
+ * switchesMonitoringOff(ev, classifyOperationName('guardduty:UpdateDetector')); // true with requestParameters { enable: false }
+ * ```
+ */
+export function switchesMonitoringOff(ev: EnrichedEvent, cls: OperationClass): boolean {
+  if (cls.blinds) return true;
+  if (cls.privilege !== 'defense_evasion') return false;
+  const params = parametersOf(ev);
+  if (params === undefined) return false;
+  if (cls.name === 'guardduty:UpdateDetector') return params.enable === false;
+  if (cls.name === 'cloudtrail:PutEventSelectors') {
+    const selectors = params.eventSelectors;
+    return (
+      Array.isArray(selectors) &&
+      selectors.length > 0 &&
+      selectors.every((s) => s !== null && typeof s === 'object' && (s as Record<string, unknown>).includeManagementEvents === false)
+    );
+  }
+  return false;
 }

@@ -2,7 +2,7 @@ import { ATTACK_STAGES } from '@tokenwarden/core';
 import { STAGE_DEFENSE_EVASION, STAGE_DISCOVERY, STAGE_PERSISTENCE, STAGE_VALIDITY_CHECK } from '../classify/operation-class.js';
 import { F_COLD_DAMAGE, F_COLD_RECON_TS, F_EVENTS, F_FIRST_TS } from '../profile/layout.js';
 import { byDeploymentTooling } from './change-maker.js';
-import { managesOwnFactors, targetsOtherUser } from './change-target.js';
+import { managesOwnFactors, switchesMonitoringOff, targetsOtherUser } from './change-target.js';
 import type { DetectionContext, Finding } from './types.js';
 
 /** Score of exploring and then switching monitoring off: act now. */
@@ -23,7 +23,8 @@ function live(ctx: DetectionContext, ts: number, windowMs: number): boolean {
  * than the logs reach, then replayed), and any log that starts with the attack. Everyday calls prove nothing
  * either way here, so this counts only what no owner's first days explain together: looking around (a validity
  * check, capability probe or discovery), then switching audit logging or threat detection off outright
- * (`blinds`: a trail stopped, a detector deleted, not a trail's selectors tuned) → high; with access created for
+ * (`switchesMonitoringOff`: a trail stopped, a detector deleted, alarm actions disabled, not a trail's selectors
+ * tuned) → high; with access created for
  * another identity in the same window as well (a user, another user's key, a grant) → critical. Infrastructure as
  * code and cloud services acting for the credential are exempt: their deletes are what the code says. At most two
  * alerts per chain window, as the blinding and then the persistence (or the reverse) are first reached.
@@ -44,7 +45,7 @@ export function detectUnbaselinedChain(ctx: DetectionContext, stage: number, out
   }
   if (stage < STAGE_PERSISTENCE || ctx.ev.outcome === 'failure' || ctx.authFailure || byDeploymentTooling(ctx)) return;
   const { cls, ev } = ctx;
-  const blinds = stage === STAGE_DEFENSE_EVASION && cls.blinds;
+  const blinds = stage === STAGE_DEFENSE_EVASION && switchesMonitoringOff(ev, cls);
   const persists =
     stage === STAGE_PERSISTENCE &&
     (cls.privilege === 'grant' || (cls.privilege === 'persistence' && (!cls.selfKey || targetsOtherUser(ev)))) &&

@@ -24,7 +24,13 @@ function unbaselined(alerts: ReturnType<typeof replay>) {
 
 describe('detector: the unbaselined chain (no learned baseline to judge by)', () => {
   it('classifies only the operations that switch monitoring off as blinding, not those that tune it', () => {
-    for (const op of ['cloudtrail:StopLogging', 'cloudtrail:DeleteTrail', 'guardduty:DeleteDetector', 'config:StopConfigurationRecorder'])
+    for (const op of [
+      'cloudtrail:StopLogging',
+      'cloudtrail:DeleteTrail',
+      'guardduty:DeleteDetector',
+      'config:StopConfigurationRecorder',
+      'cloudwatch:DisableAlarmActions',
+    ])
       assert.equal(classifyOperationName(op).blinds, true, op);
     for (const op of [
       'cloudtrail:PutEventSelectors',
@@ -85,6 +91,30 @@ describe('detector: the unbaselined chain (no learned baseline to judge by)', ()
   it('hard negative: tuning a trail or alarms is not blinding it', () => {
     const alerts = replay([...RECON, 'cloudtrail:PutEventSelectors', 'cloudwatch:DeleteAlarms', 'logs:PutRetentionPolicy']);
     assert.equal(unbaselined(alerts).length, 0);
+  });
+
+  it('selectors that leave management events out, or a detector updated to disabled, switch monitoring off', () => {
+    const withParams = (spec: Omit<EventSpec, 'at' | 'op'>, op: string, requestParameters: unknown, at: number) => {
+      const e = ev({ ...spec, at, op });
+      e.attributes = { requestParameters };
+      return e;
+    };
+    const engine = createDetectionEngine();
+    const tuned = run(engine, [
+      ...RECON.map((op, i) => ev({ ...dormant, at: AFTER + i * MIN, op })),
+      withParams(dormant, 'cloudtrail:PutEventSelectors', { eventSelectors: [{ includeManagementEvents: true }] }, AFTER + 10 * MIN),
+      withParams(dormant, 'guardduty:UpdateDetector', { detectorId: 'd1', findingPublishingFrequency: 'SIX_HOURS' }, AFTER + 11 * MIN),
+    ]);
+    assert.equal(unbaselined(tuned).length, 0, 'tuning is not blinding');
+    const selectorsOff = { eventSelectors: [{ readWriteType: 'WriteOnly', includeManagementEvents: false }] };
+    const blinded = run(engine, [withParams(dormant, 'cloudtrail:PutEventSelectors', selectorsOff, AFTER + 12 * MIN)]);
+    assert.equal(unbaselined(blinded)[0]?.severity, 'high');
+    const other = { ...dormant, cred: 'AKIAOTHER', principal: 'other-old-user' };
+    const detectorOff = run(engine, [
+      ev({ ...other, at: AFTER + 20 * MIN, op: 'guardduty:ListDetectors' }),
+      withParams(other, 'guardduty:UpdateDetector', { detectorId: 'd1', enable: false }, AFTER + 21 * MIN),
+    ]);
+    assert.equal(unbaselined(detectorOff)[0]?.severity, 'high');
   });
 
   it('a refused stop is intent, not a blinded account: no chain; nor does blinding with no look around first', () => {
