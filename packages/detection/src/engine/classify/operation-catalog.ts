@@ -51,9 +51,9 @@ export const DEFENSE_EVASION_OPERATIONS: ReadonlySet<string> = new Set([
  * The defense-evasion operations that switch audit logging, alerting or threat detection off outright (a trail
  * stopped or deleted, a detector or recorder removed, alarm actions disabled, an account leaving its organisation's
  * view), as against those that tune it (a trail's event selectors, a log group's retention, an alarm deleted),
- * which administrators do every week. (Selectors or a detector update whose parameters switch logging off count
- * too: see `switchesMonitoringOff`.) No owner's
- * first days explain exploring an account and then blinding it; see the unbaselined chain.
+ * which administrators do every week. Selectors or a detector update whose parameters switch logging off count too
+ * (`switchesMonitoringOff`). No owner's first days explain exploring an account and then blinding it: see the
+ * unbaselined chain.
  */
 export const BLINDING_OPERATIONS: ReadonlySet<string> = new Set([
   'cloudtrail:StopLogging',

@@ -48,7 +48,7 @@ export interface OperationClass {
   readonly privilege: PrivilegeKind;
   /** Managing access keys, which is rotation when habitual. */
   readonly selfKey: boolean;
-  /** Defense evasion that switches audit logging or threat detection off outright rather than tuning it. */
+  /** Defense evasion that switches audit logging, alerting or threat detection off outright rather than tuning it. */
   readonly blinds: boolean;
 }
 

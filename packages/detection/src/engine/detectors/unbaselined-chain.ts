@@ -22,17 +22,17 @@ function live(ctx: DetectionContext, ts: number, windowMs: number): boolean {
  * no context can look suspicious and no operation can look new. That is the usual leaked key (dormant for longer
  * than the logs reach, then replayed), and any log that starts with the attack. Everyday calls prove nothing
  * either way here, so this counts only what no owner's first days explain together: looking around (a validity
- * check, capability probe or discovery), then switching audit logging or threat detection off outright
- * (`switchesMonitoringOff`: a trail stopped, a detector deleted, alarm actions disabled, not a trail's selectors
- * tuned) → high; with access created for
- * another identity in the same window as well (a user, another user's key, a grant) → critical. Infrastructure as
- * code and cloud services acting for the credential are exempt: their deletes are what the code says. At most two
- * alerts per chain window, as the blinding and then the persistence (or the reverse) are first reached.
+ * check, capability probe or discovery), then switching audit logging, alerting or threat detection off outright
+ * (`switchesMonitoringOff`: a trail stopped, a detector deleted, alarm actions disabled; not a trail's selectors
+ * tuned) → high; with access created for another identity in the same window as well (a user, another user's key,
+ * a grant) → critical. Infrastructure as code and cloud services acting for the credential are exempt: their
+ * deletes are what the code says. At most two alerts per chain window, as the blinding and then the persistence
+ * (or the reverse) are first reached.
  * Called by the attack-chain detector for an unsuspicious credential still being learned.
  *
  * @example
  * ```ts
- * if (!learned && !suspicious) return detectUnbaselinedChain(ctx, stage, out);
+ * if (!learned && !suspicious) detectUnbaselinedChain(ctx, stage, out); // in detectAttackChain, which then returns
  * ```
  */
 export function detectUnbaselinedChain(ctx: DetectionContext, stage: number, out: Finding[]): void {
