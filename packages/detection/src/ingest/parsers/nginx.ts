@@ -25,6 +25,8 @@ const COMBINED =
 const EXTRA_FIELD = /"((?:[^"\\]|\\.)*)"|(\S+)/g;
 // Apache's vhost_combined (Debian's other_vhosts_access.log): `%v:%p ` before the combined fields.
 const VHOST_PREFIX = /^([^\s:]{1,253}):(\d{1,5}) (?=\S+ \S+ \S+ \[)/;
+const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
+const TOKEN_PARAMS = ['access_token', 'api_key', 'apikey', 'key', 'token'];
 
 // The combined fields of `line`, and the virtual host of a vhost_combined line.
 function matchCombined(line: string): { m: RegExpExecArray; vhost: string | undefined } | undefined {
@@ -35,8 +37,6 @@ function matchCombined(line: string): { m: RegExpExecArray; vhost: string | unde
   const rest = COMBINED.exec(line.slice(prefix[0].length));
   return rest ? { m: rest, vhost: prefix[1] } : undefined;
 }
-const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
-const TOKEN_PARAMS = ['access_token', 'api_key', 'apikey', 'key', 'token'];
 
 /**
  * True when a text line looks like an nginx/Apache combined (or common, or Apache vhost_combined) log line.
