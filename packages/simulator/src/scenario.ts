@@ -1,6 +1,6 @@
 import { userAgentOf } from './model/clients.js';
 import { ATTACK_KINDS, type AttackKind, type CredentialLabel, type HardNegative } from './model/labels.js';
-import type { SimEvent } from './model/sim-event.js';
+import { newCredential, type SimEvent } from './model/sim-event.js';
 import { Rng } from './prng.js';
 import { playAttack, type Victim } from './traffic/attacks.js';
 import { planService, type ServicePlan, serviceTraffic } from './traffic/services.js';
@@ -132,9 +132,24 @@ export function planScenario(options: SimulationOptions): Scenario {
     const kind = ATTACK_KINDS[a % ATTACK_KINDS.length] as AttackKind;
     const arng = root.fork(`attack-${a}`);
     let victim: Victim | undefined;
+    // The label of a credential that exists only for this attack, added once the attack has played.
+    let dormant: CredentialLabel | undefined;
     if (kind === 'ci_token_replay') {
       const s = pipelines.shift();
       if (s) victim = { credential: s.credential, timeZone: 'UTC', country: 'US', userAgentAt: () => '', tool: s.tool, privileged: true };
+    } else if (kind === 'dormant_key') {
+      // Its holder has no traffic in the window at all: nothing to learn a baseline from.
+      const name = `legacy-${arng.pick(['build', 'deploy', 'backup', 'etl', 'reporting'])}-${a}`;
+      const credential = newCredential(arng, name, false);
+      dormant = {
+        credential: credential.id,
+        principal: name,
+        holder: 'service',
+        label: 'benign',
+        hard_negative: 'none',
+        profile: 'retired pipeline user; its key was pushed to a public repository and is not used before the attack',
+      };
+      victim = { credential, timeZone: 'UTC', country: 'US', userAgentAt: () => '', privileged: true };
     } else {
       const wantBrowser = kind === 'residential_proxy';
       const idx = ordinary.findIndex((u) => !wantBrowser || u.client.type === 'browser');
@@ -158,6 +173,7 @@ export function planScenario(options: SimulationOptions): Scenario {
       playAttack(arng, kind, victim, day, window) ??
       playAttack(root.fork(`attack-${a}-retry`), kind, victim, start + Math.floor(days * 0.4) * DAY, window);
     if (!run) continue;
+    if (dormant) add(dormant);
     const label = labelOf.get(victim.credential.id);
     if (!label) continue;
     label.label = 'attack';

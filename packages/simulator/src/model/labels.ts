@@ -38,10 +38,17 @@ export const HARD_NEGATIVES: readonly HardNegative[] = [
 ];
 
 /** The attack variants the simulator plays. */
-export type AttackKind = 'smash_and_grab' | 'low_and_slow' | 'partial_recon' | 'residential_proxy' | 'concurrent_use' | 'ci_token_replay';
+export type AttackKind =
+  | 'smash_and_grab'
+  | 'low_and_slow'
+  | 'partial_recon'
+  | 'residential_proxy'
+  | 'concurrent_use'
+  | 'ci_token_replay'
+  | 'dormant_key';
 
 /**
- * Attack variants in the order they are assigned (attack i plays `ATTACK_KINDS[i % 6]`).
+ * Attack variants in the order they are assigned (attack i plays `ATTACK_KINDS[i % ATTACK_KINDS.length]`).
  *
  * @example
  * ```ts
@@ -55,6 +62,7 @@ export const ATTACK_KINDS: readonly AttackKind[] = [
   'residential_proxy',
   'ci_token_replay',
   'concurrent_use',
+  'dormant_key',
 ];
 
 /** Ground truth about one attack on one credential. */

@@ -157,6 +157,27 @@ export function playAttack(
       });
       break;
     }
+    case 'dormant_key': {
+      // A key nobody has used in the window (a retired pipeline's, pushed to a public repository long ago),
+      // picked up by a scanner and worked by hand from a rented server: the whole chain in one sitting.
+      attacker = {
+        nets: [network(rng.pick(['hetzner', 'ovh', 'vultr', 'do-nyc', 'do-sgp']))],
+        userAgent: tool(rng.pick(['boto3', 'aws-cli'] as const)),
+        gap: () => rng.float(2, 30) * 1000,
+        rotateEveryMs: 0,
+      };
+      const at = day + rng.float(0, 24) * HOUR;
+      sessions.push({
+        at,
+        steps: [
+          ...recon(rng, self, rng.chance(0.5)),
+          ...collection(rng, at, rng.int(20, 60)),
+          ...persistence(rng, self, false),
+          ...evasion(rng),
+        ],
+      });
+      break;
+    }
     case 'ci_token_replay': {
       attacker = {
         nets: [network(rng.pick(['hetzner', 'ovh', 'vultr', 'do-sgp']))],
