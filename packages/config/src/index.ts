@@ -9,6 +9,7 @@ export * from './data-dir.js';
 export * from './detection-section.js';
 export * from './load-config.js';
 export * from './logger.js';
+export * from './other-problems.js';
 export * from './response-schema.js';
 export * from './response-secrets.js';
 export * from './scanner-section.js';

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError, TokenWardenError } from '@tokenwarden/core';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { otherProblems } from './other-problems.js';
 
 /** A nested plain object of config values. */
 export type ConfigTree = Record<string, unknown>;
@@ -156,7 +157,7 @@ function valueAt(tree: unknown, path: readonly PropertyKey[]): unknown {
 
 /**
  * Validates a config tree against a zod schema; the first problem becomes a {@link ConfigError}
- * naming the key, the bad value (secrets redacted) and what is allowed.
+ * naming the key, the bad value (secrets redacted) and what is allowed, and its hint names the others.
  *
  * @example
  * ```ts
@@ -167,8 +168,9 @@ function valueAt(tree: unknown, path: readonly PropertyKey[]): unknown {
 export function validateConfig<S extends z.ZodType>(schema: S, tree: unknown): z.infer<S> {
   const result = schema.safeParse(tree);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
+  const [issue, ...others] = result.error.issues;
   if (!issue) throw new ConfigError('(root)', tree, 'a valid configuration');
+  const more = otherProblems(others);
   if (issue.code === 'unrecognized_keys') {
     const path = [...issue.path, issue.keys[0] ?? ''];
     const key = path.map(String).join('.');
@@ -177,11 +179,14 @@ export function validateConfig<S extends z.ZodType>(schema: S, tree: unknown): z
     const guess = closest(String(issue.keys[0] ?? ''), known);
     throw new ConfigError(key, redactValue(key, valueAt(tree, path)), allowed, {
       hint:
-        guess === undefined ? `remove "${key}" or check its spelling` : `did you mean "${[...issue.path, guess].map(String).join('.')}"?`,
+        (guess === undefined
+          ? `remove "${key}" or check its spelling`
+          : `did you mean "${[...issue.path, guess].map(String).join('.')}"?`) + more,
     });
   }
   const key = issue.path.map(String).join('.') || '(root)';
-  throw new ConfigError(key, redactValue(key, valueAt(tree, issue.path)), describeExpectation(issue.message));
+  const options = more ? { hint: `fix "${key}" in the config file, environment or flags${more}` } : {};
+  throw new ConfigError(key, redactValue(key, valueAt(tree, issue.path)), describeExpectation(issue.message), options);
 }
 
 /**
@@ -315,6 +320,10 @@ export function loadConfig<S extends z.ZodType>(schema: S, sources: ConfigSource
             ? `config file ${sources.file}`
             : undefined;
     if (origin === undefined) throw e;
-    throw new ConfigError(e.key, e.value, e.allowed, { hint: `${e.hint ?? `fix "${e.key}"`} (set by ${origin})`, cause: e.cause });
+    // Where the first key came from goes right after its own advice, before the other problems' names.
+    const hint = e.hint ?? `fix "${e.key}"`;
+    const also = hint.indexOf('; also ');
+    const located = also < 0 ? `${hint} (set by ${origin})` : `${hint.slice(0, also)} (set by ${origin})${hint.slice(also)}`;
+    throw new ConfigError(e.key, e.value, e.allowed, { hint: located, cause: e.cause });
   }
 }

@@ -1,6 +1,6 @@
 import { METHODS } from 'node:http';
 import { dirname, resolve } from 'node:path';
-import { describeExpectation, readConfigFile } from '@tokenwarden/config';
+import { describeExpectation, otherProblems, readConfigFile } from '@tokenwarden/config';
 import { ConfigError } from '@tokenwarden/core';
 import { z } from 'zod';
 
@@ -199,22 +199,26 @@ export type GatewayConfigInput = z.input<typeof GatewayConfig>;
 export function parseGatewayConfig(input: unknown, source = 'gateway config'): GatewayConfig {
   const result = GatewayConfig.safeParse(input ?? {});
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
+  const [issue, ...others] = result.error.issues;
   const path = issue?.path ?? [];
   let key = path.map(String).join('.');
   let value: unknown = input;
   for (const p of path) value = (value as Record<string | number, unknown> | undefined)?.[p as string | number];
+  // The first problem is explained; the others are named, so one edit-and-restart fixes them all.
+  const more = otherProblems(others);
   if (issue?.code === 'unrecognized_keys') {
     const bad = issue.keys[0] ?? '?';
     key = key ? `${key}.${bad}` : bad;
     return fail(
       new ConfigError(key, (value as Record<string, unknown> | undefined)?.[bad], 'a known setting (unknown key)', {
-        hint: `remove or fix "${key}" in ${source}`,
+        hint: `remove or fix "${key}" in ${source}${more}`,
       }),
     );
   }
   return fail(
-    new ConfigError(key || '(root)', value, describeExpectation(issue?.message ?? ''), { hint: `fix "${key || '(root)'}" in ${source}` }),
+    new ConfigError(key || '(root)', value, describeExpectation(issue?.message ?? ''), {
+      hint: `fix "${key || '(root)'}" in ${source}${more}`,
+    }),
   );
 }
 

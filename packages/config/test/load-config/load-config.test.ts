@@ -96,6 +96,21 @@ describe('config errors name the key, the bad value and what is allowed', () => 
     assert.match(e.hint ?? '', /unknown-key\.yaml/, 'the hint says where the key came from');
   });
 
+  test('the first problem is explained, where it was set, and the others are named', () => {
+    const e = failure(() =>
+      loadConfig(BaseConfig, {
+        env: { TOKENWARDEN_STORE__DRIVER: 'mysql', TOKENWARDEN_LOG__LEVEL: 'loud', TOKENWARDEN_BUS__DRIVER: 'kafka' },
+      }),
+    );
+    assert.ok(e instanceof ConfigError);
+    const hint = e.hint ?? '';
+    assert.match(hint, /\(set by environment variable TOKENWARDEN_[A-Z_]+\); also "[a-z.]+", "[a-z.]+"$/);
+    for (const key of ['store.driver', 'log.level', 'bus.driver']) assert.ok(`${e.key} ${hint}`.includes(key), key);
+    // A lone problem has no "also".
+    const lone = failure(() => loadConfig(BaseConfig, { env: { TOKENWARDEN_STORE__DRIVER: 'mysql' } }));
+    assert.ok(!(lone.hint ?? '').includes('also'));
+  });
+
   test('an unknown top-level key from the environment names the variable', () => {
     const e = failure(() => loadConfig(BaseConfig, { env: { TOKENWARDEN_STOR__DRIVER: 'sqlite' } }));
     assert.ok(e instanceof ConfigError);

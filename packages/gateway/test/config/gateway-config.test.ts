@@ -69,6 +69,35 @@ describe('gateway config', () => {
     assert.throws(() => parseGatewayConfig({ method_override: 'maybe' }), /method_override="maybe": expected one of "refuse"\|"match"$/);
   });
 
+  it('explains the first problem and names the others, so one edit fixes them all', () => {
+    const many = {
+      audiance: 'x',
+      routes: [{ path: '/a', methods: ['FETCH'] }, { path: '/b', scopes: 'echo.read' }, { path: 'c' }, { path: '/d', rate: 1 }],
+    };
+    assert.throws(
+      () => parseGatewayConfig(many, 'g.json'),
+      (e: unknown) => {
+        assert.ok(e instanceof TokenWardenError && e.code === 'TW_CONFIG_INVALID');
+        const hint = e.hint ?? '';
+        for (const key of ['routes.1.scopes', 'routes.2.path', 'routes.3.rate" (unknown key)', 'routes.0.methods.0', 'audiance'])
+          assert.ok(`${e.message} ${hint}`.includes(key), `${key} in ${e.message} / ${hint}`);
+        assert.match(hint, /; also /);
+        return true;
+      },
+    );
+    // One problem: no "also".
+    assert.throws(
+      () => parseGatewayConfig({ routes: [{ path: 'x' }] }),
+      (e: unknown) => e instanceof TokenWardenError && !(e.hint ?? '').includes('also'),
+    );
+    // Many: five named, the rest counted.
+    const routes = Array.from({ length: 9 }, () => ({ path: 'bad' }));
+    assert.throws(
+      () => parseGatewayConfig({ routes }),
+      (e: unknown) => e instanceof TokenWardenError && / and 3 more$/.test(e.hint ?? ''),
+    );
+  });
+
   it('loads YAML and JSON files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tw-gw-cfg-'));
     writeFileSync(join(dir, 'g.json'), JSON.stringify(pinned));
