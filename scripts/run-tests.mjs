@@ -44,6 +44,9 @@ const child = spawn(
     '--conditions=source',
     '--import',
     'tsx',
+    // See the file: keeps --test-force-exit from cutting off a file's last verdicts.
+    '--import',
+    new URL('./test-exit-flush.mjs', import.meta.url).href,
     '--test',
     '--test-reporter=spec',
     `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`,
