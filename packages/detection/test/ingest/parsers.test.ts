@@ -402,6 +402,18 @@ describe('nginx/Apache combined', () => {
     assert.equal(ipv6.outcome.event.source_ip, '2001:db8::1');
     assert.equal(ipv6.outcome.event.attributes, undefined);
     assert.equal(badPort?.outcome.kind, 'error');
+    // Prefixes that only look like one, and a long line behind a real one: an error with a reason, never a throw.
+    const tail = ' 203.0.113.7 - - [01/Mar/2026:13:00:00 +0000] "GET / HTTP/1.1" 200 1 "-" "curl/8.5.0"';
+    for (const text of [
+      `${'h'.repeat(254)}:443${tail}`,
+      `host:${tail}`,
+      `:443${tail}`,
+      `a:b:443${tail}`,
+      `host:443 ${'x '.repeat(50_000)}[`,
+    ]) {
+      const [d] = decode({ kind: 'line', text, line: 9 }, 'other_vhosts_access.log');
+      assert.equal(d?.outcome.kind, 'error', text.slice(0, 40));
+    }
   });
 
   it('parses CLF times with offsets and rejects nonsense', () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { classifyOperationName } from '../../../src/engine/classify/operation-class.js';
+import { switchesMonitoringOff } from '../../../src/engine/detectors/change-target.js';
 import { createDetectionEngine } from '../../../src/engine/index.js';
 import { AFTER, aliceHistory, byRule, DAY, type EventSpec, ev, HOUR, MIN, pages, run } from '../helpers/events.js';
 
@@ -115,6 +116,28 @@ describe('detector: the unbaselined chain (no learned baseline to judge by)', ()
       withParams(other, 'guardduty:UpdateDetector', { detectorId: 'd1', enable: false }, AFTER + 21 * MIN),
     ]);
     assert.equal(unbaselined(detectorOff)[0]?.severity, 'high');
+  });
+
+  it('reads hostile or malformed request parameters as "not switched off", never throwing', () => {
+    const selectors = classifyOperationName('cloudtrail:PutEventSelectors');
+    const detector = classifyOperationName('guardduty:UpdateDetector');
+    const off = (cls: ReturnType<typeof classifyOperationName>, requestParameters: unknown) =>
+      switchesMonitoringOff({ ...ev({ ...dormant, at: AFTER, op: cls.name }), attributes: { requestParameters } }, cls);
+    for (const params of [
+      null,
+      'text',
+      [],
+      { eventSelectors: [] },
+      { eventSelectors: 'all' },
+      { eventSelectors: [null, 5, 'x'] },
+      { eventSelectors: [{ includeManagementEvents: 'false' }] },
+      { eventSelectors: [{ includeManagementEvents: false }, { includeManagementEvents: true }] },
+      { eventSelectors: { length: 1, 0: { includeManagementEvents: false } } },
+      { constructor: { includeManagementEvents: false } },
+    ])
+      assert.equal(off(selectors, params), false, JSON.stringify(params));
+    for (const params of [{ enable: 'false' }, { enable: 0 }, { enable: null }, { Enable: false }, []])
+      assert.equal(off(detector, params), false, JSON.stringify(params));
   });
 
   it('a refused stop is intent, not a blinded account: no chain; nor does blinding with no look around first', () => {
