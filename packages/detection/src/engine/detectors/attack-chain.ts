@@ -64,7 +64,7 @@ function neverReadData(ctx: DetectionContext): boolean {
  * network and client with no novelty at all, and not refused.
  */
 function ownersRoutine(ctx: DetectionContext): boolean {
-  if (ctx.asn === 0 || ctx.placeNovelty > 0 || ctx.clientNovelty > 0 || ctx.authFailure || ctx.opHash === 0) return false;
+  if (ctx.asn === 0 || ctx.placeNovelty > 0 || ctx.clientNovelty > 0 || ctx.authFailure) return false;
   return operationUsed(ctx);
 }
 
