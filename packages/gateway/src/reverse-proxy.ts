@@ -3,14 +3,15 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { ListenError, TokenWardenError } from '@tokenwarden/core';
 import { Pool } from 'undici';
+import { type AdmissionChecks, type AdmittedDecision, admitOrRefuse } from './admit-or-refuse.js';
 import { downstreamHeaders, upstreamHeaders } from './forward-headers.js';
-import type { GatewayGuard, GuardDecision } from './gateway-guard.js';
+import type { GatewayGuard } from './gateway-guard.js';
 import { IpSet } from './ip-set.js';
 import { relayBody } from './relay-body.js';
-import { headRefusal, MAX_HEADER_FIELDS } from './request-head-checks.js';
-import { delay, guardRequestOf, sendRefusal } from './respond.js';
+import { MAX_HEADER_FIELDS } from './request-head-checks.js';
+import { sendRefusal } from './respond.js';
 import { relayUpgrade, type UpgradeContext } from './upgrade-relay.js';
-import { refuse } from './www-authenticate.js';
+import { type Refusal, refuse } from './www-authenticate.js';
 
 /** Options of {@link startReverseProxy}. */
 export interface ReverseProxyOptions {
@@ -76,33 +77,17 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
   const upstreamTimeoutMs = options.upstreamTimeoutMs ?? 30_000;
 
   const malformedCredential = (reason: string) => guard.malformedCredential(reason);
+  const checks: AdmissionChecks = { guard, malformedCredential };
   const handle = async (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): Promise<void> => {
-    const early = headRefusal(req, malformedCredential);
-    if (early) {
-      // These heads are malformed or hostile: no further request on this connection.
-      res.shouldKeepAlive = false;
-      sendRefusal(res, early);
-      guard.refusedEarly(guardRequestOf(req), early);
-      return;
-    }
-    // The guard answers at once for a cached credential; only await what is really pending.
-    const outcome = guard.decide(guardRequestOf(req));
-    const decision = outcome instanceof Promise ? await outcome : outcome;
-    if (decision.delayMs > 0) await delay(decision.delayMs);
-    if (!decision.allow) {
-      // Do not read an unauthenticated body; close instead of draining it (decided before the
-      // head is written, or Node answers keep-alive and then reads the whole body to discard it).
-      if (!req.complete) res.shouldKeepAlive = false;
-      sendRefusal(res, decision.refusal);
-      guard.finish(decision, decision.refusal.status);
-      return;
-    }
+    const admitted = admitOrRefuse(req, res, checks, refuseOnResponse);
+    const decision = admitted instanceof Promise ? await admitted : admitted;
+    if (decision === undefined) return;
     // `Expect: 100-continue`: the client waits for this before sending the body; only now is it wanted.
     if (expectsContinue) res.writeContinue();
     await forward(req, res, decision);
   };
 
-  const forward = async (req: IncomingMessage, res: ServerResponse, decision: Extract<GuardDecision, { allow: true }>): Promise<void> => {
+  const forward = async (req: IncomingMessage, res: ServerResponse, decision: AdmittedDecision): Promise<void> => {
     const method = req.method ?? 'GET';
     const hasBody =
       req.headers['transfer-encoding'] !== undefined ||
@@ -246,4 +231,12 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
       await pool.close();
     },
   };
+}
+
+// A refusal on a plain request. A malformed or hostile head ends the connection: no further request
+// on it. Otherwise an unauthenticated body is not read: close instead of draining it (decided before
+// the head is written, or Node answers keep-alive and then reads the whole body to discard it).
+function refuseOnResponse(res: ServerResponse, refusal: Refusal, early: boolean, req: IncomingMessage): void {
+  if (early || !req.complete) res.shouldKeepAlive = false;
+  sendRefusal(res, refusal);
 }

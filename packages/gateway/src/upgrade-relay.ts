@@ -1,20 +1,16 @@
 import { type IncomingMessage, STATUS_CODES } from 'node:http';
 import { connect as connectTcp, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
+import { type AdmissionChecks, admitOrRefuse } from './admit-or-refuse.js';
 import { upstreamHeaders } from './forward-headers.js';
-import type { GatewayGuard } from './gateway-guard.js';
 import type { IpSet } from './ip-set.js';
-import { headRefusal } from './request-head-checks.js';
-import { delay, guardRequestOf } from './respond.js';
 import { type Refusal, refuse } from './www-authenticate.js';
 
 /** What {@link relayUpgrade} needs from the reverse proxy. */
-export interface UpgradeContext {
-  guard: GatewayGuard;
+export interface UpgradeContext extends AdmissionChecks {
   upstream: URL;
   trusted: IpSet;
   forwardCredentials: boolean;
-  malformedCredential: (reason: string) => Refusal;
   /** How long the upstream may take to answer the upgrade (504 after). */
   timeoutMs: number;
   /** Open tunnels, destroyed when the proxy closes. */
@@ -36,20 +32,9 @@ export interface UpgradeContext {
  */
 export async function relayUpgrade(req: IncomingMessage, socket: Socket, head: Buffer, ctx: UpgradeContext): Promise<void> {
   socket.on('error', () => socket.destroy());
-  const early = headRefusal(req, ctx.malformedCredential);
-  if (early) {
-    writeRefusal(socket, early);
-    ctx.guard.refusedEarly(guardRequestOf(req), early);
-    return;
-  }
-  const outcome = ctx.guard.decide(guardRequestOf(req));
-  const decision = outcome instanceof Promise ? await outcome : outcome;
-  if (decision.delayMs > 0) await delay(decision.delayMs);
-  if (!decision.allow) {
-    writeRefusal(socket, decision.refusal);
-    ctx.guard.finish(decision, decision.refusal.status);
-    return;
-  }
+  const admitted = admitOrRefuse(req, socket, ctx, writeRefusal);
+  const decision = admitted instanceof Promise ? await admitted : admitted;
+  if (decision === undefined) return;
   if (String(req.headers.upgrade).toLowerCase() !== 'websocket' || req.method !== 'GET') {
     writeRefusal(socket, refuse(501, 'not_implemented', 'upgrade protocol'));
     ctx.guard.finish(decision, 501);
@@ -136,7 +121,8 @@ export async function relayUpgrade(req: IncomingMessage, socket: Socket, head: B
   up.on('data', onHead);
 }
 
-// A refusal written on a raw socket (no ServerResponse exists for an upgrade), then closed.
+// A refusal written on a raw socket (no ServerResponse exists for an upgrade), then closed: early
+// or not, the connection ends with it, so admitOrRefuse's other arguments do not matter here.
 function writeRefusal(socket: Socket, refusal: Refusal): void {
   if (!socket.writable) {
     socket.destroy();
