@@ -1,4 +1,4 @@
-/** Most problems named after the first one a config error explains. */
+/** Most problems named after the first one a config error explains (an unknown key is one problem). */
 const MAX_NAMED = 5;
 
 /** The parts of a validation issue that locate it (zod's issue shape). */
@@ -18,13 +18,24 @@ export interface LocatedIssue {
  * ```
  */
 export function otherProblems(issues: readonly LocatedIssue[]): string {
-  if (issues.length === 0) return '';
-  const names = issues.slice(0, MAX_NAMED).map((i) => {
+  const names: string[] = [];
+  // Problems, not issues: zod reports every unknown key of one object as a single issue, and each is a
+  // separate edit, so each is named (and counted towards MAX_NAMED and the rest) on its own.
+  let problems = 0;
+  const name = (text: string): void => {
+    problems += 1;
+    if (names.length < MAX_NAMED) names.push(text);
+  };
+  for (const i of issues) {
     const at = i.path.map(String).join('.');
-    if (i.code !== 'unrecognized_keys') return `"${at || '(root)'}"`;
-    const bad = i.keys?.[0] ?? '?';
-    return `"${at ? `${at}.${bad}` : bad}" (unknown key)`;
-  });
-  const rest = issues.length - names.length;
+    if (i.code !== 'unrecognized_keys') {
+      name(`"${at || '(root)'}"`);
+      continue;
+    }
+    const keys = i.keys && i.keys.length > 0 ? i.keys : ['?'];
+    for (const key of keys) name(`"${at ? `${at}.${key}` : key}" (unknown key)`);
+  }
+  if (problems === 0) return '';
+  const rest = problems - names.length;
   return `; also ${names.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}`;
 }

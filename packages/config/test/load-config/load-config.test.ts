@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { BaseConfig, envToTree, loadConfig, mergeTrees, readConfigFile } from '@tokenwarden/config';
+import { BaseConfig, envToTree, loadConfig, mergeTrees, otherProblems, readConfigFile } from '@tokenwarden/config';
 import { ConfigError, isErrorCode, TokenWardenError } from '@tokenwarden/core';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
@@ -109,6 +109,24 @@ describe('config errors name the key, the bad value and what is allowed', () => 
     // A lone problem has no "also".
     const lone = failure(() => loadConfig(BaseConfig, { env: { TOKENWARDEN_STORE__DRIVER: 'mysql' } }));
     assert.ok(!(lone.hint ?? '').includes('also'));
+  });
+
+  test('every unknown key of one object is named, not only the first, within the five named', () => {
+    const e = failure(() =>
+      loadConfig(BaseConfig, {
+        env: { TOKENWARDEN_STORE__DRIVER: 'mysql', TOKENWARDEN_LOG__LEEVL: 'info', TOKENWARDEN_LOG__FROMAT: 'json' },
+      }),
+    );
+    assert.match(e.hint ?? '', /; also "log\.leevl" \(unknown key\), "log\.fromat" \(unknown key\)$/);
+    // Each key counts as one problem towards the five named and the rest counted.
+    const keys = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+    assert.equal(
+      otherProblems([
+        { code: 'invalid_type', path: ['store', 'url'] },
+        { code: 'unrecognized_keys', path: [], keys },
+      ]),
+      '; also "store.url", "a" (unknown key), "b" (unknown key), "c" (unknown key), "d" (unknown key) and 3 more',
+    );
   });
 
   test('an unknown top-level key from the environment names the variable', () => {
