@@ -4,6 +4,7 @@ import { OperationClassifier, resourceClassHash } from './classify/operation-cla
 import type { DetectionConfig } from './config.js';
 import { CredentialLineage, inheritChainStages } from './credential-lineage.js';
 import { detectAttackChain } from './detectors/attack-chain.js';
+import { detectCloudAbuse } from './detectors/cloud-abuse.js';
 import { detectConcurrentUse } from './detectors/concurrent-use.js';
 import { detectDataAccess } from './detectors/data-access.js';
 import { detectImpossibleTravel } from './detectors/impossible-travel.js';
@@ -62,6 +63,7 @@ const DETECTORS: readonly Detector[] = [
   detectDataAccess,
   detectPrivilegedChange,
   detectTokenLifecycle,
+  detectCloudAbuse,
   detectAttackChain,
 ];
 

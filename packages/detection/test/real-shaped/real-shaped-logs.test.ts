@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Alert } from '@tokenwarden/core';
 import { hashedCredentialId } from '../../src/ingest/parsers/nginx.js';
 import { alertsOfFile } from '../pipeline/real-data-run.js';
+import { llmJackedKey, minerKey } from './aws-abuse.js';
 import { dormantKey, leakedKey, lowAndSlow } from './aws-attacks.js';
 import { benignCompany } from './aws-org.js';
 import { trailFile } from './cloudtrail-writer.js';
@@ -124,6 +125,36 @@ describe('real-shaped CloudTrail: a dormant key, first seen in the logs as it is
 
   it('the account’s own people and automation still do not page', () => {
     assertNoBenignPages(alerts, [dormant.credential]);
+  });
+});
+
+describe('real-shaped CloudTrail: leaked keys put to work (LLM-jacking, mining), first seen as they are replayed', () => {
+  const attacks = { llm: llmJackedKey(), miner: minerKey() };
+  let alerts: Alert[] = [];
+  before(async () => {
+    const file = join(dir, 'abuse.json');
+    const calls = [...benignCompany(new Prng(7)), ...attacks.llm.calls, ...attacks.miner.calls];
+    writeFileSync(file, trailFile(calls.sort((a, b) => a.at - b.at)));
+    alerts = await alertsOfFile(file);
+  });
+
+  for (const [name, playbook] of [
+    ['llm', 'llm_hijack'],
+    ['miner', 'compute_hijack'],
+  ] as const) {
+    it(`${name}: pages high at the sweep's third region (or second with GPUs), before any damage`, () => {
+      const attack = attacks[name];
+      const found = alerts.find((a) => a.credential === attack.credential && a.evidence.kind === 'cloud_abuse');
+      assert.ok(found, describeAlerts(alerts.filter((a) => a.credential === attack.credential)));
+      assert.equal(found.evidence.playbook, playbook);
+      assert.equal(found.severity, 'high');
+      assert.equal(found.time, new Date(attack.evidentAt).toISOString());
+      assertCaughtBeforeDamage(alerts, attack);
+    });
+  }
+
+  it('the account’s own people and automation still do not page', () => {
+    assertNoBenignPages(alerts, [attacks.llm.credential, attacks.miner.credential]);
   });
 });
 

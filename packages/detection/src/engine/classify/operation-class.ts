@@ -1,3 +1,4 @@
+import { ABUSE_NONE, ABUSE_ROLES } from './abuse-catalog.js';
 import {
   BLINDING_OPERATIONS,
   CAPABILITY_PROBE_OPERATIONS,
@@ -50,6 +51,8 @@ export interface OperationClass {
   readonly selfKey: boolean;
   /** Defense evasion that switches audit logging, alerting or threat detection off outright rather than tuning it. */
   readonly blinds: boolean;
+  /** Its part in a way of turning a leaked key into money or damage (`ABUSE_*` in abuse-catalog.ts), else 0. */
+  readonly abuse: number;
 }
 
 function make(
@@ -61,7 +64,7 @@ function make(
   selfKey = false,
   blinds = false,
 ): OperationClass {
-  return { name, stage, read, dataRead, privilege, selfKey, blinds };
+  return { name, stage, read, dataRead, privilege, selfKey, blinds, abuse: ABUSE_NONE };
 }
 
 const READ_VERBS = ['List', 'Describe', 'Get', 'Search', 'Lookup', 'BatchGet', 'Head', 'Select', 'View', 'Read', 'Query', 'Scan'];
@@ -75,7 +78,9 @@ const API_VERSION_SUFFIX = /(?:\d{8}(?:v\d+)?|\d{4}_\d{2}_\d{2})$/;
 function classifyCloud(name: string, versionedAction: string): OperationClass {
   const action = versionedAction.replace(API_VERSION_SUFFIX, '');
   const key = action === versionedAction ? name : name.slice(0, name.length - versionedAction.length) + action;
-  return classifyCloudAction(name, key, action);
+  const cls = classifyCloudAction(name, key, action);
+  const abuse = ABUSE_ROLES.get(key);
+  return abuse === undefined ? cls : { ...cls, abuse };
 }
 
 function classifyCloudAction(name: string, key: string, action: string): OperationClass {

@@ -20,6 +20,7 @@ const UNKNOWN: OperationClass = {
   privilege: 'none',
   selfKey: false,
   blinds: false,
+  abuse: 0,
 };
 
 /**

@@ -12,8 +12,15 @@ function text(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-/** The request parameters a CloudTrail write kept (`attributes.requestParameters`), if any. */
-function parametersOf(ev: EnrichedEvent): Record<string, unknown> | undefined {
+/**
+ * The request parameters a CloudTrail or OCSF write kept (`attributes.requestParameters`), if any.
+ *
+ * @example
+ * ```ts
+ * requestParametersOf({ attributes: { requestParameters: { userName: 'bob' } } } as EnrichedEvent); // { userName: 'bob' }
+ * ```
+ */
+export function requestParametersOf(ev: EnrichedEvent): Record<string, unknown> | undefined {
   const p = ev.attributes?.requestParameters;
   return p !== null && typeof p === 'object' && !Array.isArray(p) ? (p as Record<string, unknown>) : undefined;
 }
@@ -30,7 +37,7 @@ function parametersOf(ev: EnrichedEvent): Record<string, unknown> | undefined {
  */
 export function isAdminGrant(ev: EnrichedEvent): boolean {
   if (ev.operation !== undefined && OKTA_ADMIN_GRANTS.has(ev.operation)) return true;
-  const params = parametersOf(ev);
+  const params = requestParametersOf(ev);
   if (params === undefined) return false;
   const arn = text(params.policyArn);
   if (arn !== undefined && ADMIN_POLICY.test(arn)) return true;
@@ -49,7 +56,7 @@ export function isAdminGrant(ev: EnrichedEvent): boolean {
  * ```
  */
 export function targetsOtherUser(ev: EnrichedEvent): boolean {
-  const target = text(parametersOf(ev)?.userName);
+  const target = text(requestParametersOf(ev)?.userName);
   if (target === undefined) return false;
   const principal = ev.principal ?? '';
   const slash = principal.lastIndexOf('/');
@@ -87,7 +94,7 @@ export function managesOwnFactors(ev: EnrichedEvent): boolean {
 export function switchesMonitoringOff(ev: EnrichedEvent, cls: OperationClass): boolean {
   if (cls.blinds) return true;
   if (cls.privilege !== 'defense_evasion') return false;
-  const params = parametersOf(ev);
+  const params = requestParametersOf(ev);
   if (params === undefined) return false;
   if (cls.name === 'guardduty:UpdateDetector') return params.enable === false;
   if (cls.name === 'cloudtrail:PutEventSelectors') {

@@ -141,6 +141,8 @@ export function parseCloudTrailRecord(record: unknown, ctx: RecordContext): Pars
       error_message: strAt(record, 'errorMessage')?.slice(0, 256),
       vpc_endpoint_id: strAt(record, 'vpcEndpointId'),
       issued_credential_id: issued,
+      // How S3 encrypted the object: `SSE_C` is a key the caller holds and the account never sees (ransom's tool).
+      sse_applied: strAt(additional, 'SSEApplied'),
       // What a write changed (the user, key, policy, trail): the response runbook undoes it from these.
       requestParameters: readOnly === true ? undefined : boundedParameters(params),
     }),

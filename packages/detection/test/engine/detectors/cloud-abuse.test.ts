@@ -1,0 +1,242 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ABUSE_COMPUTE_LAUNCH, ABUSE_NONE } from '../../../src/engine/classify/abuse-catalog.js';
+import { classifyOperationName } from '../../../src/engine/classify/operation-class.js';
+import { createDetectionEngine } from '../../../src/engine/index.js';
+import type { EnrichedEvent } from '../../../src/enriched-event.js';
+import { AFTER, aliceHistory, byRule, DAY, type EventSpec, ev, HOUR, MIN, pages, run, T0, workdays } from '../helpers/events.js';
+
+// A key nobody in the logs has seen before, replayed from a VPS by a script: nothing about it can look new.
+const leaked: Omit<EventSpec, 'at' | 'op'> = { cred: 'AKIALEAKED', principal: 'ci-legacy', place: 'frankfurtVps', client: 'boto3' };
+
+interface Step {
+  op: string;
+  region?: string;
+  params?: Record<string, unknown>;
+  error?: string;
+  interactive?: boolean;
+}
+
+function events(steps: readonly Step[], spec: Omit<EventSpec, 'at' | 'op'> = leaked, start = AFTER, gapMs = MIN): EnrichedEvent[] {
+  return steps.map((s, i) => {
+    const e = ev({
+      ...spec,
+      at: start + i * gapMs,
+      op: s.op,
+      ...(s.error ? { error: s.error, outcome: 'failure' as const } : {}),
+      ...(s.interactive !== undefined ? { interactive: s.interactive } : {}),
+    });
+    e.attributes = { aws_region: s.region ?? 'us-east-1', ...(s.params ? { requestParameters: s.params } : {}) };
+    return e;
+  });
+}
+
+function replay(steps: readonly Step[], spec: Omit<EventSpec, 'at' | 'op'> = leaked) {
+  const engine = createDetectionEngine();
+  run(engine, aliceHistory());
+  return run(engine, events(steps, spec));
+}
+
+function abuse(alerts: ReturnType<typeof replay>) {
+  return byRule(alerts, 'attack_chain').filter((a) => a.evidence.kind === 'cloud_abuse');
+}
+
+const RECON: Step[] = [{ op: 'sts:GetCallerIdentity' }, { op: 'ec2:DescribeRegions' }];
+const launch = (region: string, instanceType = 't3.large', error?: string): Step => ({
+  op: 'ec2:RunInstances',
+  region,
+  params: { instanceType, instancesSet: { items: [{ imageId: 'ami-1', minCount: 1, maxCount: 20 }] } },
+  ...(error ? { error } : {}),
+});
+const s3 = (op: string, params: Record<string, unknown>): Step => ({ op, params: { bucketName: 'payroll', ...params } });
+
+describe('detector: cloud abuse (what a leaked key is stolen for)', () => {
+  it('catalogues the playbook calls, including versioned action names, and nothing else', () => {
+    assert.equal(classifyOperationName('ec2:RunInstances').abuse, ABUSE_COMPUTE_LAUNCH);
+    assert.notEqual(classifyOperationName('bedrock:InvokeModel').abuse, ABUSE_NONE);
+    assert.notEqual(classifyOperationName('ses:UpdateAccountSendingEnabled').abuse, ABUSE_NONE);
+    for (const op of ['ec2:DescribeInstances', 'iam:CreateUser', 's3:GetObject', 'GET /v1/me', 'okta:user.session.start'])
+      assert.equal(classifyOperationName(op).abuse, ABUSE_NONE, op);
+  });
+
+  it('compute launched in a third region within the window pages high, once, naming the regions', () => {
+    const alerts = replay([
+      ...RECON,
+      launch('us-east-1'),
+      launch('eu-west-1', 't3.large', 'Server.InsufficientInstanceCapacity'),
+      launch('us-east-1'),
+      launch('ap-southeast-1'),
+      launch('sa-east-1'),
+    ]);
+    const found = abuse(alerts);
+    assert.equal(found.length, 1, JSON.stringify(alerts.map((a) => [a.rule, a.severity, a.summary])));
+    assert.equal(found[0]!.severity, 'high');
+    assert.equal(found[0]!.evidence.playbook, 'compute_hijack');
+    assert.deepEqual(found[0]!.evidence.regions, ['us-east-1', 'eu-west-1', 'ap-southeast-1']);
+    assert.equal(found[0]!.evidence.advanced_by, 'ec2:RunInstances');
+    assert.equal(found[0]!.time, new Date(AFTER + 5 * MIN).toISOString());
+  });
+
+  it('GPU instances in two regions, or in one after a quota increase, page', () => {
+    assert.equal(abuse(replay([launch('us-east-1', 'g4dn.12xlarge'), launch('us-west-2', 'g4dn.12xlarge')]))[0]?.severity, 'high');
+    const quota = abuse(
+      replay([
+        { op: 'servicequotas:RequestServiceQuotaIncrease', params: { quotaCode: 'L-DB2E81BA' } },
+        launch('us-east-1', 'p3.16xlarge'),
+      ]),
+    );
+    assert.equal(quota[0]?.evidence.accelerated_instance_type, 'p3.16xlarge');
+  });
+
+  it('hard negatives: one region, Terraform across regions, a service acting for the key', () => {
+    assert.equal(abuse(replay([...RECON, ...Array.from({ length: 10 }, () => launch('eu-west-1'))])).length, 0);
+    assert.equal(
+      abuse(replay([launch('us-east-1'), launch('eu-west-1'), launch('ap-south-1')], { ...leaked, client: 'terraform' })).length,
+      0,
+    );
+    const byService = events([launch('us-east-1'), launch('eu-west-1'), launch('ap-south-1')]);
+    for (const e of byService) e.attributes = { ...e.attributes, invoked_by: 'autoscaling.amazonaws.com' };
+    const engine = createDetectionEngine();
+    assert.equal(abuse(run(engine, byService)).length, 0);
+  });
+
+  it('a learned fleet manager launching in its usual regions is at work; a learned person who never launched is not', () => {
+    const engine = createDetectionEngine();
+    const regions = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
+    const history = [
+      ...workdays({
+        cred: 'AKIAFLEET',
+        principal: 'fleet-bot',
+        days: 30,
+        perDay: 6,
+        places: ['awsVirginia'],
+        client: 'boto3',
+        ops: ['ec2:RunInstances', 'ec2:DescribeInstances'],
+      }),
+    ];
+    history.forEach((e, i) => {
+      e.attributes = { aws_region: regions[i % 3]! };
+    });
+    run(engine, history);
+    const fleet = { cred: 'AKIAFLEET', principal: 'fleet-bot', place: 'awsVirginia' as const, client: 'boto3' as const };
+    assert.equal(abuse(run(engine, events([launch('us-east-1'), launch('eu-west-1'), launch('ap-southeast-2')], fleet))).length, 0);
+
+    run(engine, aliceHistory());
+    const alice = { cred: 'AKIAALICE', principal: 'alice', place: 'londonHome' as const, client: 'awsCliMac' as const };
+    const stolen = abuse(run(engine, events([launch('us-east-1'), launch('eu-west-1'), launch('ap-southeast-2')], alice, AFTER + DAY)));
+    assert.equal(stolen[0]?.severity, 'high');
+    assert.equal((stolen[0]?.evidence.baseline as { learned: boolean } | undefined)?.learned, true);
+  });
+
+  it('LLM-jacking: invoking after checking invocation logging, after enabling models by script, or across regions', () => {
+    const checked = abuse(
+      replay([
+        { op: 'sts:GetCallerIdentity' },
+        { op: 'bedrock:ListFoundationModels' },
+        { op: 'bedrock:GetModelInvocationLoggingConfiguration' },
+        { op: 'bedrock:InvokeModel', error: 'ValidationException' },
+      ]),
+    );
+    assert.equal(checked[0]?.evidence.playbook, 'llm_hijack');
+    assert.equal(checked[0]?.severity, 'high');
+    assert.equal(abuse(replay([{ op: 'bedrock:PutUseCaseForModelAccess' }, { op: 'bedrock:InvokeModel' }])).length, 1);
+    const regions = abuse(
+      replay(['us-east-1', 'us-west-2', 'eu-central-1'].map((region) => ({ op: 'bedrock:InvokeModelWithResponseStream', region }))),
+    );
+    assert.deepEqual(regions[0]?.evidence.regions, ['us-east-1', 'us-west-2', 'eu-central-1']);
+  });
+
+  it('hard negatives: a new app invoking one region all day; an administrator enabling models in the console', () => {
+    assert.equal(abuse(replay(Array.from({ length: 40 }, () => ({ op: 'bedrock:Converse', region: 'us-west-2' })))).length, 0);
+    const admin = { ...leaked, client: 'chromeMac' as const, place: 'londonOffice' as const };
+    assert.equal(
+      abuse(
+        replay(
+          [
+            { op: 'bedrock:PutUseCaseForModelAccess', interactive: true },
+            { op: 'bedrock:InvokeModel', interactive: true },
+          ],
+          admin,
+        ),
+      ).length,
+      0,
+    );
+  });
+
+  it('mail abuse: sending switched on by a script after reading the quota; not a new mailer verifying its sender', () => {
+    const spam = abuse(replay([{ op: 'ses:GetSendQuota' }, { op: 'ses:UpdateAccountSendingEnabled', params: { enabled: true } }]));
+    assert.equal(spam[0]?.evidence.playbook, 'mail_abuse');
+    assert.equal(
+      abuse(replay([{ op: 'ses:ListIdentities' }, { op: 'ses:PutAccountDetails', params: { mailType: 'MARKETING' } }])).length,
+      1,
+    );
+    assert.equal(
+      abuse(replay([{ op: 'ses:GetSendQuota' }, { op: 'ses:VerifyEmailIdentity', params: { emailAddress: 'noreply@acme.io' } }])).length,
+      0,
+    );
+    // A setup script turning sending on, with nothing read or verified first, is left alone.
+    assert.equal(abuse(replay([{ op: 'ses:UpdateAccountSendingEnabled', params: { enabled: true } }])).length, 0);
+    // Pausing sending is what a responder does.
+    assert.equal(
+      abuse(replay([{ op: 'ses:GetSendQuota' }, { op: 'ses:UpdateAccountSendingEnabled', params: { enabled: false } }])).length,
+      0,
+    );
+  });
+
+  it('ransom: versioning suspended then objects deleted; objects re-encrypted with SSE-C under an expiry rule', () => {
+    const wiped = abuse(
+      replay([
+        s3('s3:PutBucketVersioning', { VersioningConfiguration: { Status: 'Suspended' } }),
+        ...Array.from({ length: 12 }, (_, i) => s3('s3:DeleteObject', { key: `2026/${i}.csv` })),
+      ]),
+    );
+    assert.equal(wiped.length, 1);
+    assert.equal(wiped[0]?.evidence.playbook, 'data_ransom');
+    assert.equal(wiped[0]?.evidence.deleted_objects, 10);
+    const sseC = abuse(
+      replay([
+        ...Array.from({ length: 6 }, (_, i) =>
+          s3('s3:CopyObject', { key: `db/${i}.bak`, 'x-amz-server-side-encryption-customer-algorithm': 'AES256' }),
+        ),
+        s3('s3:PutBucketLifecycleConfiguration', { LifecycleConfiguration: { Rule: { Status: 'Enabled', Expiration: { Days: 7 } } } }),
+      ]),
+    );
+    assert.equal(sseC[0]?.evidence.sse_c_objects, 6);
+  });
+
+  it('hard negatives: a cleanup deleting objects, deletes with versioning kept on, plain uploads under an expiry rule', () => {
+    assert.equal(abuse(replay(Array.from({ length: 60 }, (_, i) => s3('s3:DeleteObjects', { key: `tmp/${i}` })))).length, 0);
+    const versioned = [
+      s3('s3:PutBucketVersioning', { VersioningConfiguration: { Status: 'Enabled' } }),
+      ...Array.from({ length: 20 }, (_, i) => s3('s3:DeleteObject', { key: `${i}` })),
+    ];
+    assert.equal(abuse(replay(versioned)).length, 0);
+    const uploads = [
+      ...Array.from({ length: 20 }, (_, i) => s3('s3:PutObject', { key: `logs/${i}` })),
+      s3('s3:PutBucketLifecycleConfiguration', { LifecycleConfiguration: { Rule: { Expiration: { Days: 30 } } } }),
+    ];
+    assert.equal(abuse(replay(uploads)).length, 0);
+  });
+
+  it('steps more than the window apart do not join, and each playbook is reported once per window', () => {
+    const engine = createDetectionEngine();
+    const spread = [launch('us-east-1'), launch('eu-west-1'), launch('ap-south-1')].flatMap((s, i) =>
+      events([s], leaked, T0 + i * 7 * HOUR),
+    );
+    assert.equal(abuse(run(engine, spread)).length, 0);
+    const both = replay([
+      launch('us-east-1'),
+      launch('eu-west-1'),
+      launch('ap-south-1'),
+      launch('ca-central-1'),
+      { op: 'ses:GetSendQuota' },
+      { op: 'ses:UpdateAccountSendingEnabled' },
+      { op: 'ses:PutAccountDetails' },
+    ]);
+    assert.deepEqual(
+      abuse(both).map((a) => a.evidence.playbook),
+      ['compute_hijack', 'mail_abuse'],
+    );
+    assert.ok(pages(both).length >= 2);
+  });
+});
