@@ -1,9 +1,9 @@
 import { availableParallelism } from 'node:os';
-import type { ControlOrder, LifecycleEvent } from '@tokenwarden/core';
+import type { ControlOrder } from '@tokenwarden/core';
 import { AccessEventSink } from './access-sink.js';
 import { AuthorizationMemo } from './authorization-memo.js';
 import { BlockList } from './block-list.js';
-import { type ClientInfo, clientInfo, DirectClients } from './client-info.js';
+import { clientInfo, DirectClients } from './client-info.js';
 import { CredentialFailureThrottle } from './credential-failure-throttle.js';
 import { CredentialVerifier } from './credential-verifier.js';
 import { DpopBinding } from './dpop-binding.js';
@@ -20,11 +20,14 @@ import {
   type GuardDecision,
   type GuardRequest,
   headerValue,
+  type PendingRequest,
 } from './guard-decision.js';
-import { accessEventOf, type FinishedRequest, lifecycleEvent } from './guard-events.js';
+import { accessEventOf, type FinishedRequest } from './guard-events.js';
+import { guardRevocationSync } from './guard-revocation-sync.js';
 import { IpSet } from './ip-set.js';
 import { MemoryJtiReplayStore } from './jti-replay-store.js';
 import { KeyUseNotes } from './key-use-notes.js';
+import { LifecycleReporter } from './lifecycle-reporter.js';
 import { LiveSessions, revokedOrBlocked } from './live-sessions.js';
 import { CidrIpInfo, type IpInfoLookup, locationRefusal } from './location-policy.js';
 import { effectiveMethod } from './method-override.js';
@@ -32,8 +35,8 @@ import { normaliseTarget } from './path-normalise.js';
 import { ProbingThrottle } from './probing-throttle.js';
 import { RateLimiter } from './rate-limiter.js';
 import { RevocationSet } from './revocation-set.js';
-import { RevocationSync } from './revocation-sync.js';
-import { type CompiledRoute, RouteMatcher } from './route-matcher.js';
+import type { RevocationSync } from './revocation-sync.js';
+import { RouteMatcher } from './route-matcher.js';
 import { SignatureThread } from './signature-thread.js';
 import type { VerificationResult, VerifiedCredential } from './verified-credential.js';
 import { type Refusal, refuse } from './www-authenticate.js';
@@ -81,6 +84,7 @@ export class GatewayGuard {
   private readonly directClients = new DirectClients();
   private readonly authorizations = new AuthorizationMemo();
   private readonly keyUses: KeyUseNotes;
+  private readonly lifecycle: LifecycleReporter;
 
   constructor(private readonly options: GatewayGuardOptions) {
     const cfg = options.config;
@@ -88,6 +92,7 @@ export class GatewayGuard {
     this.audience = cfg.audience ?? options.source.defaultAudience;
     this.routes = new RouteMatcher(cfg);
     this.keyUses = new KeyUseNotes(options.source);
+    this.lifecycle = new LifecycleReporter(options.publishLifecycle);
     this.trustedProxies = IpSet.from(cfg.trusted_proxies);
     this.verifier = new CredentialVerifier(options.source, {
       jwtAlgorithms: cfg.jwt_algorithms,
@@ -123,21 +128,7 @@ export class GatewayGuard {
       options.publishAccess && this.checks
         ? new AccessEventSink<FinishedRequest>(options.publishAccess, { intervalMs: options.accessBatchMs ?? 0, toEvent: accessEventOf })
         : undefined;
-    this.sync = new RevocationSync(options.source, this.revocations, {
-      pollMs: cfg.revocation.poll_ms,
-      resyncMs: cfg.revocation.resync_ms,
-      ...(options.watchFiles ? { watchFiles: options.watchFiles } : {}),
-      ...(options.revocationSignal ? { signal: options.revocationSignal } : {}),
-      onApplied: (entries) => {
-        // Key lookups are cached without an issue time: drop them so the store's status is re-read.
-        // Grant and client revocations cannot be mapped to keys here: forget every cached lookup.
-        if (entries.some((e) => e.kind === 'grant' || e.kind === 'client')) this.verifier.evict(() => true);
-        const subjects = new Set(entries.filter((e) => e.kind === 'subject').map((e) => e.value));
-        if (subjects.size > 0) this.verifier.evict((s) => s === undefined || subjects.has(s));
-        this.recheckSessions();
-      },
-      ...(options.onRevocationError ? { onError: options.onRevocationError } : {}),
-    });
+    this.sync = guardRevocationSync(options, this.revocations, this.verifier, () => this.recheckSessions());
   }
 
   /** Loads the revocation set and starts keeping it fresh. */
@@ -222,14 +213,14 @@ export class GatewayGuard {
     base.scheme = presented.scheme;
     if (presented.scheme === 'malformed' && presented.reason !== UNSUPPORTED_SCHEME) {
       if (presented.reason === CREDENTIAL_IN_URL)
-        this.report('token.exposed', client, undefined, base.requestId, 'credential in a URL query string', req);
+        this.lifecycle.report('token.exposed', client, undefined, base.requestId, 'credential in a URL query string', req);
       return denied(base, refuse(400, 'invalid_request', presented.reason, this.challenge(presented)));
     }
     if (presented.scheme !== 'bearer' && presented.scheme !== 'dpop')
       return denied(base, refuse(401, 'unauthorized', 'no credential', { scheme: 'none', dpopAlgs: this.dpopAlgs, challengeError: false }));
 
     const hashKey = this.verifier.keyOf(presented.token);
-    const pending: Pending = { req, base, forwardTarget: target.forwardTarget, route, presented, hashKey };
+    const pending: PendingRequest = { req, base, forwardTarget: target.forwardTarget, route, presented, hashKey };
     // A stale view may only mean the event loop was busy: read the source once before failing closed.
     if (this.isStale(now)) return this.pollThenVerify(pending);
     const cached = this.verifier.peek(presented.token, hashKey);
@@ -277,14 +268,14 @@ export class GatewayGuard {
     this.sink?.push({ decision, status, bytesOut, at: Date.now() });
   }
 
-  private async pollThenVerify(p: Pending): Promise<GuardDecision> {
+  private async pollThenVerify(p: PendingRequest): Promise<GuardDecision> {
     await this.sync.pollNow();
     if (this.isStale(Date.now())) return denied(p.base, refuse(503, 'temporarily_unavailable', 'revocation state stale (fail-closed)'));
     return this.afterVerify(p, await this.verifier.verify(p.presented.token));
   }
 
   // Everything after verification; asynchronous only for a DPoP proof.
-  private afterVerify(p: Pending, verified: VerificationResult, now = Date.now()): GuardDecision | Promise<GuardDecision> {
+  private afterVerify(p: PendingRequest, verified: VerificationResult, now = Date.now()): GuardDecision | Promise<GuardDecision> {
     const { base, presented, req } = p;
     const client = base.client;
     const cfg = this.options.config;
@@ -292,29 +283,29 @@ export class GatewayGuard {
       if (verified.failure === 'unavailable') return denied(base, refuse(503, 'temporarily_unavailable', 'credential source unavailable'));
       this.failures?.record(client.ip, now);
       if (verified.failure === 'checksum')
-        this.report('key.checksum_failure', client, undefined, base.requestId, 'tw_ checksum mismatch', req);
+        this.lifecycle.report('key.checksum_failure', client, undefined, base.requestId, 'tw_ checksum mismatch', req);
       const known = verified.known;
       if (known) {
         // A dead credential still presented: its access event and a lifecycle event name it.
         base.credential = known.credential;
         const type = known.status === 'revoked' || known.status === 'suspended' ? 'token.revoked_use' : 'token.expired';
-        this.report(type, client, known.credential, base.requestId, `${known.status} credential presented`, req);
+        this.lifecycle.report(type, client, known.credential, base.requestId, `${known.status} credential presented`, req);
       }
       return denied(base, refuse(401, 'invalid_token', `credential ${verified.failure}`, this.challenge(presented)));
     }
     const credential = verified.credential;
     base.credential = credential;
     if (!client.secure && !client.loopback && !cfg.allow_plain_http) {
-      this.report('token.exposed', client, credential, base.requestId, 'credential sent over plain HTTP', req);
+      this.lifecycle.report('token.exposed', client, credential, base.requestId, 'credential sent over plain HTTP', req);
       return denied(base, refuse(403, 'insecure_transport', 'credential over plain HTTP'));
     }
     const revokedBy = this.revocations.revokedBy(credential);
     if (revokedBy) {
-      this.report('token.revoked_use', client, credential, base.requestId, `revoked (${revokedBy})`, req);
+      this.lifecycle.report('token.revoked_use', client, credential, base.requestId, `revoked (${revokedBy})`, req);
       return denied(base, refuse(401, 'invalid_token', `revoked by ${revokedBy}`, this.challenge(presented)));
     }
     if (credential.canary) {
-      this.report('canary.used', client, credential, base.requestId, 'canary credential used', req);
+      this.lifecycle.report('canary.used', client, credential, base.requestId, 'canary credential used', req);
       return denied(base, refuse(401, 'invalid_token', 'canary', this.challenge(presented)));
     }
     if (credential.expiresAt !== undefined && credential.expiresAt <= now)
@@ -336,14 +327,14 @@ export class GatewayGuard {
     const refusal = this.dpop.check(
       { req, proto: client.proto, accessToken: presented.token, accessTokenHash: p.hashKey },
       credential,
-      (reason) => this.report('dpop.failure', client, credential, base.requestId, reason, req),
+      (reason) => this.lifecycle.report('dpop.failure', client, credential, base.requestId, reason, req),
     );
     if (refusal instanceof Promise) return refusal.then((r) => (r ? denied(base, r) : this.admit(p, credential, Date.now())));
     return refusal ? denied(base, refusal) : this.admit(p, credential, Date.now());
   }
 
   // The checks after the credential and its DPoP binding: audience, scopes, rate, probing.
-  private admit(p: Pending, credential: VerifiedCredential, now: number): GuardDecision {
+  private admit(p: PendingRequest, credential: VerifiedCredential, now: number): GuardDecision {
     const { base, route } = p;
     const audience = route.config.audience ?? this.audience;
     if (!credential.audience.includes(audience))
@@ -395,33 +386,4 @@ export class GatewayGuard {
     const r = this.options.config.revocation;
     return r.on_stale === 'fail-closed' && now - this.sync.lastSuccess > r.staleness_ms;
   }
-
-  private report(
-    type: LifecycleEvent['type'],
-    client: ClientInfo,
-    credential: VerifiedCredential | undefined,
-    requestId: string,
-    reason: string,
-    req: GuardRequest,
-  ): void {
-    const publish = this.options.publishLifecycle;
-    if (!publish) return;
-    try {
-      const r = publish(lifecycleEvent(type, { client, credential, requestId, reason, userAgent: headerValue(req.headers['user-agent']) }));
-      if (r && typeof (r as Promise<void>).catch === 'function') (r as Promise<void>).catch(() => {});
-    } catch {
-      // Reporting must never break enforcement.
-    }
-  }
-}
-
-// A request between verification steps (the credential is present, the route matched).
-interface Pending {
-  req: GuardRequest;
-  base: DecisionDraft;
-  forwardTarget: string;
-  route: CompiledRoute;
-  presented: Extract<PresentedCredential, { token: string }>;
-  /** SHA-256 of the token (base64url): the cache key, and a DPoP proof's `ath`. */
-  hashKey: string;
 }

@@ -108,3 +108,17 @@ export function draftDecision(req: GuardRequest, client: ClientInfo, requestId: 
 export function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
 }
+
+/**
+ * A request between the guard's verification steps (the credential is present, the route matched):
+ * what the steps after the credential lookup, which may be asynchronous, carry along.
+ */
+export interface PendingRequest {
+  req: GuardRequest;
+  base: DecisionDraft;
+  forwardTarget: string;
+  route: CompiledRoute;
+  presented: Extract<PresentedCredential, { token: string }>;
+  /** SHA-256 of the token (base64url): the cache key, and a DPoP proof's `ath`. */
+  hashKey: string;
+}
