@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError, TokenWardenError } from '@tokenwarden/core';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { otherProblems } from './other-problems.js';
+import { otherProblems, withRestOfKeys } from './other-problems.js';
 
 /** A nested plain object of config values. */
 export type ConfigTree = Record<string, unknown>;
@@ -170,8 +170,8 @@ export function validateConfig<S extends z.ZodType>(schema: S, tree: unknown): z
   if (result.success) return result.data;
   const [issue, ...others] = result.error.issues;
   if (!issue) throw new ConfigError('(root)', tree, 'a valid configuration');
-  const more = otherProblems(others);
   if (issue.code === 'unrecognized_keys') {
+    const more = otherProblems(withRestOfKeys(issue, others));
     const path = [...issue.path, issue.keys[0] ?? ''];
     const key = path.map(String).join('.');
     const known = knownKeysAt(schema, issue.path);
@@ -185,6 +185,7 @@ export function validateConfig<S extends z.ZodType>(schema: S, tree: unknown): z
     });
   }
   const key = issue.path.map(String).join('.') || '(root)';
+  const more = otherProblems(others);
   const options = more ? { hint: `fix "${key}" in the config file, environment or flags${more}` } : {};
   throw new ConfigError(key, redactValue(key, valueAt(tree, issue.path)), describeExpectation(issue.message), options);
 }

@@ -39,3 +39,17 @@ export function otherProblems(issues: readonly LocatedIssue[]): string {
   const rest = problems - names.length;
   return `; also ${names.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}`;
 }
+
+/**
+ * The problems after the first when the first is an object's unknown keys: its keys after the first (explained in
+ * full) come before the other issues, so every unknown key is named.
+ *
+ * @example
+ * ```ts
+ * withRestOfKeys({ code: 'unrecognized_keys', path: ['log'], keys: ['leevl', 'fromat'] }, []); // [{ ..., keys: ['fromat'] }]
+ * ```
+ */
+export function withRestOfKeys(first: LocatedIssue, others: readonly LocatedIssue[]): readonly LocatedIssue[] {
+  const keys = first.keys ?? [];
+  return keys.length > 1 ? [{ code: first.code, path: first.path, keys: keys.slice(1) }, ...others] : others;
+}

@@ -1,6 +1,6 @@
 import { METHODS } from 'node:http';
 import { dirname, resolve } from 'node:path';
-import { describeExpectation, otherProblems, readConfigFile } from '@tokenwarden/config';
+import { describeExpectation, otherProblems, readConfigFile, withRestOfKeys } from '@tokenwarden/config';
 import { ConfigError } from '@tokenwarden/core';
 import { z } from 'zod';
 
@@ -205,8 +205,8 @@ export function parseGatewayConfig(input: unknown, source = 'gateway config'): G
   let value: unknown = input;
   for (const p of path) value = (value as Record<string | number, unknown> | undefined)?.[p as string | number];
   // The first problem is explained; the others are named, so one edit-and-restart fixes them all.
-  const more = otherProblems(others);
   if (issue?.code === 'unrecognized_keys') {
+    const more = otherProblems(withRestOfKeys(issue, others));
     const bad = issue.keys[0] ?? '?';
     key = key ? `${key}.${bad}` : bad;
     return fail(
@@ -215,6 +215,7 @@ export function parseGatewayConfig(input: unknown, source = 'gateway config'): G
       }),
     );
   }
+  const more = otherProblems(others);
   return fail(
     new ConfigError(key || '(root)', value, describeExpectation(issue?.message ?? ''), {
       hint: `fix "${key || '(root)'}" in ${source}${more}`,
