@@ -88,7 +88,8 @@ describe('gateway config', () => {
     // Several unknown keys as the first problem: the first explained, the others named.
     assert.throws(
       () => parseGatewayConfig({ audiance: 'x', rotues: [] }, 'g.json'),
-      (e: unknown) => e instanceof TokenWardenError && e.message.includes('audiance') && /also "rotues" \(unknown key\)$/.test(e.hint ?? ''),
+      (e: unknown) =>
+        e instanceof TokenWardenError && e.message.includes('audiance') && /also "rotues" \(unknown key\)$/.test(e.hint ?? ''),
     );
     // One problem: no "also".
     assert.throws(
