@@ -124,73 +124,96 @@ function isFalse(v: unknown): boolean {
   return v === false || v === 'false';
 }
 
-/** Records this event's step; true when it was one. */
-function record(ctx: DetectionContext, w: AbuseWindow): boolean {
+/**
+ * Whether this event is a playbook step (its role's conditions met: succeeded where it must, the parameters that
+ * make it abuse). Launches and invocations count refused too: a sweep asks every region, and the refusals (quota,
+ * dry run, model not enabled) are how it learns where it can run.
+ */
+function isStep(ctx: DetectionContext, params: Record<string, unknown> | undefined): boolean {
   const succeeded = ctx.ev.outcome !== 'failure' && !ctx.authFailure;
-  const params = requestParametersOf(ctx.ev);
   switch (ctx.cls.abuse) {
-    // Launches and invocations count refused too: a sweep asks every region, and the refusals (quota, dry run,
-    // model not enabled) are how it learns where it can run.
-    case ABUSE_COMPUTE_LAUNCH: {
-      addRegion(w.computeRegions, regionOf(ctx));
-      w.acceleratedType ??= params === undefined ? undefined : ACCELERATED_TYPE.exec(json(params))?.[1];
-      return true;
-    }
+    case ABUSE_COMPUTE_LAUNCH:
     case ABUSE_QUOTA_INCREASE:
-      w.quotaAsked = true;
-      return true;
     case ABUSE_LLM_INVOKE:
-      addRegion(w.llmRegions, regionOf(ctx));
-      return true;
     case ABUSE_LLM_LOGGING_CHECK:
-      w.llmLoggingChecked = true;
-      return true;
-    case ABUSE_LLM_ENABLE:
-      // An administrator enables models from the console; a thief from a script.
-      if (!succeeded || ctx.ev.interactive === true) return false;
-      w.llmEnabled = true;
-      return true;
     case ABUSE_MAIL_RECON:
-      w.mailRecon = true;
       return true;
-    case ABUSE_MAIL_IDENTITY:
-      if (!succeeded) return false;
-      w.mailIdentity = true;
-      return true;
+    // An administrator enables models or mail from the console; a thief from a script.
+    case ABUSE_LLM_ENABLE:
+      return succeeded && ctx.ev.interactive !== true;
     case ABUSE_MAIL_ENABLE:
-      if (!succeeded || ctx.ev.interactive === true) return false;
-      if (params !== undefined && (isFalse(params.enabled) || isFalse(params.Enabled) || isFalse(params.sendingEnabled))) return false;
-      w.mailEnabled = true;
-      return true;
+      return (
+        succeeded &&
+        ctx.ev.interactive !== true &&
+        !(params !== undefined && (isFalse(params.enabled) || isFalse(params.Enabled) || isFalse(params.sendingEnabled)))
+      );
     case ABUSE_DATA_VERSIONING: {
       const status = (params?.VersioningConfiguration as Record<string, unknown> | undefined)?.Status;
-      if (!succeeded || typeof status !== 'string' || status.toLowerCase() !== 'suspended') return false;
-      w.versioningSuspended = true;
-      return true;
+      return succeeded && typeof status === 'string' && status.toLowerCase() === 'suspended';
     }
     case ABUSE_DATA_LIFECYCLE:
-      if (!succeeded || params === undefined || !/"Expiration"/i.test(json(params))) return false;
-      w.expiryRule = true;
-      return true;
+      return succeeded && params !== undefined && /"Expiration"/i.test(json(params));
     case ABUSE_DATA_OBJECT_WRITE:
-      if (!succeeded || params === undefined) return false;
-      if (ctx.ev.attributes?.sse_applied !== 'SSE_C' && !Object.keys(params).some((k) => SSE_C_PARAMETER.test(k))) return false;
-      w.sseCObjects++;
-      return true;
+      return (
+        succeeded &&
+        (ctx.ev.attributes?.sse_applied === 'SSE_C' || (params !== undefined && Object.keys(params).some((k) => SSE_C_PARAMETER.test(k))))
+      );
+    case ABUSE_MAIL_IDENTITY:
     case ABUSE_DATA_OBJECT_DELETE:
-      if (!succeeded) return false;
-      w.deletedObjects++;
-      return true;
     case ABUSE_KEY_DESTROY:
-      if (!succeeded) return false;
-      w.keysDestroyed++;
-      return true;
     case ABUSE_BACKUP_DELETE:
-      if (!succeeded) return false;
-      w.backupsDeleted++;
-      return true;
+      return succeeded;
     default:
       return false;
+  }
+}
+
+/** Records a step (see {@link isStep}) in the window. */
+function record(ctx: DetectionContext, w: AbuseWindow, params: Record<string, unknown> | undefined): void {
+  switch (ctx.cls.abuse) {
+    case ABUSE_COMPUTE_LAUNCH:
+      addRegion(w.computeRegions, regionOf(ctx));
+      w.acceleratedType ??= params === undefined ? undefined : ACCELERATED_TYPE.exec(json(params))?.[1];
+      break;
+    case ABUSE_QUOTA_INCREASE:
+      w.quotaAsked = true;
+      break;
+    case ABUSE_LLM_INVOKE:
+      addRegion(w.llmRegions, regionOf(ctx));
+      break;
+    case ABUSE_LLM_LOGGING_CHECK:
+      w.llmLoggingChecked = true;
+      break;
+    case ABUSE_LLM_ENABLE:
+      w.llmEnabled = true;
+      break;
+    case ABUSE_MAIL_RECON:
+      w.mailRecon = true;
+      break;
+    case ABUSE_MAIL_IDENTITY:
+      w.mailIdentity = true;
+      break;
+    case ABUSE_MAIL_ENABLE:
+      w.mailEnabled = true;
+      break;
+    case ABUSE_DATA_VERSIONING:
+      w.versioningSuspended = true;
+      break;
+    case ABUSE_DATA_LIFECYCLE:
+      w.expiryRule = true;
+      break;
+    case ABUSE_DATA_OBJECT_WRITE:
+      w.sseCObjects++;
+      break;
+    case ABUSE_DATA_OBJECT_DELETE:
+      w.deletedObjects++;
+      break;
+    case ABUSE_KEY_DESTROY:
+      w.keysDestroyed++;
+      break;
+    case ABUSE_BACKUP_DELETE:
+      w.backupsDeleted++;
+      break;
   }
 }
 
@@ -260,15 +283,19 @@ function describe(playbook: number, w: AbuseWindow): { summary: string; steps: R
  */
 export function detectCloudAbuse(ctx: DetectionContext, out: Finding[]): void {
   if (ctx.cls.abuse === 0 || byDeploymentTooling(ctx)) return;
+  const params = requestParametersOf(ctx.ev);
+  if (!isStep(ctx, params)) return;
   const { cred } = ctx;
   let w = WINDOWS.get(cred);
   if (w === undefined || ctx.now - w.start > WINDOW_MS || ctx.now < w.start) {
-    // A window opens at a step the credential's baseline does not explain.
+    // A window opens at a step the credential's baseline does not explain. Deleting objects opens none: it is
+    // destruction only after recovery was taken away, and cleanup jobs delete all day.
     if ((ctx.credMature || ctx.principalMature) && operationUsed(ctx)) return;
+    if (ctx.cls.abuse === ABUSE_DATA_OBJECT_DELETE) return;
     w = newWindow(ctx.now);
     WINDOWS.set(cred, w);
   }
-  if (!record(ctx, w)) return;
+  record(ctx, w, params);
   // One step completes at most one playbook (each role belongs to one).
   const fresh = completed(w) & ~w.reported;
   if (fresh === 0) return;

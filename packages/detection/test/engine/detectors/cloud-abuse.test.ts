@@ -206,6 +206,12 @@ describe('detector: cloud abuse (what a leaked key is stolen for)', () => {
 
   it('hard negatives: a cleanup deleting objects, deletes with versioning kept on, plain uploads under an expiry rule', () => {
     assert.equal(abuse(replay(Array.from({ length: 60 }, (_, i) => s3('s3:DeleteObjects', { key: `tmp/${i}` })))).length, 0);
+    // A cleanup that runs before versioning is suspended destroys nothing versioning would have kept.
+    const cleanupFirst = [
+      ...Array.from({ length: 12 }, (_, i) => s3('s3:DeleteObject', { key: `tmp/${i}` })),
+      s3('s3:PutBucketVersioning', { VersioningConfiguration: { Status: 'Suspended' } }),
+    ];
+    assert.equal(abuse(replay(cleanupFirst)).length, 0);
     const versioned = [
       s3('s3:PutBucketVersioning', { VersioningConfiguration: { Status: 'Enabled' } }),
       ...Array.from({ length: 20 }, (_, i) => s3('s3:DeleteObject', { key: `${i}` })),
