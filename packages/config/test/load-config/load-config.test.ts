@@ -120,6 +120,7 @@ describe('config errors name the key, the bad value and what is allowed', () => 
     assert.match(e.hint ?? '', /; also "log\.leevl" \(unknown key\), "log\.fromat" \(unknown key\)$/);
     // When the first problem is itself several unknown keys, the first is explained and the rest named.
     const first = failure(() => loadConfig(BaseConfig, { env: { TOKENWARDEN_LOG__LEEVL: 'info', TOKENWARDEN_LOG__FROMAT: 'json' } }));
+    assert.ok(first instanceof ConfigError);
     assert.equal(first.key, 'log.leevl');
     assert.match(first.hint ?? '', /; also "log\.fromat" \(unknown key\)$/);
     // Each key counts as one problem towards the five named and the rest counted.

@@ -250,7 +250,13 @@ describe('detector: cloud abuse (what a leaked key is stolen for)', () => {
     const odd: unknown[] = [null, 'Suspended', ['x'], 42, { VersioningConfiguration: 'Suspended' }, { VersioningConfiguration: null }];
     const engine = createDetectionEngine();
     for (const [i, params] of odd.entries()) {
-      for (const op of ['s3:PutBucketVersioning', 's3:CopyObject', 'ec2:RunInstances', 'ses:UpdateAccountSendingEnabled', 's3:PutBucketLifecycle']) {
+      for (const op of [
+        's3:PutBucketVersioning',
+        's3:CopyObject',
+        'ec2:RunInstances',
+        'ses:UpdateAccountSendingEnabled',
+        's3:PutBucketLifecycle',
+      ]) {
         const e = ev({ ...leaked, at: AFTER + i * MIN, op });
         e.attributes = { requestParameters: params, aws_region: i % 2 === 0 ? 42 : ['us-east-1'], sse_applied: { v: 1 } };
         assert.doesNotThrow(() => run(engine, [e]), `${op} ${JSON.stringify(params)}`);
