@@ -53,6 +53,14 @@ describe('OCSF API Activity from Security Lake: request and response data', () =
     }
   });
 
+  it('keeps the instances a RunInstances started, from JSON text as from objects', () => {
+    const response = { instancesSet: { items: [{ instanceId: 'i-0lake' }] } };
+    for (const data of [JSON.stringify(response), response]) {
+      const ev = parse(securityLake('RunInstances', '{"instanceType":"g4dn.12xlarge"}', data, 1));
+      assert.deepEqual(ev?.attributes?.created_compute_ids, ['i-0lake']);
+    }
+  });
+
   it('names the policy an AttachUserPolicy granted (administrator access is read from it)', () => {
     const ev = parse(
       securityLake('AttachUserPolicy', '{"userName":"backup-svc","policyArn":"arn:aws:iam::aws:policy/AdministratorAccess"}', null, 3),

@@ -238,6 +238,42 @@ describe('CloudTrail: credentials a call hands out', () => {
     assert.deepEqual(write.outcome.event.attributes?.requestParameters, { userName: 'backdoor' }, 'a write keeps what it changed');
     assert.equal(read.outcome.event.attributes?.requestParameters, undefined, 'a read keeps nothing more');
   });
+
+  it('keeps the compute a launch started (instances, spot requests, fleets) and how S3 encrypted an object', () => {
+    const decode = createRecordDecoder({ format: 'cloudtrail' });
+    const call = (eventSource: string, eventName: string, extra: Record<string, unknown>) => ({
+      eventVersion: '1.08',
+      userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::123456789012:user/packer', accessKeyId: 'AKIAZZ2OGYBAH6MINER1' },
+      eventTime: '2026-05-15T02:01:00Z',
+      eventSource,
+      eventName,
+      awsRegion: 'us-east-2',
+      sourceIPAddress: '198.51.100.23',
+      ...extra,
+    });
+    const records = [
+      call('ec2.amazonaws.com', 'RunInstances', {
+        responseElements: { instancesSet: { items: [{ instanceId: 'i-0a1' }, { instanceId: 'i-0b2' }, { nope: 1 }, 'x'] } },
+      }),
+      call('ec2.amazonaws.com', 'RequestSpotInstances', {
+        responseElements: { spotInstanceRequestSet: { items: [{ spotInstanceRequestId: 'sir-1' }] } },
+      }),
+      call('ec2.amazonaws.com', 'CreateFleet', { responseElements: { CreateFleetResponse: { fleetId: 'fleet-9' } } }),
+      call('ec2.amazonaws.com', 'RunInstances', { responseElements: { instancesSet: 'not a list' } }),
+      call('ec2.amazonaws.com', 'TerminateInstances', { responseElements: { instancesSet: { items: [{ instanceId: 'i-0a1' }] } } }),
+      call('s3.amazonaws.com', 'CopyObject', { additionalEventData: { SSEApplied: 'SSE_C' }, requestParameters: { bucketName: 'b' } }),
+    ];
+    const attributes = records.map((r, i) => {
+      const [d] = decode({ kind: 'line', text: JSON.stringify(r), line: i + 1 }, 'trail.jsonl');
+      return d?.outcome.kind === 'event' ? d.outcome.event.attributes : undefined;
+    });
+    assert.deepEqual(
+      attributes.map((a) => a?.created_compute_ids),
+      [['i-0a1', 'i-0b2'], ['sir-1'], ['fleet-9'], undefined, undefined, undefined],
+    );
+    assert.equal(attributes[0]?.aws_region, 'us-east-2');
+    assert.equal(attributes[5]?.sse_applied, 'SSE_C');
+  });
 });
 
 describe('OCSF as Amazon Security Lake writes CloudTrail', () => {

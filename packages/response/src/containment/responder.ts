@@ -146,10 +146,9 @@ export class Responder {
       for (const key of changed.keys())
         actions.push({ kind: 'restore_setting', target: key, why: 'changed by the compromised credential' });
     }
-    const runbook = cloudRemediationRunbook(
-      after.filter((e) => e.source_system === 'cloudtrail'),
-      incident.credential_id.startsWith('A') ? incident.credential_id : undefined,
-    );
+    // Every event: only AWS calls have rules (CloudTrail's own, or OCSF from Security Lake, whose source system is
+    // the product name).
+    const runbook = cloudRemediationRunbook(after, incident.credential_id.startsWith('A') ? incident.credential_id : undefined);
     return { incident_id: incident.id, actions, runbook };
   }
 

@@ -189,4 +189,39 @@ describe('responder', () => {
     assert.equal(out.find((o) => o.action.kind === 'signout')?.status, 'held');
     assert.ok((await actions.forIncident('inc_auto')).some((r) => r.status === 'held'));
   });
+
+  it('writes the cloud runbook from the key’s AWS calls whatever log carried them (CloudTrail, or OCSF from Security Lake)', async () => {
+    const key = 'AKIAMINED00000000000';
+    const events = [
+      ev({
+        id: 'c1',
+        time: '2026-11-02T03:00:00.000Z',
+        credential_id: key,
+        source_system: 'cloudtrail',
+        operation: 'sts:GetCallerIdentity',
+      }),
+      ev({
+        id: 'c2',
+        time: '2026-11-02T03:01:00.000Z',
+        credential_id: key,
+        source_system: 'CloudTrail',
+        operation: 'ec2:RunInstances',
+        attributes: { cloud_region: 'us-east-2', created_compute_ids: ['i-0mined'] },
+      }),
+    ];
+    const stores = memoryStores(events);
+    const incident = await new IncidentManager(stores).ingest(
+      alert({ id: 'a9', time: '2026-11-02T03:00:00.000Z', credential: key, severity: 'high', score: 75, stage: 'modification' }),
+    );
+    const tokens = recordingTokens({ credentials: [], principals: [] });
+    const responder = new Responder({ tokens: tokens.admin, gateway: recordingGateway(), stores, actions: new ActionLog(database) });
+    const { runbook } = await responder.plan(incident);
+    assert.deepEqual(
+      runbook.map((s) => s.command),
+      [
+        'aws ec2 terminate-instances --instance-ids i-0mined --region us-east-2',
+        `aws iam update-access-key --access-key-id ${key} --status Inactive`,
+      ],
+    );
+  });
 });

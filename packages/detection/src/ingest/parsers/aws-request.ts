@@ -102,3 +102,40 @@ export function jsonObjectValue(v: unknown): JsonObject | undefined {
     return undefined;
   }
 }
+
+/** Most resource ids kept from one launch (a mining run asks for dozens of instances at once). */
+const MAX_CREATED_IDS = 50;
+
+function idsIn(list: unknown, key: string, out: string[]): void {
+  const items = isObject(list) ? list.items : undefined;
+  if (!Array.isArray(items)) return;
+  for (const item of items) {
+    const id = isObject(item) ? strAt(item, key) : undefined;
+    if (id !== undefined && out.length < MAX_CREATED_IDS) out.push(id.slice(0, 64));
+  }
+}
+
+/**
+ * The compute a launch call started, from its response: the instances of `RunInstances`, the requests of
+ * `RequestSpotInstances`, the fleet of `RequestSpotFleet` or `CreateFleet`. What a responder terminates; undefined
+ * for other calls or a response without ids.
+ *
+ * @example
+ * ```ts
+ * createdComputeIds('RunInstances', { instancesSet: { items: [{ instanceId: 'i-0abc' }] } }); // ['i-0abc']
+ * ```
+ */
+export function createdComputeIds(eventName: string | undefined, response: JsonObject | undefined): string[] | undefined {
+  if (response === undefined) return undefined;
+  const ids: string[] = [];
+  if (eventName === 'RunInstances') idsIn(response.instancesSet, 'instanceId', ids);
+  else if (eventName === 'RequestSpotInstances') idsIn(response.spotInstanceRequestSet, 'spotInstanceRequestId', ids);
+  else if (eventName === 'RequestSpotFleet') {
+    const id = strAt(objAt(response, 'RequestSpotFleetResponse'), 'spotFleetRequestId') ?? strAt(response, 'spotFleetRequestId');
+    if (id !== undefined) ids.push(id.slice(0, 64));
+  } else if (eventName === 'CreateFleet') {
+    const id = strAt(objAt(response, 'CreateFleetResponse'), 'fleetId') ?? strAt(response, 'fleetId');
+    if (id !== undefined) ids.push(id.slice(0, 64));
+  }
+  return ids.length > 0 ? ids : undefined;
+}

@@ -3,7 +3,7 @@ import { boolAt, compact, isObject, type JsonObject, objAt, strAt, uintAt } from
 import { isAccessDeniedCode, isAuthFailureCode, lifecycleFromErrorCode } from '../lifecycle-signals.js';
 import { eventTimeText, normaliseIp, parseEventTime } from '../time-and-ip.js';
 import type { NormalisedEvent, ParseOutcome, RecordContext } from '../types.js';
-import { awsResource, boundedParameters, issuedCredential } from './aws-request.js';
+import { awsResource, boundedParameters, createdComputeIds, issuedCredential } from './aws-request.js';
 
 /**
  * True when a JSON object looks like one CloudTrail record.
@@ -96,7 +96,8 @@ export function parseCloudTrailRecord(record: unknown, ctx: RecordContext): Pars
   const accountId = strAt(record, 'recipientAccountId') ?? strAt(identity, 'accountId');
   // The credential this call handed out: STS session keys (AssumeRole, GetSessionToken,
   // GetFederationToken) or a user's new access key (CreateAccessKey). Its later use is followed.
-  const issued = issuedCredential(objAt(record, 'responseElements'));
+  const response = objAt(record, 'responseElements');
+  const issued = issuedCredential(response);
   const params = objAt(record, 'requestParameters');
 
   // A call a service made for the caller (CloudFormation creating a stack's role with the user's session) names the
@@ -141,6 +142,8 @@ export function parseCloudTrailRecord(record: unknown, ctx: RecordContext): Pars
       error_message: strAt(record, 'errorMessage')?.slice(0, 256),
       vpc_endpoint_id: strAt(record, 'vpcEndpointId'),
       issued_credential_id: issued,
+      // The instances, spot requests or fleet a launch started: what a responder terminates.
+      created_compute_ids: createdComputeIds(eventName, response),
       // How S3 encrypted the object: `SSE_C` is a key the caller holds and the account never sees (ransom's tool).
       sse_applied: strAt(additional, 'SSEApplied'),
       // What a write changed (the user, key, policy, trail): the response runbook undoes it from these.

@@ -3,7 +3,7 @@ import { compact, isObject, type JsonObject, numAt, objAt, strAt, uint, uintAt }
 import { isAccessDeniedCode, isAuthFailureCode, lifecycleFromErrorCode } from '../lifecycle-signals.js';
 import { eventTimeText, normaliseIp, parseEventTime } from '../time-and-ip.js';
 import type { NormalisedEvent, ParseOutcome, RecordContext } from '../types.js';
-import { awsResource, boundedParameters, issuedCredential, jsonObjectValue } from './aws-request.js';
+import { awsResource, boundedParameters, createdComputeIds, issuedCredential, jsonObjectValue } from './aws-request.js';
 
 /**
  * True when a JSON object is an OCSF event (it has a numeric `class_uid`).
@@ -106,7 +106,8 @@ export function parseOcsfRecord(record: unknown, ctx: RecordContext): ParseOutco
   // CloudTrail's requestParameters and responseElements, where Security Lake's mapping puts them: what a write
   // changed (the user, the policy granted) and the key it handed out, as the CloudTrail parser keeps them.
   const requestData = jsonObjectValue(objAt(api, 'request')?.data);
-  const issued = issuedCredential(jsonObjectValue(apiResponse?.data));
+  const responseData = jsonObjectValue(apiResponse?.data);
+  const issued = issuedCredential(responseData);
   const rawPath = strAt(url, 'path');
   const status =
     httpStatus ?? (errorCode ? (isAuthFailureCode(errorCode) ? 401 : isAccessDeniedCode(errorCode) ? 403 : undefined) : undefined);
@@ -150,6 +151,7 @@ export function parseOcsfRecord(record: unknown, ctx: RecordContext): ParseOutco
       service_user_agent: clientAgent === userAgent ? undefined : userAgent?.slice(0, 128),
       invoked_by: strAt(actor, 'invoked_by'),
       issued_credential_id: issued,
+      created_compute_ids: createdComputeIds(apiOperation, responseData),
       requestParameters: activityId === 2 ? undefined : boundedParameters(requestData),
     }),
     lifecycle: lifecycleFromErrorCode(errorCode),
