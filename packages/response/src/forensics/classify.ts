@@ -3,9 +3,11 @@ import type { AccessEvent } from '@tokenwarden/core';
 /** Whether a request read data, changed something, or neither (auth, errors). */
 export type AccessKind = 'read' | 'change' | 'other';
 
+// Besides the CRUD verbs, what spends or moves things: launching compute (RunInstances, RequestSpotInstances),
+// invoking models, copying and sending, verifying senders, scheduling key deletion, opening ports.
 const CHANGE_VERB =
-  /^(create|put|update|delete|remove|attach|detach|add|set|modify|stop|start|disable|enable|deactivate|activate|reset|revoke|grant|register|deregister|associate|disassociate|import|upload|tag|untag|rotate|assign|unassign|suspend|unsuspend)/i;
-const READ_VERB = /^(get|list|describe|head|lookup|search|select|query|scan|read|download|export|batchget|view)/i;
+  /^(create|put|update|delete|remove|attach|detach|add|set|modify|stop|start|disable|enable|deactivate|activate|reset|revoke|grant|register|deregister|associate|disassociate|import|upload|tag|untag|rotate|assign|unassign|suspend|unsuspend|run|request|invoke|converse|copy|send|verify|schedule|cancel|authorize|terminate|restore|replace|reboot|submit|publish|execute|apply|accept|leave|purchase|allocate|release|share|change|retire)/i;
+const READ_VERB = /^(get|list|describe|head|lookup|search|select|query|scan|read|download|export|batchget|view|decrypt|generatedatakey)/i;
 
 /**
  * Classifies one access as a read or a change: by HTTP method for API traffic, by the verb of the

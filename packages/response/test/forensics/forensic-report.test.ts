@@ -70,6 +70,17 @@ describe('forensic report', () => {
     assert.equal(classifyAccess(ev({ id: 'x', time: 't', operation: 'cloudtrail:StopLogging' })), 'change');
     assert.equal(classifyAccess(ev({ id: 'x', time: 't', operation: 's3:GetObject' })), 'read');
     assert.equal(classifyAccess(ev({ id: 'x', time: 't', operation: 'user.lifecycle.create' })), 'change');
+    // What a leaked key is used for: launching compute, invoking models, copying objects, sending mail.
+    for (const op of [
+      'ec2:RunInstances',
+      'ec2:RequestSpotInstances',
+      'bedrock:InvokeModel',
+      's3:CopyObject',
+      'ses:SendEmail',
+      'kms:ScheduleKeyDeletion',
+    ])
+      assert.equal(classifyAccess(ev({ id: 'x', time: 't', operation: op })), 'change', op);
+    assert.equal(classifyAccess(ev({ id: 'x', time: 't', operation: 'kms:Decrypt' })), 'read');
     assert.equal(classifyAccess(ev({ id: 'x', time: 't', method: 'POST', status: 403, outcome: 'failure' })), 'other');
     assert.equal(resourceKind(ev({ id: 'x', time: 't', path: '/api/v2/users/123/roles' })), 'users');
     assert.equal(resourceKind(ev({ id: 'x', time: 't', operation: 'iam:CreateUser' })), 'iam');
