@@ -137,7 +137,7 @@ export function planScenario(options: SimulationOptions): Scenario {
     if (kind === 'ci_token_replay') {
       const s = pipelines.shift();
       if (s) victim = { credential: s.credential, timeZone: 'UTC', country: 'US', userAgentAt: () => '', tool: s.tool, privileged: true };
-    } else if (kind === 'dormant_key') {
+    } else if (kind === 'dormant_key' || kind === 'leaked_key_abuse') {
       // Its holder has no traffic in the window at all: nothing to learn a baseline from.
       const name = `legacy-${arng.pick(['build', 'deploy', 'backup', 'etl', 'reporting'])}-${a}`;
       const credential = newCredential(arng, name, false);

@@ -45,7 +45,8 @@ export type AttackKind =
   | 'residential_proxy'
   | 'concurrent_use'
   | 'ci_token_replay'
-  | 'dormant_key';
+  | 'dormant_key'
+  | 'leaked_key_abuse';
 
 /**
  * Attack variants in the order they are assigned (attack i plays `ATTACK_KINDS[i % ATTACK_KINDS.length]`).
@@ -63,6 +64,7 @@ export const ATTACK_KINDS: readonly AttackKind[] = [
   'ci_token_replay',
   'concurrent_use',
   'dormant_key',
+  'leaked_key_abuse',
 ];
 
 /** Ground truth about one attack on one credential. */

@@ -246,3 +246,47 @@ export function evasion(rng: Rng): Step[] {
     ])
     .slice(0, rng.int(1, 3));
 }
+
+/**
+ * A leaked key put to work, as published incidents describe it: either LLM-jacking (list the models, check that
+ * invocations are not logged, probe region after region with a deliberately invalid request, then proxy prompts
+ * through the regions that answered) or crypto-mining (list the regions, dry-run a GPU launch in each, then launch
+ * wherever the quota allows). No persistence and no evasion: the key is the product.
+ *
+ * @example
+ * ```ts
+ * const steps = monetisation(rng); // after recon(...)
+ * ```
+ */
+export function monetisation(rng: Rng): Step[] {
+  const regions = rng.shuffle(['us-east-1', 'us-west-2', 'eu-central-1', 'eu-west-3', 'ap-northeast-1', 'ap-south-1']).slice(0, 4);
+  if (rng.chance(0.5)) {
+    const model = rng.pick(['anthropic.claude-3-sonnet-20240229-v1:0', 'anthropic.claude-v2:1', 'meta.llama3-70b-instruct-v1:0']);
+    const invoke = (region: string, probe: boolean): Step => ({
+      op: 'bedrock:InvokeModel',
+      stage: probe ? 'capability_probe' : 'modification',
+      resource: model,
+      requestParameters: { region, modelId: model },
+      ...(probe ? { status: 400, errorCode: 'ValidationException' } : {}),
+    });
+    return [
+      { op: 'bedrock:ListFoundationModels', stage: 'discovery', requestParameters: { region: regions[0] } },
+      { op: 'bedrock:GetModelInvocationLoggingConfiguration', stage: 'discovery', requestParameters: { region: regions[0] } },
+      ...regions.map((r) => invoke(r, true)),
+      ...Array.from({ length: rng.int(20, 60) }, (_, i) => invoke(regions[i % 2] as string, false)),
+    ];
+  }
+  const instanceType = rng.pick(['g4dn.12xlarge', 'g5.48xlarge', 'p3.16xlarge', 'c6i.32xlarge']);
+  const launch = (region: string, dryRun: boolean): Step => ({
+    op: 'ec2:RunInstances',
+    stage: dryRun ? 'capability_probe' : 'modification',
+    needsPrivilege: !dryRun,
+    requestParameters: { region, instanceType, minCount: 1, maxCount: 20, ...(dryRun ? { dryRun: true } : {}) },
+    ...(dryRun ? { status: 412, errorCode: 'Client.DryRunOperation' } : {}),
+  });
+  return [
+    { op: 'ec2:DescribeRegions', stage: 'discovery' },
+    ...regions.map((r) => launch(r, true)),
+    ...regions.map((r) => launch(r, false)),
+  ];
+}

@@ -6,7 +6,7 @@ import { hostIn, type Network, network, networksOf } from '../model/networks.js'
 import { op } from '../model/operations.js';
 import { makeEvent, type SimCredential, type SimEvent } from '../model/sim-event.js';
 import type { Rng } from '../prng.js';
-import { collection, evasion, modification, persistence, recon, type Step } from './attack-steps.js';
+import { collection, evasion, modification, monetisation, persistence, recon, type Step } from './attack-steps.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -175,6 +175,21 @@ export function playAttack(
           ...persistence(rng, self, false),
           ...evasion(rng),
         ],
+      });
+      break;
+    }
+    case 'leaked_key_abuse': {
+      // Another never-used key, found by a scanner and handed to a script that turns it into money at once (models
+      // to resell, or GPUs to mine on): checked, then put to work, with nothing switched off.
+      attacker = {
+        nets: [network(rng.pick(['hetzner', 'ovh', 'vultr', 'do-nyc', 'do-sgp']))],
+        userAgent: tool('boto3'),
+        gap: () => rng.float(0.5, 8) * 1000,
+        rotateEveryMs: 0,
+      };
+      sessions.push({
+        at: day + rng.float(0, 24) * HOUR,
+        steps: [{ op: 'sts:GetCallerIdentity', stage: 'validity_check' }, ...monetisation(rng)],
       });
       break;
     }

@@ -17,7 +17,7 @@ import {
 } from '@tokenwarden/simulator';
 
 // Four services are enough for every service hard negative (CI runner, Terraform, posture scanner) and a CI key to replay.
-const SMALL: SimulationOptions = { seed: 11, days: 8, users: 14, services: 4, attacks: 7, start: Date.UTC(2026, 10, 2) };
+const SMALL: SimulationOptions = { seed: 11, days: 8, users: 14, services: 4, attacks: 8, start: Date.UTC(2026, 10, 2) };
 
 let dir: string;
 let labels: LabelsFile;
@@ -149,7 +149,7 @@ describe('simulate output', () => {
     const ids = new Map(native.map((e) => [e.id, e]));
     const attacks = labels.credentials.filter((c) => c.label === 'attack');
     assert.equal(attacks.length, SMALL.attacks);
-    assert.deepEqual(new Set(attacks.map((a) => a.attack?.kind)).size, 7, 'seven attacks play the seven variants');
+    assert.deepEqual(new Set(attacks.map((a) => a.attack?.kind)).size, 8, 'eight attacks play the eight variants');
     for (const c of attacks) {
       const a = c.attack;
       assert.ok(a);
@@ -173,10 +173,11 @@ describe('simulate output', () => {
       // Every attacked credential has the victim's own benign history before the attack, but the dormant key,
       // which has none at all.
       const before = native.filter((e) => e.credential_id === c.credential && e.time < a.start);
-      if (a.kind === 'dormant_key') assert.equal(before.length, 0, `${c.principal} is not used before the attack`);
+      if (a.kind === 'dormant_key' || a.kind === 'leaked_key_abuse')
+        assert.equal(before.length, 0, `${c.principal} is not used before the attack`);
       else assert.ok(before.length >= 20, `${c.principal} has a baseline before the attack (${before.length})`);
       // The attacker never uses the victim's networks' ASN set for the hosting/Tor/VPN variants.
-      if (['smash_and_grab', 'partial_recon', 'concurrent_use', 'ci_token_replay', 'dormant_key'].includes(a.kind)) {
+      if (['smash_and_grab', 'partial_recon', 'concurrent_use', 'ci_token_replay', 'dormant_key', 'leaked_key_abuse'].includes(a.kind)) {
         const kinds = a.source.networks.map((id) => NETWORKS.find((n) => n.id === id)?.kind);
         assert.ok(
           kinds.every((k) => k === 'hosting' || k === 'vpn' || k === 'tor'),
