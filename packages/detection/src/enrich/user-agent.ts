@@ -21,6 +21,8 @@ const SCRIPTED: ReadonlyArray<{ re: RegExp; family: string }> = [
   // Infrastructure-as-code tools name the SDK they embed too (`terraform-provider-aws/5.31.0 ... aws-sdk-go-v2/1.24.0`).
   { re: /\bTerraform\/|terraform-provider/i, family: 'terraform' },
   { re: /\bPulumi\b|\bpulumi-aws\//i, family: 'pulumi' },
+  // Image builds launch, configure and terminate instances (`APN/1.0 HashiCorp/1.0 Packer/1.10.0 ... aws-sdk-go/1.50`).
+  { re: /\bPacker\/|packer-plugin-amazon/i, family: 'packer' },
   { re: /\bBoto3\//i, family: 'boto3' },
   { re: /\bBotocore\//i, family: 'botocore' },
   { re: /\baws-sdk-go(-v2)?\//i, family: 'aws-sdk-go' },

@@ -18,6 +18,7 @@ describe('user agents', () => {
       ['okhttp/4.12.0', 'okhttp'],
       ['PostmanRuntime/7.36.0', 'postman'],
       ['APN/1.0 HashiCorp/1.0 Terraform/1.7.0 (+https://www.terraform.io) terraform-provider-aws/5.31.0', 'terraform'],
+      ['APN/1.0 HashiCorp/1.0 Packer/1.10.3 (+https://www.packer.io) aws-sdk-go/1.50.20 (go1.21.8; linux; amd64)', 'packer'],
       // What the AWS provider really sends: the SDK it embeds is named too, after the tool.
       [
         'APN/1.0 HashiCorp/1.0 Terraform/1.6.6 (+https://www.terraform.io) terraform-provider-aws/5.31.0 (+https://registry.terraform.io/providers/hashicorp/aws) aws-sdk-go-v2/1.24.0 os/linux lang/go#1.21.5 api/iam#1.27.0',

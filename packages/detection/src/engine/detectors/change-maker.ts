@@ -6,8 +6,11 @@ import type { DetectionContext } from './types.js';
  * (a nightly apply and the next afternoon's are 12-24 h apart), never the attacker's own change minutes ago.
  */
 const CHANGE_HABIT_MIN_AGE_MS = 12 * 3_600_000;
-/** Clients that apply infrastructure as code: one run of theirs may hold a credential's first changes. */
-const IAC_FAMILIES: ReadonlySet<string> = new Set(['terraform', 'pulumi']);
+/**
+ * Clients that apply infrastructure as code: one run of theirs may hold a credential's first changes. Packer builds
+ * machine images the same way: a temporary key pair, security group and instance per region, then the image.
+ */
+const IAC_FAMILIES: ReadonlySet<string> = new Set(['terraform', 'pulumi', 'packer']);
 /** Desktop operating systems: a CLI or SDK there is a person at their laptop, not a pipeline. */
 const DESKTOP_OS = /^(mac ?os|windows)/i;
 /** Largest interactive share of a credential that still counts as automation. */
@@ -17,7 +20,7 @@ const AUTOMATION_MAX_INTERACTIVE_SHARE = 0.1;
  * True when the credential is automation whose job is making changes (Terraform, a deploy pipeline):
  * non-interactive, past its learning period, with `privileged.changeMakerEvents` privileged changes
  * already behind it, the first of them at least 12 hours old (or, with `sameDay`, of any age when the client is an
- * infrastructure-as-code tool, Terraform or Pulumi, or a cloud service acting for it: a person's CLI key making
+ * infrastructure-as-code tool, Terraform, Pulumi or Packer, or a cloud service acting for it: a person's CLI key making
  * two changes in a row has no such excuse). Such a credential calls a privileged operation it never called before whenever
  * the code it applies changes, so a new kind of change from its usual runner and client is its work,
  * not an attacker's progress. Callers combine this with a familiar context: from a new place or client it proves
@@ -47,7 +50,7 @@ export function isChangeMaker(ctx: DetectionContext, sameDay = false): boolean {
 }
 
 /**
- * True when the call is made by infrastructure as code (Terraform, Pulumi) or by a cloud service acting for the
+ * True when the call is made by infrastructure as code (Terraform, Pulumi, Packer) or by a cloud service acting for the
  * credential (CloudFormation, a service-linked role): whatever it creates or deletes is what the code says, so
  * its first run on a credential with no baseline is no sign of an intruder.
  *

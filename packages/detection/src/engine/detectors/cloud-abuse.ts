@@ -26,8 +26,15 @@ import type { DetectionContext, Finding } from './types.js';
 const WINDOW_MS = 6 * 3_600_000;
 /** Distinct regions of compute launches that make a mining sweep (two with accelerated instances). */
 const COMPUTE_REGIONS = 3;
-/** Distinct regions of model invocations that make a sweep for the regions where models are enabled. */
+/**
+ * Distinct regions of model invocations that make a sweep for the regions where models are enabled, with refusals
+ * (validation errors, access denied, model not enabled) in `LLM_PROBED_REGIONS` of them: an application falling back
+ * to other regions when throttled shows throttling instead.
+ */
 const LLM_REGIONS = 3;
+const LLM_PROBED_REGIONS = 2;
+/** Errors that say "busy", not "not allowed" or "not like that". */
+const CAPACITY_ERROR = /thrott|toomanyrequests|serviceunavailable|internal|timeout|modelnotready|quota/i;
 /** Objects re-encrypted with a customer-provided key that make a ransom run. */
 const SSE_C_OBJECTS = 5;
 /** Object deletions that, after recovery was taken away, make data destruction. */
@@ -62,6 +69,8 @@ interface AbuseWindow {
   acceleratedType: string | undefined;
   quotaAsked: boolean;
   llmRegions: string[];
+  /** Regions where an invocation was refused for a reason other than capacity. */
+  llmProbedRegions: string[];
   llmLoggingChecked: boolean;
   llmEnabled: boolean;
   mailRecon: boolean;
@@ -87,6 +96,7 @@ function newWindow(start: number): AbuseWindow {
     acceleratedType: undefined,
     quotaAsked: false,
     llmRegions: [],
+    llmProbedRegions: [],
     llmLoggingChecked: false,
     llmEnabled: false,
     mailRecon: false,
@@ -178,9 +188,13 @@ function record(ctx: DetectionContext, w: AbuseWindow, params: Record<string, un
     case ABUSE_QUOTA_INCREASE:
       w.quotaAsked = true;
       break;
-    case ABUSE_LLM_INVOKE:
-      addRegion(w.llmRegions, regionOf(ctx));
+    case ABUSE_LLM_INVOKE: {
+      const region = regionOf(ctx);
+      addRegion(w.llmRegions, region);
+      const error = ctx.ev.error_code;
+      if (ctx.ev.outcome === 'failure' && !(error !== undefined && CAPACITY_ERROR.test(error))) addRegion(w.llmProbedRegions, region);
       break;
+    }
     case ABUSE_LLM_LOGGING_CHECK:
       w.llmLoggingChecked = true;
       break;
@@ -223,8 +237,8 @@ function completed(w: AbuseWindow): number {
   const gpu = w.acceleratedType !== undefined;
   if (w.computeRegions.length >= COMPUTE_REGIONS || (gpu && (w.computeRegions.length >= 2 || w.quotaAsked))) done |= COMPUTE;
   const invoked = w.llmRegions.length > 0;
-  if ((invoked && (w.llmLoggingChecked || w.llmEnabled || w.llmRegions.length >= LLM_REGIONS)) || (w.llmEnabled && w.llmLoggingChecked))
-    done |= LLM;
+  const swept = w.llmRegions.length >= LLM_REGIONS && w.llmProbedRegions.length >= LLM_PROBED_REGIONS;
+  if ((invoked && (w.llmLoggingChecked || w.llmEnabled || swept)) || (w.llmEnabled && w.llmLoggingChecked)) done |= LLM;
   if (w.mailEnabled && (w.mailRecon || w.mailIdentity)) done |= MAIL;
   const recoveryGone = w.versioningSuspended || w.keysDestroyed > 0 || w.backupsDeleted >= DELETED_BACKUPS;
   const dataGone = w.deletedObjects >= DELETED_OBJECTS || w.sseCObjects >= SSE_C_OBJECTS;
@@ -242,7 +256,12 @@ function describe(playbook: number, w: AbuseWindow): { summary: string; steps: R
     case LLM:
       return {
         summary: `foundation models invoked in ${w.llmRegions.length} region(s)${w.llmLoggingChecked ? ' after checking whether invocations are logged' : ''}${w.llmEnabled ? ', model access enabled by a script' : ''}: LLM hijacking`,
-        steps: { regions: [...w.llmRegions], checked_invocation_logging: w.llmLoggingChecked, enabled_model_access: w.llmEnabled },
+        steps: {
+          regions: [...w.llmRegions],
+          refused_in: [...w.llmProbedRegions],
+          checked_invocation_logging: w.llmLoggingChecked,
+          enabled_model_access: w.llmEnabled,
+        },
       };
     case MAIL:
       return {
@@ -268,7 +287,7 @@ function describe(playbook: number, w: AbuseWindow): { summary: string; steps: R
  * The ways a stolen cloud key is turned into money or damage, recognised by what is done rather than by what is
  * new: launching compute in region after region (mining; two regions with GPU instances, or one after a quota
  * increase), invoking foundation models after checking that invocations are not logged, after enabling model
- * access from a script, or across regions (LLM-jacking), turning mail sending on from a script after reading its
+ * access from a script, or across regions that refused them (LLM-jacking), turning mail sending on from a script after reading its
  * limits or verifying a sender (spam), and taking recovery away (versioning suspended, keys destroyed, backups
  * deleted) then deleting objects, or rewriting objects with a customer-held key under an expiry rule (ransom).
  * Each is high on its own: a key with no baseline at all (the leaked key nobody used for months) shows nothing
@@ -322,6 +341,7 @@ export function detectCloudAbuse(ctx: DetectionContext, out: Finding[]): void {
         window_hours: WINDOW_MS / 3_600_000,
         compute_regions: COMPUTE_REGIONS,
         llm_regions: LLM_REGIONS,
+        llm_refused_regions: LLM_PROBED_REGIONS,
         sse_c_objects: SSE_C_OBJECTS,
         deleted_objects: DELETED_OBJECTS,
         deleted_backups: DELETED_BACKUPS,

@@ -94,6 +94,10 @@ describe('detector: cloud abuse (what a leaked key is stolen for)', () => {
       abuse(replay([launch('us-east-1'), launch('eu-west-1'), launch('ap-south-1')], { ...leaked, client: 'terraform' })).length,
       0,
     );
+    // A Packer build launches a builder instance in each region it makes the image for.
+    const packer = events([launch('us-east-1'), launch('eu-west-1'), launch('ap-south-1')]);
+    for (const e of packer) e.client = { family: 'packer', os: 'Linux', scripted: true };
+    assert.equal(abuse(run(createDetectionEngine(), packer)).length, 0);
     const byService = events([launch('us-east-1'), launch('eu-west-1'), launch('ap-south-1')]);
     for (const e of byService) e.attributes = { ...e.attributes, invoked_by: 'autoscaling.amazonaws.com' };
     const engine = createDetectionEngine();
@@ -140,14 +144,25 @@ describe('detector: cloud abuse (what a leaked key is stolen for)', () => {
     assert.equal(checked[0]?.evidence.playbook, 'llm_hijack');
     assert.equal(checked[0]?.severity, 'high');
     assert.equal(abuse(replay([{ op: 'bedrock:PutUseCaseForModelAccess' }, { op: 'bedrock:InvokeModel' }])).length, 1);
-    const regions = abuse(
-      replay(['us-east-1', 'us-west-2', 'eu-central-1'].map((region) => ({ op: 'bedrock:InvokeModelWithResponseStream', region }))),
-    );
+    // The region sweep: a deliberately invalid request in each, refused where models are enabled or not.
+    const sweep = ['us-east-1', 'us-west-2', 'eu-central-1'].map((region, i) => ({
+      op: 'bedrock:InvokeModelWithResponseStream',
+      region,
+      ...(i === 0 ? {} : { error: i === 1 ? 'ValidationException' : 'AccessDeniedException' }),
+    }));
+    const regions = abuse(replay(sweep));
     assert.deepEqual(regions[0]?.evidence.regions, ['us-east-1', 'us-west-2', 'eu-central-1']);
+    assert.deepEqual(regions[0]?.evidence.refused_in, ['us-west-2', 'eu-central-1']);
   });
 
   it('hard negatives: a new app invoking one region all day; an administrator enabling models in the console', () => {
     assert.equal(abuse(replay(Array.from({ length: 40 }, () => ({ op: 'bedrock:Converse', region: 'us-west-2' })))).length, 0);
+    // An application falling back to other regions when throttled.
+    const fallback = ['us-east-1', 'us-west-2', 'eu-central-1'].flatMap((region) => [
+      { op: 'bedrock:Converse', region, error: 'ThrottlingException' },
+      { op: 'bedrock:Converse', region },
+    ]);
+    assert.equal(abuse(replay(fallback)).length, 0);
     const admin = { ...leaked, client: 'chromeMac' as const, place: 'londonOffice' as const };
     assert.equal(
       abuse(
