@@ -59,8 +59,13 @@ const PLAYBOOK_NAMES: Readonly<Record<number, string>> = {
 
 /** Accelerated instance types (GPU, ML chips), as a parameter of any launch call: what miners and model trainers ask for. */
 const ACCELERATED_TYPE = /"\w*[iI]nstance[tT]ype"\s*:\s*"(?:ml\.)?((?:p\d|g\d|inf\d|trn\d|dl\d)[a-z0-9-]*\.[a-z0-9-]+)"/;
-/** An S3 write encrypted with a key the caller holds and the account never sees (SSE-C). */
-const SSE_C_PARAMETER = /^(x-amz-server-side-encryption-customer-algorithm|SSECustomerAlgorithm)$/i;
+/**
+ * An S3 write encrypted with a key the caller holds and the account never sees (SSE-C): CloudTrail logs the request
+ * header among the parameters, SDK-shaped records name the field. Looked up directly: every upload passes here.
+ */
+function customerKeyed(params: Record<string, unknown>): boolean {
+  return params['x-amz-server-side-encryption-customer-algorithm'] !== undefined || params.SSECustomerAlgorithm !== undefined;
+}
 
 /** One credential's playbook steps within the current window. */
 interface AbuseWindow {
@@ -164,10 +169,7 @@ function isStep(ctx: DetectionContext, params: Record<string, unknown> | undefin
     case ABUSE_DATA_LIFECYCLE:
       return succeeded && params !== undefined && /"Expiration"/i.test(json(params));
     case ABUSE_DATA_OBJECT_WRITE:
-      return (
-        succeeded &&
-        (ctx.ev.attributes?.sse_applied === 'SSE_C' || (params !== undefined && Object.keys(params).some((k) => SSE_C_PARAMETER.test(k))))
-      );
+      return succeeded && (ctx.ev.attributes?.sse_applied === 'SSE_C' || (params !== undefined && customerKeyed(params)));
     case ABUSE_MAIL_IDENTITY:
     case ABUSE_DATA_OBJECT_DELETE:
     case ABUSE_KEY_DESTROY:

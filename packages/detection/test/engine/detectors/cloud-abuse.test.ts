@@ -217,6 +217,14 @@ describe('detector: cloud abuse (what a leaked key is stolen for)', () => {
       ]),
     );
     assert.equal(sseC[0]?.evidence.sse_c_objects, 6);
+    // The same through SDK-shaped parameters.
+    const sdk = abuse(
+      replay([
+        ...Array.from({ length: 5 }, (_, i) => s3('s3:CopyObject', { key: `db/${i}.bak`, SSECustomerAlgorithm: 'AES256' })),
+        s3('s3:PutBucketLifecycle', { LifecycleConfiguration: { Rule: [{ Expiration: { Days: 1 } }] } }),
+      ]),
+    );
+    assert.equal(sdk[0]?.evidence.playbook, 'data_ransom');
   });
 
   it('hard negatives: a cleanup deleting objects, deletes with versioning kept on, plain uploads under an expiry rule', () => {
