@@ -113,11 +113,14 @@ export const EXPOSURE_RULES: Readonly<Record<string, Rule>> = {
     const group = q(param(e, 'groupId'), 'group-id');
     // One rule with one range: revoke exactly it; otherwise the rule is shown in the event.
     if (only && cidrs.length === 1 && typeof cidrs[0] === 'string') {
-      const port = only.fromPort === only.toPort ? `${only.fromPort}` : `${only.fromPort}-${only.toPort}`;
+      // All traffic (protocol -1) has no ports; a range is FROM-TO.
+      const from = typeof only.fromPort === 'number' ? only.fromPort : undefined;
+      const to = typeof only.toPort === 'number' ? only.toPort : from;
+      const port = from === undefined ? '' : ` --port ${q(from === to ? `${from}` : `${from}-${to}`, 'port')}`;
       return {
         priority: 2,
         why: 'the attacker opened a port in a security group',
-        command: `aws ec2 revoke-security-group-ingress --group-id ${group} --protocol ${q(String(only.ipProtocol ?? 'tcp'), 'protocol')} --port ${q(port, 'port')} --cidr ${q(cidrs[0], 'cidr')}${regionFlag(e)}`,
+        command: `aws ec2 revoke-security-group-ingress --group-id ${group} --protocol ${q(String(only.ipProtocol ?? 'tcp'), 'protocol')}${port} --cidr ${q(cidrs[0], 'cidr')}${regionFlag(e)}`,
       };
     }
     return {

@@ -120,6 +120,27 @@ describe('remediation runbook: what a leaked key was turned into money with', ()
       'aws rds modify-db-snapshot-attribute --db-snapshot-identifier prod-final --attribute-name restore --values-to-remove all',
       'aws ec2 revoke-security-group-ingress --group-id sg-0123 --protocol tcp --port 22 --cidr 0.0.0.0/0',
     ]);
+    // All traffic opened: protocol -1 and no ports; a port range.
+    const all = commandsOf([
+      call('ec2:AuthorizeSecurityGroupIngress', {
+        requestParameters: {
+          groupId: 'sg-1',
+          ipPermissions: { items: [{ ipProtocol: '-1', ipRanges: { items: [{ cidrIp: '0.0.0.0/0' }] } }] },
+        },
+      }),
+      call('ec2:AuthorizeSecurityGroupIngress', {
+        requestParameters: {
+          groupId: 'sg-2',
+          ipPermissions: {
+            items: [{ ipProtocol: 'tcp', fromPort: 8000, toPort: 8999, ipRanges: { items: [{ cidrIp: '198.51.100.0/24' }] } }],
+          },
+        },
+      }),
+    ]);
+    assert.deepEqual(all, [
+      'aws ec2 revoke-security-group-ingress --group-id sg-1 --protocol -1 --cidr 0.0.0.0/0',
+      'aws ec2 revoke-security-group-ingress --group-id sg-2 --protocol tcp --port 8000-8999 --cidr 198.51.100.0/24',
+    ]);
   });
 
   it('silenced alarms and other monitoring come back first, in the region they were silenced', () => {
