@@ -24,7 +24,7 @@ export interface TokenWardenFastifyOptions {
    * End an admitted request's response when its credential is revoked, blocked or expires, or its
    * address is blocked, while the app is still sending it (server-sent events, a long download), as
    * the Node middleware and the reverse proxy do. Default false here: it measured 8-12 µs of CPU
-   * more per request in `bench/gateway/plugin-http-micro.ts` (against ~5 µs for the whole plugin),
+   * more per request in `bench/gateway/plugin-http-micro.ts` (against ~2 µs for the whole plugin, +1.7 to +2.1 µs in the same harness on 2026-12-01),
    * for reasons not yet found. Turn it on for an app that streams long responses.
    */
   cutOffOpenResponses?: boolean;
