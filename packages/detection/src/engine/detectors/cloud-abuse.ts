@@ -308,7 +308,8 @@ export function detectCloudAbuse(ctx: DetectionContext, out: Finding[]): void {
   if (!isStep(ctx, params)) return;
   const { cred } = ctx;
   let w = WINDOWS.get(cred);
-  if (w === undefined || ctx.now - w.start > WINDOW_MS || ctx.now < w.start) {
+  // A late event (out of event-time order) within the window still joins it rather than starting over.
+  if (w === undefined || Math.abs(ctx.now - w.start) > WINDOW_MS) {
     // A window opens at a step the credential's baseline does not explain. Deleting objects opens none: it is
     // destruction only after recovery was taken away, and cleanup jobs delete all day.
     if ((ctx.credMature || ctx.principalMature) && operationUsed(ctx)) return;

@@ -247,6 +247,17 @@ describe('detector: cloud abuse (what a leaked key is stolen for)', () => {
     assert.equal(abuse(replay(uploads)).length, 0);
   });
 
+  it('a step that arrives late, out of event-time order, still joins the window', () => {
+    const engine = createDetectionEngine();
+    const [first, second, third] = [launch('us-east-1'), launch('eu-west-1'), launch('ap-south-1')].map(
+      (s, i) => events([s], leaked, AFTER + i * 10 * MIN)[0]!,
+    );
+    run(engine, [second!]);
+    // The first launch is delivered after the second (a late file), then the third completes the sweep.
+    const late = { ...first!, late: true };
+    assert.equal(abuse(run(engine, [late, third!])).length, 1);
+  });
+
   it('steps more than the window apart do not join, and each playbook is reported once per window', () => {
     const engine = createDetectionEngine();
     const spread = [launch('us-east-1'), launch('eu-west-1'), launch('ap-south-1')].flatMap((s, i) =>
