@@ -373,6 +373,36 @@ describe('Okta', () => {
     assert.equal(d.outcome.event.credential_kind, 'api_key');
     assert.equal(d.outcome.event.principal, 'admin@example.com');
   });
+
+  it('keeps the targets of a change by id (what the runbook undoes), not of a sign-in', () => {
+    const decode = createRecordDecoder({ format: 'okta' });
+    const base = {
+      published: '2026-03-01T10:00:00.000Z',
+      actor: { id: '00uADMIN', type: 'User', alternateId: 'admin@example.com' },
+      authenticationContext: { externalSessionId: '102SESSION' },
+      client: { ipAddress: '198.51.100.7' },
+      outcome: { result: 'SUCCESS' },
+    };
+    const membership = {
+      ...base,
+      uuid: 'm1',
+      eventType: 'group.user_membership.add',
+      target: [
+        { id: '00uNEW', type: 'User', alternateId: 'backdoor@example.com', displayName: 'Backdoor' },
+        { id: '00gADMINS', type: 'UserGroup', alternateId: 'unknown', displayName: 'Admins' },
+        'not a target',
+        { type: 'User' },
+      ],
+    };
+    const signIn = { ...base, uuid: 's1', eventType: 'user.session.start', target: [{ id: '0oaAPP', type: 'AppInstance' }] };
+    const [m, si] = [membership, signIn].map((r, i) => decode({ kind: 'line', text: JSON.stringify(r), line: i + 1 }, 'okta.jsonl')[0]);
+    assert.ok(m?.outcome.kind === 'event' && si?.outcome.kind === 'event');
+    assert.deepEqual(m.outcome.event.attributes?.okta_targets, [
+      { type: 'User', id: '00uNEW', alternate_id: 'backdoor@example.com' },
+      { type: 'UserGroup', id: '00gADMINS', alternate_id: 'unknown' },
+    ]);
+    assert.equal(si.outcome.event.attributes?.okta_targets, undefined);
+  });
 });
 
 describe('nginx/Apache combined', () => {

@@ -148,7 +148,10 @@ export class Responder {
     }
     // Every event: only AWS calls have rules (CloudTrail's own, or OCSF from Security Lake, whose source system is
     // the product name).
-    const runbook = cloudRemediationRunbook(after, incident.credential_id.startsWith('A') ? incident.credential_id : undefined);
+    const runbook = cloudRemediationRunbook(
+      after,
+      /^A(KIA|SIA)[A-Z0-9]{12,}$/.test(incident.credential_id) ? incident.credential_id : undefined,
+    );
     return { incident_id: incident.id, actions, runbook };
   }
 

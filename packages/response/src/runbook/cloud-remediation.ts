@@ -3,6 +3,7 @@ import { ABUSE_RULES } from './abuse-rules.js';
 import { ACCESS_RULES } from './access-rules.js';
 import { EXPOSURE_RULES } from './exposure-rules.js';
 import { MONITORING_RULES } from './monitoring-rules.js';
+import { OKTA_RULES } from './okta-rules.js';
 import { q, type Rule } from './remediation-params.js';
 
 /** One remediation step: what to run, and why. */
@@ -17,13 +18,20 @@ export interface RemediationStep {
   priority: 1 | 2 | 3;
 }
 
-const RULES: Readonly<Record<string, Rule>> = { ...MONITORING_RULES, ...ACCESS_RULES, ...ABUSE_RULES, ...EXPOSURE_RULES };
+const RULES: Readonly<Record<string, Rule>> = {
+  ...MONITORING_RULES,
+  ...ACCESS_RULES,
+  ...ABUSE_RULES,
+  ...EXPOSURE_RULES,
+  ...OKTA_RULES,
+};
 
 /**
- * Generates the exact remediation calls that undo what an attacker did in a cloud account, from
- * the attacker's CloudTrail events (TokenWarden has no cloud credentials of its own, so it writes
- * the runbook and a human or a pipeline runs it). Logging and alerting come back first, then
- * persistence is removed, then the rest; finally the stolen key itself is disabled.
+ * Generates the exact remediation calls that undo what an attacker did in a cloud account or an Okta org, from
+ * the attacker's CloudTrail (or OCSF) and Okta System Log events: AWS CLI command lines and Okta Management API
+ * calls (TokenWarden has no cloud credentials of its own, so it writes the runbook and a human or a pipeline runs
+ * it). Logging and alerting come back first, then persistence and abuse are removed, then the rest; finally the
+ * stolen key itself is disabled.
  *
  * @example
  * ```ts
@@ -55,7 +63,10 @@ export function cloudRemediationRunbook(events: readonly AccessEvent[], stolenKe
 
 /** Renders a runbook as a shell script with comments, in order. */
 export function renderRunbook(steps: readonly RemediationStep[]): string {
-  const lines = ['#!/bin/sh', '# TokenWarden remediation runbook: review every line before running it.', 'set -eu', ''];
+  const lines = ['#!/bin/sh', '# TokenWarden remediation runbook: review every line before running it.'];
+  if (steps.some((s) => s.command.includes('$OKTA_ORG_URL')))
+    lines.push('# Okta calls read OKTA_ORG_URL (https://<your-org>.okta.com) and OKTA_API_TOKEN from the environment.');
+  lines.push('set -eu', '');
   for (const s of steps) lines.push(`# ${s.why} (undoes event ${s.event_id} at ${s.event_time})`, s.command, '');
   return lines.join('\n');
 }

@@ -175,3 +175,51 @@ describe('remediation runbook: what a leaked key was turned into money with', ()
     assert.match(renderRunbook(cloudRemediationRunbook([lake])), /enable-key/);
   });
 });
+
+describe('remediation runbook: what a hijacked Okta session or token changed', () => {
+  const okta = (eventType: string, targets: { type: string; id: string }[]): AccessEvent =>
+    ev({
+      id: `o${++n}`,
+      time: `2026-11-28T01:${String(n % 60).padStart(2, '0')}:00.000Z`,
+      source_system: 'okta',
+      operation: `okta:${eventType}`,
+      attributes: { okta_targets: targets },
+    });
+
+  it('log streams back on first, then the token, user, membership and identity provider it made are removed', () => {
+    const steps = cloudRemediationRunbook([
+      okta('system.api_token.create', [{ type: 'Token', id: '00Tabc123' }]),
+      okta('user.lifecycle.create', [{ type: 'User', id: '00uNEW' }]),
+      okta('group.user_membership.add', [
+        { type: 'User', id: '00uNEW' },
+        { type: 'UserGroup', id: '00gADMINS' },
+      ]),
+      okta('system.idp.lifecycle.create', [{ type: 'IdentityProvider', id: '0oaIDP' }]),
+      okta('system.log_stream.lifecycle.deactivate', [{ type: 'LogStream', id: '0oxSTREAM' }]),
+    ]);
+    const api = (m: string, path: string) =>
+      `curl -sS -X ${m} -H "Authorization: SSWS $OKTA_API_TOKEN" -H 'Accept: application/json' "$OKTA_ORG_URL${path}"`;
+    assert.deepEqual(
+      steps.map((s) => [s.priority, s.command]),
+      [
+        [1, api('POST', '/api/v1/logStreams/0oxSTREAM/lifecycle/activate')],
+        [2, api('DELETE', '/api/v1/api-tokens/00Tabc123')],
+        [2, api('POST', '/api/v1/users/00uNEW/lifecycle/deactivate')],
+        [2, api('DELETE', '/api/v1/groups/00gADMINS/users/00uNEW')],
+        [2, api('POST', '/api/v1/idps/0oaIDP/lifecycle/deactivate')],
+      ],
+    );
+    assert.match(renderRunbook(steps), /OKTA_ORG_URL \(https:\/\/<your-org>\.okta\.com\) and OKTA_API_TOKEN/);
+  });
+
+  it('an id that is not an Okta id never reaches the URL; a role grant is listed, its removal left to complete', () => {
+    const [hostile] = cloudRemediationRunbook([okta('user.lifecycle.create', [{ type: 'User', id: '00u"; rm -rf / #' }])]);
+    assert.match(hostile!.command, /\/api\/v1\/users\/<user-id>\/lifecycle\/deactivate/);
+    const [grant] = cloudRemediationRunbook([okta('user.account.privilege.grant', [{ type: 'User', id: '00uNEW' }])]);
+    assert.match(
+      grant!.command,
+      /^curl -sS -X GET .*\/api\/v1\/users\/00uNEW\/roles" {2}# then: curl -sS -X DELETE .*\/roles\/<role-assignment-id>"$/,
+    );
+    assert.doesNotMatch(renderRunbook([]), /OKTA/);
+  });
+});

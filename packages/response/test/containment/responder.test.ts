@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Credential, Principal } from '@tokenwarden/core';
+import type { AccessEvent, Credential, Principal } from '@tokenwarden/core';
 import {
   ActionLog,
   IncidentManager,
@@ -190,6 +190,17 @@ describe('responder', () => {
     assert.ok((await actions.forIncident('inc_auto')).some((r) => r.status === 'held'));
   });
 
+  // The containment plan of a high alert on `credential`, over `events` alone.
+  async function planOf(events: AccessEvent[], credential: string) {
+    const stores = memoryStores(events);
+    const incident = await new IncidentManager(stores).ingest(
+      alert({ id: `a_${credential}`, time: '2026-11-02T03:00:00.000Z', credential, severity: 'high', score: 75, stage: 'modification' }),
+    );
+    const tokens = recordingTokens({ credentials: [], principals: [] });
+    const responder = new Responder({ tokens: tokens.admin, gateway: recordingGateway(), stores, actions: new ActionLog(database) });
+    return responder.plan(incident);
+  }
+
   it('writes the cloud runbook from the key’s AWS calls whatever log carried them (CloudTrail, or OCSF from Security Lake)', async () => {
     const key = 'AKIAMINED00000000000';
     const events = [
@@ -209,13 +220,7 @@ describe('responder', () => {
         attributes: { cloud_region: 'us-east-2', created_compute_ids: ['i-0mined'] },
       }),
     ];
-    const stores = memoryStores(events);
-    const incident = await new IncidentManager(stores).ingest(
-      alert({ id: 'a9', time: '2026-11-02T03:00:00.000Z', credential: key, severity: 'high', score: 75, stage: 'modification' }),
-    );
-    const tokens = recordingTokens({ credentials: [], principals: [] });
-    const responder = new Responder({ tokens: tokens.admin, gateway: recordingGateway(), stores, actions: new ActionLog(database) });
-    const { runbook } = await responder.plan(incident);
+    const { runbook } = await planOf(events, key);
     assert.deepEqual(
       runbook.map((s) => s.command),
       [
@@ -223,5 +228,22 @@ describe('responder', () => {
         `aws iam update-access-key --access-key-id ${key} --status Inactive`,
       ],
     );
+  });
+
+  it('an Okta session id that happens to start with A gets Okta steps, not an AWS key disabled', async () => {
+    const session = 'AwxQ3Nq1Y2s0e5ssIoN';
+    const events = [
+      ev({
+        id: 'k1',
+        time: '2026-11-02T03:01:00.000Z',
+        credential_id: session,
+        source_system: 'okta',
+        operation: 'okta:system.api_token.create',
+        attributes: { okta_targets: [{ type: 'Token', id: '00Tnew' }] },
+      }),
+    ];
+    const { runbook } = await planOf(events, session);
+    assert.equal(runbook.length, 1);
+    assert.match(runbook[0]!.command, /\/api\/v1\/api-tokens\/00Tnew"$/);
   });
 });

@@ -56,6 +56,35 @@ function targetOf(targets: unknown): string | undefined {
   return undefined;
 }
 
+/** Event types that change something a responder may have to undo (not sign-ins, reads or verifications). */
+const CHANGE_EVENT =
+  /\.(create|grant|add|deactivate|activate|update|delete|reset|remove|suspend|unsuspend|assign)(d)?(\.|$)|\.deactivated$/;
+/** Most targets kept from one event (a group membership names the user and the group). */
+const MAX_TARGETS = 4;
+
+/**
+ * The targets of a change (`{type, id, alternateId}`): what the response runbook's Okta API calls name. Undefined
+ * for other events, which keep only `resource`.
+ */
+function changeTargets(eventType: string | undefined, targets: unknown): { type: string; id: string; alternate_id?: string }[] | undefined {
+  if (eventType === undefined || !CHANGE_EVENT.test(eventType) || !Array.isArray(targets)) return undefined;
+  const out: { type: string; id: string; alternate_id?: string }[] = [];
+  for (const t of targets) {
+    if (out.length >= MAX_TARGETS) break;
+    if (!isObject(t)) continue;
+    const type = strAt(t, 'type');
+    const id = strAt(t, 'id');
+    if (type === undefined || id === undefined) continue;
+    const alternate = strAt(t, 'alternateId');
+    out.push({
+      type: type.slice(0, 64),
+      id: id.slice(0, 128),
+      ...(alternate === undefined ? {} : { alternate_id: alternate.slice(0, 256) }),
+    });
+  }
+  return out.length > 0 ? out : undefined;
+}
+
 /**
  * Parses one Okta System Log event. The credential is `authenticationContext.externalSessionId`
  * (the session a stolen cookie rides on); when Okta logs none (or `unknown`), the API token the
@@ -128,6 +157,8 @@ export function parseOktaRecord(record: unknown, ctx: RecordContext): ParseOutco
       domain: strAt(security, 'domain'),
       okta_internal: internal || undefined,
       okta_internal_ip: internal ? parsedIp : undefined,
+      // What a change acted on, by id: the response runbook's Okta API calls undo it from these.
+      okta_targets: changeTargets(eventType, record.target),
       ...oktaVendorSignals(eventType, debugData),
     }),
     network_hint: internal ? undefined : hintOf(client, security),
