@@ -1,6 +1,6 @@
 import type { Incident, IncidentStatus } from '@tokenwarden/core';
 import { TokenWardenError } from '@tokenwarden/core';
-import { ActionLog, containIncident, FeedbackLog, IncidentManager, Responder, SettingsStore } from '@tokenwarden/response';
+import { ActionLog, containIncident, FeedbackLog, IncidentManager, Responder, renderRunbook, SettingsStore } from '@tokenwarden/response';
 import { createRepositories } from '@tokenwarden/store';
 import type { Command } from 'commander';
 import { gatewayControlFor } from '../adapters/gateway-control.js';
@@ -126,9 +126,7 @@ export const registerIncidents: CommandModule = (program: Command) => {
           printResult({ incident: id, dry_run: Boolean(opts.dryRun), outcomes, runbook }, Boolean(opts.json), () =>
             [
               ...outcomes.map((o) => `${o.status.padEnd(12)} ${o.action.kind} ${o.action.target}: ${o.detail}`),
-              ...(runbook.length > 0
-                ? ['', '# cloud remediation runbook (review, then run):', ...runbook.map((s) => `# ${s.why}\n${s.command}`)]
-                : []),
+              ...(runbook.length > 0 ? ['', '# cloud remediation runbook (review, then run):', renderRunbook(runbook)] : []),
             ].join('\n'),
           );
           return outcomes.some((o) => o.status === 'failed') ? EXIT.ERROR : EXIT.OK;
