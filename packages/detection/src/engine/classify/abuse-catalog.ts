@@ -4,7 +4,8 @@
  * region (often GPU instances, after a quota increase), LLM-jacking of Bedrock (Sysdig, Permiso: check that
  * invocations are not logged, enable model access, invoke from many regions), SES spam and phishing (check the
  * sending quota, verify a sender, lift the sandbox), and S3 ransom (versioning suspended then objects deleted;
- * Codefinger's in-place re-encryption with a customer-provided key and a short expiry rule).
+ * Codefinger's in-place re-encryption with a customer-provided key and a short expiry rule), and a disk snapshot,
+ * machine image or database snapshot made public: the quickest way to copy a whole disk or database out.
  */
 
 /** What one call means to a monetisation playbook; `ABUSE_NONE` for the rest. */
@@ -37,6 +38,8 @@ export const ABUSE_DATA_OBJECT_DELETE = 12;
 export const ABUSE_KEY_DESTROY = 13;
 /** Deleting a backup: a snapshot, a recovery point, a vault. */
 export const ABUSE_BACKUP_DELETE = 14;
+/** Changing who may use a disk snapshot, machine image or database snapshot (counts when it is everyone). */
+export const ABUSE_SHARE = 15;
 
 function roles(role: number, names: readonly string[]): [string, number][] {
   return names.map((n) => [n, role]);
@@ -97,6 +100,12 @@ export const ABUSE_ROLES: ReadonlyMap<string, number> = new Map([
   ...roles(ABUSE_DATA_OBJECT_WRITE, ['s3:CopyObject', 's3:PutObject', 's3:CreateMultipartUpload']),
   ...roles(ABUSE_DATA_OBJECT_DELETE, ['s3:DeleteObject', 's3:DeleteObjects']),
   ...roles(ABUSE_KEY_DESTROY, ['kms:ScheduleKeyDeletion', 'kms:DisableKey']),
+  ...roles(ABUSE_SHARE, [
+    'ec2:ModifySnapshotAttribute',
+    'ec2:ModifyImageAttribute',
+    'rds:ModifyDBSnapshotAttribute',
+    'rds:ModifyDBClusterSnapshotAttribute',
+  ]),
   ...roles(ABUSE_BACKUP_DELETE, [
     'ec2:DeleteSnapshot',
     'rds:DeleteDBSnapshot',

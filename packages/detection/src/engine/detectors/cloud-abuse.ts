@@ -1,252 +1,36 @@
-import {
-  ABUSE_BACKUP_DELETE,
-  ABUSE_COMPUTE_LAUNCH,
-  ABUSE_DATA_LIFECYCLE,
-  ABUSE_DATA_OBJECT_DELETE,
-  ABUSE_DATA_OBJECT_WRITE,
-  ABUSE_DATA_VERSIONING,
-  ABUSE_KEY_DESTROY,
-  ABUSE_LLM_ENABLE,
-  ABUSE_LLM_INVOKE,
-  ABUSE_LLM_LOGGING_CHECK,
-  ABUSE_MAIL_ENABLE,
-  ABUSE_MAIL_IDENTITY,
-  ABUSE_MAIL_RECON,
-  ABUSE_QUOTA_INCREASE,
-} from '../classify/abuse-catalog.js';
+import { ABUSE_DATA_OBJECT_DELETE } from '../classify/abuse-catalog.js';
 import { STAGE_MODIFICATION } from '../classify/operation-class.js';
 import { F_EVENTS, F_FIRST_TS } from '../profile/layout.js';
 import type { Profile } from '../profile/profile.js';
 import { operationUsed } from './baseline-knowledge.js';
 import { byDeploymentTooling } from './change-maker.js';
 import { requestParametersOf } from './change-target.js';
+import {
+  type AbuseWindow,
+  COMPUTE,
+  COMPUTE_REGIONS,
+  completedPlaybooks,
+  DELETED_BACKUPS,
+  DELETED_OBJECTS,
+  isStep,
+  LLM,
+  LLM_PROBED_REGIONS,
+  LLM_REGIONS,
+  MAIL,
+  newWindow,
+  PLAYBOOK_NAMES,
+  PUBLIC_SHARE,
+  recordStep,
+  SSE_C_OBJECTS,
+} from './cloud-abuse-steps.js';
 import type { DetectionContext, Finding } from './types.js';
 
 /** How long the steps of one playbook are gathered. */
 const WINDOW_MS = 6 * 3_600_000;
-/** Distinct regions of compute launches that make a mining sweep (two with accelerated instances). */
-const COMPUTE_REGIONS = 3;
-/**
- * Distinct regions of model invocations that make a sweep for the regions where models are enabled, with refusals
- * (validation errors, access denied, model not enabled) in `LLM_PROBED_REGIONS` of them: an application falling back
- * to other regions when throttled shows throttling instead.
- */
-const LLM_REGIONS = 3;
-const LLM_PROBED_REGIONS = 2;
-/** Errors that say "busy", not "not allowed" or "not like that". */
-const CAPACITY_ERROR = /thrott|toomanyrequests|serviceunavailable|internal|timeout|modelnotready|quota/i;
-/** Objects re-encrypted with a customer-provided key that make a ransom run. */
-const SSE_C_OBJECTS = 5;
-/** Object deletions that, after recovery was taken away, make data destruction. */
-const DELETED_OBJECTS = 10;
-/** Backups deleted that take recovery away. */
-const DELETED_BACKUPS = 2;
-/** Regions remembered per playbook (past the thresholds only the count matters). */
-const MAX_REGIONS = 16;
 const SCORE = 75;
-
-/** The playbooks, as bits of `AbuseWindow.reported`. */
-const COMPUTE = 1;
-const LLM = 2;
-const MAIL = 4;
-const RANSOM = 8;
-const PLAYBOOK_NAMES: Readonly<Record<number, string>> = {
-  [COMPUTE]: 'compute_hijack',
-  [LLM]: 'llm_hijack',
-  [MAIL]: 'mail_abuse',
-  [RANSOM]: 'data_ransom',
-};
-
-/** Accelerated instance types (GPU, ML chips), as a parameter of any launch call: what miners and model trainers ask for. */
-const ACCELERATED_TYPE = /"\w*[iI]nstance[tT]ype"\s*:\s*"(?:ml\.)?((?:p\d|g\d|inf\d|trn\d|dl\d)[a-z0-9-]*\.[a-z0-9-]+)"/;
-/**
- * An S3 write encrypted with a key the caller holds and the account never sees (SSE-C): CloudTrail logs the request
- * header among the parameters, SDK-shaped records name the field. Looked up directly: every upload passes here.
- */
-function customerKeyed(params: Record<string, unknown>): boolean {
-  return params['x-amz-server-side-encryption-customer-algorithm'] !== undefined || params.SSECustomerAlgorithm !== undefined;
-}
-
-/** One credential's playbook steps within the current window. */
-interface AbuseWindow {
-  start: number;
-  computeRegions: string[];
-  acceleratedType: string | undefined;
-  quotaAsked: boolean;
-  llmRegions: string[];
-  /** Regions where an invocation was refused for a reason other than capacity. */
-  llmProbedRegions: string[];
-  llmLoggingChecked: boolean;
-  llmEnabled: boolean;
-  mailRecon: boolean;
-  mailIdentity: boolean;
-  mailEnabled: boolean;
-  versioningSuspended: boolean;
-  expiryRule: boolean;
-  sseCObjects: number;
-  deletedObjects: number;
-  keysDestroyed: number;
-  backupsDeleted: number;
-  /** Playbooks already reported in this window. */
-  reported: number;
-}
 
 /** Short-lived, like refused reconnaissance's windows: keyed by the profile object, gone with it. */
 const WINDOWS = new WeakMap<Profile, AbuseWindow>();
-
-function newWindow(start: number): AbuseWindow {
-  return {
-    start,
-    computeRegions: [],
-    acceleratedType: undefined,
-    quotaAsked: false,
-    llmRegions: [],
-    llmProbedRegions: [],
-    llmLoggingChecked: false,
-    llmEnabled: false,
-    mailRecon: false,
-    mailIdentity: false,
-    mailEnabled: false,
-    versioningSuspended: false,
-    expiryRule: false,
-    sseCObjects: 0,
-    deletedObjects: 0,
-    keysDestroyed: 0,
-    backupsDeleted: 0,
-    reported: 0,
-  };
-}
-
-function regionOf(ctx: DetectionContext): string {
-  const a = ctx.ev.attributes;
-  const r = a?.aws_region ?? a?.cloud_region ?? a?.region;
-  return typeof r === 'string' && r.length > 0 ? r.slice(0, 32) : '(unknown)';
-}
-
-function addRegion(regions: string[], region: string): void {
-  if (regions.length < MAX_REGIONS && !regions.includes(region)) regions.push(region);
-}
-
-function json(v: unknown): string {
-  try {
-    return JSON.stringify(v) ?? '';
-  } catch {
-    return '';
-  }
-}
-
-function isFalse(v: unknown): boolean {
-  return v === false || v === 'false';
-}
-
-/**
- * Whether this event is a playbook step (its role's conditions met: succeeded where it must, the parameters that
- * make it abuse). Launches and invocations count refused too: a sweep asks every region, and the refusals (quota,
- * dry run, model not enabled) are how it learns where it can run.
- */
-function isStep(ctx: DetectionContext, params: Record<string, unknown> | undefined): boolean {
-  const succeeded = ctx.ev.outcome !== 'failure' && !ctx.authFailure;
-  switch (ctx.cls.abuse) {
-    case ABUSE_COMPUTE_LAUNCH:
-    case ABUSE_QUOTA_INCREASE:
-    case ABUSE_LLM_INVOKE:
-    case ABUSE_LLM_LOGGING_CHECK:
-    case ABUSE_MAIL_RECON:
-      return true;
-    // An administrator enables models or mail from the console; a thief from a script.
-    case ABUSE_LLM_ENABLE:
-      return succeeded && ctx.ev.interactive !== true;
-    case ABUSE_MAIL_ENABLE:
-      return (
-        succeeded &&
-        ctx.ev.interactive !== true &&
-        !(params !== undefined && (isFalse(params.enabled) || isFalse(params.Enabled) || isFalse(params.sendingEnabled)))
-      );
-    case ABUSE_DATA_VERSIONING: {
-      const status = (params?.VersioningConfiguration as Record<string, unknown> | undefined)?.Status;
-      return succeeded && typeof status === 'string' && status.toLowerCase() === 'suspended';
-    }
-    case ABUSE_DATA_LIFECYCLE:
-      return succeeded && params !== undefined && /"Expiration"/i.test(json(params));
-    case ABUSE_DATA_OBJECT_WRITE:
-      return succeeded && (ctx.ev.attributes?.sse_applied === 'SSE_C' || (params !== undefined && customerKeyed(params)));
-    case ABUSE_MAIL_IDENTITY:
-    case ABUSE_DATA_OBJECT_DELETE:
-    case ABUSE_KEY_DESTROY:
-    case ABUSE_BACKUP_DELETE:
-      return succeeded;
-    default:
-      return false;
-  }
-}
-
-/** Records a step (see {@link isStep}) in the window. */
-function record(ctx: DetectionContext, w: AbuseWindow, params: Record<string, unknown> | undefined): void {
-  switch (ctx.cls.abuse) {
-    case ABUSE_COMPUTE_LAUNCH:
-      addRegion(w.computeRegions, regionOf(ctx));
-      w.acceleratedType ??= params === undefined ? undefined : ACCELERATED_TYPE.exec(json(params))?.[1];
-      break;
-    case ABUSE_QUOTA_INCREASE:
-      w.quotaAsked = true;
-      break;
-    case ABUSE_LLM_INVOKE: {
-      const region = regionOf(ctx);
-      addRegion(w.llmRegions, region);
-      const error = ctx.ev.error_code;
-      if (ctx.ev.outcome === 'failure' && !(error !== undefined && CAPACITY_ERROR.test(error))) addRegion(w.llmProbedRegions, region);
-      break;
-    }
-    case ABUSE_LLM_LOGGING_CHECK:
-      w.llmLoggingChecked = true;
-      break;
-    case ABUSE_LLM_ENABLE:
-      w.llmEnabled = true;
-      break;
-    case ABUSE_MAIL_RECON:
-      w.mailRecon = true;
-      break;
-    case ABUSE_MAIL_IDENTITY:
-      w.mailIdentity = true;
-      break;
-    case ABUSE_MAIL_ENABLE:
-      w.mailEnabled = true;
-      break;
-    case ABUSE_DATA_VERSIONING:
-      w.versioningSuspended = true;
-      break;
-    case ABUSE_DATA_LIFECYCLE:
-      w.expiryRule = true;
-      break;
-    case ABUSE_DATA_OBJECT_WRITE:
-      w.sseCObjects++;
-      break;
-    case ABUSE_DATA_OBJECT_DELETE:
-      w.deletedObjects++;
-      break;
-    case ABUSE_KEY_DESTROY:
-      w.keysDestroyed++;
-      break;
-    case ABUSE_BACKUP_DELETE:
-      w.backupsDeleted++;
-      break;
-  }
-}
-
-/** The playbooks this window has completed, as bits. */
-function completed(w: AbuseWindow): number {
-  let done = 0;
-  const gpu = w.acceleratedType !== undefined;
-  if (w.computeRegions.length >= COMPUTE_REGIONS || (gpu && (w.computeRegions.length >= 2 || w.quotaAsked))) done |= COMPUTE;
-  const invoked = w.llmRegions.length > 0;
-  const swept = w.llmRegions.length >= LLM_REGIONS && w.llmProbedRegions.length >= LLM_PROBED_REGIONS;
-  if ((invoked && (w.llmLoggingChecked || w.llmEnabled || swept)) || (w.llmEnabled && w.llmLoggingChecked)) done |= LLM;
-  if (w.mailEnabled && (w.mailRecon || w.mailIdentity)) done |= MAIL;
-  const recoveryGone = w.versioningSuspended || w.keysDestroyed > 0 || w.backupsDeleted >= DELETED_BACKUPS;
-  const dataGone = w.deletedObjects >= DELETED_OBJECTS || w.sseCObjects >= SSE_C_OBJECTS;
-  if ((recoveryGone && dataGone) || (w.sseCObjects >= SSE_C_OBJECTS && w.expiryRule)) done |= RANSOM;
-  return done;
-}
 
 function describe(playbook: number, w: AbuseWindow): { summary: string; steps: Record<string, unknown> } {
   switch (playbook) {
@@ -269,6 +53,11 @@ function describe(playbook: number, w: AbuseWindow): { summary: string; steps: R
       return {
         summary: `mail sending switched on or the sandbox lifted by a script${w.mailRecon ? ' after reading the sending quota' : ''}${w.mailIdentity ? ', a new sender verified' : ''}: mail abuse (spam, phishing)`,
         steps: { read_sending_limits: w.mailRecon, verified_sender: w.mailIdentity, enabled_sending: w.mailEnabled },
+      };
+    case PUBLIC_SHARE:
+      return {
+        summary: 'a disk snapshot, machine image or database snapshot made public: anyone can copy it out (exfiltration)',
+        steps: { public_shares: w.publicShares },
       };
     default:
       return {
@@ -317,9 +106,9 @@ export function detectCloudAbuse(ctx: DetectionContext, out: Finding[]): void {
     w = newWindow(ctx.now);
     WINDOWS.set(cred, w);
   }
-  record(ctx, w, params);
+  recordStep(ctx, w, params);
   // One step completes at most one playbook (each role belongs to one).
-  const fresh = completed(w) & ~w.reported;
+  const fresh = completedPlaybooks(w) & ~w.reported;
   if (fresh === 0) return;
   const playbook = fresh & -fresh;
   w.reported |= playbook;
@@ -337,7 +126,8 @@ export function detectCloudAbuse(ctx: DetectionContext, out: Finding[]): void {
       ...steps,
       baseline: {
         credential_events: cred.f[cred.fo + F_EVENTS],
-        credential_first_seen: new Date(cred.f[cred.fo + F_FIRST_TS]!).toISOString(),
+        // A share completes its playbook in one call, possibly the credential's first, before it is learned.
+        credential_first_seen: new Date(cred.f[cred.fo + F_EVENTS] === 0 ? ctx.now : cred.f[cred.fo + F_FIRST_TS]!).toISOString(),
         learned: ctx.credMature || ctx.principalMature,
       },
       thresholds: {

@@ -247,6 +247,33 @@ describe('detector: cloud abuse (what a leaked key is stolen for)', () => {
     assert.equal(abuse(replay(uploads)).length, 0);
   });
 
+  it('a snapshot, image or database snapshot made public pages at once, even as the key’s first call', () => {
+    const shares: Step[] = [
+      {
+        op: 'ec2:ModifySnapshotAttribute',
+        params: { snapshotId: 'snap-1', createVolumePermission: { add: { items: [{ group: 'all' }] } } },
+      },
+      { op: 'ec2:ModifyImageAttribute', params: { imageId: 'ami-1', launchPermission: { add: { items: [{ group: 'all' }] } } } },
+      { op: 'rds:ModifyDBSnapshotAttribute', params: { dBSnapshotIdentifier: 'prod', attributeName: 'restore', valuesToAdd: ['all'] } },
+    ];
+    for (const share of shares) {
+      const [found] = abuse(replay([share]));
+      assert.equal(found?.evidence.playbook, 'public_share', share.op);
+      assert.equal(found?.severity, 'high');
+      assert.equal(
+        (found?.evidence.baseline as { credential_first_seen: string } | undefined)?.credential_first_seen,
+        new Date(AFTER).toISOString(),
+      );
+    }
+    // Shared with one named account (a backup account), or made private again: not this playbook.
+    const named = {
+      op: 'ec2:ModifySnapshotAttribute',
+      params: { createVolumePermission: { add: { items: [{ userId: '111122223333' }] } } },
+    };
+    const removed = { op: 'ec2:ModifyImageAttribute', params: { launchPermission: { remove: { items: [{ group: 'all' }] } } } };
+    assert.equal(abuse(replay([named, removed])).length, 0);
+  });
+
   it('a step that arrives late, out of event-time order, still joins the window', () => {
     const engine = createDetectionEngine();
     const [first, second, third] = [launch('us-east-1'), launch('eu-west-1'), launch('ap-south-1')].map(
