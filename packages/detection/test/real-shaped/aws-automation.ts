@@ -1,6 +1,7 @@
 /**
  * The automation of the AWS account of `aws-org.ts`: Terraform from GitHub Actions on an OIDC role, CodeBuild
- * deploys, CloudFormation acting for a console user, a Lambda's execution role.
+ * deploys, CloudFormation acting for a console user, a Lambda's execution role, a weekly Packer image build in three
+ * regions, and an assistant's model calls that fall back to other regions when throttled.
  */
 import { assumedRole, type Call, getObject, keyId, UA } from './cloudtrail-writer.js';
 import { DAY, HOUR, MIN, type Prng, weekdays } from './prng.js';
@@ -236,6 +237,86 @@ export function configRecorder(rng: Prng): Call[] {
           params: {},
         });
       }
+    }
+  }
+  return out;
+}
+
+const PACKER_UA =
+  'APN/1.0 HashiCorp/1.0 Packer/1.10.3 (+https://www.packer.io) aws-sdk-go/1.50.20 (go1.21.8; linux; amd64) exec-env/AWS_ECS_EC2';
+
+/**
+ * The weekly golden-image build: Packer in CodeBuild (a new role session per build) launches a builder instance in
+ * each of three regions, opens SSH to it, images it and cleans up. Three regions of launches within minutes from a
+ * credential with no history: what the cloud-abuse compute rule must leave to infrastructure as code.
+ */
+export function amiBuilds(rng: Prng): Call[] {
+  const out: Call[] = [];
+  for (let d = 2; d < DAYS; d += 7) {
+    const t0 = START + d * DAY + 3 * HOUR + rng.int(0, 30) * MIN;
+    const who = assumedRole('codebuild-packer', `AWSCodeBuild-packer${d}`, keyId('ASIA', `packer${d}`), new Date(t0).toISOString(), {
+      path: 'service-role/',
+    });
+    for (const [r, region] of ['us-east-1', 'us-west-2', 'eu-west-1'].entries()) {
+      const at = t0 + r * 40_000;
+      const call = (op: string, dt: number, params: Record<string, unknown>, response?: Record<string, unknown>): Call => ({
+        at: at + dt,
+        who,
+        op,
+        source: '3.80.12.5',
+        ua: PACKER_UA,
+        region,
+        params,
+        ...(response ? { response } : {}),
+      });
+      out.push(
+        call('ec2:CreateKeyPair', 0, { keyName: `packer_${d}_${r}` }),
+        call('ec2:CreateSecurityGroup', 2_000, { groupName: `packer_${d}_${r}` }),
+        call('ec2:AuthorizeSecurityGroupIngress', 3_000, {
+          groupId: `sg-0packer${r}`,
+          ipPermissions: { items: [{ ipProtocol: 'tcp', fromPort: 22, toPort: 22, ipRanges: { items: [{ cidrIp: '3.80.12.5/32' }] } }] },
+        }),
+        call(
+          'ec2:RunInstances',
+          5_000,
+          { instanceType: 't3.large', instancesSet: { items: [{ imageId: 'ami-0base', minCount: 1, maxCount: 1 }] } },
+          { instancesSet: { items: [{ instanceId: `i-0packer${d}${r}` }] } },
+        ),
+        call('ec2:CreateImage', 600_000, { instanceId: `i-0packer${d}${r}`, name: `golden-${d}` }),
+        call('ec2:TerminateInstances', 900_000, { instancesSet: { items: [{ instanceId: `i-0packer${d}${r}` }] } }),
+        call('ec2:DeleteKeyPair', 905_000, { keyName: `packer_${d}_${r}` }),
+      );
+    }
+  }
+  return out;
+}
+
+/**
+ * The support assistant's model calls: its ECS task role (a session per hour) invokes a model in us-east-1 all day
+ * and, when throttled there at the daily peak, retries in us-west-2 and eu-central-1. Three regions with refusals, but
+ * refusals that say "busy": not a region sweep.
+ */
+export function assistantModelCalls(rng: Prng): Call[] {
+  const out: Call[] = [];
+  const model = 'anthropic.claude-3-5-sonnet-20240620-v1:0';
+  for (let h = 0; h < DAYS * 24; h++) {
+    const t0 = START + h * HOUR;
+    const who = assumedRole('support-assistant-task', `ecs-task-${h}`, keyId('ASIA', `assist-${h}`), new Date(t0).toISOString());
+    const peak = h % 24 === 15;
+    const calls = rng.int(4, 10);
+    for (let k = 0; k < calls; k++) {
+      const at = t0 + k * 5 * MIN + rng.int(0, 60_000);
+      const base = { who, op: 'bedrock:InvokeModel', source: '3.80.12.9', ua: UA.boto3Linux, params: { modelId: model } };
+      if (peak && k < 2) {
+        out.push({
+          ...base,
+          at,
+          region: 'us-east-1',
+          error: { code: 'ThrottlingException', message: 'Too many requests, please wait before trying again.' },
+        });
+        out.push({ ...base, at: at + 800, region: 'us-west-2', error: { code: 'ThrottlingException', message: 'Too many requests.' } });
+        out.push({ ...base, at: at + 1_600, region: 'eu-central-1' });
+      } else out.push({ ...base, at, region: 'us-east-1' });
     }
   }
   return out;

@@ -5,7 +5,17 @@
  * regions, a Terraform apply, a key rotation, a new employee, Zscaler egress) and the attacks.
  */
 
-import { codebuild, configRecorder, consoleStack, DAYS, lambdaRole, START, terraformRuns } from './aws-automation.js';
+import {
+  amiBuilds,
+  assistantModelCalls,
+  codebuild,
+  configRecorder,
+  consoleStack,
+  DAYS,
+  lambdaRole,
+  START,
+  terraformRuns,
+} from './aws-automation.js';
 import { type Call, getObject, type Identity, iamUser, keyId, UA } from './cloudtrail-writer.js';
 import { DAY, HOUR, MIN, type Prng, weekdays } from './prng.js';
 
@@ -168,6 +178,8 @@ export function benignCompany(rng: Prng): Call[] {
     ...consoleStack(rng),
     ...lambdaRole(rng),
     ...configRecorder(rng),
+    ...amiBuilds(rng),
+    ...assistantModelCalls(rng),
   );
   return calls;
 }
