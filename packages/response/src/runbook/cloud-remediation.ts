@@ -67,6 +67,8 @@ export function renderRunbook(steps: readonly RemediationStep[]): string {
   if (steps.some((s) => s.command.includes('$OKTA_ORG_URL')))
     lines.push('# Okta calls read OKTA_ORG_URL (https://<your-org>.okta.com) and OKTA_API_TOKEN from the environment.');
   lines.push('set -eu', '');
-  for (const s of steps) lines.push(`# ${s.why} (undoes event ${s.event_id} at ${s.event_time})`, s.command, '');
+  // The event's id and time come from the log: a line break in them must not end the comment and become a command.
+  const oneLine = (text: string) => text.replace(/[\r\n\u2028\u2029]+/g, ' ');
+  for (const s of steps) lines.push(oneLine(`# ${s.why} (undoes event ${s.event_id} at ${s.event_time})`), s.command, '');
   return lines.join('\n');
 }

@@ -173,6 +173,10 @@ describe('remediation runbook: what a leaked key was turned into money with', ()
     const odd = call('kms:DisableKey', { aws_region: 'us-east-1; reboot', requestParameters: { keyId: 'k1' } });
     assert.deepEqual(commandsOf([odd]), ['aws kms enable-key --key-id k1']);
     assert.match(renderRunbook(cloudRemediationRunbook([lake])), /enable-key/);
+    // An event id from the log with a line break stays inside its comment.
+    const forged = call('kms:DisableKey', { requestParameters: { keyId: 'k1' } }, { id: 'e1\nrm -rf ~' });
+    const script = renderRunbook(cloudRemediationRunbook([forged]));
+    assert.ok(!script.split('\n').some((line) => line.startsWith('rm ')), script);
   });
 });
 
