@@ -78,9 +78,10 @@ function describe(playbook: number, w: AbuseWindow): { summary: string; steps: R
  * The ways a stolen cloud key is turned into money or damage, recognised by what is done rather than by what is
  * new: launching compute in region after region (mining; two regions with GPU instances, or one after a quota
  * increase), invoking foundation models after checking that invocations are not logged, after enabling model
- * access from a script, or across regions that refused them (LLM-jacking), turning mail sending on from a script after reading its
- * limits or verifying a sender (spam), and taking recovery away (versioning suspended, keys destroyed, backups
- * deleted) then deleting objects, or rewriting objects with a customer-held key under an expiry rule (ransom).
+ * access from a script, or across regions that refused them (LLM-jacking), turning mail sending on from a script
+ * after reading its limits or verifying a sender (spam), taking recovery away (versioning suspended, keys destroyed,
+ * backups deleted) then deleting objects, or rewriting objects with a customer-held key under an expiry rule
+ * (ransom), and making a disk snapshot, machine image or database snapshot public (exfiltration).
  * Each is high on its own: a key with no baseline at all (the leaked key nobody used for months) shows nothing
  * new, and these are the calls it is stolen for. A credential or principal with a learned baseline is judged only
  * from a playbook step it never took: a fleet manager launching in its usual regions is at work. Infrastructure as
