@@ -1,5 +1,5 @@
 import type { AccessEvent } from '@tokenwarden/core';
-import { listParam, param, q, type Rule, regionFlag } from './remediation-params.js';
+import { listParam, param, q, type Rule, regionFlag, requestParameters } from './remediation-params.js';
 
 /** The ids a launch started, as the detection parsers keep them (`attributes.created_compute_ids`). */
 function createdIds(e: AccessEvent): string[] {
@@ -9,9 +9,8 @@ function createdIds(e: AccessEvent): string[] {
 
 /** `setting=true` unless the call's parameters say false (a responder pausing sending is not undone). */
 function turnsOn(e: AccessEvent, ...keys: string[]): boolean {
-  const p = e.attributes?.requestParameters;
-  if (!p || typeof p !== 'object') return true;
-  return keys.every((k) => (p as Record<string, unknown>)[k] !== false && (p as Record<string, unknown>)[k] !== 'false');
+  const p = requestParameters(e);
+  return keys.every((k) => p[k] !== false && p[k] !== 'false');
 }
 
 const STOP_COMPUTE = 'the attacker started compute (mining runs up the bill by the hour)';

@@ -1,10 +1,5 @@
 import type { AccessEvent } from '@tokenwarden/core';
-import { param, q, type Rule, regionFlag } from './remediation-params.js';
-
-function parameters(e: AccessEvent): Record<string, unknown> {
-  const p = e.attributes?.requestParameters;
-  return p !== null && typeof p === 'object' && !Array.isArray(p) ? (p as Record<string, unknown>) : {};
-}
+import { param, q, type Rule, regionFlag, requestParameters } from './remediation-params.js';
 
 /** `object.items` of a CloudTrail list (`{ items: [...] }`), else empty. */
 function items(v: unknown): Record<string, unknown>[] {
@@ -41,7 +36,7 @@ function restorePublicAccessBlock(e: AccessEvent): ReturnType<Rule> {
  */
 export const EXPOSURE_RULES: Readonly<Record<string, Rule>> = {
   's3:PutBucketVersioning': (e) => {
-    const status = (parameters(e).VersioningConfiguration as Record<string, unknown> | undefined)?.Status;
+    const status = (requestParameters(e).VersioningConfiguration as Record<string, unknown> | undefined)?.Status;
     if (typeof status !== 'string' || status.toLowerCase() !== 'suspended') return undefined;
     return {
       priority: 2,
@@ -79,7 +74,7 @@ export const EXPOSURE_RULES: Readonly<Record<string, Rule>> = {
     command: `aws kms put-key-policy --key-id ${q(param(e, 'keyId'), 'key-id')} --policy-name default --policy file://key-policy.json${regionFlag(e)}`,
   }),
   'ec2:ModifySnapshotAttribute': (e) => {
-    const { users, groups } = sharedWith(parameters(e).createVolumePermission);
+    const { users, groups } = sharedWith(requestParameters(e).createVolumePermission);
     if (users.length === 0 && groups.length === 0) return undefined;
     const who = [users.length > 0 ? `--user-ids ${users.join(' ')}` : '', groups.length > 0 ? `--group-names ${groups.join(' ')}` : '']
       .filter((s) => s)
@@ -96,7 +91,7 @@ export const EXPOSURE_RULES: Readonly<Record<string, Rule>> = {
     command: `aws ec2 reset-image-attribute --image-id ${q(param(e, 'imageId'), 'image-id')} --attribute launchPermission${regionFlag(e)}`,
   }),
   'rds:ModifyDBSnapshotAttribute': (e) => {
-    const added = parameters(e).valuesToAdd;
+    const added = requestParameters(e).valuesToAdd;
     const values = Array.isArray(added) ? added.filter((v): v is string => typeof v === 'string' && /^[A-Za-z0-9-]+$/.test(v)) : [];
     if (values.length === 0) return undefined;
     return {
@@ -106,7 +101,7 @@ export const EXPOSURE_RULES: Readonly<Record<string, Rule>> = {
     };
   },
   'ec2:AuthorizeSecurityGroupIngress': (e) => {
-    const p = parameters(e);
+    const p = requestParameters(e);
     const rules = items(p.ipPermissions);
     const only = rules.length === 1 ? rules[0] : undefined;
     const cidrs = only ? items(only.ipRanges).map((r) => r.cidrIp) : [];
@@ -132,7 +127,7 @@ export const EXPOSURE_RULES: Readonly<Record<string, Rule>> = {
 };
 
 function removeExpiryRule(e: AccessEvent): ReturnType<Rule> {
-  if (!/"Expiration"/i.test(JSON.stringify(parameters(e)))) return undefined;
+  if (!/"Expiration"/i.test(JSON.stringify(requestParameters(e)))) return undefined;
   return {
     priority: 2,
     why: 'the attacker set a lifecycle rule that expires objects (deletion on a schedule); remove it, then put your own rules back',

@@ -41,6 +41,19 @@ export function param(e: AccessEvent, ...keys: string[]): string | undefined {
 }
 
 /**
+ * A call's request parameters as an object (empty when the log kept none, or kept something else).
+ *
+ * @example
+ * ```ts
+ * requestParameters(event).bucketName; // 'payroll'
+ * ```
+ */
+export function requestParameters(e: AccessEvent): Record<string, unknown> {
+  const p = e.attributes?.requestParameters;
+  return p !== null && typeof p === 'object' && !Array.isArray(p) ? (p as Record<string, unknown>) : {};
+}
+
+/**
  * A value as one shell word: plain tokens as they are, anything else single-quoted; `<placeholder>` when unknown.
  *
  * @example
