@@ -1,7 +1,7 @@
 /**
  * What well-known cloud and SaaS operations mean to an attacker. Sources: AWS CloudTrail event names used in
- * published intrusions (Stratus Red Team, Pacu, enumerate-iam, the Scattered Spider and LAPSUS$ write-ups),
- * Okta System Log event types for identity persistence and policy weakening.
+ * published intrusions (Stratus Red Team, Pacu, enumerate-iam, the Scattered Spider and LAPSUS$ write-ups), and
+ * first-party HTTP path segments. Okta's event types are in `okta-catalog.ts`.
  */
 
 /** Stop or blind audit logging, alerting and threat detection. */
@@ -75,13 +75,6 @@ export const BLINDING_OPERATIONS: ReadonlySet<string> = new Set([
   'organizations:LeaveOrganization',
   'bedrock:DeleteModelInvocationLoggingConfiguration',
 ]);
-
-/** Okta event types that stop the System Log reaching anyone else (a log stream or event hook switched off). */
-export const OKTA_BLINDING_PREFIXES: readonly string[] = [
-  'system.log_stream.lifecycle.deactivate',
-  'system.log_stream.lifecycle.delete',
-  'event_hook.deactivated',
-];
 
 /** Create identities, credentials or trust that outlive the stolen token. */
 export const PERSISTENCE_OPERATIONS: ReadonlySet<string> = new Set([
@@ -187,37 +180,6 @@ export const COLLECTION_OPERATIONS: ReadonlySet<string> = new Set([
   'logs:GetLogEvents',
   'logs:FilterLogEvents',
   'sqs:ReceiveMessage',
-]);
-
-/** Okta event types that weaken sign-on policy, network zones, MFA or the log stream. */
-export const OKTA_DEFENSE_EVASION_PREFIXES: readonly string[] = [
-  'policy.lifecycle.',
-  'policy.rule.',
-  'zone.',
-  'system.log_stream.',
-  'event_hook.deactivated',
-  'user.mfa.factor.deactivate',
-  'user.mfa.factor.reset_all',
-  'application.policy.sign_on.',
-];
-
-/** Okta event types that create identities, tokens, apps or memberships that outlive the session. */
-export const OKTA_PERSISTENCE_TYPES: ReadonlySet<string> = new Set([
-  'user.lifecycle.create',
-  'application.user_membership.add',
-  'system.api_token.create',
-  'application.lifecycle.create',
-  'app.oauth2.client.lifecycle.create',
-  'user.mfa.factor.activate',
-  'system.idp.lifecycle.create',
-]);
-
-/** Okta event types that grant privilege. */
-export const OKTA_GRANT_TYPES: ReadonlySet<string> = new Set([
-  'user.account.privilege.grant',
-  'group.user_membership.add',
-  'group.privilege.grant',
-  'application.user_membership.change_permissions',
 ]);
 
 /** First-party path segments whose creation makes a long-lived credential or identity. */
