@@ -126,6 +126,25 @@ describe('operation classifier', () => {
     assert.equal(c.classify({ method: 'POST', path: '/api/orders' }).stage, STAGE_MODIFICATION);
   });
 
+  it('knows the words real APIs use: whoami by another name, snake_case resources, roles, log forwarding, secrets', () => {
+    for (const path of ['/api/account', '/v2/viewer', '/api/v1/profile', '/client/v4/user/tokens/verify', '/api/auth.test']) {
+      assert.equal(c.classify({ method: 'GET', path }).stage, STAGE_CAPABILITY_PROBE, path);
+    }
+    const pat = c.classify({ method: 'POST', path: '/api/v1/personal_access_tokens' });
+    assert.equal(pat.privilege, 'persistence');
+    assert.equal(pat.selfKey, true);
+    assert.equal(c.classify({ method: 'POST', path: '/api/v1/service_accounts' }).privilege, 'persistence');
+    assert.equal(c.classify({ method: 'PUT', path: '/api/v1/users/1001/role' }).privilege, 'grant');
+    const drain = c.classify({ method: 'DELETE', path: '/v1/log-drains/7' });
+    assert.equal(drain.privilege, 'defense_evasion');
+    assert.equal(drain.blinds, true);
+    assert.equal(c.classify({ method: 'GET', path: '/api/v4/projects/7/variables' }).stage, STAGE_COLLECTION);
+    assert.equal(c.classify({ method: 'GET', path: '/api/v1/payment_methods' }).stage, STAGE_COLLECTION);
+    assert.equal(c.classify({ method: 'GET', path: '/api/v1/audit-logs' }).stage, STAGE_DISCOVERY);
+    // Signing in makes a session; it is no persistence of a stolen token.
+    assert.equal(c.classify({ method: 'POST', path: '/api/v1/sessions' }).stage, STAGE_MODIFICATION);
+  });
+
   it('templates ids away and exposes the numeric id for BOLA tracking', () => {
     assert.equal(pathTemplate('/v1/users/42/keys/0f8c3a1e-1b2c-4d5e-8f90-123456789abc'), '/v1/users/{id}/keys/{id}');
     const a = c.classify({ method: 'GET', path: '/api/orders/17' });

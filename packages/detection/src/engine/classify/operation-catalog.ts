@@ -187,7 +187,6 @@ export const HTTP_PERSISTENCE_SEGMENTS: ReadonlySet<string> = new Set([
   'keys',
   'api-keys',
   'apikeys',
-  'api_keys',
   'tokens',
   'access-tokens',
   'personal-access-tokens',
@@ -205,6 +204,7 @@ export const HTTP_PERSISTENCE_SEGMENTS: ReadonlySet<string> = new Set([
   'webhooks',
   'hooks',
   'service-accounts',
+  'integrations',
 ]);
 
 /** First-party path segments that grant privilege. */
@@ -219,6 +219,9 @@ export const HTTP_GRANT_SEGMENTS: ReadonlySet<string> = new Set([
   'collaborators',
   'scopes',
   'memberships',
+  'role',
+  'permission',
+  'privileges',
 ]);
 
 /** First-party path segments of alerting and audit that an attacker turns off. */
@@ -238,6 +241,14 @@ export const HTTP_DEFENSE_SEGMENTS: ReadonlySet<string> = new Set([
   'mfa',
   '2fa',
   'sso',
+  'log-forwarding',
+  'log-drains',
+  'log-sinks',
+  'log-exports',
+  'audit-streams',
+  'security-alerts',
+  'alert-policies',
+  'notification-rules',
 ]);
 
 /** "Who am I" endpoints. */
@@ -247,13 +258,17 @@ export const HTTP_CAPABILITY_SEGMENTS: ReadonlySet<string> = new Set([
   'userinfo',
   'self',
   'current',
-  'current_user',
   'current-user',
   'introspect',
   'tokeninfo',
-  'token_info',
   'scopes',
   'permissions',
+  'account',
+  'viewer',
+  'profile',
+  'token-info',
+  'auth.test',
+  'verify',
 ]);
 
 /** Reads of bulk data. */
@@ -278,6 +293,13 @@ export const HTTP_COLLECTION_SEGMENTS: ReadonlySet<string> = new Set([
   'documents',
   'records',
   'contacts',
+  'payment-methods',
+  'payouts',
+  'bank-accounts',
+  'transactions',
+  'env-vars',
+  'environment-variables',
+  'variables',
 ]);
 
 /** Administrative and internal areas whose listing is reconnaissance. */
@@ -297,4 +319,6 @@ export const HTTP_DISCOVERY_SEGMENTS: ReadonlySet<string> = new Set([
   '.env',
   '.git',
   'server-status',
+  'audit-logs',
+  'audit-log',
 ]);

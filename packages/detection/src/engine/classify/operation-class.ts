@@ -115,8 +115,10 @@ function classifyOkta(name: string): OperationClass {
 function classifyHttp(method: string, template: string): OperationClass {
   const m = method.toUpperCase();
   const name = `${m} ${template}`;
+  // `personal_access_tokens` and `personal-access-tokens` are one resource: the catalogs spell segments with hyphens.
   const segments = template
     .toLowerCase()
+    .replace(/_/g, '-')
     .split('/')
     .filter((s) => s.length > 0 && s !== '{id}' && !/^v\d+$/.test(s) && s !== 'api');
   const last = segments[segments.length - 1] ?? '';
@@ -132,7 +134,7 @@ function classifyHttp(method: string, template: string): OperationClass {
       return make(name, STAGE_DEFENSE_EVASION, false, false, 'defense_evasion', false, blinds);
     }
     if (has(HTTP_GRANT_SEGMENTS) && m !== 'DELETE') return make(name, STAGE_PERSISTENCE, false, false, 'grant');
-    const keyish = segments.some((s) => s === 'keys' || s === 'api-keys' || s === 'apikeys' || s === 'api_keys' || s.endsWith('tokens'));
+    const keyish = segments.some((s) => s === 'keys' || s === 'api-keys' || s === 'apikeys' || s.endsWith('tokens'));
     if (HTTP_PERSISTENCE_SEGMENTS.has(last) && (m === 'POST' || m === 'PUT')) {
       return make(name, STAGE_PERSISTENCE, false, false, 'persistence', keyish);
     }
