@@ -9,6 +9,8 @@ import type { DetectionContext, Finding } from './types.js';
 const BLINDED_SCORE = 75;
 /** ...and creating access for another identity in the same window: the whole intrusion. */
 const BLINDED_AND_PERSISTED_SCORE = 90;
+/** Looking around, then creating access for another identity from a Tor exit. */
+const PERSISTED_OVER_TOR_SCORE = 75;
 /** Bits of `F_COLD_DAMAGE` under its first change's time. */
 const PERSISTED = 1;
 const BLINDED = 2;
@@ -25,7 +27,8 @@ function live(ctx: DetectionContext, ts: number, windowMs: number): boolean {
  * check, capability probe or discovery), then switching audit logging, alerting or threat detection off outright
  * (`switchesMonitoringOff`: a trail stopped, a detector deleted, alarm actions disabled; not a trail's selectors
  * tuned) → high; with access created for another identity in the same window as well (a user, another user's key,
- * a grant) → critical. Infrastructure as code and cloud services acting for the credential are exempt: their
+ * a grant) → critical. Creating that access from a Tor exit after looking around is high by itself (unless much of
+ * the organisation works over Tor). Infrastructure as code and cloud services acting for the credential are exempt: their
  * deletes are what the code says. At most two alerts per chain window, as the blinding and then the persistence
  * (or the reverse) are first reached.
  * Called by the attack-chain detector for an unsuspicious credential still being learned.
@@ -66,13 +69,17 @@ export function detectUnbaselinedChain(ctx: DetectionContext, stage: number, out
   const recon = f[fo + F_COLD_RECON_TS]!;
   // Looking around comes first: a credential that blinds monitoring as its very first act is left to the
   // privileged-change rule.
-  if (!fresh || (kinds & BLINDED) === 0 || !live(ctx, recon, windowMs) || recon > firstChange) return;
+  if (!fresh || !live(ctx, recon, windowMs) || recon > firstChange) return;
+  // Over Tor, creating access for another identity is enough: an administrator onboarding people from a new key
+  // does it from the office or home, not from behind an anonymity network, unless the company itself works that way.
+  const overTor = persists && ctx.kind === 'tor' && !ctx.org.isCommon(ctx.org.asns, ctx.asn);
+  if ((kinds & BLINDED) === 0 && !overTor) return;
   const persisted = (kinds & PERSISTED) !== 0;
-  const score = persisted ? BLINDED_AND_PERSISTED_SCORE : BLINDED_SCORE;
+  const score = (kinds & BLINDED) === 0 ? PERSISTED_OVER_TOR_SCORE : persisted ? BLINDED_AND_PERSISTED_SCORE : BLINDED_SCORE;
   // This event is the first of its kind in the window; a change of the other kind, if any, came first.
   const stages: Record<string, string> = {};
   if (persisted) stages[ATTACK_STAGES[STAGE_PERSISTENCE]!] = new Date(blinds ? firstChange : ctx.now).toISOString();
-  stages[ATTACK_STAGES[STAGE_DEFENSE_EVASION]!] = new Date(blinds ? ctx.now : firstChange).toISOString();
+  if ((kinds & BLINDED) !== 0) stages[ATTACK_STAGES[STAGE_DEFENSE_EVASION]!] = new Date(blinds ? ctx.now : firstChange).toISOString();
   const cred = ctx.cred;
   out.push({
     rule: 'attack_chain',
@@ -80,7 +87,9 @@ export function detectUnbaselinedChain(ctx: DetectionContext, stage: number, out
     stage,
     summary: blinds
       ? `a credential with no learned baseline looked around${persisted ? ', created access for another identity' : ''}, then switched monitoring off: ${cls.name}`
-      : `a credential with no learned baseline looked around and switched monitoring off, then created access for another identity: ${cls.name}`,
+      : (kinds & BLINDED) === 0
+        ? `a credential with no learned baseline looked around, then created access for another identity over Tor: ${cls.name}`
+        : `a credential with no learned baseline looked around and switched monitoring off, then created access for another identity: ${cls.name}`,
     evidence: {
       kind: 'unbaselined_chain',
       // The first validity check, probe or discovery call of the window (which of them is not kept).
@@ -88,6 +97,7 @@ export function detectUnbaselinedChain(ctx: DetectionContext, stage: number, out
       stages_reached: stages,
       advanced_by: cls.name,
       created_access: persisted,
+      over_tor: overTor || undefined,
       baseline: {
         credential_events: cred.f[cred.fo + F_EVENTS],
         credential_first_seen: new Date(cred.f[cred.fo + F_FIRST_TS]!).toISOString(),

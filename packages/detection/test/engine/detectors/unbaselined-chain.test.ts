@@ -83,6 +83,27 @@ describe('detector: the unbaselined chain (no learned baseline to judge by)', ()
     assert.equal(unbaselined(alerts).length, 0);
   });
 
+  it('over Tor, looking around and then creating access for another identity is high by itself', () => {
+    const overTor = { ...dormant, place: 'torExit' } as const;
+    const alerts = replay([...RECON, 'iam:CreateUser', 'iam:AttachUserPolicy', 'cloudtrail:StopLogging'], overTor);
+    assert.deepEqual(
+      unbaselined(alerts).map((a) => [a.severity, a.evidence.advanced_by, a.evidence.over_tor]),
+      [
+        ['high', 'iam:CreateUser', true],
+        ['critical', 'cloudtrail:StopLogging', undefined],
+      ],
+    );
+    assert.deepEqual(Object.keys(unbaselined(alerts)[0]!.evidence.stages_reached as object), ['persistence']);
+    // Its own key is no access for another identity, nor is a refused attempt.
+    assert.equal(unbaselined(replay([...RECON, 'iam:CreateAccessKey'], overTor)).length, 0);
+    const engine = createDetectionEngine();
+    const refused = run(engine, [
+      ...RECON.map((op, i) => ev({ ...overTor, at: AFTER + i * MIN, op })),
+      ev({ ...overTor, at: AFTER + 10 * MIN, op: 'iam:CreateUser', outcome: 'failure', error: 'AccessDenied' }),
+    ]);
+    assert.equal(unbaselined(refused).length, 0);
+  });
+
   it('hard negative: Terraform deleting its own trail on a first apply does not chain', () => {
     const alerts = replay([...RECON, 'iam:CreateUser', 'cloudtrail:DeleteTrail'], { ...dormant, client: 'terraform' });
     assert.equal(unbaselined(alerts).length, 0);
