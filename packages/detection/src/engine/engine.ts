@@ -10,6 +10,7 @@ import { detectDataAccess } from './detectors/data-access.js';
 import { detectImpossibleTravel } from './detectors/impossible-travel.js';
 import { detectNewClient } from './detectors/new-client.js';
 import { detectNewPlace } from './detectors/new-place.js';
+import { detectOktaTakeover } from './detectors/okta-takeover.js';
 import { detectPrivilegedChange } from './detectors/privileged-change.js';
 import { detectProbing } from './detectors/probing.js';
 import { detectTokenLifecycle } from './detectors/token-lifecycle.js';
@@ -64,6 +65,7 @@ const DETECTORS: readonly Detector[] = [
   detectPrivilegedChange,
   detectTokenLifecycle,
   detectCloudAbuse,
+  detectOktaTakeover,
   detectAttackChain,
 ];
 

@@ -30,7 +30,14 @@ export const OKTA_PERSISTENCE_TYPES: ReadonlySet<string> = new Set([
   'application.lifecycle.create',
   'app.oauth2.client.lifecycle.create',
   'user.mfa.factor.activate',
+  // A second identity provider signs anyone in as anyone (the cross-tenant impersonation of 2023): making one,
+  // switching it on or pointing it elsewhere all hand out that trust.
   'system.idp.lifecycle.create',
+  'system.idp.lifecycle.activate',
+  'system.idp.lifecycle.update',
+  // Another user's password reset by an administrator: whoever asked for it can now sign in as them (the helpdesk
+  // social engineering of Scattered Spider, or a stolen admin session taking an account over).
+  'user.account.reset_password',
 ]);
 
 /** Okta event types that grant privilege. */
@@ -39,4 +46,8 @@ export const OKTA_GRANT_TYPES: ReadonlySet<string> = new Set([
   'group.user_membership.add',
   'group.privilege.grant',
   'application.user_membership.change_permissions',
+  // Okta Support (or whoever holds the session) allowed to sign in as an administrator, and such a sign-in begun.
+  'user.session.impersonation.grant',
+  'user.session.impersonation.initiate',
+  'user.session.impersonation.extend',
 ]);

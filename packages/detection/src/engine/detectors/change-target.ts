@@ -65,9 +65,10 @@ export function targetsOtherUser(ev: EnrichedEvent): boolean {
 }
 
 /**
- * True when an Okta factor change (enroll, reset, deactivate) targets the very user whose session made it: a person
- * re-enrolling Okta Verify on a new phone or laptop, not an administrator stripping someone else's MFA. From a
- * familiar place and device it is that person's self-service, as rotating one's own key is.
+ * True when an Okta factor change (enroll, reset, deactivate) or password reset targets the very user whose session
+ * made it: a person re-enrolling Okta Verify on a new phone or laptop, or through the forgotten-password flow, not an
+ * administrator stripping someone else's MFA or taking their account. From a familiar place and device it is that
+ * person's self-service, as rotating one's own key is.
  *
  * @example
  * ```ts
@@ -76,7 +77,8 @@ export function targetsOtherUser(ev: EnrichedEvent): boolean {
  */
 export function managesOwnFactors(ev: EnrichedEvent): boolean {
   const op = ev.operation;
-  if (op === undefined || !op.startsWith('okta:user.mfa.factor.') || ev.principal === undefined) return false;
+  if (op === undefined || ev.principal === undefined) return false;
+  if (!op.startsWith('okta:user.mfa.factor.') && op !== 'okta:user.account.reset_password') return false;
   return ev.resource === `User:${ev.principal}`;
 }
 

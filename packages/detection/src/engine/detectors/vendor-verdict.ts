@@ -1,5 +1,6 @@
 import type { RuleName } from '../profile/layout.js';
 import { K_CLIENT, K_IP, U_CLIENT, U_IP } from '../profile/layout.js';
+import { anonymisingNetwork } from './anonymising-network.js';
 import { knownToEither } from './baseline-knowledge.js';
 import { eventStage } from './chain-position.js';
 import { isSessionCredential } from './session-credential.js';
@@ -16,8 +17,18 @@ const FLAGGED_SOURCE_SCORE = 75;
 const FLAGGED_KNOWN_SOURCE_SCORE = 45;
 /** The provider's own risk engine rating the request high from an unfamiliar context: novelty with a second opinion. */
 const HIGH_RISK_SCORE = 55;
+/**
+ * The provider's risk engine rating a request high that came through an anonymising proxy, Tor or a rented server
+ * its owner does not work from: the provider's history and the network agree, and a traveller's hotel is neither.
+ */
+const HIDDEN_HIGH_RISK_SCORE = 70;
 /** How much a high vendor risk or a session move adds to the engine's own novelty finding on the same event (still novelty). */
 const HIGH_RISK_BOOST = 15;
+
+/** Okta's own behaviour detection (its history of the user, not ours) called the device new. */
+function oktaSaysNewDevice(behaviors: unknown): boolean {
+  return typeof behaviors === 'string' && /\bNew Device\b/i.test(behaviors);
+}
 
 /** The address and the client are both ones the credential or its principal already uses. */
 function familiar(ctx: DetectionContext): { ip: boolean; client: boolean } {
@@ -92,7 +103,11 @@ function strengthen(
  * - a request that succeeded from an address its threat intelligence flags (ThreatInsight), new to the credential
  *   and its owner: evidence, high, on `new_place`; from a known address, medium;
  * - its risk engine rated the request high from an unfamiliar context: adds to the engine's own novelty finding
- *   (still novelty, which pages only when corroborated), or raises a medium one.
+ *   (still novelty, which pages only when corroborated), or raises a medium one; from an anonymising network its
+ *   owner does not work from (`anonymisingNetwork`: Tor, Okta's proxy flag, a VPS), evidence, high.
+ * A session seen to move onto such a network is evidence too, like a new device. With no baseline at all (a log that
+ * starts at the theft) only these, Okta's own New Device, and ThreatInsight's flag (the address is new to the owner
+ * then) count: the engine's familiar and new mean nothing yet.
  * Refused requests are left to the probing and lifecycle detectors: a blocked attempt is not a stolen token in use.
  * Runs after the place, client and concurrency detectors, whose findings on the event it strengthens.
  *
@@ -108,24 +123,40 @@ export function detectVendorVerdict(ctx: DetectionContext, out: Finding[]): void
   const threat = a.vendor_threat === true;
   const highRisk = a.vendor_risk === 'high';
   if (signal === undefined && !threat && !highRisk) return;
-  if (ctx.cred.events === 0 && ctx.principal.events === 0) return;
+  // With no baseline, nothing is familiar or new to the engine: only Okta's own word, and where the request came
+  // from (an anonymising proxy, Tor, a rented server), say anything (a log that starts at the theft).
+  const cold = ctx.cred.events === 0 && ctx.principal.events === 0;
+  const hidden = anonymisingNetwork(ctx);
+  if (cold && hidden === undefined && !threat && !oktaSaysNewDevice(a.vendor_behaviors)) return;
   const known = familiar(ctx);
   const vendor = evidenceOf(ctx, known);
   const session = signal !== undefined && isSessionCredential(ctx);
-  const newDevice = !known.client || (typeof a.vendor_behaviors === 'string' && /\bNew Device\b/i.test(a.vendor_behaviors));
-  if (session && newDevice) {
+  const newDevice = (!cold && !known.client) || oktaSaysNewDevice(a.vendor_behaviors);
+  if (session && (newDevice || hidden !== undefined)) {
     strengthen(
       ctx,
       out,
       'concurrent_use',
       SESSION_MOVED_SCORE,
       true,
-      `identity provider saw the session move (${signal.replace(/_/g, ' ')}) onto a device its owner never used`,
+      `identity provider saw the session move (${signal.replace(/_/g, ' ')}) ${newDevice ? 'onto a device its owner never used' : `onto ${hidden}`}`,
       vendor,
     );
     return;
   }
   if (ctx.ev.outcome === 'failure' && !session) return;
+  if (highRisk && hidden !== undefined && ctx.ev.outcome !== 'failure') {
+    strengthen(
+      ctx,
+      out,
+      'new_place',
+      HIDDEN_HIGH_RISK_SCORE,
+      true,
+      `identity provider rated the request high risk, from ${hidden}`,
+      vendor,
+    );
+    return;
+  }
   if (threat && ctx.ev.outcome !== 'failure') {
     const fresh = !known.ip;
     strengthen(

@@ -1,0 +1,233 @@
+import { STAGE_PERSISTENCE, STAGE_VALIDITY_CHECK } from '../classify/operation-class.js';
+import { anonymisingNetwork } from './anonymising-network.js';
+import { managesOwnFactors } from './change-target.js';
+import type { DetectionContext, Finding } from './types.js';
+
+/** Each playbook is high on its own: none needs a baseline, and each is what an identity takeover is done for. */
+const SCORE = 75;
+/** Signing other people in through an identity provider just changed from the same address: the takeover itself. */
+const IMPERSONATION_SCORE = 85;
+
+/** Push refusals (or pushes sent) of one person are gathered this long; the sign-in that ends them may come within it. */
+const FATIGUE_WINDOW_MS = 3_600_000;
+/** Pushes refused before a sign-in is a bombed user giving in (one or two stray refusals are a tap in the wrong place). */
+const FATIGUE_REFUSALS = 3;
+/** Pushes sent without an answer, for the same: people do not ask for six pushes in an hour. */
+const FATIGUE_PUSHES = 6;
+/** How long an identity provider changed from an address taints sign-ins through an identity provider from it. */
+const IDP_TAINT_MS = 24 * 3_600_000;
+/** Other people signed in through an identity provider from that address: one is an administrator's test account. */
+const IMPERSONATED_USERS = 2;
+/** Most people and addresses followed at once (the oldest are dropped): the state is short-lived. */
+const MAX_TRACKED = 4_096;
+
+interface Fatigue {
+  start: number;
+  refusals: number;
+  pushes: number;
+  reported: boolean;
+}
+interface IdpChange {
+  at: number;
+  by: string | undefined;
+  credential: string;
+  users: Set<string>;
+  reported: boolean;
+}
+
+interface TakeoverState {
+  /** Per person, not per credential: a refusal may be logged without the session the sign-in then gets. */
+  fatigue: Map<string, Fatigue>;
+  /** Per source address of an identity provider change. */
+  idpChanges: Map<number, IdpChange>;
+}
+
+/** One engine's state, keyed by its organisation statistics (one per engine); not part of the snapshot. */
+const STATES = new WeakMap<object, TakeoverState>();
+
+function stateOf(ctx: DetectionContext): TakeoverState {
+  let s = STATES.get(ctx.org);
+  if (s === undefined) {
+    s = { fatigue: new Map(), idpChanges: new Map() };
+    STATES.set(ctx.org, s);
+  }
+  return s;
+}
+
+function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > MAX_TRACKED) map.delete(map.keys().next().value as K);
+}
+
+/** `okta:<eventType>` (the Okta parser) or `<eventType>`: the bare event type, or undefined for other sources. */
+function oktaType(ctx: DetectionContext): string | undefined {
+  if (ctx.ev.source_system !== 'okta') return undefined;
+  const op = ctx.ev.operation ?? '';
+  return op.startsWith('okta:') ? op.slice(5) : op;
+}
+
+function finding(
+  ctx: DetectionContext,
+  playbook: string,
+  score: number,
+  stage: number,
+  summary: string,
+  steps: Record<string, unknown>,
+  once = true,
+): Finding {
+  return {
+    rule: 'attack_chain',
+    score,
+    stage,
+    summary,
+    evidence: {
+      kind: 'okta_takeover',
+      playbook,
+      advanced_by: ctx.cls.name,
+      source_ip: ctx.ev.source_ip,
+      asn: ctx.asn || undefined,
+      asn_kind: ctx.kind,
+      ...steps,
+    },
+    noveltyOnly: false,
+    suspicion: score,
+    // A playbook completed once is news; a change repeated from the same proxy is news only at a later stage.
+    alwaysReport: once,
+    laterStageIsNews: true,
+  };
+}
+
+const REFUSAL = /reject|deny|denied/i;
+
+/**
+ * MFA fatigue: a person's pushes refused (or sent unanswered) again and again, then a sign-in that succeeds. The
+ * attacker holds the password and keeps asking until the owner taps "approve" to make it stop.
+ */
+function mfaFatigue(ctx: DetectionContext, type: string, out: Finding[]): void {
+  const windows = stateOf(ctx).fatigue;
+  const who = ctx.ev.principal;
+  if (who === undefined) return;
+  const failed = ctx.ev.outcome === 'failure';
+  const refusal =
+    type === 'user.mfa.okta_verify.deny_push' ||
+    (type === 'user.authentication.auth_via_mfa' && failed && REFUSAL.test(ctx.ev.error_code ?? ''));
+  const push = type === 'system.push.send_factor_verify_push';
+  let w = windows.get(who);
+  if (w !== undefined && Math.abs(ctx.now - w.start) > FATIGUE_WINDOW_MS) w = undefined;
+  if (refusal || push) {
+    if (w === undefined) {
+      w = { start: ctx.now, refusals: 0, pushes: 0, reported: false };
+      remember(windows, who, w);
+    }
+    if (refusal) w.refusals++;
+    else w.pushes++;
+    return;
+  }
+  if (w === undefined || w.reported || failed) return;
+  const signedIn = type === 'user.authentication.auth_via_mfa' || type === 'user.session.start' || type === 'user.authentication.sso';
+  if (!signedIn || (w.refusals < FATIGUE_REFUSALS && w.pushes < FATIGUE_PUSHES)) return;
+  w.reported = true;
+  out.push(
+    finding(
+      ctx,
+      'mfa_fatigue',
+      SCORE,
+      STAGE_VALIDITY_CHECK,
+      `signed in after ${w.refusals} refused and ${w.pushes} sent MFA pushes within ${Math.max(1, Math.round((ctx.now - w.start) / 60_000))} min: push fatigue (the owner gave in)`,
+      { refused_pushes: w.refusals, pushes_sent: w.pushes, window_start: new Date(w.start).toISOString() },
+    ),
+  );
+}
+
+/**
+ * An anonymised administrator: a privileged change (a grant, a token, an identity provider, a policy, another user's
+ * password or factors) from Tor, an address Okta flags as a proxy, or, for a browser session, a hosting network,
+ * that its principal does not work from. People administer Okta from their desk or their company's gateway; the
+ * 2023 session thefts and Scattered Spider's takeovers came through VPS and residential proxies. Needs no baseline.
+ */
+function anonymisedAdmin(ctx: DetectionContext, out: Finding[]): void {
+  const { cls } = ctx;
+  if (cls.privilege === 'none' || ctx.ev.outcome === 'failure' || managesOwnFactors(ctx.ev)) return;
+  const where = anonymisingNetwork(ctx);
+  if (where === undefined) return;
+  out.push(
+    finding(
+      ctx,
+      'anonymised_admin',
+      SCORE,
+      cls.stage,
+      `${cls.privilege.replace('_', ' ')} change ${cls.name}${ctx.ev.resource ? ` on ${ctx.ev.resource}` : ''} from ${where} its principal does not work from`,
+      { privilege: cls.privilege, network: where },
+      false,
+    ),
+  );
+}
+
+/**
+ * Cross-tenant impersonation: an identity provider created, switched on or changed, and then other people signed in
+ * through an identity provider from the very address that changed it. An administrator trying a new federation signs
+ * in with one test account; the attacker becomes one user after another.
+ */
+function idpImpersonation(ctx: DetectionContext, type: string, out: Finding[]): void {
+  if (ctx.ipHash === 0 || ctx.ev.outcome === 'failure') return;
+  const changes = stateOf(ctx).idpChanges;
+  if (type === 'system.idp.lifecycle.create' || type === 'system.idp.lifecycle.activate' || type === 'system.idp.lifecycle.update') {
+    const prior = changes.get(ctx.ipHash);
+    if (prior !== undefined && ctx.now - prior.at <= IDP_TAINT_MS) {
+      prior.at = ctx.now;
+      return;
+    }
+    remember(changes, ctx.ipHash, {
+      at: ctx.now,
+      by: ctx.ev.principal,
+      credential: ctx.ev.credential_key,
+      users: new Set(),
+      reported: false,
+    });
+    return;
+  }
+  if (type !== 'user.authentication.auth_via_IDP') return;
+  const change = changes.get(ctx.ipHash);
+  const who = ctx.ev.principal;
+  if (change === undefined || who === undefined || who === change.by || change.reported) return;
+  if (ctx.now < change.at || ctx.now - change.at > IDP_TAINT_MS) return;
+  change.users.add(who);
+  if (change.users.size < IMPERSONATED_USERS) return;
+  change.reported = true;
+  out.push(
+    finding(
+      ctx,
+      'idp_impersonation',
+      IMPERSONATION_SCORE,
+      STAGE_PERSISTENCE,
+      `${change.users.size} people signed in through an identity provider from the address that changed one ${Math.max(1, Math.round((ctx.now - change.at) / 60_000))} min earlier: cross-tenant impersonation`,
+      {
+        identity_provider_changed_by: change.by,
+        identity_provider_changed_with: change.credential,
+        identity_provider_changed_at: new Date(change.at).toISOString(),
+        impersonated: [...change.users],
+      },
+    ),
+  );
+}
+
+/**
+ * Detector for what an Okta identity takeover is done for, recognised by what is done rather than by what is new
+ * (the Okta counterpart of cloud-abuse.ts): MFA push fatigue ending in a sign-in, privileged changes from an
+ * anonymising network its administrator does not use, and people signed in through an identity provider changed
+ * from the same address. Each is high with no baseline at all: a log that starts at the theft has nothing to be
+ * unfamiliar with. Rule `attack_chain`, `evidence.kind` `okta_takeover`, `evidence.playbook` naming which.
+ *
+ * @example
+ * ```ts
+ * detectOktaTakeover(ctx, findings); // before the attack chain, which its suspicion then feeds
+ * ```
+ */
+export function detectOktaTakeover(ctx: DetectionContext, out: Finding[]): void {
+  const type = oktaType(ctx);
+  if (type === undefined) return;
+  mfaFatigue(ctx, type, out);
+  idpImpersonation(ctx, type, out);
+  anonymisedAdmin(ctx, out);
+}
