@@ -71,6 +71,30 @@ export function boundedParameters(params: JsonObject | undefined): JsonObject | 
 }
 
 /**
+ * Reads whose parameters detection needs: which secrets or parameters were asked for and whether decrypted (a
+ * harvest of secrets shows only there). Other reads' parameters are dropped: they say nothing a write would.
+ */
+const READS_WITH_KEPT_PARAMETERS: ReadonlySet<string> = new Set([
+  'ssm:GetParameter',
+  'ssm:GetParameters',
+  'ssm:GetParametersByPath',
+  'secretsmanager:BatchGetSecretValue',
+]);
+
+/**
+ * Whether a read-only call's request parameters are kept on its event (see `READS_WITH_KEPT_PARAMETERS`).
+ *
+ * @example
+ * ```ts
+ * keepsReadParameters('ssm:GetParameters'); // true
+ * keepsReadParameters('s3:ListBuckets');    // false
+ * ```
+ */
+export function keepsReadParameters(operation: string | undefined): boolean {
+  return operation !== undefined && READS_WITH_KEPT_PARAMETERS.has(operation);
+}
+
+/**
  * The credential an AWS call handed out, from its response: STS session keys (AssumeRole, GetSessionToken,
  * GetFederationToken) or a user's new access key (CreateAccessKey).
  *

@@ -3,7 +3,7 @@ import { boolAt, compact, isObject, type JsonObject, objAt, strAt, uintAt } from
 import { isAccessDeniedCode, isAuthFailureCode, lifecycleFromErrorCode } from '../lifecycle-signals.js';
 import { eventTimeText, normaliseIp, parseEventTime } from '../time-and-ip.js';
 import type { NormalisedEvent, ParseOutcome, RecordContext } from '../types.js';
-import { awsResource, boundedParameters, createdComputeIds, issuedCredential } from './aws-request.js';
+import { awsResource, boundedParameters, createdComputeIds, issuedCredential, keepsReadParameters } from './aws-request.js';
 
 /**
  * True when a JSON object looks like one CloudTrail record.
@@ -99,6 +99,7 @@ export function parseCloudTrailRecord(record: unknown, ctx: RecordContext): Pars
   const response = objAt(record, 'responseElements');
   const issued = issuedCredential(response);
   const params = objAt(record, 'requestParameters');
+  const operation = `${service}:${eventName}`;
 
   // A call a service made for the caller (CloudFormation creating a stack's role with the user's session) names the
   // service as its user agent: that is not the caller's device or tool, so it is no client to learn or to find new.
@@ -114,7 +115,7 @@ export function parseCloudTrailRecord(record: unknown, ctx: RecordContext): Pars
     principal: principalOf(identity),
     source_ip: sourceIp,
     user_agent: clientAgent?.slice(0, 1024),
-    operation: `${service}:${eventName}`,
+    operation,
     resource: awsResource(record.resources, params),
     outcome: errorCode ? ('failure' as const) : ('success' as const),
     status: statusOf(errorCode),
@@ -146,8 +147,9 @@ export function parseCloudTrailRecord(record: unknown, ctx: RecordContext): Pars
       created_compute_ids: createdComputeIds(eventName, response),
       // How S3 encrypted the object: `SSE_C` is a key the caller holds and the account never sees (ransom's tool).
       sse_applied: strAt(additional, 'SSEApplied'),
-      // What a write changed (the user, key, policy, trail): the response runbook undoes it from these.
-      requestParameters: readOnly === true ? undefined : boundedParameters(params),
+      // What a write changed (the user, key, policy, trail): the response runbook undoes it from these. Reads keep
+      // theirs only where detection reads them (which secrets a call asked for).
+      requestParameters: readOnly === true && !keepsReadParameters(operation) ? undefined : boundedParameters(params),
     }),
     lifecycle: lifecycleFromErrorCode(errorCode),
   });

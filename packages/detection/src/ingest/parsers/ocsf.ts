@@ -3,7 +3,14 @@ import { compact, isObject, type JsonObject, numAt, objAt, strAt, uint, uintAt }
 import { isAccessDeniedCode, isAuthFailureCode, lifecycleFromErrorCode } from '../lifecycle-signals.js';
 import { eventTimeText, normaliseIp, parseEventTime } from '../time-and-ip.js';
 import type { NormalisedEvent, ParseOutcome, RecordContext } from '../types.js';
-import { awsResource, boundedParameters, createdComputeIds, issuedCredential, jsonObjectValue } from './aws-request.js';
+import {
+  awsResource,
+  boundedParameters,
+  createdComputeIds,
+  issuedCredential,
+  jsonObjectValue,
+  keepsReadParameters,
+} from './aws-request.js';
 
 /**
  * True when a JSON object is an OCSF event (it has a numeric `class_uid`).
@@ -117,6 +124,7 @@ export function parseOcsfRecord(record: unknown, ctx: RecordContext): ParseOutco
   const fromService = serviceOrigin !== undefined && isAwsServiceOrigin(serviceOrigin);
   const clientAgent = fromService && userAgent !== undefined && isAwsServiceOrigin(userAgent) ? undefined : userAgent;
   const classUid = numAt(record, 'class_uid');
+  const operation = apiOperation ? (service && !apiOperation.includes(':') ? `${service}:${apiOperation}` : apiOperation) : undefined;
 
   const event: NormalisedEvent = compact({
     id: strAt(objAt(record, 'metadata'), 'uid') ?? `${ctx.source}:${ctx.line}`,
@@ -129,7 +137,7 @@ export function parseOcsfRecord(record: unknown, ctx: RecordContext): ParseOutco
     user_agent: clientAgent?.slice(0, 1024),
     device_id: strAt(device, 'uid'),
     tls_fingerprint: strAt(objAt(objAt(record, 'tls'), 'ja3_hash'), 'value'),
-    operation: apiOperation ? (service && !apiOperation.includes(':') ? `${service}:${apiOperation}` : apiOperation) : undefined,
+    operation,
     method: strAt(httpRequest, 'http_method'),
     path: rawPath?.split('?')[0]?.slice(0, 1024),
     resource: resourceOf(record, api) ?? awsResource(undefined, requestData),
@@ -152,7 +160,7 @@ export function parseOcsfRecord(record: unknown, ctx: RecordContext): ParseOutco
       invoked_by: strAt(actor, 'invoked_by'),
       issued_credential_id: issued,
       created_compute_ids: createdComputeIds(apiOperation, responseData),
-      requestParameters: activityId === 2 ? undefined : boundedParameters(requestData),
+      requestParameters: activityId === 2 && !keepsReadParameters(operation) ? undefined : boundedParameters(requestData),
     }),
     lifecycle: lifecycleFromErrorCode(errorCode),
   });
