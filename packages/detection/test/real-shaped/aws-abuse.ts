@@ -132,6 +132,6 @@ export function minerKey(): AbuseAttack {
     params: launch('us-east-2'),
     response: { instancesSet: { items: [{ instanceId: 'i-0a1b2c3d4e5f60718', instanceType: 'g4dn.12xlarge' }] } },
   });
-  // The dry runs already swept two regions with GPU instances: the second dry run is the evident moment.
-  return { calls, credential, damageAt, startAt, evidentAt: startAt + 8_000 };
+  // The first dry run already asks for ten GPU instances (a fleet no one tries a GPU box with): the evident moment.
+  return { calls, credential, damageAt, startAt, evidentAt: startAt + 6_000 };
 }

@@ -142,7 +142,7 @@ describe('real-shaped CloudTrail: leaked keys put to work (LLM-jacking, mining),
     ['llm', 'llm_hijack'],
     ['miner', 'compute_hijack'],
   ] as const) {
-    it(`${name}: pages high at the sweep's third region (or second with GPUs), before any damage`, () => {
+    it(`${name}: pages high at the sweep's third region (or second with GPUs, or a first launch asking for a GPU fleet), before any damage`, () => {
       const attack = attacks[name];
       const found = alerts.find((a) => a.credential === attack.credential && a.evidence.kind === 'cloud_abuse');
       assert.ok(found, describeAlerts(alerts.filter((a) => a.credential === attack.credential)));

@@ -5,7 +5,8 @@
  * invocations are not logged, enable model access, invoke from many regions), SES spam and phishing (check the
  * sending quota, verify a sender, lift the sandbox), and S3 ransom (versioning suspended then objects deleted;
  * Codefinger's in-place re-encryption with a customer-provided key and a short expiry rule), and a disk snapshot,
- * machine image or database snapshot made public: the quickest way to copy a whole disk or database out.
+ * machine image or database snapshot made public: the quickest way to copy a whole disk or database out. Deleting
+ * object versions (listed first, then removed one by one or in batches) destroys data with no undo.
  */
 
 /** What one call means to a monetisation playbook; `ABUSE_NONE` for the rest. */
@@ -40,6 +41,8 @@ export const ABUSE_KEY_DESTROY = 13;
 export const ABUSE_BACKUP_DELETE = 14;
 /** Changing who may use a disk snapshot, machine image or database snapshot (counts when it is everyone). */
 export const ABUSE_SHARE = 15;
+/** Listing a bucket's object versions: what a deletion that leaves nothing to restore needs first. */
+export const ABUSE_VERSIONS_LIST = 16;
 
 function roles(role: number, names: readonly string[]): [string, number][] {
   return names.map((n) => [n, role]);
@@ -99,6 +102,7 @@ export const ABUSE_ROLES: ReadonlyMap<string, number> = new Map([
   ...roles(ABUSE_DATA_LIFECYCLE, ['s3:PutBucketLifecycle', 's3:PutBucketLifecycleConfiguration']),
   ...roles(ABUSE_DATA_OBJECT_WRITE, ['s3:CopyObject', 's3:PutObject', 's3:CreateMultipartUpload']),
   ...roles(ABUSE_DATA_OBJECT_DELETE, ['s3:DeleteObject', 's3:DeleteObjects']),
+  ...roles(ABUSE_VERSIONS_LIST, ['s3:ListBucketVersions', 's3:ListObjectVersions']),
   ...roles(ABUSE_KEY_DESTROY, ['kms:ScheduleKeyDeletion', 'kms:DisableKey']),
   ...roles(ABUSE_SHARE, [
     'ec2:ModifySnapshotAttribute',

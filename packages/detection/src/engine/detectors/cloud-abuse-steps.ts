@@ -18,7 +18,9 @@ import {
   ABUSE_MAIL_RECON,
   ABUSE_QUOTA_INCREASE,
   ABUSE_SHARE,
+  ABUSE_VERSIONS_LIST,
 } from '../classify/abuse-catalog.js';
+import { outsideAws } from './cloud-origin.js';
 import type { DetectionContext } from './types.js';
 
 /** Distinct regions of compute launches that make a mining sweep (two with accelerated instances). */
@@ -32,10 +34,22 @@ export const LLM_REGIONS = 3;
 export const LLM_PROBED_REGIONS = 2;
 /** Errors that say "busy", not "not allowed" or "not like that". */
 const CAPACITY_ERROR = /thrott|toomanyrequests|serviceunavailable|internal|timeout|modelnotready|quota/i;
+/**
+ * Accelerated instances asked for in the window that make mining in a single region: a miner asks for many at once
+ * where it can, a person trying a GPU box asks for one or two.
+ */
+export const GPU_INSTANCES = 4;
+/** Large general-purpose instances (8xlarge and up, bare metal) asked for in the window that make CPU mining in one region. */
+export const LARGE_INSTANCES = 10;
 /** Objects re-encrypted with a customer-provided key that make a ransom run. */
 export const SSE_C_OBJECTS = 5;
 /** Object deletions that, after recovery was taken away, make data destruction. */
 export const DELETED_OBJECTS = 10;
+/**
+ * A multi-object delete after the versions were listed: up to 1,000 versions per call, counted as this many (CloudTrail
+ * does not log which keys a `DeleteObjects` removed).
+ */
+const VERSIONS_PER_BATCH = 10;
 /** Backups deleted that take recovery away. */
 export const DELETED_BACKUPS = 2;
 /** Regions remembered per playbook (past the thresholds only the count matters). */
@@ -57,6 +71,20 @@ export const PLAYBOOK_NAMES: Readonly<Record<number, string>> = {
 
 /** Accelerated instance types (GPU, ML chips), as a parameter of any launch call: what miners and model trainers ask for. */
 const ACCELERATED_TYPE = /"\w*[iI]nstance[tT]ype"\s*:\s*"(?:ml\.)?((?:p\d|g\d|inf\d|trn\d|dl\d)[a-z0-9-]*\.[a-z0-9-]+)"/;
+/** A large instance type (8xlarge and up, bare metal), as a parameter of any launch call: CPU miners ask for these. */
+const LARGE_TYPE = /"\w*[iI]nstance[tT]ype"\s*:\s*"(?:ml\.)?([a-z0-9-]+\.(?:metal[a-z0-9-]*|(?:[89]|\d\d)xlarge))"/;
+/** How many instances a launch asks for: RunInstances' maxCount, a spot request's or training job's count, a fleet's capacity. */
+const REQUESTED_COUNT =
+  /"(?:maxCount|minCount|instanceCount|InstanceCount|totalTargetCapacity|TotalTargetCapacity|targetCapacity|desiredSize)"\s*:\s*"?(\d{1,6})/g;
+/** Instances counted per launch call at most (a typo of 100000 is not a hundred thousand machines' worth of evidence). */
+const MAX_COUNTED_PER_CALL = 1000;
+
+function requestedInstances(text: string): number {
+  let most = 1;
+  for (const m of text.matchAll(REQUESTED_COUNT)) most = Math.max(most, Number(m[1]));
+  return Math.min(most, MAX_COUNTED_PER_CALL);
+}
+
 /**
  * An S3 write encrypted with a key the caller holds and the account never sees (SSE-C): CloudTrail logs the request
  * header among the parameters, SDK-shaped records name the field. Looked up directly: every upload passes here.
@@ -70,6 +98,11 @@ export interface AbuseWindow {
   start: number;
   computeRegions: string[];
   acceleratedType: string | undefined;
+  /** Accelerated instances asked for (summed over launch calls, refused ones included). */
+  acceleratedInstances: number;
+  largeType: string | undefined;
+  /** Large general-purpose instances asked for. */
+  largeInstances: number;
   quotaAsked: boolean;
   llmRegions: string[];
   /** Regions where an invocation was refused for a reason other than capacity. */
@@ -83,6 +116,10 @@ export interface AbuseWindow {
   expiryRule: boolean;
   sseCObjects: number;
   deletedObjects: number;
+  /** A bucket's versions were listed in the window. */
+  versionsListed: boolean;
+  /** Object versions deleted for good (a `versionId` named, or a batch after listing versions) from outside AWS. */
+  versionsDestroyed: number;
   keysDestroyed: number;
   backupsDeleted: number;
   /** Snapshots, images or database snapshots made public. */
@@ -104,6 +141,9 @@ export function newWindow(start: number): AbuseWindow {
     start,
     computeRegions: [],
     acceleratedType: undefined,
+    acceleratedInstances: 0,
+    largeType: undefined,
+    largeInstances: 0,
     quotaAsked: false,
     llmRegions: [],
     llmProbedRegions: [],
@@ -116,6 +156,8 @@ export function newWindow(start: number): AbuseWindow {
     expiryRule: false,
     sseCObjects: 0,
     deletedObjects: 0,
+    versionsListed: false,
+    versionsDestroyed: 0,
     keysDestroyed: 0,
     backupsDeleted: 0,
     publicShares: 0,
@@ -205,6 +247,7 @@ export function isStep(ctx: DetectionContext, params: Record<string, unknown> | 
     case ABUSE_SHARE:
       return succeeded && params !== undefined && sharedWithEveryone(params);
     case ABUSE_MAIL_IDENTITY:
+    case ABUSE_VERSIONS_LIST:
     case ABUSE_DATA_OBJECT_DELETE:
     case ABUSE_KEY_DESTROY:
     case ABUSE_BACKUP_DELETE:
@@ -224,10 +267,21 @@ export function isStep(ctx: DetectionContext, params: Record<string, unknown> | 
  */
 export function recordStep(ctx: DetectionContext, w: AbuseWindow, params: Record<string, unknown> | undefined): void {
   switch (ctx.cls.abuse) {
-    case ABUSE_COMPUTE_LAUNCH:
+    case ABUSE_COMPUTE_LAUNCH: {
       addRegion(w.computeRegions, regionOf(ctx));
-      w.acceleratedType ??= params === undefined ? undefined : ACCELERATED_TYPE.exec(json(params))?.[1];
+      if (params === undefined) break;
+      const text = json(params);
+      const accelerated = ACCELERATED_TYPE.exec(text)?.[1];
+      const large = accelerated === undefined ? LARGE_TYPE.exec(text)?.[1] : undefined;
+      if (accelerated !== undefined) {
+        w.acceleratedType ??= accelerated;
+        w.acceleratedInstances += requestedInstances(text);
+      } else if (large !== undefined) {
+        w.largeType ??= large;
+        w.largeInstances += requestedInstances(text);
+      }
       break;
+    }
     case ABUSE_QUOTA_INCREASE:
       w.quotaAsked = true;
       break;
@@ -264,6 +318,14 @@ export function recordStep(ctx: DetectionContext, w: AbuseWindow, params: Record
       break;
     case ABUSE_DATA_OBJECT_DELETE:
       w.deletedObjects++;
+      // A thief's key works from outside AWS; a cleanup job that purges old versions runs inside it.
+      if (outsideAws(ctx)) {
+        if (params?.versionId !== undefined) w.versionsDestroyed++;
+        else if (w.versionsListed && ctx.cls.name === 's3:DeleteObjects') w.versionsDestroyed += VERSIONS_PER_BATCH;
+      }
+      break;
+    case ABUSE_VERSIONS_LIST:
+      w.versionsListed = true;
       break;
     case ABUSE_KEY_DESTROY:
       w.keysDestroyed++;
@@ -288,14 +350,17 @@ export function recordStep(ctx: DetectionContext, w: AbuseWindow, params: Record
 export function completedPlaybooks(w: AbuseWindow): number {
   let done = 0;
   const gpu = w.acceleratedType !== undefined;
-  if (w.computeRegions.length >= COMPUTE_REGIONS || (gpu && (w.computeRegions.length >= 2 || w.quotaAsked))) done |= COMPUTE;
+  const fleet = w.acceleratedInstances >= GPU_INSTANCES || w.largeInstances >= LARGE_INSTANCES;
+  if (w.computeRegions.length >= COMPUTE_REGIONS || (gpu && (w.computeRegions.length >= 2 || w.quotaAsked)) || fleet) done |= COMPUTE;
   const invoked = w.llmRegions.length > 0;
   const swept = w.llmRegions.length >= LLM_REGIONS && w.llmProbedRegions.length >= LLM_PROBED_REGIONS;
   if ((invoked && (w.llmLoggingChecked || w.llmEnabled || swept)) || (w.llmEnabled && w.llmLoggingChecked)) done |= LLM;
   if (w.mailEnabled && (w.mailRecon || w.mailIdentity)) done |= MAIL;
   const recoveryGone = w.versioningSuspended || w.keysDestroyed > 0 || w.backupsDeleted >= DELETED_BACKUPS;
   const dataGone = w.deletedObjects >= DELETED_OBJECTS || w.sseCObjects >= SSE_C_OBJECTS;
-  if ((recoveryGone && dataGone) || (w.sseCObjects >= SSE_C_OBJECTS && w.expiryRule)) done |= RANSOM;
+  // Deleting versions is both: the data and its recovery go in one call.
+  const destroyed = w.versionsDestroyed >= DELETED_OBJECTS;
+  if ((recoveryGone && dataGone) || (w.sseCObjects >= SSE_C_OBJECTS && w.expiryRule) || destroyed) done |= RANSOM;
   if (w.publicShares > 0) done |= PUBLIC_SHARE;
   return done;
 }

@@ -12,7 +12,9 @@ import {
   completedPlaybooks,
   DELETED_BACKUPS,
   DELETED_OBJECTS,
+  GPU_INSTANCES,
   isStep,
+  LARGE_INSTANCES,
   LLM,
   LLM_PROBED_REGIONS,
   LLM_REGIONS,
@@ -36,8 +38,15 @@ function describe(playbook: number, w: AbuseWindow): { summary: string; steps: R
   switch (playbook) {
     case COMPUTE:
       return {
-        summary: `compute launched in ${w.computeRegions.length} region(s)${w.acceleratedType ? `, accelerated instances (${w.acceleratedType})` : ''}${w.quotaAsked ? ', after a quota increase request' : ''}: resource hijacking (mining)`,
-        steps: { regions: [...w.computeRegions], accelerated_instance_type: w.acceleratedType, quota_increase_requested: w.quotaAsked },
+        summary: `compute launched in ${w.computeRegions.length} region(s)${w.acceleratedType ? `, ${w.acceleratedInstances} accelerated instances (${w.acceleratedType})` : ''}${w.largeInstances >= LARGE_INSTANCES ? `, ${w.largeInstances} large instances (${w.largeType})` : ''}${w.quotaAsked ? ', after a quota increase request' : ''}: resource hijacking (mining)`,
+        steps: {
+          regions: [...w.computeRegions],
+          accelerated_instance_type: w.acceleratedType,
+          accelerated_instances: w.acceleratedInstances,
+          large_instance_type: w.largeType,
+          large_instances: w.largeInstances,
+          quota_increase_requested: w.quotaAsked,
+        },
       };
     case LLM:
       return {
@@ -61,12 +70,14 @@ function describe(playbook: number, w: AbuseWindow): { summary: string; steps: R
       };
     default:
       return {
-        summary: `recovery taken away (${[w.versioningSuspended ? 'versioning suspended' : '', w.keysDestroyed > 0 ? 'keys disabled or scheduled for deletion' : '', w.backupsDeleted > 0 ? `${w.backupsDeleted} backups deleted` : '', w.expiryRule ? 'an expiry rule set' : ''].filter((s) => s).join(', ')}) and data ${w.sseCObjects >= SSE_C_OBJECTS ? `re-encrypted with a key the account does not hold (${w.sseCObjects} objects)` : `deleted (${w.deletedObjects} calls)`}: ransom or destruction`,
+        summary: `recovery taken away (${[w.versioningSuspended ? 'versioning suspended' : '', w.keysDestroyed > 0 ? 'keys disabled or scheduled for deletion' : '', w.backupsDeleted > 0 ? `${w.backupsDeleted} backups deleted` : '', w.expiryRule ? 'an expiry rule set' : '', w.versionsDestroyed > 0 ? 'object versions deleted' : ''].filter((s) => s).join(', ')}) and data ${w.versionsDestroyed >= DELETED_OBJECTS ? `deleted for good (${w.versionsDestroyed} object versions, from outside AWS)` : w.sseCObjects >= SSE_C_OBJECTS ? `re-encrypted with a key the account does not hold (${w.sseCObjects} objects)` : `deleted (${w.deletedObjects} calls)`}: ransom or destruction`,
         steps: {
           versioning_suspended: w.versioningSuspended,
           expiry_rule: w.expiryRule,
           sse_c_objects: w.sseCObjects,
           deleted_objects: w.deletedObjects,
+          versions_listed: w.versionsListed,
+          versions_destroyed: w.versionsDestroyed,
           keys_destroyed: w.keysDestroyed,
           backups_deleted: w.backupsDeleted,
         },
@@ -101,9 +112,10 @@ export function detectCloudAbuse(ctx: DetectionContext, out: Finding[]): void {
   // A late event (out of event-time order) within the window still joins it rather than starting over.
   if (w === undefined || Math.abs(ctx.now - w.start) > WINDOW_MS) {
     // A window opens at a step the credential's baseline does not explain. Deleting objects opens none: it is
-    // destruction only after recovery was taken away, and cleanup jobs delete all day.
+    // destruction only after recovery was taken away, and cleanup jobs delete all day; deleting a version for good
+    // takes the recovery away itself.
     if ((ctx.credMature || ctx.principalMature) && operationUsed(ctx)) return;
-    if (ctx.cls.abuse === ABUSE_DATA_OBJECT_DELETE) return;
+    if (ctx.cls.abuse === ABUSE_DATA_OBJECT_DELETE && params?.versionId === undefined) return;
     w = newWindow(ctx.now);
     WINDOWS.set(cred, w);
   }
@@ -134,6 +146,8 @@ export function detectCloudAbuse(ctx: DetectionContext, out: Finding[]): void {
       thresholds: {
         window_hours: WINDOW_MS / 3_600_000,
         compute_regions: COMPUTE_REGIONS,
+        accelerated_instances: GPU_INSTANCES,
+        large_instances: LARGE_INSTANCES,
         llm_regions: LLM_REGIONS,
         llm_refused_regions: LLM_PROBED_REGIONS,
         sse_c_objects: SSE_C_OBJECTS,

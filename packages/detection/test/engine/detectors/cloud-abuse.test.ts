@@ -88,6 +88,44 @@ describe('detector: cloud abuse (what a leaked key is stolen for)', () => {
     assert.equal(quota[0]?.evidence.accelerated_instance_type, 'p3.16xlarge');
   });
 
+  it('a fleet asked for in one region pages: ten GPU instances (refused too), or twenty large ones', () => {
+    // Stratus Red Team's ec2-launch-unusual-instances: ten p2.xlarge, refused by an explicit deny.
+    const gpu = (count: number, error?: string): Step => ({
+      op: 'ec2:RunInstances',
+      params: { instanceType: 'p2.xlarge', instancesSet: { items: [{ imageId: 'ami-1', minCount: count, maxCount: count }] } },
+      ...(error ? { error } : {}),
+    });
+    const refused = abuse(replay([{ op: 'sts:GetCallerIdentity' }, gpu(10, 'Client.UnauthorizedOperation')]));
+    assert.equal(refused[0]?.severity, 'high');
+    assert.equal(refused[0]?.evidence.accelerated_instances, 10);
+    const cpu = abuse(
+      replay([
+        {
+          op: 'ec2:RunInstances',
+          region: 'eu-north-1',
+          params: { instanceType: 'c5.24xlarge', instancesSet: { items: [{ minCount: 20, maxCount: 20 }] } },
+        },
+      ]),
+    );
+    assert.equal(cpu[0]?.evidence.large_instances, 20);
+    assert.deepEqual(cpu[0]?.evidence.regions, ['eu-north-1']);
+    // A spot request counts its instances the same way.
+    const spot = abuse(
+      replay([{ op: 'ec2:RequestSpotInstances', params: { instanceCount: 6, launchSpecification: { instanceType: 'g5.12xlarge' } } }]),
+    );
+    assert.equal(spot[0]?.evidence.playbook, 'compute_hijack');
+  });
+
+  it('hard negatives in one region: a person trying one or two GPU boxes, a few large instances, many small ones', () => {
+    const one = (instanceType: string, count: number): Step => ({
+      op: 'ec2:RunInstances',
+      params: { instanceType, instancesSet: { items: [{ imageId: 'ami-1', minCount: 1, maxCount: count }] } },
+    });
+    assert.equal(abuse(replay([...RECON, one('g5.xlarge', 1), one('g5.2xlarge', 2)])).length, 0);
+    assert.equal(abuse(replay([...RECON, one('c5.24xlarge', 3), one('m6i.metal', 2)])).length, 0);
+    assert.equal(abuse(replay([...RECON, one('t3.micro', 50)])).length, 0);
+  });
+
   it('hard negatives: one region, Terraform across regions, a service acting for the key', () => {
     assert.equal(abuse(replay([...RECON, ...Array.from({ length: 10 }, () => launch('eu-west-1'))])).length, 0);
     assert.equal(
@@ -245,6 +283,32 @@ describe('detector: cloud abuse (what a leaked key is stolen for)', () => {
       s3('s3:PutBucketLifecycleConfiguration', { LifecycleConfiguration: { Rule: { Expiration: { Days: 30 } } } }),
     ];
     assert.equal(abuse(replay(uploads)).length, 0);
+  });
+
+  it('object versions deleted for good from outside AWS: listed then removed one by one, or in batches', () => {
+    const listed = s3('s3:ListBucketVersions', {});
+    const oneByOne = abuse(
+      replay([listed, ...Array.from({ length: 12 }, (_, i) => s3('s3:DeleteObject', { key: `db/${i}.csv`, versionId: `v${i}` }))]),
+    );
+    assert.equal(oneByOne.length, 1);
+    assert.equal(oneByOne[0]?.evidence.playbook, 'data_ransom');
+    assert.equal(oneByOne[0]?.evidence.versions_destroyed, 10);
+    // Without the listing, the versioned deletes open the window themselves.
+    const unlisted = abuse(replay(Array.from({ length: 10 }, (_, i) => s3('s3:DeleteObject', { key: `db/${i}.csv`, versionId: `v${i}` }))));
+    assert.equal(unlisted[0]?.severity, 'high');
+    // CloudTrail does not log which versions a multi-object delete removed: after listing them, a batch counts as ten.
+    const batch = abuse(replay([listed, s3('s3:DeleteObjects', { delete: '' })]));
+    assert.equal(batch[0]?.evidence.playbook, 'data_ransom');
+  });
+
+  it('hard negatives: a job inside AWS purging old versions; batch deletes without listing versions', () => {
+    const inside = { ...leaked, place: 'awsVirginia' as const };
+    const purge = [
+      s3('s3:ListBucketVersions', {}),
+      ...Array.from({ length: 30 }, (_, i) => s3('s3:DeleteObject', { key: `tmp/${i}`, versionId: `v${i}` })),
+    ];
+    assert.equal(abuse(replay(purge, inside)).length, 0);
+    assert.equal(abuse(replay(Array.from({ length: 5 }, () => s3('s3:DeleteObjects', { delete: '' })))).length, 0);
   });
 
   it('a snapshot, image or database snapshot made public pages at once, even as the key’s first call', () => {
