@@ -13,6 +13,7 @@ import { detectNewPlace } from './detectors/new-place.js';
 import { detectOktaTakeover } from './detectors/okta-takeover.js';
 import { detectPrivilegedChange } from './detectors/privileged-change.js';
 import { detectProbing } from './detectors/probing.js';
+import { detectSecretHarvest } from './detectors/secret-harvest.js';
 import { detectTokenLifecycle } from './detectors/token-lifecycle.js';
 import type { DetectionContext, Detector, Finding } from './detectors/types.js';
 import { detectUnusualTime } from './detectors/unusual-time.js';
@@ -66,6 +67,7 @@ const DETECTORS: readonly Detector[] = [
   detectTokenLifecycle,
   detectCloudAbuse,
   detectOktaTakeover,
+  detectSecretHarvest,
   detectAttackChain,
 ];
 

@@ -135,3 +135,36 @@ export function minerKey(): AbuseAttack {
   // The first dry run already asks for ten GPU instances (a fleet no one tries a GPU box with): the evident moment.
   return { calls, credential, damageAt, startAt, evidentAt: startAt + 6_000 };
 }
+
+/**
+ * Credential harvesting, as Stratus Red Team's secretsmanager-retrieve-secrets and most leaked-key write-ups show it: an
+ * old ETL key is checked from a VPS with a Go script, the vault is listed, and every secret in it is read within a
+ * minute. The first secret read is already damage; the tenth new secret in minutes is when it is unmistakable.
+ */
+export function secretHarvestKey(): AbuseAttack {
+  const credential = keyId('AKIA', 'etl-legacy');
+  const who = iamUser('etl-legacy', credential);
+  const source = '159.89.120.45';
+  const ua = 'aws-sdk-go-v2/1.30.3 os/linux lang/go#1.22.5 md/GOOS#linux md/GOARCH#amd64 api/secretsmanager#1.32.3';
+  const startAt = START + 12 * DAY + 3 * HOUR + 11 * MIN;
+  const step = clock(startAt);
+  const calls: Call[] = [
+    { at: startAt, who, op: 'sts:GetCallerIdentity', source, ua, params: null },
+    { at: step(6), who, op: 'secretsmanager:ListSecrets', source, ua, params: {} },
+  ];
+  let evidentAt = 0;
+  const damageAt = step(2);
+  for (let i = 0; i < 22; i++) {
+    const at = i === 0 ? damageAt : step(1);
+    if (i === 9) evidentAt = at;
+    calls.push({
+      at,
+      who,
+      op: 'secretsmanager:GetSecretValue',
+      source,
+      ua,
+      params: { secretId: `prod/${['db', 'api', 'stripe', 'smtp'][i % 4]}/${i}` },
+    });
+  }
+  return { calls, credential, damageAt, startAt, evidentAt };
+}

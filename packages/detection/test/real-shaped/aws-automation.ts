@@ -1,7 +1,8 @@
 /**
  * The automation of the AWS account of `aws-org.ts`: Terraform from GitHub Actions on an OIDC role, CodeBuild
  * deploys, CloudFormation acting for a console user, a Lambda's execution role, a weekly Packer image build in three
- * regions, and an assistant's model calls that fall back to other regions when throttled.
+ * regions, an assistant's model calls that fall back to other regions when throttled, and the jobs that read secrets
+ * in bulk as their work (a cluster's secrets operator, a deploy that renders its configuration).
  */
 import { assumedRole, type Call, getObject, keyId, UA } from './cloudtrail-writer.js';
 import { DAY, HOUR, MIN, type Prng, weekdays } from './prng.js';
@@ -317,6 +318,59 @@ export function assistantModelCalls(rng: Prng): Call[] {
         out.push({ ...base, at: at + 800, region: 'us-west-2', error: { code: 'ThrottlingException', message: 'Too many requests.' } });
         out.push({ ...base, at: at + 1_600, region: 'eu-central-1' });
       } else out.push({ ...base, at, region: 'us-east-1' });
+    }
+  }
+  return out;
+}
+
+/** The Go SDK of a Kubernetes controller on EKS, as CloudTrail logs it. */
+const ESO_UA = 'aws-sdk-go-v2/1.30.3 os/linux lang/go#1.22.5 md/GOOS#linux md/GOARCH#amd64 api/secretsmanager#1.32.3';
+
+/**
+ * Secrets read in bulk by the account's own automation, every run: the EKS cluster's secrets operator (a web-identity
+ * session per hour from the cluster's NAT gateway) lists the vault and reads the fourteen secrets it syncs; the deploy
+ * job on GitHub Actions lists and reads the twelve its templates need on every weekday deploy. Both read more than
+ * ten secrets in a minute after listing them, the operator from inside AWS, the deploy from Azure's runners.
+ */
+export function bulkSecretReaders(rng: Prng): Call[] {
+  const out: Call[] = [];
+  const arn = (name: string) => `arn:aws:secretsmanager:us-east-1:418295730164:secret:${name}`;
+  for (let h = 0; h < DAYS * 24; h++) {
+    const t0 = START + h * HOUR + rng.int(0, 5) * MIN;
+    const who = assumedRole('eks-external-secrets', `eso-${h}`, keyId('ASIA', `eso-${h}`), new Date(t0).toISOString());
+    out.push({
+      at: t0,
+      who,
+      op: 'secretsmanager:ListSecrets',
+      source: '3.80.12.9',
+      ua: ESO_UA,
+      params: { filters: [{ key: 'tag-key', values: ['k8s-sync'] }] },
+    });
+    for (let i = 0; i < 14; i++) {
+      out.push({
+        at: t0 + 500 + i * 120,
+        who,
+        op: 'secretsmanager:GetSecretValue',
+        source: '3.80.12.9',
+        ua: ESO_UA,
+        params: { secretId: arn(`k8s/prod/svc-${i}`) },
+      });
+    }
+  }
+  for (const [i, day] of weekdays(START, DAYS).entries()) {
+    const t0 = day + 15 * HOUR + rng.int(0, 120) * MIN;
+    const who = assumedRole('gha-deploy', 'GitHubActions', keyId('ASIA', `deploy-${i}`), new Date(t0).toISOString());
+    const source = GHA_RUNNERS[i % GHA_RUNNERS.length]!;
+    out.push({ at: t0, who, op: 'secretsmanager:ListSecrets', source, ua: UA.ghaCli, params: {} });
+    for (let k = 0; k < 12; k++) {
+      out.push({
+        at: t0 + 2_000 + k * 400,
+        who,
+        op: 'secretsmanager:GetSecretValue',
+        source,
+        ua: UA.ghaCli,
+        params: { secretId: `deploy/web/${k}` },
+      });
     }
   }
   return out;

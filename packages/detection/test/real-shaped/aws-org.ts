@@ -2,12 +2,14 @@
  * Two weeks of one AWS account's CloudTrail, the way a small engineering company produces it: people
  * on the CLI and the console, CI and Terraform on OIDC roles, CodeBuild, a Lambda, CloudFormation acting
  * for a user; with the hard negatives (a traveller, a new laptop, on-call nights, CI moving between
- * regions, a Terraform apply, a key rotation, a new employee, Zscaler egress) and the attacks.
+ * regions, a Terraform apply, a key rotation, a new employee, Zscaler egress, jobs reading secrets in bulk) and the
+ * attacks.
  */
 
 import {
   amiBuilds,
   assistantModelCalls,
+  bulkSecretReaders,
   codebuild,
   configRecorder,
   consoleStack,
@@ -180,6 +182,7 @@ export function benignCompany(rng: Prng): Call[] {
     ...configRecorder(rng),
     ...amiBuilds(rng),
     ...assistantModelCalls(rng),
+    ...bulkSecretReaders(rng),
   );
   return calls;
 }

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Alert } from '@tokenwarden/core';
 import { hashedCredentialId } from '../../src/ingest/parsers/nginx.js';
 import { alertsOfFile } from '../pipeline/real-data-run.js';
-import { llmJackedKey, minerKey } from './aws-abuse.js';
+import { llmJackedKey, minerKey, secretHarvestKey } from './aws-abuse.js';
 import { dormantKey, leakedKey, lowAndSlow } from './aws-attacks.js';
 import { benignCompany } from './aws-org.js';
 import { trailFile } from './cloudtrail-writer.js';
@@ -155,6 +155,30 @@ describe('real-shaped CloudTrail: leaked keys put to work (LLM-jacking, mining),
 
   it('the account’s own people and automation still do not page', () => {
     assertNoBenignPages(alerts, [attacks.llm.credential, attacks.miner.credential]);
+  });
+});
+
+describe('real-shaped CloudTrail: a leaked key that empties the secrets vault', () => {
+  const harvest = secretHarvestKey();
+  let alerts: Alert[] = [];
+  before(async () => {
+    const file = join(dir, 'harvest.json');
+    writeFileSync(file, trailFile([...benignCompany(new Prng(7)), ...harvest.calls].sort((a, b) => a.at - b.at)));
+    alerts = await alertsOfFile(file);
+  });
+
+  it('pages high at the tenth secret read after listing the vault', () => {
+    const found = alerts.find((a) => a.credential === harvest.credential && a.evidence.kind === 'secret_harvest');
+    assert.ok(found, describeAlerts(alerts.filter((a) => a.credential === harvest.credential)));
+    assert.equal(found.severity, 'high');
+    assert.equal(found.time, new Date(harvest.evidentAt).toISOString());
+  });
+
+  it('the secrets operator and the deploy job, which list and read a dozen secrets every run, do not page', () => {
+    assertNoBenignPages(alerts, [harvest.credential]);
+    const readers = alerts.filter((a) => a.evidence.kind === 'secret_harvest' && a.credential !== harvest.credential);
+    // At most their first runs, with nothing learned, are worth a look.
+    assert.ok(readers.length <= 2, describeAlerts(readers));
   });
 });
 
