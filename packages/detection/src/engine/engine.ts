@@ -8,6 +8,7 @@ import { detectCloudAbuse } from './detectors/cloud-abuse.js';
 import { detectConcurrentUse } from './detectors/concurrent-use.js';
 import { detectDataAccess } from './detectors/data-access.js';
 import { detectImpossibleTravel } from './detectors/impossible-travel.js';
+import { detectInstanceCredentialOutside } from './detectors/instance-credential.js';
 import { detectNewClient } from './detectors/new-client.js';
 import { detectNewPlace } from './detectors/new-place.js';
 import { detectOktaTakeover } from './detectors/okta-takeover.js';
@@ -68,6 +69,7 @@ const DETECTORS: readonly Detector[] = [
   detectCloudAbuse,
   detectOktaTakeover,
   detectSecretHarvest,
+  detectInstanceCredentialOutside,
   detectAttackChain,
 ];
 
