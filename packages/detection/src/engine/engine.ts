@@ -9,6 +9,7 @@ import { detectConcurrentUse } from './detectors/concurrent-use.js';
 import { detectDataAccess } from './detectors/data-access.js';
 import { detectImpossibleTravel } from './detectors/impossible-travel.js';
 import { detectInstanceCredentialOutside } from './detectors/instance-credential.js';
+import { detectLogExpiry } from './detectors/log-expiry.js';
 import { detectNewClient } from './detectors/new-client.js';
 import { detectNewPlace } from './detectors/new-place.js';
 import { detectOktaTakeover } from './detectors/okta-takeover.js';
@@ -65,6 +66,7 @@ const DETECTORS: readonly Detector[] = [
   detectProbing,
   detectDataAccess,
   detectPrivilegedChange,
+  detectLogExpiry,
   detectTokenLifecycle,
   detectCloudAbuse,
   detectOktaTakeover,

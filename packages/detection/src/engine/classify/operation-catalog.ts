@@ -43,6 +43,9 @@ export const DEFENSE_EVASION_OPERATIONS: ReadonlySet<string> = new Set([
   'waf:DeleteWebACL',
   'wafv2:DeleteWebACL',
   'organizations:LeaveOrganization',
+  // Route 53 Resolver query logs: the VPC's DNS queries (what a miner's pool or a C2 domain resolves) stop being kept.
+  'route53resolver:DeleteResolverQueryLogConfig',
+  'route53resolver:DisassociateResolverQueryLogConfig',
   // LLM hijacking: the prompts a stolen key sends to Bedrock stop being logged.
   'bedrock:DeleteModelInvocationLoggingConfiguration',
 ]);
@@ -73,6 +76,8 @@ export const BLINDING_OPERATIONS: ReadonlySet<string> = new Set([
   'inspector2:Disable',
   'detective:DeleteGraph',
   'organizations:LeaveOrganization',
+  'route53resolver:DeleteResolverQueryLogConfig',
+  'route53resolver:DisassociateResolverQueryLogConfig',
   'bedrock:DeleteModelInvocationLoggingConfiguration',
 ]);
 
@@ -99,6 +104,9 @@ export const PERSISTENCE_OPERATIONS: ReadonlySet<string> = new Set([
   'identitystore:CreateUser',
   'cognito-idp:AdminCreateUser',
   'lambda:CreateFunctionUrlConfig',
+  // IAM Roles Anywhere: a certificate authority the attacker holds, trusted to hand out the account's role sessions.
+  'rolesanywhere:CreateTrustAnchor',
+  'rolesanywhere:UpdateTrustAnchor',
 ]);
 
 /** Grant permissions or share data outward. */
@@ -123,6 +131,7 @@ export const GRANT_OPERATIONS: ReadonlySet<string> = new Set([
   'kms:CreateGrant',
   'kms:PutKeyPolicy',
   'lambda:AddPermission',
+  'lambda:AddLayerVersionPermission',
   'sns:AddPermission',
   'sqs:AddPermission',
   'ec2:AuthorizeSecurityGroupIngress',
