@@ -226,6 +226,21 @@ export const PLACES = {
   // Where a thief replays from: a VPS, and a Moscow ISP.
   hetznerFi: place('95.216.10.5', 'Helsinki', 'Uusimaa', 'Finland', 60.1699, 24.9384, 24940, 'hetzner online gmbh', 'your-server.de'),
   moscow: place('109.73.45.5', 'Moscow', 'Moscow', 'Russia', 55.7558, 37.6173, 29226, 'jsc mastertel', 'mastertel.ru'),
+  // A residential proxy exit (a subscriber's line resold to proxy customers): Okta flags it as a proxy.
+  residentialProxy: {
+    ...place(
+      '24.176.10.20',
+      'Saint Louis',
+      'Missouri',
+      'United States',
+      38.627,
+      -90.1994,
+      20115,
+      'charter communications inc',
+      'charter.com',
+    ),
+    isProxy: true,
+  },
   // A Tor exit; Okta's own proxy detection flags it.
   torExit: {
     ...place('185.220.101.4', 'Berlin', 'Land Berlin', 'Germany', 52.52, 13.405, 60729, 'stiftung erneuerbare freiheit', 'unknown'),

@@ -1,6 +1,7 @@
 import { STAGE_PERSISTENCE, STAGE_VALIDITY_CHECK } from '../classify/operation-class.js';
 import { anonymisingNetwork } from './anonymising-network.js';
-import { managesOwnFactors } from './change-target.js';
+import { operationUsed } from './baseline-knowledge.js';
+import { isAdminGrant, managesOwnFactors } from './change-target.js';
 import type { DetectionContext, Finding } from './types.js';
 
 /** Each playbook is high on its own: none needs a baseline, and each is what an identity takeover is done for. */
@@ -14,6 +15,8 @@ const FATIGUE_WINDOW_MS = 3_600_000;
 const FATIGUE_REFUSALS = 3;
 /** Pushes sent without an answer, for the same: people do not ask for six pushes in an hour. */
 const FATIGUE_PUSHES = 6;
+/** A reset of another person and the escalation it serves come within this long of each other. */
+const ESCALATION_WINDOW_MS = 3_600_000;
 /** How long an identity provider changed from an address taints sign-ins through an identity provider from it. */
 const IDP_TAINT_MS = 24 * 3_600_000;
 /** Other people signed in through an identity provider from that address: one is an administrator's test account. */
@@ -35,11 +38,20 @@ interface IdpChange {
   reported: boolean;
 }
 
+interface Escalation {
+  start: number;
+  reset: string | undefined;
+  escalation: string | undefined;
+  reported: boolean;
+}
+
 interface TakeoverState {
   /** Per person, not per credential: a refusal may be logged without the session the sign-in then gets. */
   fatigue: Map<string, Fatigue>;
   /** Per source address of an identity provider change. */
   idpChanges: Map<number, IdpChange>;
+  /** Per credential: its resets of other people and its escalations. */
+  escalations: Map<string, Escalation>;
 }
 
 /** One engine's state, keyed by its organisation statistics (one per engine); not part of the snapshot. */
@@ -48,7 +60,7 @@ const STATES = new WeakMap<object, TakeoverState>();
 function stateOf(ctx: DetectionContext): TakeoverState {
   let s = STATES.get(ctx.org);
   if (s === undefined) {
-    s = { fatigue: new Map(), idpChanges: new Map() };
+    s = { fatigue: new Map(), idpChanges: new Map(), escalations: new Map() };
     STATES.set(ctx.org, s);
   }
   return s;
@@ -164,15 +176,59 @@ function anonymisedAdmin(ctx: DetectionContext, out: Finding[]): void {
   );
 }
 
+/** Another person's password or factors reset: whoever holds the session can now become them. */
+const RESETS: ReadonlySet<string> = new Set(['user.account.reset_password', 'user.mfa.factor.reset_all', 'user.mfa.factor.deactivate']);
 /**
- * Cross-tenant impersonation: an identity provider created, switched on or changed, and then other people signed in
+ * What the reset serves: an administrator made, or an identity provider that signs anyone in. Not an API token: an
+ * administrator makes one for a new integration and resets a caller's MFA in the same hour.
+ */
+const ESCALATIONS: ReadonlySet<string> = new Set(['system.idp.lifecycle.create', 'system.idp.lifecycle.activate']);
+
+/**
+ * Reset and escalate: a credential with no learned baseline resets another person's password or factors and, within
+ * the hour, makes an administrator or an identity provider (the 0ktapus and Scattered Spider sequence,
+ * from a stolen admin session or API token). A helpdesk resets all day and grants nothing; an administrator promoting
+ * someone does not take their MFA away first. With a baseline, the privileged-change rule judges each step.
+ */
+function resetAndEscalate(ctx: DetectionContext, type: string, out: Finding[]): void {
+  if (ctx.credMature || ctx.principalMature || ctx.ev.outcome === 'failure') return;
+  const reset = RESETS.has(type) && !managesOwnFactors(ctx.ev);
+  const escalation = ESCALATIONS.has(type) || (ctx.cls.privilege === 'grant' && isAdminGrant(ctx.ev));
+  if (!reset && !escalation) return;
+  const windows = stateOf(ctx).escalations;
+  const key = ctx.ev.credential_key;
+  let w = windows.get(key);
+  if (w === undefined || Math.abs(ctx.now - w.start) > ESCALATION_WINDOW_MS) {
+    w = { start: ctx.now, reset: undefined, escalation: undefined, reported: false };
+    remember(windows, key, w);
+  }
+  if (reset) w.reset ??= ctx.ev.resource ?? type;
+  else w.escalation ??= type;
+  if (w.reported || w.reset === undefined || w.escalation === undefined) return;
+  w.reported = true;
+  out.push(
+    finding(
+      ctx,
+      'reset_and_escalate',
+      SCORE,
+      STAGE_PERSISTENCE,
+      `another person's credentials reset (${w.reset}) and ${w.escalation} within ${Math.max(1, Math.round((ctx.now - w.start) / 60_000))} min by a credential with no learned baseline: account takeover`,
+      { reset: w.reset, escalation: w.escalation, window_start: new Date(w.start).toISOString() },
+    ),
+  );
+}
+
+/**
+ * Cross-tenant impersonation: an identity provider created or switched on, and then other people signed in
  * through an identity provider from the very address that changed it. An administrator trying a new federation signs
  * in with one test account; the attacker becomes one user after another.
  */
 function idpImpersonation(ctx: DetectionContext, type: string, out: Finding[]): void {
   if (ctx.ipHash === 0 || ctx.ev.outcome === 'failure') return;
   const changes = stateOf(ctx).idpChanges;
-  if (type === 'system.idp.lifecycle.create' || type === 'system.idp.lifecycle.activate' || type === 'system.idp.lifecycle.update') {
+  // A new identity provider, not a changed one: a federated org's admin rotating its IdP's certificate from the
+  // office is followed by everyone there signing in through it.
+  if (type === 'system.idp.lifecycle.create' || type === 'system.idp.lifecycle.activate') {
     const prior = changes.get(ctx.ipHash);
     if (prior !== undefined && ctx.now - prior.at <= IDP_TAINT_MS) {
       prior.at = ctx.now;
@@ -192,6 +248,8 @@ function idpImpersonation(ctx: DetectionContext, type: string, out: Finding[]): 
   const who = ctx.ev.principal;
   if (change === undefined || who === undefined || who === change.by || change.reported) return;
   if (ctx.now < change.at || ctx.now - change.at > IDP_TAINT_MS) return;
+  // Someone who signed in through an identity provider before is using the org's federation, not a new one.
+  if (operationUsed(ctx)) return;
   change.users.add(who);
   if (change.users.size < IMPERSONATED_USERS) return;
   change.reported = true;
@@ -215,8 +273,8 @@ function idpImpersonation(ctx: DetectionContext, type: string, out: Finding[]): 
 /**
  * Detector for what an Okta identity takeover is done for, recognised by what is done rather than by what is new
  * (the Okta counterpart of cloud-abuse.ts): MFA push fatigue ending in a sign-in, privileged changes from an
- * anonymising network its administrator does not use, and people signed in through an identity provider changed
- * from the same address. Each is high with no baseline at all: a log that starts at the theft has nothing to be
+ * anonymising network its administrator does not use, people signed in through an identity provider made from the
+ * same address, and another person's credentials reset before an escalation. Each is high with no baseline at all: a log that starts at the theft has nothing to be
  * unfamiliar with. Rule `attack_chain`, `evidence.kind` `okta_takeover`, `evidence.playbook` naming which.
  *
  * @example
@@ -229,5 +287,6 @@ export function detectOktaTakeover(ctx: DetectionContext, out: Finding[]): void 
   if (type === undefined) return;
   mfaFatigue(ctx, type, out);
   idpImpersonation(ctx, type, out);
+  resetAndEscalate(ctx, type, out);
   anonymisedAdmin(ctx, out);
 }

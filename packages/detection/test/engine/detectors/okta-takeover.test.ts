@@ -155,8 +155,42 @@ describe('Okta takeover: cross-tenant impersonation through an identity provider
     assert.deepEqual(takeover(replay([...setUp, via('idp-test'), via('sam')]), 'idp_impersonation'), []);
   });
 
+  it('does not page for a federated org’s people at the office after their IdP’s certificate is rotated there', () => {
+    const rotated: Step[] = [{ type: 'system.idp.lifecycle.update', ip: attacker }];
+    assert.deepEqual(takeover(replay([...rotated, via('bob'), via('carol')]), 'idp_impersonation'), []);
+    const habit = [via('bob'), via('carol')];
+    assert.deepEqual(takeover(replay([...habit, ...setUp, via('bob'), via('carol')]), 'idp_impersonation'), []);
+  });
+
   it('does not page for people signing in through the partner identity provider from their own addresses', () => {
     assert.deepEqual(takeover(replay([...setUp, via('bob', '198.51.100.9'), via('carol', '198.51.100.10')]), 'idp_impersonation'), []);
+  });
+});
+
+describe('Okta takeover: another person reset, then an escalation', () => {
+  const token: Partial<Step> = { who: 'workday', session: '00Tworkday', place: 'awsVirginia', client: 'pythonRequests', apiToken: true };
+
+  it('an API token with no history resetting an admin’s factors and granting a role pages at the grant', () => {
+    const alerts = replay([
+      { type: 'user.mfa.factor.reset_all', target: 'sam@acme.io', ...token },
+      { type: 'user.account.reset_password', target: 'sam@acme.io', ...token },
+      { type: 'user.account.privilege.grant', target: 'sam@acme.io', ...token },
+    ]);
+    const found = takeover(alerts, 'reset_and_escalate');
+    assert.equal(found.length, 1);
+    assert.equal(found[0]!.severity, 'high');
+    assert.equal(found[0]!.evidence.escalation, 'user.account.privilege.grant');
+  });
+
+  it('does not page for a helpdesk resetting callers’ factors and passwords, nor an admin promoting someone without a reset', () => {
+    const helpdesk: Step[] = ['bob', 'carol', 'dan'].flatMap((who) => [
+      { type: 'user.mfa.factor.reset_all', who: 'hank', target: `${who}@acme.io` },
+      { type: 'user.account.reset_password', who: 'hank', target: `${who}@acme.io` },
+    ]);
+    assert.deepEqual(pages(replay(helpdesk)), []);
+    assert.deepEqual(takeover(replay([{ type: 'user.account.privilege.grant', target: 'dan@acme.io' }]), 'reset_and_escalate'), []);
+    const integration: Step[] = [{ type: 'system.api_token.create' }, { type: 'user.mfa.factor.reset_all', target: 'dan@acme.io' }];
+    assert.deepEqual(pages(replay(integration)), []);
   });
 });
 
