@@ -13,6 +13,7 @@ import { detectLogExpiry } from './detectors/log-expiry.js';
 import { detectNewClient } from './detectors/new-client.js';
 import { detectNewPlace } from './detectors/new-place.js';
 import { detectOktaTakeover } from './detectors/okta-takeover.js';
+import { detectOutsideGrant } from './detectors/outside-grant.js';
 import { detectPrivilegedChange } from './detectors/privileged-change.js';
 import { detectProbing } from './detectors/probing.js';
 import { detectSecretHarvest } from './detectors/secret-harvest.js';
@@ -72,6 +73,7 @@ const DETECTORS: readonly Detector[] = [
   detectOktaTakeover,
   detectSecretHarvest,
   detectInstanceCredentialOutside,
+  detectOutsideGrant,
   detectAttackChain,
 ];
 

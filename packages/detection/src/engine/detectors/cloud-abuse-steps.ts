@@ -183,8 +183,15 @@ function json(v: unknown): string {
   }
 }
 
-/** Items of a CloudTrail list (`{ items: [...] }`) or a plain array. */
-function itemsOf(v: unknown): unknown[] {
+/**
+ * Items of a CloudTrail list (`{ items: [...] }`) or a plain array; empty for anything else.
+ *
+ * @example
+ * ```ts
+ * itemsOf({ items: [{ userId: '012345678912' }] }); // [{ userId: '012345678912' }]
+ * ```
+ */
+export function itemsOf(v: unknown): unknown[] {
   if (Array.isArray(v)) return v;
   const items = v !== null && typeof v === 'object' ? (v as Record<string, unknown>).items : undefined;
   return Array.isArray(items) ? items : [];
