@@ -7,6 +7,7 @@ import { detectAttackChain } from './detectors/attack-chain.js';
 import { detectCloudAbuse } from './detectors/cloud-abuse.js';
 import { detectConcurrentUse } from './detectors/concurrent-use.js';
 import { detectDataAccess } from './detectors/data-access.js';
+import { detectHostedEscalation } from './detectors/hosted-escalation.js';
 import { detectImpossibleTravel } from './detectors/impossible-travel.js';
 import { detectInstanceCredentialOutside } from './detectors/instance-credential.js';
 import { detectLogExpiry } from './detectors/log-expiry.js';
@@ -74,6 +75,7 @@ const DETECTORS: readonly Detector[] = [
   detectSecretHarvest,
   detectInstanceCredentialOutside,
   detectOutsideGrant,
+  detectHostedEscalation,
   detectAttackChain,
 ];
 

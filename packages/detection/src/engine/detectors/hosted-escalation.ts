@@ -1,0 +1,77 @@
+import { F_COLD_RECON_TS } from '../profile/layout.js';
+import type { Profile } from '../profile/profile.js';
+import { byDeploymentTooling } from './change-maker.js';
+import { isAdminGrant, targetsOtherUser } from './change-target.js';
+import { outsideAws } from './cloud-origin.js';
+import type { DetectionContext, Finding } from './types.js';
+
+/** A key with no baseline that looked around, then took over from a rented server: act now. */
+const HOSTED_ESCALATION_SCORE = 75;
+/** One alert per credential per this long (the chain tells the rest). */
+const REPEAT_AFTER_MS = 6 * 3_600_000;
+const LAST_ALERT = new WeakMap<Profile, number>();
+
+/** Calls that hand the caller a way back in that outlives the key: a console password, federated sessions, a trusted CA. */
+const TAKEOVER_OPERATIONS: ReadonlySet<string> = new Set([
+  'iam:CreateLoginProfile',
+  'iam:UpdateLoginProfile',
+  'sts:GetFederationToken',
+  'rolesanywhere:CreateTrustAnchor',
+]);
+
+/** What makes this call a takeover step, or undefined. */
+function takeoverOf(ctx: DetectionContext): string | undefined {
+  const { cls, ev } = ctx;
+  if (cls.privilege === 'grant' && isAdminGrant(ev)) return 'administrator access granted';
+  if (!TAKEOVER_OPERATIONS.has(cls.name)) return undefined;
+  if (cls.name.endsWith('LoginProfile')) return targetsOtherUser(ev) ? 'a console password set for another user' : undefined;
+  return cls.name === 'sts:GetFederationToken'
+    ? 'federated sessions minted (they outlive the key)'
+    : 'a certificate authority trusted for role sessions';
+}
+
+/**
+ * The unbaselined chain's other ending: a credential neither it nor its principal has a baseline for, that looked
+ * around (a validity check, probe or discovery within the chain window) and then, from a rented server (a hosting
+ * network outside AWS, not one common in the organisation), grants administrator access, sets a console password for
+ * another user, mints federated sessions or trusts a new certificate authority: Stratus Red Team's
+ * iam-create-admin-user, iam-create-user-login-profile, iam-update-user-login-profile, sts-federation-token and
+ * rolesanywhere-create-trust-anchor, run as leaked keys are run. An administrator onboarding people from a new key
+ * does it from an office, a home or the console, and deployment tooling is exempt; keys created for another user
+ * (rotation jobs in CI do that) stay with the privileged-change rule.
+ *
+ * @example
+ * ```ts
+ * detectHostedEscalation(ctx, findings);
+ * ```
+ */
+export function detectHostedEscalation(ctx: DetectionContext, out: Finding[]): void {
+  if (ctx.cls.privilege === 'none' || ctx.credMature || ctx.principalMature) return;
+  if (ctx.ev.outcome === 'failure' || ctx.authFailure || ctx.ev.interactive === true || byDeploymentTooling(ctx)) return;
+  const step = takeoverOf(ctx);
+  if (step === undefined || ctx.kind !== 'hosting' || !outsideAws(ctx) || ctx.org.isCommon(ctx.org.asns, ctx.asn)) return;
+  const cred = ctx.cred;
+  const recon = cred.f[cred.fo + F_COLD_RECON_TS]!;
+  if (recon === 0 || recon > ctx.now || ctx.now - recon > ctx.cfg.chain.windowHours * 3_600_000) return;
+  const last = LAST_ALERT.get(cred);
+  if (last !== undefined && Math.abs(ctx.now - last) < REPEAT_AFTER_MS) return;
+  LAST_ALERT.set(cred, ctx.now);
+  out.push({
+    rule: 'attack_chain',
+    score: HOSTED_ESCALATION_SCORE,
+    stage: ctx.cls.stage,
+    summary: `a credential with no learned baseline looked around, then from a hosting network outside AWS: ${step} (${ctx.cls.name})`,
+    evidence: {
+      kind: 'hosted_escalation',
+      step,
+      advanced_by: ctx.cls.name,
+      looked_around_at: new Date(recon).toISOString(),
+      network_kind: ctx.kind,
+      asn: ctx.asn,
+      asn_org: ctx.ev.geo?.as_org,
+    },
+    noveltyOnly: false,
+    suspicion: HOSTED_ESCALATION_SCORE,
+    alwaysReport: true,
+  });
+}
