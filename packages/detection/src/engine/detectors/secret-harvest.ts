@@ -24,10 +24,21 @@ const MAX_REMEMBERED = 64;
  * pipeline or a workload, whose first run reads every secret it deploys with, not a thief's script.
  */
 const MANAGED_RUNTIME = /\bexec-env\/|AWS_Lambda_/;
+/**
+ * A Windows instance's administrator password (encrypted with its key pair). Asked for instance after instance, it is a
+ * harvest whether or not it is granted (Stratus Red Team's ec2-get-password-data is refused thirty times): an
+ * administrator asks for the one machine they are about to log in to.
+ */
+const PASSWORD_DATA = 'ec2:GetPasswordData';
 /** Calls that list what a vault holds: what a thief does before reading it all. */
 const LISTINGS: ReadonlySet<string> = new Set(['secretsmanager:ListSecrets', 'ssm:DescribeParameters']);
 /** Reads of one secret's value, whose resource names it. */
-const SINGLE_READS: ReadonlySet<string> = new Set(['secretsmanager:GetSecretValue', 'ssm:GetParameter', 'ssm:GetParametersByPath']);
+const SINGLE_READS: ReadonlySet<string> = new Set([
+  'secretsmanager:GetSecretValue',
+  'ssm:GetParameter',
+  'ssm:GetParametersByPath',
+  PASSWORD_DATA,
+]);
 /** Reads of many secrets at once, naming them in their parameters (or selecting them with filters). */
 const BULK_READS: ReadonlySet<string> = new Set(['ssm:GetParameters', 'secretsmanager:BatchGetSecretValue']);
 
@@ -147,7 +158,8 @@ function windowFor(cred: Profile, now: number): HarvestWindow {
  * secretsmanager-batch-retrieve-secrets and ssm-retrieve-securestring-parameters do. High when the vault was listed
  * first or the bulk API used and the reads come from outside AWS, or whenever the context is already suspicious;
  * medium otherwise (a workload inside AWS reading many new secrets, as a secrets operator syncing a cluster does on
- * its first run, or a CI job whose SDK names its runtime, `exec-env/GitHubActions`). Refused reads, infrastructure as code (Terraform reads the secrets it manages on every plan) and
+ * its first run, or a CI job whose SDK names its runtime, `exec-env/GitHubActions`). Windows instances' password data
+ * asked for on ten instances counts the same way, refused or not, and needs no listing to be high from outside AWS. Refused reads, infrastructure as code (Terraform reads the secrets it manages on every plan) and
  * cloud services acting for the caller do not count. One alert per window.
  *
  * @example
@@ -159,7 +171,8 @@ export function detectSecretHarvest(ctx: DetectionContext, out: Finding[]): void
   const op = ctx.cls.name;
   const listing = LISTINGS.has(op);
   if (!listing && !SINGLE_READS.has(op) && !BULK_READS.has(op)) return;
-  if (ctx.ev.outcome === 'failure' || ctx.authFailure || byDeploymentTooling(ctx)) return;
+  const passwords = op === PASSWORD_DATA;
+  if ((!passwords && (ctx.ev.outcome === 'failure' || ctx.authFailure)) || byDeploymentTooling(ctx)) return;
   const w = windowFor(ctx.cred, ctx.now);
   if (listing) {
     if (w.listedAt === 0) w.listedAt = ctx.now;
@@ -183,13 +196,13 @@ export function detectSecretHarvest(ctx: DetectionContext, out: Finding[]): void
   const listedFirst = w.listedAt !== 0 && w.listedAt <= ctx.now;
   const outside = outsideAws(ctx);
   const runtime = MANAGED_RUNTIME.test(ctx.ev.user_agent ?? '');
-  const score = suspicious || ((listedFirst || w.batch) && outside && !runtime) ? HARVEST_SCORE : READ_MANY_SCORE;
+  const score = suspicious || ((listedFirst || w.batch || passwords) && outside && !runtime) ? HARVEST_SCORE : READ_MANY_SCORE;
   const cred = ctx.cred;
   out.push({
     rule: 'attack_chain',
     score,
     stage: STAGE_COLLECTION,
-    summary: `${w.count} secrets the credential never read were read within ${Math.max(1, Math.round((ctx.now - w.start) / 60_000))} min${listedFirst ? ' after listing the vault' : ''}${w.batch ? ' with the bulk API' : ''}${outside ? ' from outside AWS' : ''}: credential harvesting (last: ${op})`,
+    summary: `${w.count} ${passwords ? 'instance passwords' : 'secrets'} the identity never read were asked for within ${Math.max(1, Math.round((ctx.now - w.start) / 60_000))} min${listedFirst ? ' after listing the vault' : ''}${w.batch ? ' with the bulk API' : ''}${outside ? ' from outside AWS' : ''}: credential harvesting (last: ${op})`,
     evidence: {
       kind: 'secret_harvest',
       window_start: new Date(w.start).toISOString(),
@@ -197,6 +210,7 @@ export function detectSecretHarvest(ctx: DetectionContext, out: Finding[]): void
       listed_first: listedFirst,
       listed_at: listedFirst ? new Date(w.listedAt).toISOString() : undefined,
       bulk_api: w.batch,
+      instance_passwords: passwords || undefined,
       outside_aws: outside,
       managed_runtime: runtime || undefined,
       suspicious_context: suspicious,

@@ -115,6 +115,29 @@ describe('detector: secret harvest (many secrets read in minutes)', () => {
     assert.equal(harvest(run(createDetectionEngine(), events(few))).length, 0);
   });
 
+  it('Windows password data asked for on ten instances from outside AWS pages, refused or not; one instance does not', () => {
+    const ask = (i: number): Read => ({
+      op: 'ec2:GetPasswordData',
+      resource: `instanceId=i-0a1b2c3d4e5f6${i}`,
+      error: 'Client.UnauthorizedOperation',
+    });
+    const found = harvest(run(createDetectionEngine(), events(Array.from({ length: 30 }, (_, i) => ask(i)))));
+    assert.equal(found.length, 1);
+    assert.equal(found[0]!.severity, 'high');
+    assert.equal(found[0]!.evidence.instance_passwords, true);
+    assert.equal(harvest(run(createDetectionEngine(), events([ask(1), ask(1), ask(2)]))).length, 0);
+    const inside = harvest(
+      run(
+        createDetectionEngine(),
+        events(
+          Array.from({ length: 12 }, (_, i) => ask(i)),
+          workload,
+        ),
+      ),
+    );
+    assert.equal(inside[0]?.severity, 'medium');
+  });
+
   it('reads spread over more than the window do not add up', () => {
     const reads = Array.from({ length: 12 }, (_, i) => secret(i));
     assert.equal(harvest(run(createDetectionEngine(), events(reads, leaked, AFTER, 20 * 60_000))).length, 0);
