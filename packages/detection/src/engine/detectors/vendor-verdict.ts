@@ -157,7 +157,9 @@ export function detectVendorVerdict(ctx: DetectionContext, out: Finding[]): void
     );
     return;
   }
-  if (threat && ctx.ev.outcome !== 'failure') {
+  // ThreatInsight's own report (`security.threat.detected`, ALLOW in log-only mode) is about a request, often one
+  // attempt of a password spray against the actor, not a request that succeeded: left to the probing detectors.
+  if (threat && ctx.ev.outcome !== 'failure' && a.vendor_signal !== 'threat_detected') {
     const fresh = !known.ip;
     strengthen(
       ctx,

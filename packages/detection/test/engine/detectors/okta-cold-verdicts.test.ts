@@ -65,4 +65,9 @@ describe('Okta verdicts with no baseline', () => {
     const alerts = replay([{ type: 'policy.evaluate_sign_on', vendor: { vendor_threat: true } }]);
     assert.equal(pages(alerts)[0]?.rule, 'new_place', JSON.stringify(alerts));
   });
+
+  it('does not page for ThreatInsight’s log-only report of a password spray attempt against the user', () => {
+    const spray = { vendor_threat: true, vendor_signal: 'threat_detected' };
+    assert.deepEqual(pages(replay([{ type: 'security.threat.detected', proxy: true, vendor: spray }])), []);
+  });
 });
