@@ -50,6 +50,8 @@ export const DELETED_OBJECTS = 10;
  * does not log which keys a `DeleteObjects` removed).
  */
 const VERSIONS_PER_BATCH = 10;
+/** Networks a thief rents or hides behind: where versions deleted for good are destruction, not housekeeping. */
+const ANONYMOUS_KINDS: ReadonlySet<string> = new Set(['hosting', 'vpn', 'tor']);
 /** Backups deleted that take recovery away. */
 export const DELETED_BACKUPS = 2;
 /** Regions remembered per playbook (past the thresholds only the count matters). */
@@ -118,7 +120,7 @@ export interface AbuseWindow {
   deletedObjects: number;
   /** A bucket's versions were listed in the window. */
   versionsListed: boolean;
-  /** Object versions deleted for good (a `versionId` named, or a batch after listing versions) from outside AWS. */
+  /** Object versions deleted for good (a `versionId` named, or a batch after listing versions) from a rented server, VPN or Tor. */
   versionsDestroyed: number;
   keysDestroyed: number;
   backupsDeleted: number;
@@ -325,8 +327,9 @@ export function recordStep(ctx: DetectionContext, w: AbuseWindow, params: Record
       break;
     case ABUSE_DATA_OBJECT_DELETE:
       w.deletedObjects++;
-      // A thief's key works from outside AWS; a cleanup job that purges old versions runs inside it.
-      if (outsideAws(ctx)) {
+      // A thief's key works from a rented server, a VPN or Tor; a cleanup job that purges old versions runs inside
+      // AWS or on the company's own backup server (an office or data-centre line).
+      if (ANONYMOUS_KINDS.has(ctx.kind) && outsideAws(ctx)) {
         if (params?.versionId !== undefined) w.versionsDestroyed++;
         else if (w.versionsListed && ctx.cls.name === 's3:DeleteObjects') w.versionsDestroyed += VERSIONS_PER_BATCH;
       }

@@ -70,7 +70,7 @@ function describe(playbook: number, w: AbuseWindow): { summary: string; steps: R
       };
     default:
       return {
-        summary: `recovery taken away (${[w.versioningSuspended ? 'versioning suspended' : '', w.keysDestroyed > 0 ? 'keys disabled or scheduled for deletion' : '', w.backupsDeleted > 0 ? `${w.backupsDeleted} backups deleted` : '', w.expiryRule ? 'an expiry rule set' : '', w.versionsDestroyed > 0 ? 'object versions deleted' : ''].filter((s) => s).join(', ')}) and data ${w.versionsDestroyed >= DELETED_OBJECTS ? `deleted for good (${w.versionsDestroyed} object versions, from outside AWS)` : w.sseCObjects >= SSE_C_OBJECTS ? `re-encrypted with a key the account does not hold (${w.sseCObjects} objects)` : `deleted (${w.deletedObjects} calls)`}: ransom or destruction`,
+        summary: `recovery taken away (${[w.versioningSuspended ? 'versioning suspended' : '', w.keysDestroyed > 0 ? 'keys disabled or scheduled for deletion' : '', w.backupsDeleted > 0 ? `${w.backupsDeleted} backups deleted` : '', w.expiryRule ? 'an expiry rule set' : '', w.versionsDestroyed > 0 ? 'object versions deleted' : ''].filter((s) => s).join(', ')}) and data ${w.versionsDestroyed >= DELETED_OBJECTS ? `deleted for good (${w.versionsDestroyed} object versions, from a rented server, VPN or Tor)` : w.sseCObjects >= SSE_C_OBJECTS ? `re-encrypted with a key the account does not hold (${w.sseCObjects} objects)` : `deleted (${w.deletedObjects} calls)`}: ransom or destruction`,
         steps: {
           versioning_suspended: w.versioningSuspended,
           expiry_rule: w.expiryRule,

@@ -301,13 +301,15 @@ describe('detector: cloud abuse (what a leaked key is stolen for)', () => {
     assert.equal(batch[0]?.evidence.playbook, 'data_ransom');
   });
 
-  it('hard negatives: a job inside AWS purging old versions; batch deletes without listing versions', () => {
+  it('hard negatives: a job inside AWS or on the office backup server purging old versions; batch deletes without listing versions', () => {
     const inside = { ...leaked, place: 'awsVirginia' as const };
+    const office = { ...leaked, place: 'londonOffice' as const };
     const purge = [
       s3('s3:ListBucketVersions', {}),
       ...Array.from({ length: 30 }, (_, i) => s3('s3:DeleteObject', { key: `tmp/${i}`, versionId: `v${i}` })),
     ];
     assert.equal(abuse(replay(purge, inside)).length, 0);
+    assert.equal(abuse(replay(purge, office)).length, 0);
     assert.equal(abuse(replay(Array.from({ length: 5 }, () => s3('s3:DeleteObjects', { delete: '' })))).length, 0);
   });
 
