@@ -26,6 +26,11 @@ export interface ClientInfo {
   scripted: boolean;
   /** The offensive distribution or tool the user agent names (`Kali Linux`, `Pacu`, `TruffleHog`). */
   offensive?: string;
+  /**
+   * The offensive name is a tool made for exploiting or validating stolen cloud keys (Stratus Red Team, Pacu,
+   * TruffleHog, CloudFox, enumerate-iam, WeirdAAL), not a penetration-testing desktop or a web scanner.
+   */
+  cloudKeyTool?: boolean;
 }
 
 /**

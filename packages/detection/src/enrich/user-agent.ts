@@ -94,7 +94,10 @@ function markOffensive(info: ClientInfo, text: string): ClientInfo {
   if (offensive.os !== undefined) return { ...info, os: offensive.os, offensive: offensive.name };
   // The tool joins the family, so a victim's own SDK is not the same client as the tool driving it.
   const family = info.family === 'attack-tool' ? info.family : `${info.family} (${offensive.name})`;
-  return { ...info, family, offensive: offensive.name };
+  // A web scanner is an attack tool too, but not one made for stolen cloud keys.
+  if (info.family === 'attack-tool' && !OFFENSIVE_TOOLS.some((t) => t.name === offensive.name))
+    return { ...info, family, offensive: offensive.name };
+  return { ...info, family, offensive: offensive.name, cloudKeyTool: true };
 }
 const AWS_SERVICE = /^[a-z0-9-]+\.amazonaws\.com$/i;
 

@@ -32,7 +32,8 @@ function sessionDeviceMoved(ctx: DetectionContext): boolean {
  * baseline; (e) a session credential (an Okta session, a refresh or access token) used from another device than
  * it started on, at `sessionDeviceChangeScore`. A new client from a known IP (a new laptop at the desk) counts
  * for less; org-common client families too. Sets `ctx.clientNovelty`. Pure novelty, capped at `medium` alone,
- * except (e): a copied session is evidence, and may page on its own.
+ * except (e), and (d) when the tool is one made for abusing stolen cloud keys (`ClientInfo.cloudKeyTool`): a copied session
+ * and a key run by Pacu are evidence, and may page on their own (a Kali desktop or a web scanner stays novelty).
  *
  * @example
  * ```ts
@@ -120,8 +121,10 @@ export function detectNewClient(ctx: DetectionContext, out: Finding[]): void {
       },
       thresholds: { interactive_share: nc.interactiveShare, tls_min_observations: TLS_MIN_OBSERVATIONS },
     },
-    // A session on a second device is a replayed cookie or token, not a new laptop: it may page on its own.
-    noveltyOnly: !deviceMoved,
+    // A session on a second device is a replayed cookie or token, not a new laptop: it may page on its own. So may
+    // a tool made for abusing stolen cloud keys (Pacu, Stratus Red Team) on a key that never ran it: that is no new
+    // laptop either, and a red team's own key that always runs it is excused by habit.
+    noveltyOnly: !deviceMoved && !(newOffensive && ctx.ev.client?.cloudKeyTool === true),
     suspicion: score,
   });
 }
