@@ -22,7 +22,8 @@ const HOME_NETWORK_EVENTS = 20;
  */
 export function anonymisingNetwork(ctx: DetectionContext): string | undefined {
   if (ctx.asn === 0) return undefined;
-  const proxy = ctx.ev.attributes?.is_proxy === true;
+  // Okta's flag covers companies' secure web gateways too (Zscaler, Netskope): where managed laptops egress.
+  const proxy = ctx.ev.attributes?.is_proxy === true && ctx.kind !== 'security_proxy';
   const where =
     ctx.kind === 'tor'
       ? 'Tor'

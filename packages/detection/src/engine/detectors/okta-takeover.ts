@@ -72,11 +72,13 @@ function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
   if (map.size > MAX_TRACKED) map.delete(map.keys().next().value as K);
 }
 
-/** `okta:<eventType>` (the Okta parser) or `<eventType>`: the bare event type, or undefined for other sources. */
+/**
+ * The bare Okta event type of `okta:<eventType>` (the Okta parser) or `Okta:<eventType>` (an OCSF producer naming
+ * the service Okta), else undefined: the playbooks read Okta's event types only.
+ */
 function oktaType(ctx: DetectionContext): string | undefined {
-  if (ctx.ev.source_system !== 'okta') return undefined;
-  const op = ctx.ev.operation ?? '';
-  return op.startsWith('okta:') ? op.slice(5) : op;
+  const op = ctx.ev.operation;
+  return op !== undefined && op.length > 5 && op.slice(0, 5).toLowerCase() === 'okta:' ? op.slice(5) : undefined;
 }
 
 function finding(

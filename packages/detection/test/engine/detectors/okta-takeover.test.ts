@@ -112,10 +112,26 @@ describe('Okta takeover: privileged changes from an anonymising network', () => 
     assert.equal(takeover(replay(admin({ place: 'torExit' })), 'anonymised_admin').length, 1);
   });
 
+  it('Okta events an OCSF producer names Okta:<eventType> count the same', () => {
+    const events = okta(admin({ place: 'torExit' })).map((e) => ({
+      ...e,
+      source_system: 'ocsf',
+      operation: `Okta:${e.operation!.slice(5)}`,
+    }));
+    const found = run(createDetectionEngine(), events).filter((a) => a.evidence.playbook === 'anonymised_admin');
+    assert.equal(found.length, 1);
+  });
+
   it('does not page for the same change from a home or office network, a commercial VPN without the proxy flag, or a refused one', () => {
     assert.deepEqual(pages(replay(admin({}))), []);
     assert.deepEqual(takeover(replay(admin({ place: 'vpnTokyo' })), 'anonymised_admin'), []);
     assert.deepEqual(takeover(replay(admin({ proxy: true, failed: true })), 'anonymised_admin'), []);
+    // Okta flags the company's secure web gateway as a proxy too.
+    const gateway = okta(admin({ proxy: true })).map((e) => ({
+      ...e,
+      geo: { ...e.geo!, as_org: 'Zscaler', asn_kind: 'security_proxy' as const },
+    }));
+    assert.deepEqual(pages(run(createDetectionEngine(), gateway)), []);
   });
 
   it('does not page for a provisioning API token from its cloud server, nor a person enrolling their own factor from a proxy', () => {
