@@ -137,7 +137,10 @@ export function detectOutsideGrant(ctx: DetectionContext, out: Finding[]): void 
   const accounts = grantees(op, params);
   if (accounts === undefined || accounts.length === 0) return;
   const known = seen ?? accountsOf(ctx.org);
-  const outside = [...new Set(accounts.filter((a) => a === '*' || (a !== own && !known.has(a))))];
+  // Sources without the recipient account (OCSF, native lines) still name the caller's in its ARN.
+  const caller = typeof own === 'string' ? own : PRINCIPAL_ARN.exec(ctx.ev.principal ?? '')?.[1];
+  if (caller !== undefined && known.size < MAX_ACCOUNTS) known.add(caller);
+  const outside = [...new Set(accounts.filter((a) => a === '*' || !known.has(a)))];
   // Once granted, an account is known: a release job sharing with its partner every day raises this once, not daily
   // (its first alert keeps the operation out of its baseline, so the habit alone would never be learned).
   for (const a of accounts) if (a !== '*' && known.size < MAX_ACCOUNTS) known.add(a);

@@ -105,6 +105,15 @@ describe('detector: access granted to an account the logs never showed', () => {
     assert.equal(granted(run(createDetectionEngine(), events([RECON, service]))).length, 0);
   });
 
+  it('without the recipient account in the record (OCSF, native lines), the caller’s own account comes from its ARN', () => {
+    const noAccount = events([RECON, shareAmi(OWN)], { ...leaked, principal: `arn:aws:iam::${OWN}:user/ci-legacy` });
+    for (const e of noAccount) e.attributes = { ...e.attributes, account_id: undefined };
+    assert.equal(granted(run(createDetectionEngine(), noAccount)).length, 0);
+    const stranger = events([RECON, shareAmi(THIEF)], { ...leaked, principal: `arn:aws:iam::${OWN}:user/ci-legacy` });
+    for (const e of stranger) e.attributes = { ...e.attributes, account_id: undefined };
+    assert.equal(granted(run(createDetectionEngine(), stranger))[0]?.severity, 'high');
+  });
+
   it('hard negatives: the console, Terraform, a call from inside AWS, a refused call, a learned sharer at work', () => {
     const share = [RECON, shareAmi(THIEF)];
     const consoleShare = events(share);
