@@ -115,6 +115,18 @@ function finding(
 const REFUSAL = /reject|deny|denied/i;
 
 /**
+ * A failed MFA attempt that was a push refused, unanswered or answered with the wrong number: Okta logs it as an
+ * `auth_via_mfa` failure (`INVALID_CREDENTIALS`) with the factor and the push's answer in its debug data. A mistyped
+ * code is not one.
+ */
+function pushRefused(ctx: DetectionContext): boolean {
+  const a = ctx.ev.attributes;
+  const factor = typeof a?.mfa_factor === 'string' ? a.mfa_factor : '';
+  const answer = typeof a?.push_response === 'string' ? a.push_response : '';
+  return /PUSH/i.test(factor) || REFUSAL.test(answer) || REFUSAL.test(ctx.ev.error_code ?? '');
+}
+
+/**
  * MFA fatigue: a person's pushes refused (or sent unanswered) again and again, then a sign-in that succeeds. The
  * attacker holds the password and keeps asking until the owner taps "approve" to make it stop.
  */
@@ -123,9 +135,7 @@ function mfaFatigue(ctx: DetectionContext, type: string, out: Finding[]): void {
   const who = ctx.ev.principal;
   if (who === undefined) return;
   const failed = ctx.ev.outcome === 'failure';
-  const refusal =
-    type === 'user.mfa.okta_verify.deny_push' ||
-    (type === 'user.authentication.auth_via_mfa' && failed && REFUSAL.test(ctx.ev.error_code ?? ''));
+  const refusal = type === 'user.mfa.okta_verify.deny_push' || (type === 'user.authentication.auth_via_mfa' && failed && pushRefused(ctx));
   const push = type === 'system.push.send_factor_verify_push';
   let w = windows.get(who);
   if (w !== undefined && Math.abs(ctx.now - w.start) > FATIGUE_WINDOW_MS) w = undefined;

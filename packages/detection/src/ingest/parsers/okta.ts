@@ -159,6 +159,10 @@ export function parseOktaRecord(record: unknown, ctx: RecordContext): ParseOutco
       okta_internal_ip: internal ? parsedIp : undefined,
       // What a change acted on, by id: the response runbook's Okta API calls undo it from these.
       okta_targets: changeTargets(eventType, record.target),
+      // The factor of an MFA attempt and how a push was answered: a refused or unanswered Okta Verify push is logged
+      // as an `auth_via_mfa` failure, its refusal only here (`OV_RESPONSE_DENY`).
+      mfa_factor: strAt(debugData, 'factor')?.slice(0, 64),
+      push_response: (strAt(debugData, 'pushOnlyResponseType') ?? strAt(debugData, 'pushWithNumberChallengeResponseType'))?.slice(0, 64),
       ...oktaVendorSignals(eventType, debugData),
     }),
     network_hint: internal ? undefined : hintOf(client, security),

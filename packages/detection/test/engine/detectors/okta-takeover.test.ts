@@ -79,6 +79,20 @@ describe('Okta takeover: MFA push fatigue', () => {
     assert.equal(takeover(replay(steps), 'mfa_fatigue').length, 1);
   });
 
+  it('refusals Okta logs only as failed push verifications (INVALID_CREDENTIALS, the push denied) count', () => {
+    const attempt = (factor: string, answer?: string): Step => ({
+      type: 'user.authentication.auth_via_mfa',
+      who: 'carol',
+      failed: true,
+      attributes: { mfa_factor: factor, ...(answer ? { push_response: answer } : {}) },
+    });
+    const signIn: Step = { type: 'user.authentication.auth_via_mfa', who: 'carol' };
+    const denied = [attempt('OKTA_VERIFY_PUSH', 'OV_RESPONSE_DENY'), attempt('OKTA_VERIFY_PUSH', 'OV_RESPONSE_DENY')];
+    assert.equal(takeover(replay([...denied, attempt('OKTA_VERIFY_PUSH'), signIn]), 'mfa_fatigue').length, 1);
+    // Three mistyped codes from an authenticator app are not a push refused.
+    assert.deepEqual(takeover(replay([attempt('GOOGLE_OTP'), attempt('GOOGLE_OTP'), attempt('GOOGLE_OTP'), signIn]), 'mfa_fatigue'), []);
+  });
+
   it('six pushes sent unanswered before a sign-in count as well', () => {
     assert.equal(takeover(replay(pushes(0, 6)), 'mfa_fatigue').length, 1);
   });
