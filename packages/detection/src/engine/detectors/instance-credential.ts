@@ -33,7 +33,11 @@ const LAST_ALERT = new WeakMap<Profile, number>();
  */
 export function detectInstanceCredentialOutside(ctx: DetectionContext, out: Finding[]): void {
   const principal = ctx.ev.principal;
-  if (principal === undefined || !INSTANCE_SESSION.test(principal) || !outsideAws(ctx)) return;
+  if (principal === undefined) return;
+  // Every event passes here: look at the session name's first two characters before running the expression.
+  const slash = principal.lastIndexOf('/');
+  if (slash < 0 || principal.charCodeAt(slash + 1) !== 105 || principal.charCodeAt(slash + 2) !== 45) return;
+  if (!INSTANCE_SESSION.test(principal) || !outsideAws(ctx)) return;
   if (knownToEither(ctx.cred, ctx.principal, U_ASN, K_ASN, ctx.asn) || ctx.org.isCommon(ctx.org.asns, ctx.asn)) return;
   const last = LAST_ALERT.get(ctx.cred);
   if (last !== undefined && Math.abs(ctx.now - last) < REPEAT_AFTER_MS) return;

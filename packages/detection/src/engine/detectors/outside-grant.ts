@@ -31,6 +31,19 @@ function accountsOf(org: OrgStats): Set<string> {
   return seen;
 }
 
+/** The last account noted and the engine it was noted for: a trail repeats one account event after event. */
+let lastOrg: OrgStats | undefined;
+let lastAccount = '';
+
+/** Remembers an event's account; every CloudTrail event passes here, so a repeat of the last one costs a comparison. */
+function noteAccount(org: OrgStats, account: string): void {
+  if (org === lastOrg && account === lastAccount) return;
+  lastOrg = org;
+  lastAccount = account;
+  const seen = accountsOf(org);
+  if (seen.size < MAX_ACCOUNTS) seen.add(account);
+}
+
 function texts(v: unknown): string[] {
   if (typeof v === 'string') return [v];
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
@@ -126,17 +139,15 @@ function baseOperation(name: string): string {
  * ```
  */
 export function detectOutsideGrant(ctx: DetectionContext, out: Finding[]): void {
-  const attributes = ctx.ev.attributes;
-  const own = attributes?.account_id;
-  const seen = typeof own === 'string' ? accountsOf(ctx.org) : undefined;
-  if (seen !== undefined && seen.size < MAX_ACCOUNTS) seen.add(own as string);
+  const own = ctx.ev.attributes?.account_id;
+  if (typeof own === 'string') noteAccount(ctx.org, own);
   if (ctx.cls.privilege === 'none' || ctx.ev.outcome === 'failure' || ctx.ev.interactive === true) return;
   const params = requestParametersOf(ctx.ev);
   if (params === undefined) return;
   const op = baseOperation(ctx.cls.name);
   const accounts = grantees(op, params);
   if (accounts === undefined || accounts.length === 0) return;
-  const known = seen ?? accountsOf(ctx.org);
+  const known = accountsOf(ctx.org);
   // Sources without the recipient account (OCSF, native lines) still name the caller's in its ARN.
   const caller = typeof own === 'string' ? own : PRINCIPAL_ARN.exec(ctx.ev.principal ?? '')?.[1];
   if (caller !== undefined && known.size < MAX_ACCOUNTS) known.add(caller);
@@ -158,7 +169,7 @@ export function detectOutsideGrant(ctx: DetectionContext, out: Finding[]): void 
       resource: ctx.ev.resource,
       outside_accounts: outside.filter((a) => a !== '*'),
       everyone,
-      accounts_seen: seen?.size ?? 0,
+      accounts_seen: known.size,
       advanced_by: ctx.cls.name,
     },
     noveltyOnly: false,

@@ -169,6 +169,8 @@ function windowFor(cred: Profile, now: number): HarvestWindow {
  */
 export function detectSecretHarvest(ctx: DetectionContext, out: Finding[]): void {
   const op = ctx.cls.name;
+  // Every event passes here; listings and secret reads are all reads.
+  if (!ctx.cls.read) return;
   const listing = LISTINGS.has(op);
   if (!listing && !SINGLE_READS.has(op) && !BULK_READS.has(op)) return;
   const passwords = op === PASSWORD_DATA;
