@@ -1,7 +1,7 @@
 import { F_COLD_RECON_TS } from '../profile/layout.js';
 import type { Profile } from '../profile/profile.js';
 import { byDeploymentTooling } from './change-maker.js';
-import { isAdminGrant, targetsOtherUser } from './change-target.js';
+import { isAdminGrant, requestParametersOf, targetsOtherUser } from './change-target.js';
 import { outsideAws } from './cloud-origin.js';
 import type { DetectionContext, Finding } from './types.js';
 
@@ -19,10 +19,42 @@ const TAKEOVER_OPERATIONS: ReadonlySet<string> = new Set([
   'rolesanywhere:CreateTrustAnchor',
 ]);
 
+/** Remote administration ports: SSH and RDP. */
+const ADMIN_PORTS = [22, 3389];
+
+function num(v: unknown): number | undefined {
+  const n = typeof v === 'string' ? Number(v) : v;
+  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+}
+
+function listOf(v: unknown): Record<string, unknown>[] {
+  const items = Array.isArray(v) ? v : v !== null && typeof v === 'object' ? (v as Record<string, unknown>).items : undefined;
+  return Array.isArray(items) ? items.filter((i): i is Record<string, unknown> => i !== null && typeof i === 'object') : [];
+}
+
+/**
+ * An ingress rule that opens SSH, RDP or every port to the whole internet (`0.0.0.0/0`, `::/0`), as CloudTrail logs
+ * `AuthorizeSecurityGroupIngress`: the door a thief opens to log in to the account's machines.
+ */
+function opensAdminPortToWorld(params: Record<string, unknown> | undefined): boolean {
+  for (const p of listOf(params?.ipPermissions)) {
+    const world = listOf(p.ipRanges).some((r) => r.cidrIp === '0.0.0.0/0') || listOf(p.ipv6Ranges).some((r) => r.cidrIpv6 === '::/0');
+    if (!world) continue;
+    if (p.ipProtocol === '-1' || p.ipProtocol === -1) return true;
+    const from = num(p.fromPort);
+    const to = num(p.toPort) ?? from;
+    if (from !== undefined && to !== undefined && ADMIN_PORTS.some((port) => from <= port && port <= to)) return true;
+  }
+  return false;
+}
+
 /** What makes this call a takeover step, or undefined. */
 function takeoverOf(ctx: DetectionContext): string | undefined {
   const { cls, ev } = ctx;
   if (cls.privilege === 'grant' && isAdminGrant(ev)) return 'administrator access granted';
+  if (cls.name === 'ec2:AuthorizeSecurityGroupIngress' && opensAdminPortToWorld(requestParametersOf(ev))) {
+    return 'SSH, RDP or every port opened to the internet';
+  }
   if (!TAKEOVER_OPERATIONS.has(cls.name)) return undefined;
   if (cls.name.endsWith('LoginProfile')) return targetsOtherUser(ev) ? 'a console password set for another user' : undefined;
   return cls.name === 'sts:GetFederationToken'
@@ -34,11 +66,12 @@ function takeoverOf(ctx: DetectionContext): string | undefined {
  * The unbaselined chain's other ending: a credential neither it nor its principal has a baseline for, that looked
  * around (a validity check, probe or discovery within the chain window) and then, from a rented server (a hosting
  * network outside AWS, not one common in the organisation), grants administrator access, sets a console password for
- * another user, mints federated sessions or trusts a new certificate authority: Stratus Red Team's
- * iam-create-admin-user, iam-create-user-login-profile, iam-update-user-login-profile, sts-federation-token and
- * rolesanywhere-create-trust-anchor, run as leaked keys are run. An administrator onboarding people from a new key
- * does it from an office, a home or the console, and deployment tooling is exempt; keys created for another user
- * (rotation jobs in CI do that) stay with the privileged-change rule.
+ * another user, mints federated sessions, trusts a new certificate authority or opens SSH, RDP or every port to the
+ * internet: Stratus Red Team's iam-create-admin-user, iam-create-user-login-profile, iam-update-user-login-profile,
+ * sts-federation-token, rolesanywhere-create-trust-anchor and ec2-security-group-open-port-22-ingress, run as leaked
+ * keys are run. An administrator onboarding people from a new key does it from an office, a home or the console, and
+ * deployment tooling is exempt (Packer opens SSH to its builders); keys created for another user (rotation jobs in CI
+ * do that) stay with the privileged-change rule.
  *
  * @example
  * ```ts

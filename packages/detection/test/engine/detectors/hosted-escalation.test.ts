@@ -30,6 +30,11 @@ function escalation(alerts: ReturnType<typeof run>) {
 }
 
 const RECON: Step = { op: 'sts:GetCallerIdentity' };
+/** An ingress rule as CloudTrail logs AuthorizeSecurityGroupIngress. */
+const ingress = (ipProtocol: string, fromPort: number | undefined, toPort: number | undefined, cidrIp: string): Step => ({
+  op: 'ec2:AuthorizeSecurityGroupIngress',
+  params: { groupId: 'sg-1', ipPermissions: { items: [{ ipProtocol, fromPort, toPort, ipRanges: { items: [{ cidrIp }] } }] } },
+});
 const ADMIN_USER: Step[] = [
   { op: 'iam:CreateUser', params: { userName: 'backup-admin' } },
   { op: 'iam:AttachUserPolicy', params: { userName: 'backup-admin', policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' } },
@@ -51,6 +56,8 @@ describe('detector: a key with no baseline taking over from a rented server', ()
       { op: 'iam:UpdateLoginProfile', params: { userName: 'svc-reporting' } },
       { op: 'sts:GetFederationToken', params: { name: 'x', policy: '{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}' } },
       { op: 'rolesanywhere:CreateTrustAnchor', params: { name: 'ta', enabled: true } },
+      ingress('tcp', 22, 22, '0.0.0.0/0'),
+      ingress('-1', undefined, undefined, '0.0.0.0/0'),
     ]) {
       assert.equal(escalation(run(createDetectionEngine(), events([RECON, step])))[0]?.severity, 'high', step.op);
     }
@@ -64,12 +71,15 @@ describe('detector: a key with no baseline taking over from a rented server', ()
     assert.equal(escalation(run(createDetectionEngine(), events(ADMIN_USER))).length, 0);
   });
 
-  it('hard negatives: keys made for another user (rotation jobs), one’s own console password, a plain policy, refused', () => {
+  it('hard negatives: keys made for another user (rotation jobs), one’s own console password, a plain policy, HTTPS or one address opened, refused', () => {
     const steps: Step[] = [
       RECON,
       { op: 'iam:CreateAccessKey', params: { userName: 'svc-reporting' } },
       { op: 'iam:UpdateLoginProfile', params: { userName: 'ci-legacy' } },
       { op: 'iam:AttachUserPolicy', params: { userName: 'svc-reporting', policyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' } },
+      // HTTPS for everyone, SSH for one address: a web server and a runner's own /32.
+      ingress('tcp', 443, 443, '0.0.0.0/0'),
+      ingress('tcp', 22, 22, '20.42.10.5/32'),
     ];
     assert.equal(escalation(run(createDetectionEngine(), events(steps))).length, 0);
     const refused = events([RECON, ...ADMIN_USER]);
