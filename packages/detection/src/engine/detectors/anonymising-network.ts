@@ -7,9 +7,18 @@ import type { DetectionContext } from './types.js';
 const HOME_NETWORK_EVENTS = 20;
 
 /**
+ * A person's browser: a session credential, or a log that names no session or token (only the actor) for a client
+ * that is not a script. An API token or a service app on a cloud server is where it should be.
+ */
+function personAtBrowser(ctx: DetectionContext): boolean {
+  if (isSessionCredential(ctx)) return true;
+  return ctx.ev.credential_kind === undefined && ctx.ev.client !== undefined && !ctx.scripted;
+}
+
+/**
  * Where the event came from, when it is a place a stolen session or token is replayed from and its owner does not
  * work from: Tor, an address the identity provider flags as an anonymising proxy (Okta's `securityContext.isProxy`:
- * the residential and VPN proxies of the 2023 session thefts and of Scattered Spider), or, for a browser session,
+ * the residential and VPN proxies of the 2023 session thefts and of Scattered Spider), or, for a person's browser,
  * a hosting network (a person's browser does not run on a rented server). Undefined otherwise, and for a network
  * the credential or its principal already has 20 events from (an administrator who always works through a VPN).
  * Needs no baseline: with none, nothing is a home network. Every VPN is not one: companies route whole
@@ -29,7 +38,7 @@ export function anonymisingNetwork(ctx: DetectionContext): string | undefined {
       ? 'Tor'
       : proxy
         ? 'an address the identity provider flags as an anonymising proxy'
-        : ctx.kind === 'hosting' && isSessionCredential(ctx)
+        : ctx.kind === 'hosting' && personAtBrowser(ctx)
           ? 'a hosting network'
           : undefined;
   if (where === undefined) return undefined;

@@ -126,6 +126,13 @@ describe('Okta takeover: privileged changes from an anonymising network', () => 
     assert.equal(takeover(replay(admin({ place: 'torExit' })), 'anonymised_admin').length, 1);
   });
 
+  it('so does a browser on a VPS in a log that names no session, only the admin', () => {
+    const events = okta(admin({ place: 'frankfurtVps' })).map((e) => ({ ...e, credential_kind: undefined }));
+    assert.equal(takeover(run(createDetectionEngine(), events), 'anonymised_admin').length, 1);
+    const script = okta(admin({ place: 'frankfurtVps', client: 'pythonRequests' })).map((e) => ({ ...e, credential_kind: undefined }));
+    assert.deepEqual(takeover(run(createDetectionEngine(), script), 'anonymised_admin'), []);
+  });
+
   it('Okta events an OCSF producer names Okta:<eventType> count the same', () => {
     const events = okta(admin({ place: 'torExit' })).map((e) => ({
       ...e,
