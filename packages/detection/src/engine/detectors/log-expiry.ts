@@ -1,3 +1,4 @@
+import { ABUSE_DATA_LIFECYCLE } from '../classify/abuse-catalog.js';
 import { STAGE_DEFENSE_EVASION } from '../classify/operation-class.js';
 import { byDeploymentTooling } from './change-maker.js';
 import { requestParametersOf } from './change-target.js';
@@ -47,7 +48,9 @@ function shortestExpiry(params: Record<string, unknown>): number | undefined {
  * ```
  */
 export function detectLogExpiry(ctx: DetectionContext, out: Finding[]): void {
-  if (!LIFECYCLE_OPERATIONS.has(ctx.cls.name) || ctx.ev.outcome === 'failure' || byDeploymentTooling(ctx)) return;
+  // Every event passes here: the lifecycle calls are the abuse catalog's, a number to compare.
+  if (ctx.cls.abuse !== ABUSE_DATA_LIFECYCLE || !LIFECYCLE_OPERATIONS.has(ctx.cls.name)) return;
+  if (ctx.ev.outcome === 'failure' || byDeploymentTooling(ctx)) return;
   const params = requestParametersOf(ctx.ev);
   const bucket = params?.bucketName;
   if (params === undefined || typeof bucket !== 'string' || !AUDIT_BUCKET.test(bucket)) return;

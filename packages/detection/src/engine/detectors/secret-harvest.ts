@@ -169,8 +169,9 @@ function windowFor(cred: Profile, now: number): HarvestWindow {
  */
 export function detectSecretHarvest(ctx: DetectionContext, out: Finding[]): void {
   const op = ctx.cls.name;
-  // Every event passes here; listings and secret reads are all reads.
-  if (!ctx.cls.read) return;
+  // Every event passes here; listings and secret reads are all reads, of `secretsmanager:`, `ssm:` or `ec2:`.
+  const c0 = op.charCodeAt(0);
+  if (!ctx.cls.read || (c0 !== 115 && c0 !== 101)) return;
   const listing = LISTINGS.has(op);
   if (!listing && !SINGLE_READS.has(op) && !BULK_READS.has(op)) return;
   const passwords = op === PASSWORD_DATA;
