@@ -4,7 +4,7 @@
  * cookie (taken from a support HAR file) replayed through a residential proxy with his own browser and device token.
  * And a helpdesk agent resetting callers' MFA and passwords every workday, which must not page.
  */
-import { PEOPLE, START, workSession } from './okta-org.js';
+import { API_TOKEN, PEOPLE, START, workSession } from './okta-org.js';
 import { BROWSERS, type OktaActor, type OktaEventSpec, type OktaPlace, oktaId, PLACES, sessionId } from './okta-writer.js';
 import { HOUR, MIN, type Prng, weekdays } from './prng.js';
 
@@ -114,20 +114,23 @@ export function crossTenantImpersonation(): OktaTakeover {
 }
 
 /**
+ * A person's session of workday `day` (as okta-org.ts names it) continued through the residential proxy, with their
+ * own browser string and device token (`browser|os` as Okta logs them): an infostealer or a HAR file carries both.
+ */
+function throughProxy(who: OktaActor, day: number, ua: string, browserOs: string) {
+  const login = who.alternateId.split('@')[0]!;
+  return { actor: who, session: sessionId(`${login}${day}`), place: PLACES.residentialProxy, ua, deviceToken: `${who.id}|${browserOs}` };
+}
+
+/**
  * sam's session cookie, lifted from a HAR file he uploaded to a support case, replayed through a residential proxy
  * Okta flags, with his own browser string and device token: a backdoor user made a super admin, then an API token.
  * The page must come before the backdoor user is made an administrator.
  */
 export function harSessionReplay(): OktaTakeover {
   const t = DAYS[14]! + 18 * HOUR;
-  const session = sessionId('sam14');
-  const s = {
-    actor: PEOPLE.sam,
-    session,
-    place: PLACES.residentialProxy,
-    ua: BROWSERS.macChrome124,
-    deviceToken: `${PEOPLE.sam.id}|CHROME|Mac OS X`,
-  };
+  const s = throughProxy(PEOPLE.sam, 14, BROWSERS.macChrome124, 'CHROME|Mac OS X');
+  const session = s.session;
   const backdoor = { id: oktaId('00u', 'svc-okta-sync'), type: 'User', alternateId: 'svc-okta-sync@acme.io', displayName: 'svc okta sync' };
   const events: OktaEventSpec[] = [
     { ...s, at: t, eventType: 'user.session.access_admin_app', target: [adminApp], requestUri: '/admin/sso/callback' },
@@ -141,6 +144,65 @@ export function harSessionReplay(): OktaTakeover {
     },
   ];
   return { events, credential: session, startAt: t, damageAt: t + 6 * MIN };
+}
+
+/**
+ * The provisioning API token, copied off its server and used from a VPS with a script: the Okta administrator's
+ * factors and password reset, then a super admin role for him (the thief will sign in as him next). The page must
+ * come at the grant, before the thief signs in.
+ */
+export function stolenTokenTakeover(): OktaTakeover {
+  const t = DAYS[14]! + 4 * HOUR;
+  const s = { actor: PEOPLE.scim, session: 'unknown', apiToken: API_TOKEN, place: PLACES.hetznerFi, ua: 'python-requests/2.31.0' };
+  const sam = [user(PEOPLE.sam)];
+  const events: OktaEventSpec[] = [
+    {
+      ...s,
+      at: t,
+      eventType: 'user.mfa.factor.reset_all',
+      target: sam,
+      requestUri: `/api/v1/users/${PEOPLE.sam.id}/lifecycle/reset_factors`,
+    },
+    {
+      ...s,
+      at: t + MIN,
+      eventType: 'user.account.reset_password',
+      target: sam,
+      requestUri: `/api/v1/users/${PEOPLE.sam.id}/lifecycle/reset_password`,
+    },
+    { ...s, at: t + 2 * MIN, eventType: 'user.account.privilege.grant', target: sam, requestUri: `/api/v1/users/${PEOPLE.sam.id}/roles` },
+  ];
+  const thief = { actor: PEOPLE.sam, session: sessionId('sam-taken'), place: PLACES.hetznerFi, ua: BROWSERS.winChrome };
+  events.push({ ...thief, at: t + 10 * MIN, eventType: 'user.session.start', displayMessage: 'User login to Okta' });
+  return { events, credential: API_TOKEN, startAt: t, damageAt: t + 10 * MIN };
+}
+
+/**
+ * dan's session, copied by an infostealer, continued through a residential proxy Okta flags, with his own browser
+ * string and device token; Okta's roaming detection reports the move. The page must come before the first app.
+ */
+export function roamedOntoProxy(): OktaTakeover {
+  const t = DAYS[14]! + 20 * HOUR;
+  const s = throughProxy(PEOPLE.dan, 14, BROWSERS.winEdge, 'EDGE_CHROMIUM|Windows 10');
+  const session = s.session;
+  const events: OktaEventSpec[] = [
+    {
+      ...s,
+      at: t,
+      eventType: 'security.session.detect_client_roaming',
+      severity: 'WARN',
+      displayMessage: 'Roaming session detected',
+      debugData: { behaviors: '{New Geo-Location=POSITIVE, New Device=NEGATIVE, New IP=POSITIVE, New City=POSITIVE}' },
+    },
+    {
+      ...s,
+      at: t + 2 * MIN,
+      eventType: 'user.authentication.sso',
+      target: [app('GitHub Enterprise Cloud')],
+      requestUri: '/app/x/sso/saml',
+    },
+  ];
+  return { events, credential: session, startAt: t, damageAt: t + 2 * MIN };
 }
 
 /** hank on the helpdesk: every workday from the Austin office, three callers' MFA or passwords reset and accounts unlocked. */

@@ -51,6 +51,8 @@ export interface OktaEventSpec {
    * and OS.
    */
   deviceToken?: string;
+  /** More of `debugContext.debugData`, as Okta's risk engine and behaviour detection write it (`risk`, `behaviors`). */
+  debugData?: Record<string, string>;
 }
 
 function hex(seed: string, n: number): string {
@@ -149,6 +151,7 @@ export function oktaEvent(e: OktaEventSpec): Record<string, unknown> {
         url: e.requestUri ?? '/api/v1/authn',
         threatSuspected: 'false',
         ...(e.apiToken ? {} : { dtHash: hex(`dt${e.deviceToken ?? `${e.actor.id}|${browser}|${os}`}`, 64) }),
+        ...e.debugData,
       },
     },
     legacyEventType: null,

@@ -6,7 +6,15 @@ import { after, before, describe, it } from 'node:test';
 import type { Alert } from '@tokenwarden/core';
 import { alertsOfFile } from '../pipeline/real-data-run.js';
 import { benignOkta, START } from './okta-org.js';
-import { crossTenantImpersonation, harSessionReplay, helpdeskDays, type OktaTakeover, pushFatigue } from './okta-takeovers.js';
+import {
+  crossTenantImpersonation,
+  harSessionReplay,
+  helpdeskDays,
+  type OktaTakeover,
+  pushFatigue,
+  roamedOntoProxy,
+  stolenTokenTakeover,
+} from './okta-takeovers.js';
 import { type OktaEventSpec, oktaEvent } from './okta-writer.js';
 import { Prng } from './prng.js';
 import { assertCaughtBeforeDamage, describeAlerts, isPage } from './scenario-asserts.js';
@@ -22,6 +30,8 @@ const takeovers: Record<string, OktaTakeover> = {
   'MFA push fatigue from a clean home line': pushFatigue(),
   'cross-tenant impersonation through a second identity provider': crossTenantImpersonation(),
   'an admin session from a HAR file replayed through a residential proxy with his own browser': harSessionReplay(),
+  'the provisioning token resetting the admin’s factors and making him super admin': stolenTokenTakeover(),
+  'a session Okta saw roam onto a residential proxy, with its owner’s browser and device token': roamedOntoProxy(),
 };
 const attacked = new Set(Object.values(takeovers).map((t) => t.credential));
 
