@@ -88,6 +88,19 @@ function requestedInstances(text: string): number {
 }
 
 /**
+ * A ransom note, by the object's name: `FILES-ENCRYPTED.txt`, `README_TO_DECRYPT.html`, `HOW-TO-RECOVER-YOUR-FILES.txt`
+ * (a text or web page naming decryption, ransom, or files encrypted, deleted or to recover). Left beside data that was
+ * deleted or rewritten with a key only the thief holds, client-side, where the log shows nothing but plain uploads.
+ */
+const RANSOM_NOTE =
+  /(?:^|\/)[^/]*(?:ransom|decrypt|files?[-_ .]?(?:encrypted|deleted|locked)|recover[-_ .]?(?:your|files|data)|your[-_ .]?(?:files|data))[^/]*\.(?:txt|html?|md)$/i;
+
+function ransomNote(params: Record<string, unknown> | undefined): boolean {
+  const key = params?.key;
+  return typeof key === 'string' && key.length < 512 && RANSOM_NOTE.test(key);
+}
+
+/**
  * An S3 write encrypted with a key the caller holds and the account never sees (SSE-C): CloudTrail logs the request
  * header among the parameters, SDK-shaped records name the field. Looked up directly: every upload passes here.
  */
@@ -117,6 +130,8 @@ export interface AbuseWindow {
   versioningSuspended: boolean;
   expiryRule: boolean;
   sseCObjects: number;
+  /** A ransom note was uploaded (see `RANSOM_NOTE`). */
+  ransomNote: boolean;
   deletedObjects: number;
   /** A bucket's versions were listed in the window. */
   versionsListed: boolean;
@@ -157,6 +172,7 @@ export function newWindow(start: number): AbuseWindow {
     versioningSuspended: false,
     expiryRule: false,
     sseCObjects: 0,
+    ransomNote: false,
     deletedObjects: 0,
     versionsListed: false,
     versionsDestroyed: 0,
@@ -252,7 +268,9 @@ export function isStep(ctx: DetectionContext, params: Record<string, unknown> | 
     case ABUSE_DATA_LIFECYCLE:
       return succeeded && params !== undefined && /"Expiration"/i.test(json(params));
     case ABUSE_DATA_OBJECT_WRITE:
-      return succeeded && (ctx.ev.attributes?.sse_applied === 'SSE_C' || (params !== undefined && customerKeyed(params)));
+      return (
+        succeeded && (ctx.ev.attributes?.sse_applied === 'SSE_C' || (params !== undefined && customerKeyed(params)) || ransomNote(params))
+      );
     case ABUSE_SHARE:
       return succeeded && params !== undefined && sharedWithEveryone(params);
     case ABUSE_MAIL_IDENTITY:
@@ -323,7 +341,8 @@ export function recordStep(ctx: DetectionContext, w: AbuseWindow, params: Record
       w.expiryRule = true;
       break;
     case ABUSE_DATA_OBJECT_WRITE:
-      w.sseCObjects++;
+      if (ransomNote(params)) w.ransomNote = true;
+      else w.sseCObjects++;
       break;
     case ABUSE_DATA_OBJECT_DELETE:
       w.deletedObjects++;
@@ -370,7 +389,8 @@ export function completedPlaybooks(w: AbuseWindow): number {
   const dataGone = w.deletedObjects >= DELETED_OBJECTS || w.sseCObjects >= SSE_C_OBJECTS;
   // Deleting versions is both: the data and its recovery go in one call.
   const destroyed = w.versionsDestroyed >= DELETED_OBJECTS;
-  if ((recoveryGone && dataGone) || (w.sseCObjects >= SSE_C_OBJECTS && w.expiryRule) || destroyed) done |= RANSOM;
+  // A ransom note is the thief saying so, whatever the log could show of the damage.
+  if ((recoveryGone && dataGone) || (w.sseCObjects >= SSE_C_OBJECTS && w.expiryRule) || destroyed || w.ransomNote) done |= RANSOM;
   if (w.publicShares > 0) done |= PUBLIC_SHARE;
   return done;
 }

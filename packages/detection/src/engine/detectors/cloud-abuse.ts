@@ -34,6 +34,18 @@ const SCORE = 75;
 /** Short-lived, like refused reconnaissance's windows: keyed by the profile object, gone with it. */
 const WINDOWS = new WeakMap<Profile, AbuseWindow>();
 
+/** "recovery taken away (...) and " for the steps that took it, or nothing (a ransom note alone). */
+function recoveryGone(w: AbuseWindow): string {
+  const gone = [
+    w.versioningSuspended ? 'versioning suspended' : '',
+    w.keysDestroyed > 0 ? 'keys disabled or scheduled for deletion' : '',
+    w.backupsDeleted > 0 ? `${w.backupsDeleted} backups deleted` : '',
+    w.expiryRule ? 'an expiry rule set' : '',
+    w.versionsDestroyed > 0 ? 'object versions deleted' : '',
+  ].filter((s) => s);
+  return gone.length > 0 ? `recovery taken away (${gone.join(', ')}) and ` : '';
+}
+
 function describe(playbook: number, w: AbuseWindow): { summary: string; steps: Record<string, unknown> } {
   switch (playbook) {
     case COMPUTE:
@@ -70,12 +82,13 @@ function describe(playbook: number, w: AbuseWindow): { summary: string; steps: R
       };
     default:
       return {
-        summary: `recovery taken away (${[w.versioningSuspended ? 'versioning suspended' : '', w.keysDestroyed > 0 ? 'keys disabled or scheduled for deletion' : '', w.backupsDeleted > 0 ? `${w.backupsDeleted} backups deleted` : '', w.expiryRule ? 'an expiry rule set' : '', w.versionsDestroyed > 0 ? 'object versions deleted' : ''].filter((s) => s).join(', ')}) and data ${w.versionsDestroyed >= DELETED_OBJECTS ? `deleted for good (${w.versionsDestroyed} object versions, from a rented server, VPN or Tor)` : w.sseCObjects >= SSE_C_OBJECTS ? `re-encrypted with a key the account does not hold (${w.sseCObjects} objects)` : `deleted (${w.deletedObjects} calls)`}: ransom or destruction`,
+        summary: `${recoveryGone(w)}data ${w.ransomNote ? 'held for ransom (a ransom note uploaded)' : w.versionsDestroyed >= DELETED_OBJECTS ? `deleted for good (${w.versionsDestroyed} object versions, from a rented server, VPN or Tor)` : w.sseCObjects >= SSE_C_OBJECTS ? `re-encrypted with a key the account does not hold (${w.sseCObjects} objects)` : `deleted (${w.deletedObjects} calls)`}: ransom or destruction`,
         steps: {
           versioning_suspended: w.versioningSuspended,
           expiry_rule: w.expiryRule,
           sse_c_objects: w.sseCObjects,
           deleted_objects: w.deletedObjects,
+          ransom_note: w.ransomNote,
           versions_listed: w.versionsListed,
           versions_destroyed: w.versionsDestroyed,
           keys_destroyed: w.keysDestroyed,

@@ -313,6 +313,30 @@ describe('detector: cloud abuse (what a leaked key is stolen for)', () => {
     assert.equal(abuse(replay(Array.from({ length: 5 }, () => s3('s3:DeleteObjects', { delete: '' })))).length, 0);
   });
 
+  it('a ransom note uploaded beside rewritten data pages (client-side encryption leaves only plain uploads in the log)', () => {
+    const rewritten = Array.from({ length: 20 }, (_, i) => s3('s3:PutObject', { key: `data/${i}.csv` }));
+    const found = abuse(replay([...rewritten, s3('s3:PutObject', { key: 'FILES-ENCRYPTED.txt' })]));
+    assert.equal(found.length, 1);
+    assert.equal(found[0]?.evidence.playbook, 'data_ransom');
+    assert.equal(found[0]?.evidence.ransom_note, true);
+    assert.match(found[0]!.summary, /^data held for ransom/);
+    for (const key of ['backups/README_TO_DECRYPT.html', 'HOW-TO-RECOVER-YOUR-FILES.txt']) {
+      assert.equal(abuse(replay([s3('s3:PutObject', { key })]))[0]?.evidence.playbook, 'data_ransom', key);
+    }
+  });
+
+  it('hard negatives: documents about restoring backups, encrypted archives, a refused note', () => {
+    for (const key of [
+      'docs/restore-procedure.md',
+      'backups/2026-10-01.tar.gz.encrypted',
+      'README.txt',
+      'keys/decryption-key-rotation.pdf',
+    ]) {
+      assert.equal(abuse(replay([s3('s3:PutObject', { key })])).length, 0, key);
+    }
+    assert.equal(abuse(replay([{ ...s3('s3:PutObject', { key: 'FILES-ENCRYPTED.txt' }), error: 'AccessDenied' }])).length, 0);
+  });
+
   it('a snapshot, image or database snapshot made public pages at once, even as the key’s first call', () => {
     const shares: Step[] = [
       {
