@@ -205,6 +205,29 @@ export function roamedOntoProxy(): OktaTakeover {
   return { events, credential: session, startAt: t, damageAt: t + 2 * MIN };
 }
 
+/**
+ * sam sets up a partner's federation at his desk behind the office gateway: a new identity provider, switched on,
+ * a routing rule, then one sign-in through it with a test account. An administrator's work, not a takeover.
+ */
+export function newFederation(): OktaEventSpec[] {
+  const t = DAYS[13]! + 16 * HOUR;
+  const s = { actor: PEOPLE.sam, session: sessionId('sam13'), place: PLACES.zscalerUs, ua: BROWSERS.macChrome124 };
+  const partner = { id: oktaId('0oa', 'partner-idp'), type: 'IdentityProvider', alternateId: 'unknown', displayName: 'Partner Entra ID' };
+  const tester: OktaActor = { id: oktaId('00u', 'idp-test'), type: 'User', alternateId: 'idp-test@acme.io', displayName: 'IdP Test' };
+  return [
+    { ...s, at: t, eventType: 'user.session.access_admin_app', target: [adminApp], requestUri: '/admin/sso/callback' },
+    { ...s, at: t + 6 * MIN, eventType: 'system.idp.lifecycle.create', target: [partner], requestUri: '/api/v1/idps' },
+    { ...s, at: t + 8 * MIN, eventType: 'system.idp.lifecycle.activate', target: [partner] },
+    {
+      ...s,
+      at: t + 10 * MIN,
+      eventType: 'policy.rule.update',
+      target: [{ id: oktaId('0pr', 'partner-route'), type: 'PolicyRule', alternateId: 'unknown', displayName: 'Route partner.com' }],
+    },
+    ...viaIdp(tester, t + 15 * MIN, PLACES.zscalerUs),
+  ];
+}
+
 /** hank on the helpdesk: every workday from the Austin office, three callers' MFA or passwords reset and accounts unlocked. */
 export const HANK: OktaActor = { id: oktaId('00u', 'hank'), type: 'User', alternateId: 'hank@acme.io', displayName: 'Hank Morales' };
 const AUSTIN_OFFICE: OktaPlace = {

@@ -10,6 +10,7 @@ import {
   crossTenantImpersonation,
   harSessionReplay,
   helpdeskDays,
+  newFederation,
   type OktaTakeover,
   pushFatigue,
   roamedOntoProxy,
@@ -67,6 +68,18 @@ for (const [context, tag, history] of [
     }
   });
 }
+
+describe('real-shaped Okta: an administrator setting up a partner’s federation and trying it with a test account', () => {
+  it('does not page, after three weeks of the org or as all the log holds', async () => {
+    for (const [name, events] of [
+      ['federation.json', [...benignOkta(new Prng(11)), ...newFederation()]],
+      ['federation-alone.json', newFederation()],
+    ] as const) {
+      const pages = (await alertsOf(name, events)).filter(isPage);
+      assert.deepEqual(pages, [], describeAlerts(pages));
+    }
+  });
+});
 
 describe('real-shaped Okta: a helpdesk agent resetting callers’ MFA and passwords', () => {
   it('does not page, over four weeks or in its first two days with nothing else in the log', async () => {
