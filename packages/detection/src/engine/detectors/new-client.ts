@@ -121,10 +121,11 @@ export function detectNewClient(ctx: DetectionContext, out: Finding[]): void {
       },
       thresholds: { interactive_share: nc.interactiveShare, tls_min_observations: TLS_MIN_OBSERVATIONS },
     },
-    // A session on a second device is a replayed cookie or token, not a new laptop: it may page on its own. So may
-    // a tool made for abusing stolen cloud keys (Pacu, Stratus Red Team) on a key that never ran it: that is no new
-    // laptop either, and a red team's own key that always runs it is excused by habit.
-    noveltyOnly: !deviceMoved && !(newOffensive && ctx.ev.client?.cloudKeyTool === true),
+    // A session on a second device is a replayed cookie or token, not a new laptop: it may page on its own.
+    noveltyOnly: !deviceMoved,
+    // So may a tool made for abusing stolen cloud keys (Pacu, Stratus Red Team) on a key that never ran it, at most
+    // high: that is no new laptop either, and a red team's own key that always runs it is excused by habit.
+    pagesAlone: newOffensive && ctx.ev.client?.cloudKeyTool === true,
     suspicion: score,
   });
 }

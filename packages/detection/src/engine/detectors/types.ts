@@ -25,6 +25,12 @@ export interface Finding {
   evidence: Record<string, unknown>;
   /** Pure novelty (place, client, time, data): cannot page alone, nor during the learning period. */
   noveltyOnly: boolean;
+  /**
+   * Novelty strong enough to page on its own, even while the credential is learned (a tool made for abusing stolen
+   * cloud keys on a key that never ran it): exempt from the learning-period and corroboration caps, still at most
+   * high, as novelty is.
+   */
+  pagesAlone?: boolean;
   /** How much this makes the credential's context look attacker-driven (feeds the chain tracker), 0-100. */
   suspicion: number;
   /** New information every time (a chain reaching a new stage): emitted even inside the dedupe window. */

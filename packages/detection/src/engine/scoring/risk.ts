@@ -77,7 +77,8 @@ export interface Calibrated {
  * Calibrate a finding into a score and severity, or return undefined when dedupe suppresses it.
  * - the decaying risk combines findings as independent evidence: risk' = 1 − (1 − risk)(1 − score);
  * - a finding corroborated by other rules within `corroborationWindowHours` takes the combined risk;
- * - pure novelty (place, client, time, data) cannot exceed `medium` alone or during the learning period;
+ * - pure novelty (place, client, time, data) cannot exceed `medium` alone or during the learning period, unless
+ *   it pages alone (`Finding.pagesAlone`), and never exceeds `high`;
  * - one alert per rule per credential per `dedupeWindowMinutes`, unless the severity escalates (or, for a finding
  *   marked `laterStageIsNews`, it reaches a later stage than the rule reported in the window).
  * Updates the profile's risk and dedupe state only when the alert is emitted.
@@ -110,7 +111,7 @@ export function calibrate(p: Profile, f: Finding, now: number, mature: boolean, 
   const combined = combineIndependent(risk, contribution);
   let score = Math.round(Math.min(100, Math.max(0, corroborating.length > 0 ? Math.max(f.score, combined) : f.score)));
   let capped: string | undefined;
-  if (f.noveltyOnly && score >= r.highScore) {
+  if (f.noveltyOnly && f.pagesAlone !== true && score >= r.highScore) {
     if (weak) capped = 'context signal: adds risk to other alerts but cannot page itself';
     else if (!mature) capped = 'learning period: novelty alone cannot page';
     else if (!corroborating.some((rule) => !WEAK_RULES.has(rule))) capped = 'uncorroborated novelty cannot page';

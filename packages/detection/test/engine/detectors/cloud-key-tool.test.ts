@@ -45,6 +45,21 @@ describe('detector: tools made for stolen cloud keys', () => {
     }
   });
 
+  it('it stays novelty at heart: never critical on its own, however many calls follow', () => {
+    const calls = Array.from({ length: 20 }, (_, i) =>
+      driven(
+        ev({ at: AFTER + i * 1_000, cred: 'AKIACOLD', principal: 'build', place: 'frankfurtVps', op: `ec2:Describe${i}Things` }),
+        STRATUS,
+      ),
+    );
+    const alerts = byRule(run(createDetectionEngine(), calls), 'new_client');
+    assert.ok(alerts.length > 0);
+    assert.ok(
+      alerts.every((a) => a.severity !== 'critical'),
+      alerts.map((a) => a.severity).join(','),
+    );
+  });
+
   it("hard negative: a red team's key that always runs Stratus Red Team", () => {
     const engine = createDetectionEngine();
     const history = [...workdays({ cred: 'AKIARED', principal: 'red', days: 20, perDay: 10, places: ['londonOffice'], client: 'awsCli' })];
