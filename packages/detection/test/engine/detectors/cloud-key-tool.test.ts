@@ -46,11 +46,27 @@ describe('detector: tools made for stolen cloud keys', () => {
   });
 
   it('it stays novelty at heart: never critical on its own, however many calls follow', () => {
-    const calls = Array.from({ length: 20 }, (_, i) =>
-      driven(
-        ev({ at: AFTER + i * 1_000, cred: 'AKIACOLD', principal: 'build', place: 'frankfurtVps', op: `ec2:Describe${i}Things` }),
-        STRATUS,
-      ),
+    // Stratus Red Team's ec2-enumerate-from-instance, as its detonation calls it.
+    const ops = [
+      'sts:GetCallerIdentity',
+      'ec2:DescribeAccountAttributes',
+      'ec2:DescribeInstances',
+      'ec2:DescribeVpcs',
+      'ec2:DescribeSecurityGroups',
+      'ec2:DescribeSnapshots',
+      'ec2:DescribeVolumes',
+      'ec2:DescribeSubnets',
+      'ec2:DescribeImages',
+      'ec2:DescribeRegions',
+      'iam:ListRoles',
+      'iam:ListUsers',
+      's3:ListBuckets',
+      'ssm:DescribeInstanceInformation',
+      'lambda:ListFunctions20150331',
+      'rds:DescribeDBInstances',
+    ];
+    const calls = ops.map((op, i) =>
+      driven(ev({ at: AFTER + i * 1_000, cred: 'AKIACOLD', principal: 'build', place: 'frankfurtVps', op }), STRATUS),
     );
     const alerts = byRule(run(createDetectionEngine(), calls), 'new_client');
     assert.ok(alerts.length > 0);
