@@ -3,25 +3,8 @@ import type { EnrichedEvent } from '../enriched-event.js';
 import { OperationClassifier, resourceClassHash } from './classify/operation-classifier.js';
 import type { DetectionConfig } from './config.js';
 import { CredentialLineage, inheritChainStages } from './credential-lineage.js';
-import { detectAttackChain } from './detectors/attack-chain.js';
-import { detectCloudAbuse } from './detectors/cloud-abuse.js';
-import { detectConcurrentUse } from './detectors/concurrent-use.js';
-import { detectDataAccess } from './detectors/data-access.js';
-import { detectHostedEscalation } from './detectors/hosted-escalation.js';
-import { detectImpossibleTravel } from './detectors/impossible-travel.js';
-import { detectInstanceCredentialOutside } from './detectors/instance-credential.js';
-import { detectLogExpiry } from './detectors/log-expiry.js';
-import { detectNewClient } from './detectors/new-client.js';
-import { detectNewPlace } from './detectors/new-place.js';
-import { detectOktaTakeover } from './detectors/okta-takeover.js';
-import { detectOutsideGrant } from './detectors/outside-grant.js';
-import { detectPrivilegedChange } from './detectors/privileged-change.js';
-import { detectProbing } from './detectors/probing.js';
-import { detectSecretHarvest } from './detectors/secret-harvest.js';
-import { detectTokenLifecycle } from './detectors/token-lifecycle.js';
-import type { DetectionContext, Detector, Finding } from './detectors/types.js';
-import { detectUnusualTime } from './detectors/unusual-time.js';
-import { detectVendorVerdict } from './detectors/vendor-verdict.js';
+import { DETECTORS } from './detectors/registry.js';
+import type { DetectionContext, Finding } from './detectors/types.js';
 import { clientKey, geoKeys } from './event-keys.js';
 import { ChecksumSprayCounter, isAboutCredential } from './lifecycle-events.js';
 import { F_GUARD_SINCE, F_SUSPICION, F_SUSPICION_TS } from './profile/layout.js';
@@ -56,28 +39,6 @@ export interface DetectionEngine {
   restore(bytes: Uint8Array): void;
   stats(): { credentials: number; principals: number; events: number; alerts: number; evictions: number };
 }
-
-/** Detectors in evaluation order: place and client first (they set novelty others read), the identity provider's verdict on their findings, chain last. */
-const DETECTORS: readonly Detector[] = [
-  detectNewPlace,
-  detectNewClient,
-  detectImpossibleTravel,
-  detectConcurrentUse,
-  detectVendorVerdict,
-  detectUnusualTime,
-  detectProbing,
-  detectDataAccess,
-  detectPrivilegedChange,
-  detectLogExpiry,
-  detectTokenLifecycle,
-  detectCloudAbuse,
-  detectOktaTakeover,
-  detectSecretHarvest,
-  detectInstanceCredentialOutside,
-  detectOutsideGrant,
-  detectHostedEscalation,
-  detectAttackChain,
-];
 
 /**
  * Returned by most events (no alert): one shared, frozen empty array instead of a new one per event. Frozen

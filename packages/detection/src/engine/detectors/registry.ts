@@ -1,0 +1,50 @@
+import { detectAttackChain } from './attack-chain.js';
+import { detectCloudAbuse } from './cloud-abuse.js';
+import { detectConcurrentUse } from './concurrent-use.js';
+import { detectDataAccess } from './data-access.js';
+import { detectHostedEscalation } from './hosted-escalation.js';
+import { detectImpossibleTravel } from './impossible-travel.js';
+import { detectInstanceCredentialOutside } from './instance-credential.js';
+import { detectLogExpiry } from './log-expiry.js';
+import { detectNewClient } from './new-client.js';
+import { detectNewPlace } from './new-place.js';
+import { detectOktaTakeover } from './okta-takeover.js';
+import { detectOutsideGrant } from './outside-grant.js';
+import { detectPrivilegedChange } from './privileged-change.js';
+import { detectProbing } from './probing.js';
+import { detectSecretHarvest } from './secret-harvest.js';
+import { detectTokenLifecycle } from './token-lifecycle.js';
+import type { Detector } from './types.js';
+import { detectUnusualTime } from './unusual-time.js';
+import { detectVendorVerdict } from './vendor-verdict.js';
+
+/**
+ * The detectors in evaluation order: place and client first (they set novelty others read), the identity provider's
+ * verdict on their findings, the playbooks that need no baseline, the chain last (it reads the suspicion this event's
+ * other findings raised). Kept apart from the engine so that adding a detector touches one short list.
+ *
+ * @example
+ * ```ts
+ * for (let i = 0; i < DETECTORS.length; i++) DETECTORS[i]!(ctx, findings);
+ * ```
+ */
+export const DETECTORS: readonly Detector[] = [
+  detectNewPlace,
+  detectNewClient,
+  detectImpossibleTravel,
+  detectConcurrentUse,
+  detectVendorVerdict,
+  detectUnusualTime,
+  detectProbing,
+  detectDataAccess,
+  detectPrivilegedChange,
+  detectLogExpiry,
+  detectTokenLifecycle,
+  detectCloudAbuse,
+  detectOktaTakeover,
+  detectSecretHarvest,
+  detectInstanceCredentialOutside,
+  detectOutsideGrant,
+  detectHostedEscalation,
+  detectAttackChain,
+];
