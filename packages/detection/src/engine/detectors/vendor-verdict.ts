@@ -1,5 +1,6 @@
 import type { RuleName } from '../profile/layout.js';
-import { K_CLIENT, K_IP, U_CLIENT, U_IP } from '../profile/layout.js';
+import { K_ASN, K_CLIENT, K_IP, U_ASN, U_CLIENT, U_IP } from '../profile/layout.js';
+import { topKCount } from '../sketches/top-k.js';
 import { anonymisingNetwork } from './anonymising-network.js';
 import { knownToEither } from './baseline-knowledge.js';
 import { eventStage } from './chain-position.js';
@@ -132,7 +133,10 @@ export function detectVendorVerdict(ctx: DetectionContext, out: Finding[]): void
   const vendor = evidenceOf(ctx, known);
   const session = signal !== undefined && isSessionCredential(ctx);
   const newDevice = (!cold && !known.client) || oktaSaysNewDevice(a.vendor_behaviors);
-  if (session && (newDevice || hidden !== undefined)) {
+  // Moved onto it, not roaming within it: a session that began on a relay (iCloud Private Relay, a VPN the person
+  // runs) hops between its exits all day.
+  const movedOntoHidden = hidden !== undefined && topKCount(ctx.cred.u, ctx.cred.uo + U_ASN, K_ASN, ctx.asn) === 0;
+  if (session && (newDevice || movedOntoHidden)) {
     strengthen(
       ctx,
       out,

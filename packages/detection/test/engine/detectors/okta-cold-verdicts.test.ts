@@ -56,6 +56,15 @@ describe('Okta verdicts with no baseline', () => {
     assert.deepEqual(pages(alerts), []);
   });
 
+  it('does not page for a session that began on the flagged relay and roams between its exits (iCloud Private Relay)', () => {
+    const alerts = replay([
+      { type: 'user.session.start', proxy: true },
+      { type: 'user.authentication.sso', proxy: true },
+      { type: 'security.session.detect_client_roaming', proxy: true, vendor: roaming },
+    ]);
+    assert.deepEqual(pages(alerts), []);
+  });
+
   it('a sign-in Okta rates high risk from a VPS pages; from a hotel or home line it does not', () => {
     assert.equal(pages(replay([{ type: 'policy.evaluate_sign_on', place: 'frankfurtVps', vendor: highRisk }])).length, 1);
     assert.deepEqual(pages(replay([{ type: 'policy.evaluate_sign_on', place: 'paris', vendor: highRisk }])), []);
