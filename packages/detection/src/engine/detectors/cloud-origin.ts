@@ -37,3 +37,19 @@ export function insideAws(ctx: DetectionContext): boolean {
 export function outsideAws(ctx: DetectionContext): boolean {
   return ctx.asn !== 0 && ctx.networkLabel === undefined && !insideAws(ctx);
 }
+
+/**
+ * Whether the call came through the account's own network rather than merely from Amazon's: the internal network
+ * (a VPC endpoint, a private address) or a cloud service acting for the caller. Stricter than {@link insideAws}: an
+ * address of Amazon's is also where a thief's own instances, in the thief's own account, call from.
+ *
+ * @example
+ * ```ts
+ * if (viaOwnNetwork(ctx)) return; // the account's own workload
+ * ```
+ */
+export function viaOwnNetwork(ctx: DetectionContext): boolean {
+  const a = ctx.ev.attributes;
+  if (a?.source_service !== undefined || a?.vpc_endpoint_id !== undefined || a?.invoked_by !== undefined) return true;
+  return ctx.asn === INTERNAL_NETWORK_KEY;
+}

@@ -4,10 +4,10 @@ import { operationUsed } from './baseline-knowledge.js';
 import { byDeploymentTooling } from './change-maker.js';
 import { requestParametersOf } from './change-target.js';
 import { itemsOf } from './cloud-abuse-steps.js';
-import { outsideAws } from './cloud-origin.js';
+import { viaOwnNetwork } from './cloud-origin.js';
 import type { DetectionContext, Finding } from './types.js';
 
-/** Access to the account's data or roles handed to an account the logs never showed, from outside AWS: act now. */
+/** Access to the account's data or roles handed to an account the logs never showed, not from its own network: act now. */
 const OUTSIDE_GRANT_SCORE = 75;
 /** Accounts remembered per engine (an organisation's trail names its member accounts; a single account names one). */
 const MAX_ACCOUNTS = 10_000;
@@ -127,9 +127,10 @@ function baseOperation(name: string): string {
  * a bucket policy or role trust opened to, or a function or layer made invocable by an AWS account the logs never
  * showed (not the account itself, not one of the organisation's), or by everyone (`*`). Stratus Red Team's
  * ec2-share-ami, ec2-share-ebs-snapshot, rds-share-snapshot, s3-backdoor-bucket-policy, iam-backdoor-role and
- * lambda-backdoor-function. High when done from outside AWS by a credential that never made this call, with no
- * console, no infrastructure as code and no service acting: an administrator shares with the backup account from the
- * console or through code, a thief's script from its VPS to the thief's own account. A role trust conditioned on an
+ * lambda-backdoor-function. High when done by a credential that never made this call, not through the account's own
+ * network (a VPC endpoint; Amazon's public addresses do not vouch, a thief's instances use them too), with no console,
+ * no infrastructure as code and no service acting: an administrator shares with the backup account from the console
+ * or through code, a thief's script from its server to the thief's own account. A role trust conditioned on an
  * external id (a vendor's integration) is not counted. Remembers every event's account, so it runs on all of them, and
  * every account granted to, so each stranger raises this once.
  *
@@ -155,14 +156,16 @@ export function detectOutsideGrant(ctx: DetectionContext, out: Finding[]): void 
   // Once granted, an account is known: a release job sharing with its partner every day raises this once, not daily
   // (its first alert keeps the operation out of its baseline, so the habit alone would never be learned).
   for (const a of accounts) if (a !== '*' && known.size < MAX_ACCOUNTS) known.add(a);
-  if (outside.length === 0 || !outsideAws(ctx) || byDeploymentTooling(ctx)) return;
+  // From Amazon's addresses too: a thief's own instance, in the thief's own account, calls from there. Only the
+  // account's own network (a VPC endpoint, a service acting) vouches for the caller.
+  if (outside.length === 0 || viaOwnNetwork(ctx) || byDeploymentTooling(ctx)) return;
   if ((ctx.credMature || ctx.principalMature) && operationUsed(ctx)) return;
   const everyone = outside.includes('*');
   out.push({
     rule: 'attack_chain',
     score: OUTSIDE_GRANT_SCORE,
     stage: STAGE_PERSISTENCE,
-    summary: `${op} grants ${everyone ? 'everyone' : `account ${outside.filter((a) => a !== '*').join(', ')}, which the logs never showed,`} access, from outside AWS: exfiltration or a backdoor through another account`,
+    summary: `${op} grants ${everyone ? 'everyone' : `account ${outside.filter((a) => a !== '*').join(', ')}, which the logs never showed,`} access: exfiltration or a backdoor through another account`,
     evidence: {
       kind: 'outside_grant',
       operation: op,

@@ -87,6 +87,13 @@ describe('detector: access granted to an account the logs never showed', () => {
     assert.equal(everyone[0]?.evidence.operation, 'lambda:AddPermission');
   });
 
+  it('from an instance on Amazon’s addresses too: a thief’s own instance, in the thief’s own account, calls from there', () => {
+    assert.equal(
+      granted(run(createDetectionEngine(), events([RECON, shareAmi(THIEF)], { ...leaked, place: 'awsVirginia' })))[0]?.severity,
+      'high',
+    );
+  });
+
   it('hard negatives: the account itself and accounts the logs show, a vendor role with an external id, a service principal', () => {
     assert.equal(granted(run(createDetectionEngine(), events([RECON, shareAmi(OWN)]))).length, 0);
     // The backup account appears in the organisation's trail: a member, not a stranger.
@@ -114,13 +121,14 @@ describe('detector: access granted to an account the logs never showed', () => {
     assert.equal(granted(run(createDetectionEngine(), stranger))[0]?.severity, 'high');
   });
 
-  it('hard negatives: the console, Terraform, a call from inside AWS, a refused call, a learned sharer at work', () => {
+  it('hard negatives: the console, Terraform, a call through the VPC, a refused call, a learned sharer at work', () => {
     const share = [RECON, shareAmi(THIEF)];
     const consoleShare = events(share);
     for (const e of consoleShare) e.interactive = true;
     assert.equal(granted(run(createDetectionEngine(), consoleShare)).length, 0);
     assert.equal(granted(run(createDetectionEngine(), events(share, { ...leaked, client: 'terraform' }))).length, 0);
-    assert.equal(granted(run(createDetectionEngine(), events(share, { ...leaked, place: 'awsVirginia' }))).length, 0);
+    // Through the VPC (a private address behind an endpoint): the account's own workload.
+    assert.equal(granted(run(createDetectionEngine(), events(share, { ...leaked, place: undefined, ip: '10.0.12.47' }))).length, 0);
     const refused = events(share);
     refused[1]!.outcome = 'failure';
     refused[1]!.error_code = 'Client.UnauthorizedOperation';
