@@ -1,15 +1,16 @@
+import { isObject, type JsonObject } from '../../ingest/fields.js';
 import { F_COLD_RECON_TS } from '../profile/layout.js';
-import type { Profile } from '../profile/profile.js';
 import { byDeploymentTooling } from './change-maker.js';
 import { isAdminGrant, requestParametersOf, targetsOtherUser } from './change-target.js';
+import { itemsOf } from './cloud-abuse-steps.js';
 import { outsideAws } from './cloud-origin.js';
+import { QuietPeriod } from './quiet-period.js';
 import type { DetectionContext, Finding } from './types.js';
 
 /** A key with no baseline that looked around, then took over from a rented server: act now. */
 const HOSTED_ESCALATION_SCORE = 75;
-/** One alert per credential per this long (the chain tells the rest). */
-const REPEAT_AFTER_MS = 6 * 3_600_000;
-const LAST_ALERT = new WeakMap<Profile, number>();
+/** One alert per credential per 6 hours (the chain tells the rest). */
+const QUIET = new QuietPeriod(6 * 3_600_000);
 
 /** Calls that hand the caller a way back in that outlives the key: a console password, federated sessions, a trusted CA. */
 const TAKEOVER_OPERATIONS: ReadonlySet<string> = new Set([
@@ -27,9 +28,9 @@ function num(v: unknown): number | undefined {
   return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
 }
 
-function listOf(v: unknown): Record<string, unknown>[] {
-  const items = Array.isArray(v) ? v : v !== null && typeof v === 'object' ? (v as Record<string, unknown>).items : undefined;
-  return Array.isArray(items) ? items.filter((i): i is Record<string, unknown> => i !== null && typeof i === 'object') : [];
+/** The objects of a CloudTrail list (`{ items: [...] }` or an array). */
+function listOf(v: unknown): JsonObject[] {
+  return itemsOf(v).filter(isObject);
 }
 
 /**
@@ -86,9 +87,7 @@ export function detectHostedEscalation(ctx: DetectionContext, out: Finding[]): v
   const cred = ctx.cred;
   const recon = cred.f[cred.fo + F_COLD_RECON_TS]!;
   if (recon === 0 || recon > ctx.now || ctx.now - recon > ctx.cfg.chain.windowHours * 3_600_000) return;
-  const last = LAST_ALERT.get(cred);
-  if (last !== undefined && Math.abs(ctx.now - last) < REPEAT_AFTER_MS) return;
-  LAST_ALERT.set(cred, ctx.now);
+  if (!QUIET.admits(cred, ctx.now)) return;
   out.push({
     rule: 'attack_chain',
     score: HOSTED_ESCALATION_SCORE,

@@ -1,8 +1,8 @@
 import { K_ASN, U_ASN } from '../profile/layout.js';
-import type { Profile } from '../profile/profile.js';
 import { knownToEither } from './baseline-knowledge.js';
 import { eventStage } from './chain-position.js';
 import { outsideAws } from './cloud-origin.js';
+import { QuietPeriod } from './quiet-period.js';
 import type { DetectionContext, Finding } from './types.js';
 
 /** Score of an instance's keys used from outside AWS: they are stolen (act now). */
@@ -13,9 +13,7 @@ const OUTSIDE_SCORE = 80;
  */
 const INSTANCE_SESSION = /:assumed-role\/[^/]+\/i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 /** One alert per session key per hour: the thief's next calls are the same story (the chain tells the rest). */
-const REPEAT_AFTER_MS = 3_600_000;
-/** When each session key last raised this, keyed by its profile (gone with it). */
-const LAST_ALERT = new WeakMap<Profile, number>();
+const QUIET = new QuietPeriod(3_600_000);
 
 /**
  * An EC2 instance's role keys used from a network outside AWS (GuardDuty's InstanceCredentialExfiltration.OutsideAWS):
@@ -39,9 +37,7 @@ export function detectInstanceCredentialOutside(ctx: DetectionContext, out: Find
   if (slash < 0 || principal.charCodeAt(slash + 1) !== 105 || principal.charCodeAt(slash + 2) !== 45) return;
   if (!INSTANCE_SESSION.test(principal) || !outsideAws(ctx)) return;
   if (knownToEither(ctx.cred, ctx.principal, U_ASN, K_ASN, ctx.asn) || ctx.org.isCommon(ctx.org.asns, ctx.asn)) return;
-  const last = LAST_ALERT.get(ctx.cred);
-  if (last !== undefined && Math.abs(ctx.now - last) < REPEAT_AFTER_MS) return;
-  LAST_ALERT.set(ctx.cred, ctx.now);
+  if (!QUIET.admits(ctx.cred, ctx.now)) return;
   const geo = ctx.ev.geo;
   out.push({
     rule: 'attack_chain',
