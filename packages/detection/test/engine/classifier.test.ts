@@ -145,6 +145,42 @@ describe('operation classifier', () => {
     assert.equal(c.classify({ method: 'POST', path: '/api/v1/sessions' }).stage, STAGE_MODIFICATION);
   });
 
+  it('reads monitoring, network restrictions, account takeover and access listings as real APIs name them', () => {
+    // Alerting by other names: Datadog monitors, audit-log streams, alert managers.
+    for (const [method, path] of [
+      ['DELETE', '/api/v1/monitor/4411'],
+      ['POST', '/api/v1/monitors/4411/mute'],
+      ['DELETE', '/api/v2/audit-log-streams/3'],
+      ['DELETE', '/api/v1/alertmanager/silences/9'],
+      ['DELETE', '/api/v1/ip-allowlist/3'],
+    ] as const) {
+      const cls = c.classify({ method, path });
+      assert.equal(cls.privilege, 'defense_evasion', path);
+      assert.equal(cls.blinds, true, path);
+    }
+    // Widening the account's network restriction, or routing alerts elsewhere: a defensive change, not a shutdown.
+    assert.equal(c.classify({ method: 'PUT', path: '/api/v1/ip-allowlist' }).privilege, 'defense_evasion');
+    assert.equal(c.classify({ method: 'PATCH', path: '/api/v1/notification-settings' }).blinds, false);
+    // Letting an address in for good.
+    assert.equal(c.classify({ method: 'POST', path: '/api/v1/ip-allowlist' }).privilege, 'persistence');
+    // Another user's password or e-mail set through the API: whoever holds the token can sign in as them.
+    assert.equal(c.classify({ method: 'PUT', path: '/api/v1/users/17/password' }).privilege, 'persistence');
+    assert.equal(
+      c.classify({ method: 'PATCH', path: '/api/v1/members/8a0e2b1c-1b2c-4d5e-8f90-123456789abc/email' }).privilege,
+      'persistence',
+    );
+    // A user's own change names no account, and signing out or a notification marked read is nothing.
+    assert.equal(c.classify({ method: 'PUT', path: '/api/v1/me/password' }).privilege, 'none');
+    assert.equal(c.classify({ method: 'POST', path: '/api/log-out' }).privilege, 'none');
+    assert.equal(c.classify({ method: 'PATCH', path: '/api/v1/notifications/55' }).privilege, 'none');
+    // Whoami (Atlassian), billing data (Stripe), and listing who holds access.
+    assert.equal(c.classify({ method: 'GET', path: '/rest/api/3/myself' }).stage, STAGE_CAPABILITY_PROBE);
+    assert.equal(c.classify({ method: 'GET', path: '/v1/charges' }).stage, STAGE_COLLECTION);
+    for (const path of ['/api/v1/roles', '/api/v1/keys', '/api/v1/service-accounts', '/api/v1/groups']) {
+      assert.equal(c.classify({ method: 'GET', path }).stage, STAGE_DISCOVERY, path);
+    }
+  });
+
   it('templates ids away and exposes the numeric id for BOLA tracking', () => {
     assert.equal(pathTemplate('/v1/users/42/keys/0f8c3a1e-1b2c-4d5e-8f90-123456789abc'), '/v1/users/{id}/keys/{id}');
     const a = c.classify({ method: 'GET', path: '/api/orders/17' });

@@ -214,6 +214,11 @@ export const HTTP_PERSISTENCE_SEGMENTS: ReadonlySet<string> = new Set([
   'hooks',
   'service-accounts',
   'integrations',
+  // An address added to an IP allowlist: the attacker's own network let in for good.
+  'ip-allowlist',
+  'ip-allow-list',
+  'allowed-ips',
+  'ip-whitelist',
 ]);
 
 /** First-party path segments that grant privilege. */
@@ -258,6 +263,19 @@ export const HTTP_DEFENSE_SEGMENTS: ReadonlySet<string> = new Set([
   'security-alerts',
   'alert-policies',
   'notification-rules',
+  // Monitoring products' names for an alert (Datadog monitors, CloudWatch-style alarms) and where alerts are sent.
+  'monitor',
+  'monitors',
+  'alarms',
+  'notification-channels',
+  'notification-settings',
+  // Network restrictions on the account: removing or widening one lets a stolen token in from anywhere.
+  'ip-allowlist',
+  'ip-allow-list',
+  'allowed-ips',
+  'ip-whitelist',
+  'ip-restrictions',
+  'network-policies',
 ]);
 
 /** "Who am I" endpoints. */
@@ -278,6 +296,8 @@ export const HTTP_CAPABILITY_SEGMENTS: ReadonlySet<string> = new Set([
   'token-info',
   'auth.test',
   'verify',
+  // Atlassian's whoami.
+  'myself',
 ]);
 
 /** Reads of bulk data. */
@@ -309,6 +329,10 @@ export const HTTP_COLLECTION_SEGMENTS: ReadonlySet<string> = new Set([
   'env-vars',
   'environment-variables',
   'variables',
+  'charges',
+  'subscriptions',
+  'employees',
+  'payroll',
 ]);
 
 /** Administrative and internal areas whose listing is reconnaissance. */
@@ -330,4 +354,13 @@ export const HTTP_DISCOVERY_SEGMENTS: ReadonlySet<string> = new Set([
   'server-status',
   'audit-logs',
   'audit-log',
+  // Listing who and what holds access: the roles, keys, tokens and service accounts to take over or copy.
+  'roles',
+  'groups',
+  'keys',
+  'api-keys',
+  'apikeys',
+  'tokens',
+  'service-accounts',
+  'webhooks',
 ]);

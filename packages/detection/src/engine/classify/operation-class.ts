@@ -112,6 +112,27 @@ function classifyOkta(name: string): OperationClass {
   return make(name, STAGE_NONE, false, false, 'none');
 }
 
+/**
+ * A segment naming audit logging, alerting, sign-in protection or a network restriction: the catalog's words, and
+ * the families real APIs build from them (`audit-log-streams`, `audit-trail`, `alertmanager`, `log-destinations`).
+ */
+function isDefenseSegment(segment: string): boolean {
+  if (HTTP_DEFENSE_SEGMENTS.has(segment) || segment.startsWith('audit') || segment.startsWith('alert')) return true;
+  return segment.startsWith('log-') && segment !== 'log-in' && segment !== 'log-out';
+}
+
+/**
+ * Setting another account's password or e-mail address (`PUT /users/{id}/password`, `PATCH /members/{id}/email`):
+ * whoever holds the token can then sign in as that user, with no token left to revoke. A user's own change
+ * (`/me/password`, `/user/email`) names no account by id.
+ */
+function takesOverAccount(segments: readonly string[], namesAccountById: boolean): boolean {
+  if (!namesAccountById) return false;
+  const last = segments[segments.length - 1];
+  const sets = last === 'password' || last === 'email' || last === 'emails' || last === 'recovery-email' || last === 'phone';
+  return sets && segments.some((s) => s === 'users' || s === 'members' || s === 'accounts');
+}
+
 function classifyHttp(method: string, template: string): OperationClass {
   const m = method.toUpperCase();
   const name = `${m} ${template}`;
@@ -127,7 +148,7 @@ function classifyHttp(method: string, template: string): OperationClass {
   const write = m === 'POST' || m === 'PUT' || m === 'PATCH' || m === 'DELETE';
   if (write) {
     const disables = m === 'DELETE' || m === 'PUT' || m === 'PATCH' || segments.includes('disable') || segments.includes('mute');
-    if (has(HTTP_DEFENSE_SEGMENTS) && disables) {
+    if (segments.some(isDefenseSegment) && disables) {
       // Deleting an audit or alerting resource, or calling its disable/mute action, switches it off; a PUT or
       // PATCH may only edit it.
       const blinds = m === 'DELETE' || segments.includes('disable') || segments.includes('mute');
@@ -139,6 +160,9 @@ function classifyHttp(method: string, template: string): OperationClass {
       return make(name, STAGE_PERSISTENCE, false, false, 'persistence', keyish);
     }
     if (keyish && m === 'DELETE') return make(name, STAGE_MODIFICATION, false, false, 'none', true);
+    if (m !== 'DELETE' && takesOverAccount(segments, endsWithId || template.includes('{id}/'))) {
+      return make(name, STAGE_PERSISTENCE, false, false, 'persistence');
+    }
     if (HTTP_COLLECTION_SEGMENTS.has(last) && (last === 'export' || last === 'exports' || last === 'download' || last === 'backup')) {
       return make(name, STAGE_COLLECTION, true, true, 'none');
     }
