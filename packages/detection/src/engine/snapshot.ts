@@ -1,6 +1,8 @@
 import { TokenWardenError } from '@tokenwarden/core';
 import { gunzipSync, gzipSync } from 'fflate';
 import type { DetectionConfig } from './config.js';
+import { loadOrgMemories, saveOrgMemories } from './detectors/org-memory.js';
+import { ORG_MEMORIES } from './detectors/registry.js';
 import { PRINCIPAL_BYTES, PROFILE_BYTES } from './profile/layout.js';
 import { type CommonnessIndex, OrgStats } from './profile/org-stats.js';
 import { Profile } from './profile/profile.js';
@@ -10,7 +12,8 @@ import { Profile } from './profile/profile.js';
  * baselines will be relearned). Version 5: principals shared with their only credential, principal profiles
  * of `PRINCIPAL_BYTES` (the learned part of each view, which comes first), distinct-count sketches only on
  * credentials, top-k counts of 16 bits. Version 7: the returning-place count of each credential. Version 8: the
- * unbaselined chain's first change.
+ * unbaselined chain's first change. A version 8 header may carry the detectors' `memories` (an optional field, so
+ * snapshots with and without it read both ways).
  */
 export const SNAPSHOT_VERSION = 8;
 const MAGIC = 0x54574445; // "TWDE"
@@ -31,6 +34,8 @@ interface Header {
   counters: SnapshotState['counters'];
   totalPrincipals: number;
   names: Array<[number, string]>;
+  /** The detectors' long-lived memories of the organisation (`ORG_MEMORIES`), by name. */
+  memories?: Record<string, unknown>;
 }
 
 const encoder = new TextEncoder();
@@ -94,7 +99,12 @@ function indexes(org: OrgStats): CommonnessIndex[] {
  * ```
  */
 export function encodeSnapshot(state: SnapshotState): Uint8Array {
-  const header: Header = { counters: state.counters, totalPrincipals: state.org.totalPrincipals, names: [...state.org.names] };
+  const header: Header = {
+    counters: state.counters,
+    totalPrincipals: state.org.totalPrincipals,
+    names: [...state.org.names],
+    memories: saveOrgMemories(ORG_MEMORIES, state.org),
+  };
   const headerBytes = encoder.encode(JSON.stringify(header));
   const encodedKeys: Array<[Uint8Array, Uint8Array | undefined, Profile]> = [];
   let size = 16 + headerBytes.length + state.org.principalRegs.length + state.org.hours.length + 8;
@@ -181,6 +191,7 @@ export function decodeSnapshot(bytes: Uint8Array, orgCfg: DetectionConfig['org']
     org.hours.set(r.raw(org.hours.length));
     org.recount();
     for (const [k, v] of header.names) org.names.set(k, v);
+    loadOrgMemories(ORG_MEMORIES, org, header.memories);
     for (const idx of indexes(org)) {
       const n = r.u32();
       for (let i = 0; i < n; i++) {

@@ -5,6 +5,7 @@ import { byDeploymentTooling } from './change-maker.js';
 import { requestParametersOf } from './change-target.js';
 import { itemsOf } from './cloud-abuse-steps.js';
 import { viaOwnNetwork } from './cloud-origin.js';
+import type { OrgMemory } from './org-memory.js';
 import type { DetectionContext, Finding } from './types.js';
 
 /** Access to the account's data or roles handed to an account the logs never showed, not from its own network: act now. */
@@ -30,6 +31,23 @@ function accountsOf(org: OrgStats): Set<string> {
   }
   return seen;
 }
+
+/**
+ * The accounts seen, in the engine's snapshot: an account the organisation's logs showed before a restart (a member
+ * account, a partner) is no outsider after it.
+ */
+export const ACCOUNTS_SEEN_MEMORY: OrgMemory = {
+  name: 'outside_grant.accounts_seen',
+  save: (org) => [...accountsOf(org)],
+  load: (org, data) => {
+    if (!Array.isArray(data)) return;
+    const seen = accountsOf(org);
+    for (const a of data) {
+      if (seen.size >= MAX_ACCOUNTS) break;
+      if (typeof a === 'string' && a.length > 0 && a.length <= 64) seen.add(a);
+    }
+  },
+};
 
 /** The last account noted and the engine it was noted for: a trail repeats one account event after event. */
 let lastOrg: OrgStats | undefined;

@@ -9,10 +9,11 @@ import { detectLogExpiry } from './log-expiry.js';
 import { detectNewClient } from './new-client.js';
 import { detectNewPlace } from './new-place.js';
 import { detectOktaTakeover } from './okta-takeover.js';
-import { detectOutsideGrant } from './outside-grant.js';
+import type { OrgMemory } from './org-memory.js';
+import { ACCOUNTS_SEEN_MEMORY, detectOutsideGrant } from './outside-grant.js';
 import { detectPrivilegedChange } from './privileged-change.js';
 import { detectProbing } from './probing.js';
-import { detectSecretHarvest } from './secret-harvest.js';
+import { detectSecretHarvest, SECRETS_READ_MEMORY } from './secret-harvest.js';
 import { detectTokenLifecycle } from './token-lifecycle.js';
 import type { Detector } from './types.js';
 import { detectUnusualTime } from './unusual-time.js';
@@ -48,3 +49,15 @@ export const DETECTORS: readonly Detector[] = [
   detectHostedEscalation,
   detectAttackChain,
 ];
+
+/**
+ * The detectors' long-lived memories of the organisation, saved in the engine's snapshot beside the profiles. The
+ * detectors' short windows (minutes to hours: a sweep, a fatigue burst, a quiet period) are not: a restart starts them
+ * again.
+ *
+ * @example
+ * ```ts
+ * const saved = saveOrgMemories(ORG_MEMORIES, org);
+ * ```
+ */
+export const ORG_MEMORIES: readonly OrgMemory[] = [ACCOUNTS_SEEN_MEMORY, SECRETS_READ_MEMORY];

@@ -6,6 +6,7 @@ import { hashString } from '../sketches/hash.js';
 import { byDeploymentTooling } from './change-maker.js';
 import { requestParametersOf } from './change-target.js';
 import { outsideAws } from './cloud-origin.js';
+import type { OrgMemory } from './org-memory.js';
 import type { DetectionContext, Finding } from './types.js';
 
 /** Distinct secrets read within the window that make a harvest: an application reads its few at start-up. */
@@ -63,14 +64,41 @@ const WINDOWS = new WeakMap<Profile, HarvestWindow>();
  * habit, not a harvest. Keyed by the role for role sessions (`assumed-role/<role>`), else by the principal or the
  * credential; exact names rather than the resource bloom's classes (`prod/db` and `prod/payments` are one class there,
  * and a thief reads every secret beside the app's own). One memory per engine, keyed by its organisation statistics
- * (replaced on restore, so the memory goes with them): not part of the snapshot, so after a restore an identity's
- * first window counts its secrets as new again.
+ * (replaced on restore, so the memory goes with them), and saved in the snapshot (`SECRETS_READ_MEMORY`).
  */
 const READ_BEFORE = new WeakMap<OrgStats, Map<string, Map<number, number>>>();
 /** Identities remembered; the least recently seen is forgotten first. */
 const MAX_IDENTITIES = 4096;
 /** Secrets remembered per identity; the oldest first read is forgotten first. */
 const MAX_KNOWN_SECRETS = 256;
+
+/**
+ * The secrets each identity read before, in the engine's snapshot: a deploy job's usual secrets are no harvest after a
+ * restart. Saved as `[identity, [[secretHash, firstReadMs], ...]]`, least recently seen identity first, as held.
+ */
+export const SECRETS_READ_MEMORY: OrgMemory = {
+  name: 'secret_harvest.read_before',
+  save: (org) => [...(READ_BEFORE.get(org) ?? new Map<string, Map<number, number>>())].map(([identity, known]) => [identity, [...known]]),
+  load: (org, data) => {
+    if (!Array.isArray(data)) return;
+    let identities = READ_BEFORE.get(org);
+    if (identities === undefined) {
+      identities = new Map();
+      READ_BEFORE.set(org, identities);
+    }
+    for (const entry of data) {
+      if (identities.size >= MAX_IDENTITIES) break;
+      if (!Array.isArray(entry) || typeof entry[0] !== 'string' || !Array.isArray(entry[1])) continue;
+      const known = new Map<number, number>();
+      for (const pair of entry[1] as unknown[]) {
+        if (known.size >= MAX_KNOWN_SECRETS) break;
+        if (!Array.isArray(pair) || !Number.isInteger(pair[0]) || !Number.isFinite(pair[1])) continue;
+        known.set(pair[0] as number, pair[1] as number);
+      }
+      identities.set(entry[0], known);
+    }
+  },
+};
 
 /** The identity whose habit a read belongs to: the role of a role session, else the principal, else the credential. */
 function identityOf(ctx: DetectionContext): string {

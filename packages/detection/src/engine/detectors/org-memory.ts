@@ -1,0 +1,55 @@
+import type { OrgStats } from '../profile/org-stats.js';
+
+/**
+ * What a detector remembers about the whole organisation for longer than a window (the accounts its logs name, the
+ * secrets each role reads), beyond the profiles: kept per engine by its organisation statistics and carried in the
+ * engine's snapshot, so a restart does not make the organisation's habits new again (a deploy job's dozen secrets
+ * read as a harvest, a member account as an outsider).
+ *
+ * `save` returns plain JSON; `load` gets untrusted JSON back (a snapshot read from disk) and takes what is well
+ * formed, ignoring the rest.
+ *
+ * @example
+ * ```ts
+ * const memory: OrgMemory = { name: 'accounts_seen', save: (org) => [...accountsOf(org)], load: (org, data) => restore(org, data) };
+ * ```
+ */
+export interface OrgMemory {
+  /** Stable key in the snapshot; renaming it forgets what earlier snapshots held. */
+  readonly name: string;
+  save(org: OrgStats): unknown;
+  load(org: OrgStats, data: unknown): void;
+}
+
+/**
+ * The memories of `memories` for `org`, by name, leaving out empty ones.
+ *
+ * @example
+ * ```ts
+ * const saved = saveOrgMemories(ORG_MEMORIES, org); // { accounts_seen: ['418295730164'] }
+ * ```
+ */
+export function saveOrgMemories(memories: readonly OrgMemory[], org: OrgStats): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const m of memories) {
+    const data = m.save(org);
+    if (!(Array.isArray(data) && data.length === 0)) out[m.name] = data;
+  }
+  return out;
+}
+
+/**
+ * Gives each memory of `memories` what `saved` holds under its name; a name the build does not know is ignored.
+ *
+ * @example
+ * ```ts
+ * loadOrgMemories(ORG_MEMORIES, org, header.memories);
+ * ```
+ */
+export function loadOrgMemories(memories: readonly OrgMemory[], org: OrgStats, saved: unknown): void {
+  if (saved === null || typeof saved !== 'object' || Array.isArray(saved)) return;
+  const byName = saved as Record<string, unknown>;
+  for (const m of memories) {
+    if (Object.hasOwn(byName, m.name)) m.load(org, byName[m.name]);
+  }
+}

@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { gunzipSync, gzipSync } from 'fflate';
+import { createDetectionEngine, type DetectionEngine } from '../../../src/engine/index.js';
+import type { EnrichedEvent } from '../../../src/enriched-event.js';
+import { AFTER, DAY, ev, HOUR, MIN, run, T0 } from '../helpers/events.js';
+
+const OWN = '418295730164';
+const BACKUP = '418295730999';
+
+/** A deploy role's daily run, in a new session each day: it lists the vault and reads the same fifteen secrets. */
+function deployRun(day: number): EnrichedEvent[] {
+  const ops = ['secretsmanager:ListSecrets', ...Array.from({ length: 15 }, () => 'secretsmanager:GetSecretValue')];
+  return ops.map((op, i) => {
+    const e = ev({
+      cred: `ASIADEPLOY${day}`,
+      principal: `arn:aws:sts::${OWN}:assumed-role/deploy/botocore-session-${day}`,
+      place: 'awsVirginia',
+      client: 'boto3',
+      at: T0 + day * DAY + 9 * HOUR + i * 2_000,
+      op,
+      ...(i > 0 ? { resource: `secretId=prod-db-${i - 1}` } : {}),
+    });
+    e.attributes = { aws_region: 'us-east-1', account_id: OWN };
+    return e;
+  });
+}
+
+function harvests(engine: DetectionEngine, events: EnrichedEvent[]) {
+  return run(engine, events).filter((a) => a.evidence.kind === 'secret_harvest');
+}
+
+/** A cold key from a VPS sharing a machine image with `account` after a whoami. */
+function share(account: string): EnrichedEvent[] {
+  return [
+    { op: 'sts:GetCallerIdentity' },
+    { op: 'ec2:ModifyImageAttribute', params: { imageId: 'ami-1', launchPermission: { add: { items: [{ userId: account }] } } } },
+  ].map((s, i) => {
+    const e = ev({ cred: 'AKIALEAKED', principal: 'ci-legacy', place: 'frankfurtVps', client: 'boto3', at: AFTER + i * MIN, op: s.op });
+    e.attributes = { account_id: OWN, ...(s.params ? { requestParameters: s.params } : {}) };
+    return e;
+  });
+}
+
+/** The snapshot with its JSON header's `memories` replaced (the header is the fifth field, after four u32s). */
+function withMemories(bytes: Uint8Array, memories: unknown): Uint8Array {
+  const raw = gunzipSync(bytes);
+  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  const length = view.getUint32(12, true);
+  const header = JSON.parse(new TextDecoder().decode(raw.subarray(16, 16 + length))) as Record<string, unknown>;
+  header.memories = memories;
+  const headerBytes = new TextEncoder().encode(JSON.stringify(header));
+  const out = new Uint8Array(raw.length - length + headerBytes.length);
+  out.set(raw.subarray(0, 12));
+  new DataView(out.buffer).setUint32(12, headerBytes.length, true);
+  out.set(headerBytes, 16);
+  out.set(raw.subarray(16 + length), 16 + headerBytes.length);
+  return gzipSync(out);
+}
+
+describe("detectors' long-lived memories in the snapshot", () => {
+  it('a deploy role’s usual secrets are no harvest after a restart', () => {
+    const engine = createDetectionEngine();
+    const before: ReturnType<typeof harvests> = [];
+    for (let d = 0; d < 3; d++) before.push(...harvests(engine, deployRun(d)));
+    // Its first run, with nothing learned, is worth a look; the next ones are its habit.
+    assert.equal(before.length, 1);
+    const restored = createDetectionEngine();
+    restored.restore(engine.snapshot());
+    for (let d = 3; d < 6; d++) assert.deepEqual(harvests(restored, deployRun(d)), [], `day ${d}`);
+    // Without the memory the restored engine would take the habit for a first harvest again.
+    const forgetful = createDetectionEngine();
+    forgetful.restore(withMemories(engine.snapshot(), {}));
+    assert.equal(harvests(forgetful, deployRun(3)).length, 1);
+  });
+
+  it('an account the logs showed before a restart is no outsider after it', () => {
+    const engine = createDetectionEngine();
+    const backupAdmin = ev({
+      cred: 'AKIAOTHER',
+      principal: 'backup-admin',
+      place: 'frankfurtVps',
+      client: 'boto3',
+      at: AFTER - HOUR,
+      op: 's3:ListBuckets',
+    });
+    backupAdmin.attributes = { account_id: BACKUP };
+    run(engine, [backupAdmin]);
+    const restored = createDetectionEngine();
+    restored.restore(engine.snapshot());
+    assert.equal(run(restored, share(BACKUP)).filter((a) => a.evidence.kind === 'outside_grant').length, 0);
+    const forgetful = createDetectionEngine();
+    forgetful.restore(withMemories(engine.snapshot(), {}));
+    assert.equal(run(forgetful, share(BACKUP)).filter((a) => a.evidence.kind === 'outside_grant').length, 1);
+  });
+
+  it('takes what is well formed from a hostile or foreign memory section, and restores the rest of the snapshot', () => {
+    const engine = createDetectionEngine();
+    run(engine, deployRun(0));
+    for (const memories of [
+      null,
+      'text',
+      [1, 2],
+      { 'outside_grant.accounts_seen': 'x', 'secret_harvest.read_before': { a: 1 } },
+      {
+        'outside_grant.accounts_seen': [1, null, 'x'.repeat(500), {}],
+        'secret_harvest.read_before': [
+          null,
+          ['id'],
+          [
+            'id',
+            [
+              [1.5, 2],
+              ['a', 1],
+            ],
+          ],
+        ],
+      },
+      { __proto__: { polluted: true }, constructor: [], unknown_memory: [1, 2, 3] },
+    ]) {
+      const restored = createDetectionEngine();
+      restored.restore(withMemories(engine.snapshot(), memories));
+      assert.equal(restored.stats().credentials, engine.stats().credentials);
+      assert.equal(({} as Record<string, unknown>).polluted, undefined);
+      assert.doesNotThrow(() => run(restored, deployRun(1)));
+    }
+  });
+});
