@@ -217,6 +217,84 @@ export interface DetectionConfig {
     /** Distinct stages that make a chain `high`. */
     highStages: number;
   };
+  /**
+   * Playbook: a key turned into money (`cloud-abuse.ts`): compute or LLM region sweeps, mail sending, ransom, public
+   * shares. Counts are within one window per credential.
+   */
+  cloudAbuse: {
+    /** Steps of one playbook count together within this window. */
+    windowHours: number;
+    /** Score of a completed playbook. */
+    score: number;
+    /** Regions with compute launched (or dry-run) that make a sweep. */
+    computeRegions: number;
+    /** GPU or other accelerated instances asked for that make a mining fleet in one region. */
+    acceleratedInstances: number;
+    /** Large (8xlarge and up, metal) instances asked for that make a fleet. */
+    largeInstances: number;
+    /** Regions with a model invoked, listed or probed that make an LLM sweep... */
+    llmRegions: number;
+    /** ...of which this many refused the call for a reason other than capacity. */
+    llmRefusedRegions: number;
+    /** Objects rewritten with a customer-supplied key (SSE-C) that make data held for ransom. */
+    sseCObjects: number;
+    /** Objects or versions deleted that make data destroyed. */
+    deletedObjects: number;
+    /** Backups or recovery points deleted that make recovery gone. */
+    deletedBackups: number;
+  };
+  /** Playbook: many secrets read in minutes (`secret-harvest.ts`). */
+  secretHarvest: {
+    /** Distinct secrets the identity never read before that make a harvest... */
+    secrets: number;
+    /** ...within this window. */
+    windowMinutes: number;
+    /** Score of a harvest after a listing or by the bulk API from outside AWS, or from a suspicious context. */
+    score: number;
+    /** Score of any other harvest (a workload on Amazon's network reading many new secrets): worth a look. */
+    readManyScore: number;
+  };
+  /** Playbook: access handed to an account the logs never showed (`outside-grant.ts`). */
+  outsideGrant: {
+    score: number;
+  };
+  /** Playbook: a cold key on a hosting network escalating (`hosted-escalation.ts`). */
+  hostedEscalation: {
+    score: number;
+    /** One alert per credential per this many hours; the chain tells the rest. */
+    repeatAfterHours: number;
+  };
+  /** Playbook: an EC2 instance's role session used outside AWS (`instance-credential.ts`). */
+  instanceCredential: {
+    score: number;
+    /** One alert per credential per this many hours. */
+    repeatAfterHours: number;
+  };
+  /** Playbook: the audit-log bucket set to expire its objects (`log-expiry.ts`). */
+  logExpiry: {
+    score: number;
+    /** A lifecycle rule expiring the audit bucket's objects within this many days blinds. */
+    shortExpiryDays: number;
+  };
+  /** Playbooks: identity-provider takeovers in Okta's log (`okta-takeover.ts`). */
+  oktaTakeover: {
+    /** Score of MFA fatigue, an anonymised admin, a reset-and-escalate. */
+    score: number;
+    /** Score of a new identity provider used to sign in as other people. */
+    impersonationScore: number;
+    /** Push challenges count together within this window... */
+    fatigueWindowMinutes: number;
+    /** ...and this many refused ones... */
+    fatigueRefusals: number;
+    /** ...or this many sent make fatigue (when one is then accepted). */
+    fatiguePushes: number;
+    /** A credential's resets of other people and its escalation count together within this window. */
+    escalationWindowMinutes: number;
+    /** Sign-ins through an identity provider created or changed this recently are suspect. */
+    idpTaintHours: number;
+    /** Distinct people signed in through such a provider that make impersonation. */
+    impersonatedUsers: number;
+  };
 }
 
 /**
@@ -309,4 +387,31 @@ export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
   },
   lifecycle: { windowMinutes: 10, dpopFailures: 5, checksumFailures: 20 },
   chain: { windowHours: 24 * 7, contextMinScore: 45, highStages: 3 },
+  cloudAbuse: {
+    windowHours: 6,
+    score: 75,
+    computeRegions: 3,
+    acceleratedInstances: 4,
+    largeInstances: 10,
+    llmRegions: 3,
+    llmRefusedRegions: 2,
+    sseCObjects: 5,
+    deletedObjects: 10,
+    deletedBackups: 2,
+  },
+  secretHarvest: { secrets: 10, windowMinutes: 15, score: 75, readManyScore: 55 },
+  outsideGrant: { score: 75 },
+  hostedEscalation: { score: 75, repeatAfterHours: 6 },
+  instanceCredential: { score: 80, repeatAfterHours: 1 },
+  logExpiry: { score: 75, shortExpiryDays: 7 },
+  oktaTakeover: {
+    score: 75,
+    impersonationScore: 85,
+    fatigueWindowMinutes: 60,
+    fatigueRefusals: 3,
+    fatiguePushes: 6,
+    escalationWindowMinutes: 60,
+    idpTaintHours: 24,
+    impersonatedUsers: 2,
+  },
 };

@@ -20,31 +20,12 @@ import {
   ABUSE_SHARE,
   ABUSE_VERSIONS_LIST,
 } from '../classify/abuse-catalog.js';
+import type { DetectionConfig } from '../config.js';
 import { outsideAws } from './cloud-origin.js';
 import type { DetectionContext } from './types.js';
 
-/** Distinct regions of compute launches that make a mining sweep (two with accelerated instances). */
-export const COMPUTE_REGIONS = 3;
-/**
- * Distinct regions of model invocations that make a sweep for the regions where models are enabled, with refusals
- * (validation errors, access denied, model not enabled) in `LLM_PROBED_REGIONS` of them: an application falling back
- * to other regions when throttled shows throttling instead.
- */
-export const LLM_REGIONS = 3;
-export const LLM_PROBED_REGIONS = 2;
 /** Errors that say "busy", not "not allowed" or "not like that". */
 const CAPACITY_ERROR = /thrott|toomanyrequests|serviceunavailable|internal|timeout|modelnotready|quota/i;
-/**
- * Accelerated instances asked for in the window that make mining in a single region: a miner asks for many at once
- * where it can, a person trying a GPU box asks for one or two.
- */
-export const GPU_INSTANCES = 4;
-/** Large general-purpose instances (8xlarge and up, bare metal) asked for in the window that make CPU mining in one region. */
-export const LARGE_INSTANCES = 10;
-/** Objects re-encrypted with a customer-provided key that make a ransom run. */
-export const SSE_C_OBJECTS = 5;
-/** Object deletions that, after recovery was taken away, make data destruction. */
-export const DELETED_OBJECTS = 10;
 /**
  * A multi-object delete after the versions were listed: up to 1,000 versions per call, counted as this many (CloudTrail
  * does not log which keys a `DeleteObjects` removed).
@@ -52,8 +33,6 @@ export const DELETED_OBJECTS = 10;
 const VERSIONS_PER_BATCH = 10;
 /** Networks a thief rents or hides behind: where versions deleted for good are destruction, not housekeeping. */
 const ANONYMOUS_KINDS: ReadonlySet<string> = new Set(['hosting', 'vpn', 'tor']);
-/** Backups deleted that take recovery away. */
-export const DELETED_BACKUPS = 2;
 /** Regions remembered per playbook (past the thresholds only the count matters). */
 const MAX_REGIONS = 16;
 
@@ -369,28 +348,38 @@ export function recordStep(ctx: DetectionContext, w: AbuseWindow, params: Record
 }
 
 /**
- * The playbooks this window has completed, as bits (`COMPUTE`, `LLM`, `MAIL`, `RANSOM`, `PUBLIC_SHARE`).
+ * The playbooks this window has completed under the thresholds of `t` (`cloudAbuse` in the config), as bits
+ * (`COMPUTE`, `LLM`, `MAIL`, `RANSOM`, `PUBLIC_SHARE`):
+ * - compute: launches in `computeRegions` regions (two with accelerated instances, or one after a quota request), or a
+ *   fleet in one (`acceleratedInstances` GPU boxes: a miner asks for many at once, a person trying one asks for one or
+ *   two; or `largeInstances` 8xlarge-and-up);
+ * - LLM: models invoked after checking invocation logging or enabling models, or in `llmRegions` regions of which
+ *   `llmRefusedRegions` refused for a reason other than capacity (an application falling back when throttled shows
+ *   throttling instead);
+ * - ransom: recovery taken away (versioning suspended, keys destroyed, `deletedBackups` backups deleted) and data gone
+ *   (`deletedObjects` deletions, `sseCObjects` objects re-encrypted with a customer key), or versions destroyed, or a
+ *   ransom note.
  *
  * @example
  * ```ts
- * const fresh = completedPlaybooks(w) & ~w.reported;
+ * const fresh = completedPlaybooks(w, ctx.cfg.cloudAbuse) & ~w.reported;
  * ```
  */
-export function completedPlaybooks(w: AbuseWindow): number {
+export function completedPlaybooks(w: AbuseWindow, t: DetectionConfig['cloudAbuse']): number {
   let done = 0;
   const gpu = w.acceleratedType !== undefined;
-  const fleet = w.acceleratedInstances >= GPU_INSTANCES || w.largeInstances >= LARGE_INSTANCES;
-  if (w.computeRegions.length >= COMPUTE_REGIONS || (gpu && (w.computeRegions.length >= 2 || w.quotaAsked)) || fleet) done |= COMPUTE;
+  const fleet = w.acceleratedInstances >= t.acceleratedInstances || w.largeInstances >= t.largeInstances;
+  if (w.computeRegions.length >= t.computeRegions || (gpu && (w.computeRegions.length >= 2 || w.quotaAsked)) || fleet) done |= COMPUTE;
   const invoked = w.llmRegions.length > 0;
-  const swept = w.llmRegions.length >= LLM_REGIONS && w.llmProbedRegions.length >= LLM_PROBED_REGIONS;
+  const swept = w.llmRegions.length >= t.llmRegions && w.llmProbedRegions.length >= t.llmRefusedRegions;
   if ((invoked && (w.llmLoggingChecked || w.llmEnabled || swept)) || (w.llmEnabled && w.llmLoggingChecked)) done |= LLM;
   if (w.mailEnabled && (w.mailRecon || w.mailIdentity)) done |= MAIL;
-  const recoveryGone = w.versioningSuspended || w.keysDestroyed > 0 || w.backupsDeleted >= DELETED_BACKUPS;
-  const dataGone = w.deletedObjects >= DELETED_OBJECTS || w.sseCObjects >= SSE_C_OBJECTS;
+  const recoveryGone = w.versioningSuspended || w.keysDestroyed > 0 || w.backupsDeleted >= t.deletedBackups;
+  const dataGone = w.deletedObjects >= t.deletedObjects || w.sseCObjects >= t.sseCObjects;
   // Deleting versions is both: the data and its recovery go in one call.
-  const destroyed = w.versionsDestroyed >= DELETED_OBJECTS;
+  const destroyed = w.versionsDestroyed >= t.deletedObjects;
   // A ransom note is the thief saying so, whatever the log could show of the damage.
-  if ((recoveryGone && dataGone) || (w.sseCObjects >= SSE_C_OBJECTS && w.expiryRule) || destroyed || w.ransomNote) done |= RANSOM;
+  if ((recoveryGone && dataGone) || (w.sseCObjects >= t.sseCObjects && w.expiryRule) || destroyed || w.ransomNote) done |= RANSOM;
   if (w.publicShares > 0) done |= PUBLIC_SHARE;
   return done;
 }

@@ -1,5 +1,6 @@
 import { ABUSE_DATA_OBJECT_DELETE } from '../classify/abuse-catalog.js';
 import { STAGE_MODIFICATION } from '../classify/operation-class.js';
+import type { DetectionConfig } from '../config.js';
 import { F_EVENTS, F_FIRST_TS } from '../profile/layout.js';
 import type { Profile } from '../profile/profile.js';
 import { operationUsed } from './baseline-knowledge.js';
@@ -8,28 +9,16 @@ import { requestParametersOf } from './change-target.js';
 import {
   type AbuseWindow,
   COMPUTE,
-  COMPUTE_REGIONS,
   completedPlaybooks,
-  DELETED_BACKUPS,
-  DELETED_OBJECTS,
-  GPU_INSTANCES,
   isStep,
-  LARGE_INSTANCES,
   LLM,
-  LLM_PROBED_REGIONS,
-  LLM_REGIONS,
   MAIL,
   newWindow,
   PLAYBOOK_NAMES,
   PUBLIC_SHARE,
   recordStep,
-  SSE_C_OBJECTS,
 } from './cloud-abuse-steps.js';
 import type { DetectionContext, Finding } from './types.js';
-
-/** How long the steps of one playbook are gathered. */
-const WINDOW_MS = 6 * 3_600_000;
-const SCORE = 75;
 
 /** Short-lived, like refused reconnaissance's windows: keyed by the profile object, gone with it. */
 const WINDOWS = new WeakMap<Profile, AbuseWindow>();
@@ -46,11 +35,11 @@ function recoveryGone(w: AbuseWindow): string {
   return gone.length > 0 ? `recovery taken away (${gone.join(', ')}) and ` : '';
 }
 
-function describe(playbook: number, w: AbuseWindow): { summary: string; steps: Record<string, unknown> } {
+function describe(playbook: number, w: AbuseWindow, t: DetectionConfig['cloudAbuse']): { summary: string; steps: Record<string, unknown> } {
   switch (playbook) {
     case COMPUTE:
       return {
-        summary: `compute launched in ${w.computeRegions.length} region(s)${w.acceleratedType ? `, ${w.acceleratedInstances} accelerated instances (${w.acceleratedType})` : ''}${w.largeInstances >= LARGE_INSTANCES ? `, ${w.largeInstances} large instances (${w.largeType})` : ''}${w.quotaAsked ? ', after a quota increase request' : ''}: resource hijacking (mining)`,
+        summary: `compute launched in ${w.computeRegions.length} region(s)${w.acceleratedType ? `, ${w.acceleratedInstances} accelerated instances (${w.acceleratedType})` : ''}${w.largeInstances >= t.largeInstances ? `, ${w.largeInstances} large instances (${w.largeType})` : ''}${w.quotaAsked ? ', after a quota increase request' : ''}: resource hijacking (mining)`,
         steps: {
           regions: [...w.computeRegions],
           accelerated_instance_type: w.acceleratedType,
@@ -82,7 +71,7 @@ function describe(playbook: number, w: AbuseWindow): { summary: string; steps: R
       };
     default:
       return {
-        summary: `${recoveryGone(w)}data ${w.ransomNote ? 'held for ransom (a ransom note uploaded)' : w.versionsDestroyed >= DELETED_OBJECTS ? `deleted for good (${w.versionsDestroyed} object versions, from a rented server, VPN or Tor)` : w.sseCObjects >= SSE_C_OBJECTS ? `re-encrypted with a key the account does not hold (${w.sseCObjects} objects)` : `deleted (${w.deletedObjects} calls)`}: ransom or destruction`,
+        summary: `${recoveryGone(w)}data ${w.ransomNote ? 'held for ransom (a ransom note uploaded)' : w.versionsDestroyed >= t.deletedObjects ? `deleted for good (${w.versionsDestroyed} object versions, from a rented server, VPN or Tor)` : w.sseCObjects >= t.sseCObjects ? `re-encrypted with a key the account does not hold (${w.sseCObjects} objects)` : `deleted (${w.deletedObjects} calls)`}: ransom or destruction`,
         steps: {
           versioning_suspended: w.versioningSuspended,
           expiry_rule: w.expiryRule,
@@ -109,7 +98,8 @@ function describe(playbook: number, w: AbuseWindow): { summary: string; steps: R
  * Each is high on its own: a key with no baseline at all (the leaked key nobody used for months) shows nothing
  * new, and these are the calls it is stolen for. A credential or principal with a learned baseline is judged only
  * from a playbook step it never took: a fleet manager launching in its usual regions is at work. Infrastructure as
- * code and cloud services acting for the credential are exempt. One alert per playbook per six hours.
+ * code and cloud services acting for the credential are exempt. One alert per playbook per window
+ * (`cloudAbuse.windowHours`, six by default).
  *
  * @example
  * ```ts
@@ -121,9 +111,10 @@ export function detectCloudAbuse(ctx: DetectionContext, out: Finding[]): void {
   const params = requestParametersOf(ctx.ev);
   if (!isStep(ctx, params)) return;
   const { cred } = ctx;
+  const t = ctx.cfg.cloudAbuse;
   let w = WINDOWS.get(cred);
   // A late event (out of event-time order) within the window still joins it rather than starting over.
-  if (w === undefined || Math.abs(ctx.now - w.start) > WINDOW_MS) {
+  if (w === undefined || Math.abs(ctx.now - w.start) > t.windowHours * 3_600_000) {
     // A window opens at a step the credential's baseline does not explain. Deleting objects opens none: it is
     // destruction only after recovery was taken away, and cleanup jobs delete all day; deleting a version for good
     // takes the recovery away itself.
@@ -134,14 +125,14 @@ export function detectCloudAbuse(ctx: DetectionContext, out: Finding[]): void {
   }
   recordStep(ctx, w, params);
   // One step completes at most one playbook (each role belongs to one).
-  const fresh = completedPlaybooks(w) & ~w.reported;
+  const fresh = completedPlaybooks(w, t) & ~w.reported;
   if (fresh === 0) return;
   const playbook = fresh & -fresh;
   w.reported |= playbook;
-  const { summary, steps } = describe(playbook, w);
+  const { summary, steps } = describe(playbook, w, t);
   out.push({
     rule: 'attack_chain',
-    score: SCORE,
+    score: t.score,
     stage: STAGE_MODIFICATION,
     summary: `${summary}, within ${Math.max(1, Math.round((ctx.now - w.start) / 60_000))} min (last: ${ctx.cls.name})`,
     evidence: {
@@ -157,19 +148,19 @@ export function detectCloudAbuse(ctx: DetectionContext, out: Finding[]): void {
         learned: ctx.credMature || ctx.principalMature,
       },
       thresholds: {
-        window_hours: WINDOW_MS / 3_600_000,
-        compute_regions: COMPUTE_REGIONS,
-        accelerated_instances: GPU_INSTANCES,
-        large_instances: LARGE_INSTANCES,
-        llm_regions: LLM_REGIONS,
-        llm_refused_regions: LLM_PROBED_REGIONS,
-        sse_c_objects: SSE_C_OBJECTS,
-        deleted_objects: DELETED_OBJECTS,
-        deleted_backups: DELETED_BACKUPS,
+        window_hours: t.windowHours,
+        compute_regions: t.computeRegions,
+        accelerated_instances: t.acceleratedInstances,
+        large_instances: t.largeInstances,
+        llm_regions: t.llmRegions,
+        llm_refused_regions: t.llmRefusedRegions,
+        sse_c_objects: t.sseCObjects,
+        deleted_objects: t.deletedObjects,
+        deleted_backups: t.deletedBackups,
       },
     },
     noveltyOnly: false,
-    suspicion: SCORE,
+    suspicion: t.score,
     alwaysReport: true,
   });
 }

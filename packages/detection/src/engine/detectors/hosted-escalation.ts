@@ -7,10 +7,8 @@ import { outsideAws } from './cloud-origin.js';
 import { QuietPeriod } from './quiet-period.js';
 import type { DetectionContext, Finding } from './types.js';
 
-/** A key with no baseline that looked around, then took over from a rented server: act now. */
-const HOSTED_ESCALATION_SCORE = 75;
-/** One alert per credential per 6 hours (the chain tells the rest). */
-const QUIET = new QuietPeriod(6 * 3_600_000);
+/** One alert per credential per `hostedEscalation.repeatAfterHours` (the chain tells the rest). */
+const QUIET = new QuietPeriod();
 
 /** Calls that hand the caller a way back in that outlives the key: a console password, federated sessions, a trusted CA. */
 const TAKEOVER_OPERATIONS: ReadonlySet<string> = new Set([
@@ -87,10 +85,12 @@ export function detectHostedEscalation(ctx: DetectionContext, out: Finding[]): v
   const cred = ctx.cred;
   const recon = cred.f[cred.fo + F_COLD_RECON_TS]!;
   if (recon === 0 || recon > ctx.now || ctx.now - recon > ctx.cfg.chain.windowHours * 3_600_000) return;
-  if (!QUIET.admits(cred, ctx.now)) return;
+  // A key with no baseline that looked around, then took over from a rented server: act now.
+  const t = ctx.cfg.hostedEscalation;
+  if (!QUIET.admits(cred, ctx.now, t.repeatAfterHours * 3_600_000)) return;
   out.push({
     rule: 'attack_chain',
-    score: HOSTED_ESCALATION_SCORE,
+    score: t.score,
     stage: ctx.cls.stage,
     summary: `a credential with no learned baseline looked around, then from a hosting network outside AWS: ${step} (${ctx.cls.name})`,
     evidence: {
@@ -103,7 +103,7 @@ export function detectHostedEscalation(ctx: DetectionContext, out: Finding[]): v
       asn_org: ctx.ev.geo?.as_org,
     },
     noveltyOnly: false,
-    suspicion: HOSTED_ESCALATION_SCORE,
+    suspicion: t.score,
     alwaysReport: true,
   });
 }

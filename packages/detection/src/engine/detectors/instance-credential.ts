@@ -5,15 +5,16 @@ import { outsideAws } from './cloud-origin.js';
 import { QuietPeriod } from './quiet-period.js';
 import type { DetectionContext, Finding } from './types.js';
 
-/** Score of an instance's keys used from outside AWS: they are stolen (act now). */
-const OUTSIDE_SCORE = 80;
 /**
  * The session EC2 gives an instance profile's role is named after the instance (`assumed-role/web-app/i-0a1b2c3d`):
  * those keys live on the instance and are used from it, or through Amazon's networks on its behalf.
  */
 const INSTANCE_SESSION = /:assumed-role\/[^/]+\/i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
-/** One alert per session key per hour: the thief's next calls are the same story (the chain tells the rest). */
-const QUIET = new QuietPeriod(3_600_000);
+/**
+ * One alert per session key per `instanceCredential.repeatAfterHours` (an hour): the thief's next calls are the same
+ * story (the chain tells the rest).
+ */
+const QUIET = new QuietPeriod();
 
 /**
  * An EC2 instance's role keys used from a network outside AWS (GuardDuty's InstanceCredentialExfiltration.OutsideAWS):
@@ -37,11 +38,13 @@ export function detectInstanceCredentialOutside(ctx: DetectionContext, out: Find
   if (slash < 0 || principal.charCodeAt(slash + 1) !== 105 || principal.charCodeAt(slash + 2) !== 45) return;
   if (!INSTANCE_SESSION.test(principal) || !outsideAws(ctx)) return;
   if (knownToEither(ctx.cred, ctx.principal, U_ASN, K_ASN, ctx.asn) || ctx.org.isCommon(ctx.org.asns, ctx.asn)) return;
-  if (!QUIET.admits(ctx.cred, ctx.now)) return;
+  // An instance's keys used from outside AWS are stolen: act now.
+  const t = ctx.cfg.instanceCredential;
+  if (!QUIET.admits(ctx.cred, ctx.now, t.repeatAfterHours * 3_600_000)) return;
   const geo = ctx.ev.geo;
   out.push({
     rule: 'attack_chain',
-    score: OUTSIDE_SCORE,
+    score: t.score,
     stage: eventStage(ctx),
     summary: `an EC2 instance's role keys used from outside AWS (${geo?.as_org ?? `AS${ctx.asn}`}${geo?.country ? `, ${geo.country}` : ''}): instance credentials exfiltrated`,
     evidence: {
@@ -54,6 +57,6 @@ export function detectInstanceCredentialOutside(ctx: DetectionContext, out: Find
       advanced_by: ctx.cls.name,
     },
     noveltyOnly: false,
-    suspicion: OUTSIDE_SCORE,
+    suspicion: t.score,
   });
 }

@@ -4,10 +4,6 @@ import { byDeploymentTooling } from './change-maker.js';
 import { requestParametersOf } from './change-target.js';
 import type { DetectionContext, Finding } from './types.js';
 
-/** Score of an audit log bucket set to empty itself within days: the trail is being destroyed (act now). */
-const LOG_EXPIRY_SCORE = 75;
-/** Expiry from which a rule destroys the audit trail before anyone reads it: retention is months or years. */
-export const SHORT_EXPIRY_DAYS = 7;
 /**
  * Buckets that hold audit logs: the console's default CloudTrail bucket (`aws-cloudtrail-logs-<account>-<id>`), and
  * names that say trail or audit.
@@ -37,7 +33,7 @@ function shortestExpiry(params: Record<string, unknown>): number | undefined {
 
 /**
  * Defense evasion by expiry: a lifecycle rule on an audit log bucket (CloudTrail's, or one named for audit logs) that
- * deletes its objects within `SHORT_EXPIRY_DAYS`, so the record of what the attacker did is gone before anyone reads
+ * deletes its objects within `logExpiry.shortExpiryDays` (7), so the record of what the attacker did is gone before anyone reads
  * it (Stratus Red Team's cloudtrail-lifecycle-rule). Logging is not switched off, so the trail-focused rules see
  * nothing; retention on audit logs is set in months or years, never days. Infrastructure as code and cloud services
  * acting for the caller are exempt.
@@ -55,10 +51,12 @@ export function detectLogExpiry(ctx: DetectionContext, out: Finding[]): void {
   const bucket = params?.bucketName;
   if (params === undefined || typeof bucket !== 'string' || !AUDIT_BUCKET.test(bucket)) return;
   const days = shortestExpiry(params);
-  if (days === undefined || days > SHORT_EXPIRY_DAYS) return;
+  // Retention on audit logs is months or years; days destroy the trail before anyone reads it (act now).
+  const t = ctx.cfg.logExpiry;
+  if (days === undefined || days > t.shortExpiryDays) return;
   out.push({
     rule: 'privileged_change',
-    score: LOG_EXPIRY_SCORE,
+    score: t.score,
     stage: STAGE_DEFENSE_EVASION,
     summary: `defense evasion: audit log bucket ${bucket} set to delete its logs after ${days} day(s)`,
     evidence: {
@@ -66,10 +64,10 @@ export function detectLogExpiry(ctx: DetectionContext, out: Finding[]): void {
       operation: ctx.cls.name,
       bucket,
       expiry_days: days,
-      thresholds: { expiry_days: SHORT_EXPIRY_DAYS },
+      thresholds: { expiry_days: t.shortExpiryDays },
     },
     noveltyOnly: false,
-    suspicion: LOG_EXPIRY_SCORE,
+    suspicion: t.score,
     laterStageIsNews: true,
   });
 }

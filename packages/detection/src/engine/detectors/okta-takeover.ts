@@ -4,23 +4,15 @@ import { operationUsed } from './baseline-knowledge.js';
 import { isAdminGrant, managesOwnFactors } from './change-target.js';
 import type { DetectionContext, Finding } from './types.js';
 
-/** Each playbook is high on its own: none needs a baseline, and each is what an identity takeover is done for. */
-const SCORE = 75;
-/** Signing other people in through an identity provider just changed from the same address: the takeover itself. */
-const IMPERSONATION_SCORE = 85;
-
-/** Push refusals (or pushes sent) of one person are gathered this long; the sign-in that ends them may come within it. */
-const FATIGUE_WINDOW_MS = 3_600_000;
-/** Pushes refused before a sign-in is a bombed user giving in (one or two stray refusals are a tap in the wrong place). */
-const FATIGUE_REFUSALS = 3;
-/** Pushes sent without an answer, for the same: people do not ask for six pushes in an hour. */
-const FATIGUE_PUSHES = 6;
-/** A reset of another person and the escalation it serves come within this long of each other. */
-const ESCALATION_WINDOW_MS = 3_600_000;
-/** How long an identity provider changed from an address taints sign-ins through an identity provider from it. */
-const IDP_TAINT_MS = 24 * 3_600_000;
-/** Other people signed in through an identity provider from that address: one is an administrator's test account. */
-const IMPERSONATED_USERS = 2;
+// Thresholds are `oktaTakeover` in the config: each playbook is high on its own (`score`): none needs a baseline, and
+// each is what an identity takeover is done for; signing other people in through an identity provider just made from
+// the same address is the takeover itself (`impersonationScore`). Push refusals (or pushes sent) of one person are
+// gathered for `fatigueWindowMinutes`; `fatigueRefusals` refused before a sign-in is a bombed user giving in (one or two
+// stray refusals are a tap in the wrong place), `fatiguePushes` sent without an answer the same (people do not ask for
+// six pushes in an hour). A reset of another person and the escalation it serves come within
+// `escalationWindowMinutes`. An identity provider made from an address taints sign-ins through it from there for
+// `idpTaintHours`, and `impersonatedUsers` other people signed in that way make impersonation (one is an
+// administrator's test account).
 /** Most people and addresses followed at once (the oldest are dropped): the state is short-lived. */
 const MAX_TRACKED = 4_096;
 
@@ -140,7 +132,8 @@ function mfaFatigue(ctx: DetectionContext, type: string, out: Finding[]): void {
   const refusal = type === 'user.mfa.okta_verify.deny_push' || (type === 'user.authentication.auth_via_mfa' && failed && pushRefused(ctx));
   const push = type === 'system.push.send_factor_verify_push';
   let w = windows.get(who);
-  if (w !== undefined && Math.abs(ctx.now - w.start) > FATIGUE_WINDOW_MS) w = undefined;
+  const t = ctx.cfg.oktaTakeover;
+  if (w !== undefined && Math.abs(ctx.now - w.start) > t.fatigueWindowMinutes * 60_000) w = undefined;
   if (refusal || push) {
     if (w === undefined) {
       w = { start: ctx.now, refusals: 0, pushes: 0, reported: false };
@@ -152,13 +145,13 @@ function mfaFatigue(ctx: DetectionContext, type: string, out: Finding[]): void {
   }
   if (w === undefined || w.reported || failed) return;
   const signedIn = type === 'user.authentication.auth_via_mfa' || type === 'user.session.start' || type === 'user.authentication.sso';
-  if (!signedIn || (w.refusals < FATIGUE_REFUSALS && w.pushes < FATIGUE_PUSHES)) return;
+  if (!signedIn || (w.refusals < t.fatigueRefusals && w.pushes < t.fatiguePushes)) return;
   w.reported = true;
   out.push(
     finding(
       ctx,
       'mfa_fatigue',
-      SCORE,
+      ctx.cfg.oktaTakeover.score,
       STAGE_VALIDITY_CHECK,
       `signed in after ${w.refusals} refused and ${w.pushes} sent MFA pushes within ${Math.max(1, Math.round((ctx.now - w.start) / 60_000))} min: push fatigue (the owner gave in)`,
       { refused_pushes: w.refusals, pushes_sent: w.pushes, window_start: new Date(w.start).toISOString() },
@@ -181,7 +174,7 @@ function anonymisedAdmin(ctx: DetectionContext, out: Finding[]): void {
     finding(
       ctx,
       'anonymised_admin',
-      SCORE,
+      ctx.cfg.oktaTakeover.score,
       cls.stage,
       `${cls.privilege.replace('_', ' ')} change ${cls.name}${ctx.ev.resource ? ` on ${ctx.ev.resource}` : ''} from ${where} its principal does not work from`,
       { privilege: cls.privilege, network: where },
@@ -212,7 +205,7 @@ function resetAndEscalate(ctx: DetectionContext, type: string, out: Finding[]): 
   const windows = stateOf(ctx).escalations;
   const key = ctx.ev.credential_key;
   let w = windows.get(key);
-  if (w === undefined || Math.abs(ctx.now - w.start) > ESCALATION_WINDOW_MS) {
+  if (w === undefined || Math.abs(ctx.now - w.start) > ctx.cfg.oktaTakeover.escalationWindowMinutes * 60_000) {
     w = { start: ctx.now, reset: undefined, escalation: undefined, reported: false };
     remember(windows, key, w);
   }
@@ -224,7 +217,7 @@ function resetAndEscalate(ctx: DetectionContext, type: string, out: Finding[]): 
     finding(
       ctx,
       'reset_and_escalate',
-      SCORE,
+      ctx.cfg.oktaTakeover.score,
       STAGE_PERSISTENCE,
       `another person's credentials reset (${w.reset}) and ${w.escalation} within ${Math.max(1, Math.round((ctx.now - w.start) / 60_000))} min by a credential with no learned baseline: account takeover`,
       { reset: w.reset, escalation: w.escalation, window_start: new Date(w.start).toISOString() },
@@ -244,7 +237,7 @@ function idpImpersonation(ctx: DetectionContext, type: string, out: Finding[]): 
   // office is followed by everyone there signing in through it.
   if (type === 'system.idp.lifecycle.create' || type === 'system.idp.lifecycle.activate') {
     const prior = changes.get(ctx.ipHash);
-    if (prior !== undefined && ctx.now - prior.at <= IDP_TAINT_MS) {
+    if (prior !== undefined && ctx.now - prior.at <= ctx.cfg.oktaTakeover.idpTaintHours * 3_600_000) {
       prior.at = ctx.now;
       return;
     }
@@ -261,17 +254,18 @@ function idpImpersonation(ctx: DetectionContext, type: string, out: Finding[]): 
   const change = changes.get(ctx.ipHash);
   const who = ctx.ev.principal;
   if (change === undefined || who === undefined || who === change.by || change.reported) return;
-  if (ctx.now < change.at || ctx.now - change.at > IDP_TAINT_MS) return;
+  const t = ctx.cfg.oktaTakeover;
+  if (ctx.now < change.at || ctx.now - change.at > t.idpTaintHours * 3_600_000) return;
   // Someone who signed in through an identity provider before is using the org's federation, not a new one.
   if (operationUsed(ctx)) return;
   change.users.add(who);
-  if (change.users.size < IMPERSONATED_USERS) return;
+  if (change.users.size < t.impersonatedUsers) return;
   change.reported = true;
   out.push(
     finding(
       ctx,
       'idp_impersonation',
-      IMPERSONATION_SCORE,
+      t.impersonationScore,
       STAGE_PERSISTENCE,
       `${change.users.size} people signed in through an identity provider from the address that changed one ${Math.max(1, Math.round((ctx.now - change.at) / 60_000))} min earlier: cross-tenant impersonation`,
       {

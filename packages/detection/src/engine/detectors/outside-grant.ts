@@ -8,8 +8,6 @@ import { viaOwnNetwork } from './cloud-origin.js';
 import type { OrgMemory } from './org-memory.js';
 import type { DetectionContext, Finding } from './types.js';
 
-/** Access to the account's data or roles handed to an account the logs never showed, not from its own network: act now. */
-const OUTSIDE_GRANT_SCORE = 75;
 /** Accounts remembered per engine (an organisation's trail names its member accounts; a single account names one). */
 const MAX_ACCOUNTS = 10_000;
 const ACCOUNT_ID = /^\d{12}$/;
@@ -181,7 +179,8 @@ export function detectOutsideGrant(ctx: DetectionContext, out: Finding[]): void 
   const everyone = outside.includes('*');
   out.push({
     rule: 'attack_chain',
-    score: OUTSIDE_GRANT_SCORE,
+    // Access to the account's data or roles handed to an account the logs never showed, not from its own network: act now.
+    score: ctx.cfg.outsideGrant.score,
     stage: STAGE_PERSISTENCE,
     summary: `${op} grants ${everyone ? 'everyone' : `account ${outside.filter((a) => a !== '*').join(', ')}, which the logs never showed,`} access: exfiltration or a backdoor through another account`,
     evidence: {
@@ -194,7 +193,7 @@ export function detectOutsideGrant(ctx: DetectionContext, out: Finding[]): void 
       advanced_by: ctx.cls.name,
     },
     noveltyOnly: false,
-    suspicion: OUTSIDE_GRANT_SCORE,
+    suspicion: ctx.cfg.outsideGrant.score,
     alwaysReport: true,
   });
 }

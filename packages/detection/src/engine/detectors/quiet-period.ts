@@ -7,18 +7,16 @@ import type { Profile } from '../profile/profile.js';
  *
  * @example
  * ```ts
- * const quiet = new QuietPeriod(3_600_000);
- * if (!quiet.admits(ctx.cred, ctx.now)) return; // alerted within the hour: the chain tells the rest
+ * const quiet = new QuietPeriod();
+ * if (!quiet.admits(ctx.cred, ctx.now, 3_600_000)) return; // alerted within the hour: the chain tells the rest
  * ```
  */
 export class QuietPeriod {
   private readonly lastAdmitted = new WeakMap<Profile, number>();
 
-  constructor(private readonly periodMs: number) {}
-
-  admits(cred: Profile, now: number): boolean {
+  admits(cred: Profile, now: number, periodMs: number): boolean {
     const last = this.lastAdmitted.get(cred);
-    if (last !== undefined && Math.abs(now - last) < this.periodMs) return false;
+    if (last !== undefined && Math.abs(now - last) < periodMs) return false;
     this.lastAdmitted.set(cred, now);
     return true;
   }

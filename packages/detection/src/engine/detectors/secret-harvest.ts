@@ -9,15 +9,7 @@ import { outsideAws } from './cloud-origin.js';
 import type { OrgMemory } from './org-memory.js';
 import type { DetectionContext, Finding } from './types.js';
 
-/** Distinct secrets read within the window that make a harvest: an application reads its few at start-up. */
-export const HARVEST_SECRETS = 10;
-/** How long one harvest's reads are gathered: a script empties a vault in seconds, a careful thief in minutes. */
-export const HARVEST_WINDOW_MS = 15 * 60_000;
-/** A harvest that listed the vault first, or used the bulk API, from outside AWS or a suspicious context: act now. */
-const HARVEST_SCORE = 75;
-/** Any other harvest (a workload inside AWS reading many secrets it never read): worth a look. */
-const READ_MANY_SCORE = 55;
-/** Hashes remembered per window (past the threshold only the count matters). */
+/** Hashes remembered per window at least (past the threshold only the count matters). */
 const MAX_REMEMBERED = 64;
 
 /**
@@ -169,9 +161,9 @@ function secretsAsked(ctx: DetectionContext, params: Record<string, unknown> | u
   return strings(params?.secretIdList ?? params?.SecretIdList);
 }
 
-function windowFor(cred: Profile, now: number): HarvestWindow {
+function windowFor(cred: Profile, now: number, windowMs: number): HarvestWindow {
   let w = WINDOWS.get(cred);
-  if (w === undefined || Math.abs(now - w.start) > HARVEST_WINDOW_MS) {
+  if (w === undefined || Math.abs(now - w.start) > windowMs) {
     w = { start: now, listedAt: 0, batch: false, secrets: [], count: 0, reported: false };
     WINDOWS.set(cred, w);
   }
@@ -179,16 +171,18 @@ function windowFor(cred: Profile, now: number): HarvestWindow {
 }
 
 /**
- * Credential access by bulk: `HARVEST_SECRETS` distinct secrets its identity (the role, for a role session) never read before (Secrets Manager
- * values, SSM parameters read with decryption, singly or in batches) within 15 minutes. An application reads its few
- * secrets at start-up and the same ones every day; a thief with a fresh key lists the vault (`ListSecrets`,
+ * Credential access by bulk: `secretHarvest.secrets` (10) distinct secrets its identity (the role, for a role session)
+ * never read before (Secrets Manager values, SSM parameters read with decryption, singly or in batches) within
+ * `secretHarvest.windowMinutes` (15): a script empties a vault in seconds, a careful thief in minutes. An application
+ * reads its few secrets at start-up and the same ones every day; a thief with a fresh key lists the vault (`ListSecrets`,
  * `DescribeParameters`) and reads everything in it, as Stratus Red Team's secretsmanager-retrieve-secrets,
  * secretsmanager-batch-retrieve-secrets and ssm-retrieve-securestring-parameters do. High when the vault was listed
  * first or the bulk API used and the reads come from outside AWS, or whenever the context is already suspicious;
  * medium otherwise (a workload inside AWS reading many new secrets, as a secrets operator syncing a cluster does on
  * its first run, or a CI job whose SDK names its runtime, `exec-env/GitHubActions`). Windows instances' password data
- * asked for on ten instances counts the same way, refused or not, and needs no listing to be high from outside AWS. Refused reads, infrastructure as code (Terraform reads the secrets it manages on every plan) and
- * cloud services acting for the caller do not count. One alert per window.
+ * asked for on as many instances counts the same way, refused or not, and needs no listing to be high from outside
+ * AWS. Refused reads, infrastructure as code (Terraform reads the secrets it manages on every plan) and cloud services
+ * acting for the caller do not count. One alert per window.
  *
  * @example
  * ```ts
@@ -204,7 +198,8 @@ export function detectSecretHarvest(ctx: DetectionContext, out: Finding[]): void
   if (!listing && !SINGLE_READS.has(op) && !BULK_READS.has(op)) return;
   const passwords = op === PASSWORD_DATA;
   if ((!passwords && (ctx.ev.outcome === 'failure' || ctx.authFailure)) || byDeploymentTooling(ctx)) return;
-  const w = windowFor(ctx.cred, ctx.now);
+  const t = ctx.cfg.secretHarvest;
+  const w = windowFor(ctx.cred, ctx.now, t.windowMinutes * 60_000);
   if (listing) {
     if (w.listedAt === 0) w.listedAt = ctx.now;
     return;
@@ -216,18 +211,18 @@ export function detectSecretHarvest(ctx: DetectionContext, out: Finding[]): void
   for (const name of secretsAsked(ctx, params)) {
     const h = hashString(name);
     if (!countsAsNew(known, w, h, ctx.now)) continue;
-    if (w.secrets.length < MAX_REMEMBERED) w.secrets.push(h);
+    if (w.secrets.length < Math.max(MAX_REMEMBERED, t.secrets)) w.secrets.push(h);
     w.count++;
     fresh++;
   }
   if (op === 'secretsmanager:BatchGetSecretValue' && fresh > 0) w.batch = true;
-  if (w.reported || w.count < HARVEST_SECRETS) return;
+  if (w.reported || w.count < t.secrets) return;
   w.reported = true;
   const suspicious = ctx.suspicion >= ctx.cfg.chain.contextMinScore || Math.max(ctx.placeNovelty, ctx.clientNovelty) >= 30;
   const listedFirst = w.listedAt !== 0 && w.listedAt <= ctx.now;
   const outside = outsideAws(ctx);
   const runtime = MANAGED_RUNTIME.test(ctx.ev.user_agent ?? '');
-  const score = suspicious || ((listedFirst || w.batch || passwords) && outside && !runtime) ? HARVEST_SCORE : READ_MANY_SCORE;
+  const score = suspicious || ((listedFirst || w.batch || passwords) && outside && !runtime) ? t.score : t.readManyScore;
   const cred = ctx.cred;
   out.push({
     rule: 'attack_chain',
@@ -251,7 +246,7 @@ export function detectSecretHarvest(ctx: DetectionContext, out: Finding[]): void
         credential_first_seen: new Date(cred.f[cred.fo + F_EVENTS] === 0 ? ctx.now : cred.f[cred.fo + F_FIRST_TS]!).toISOString(),
         learned: ctx.credMature || ctx.principalMature,
       },
-      thresholds: { secrets: HARVEST_SECRETS, window_minutes: HARVEST_WINDOW_MS / 60_000 },
+      thresholds: { secrets: t.secrets, window_minutes: t.windowMinutes },
     },
     noveltyOnly: false,
     suspicion: score,

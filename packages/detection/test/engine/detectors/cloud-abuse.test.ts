@@ -77,6 +77,20 @@ describe('detector: cloud abuse (what a leaked key is stolen for)', () => {
     assert.equal(found[0]!.time, new Date(AFTER + 5 * MIN).toISOString());
   });
 
+  it('the sweep takes its region count and window from the config (cloudAbuse), and says so in its evidence', () => {
+    const sweep = [...RECON, launch('us-east-1'), launch('eu-west-1'), launch('ap-southeast-1'), launch('sa-east-1')];
+    const engine = createDetectionEngine({ cloudAbuse: { computeRegions: 5 } } as never);
+    run(engine, aliceHistory());
+    assert.deepEqual(abuse(run(engine, events(sweep))), []);
+    const strict = createDetectionEngine({ cloudAbuse: { computeRegions: 2, windowHours: 1 } } as never);
+    run(strict, aliceHistory());
+    const found = abuse(run(strict, events(sweep)));
+    assert.equal(found.length, 1);
+    assert.deepEqual(found[0]!.evidence.regions, ['us-east-1', 'eu-west-1']);
+    assert.equal((found[0]!.evidence.thresholds as Record<string, unknown>).compute_regions, 2);
+    assert.equal((found[0]!.evidence.thresholds as Record<string, unknown>).window_hours, 1);
+  });
+
   it('GPU instances in two regions, or in one after a quota increase, page', () => {
     assert.equal(abuse(replay([launch('us-east-1', 'g4dn.12xlarge'), launch('us-west-2', 'g4dn.12xlarge')]))[0]?.severity, 'high');
     const quota = abuse(

@@ -51,6 +51,18 @@ describe('detector: secret harvest (many secrets read in minutes)', () => {
     assert.equal(found[0]!.time, new Date(AFTER + 11 * 2_000).toISOString());
   });
 
+  it('the count of secrets and the window come from the config (secretHarvest)', () => {
+    const reads = [{ op: 'sts:GetCallerIdentity' }, listSecrets, ...Array.from({ length: 14 }, (_, i) => secret(i))];
+    assert.deepEqual(harvest(run(createDetectionEngine({ secretHarvest: { secrets: 20 } } as never), events(reads))), []);
+    const found = harvest(run(createDetectionEngine({ secretHarvest: { secrets: 5, score: 90 } } as never), events(reads)));
+    assert.equal(found.length, 1);
+    assert.equal(found[0]!.evidence.secrets_read, 5);
+    assert.ok(found[0]!.score >= 90, String(found[0]!.score));
+    // Reads a minute apart, in a window of three minutes, never add up to five.
+    const slow = createDetectionEngine({ secretHarvest: { secrets: 5, windowMinutes: 3 } } as never);
+    assert.deepEqual(harvest(run(slow, events(reads, leaked, AFTER, 60_000))), []);
+  });
+
   it('SSM parameters read with decryption in batches of ten, and Secrets Manager’s bulk API, page the same way', () => {
     const names = (b: number) => Array.from({ length: 10 }, (_, i) => `/prod/app/secret-${b}-${i}`);
     const ssm = harvest(
