@@ -155,6 +155,17 @@ export interface DetectionConfig {
     bolaRun: number;
     /** Largest id step still counted as sequential. */
     bolaMaxStep: number;
+    /**
+     * Slow permission reconnaissance (`refused_reconnaissance`): this many distinct operations the credential and its
+     * principal never used, refused... (a thief who does not know what a key may do tries at a person's pace)
+     */
+    refusedDistinct: number;
+    /** ...within this window. */
+    refusedWindowMinutes: number;
+    /** Score of such reconnaissance alone... */
+    refusedScore: number;
+    /** ...and from a place or client new to a credential with an hour of history. */
+    refusedCorroboratedScore: number;
   };
   /** Detector 7: data never accessed before and read-volume spikes. */
   dataAccess: {
@@ -216,6 +227,30 @@ export interface DetectionConfig {
     contextMinScore: number;
     /** Distinct stages that make a chain `high`. */
     highStages: number;
+    /**
+     * A credential with no baseline that looked around and then switched monitoring off (the unbaselined chain): no
+     * owner's first days explain it.
+     */
+    unbaselinedBlindedScore: number;
+    /** ...after also making access for another identity. */
+    unbaselinedBlindedAndPersistedScore: number;
+    /** Looking around, then making access for another identity, over Tor (unless Tor is common in the organisation). */
+    unbaselinedPersistedOverTorScore: number;
+  };
+  /** The identity provider's own verdicts in its log (Okta's risk, threat and session detections; `vendor-verdict.ts`). */
+  vendorVerdict: {
+    /** A session the provider saw move onto a device this credential and its owner never used: a copied cookie. */
+    sessionMovedScore: number;
+    /** A request that succeeded from an address the provider's threat intelligence flags, new to the credential and owner. */
+    flaggedSourceScore: number;
+    /** The same flag on an address the owner uses (a shared NAT, a café): worth a look. */
+    flaggedKnownSourceScore: number;
+    /** The provider rating a request high risk from an unfamiliar context: novelty with a second opinion. */
+    highRiskScore: number;
+    /** The same through an anonymising proxy, Tor or a rented server its owner does not work from. */
+    hiddenHighRiskScore: number;
+    /** Added to the engine's own novelty finding on the same event by a high vendor risk or a session move. */
+    highRiskBoost: number;
   };
   /**
    * Playbook: a key turned into money (`cloud-abuse.ts`): compute or LLM region sweeps, mail sending, ransom, public
@@ -363,6 +398,10 @@ export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
     failureRatio: 0.5,
     bolaRun: 10,
     bolaMaxStep: 2,
+    refusedDistinct: 5,
+    refusedWindowMinutes: 30,
+    refusedScore: 55,
+    refusedCorroboratedScore: 70,
   },
   dataAccess: {
     newResourceScore: 30,
@@ -386,7 +425,22 @@ export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
     adminGrantBonus: 15,
   },
   lifecycle: { windowMinutes: 10, dpopFailures: 5, checksumFailures: 20 },
-  chain: { windowHours: 24 * 7, contextMinScore: 45, highStages: 3 },
+  chain: {
+    windowHours: 24 * 7,
+    contextMinScore: 45,
+    highStages: 3,
+    unbaselinedBlindedScore: 75,
+    unbaselinedBlindedAndPersistedScore: 90,
+    unbaselinedPersistedOverTorScore: 75,
+  },
+  vendorVerdict: {
+    sessionMovedScore: 72,
+    flaggedSourceScore: 75,
+    flaggedKnownSourceScore: 45,
+    highRiskScore: 55,
+    hiddenHighRiskScore: 70,
+    highRiskBoost: 15,
+  },
   cloudAbuse: {
     windowHours: 6,
     score: 75,

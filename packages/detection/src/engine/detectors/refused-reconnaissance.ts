@@ -4,11 +4,7 @@ import type { Profile } from '../profile/profile.js';
 import { operationUsed } from './baseline-knowledge.js';
 import type { DetectionContext, Finding } from './types.js';
 
-/** How long refusals are gathered: a person-paced thief tries one call every ten or twenty seconds. */
-const WINDOW_MS = 30 * 60_000;
-/** Distinct never-used operations refused within the window that make reconnaissance. */
-const MIN_DISTINCT = 5;
-/** Operations remembered per window (past MIN_DISTINCT only the count matters, and only up to here). */
+/** Operations remembered per window at least (past `probing.refusedDistinct` only the count matters). */
 const MAX_TRACKED = 16;
 /** History the credential needs before its novelty can lift the finding to "act now": its very first hour is a new job's. */
 const MIN_HISTORY_HOURS = 1;
@@ -16,9 +12,6 @@ const MIN_HISTORY_HOURS = 1;
 const CORROBORATING_NOVELTY = 20;
 /** Share of refusals above which refusing is the credential's habit (a misconfigured job). */
 const HABITUAL_FAILURE_SHARE = 0.3;
-
-const MEDIUM_SCORE = 55;
-const HIGH_SCORE = 70;
 
 interface RefusalWindow {
   start: number;
@@ -33,8 +26,9 @@ interface RefusalWindow {
 const WINDOWS = new WeakMap<Profile, RefusalWindow>();
 
 /**
- * Slow permission reconnaissance: `MIN_DISTINCT` distinct operations the credential and its principal never used,
- * refused (401/403, AccessDenied) within 30 minutes, each a capability probe or beyond (`ListAttachedUserPolicies`,
+ * Slow permission reconnaissance: `probing.refusedDistinct` (5) distinct operations the credential and its principal
+ * never used, refused (401/403, AccessDenied) within `probing.refusedWindowMinutes` (30: a person-paced thief tries
+ * one call every ten or twenty seconds), each a capability probe or beyond (`ListAttachedUserPolicies`,
  * `ListRoles`, `GetAccountAuthorizationDetails`, `GetSecretValue`, `CreateUser`...). A thief who does not know what
  * a stolen key may do tries, and is refused, at a person's pace, far below the failure burst of a scripted sweep,
  * and at any point of the credential's life: no baseline is needed, so a key stolen on its second day is caught
@@ -53,31 +47,32 @@ export function detectRefusedReconnaissance(ctx: DetectionContext, out: Finding[
   if (operationUsed(ctx)) return;
   const { cred } = ctx;
   if (cred.f[cred.fo + F_FAIL_EWMA]! >= HABITUAL_FAILURE_SHARE && cred.events >= ctx.cfg.learning.minEvents) return;
+  const t = ctx.cfg.probing;
   let w = WINDOWS.get(cred);
-  if (w === undefined || ctx.now - w.start > WINDOW_MS || ctx.now < w.start) {
+  if (w === undefined || ctx.now - w.start > t.refusedWindowMinutes * 60_000 || ctx.now < w.start) {
     w = { start: ctx.now, ops: [] };
     WINDOWS.set(cred, w);
   }
-  if (w.ops.includes(ctx.opHash) || w.ops.length >= MAX_TRACKED) return;
+  if (w.ops.includes(ctx.opHash) || w.ops.length >= Math.max(MAX_TRACKED, t.refusedDistinct)) return;
   w.ops.push(ctx.opHash);
-  if (w.ops.length !== MIN_DISTINCT) return;
+  if (w.ops.length !== t.refusedDistinct) return;
   const corroborated =
     cred.historyHours() >= MIN_HISTORY_HOURS && (ctx.placeNovelty >= CORROBORATING_NOVELTY || ctx.clientNovelty >= CORROBORATING_NOVELTY);
-  const score = corroborated ? HIGH_SCORE : MEDIUM_SCORE;
+  const score = corroborated ? t.refusedCorroboratedScore : t.refusedScore;
   out.push({
     rule: 'probing',
     score,
     stage: Math.min(ctx.cls.stage, STAGE_DISCOVERY),
-    summary: `${MIN_DISTINCT} operations this credential never used refused within ${Math.round((ctx.now - w.start) / 60_000)} min (last: ${ctx.cls.name || ctx.ev.operation || ctx.ev.path})${corroborated ? ', from a place or client new to it' : ''}`,
+    summary: `${t.refusedDistinct} operations this credential never used refused within ${Math.round((ctx.now - w.start) / 60_000)} min (last: ${ctx.cls.name || ctx.ev.operation || ctx.ev.path})${corroborated ? ', from a place or client new to it' : ''}`,
     evidence: {
       kind: 'refused_reconnaissance',
-      refused_operations: MIN_DISTINCT,
+      refused_operations: t.refusedDistinct,
       window_start: new Date(w.start).toISOString(),
       last_error: ctx.ev.error_code ?? ctx.ev.status,
       place_novelty: Math.round(ctx.placeNovelty),
       client_novelty: Math.round(ctx.clientNovelty),
       credential_history_hours: Math.round(cred.historyHours() * 10) / 10,
-      thresholds: { distinct: MIN_DISTINCT, window_minutes: WINDOW_MS / 60_000, corroborating_novelty: CORROBORATING_NOVELTY },
+      thresholds: { distinct: t.refusedDistinct, window_minutes: t.refusedWindowMinutes, corroborating_novelty: CORROBORATING_NOVELTY },
     },
     noveltyOnly: false,
     suspicion: score,

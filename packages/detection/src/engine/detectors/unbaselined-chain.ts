@@ -5,12 +5,6 @@ import { byDeploymentTooling } from './change-maker.js';
 import { managesOwnFactors, switchesMonitoringOff, targetsOtherUser } from './change-target.js';
 import type { DetectionContext, Finding } from './types.js';
 
-/** Score of exploring and then switching monitoring off: act now. */
-const BLINDED_SCORE = 75;
-/** ...and creating access for another identity in the same window: the whole intrusion. */
-const BLINDED_AND_PERSISTED_SCORE = 90;
-/** Looking around, then creating access for another identity from a Tor exit. */
-const PERSISTED_OVER_TOR_SCORE = 75;
 /** Bits of `F_COLD_DAMAGE` under its first change's time. */
 const PERSISTED = 1;
 const BLINDED = 2;
@@ -75,7 +69,14 @@ export function detectUnbaselinedChain(ctx: DetectionContext, stage: number, out
   const overTor = persists && ctx.kind === 'tor' && !ctx.org.isCommon(ctx.org.asns, ctx.asn);
   if ((kinds & BLINDED) === 0 && !overTor) return;
   const persisted = (kinds & PERSISTED) !== 0;
-  const score = (kinds & BLINDED) === 0 ? PERSISTED_OVER_TOR_SCORE : persisted ? BLINDED_AND_PERSISTED_SCORE : BLINDED_SCORE;
+  // Exploring then blinding is act now; with access made for another identity too, the whole intrusion.
+  const c = ctx.cfg.chain;
+  const score =
+    (kinds & BLINDED) === 0
+      ? c.unbaselinedPersistedOverTorScore
+      : persisted
+        ? c.unbaselinedBlindedAndPersistedScore
+        : c.unbaselinedBlindedScore;
   // This event is the first of its kind in the window; a change of the other kind, if any, came first.
   const stages: Record<string, string> = {};
   if (persisted) stages[ATTACK_STAGES[STAGE_PERSISTENCE]!] = new Date(blinds ? firstChange : ctx.now).toISOString();

@@ -10,21 +10,12 @@ import type { DetectionContext, Finding } from './types.js';
 /** Okta's session detections: it saw this session's context (address, device) change under it. */
 const SESSION_MOVED: ReadonlySet<string> = new Set(['session_roaming', 'session_context_change', 'reevaluation_failed']);
 
-/** A session the identity provider saw move onto a device this credential and its owner never used: a copied cookie. */
-const SESSION_MOVED_SCORE = 72;
-/** A request that succeeded from an address the provider's threat intelligence flags, new to the credential and its owner. */
-const FLAGGED_SOURCE_SCORE = 75;
-/** The same flag on an address the owner uses (a shared NAT, a café): worth a look, not a page. */
-const FLAGGED_KNOWN_SOURCE_SCORE = 45;
-/** The provider's own risk engine rating the request high from an unfamiliar context: novelty with a second opinion. */
-const HIGH_RISK_SCORE = 55;
-/**
- * The provider's risk engine rating a request high that came through an anonymising proxy, Tor or a rented server
- * its owner does not work from: the provider's history and the network agree, and a traveller's hotel is neither.
- */
-const HIDDEN_HIGH_RISK_SCORE = 70;
-/** How much a high vendor risk or a session move adds to the engine's own novelty finding on the same event (still novelty). */
-const HIGH_RISK_BOOST = 15;
+// Scores are `vendorVerdict` in the config: a session moved onto a device the credential and its owner never used (a
+// copied cookie); a success from an address the provider's threat intelligence flags, new to the credential and its
+// owner, or one the owner uses (a shared NAT, a café: worth a look); a high risk rating from an unfamiliar context
+// (novelty with a second opinion), or through an anonymising proxy, Tor or a rented server the owner does not work
+// from (the provider's history and the network agree; a traveller's hotel is neither); and how much a high risk or a
+// session move adds to the engine's own novelty finding on the same event (still novelty).
 
 /** Okta's own behaviour detection (its history of the user, not ours) called the device new. */
 function oktaSaysNewDevice(behaviors: unknown): boolean {
@@ -141,7 +132,7 @@ export function detectVendorVerdict(ctx: DetectionContext, out: Finding[]): void
       ctx,
       out,
       'concurrent_use',
-      SESSION_MOVED_SCORE,
+      ctx.cfg.vendorVerdict.sessionMovedScore,
       true,
       `identity provider saw the session move (${signal.replace(/_/g, ' ')}) ${newDevice ? 'onto a device its owner never used' : `onto ${hidden}`}`,
       vendor,
@@ -154,7 +145,7 @@ export function detectVendorVerdict(ctx: DetectionContext, out: Finding[]): void
       ctx,
       out,
       'new_place',
-      HIDDEN_HIGH_RISK_SCORE,
+      ctx.cfg.vendorVerdict.hiddenHighRiskScore,
       true,
       `identity provider rated the request high risk, from ${hidden}`,
       vendor,
@@ -169,7 +160,7 @@ export function detectVendorVerdict(ctx: DetectionContext, out: Finding[]): void
       ctx,
       out,
       'new_place',
-      fresh ? FLAGGED_SOURCE_SCORE : FLAGGED_KNOWN_SOURCE_SCORE,
+      fresh ? ctx.cfg.vendorVerdict.flaggedSourceScore : ctx.cfg.vendorVerdict.flaggedKnownSourceScore,
       fresh,
       `request succeeded from an address the identity provider's threat intelligence flags${fresh ? ', new to this credential and its owner' : ''}`,
       vendor,
@@ -179,7 +170,10 @@ export function detectVendorVerdict(ctx: DetectionContext, out: Finding[]): void
   if ((highRisk || session) && !(known.ip && known.client)) {
     const rule: RuleName = !known.ip ? 'new_place' : 'new_client';
     const own = existing(out, rule);
-    const score = own === undefined ? HIGH_RISK_SCORE : Math.min(ctx.cfg.risk.highScore - 1, own.score + HIGH_RISK_BOOST);
+    const score =
+      own === undefined
+        ? ctx.cfg.vendorVerdict.highRiskScore
+        : Math.min(ctx.cfg.risk.highScore - 1, own.score + ctx.cfg.vendorVerdict.highRiskBoost);
     const why = session ? `saw the session move (${signal.replace(/_/g, ' ')})` : 'rated the request high risk';
     strengthen(
       ctx,

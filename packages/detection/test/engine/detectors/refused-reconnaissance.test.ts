@@ -37,6 +37,23 @@ function youngKey(days = 2) {
 }
 
 describe('detector: refused reconnaissance (slow, baseline-free)', () => {
+  it('its count and window come from the config (probing.refusedDistinct, refusedWindowMinutes)', () => {
+    const thief = { cred: 'AKIADATA', principal: 'liam', place: 'frankfurtVps', client: 'boto3' } as const;
+    const recon = (options: object, gapMs = 40_000) => {
+      const engine = createDetectionEngine(options as never);
+      run(engine, youngKey());
+      const alerts = run(engine, refusals(thief, T0 + 2 * DAY + 15 * HOUR, RECON, gapMs));
+      return byRule(alerts, 'probing').filter((a) => a.evidence.kind === 'refused_reconnaissance');
+    };
+    assert.deepEqual(recon({ probing: { refusedDistinct: 7 } }), []);
+    const early = recon({ probing: { refusedDistinct: 3 } });
+    assert.equal(early.length, 1);
+    assert.equal(early[0]!.time, new Date(T0 + 2 * DAY + 15 * HOUR + 2 * 40_000).toISOString());
+    // Five refusals six minutes apart take 24 minutes: inside the default 30, in no window of 20.
+    assert.deepEqual(recon({ probing: { refusedWindowMinutes: 20 } }, 6 * MIN), []);
+    assert.equal(recon({}, 6 * MIN).length, 1);
+  });
+
   it('pages on the fifth never-used operation refused from a new network, on a key two days old', () => {
     const engine = createDetectionEngine();
     run(engine, youngKey());
