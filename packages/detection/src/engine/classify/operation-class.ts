@@ -122,9 +122,9 @@ function isDefenseSegment(segment: string): boolean {
 }
 
 /**
- * Setting another account's password or e-mail address (`PUT /users/{id}/password`, `PATCH /members/{id}/email`):
- * whoever holds the token can then sign in as that user, with no token left to revoke. A user's own change
- * (`/me/password`, `/user/email`) names no account by id.
+ * Setting another account's password, e-mail address or phone number (`PUT /users/{id}/password`,
+ * `PATCH /members/{id}/email`): whoever holds the token can then sign in or recover the account as that user, with no
+ * token left to revoke. A user's own change (`/me/password`, `/user/email`) names no account by id.
  */
 function takesOverAccount(segments: readonly string[], namesAccountById: boolean): boolean {
   if (!namesAccountById) return false;

@@ -11,7 +11,7 @@ import type { OrgStats } from '../profile/org-stats.js';
  *
  * @example
  * ```ts
- * const memory: OrgMemory = { name: 'accounts_seen', save: (org) => [...accountsOf(org)], load: (org, data) => restore(org, data) };
+ * const memory: OrgMemory = { name: 'outside_grant.accounts_seen', save: (org) => [...accountsOf(org)], load: (org, data) => restore(org, data) };
  * ```
  */
 export interface OrgMemory {
@@ -26,7 +26,7 @@ export interface OrgMemory {
  *
  * @example
  * ```ts
- * const saved = saveOrgMemories(ORG_MEMORIES, org); // { accounts_seen: ['418295730164'] }
+ * const saved = saveOrgMemories(ORG_MEMORIES, org); // { 'outside_grant.accounts_seen': ['418295730164'] }
  * ```
  */
 export function saveOrgMemories(memories: readonly OrgMemory[], org: OrgStats): Record<string, unknown> {
