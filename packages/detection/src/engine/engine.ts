@@ -4,6 +4,7 @@ import { OperationClassifier, resourceClassHash } from './classify/operation-cla
 import type { DetectionConfig } from './config.js';
 import { CredentialLineage, inheritChainStages } from './credential-lineage.js';
 import { DETECTORS } from './detectors/registry.js';
+import { noteRevocation } from './detectors/revocations.js';
 import type { DetectionContext, Finding } from './detectors/types.js';
 import { clientKey, geoKeys } from './event-keys.js';
 import { ChecksumSprayCounter, isAboutCredential } from './lifecycle-events.js';
@@ -129,6 +130,7 @@ class Engine implements DetectionEngine {
     if (now > this.now) this.now = now;
     if (isAboutCredential(ev.lifecycle)) {
       this.noteIssuer(ev, credKey);
+      noteRevocation(this.org, credKey, ev.lifecycle, now);
       return NO_ALERTS;
     }
     const cfg = this.cfg;

@@ -13,6 +13,7 @@ import type { OrgMemory } from './org-memory.js';
 import { ACCOUNTS_SEEN_MEMORY, detectOutsideGrant } from './outside-grant.js';
 import { detectPrivilegedChange } from './privileged-change.js';
 import { detectProbing } from './probing.js';
+import { REVOCATIONS_MEMORY } from './revocations.js';
 import { detectSecretHarvest, SECRETS_READ_MEMORY } from './secret-harvest.js';
 import { detectTokenLifecycle } from './token-lifecycle.js';
 import type { Detector } from './types.js';
@@ -60,4 +61,4 @@ export const DETECTORS: readonly Detector[] = [
  * const saved = saveOrgMemories(ORG_MEMORIES, org);
  * ```
  */
-export const ORG_MEMORIES: readonly OrgMemory[] = [ACCOUNTS_SEEN_MEMORY, SECRETS_READ_MEMORY];
+export const ORG_MEMORIES: readonly OrgMemory[] = [ACCOUNTS_SEEN_MEMORY, SECRETS_READ_MEMORY, REVOCATIONS_MEMORY];

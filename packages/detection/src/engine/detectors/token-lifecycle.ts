@@ -2,12 +2,42 @@ import { STAGE_VALIDITY_CHECK } from '../classify/operation-class.js';
 import { F_DPOP_COUNT, F_DPOP_START, K_CLIENT, K_IP, U_CLIENT, U_IP } from '../profile/layout.js';
 import { topKCount } from '../sketches/top-k.js';
 import { round2 } from './evidence.js';
+import { revokedAt } from './revocations.js';
 import type { DetectionContext, Finding } from './types.js';
 
 function familiarContext(ctx: DetectionContext): boolean {
   const ipKnown = ctx.ipHash !== 0 && topKCount(ctx.cred.u, ctx.cred.uo + U_IP, K_IP, ctx.ipHash) > 0;
   const clientKnown = ctx.clientHash === 0 || topKCount(ctx.cred.u, ctx.cred.uo + U_CLIENT, K_CLIENT, ctx.clientHash) > 0;
   return ipKnown && clientKnown && ctx.placeNovelty < 20 && ctx.clientNovelty < 20;
+}
+
+/**
+ * Requests within this long after a revocation may have been in flight when it happened, or be stamped by a clock a
+ * little behind the token service's.
+ */
+const REVOCATION_GRACE_MS = 10_000;
+
+/** A request with a credential revoked or suspended earlier in the stream, whatever the log says of the token. */
+function presentedAfterRevocation(ctx: DetectionContext, out: Finding[]): void {
+  const at = revokedAt(ctx.org, ctx.cred.key);
+  if (at === undefined || ctx.now - at <= REVOCATION_GRACE_MS) return;
+  const familiar = familiarContext(ctx);
+  const status = ctx.ev.status;
+  const accepted = ctx.ev.outcome !== 'failure' && !ctx.authFailure && (status === undefined || status < 400);
+  const unfamiliar = ctx.placeNovelty >= 30 || ctx.clientNovelty >= 30;
+  const score = accepted ? (familiar ? 75 : 92) : familiar ? 45 : unfamiliar ? 88 : 72;
+  const after = Math.max(1, Math.round((ctx.now - at) / 60_000));
+  out.push(
+    finding(
+      ctx,
+      score,
+      accepted ? 'revoked_token_accepted' : 'revoked_token_presented',
+      accepted
+        ? `token revoked ${after} min earlier still accepted: the revocation has not reached this system${familiar ? '' : ', and it is used from an unfamiliar context'}`
+        : `revoked token presented${familiar ? ' by its previous device (stale client?)' : ''}`,
+      { familiar_context: familiar, revoked_at: new Date(at).toISOString(), accepted },
+    ),
+  );
 }
 
 function finding(ctx: DetectionContext, score: number, kind: string, summary: string, extra: Record<string, unknown>): Finding {
@@ -42,7 +72,11 @@ function finding(ctx: DetectionContext, score: number, kind: string, summary: st
  * - DPoP proof or client-authentication failures: `dpopFailures` in `windowMinutes` (someone holds the token but not the key);
  * - token reported exposed: medium, and it makes the context suspicious so later use from new places chains;
  * - API-key checksum failures: `checksumFailures` from one source IP in the window (guessing/spraying keys);
- * - expired token presented: only reported from an unfamiliar context (clients retry expired tokens all the time).
+ * - expired token presented: only reported from an unfamiliar context (clients retry expired tokens all the time);
+ * - any request with a credential the stream revoked or suspended before (`token.revoked`, `token.suspended`, more
+ *   than `REVOCATION_GRACE_MS` earlier; `token.reinstated` lifts it), even in a log that does not say the token was
+ *   refused: refused, as a revoked token presented; accepted, the revocation never reached that system, high even
+ *   from the holder's own device and network, critical from elsewhere.
  *
  * @example
  * ```ts
@@ -51,7 +85,10 @@ function finding(ctx: DetectionContext, score: number, kind: string, summary: st
  */
 export function detectTokenLifecycle(ctx: DetectionContext, out: Finding[]): void {
   const lc = ctx.ev.lifecycle;
-  if (lc === undefined || lc.length === 0) return;
+  if (lc === undefined || lc.length === 0) {
+    presentedAfterRevocation(ctx, out);
+    return;
+  }
   const cfg = ctx.cfg.lifecycle;
   const familiar = familiarContext(ctx);
   if (lc === 'canary.used') {
