@@ -1,7 +1,8 @@
 // In-process cost of what the Fastify plugin and the Node middleware do per request, without
-// HTTP: guardRequestOf + decide + finish in a tight synchronous loop (a cached API key), ns per
-// request on the built package, so a profile of it shows the guard's own functions.
-//   node --import tsx bench/gateway/decide-micro.ts [requests] [rounds]
+// HTTP: guardRequestOf + decide + finish in a tight synchronous loop (a cached API key, or with
+// `jwt` a cached JWT access token), ns per request on the built package, so a profile of it shows
+// the guard's own functions.
+//   node --import tsx bench/gateway/decide-micro.ts [requests] [rounds] [key|jwt]
 import type { IncomingMessage } from 'node:http';
 import { GatewayGuard, guardRequestOf, parseGatewayConfig } from '@tokenwarden/gateway';
 import { FakeCredentialSource } from '../../packages/gateway/test/support/fake-credential-source.js';
@@ -15,10 +16,12 @@ const source = await FakeCredentialSource.create();
 const config = parseGatewayConfig({ rate_limit: false, routes: [{ path: '/**', scopes: ['echo.read'] }] });
 const guard = new GatewayGuard({ source, config, publishAccess: () => {} });
 await guard.start();
+const credentialKind = process.argv[4] === 'jwt' ? 'JWT' : 'API key';
+const credential = credentialKind === 'JWT' ? (await source.issueJwt({ expiresIn: 3600 })).token : source.createKey().raw;
 const req = {
   method: 'GET',
   url: '/bench',
-  headers: { host: '127.0.0.1:3000', authorization: `Bearer ${source.createKey().raw}`, 'user-agent': 'bench', accept: '*/*' },
+  headers: { host: '127.0.0.1:3000', authorization: `Bearer ${credential}`, 'user-agent': 'bench', accept: '*/*' },
   socket: { remoteAddress: '127.0.0.1', encrypted: undefined },
 } as unknown as IncomingMessage;
 
@@ -53,6 +56,6 @@ await round();
 const ns: number[] = [];
 for (let r = 0; r < rounds; r++) ns.push(await round());
 process.stdout.write(
-  `decide+finish, cached API key: ${median(ns).toFixed(0)} ns/request (rounds ${ns.map((n) => n.toFixed(0)).join(' ')})\n`,
+  `decide+finish, cached ${credentialKind}: ${median(ns).toFixed(0)} ns/request (rounds ${ns.map((n) => n.toFixed(0)).join(' ')})\n`,
 );
 await guard.close();
