@@ -144,7 +144,9 @@ export function createRecordDecoder(options: RecordDecoderOptions = {}): (raw: R
       if (forced === 'nginx' || (forced === 'auto' && looksNginx(text))) {
         return [{ format: 'nginx', outcome: nginx(text, ctx), line: raw.line }];
       }
-      return [{ outcome: { kind: 'error', reason: forced === 'auto' ? 'unknown record format' : 'not valid JSON' }, line: raw.line }];
+      // Auto-detected input may mix formats line by line: say what the line is not, so a broken JSON line is recognisable.
+      const reason = forced === 'auto' ? 'unknown record format (neither JSON nor an nginx/Apache access-log line)' : 'not valid JSON';
+      return [{ outcome: { kind: 'error', reason }, line: raw.line }];
     }
     let value: unknown;
     try {

@@ -450,7 +450,10 @@ describe('nginx/Apache combined', () => {
     assert.equal(evs[2]?.time, '2026-03-01T13:00:00.000Z');
     assert.ok(!JSON.stringify(evs).includes('secretvalue'));
     assert.ok(!JSON.stringify(evs).includes('access_token=abc'));
-    assert.deepEqual(recs[3]?.outcome, { kind: 'error', reason: 'unknown record format' });
+    assert.deepEqual(recs[3]?.outcome, {
+      kind: 'error',
+      reason: 'unknown record format (neither JSON nor an nginx/Apache access-log line)',
+    });
   });
 
   it("reads Apache's vhost_combined lines (virtual host first) in auto mode, and an IPv6 client is no virtual host", () => {

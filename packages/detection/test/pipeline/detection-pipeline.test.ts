@@ -47,7 +47,7 @@ describe('detection pipeline', () => {
     assert.equal(summary.ignored, 1);
     assert.deepEqual(
       issues.map((i) => [i.source.replace(`${logs}/`, ''), i.line, i.reason]),
-      [['nginx.log', 4, 'unknown record format']],
+      [['nginx.log', 4, 'unknown record format (neither JSON nor an nginx/Apache access-log line)']],
     );
     const times = engine.events.map((e) => e.ts);
     assert.deepEqual(
@@ -88,7 +88,7 @@ describe('detection pipeline', () => {
         [4, 'timestamp T is in the future'],
         [5, 'timestamp T is too far in the past'],
         [6, 'source_ip is not an IP address'],
-        [7, 'unknown record format'],
+        [7, 'unknown record format (neither JSON nor an nginx/Apache access-log line)'],
       ],
     );
     const gzIssue = issues.find((i) => i.source === cut);
@@ -201,7 +201,10 @@ describe('detection pipeline', () => {
     assert.equal(summary.late, 0);
     assert.deepEqual(
       issues.map((i) => i.reason),
-      [...Array(9).fill('unknown record format'), 'no known log format in the first 10 records; rest of the file skipped'],
+      [
+        ...Array(9).fill('unknown record format (neither JSON nor an nginx/Apache access-log line)'),
+        'no known log format in the first 10 records; rest of the file skipped',
+      ],
       'a file with no event is still read (last) and reported once',
     );
     const times = engine.events.map((e) => e.ts);
