@@ -1,7 +1,9 @@
 import { STAGE_PERSISTENCE, STAGE_VALIDITY_CHECK } from '../classify/operation-class.js';
+import type { OrgStats } from '../profile/org-stats.js';
 import { anonymisingNetwork } from './anonymising-network.js';
 import { operationUsed } from './baseline-knowledge.js';
 import { isAdminGrant, managesOwnFactors } from './change-target.js';
+import { orgState } from './org-memory.js';
 import type { DetectionContext, Finding } from './types.js';
 
 // Thresholds are `oktaTakeover` in the config: each playbook is high on its own (`score`): none needs a baseline, and
@@ -47,15 +49,12 @@ interface TakeoverState {
 }
 
 /** One engine's state, keyed by its organisation statistics (one per engine); not part of the snapshot. */
-const STATES = new WeakMap<object, TakeoverState>();
+const STATES = new WeakMap<OrgStats, TakeoverState>();
+
+const newState = (): TakeoverState => ({ fatigue: new Map(), idpChanges: new Map(), escalations: new Map() });
 
 function stateOf(ctx: DetectionContext): TakeoverState {
-  let s = STATES.get(ctx.org);
-  if (s === undefined) {
-    s = { fatigue: new Map(), idpChanges: new Map(), escalations: new Map() };
-    STATES.set(ctx.org, s);
-  }
-  return s;
+  return orgState(STATES, ctx.org, newState);
 }
 
 function remember<K, V>(map: Map<K, V>, key: K, value: V): void {

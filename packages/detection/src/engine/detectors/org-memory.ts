@@ -22,6 +22,26 @@ export interface OrgMemory {
 }
 
 /**
+ * The state a detector keeps for one engine, keyed by its organisation statistics (one per engine, replaced on
+ * restore, so the state goes with them): made by `create` on first use.
+ *
+ * @example
+ * ```ts
+ * const ACCOUNTS = new WeakMap<OrgStats, Set<string>>();
+ * const newAccounts = () => new Set<string>();
+ * const seen = orgState(ACCOUNTS, ctx.org, newAccounts);
+ * ```
+ */
+export function orgState<T>(states: WeakMap<OrgStats, T>, org: OrgStats, create: () => T): T {
+  let state = states.get(org);
+  if (state === undefined) {
+    state = create();
+    states.set(org, state);
+  }
+  return state;
+}
+
+/**
  * The memories of `memories` for `org`, by name, leaving out empty ones.
  *
  * @example

@@ -5,7 +5,7 @@ import { byDeploymentTooling } from './change-maker.js';
 import { requestParametersOf } from './change-target.js';
 import { itemsOf } from './cloud-abuse-steps.js';
 import { viaOwnNetwork } from './cloud-origin.js';
-import type { OrgMemory } from './org-memory.js';
+import { type OrgMemory, orgState } from './org-memory.js';
 import type { DetectionContext, Finding } from './types.js';
 
 /** Accounts remembered per engine (an organisation's trail names its member accounts; a single account names one). */
@@ -21,13 +21,10 @@ const PRINCIPAL_ARN = /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/;
  */
 const ACCOUNTS_SEEN = new WeakMap<OrgStats, Set<string>>();
 
+const newAccounts = (): Set<string> => new Set();
+
 function accountsOf(org: OrgStats): Set<string> {
-  let seen = ACCOUNTS_SEEN.get(org);
-  if (seen === undefined) {
-    seen = new Set();
-    ACCOUNTS_SEEN.set(org, seen);
-  }
-  return seen;
+  return orgState(ACCOUNTS_SEEN, org, newAccounts);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { OrgStats } from '../profile/org-stats.js';
-import type { OrgMemory } from './org-memory.js';
+import { type OrgMemory, orgState } from './org-memory.js';
 
 /** Revocations remembered per engine; the oldest is forgotten first. */
 const MAX_REVOKED = 100_000;
@@ -12,13 +12,10 @@ const MAX_REVOKED = 100_000;
  */
 const REVOKED = new WeakMap<OrgStats, Map<string, number>>();
 
+const newRevoked = (): Map<string, number> => new Map();
+
 function revokedOf(org: OrgStats): Map<string, number> {
-  let revoked = REVOKED.get(org);
-  if (revoked === undefined) {
-    revoked = new Map();
-    REVOKED.set(org, revoked);
-  }
-  return revoked;
+  return orgState(REVOKED, org, newRevoked);
 }
 
 /**

@@ -6,7 +6,7 @@ import { hashString } from '../sketches/hash.js';
 import { byDeploymentTooling } from './change-maker.js';
 import { requestParametersOf } from './change-target.js';
 import { outsideAws } from './cloud-origin.js';
-import type { OrgMemory } from './org-memory.js';
+import { type OrgMemory, orgState } from './org-memory.js';
 import type { DetectionContext, Finding } from './types.js';
 
 /** Hashes remembered per window at least (past the threshold only the count matters). */
@@ -64,6 +64,13 @@ const MAX_IDENTITIES = 4096;
 /** Secrets remembered per identity; the oldest first read is forgotten first. */
 const MAX_KNOWN_SECRETS = 256;
 
+const newIdentities = (): Map<string, Map<number, number>> => new Map();
+
+/** The secrets read before, per identity, of one engine. */
+function identitiesOf(org: OrgStats): Map<string, Map<number, number>> {
+  return orgState(READ_BEFORE, org, newIdentities);
+}
+
 /**
  * The secrets each identity read before, in the engine's snapshot: a deploy job's usual secrets are no harvest after a
  * restart. Saved as `[identity, [[secretHash, firstReadMs], ...]]`, least recently seen identity first, as held.
@@ -73,11 +80,7 @@ export const SECRETS_READ_MEMORY: OrgMemory = {
   save: (org) => [...(READ_BEFORE.get(org) ?? new Map<string, Map<number, number>>())].map(([identity, known]) => [identity, [...known]]),
   load: (org, data) => {
     if (!Array.isArray(data)) return;
-    let identities = READ_BEFORE.get(org);
-    if (identities === undefined) {
-      identities = new Map();
-      READ_BEFORE.set(org, identities);
-    }
+    const identities = identitiesOf(org);
     for (const entry of data) {
       if (identities.size >= MAX_IDENTITIES) break;
       if (!Array.isArray(entry) || typeof entry[0] !== 'string' || !Array.isArray(entry[1])) continue;
@@ -103,11 +106,7 @@ function identityOf(ctx: DetectionContext): string {
 }
 
 function knownSecrets(ctx: DetectionContext): Map<number, number> {
-  let identities = READ_BEFORE.get(ctx.org);
-  if (identities === undefined) {
-    identities = new Map();
-    READ_BEFORE.set(ctx.org, identities);
-  }
+  const identities = identitiesOf(ctx.org);
   const identity = identityOf(ctx);
   let known = identities.get(identity);
   if (known !== undefined) {

@@ -101,7 +101,8 @@ describe("detectors' long-lived memories in the snapshot", () => {
       null,
       'text',
       [1, 2],
-      { 'outside_grant.accounts_seen': 'x', 'secret_harvest.read_before': { a: 1 } },
+      { 'outside_grant.accounts_seen': 'x', 'secret_harvest.read_before': { a: 1 }, 'token_lifecycle.revoked': 7 },
+      { 'token_lifecycle.revoked': [null, [''], ['key', 'yesterday'], ['key', Number.NaN], [1, 2], 'key'] },
       {
         'outside_grant.accounts_seen': [1, null, 'x'.repeat(500), {}],
         'secret_harvest.read_before': [
@@ -124,5 +125,21 @@ describe("detectors' long-lived memories in the snapshot", () => {
       assert.equal(({} as Record<string, unknown>).polluted, undefined);
       assert.doesNotThrow(() => run(restored, deployRun(1)));
     }
+    // Malformed revocations are not taken: the credential they name is judged as never revoked.
+    const restored = createDetectionEngine();
+    restored.restore(
+      withMemories(engine.snapshot(), {
+        'token_lifecycle.revoked': [
+          ['key', 'yesterday'],
+          [1, 2],
+          ['', 0],
+        ],
+      }),
+    );
+    const use = ev({ cred: 'key', principal: 'p', place: 'frankfurtVps', client: 'boto3', at: AFTER, op: 's3:ListBuckets' });
+    assert.deepEqual(
+      run(restored, [use]).filter((a) => a.rule === 'token_lifecycle'),
+      [],
+    );
   });
 });
