@@ -236,6 +236,11 @@ export interface DetectionConfig {
     unbaselinedBlindedAndPersistedScore: number;
     /** Looking around, then making access for another identity, over Tor (unless Tor is common in the organisation). */
     unbaselinedPersistedOverTorScore: number;
+    /**
+     * Data reads after looking around from which the unbaselined chain takes any change to monitoring (a trail's
+     * selectors, an alarm deleted) as switching it off: a key that has just carried off data is not a new owner tuning them.
+     */
+    unbaselinedBulkReads: number;
   };
   /** The identity provider's own verdicts in its log (Okta's risk, threat and session detections; `vendor-verdict.ts`). */
   vendorVerdict: {
@@ -432,6 +437,7 @@ export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
     unbaselinedBlindedScore: 75,
     unbaselinedBlindedAndPersistedScore: 90,
     unbaselinedPersistedOverTorScore: 75,
+    unbaselinedBulkReads: 10,
   },
   vendorVerdict: {
     sessionMovedScore: 72,

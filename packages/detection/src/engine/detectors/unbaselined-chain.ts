@@ -1,6 +1,12 @@
 import { ATTACK_STAGES } from '@tokenwarden/core';
-import { STAGE_DEFENSE_EVASION, STAGE_DISCOVERY, STAGE_PERSISTENCE, STAGE_VALIDITY_CHECK } from '../classify/operation-class.js';
-import { F_COLD_DAMAGE, F_COLD_RECON_TS, F_EVENTS, F_FIRST_TS } from '../profile/layout.js';
+import {
+  STAGE_COLLECTION,
+  STAGE_DEFENSE_EVASION,
+  STAGE_DISCOVERY,
+  STAGE_PERSISTENCE,
+  STAGE_VALIDITY_CHECK,
+} from '../classify/operation-class.js';
+import { B_COLD_READS, F_COLD_DAMAGE, F_COLD_RECON_TS, F_EVENTS, F_FIRST_TS } from '../profile/layout.js';
 import { byDeploymentTooling } from './change-maker.js';
 import { managesOwnFactors, switchesMonitoringOff, targetsOtherUser } from './change-target.js';
 import type { DetectionContext, Finding } from './types.js';
@@ -36,13 +42,28 @@ export function detectUnbaselinedChain(ctx: DetectionContext, stage: number, out
   const windowMs = ctx.cfg.chain.windowHours * 3_600_000;
   const f = ctx.cred.f;
   const fo = ctx.cred.fo;
+  const b = ctx.cred.b;
+  const readsAt = ctx.cred.bo + B_COLD_READS;
   if (stage >= STAGE_VALIDITY_CHECK && stage <= STAGE_DISCOVERY) {
-    if (!live(ctx, f[fo + F_COLD_RECON_TS]!, windowMs)) f[fo + F_COLD_RECON_TS] = ctx.now;
+    if (!live(ctx, f[fo + F_COLD_RECON_TS]!, windowMs)) {
+      f[fo + F_COLD_RECON_TS] = ctx.now;
+      b[readsAt] = 0;
+    }
     return;
   }
-  if (stage < STAGE_PERSISTENCE || ctx.ev.outcome === 'failure' || ctx.authFailure || byDeploymentTooling(ctx)) return;
+  const refused = ctx.ev.outcome === 'failure' || ctx.authFailure;
+  if (stage === STAGE_COLLECTION) {
+    // Data read after looking around: what the thief came for. Counted, not alerted on (a new job reads too).
+    if (!refused && ctx.cls.dataRead && b[readsAt]! < 255 && live(ctx, f[fo + F_COLD_RECON_TS]!, windowMs)) b[readsAt] = b[readsAt]! + 1;
+    return;
+  }
+  if (stage < STAGE_PERSISTENCE || refused || byDeploymentTooling(ctx)) return;
   const { cls, ev } = ctx;
-  const blinds = stage === STAGE_DEFENSE_EVASION && switchesMonitoringOff(ev, cls);
+  // After looking around and reading data in bulk, any change to monitoring is taken as turning it off: a trail's
+  // selectors or an alarm changed by a key that has just carried off data is not a new owner tuning them.
+  const bulkReads = b[readsAt]!;
+  const bulk = bulkReads >= ctx.cfg.chain.unbaselinedBulkReads && live(ctx, f[fo + F_COLD_RECON_TS]!, windowMs);
+  const blinds = stage === STAGE_DEFENSE_EVASION && (switchesMonitoringOff(ev, cls) || (bulk && cls.privilege === 'defense_evasion'));
   const persists =
     stage === STAGE_PERSISTENCE &&
     (cls.privilege === 'grant' || (cls.privilege === 'persistence' && (!cls.selfKey || targetsOtherUser(ev)))) &&
@@ -87,7 +108,7 @@ export function detectUnbaselinedChain(ctx: DetectionContext, stage: number, out
     score,
     stage,
     summary: blinds
-      ? `a credential with no learned baseline looked around${persisted ? ', created access for another identity' : ''}, then switched monitoring off: ${cls.name}`
+      ? `a credential with no learned baseline looked around${bulk ? `, read data ${bulkReads} times` : ''}${persisted ? ', created access for another identity' : ''}, then switched monitoring off: ${cls.name}`
       : (kinds & BLINDED) === 0
         ? `a credential with no learned baseline looked around, then created access for another identity over Tor: ${cls.name}`
         : `a credential with no learned baseline looked around and switched monitoring off, then created access for another identity: ${cls.name}`,
@@ -99,12 +120,14 @@ export function detectUnbaselinedChain(ctx: DetectionContext, stage: number, out
       advanced_by: cls.name,
       created_access: persisted,
       over_tor: overTor || undefined,
+      // Data reads since it looked around (counted up to 255).
+      data_reads: bulkReads,
       baseline: {
         credential_events: cred.f[cred.fo + F_EVENTS],
         credential_first_seen: new Date(cred.f[cred.fo + F_FIRST_TS]!).toISOString(),
         learned: false,
       },
-      thresholds: { window_hours: ctx.cfg.chain.windowHours },
+      thresholds: { window_hours: ctx.cfg.chain.windowHours, bulk_reads: ctx.cfg.chain.unbaselinedBulkReads },
     },
     noveltyOnly: false,
     suspicion: 0,

@@ -132,7 +132,12 @@ export const HLL_RES_REGISTERS = 64;
 export const B_HLL_IP = B_LEARNED;
 export const B_HLL_RES = B_HLL_IP + HLL_IP_REGISTERS;
 export const B_RULE_SEV = B_HLL_RES + HLL_RES_REGISTERS; // 10 slots: rank in bits 0-2 (0 none, 1 low … 4 critical), latest stage reported in bits 3-5
-const B_USED = B_RULE_SEV + RULES.length;
+/**
+ * The unbaselined chain's data reads since it first looked around (saturating at 255). It lives in what was the
+ * region's padding, so the region keeps its size and a snapshot written before it reads back with zero reads.
+ */
+export const B_COLD_READS = B_RULE_SEV + RULES.length;
+const B_USED = B_COLD_READS + 1;
 /** Padded so a credential's region is a multiple of 8 bytes (slabs hold them back to back). */
 export const B_SLOTS = B_USED + ((8 - ((F_SLOTS * 8 + U_SLOTS * 4 + B_USED) % 8)) % 8);
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { classifyOperationName } from '../../../src/engine/classify/operation-class.js';
 import { switchesMonitoringOff } from '../../../src/engine/detectors/change-target.js';
-import { createDetectionEngine } from '../../../src/engine/index.js';
+import { createDetectionEngine, DEFAULT_DETECTION_CONFIG } from '../../../src/engine/index.js';
 import { AFTER, aliceHistory, byRule, DAY, type EventSpec, ev, HOUR, MIN, pages, run } from '../helpers/events.js';
 
 // A key nobody in the logs has seen before (dormant for longer than they reach), replayed from a VPS: it looks
@@ -113,6 +113,55 @@ describe('detector: the unbaselined chain (no learned baseline to judge by)', ()
   it('hard negative: tuning a trail or alarms is not blinding it', () => {
     const alerts = replay([...RECON, 'cloudtrail:PutEventSelectors', 'cloudwatch:DeleteAlarms', 'logs:PutRetentionPolicy']);
     assert.equal(unbaselined(alerts).length, 0);
+  });
+
+  it('after looking around and reading data in bulk, a change to a trail or alarms counts as switching monitoring off', () => {
+    // The simulator's dormant key in a first-party or OCSF log: no request parameters say what the selectors became.
+    const reads = Array.from({ length: 12 }, (_, i) => ({ op: 's3:GetObject', resource: `customer-exports/2026/11/${i}.csv` }));
+    const timeline = (
+      steps: readonly { op: string; resource?: string; outcome?: 'failure' }[],
+      spec = dormant,
+      options?: Parameters<typeof createDetectionEngine>[0],
+    ) => {
+      const engine = createDetectionEngine(options);
+      run(engine, aliceHistory());
+      return run(
+        engine,
+        steps.map((s, i) =>
+          ev({
+            ...spec,
+            at: AFTER + i * MIN,
+            op: s.op,
+            resource: s.resource,
+            ...(s.outcome ? { outcome: s.outcome, error: 'AccessDenied' } : {}),
+          }),
+        ),
+      );
+    };
+    const recon = RECON.map((op) => ({ op }));
+    const alerts = timeline([...recon, ...reads, { op: 'iam:CreateUser' }, { op: 'cloudtrail:PutEventSelectors' }]);
+    assert.deepEqual(
+      unbaselined(alerts).map((a) => [a.severity, a.evidence.advanced_by, a.evidence.data_reads, a.evidence.created_access]),
+      [['critical', 'cloudtrail:PutEventSelectors', 12, true]],
+    );
+    assert.match(unbaselined(alerts)[0]!.summary, /read data 12 times/);
+    // Without the user, high at an alarm deleted.
+    const blinded = timeline([...recon, ...reads, { op: 'cloudwatch:DeleteAlarms' }]);
+    assert.deepEqual(
+      unbaselined(blinded).map((a) => a.severity),
+      ['high'],
+    );
+    // Hard negatives: a few reads (a new owner opening a config file or two), reads refused, reads before looking
+    // around, or tooling that tunes the trail do not make the change blinding.
+    assert.equal(unbaselined(timeline([...recon, ...reads.slice(0, 9), { op: 'cloudtrail:PutEventSelectors' }])).length, 0);
+    const refused = reads.map((r) => ({ ...r, outcome: 'failure' as const }));
+    assert.equal(unbaselined(timeline([...recon, ...refused, { op: 'cloudtrail:PutEventSelectors' }])).length, 0);
+    assert.equal(unbaselined(timeline([...reads, { op: 'cloudtrail:PutEventSelectors' }])).length, 0);
+    const terraform = { ...dormant, client: 'terraform' } as const;
+    assert.equal(unbaselined(timeline([...recon, ...reads, { op: 'cloudtrail:PutEventSelectors' }], terraform)).length, 0);
+    // The count is a setting.
+    const strict = { chain: { ...DEFAULT_DETECTION_CONFIG.chain, unbaselinedBulkReads: 20 } };
+    assert.equal(unbaselined(timeline([...recon, ...reads, { op: 'cloudtrail:PutEventSelectors' }], dormant, strict)).length, 0);
   });
 
   it('selectors that leave management events out, or a detector updated to disabled, switch monitoring off', () => {
