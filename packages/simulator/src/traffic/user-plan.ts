@@ -1,3 +1,4 @@
+import { atLocalHour, localDay } from '../model/calendar.js';
 import { type ClientProfile, randomBrowser } from '../model/clients.js';
 import type { HardNegative } from '../model/labels.js';
 import { type Network, network } from '../model/networks.js';
@@ -322,7 +323,9 @@ export function planUser(rng: Rng, index: number, hardNegative: HardNegative, st
     case 'traveller': {
       const dest = rng.pick(DESTINATIONS.filter((d) => d.country !== region.country));
       const flightMs = ((distanceKm(region, dest) / 820 + 2.5) * 3_600_000) | 0;
-      const departAt = within(0.15, 0.45) + rng.int(7, 16) * 3_600_000;
+      // Flights leave between 07:00 and 16:00 at home, not in the small hours.
+      const departDay = localDay(region.timeZone, within(0.15, 0.45) + 12 * 3_600_000);
+      const departAt = atLocalHour(departDay, region.timeZone, rng.int(7, 16));
       const stay = rng.int(4, 8) * DAY;
       plan.trip = {
         departAt,

@@ -55,10 +55,16 @@ export function* userTraffic(p: UserPlan, start: number, end: number): Generator
     const out: SimEvent[] = [];
     const credentialAt = (t: number): SimCredential => (p.rotation && rotated && t >= p.rotation.at ? p.rotation.next : p.credential);
     const clientAt = (t: number): ClientProfile => (p.deviceChange && t >= p.deviceChange.at ? p.deviceChange.client : p.client);
-    const inFlight = (t: number): boolean =>
-      trip !== undefined && ((t >= trip.departAt && t < trip.arriveAt) || (t >= trip.returnAt && t < trip.backAt));
+    // Where the person can be at `t`: nowhere on a plane, only at the destination between landing and the flight
+    // back, never there otherwise. A day is planned as home or away by its noon, so without this the rest of the
+    // departure day's evening would still come from home after landing abroad, faster than any plane.
+    const misplaced = (t: number, place: Place): boolean => {
+      if (trip === undefined) return false;
+      if ((t >= trip.departAt && t < trip.arriveAt) || (t >= trip.returnAt && t < trip.backAt)) return true;
+      return (t >= trip.arriveAt && t < trip.returnAt) !== (place.net === trip.net);
+    };
     const emit = (t: number, place: Place, intent: Intent, extra: Partial<EventDraft> = {}): void => {
-      if (t < start || t >= end || inFlight(t)) return;
+      if (t < start || t >= end || misplaced(t, place)) return;
       const client = clientAt(t);
       const o = op(intent.op);
       let status = 200;
