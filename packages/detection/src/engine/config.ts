@@ -228,6 +228,12 @@ export interface DetectionConfig {
     /** Distinct stages that make a chain `high`. */
     highStages: number;
     /**
+     * Days of history (the credential's or its principal's, whichever is longer) before an operation it never used
+     * advances the chain from a familiar context without a capability probe (`GetCallerIdentity`, `/me`) in the chain:
+     * a new colleague's first week is one new operation after another.
+     */
+    novelOperationMinDays: number;
+    /**
      * A credential with no baseline that looked around and then switched monitoring off (the unbaselined chain): no
      * owner's first days explain it.
      */
@@ -434,6 +440,7 @@ export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
     windowHours: 24 * 7,
     contextMinScore: 45,
     highStages: 3,
+    novelOperationMinDays: 7,
     unbaselinedBlindedScore: 75,
     unbaselinedBlindedAndPersistedScore: 90,
     unbaselinedPersistedOverTorScore: 75,

@@ -6,7 +6,8 @@ import {
   STAGE_PERSISTENCE,
   STAGE_VALIDITY_CHECK,
 } from '../classify/operation-class.js';
-import { B_HLL_RES, B_RES_BLOOM, F_STAGE_TS, HLL_RES_REGISTERS, RES_BLOOM_BYTES } from '../profile/layout.js';
+import { B_HLL_RES, B_RES_BLOOM, F_EVENTS, F_FIRST_TS, F_STAGE_TS, HLL_RES_REGISTERS, RES_BLOOM_BYTES } from '../profile/layout.js';
+import type { Profile } from '../profile/profile.js';
 import { combineIndependent } from '../scoring/risk.js';
 import { bloomHas } from '../sketches/bloom.js';
 import { hllEstimate } from '../sketches/hyperloglog.js';
@@ -59,6 +60,24 @@ function neverReadData(ctx: DetectionContext): boolean {
   );
 }
 
+/** When a profile's first event was, or +Infinity before it has one. */
+function firstSeen(p: Profile): number {
+  return p.f[p.fo + F_EVENTS] === 0 ? Number.POSITIVE_INFINITY : p.f[p.fo + F_FIRST_TS]!;
+}
+
+/** Days since the credential or, when longer, its principal was first seen (0 before either has an event). */
+function historyDays(ctx: DetectionContext): number {
+  const first = Math.min(firstSeen(ctx.cred), firstSeen(ctx.principal));
+  return Number.isFinite(first) ? (ctx.now - first) / 86_400_000 : 0;
+}
+
+/** True when this event is a capability probe or the chain reached one within the window. */
+function probedWithin(ctx: DetectionContext, stage: number, windowMs: number): boolean {
+  if (stage === STAGE_CAPABILITY_PROBE) return true;
+  const ts = ctx.cred.f[ctx.cred.fo + F_STAGE_TS + STAGE_CAPABILITY_PROBE]!;
+  return ts !== 0 && ctx.now - ts <= windowMs;
+}
+
 /**
  * True when this call is the owner's routine: an operation the credential or its principal already uses, from a
  * network and client with no novelty at all, and not refused.
@@ -94,9 +113,12 @@ export function detectAttackChain(ctx: DetectionContext, out: Finding[]): void {
   const learned = ctx.credMature || ctx.principalMature;
   // What the credential never did: an operation it never called (a "what are my permissions" probe counts, as it
   // is the thief's second call), or a read of data it and its principal never read. An attacker replaying a key
-  // from the victim's own town with the victim's own CLI shows no new place or client: only this.
+  // from the victim's own town with the victim's own CLI shows no new place or client: only this. Within the first
+  // days of a history, only in a chain that asked what the credential can do: a new colleague's first week is one
+  // operation never used after another, but not a "who am I" before them.
   const novelOp =
     learned &&
+    (historyDays(ctx) >= cc.novelOperationMinDays || probedWithin(ctx, stage, cc.windowHours * 3_600_000)) &&
     ((ctx.opHash !== 0 &&
       !(ctx.cls.selfKey && !targetsOtherUser(ctx.ev)) &&
       !managesOwnFactors(ctx.ev) &&
@@ -109,7 +131,7 @@ export function detectAttackChain(ctx: DetectionContext, out: Finding[]): void {
     return;
   }
   // A never-called operation is progress for a person's key, but routine for Terraform on its usual runner.
-  if (!suspicious && (!novelOp || isChangeMaker(ctx))) return;
+  if (!suspicious && (!novelOp || isChangeMaker(ctx, true))) return;
   // Under moderate suspicion (a traveller on a VPN), the credential's everyday operations are not attacker
   // progress: only probes, never-used operations and persistence/evasion count, unless suspicion is strong.
   if (suspicious && !novelOp && suspicion < STRONG_SUSPICION && stage > STAGE_CAPABILITY_PROBE && stage < STAGE_PERSISTENCE) {

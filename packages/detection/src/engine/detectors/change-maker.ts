@@ -19,7 +19,7 @@ const AUTOMATION_MAX_INTERACTIVE_SHARE = 0.1;
 /**
  * True when the credential is automation whose job is making changes (Terraform, a deploy pipeline):
  * non-interactive, past its learning period, with `privileged.changeMakerEvents` privileged changes
- * already behind it, the first of them at least 12 hours old (or, with `sameDay`, of any age when the client is an
+ * already behind it, the first of them at least 12 hours old (or, with `sameDay`, none at all when the client is an
  * infrastructure-as-code tool, Terraform, Pulumi or Packer, or a cloud service acting for it: a person's CLI key making
  * two changes in a row has no such excuse). Such a credential calls a privileged operation it never called before whenever
  * the code it applies changes, so a new kind of change from its usual runner and client is its work,
@@ -36,17 +36,16 @@ export function isChangeMaker(ctx: DetectionContext, sameDay = false): boolean {
   // Earned over a learned baseline: changes made minutes ago by a credential still being learned may be the
   // attacker's own first steps.
   if (!ctx.credMature) return false;
-  const iac = IAC_FAMILIES.has(ctx.ev.client?.family.toLowerCase() ?? '');
-  // A habit is changes made in an earlier session: an attacker's own first change minutes ago proves none.
-  // `sameDay` accepts a first apply's earlier changes (a grant after a grant in one Terraform run).
-  if (!sameDay || !(iac || ctx.ev.attributes?.invoked_by !== undefined)) {
-    const firstChange = cred.f[cred.fo + F_FIRST_PRIV_TS]!;
-    if (firstChange === 0 || ctx.now - firstChange < CHANGE_HABIT_MIN_AGE_MS) return false;
-  }
   const events = cred.f[cred.fo + F_EVENTS]!;
-  if (events === 0) return false;
-  const interactiveShare = cred.f[cred.fo + F_INTERACTIVE]! / events;
-  return interactiveShare <= AUTOMATION_MAX_INTERACTIVE_SHARE && cred.f[cred.fo + F_PRIV_EVENTS]! >= cfg.privileged.changeMakerEvents;
+  if (events === 0 || cred.f[cred.fo + F_INTERACTIVE]! / events > AUTOMATION_MAX_INTERACTIVE_SHARE) return false;
+  // `sameDay`: infrastructure as code needs no earlier change. Its first apply after days of plans makes changes
+  // the code says (a bucket policy, alarms of destroyed resources deleted), and an alert on its first change keeps
+  // that change out of the baseline, so a count of earlier changes would page its second one.
+  if (sameDay && byDeploymentTooling(ctx)) return true;
+  // A habit is changes made in an earlier session: an attacker's own first change minutes ago proves none.
+  const firstChange = cred.f[cred.fo + F_FIRST_PRIV_TS]!;
+  if (firstChange === 0 || ctx.now - firstChange < CHANGE_HABIT_MIN_AGE_MS) return false;
+  return cred.f[cred.fo + F_PRIV_EVENTS]! >= cfg.privileged.changeMakerEvents;
 }
 
 /**

@@ -75,6 +75,50 @@ describe('detector: attack chain', () => {
     assert.ok(chain.some((a) => a.evidence.distinct_stages === 3));
   });
 
+  it("hard negative: a new colleague's first week, one operation never used after another, does not chain", () => {
+    // simulate --seed 302 --days 60: a developer who joined four days earlier, from the office with the CLI, reached
+    // three stages of "operations never used before" and paged high. The same steps after two weeks still chain.
+    const steps = (at: number, probeFirst: boolean) => {
+      const usual: Omit<EventSpec, 'at' | 'op'> = { cred: 'AKIANEW', principal: 'newcomer', place: 'londonOffice', client: 'awsCli' };
+      return [
+        ...(probeFirst ? [ev({ ...usual, at: at - 5 * 60_000, op: 'sts:GetCallerIdentity' })] : []),
+        ev({ ...usual, at, op: 'iam:ListRoles' }),
+        ev({ ...usual, at: at + 20 * 60_000, op: 'lambda:GetFunction', resource: 'arn:aws:lambda:eu-west-1:1:function:billing' }),
+        ev({ ...usual, at: at + 2 * HOUR, op: 'ec2:ModifyInstanceAttribute' }),
+      ];
+    };
+    const judge = (days: number, probeFirst = false) => {
+      const engine = createDetectionEngine();
+      const history = [
+        ...workdays({
+          cred: 'AKIANEW',
+          principal: 'newcomer',
+          days,
+          perDay: 15,
+          places: ['londonOffice'],
+          client: 'awsCli',
+          ops: ['ec2:DescribeInstances', 's3:ListBuckets', 'logs:FilterLogEvents', 'cloudwatch:GetMetricData'],
+          weekends: true,
+        }),
+      ];
+      run(engine, history);
+      const at = (history.at(-1)?.ts ?? 0) + 18 * HOUR;
+      return byRule(run(engine, steps(at, probeFirst)), 'attack_chain');
+    };
+    assert.deepEqual(
+      judge(4).map((a) => `${a.severity} ${a.summary}`),
+      [],
+    );
+    assert.ok(judge(14).some((a) => a.evidence.distinct_stages === 3));
+    // A thief behind a residential proxy in the victim's own network, with the victim's browser string, on a key
+    // with six days of history (simulate --seed 7): asking "who am I" first is what a colleague's first week lacks.
+    const probed = judge(4, true);
+    assert.ok(
+      probed.some((a) => a.evidence.distinct_stages === 4 && a.severity === 'high'),
+      probed.map((a) => `${a.severity} ${a.summary}`).join('\n'),
+    );
+  });
+
   it('hard negative: everyday discovery, reads and changes from the usual context never chain', () => {
     const engine = createDetectionEngine();
     run(engine, aliceHistory());

@@ -214,6 +214,36 @@ describe('detector: privileged change without a user action', () => {
     assert.ok(pages(stolen).some((a) => a.rule === 'privileged_change'));
   });
 
+  it('hard negative: the first apply of a CI credential that only ever planned, from its usual runner', () => {
+    // simulate --seed 302 --days 60: days of plans, then a bucket policy and, ten seconds later, alarms deleted.
+    // The policy's alert kept it out of the baseline, so the second change found no earlier one and paged high.
+    const tf = (at: number, op: string, place: 'awsVirginia' | 'frankfurtVps' = 'awsVirginia') =>
+      ev({ cred: 'AKIATF3', principal: 'terraform-ci-3', place, client: 'terraform', interactive: false, at, op });
+    const history: ReturnType<typeof tf>[] = [];
+    for (let d = 0; d < 4; d++) {
+      for (let h = 0; h < 4; h++)
+        for (const [i, op] of ['ec2:DescribeInstances', 'iam:GetRole', 's3:GetBucketPolicy'].entries())
+          history.push(tf(T0 + d * DAY + (8 + 3 * h) * HOUR + i * 1000, op));
+    }
+    const firstApply = ['s3:PutBucketPolicy', 'cloudwatch:DeleteAlarms', 'cloudwatch:DeleteAlarms'];
+    const judge = (place: 'awsVirginia' | 'frankfurtVps') => {
+      const engine = createDetectionEngine();
+      run(engine, history);
+      return run(
+        engine,
+        firstApply.map((op, i) => tf(T0 + 4 * DAY + 14 * HOUR + i * 10_000, op, place)),
+      );
+    };
+    const alerts = judge('awsVirginia');
+    assert.deepEqual(
+      pages(alerts).map((a) => `${a.rule} ${a.severity} ${a.summary}`),
+      [],
+    );
+    assert.ok(byRule(alerts, 'privileged_change').every((a) => a.evidence.change_maker === true));
+    // From a hosting network the credential never used, the same first apply pages.
+    assert.ok(pages(judge('frankfurtVps')).length > 0);
+  });
+
   it('hard negative: a user rotating their own key, as they habitually do', () => {
     const engine = createDetectionEngine();
     const history = [...aliceHistory()];
