@@ -91,10 +91,15 @@ function customerKeyed(params: Record<string, unknown>): boolean {
 export interface AbuseWindow {
   start: number;
   computeRegions: string[];
+  /** The type of the first accelerated launch that succeeded, else of the first one asked for (what to look for). */
   acceleratedType: string | undefined;
+  /** Whether `acceleratedType` is from a refused launch (a quota error): none of that type may be running. */
+  acceleratedTypeRefused: boolean;
   /** Accelerated instances asked for (summed over launch calls, refused ones included). */
   acceleratedInstances: number;
+  /** As `acceleratedType`, for large general-purpose instances. */
   largeType: string | undefined;
+  largeTypeRefused: boolean;
   /** Large general-purpose instances asked for. */
   largeInstances: number;
   quotaAsked: boolean;
@@ -137,8 +142,10 @@ export function newWindow(start: number): AbuseWindow {
     start,
     computeRegions: [],
     acceleratedType: undefined,
+    acceleratedTypeRefused: false,
     acceleratedInstances: 0,
     largeType: undefined,
+    largeTypeRefused: false,
     largeInstances: 0,
     quotaAsked: false,
     llmRegions: [],
@@ -279,11 +286,19 @@ export function recordStep(ctx: DetectionContext, w: AbuseWindow, params: Record
       const text = json(params);
       const accelerated = ACCELERATED_TYPE.exec(text)?.[1];
       const large = accelerated === undefined ? LARGE_TYPE.exec(text)?.[1] : undefined;
+      // A responder terminates what runs: a type that launched names the fleet better than one the quota refused.
+      const refused = ctx.ev.outcome === 'failure' || ctx.authFailure;
       if (accelerated !== undefined) {
-        w.acceleratedType ??= accelerated;
+        if (w.acceleratedType === undefined || (w.acceleratedTypeRefused && !refused)) {
+          w.acceleratedType = accelerated;
+          w.acceleratedTypeRefused = refused;
+        }
         w.acceleratedInstances += requestedInstances(text);
       } else if (large !== undefined) {
-        w.largeType ??= large;
+        if (w.largeType === undefined || (w.largeTypeRefused && !refused)) {
+          w.largeType = large;
+          w.largeTypeRefused = refused;
+        }
         w.largeInstances += requestedInstances(text);
       }
       break;

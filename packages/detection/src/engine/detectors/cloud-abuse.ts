@@ -39,19 +39,21 @@ function describe(playbook: number, w: AbuseWindow, t: DetectionConfig['cloudAbu
   switch (playbook) {
     case COMPUTE:
       return {
-        summary: `compute launched in ${w.computeRegions.length} region(s)${w.acceleratedType ? `, ${w.acceleratedInstances} accelerated instances (${w.acceleratedType})` : ''}${w.largeInstances >= t.largeInstances ? `, ${w.largeInstances} large instances (${w.largeType})` : ''}${w.quotaAsked ? ', after a quota increase request' : ''}: resource hijacking (mining)`,
+        summary: `compute launched in ${w.computeRegions.length} region(s)${w.acceleratedType ? `, ${w.acceleratedInstances} accelerated instances asked for (${w.acceleratedType}${w.acceleratedTypeRefused ? ', refused' : ''})` : ''}${w.largeInstances >= t.largeInstances ? `, ${w.largeInstances} large instances asked for (${w.largeType}${w.largeTypeRefused ? ', refused' : ''})` : ''}${w.quotaAsked ? ', after a quota increase request' : ''}: resource hijacking (mining)`,
         steps: {
           regions: [...w.computeRegions],
           accelerated_instance_type: w.acceleratedType,
+          accelerated_instance_type_refused: w.acceleratedTypeRefused || undefined,
           accelerated_instances: w.acceleratedInstances,
           large_instance_type: w.largeType,
+          large_instance_type_refused: w.largeTypeRefused || undefined,
           large_instances: w.largeInstances,
           quota_increase_requested: w.quotaAsked,
         },
       };
     case LLM:
       return {
-        summary: `foundation models invoked in ${w.llmRegions.length} region(s)${w.llmLoggingChecked ? ' after checking whether invocations are logged' : ''}${w.llmEnabled ? ', model access enabled by a script' : ''}: LLM hijacking`,
+        summary: `${w.llmRegions.length > 0 ? `foundation models invoked in ${w.llmRegions.length} region(s)` : 'foundation model access sought'}${w.llmLoggingChecked ? ' after checking whether invocations are logged' : ''}${w.llmEnabled ? ', model access enabled by a script' : ''}: LLM hijacking`,
         steps: {
           regions: [...w.llmRegions],
           refused_in: [...w.llmProbedRegions],

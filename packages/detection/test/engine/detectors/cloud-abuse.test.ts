@@ -102,6 +102,30 @@ describe('detector: cloud abuse (what a leaked key is stolen for)', () => {
     assert.equal(quota[0]?.evidence.accelerated_instance_type, 'p3.16xlarge');
   });
 
+  it('names the instance type that launched, not one the quota refused first', () => {
+    // A miner asks for the biggest GPU boxes first; the vCPU quota refuses them and the smaller ones launch.
+    const gpus = (region: string, instanceType: string, error?: string): Step => ({
+      op: 'ec2:RunInstances',
+      region,
+      params: { instanceType, instancesSet: { items: [{ imageId: 'ami-1', minCount: 2, maxCount: 2 }] } },
+      ...(error ? { error } : {}),
+    });
+    const found = abuse(
+      replay([
+        gpus('us-east-1', 'p3.16xlarge', 'Client.VcpuLimitExceeded'),
+        gpus('us-east-1', 'g4dn.12xlarge'),
+        gpus('us-west-2', 'g4dn.12xlarge'),
+      ]),
+    );
+    assert.equal(found[0]?.evidence.accelerated_instance_type, 'g4dn.12xlarge', found[0]?.summary);
+    assert.equal(found[0]?.evidence.accelerated_instance_type_refused, undefined);
+    const onlyRefused = abuse(
+      replay([gpus('us-east-1', 'p3.16xlarge', 'Client.VcpuLimitExceeded'), gpus('us-west-2', 'p3.16xlarge', 'Client.VcpuLimitExceeded')]),
+    );
+    assert.equal(onlyRefused[0]?.evidence.accelerated_instance_type_refused, true);
+    assert.match(onlyRefused[0]?.summary ?? '', /p3\.16xlarge, refused/);
+  });
+
   it('a fleet asked for in one region pages: ten GPU instances (refused too), or twenty large ones', () => {
     // Stratus Red Team's ec2-launch-unusual-instances: ten p2.xlarge, refused by an explicit deny.
     const gpu = (count: number, error?: string): Step => ({
