@@ -3,11 +3,12 @@ import type { EnrichedEvent } from '../enriched-event.js';
 import { OperationClassifier, resourceClassHash } from './classify/operation-classifier.js';
 import type { DetectionConfig } from './config.js';
 import { CredentialLineage, inheritChainStages } from './credential-lineage.js';
-import { DETECTORS } from './detectors/registry.js';
+import { ATTEMPT_DETECTORS, DETECTORS } from './detectors/registry.js';
 import { noteRevocation } from './detectors/revocations.js';
 import type { DetectionContext, Finding } from './detectors/types.js';
 import { clientKey, geoKeys } from './event-keys.js';
 import { ChecksumSprayCounter, isAboutCredential } from './lifecycle-events.js';
+import { principalKey } from './principal-key.js';
 import { F_GUARD_SINCE, F_SUSPICION, F_SUSPICION_TS } from './profile/layout.js';
 import { learnEvent } from './profile/learn.js';
 import { OrgStats } from './profile/org-stats.js';
@@ -116,6 +117,7 @@ class Engine implements DetectionEngine {
       scripted: false,
       placeNovelty: 0,
       clientNovelty: 0,
+      familiarChange: false,
       issuedBy: undefined,
       sprayCount: 0,
       suspicion: 0,
@@ -139,7 +141,11 @@ class Engine implements DetectionEngine {
     const principalName = ev.principal ?? cred.principal;
     const findings = this.findings;
     findings.length = 0;
-    for (let i = 0; i < DETECTORS.length; i++) DETECTORS[i]!(ctx, findings);
+    // A refused sign-in is someone trying the account, not the credential in use: only the playbooks about
+    // attempts read it, and it teaches the baseline nothing (a sprayer's address and tool are not the person's).
+    const attempt = ev.attributes?.sign_in_attempt === true;
+    const detectors = attempt ? ATTEMPT_DETECTORS : DETECTORS;
+    for (let i = 0; i < detectors.length; i++) detectors[i]!(ctx, findings);
     let out: Alert[] = NO_ALERTS;
     let maxSuspicion = combineIndependent(ctx.placeNovelty, ctx.clientNovelty);
     if (findings.length > 0) {
@@ -165,7 +171,7 @@ class Engine implements DetectionEngine {
     const keepOut =
       this.guarded(cred, now, maxSuspicion) &&
       !placeReturns(ctx, findings, cfg.learning.returningPlaceDays, currentRisk(cred, now, cfg.risk) < cfg.risk.poisonGuardScore);
-    learnEvent(ctx, keepOut);
+    if (!attempt) learnEvent(ctx, keepOut);
     if (++this.sinceSweep >= cfg.profiles.sweepEveryEvents) this.sweep();
     return out;
   }
@@ -200,7 +206,8 @@ class Engine implements DetectionEngine {
       slot !== undefined && credKey === ev.credential_key
         ? this.creds.getVia(slot, credKey, ev.principal)
         : this.creds.get(credKey, ev.principal);
-    const principalName = ev.principal ?? cred.principal;
+    // The baseline's name: a tool's generated role-session names are one principal (the alert keeps the logged name).
+    const principalName = principalKey(ev.principal ?? cred.principal);
     const principal = principalName === undefined ? cred : this.principals.resolve(cred, principalName);
     return this.fillContext(ev, now, cred, principal, principalName);
   }
@@ -288,6 +295,7 @@ class Engine implements DetectionEngine {
         : principal.isMature(cfg.learning.minEvents, cfg.learning.minHours);
     ctx.placeNovelty = 0;
     ctx.clientNovelty = 0;
+    ctx.familiarChange = false;
     ctx.suspicion = this.suspicionOf(cred, now);
     ctx.issuedBy = undefined;
     if (this.lineage.size > 0) this.inherit(ctx, cred, now);

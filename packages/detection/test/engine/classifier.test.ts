@@ -194,6 +194,26 @@ describe('operation classifier', () => {
     assert.equal(a.name, 'GET /api/orders/{id}');
   });
 
+  it('templates typed ids (a type prefix and a random tail) but not words joined by underscores or hyphens', () => {
+    // A rule edited on three nights is one operation, not three never made before.
+    assert.equal(pathTemplate('/v1/alerts/rules/rule_rz2t44'), '/v1/alerts/rules/{id}');
+    assert.equal(pathTemplate('/v1/projects/prj-8f3k2a/members'), '/v1/projects/{id}/members');
+    assert.equal(pathTemplate('/v1/customers/cus_Nf3rFeUfNV2Hib'), '/v1/customers/{id}');
+    assert.equal(pathTemplate('/v1/keys/sk_live_4eC39HqLyj'), '/v1/keys/{id}');
+    for (const path of [
+      '/v1/api_keys',
+      '/v1/audit-log-streams',
+      '/v1/teams/team_admins',
+      '/v1/s3-buckets',
+      '/v1/oauth2_clients',
+      '/v1/rules/rule_1',
+    ]) {
+      assert.equal(pathTemplate(path), path, path);
+    }
+    const a = c.classify({ method: 'PATCH', path: '/v1/alerts/rules/rule_rz2t44' });
+    assert.equal(c.classify({ method: 'PATCH', path: '/v1/alerts/rules/rule_q81mzx' }), a);
+  });
+
   it('answers repeated HTTP operations from its caches exactly as a fresh classifier does', () => {
     const ops: string[] = [];
     for (let i = 0; i < 600; i++) ops.push(`${['GET', 'POST', 'DELETE'][i % 3]} /v1/${['orders', 'users', 'admin/keys'][i % 3]}/${i % 40}`);

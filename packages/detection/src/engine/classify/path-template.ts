@@ -11,6 +11,39 @@ const QUERY = 63;
 const HASH_MARK = 35;
 const ID_TOKEN = '{id}';
 
+/** Shortest random part of a prefixed id (`rule_rz2t44`, `cus_NffrFeUfNV2Hib`, `prj-8f3k2a`). */
+const PREFIXED_ID_MIN_TAIL = 6;
+/** Longest type prefix of a prefixed id (`sk_live_`, `org_`, `acct_`). */
+const PREFIXED_ID_MAX_HEAD = 10;
+
+/**
+ * A typed id: a short lowercase type prefix, `_` or `-`, then a random tail of at least six letters and digits
+ * holding a digit (`rule_rz2t44`, `prj-8f3k2a`, Stripe's `cus_…`, `sk_live_…`). Words joined by underscores or
+ * hyphens (`api_keys`, `audit-log-streams`, `team_admins`) have no digit in their tail; names such as `s3-buckets`
+ * or `oauth2_clients` have it in the prefix.
+ */
+function isPrefixedId(path: string, start: number, end: number): boolean {
+  let i = start;
+  while (i < end && i - start <= PREFIXED_ID_MAX_HEAD) {
+    const c = path.charCodeAt(i);
+    if (c < 97 || c > 122) break;
+    i++;
+  }
+  const head = i - start;
+  if (head === 0 || head > PREFIXED_ID_MAX_HEAD || i >= end) return false;
+  const sep = path.charCodeAt(i);
+  if (sep !== 95 && sep !== 45) return false;
+  let tail = 0;
+  let digits = 0;
+  for (let j = i + 1; j < end; j++) {
+    const c = path.charCodeAt(j);
+    if (c >= 48 && c <= 57) digits++;
+    else if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 45)) return false;
+    tail++;
+  }
+  return tail >= PREFIXED_ID_MIN_TAIL && digits > 0;
+}
+
 function isIdSegment(path: string, start: number, end: number): boolean {
   const len = end - start;
   if (len === 0) return false;
@@ -29,7 +62,8 @@ function isIdSegment(path: string, start: number, end: number): boolean {
   }
   if (digits === len) return true;
   if (!other && hex === len && len >= 16) return true; // uuids, object ids, hashes
-  return len >= 20 && digits > 0; // opaque ids such as base62 keys
+  if (len >= 20 && digits > 0) return true; // opaque ids such as base62 keys
+  return digits > 0 && isPrefixedId(path, start, end);
 }
 
 function segmentValue(path: string, start: number, end: number): number {
@@ -45,7 +79,7 @@ function segmentValue(path: string, start: number, end: number): number {
 
 /**
  * Hash a URL path's template without building a string: id-like segments (digits, uuids, long hex,
- * long opaque tokens, e-mail addresses) hash as `{id}`; the query and fragment are ignored; case is kept.
+ * long opaque tokens, typed ids such as `rule_rz2t44`, e-mail addresses) hash as `{id}`; the query and fragment are ignored; case is kept.
  *
  * @example
  * ```ts

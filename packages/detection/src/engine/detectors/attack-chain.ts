@@ -79,6 +79,27 @@ function probedWithin(ctx: DetectionContext, stage: number, windowMs: number): b
 }
 
 /**
+ * Added to a stage's time when it was reached from a suspicious context: a half millisecond, exact in a float64 of an
+ * epoch-ms time and below anything a window or an ISO time shows, so no profile grows for the mark.
+ */
+const UNDER_SUSPICION = 0.5;
+
+/** True when a stage of the chain was reached from a suspicious context (its time carries the mark). */
+function anyStageUnderSuspicion(f: Float64Array, fo: number): boolean {
+  for (let s = 1; s < ATTACK_STAGES.length; s++) {
+    const ts = f[fo + F_STAGE_TS + s]!;
+    if (ts !== Math.floor(ts)) return true;
+  }
+  return false;
+}
+
+/** True when the chain already reached a stage beyond `stage` within its window. */
+function laterStageReached(f: Float64Array, fo: number, stage: number): boolean {
+  for (let s = stage + 1; s < ATTACK_STAGES.length; s++) if (f[fo + F_STAGE_TS + s] !== 0) return true;
+  return false;
+}
+
+/**
  * True when this call is the owner's routine: an operation the credential or its principal already uses, from a
  * network and client with no novelty at all, and not refused.
  */
@@ -155,7 +176,11 @@ export function detectAttackChain(ctx: DetectionContext, out: Finding[]): void {
     if (ts !== 0 && ctx.now - ts > windowMs) f[fo + F_STAGE_TS + s] = 0;
   }
   if (f[fo + F_STAGE_TS + stage] !== 0) return; // already reached within the window
-  f[fo + F_STAGE_TS + stage] = ctx.now;
+  f[fo + F_STAGE_TS + stage] = suspicious ? ctx.now + UNDER_SUSPICION : ctx.now;
+  // A chain of operations never used before, none reached from a suspicious context, only moves forward: a thief
+  // looks around before the damage. A first look at settings days after changing them from the usual desk (an
+  // administrator's month) is kept but does not advance it, so a later step past the furthest one still counts it.
+  if (!suspicious && laterStageReached(f, fo, stage) && !anyStageUnderSuspicion(f, fo)) return;
   for (let s = 1; s < ATTACK_STAGES.length; s++) {
     if (f[fo + F_STAGE_TS + s] === 0) continue;
     reached++;

@@ -88,6 +88,7 @@ export function detectPrivilegedChange(ctx: DetectionContext, out: Finding[]): v
   const events = cred.f[cred.fo + F_EVENTS]!;
   const interactiveShare = events === 0 ? 0 : cred.f[cred.fo + F_INTERACTIVE]! / events;
   const scriptedOnInteractive = ctx.scripted && events >= 10 && interactiveShare >= 0.9;
+  ctx.familiarChange = !unfamiliar && !scriptedOnInteractive && (ctx.credMature || ctx.principalMature);
   let score =
     cls.privilege === 'defense_evasion' ? pc.defenseEvasionScore : cls.privilege === 'grant' ? pc.grantScore : pc.persistenceScore;
   // Managing one's own keys is routine; keys for another user are not (the attacker's backdoor on a service user).
@@ -114,6 +115,9 @@ export function detectPrivilegedChange(ctx: DetectionContext, out: Finding[]): v
   const earlier = earlierChanges(ctx);
   const seasonedAdmin = !unfamiliar && !scriptedOnInteractive && !adminGrant && earlier >= ADMIN_MIN_CHANGES;
   if (seasonedAdmin) score -= 15;
+  // The same change made once before from this familiar desk (the on-call engineer's second night on a muted rule)
+  // was already reported the first time: worth a look again, not a second page.
+  else if (habitCred === 1 && !unfamiliar && !scriptedOnInteractive && !adminGrant) score -= 15;
   // Infrastructure-as-code from its usual runner: a change it never made is the next apply, so it is novelty
   // (it pages only when another rule, such as a new place, corroborates it).
   // A grant or setting may follow another of the same run (a first Terraform apply); a new identity, key

@@ -52,6 +52,17 @@ export const DETECTORS: readonly Detector[] = [
 ];
 
 /**
+ * The detectors that read a refused sign-in (`sign_in_attempt`: a wrong password or a refused factor before any
+ * session): MFA fatigue counts the refusals. The rest judge a credential's use, which a refused guess is not.
+ *
+ * @example
+ * ```ts
+ * const detectors = ev.attributes?.sign_in_attempt === true ? ATTEMPT_DETECTORS : DETECTORS;
+ * ```
+ */
+export const ATTEMPT_DETECTORS: readonly Detector[] = [detectOktaTakeover];
+
+/**
  * The detectors' long-lived memories of the organisation, saved in the engine's snapshot beside the profiles. The
  * detectors' short windows (minutes to hours: a sweep, a fatigue burst, a quiet period) are not: a restart starts them
  * again.

@@ -97,6 +97,12 @@ export interface DetectionContext {
   placeNovelty: number;
   /** How novel the client is (0-100), set by the new-client detector. */
   clientNovelty: number;
+  /**
+   * A privileged change made from a familiar place and client by a credential that was not already suspicious (set
+   * by the privileged-change detector): it joins the credential's and principal's habits even when its own alert keeps
+   * the rest of the event out of the baseline, so an administrator is not paged for the same change every session.
+   */
+  familiarChange: boolean;
   /** Checksum failures from this event's source IP in the current window (maintained by the engine). */
   sprayCount: number;
   /**

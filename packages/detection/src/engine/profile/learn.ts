@@ -104,8 +104,13 @@ function learnInto(p: Profile, ctx: DetectionContext, bucket: number, guarded: b
     if (counts) hllAdd(p.b, p.bo + B_HLL_RES, HLL_RES_REGISTERS, ctx.resourceHash);
     bloomAdd(p.b, p.bo + B_RES_BLOOM, RES_BLOOM_BYTES, ctx.resourceHash);
   }
-  // Under suspicion, the attacker's place, client and privileged habits must not become the baseline.
-  if (guarded) return;
+  // Under suspicion, the attacker's place, client and privileged habits must not become the baseline. A change from
+  // the familiar place and client of a credential that was not suspicious still becomes a habit: its own alert is
+  // what made the credential risky, and without this an administrator would be paged for the same change every time.
+  if (guarded) {
+    if (ctx.familiarChange) learnPrivileged(p, ctx);
+    return;
+  }
   if (ctx.ipHash !== 0) topKAdd(u, uo + U_IP, K_IP, ctx.ipHash);
   // Display names are recorded only when a value is new to this profile (rare), for alert evidence.
   const g = ctx.ev.geo;
@@ -123,10 +128,13 @@ function learnInto(p: Profile, ctx: DetectionContext, bucket: number, guarded: b
     org.name(ctx.clientHash, c === undefined ? (ctx.ev.user_agent ?? '').slice(0, 80) : `${c.family}${c.os ? ` / ${c.os}` : ''}`);
   }
   if (ctx.tlsHash !== 0) topKAdd(u, uo + U_TLS, K_TLS, ctx.tlsHash);
-  if (ctx.cls.privilege !== 'none' || ctx.cls.selfKey) {
-    if (topKAdd(u, uo + U_PRIV, K_PRIV, ctx.opHash) === 0 && !names.has(ctx.opHash)) org.name(ctx.opHash, ctx.cls.name);
-    f[fo + F_PRIV_EVENTS] = f[fo + F_PRIV_EVENTS]! + 1;
-  }
+  if (ctx.cls.privilege !== 'none' || ctx.cls.selfKey) learnPrivileged(p, ctx);
+}
+
+function learnPrivileged(p: Profile, ctx: DetectionContext): void {
+  const names = ctx.org.names;
+  if (topKAdd(p.u, p.uo + U_PRIV, K_PRIV, ctx.opHash) === 0 && !names.has(ctx.opHash)) ctx.org.name(ctx.opHash, ctx.cls.name);
+  p.f[p.fo + F_PRIV_EVENTS] = p.f[p.fo + F_PRIV_EVENTS]! + 1;
 }
 
 function learnRecent(p: Profile, ctx: DetectionContext): void {

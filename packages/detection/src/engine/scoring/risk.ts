@@ -107,7 +107,10 @@ export function calibrate(p: Profile, f: Finding, now: number, mature: boolean, 
   const lastTs = p.f[p.fo + F_RULE_TS + ruleIndex]!;
   // A rule repeating inside its dedupe window is the same evidence again: it must not compound the risk.
   const repeat = lastTs !== 0 && now - lastTs < r.dedupeWindowMinutes * 60_000 && now >= lastTs;
-  const contribution = repeat ? 0 : Math.min(f.score, 100) * (weak ? 0.5 : 1);
+  // Novelty found again within the corroboration window is the same news (a new laptop seen every hour of its first
+  // day): counted once, or an hourly repeat would compound into a page that no new fact supports.
+  const novelAgain = f.noveltyOnly && lastTs !== 0 && now - lastTs <= corroborationMs && now >= lastTs;
+  const contribution = repeat || novelAgain ? 0 : Math.min(f.score, 100) * (weak ? 0.5 : 1);
   const combined = combineIndependent(risk, contribution);
   let score = Math.round(Math.min(100, Math.max(0, corroborating.length > 0 ? Math.max(f.score, combined) : f.score)));
   let capped: string | undefined;

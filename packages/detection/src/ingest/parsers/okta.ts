@@ -86,6 +86,16 @@ function changeTargets(eventType: string | undefined, targets: unknown): { type:
 }
 
 /**
+ * A sign-in Okta refused before any session existed (a wrong password, a refused factor): someone tried the account,
+ * nobody used a credential. Password sprays and credential stuffing log one per guess against each person they try,
+ * from the sprayer's address and tool, so reading them as the person's own use would page on every account sprayed.
+ */
+function isRefusedSignIn(eventType: string, outcome: NormalisedEvent['outcome'], credential: string | undefined): boolean {
+  if (credential !== undefined || outcome !== 'failure') return false;
+  return eventType.startsWith('user.session.start') || eventType.startsWith('user.authentication.');
+}
+
+/**
  * Parses one Okta System Log event. The credential is `authenticationContext.externalSessionId`
  * (the session a stolen cookie rides on); when Okta logs none (or `unknown`), the API token the
  * call was made with (`transaction.detail.requestApiTokenId`), else the actor id, so calls with
@@ -119,6 +129,7 @@ export function parseOktaRecord(record: unknown, ctx: RecordContext): ParseOutco
   const internal = isOktaInternalClient(client);
   const sourceIp = internal ? undefined : parsedIp;
   const outcome = objAt(record, 'outcome');
+  const eventOutcome = outcomeOf(strAt(outcome, 'result'));
   const security = objAt(record, 'securityContext');
   const debugData = objAt(objAt(record, 'debugContext'), 'debugData');
   const requestUri = strAt(debugData, 'requestUri');
@@ -138,7 +149,7 @@ export function parseOktaRecord(record: unknown, ctx: RecordContext): ParseOutco
     operation: `okta:${eventType}`,
     path: requestUri?.split('?')[0]?.slice(0, 1024),
     resource: targetOf(record.target),
-    outcome: outcomeOf(strAt(outcome, 'result')),
+    outcome: eventOutcome,
     request_id: strAt(objAt(record, 'transaction'), 'id') ?? strAt(debugData, 'requestId'),
     error_code: strAt(outcome, 'reason')?.slice(0, 128),
     source_system: 'okta',
@@ -153,6 +164,7 @@ export function parseOktaRecord(record: unknown, ctx: RecordContext): ParseOutco
       credential_type: strAt(auth, 'credentialType'),
       actor_type: strAt(actor, 'type'),
       okta_session: sessionId !== undefined,
+      sign_in_attempt: isRefusedSignIn(eventType, eventOutcome, sessionId ?? apiTokenId) || undefined,
       is_proxy: boolAt(security, 'isProxy'),
       domain: strAt(security, 'domain'),
       okta_internal: internal || undefined,

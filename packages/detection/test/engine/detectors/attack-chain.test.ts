@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createDetectionEngine } from '../../../src/engine/index.js';
-import { AFTER, aliceHistory, byRule, DAY, type EventSpec, ev, HOUR, pages, run, workdays } from '../helpers/events.js';
+import { AFTER, aliceHistory, byRule, DAY, type EventSpec, ev, HOUR, MIN, pages, run, workdays } from '../helpers/events.js';
 
 describe('detector: attack chain', () => {
   it('follows a low-and-slow chain over three days to critical at persistence', () => {
@@ -73,6 +73,34 @@ describe('detector: attack chain', () => {
     ]);
     const chain = byRule(alerts, 'attack_chain');
     assert.ok(chain.some((a) => a.evidence.distinct_stages === 3));
+  });
+
+  it('hard negative: an administrator looking at settings days after changing them does not chain backwards', () => {
+    // An admin's month, each step new to her from her usual desk: an alert rule edited, one added, and six days later
+    // a first look at the audit settings. A thief looks around before the damage; the same steps in that order chain.
+    const usual: Omit<EventSpec, 'at' | 'op'> = { cred: 'AKIAALICE', principal: 'alice', place: 'londonOffice', client: 'chromeMac' };
+    const judge = (ops: string[]) => {
+      const engine = createDetectionEngine();
+      run(engine, aliceHistory());
+      const at = [AFTER, AFTER + 20 * MIN, AFTER + 6 * DAY];
+      return byRule(
+        run(
+          engine,
+          ops.map((op, i) => ev({ ...usual, at: at[i]!, op })),
+        ),
+        'attack_chain',
+      );
+    };
+    const backwards = judge(['cloudwatch:DeleteAlarms', 'ec2:ModifyInstanceAttribute', 'iam:ListRoles']);
+    assert.deepEqual(
+      pages(backwards).map((a) => `${a.severity} ${a.summary}`),
+      [],
+    );
+    const forwards = judge(['iam:ListRoles', 'ec2:ModifyInstanceAttribute', 'cloudwatch:DeleteAlarms']);
+    assert.ok(
+      pages(forwards).some((a) => a.evidence.distinct_stages === 3),
+      forwards.map((a) => a.summary).join('\n'),
+    );
   });
 
   it("hard negative: a new colleague's first week, one operation never used after another, does not chain", () => {

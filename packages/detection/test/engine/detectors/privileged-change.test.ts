@@ -36,6 +36,34 @@ describe('detector: privileged change without a user action', () => {
     );
   });
 
+  it('an on-call engineer muting the same alert rule from home, night after night, is paged the first time only', () => {
+    // The first change's own alert makes the credential risky, which keeps the event out of the baseline; without
+    // learning a change made from the familiar desk, the same mute paged every night.
+    const engine = createDetectionEngine();
+    run(engine, aliceHistory());
+    const mute = (night: number) =>
+      ev({
+        at: AFTER + night * DAY + 14 * HOUR,
+        cred: 'AKIAALICE',
+        principal: 'alice',
+        place: 'londonHome',
+        client: 'chromeMac',
+        method: 'PATCH',
+        path: `/v1/alerts/rules/rule_${['rz2t44', 'q81mzx', 'b7k2pd', 'x9w3ne'][night % 4]}`,
+      });
+    const paged = [0, 1, 2, 3].map((night) => pages(byRule(run(engine, [mute(night)]), 'privileged_change')).length);
+    assert.deepEqual(paged, [1, 0, 0, 0]);
+  });
+
+  it('the same change from a new network is still paged, whatever the desk taught', () => {
+    const engine = createDetectionEngine();
+    run(engine, aliceHistory());
+    const mute = (at: number, place: 'londonHome' | 'frankfurtVps') =>
+      ev({ at, cred: 'AKIAALICE', principal: 'alice', place, client: 'chromeMac', method: 'PATCH', path: '/v1/alerts/rules/rule_rz2t44' });
+    run(engine, [mute(AFTER, 'londonHome'), mute(AFTER + DAY, 'londonHome'), mute(AFTER + 2 * DAY, 'londonHome')]);
+    assert.equal(pages(byRule(run(engine, [mute(AFTER + 3 * DAY, 'frankfurtVps')]), 'privileged_change')).length, 1);
+  });
+
   it('scores CreateUser higher when scripted on an interactive credential from a new place', () => {
     const engine = createDetectionEngine();
     run(engine, aliceHistory());
