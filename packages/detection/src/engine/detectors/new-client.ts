@@ -23,6 +23,23 @@ function sessionDeviceMoved(ctx: DetectionContext): boolean {
   return first !== ctx.deviceHash;
 }
 
+/** Events a session must have had from its browser before another browser on it counts as a copy. */
+const SESSION_BROWSER_MIN_EVENTS = 5;
+
+/**
+ * True when an identity provider's browser session (an Okta session: `saas_session`) that has been used from a browser
+ * is now used from another browser, of a family or system neither the session nor its principal ever used. The
+ * session lives in the cookie of the browser that signed in: the same session in Chrome on Windows after days of
+ * Safari on a Mac is a stolen cookie (an infostealer, an adversary-in-the-middle proxy), even without a device id. A
+ * new laptop signs in afresh and gets a new session. Tokens are left out: an app and its web client may share one.
+ */
+function sessionBrowserMoved(ctx: DetectionContext, newClient: boolean): boolean {
+  const c = ctx.ev.client;
+  if (!newClient || c === undefined || c.scripted || ctx.scripted || ctx.ev.credential_kind !== 'saas_session') return false;
+  const { cred } = ctx;
+  return cred.f[cred.fo + F_EVENTS]! >= SESSION_BROWSER_MIN_EVENTS && topKSize(cred.u, cred.uo + U_CLIENT, K_CLIENT) > 0;
+}
+
 /**
  * Detector 4, new device or client. (a) A client family + OS never seen for the credential nor its principal;
  * (b) a scripted client (curl, SDK, python-requests) or an explicitly non-interactive call on a credential
@@ -30,7 +47,8 @@ function sessionDeviceMoved(ctx: DetectionContext): boolean {
  * a credential whose fingerprint was stable; (d) an offensive distribution or tool in the user agent (Kali
  * Linux, Pacu, TruffleHog), never used by the credential or its principal, at `offensiveToolScore` whatever the
  * baseline; (e) a session credential (an Okta session, a refresh or access token) used from another device than
- * it started on, at `sessionDeviceChangeScore`. A new client from a known IP (a new laptop at the desk) counts
+ * it started on, or an identity provider's session from another browser than the one it was used in (a family or
+ * system its principal never used), at `sessionDeviceChangeScore`. A new client from a known IP (a new laptop at the desk) counts
  * for less; org-common client families too. Sets `ctx.clientNovelty`. Pure novelty, capped at `medium` alone,
  * except (e), and (d) when the tool is one made for abusing stolen cloud keys (`ClientInfo.cloudKeyTool`): a copied session
  * and a key run by Pacu are evidence, and may page on their own (a Kali desktop or a web scanner stays novelty).
@@ -84,6 +102,7 @@ export function detectNewClient(ctx: DetectionContext, out: Finding[]): void {
       tlsReason = true;
     }
   }
+  const browserMoved = sessionBrowserMoved(ctx, newClient);
   if (score === 0 && !newOffensive && !deviceMoved) return;
   // Known to the principal counts too: an Okta session or STS key is new every day, the desk it is used from is not.
   const knownIp =
@@ -92,12 +111,13 @@ export function detectNewClient(ctx: DetectionContext, out: Finding[]): void {
   if (knownIp) score *= 0.6;
   if (!ctx.credMature && !ctx.principalMature) score *= 0.6;
   if (newOffensive) score = Math.max(score, nc.offensiveToolScore);
-  if (deviceMoved) score = Math.max(score, nc.sessionDeviceChangeScore);
+  if (deviceMoved || browserMoved) score = Math.max(score, nc.sessionDeviceChangeScore);
   ctx.clientNovelty = score;
   if (score < 20) return;
   const c = ctx.ev.client;
   const reasons: string[] = [];
   if (deviceMoved) reasons.push('session used from another device than it started on');
+  if (browserMoved && !deviceMoved) reasons.push('session used from another browser than it started in');
   if (newOffensive) reasons.push(`offensive tooling (${offensive})`);
   if (newClient) reasons.push('new client');
   if (scriptedReason) reasons.push('scripted use of an always-interactive credential');
@@ -122,7 +142,7 @@ export function detectNewClient(ctx: DetectionContext, out: Finding[]): void {
       thresholds: { interactive_share: nc.interactiveShare, tls_min_observations: TLS_MIN_OBSERVATIONS },
     },
     // A session on a second device is a replayed cookie or token, not a new laptop: it may page on its own.
-    noveltyOnly: !deviceMoved,
+    noveltyOnly: !deviceMoved && !browserMoved,
     // So may a tool made for abusing stolen cloud keys (Pacu, Stratus Red Team) on a key that never ran it, at most
     // high: that is no new laptop either, and a red team's own key that always runs it is excused by habit.
     pagesAlone: newOffensive && ctx.ev.client?.cloudKeyTool === true,
