@@ -159,6 +159,28 @@ function mfaFatigue(ctx: DetectionContext, type: string, out: Finding[]): void {
 }
 
 /**
+ * The person reports suspicious activity on their own account (Okta's "this wasn't me" from a sign-in or factor
+ * e-mail): an attempt they did not make reached them, so someone holds their password, or more. Their word pages
+ * whatever the engine saw, with the pushes of a fatigue attempt that failed, if any, as context.
+ */
+function userReported(ctx: DetectionContext, type: string, out: Finding[]): void {
+  if (type !== 'user.account.report_suspicious_activity_by_enduser' || ctx.ev.outcome === 'failure') return;
+  const who = ctx.ev.principal;
+  const w = who === undefined ? undefined : stateOf(ctx).fatigue.get(who);
+  const live = w !== undefined && Math.abs(ctx.now - w.start) <= 24 * 3_600_000;
+  out.push(
+    finding(
+      ctx,
+      'user_reported',
+      ctx.cfg.oktaTakeover.score,
+      STAGE_VALIDITY_CHECK,
+      `${who ?? 'the person'} reported suspicious activity on their own account${live ? ` after ${w.refusals} refused and ${w.pushes} sent MFA pushes` : ''}: someone else holds their password or session`,
+      live ? { refused_pushes: w.refusals, pushes_sent: w.pushes, window_start: new Date(w.start).toISOString() } : {},
+    ),
+  );
+}
+
+/**
  * An anonymised administrator: a privileged change (a grant, a token, an identity provider, a policy, another user's
  * password or factors) from Tor, an address Okta flags as a proxy, or, for a browser session, a hosting network,
  * that its principal does not work from. People administer Okta from their desk or their company's gateway; the
@@ -279,7 +301,8 @@ function idpImpersonation(ctx: DetectionContext, type: string, out: Finding[]): 
 
 /**
  * Detector for what an Okta identity takeover is done for, recognised by what is done rather than by what is new
- * (the Okta counterpart of cloud-abuse.ts): MFA push fatigue ending in a sign-in, privileged changes from an
+ * (the Okta counterpart of cloud-abuse.ts): MFA push fatigue ending in a sign-in, a person reporting activity they did
+ * not recognise, privileged changes from an
  * anonymising network its administrator does not use, people signed in through an identity provider made from the
  * same address, and another person's credentials reset before an escalation. Each is high with no baseline at all: a log that starts at the theft has nothing to be
  * unfamiliar with. Rule `attack_chain`, `evidence.kind` `okta_takeover`, `evidence.playbook` naming which.
@@ -293,6 +316,7 @@ export function detectOktaTakeover(ctx: DetectionContext, out: Finding[]): void 
   const type = oktaType(ctx);
   if (type === undefined) return;
   mfaFatigue(ctx, type, out);
+  userReported(ctx, type, out);
   idpImpersonation(ctx, type, out);
   resetAndEscalate(ctx, type, out);
   anonymisedAdmin(ctx, out);

@@ -93,6 +93,20 @@ describe('Okta takeover: MFA push fatigue', () => {
     assert.deepEqual(takeover(replay([attempt('GOOGLE_OTP'), attempt('GOOGLE_OTP'), attempt('GOOGLE_OTP'), signIn]), 'mfa_fatigue'), []);
   });
 
+  it('a fatigue attempt that failed pages when the person reports it ("this wasn\'t me"), and says what came before', () => {
+    const refused = pushes(6).filter((s) => s.type !== 'user.authentication.auth_via_mfa' && s.type !== 'user.session.start');
+    assert.deepEqual(takeover(replay(refused), 'mfa_fatigue'), [], 'no sign-in, no fatigue');
+    const reported = takeover(
+      replay([...refused, { type: 'user.account.report_suspicious_activity_by_enduser', who: 'carol', session: '00ucarol' }]),
+      'user_reported',
+    );
+    assert.equal(reported.length, 1);
+    assert.equal(reported[0]!.severity, 'high');
+    assert.equal(reported[0]!.evidence.refused_pushes, 6);
+    // A report with nothing before it still pages: the person's word is the evidence.
+    assert.equal(takeover(replay([{ type: 'user.account.report_suspicious_activity_by_enduser', who: 'dan' }]), 'user_reported').length, 1);
+  });
+
   it('six pushes sent unanswered before a sign-in count as well', () => {
     assert.equal(takeover(replay(pushes(0, 6)), 'mfa_fatigue').length, 1);
   });
