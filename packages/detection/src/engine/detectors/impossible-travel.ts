@@ -5,12 +5,14 @@ import {
   K_ASN,
   K_CITY,
   K_COUNTRY,
+  K_IP,
   U_ASN,
   U_CITY,
   U_COUNTRY,
   U_GEO_ASN,
   U_GEO_KIND,
   U_GEO_ORG,
+  U_IP,
 } from '../profile/layout.js';
 import { distanceKm } from '../sketches/geo-distance.js';
 import { topKCount } from '../sketches/top-k.js';
@@ -20,13 +22,17 @@ import { round2 } from './evidence.js';
 import { pinnedServer } from './pinned-server.js';
 import type { DetectionContext, Finding } from './types.js';
 
+/** Times an address must have been seen on the credential before hops to it between habitual places are not news. */
+const KNOWN_ADDRESS_MIN = 3;
+
 /**
  * Detector 2, impossible travel. Between the credential's previous geolocated event and this one: more than
  * `minDistanceKm` apart at more than `maxSpeedKmh`. VPN, Tor and satellite exits say nothing about where a
  * person is, so they are skipped (and do not become the "previous" location); mobile carriers geolocate to
  * distant gateways, so their side gets `mobileUncertaintyKm` of slack; two hosting locations of one cloud
  * (same ASN or AS organisation) are a CI runner moving, not a person. A hop between two places the credential
- * already uses habitually is reported low: it is more likely two devices than theft. So is a hop with a mobile
+ * already uses habitually is reported low: it is more likely two devices than theft, and not at all between two
+ * hosting places to an address the credential keeps coming from (two servers sharing a key). So is a hop with a mobile
  * end inside a country the credential already works in (carrier addresses are country-precise at best).
  *
  * @example
@@ -77,6 +83,18 @@ export function detectImpossibleTravel(ctx: DetectionContext, out: Finding[]): v
     (ctx.kind === 'mobile' || lastKind === 'mobile') &&
     ctx.countryHash !== 0 &&
     topKCount(cred.u, cred.uo + U_COUNTRY, K_COUNTRY, ctx.countryHash) > 0;
+  // Two servers sharing the key (an active-active service in two regions): between hosting places the credential
+  // uses habitually, to an address it keeps coming from, a hop is no journey. Reported every hop, it was hundreds
+  // of low alerts a month. People's networks keep reporting it: one session alternating between two homes 500 km
+  // apart is a copied cookie, however familiar both addresses have become.
+  if (
+    destinationHabitual &&
+    ctx.kind === 'hosting' &&
+    lastKind === 'hosting' &&
+    ctx.ipHash !== 0 &&
+    topKCount(cred.u, cred.uo + U_IP, K_IP, ctx.ipHash) >= KNOWN_ADDRESS_MIN
+  )
+    return;
   const explained = destinationHabitual || mobileInKnownCountry;
   let score = explained ? 30 : 55;
   if (!explained && ctx.placeNovelty >= 20) score += 15;

@@ -82,4 +82,28 @@ describe('detector: impossible travel', () => {
     assert.equal(byRule(alerts, 'impossible_travel').length, 0);
     assert.equal(byRule(alerts, 'concurrent_use').length, 0);
   });
+
+  it('hard negative: one service active in two regions, two fixed servers sharing its key, is no journey', () => {
+    // A webhook relay on one server in Virginia and one in Oregon, each calling every two minutes: as a pinned server
+    // it has no "same cloud" excuse, and every hop between them was a low alert (712 in a month of a blind test).
+    const engine = createDetectionEngine();
+    const relay = (i: number, ip?: string) =>
+      ev({
+        at: T0 + i * MIN,
+        cred: 'tw_relay',
+        principal: 'svc-relay',
+        place: i % 2 === 0 ? 'awsVirginia' : 'awsOregon2',
+        ip: ip ?? (i % 2 === 0 ? '3.80.1.10' : '44.230.1.20'),
+        client: 'boto3',
+        op: 'POST /v1/webhooks/deliveries',
+      });
+    const month = Array.from({ length: 4000 }, (_, i) => relay(i));
+    const alerts = byRule(run(engine, month), 'impossible_travel');
+    assert.ok(
+      alerts.every((a) => Date.parse(a.time) < T0 + 60 * MIN),
+      `${alerts.length} hops reported after the first hour`,
+    );
+    // A third address in Virginia is not one of the two servers: the key copied to another machine of that cloud.
+    assert.equal(byRule(run(engine, [relay(4000, '3.80.9.99')]), 'impossible_travel').length, 1);
+  });
 });
