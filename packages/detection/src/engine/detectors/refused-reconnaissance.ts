@@ -10,6 +10,8 @@ const MAX_TRACKED = 16;
 const MIN_HISTORY_HOURS = 1;
 /** Place or client novelty that corroborates the refusals. */
 const CORROBORATING_NOVELTY = 20;
+/** Share of the score a still-learned credential's uncorroborated refusals give the chain as suspicion (below its threshold). */
+const LEARNING_SUSPICION = 0.6;
 /** Share of refusals above which refusing is the credential's habit (a misconfigured job). */
 const HABITUAL_FAILURE_SHARE = 0.3;
 
@@ -75,6 +77,8 @@ export function detectRefusedReconnaissance(ctx: DetectionContext, out: Finding[
       thresholds: { distinct: t.refusedDistinct, window_minutes: t.refusedWindowMinutes, corroborating_novelty: CORROBORATING_NOVELTY },
     },
     noveltyOnly: false,
-    suspicion: score,
+    // A credential still being learned, refused from where it works (a new hire's first morning, the console asking
+    // for pages a new role may not see), has not yet shown an attacker context; from a new place or client it has.
+    suspicion: corroborated || ctx.credMature || ctx.principalMature ? score : score * LEARNING_SUSPICION,
   });
 }

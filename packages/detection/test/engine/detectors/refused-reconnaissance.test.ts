@@ -37,6 +37,32 @@ function youngKey(days = 2) {
 }
 
 describe('detector: refused reconnaissance (slow, baseline-free)', () => {
+  it("hard negative: a new hire's first morning, refused here and there by the console, then their own first key", () => {
+    // A blind test's day-one employee: half an hour at home, then the office, six pages their role may not see in
+    // four minutes, then an API key for themselves. The refusals made the context "suspicious", so the key paged
+    // critical twice (privileged change and chain). Uncorroborated refusals of a credential still being learned are
+    // reported (medium), but are not yet an attacker context.
+    const hire: Omit<EventSpec, 'at' | 'op'> = { cred: 'tw_at_hire', principal: 'new-hire', place: 'londonOffice', client: 'chromeMac' };
+    const morning = [
+      ...Array.from({ length: 30 }, (_, i) => ev({ ...hire, at: AFTER + i * MIN, method: 'GET', path: `/v1/projects/${i % 5}/issues` })),
+      ...[
+        '/v1/users',
+        '/v1/org/settings',
+        '/v1/billing/invoices',
+        '/v1/audit-log',
+        '/v1/projects/7/secrets',
+        '/v1/admin/feature-flags',
+      ].map((path, i) => ev({ ...hire, at: AFTER + 40 * MIN + i * 40_000, method: 'GET', path, status: 403 })),
+      ev({ ...hire, at: AFTER + 50 * MIN, method: 'POST', path: '/v1/api-keys', status: 201 }),
+    ];
+    const alerts = run(createDetectionEngine(), morning);
+    assert.ok(byRule(alerts, 'probing').length > 0, 'the refusals are still reported');
+    assert.deepEqual(
+      pages(alerts).map((a) => `${a.rule} ${a.severity} ${a.summary}`),
+      [],
+    );
+  });
+
   it('its count and window come from the config (probing.refusedDistinct, refusedWindowMinutes)', () => {
     const thief = { cred: 'AKIADATA', principal: 'liam', place: 'frankfurtVps', client: 'boto3' } as const;
     const recon = (options: object, gapMs = 40_000) => {
