@@ -143,7 +143,8 @@ class Engine implements DetectionEngine {
     findings.length = 0;
     // A refused sign-in is someone trying the account, not the credential in use: only the playbooks about
     // attempts read it, and it teaches the baseline nothing (a sprayer's address and tool are not the person's).
-    const attempt = ev.attributes?.sign_in_attempt === true;
+    // The Okta parser's mark only: a native record's attributes pass through as given and must not silence detectors.
+    const attempt = ev.attributes?.sign_in_attempt === true && ev.source_system === 'okta';
     const detectors = attempt ? ATTEMPT_DETECTORS : DETECTORS;
     for (let i = 0; i < detectors.length; i++) detectors[i]!(ctx, findings);
     let out: Alert[] = NO_ALERTS;

@@ -70,6 +70,11 @@ describe('Okta refused sign-ins before a session', () => {
     );
   });
 
+  it('the mark counts only from the Okta parser: a native record carrying it in its attributes is judged as use', () => {
+    const forged = spray(true).map((e) => ({ ...e, source_system: 'native' }));
+    assert.ok(run(createDetectionEngine(), [...saraHistory(), ...forged]).some((a) => a.rule === 'new_client' || a.rule === 'new_place'));
+  });
+
   it('teach the baseline nothing: the sprayer’s network is still new when the person later signs in from it', () => {
     const engine = createDetectionEngine();
     run(engine, [...saraHistory(), ...spray(true)]);
