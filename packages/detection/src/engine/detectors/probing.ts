@@ -15,6 +15,7 @@ import {
 } from '../profile/layout.js';
 import type { Profile } from '../profile/profile.js';
 import { operationUsed } from './baseline-knowledge.js';
+import { byDeploymentTooling } from './change-maker.js';
 import { pastValidityCheck } from './chain-position.js';
 import { round2 } from './evidence.js';
 import { detectRefusedReconnaissance } from './refused-reconnaissance.js';
@@ -60,7 +61,8 @@ function addDistinct(p: Profile, key: number): boolean {
 /**
  * Detector 6, probing and enumeration, over tumbling windows of `windowSeconds`:
  * - enumeration: distinct operations/paths in one window reach `distinctThreshold` and `baselineFactor` times
- *   the credential's own busiest window (a Terraform plan that always describes 200 resources is its habit);
+ *   the credential's own busiest window (a Terraform plan that always describes 200 resources is its habit), never
+ *   for infrastructure as code that is not being refused (each run's fresh session keys have no habit to show);
  * - failure burst: `failureThreshold` auth failures (401/403/404, AccessDenied) making `failureRatio` of the
  *   window — what enumerate-iam and token-validity sweeps look like;
  * - BOLA walk: `bolaRun` requests on one endpoint with sequential numeric ids (step ≤ `bolaMaxStep`);
@@ -87,7 +89,9 @@ export function detectProbing(ctx: DetectionContext, out: Finding[]): void {
   const distinct = f[fo + F_PROBE_DISTINCT]!;
   const baselineMax = f[fo + F_PROBE_MAX_DISTINCT]!;
   const distinctNeeded = Math.max(pc.distinctThreshold, Math.ceil(pc.baselineFactor * baselineMax));
-  if (distinct === distinctNeeded && ctx.opHash !== 0) {
+  // Infrastructure as code reads everything it manages at once (a plan, a refresh): that is its work, and a role
+  // session with fresh keys each run has no busiest window of its own to excuse it. Refused, it is still a sweep.
+  if (distinct === distinctNeeded && ctx.opHash !== 0 && (fails / events >= 0.3 || !byDeploymentTooling(ctx))) {
     const failing = fails / events >= 0.3;
     const score = 45 + (failing ? 15 : 0);
     // A new credential exploring its API (a new employee, a new service) is not yet an attacker context.

@@ -71,6 +71,28 @@ describe('detector: probing and enumeration', () => {
     assert.equal(byRule(run(engine, plan(T0 + 11 * DAY + 10 * HOUR)), 'probing').length, 0);
   });
 
+  it('hard negative: Terraform under fresh session keys each run reads everything it manages; boto3 doing so is a sweep', () => {
+    // Atlantis assumes its role for every run: a new credential with no busiest window, 25+ describes in a minute
+    // (54 medium alerts a month in a blind test). The same sweep from boto3, or refused, is still reported.
+    const sweep = (cred: string, client: 'terraform' | 'boto3', refused = false) =>
+      Array.from({ length: 30 }, (_, i) =>
+        ev({
+          at: AFTER + i * 1000,
+          cred,
+          principal: 'arn:aws:sts::111122223333:assumed-role/terraform/*',
+          place: 'awsVirginia',
+          client,
+          op: `ec2:Describe${String.fromCharCode(65 + (i % 26))}${i}`,
+          ...(refused && i % 2 === 0 ? { outcome: 'failure' as const, error: 'AccessDenied', status: 403 } : {}),
+        }),
+      );
+    const enumeration = (alerts: ReturnType<typeof run>) => byRule(alerts, 'probing').filter((a) => a.evidence.kind === 'enumeration');
+    assert.deepEqual(enumeration(run(createDetectionEngine(), sweep('ASIARUN1', 'terraform'))), []);
+    assert.equal(enumeration(run(createDetectionEngine(), sweep('ASIARUN2', 'boto3'))).length, 1);
+    // Refused half the time, it is reported (as the failure burst that comes first: one probing alert per hour).
+    assert.ok(byRule(run(createDetectionEngine(), sweep('ASIARUN3', 'terraform', true)), 'probing').length > 0);
+  });
+
   it('hard negative: a user opening a few records and failing once', () => {
     const engine = createDetectionEngine();
     run(engine, aliceHistory());
