@@ -15,8 +15,8 @@ import {
 } from '../profile/layout.js';
 import type { Profile } from '../profile/profile.js';
 import { operationUsed } from './baseline-knowledge.js';
-import { byDeploymentTooling } from './change-maker.js';
 import { pastValidityCheck } from './chain-position.js';
+import { byDeploymentTooling } from './change-maker.js';
 import { round2 } from './evidence.js';
 import { detectRefusedReconnaissance } from './refused-reconnaissance.js';
 import type { DetectionContext, Finding } from './types.js';
