@@ -60,7 +60,9 @@ function isAuthFailure(ev: EnrichedEvent): boolean {
   const s = ev.status;
   if (s === 401 || s === 403 || s === 404 || s === 407) return true;
   if (ev.outcome !== 'failure') return false;
-  if (s !== undefined && (s >= 500 || s === 429)) return false;
+  // Any other HTTP status on a failure is no refusal: a server error, throttling, or a request the API could not
+  // accept (400, 409, 422) that its caller was allowed to make.
+  if (s !== undefined && s >= 400) return false;
   const code = ev.error_code;
   return code === undefined || code.indexOf('Throttl') < 0;
 }

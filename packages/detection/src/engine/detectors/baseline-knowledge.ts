@@ -34,3 +34,21 @@ export function operationUsed(ctx: DetectionContext): boolean {
       bloomHas(principal.b, principal.bo + B_OP_BLOOM, OP_BLOOM_BYTES, opHash))
   );
 }
+
+/** Place or client novelty below which the context is the credential's own (a new address in its usual network and city). */
+const FAMILIAR_MAX_NOVELTY = 10;
+
+/**
+ * Whether the event comes from the credential's (or its principal's) own place and client, with nothing suspicious
+ * about the credential yet: where its owner works. A new address inside a known network and city still counts.
+ *
+ * @example
+ * ```ts
+ * const ownersBusyDay = familiarContext(ctx);
+ * ```
+ */
+export function familiarContext(ctx: DetectionContext): boolean {
+  return (
+    ctx.placeNovelty < FAMILIAR_MAX_NOVELTY && ctx.clientNovelty < FAMILIAR_MAX_NOVELTY && ctx.suspicion < ctx.cfg.chain.contextMinScore
+  );
+}

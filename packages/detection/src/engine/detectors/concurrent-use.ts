@@ -18,6 +18,7 @@ import { topKCount } from '../sketches/top-k.js';
 import { INTERNAL_NETWORK_KEY } from '../unregistered-network.js';
 import { asnKindFromCode } from './asn-kind-code.js';
 import { eventStage } from './chain-position.js';
+import { coldServerPair, habitualServerPair } from './server-pair.js';
 import type { DetectionContext, Finding } from './types.js';
 
 /** Same-metro network switches (Wi-Fi ↔ cellular) are never concurrency, whatever the pattern. */
@@ -31,7 +32,11 @@ const RELAYED: ReadonlySet<AsnKind> = new Set<AsnKind>(['vpn', 'tor', 'security_
  * two are at least `minDistanceKm` apart, or traffic keeps switching back and forth between them
  * (`minSwitchBacks` A→B→A returns; a laptop moving from Wi-Fi to a hotspot switches once). Excluded: two
  * networks of one organisation or cloud (same AS org), consumer VPNs and Tor (split tunnels flap), networks the
- * whole org uses (the office VPN), and two networks in the same metro area.
+ * whole org uses (the office VPN), two networks in the same metro area, and a mobile carrier beside a network the
+ * credential already uses both of (a phone on Wi-Fi and cellular), and two habitual servers sharing the key
+ * ({@link habitualServerPair}). A mobile end gets the carrier's geolocation slack
+ * (`impossibleTravel.mobileUncertaintyKm`) before it counts as far. Two hosting networks under a scripted client
+ * with no baseline yet are reported as novelty ({@link coldServerPair}).
  *
  * @example
  * ```ts
@@ -78,14 +83,21 @@ export function detectConcurrentUse(ctx: DetectionContext, out: Finding[]): void
     cred.f[cred.fo + F_CONC_TS] = ctx.now;
   }
   const switches = cred.f[cred.fo + F_CONC_SWITCHES]!;
-  const far = otherDistance >= cu.minDistanceKm;
-  if (!far && switches < cu.minSwitchBacks) return;
   const otherAsn = cred.u[cred.uo + U_RECENT_ASN + other]!;
+  const otherKind = asnKindFromCode(cred.u[cred.uo + U_RECENT_KIND + other]!);
   const unfamiliar = topKCount(cred.u, cred.uo + U_ASN, K_ASN, ctx.asn) === 0 || topKCount(cred.u, cred.uo + U_ASN, K_ASN, otherAsn) === 0;
+  // A phone moving between its home Wi-Fi and its carrier, both networks it already uses: the carrier's address
+  // geolocates to a gateway hundreds of kilometres off, and the two interleave all day. Not two places.
+  const mobileEnd = ctx.kind === 'mobile' || otherKind === 'mobile';
+  if (mobileEnd && !unfamiliar) return;
+  const far = otherDistance - (mobileEnd ? cfg.impossibleTravel.mobileUncertaintyKm : 0) >= cu.minDistanceKm;
+  if (!far && switches < cu.minSwitchBacks) return;
+  if (!unfamiliar && habitualServerPair(ctx, otherKind)) return;
+  const coldServers = coldServerPair(ctx, otherKind);
   let score = 45;
-  if (unfamiliar) score += 15;
-  if (ctx.kind === 'hosting') score += 5;
-  if (far && switches >= cu.minSwitchBacks) score += 5;
+  if (unfamiliar && !coldServers) score += 15;
+  if (ctx.kind === 'hosting' && !coldServers) score += 5;
+  if (far && switches >= cu.minSwitchBacks && !coldServers) score += 5;
   out.push({
     rule: 'concurrent_use',
     score,
@@ -102,15 +114,16 @@ export function detectConcurrentUse(ctx: DetectionContext, out: Finding[]): void
       other: {
         asn: otherAsn,
         as_org: org.names.get(otherAsn),
-        asn_kind: asnKindFromCode(cred.u[cred.uo + U_RECENT_KIND + other]!),
+        asn_kind: otherKind,
         last_seen: new Date(cred.f[cred.fo + F_RECENT_TS + other]!).toISOString(),
       },
       distance_km: otherDistance < 0 ? undefined : Math.round(otherDistance),
       switch_backs: switches,
       unfamiliar_network: unfamiliar,
+      new_credential_servers: coldServers || undefined,
       thresholds: { window_minutes: cu.windowMinutes, min_distance_km: cu.minDistanceKm, min_switch_backs: cu.minSwitchBacks },
     },
-    noveltyOnly: false,
-    suspicion: score,
+    noveltyOnly: coldServers,
+    suspicion: coldServers ? 0 : score,
   });
 }

@@ -17,6 +17,7 @@ import {
 import type { Profile } from '../profile/profile.js';
 import { bloomHas } from '../sketches/bloom.js';
 import { hllEstimate } from '../sketches/hyperloglog.js';
+import { familiarContext } from './baseline-knowledge.js';
 import { round2 } from './evidence.js';
 import type { DetectionContext, Finding } from './types.js';
 
@@ -54,7 +55,8 @@ function rollHour(p: Profile, now: number, alpha: number): void {
  * resource class that neither the credential nor its principal ever read, once the credential has a learned
  * baseline; credentials that already read many distinct resources score less. (b) A read-volume spike: this
  * hour's reads or bytes reach `spikeFactor` times the EWMA of the credential's active hours and twice its
- * decayed busiest hour, above absolute floors (`spikeMinReads`, `spikeMinBytes`) — bulk exfiltration.
+ * decayed busiest hour, above absolute floors (`spikeMinReads`, `spikeMinBytes`) — bulk exfiltration. A spike
+ * from the credential's familiar place and client, with nothing else suspicious, is context that cannot page alone.
  *
  * @example
  * ```ts
@@ -110,6 +112,9 @@ export function detectDataAccess(ctx: DetectionContext, out: Finding[]): void {
   f[fo + F_VOL_ALERT_HOUR] = f[fo + F_VOL_HOUR]!;
   const ratio = readSpike ? reads / Math.max(1, f[fo + F_VOL_EWMA_READS]!) : total / Math.max(1, f[fo + F_VOL_EWMA_BYTES]!);
   const score = Math.min(80, 50 + 5 * Math.log2(ratio / da.spikeFactor + 1));
+  // From the credential's own place and client, nothing yet suspicious: its owner's busy day (month-end, an audit)
+  // looks the same. Context for other findings then, not a page of its own.
+  const familiar = familiarContext(ctx);
   out.push({
     rule: 'data_access',
     score,
@@ -125,9 +130,10 @@ export function detectDataAccess(ctx: DetectionContext, out: Finding[]): void {
         busiest_hour_reads: Math.round(f[fo + F_VOL_MAX_READS]!),
         active_hours: f[fo + F_VOL_HOURS],
       },
+      familiar_context: familiar,
       thresholds: { spike_factor: da.spikeFactor, min_reads: da.spikeMinReads, min_bytes: da.spikeMinBytes },
     },
-    noveltyOnly: false,
+    noveltyOnly: familiar,
     suspicion: 0,
   });
 }

@@ -5,14 +5,12 @@ import {
   K_ASN,
   K_CITY,
   K_COUNTRY,
-  K_IP,
   U_ASN,
   U_CITY,
   U_COUNTRY,
   U_GEO_ASN,
   U_GEO_KIND,
   U_GEO_ORG,
-  U_IP,
 } from '../profile/layout.js';
 import { distanceKm } from '../sketches/geo-distance.js';
 import { topKCount } from '../sketches/top-k.js';
@@ -20,10 +18,8 @@ import { asnKindFromCode } from './asn-kind-code.js';
 import { eventStage } from './chain-position.js';
 import { round2 } from './evidence.js';
 import { pinnedServer } from './pinned-server.js';
+import { coldServerPair, habitualServerPair } from './server-pair.js';
 import type { DetectionContext, Finding } from './types.js';
-
-/** Times an address must have been seen on the credential before hops to it between habitual places are not news. */
-const KNOWN_ADDRESS_MIN = 3;
 
 /**
  * Detector 2, impossible travel. Between the credential's previous geolocated event and this one: more than
@@ -31,9 +27,11 @@ const KNOWN_ADDRESS_MIN = 3;
  * person is, so they are skipped (and do not become the "previous" location); mobile carriers geolocate to
  * distant gateways, so their side gets `mobileUncertaintyKm` of slack; two hosting locations of one cloud
  * (same ASN or AS organisation) are a CI runner moving, not a person. A hop between two places the credential
- * already uses habitually is reported low: it is more likely two devices than theft, and not at all between two
+ * already uses habitually is reported low, as novelty: it is more likely two devices than theft, and not at all between two
  * hosting places to an address the credential keeps coming from (two servers sharing a key). So is a hop with a mobile
- * end inside a country the credential already works in (carrier addresses are country-precise at best).
+ * end inside a country the credential already works in (carrier addresses are country-precise at best). A scripted
+ * client hopping between two hosting networks before the credential or its principal has a baseline is reported as
+ * novelty ({@link coldServerPair}): a new integration's servers.
  *
  * @example
  * ```ts
@@ -87,18 +85,12 @@ export function detectImpossibleTravel(ctx: DetectionContext, out: Finding[]): v
   // uses habitually, to an address it keeps coming from, a hop is no journey. Reported every hop, it was hundreds
   // of low alerts a month. People's networks keep reporting it: one session alternating between two homes 500 km
   // apart is a copied cookie, however familiar both addresses have become.
-  if (
-    destinationHabitual &&
-    ctx.kind === 'hosting' &&
-    lastKind === 'hosting' &&
-    ctx.ipHash !== 0 &&
-    topKCount(cred.u, cred.uo + U_IP, K_IP, ctx.ipHash) >= KNOWN_ADDRESS_MIN
-  )
-    return;
+  if (destinationHabitual && habitualServerPair(ctx, lastKind)) return;
   const explained = destinationHabitual || mobileInKnownCountry;
-  let score = explained ? 30 : 55;
-  if (!explained && ctx.placeNovelty >= 20) score += 15;
-  if (ctx.kind === 'hosting') score += 5;
+  const coldServers = !explained && coldServerPair(ctx, lastKind);
+  let score = explained ? 30 : coldServers ? 45 : 55;
+  if (!explained && !coldServers && ctx.placeNovelty >= 20) score += 15;
+  if (ctx.kind === 'hosting' && !coldServers) score += 5;
   out.push({
     rule: 'impossible_travel',
     score,
@@ -129,10 +121,12 @@ export function detectImpossibleTravel(ctx: DetectionContext, out: Finding[]): v
       },
       destination_habitual: destinationHabitual,
       mobile_in_known_country: mobileInKnownCountry,
+      new_credential_servers: coldServers || undefined,
       thresholds: { min_distance_km: it.minDistanceKm, max_speed_kmh: it.maxSpeedKmh, mobile_slack_km: it.mobileUncertaintyKm },
     },
-    noveltyOnly: false,
+    // Explained (two known places, a carrier's gateway) or a new integration's servers: news, not evidence of theft.
+    noveltyOnly: explained || coldServers,
     // Mobile geolocation is too coarse to make the context suspicious on its own.
-    suspicion: explained || ctx.kind === 'mobile' ? 0 : score,
+    suspicion: explained || coldServers || ctx.kind === 'mobile' ? 0 : score,
   });
 }

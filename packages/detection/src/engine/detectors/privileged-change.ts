@@ -65,7 +65,7 @@ function ordinal(n: number): string {
  * persistence; managing one's own keys from a familiar context is low) plus `contextBonus` when the call is
  * scripted on a usually interactive credential, and again when the place or client is novel or the credential
  * is already suspicious. Keys for another user are not one's own (`other_user`), and a grant of administrator
- * access (`admin_grant`) scores `adminGrantBonus` more. A denied attempt still counts (it shows intent), slightly less. Change-making
+ * access (`admin_grant`) scores `adminGrantBonus` more. A denied attempt still counts (it shows intent), slightly less; one that failed otherwise (a bad request) less again. Change-making
  * automation (see `isChangeMaker`) in its familiar context is capped and counts as novelty. A burst of
  * unaccustomed changes (`burstMinChanges` within `burstWindowMinutes`: a new key, a new user, an admin policy)
  * from a place or client with some novelty, even below the unfamiliar level, scores more with each change.
@@ -105,7 +105,9 @@ export function detectPrivilegedChange(ctx: DetectionContext, out: Finding[]): v
   if (habitual) score *= 0.7;
   if (scriptedOnInteractive) score += pc.contextBonus;
   if (unfamiliar) score += pc.contextBonus;
-  if (ctx.ev.outcome === 'failure' || ctx.authFailure) score -= 10;
+  // Denied, it still shows intent; failed otherwise (a malformed request, a validation error), nothing changed at all.
+  if (ctx.authFailure) score -= 10;
+  else if (ctx.ev.outcome === 'failure') score -= 20;
   // Deployment tooling is still being learned: a brand-new credential making changes from an ordinary context
   // (a first Terraform apply that also deletes alarms of destroyed resources) is worth a look, not a page.
   if (!ctx.credMature && !ctx.principalMature && !unfamiliar && !scriptedOnInteractive) score -= 15;

@@ -1,7 +1,7 @@
 import { STAGE_CAPABILITY_PROBE, STAGE_DISCOVERY } from '../classify/operation-class.js';
 import { F_FAIL_EWMA } from '../profile/layout.js';
 import type { Profile } from '../profile/profile.js';
-import { operationUsed } from './baseline-knowledge.js';
+import { familiarContext, operationUsed } from './baseline-knowledge.js';
 import type { DetectionContext, Finding } from './types.js';
 
 /** Operations remembered per window at least (past `probing.refusedDistinct` only the count matters). */
@@ -12,6 +12,8 @@ const MIN_HISTORY_HOURS = 1;
 const CORROBORATING_NOVELTY = 20;
 /** Share of the score a still-learned credential's uncorroborated refusals give the chain as suspicion (below its threshold). */
 const LEARNING_SUSPICION = 0.6;
+/** A new key's first day, when its owner tries out what it may do. */
+const OWNERS_TRIAL_HOURS = 24;
 /** Share of refusals above which refusing is the credential's habit (a misconfigured job). */
 const HABITUAL_FAILURE_SHARE = 0.3;
 
@@ -35,7 +37,8 @@ const WINDOWS = new WeakMap<Profile, RefusalWindow>();
  * a stolen key may do tries, and is refused, at a person's pace, far below the failure burst of a scripted sweep,
  * and at any point of the credential's life: no baseline is needed, so a key stolen on its second day is caught
  * as well as one stolen in its second year. Medium alone; high (and a suspicious context for the chain) from a
- * place or client with novelty on a credential with an hour of history. Refusals of operations the credential
+ * place or client with novelty on a credential with an hour of history; low, and no suspicion, in a credential's
+ * first day from a place and client its owner already uses (the owner trying a new key). Refusals of operations the credential
  * already used are its habit (a console page that always asks for more than the user may see), and a credential
  * that mostly fails is broken, not probing.
  *
@@ -60,7 +63,10 @@ export function detectRefusedReconnaissance(ctx: DetectionContext, out: Finding[
   if (w.ops.length !== t.refusedDistinct) return;
   const corroborated =
     cred.historyHours() >= MIN_HISTORY_HOURS && (ctx.placeNovelty >= CORROBORATING_NOVELTY || ctx.clientNovelty >= CORROBORATING_NOVELTY);
-  const score = corroborated ? t.refusedCorroboratedScore : t.refusedScore;
+  // A key in its first day, refused from a place and client its owner already uses: the owner finding out what the
+  // new key may do (a developer trying endpoints in Postman), not yet a thief. Low, and only context.
+  const ownersFirstTries = cred.historyHours() < OWNERS_TRIAL_HOURS && !ctx.credMature && familiarContext(ctx);
+  const score = corroborated ? t.refusedCorroboratedScore : ownersFirstTries ? t.refusedScore * LEARNING_SUSPICION : t.refusedScore;
   out.push({
     rule: 'probing',
     score,
@@ -74,11 +80,12 @@ export function detectRefusedReconnaissance(ctx: DetectionContext, out: Finding[
       place_novelty: Math.round(ctx.placeNovelty),
       client_novelty: Math.round(ctx.clientNovelty),
       credential_history_hours: Math.round(cred.historyHours() * 10) / 10,
+      owner_trying_new_key: ownersFirstTries || undefined,
       thresholds: { distinct: t.refusedDistinct, window_minutes: t.refusedWindowMinutes, corroborating_novelty: CORROBORATING_NOVELTY },
     },
     noveltyOnly: false,
     // A credential still being learned, refused from where it works (a new hire's first morning, the console asking
     // for pages a new role may not see), has not yet shown an attacker context; from a new place or client it has.
-    suspicion: corroborated || ctx.credMature || ctx.principalMature ? score : score * LEARNING_SUSPICION,
+    suspicion: ownersFirstTries ? 0 : corroborated || ctx.credMature || ctx.principalMature ? score : score * LEARNING_SUSPICION,
   });
 }
