@@ -1,9 +1,34 @@
 import { z } from 'zod';
 
 /**
- * The `scanner` section of `tokenwarden.yaml`: custom leak-scanner rules. Only its shape is
- * checked here (a list of rule objects); `tokenwarden scan` validates each rule itself, with
- * errors that name the rule, before scanning anything.
+ * One custom rule under `scanner.rules`. Only its keys are checked here (an unknown or misspelt
+ * key is refused, like everywhere else in the file); `tokenwarden scan` validates the values
+ * itself, with errors that name the rule, before scanning anything. The keys are those of the
+ * scanner's `CustomRuleSpec`.
+ *
+ * @example
+ * ```ts
+ * ScannerRuleSection.parse({ id: 'acme-key', regex: 'acme_[a-z0-9]{32}', entropy: 3.5 });
+ * ```
+ */
+export const ScannerRuleSection = z
+  .object({
+    id: z.unknown().optional(),
+    description: z.unknown().optional(),
+    keywords: z.unknown().optional(),
+    regex: z.unknown().optional(),
+    flags: z.unknown().optional(),
+    secretGroup: z.unknown().optional(),
+    entropy: z.unknown().optional(),
+    severity: z.unknown().optional(),
+  })
+  .strict();
+
+export type ScannerRuleSection = z.infer<typeof ScannerRuleSection>;
+
+/**
+ * The `scanner` section of `tokenwarden.yaml`: custom leak-scanner rules. Strict at every level
+ * (the section, and the keys of each rule); the rule values are checked by `tokenwarden scan`.
  *
  * @example
  * ```ts
@@ -12,7 +37,7 @@ import { z } from 'zod';
  */
 export const ScannerSection = z
   .object({
-    rules: z.array(z.record(z.string(), z.unknown())).default([]),
+    rules: z.array(ScannerRuleSection).default([]),
   })
   .strict();
 

@@ -2,7 +2,6 @@ import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:
 import { TokenWardenError } from '@tokenwarden/core/errors';
 import {
   BUILTIN_RULES,
-  customRuleSpecs,
   type Finding,
   formatSarif,
   formatText,
@@ -73,9 +72,11 @@ function parseFormat(value: string): ScanFormat {
 
 async function loadCustomRules(file: string | undefined): Promise<{ specs: unknown; rules: readonly Rule[] }> {
   if (!file) return { specs: undefined, rules: [] };
-  // On demand, like the config schemas below: a scan without a config file starts faster.
-  const { readConfigFile } = await import('@tokenwarden/config');
-  const specs = customRuleSpecs(readConfigFile(file));
+  // The whole file is validated against the schema every command loads (as `detect` does), so an
+  // unknown or misspelt key at any depth is TW_CONFIG_INVALID naming it, not silently ignored.
+  // Loaded on demand: a scan without a config file starts faster.
+  const { configFrom } = await import('../config-from.js');
+  const specs = configFrom({ config: file }).scanner?.rules;
   // Rejects bad or unsafe rules before scanning anything; SARIF describes the ones that fire.
   return { specs, rules: parseCustomRules(specs) };
 }

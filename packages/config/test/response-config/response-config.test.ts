@@ -127,3 +127,21 @@ describe('the response section of tokenwarden.yaml', () => {
     for (const s of SECRETS) assert.ok(!text.includes(s), `leaked ${s} in ${text}`);
   });
 });
+
+describe('the scanner section of tokenwarden.yaml', () => {
+  it('refuses unknown keys at every depth, down to the fields of a custom rule, and keeps the rule values for scan', () => {
+    const cases: [unknown, string, RegExp][] = [
+      [{ scannr: { rules: [] } }, 'scannr', /did you mean "scanner"/],
+      [{ scanner: { rulez: [] } }, 'scanner.rulez', /did you mean "scanner\.rules"/],
+      [{ scanner: { rules: [{ id: 'a', regex: 'x', entrpy: 3 }] } }, 'scanner.rules.0.entrpy', /did you mean "scanner\.rules\.0\.entropy"/],
+      [{ scanner: { rules: ['acme_'] } }, 'scanner.rules.0', /object/],
+    ];
+    for (const [tree, key, pattern] of cases) {
+      const e = failure(() => validateConfig(Full, tree));
+      assert.equal(e.key, key, JSON.stringify(tree));
+      assert.match(`${e.message} ${e.hint ?? ''}`, pattern, e.message);
+    }
+    const rule = { id: 'acme-key', keywords: ['acme_'], regex: 'acme_([a-z0-9]{32})', flags: 'i', secretGroup: 1, entropy: 3.5 };
+    assert.deepEqual(validateConfig(Full, { scanner: { rules: [rule] } }).scanner?.rules, [rule]);
+  });
+});
