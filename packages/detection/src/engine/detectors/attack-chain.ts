@@ -151,9 +151,11 @@ export function detectAttackChain(ctx: DetectionContext, out: Finding[]): void {
     detectUnbaselinedChain(ctx, stage, out);
     return;
   }
-  // A never-called operation is progress for a person's key, but routine for Terraform on its usual runner. Refused
-  // or failed, from a context with nothing suspicious, it reached nothing: the owner finding out what a new key may do.
-  if (!suspicious && (!novelOp || isChangeMaker(ctx, true) || ctx.ev.outcome === 'failure' || ctx.authFailure)) return;
+  // A never-called operation is progress for a person's key, but routine for Terraform on its usual runner. Failed
+  // without being refused (a malformed request, a validation error), from a context with nothing suspicious, it reached
+  // nothing; refused, it still shows what the caller was after.
+  const failedNotRefused = ctx.ev.outcome === 'failure' && !ctx.authFailure;
+  if (!suspicious && (!novelOp || isChangeMaker(ctx, true) || failedNotRefused)) return;
   // Under moderate suspicion (a traveller on a VPN), the credential's everyday operations are not attacker
   // progress: only probes, never-used operations and persistence/evasion count, unless suspicion is strong.
   if (suspicious && !novelOp && suspicion < STRONG_SUSPICION && stage > STAGE_CAPABILITY_PROBE && stage < STAGE_PERSISTENCE) {
