@@ -14,6 +14,7 @@ export * from './ids.js';
 export * from './limits/failure-windows.js';
 export * from './model/index.js';
 export * from './net/address-scope.js';
+export * from './net/block-target.js';
 export * from './net/ip-parse.js';
 export * from './net/network-of.js';
 export * from './seeded-random.js';

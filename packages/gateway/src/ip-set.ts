@@ -1,4 +1,5 @@
 import { BlockList, isIP } from 'node:net';
+import { parseIpBlockValue } from '@tokenwarden/core';
 
 /**
  * A set of IP addresses and CIDR ranges (IPv4 and IPv6), backed by `net.BlockList`.
@@ -22,16 +23,12 @@ export class IpSet {
 
   /** Adds one address or range. */
   add(entry: string): void {
-    const [addr = '', prefix] = entry.split('/');
-    const family = isIP(addr);
-    if (family === 0) throw new TypeError(`not an IP address or CIDR: ${entry}`);
-    const type = family === 6 ? 'ipv6' : 'ipv4';
-    if (prefix === undefined) this.list.addAddress(addr, type);
-    else {
-      const bits = Number(prefix);
-      if (!Number.isInteger(bits) || bits < 0 || bits > (family === 6 ? 128 : 32)) throw new TypeError(`bad prefix length in ${entry}`);
-      this.list.addSubnet(addr, bits, type);
-    }
+    // Strict: one optional `/` and a decimal prefix of 0-32 / 0-128 (`1.2.3.4/` is not a /0).
+    const parsed = parseIpBlockValue(entry);
+    if (!parsed) throw new TypeError(`not an IP address or CIDR (prefix length 0-32 for IPv4, 0-128 for IPv6): ${entry}`);
+    const type = parsed.family === 6 ? 'ipv6' : 'ipv4';
+    if (parsed.prefix === undefined) this.list.addAddress(parsed.address, type);
+    else this.list.addSubnet(parsed.address, parsed.prefix, type);
     this.count++;
   }
 

@@ -26,6 +26,7 @@ import { opaqueTokenId } from './oauth/provider-events.js';
 import type { TokenSettings } from './oauth/settings.js';
 import type { ResourceServerView } from './resource-server-view.js';
 import { MAX_ACCESS_TOKEN_TTL_S, revokeAccount, revokeGrantIn } from './storage/grant-store.js';
+import { findIssuedAccessToken } from './storage/issued-access-tokens.js';
 import { creatorOf, type LineageEntry, lineageOf } from './storage/lineage.js';
 import { appendRevocation } from './storage/revocation-log.js';
 import { typed } from './storage/schema.js';
@@ -61,7 +62,10 @@ export interface AdminApi {
   /** Rotates every service account whose schedule is due. */
   rotateDue(now?: Date): Promise<ServiceAccountToken[]>;
   createCanary(input: { format: CanaryFormat; label: string; createdByCredentialId?: string }): Promise<Canary>;
-  /** Revokes by id (key, client) or by raw value (key, refresh token: whole family, JWT access token). */
+  /**
+   * Revokes by id (key, client, an issued access token's jti) or by raw value (key, refresh token:
+   * whole family, JWT access token).
+   */
   revoke(idOrToken: string, why?: ActorReason): Promise<RevokeResult>;
   /** Sign out everywhere: every grant, session and refresh token of a user (and optionally API keys). */
   signOut(subject: string, options?: ActorReason & { includeApiKeys?: boolean }): Promise<SignOutResult>;
@@ -270,6 +274,10 @@ async function revokeValue(deps: AdminDeps, value: string, why: ActorReason): Pr
     await database.transaction((trx) => revokeGrantIn(typed(trx), grantId, why));
     return { revoked: 'refresh_token_family', id: opaqueTokenId(secrets, 'RefreshToken', value) };
   }
+  // An access token's id (its jti: what alerts and incidents name it by). JWTs are stored nowhere,
+  // so only a jti this service recorded at issuance is accepted; a made-up id stays unknown.
+  const issued = await findIssuedAccessToken(typed(database.db), value);
+  if (issued) return { revoked: 'access_token', id: await revokeJti(deps, issued.jti, issued.expiresAt, why) };
   // A canary refresh token is in no store the provider reads: pasting one here is a use of it.
   if (await deps.view.reportCanaryUse(value, { via: 'revoke' })) {
     throw new TokenWardenError('TW_TOKEN_INVALID', 'that token is a canary; its use was reported', {
@@ -277,7 +285,7 @@ async function revokeValue(deps: AdminDeps, value: string, why: ActorReason): Pr
     });
   }
   throw new NotFoundError('credential', value.length > 12 ? `${value.slice(0, 6)}…` : value, {
-    hint: 'pass an id printed by `keys create`/`clients create`, or a raw key, refresh token or access token',
+    hint: 'pass an id printed by `keys create`/`clients create`, an access token id (jti) issued by this service, or a raw key, refresh token or access token',
   });
 }
 
@@ -328,8 +336,15 @@ async function revokeJwt(deps: AdminDeps, token: string, why: ActorReason): Prom
     );
   }
   if (typeof claims.jti !== 'string') throw new TokenWardenError('TW_TOKEN_INVALID', 'the access token has no jti', {});
-  const jti = claims.jti;
-  const expiresAt = new Date(((claims.exp ?? Math.floor(Date.now() / 1000) + MAX_ACCESS_TOKEN_TTL_S) + 60) * 1000);
+  return revokeJti(deps, claims.jti, claims.exp ?? Math.floor(Date.now() / 1000) + MAX_ACCESS_TOKEN_TTL_S, why);
+}
+
+/**
+ * Puts an access token's jti on the revocation log (every gateway and introspection check it),
+ * kept until a minute past the token's own expiry (`exp`, epoch seconds). Idempotent.
+ */
+async function revokeJti(deps: AdminDeps, jti: string, exp: number, why: ActorReason): Promise<string> {
+  const expiresAt = new Date((exp + 60) * 1000);
   await deps.database.transaction((trx) => appendRevocation(typed(trx), { kind: 'jti', value: jti, expiresAt, ...why }));
   return jti;
 }

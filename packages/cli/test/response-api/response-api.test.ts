@@ -154,6 +154,16 @@ describe('response API (HTTP)', () => {
       ['POST', '/v1/blocks', { body: { kind: 'country', value: 'NL' } }, 'kind'],
       ['POST', '/v1/blocks', { body: { kind: 'ip', value: 'not-an-ip; drop' } }, 'value'],
       ['POST', '/v1/blocks', { body: { kind: 'asn', value: -5 } }, 'value'],
+      ...['999.1.1.1', '256.256.256.256', '1.2.3.4/99', '1.2.3', '1.2.3.4/', '1.2.3.4/8/9', '01.2.3.4', '::1/129', '1.2.3.4/ 8'].map(
+        (value): [string, string, { body?: unknown }, string] => ['POST', '/v1/blocks', { body: { kind: 'ip', value } }, 'value'],
+      ),
+      // Never blocked: it would lock out every local client (or everyone).
+      ...['127.0.0.1', '::1', '0.0.0.0', '127.0.0.0/8', '0.0.0.0/0', '::/0'].map((value): [string, string, { body?: unknown }, string] => [
+        'POST',
+        '/v1/blocks',
+        { body: { kind: 'ip', value } },
+        'value',
+      ]),
       ['GET', `/v1/reports/${victim.id}?format=pdf`, {}, 'format'],
       ['GET', '/v1/reports/bad%20id', {}, 'credential'],
     ];
@@ -162,6 +172,10 @@ describe('response API (HTTP)', () => {
       assert.equal(r.status, 400, `${method} ${path}: ${r.text}`);
       assert.equal(r.json?.error.field, field, `${method} ${path}: ${r.text}`);
     }
+    const bad = await call('POST', '/v1/blocks', { key: respondKey, body: { kind: 'ip', value: '999.1.1.1' } });
+    assert.match(bad.json?.error.message, /999\.1\.1\.1/, 'the message names the bad value');
+    const loop = await call('POST', '/v1/blocks', { key: respondKey, body: { kind: 'ip', value: '127.0.0.1' } });
+    assert.match(loop.json?.error.message, /127\.0\.0\.1.*loopback/);
     const missing = await call('GET', '/v1/incidents/inc_nope', { key: respondKey });
     assert.equal(missing.status, 404);
     assert.equal(missing.json?.error.code, 'TW_NOT_FOUND');
@@ -210,10 +224,45 @@ describe('response API (HTTP)', () => {
     assert.equal(orders.length, before + 1);
     assert.deepEqual(orders.at(-1)?.order.target, { kind: 'asn', value: 14061 });
 
+    for (const value of ['203.0.113.9', '203.0.113.0/24', '2001:db8::/32']) {
+      const ip = await call('POST', '/v1/blocks', { key: respondKey, body: { kind: 'ip', value, reason: 'abuse' } });
+      assert.equal(ip.json?.status, 'done', ip.text);
+      assert.deepEqual((await repos.controlOrders.since(0)).at(-1)?.order.target, { kind: 'ip', value });
+    }
+
     const fp = await call('POST', `/v1/incidents/${incident.id}/false-positive`, { key: respondKey, body: { reason: 'alice on holiday' } });
     assert.equal(fp.json?.status, 'false_positive');
     const reopened = await call('POST', `/v1/incidents/${incident.id}/reopen`, { key: respondKey, body: { reason: 'not so sure' } });
     assert.equal(reopened.json?.status, 'open');
+  });
+
+  it('revokes a JWT access token by its id (jti), as alerts and incidents name it', async () => {
+    const server = await service.listen('127.0.0.1:0');
+    const { port } = server.address() as { port: number };
+    const client = await service.admin.createClient({ name: 'svc', grantTypes: ['client_credentials'], scopes: ['read'] });
+    const res = await fetch(`http://127.0.0.1:${port}/token`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}`,
+      },
+      body: 'grant_type=client_credentials&scope=read',
+    });
+    assert.equal(res.status, 200);
+    const token = ((await res.json()) as { access_token: string }).access_token;
+    const { jti } = JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString()) as { jti: string };
+    assert.equal((await service.view.introspect(token)).active, true);
+
+    const revoke = await call('POST', `/v1/credentials/${jti}/revoke`, { key: respondKey, body: { reason: 'alert on this token' } });
+    assert.equal(revoke.status, 200, revoke.text);
+    assert.equal(revoke.json?.status, 'done', revoke.text);
+    assert.equal((await service.view.introspect(token)).active, false);
+    const log = await service.view.revocationsSince(0);
+    assert.ok(log.some((r) => r.kind === 'jti' && r.value === jti));
+
+    const unknown = await call('POST', '/v1/credentials/dyQfDrX2EYFSw4g1szktsbtr0Z2c0yKnKO9xphIDqvn/revoke', { key: respondKey, body: {} });
+    assert.equal(unknown.json?.status, 'failed', 'an id never issued is still unknown');
+    assert.match(unknown.json?.detail, /not found/);
   });
 
   it('serves the forensic report as JSON, Markdown and a self-contained HTML page', async () => {

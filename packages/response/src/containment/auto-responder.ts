@@ -80,7 +80,8 @@ export class AutoResponder {
       },
     );
     for (const outcome of outcomes) {
-      if (outcome.status === 'already_done') continue;
+      // Skipped actions (a loopback source...) come back on every alert and sweep: not news.
+      if (outcome.status === 'already_done' || outcome.status === 'skipped') continue;
       this.o.onOutcome?.(incident, outcome);
       if (outcome.status === 'done')
         await this.o.incidents.note(incident.id, {

@@ -1,6 +1,6 @@
 import type { RESPONSE_ACTION_KINDS } from '@tokenwarden/config';
 import type { ControlOrder, Incident } from '@tokenwarden/core';
-import { newId } from '@tokenwarden/core';
+import { automaticBlockSkipReason, newId, parseIpBlockValue, unblockableIpReason } from '@tokenwarden/core';
 import type { ActionContext, GatewayControl, ResponseStores, TokenAdmin } from '../ports.js';
 import { cloudRemediationRunbook, type RemediationStep } from '../runbook/cloud-remediation.js';
 import { type GuardDecision, ResponderGuard } from '../safety/responder-guard.js';
@@ -19,6 +19,8 @@ export interface PlannedAction {
   why: string;
   /** For `suspend`: whether the target is a credential or an account. */
   entity?: 'credential' | 'principal';
+  /** Set when the plan deliberately leaves this action undone, with why (reported as `skipped`). */
+  skip?: string;
 }
 
 /** Options for every action. */
@@ -34,7 +36,8 @@ export interface ActOptions extends ActionContext {
 /** What came of one action. */
 export interface ActionOutcome {
   action: PlannedAction;
-  status: 'done' | 'already_done' | 'dry_run' | 'held' | 'failed';
+  /** `skipped`: never done, on purpose (a loopback source, a client with no user to sign out); `detail` says why. */
+  status: 'done' | 'already_done' | 'dry_run' | 'held' | 'failed' | 'skipped';
   detail: string;
   result?: Record<string, unknown>;
 }
@@ -62,6 +65,17 @@ export interface ResponderDeps {
    * little earlier; clocks of the token service, gateways and log sources also differ.
    */
   lookbackMs?: number;
+}
+
+/**
+ * Why signing `subject` out makes no sense, or undefined when it does: an OAuth client (`cl_...`,
+ * the subject of a client_credentials token) has no user, session or refresh token to end; its
+ * token is revoked by the plan's `revoke`, and the client itself with `tokenwarden revoke cl_...`.
+ */
+function signOutSkipReason(subject: string): string | undefined {
+  return /^cl_[0-9A-Z]{26}$/.test(subject)
+    ? `${subject} is an OAuth client (client_credentials): it has no user session to sign out; its token is revoked instead (revoke the client itself with \`tokenwarden revoke ${subject}\` if it is compromised)`
+    : undefined;
 }
 
 /** Default {@link ResponderDeps.lookbackMs}. */
@@ -113,7 +127,10 @@ export class Responder {
       actions.push({ kind: 'revoke', target: c, why: 'revoke the credential (and its refresh family)' });
     }
     const subject = await this.deps.tokens.subjectOf(incident.credential_id);
-    if (subject) actions.push({ kind: 'signout', target: subject, why: 'force every linked session to sign in again' });
+    if (subject) {
+      const skip = signOutSkipReason(subject);
+      actions.push({ kind: 'signout', target: subject, why: 'force every linked session to sign in again', ...(skip ? { skip } : {}) });
+    }
 
     const changedSince = this.changedSince(incident);
     const created = await this.deps.tokens.createdBy(incident.credential_id);
@@ -139,7 +156,11 @@ export class Responder {
     const after = await this.deps.stores.accessEvents.query({ credential_id: incident.credential_id, since, limit: 50_000 });
     const usual = new Set(before.map((e) => e.source_ip).filter(Boolean));
     const newIps = new Set(after.map((e) => e.source_ip).filter((ip): ip is string => Boolean(ip) && !usual.has(ip)));
-    for (const ip of newIps) actions.push({ kind: 'block_ip', target: ip, why: 'a source that appeared with the attack' });
+    for (const ip of newIps) {
+      // Never loopback or unspecified; not an internal address either (most often the proxy in front).
+      const skip = automaticBlockSkipReason(ip);
+      actions.push({ kind: 'block_ip', target: ip, why: 'a source that appeared with the attack', ...(skip ? { skip } : {}) });
+    }
 
     if (this.deps.settings) {
       const changed = await this.settingsChangedBy(credentials, changedSince);
@@ -164,6 +185,12 @@ export class Responder {
 
   /** Runs one action: idempotent, audited, guarded when automatic, simulated when dry-run. */
   async act(action: PlannedAction, opts: ActOptions): Promise<ActionOutcome> {
+    // Checked again here, whoever built the action: these are never done, not even by hand.
+    const skip =
+      action.skip ??
+      (action.kind === 'block_ip' ? unblockableIpReason(action.target) : undefined) ??
+      (action.kind === 'signout' ? signOutSkipReason(action.target) : undefined);
+    if (skip) return { action: { ...action, skip }, status: 'skipped', detail: `not done: ${skip}` };
     // Scoped per incident: signing alice out again in next month's incident is a new action.
     const key = `${opts.incidentId ?? 'manual'}:${action.kind}:${action.target}`;
     const previous = await this.deps.actions.findDone(key);
@@ -200,6 +227,8 @@ export class Responder {
         await this.deps.gateway.send(this.order('block', { kind: 'credential', id: action.target }, ctx));
         return { blocked: action.target };
       case 'block_ip':
+        // Gateways drop an order they cannot parse: it must not be reported done.
+        if (!parseIpBlockValue(action.target)) throw new Error(`not an IP address or CIDR: ${JSON.stringify(action.target)}`);
         await this.deps.gateway.send(this.order('block', { kind: 'ip', value: action.target }, ctx, this.deps.blockTtlMs ?? 86_400_000));
         return { blocked: action.target };
       case 'block_asn':

@@ -1,5 +1,5 @@
 import type { Incident, IncidentStatus } from '@tokenwarden/core';
-import { TokenWardenError } from '@tokenwarden/core';
+import { parseIpBlockValue, TokenWardenError, unblockableIpReason } from '@tokenwarden/core';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { JWK } from 'jose';
 import { containIncident } from '../containment/contain-incident.js';
@@ -144,7 +144,7 @@ export function createResponseApi(deps: ResponseApiDeps): FastifyInstance {
       dryRun: dryRunOf(body),
     });
     if (!result.dry_run) {
-      for (const o of result.outcomes) if (o.status !== 'already_done') deps.notify?.action(result.incident, o);
+      for (const o of result.outcomes) if (o.status !== 'already_done' && o.status !== 'skipped') deps.notify?.action(result.incident, o);
       deps.notify?.incident(result.incident, 'contained by hand');
     }
     return result;
@@ -178,8 +178,12 @@ export function createResponseApi(deps: ResponseApiDeps): FastifyInstance {
     const body = bodyOf(req);
     if (body.kind !== 'ip' && body.kind !== 'asn') throw new ApiFieldError('kind', '"ip" or "asn"', body.kind);
     const value = body.value;
-    if (body.kind === 'ip' && (typeof value !== 'string' || !/^[0-9A-Fa-f:.]{2,45}(\/\d{1,3})?$/.test(value)))
-      throw new ApiFieldError('value', 'an IPv4 or IPv6 address or CIDR', value);
+    if (body.kind === 'ip') {
+      if (typeof value !== 'string' || !parseIpBlockValue(value))
+        throw new ApiFieldError('value', 'an IPv4 or IPv6 address, or a CIDR with a prefix length of 0-32 (IPv4) or 0-128 (IPv6)', value);
+      const never = unblockableIpReason(value);
+      if (never) throw new ApiFieldError('value', `an address that may be blocked (${never})`, value);
+    }
     if (body.kind === 'asn' && !(Number.isInteger(value) && (value as number) > 0 && (value as number) < 2 ** 32))
       throw new ApiFieldError('value', 'an AS number (a positive integer)', value);
     return single(body.kind === 'ip' ? 'block_ip' : 'block_asn', String(value), req, `blocked through the API`);

@@ -128,4 +128,21 @@ export const tokenServiceMigrations: Migration[] = [
         .execute();
     },
   },
+  {
+    // JWT access tokens are self-contained and oidc-provider stores none of them: record each
+    // issued jti so a token can be revoked by the id alerts name it by (and an unknown id is not).
+    name: 'token-service-0004-issued-access-tokens',
+    async up(db) {
+      await db.schema
+        .createTable('ts_access_tokens')
+        .addColumn('jti', 'text', (c) => c.primaryKey())
+        .addColumn('client_id', 'text')
+        .addColumn('account_id', 'text')
+        .addColumn('grant_id', 'text')
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('ts_access_tokens_expires').on('ts_access_tokens').column('expires_at').execute();
+    },
+  },
 ];

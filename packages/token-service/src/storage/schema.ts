@@ -99,6 +99,17 @@ export interface ReplayRow {
   expires_at: number;
 }
 
+/** Row of `ts_access_tokens`: one issued JWT access token, by `jti` (revocation by id). */
+export interface IssuedAccessTokenRow {
+  jti: string;
+  client_id: string | null;
+  account_id: string | null;
+  grant_id: string | null;
+  /** Epoch seconds. */
+  expires_at: number;
+  created_at: string;
+}
+
 /** Row of `ts_meta`: the service identity (issuer, default audience) shared with one-shot commands. */
 export interface MetaRow {
   key: string;
@@ -116,6 +127,7 @@ export interface TokenDb {
   ts_lineage: LineageRow;
   ts_signing_keys: SigningKeyRow;
   ts_replay: ReplayRow;
+  ts_access_tokens: IssuedAccessTokenRow;
 }
 
 /** Narrows the store's untyped Kysely handle to the token service's tables. */
