@@ -41,7 +41,16 @@ describe('tokenwarden CLI conventions', () => {
       ['bad-enum', ['migrate', '--data', data('enum')], { TOKENWARDEN_STORE__DRIVER: 'mysql' }],
       ['bad-detection', ['worker', '--config', join(dir, 'typo-detection.yaml'), '--data', data('detection')]],
       ['corrupt-file-json', ['migrate', '--json', '--config', join(dir, 'corrupt.yaml'), '--data', data('corrupt')]],
+      [
+        'unwritable-output',
+        ['report', 'tw_k_nothing', '--data', data('report'), '--format', 'html', '--out', join(dir, 'no-such-dir', 'r.html')],
+      ],
+      ['detect-json', ['detect', join(dir, 'one.jsonl'), '--json']],
     ];
+    writeFileSync(
+      join(dir, 'one.jsonl'),
+      `${JSON.stringify({ id: 'e1', time: '2026-01-05T10:00:00Z', credential_id: 'k1', source_ip: '203.0.113.9', outcome: 'success', source_system: 'gateway' })}\nnot json\n`,
+    );
     const results = await Promise.all(cases.map(([, args, env]) => runCli(args, { cwd: root, env })));
     for (const [i, [name]] of cases.entries()) runs.set(name, results[i] as Run);
   });
@@ -107,6 +116,29 @@ describe('tokenwarden CLI conventions', () => {
     assert.equal(run.stdout, '');
     assertNoStack(run);
     assert.equal(existsSync(join(dir, 'data-detection')), false, 'nothing created');
+  });
+
+  test('a path the operating system refuses is reported with its path and a hint, not as a bug; exit 2', () => {
+    const run = get('unwritable-output');
+    assert.equal(run.code, 2);
+    const [error, hint] = errorLines(run.stderr);
+    assert.match(error ?? '', /^error TW_NOT_FOUND: cannot open .*no-such-dir\/r\.html: no such file or directory$/);
+    assert.match(hint ?? '', /^hint: /);
+    assert.doesNotMatch(run.stderr, /TW_INTERNAL|this is a bug/);
+    assertNoStack(run);
+  });
+
+  test('detect --json: alerts stay JSON lines on stdout, the end-of-run summary is one JSON object on stderr', () => {
+    const run = get('detect-json');
+    assert.equal(run.code, 0);
+    const summary = run.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, number>);
+    assert.equal(summary.length, 1, run.stderr);
+    assert.equal(summary[0]!.events, 1);
+    assert.equal(summary[0]!.skipped, 1);
+    for (const line of run.stdout.split('\n').filter(Boolean)) JSON.parse(line);
   });
 
   test('with --json a corrupt config file gives one JSON error on stderr: code, message naming file and line, hint; exit 2', () => {

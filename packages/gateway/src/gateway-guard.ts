@@ -297,7 +297,11 @@ export class GatewayGuard {
     base.credential = credential;
     if (!client.secure && !client.loopback && !cfg.allow_plain_http) {
       this.lifecycle.report('token.exposed', client, credential, base.requestId, 'credential sent over plain HTTP', req);
-      return denied(base, refuse(403, 'insecure_transport', 'credential over plain HTTP'));
+      // Challenges without an error code (RFC 6750 has none for the transport): the client learns how to authenticate, the body why not here.
+      return denied(
+        base,
+        refuse(403, 'insecure_transport', 'credential over plain HTTP', { ...this.challenge(presented), challengeError: false }),
+      );
     }
     const revokedBy = this.revocations.revokedBy(credential);
     if (revokedBy) {

@@ -53,6 +53,7 @@ const DESCRIPTIONS: Record<string, string> = {
 // Descriptions of refusals that carry no challenge (never the internal reason).
 const PLAIN_DESCRIPTIONS: Record<string, string> = {
   bad_gateway: 'the upstream could not be reached',
+  insecure_transport: 'credentials must be sent over HTTPS; this one arrived in clear text and is reported as exposed',
   gateway_timeout: 'the upstream did not answer in time',
   method_not_allowed: 'this method is not allowed',
   rate_limited: 'too many requests: retry after the number of seconds in Retry-After',

@@ -31,6 +31,7 @@ interface DetectOptions {
   nginxCredential: NginxCredentialSource;
   lateTolerance: string;
   quiet?: boolean;
+  json?: boolean;
   config?: string;
   maxIssues: number;
 }
@@ -102,7 +103,9 @@ export const registerDetect: CommandModule = (program: Command) => {
     .option('--late-tolerance <duration>', 'how late an event may arrive and still be put in event-time order', '15m')
     .option('--config <file>', 'config file (JSON or YAML); its detection section sets detector thresholds')
     .option('--max-issues <n>', 'skipped records shown per input (the rest are counted); 0 shows all', parseMaxIssues, 100)
-    .option('--quiet', 'no progress bar')
+    .option('-q, --quiet', 'no progress bar and no end-of-run summary on stderr')
+    // stdout is JSON lines whatever the flag; like every command that prints data, `--json` makes the rest JSON too.
+    .option('--json', 'alerts are always JSON lines on stdout; this also writes the end-of-run summary as JSON on stderr')
     .action(
       runAction(async (paths: string[], opts: DetectOptions) => {
         const lateToleranceMs = parseDuration(opts.lateTolerance);
@@ -142,7 +145,10 @@ export const registerDetect: CommandModule = (program: Command) => {
         });
         progress.stop();
         issues.finish();
-        if (!opts.quiet) {
+        if (opts.json === true && !opts.quiet) {
+          const { events, inputs, alerts, issues: skipped, ignored, late, unreadable } = summary;
+          process.stderr.write(`${JSON.stringify({ events, inputs, alerts, skipped, without_credential: ignored, late, unreadable })}\n`);
+        } else if (!opts.quiet) {
           process.stderr.write(
             `detect: ${summary.events} events from ${summary.inputs} input(s), ${summary.alerts} alert(s), ` +
               `${summary.issues} record(s) skipped, ${summary.ignored} without a credential, ${summary.late} late\n`,

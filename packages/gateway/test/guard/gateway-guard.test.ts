@@ -124,6 +124,13 @@ describe('GatewayGuard', () => {
     const { raw, record } = h.source.createKey();
     const d = await h.check('/items', { authorization: `Bearer ${raw}` }, { peer: '203.0.113.9' });
     assert.equal(statusOf(d), 403);
+    assert.ok(!d.allow && d.refusal.body.error === 'insecure_transport');
+    // A challenge (how to authenticate) with no error code, since RFC 6750 has none for the transport.
+    const challenges = !d.allow ? (d.refusal.headers['www-authenticate'] as string[]) : [];
+    assert.ok(
+      challenges.some((c) => c === 'Bearer realm="tokenwarden"'),
+      String(challenges),
+    );
     assert.ok(h.lifecycle.some((e) => e.type === 'token.exposed' && e.credential_id === record.id));
     const forged = await h.check('/items', { authorization: `Bearer ${raw}`, 'x-forwarded-proto': 'https' }, { peer: '203.0.113.9' });
     assert.equal(statusOf(forged), 403, 'X-Forwarded-Proto from an untrusted peer is ignored');
