@@ -26,8 +26,9 @@ export interface CommandTokenService {
 
 /**
  * Opens the store under `--data` (every package's migrations) and the token service over it, with
- * the issuer and default audience `serve` recorded, lifecycle events to the bus (in-process for
- * `serve`, NATS when configured) and administrative actions to the hash-chained audit log.
+ * the issuer and default audience `serve` recorded, lifecycle events to NATS when configured and
+ * otherwise to the shared store (where the worker reads them), and administrative actions to the
+ * hash-chained audit log.
  *
  * @example
  * ```ts
@@ -43,10 +44,12 @@ export async function openTokenServiceForCommand(
   let bus: EventBus | undefined;
   try {
     const identity = await readServiceIdentity(database);
-    // One-shot commands only publish when the bus outlives them (NATS); in-process events of a
-    // process about to exit would reach nobody.
-    if (overrides.longRunning || cfg.bus.driver === 'nats') bus = await createBus(cfg.bus);
-    const audit = createRepositories(database).audit;
+    // With NATS, lifecycle events go to the bus. On the embedded default they go to the shared store,
+    // as the gateway's do: the worker in another process polls them from there, and an in-process bus
+    // would reach nobody (not even a one-shot command's own `revoke`, whose event the worker must see).
+    if (cfg.bus.driver === 'nats') bus = await createBus(cfg.bus);
+    const repos = createRepositories(database);
+    const audit = repos.audit;
     const activeBus = bus;
     const service = await openTokenService({
       dataDir: cfg.data,
@@ -54,7 +57,11 @@ export async function openTokenServiceForCommand(
       database,
       issuer: overrides.issuer ?? identity.issuer ?? DEFAULT_ISSUER,
       ...((overrides.audience ?? identity.audience) ? { audience: (overrides.audience ?? identity.audience) as string } : {}),
-      ...(activeBus ? { publish: (e) => activeBus.publish('lifecycle', e) } : {}),
+      publish: activeBus
+        ? (e) => activeBus.publish('lifecycle', e)
+        : async (e) => {
+            await repos.lifecycleEvents.insertMany([e]);
+          },
       audit: async (entry) => {
         await audit.append(entry);
       },
