@@ -56,6 +56,28 @@ export function cloudTrailInEnvelope(o: JsonObject): JsonObject | undefined {
   return isObject(detail) && looksCloudTrail(detail) ? detail : undefined;
 }
 
+/** An object shaped like a native event (a time and what happened) whose credential is missing: say that, not "unknown format". */
+function nativeWithoutCredential(o: JsonObject): boolean {
+  return (
+    !('credential_id' in o) && ('time' in o || 'ts' in o) && ('source_system' in o || 'outcome' in o || 'operation' in o || 'path' in o)
+  );
+}
+
+/** The kind of a line that is a whole JSON scalar (`null`, `true`, `42`, `"text"`), or undefined for anything else. */
+function jsonScalar(text: string): string | undefined {
+  const t = text.trim();
+  if (t === 'null') return 'null';
+  if (t === 'true' || t === 'false') return 'boolean';
+  const c = t.charCodeAt(0);
+  if (c !== 34 && c !== 45 && !(c >= 48 && c <= 57)) return undefined;
+  try {
+    const v: unknown = JSON.parse(t);
+    return typeof v === 'string' ? 'string' : typeof v === 'number' ? 'number' : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The reason a JSON parse failed, without echoing the input (V8's message quotes the text,
  * which may contain a secret).
@@ -111,7 +133,12 @@ export function createRecordDecoder(options: RecordDecoderOptions = {}): (raw: R
     const record = cloudTrailInEnvelope(value) ?? value;
     const format = forced === 'auto' ? detectJsonFormat(record) : forced;
     if (!format || format === 'nginx') {
-      const reason = format === 'nginx' ? 'JSON record in an nginx log' : 'unknown record format (not CloudTrail, OCSF, Okta or native)';
+      const reason =
+        format === 'nginx'
+          ? 'JSON record in an nginx log'
+          : nativeWithoutCredential(record)
+            ? 'native record without credential_id'
+            : 'unknown record format (not CloudTrail, OCSF, Okta or native)';
       out.push({ outcome: { kind: 'error', reason }, line: ctx.line });
       return;
     }
@@ -145,7 +172,13 @@ export function createRecordDecoder(options: RecordDecoderOptions = {}): (raw: R
         return [{ format: 'nginx', outcome: nginx(text, ctx), line: raw.line }];
       }
       // Auto-detected input may mix formats line by line: say what the line is not, so a broken JSON line is recognisable.
-      const reason = forced === 'auto' ? 'unknown record format (neither JSON nor an nginx/Apache access-log line)' : 'not valid JSON';
+      const scalar = jsonScalar(text);
+      const reason =
+        scalar !== undefined
+          ? `JSON ${scalar} where a record (an object) was expected`
+          : forced === 'auto'
+            ? 'unknown record format (neither JSON nor an nginx/Apache access-log line)'
+            : 'not valid JSON';
       return [{ outcome: { kind: 'error', reason }, line: raw.line }];
     }
     let value: unknown;

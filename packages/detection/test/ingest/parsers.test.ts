@@ -526,6 +526,9 @@ describe('native', () => {
       '{"hello":"world"}',
       '{"credential_id":"c", "secret": "sk_live_abcdef',
       '[1,2]',
+      'null',
+      '42',
+      '{"id":"x","time":"2026-03-01T00:00:00Z","source_ip":"203.0.113.9","outcome":"success","source_system":"gateway"}',
     ].map((text, i) => {
       const [d] = decode({ kind: 'line', text, line: i + 1 }, 'x.jsonl');
       return d?.outcome.kind === 'error' ? d.outcome.reason : d?.outcome.kind;
@@ -536,6 +539,10 @@ describe('native', () => {
       'unknown record format (not CloudTrail, OCSF, Okta or native)',
       'not valid JSON (at column 48)',
       'record is not a JSON object',
+      // Valid JSON that is no record, and a native record missing only its credential: said as such.
+      'JSON null where a record (an object) was expected',
+      'JSON number where a record (an object) was expected',
+      'native record without credential_id',
     ]);
     assert.ok(!reasons.join(' ').includes('sk_live'));
   });
