@@ -218,6 +218,11 @@ export interface DetectionConfig {
     dpopFailures: number;
     /** API-key checksum failures from one source IP in the window that form a spray. */
     checksumFailures: number;
+    /**
+     * Never-seen credentials refused from one source IP in the window that form a spray (a key list tried from one
+     * machine), provided at most a fifth as many calls from that address succeeded (a load balancer is not one).
+     */
+    unknownCredentials: number;
   };
   /** Detector 10: attack-chain stage tracking. */
   chain: {
@@ -435,7 +440,7 @@ export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
     burstBonus: 15,
     adminGrantBonus: 15,
   },
-  lifecycle: { windowMinutes: 10, dpopFailures: 5, checksumFailures: 20 },
+  lifecycle: { windowMinutes: 10, dpopFailures: 5, checksumFailures: 20, unknownCredentials: 20 },
   chain: {
     windowHours: 24 * 7,
     contextMinScore: 45,

@@ -7,7 +7,7 @@ import { ATTEMPT_DETECTORS, DETECTORS } from './detectors/registry.js';
 import { noteRevocation } from './detectors/revocations.js';
 import type { DetectionContext, Finding } from './detectors/types.js';
 import { clientKey, geoKeys } from './event-keys.js';
-import { ChecksumSprayCounter, isAboutCredential } from './lifecycle-events.js';
+import { ChecksumSprayCounter, isAboutCredential, UnknownCredentialSprayCounter } from './lifecycle-events.js';
 import { principalKey } from './principal-key.js';
 import { F_GUARD_SINCE, F_SUSPICION, F_SUSPICION_TS } from './profile/layout.js';
 import { learnEvent } from './profile/learn.js';
@@ -74,6 +74,7 @@ class Engine implements DetectionEngine {
   private org: OrgStats;
   private readonly classifier = new OperationClassifier();
   private readonly spray = new ChecksumSprayCounter();
+  private readonly unknownSprays = new UnknownCredentialSprayCounter();
   private readonly unregistered = new UnregisteredNetworks();
   private readonly lineage = new CredentialLineage(MAX_LINEAGE);
   private readonly findings: Finding[] = [];
@@ -122,6 +123,7 @@ class Engine implements DetectionEngine {
       familiarChange: false,
       issuedBy: undefined,
       sprayCount: 0,
+      unknownSpray: undefined,
       suspicion: 0,
     };
   }
@@ -304,6 +306,7 @@ class Engine implements DetectionEngine {
     if (this.lineage.size > 0) this.inherit(ctx, cred, now);
     ctx.sprayCount =
       ev.lifecycle === 'key.checksum_failure' ? this.spray.count(ev.source_ip ?? '', now, this.cfg.lifecycle.windowMinutes * 60_000) : 0;
+    ctx.unknownSpray = this.unknownSprays.observe(ev, cred.events === 0 && ctx.authFailure, now, this.cfg.lifecycle.windowMinutes * 60_000);
     return ctx;
   }
 
@@ -334,6 +337,7 @@ class Engine implements DetectionEngine {
     this.creds.sweep(this.now);
     this.principals.store.sweep(this.now);
     this.spray.sweep(this.now, this.cfg.lifecycle.windowMinutes * 60_000);
+    this.unknownSprays.sweep(this.now, this.cfg.lifecycle.windowMinutes * 60_000);
   }
 
   flush(): Alert[] {
@@ -374,6 +378,7 @@ class Engine implements DetectionEngine {
     this.alerts = state.counters.alerts;
     this.now = state.counters.now;
     this.spray.clear();
+    this.unknownSprays.clear();
   }
 
   stats(): { credentials: number; principals: number; events: number; alerts: number; evictions: number } {

@@ -1,4 +1,5 @@
 import { STAGE_VALIDITY_CHECK } from '../classify/operation-class.js';
+import type { UnknownSprayWindow } from '../lifecycle-events.js';
 import { F_DPOP_COUNT, F_DPOP_START, K_CLIENT, K_IP, U_CLIENT, U_IP } from '../profile/layout.js';
 import { topKCount } from '../sketches/top-k.js';
 import { round2 } from './evidence.js';
@@ -72,6 +73,9 @@ function finding(ctx: DetectionContext, score: number, kind: string, summary: st
  * - DPoP proof or client-authentication failures: `dpopFailures` in `windowMinutes` (someone holds the token but not the key);
  * - token reported exposed: medium, and it makes the context suspicious so later use from new places chains;
  * - API-key checksum failures: `checksumFailures` from one source IP in the window (guessing/spraying keys);
+ * - never-seen credentials refused: `unknownCredentials` from one source IP in the window, with at most a fifth as
+ *   many successful calls from it (a key list or leaked-token dump tried from one machine, in logs that cannot
+ *   see a checksum);
  * - expired token presented: only reported from an unfamiliar context (clients retry expired tokens all the time);
  * - any request with a credential the stream revoked or suspended before (`token.revoked`, `token.suspended`, more
  *   than `REVOCATION_GRACE_MS` earlier; `token.reinstated` lifts it), even in a log that does not say the token was
@@ -86,6 +90,7 @@ function finding(ctx: DetectionContext, score: number, kind: string, summary: st
 export function detectTokenLifecycle(ctx: DetectionContext, out: Finding[]): void {
   const lc = ctx.ev.lifecycle;
   if (lc === undefined || lc.length === 0) {
+    if (ctx.unknownSpray !== undefined) unknownCredentialSpray(ctx, ctx.unknownSpray, out);
     presentedAfterRevocation(ctx, out);
     return;
   }
@@ -180,4 +185,30 @@ export function detectTokenLifecycle(ctx: DetectionContext, out: Finding[]): voi
       finding(ctx, 40, 'expired_token_presented', 'expired token presented from an unfamiliar context', { familiar_context: false }),
     );
   }
+}
+
+/** Successful calls from the address, per refused never-seen credential, above which it fronts honest clients. */
+const SPRAY_MAX_SUCCESS_SHARE = 0.2;
+
+/**
+ * A source address that has presented `unknownCredentials` never-seen credentials, each refused, within the window:
+ * reported once, on the credential that reached the count.
+ */
+function unknownCredentialSpray(ctx: DetectionContext, spray: UnknownSprayWindow, out: Finding[]): void {
+  const cfg = ctx.cfg.lifecycle;
+  if (spray.refused !== cfg.unknownCredentials || spray.succeeded > spray.refused * SPRAY_MAX_SUCCESS_SHARE) return;
+  out.push(
+    finding(
+      ctx,
+      70,
+      'unknown_credential_spray',
+      `${spray.refused} never-seen credentials refused from ${ctx.ev.source_ip ?? 'one source'} in ${Math.max(1, Math.round((ctx.now - spray.start) / 60_000))} min`,
+      {
+        refused_unknown_credentials: spray.refused,
+        successful_calls_from_ip: spray.succeeded,
+        window_start: new Date(spray.start).toISOString(),
+        thresholds: { credentials: cfg.unknownCredentials, window_minutes: cfg.windowMinutes, max_success_share: SPRAY_MAX_SUCCESS_SHARE },
+      },
+    ),
+  );
 }
