@@ -62,7 +62,17 @@ export class OperationClassifier {
     const op = ev.operation;
     if (op !== undefined && op.length > 0) {
       const slashAt = op.indexOf(' /');
-      if (slashAt > 0) return this.classifyHttpOperation(op, slashAt);
+      if (slashAt > 0) {
+        const cls = this.classifyHttpOperation(op, slashAt);
+        // A route template (`GET /v1/invoices/{id}`) beside the path it matched: the object id is in the path, and a
+        // walk of ids (BOLA) is told by it. The endpoint stays the template's.
+        if (shape.numericId < 0 && ev.path !== undefined && op.indexOf('{') > slashAt) {
+          const templateHash = shape.templateHash;
+          scanPath(ev.path, shape);
+          shape.templateHash = templateHash;
+        }
+        return cls;
+      }
       let c = this.byName.get(op);
       if (c === undefined) {
         if (this.byName.size >= this.maxEntries) this.byName.clear();

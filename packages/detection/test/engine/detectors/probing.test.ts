@@ -48,6 +48,26 @@ describe('detector: probing and enumeration', () => {
     assert.ok(alerts.some((a) => a.evidence.kind === 'sequential_ids'));
   });
 
+  it('reports the walk when the log names the route template beside the path it matched', () => {
+    // An API framework logging `operation: "GET /v1/invoices/{id}"` and the real path: the ids are in the path.
+    const engine = createDetectionEngine();
+    const events = [];
+    for (let i = 0; i < 30; i++)
+      events.push(
+        ev({
+          cred: 'tok_2',
+          principal: 'tenant42',
+          at: T0 + i * 1000,
+          op: 'GET /v1/invoices/{id}',
+          method: 'GET',
+          path: `/v1/invoices/${1000 + i}`,
+        }),
+      );
+    const walks = byRule(run(engine, events), 'probing').filter((a) => a.evidence.kind === 'sequential_ids');
+    assert.equal(walks.length, 1);
+    assert.equal(walks[0]!.evidence.endpoint, 'GET /v1/invoices/{id}');
+  });
+
   it('hard negative: a Terraform plan that always describes many resources', () => {
     const engine = createDetectionEngine();
     const plan = (start: number) => {
