@@ -25,7 +25,7 @@ export const evalCommand: CommandModule = (program: Command) => {
   program
     .command('eval')
     .description('score alerts (JSON lines from `tokenwarden detect`) against labels from `tokenwarden simulate`')
-    .requiredOption('--alerts <file>', 'alerts as JSON lines, or - for stdin')
+    .requiredOption('--alerts <file>', 'alerts as JSON lines (native, or OCSF Detection Findings from --output ocsf), or - for stdin')
     .requiredOption('--labels <file>', 'labels.json written by `tokenwarden simulate`')
     .addOption(
       new Option('--threshold <severity>', 'severity that pages someone (headline, attacks and hard negatives)')

@@ -24,7 +24,8 @@ export interface AlertProblem {
 const SEVERITY_SET = new Set<string>(SEVERITIES);
 
 /**
- * Parses one alert line; returns the alert or the reason it is unusable.
+ * Parses one alert line (a native alert of `tokenwarden detect`, or an OCSF Detection Finding of
+ * `detect --output ocsf`); returns the alert or the reason it is unusable.
  *
  * @example
  * ```ts
@@ -40,6 +41,7 @@ export function parseAlertLine(line: string): ScoredAlert | string {
   }
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'not a JSON object';
   const o = v as Record<string, unknown>;
+  if (o.class_uid === OCSF_DETECTION_FINDING) return fromOcsfFinding(o);
   if (typeof o.credential !== 'string' || o.credential.length === 0) return 'missing "credential"';
   if (typeof o.time !== 'string' || Number.isNaN(Date.parse(o.time))) return 'missing or invalid "time" (ISO 8601 expected)';
   if (typeof o.severity !== 'string' || !SEVERITY_SET.has(o.severity)) return `invalid "severity" (expected ${SEVERITIES.join('|')})`;
@@ -51,6 +53,59 @@ export function parseAlertLine(line: string): ScoredAlert | string {
     rule: o.rule,
     severity: o.severity as Severity,
     stage: typeof o.stage === 'string' ? o.stage : 'none',
+  };
+}
+
+/** OCSF class of `tokenwarden detect --output ocsf`. */
+const OCSF_DETECTION_FINDING = 2004;
+
+// OCSF severity_id: 1 Informational .. 5 Critical, 6 Fatal (0 Unknown and 99 Other are not usable for paging).
+const SEVERITY_OF_OCSF_ID: Readonly<Record<number, Severity>> = {
+  1: 'low',
+  2: 'low',
+  3: 'medium',
+  4: 'high',
+  5: 'critical',
+  6: 'critical',
+};
+
+function record(v: unknown): Record<string, unknown> | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+function text(v: unknown): string | undefined {
+  return typeof v === 'string' && v.length > 0 ? v : undefined;
+}
+
+/**
+ * An OCSF Detection Finding (class 2004) as a scored alert: the credential from `actor.session.credential_uid`,
+ * the time from `time` (epoch milliseconds), the severity from `severity_id`, the rule from `finding_info.title`;
+ * our own `unmapped` fields take precedence where present, so `detect --output ocsf` scores like native output.
+ */
+function fromOcsfFinding(o: Record<string, unknown>): ScoredAlert | string {
+  const unmapped = record(o.unmapped) ?? {};
+  const info = record(o.finding_info) ?? {};
+  const credential = text(unmapped.credential) ?? text(record(record(o.actor)?.session)?.credential_uid);
+  if (credential === undefined) return 'OCSF finding without "actor.session.credential_uid"';
+  const time = typeof o.time === 'number' && Number.isFinite(o.time) ? o.time : undefined;
+  if (time === undefined) return 'OCSF finding without a numeric "time" (epoch milliseconds)';
+  const severity =
+    typeof unmapped.severity === 'string' && SEVERITY_SET.has(unmapped.severity)
+      ? (unmapped.severity as Severity)
+      : typeof o.severity_id === 'number'
+        ? SEVERITY_OF_OCSF_ID[o.severity_id]
+        : undefined;
+  if (severity === undefined) return 'OCSF finding with an unusable "severity_id" (expected 1-6)';
+  const rule = text(unmapped.rule) ?? text(info.title);
+  if (rule === undefined) return 'OCSF finding without "finding_info.title"';
+  const types = Array.isArray(info.types) ? info.types : [];
+  return {
+    id: text(unmapped.id) ?? text(info.uid) ?? '',
+    time,
+    credential,
+    rule,
+    severity,
+    stage: text(unmapped.stage) ?? text(types[1]) ?? 'none',
   };
 }
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, test } from 'node:test';
@@ -6,6 +7,7 @@ import { TokenWardenError } from '@tokenwarden/core';
 import { type AlertProblem, evaluateAlerts, formatEvalReport, readAlerts, readLabels, type ThresholdScore } from '@tokenwarden/simulator';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
+const OCSF_SEVERITY_ID: Record<string, number> = { low: 2, medium: 3, high: 4, critical: 5 };
 
 async function run(alertsPath = join(FIXTURES, 'alerts.jsonl')) {
   const labels = await readLabels(join(FIXTURES, 'labels.json'));
@@ -140,6 +142,51 @@ describe('evaluateAlerts on hand-made labels and alerts', () => {
       readAlerts('-', () => assert.fail('no problem expected'), stdin),
     );
     assert.equal(report.attacks.find((a) => a.kind === 'smash_and_grab')?.caught, true);
+  });
+
+  test('scores OCSF Detection Findings (detect --output ocsf) like the native alerts they came from', async () => {
+    const labels = await readLabels(join(FIXTURES, 'labels.json'));
+    const native = readFileSync(join(FIXTURES, 'alerts.jsonl'), 'utf8')
+      .split('\n')
+      .flatMap((line) => {
+        try {
+          const a = JSON.parse(line) as { id?: string; time: string; credential: string; rule: string; severity: string; stage?: string };
+          return typeof a.credential === 'string' && !Number.isNaN(Date.parse(a.time)) && OCSF_SEVERITY_ID[a.severity] ? [a] : [];
+        } catch {
+          return [];
+        }
+      });
+    // Standard OCSF places only (no `unmapped`), as another tool's findings would have them.
+    const findings = native.map((a) =>
+      JSON.stringify({
+        class_uid: 2004,
+        time: Date.parse(a.time),
+        severity_id: OCSF_SEVERITY_ID[a.severity],
+        finding_info: { uid: a.id ?? 'x', title: a.rule, types: [a.rule, a.stage ?? 'none'] },
+        actor: { session: { credential_uid: a.credential } },
+      }),
+    );
+    const problems: AlertProblem[] = [];
+    const fromOcsf = await evaluateAlerts(
+      labels,
+      readAlerts('-', (p) => problems.push(p), Readable.from([`${findings.join('\n')}\n`])),
+    );
+    const { report } = await run();
+    assert.deepEqual(problems, []);
+    assert.equal(fromOcsf.alerts, report.alerts);
+    assert.deepEqual(fromOcsf.thresholds, report.thresholds);
+    assert.deepEqual(fromOcsf.attacks, report.attacks);
+    const badProblems: AlertProblem[] = [];
+    const bad = await evaluateAlerts(
+      labels,
+      readAlerts(
+        '-',
+        (p) => badProblems.push(p),
+        Readable.from(['{"class_uid":2004,"time":1,"severity_id":4,"finding_info":{"title":"r"}}\n']),
+      ),
+    );
+    assert.equal(bad.alerts, 0);
+    assert.match(badProblems[0]?.reason ?? '', /actor\.session\.credential_uid/);
   });
 
   test('formats a text report with every section', async () => {
