@@ -46,6 +46,8 @@ describe('tokenwarden CLI conventions', () => {
         ['report', 'tw_k_nothing', '--data', data('report'), '--format', 'html', '--out', join(dir, 'no-such-dir', 'r.html')],
       ],
       ['detect-json', ['detect', join(dir, 'one.jsonl'), '--json']],
+      ['revoke-empty', ['revoke', '', '--data', data('revoke-empty')]],
+      ['revoke-unknown', ['revoke', 'key_00000000000000000000000000', '--data', data('revoke-unknown')]],
     ];
     writeFileSync(
       join(dir, 'one.jsonl'),
@@ -126,6 +128,18 @@ describe('tokenwarden CLI conventions', () => {
     assert.match(hint ?? '', /^hint: /);
     assert.doesNotMatch(run.stderr, /TW_INTERNAL|this is a bug/);
     assertNoStack(run);
+  });
+
+  test('revoke: an empty argument is a usage error before anything is opened; an unknown key says where to look', () => {
+    const empty = get('revoke-empty');
+    assert.equal(empty.code, 2);
+    assert.match(errorLines(empty.stderr)[0] ?? '', /^error TW_USAGE: nothing to revoke/);
+    assert.equal(existsSync(join(dir, 'data-revoke-empty')), false, 'nothing created');
+    const unknown = get('revoke-unknown');
+    assert.equal(unknown.code, 2);
+    const [error, hint] = errorLines(unknown.stderr);
+    assert.equal(error, 'error TW_NOT_FOUND: key key_00000000000000000000000000 not found');
+    assert.match(hint ?? '', /^hint: .*--data/);
   });
 
   test('detect --json: alerts stay JSON lines on stdout, the end-of-run summary is one JSON object on stderr', () => {

@@ -1,5 +1,5 @@
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { TokenWardenError } from '@tokenwarden/core';
 import { toCloudTrail } from './formats/cloudtrail.js';
 import { toNative } from './formats/native.js';
@@ -48,7 +48,7 @@ export async function simulateToDirectory(
   onProgress?: (events: number, time: number) => void,
 ): Promise<SimulationSummary> {
   try {
-    await mkdir(dir, { recursive: true });
+    await makeDirectories(dir);
   } catch (e) {
     throw new TokenWardenError('TW_INPUT_UNREADABLE', `cannot create output directory ${dir}`, {
       hint: 'choose a writable --out directory',
@@ -119,4 +119,34 @@ export async function simulateToDirectory(
     start: labels.start,
     end: labels.end,
   };
+}
+
+/**
+ * `mkdir -p`, one level at a time from the deepest existing ancestor. Node's recursive mkdir spins forever on a
+ * file system that answers ENOENT for a child of an existing directory (`/proc/nope`); one level at a time, that
+ * is an error at once.
+ */
+async function makeDirectories(dir: string): Promise<void> {
+  const missing: string[] = [];
+  let at = resolve(dir);
+  for (;;) {
+    try {
+      if ((await stat(at)).isDirectory()) break;
+      throw new TokenWardenError('TW_INPUT_UNREADABLE', `${at} is not a directory`);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+    missing.push(at);
+    const parent = dirname(at);
+    if (parent === at) break;
+    at = parent;
+  }
+  for (let i = missing.length - 1; i >= 0; i--) {
+    try {
+      await mkdir(missing[i] as string);
+    } catch (e) {
+      // Made meanwhile by another process: fine.
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
 }

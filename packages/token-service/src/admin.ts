@@ -254,7 +254,10 @@ async function revokeValue(deps: AdminDeps, value: string, why: ActorReason): Pr
   const { database, secrets } = deps;
   if (/^(key|sat|can)_[0-9A-Z]{26}$/.test(value)) {
     const record = await findKeyById(database.db, value);
-    if (!record || !(await revokeKey(database, value, why))) throw new NotFoundError('key', value);
+    if (!record || !(await revokeKey(database, value, why)))
+      throw new NotFoundError('key', value, {
+        hint: 'check the id (as printed by `keys create`) and that --data points at the store that issued it',
+      });
     return { revoked: record.kind, id: value };
   }
   if (/^cl_[0-9A-Z]{26}$/.test(value)) return { revoked: 'client', id: await revokeClient(deps, value, why) };
@@ -263,7 +266,10 @@ async function revokeValue(deps: AdminDeps, value: string, why: ActorReason): Pr
       throw new TokenWardenError('TW_TOKEN_FORMAT', 'not a valid TokenWarden token (format or checksum)', { hint: 'check for a typo' });
     }
     const record = await deps.view.findKey(value);
-    if (!record) throw new NotFoundError('key', `${value.slice(0, 9)}…`);
+    if (!record)
+      throw new NotFoundError('key', `${value.slice(0, 9)}…`, {
+        hint: 'the key has a valid format but is not in this store: check --data points at the store that issued it',
+      });
     await revokeKey(database, record.id, why);
     return { revoked: record.kind, id: record.id };
   }

@@ -1,3 +1,4 @@
+import { TokenWardenError } from '@tokenwarden/core/errors';
 import type { Command } from 'commander';
 import { type CommonOptions, runAction, withCommonOptions } from '../command-kit.js';
 import { EXIT } from '../exit-codes.js';
@@ -25,11 +26,16 @@ export const registerRevoke: CommandModule = (program: Command) => {
     program
       .command('revoke')
       .description('revoke a key, client, refresh-token family or access token')
-      .argument('<id-or-token>', 'an id printed by `keys create`/`clients create`, or a raw key or token value')
+      .argument('<id-or-token>', 'an id printed by `keys create`/`clients create`, an access token id (jti), or a raw key or token value')
       .option('--reason <text>', 'why (recorded in the audit log)')
       .option('--actor <name>', 'who is revoking (default: cli)'),
   ).action(
     runAction(async (idOrToken: string, opts: RevokeOptions) => {
+      // Checked before the store is opened: an empty argument (an unset shell variable) names nothing.
+      if (idOrToken.trim() === '')
+        throw new TokenWardenError('TW_USAGE', 'nothing to revoke: the id or token is empty', {
+          hint: 'pass an id printed by `keys create`/`clients create`, an access token id (jti), or a raw key or token',
+        });
       const { service, close } = await openTokenServiceForCommand(opts);
       try {
         const result = await service.admin.revoke(idOrToken, {

@@ -239,3 +239,21 @@ describe('simulate output', () => {
     assert.ok(!native.some((e) => e.credential_id === oldKey?.credential && e.time > (del?.time ?? '')));
   });
 });
+
+describe('simulateToDirectory output directory', () => {
+  const tiny: SimulationOptions = { seed: 1, days: 1, users: 2, services: 1, attacks: 1, start: Date.UTC(2026, 10, 2) };
+
+  test('creates missing parents, and fails at once (no spin) where the file system cannot hold a directory', {
+    timeout: 20_000,
+  }, async () => {
+    const base = await mkdtemp(join(tmpdir(), 'tw-sim-dirs-'));
+    try {
+      const summary = await simulateToDirectory(tiny, join(base, 'a', 'b'), ['native']);
+      assert.ok(summary.files.includes('events.native.jsonl'));
+      // Node's own recursive mkdir loops forever on procfs; a refused directory must be an error.
+      await assert.rejects(simulateToDirectory(tiny, '/proc/tokenwarden-nope/x', ['native']), /cannot create output directory/);
+    } finally {
+      await rm(base, { recursive: true, force: true });
+    }
+  });
+});

@@ -98,7 +98,7 @@ export async function createApiKey(
   const ttlMs = input.ttlMs ?? Math.min(DEFAULT_KEY_TTL_MS, limits.maxTtlMs);
   if (!Number.isFinite(ttlMs) || ttlMs <= 0 || ttlMs > limits.maxTtlMs) {
     throw new TokenWardenError('TW_USAGE', `key lifetime must be between 1 ms and ${Math.round(limits.maxTtlMs / 86_400_000)} days`, {
-      hint: 'pass a shorter --ttl, e.g. 30d',
+      hint: ttlMs <= 0 || !Number.isFinite(ttlMs) ? 'pass a positive --ttl, e.g. 30d' : 'pass a shorter --ttl, e.g. 30d',
     });
   }
   if (!input.subject) throw new TokenWardenError('TW_USAGE', 'a key needs a subject', { hint: 'pass --subject NAME' });
