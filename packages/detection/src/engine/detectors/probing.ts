@@ -27,13 +27,45 @@ const HABITUAL_FAILURE_SHARE = 0.3;
 /** The credential's own busiest window fades by this factor per window so an old spike does not hide new ones forever. */
 const MAX_DISTINCT_DECAY = 0.995;
 
-function rollWindow(p: Profile, now: number, windowMs: number, suspicious: boolean): void {
+/** Principals whose busiest window is remembered, per engine (cleared when full). */
+const MAX_PRINCIPAL_WINDOWS = 50_000;
+
+/**
+ * Each principal's busiest window (distinct operations), per engine (keyed by its organisation statistics): a
+ * posture scanner's role gets fresh session keys every day, each with no window of its own, and its daily sweep is
+ * the role's habit. Outside the profiles, whose principal part holds only what learning writes; a restart forgets
+ * it (the next sweep is reported once more).
+ */
+const PRINCIPAL_BUSIEST = new WeakMap<object, Map<number, number>>();
+
+function principalWindows(ctx: DetectionContext): Map<number, number> {
+  let m = PRINCIPAL_BUSIEST.get(ctx.org);
+  if (m === undefined) {
+    m = new Map();
+    PRINCIPAL_BUSIEST.set(ctx.org, m);
+  }
+  return m;
+}
+
+function rollWindow(p: Profile, ctx: DetectionContext, windowMs: number, suspicious: boolean): void {
   const f = p.f;
   const fo = p.fo;
+  const now = ctx.now;
   if (now - f[fo + F_PROBE_START]! < windowMs) return;
   // A window of a credential under suspicion is attacker behaviour: it must not become the baseline. A
   // benign burst (the first Terraform plan) is learned, so it is reported once, not every day.
-  if (!suspicious) f[fo + F_PROBE_MAX_DISTINCT] = Math.max(f[fo + F_PROBE_MAX_DISTINCT]! * MAX_DISTINCT_DECAY, f[fo + F_PROBE_DISTINCT]!);
+  const distinct = f[fo + F_PROBE_DISTINCT]!;
+  if (!suspicious) {
+    f[fo + F_PROBE_MAX_DISTINCT] = Math.max(f[fo + F_PROBE_MAX_DISTINCT]! * MAX_DISTINCT_DECAY, distinct);
+    // Only a window that could lift the bar above the threshold is worth remembering (and a map write).
+    const pc = ctx.cfg.probing;
+    if (distinct * pc.baselineFactor > pc.distinctThreshold && ctx.principalHash !== 0) {
+      const windows = principalWindows(ctx);
+      const before = windows.get(ctx.principalHash);
+      if (before === undefined && windows.size >= MAX_PRINCIPAL_WINDOWS) windows.clear();
+      windows.set(ctx.principalHash, Math.max((before ?? 0) * MAX_DISTINCT_DECAY, distinct));
+    }
+  }
   f[fo + F_PROBE_START] = now;
   f[fo + F_PROBE_EVENTS] = 0;
   f[fo + F_PROBE_FAILS] = 0;
@@ -61,7 +93,8 @@ function addDistinct(p: Profile, key: number): boolean {
 /**
  * Detector 6, probing and enumeration, over tumbling windows of `windowSeconds`:
  * - enumeration: distinct operations/paths in one window reach `distinctThreshold` and `baselineFactor` times
- *   the credential's own busiest window (a Terraform plan that always describes 200 resources is its habit), never
+ *   the busiest window of the credential or its principal (a Terraform plan that always describes 200 resources is
+ *   its habit; a scanner role's daily sweep under fresh session keys is its principal's), never
  *   for infrastructure as code that is not being refused (each run's fresh session keys have no habit to show);
  * - failure burst: `failureThreshold` auth failures (401/403/404, AccessDenied) making `failureRatio` of the
  *   window — what enumerate-iam and token-validity sweeps look like;
@@ -78,7 +111,7 @@ export function detectProbing(ctx: DetectionContext, out: Finding[]): void {
   const { cred, cfg } = ctx;
   const pc = cfg.probing;
   const windowMs = pc.windowSeconds * 1000;
-  rollWindow(cred, ctx.now, windowMs, ctx.suspicion >= cfg.chain.contextMinScore);
+  rollWindow(cred, ctx, windowMs, ctx.suspicion >= cfg.chain.contextMinScore);
   const f = cred.f;
   const fo = cred.fo;
   f[fo + F_PROBE_EVENTS] = f[fo + F_PROBE_EVENTS]! + 1;
@@ -87,7 +120,9 @@ export function detectProbing(ctx: DetectionContext, out: Finding[]): void {
   const events = f[fo + F_PROBE_EVENTS]!;
   const fails = f[fo + F_PROBE_FAILS]!;
   const distinct = f[fo + F_PROBE_DISTINCT]!;
-  const baselineMax = f[fo + F_PROBE_MAX_DISTINCT]!;
+  let baselineMax = f[fo + F_PROBE_MAX_DISTINCT]!;
+  // Asked only in a window busy enough to matter: the common event pays nothing.
+  if (distinct >= pc.distinctThreshold) baselineMax = Math.max(baselineMax, principalWindows(ctx).get(ctx.principalHash) ?? 0);
   const distinctNeeded = Math.max(pc.distinctThreshold, Math.ceil(pc.baselineFactor * baselineMax));
   // Infrastructure as code reads everything it manages at once (a plan, a refresh): that is its work, and a role
   // session with fresh keys each run has no busiest window of its own to excuse it. Refused, it is still a sweep.
@@ -100,7 +135,7 @@ export function detectProbing(ctx: DetectionContext, out: Finding[]): void {
       rule: 'probing',
       score,
       stage: STAGE_DISCOVERY,
-      summary: `${distinct} distinct operations in ${pc.windowSeconds}s (own busiest window: ${Math.round(baselineMax)})`,
+      summary: `${distinct} distinct operations in ${pc.windowSeconds}s (busiest window before: ${Math.round(baselineMax)})`,
       evidence: {
         kind: 'enumeration',
         distinct_operations: distinct,

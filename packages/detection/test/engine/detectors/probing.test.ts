@@ -48,6 +48,32 @@ describe('detector: probing and enumeration', () => {
     assert.ok(alerts.some((a) => a.evidence.kind === 'sequential_ids'));
   });
 
+  it("hard negative: a posture scanner's daily sweep under fresh role session keys is its role's habit", () => {
+    // Prowler-style: one role, a new session (new ASIA key) every day, hundreds of List/Describe/Get calls in minutes.
+    const engine = createDetectionEngine();
+    const principal = 'arn:aws:sts::111122223333:assumed-role/prowler-scan-role/ProwlerAssessmentSession';
+    const events = [];
+    for (let d = 0; d < 5; d++)
+      for (let i = 0; i < 240; i++)
+        events.push(
+          ev({
+            cred: `ASIASCAN${d}`,
+            principal,
+            at: T0 + d * DAY + 2 * HOUR + i * 1000,
+            place: 'awsVirginia',
+            client: 'boto3',
+            op: `svc${i % 80}:Describe${i % 3}`,
+          }),
+        );
+    const sweeps = byRule(run(engine, events), 'probing').filter((a) => a.evidence.kind === 'enumeration');
+    assert.ok(sweeps.length > 0, 'the first sweep is reported');
+    assert.deepEqual(
+      sweeps.filter((a) => Date.parse(a.time) >= T0 + DAY).map((a) => a.summary),
+      [],
+      'later days are the habit of the role',
+    );
+  });
+
   it('reports the walk when the log names the route template beside the path it matched', () => {
     // An API framework logging `operation: "GET /v1/invoices/{id}"` and the real path: the ids are in the path.
     const engine = createDetectionEngine();
