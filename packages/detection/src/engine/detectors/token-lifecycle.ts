@@ -2,6 +2,7 @@ import { STAGE_VALIDITY_CHECK } from '../classify/operation-class.js';
 import type { UnknownSprayWindow } from '../lifecycle-events.js';
 import { F_DPOP_COUNT, F_DPOP_START, K_CLIENT, K_IP, U_CLIENT, U_IP } from '../profile/layout.js';
 import { topKCount } from '../sketches/top-k.js';
+import { detectDeadCredentialReplay } from './dead-credential-replay.js';
 import { round2 } from './evidence.js';
 import { revokedAt } from './revocations.js';
 import type { DetectionContext, Finding } from './types.js';
@@ -73,6 +74,8 @@ function finding(ctx: DetectionContext, score: number, kind: string, summary: st
  * - DPoP proof or client-authentication failures: `dpopFailures` in `windowMinutes` (someone holds the token but not the key);
  * - token reported exposed: medium, and it makes the context suspicious so later use from new places chains;
  * - API-key checksum failures: `checksumFailures` from one source IP in the window (guessing/spraying keys);
+ * - a credential that worked, refused with 401 ten times in 30 minutes from a network it never used (a revoked or
+ *   expired token replayed, in logs that only say 401: dead-credential-replay.ts);
  * - never-seen credentials refused: `unknownCredentials` from one source IP in the window, with at most a fifth as
  *   many successful calls from it (a key list or leaked-token dump tried from one machine, in logs that cannot
  *   see a checksum);
@@ -91,6 +94,7 @@ export function detectTokenLifecycle(ctx: DetectionContext, out: Finding[]): voi
   const lc = ctx.ev.lifecycle;
   if (lc === undefined || lc.length === 0) {
     if (ctx.unknownSpray !== undefined) unknownCredentialSpray(ctx, ctx.unknownSpray, out);
+    else if (ctx.authFailure) detectDeadCredentialReplay(ctx, out);
     presentedAfterRevocation(ctx, out);
     return;
   }

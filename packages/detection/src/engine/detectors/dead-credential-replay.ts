@@ -1,0 +1,72 @@
+import { STAGE_VALIDITY_CHECK } from '../classify/operation-class.js';
+import { F_FAIL_EWMA } from '../profile/layout.js';
+import type { Profile } from '../profile/profile.js';
+import { round2 } from './evidence.js';
+import { revokedAt } from './revocations.js';
+import type { DetectionContext, Finding } from './types.js';
+
+/** 401s within the window that make a replay rather than a client retrying once or twice before it refreshes. */
+const REFUSALS = 10;
+const WINDOW_MS = 30 * 60_000;
+/** History that shows the credential worked: this many events, mostly accepted. */
+const WORKED_EVENTS = 20;
+const WORKED_MAX_FAILURE_SHARE = 0.3;
+/** Place novelty of a network new to the credential (a new ASN or country, not a new address in a known one). */
+const NEW_NETWORK_NOVELTY = 30;
+
+interface RefusalWindow {
+  start: number;
+  count: number;
+}
+
+/** Each credential's current window, keyed by its profile (short-lived state that goes with an evicted profile). */
+const WINDOWS = new WeakMap<Profile, RefusalWindow>();
+
+/**
+ * A credential that worked (`WORKED_EVENTS` events, mostly accepted) now refused with 401 `REFUSALS` times within
+ * 30 minutes from a network it never used: a revoked or expired token replayed by someone else. Access logs (nginx,
+ * a native export without lifecycle fields) say only "401", never "revoked"; the owner's own client refreshes or
+ * signs in again after one or two, from where it works. A revocation the stream itself recorded is reported by the
+ * lifecycle rule instead.
+ *
+ * @example
+ * ```ts
+ * detectDeadCredentialReplay(ctx, findings); // from detectTokenLifecycle, for events with no lifecycle signal
+ * ```
+ */
+export function detectDeadCredentialReplay(ctx: DetectionContext, out: Finding[]): void {
+  if (ctx.ev.status !== 401 || ctx.placeNovelty < NEW_NETWORK_NOVELTY) return;
+  const cred = ctx.cred;
+  if (cred.events < WORKED_EVENTS || cred.f[cred.fo + F_FAIL_EWMA]! >= WORKED_MAX_FAILURE_SHARE) return;
+  if (revokedAt(ctx.org, cred.key) !== undefined) return;
+  let w = WINDOWS.get(cred);
+  if (w === undefined || ctx.now - w.start > WINDOW_MS || ctx.now < w.start) {
+    w = { start: ctx.now, count: 0 };
+    WINDOWS.set(cred, w);
+  }
+  w.count++;
+  if (w.count !== REFUSALS) return;
+  const newClient = ctx.clientNovelty >= NEW_NETWORK_NOVELTY;
+  const score = newClient ? 75 : 65;
+  out.push({
+    rule: 'token_lifecycle',
+    score,
+    stage: STAGE_VALIDITY_CHECK,
+    summary: `a credential that worked refused ${REFUSALS} times in ${Math.max(1, Math.round((ctx.now - w.start) / 60_000))} min from a network it never used${newClient ? ' and a new client' : ''}: a revoked or expired token replayed`,
+    evidence: {
+      kind: 'dead_credential_replayed',
+      refusals: REFUSALS,
+      window_start: new Date(w.start).toISOString(),
+      source_ip: ctx.ev.source_ip,
+      asn: ctx.asn || undefined,
+      asn_kind: ctx.kind,
+      client: ctx.ev.client?.family,
+      place_novelty: round2(ctx.placeNovelty),
+      client_novelty: round2(ctx.clientNovelty),
+      baseline: { credential_events: cred.events, failure_share: round2(cred.f[cred.fo + F_FAIL_EWMA]!) },
+      thresholds: { refusals: REFUSALS, window_minutes: WINDOW_MS / 60_000, worked_events: WORKED_EVENTS },
+    },
+    noveltyOnly: false,
+    suspicion: score,
+  });
+}
