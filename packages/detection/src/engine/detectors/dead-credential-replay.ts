@@ -1,7 +1,7 @@
-import { STAGE_VALIDITY_CHECK } from '../classify/operation-class.js';
 import { F_FAIL_EWMA } from '../profile/layout.js';
 import type { Profile } from '../profile/profile.js';
 import { round2 } from './evidence.js';
+import { lifecycleFinding } from './lifecycle-finding.js';
 import { revokedAt } from './revocations.js';
 import type { DetectionContext, Finding } from './types.js';
 
@@ -47,26 +47,18 @@ export function detectDeadCredentialReplay(ctx: DetectionContext, out: Finding[]
   w.count++;
   if (w.count !== REFUSALS) return;
   const newClient = ctx.clientNovelty >= NEW_NETWORK_NOVELTY;
-  const score = newClient ? 75 : 65;
-  out.push({
-    rule: 'token_lifecycle',
-    score,
-    stage: STAGE_VALIDITY_CHECK,
-    summary: `a credential that worked refused ${REFUSALS} times in ${Math.max(1, Math.round((ctx.now - w.start) / 60_000))} min from a network it never used${newClient ? ' and a new client' : ''}: a revoked or expired token replayed`,
-    evidence: {
-      kind: 'dead_credential_replayed',
-      refusals: REFUSALS,
-      window_start: new Date(w.start).toISOString(),
-      source_ip: ctx.ev.source_ip,
-      asn: ctx.asn || undefined,
-      asn_kind: ctx.kind,
-      client: ctx.ev.client?.family,
-      place_novelty: round2(ctx.placeNovelty),
-      client_novelty: round2(ctx.clientNovelty),
-      baseline: { credential_events: cred.events, failure_share: round2(cred.f[cred.fo + F_FAIL_EWMA]!) },
-      thresholds: { refusals: REFUSALS, window_minutes: WINDOW_MS / 60_000, worked_events: WORKED_EVENTS },
-    },
-    noveltyOnly: false,
-    suspicion: score,
-  });
+  out.push(
+    lifecycleFinding(
+      ctx,
+      newClient ? 75 : 65,
+      'dead_credential_replayed',
+      `a credential that worked refused ${REFUSALS} times in ${Math.max(1, Math.round((ctx.now - w.start) / 60_000))} min from a network it never used${newClient ? ' and a new client' : ''}: a revoked or expired token replayed`,
+      {
+        refusals: REFUSALS,
+        window_start: new Date(w.start).toISOString(),
+        baseline: { credential_events: cred.events, failure_share: round2(cred.f[cred.fo + F_FAIL_EWMA]!) },
+        thresholds: { refusals: REFUSALS, window_minutes: WINDOW_MS / 60_000, worked_events: WORKED_EVENTS },
+      },
+    ),
+  );
 }

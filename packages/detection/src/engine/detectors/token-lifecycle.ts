@@ -1,9 +1,8 @@
-import { STAGE_VALIDITY_CHECK } from '../classify/operation-class.js';
 import type { UnknownSprayWindow } from '../lifecycle-events.js';
 import { F_DPOP_COUNT, F_DPOP_START, K_CLIENT, K_IP, U_CLIENT, U_IP } from '../profile/layout.js';
 import { topKCount } from '../sketches/top-k.js';
 import { detectDeadCredentialReplay } from './dead-credential-replay.js';
-import { round2 } from './evidence.js';
+import { lifecycleFinding } from './lifecycle-finding.js';
 import { revokedAt } from './revocations.js';
 import type { DetectionContext, Finding } from './types.js';
 
@@ -30,7 +29,7 @@ function presentedAfterRevocation(ctx: DetectionContext, out: Finding[]): void {
   const score = accepted ? (familiar ? 75 : 92) : familiar ? 45 : unfamiliar ? 88 : 72;
   const after = Math.max(1, Math.round((ctx.now - at) / 60_000));
   out.push(
-    finding(
+    lifecycleFinding(
       ctx,
       score,
       accepted ? 'revoked_token_accepted' : 'revoked_token_presented',
@@ -40,28 +39,6 @@ function presentedAfterRevocation(ctx: DetectionContext, out: Finding[]): void {
       { familiar_context: familiar, revoked_at: new Date(at).toISOString(), accepted },
     ),
   );
-}
-
-function finding(ctx: DetectionContext, score: number, kind: string, summary: string, extra: Record<string, unknown>): Finding {
-  return {
-    rule: 'token_lifecycle',
-    score,
-    stage: STAGE_VALIDITY_CHECK,
-    summary,
-    evidence: {
-      kind,
-      lifecycle: ctx.ev.lifecycle,
-      source_ip: ctx.ev.source_ip,
-      asn: ctx.asn || undefined,
-      asn_kind: ctx.kind,
-      client: ctx.ev.client?.family,
-      place_novelty: round2(ctx.placeNovelty),
-      client_novelty: round2(ctx.clientNovelty),
-      ...extra,
-    },
-    noveltyOnly: false,
-    suspicion: score,
-  };
 }
 
 /**
@@ -101,13 +78,15 @@ export function detectTokenLifecycle(ctx: DetectionContext, out: Finding[]): voi
   const cfg = ctx.cfg.lifecycle;
   const familiar = familiarContext(ctx);
   if (lc === 'canary.used') {
-    out.push(finding(ctx, 100, 'canary', 'canary credential used: no legitimate process holds it', { familiar_context: familiar }));
+    out.push(
+      lifecycleFinding(ctx, 100, 'canary', 'canary credential used: no legitimate process holds it', { familiar_context: familiar }),
+    );
     return;
   }
   if (lc === 'token.revoked_use') {
     const score = familiar ? 45 : ctx.placeNovelty >= 30 || ctx.clientNovelty >= 30 ? 88 : 72;
     out.push(
-      finding(
+      lifecycleFinding(
         ctx,
         score,
         'revoked_token_presented',
@@ -120,7 +99,7 @@ export function detectTokenLifecycle(ctx: DetectionContext, out: Finding[]): voi
   if (lc === 'refresh_token.reuse_detected') {
     const score = familiar ? 45 : ctx.placeNovelty >= 30 || ctx.clientNovelty >= 30 ? 85 : 70;
     out.push(
-      finding(
+      lifecycleFinding(
         ctx,
         score,
         'refresh_token_reuse',
@@ -141,7 +120,7 @@ export function detectTokenLifecycle(ctx: DetectionContext, out: Finding[]): voi
     f[fo + F_DPOP_COUNT] = f[fo + F_DPOP_COUNT]! + 1;
     if (f[fo + F_DPOP_COUNT] === cfg.dpopFailures) {
       out.push(
-        finding(
+        lifecycleFinding(
           ctx,
           70,
           'dpop_failure_spike',
@@ -158,7 +137,7 @@ export function detectTokenLifecycle(ctx: DetectionContext, out: Finding[]): voi
   if (lc === 'key.checksum_failure') {
     if (ctx.sprayCount === cfg.checksumFailures) {
       out.push(
-        finding(
+        lifecycleFinding(
           ctx,
           70,
           'checksum_spray',
@@ -174,7 +153,7 @@ export function detectTokenLifecycle(ctx: DetectionContext, out: Finding[]): voi
   }
   if (lc === 'token.exposed') {
     out.push(
-      finding(
+      lifecycleFinding(
         ctx,
         55,
         'token_exposed',
@@ -186,7 +165,9 @@ export function detectTokenLifecycle(ctx: DetectionContext, out: Finding[]): voi
   }
   if (lc === 'token.expired' && !familiar && (ctx.placeNovelty >= 30 || ctx.clientNovelty >= 30)) {
     out.push(
-      finding(ctx, 40, 'expired_token_presented', 'expired token presented from an unfamiliar context', { familiar_context: false }),
+      lifecycleFinding(ctx, 40, 'expired_token_presented', 'expired token presented from an unfamiliar context', {
+        familiar_context: false,
+      }),
     );
   }
 }
@@ -202,7 +183,7 @@ function unknownCredentialSpray(ctx: DetectionContext, spray: UnknownSprayWindow
   const cfg = ctx.cfg.lifecycle;
   if (spray.refused !== cfg.unknownCredentials || spray.succeeded > spray.refused * SPRAY_MAX_SUCCESS_SHARE) return;
   out.push(
-    finding(
+    lifecycleFinding(
       ctx,
       70,
       'unknown_credential_spray',
