@@ -35,6 +35,15 @@ describe('repeated novelty', () => {
     );
   });
 
+  it('the same novelty again within a day is not alerted on again unless it is worse', () => {
+    const engine = createDetectionEngine();
+    run(engine, aliceHistory());
+    const alerts = run(engine, newLaptopDay(10));
+    // Ten hourly sightings of one new laptop: its first report, and at most one more when the severity rose.
+    assert.ok(byRule(alerts, 'new_client').length <= 2, JSON.stringify(byRule(alerts, 'new_client').map((a) => [a.time, a.severity])));
+    assert.ok(byRule(alerts, 'new_place').length <= 2, JSON.stringify(byRule(alerts, 'new_place').map((a) => [a.time, a.severity])));
+  });
+
   it('novelty still adds to the risk of a different finding', () => {
     const engine = createDetectionEngine();
     run(engine, aliceHistory());

@@ -117,9 +117,10 @@ export function detectPrivilegedChange(ctx: DetectionContext, out: Finding[]): v
   const earlier = earlierChanges(ctx);
   const seasonedAdmin = !unfamiliar && !scriptedOnInteractive && !adminGrant && earlier >= ADMIN_MIN_CHANGES;
   if (seasonedAdmin) score -= 15;
-  // The same change made once before from this familiar desk (the on-call engineer's second night on a muted rule)
-  // was already reported the first time: worth a look again, not a second page.
-  else if (habitCred === 1 && !unfamiliar && !scriptedOnInteractive && !adminGrant) score -= 15;
+  // The same change made before from this familiar desk (the on-call engineer's second night on a muted rule; a
+  // helpdesk agent's second factor reset, each in a new Okta session, so known only to the person) was already
+  // reported the first time: worth a look again, not a second page.
+  else if ((habitCred === 1 || habitPrincipal >= 1) && !unfamiliar && !scriptedOnInteractive && !adminGrant) score -= 15;
   // Infrastructure-as-code from its usual runner: a change it never made is the next apply, so it is novelty
   // (it pages only when another rule, such as a new place, corroborates it).
   // A grant or setting may follow another of the same run (a first Terraform apply); a new identity, key

@@ -80,7 +80,8 @@ export interface Calibrated {
  * - pure novelty (place, client, time, data) cannot exceed `medium` alone or during the learning period, unless
  *   it pages alone (`Finding.pagesAlone`), and never exceeds `high`;
  * - one alert per rule per credential per `dedupeWindowMinutes`, unless the severity escalates (or, for a finding
- *   marked `laterStageIsNews`, it reaches a later stage than the rule reported in the window).
+ *   marked `laterStageIsNews`, it reaches a later stage than the rule reported in the window); for pure novelty, one
+ *   per `corroborationWindowHours` unless the severity escalates.
  * Updates the profile's risk and dedupe state only when the alert is emitted.
  *
  * @example
@@ -130,7 +131,9 @@ export function calibrate(p: Profile, f: Finding, now: number, mature: boolean, 
   const reported = p.b[p.bo + B_RULE_SEV + ruleIndex]!;
   const reportedStage = repeat ? reported >> 3 : 0;
   const laterStage = f.laterStageIsNews === true && f.stage > reportedStage;
-  if (repeat && rank <= (reported & 7) && !laterStage && f.alwaysReport !== true) return undefined;
+  // The same news again (within the dedupe window, or novelty within the corroboration window) is not alerted on
+  // again unless it is worse: a traveller's "new country" seen every hour of the first morning abroad is one alert.
+  if ((repeat || novelAgain) && rank <= (reported & 7) && !laterStage && f.alwaysReport !== true) return undefined;
   p.f[p.fo + F_RULE_TS + ruleIndex] = now;
   p.b[p.bo + B_RULE_SEV + ruleIndex] = rank | (Math.max(reportedStage, f.stage) << 3);
   p.f[p.fo + F_RISK] = combined;

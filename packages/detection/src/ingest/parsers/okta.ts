@@ -86,13 +86,20 @@ function changeTargets(eventType: string | undefined, targets: unknown): { type:
 }
 
 /**
- * A sign-in Okta refused before any session existed (a wrong password, a refused factor): someone tried the account,
- * nobody used a credential. Password sprays and credential stuffing log one per guess against each person they try,
- * from the sprayer's address and tool, so reading them as the person's own use would page on every account sprayed.
+ * A sign-in Okta refused before any session existed (a wrong password, a refused factor, a request ThreatInsight
+ * blocked, an account locked by failed guesses): someone tried the account, nobody used a credential. Password
+ * sprays and credential stuffing log one or two per guess against each person they try, from the sprayer's
+ * address and tool, so reading them as the person's own use would page on every account sprayed.
  */
 function isRefusedSignIn(eventType: string, outcome: NormalisedEvent['outcome'], credential: string | undefined): boolean {
   if (credential !== undefined || outcome !== 'failure') return false;
-  return eventType.startsWith('user.session.start') || eventType.startsWith('user.authentication.');
+  return (
+    eventType.startsWith('user.session.start') ||
+    eventType.startsWith('user.authentication.') ||
+    eventType.startsWith('security.threat.') ||
+    eventType.startsWith('security.request.blocked') ||
+    eventType === 'user.account.lock'
+  );
 }
 
 /**

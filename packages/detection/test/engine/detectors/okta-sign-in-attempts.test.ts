@@ -8,12 +8,12 @@ import { AFTER, DAY, ev, MIN, run, workdays } from '../helpers/events.js';
 // A password spray logs one refused sign-in per guess against each person it tries, before any session exists, from
 // the sprayer's address and tool. Okta names no session (`unknown`), so the person's id stands in as the credential.
 
-function oktaSignIn(result: string, session: string | undefined): EnrichedEvent | undefined {
+function oktaSignIn(result: string, session: string | undefined, eventType = 'user.session.start'): EnrichedEvent | undefined {
   const outcome = parseOktaRecord(
     {
       uuid: 'e1',
       published: '2026-10-15T18:00:00.000Z',
-      eventType: 'user.session.start',
+      eventType,
       actor: { id: '00usara', alternateId: 'sara@example.com', type: 'User' },
       authenticationContext: { externalSessionId: session ?? 'unknown' },
       client: { ipAddress: '203.0.113.7', userAgent: { rawUserAgent: 'python-requests/2.31.0' } },
@@ -55,6 +55,10 @@ describe('Okta refused sign-ins before a session', () => {
     assert.equal(oktaSignIn('FAILURE', undefined)?.attributes?.sign_in_attempt, true);
     assert.equal(oktaSignIn('FAILURE', 'idxAbc')?.attributes?.sign_in_attempt, undefined);
     assert.equal(oktaSignIn('SUCCESS', undefined)?.attributes?.sign_in_attempt, undefined);
+    // ThreatInsight's verdict on a guess and a lock-out by failed guesses are the same attempt, logged again.
+    assert.equal(oktaSignIn('DENY', undefined, 'security.threat.detected')?.attributes?.sign_in_attempt, true);
+    assert.equal(oktaSignIn('FAILURE', undefined, 'user.account.lock')?.attributes?.sign_in_attempt, true);
+    assert.equal(oktaSignIn('DENY', 'idxAbc', 'security.threat.detected')?.attributes?.sign_in_attempt, undefined);
   });
 
   it('a spray against a person with a history raises no new place, client or travel alert', () => {

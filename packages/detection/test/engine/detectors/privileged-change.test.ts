@@ -317,3 +317,26 @@ describe('detector: privileged change without a user action', () => {
     assert.deepEqual(pages(alerts), []);
   });
 });
+
+describe('privileged change: a person repeating a change across sessions', () => {
+  it("hard negative: a helpdesk agent's second factor reset, in a new Okta session, is not a second page", () => {
+    // Each Okta sign-in is a new session (a new credential): only the person remembers the earlier reset.
+    const engine = createDetectionEngine();
+    const session = (d: number) =>
+      ({ cred: `idx_marcus_${d}`, principal: 'marcus@example.com', place: 'londonOffice', client: 'chromeMac', source: 'okta' }) as const;
+    const days = [];
+    for (let d = 0; d < 14; d++)
+      for (let i = 0; i < 8; i++)
+        days.push(ev({ ...session(d), at: T0 + d * DAY + 9 * HOUR + i * 30 * MIN, op: 'okta:user.authentication.sso' }));
+    run(engine, days);
+    const reset = (d: number, user: string) => {
+      const e = ev({ ...session(d), at: T0 + d * DAY + 11 * HOUR, op: 'okta:user.mfa.factor.reset_all', resource: `User:${user}` });
+      return [ev({ ...session(d), at: T0 + d * DAY + 10 * HOUR, op: 'okta:user.authentication.sso' }), e];
+    };
+    const first = byRule(run(engine, reset(14, 'grace@example.com')), 'privileged_change');
+    assert.equal(first.length, 1, 'the first reset is reported');
+    const second = byRule(run(engine, reset(17, 'amy@example.com')), 'privileged_change');
+    assert.ok(second.length <= 1);
+    assert.deepEqual(pages(second), [], JSON.stringify(second.map((a) => [a.severity, a.summary])));
+  });
+});
