@@ -22,8 +22,10 @@ export interface CredentialCarrier {
  */
 export const UNSUPPORTED_SCHEME = 'unsupported authorization scheme';
 
-/** Why a credential carried in the URL is refused (the guard reports it as exposed). */
+/** Why a credential carried in the URL query is refused (the guard reports it as exposed). */
 export const CREDENTIAL_IN_URL = 'credential in the URL query string';
+/** Why a `tw_` key carried in the URL path is refused (the guard reports it as exposed). */
+export const CREDENTIAL_IN_PATH = 'credential in the URL path';
 
 const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/;
 
@@ -79,7 +81,7 @@ export function extractCredential(
   // Paths are logged like queries; no route puts a key in one.
   if (carrier.path?.includes('tw_')) {
     const q = carrier.path.indexOf('?');
-    if (TW_KEY.test(q === -1 ? carrier.path : carrier.path.slice(0, q))) return { scheme: 'malformed', reason: CREDENTIAL_IN_URL };
+    if (TW_KEY.test(q === -1 ? carrier.path : carrier.path.slice(0, q))) return { scheme: 'malformed', reason: CREDENTIAL_IN_PATH };
   }
   if (count > 1) return { scheme: 'malformed', reason: 'more than one credential' };
   return found ?? NONE;
@@ -109,6 +111,9 @@ const NONE: PresentedCredential = Object.freeze({ scheme: 'none' });
 // Anything in a query that could spell a credential parameter or carry a key; most queries have none.
 const QUERY_HINT = /access|api|tw_|%|;/i;
 const TW_KEY = /tw_[ks]_[0-9A-Za-z]{38}/;
+// Any `tw_` secret (keys, service-account tokens, refresh tokens, client secrets), for redaction.
+const TW_SECRET = /tw_[ksrc]_[0-9A-Za-z]{38}/g;
+const REDACTED = '[redacted]';
 
 // The credentials a query carries, as any upstream might read them: the values of `access_token`
 // and `api_key` however their names are spelt (any case, percent-encoded, `[]`-suffixed, after a
@@ -153,4 +158,74 @@ function isCredentialParameter(name: string): boolean {
  */
 export function queryHasCredential(query: string): boolean {
   return /(?:^|&)(?:access_token|api_key)=/i.test(query) || /\btw_[ks]_[0-9A-Za-z]{38}\b/.test(query);
+}
+
+/**
+ * The secret a refused URL carried ({@link CREDENTIAL_IN_URL} or {@link CREDENTIAL_IN_PATH}), so
+ * that its exposure can name the credential: the first `tw_` key in the path, else the first
+ * `access_token` / `api_key` value (however spelt) or `tw_` key in the query. Called only on
+ * refused requests; the result must never be logged.
+ *
+ * @example
+ * ```ts
+ * exposedSecret('/keys/tw_k_...', ''); // 'tw_k_...'
+ * exposedSecret('/x', 'access_token=abc'); // 'abc'
+ * ```
+ */
+export function exposedSecret(path: string, query: string): string | undefined {
+  const q = path.indexOf('?');
+  const inPath = TW_KEY.exec(q === -1 ? path : path.slice(0, q));
+  if (inPath) return inPath[0];
+  if (query.length === 0) return undefined;
+  let stray: string | undefined;
+  for (const pair of query.split(/[&;]/)) {
+    if (pair.length === 0) continue;
+    const eq = pair.indexOf('=');
+    const name = decodeQueryPart(eq === -1 ? pair : pair.slice(0, eq));
+    const value = eq === -1 ? '' : decodeQueryPart(pair.slice(eq + 1));
+    if (isCredentialParameter(name) && value.length > 0) return value;
+    stray ??= (TW_KEY.exec(value) ?? TW_KEY.exec(name))?.[0];
+  }
+  return stray;
+}
+
+/**
+ * `text` with every `tw_` secret in it replaced by `[redacted]`: what an access event may keep of
+ * a path that carried one.
+ *
+ * @example
+ * ```ts
+ * redactSecrets('/hello/tw_k_<38 characters>.json'); // '/hello/[redacted].json'
+ * ```
+ */
+export function redactSecrets(text: string): string {
+  return text.includes('tw_') ? text.replace(TW_SECRET, REDACTED) : text;
+}
+
+/**
+ * The request target without its `access_token` / `api_key` query parameters (however spelt, as
+ * {@link extractCredential} reads them), other parameters and their separators kept: what goes
+ * upstream when a route admitted a query token but credentials are not forwarded.
+ *
+ * @example
+ * ```ts
+ * withoutQueryCredentials('/feed?a=1&access_token=x&b=2'); // '/feed?a=1&b=2'
+ * withoutQueryCredentials('/feed?access_token=x'); // '/feed'
+ * ```
+ */
+export function withoutQueryCredentials(target: string): string {
+  const q = target.indexOf('?');
+  if (q === -1) return target;
+  // With the separators captured: pair, separator, pair, ...
+  const parts = target.slice(q + 1).split(/([&;])/);
+  let query = '';
+  let kept = 0;
+  for (let i = 0; i < parts.length; i += 2) {
+    const pair = parts[i] as string;
+    const eq = pair.indexOf('=');
+    if (pair.length > 0 && isCredentialParameter(decodeQueryPart(eq === -1 ? pair : pair.slice(0, eq)))) continue;
+    query += kept === 0 ? pair : `${parts[i - 1] ?? '&'}${pair}`;
+    kept++;
+  }
+  return query.length === 0 ? target.slice(0, q) : `${target.slice(0, q)}?${query}`;
 }

@@ -112,6 +112,30 @@ export function downstreamHeaders(incoming: Record<string, string | string[] | u
   return out;
 }
 
+/**
+ * The `Cache-Control` of a success response to a request that carried its token in the query
+ * (RFC 6750 §2.3: it SHOULD be `private`): `private` added to the upstream's directives, `public`
+ * dropped, and left as it is when the upstream already said `private` or the stricter `no-store`.
+ *
+ * @example
+ * ```ts
+ * privateCacheControl(undefined); // 'private'
+ * privateCacheControl('public, max-age=60'); // 'private, max-age=60'
+ * privateCacheControl('no-store'); // 'no-store'
+ * ```
+ */
+export function privateCacheControl(upstream: string | string[] | undefined): string {
+  const value = Array.isArray(upstream) ? upstream.join(', ') : (upstream ?? '');
+  const directives = value
+    .split(',')
+    .map((d) => d.trim())
+    .filter((d) => d.length > 0);
+  const names = directives.map((d) => d.split('=')[0]?.trim().toLowerCase());
+  // `private="field"` only keeps the named fields out of shared caches: not enough.
+  if (names.includes('no-store') || directives.some((d) => d.toLowerCase() === 'private')) return directives.join(', ');
+  return ['private', ...directives.filter((_, i) => names[i] !== 'public' && names[i] !== 'private')].join(', ');
+}
+
 // True for a request field that never crosses to the upstream as the client sent it.
 function withheld(name: string, forwardCredentials: boolean): boolean {
   return (

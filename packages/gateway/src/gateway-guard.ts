@@ -9,7 +9,15 @@ import { CredentialVerifier } from './credential-verifier.js';
 import { DpopBinding } from './dpop-binding.js';
 import { DpopNonces } from './dpop-nonce.js';
 import { DpopVerifier } from './dpop-verifier.js';
-import { CREDENTIAL_IN_URL, extractCredential, type PresentedCredential, UNSUPPORTED_SCHEME } from './extract-credential.js';
+import {
+  CREDENTIAL_IN_PATH,
+  CREDENTIAL_IN_URL,
+  exposedSecret,
+  extractCredential,
+  type PresentedCredential,
+  redactSecrets,
+  UNSUPPORTED_SCHEME,
+} from './extract-credential.js';
 import { fastId } from './fast-ids.js';
 import type { GatewayGuardOptions } from './gateway-guard-options.js';
 import {
@@ -204,7 +212,11 @@ export class GatewayGuard {
       if (byAddress.action === 'block') return denied(base, refuse(403, 'access_denied', 'probing blocked'));
       if (byAddress.action === 'delay') base.delayMs = byAddress.ms;
     }
-    if (route.config.public) return allowed(base, target.forwardTarget);
+    if (route.config.public) {
+      // No credential is read here, so a key in the path is not refused: its event keeps it redacted.
+      base.path = redactSecrets(target.path);
+      return allowed(base, target.forwardTarget);
+    }
 
     const presented = extractCredential(
       { authorization: headers.authorization, xApiKey: headers['x-api-key'], query: target.query, path: target.forwardTarget },
@@ -212,9 +224,10 @@ export class GatewayGuard {
     );
     base.scheme = presented.scheme;
     if (presented.scheme === 'malformed' && presented.reason !== UNSUPPORTED_SCHEME) {
-      if (presented.reason === CREDENTIAL_IN_URL)
-        this.lifecycle.report('token.exposed', client, undefined, base.requestId, 'credential in a URL query string', req);
-      return denied(base, refuse(400, 'invalid_request', presented.reason, this.challenge(presented)));
+      const refusal = refuse(400, 'invalid_request', presented.reason, this.challenge(presented));
+      if (presented.reason === CREDENTIAL_IN_URL || presented.reason === CREDENTIAL_IN_PATH)
+        return this.refuseExposed(base, refusal, exposedSecret(target.forwardTarget, target.query), req, now);
+      return denied(base, refusal);
     }
     if (presented.scheme !== 'bearer' && presented.scheme !== 'dpop')
       return denied(base, refuse(401, 'unauthorized', 'no credential', { scheme: 'none', dpopAlgs: this.dpopAlgs, challengeError: false }));
@@ -229,6 +242,41 @@ export class GatewayGuard {
     const overBudget = this.failures?.refusal(client.ip, now);
     if (overBudget) return denied(base, overBudget);
     return this.verifier.verify(presented.token, hashKey).then((verified) => this.afterVerify(pending, verified));
+  }
+
+  /**
+   * Refuses a request that carried its credential in the URL and reports the exposure. The event
+   * names the credential when the secret is ours for certain (a checksum-valid key found in the
+   * store, a JWT whose signature verifies; its cached verification when there is one), so that
+   * automatic response can revoke it; anything else (opaque strings: no introspection for a
+   * refused request) or an address past its failure budget is reported without a name.
+   */
+  private refuseExposed(
+    base: DecisionDraft,
+    refusal: Refusal,
+    secret: string | undefined,
+    req: GuardRequest,
+    now: number,
+  ): GuardDecision | Promise<GuardDecision> {
+    const where = refusal.reason === CREDENTIAL_IN_PATH ? 'credential in the URL path' : 'credential in a URL query string';
+    const report = (verified?: VerificationResult): GuardDecision => {
+      const credential = verified === undefined ? undefined : verified.ok ? verified.credential : verified.known?.credential;
+      this.lifecycle.report('token.exposed', base.client, credential, base.requestId, where, req);
+      return denied(base, refusal);
+    };
+    const ours = secret !== undefined && (secret.startsWith('tw_') || (secret.startsWith('eyJ') && secret.split('.').length === 3));
+    if (!ours) return report();
+    const hashKey = this.verifier.keyOf(secret);
+    const cached = this.verifier.peek(secret, hashKey);
+    if (cached) return report(cached);
+    if (this.failures?.refusal(base.client.ip, now)) return report();
+    return this.verifier.verify(secret, hashKey).then(
+      (verified) => {
+        if (!verified.ok && verified.failure !== 'unavailable') this.failures?.record(base.client.ip, Date.now());
+        return report(verified);
+      },
+      () => report(),
+    );
   }
 
   /**
@@ -362,6 +410,7 @@ export class GatewayGuard {
       if (byCredential.action === 'delay') base.delayMs = Math.max(base.delayMs, byCredential.ms);
     }
     this.keyUses.note(credential, base.client.ip, now);
+    if (p.presented.via === 'query') base.tokenInQuery = true;
     return allowed(base, p.forwardTarget);
   }
 

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ClientInfo } from './client-info.js';
-import type { PresentedCredential } from './extract-credential.js';
+import { type PresentedCredential, redactSecrets } from './extract-credential.js';
 import type { CompiledRoute } from './route-matcher.js';
 import type { VerifiedCredential } from './verified-credential.js';
 import type { Refusal } from './www-authenticate.js';
@@ -29,6 +29,11 @@ export type GuardDecision = {
   userAgent: string | undefined;
   /** Wait this long before answering (probing throttle). */
   delayMs: number;
+  /**
+   * True when the credential was read from the query (a route with `allow_query_token`): the
+   * proxy strips it from the forwarded URL and marks a success response `Cache-Control: private`.
+   */
+  tokenInQuery: boolean;
 } & ({ allow: true; forwardTarget: string } | { allow: false; refusal: Refusal });
 
 /**
@@ -66,6 +71,9 @@ export function allowed(d: DecisionDraft, forwardTarget: string): GuardDecision 
  * ```
  */
 export function denied(d: DecisionDraft, refusal: Refusal): GuardDecision {
+  // A refused path may carry a secret (a `tw_` key in the path is refused for that): the decision,
+  // and so its access event, keeps it redacted. Only refused requests pay for the check.
+  if (d.path !== undefined) d.path = redactSecrets(d.path);
   d.allow = false;
   d.forwardTarget = undefined;
   d.refusal = refusal;
@@ -91,6 +99,7 @@ export function draftDecision(req: GuardRequest, client: ClientInfo, requestId: 
     scheme: undefined,
     userAgent: headerValue(req.headers['user-agent']),
     delayMs: 0,
+    tokenInQuery: false,
     allow: false,
     forwardTarget: undefined,
     refusal: undefined,

@@ -4,8 +4,10 @@ import type { VerificationResult, VerifiedCredential } from './verified-credenti
 
 /**
  * Verifies an RFC 9068 JWT access token (`typ: at+jwt`) against the cached JWKS: signature with an
- * algorithm allowlist (so `none`, `HS*` and unknown `kid`s fail), issuer, expiry and not-before.
- * Audience and scopes are checked per route by the caller.
+ * algorithm allowlist (so `none`, `HS*` and unknown `kid`s fail), issuer, expiry, not-before, `iat`
+ * not in the future (the same clock tolerance), and the claims RFC 9068 §2.2 requires in the types
+ * it gives them (`exp`, `iat`, `sub`, `jti`, a string `client_id`, and `scope`, when present, a
+ * space-separated string: §2.2.3). Audience and scopes are checked per route by the caller.
  *
  * @example
  * ```ts
@@ -18,13 +20,15 @@ export async function verifyJwtAccessToken(
   options: { keys: JwksCache; issuer: string; algorithms: readonly string[]; clockToleranceSeconds?: number },
 ): Promise<VerificationResult> {
   let payload: JWTPayload;
+  const tolerance = options.clockToleranceSeconds ?? 5;
   try {
     ({ payload } = await jwtVerify(token, (header) => options.keys.keyFor(header), {
       issuer: options.issuer,
       algorithms: [...options.algorithms],
       typ: 'at+jwt',
-      clockTolerance: options.clockToleranceSeconds ?? 5,
-      requiredClaims: ['exp', 'sub', 'jti'],
+      clockTolerance: tolerance,
+      // jose also refuses an `iat` (like `exp` and `nbf`) that is not a number.
+      requiredClaims: ['exp', 'iat', 'sub', 'jti', 'client_id'],
     }));
   } catch (e) {
     // jose checks claims only after the signature verified: an expired token's claims are genuine.
@@ -35,9 +39,16 @@ export async function verifyJwtAccessToken(
     if (e instanceof errors.JWKSNoMatchingKey) return { ok: false, failure: 'unknown' };
     if (e instanceof errors.JWTClaimValidationFailed && e.claim === 'nbf') return { ok: false, failure: 'not_yet_valid' };
     if (e instanceof errors.JWTClaimValidationFailed && e.claim === 'typ') return { ok: false, failure: 'wrong_type' };
+    if (e instanceof errors.JWTClaimValidationFailed && (e.reason === 'missing' || e.reason === 'invalid'))
+      return { ok: false, failure: 'invalid_claims' };
     if (e instanceof errors.JOSEError) return { ok: false, failure: 'signature' };
     return { ok: false, failure: 'unavailable' };
   }
+  // Checked once per verification: only a result that passed is ever cached. An `iat` in the
+  // future is refused as the token service's own verifier refuses it (and with its tolerance).
+  if ((payload.iat as number) > Date.now() / 1000 + tolerance) return { ok: false, failure: 'not_yet_valid' };
+  if (typeof payload.client_id !== 'string' || (payload.scope !== undefined && typeof payload.scope !== 'string'))
+    return { ok: false, failure: 'invalid_claims' };
   return { ok: true, credential: credentialFromClaims(payload, 'jwt') };
 }
 

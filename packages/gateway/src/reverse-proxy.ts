@@ -4,7 +4,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import { ListenError, TokenWardenError } from '@tokenwarden/core';
 import { Pool } from 'undici';
 import { type AdmissionChecks, type AdmittedDecision, admitOrRefuse } from './admit-or-refuse.js';
-import { downstreamHeaders, upstreamHeaders } from './forward-headers.js';
+import { withoutQueryCredentials } from './extract-credential.js';
+import { downstreamHeaders, privateCacheControl, upstreamHeaders } from './forward-headers.js';
 import type { GatewayGuard } from './gateway-guard.js';
 import { IpSet } from './ip-set.js';
 import { relayBody } from './relay-body.js';
@@ -97,7 +98,9 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
     try {
       const response = await pool.request({
         method: method as 'GET',
-        path: decision.forwardTarget,
+        // A query token (a route with `allow_query_token`) is a credential like a header one:
+        // withheld from the upstream unless credentials are forwarded.
+        path: decision.tokenInQuery && !forwardCredentials ? withoutQueryCredentials(decision.forwardTarget) : decision.forwardTarget,
         headers: upstreamHeaders(req.headers, decision.client, decision.credential, {
           forwardCredentials,
           requestId: decision.requestId,
@@ -108,7 +111,10 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
         bodyTimeout: 60_000,
       });
       status = response.statusCode;
-      res.writeHead(status, downstreamHeaders(response.headers as Record<string, string | string[] | undefined>));
+      const headers = downstreamHeaders(response.headers as Record<string, string | string[] | undefined>);
+      // RFC 6750 §2.3: a success answer to a request with its token in the URL is `private`.
+      if (decision.tokenInQuery && status >= 200 && status < 300) headers['cache-control'] = privateCacheControl(headers['cache-control']);
+      res.writeHead(status, headers);
       // A relay cut short has destroyed both sides already; its access event keeps the status.
       // A long stream (server-sent events, a big download) is cut off if its credential is revoked,
       // blocked or expires meanwhile.

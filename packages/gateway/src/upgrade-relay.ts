@@ -2,6 +2,7 @@ import { type IncomingMessage, STATUS_CODES } from 'node:http';
 import { connect as connectTcp, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import { type AdmissionChecks, admitOrRefuse } from './admit-or-refuse.js';
+import { withoutQueryCredentials } from './extract-credential.js';
 import { upstreamHeaders } from './forward-headers.js';
 import type { IpSet } from './ip-set.js';
 import { type Refusal, refuse } from './www-authenticate.js';
@@ -47,7 +48,9 @@ export async function relayUpgrade(req: IncomingMessage, socket: Socket, head: B
   });
   headers.connection = 'Upgrade';
   headers.upgrade = 'websocket';
-  let requestHead = `GET ${decision.forwardTarget} HTTP/1.1\r\n`;
+  const target =
+    decision.tokenInQuery && !ctx.forwardCredentials ? withoutQueryCredentials(decision.forwardTarget) : decision.forwardTarget;
+  let requestHead = `GET ${target} HTTP/1.1\r\n`;
   for (const [name, value] of Object.entries(headers)) {
     for (const v of Array.isArray(value) ? value : [value]) {
       // Node never parses CR or LF into a request field, but identity values come from the store.

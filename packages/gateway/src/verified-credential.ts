@@ -34,6 +34,8 @@ export type VerificationFailure =
   | 'signature'
   | 'expired'
   | 'not_yet_valid'
+  /** A signed JWT missing a claim RFC 9068 requires, or with one of the wrong type. */
+  | 'invalid_claims'
   | 'inactive'
   | 'wrong_type'
   | 'algorithm'

@@ -66,6 +66,8 @@ export class FakeCredentialSource implements CredentialSource {
       alg?: string;
       typ?: string;
       iat?: number;
+      /** Claims set over the defaults; `undefined` leaves a claim out (`{ client_id: undefined }`). */
+      claims?: Record<string, unknown>;
     } = {},
   ): Promise<{ token: string; jti: string }> {
     const jti = newId('at');
@@ -73,6 +75,7 @@ export class FakeCredentialSource implements CredentialSource {
     const claims: Record<string, unknown> = { scope: options.scope ?? 'echo.read', client_id: options.clientId ?? 'client_1' };
     if (options.jkt) claims.cnf = { jkt: options.jkt };
     if (options.grantId) claims.grant_id = options.grantId;
+    Object.assign(claims, options.claims);
     const now = Math.floor(Date.now() / 1000);
     const token = await new SignJWT(claims)
       .setProtectedHeader({ alg: 'EdDSA', typ: options.typ ?? 'at+jwt', kid: key.kid })
