@@ -27,11 +27,17 @@ export interface DpopPresentation {
  * ```
  */
 export class DpopBinding {
+  /** `scheme://host` of the configured public origin, or undefined to take it from each request. */
+  private readonly origin: string | undefined;
+
   constructor(
     private readonly verifier: DpopVerifier,
     private readonly nonces: DpopNonces | undefined,
     private readonly algorithms: readonly string[],
-  ) {}
+    publicOrigin?: string,
+  ) {
+    this.origin = publicOrigin === undefined ? undefined : new URL(publicOrigin).origin;
+  }
 
   /** The refusal, or undefined when the proof binds the request; synchronous unless the replay store is (PostgreSQL). */
   check(
@@ -42,12 +48,12 @@ export class DpopBinding {
     if (!credential.jkt)
       return refuse(401, 'invalid_token', 'DPoP scheme with an unbound token', { scheme: 'dpop', dpopAlgs: this.algorithms });
     const { req } = p;
-    const host = headerValue(req.headers.host) ?? 'localhost';
     const q = req.target.indexOf('?');
+    const origin = this.origin ?? `${p.proto}://${headerValue(req.headers.host) ?? 'localhost'}`;
     const outcome = this.verifier.verify({
       proof: req.headers.dpop,
       method: req.method,
-      url: `${p.proto}://${host}${q === -1 ? req.target : req.target.slice(0, q)}`,
+      url: `${origin}${q === -1 ? req.target : req.target.slice(0, q)}`,
       accessToken: p.accessToken,
       accessTokenHash: p.accessTokenHash,
       jkt: credential.jkt,

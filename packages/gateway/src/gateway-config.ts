@@ -159,6 +159,19 @@ export const GatewayConfig = z
          * CPU per proof. `auto`: on with 2 or more CPUs (see gateway-guard.ts for the measurements).
          */
         signature_thread: z.union([z.boolean(), z.literal('auto')]).default('auto'),
+        /**
+         * The origin clients address (`https://api.example.com`): a proof's `htu` must name it, whatever `Host`
+         * header the request carries. Without it the origin is taken from the request (scheme as received or
+         * from a trusted proxy, and its `Host`), so a proof made for another origin that sent the same `Host`
+         * passes; set it in production.
+         */
+        public_origin: z
+          .string()
+          .url()
+          .refine((u) => /^https?:$/.test(new URL(u).protocol) && new URL(u).pathname === '/' && !new URL(u).search, {
+            message: 'an http(s) origin with no path or query, e.g. https://api.example.com',
+          })
+          .optional(),
       })
       .strict()
       .default({ algorithms: ['EdDSA', 'ES256'], max_age_seconds: 300, require_nonce: false, signature_thread: 'auto' }),

@@ -125,7 +125,7 @@ export class GatewayGuard {
       ...(this.nonces ? { nonces: this.nonces } : {}),
       ...(this.signatureThread ? { signatureThread: this.signatureThread } : {}),
     });
-    this.dpop = new DpopBinding(dpopVerifier, this.nonces, this.dpopAlgs);
+    this.dpop = new DpopBinding(dpopVerifier, this.nonces, this.dpopAlgs, cfg.dpop.public_origin);
     this.limiter =
       cfg.rate_limit === false ? undefined : new RateLimiter({ perSecond: cfg.rate_limit.per_second, burst: cfg.rate_limit.burst });
     this.probing = new ProbingThrottle(cfg.probing);

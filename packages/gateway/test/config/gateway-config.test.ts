@@ -67,6 +67,8 @@ describe('gateway config', () => {
       /routes\.0\.scopes="echo\.read": expected array, received string$/,
     );
     assert.throws(() => parseGatewayConfig({ method_override: 'maybe' }), /method_override="maybe": expected one of "refuse"\|"match"$/);
+    assert.throws(() => parseGatewayConfig({ dpop: { public_origin: 'https://api.example.com/v1' } }), /dpop\.public_origin/);
+    assert.equal(parseGatewayConfig({ dpop: { public_origin: 'https://api.example.com' } }).dpop.public_origin, 'https://api.example.com');
   });
 
   it('explains the first problem and names the others, so one edit fixes them all', () => {

@@ -45,6 +45,20 @@ describe('DPoP at the guard', () => {
     assert.ok(h.lifecycle.some((e) => e.type === 'dpop.failure'));
   });
 
+  it('with a public origin configured, htu must name it whatever Host the request carries', async () => {
+    const o = await guardHarness({ dpop: { public_origin: 'https://api.example.com' } });
+    const key = await dpopKey();
+    const { token } = await o.source.issueJwt({ jkt: key.jkt });
+    const auth = `DPoP ${token}`;
+    // A proof made for another origin that sent its own Host header is not one for this gateway.
+    const foreign = await key.proof('GET', 'http://evil.example/x', token);
+    assert.equal(statusOf(await o.check('/x', { authorization: auth, dpop: foreign, host: 'evil.example' })), 401);
+    assert.equal(statusOf(await o.check('/x', { authorization: auth, dpop: await key.proof('GET', 'http://api.test/x', token) })), 401);
+    const ours = await key.proof('GET', 'https://api.example.com/x', token);
+    assert.equal(statusOf(await o.check('/x', { authorization: auth, dpop: ours, host: 'internal-lb:8081' })), 200);
+    await o.guard.close();
+  });
+
   it('a route requiring DPoP refuses an unbound bearer token', async () => {
     const { token } = await h.source.issueJwt();
     assert.equal(statusOf(await h.check('/bound/x', { authorization: `Bearer ${token}` })), 401);
