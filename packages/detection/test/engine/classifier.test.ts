@@ -192,6 +192,18 @@ describe('operation classifier', () => {
     assert.equal(c.shape.numericId, 18);
     assert.equal(c.shape.templateHash, hashA);
     assert.equal(a.name, 'GET /api/orders/{id}');
+    // A route template beside the path: the endpoint is the template's, the id the path's (the last numeric segment).
+    for (const [path, id] of [
+      ['/api/orders/1042', 1042],
+      ['/api/orders/1042/lines?page=2', 1042],
+      ['/api/orders/7#top', 7],
+      ['/api/orders/abc', -1],
+      ['/api/orders/1234567890123456', -1],
+    ] as const) {
+      c.classify({ operation: 'GET /api/orders/{id}', method: 'GET', path });
+      assert.equal(c.shape.numericId, id, path);
+      assert.equal(c.shape.templateHash, hashA, path);
+    }
   });
 
   it('templates typed ids (a type prefix and a random tail) but not words joined by underscores or hyphens', () => {

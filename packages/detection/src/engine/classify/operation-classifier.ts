@@ -1,6 +1,6 @@
 import { hashString } from '../sketches/hash.js';
 import { classifyHttpRequest, classifyOperationName, type OperationClass, STAGE_NONE } from './operation-class.js';
-import { methodTemplateHash, type PathShape, pathTemplate, scanPath } from './path-template.js';
+import { lastNumericSegment, methodTemplateHash, type PathShape, pathTemplate, scanPath } from './path-template.js';
 
 /** The fields of an event the classifier reads. */
 export interface ClassifiableEvent {
@@ -66,11 +66,7 @@ export class OperationClassifier {
         const cls = this.classifyHttpOperation(op, slashAt);
         // A route template (`GET /v1/invoices/{id}`) beside the path it matched: the object id is in the path, and a
         // walk of ids (BOLA) is told by it. The endpoint stays the template's.
-        if (shape.numericId < 0 && ev.path !== undefined && op.indexOf('{') > slashAt) {
-          const templateHash = shape.templateHash;
-          scanPath(ev.path, shape);
-          shape.templateHash = templateHash;
-        }
+        if (shape.numericId < 0 && ev.path !== undefined && op.indexOf('{') > slashAt) shape.numericId = lastNumericSegment(ev.path);
         return cls;
       }
       let c = this.byName.get(op);

@@ -78,6 +78,39 @@ function segmentValue(path: string, start: number, end: number): number {
 }
 
 /**
+ * The value of the path's last all-digit segment (up to 15 digits), or -1: the object id {@link scanPath} would
+ * report, without hashing the template. For a log that names the route template beside the path, which already
+ * says the endpoint.
+ *
+ * @example
+ * ```ts
+ * lastNumericSegment('/v1/invoices/1042?x=1'); // 1042
+ * lastNumericSegment('/v1/invoices/1042/lines'); // 1042
+ * ```
+ */
+export function lastNumericSegment(path: string): number {
+  let end = path.length;
+  for (let i = 0; i < end; i++) {
+    const c = path.charCodeAt(i);
+    if (c === QUERY || c === HASH_MARK) {
+      end = i;
+      break;
+    }
+  }
+  let segEnd = end;
+  for (let i = end - 1; i >= -1; i--) {
+    if (i === -1 || path.charCodeAt(i) === SLASH) {
+      if (segEnd > i + 1) {
+        const v = segmentValue(path, i + 1, segEnd);
+        if (v >= 0) return v;
+      }
+      segEnd = i;
+    }
+  }
+  return -1;
+}
+
+/**
  * Hash a URL path's template without building a string: id-like segments (digits, uuids, long hex,
  * long opaque tokens, typed ids such as `rule_rz2t44`, e-mail addresses) hash as `{id}`; the query and fragment are ignored; case is kept.
  *
