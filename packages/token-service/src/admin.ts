@@ -26,7 +26,7 @@ import { opaqueTokenId } from './oauth/provider-events.js';
 import type { TokenSettings } from './oauth/settings.js';
 import type { ResourceServerView } from './resource-server-view.js';
 import { MAX_ACCESS_TOKEN_TTL_S, revokeAccount, revokeGrantIn } from './storage/grant-store.js';
-import { findIssuedAccessToken } from './storage/issued-access-tokens.js';
+import { findIssuedAccessToken, type IssuedAccessTokenLog } from './storage/issued-access-tokens.js';
 import { creatorOf, type LineageEntry, lineageOf } from './storage/lineage.js';
 import { appendRevocation } from './storage/revocation-log.js';
 import { typed } from './storage/schema.js';
@@ -90,6 +90,8 @@ export interface AdminDeps {
   clientAdapter: Adapter;
   provider: () => Provider;
   refreshKeys: () => Promise<void>;
+  /** The service's batched record of issued jtis (pending ones are found too); without it, the store alone. */
+  issuedTokens?: IssuedAccessTokenLog;
 }
 
 /**
@@ -282,7 +284,7 @@ async function revokeValue(deps: AdminDeps, value: string, why: ActorReason): Pr
   }
   // An access token's id (its jti: what alerts and incidents name it by). JWTs are stored nowhere,
   // so only a jti this service recorded at issuance is accepted; a made-up id stays unknown.
-  const issued = await findIssuedAccessToken(typed(database.db), value);
+  const issued = deps.issuedTokens ? await deps.issuedTokens.find(value) : await findIssuedAccessToken(typed(database.db), value);
   if (issued) return { revoked: 'access_token', id: await revokeJti(deps, issued.jti, issued.expiresAt, why) };
   // A canary refresh token is in no store the provider reads: pasting one here is a use of it.
   if (await deps.view.reportCanaryUse(value, { via: 'revoke' })) {

@@ -15,6 +15,7 @@ import { buildProvider } from './oauth/provider.js';
 import { wireProviderEvents } from './oauth/provider-events.js';
 import { resolveTokenSettings, type TokenSettings, type TokenSettingsInput } from './oauth/settings.js';
 import { createResourceServerView, type ResourceServerView } from './resource-server-view.js';
+import { IssuedAccessTokenLog } from './storage/issued-access-tokens.js';
 import { tokenServiceMigrations } from './storage/migrations.js';
 import { createOidcAdapter } from './storage/oidc-adapter.js';
 import { createWatermarkReader } from './storage/revocation-watermark.js';
@@ -99,8 +100,9 @@ export async function openTokenService(options: TokenServiceOptions): Promise<To
     });
   };
   const marks = createWatermarkReader(typed(database.db), database.changeStamp?.bind(database));
+  const issuedTokens = new IssuedAccessTokenLog(typed(database.db));
   const makeProvider = (): Provider => {
-    const p = buildProvider({ database, secrets, settings, keys, onReuse, marks });
+    const p = buildProvider({ database, secrets, settings, keys, onReuse, marks, issuedTokens });
     wireProviderEvents(p, events, secrets);
     // Requests arrive only once the service is up, after `view` and `admin` below exist.
     p.use(accessTokenRevocation({ introspect: (token) => view.introspect(token), revoke: (token, why) => admin.revoke(token, why) }));
@@ -138,7 +140,17 @@ export async function openTokenService(options: TokenServiceOptions): Promise<To
     publicJwks: () => keys.publicJwks,
     provider: () => provider,
   });
-  const admin = createAdminApi({ database, secrets, events, settings, view, clientAdapter, provider: () => provider, refreshKeys });
+  const admin = createAdminApi({
+    database,
+    secrets,
+    events,
+    settings,
+    view,
+    clientAdapter,
+    provider: () => provider,
+    refreshKeys,
+    issuedTokens,
+  });
   const introspection = createIntrospectionEndpoint({
     view,
     authenticator: createClientAuthenticator({ marks, secrets, clientAdapter }),
@@ -177,6 +189,7 @@ export async function openTokenService(options: TokenServiceOptions): Promise<To
         ),
       );
       await events.flush();
+      await issuedTokens.flush();
       if (ownsDatabase) await database.close();
     },
   };

@@ -4,7 +4,7 @@ import type { Database } from '@tokenwarden/store';
 import type { JWK } from 'jose';
 import { type Configuration, errors, type KoaContextWithOIDC, Provider } from 'oidc-provider';
 import { findUser } from '../accounts/users.js';
-import { recordIssuedAccessToken } from '../storage/issued-access-tokens.js';
+import { type IssuedAccessTokenLog, recordIssuedAccessToken } from '../storage/issued-access-tokens.js';
 import { createOidcAdapter, type ReuseHandler } from '../storage/oidc-adapter.js';
 import type { WatermarkReader } from '../storage/revocation-watermark.js';
 import { typed } from '../storage/schema.js';
@@ -22,6 +22,8 @@ export interface ProviderDeps {
   onReuse: ReuseHandler;
   /** Revocation-log mark reader: enables the adapter's client-record cache. */
   marks?: WatermarkReader;
+  /** Batched record of issued jtis; without it each token's record is written before the token is signed. */
+  issuedTokens?: IssuedAccessTokenLog;
 }
 
 const OIDC_SCOPES = ['openid', 'offline_access'];
@@ -153,20 +155,22 @@ export function buildProvider(deps: ProviderDeps): Provider {
       const grantId = (token as { grantId?: string }).grantId;
       return grantId ? { tw_gid: grantId } : undefined;
     },
-    // Runs (awaited) for every JWT access token before it is signed: the jti is on record before the
-    // token leaves, so `revoke <jti>` finds it at once, while a made-up id stays unknown.
+    // Runs for every JWT access token before it is signed: its jti goes on record, so `revoke <jti>` finds it,
+    // while a made-up id stays unknown. Batched (deps.issuedTokens) when the service supplies the log.
     formats: {
       customizers: {
         jwt: async (_ctx, token) => {
           const t = token as { jti?: string; exp?: number; clientId?: string; accountId?: string; grantId?: string };
           if (typeof t.jti !== 'string') return;
-          await recordIssuedAccessToken(typed(database.db), {
+          const issued = {
             jti: t.jti,
             expiresAt: typeof t.exp === 'number' ? t.exp : epoch() + settings.accessTokenTtlS,
             ...(typeof t.clientId === 'string' ? { clientId: t.clientId } : {}),
             ...(typeof t.accountId === 'string' ? { accountId: t.accountId } : {}),
             ...(typeof t.grantId === 'string' ? { grantId: t.grantId } : {}),
-          });
+          };
+          if (deps.issuedTokens) deps.issuedTokens.record(issued);
+          else await recordIssuedAccessToken(typed(database.db), issued);
         },
       },
     },

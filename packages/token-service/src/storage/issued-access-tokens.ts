@@ -23,17 +23,22 @@ export interface IssuedAccessToken {
  * ```
  */
 export async function recordIssuedAccessToken(db: Kysely<TokenDb>, token: IssuedAccessToken): Promise<void> {
-  const row: IssuedAccessTokenRow = {
+  await recordIssuedAccessTokens(db, [token]);
+}
+
+async function recordIssuedAccessTokens(db: Kysely<TokenDb>, tokens: readonly IssuedAccessToken[]): Promise<void> {
+  const createdAt = new Date().toISOString();
+  const rows: IssuedAccessTokenRow[] = tokens.map((token) => ({
     jti: token.jti,
     client_id: token.clientId ?? null,
     account_id: token.accountId ?? null,
     grant_id: token.grantId ?? null,
     expires_at: token.expiresAt,
-    created_at: new Date().toISOString(),
-  };
+    created_at: createdAt,
+  }));
   await db
     .insertInto('ts_access_tokens')
-    .values(row)
+    .values(rows)
     .onConflict((oc) => oc.column('jti').doNothing())
     .execute();
   if (Math.random() < 0.01) {
@@ -63,4 +68,67 @@ export async function findIssuedAccessToken(db: Kysely<TokenDb>, jti: string): P
     ...(row.grant_id === null ? {} : { grantId: row.grant_id }),
     expiresAt: Number(row.expires_at),
   };
+}
+
+/** Records held before one insert writes them all. */
+const MAX_PENDING = 500;
+
+/**
+ * The issued-jti record, written in batches: one insert (one store transaction) per `delayMs` or per 500 tokens
+ * instead of one per token, which halved client_credentials issuance on SQLite. A token can leave before its jti is
+ * stored; this process finds it at once (pending records are looked up first), another process (`tokenwarden
+ * revoke` in a second shell) within `delayMs`. A failed write is reported, and those ids stay unknown to revocation
+ * by id (their tokens can still be revoked by value).
+ *
+ * @example
+ * ```ts
+ * const issued = new IssuedAccessTokenLog(db);
+ * issued.record({ jti, clientId, expiresAt: exp });
+ * await issued.find(jti); // the record, pending or stored
+ * await issued.flush(); // before closing the store
+ * ```
+ */
+export class IssuedAccessTokenLog {
+  private pending = new Map<string, IssuedAccessToken>();
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly db: Kysely<TokenDb>,
+    private readonly delayMs = 50,
+    private readonly onError: (e: unknown) => void = (e) =>
+      process.stderr.write(`token-service: recording issued access tokens failed: ${e instanceof Error ? e.message : String(e)}\n`),
+  ) {}
+
+  /** Queues one issued token's record (no await: the token is not held up). */
+  record(token: IssuedAccessToken): void {
+    this.pending.set(token.jti, token);
+    if (this.pending.size >= MAX_PENDING) void this.flush();
+    else if (this.timer === undefined) {
+      this.timer = setTimeout(() => void this.flush(), this.delayMs);
+      this.timer.unref();
+    }
+  }
+
+  /** Writes what is pending; resolves once every write started so far has ended. Never rejects. */
+  flush(): Promise<void> {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    if (this.pending.size > 0) {
+      const batch = [...this.pending.values()];
+      this.pending = new Map();
+      this.writing = this.writing.then(() => recordIssuedAccessTokens(this.db, batch).catch(this.onError));
+    }
+    return this.writing;
+  }
+
+  /** The issuance record of `jti`, pending or stored, or undefined when this service never issued it. */
+  async find(jti: string): Promise<IssuedAccessToken | undefined> {
+    const pending = this.pending.get(jti);
+    if (pending !== undefined) return pending;
+    await this.writing;
+    return findIssuedAccessToken(this.db, jti);
+  }
 }
