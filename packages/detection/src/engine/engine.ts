@@ -7,7 +7,7 @@ import { ATTEMPT_DETECTORS, DETECTORS } from './detectors/registry.js';
 import { noteRevocation } from './detectors/revocations.js';
 import type { DetectionContext, Finding } from './detectors/types.js';
 import { clientKey, geoKeys } from './event-keys.js';
-import { ChecksumSprayCounter, isAboutCredential, UnknownCredentialSprayCounter } from './lifecycle-events.js';
+import { isAboutCredential, SourceWindows } from './lifecycle-events.js';
 import { principalKey } from './principal-key.js';
 import { F_GUARD_SINCE, F_SUSPICION, F_SUSPICION_TS } from './profile/layout.js';
 import { learnEvent } from './profile/learn.js';
@@ -73,8 +73,8 @@ class Engine implements DetectionEngine {
   private principals: PrincipalProfiles;
   private org: OrgStats;
   private readonly classifier = new OperationClassifier();
-  private readonly spray = new ChecksumSprayCounter();
-  private readonly unknownSprays = new UnknownCredentialSprayCounter();
+  private readonly spray = new SourceWindows();
+  private readonly unknownSprays = new SourceWindows();
   private readonly unregistered = new UnregisteredNetworks();
   private readonly lineage = new CredentialLineage(MAX_LINEAGE);
   private readonly findings: Finding[] = [];
@@ -305,7 +305,9 @@ class Engine implements DetectionEngine {
     ctx.issuedBy = undefined;
     if (this.lineage.size > 0) this.inherit(ctx, cred, now);
     ctx.sprayCount =
-      ev.lifecycle === 'key.checksum_failure' ? this.spray.count(ev.source_ip ?? '', now, this.cfg.lifecycle.windowMinutes * 60_000) : 0;
+      ev.lifecycle === 'key.checksum_failure'
+        ? this.spray.count(ev.source_ip ?? '', now, this.cfg.lifecycle.windowMinutes * 60_000).count
+        : 0;
     ctx.unknownSpray = this.unknownSprays.observe(ev, cred.events === 0 && ctx.authFailure, now, this.cfg.lifecycle.windowMinutes * 60_000);
     return ctx;
   }

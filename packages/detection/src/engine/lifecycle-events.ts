@@ -34,94 +34,56 @@ export function isAboutCredential(lifecycle: string | undefined): boolean {
 /** Bound on the per-source-IP counters. */
 const MAX_SOURCES = 100_000;
 
-/**
- * API-key checksum failures per source address in a fixed window: one address presenting many keys with bad
- * checksums is guessing or spraying keys. Bounded (cleared when full) and swept.
- *
- * @example
- * ```ts
- * const spray = new ChecksumSprayCounter();
- * spray.count('203.0.113.9', now, 600_000); // 1, 2, ... within the window
- * ```
- */
-export class ChecksumSprayCounter {
-  private windows = new Map<string, { start: number; count: number }>();
-
-  /** Counts one failure from `ip` at `now`; returns the failures in its current window. */
-  count(ip: string, now: number, windowMs: number): number {
-    let s = this.windows.get(ip);
-    if (s === undefined || now - s.start > windowMs) {
-      if (s === undefined && this.windows.size >= MAX_SOURCES) this.windows.clear();
-      s = { start: now, count: 0 };
-      this.windows.set(ip, s);
-    }
-    s.count++;
-    return s.count;
-  }
-
-  /** Forgets the windows that ended before `now`. */
-  sweep(now: number, windowMs: number): void {
-    for (const [ip, s] of this.windows) if (now - s.start > windowMs) this.windows.delete(ip);
-  }
-
-  /** Forgets everything (a snapshot restore). */
-  clear(): void {
-    this.windows.clear();
-  }
-}
-
-/** One source address's window of refused never-seen credentials, and of the calls it made that succeeded. */
-export interface UnknownSprayWindow {
+/** One source address's current window: what it was counted for, and the calls from it that succeeded meanwhile. */
+export interface SourceWindow {
   start: number;
-  refused: number;
+  count: number;
   succeeded: number;
 }
 
 /**
- * Never-seen credentials refused per source address in a fixed window (a key list or a stuffing run tried from
- * one machine: each key is new, each is refused once), beside the calls from that address that succeeded, so a
- * load balancer or office NAT in front of many honest clients, whose refusals are drowned in successes, is not a
- * sprayer. Only addresses with a window open pay for the success count. Bounded (cleared when full) and swept.
+ * Counts per source address in fixed windows, bounded (cleared when full) and swept: API-key checksum failures (one
+ * address presenting many keys with bad checksums is guessing or spraying keys), or never-seen credentials refused
+ * on their first call ({@link SourceWindows.observe}: a key list tried from one machine) beside the calls from that
+ * address that succeeded, so a load balancer or office NAT in front of many honest clients, whose refusals are
+ * drowned in successes, is not a sprayer. Only addresses with a window open pay for the success count.
  *
  * @example
  * ```ts
- * const sprays = new UnknownCredentialSprayCounter();
- * sprays.refused('203.0.113.9', now, 600_000); // the window, with refused = 1, 2, ...
+ * const spray = new SourceWindows();
+ * spray.count('203.0.113.9', now, 600_000).count; // 1, 2, ... within the window
  * ```
  */
-export class UnknownCredentialSprayCounter {
-  private windows = new Map<string, UnknownSprayWindow>();
+export class SourceWindows {
+  private windows = new Map<string, SourceWindow>();
 
-  /** Counts one refused never-seen credential from `ip` at `now`; returns the address's current window. */
-  refused(ip: string, now: number, windowMs: number): UnknownSprayWindow {
+  /** Counts one at `ip` at `now`; returns the address's current window. */
+  count(ip: string, now: number, windowMs: number): SourceWindow {
     let s = this.windows.get(ip);
     if (s === undefined || now - s.start > windowMs) {
       if (s === undefined && this.windows.size >= MAX_SOURCES) this.windows.clear();
-      s = { start: now, refused: 0, succeeded: 0 };
+      s = { start: now, count: 0, succeeded: 0 };
       this.windows.set(ip, s);
     }
-    s.refused++;
+    s.count++;
     return s;
   }
 
   /**
-   * Counts an event: a never-seen credential's first call refused (`firstCallRefused`) opens or grows its address's
-   * window, which is returned; a successful call from an address with a window open is counted in it.
+   * Counts an event into the never-seen-credential windows: a credential's first call refused (`firstCallRefused`)
+   * opens or grows its address's window, which is returned; a successful call from an address with a window open is
+   * counted in it.
    */
-  observe(ev: EnrichedEvent, firstCallRefused: boolean, now: number, windowMs: number): UnknownSprayWindow | undefined {
+  observe(ev: EnrichedEvent, firstCallRefused: boolean, now: number, windowMs: number): SourceWindow | undefined {
     const ip = ev.source_ip;
     if (ip === undefined || ip.length === 0) return undefined;
     // A second try of the same key is not another key; lifecycle signals are counted by their own rules.
-    if (firstCallRefused && ev.lifecycle === undefined) return this.refused(ip, now, windowMs);
-    if (ev.outcome === 'success') this.succeeded(ip);
+    if (firstCallRefused && ev.lifecycle === undefined) return this.count(ip, now, windowMs);
+    if (ev.outcome === 'success' && this.windows.size > 0) {
+      const s = this.windows.get(ip);
+      if (s !== undefined) s.succeeded++;
+    }
     return undefined;
-  }
-
-  /** Counts a successful call from `ip` into its window, if it has one open. */
-  succeeded(ip: string): void {
-    if (this.windows.size === 0) return;
-    const s = this.windows.get(ip);
-    if (s !== undefined) s.succeeded++;
   }
 
   /** Forgets the windows that ended before `now`. */

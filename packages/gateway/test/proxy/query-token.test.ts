@@ -1,49 +1,22 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { withoutQueryCredentials } from '../../src/extract-credential.js';
 import { privateCacheControl } from '../../src/forward-headers.js';
 import { type ReverseProxy, startReverseProxy } from '../../src/reverse-proxy.js';
+import { startEchoUpstream } from '../support/echo-upstream.js';
 import { guardHarness } from '../support/guard-harness.js';
-
-// An upstream that answers with the URL it received, the status and Cache-Control asked for in
-// the query (`status=`, `cc=`).
-async function startUpstream(): Promise<{ url: string; seen: string[]; close(): Promise<void>; server: Server }> {
-  const seen: string[] = [];
-  const server = createServer((req, res) => {
-    seen.push(req.url ?? '');
-    const params = new URL(req.url ?? '/', 'http://x').searchParams;
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    const cc = params.get('cc');
-    if (cc) headers['cache-control'] = cc;
-    res.writeHead(Number(params.get('status') ?? 200), headers);
-    res.end(JSON.stringify({ url: req.url }));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    seen,
-    server,
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
-}
 
 // RFC 6750 §2.3 on a route with `allow_query_token`: the token is a credential like an
 // Authorization header (withheld from the upstream unless forward_credentials), and a success
 // answer is `Cache-Control: private`.
 describe('reverse proxy: query tokens on allow_query_token routes', () => {
-  let upstream: Awaited<ReturnType<typeof startUpstream>>;
+  let upstream: Awaited<ReturnType<typeof startEchoUpstream>>;
   let h: Awaited<ReturnType<typeof guardHarness>>;
   let proxy: ReverseProxy;
   let forwarding: ReverseProxy;
   let key: string;
   before(async () => {
-    upstream = await startUpstream();
+    upstream = await startEchoUpstream();
     h = await guardHarness({ routes: [{ path: '/q/**', scopes: ['echo.read'], allow_query_token: true }] });
     proxy = await startReverseProxy({ guard: h.guard, upstream: upstream.url, port: 0 });
     forwarding = await startReverseProxy({ guard: h.guard, upstream: upstream.url, port: 0, forwardCredentials: true });
@@ -66,7 +39,7 @@ describe('reverse proxy: query tokens on allow_query_token routes', () => {
       assert.equal(res.status, 200, query);
       const { url } = (await res.json()) as { url: string };
       assert.equal(url, forwarded, query);
-      assert.ok(!upstream.seen.some((u) => u.includes(key)), query);
+      assert.ok(!upstream.seen.some((u) => u.url.includes(key)), query);
     }
     const res = await fetch(`${forwarding.url}/q/x?a=1&access_token=${key}`);
     assert.equal(res.status, 200);

@@ -1,7 +1,10 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** A tiny upstream that echoes what it received (method, url, headers, body length) as JSON. */
+/**
+ * A tiny upstream that echoes what it received (method, url, headers, body length) as JSON. It answers 404 under
+ * `/missing`, and a request may ask for its answer's status and Cache-Control in its query (`status=`, `cc=`).
+ */
 export async function startEchoUpstream(): Promise<{
   url: string;
   server: Server;
@@ -16,14 +19,17 @@ export async function startEchoUpstream(): Promise<{
     });
     req.on('end', () => {
       seen.push({ url: req.url ?? '', headers: req.headers });
-      const status = req.url?.startsWith('/missing') ? 404 : 200;
+      const asked = new URL(req.url ?? '/', 'http://upstream').searchParams;
+      const status = req.url?.startsWith('/missing') ? 404 : Number(asked.get('status') ?? 200);
       const body = JSON.stringify({ method: req.method, url: req.url, headers: req.headers, bytes });
+      const cacheControl = asked.get('cc');
       res.writeHead(status, {
         'content-type': 'application/json',
         'content-length': Buffer.byteLength(body),
         connection: 'keep-alive, x-secret-hop',
         'x-secret-hop': 'leak',
         'keep-alive': 'timeout=5',
+        ...(cacheControl === null ? {} : { 'cache-control': cacheControl }),
       });
       res.end(body);
     });

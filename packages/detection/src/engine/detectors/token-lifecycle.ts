@@ -1,4 +1,4 @@
-import type { UnknownSprayWindow } from '../lifecycle-events.js';
+import type { SourceWindow } from '../lifecycle-events.js';
 import { F_DPOP_COUNT, F_DPOP_START, K_CLIENT, K_IP, U_CLIENT, U_IP } from '../profile/layout.js';
 import { topKCount } from '../sketches/top-k.js';
 import { detectDeadCredentialReplay } from './dead-credential-replay.js';
@@ -6,7 +6,12 @@ import { lifecycleFinding } from './lifecycle-finding.js';
 import { revokedAt } from './revocations.js';
 import type { DetectionContext, Finding } from './types.js';
 
-function familiarContext(ctx: DetectionContext): boolean {
+/**
+ * The exact address and client the credential already used, with no novelty to speak of: the device that held the
+ * token (a stale client retrying, two tabs racing a refresh). Stricter than `familiarContext` in
+ * baseline-knowledge.ts, which asks only that place and client be the owner's.
+ */
+function holdersOwnDevice(ctx: DetectionContext): boolean {
   const ipKnown = ctx.ipHash !== 0 && topKCount(ctx.cred.u, ctx.cred.uo + U_IP, K_IP, ctx.ipHash) > 0;
   const clientKnown = ctx.clientHash === 0 || topKCount(ctx.cred.u, ctx.cred.uo + U_CLIENT, K_CLIENT, ctx.clientHash) > 0;
   return ipKnown && clientKnown && ctx.placeNovelty < 20 && ctx.clientNovelty < 20;
@@ -22,7 +27,7 @@ const REVOCATION_GRACE_MS = 10_000;
 function presentedAfterRevocation(ctx: DetectionContext, out: Finding[]): void {
   const at = revokedAt(ctx.org, ctx.cred.key);
   if (at === undefined || ctx.now - at <= REVOCATION_GRACE_MS) return;
-  const familiar = familiarContext(ctx);
+  const familiar = holdersOwnDevice(ctx);
   const status = ctx.ev.status;
   const accepted = ctx.ev.outcome !== 'failure' && !ctx.authFailure && (status === undefined || status < 400);
   const unfamiliar = ctx.placeNovelty >= 30 || ctx.clientNovelty >= 30;
@@ -76,7 +81,7 @@ export function detectTokenLifecycle(ctx: DetectionContext, out: Finding[]): voi
     return;
   }
   const cfg = ctx.cfg.lifecycle;
-  const familiar = familiarContext(ctx);
+  const familiar = holdersOwnDevice(ctx);
   if (lc === 'canary.used') {
     out.push(
       lifecycleFinding(ctx, 100, 'canary', 'canary credential used: no legitimate process holds it', { familiar_context: familiar }),
@@ -179,17 +184,17 @@ const SPRAY_MAX_SUCCESS_SHARE = 0.2;
  * A source address that has presented `unknownCredentials` never-seen credentials, each refused, within the window:
  * reported once, on the credential that reached the count.
  */
-function unknownCredentialSpray(ctx: DetectionContext, spray: UnknownSprayWindow, out: Finding[]): void {
+function unknownCredentialSpray(ctx: DetectionContext, spray: SourceWindow, out: Finding[]): void {
   const cfg = ctx.cfg.lifecycle;
-  if (spray.refused !== cfg.unknownCredentials || spray.succeeded > spray.refused * SPRAY_MAX_SUCCESS_SHARE) return;
+  if (spray.count !== cfg.unknownCredentials || spray.succeeded > spray.count * SPRAY_MAX_SUCCESS_SHARE) return;
   out.push(
     lifecycleFinding(
       ctx,
       70,
       'unknown_credential_spray',
-      `${spray.refused} never-seen credentials refused from ${ctx.ev.source_ip ?? 'one source'} in ${Math.max(1, Math.round((ctx.now - spray.start) / 60_000))} min`,
+      `${spray.count} never-seen credentials refused from ${ctx.ev.source_ip ?? 'one source'} in ${Math.max(1, Math.round((ctx.now - spray.start) / 60_000))} min`,
       {
-        refused_unknown_credentials: spray.refused,
+        refused_unknown_credentials: spray.count,
         successful_calls_from_ip: spray.succeeded,
         window_start: new Date(spray.start).toISOString(),
         thresholds: { credentials: cfg.unknownCredentials, window_minutes: cfg.windowMinutes, max_success_share: SPRAY_MAX_SUCCESS_SHARE },

@@ -2,7 +2,7 @@ import type { AsnKind, EnrichedEvent } from '../../enriched-event.js';
 import type { OperationClass } from '../classify/operation-class.js';
 import type { PathShape } from '../classify/path-template.js';
 import type { DetectionConfig } from '../config.js';
-import type { UnknownSprayWindow } from '../lifecycle-events.js';
+import type { SourceWindow } from '../lifecycle-events.js';
 import type { RuleName } from '../profile/layout.js';
 import type { OrgStats } from '../profile/org-stats.js';
 import type { Profile } from '../profile/profile.js';
@@ -110,7 +110,7 @@ export interface DetectionContext {
    * When this event is a never-seen credential refused: its source IP's window of refused never-seen credentials and
    * of successful calls (maintained by the engine); otherwise undefined.
    */
-  unknownSpray: UnknownSprayWindow | undefined;
+  unknownSpray: SourceWindow | undefined;
   /**
    * Current suspicion of the credential's context (0-100), decayed, before this event's findings; at least that
    * of the credential that issued it (see `issuedBy`).

@@ -6,6 +6,8 @@ import { AFTER, ev, MIN, pages, run } from '../helpers/events.js';
 
 const SPRAYER = '198.51.100.77';
 
+const isSpray = (a: { evidence: Record<string, unknown> }) => a.evidence.kind === 'unknown_credential_spray';
+
 function sprayed(keys: number, start = AFTER, gapMs = 10_000): EnrichedEvent[] {
   return Array.from({ length: keys }, (_, i) =>
     ev({
@@ -23,7 +25,7 @@ function sprayed(keys: number, start = AFTER, gapMs = 10_000): EnrichedEvent[] {
 describe('detector: never-seen credentials refused from one address (key spray in logs)', () => {
   it('reports an address that tried 20 unknown keys, each refused, within the window: once, high', () => {
     const alerts = run(createDetectionEngine(), sprayed(60, AFTER, 5_000));
-    const sprays = alerts.filter((a) => a.evidence.kind === 'unknown_credential_spray');
+    const sprays = alerts.filter(isSpray);
     assert.equal(sprays.length, 1, 'once per window');
     assert.equal(sprays[0]!.rule, 'token_lifecycle');
     assert.equal(sprays[0]!.credential, 'tw_k_guess19', 'on the credential that reached the count');
@@ -45,10 +47,7 @@ describe('detector: never-seen credentials refused from one address (key spray i
       }),
     );
     const alerts = run(createDetectionEngine(), retries);
-    assert.deepEqual(
-      alerts.filter((a) => a.evidence.kind === 'unknown_credential_spray'),
-      [],
-    );
+    assert.deepEqual(alerts.filter(isSpray), []);
   });
 
   it('hard negative: a load balancer in front of many clients, some presenting expired tokens at log start', () => {
@@ -80,17 +79,11 @@ describe('detector: never-seen credentials refused from one address (key spray i
         );
     }
     const alerts = run(createDetectionEngine(), events);
-    assert.deepEqual(
-      alerts.filter((a) => a.evidence.kind === 'unknown_credential_spray'),
-      [],
-    );
+    assert.deepEqual(alerts.filter(isSpray), []);
   });
 
   it('a spray spread wider than the window is not one', () => {
     const alerts = run(createDetectionEngine(), sprayed(30, AFTER, MIN));
-    assert.deepEqual(
-      alerts.filter((a) => a.evidence.kind === 'unknown_credential_spray'),
-      [],
-    );
+    assert.deepEqual(alerts.filter(isSpray), []);
   });
 });
