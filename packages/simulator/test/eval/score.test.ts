@@ -182,11 +182,29 @@ describe('evaluateAlerts on hand-made labels and alerts', () => {
       readAlerts(
         '-',
         (p) => badProblems.push(p),
-        Readable.from(['{"class_uid":2004,"time":1,"severity_id":4,"finding_info":{"title":"r"}}\n']),
+        Readable.from([
+          [
+            '{"class_uid":2004,"time":1,"severity_id":4,"finding_info":{"title":"r"}}',
+            '{"class_uid":2004,"time":"2026-01-01","severity_id":4,"finding_info":{"title":"r"},"actor":{"session":{"credential_uid":"k"}}}',
+            '{"class_uid":2004,"time":1,"severity_id":0,"finding_info":{"title":"r"},"actor":{"session":{"credential_uid":"k"}}}',
+            '{"class_uid":2004,"time":1,"severity_id":4,"finding_info":"r","actor":{"session":{"credential_uid":"k"}}}',
+            '{"class_uid":2004,"time":1,"severity_id":4,"finding_info":{"title":"r"},"actor":["k"],"unmapped":7}',
+          ].join('\n'),
+        ]),
       ),
     );
     assert.equal(bad.alerts, 0);
-    assert.match(badProblems[0]?.reason ?? '', /actor\.session\.credential_uid/);
+    // Malformed findings are each reported with what is missing, and the stream goes on.
+    assert.deepEqual(
+      badProblems.map((p) => [p.line, p.reason.split(' (')[0]]),
+      [
+        [1, 'OCSF finding without "actor.session.credential_uid"'],
+        [2, 'OCSF finding without a numeric "time"'],
+        [3, 'OCSF finding with an unusable "severity_id"'],
+        [4, 'OCSF finding without "finding_info.title"'],
+        [5, 'OCSF finding without "actor.session.credential_uid"'],
+      ],
+    );
   });
 
   test('formats a text report with every section', async () => {
