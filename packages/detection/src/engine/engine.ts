@@ -3,6 +3,7 @@ import type { EnrichedEvent } from '../enriched-event.js';
 import { OperationClassifier, resourceClassHash } from './classify/operation-classifier.js';
 import type { DetectionConfig } from './config.js';
 import { CredentialLineage, inheritChainStages } from './credential-lineage.js';
+import { isKnownAppBackend, noteAppBackend } from './detectors/oauth-app-backend.js';
 import { ATTEMPT_DETECTORS, DETECTORS } from './detectors/registry.js';
 import { noteRevocation } from './detectors/revocations.js';
 import type { DetectionContext, Finding } from './detectors/types.js';
@@ -121,6 +122,7 @@ class Engine implements DetectionEngine {
       placeNovelty: 0,
       clientNovelty: 0,
       familiarChange: false,
+      appBackend: false,
       issuedBy: undefined,
       sprayCount: 0,
       unknownSpray: undefined,
@@ -176,7 +178,10 @@ class Engine implements DetectionEngine {
     const keepOut =
       this.guarded(cred, now, maxSuspicion) &&
       !placeReturns(ctx, findings, cfg.learning.returningPlaceDays, currentRisk(cred, now, cfg.risk) < cfg.risk.poisonGuardScore);
-    if (!attempt) learnEvent(ctx, keepOut);
+    if (!attempt) {
+      learnEvent(ctx, keepOut);
+      noteAppBackend(ctx);
+    }
     if (++this.sinceSweep >= cfg.profiles.sweepEveryEvents) this.sweep();
     return out;
   }
@@ -309,6 +314,7 @@ class Engine implements DetectionEngine {
         ? this.spray.count(ev.source_ip ?? '', now, this.cfg.lifecycle.windowMinutes * 60_000).count
         : 0;
     ctx.unknownSpray = this.unknownSprays.observe(ev, cred.events === 0 && ctx.authFailure, now, this.cfg.lifecycle.windowMinutes * 60_000);
+    ctx.appBackend = isKnownAppBackend(ctx);
     return ctx;
   }
 

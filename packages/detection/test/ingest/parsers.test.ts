@@ -403,6 +403,82 @@ describe('Okta', () => {
     ]);
     assert.equal(si.outcome.event.attributes?.okta_targets, undefined);
   });
+
+  it('keys a sessionless OAuth token grant by its client and person, in either shape Okta logs it', () => {
+    const decode = createRecordDecoder({ format: 'okta' });
+    const base = {
+      published: '2026-03-01T10:00:00.000Z',
+      eventType: 'app.oauth2.as.token.grant.access_token',
+      authenticationContext: { externalSessionId: 'unknown' },
+      client: { ipAddress: '3.80.12.5', userAgent: { rawUserAgent: 'okhttp/4.12.0' } },
+      outcome: { result: 'SUCCESS' },
+      debugContext: { debugData: { grantType: 'refresh_token' } },
+    };
+    const token = { id: 'AT.x1', type: 'access_token', detailEntry: { subject: '00uBOB', expires: 'soon' } };
+    const records = [
+      // The app as the actor, the person only as the token's subject.
+      { ...base, uuid: 'g1', actor: { id: '0oaEXP', type: 'PublicClientApp', alternateId: '0oaEXP' }, target: [token] },
+      // The app as the actor, the person as a target.
+      {
+        ...base,
+        uuid: 'g2',
+        actor: { id: '0oaEXP', type: 'PublicClientApp', alternateId: '0oaEXP' },
+        target: [token, { id: '00uBOB', type: 'User', alternateId: 'bob@example.com' }],
+      },
+      // The person as the actor, the app as a target.
+      {
+        ...base,
+        uuid: 'g3',
+        actor: { id: '00uBOB', type: 'User', alternateId: 'bob@example.com' },
+        target: [token, { id: '0oaEXP', type: 'PublicClientApp', alternateId: '0oaEXP' }],
+      },
+      // The person as the actor, the app only in the debug data.
+      {
+        ...base,
+        uuid: 'g4',
+        actor: { id: '00uBOB', type: 'User', alternateId: 'bob@example.com' },
+        target: [token],
+        debugContext: { debugData: { clientId: '0oaEXP' } },
+      },
+    ];
+    const parsed = records.map((r, i) => decode({ kind: 'line', text: JSON.stringify(r), line: i + 1 }, 'okta.jsonl')[0]);
+    for (const [i, d] of parsed.entries()) {
+      assert.ok(d?.outcome.kind === 'event', `record ${i + 1}`);
+      assert.equal(d.outcome.event.credential_id, '0oaEXP/00uBOB', `record ${i + 1}`);
+      assert.equal(d.outcome.event.credential_kind, 'refresh_token');
+      assert.equal(d.outcome.event.attributes?.oauth_client, '0oaEXP');
+    }
+    assert.deepEqual(
+      parsed.map((d) => (d?.outcome.kind === 'event' ? d.outcome.event.principal : undefined)),
+      ['00uBOB', 'bob@example.com', 'bob@example.com', 'bob@example.com'],
+    );
+    // A client-credentials token acts for no person (its subject is the client): the client is the credential.
+    const [service] = decode(
+      {
+        kind: 'line',
+        text: JSON.stringify({
+          ...base,
+          uuid: 'g5',
+          actor: { id: '0oaSVC', type: 'PublicClientApp', alternateId: 'svc-sync' },
+          target: [{ ...token, detailEntry: { subject: '0oaSVC' } }],
+        }),
+        line: 6,
+      },
+      'okta.jsonl',
+    );
+    assert.ok(service?.outcome.kind === 'event');
+    assert.equal(service.outcome.event.credential_id, '0oaSVC');
+    assert.equal(service.outcome.event.principal, 'svc-sync');
+    assert.equal(service.outcome.event.attributes?.oauth_client, undefined);
+    // With a session, the session stays the credential; with no client named, the actor does as before.
+    const [inSession, anonymous] = [
+      { ...records[2], uuid: 'g6', authenticationContext: { externalSessionId: '102SESSION' } },
+      { ...records[3], uuid: 'g7', debugContext: { debugData: {} } },
+    ].map((r, i) => decode({ kind: 'line', text: JSON.stringify(r), line: i + 7 }, 'okta.jsonl')[0]);
+    assert.ok(inSession?.outcome.kind === 'event' && anonymous?.outcome.kind === 'event');
+    assert.equal(inSession.outcome.event.credential_id, '102SESSION');
+    assert.equal(anonymous.outcome.event.credential_id, '00uBOB');
+  });
 });
 
 describe('nginx/Apache combined', () => {

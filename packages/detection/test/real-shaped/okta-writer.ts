@@ -38,7 +38,7 @@ export interface OktaEventSpec {
   session: string;
   /** API token id of an SSWS call. */
   apiToken?: string;
-  target?: { id: string; type: string; alternateId: string; displayName: string }[];
+  target?: { id: string; type: string; alternateId: string; displayName: string; detailEntry?: Record<string, string> }[];
   result?: 'SUCCESS' | 'FAILURE' | 'DENY' | 'ALLOW' | 'CHALLENGE';
   reason?: string;
   displayMessage?: string;

@@ -60,6 +60,7 @@ function sessionBrowserMoved(ctx: DetectionContext, newClient: boolean): boolean
  */
 export function detectNewClient(ctx: DetectionContext, out: Finding[]): void {
   ctx.clientNovelty = 0;
+  if (ctx.appBackend) return;
   const { cred, principal, cfg, org } = ctx;
   const nc = cfg.newClient;
   // Offensive tooling says something with no baseline at all; only habit (a red team's own key) excuses it.

@@ -140,7 +140,7 @@ const SESSION_TO_TOR_SCORE = 70;
  */
 export function detectNewPlace(ctx: DetectionContext, out: Finding[]): void {
   ctx.placeNovelty = 0;
-  if (ctx.ipHash === 0 && ctx.asn === 0 && ctx.countryHash === 0) return;
+  if ((ctx.ipHash === 0 && ctx.asn === 0 && ctx.countryHash === 0) || ctx.appBackend) return;
   const { cred, principal, org, cfg } = ctx;
   const np = cfg.newPlace;
   const weight0 = np.kindWeight[ctx.kind] ?? 0.6;

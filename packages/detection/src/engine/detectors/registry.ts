@@ -8,6 +8,7 @@ import { detectInstanceCredentialOutside } from './instance-credential.js';
 import { detectLogExpiry } from './log-expiry.js';
 import { detectNewClient } from './new-client.js';
 import { detectNewPlace } from './new-place.js';
+import { APP_BACKENDS_MEMORY } from './oauth-app-backend.js';
 import { detectOktaTakeover } from './okta-takeover.js';
 import type { OrgMemory } from './org-memory.js';
 import { ACCOUNTS_SEEN_MEMORY, detectOutsideGrant } from './outside-grant.js';
@@ -72,4 +73,4 @@ export const ATTEMPT_DETECTORS: readonly Detector[] = [detectOktaTakeover];
  * const saved = saveOrgMemories(ORG_MEMORIES, org);
  * ```
  */
-export const ORG_MEMORIES: readonly OrgMemory[] = [ACCOUNTS_SEEN_MEMORY, SECRETS_READ_MEMORY, REVOCATIONS_MEMORY];
+export const ORG_MEMORIES: readonly OrgMemory[] = [ACCOUNTS_SEEN_MEMORY, SECRETS_READ_MEMORY, REVOCATIONS_MEMORY, APP_BACKENDS_MEMORY];

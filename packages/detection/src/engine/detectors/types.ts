@@ -116,6 +116,11 @@ export interface DetectionContext {
    * of the credential that issued it (see `issuedBy`).
    */
   suspicion: number;
+  /**
+   * An OAuth app using a person's token from the network and HTTP client it already serves other people from (its
+   * own servers: see `isKnownAppBackend`): neither the place nor the client is news.
+   */
+  appBackend: boolean;
   /** The credential whose call handed this one out (STS session keys, a new access key), when the logs showed it. */
   issuedBy: string | undefined;
 }

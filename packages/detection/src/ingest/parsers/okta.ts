@@ -2,6 +2,7 @@ import { countryCode } from '../country-code.js';
 import { boolAt, compact, isObject, type JsonObject, numAt, objAt, strAt } from '../fields.js';
 import { eventTimeText, normaliseIp, parseEventTime } from '../time-and-ip.js';
 import type { NetworkHint, NormalisedEvent, ParseOutcome, RecordContext } from '../types.js';
+import { oktaOAuthGrant } from './okta-oauth-grant.js';
 import { isOktaInternalClient, oktaVendorSignals } from './okta-vendor-signals.js';
 
 /**
@@ -105,8 +106,9 @@ function isRefusedSignIn(eventType: string, outcome: NormalisedEvent['outcome'],
 /**
  * Parses one Okta System Log event. The credential is `authenticationContext.externalSessionId`
  * (the session a stolen cookie rides on); when Okta logs none (or `unknown`), the API token the
- * call was made with (`transaction.detail.requestApiTokenId`), else the actor id, so calls with
- * a stolen SSWS token and pre-session failures still count against a credential.
+ * call was made with (`transaction.detail.requestApiTokenId`), else for an OAuth token event the
+ * grant (client and person: {@link oktaOAuthGrant}), else the actor id, so calls with a stolen SSWS
+ * token, a stolen refresh token and pre-session failures still count against a credential.
  *
  * @example
  * ```ts
@@ -125,7 +127,9 @@ export function parseOktaRecord(record: unknown, ctx: RecordContext): ParseOutco
   const sessionId = rawSession && rawSession.toLowerCase() !== 'unknown' ? rawSession : undefined;
   // A call made with an Okta API token (SSWS) names the token: the credential an attacker replays.
   const apiTokenId = strAt(objAt(objAt(record, 'transaction'), 'detail'), 'requestApiTokenId');
-  const credential = sessionId ?? apiTokenId ?? strAt(actor, 'id');
+  const debugData = objAt(objAt(record, 'debugContext'), 'debugData');
+  const grant = (sessionId ?? apiTokenId) ? undefined : oktaOAuthGrant(eventType, actor, record.target, debugData);
+  const credential = sessionId ?? apiTokenId ?? grant?.credential ?? strAt(actor, 'id');
   if (!credential) return { kind: 'ignored', why: 'Okta event without a session or actor' };
 
   const client = objAt(record, 'client');
@@ -138,7 +142,6 @@ export function parseOktaRecord(record: unknown, ctx: RecordContext): ParseOutco
   const outcome = objAt(record, 'outcome');
   const eventOutcome = outcomeOf(strAt(outcome, 'result'));
   const security = objAt(record, 'securityContext');
-  const debugData = objAt(objAt(record, 'debugContext'), 'debugData');
   const requestUri = strAt(debugData, 'requestUri');
   const userAgent = objAt(client, 'userAgent');
 
@@ -148,8 +151,14 @@ export function parseOktaRecord(record: unknown, ctx: RecordContext): ParseOutco
     ts,
     credential_id: credential,
     credential_key: credential,
-    credential_kind: sessionId ? ('saas_session' as const) : apiTokenId ? ('api_key' as const) : undefined,
-    principal: strAt(actor, 'alternateId') ?? strAt(actor, 'id'),
+    credential_kind: sessionId
+      ? ('saas_session' as const)
+      : apiTokenId
+        ? ('api_key' as const)
+        : grant?.credential.includes('/')
+          ? ('refresh_token' as const)
+          : undefined,
+    principal: grant?.principal ?? strAt(actor, 'alternateId') ?? strAt(actor, 'id'),
     source_ip: sourceIp,
     user_agent: internal ? undefined : strAt(userAgent, 'rawUserAgent')?.slice(0, 1024),
     device_id: internal ? undefined : (strAt(objAt(client, 'device') ?? undefined, 'id') ?? strAt(debugData, 'dtHash')),
@@ -175,6 +184,8 @@ export function parseOktaRecord(record: unknown, ctx: RecordContext): ParseOutco
       is_proxy: boolAt(security, 'isProxy'),
       domain: strAt(security, 'domain'),
       okta_internal: internal || undefined,
+      // The OAuth client holding a person's token: where an app's backend runs is learned across the people it serves.
+      oauth_client: grant?.credential.includes('/') ? grant.credential.slice(0, grant.credential.indexOf('/')) : undefined,
       okta_internal_ip: internal ? parsedIp : undefined,
       // What a change acted on, by id: the response runbook's Okta API calls undo it from these.
       okta_targets: changeTargets(eventType, record.target),

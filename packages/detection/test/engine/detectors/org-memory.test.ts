@@ -94,6 +94,66 @@ describe("detectors' long-lived memories in the snapshot", () => {
     assert.equal(run(forgetful, share(BACKUP)).filter((a) => a.evidence.kind === 'outside_grant').length, 1);
   });
 
+  it('an OAuth app’s backend, learned from the people it serves, is no new place or client after a restart', () => {
+    const PEOPLE = ['ann', 'ben', 'cai', 'dee'];
+    // Each person at their desk for two weeks, in the browser.
+    const desk = (engine: DetectionEngine) =>
+      run(
+        engine,
+        PEOPLE.flatMap((p) =>
+          Array.from({ length: 60 }, (_, i) =>
+            ev({
+              cred: `session-${p}-${i}`,
+              principal: p,
+              place: 'newYork',
+              client: 'chromeMac',
+              at: T0 + i * 5 * HOUR,
+              op: 'okta:user.session.start',
+              source: 'okta',
+            }),
+          ),
+        ),
+      );
+    // The expense app's server refreshing a person's token: from AWS, with an HTTP library.
+    const grant = (person: string, at: number) => {
+      const e = ev({
+        cred: `0oaEXPENSE/${person}`,
+        principal: person,
+        place: 'awsVirginia',
+        client: 'pythonRequests',
+        at,
+        op: 'okta:app.oauth2.as.token.grant.access_token',
+        source: 'okta',
+      });
+      e.credential_kind = 'refresh_token';
+      e.attributes = { oauth_client: '0oaEXPENSE' };
+      return e;
+    };
+    const novelty = (alerts: ReturnType<typeof run>) => alerts.filter((a) => a.rule === 'new_place' || a.rule === 'new_client');
+    const engine = createDetectionEngine();
+    desk(engine);
+    // The app's first people are news: nothing yet says the app runs there.
+    assert.ok(novelty(run(engine, [grant('ann', AFTER), grant('ben', AFTER + MIN)])).length > 0);
+    const restored = createDetectionEngine();
+    restored.restore(engine.snapshot());
+    assert.deepEqual(novelty(run(restored, [grant('cai', AFTER + DAY)])), []);
+    // Without the memory, the next person's first grant is news again; and elsewhere, the app's token is news.
+    const forgetful = createDetectionEngine();
+    forgetful.restore(withMemories(engine.snapshot(), {}));
+    assert.ok(novelty(run(forgetful, [grant('cai', AFTER + DAY)])).length > 0);
+    const copied = grant('dee', AFTER + DAY);
+    copied.geo = {
+      country: 'DE',
+      city: 'Frankfurt',
+      lat: 50.11,
+      lon: 8.68,
+      asn: 64531,
+      as_org: 'Bulletproof Hosting',
+      asn_kind: 'hosting',
+    };
+    assert.ok(novelty(run(restored, [copied])).length > 0);
+  });
+
   it('takes what is well formed from a hostile or foreign memory section, and restores the rest of the snapshot', () => {
     const engine = createDetectionEngine();
     run(engine, deployRun(0));
