@@ -89,7 +89,11 @@ export interface DetectionConfig {
     minDistanceKm: number;
     /** Faster than this is impossible (a commercial jet cruises at ~900 km/h). */
     maxSpeedKmh: number;
-    /** Extra distance tolerated when either side is a mobile network (carrier CGNAT gateways geolocate up to a country away). */
+    /**
+     * Extra distance tolerated when either side is a mobile network: carriers send a country's phones out through a
+     * few CGNAT gateways, and geolocation databases place them there (a T-Mobile phone in New York geolocated to Dallas,
+     * 2,200 km away).
+     */
     mobileUncertaintyKm: number;
     /** Network kinds whose location says nothing about the user. */
     excludedKinds: AsnKind[];
@@ -393,7 +397,7 @@ export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
   impossibleTravel: {
     minDistanceKm: 500,
     maxSpeedKmh: 900,
-    mobileUncertaintyKm: 1000,
+    mobileUncertaintyKm: 2500,
     excludedKinds: ['vpn', 'tor', 'satellite', 'security_proxy'],
   },
   concurrentUse: { windowMinutes: 5, minDistanceKm: 500, minSwitchBacks: 2 },

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Alert } from '@tokenwarden/core';
 import { alertsOfFile } from '../pipeline/real-data-run.js';
 import { benignOkta, START } from './okta-org.js';
+import { newLaptopOnCompanyGateway, ownLaptopBehindCloudVpn, phishingProxySignIn } from './okta-phishing-proxy.js';
 import {
   crossTenantImpersonation,
   harSessionReplay,
@@ -91,6 +92,25 @@ describe('real-shaped Okta: a helpdesk agent resetting callers’ MFA and passwo
     ] as const) {
       const pages = (await alertsOf(name, events)).filter(isPage);
       assert.deepEqual(pages, [], describeAlerts(pages));
+    }
+  });
+});
+
+describe('real-shaped Okta: a sign-in relayed by a phishing proxy', () => {
+  it('pages at the sign-in, before the attacker enrolls a factor', async () => {
+    const attack = phishingProxySignIn();
+    const alerts = await alertsOf('phishing-proxy.json', [...benignOkta(new Prng(11)), ...attack.events]);
+    assertCaughtBeforeDamage(alerts, attack);
+    assert.ok(alerts.some((a) => a.credential === attack.credential && a.evidence.playbook === 'proxied_sign_in'));
+  });
+
+  it('does not page for a laptop behind a VPN in a data centre, nor a new laptop on the company’s cloud gateway', async () => {
+    for (const [name, events] of [
+      ['own-laptop-vpn.json', ownLaptopBehindCloudVpn()],
+      ['company-gateway.json', newLaptopOnCompanyGateway()],
+    ] as const) {
+      const pages = (await alertsOf(name, [...benignOkta(new Prng(11)), ...events])).filter(isPage);
+      assert.deepEqual(pages, [], `${name}\n${describeAlerts(pages)}`);
     }
   });
 });

@@ -3,6 +3,8 @@ import type { OrgStats } from '../profile/org-stats.js';
 import { anonymisingNetwork } from './anonymising-network.js';
 import { operationUsed } from './baseline-knowledge.js';
 import { isAdminGrant, managesOwnFactors } from './change-target.js';
+import { oktaPlaybookFinding as finding, oktaType } from './okta-playbook-finding.js';
+import { proxiedSignIn } from './okta-proxied-sign-in.js';
 import { orgState } from './org-memory.js';
 import type { DetectionContext, Finding } from './types.js';
 
@@ -61,48 +63,6 @@ function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
   map.delete(key);
   map.set(key, value);
   if (map.size > MAX_TRACKED) map.delete(map.keys().next().value as K);
-}
-
-/**
- * The bare Okta event type of `okta:<eventType>` (the Okta parser) or `Okta:<eventType>` (an OCSF producer naming
- * the service Okta), else undefined: the playbooks read Okta's event types only.
- */
-function oktaType(ctx: DetectionContext): string | undefined {
-  const op = ctx.ev.operation;
-  // Runs for every event of every source: no allocation unless it is Okta's.
-  if (op === undefined || op.length <= 5 || op.charCodeAt(4) !== 58) return undefined;
-  return op.startsWith('okta:') || op.startsWith('Okta:') || op.startsWith('OKTA:') ? op.slice(5) : undefined;
-}
-
-function finding(
-  ctx: DetectionContext,
-  playbook: string,
-  score: number,
-  stage: number,
-  summary: string,
-  steps: Record<string, unknown>,
-  once = true,
-): Finding {
-  return {
-    rule: 'attack_chain',
-    score,
-    stage,
-    summary,
-    evidence: {
-      kind: 'okta_takeover',
-      playbook,
-      advanced_by: ctx.cls.name,
-      source_ip: ctx.ev.source_ip,
-      asn: ctx.asn || undefined,
-      asn_kind: ctx.kind,
-      ...steps,
-    },
-    noveltyOnly: false,
-    suspicion: score,
-    // A playbook completed once is news; a change repeated from the same proxy is news only at a later stage.
-    alwaysReport: once,
-    laterStageIsNews: true,
-  };
 }
 
 const REFUSAL = /reject|deny|denied/i;
@@ -304,7 +264,8 @@ function idpImpersonation(ctx: DetectionContext, type: string, out: Finding[]): 
  * (the Okta counterpart of cloud-abuse.ts): MFA push fatigue ending in a sign-in, a person reporting activity they did
  * not recognise, privileged changes from an
  * anonymising network its administrator does not use, people signed in through an identity provider made from the
- * same address, and another person's credentials reset before an escalation. Each is high with no baseline at all: a log that starts at the theft has nothing to be
+ * same address, another person's credentials reset before an escalation, and a sign-in relayed by a phishing proxy
+(`okta-proxied-sign-in.ts`). Each is high with no baseline at all: a log that starts at the theft has nothing to be
  * unfamiliar with. Rule `attack_chain`, `evidence.kind` `okta_takeover`, `evidence.playbook` naming which.
  *
  * @example
@@ -320,4 +281,5 @@ export function detectOktaTakeover(ctx: DetectionContext, out: Finding[]): void 
   idpImpersonation(ctx, type, out);
   resetAndEscalate(ctx, type, out);
   anonymisedAdmin(ctx, out);
+  proxiedSignIn(ctx, type, out);
 }

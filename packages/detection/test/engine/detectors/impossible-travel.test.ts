@@ -48,6 +48,20 @@ describe('detector: impossible travel', () => {
     assert.ok(byRule(abroad, 'impossible_travel')[0]?.severity !== 'low');
   });
 
+  it('hard negative: a flight to London after the phone’s last call, which its carrier geolocated to Dallas', () => {
+    const engine = createDetectionEngine();
+    run(engine, workdays({ cred: 'AKIADANA', principal: 'dana', days: 20, perDay: 8, places: ['newYork'], client: 'chromeMac' }));
+    // At the gate in New York on T-Mobile, whose gateway the databases place in Dallas; 7 h 10 min later, London.
+    const gate = ev({ at: T0 + 22 * DAY + 15 * HOUR, cred: 'AKIADANA', principal: 'dana', place: 'seattleMobile', client: 'chromeMac' });
+    gate.geo = { ...gate.geo, city: 'Dallas', lat: 32.78, lon: -96.8 };
+    const landed = ev({ at: gate.ts + 430 * MIN, cred: 'AKIADANA', principal: 'dana', place: 'londonHome', client: 'chromeMac' });
+    const travel = byRule(run(engine, [gate, landed]), 'impossible_travel');
+    assert.deepEqual(
+      travel.map((a) => a.summary),
+      [],
+    );
+  });
+
   it('hard negative: VPN exits say nothing about location', () => {
     const engine = createDetectionEngine();
     run(engine, aliceHistory());
