@@ -53,7 +53,7 @@ describe('detector: impossible travel', () => {
     run(engine, workdays({ cred: 'AKIADANA', principal: 'dana', days: 20, perDay: 8, places: ['newYork'], client: 'chromeMac' }));
     // At the gate in New York on T-Mobile, whose gateway the databases place in Dallas; 7 h 10 min later, London.
     const gate = ev({ at: T0 + 22 * DAY + 15 * HOUR, cred: 'AKIADANA', principal: 'dana', place: 'seattleMobile', client: 'chromeMac' });
-    gate.geo = { ...gate.geo, city: 'Dallas', lat: 32.78, lon: -96.8 };
+    gate.geo = { country: 'US', city: 'Dallas', lat: 32.78, lon: -96.8, asn: 64521, as_org: 'US Wireless', asn_kind: 'mobile' };
     const landed = ev({ at: gate.ts + 430 * MIN, cred: 'AKIADANA', principal: 'dana', place: 'londonHome', client: 'chromeMac' });
     const travel = byRule(run(engine, [gate, landed]), 'impossible_travel');
     assert.deepEqual(
