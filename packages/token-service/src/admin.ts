@@ -25,7 +25,7 @@ import { type CreateClientInput, type CreatedClient, createClient } from './oaut
 import { opaqueTokenId } from './oauth/provider-events.js';
 import type { TokenSettings } from './oauth/settings.js';
 import type { ResourceServerView } from './resource-server-view.js';
-import { MAX_ACCESS_TOKEN_TTL_S, revokeAccount, revokeGrantIn } from './storage/grant-store.js';
+import { findRefreshFamily, MAX_ACCESS_TOKEN_TTL_S, revokeAccount, revokeGrantIn } from './storage/grant-store.js';
 import { findIssuedAccessToken, type IssuedAccessTokenLog } from './storage/issued-access-tokens.js';
 import { creatorOf, type LineageEntry, lineageOf } from './storage/lineage.js';
 import { appendRevocation } from './storage/revocation-log.js';
@@ -63,8 +63,8 @@ export interface AdminApi {
   rotateDue(now?: Date): Promise<ServiceAccountToken[]>;
   createCanary(input: { format: CanaryFormat; label: string; createdByCredentialId?: string }): Promise<Canary>;
   /**
-   * Revokes by id (key, client, an issued access token's jti) or by raw value (key, refresh token:
-   * whole family, JWT access token).
+   * Revokes by id (key, client, a refresh token's `rt_` id: whole family, an issued access token's
+   * jti) or by raw value (key, refresh token: whole family, JWT access token).
    */
   revoke(idOrToken: string, why?: ActorReason): Promise<RevokeResult>;
   /** Sign out everywhere: every grant, session and refresh token of a user (and optionally API keys). */
@@ -276,6 +276,7 @@ async function revokeValue(deps: AdminDeps, value: string, why: ActorReason): Pr
     return { revoked: record.kind, id: record.id };
   }
   if (value.split('.').length === 3) return { revoked: 'access_token', id: await revokeJwt(deps, value, why) };
+  if (REFRESH_TOKEN_ID.test(value)) return { revoked: 'refresh_token_family', id: await revokeRefreshFamilyById(deps, value, why) };
   const refresh = await deps.provider().RefreshToken.find(value, { ignoreExpiration: true });
   if (refresh?.grantId) {
     const grantId = refresh.grantId;
@@ -293,8 +294,30 @@ async function revokeValue(deps: AdminDeps, value: string, why: ActorReason): Pr
     });
   }
   throw new NotFoundError('credential', value.length > 12 ? `${value.slice(0, 6)}…` : value, {
-    hint: 'pass an id printed by `keys create`/`clients create`, an access token id (jti) issued by this service, or a raw key, refresh token or access token',
+    hint: 'pass an id printed by `keys create`/`clients create`, an access token id (jti) or refresh token id (rt_...) issued by this service, or a raw key, refresh token or access token',
   });
+}
+
+/** A refresh token's id as events, alerts and incidents carry it (`opaqueTokenId`): never a token value. */
+const REFRESH_TOKEN_ID = /^rt_[A-Za-z0-9_-]{22}$/;
+
+/**
+ * Revokes the family of the refresh token named by its `rt_` id, as revoking the token's value
+ * does. The value is stored nowhere, so the id is looked up on the token's row (indexed).
+ */
+async function revokeRefreshFamilyById(deps: AdminDeps, tokenId: string, why: ActorReason): Promise<string> {
+  const revoked = await deps.database.transaction(async (raw) => {
+    const trx = typed(raw);
+    const grantId = await findRefreshFamily(trx, tokenId);
+    if (grantId) await revokeGrantIn(trx, grantId, why);
+    return grantId !== undefined;
+  });
+  if (!revoked) {
+    throw new NotFoundError('refresh token', tokenId, {
+      hint: 'an rt_ id names a refresh token until it expires or its family is revoked; check --data points at the store that issued it',
+    });
+  }
+  return tokenId;
 }
 
 async function revokeClient(deps: AdminDeps, clientId: string, why: ActorReason): Promise<string> {

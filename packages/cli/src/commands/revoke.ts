@@ -12,13 +12,14 @@ interface RevokeOptions extends CommonOptions {
 }
 
 /**
- * `tokenwarden revoke ID_OR_TOKEN`: revokes a key or client by id, or a raw key, refresh token
- * (its whole family) or JWT access token (by jti). Safe while `serve` runs: the revocation is in
- * the shared store and its revocation log at once.
+ * `tokenwarden revoke ID_OR_TOKEN`: revokes a key or client by id, a refresh token's whole family
+ * by the token or its `rt_` id (as events and alerts name it), or a JWT access token by value or
+ * jti. Safe while `serve` runs: the revocation is in the shared store and its revocation log at once.
  *
  * @example
  * ```sh
  * tokenwarden revoke key_01JD3Z2K8Q4W5E6R7T8Y9U0I1O --reason "pasted in a ticket"
+ * tokenwarden revoke rt_3kQ9xW2mYb7TnV4cL8pA1s --reason "refresh token reuse alert"
  * ```
  */
 export const registerRevoke: CommandModule = (program: Command) => {
@@ -26,7 +27,10 @@ export const registerRevoke: CommandModule = (program: Command) => {
     program
       .command('revoke')
       .description('revoke a key, client, refresh-token family or access token')
-      .argument('<id-or-token>', 'an id printed by `keys create`/`clients create`, an access token id (jti), or a raw key or token value')
+      .argument(
+        '<id-or-token>',
+        'an id printed by `keys create`/`clients create`, an access token id (jti) or refresh token id (rt_...), or a raw key or token value',
+      )
       .option('--reason <text>', 'why (recorded in the audit log)')
       .option('--actor <name>', 'who is revoking (default: cli)'),
   ).action(
@@ -34,7 +38,7 @@ export const registerRevoke: CommandModule = (program: Command) => {
       // Checked before the store is opened: an empty argument (an unset shell variable) names nothing.
       if (idOrToken.trim() === '')
         throw new TokenWardenError('TW_USAGE', 'nothing to revoke: the id or token is empty', {
-          hint: 'pass an id printed by `keys create`/`clients create`, an access token id (jti), or a raw key or token',
+          hint: 'pass an id printed by `keys create`/`clients create`, an access token id (jti) or refresh token id (rt_...), or a raw key or token',
         });
       const { service, close } = await openTokenServiceForCommand(opts);
       try {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EventSink } from '../events.js';
 import type { ResourceServerView } from '../resource-server-view.js';
+import { basicChallenge, CLIENT_AUTH_FAILED, NO_CLIENT_AUTHENTICATION } from './client-auth-errors.js';
 import type { ClientAuthenticator } from './client-authenticator.js';
 
 /** Where oidc-provider mounts RFC 7662 introspection (its default route, which we keep). */
@@ -29,10 +30,11 @@ class OAuthError extends Error {
 /**
  * RFC 7662 introspection answered in front of oidc-provider's Koa stack, with the same rules:
  * the caller must authenticate as a confidential client (`client_secret_basic` or
- * `client_secret_post`, exactly one mechanism, the registered one); public clients and failed
- * authentication get `invalid_client` (401, and a `client_auth.failure` event), malformed
- * requests `invalid_request` (400). Unknown, revoked, expired and canary tokens answer
- * `{"active": false}`.
+ * `client_secret_post`, exactly one mechanism, the registered one); public clients, missing and
+ * failed authentication get `invalid_client` (401 with a `Basic` challenge, and a
+ * `client_auth.failure` event), like the provider's other client-authenticated endpoints (see
+ * `clientAuthenticationErrors`); malformed requests get `invalid_request` (400). Unknown, revoked,
+ * expired and canary tokens answer `{"active": false}`.
  *
  * Why a separate path: the provider's pipeline (Koa context, its client model, three token-model
  * lookups) cost most of each request, and it refuses structured (JWT) tokens outright; our access
@@ -69,12 +71,7 @@ export function createIntrospectionEndpoint(deps: {
       }
       if (e.error === 'invalid_client') {
         deps.events.emit('client_auth.failure', { ...(e.clientId ? { client_id: e.clientId } : {}), reason: e.detail });
-        if (req.headers.authorization !== undefined) {
-          res.setHeader(
-            'www-authenticate',
-            `Basic realm="${deps.issuer}", error="invalid_client", error_description="client authentication failed"`,
-          );
-        }
+        res.setHeader('www-authenticate', basicChallenge(deps.issuer));
       }
       send(res, e.status, { error: e.error, error_description: e.description });
     }
@@ -119,7 +116,7 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   return params;
 }
 
-/** Resolves and authenticates the caller the way oidc-provider's client_auth does; throws when it fails. */
+/** Resolves and authenticates the caller the way oidc-provider's client_auth does (with our errors); throws when it fails. */
 async function authenticate(req: IncomingMessage, params: URLSearchParams, authenticator: ClientAuthenticator): Promise<void> {
   const header = req.headers.authorization;
   const postedSecret = params.get('client_secret') || undefined;
@@ -139,11 +136,12 @@ async function authenticate(req: IncomingMessage, params: URLSearchParams, authe
     secret = basic.secret;
   }
   if (assertion !== undefined) {
-    throw new OAuthError(401, 'invalid_client', 'client authentication failed', 'client assertions are not accepted', clientId);
+    throw new OAuthError(401, 'invalid_client', CLIENT_AUTH_FAILED, 'client assertions are not accepted', clientId);
   }
-  if (!clientId) throw new OAuthError(400, 'invalid_request', 'no client authentication mechanism provided');
+  // RFC 6749 §5.2: no client authentication is invalid_client (the provider would say invalid_request).
+  if (!clientId) throw new OAuthError(401, 'invalid_client', CLIENT_AUTH_FAILED, NO_CLIENT_AUTHENTICATION);
   const result = await authenticator.authenticate(clientId, secret);
-  if (!result.ok) throw new OAuthError(401, 'invalid_client', 'client authentication failed', result.detail, clientId);
+  if (!result.ok) throw new OAuthError(401, 'invalid_client', CLIENT_AUTH_FAILED, result.detail, clientId);
 }
 
 /** RFC 6749 §2.3.1: Basic credentials are form-urlencoded before base64. */

@@ -1,6 +1,7 @@
 import type { Provider } from 'oidc-provider';
 import type { EventSink } from '../events.js';
 import type { ServiceSecrets } from '../storage/sealing.js';
+import { isMissingClientAuthentication } from './client-auth-errors.js';
 
 interface TokenLike {
   jti?: string;
@@ -118,7 +119,8 @@ export function wireProviderEvents(provider: Provider, events: EventSink, secret
     const err = e as ErrorLike;
     const clientId =
       ctx.oidc?.client?.clientId ?? (typeof ctx.oidc?.params?.client_id === 'string' ? ctx.oidc.params.client_id : undefined);
-    if (err.error === 'invalid_client') {
+    // A request naming no client is refused as invalid_client too (see clientAuthenticationErrors).
+    if (err.error === 'invalid_client' || isMissingClientAuthentication(err)) {
       events.emit('client_auth.failure', {
         client_id: clientId,
         reason: err.error_detail ?? err.error_description ?? 'client authentication failed',
@@ -144,6 +146,7 @@ export function wireProviderEvents(provider: Provider, events: EventSink, secret
   on('grant.error', onError);
   on('introspection.error', onError);
   on('revocation.error', onError);
+  on('pushed_authorization_request.error', onError);
   on('server_error', (_c, e) => {
     process.stderr.write(`token-service: server error: ${e instanceof Error ? e.message : String(e)}\n`);
   });

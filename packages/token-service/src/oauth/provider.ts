@@ -10,7 +10,9 @@ import type { WatermarkReader } from '../storage/revocation-watermark.js';
 import { typed } from '../storage/schema.js';
 import type { ServiceSecrets } from '../storage/sealing.js';
 import { SIGNING_ALG, type SigningKeySet } from '../storage/signing-keys.js';
+import { CLIENT_AUTHENTICATED_ROUTES, clientAuthenticationErrors } from './client-auth-errors.js';
 import { constantTimeEqual } from './client-authenticator.js';
+import { issuerHost, pinUrlsToIssuerOrigin } from './issuer-origin.js';
 import type { TokenSettings } from './settings.js';
 
 /** Everything the provider factory needs. */
@@ -95,6 +97,14 @@ export function buildProvider(deps: ProviderDeps): Provider {
     },
     features: {
       devInteractions: { enabled: false },
+      rpInitiatedLogout: {
+        enabled: true,
+        // The default page names the server by the request's Host header (and loads web fonts).
+        logoutSource: async (ctx, form) => {
+          ctx.type = 'html';
+          ctx.body = `<!doctype html><title>Sign out</title><h1>Sign out of ${escapeHtml(issuerHost(settings.issuer))}?</h1>${form}<button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign me out</button> <button type="submit" form="op.logoutForm">No, stay signed in</button>`;
+        },
+      },
       clientCredentials: { enabled: true },
       userinfo: { enabled: false },
       revocation: { enabled: true },
@@ -109,7 +119,10 @@ export function buildProvider(deps: ProviderDeps): Provider {
       },
       dPoP: {
         enabled: true,
-        nonceSecret: secrets.derive('dpop-nonce/v1'),
+        // Nonces only when they are required. With a nonce secret the provider also answers a proof
+        // whose iat is outside its window with use_dpop_nonce (and hands out nonces unasked), which
+        // RFC 9449 §8 reserves for a server that requires one; otherwise it is invalid_dpop_proof.
+        ...(settings.dpopRequireNonce ? { nonceSecret: secrets.derive('dpop-nonce/v1') } : {}),
         requireNonce: () => settings.dpopRequireNonce,
       },
       resourceIndicators: {
@@ -177,14 +190,22 @@ export function buildProvider(deps: ProviderDeps): Provider {
     rotateRefreshToken: true,
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     expiresWithSession: async () => false,
-    interactions: { url: async (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    // On the issuer's origin like every other URL we emit (see pinUrlsToIssuerOrigin), never the request's Host.
+    interactions: { url: async (_ctx, interaction) => `${new URL(settings.issuer).origin}/interaction/${interaction.uid}` },
     renderError: async (ctx, out) => {
+      // A client, not a browser, calls these: RFC 6749 §5.2 errors are JSON whatever Accept says.
+      if (CLIENT_AUTHENTICATED_ROUTES.has(ctx.oidc?.route ?? '')) {
+        ctx.body = out;
+        return;
+      }
       ctx.type = 'html';
       ctx.body = `<!doctype html><title>error</title><h1>${escapeHtml(String(out.error))}</h1><p>${escapeHtml(String(out.error_description ?? ''))}</p>`;
     },
   };
 
   const provider = new Provider(settings.issuer, configuration);
+  pinUrlsToIssuerOrigin(provider, settings.issuer);
+  provider.use(clientAuthenticationErrors(settings.issuer));
   hardenProvider(provider, deps);
   return provider;
 }
@@ -193,6 +214,12 @@ export function buildProvider(deps: ProviderDeps): Provider {
  * Replaces the two places where oidc-provider's defaults fall short of our storage rules:
  * client secrets are compared against their keyed hash (the store never holds them), and DPoP
  * proof replay detection is one atomic INSERT instead of find-then-save.
+ *
+ * A replayed proof is refused here with `invalid_dpop_proof` (RFC 9449 §11.1): the provider would
+ * answer `invalid_grant` at the token endpoint, which tells the client its code or refresh token
+ * is bad when only the proof is. The store serves DPoP proofs only: the other JWTs the provider
+ * checks for replay (client assertions, attestations) belong to client authentication methods
+ * we do not enable.
  */
 function hardenProvider(provider: Provider, deps: ProviderDeps): void {
   const { secrets, database } = deps;
@@ -213,7 +240,8 @@ function hardenProvider(provider: Provider, deps: ProviderDeps): void {
       .executeTakeFirst();
     // Opportunistic sweep keeps the table at about one proof window of rows.
     if (Math.random() < 0.01) await db.deleteFrom('ts_replay').where('expires_at', '<', now).execute();
-    return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+    if (Number(result.numInsertedOrUpdatedRows ?? 0n) !== 1) throw new errors.InvalidDpopProof('DPoP proof JWT replay detected');
+    return true;
   };
 }
 

@@ -36,6 +36,30 @@ export async function revokeGrantIn(trx: Kysely<TokenDb>, grantId: string, why: 
 }
 
 /**
+ * The grant (refresh-token family) of the refresh token that events name `tokenId` (`rt_...`, see
+ * `opaqueTokenId`), found by the index on its row: any token of the family, rotated ones included,
+ * names the family until that token's own expiry. Undefined for an unknown or expired id, and
+ * once the family is revoked (its rows are gone).
+ *
+ * @example
+ * ```ts
+ * const grantId = await findRefreshFamily(db, 'rt_3kQ9xW2mYb7TnV4cL8pA1s');
+ * if (grantId) await revokeGrantIn(db, grantId, { actor: 'cli' });
+ * ```
+ */
+export async function findRefreshFamily(db: Kysely<TokenDb>, tokenId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('ts_artifacts')
+    .select(['grant_id', 'expires_at'])
+    .where('token_id', '=', tokenId)
+    .where('model', '=', 'RefreshToken')
+    .executeTakeFirst();
+  // Expired rows stay a day for late-reuse detection (see sweepExpired); they name nothing live.
+  if (!row?.grant_id || (row.expires_at !== null && Number(row.expires_at) <= Math.floor(Date.now() / 1000))) return undefined;
+  return row.grant_id;
+}
+
+/**
  * Revokes every grant and session of an account (sign out everywhere) in one transaction, and
  * records a `subject` revocation so the gateway rejects access tokens issued to it before now.
  * Resolves once the clock has entered the second after the revocation (at most 1 s later), so

@@ -1,4 +1,5 @@
 import type { Migration } from '@tokenwarden/store';
+import { sql } from 'kysely';
 
 /**
  * Tables owned by the token service. Every opaque value (token, code, session id, client secret,
@@ -143,6 +144,19 @@ export const tokenServiceMigrations: Migration[] = [
         .addColumn('created_at', 'text', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('ts_access_tokens_expires').on('ts_access_tokens').column('expires_at').execute();
+    },
+  },
+  {
+    // Events, alerts and incidents name a refresh token by its `rt_` id (never its value): keep that
+    // id on the token's row, indexed, so `revoke rt_...` finds the family without a scan. On the row,
+    // it goes wherever the token goes (rotation keeps it, family revocation and the sweep delete it).
+    name: 'token-service-0005-refresh-token-ids',
+    async up(db) {
+      await db.schema.alterTable('ts_artifacts').addColumn('token_id', 'text').execute();
+      await db.schema.createIndex('ts_artifacts_token').on('ts_artifacts').column('token_id').execute();
+      // Tokens saved before this migration: their `rt_` id is `rt_` + the first 22 characters of
+      // the row key, both being the keyed hash of `RefreshToken:<value>` (see opaqueTokenId).
+      await sql`update ts_artifacts set token_id = 'rt_' || substr(id_hash, 1, 22) where model = 'RefreshToken'`.execute(db);
     },
   },
 ];

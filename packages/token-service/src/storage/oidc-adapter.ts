@@ -4,6 +4,7 @@ import type { Database } from '@tokenwarden/store';
 import { LRUCache } from 'lru-cache';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { errors } from 'oidc-provider';
+import { opaqueTokenId } from '../oauth/provider-events.js';
 import { revokeGrantIn } from './grant-store.js';
 import { isRevoked } from './revocation-log.js';
 import type { WatermarkReader } from './revocation-watermark.js';
@@ -82,6 +83,8 @@ export function createOidcAdapter(deps: AdapterDeps): new (model: string) => Ada
         expires_at: typeof expiresIn === 'number' && expiresIn > 0 ? epoch() + expiresIn : null,
         consumed_at: typeof payload.consumed === 'number' ? payload.consumed : null,
         created_at: new Date().toISOString(),
+        // What events name a refresh token by, so it can be revoked by that id (findRefreshFamily).
+        token_id: this.model === 'RefreshToken' ? opaqueTokenId(secrets, this.model, id) : null,
       };
       await database.transaction(async (raw) => {
         const trx = typed(raw);
@@ -99,6 +102,7 @@ export function createOidcAdapter(deps: AdapterDeps): new (model: string) => Ada
               client_id: row.client_id,
               uid_hash: row.uid_hash,
               user_code_hash: row.user_code_hash,
+              token_id: row.token_id,
             }),
           )
           .execute();

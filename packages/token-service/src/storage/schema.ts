@@ -13,6 +13,8 @@ export interface ArtifactRow {
   expires_at: number | null;
   consumed_at: number | null;
   created_at: string;
+  /** A refresh token's `rt_` id, the one events name it by (see `opaqueTokenId`); null for other models. */
+  token_id: string | null;
 }
 
 /** Row of `ts_revocations`: the ordered log the gateway fans out and resyncs from. */

@@ -103,11 +103,14 @@ describe('RFC 7662 introspection endpoint', () => {
     assert.equal(none.status, 401);
     assert.equal(none.body.error, 'invalid_client');
     assert.equal((await introspect(jwt, { id: pub.client_id, secret: 'guess' })).status, 401);
+    // RFC 6749 §5.2: no client authentication at all is invalid_client too, with a challenge.
     const noAuth = await post(`token=${jwt}`);
-    assert.equal(noAuth.status, 400);
-    assert.equal(noAuth.body.error, 'invalid_request');
+    assert.equal(noAuth.status, 401);
+    assert.deepEqual(noAuth.body, { error: 'invalid_client', error_description: 'client authentication failed' });
+    assert.match(noAuth.wwwAuthenticate ?? '', /^Basic realm=/);
+    assert.match(none.wwwAuthenticate ?? '', /^Basic realm=/, 'a 401 always carries a challenge');
     const failures = h.events.filter((e) => e.type === 'client_auth.failure').slice(failuresBefore);
-    assert.ok(failures.length >= 4, `client-auth failures are security events (${failures.length})`);
+    assert.ok(failures.length >= 5, `client-auth failures are security events (${failures.length})`);
     assert.ok(
       failures.some((e) => e.client_id === rs.id && e.reason === 'invalid secret provided'),
       'the event names the client and the reason',
