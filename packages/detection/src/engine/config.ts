@@ -427,7 +427,7 @@ export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
     newResourceScore: 30,
     spikeFactor: 8,
     spikeMinReads: 200,
-    spikeMinBytes: 100 * 1024 * 1024,
+    spikeMinBytes: 16 * 1024 * 1024,
     minBaselineHours: 12,
     ewmaAlpha: 0.1,
   },
