@@ -31,6 +31,11 @@ export interface ClientInfo {
    * TruffleHog, CloudFox, enumerate-iam, WeirdAAL), not a penetration-testing desktop or a web scanner.
    */
   cloudKeyTool?: boolean;
+  /**
+   * An authenticator app (Okta Verify, Duo Mobile, Microsoft Authenticator): a person's phone enrolling or answering
+   * a factor, beside the browser session it serves by design.
+   */
+  authenticator?: boolean;
 }
 
 /**

@@ -106,6 +106,14 @@ export interface DetectionConfig {
     minDistanceKm: number;
     /** Otherwise, A→B→A switches needed (a laptop moving from Wi-Fi to a hotspot switches once). */
     minSwitchBacks: number;
+    /**
+     * A session (an Okta session, a refresh token) returning this many times to a home or office line in one town it
+     * had just left for another such line, within `sessionHopWindowMinutes`, one of the lines used by no earlier
+     * session of its owner: the owner and a thief behind a residential proxy in the owner's town, at once.
+     */
+    sessionHopReturns: number;
+    /** Window of those returns: a session's events are minutes apart, not seconds. */
+    sessionHopWindowMinutes: number;
   };
   /** Detector 4: new device or client. */
   newClient: {
@@ -400,7 +408,7 @@ export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
     mobileUncertaintyKm: 2500,
     excludedKinds: ['vpn', 'tor', 'satellite', 'security_proxy'],
   },
-  concurrentUse: { windowMinutes: 5, minDistanceKm: 500, minSwitchBacks: 2 },
+  concurrentUse: { windowMinutes: 5, minDistanceKm: 500, minSwitchBacks: 2, sessionHopReturns: 2, sessionHopWindowMinutes: 60 },
   newClient: {
     newClientScore: 30,
     scriptedOnInteractiveScore: 55,

@@ -100,6 +100,18 @@ function markOffensive(info: ClientInfo, text: string): ClientInfo {
   return { ...info, family, offensive: offensive.name, cloudKeyTool: true };
 }
 const AWS_SERVICE = /^[a-z0-9-]+\.amazonaws\.com$/i;
+/** Authenticator apps as their own requests name them (iOS apps URL-encode the space: `Okta%20Verify/9.27 CFNetwork/...`). */
+const AUTHENTICATOR: ReadonlyArray<{ re: RegExp; family: string }> = [
+  { re: /^okta(?:\s|%20)?verify\b/i, family: 'Okta Verify' },
+  { re: /^duo(?:\s|%20)?mobile\b/i, family: 'Duo Mobile' },
+  { re: /^(?:microsoft(?:\s|%20)?)?authenticator\b/i, family: 'Microsoft Authenticator' },
+];
+
+function mobileOs(ua: string): string | undefined {
+  if (/iphone|ipad|ios\b|cfnetwork|darwin/i.test(ua)) return 'iOS';
+  if (/android|okhttp|dalvik/i.test(ua)) return 'Android';
+  return undefined;
+}
 
 function osFromText(ua: string): string | undefined {
   if (/linux/i.test(ua)) return 'Linux';
@@ -117,8 +129,8 @@ export interface UserAgentParser {
 }
 
 /**
- * Parses a user agent: scripted clients first (aws-cli, boto3, curl, python-requests, Terraform,
- * kubectl, PowerShell, ...), then AWS console and service callers, then ua-parser-js for
+ * Parses a user agent: authenticator apps (Okta Verify, Duo Mobile), then scripted clients (aws-cli, boto3, curl,
+ * python-requests, Terraform, kubectl, PowerShell, ...), then AWS console and service callers, then ua-parser-js for
  * browsers and apps, with isbot for crawlers. A penetration-testing distribution in the OS
  * (Kali, Parrot) or an offensive tool's name (Pacu, Stratus Red Team, TruffleHog, scanners) is
  * kept in `offensive`. Results are cached per string.
@@ -134,6 +146,12 @@ export function createUserAgentParser(cacheSize = 16_384): UserAgentParser {
   const cache = new Map<string, ClientInfo>();
   const parseClient = (text: string): ClientInfo => {
     if (text === '' || text === '-') return { family: 'unknown', scripted: false };
+    for (const a of AUTHENTICATOR) {
+      if (a.re.test(text)) {
+        const os = mobileOs(text);
+        return { family: a.family, ...(os ? { os } : {}), device: 'mobile', scripted: false, authenticator: true };
+      }
+    }
     for (const s of SCRIPTED) {
       if (s.re.test(text)) {
         const os = osFromText(text);

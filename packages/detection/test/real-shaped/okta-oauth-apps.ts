@@ -7,7 +7,17 @@
  */
 import { PEOPLE, START } from './okta-org.js';
 import type { OktaTakeover } from './okta-takeovers.js';
-import { BROWSERS, type OktaActor, type OktaEventSpec, type OktaPlace, oktaId, PLACES, sessionId } from './okta-writer.js';
+import {
+  BROWSERS,
+  type OktaActor,
+  type OktaEventSpec,
+  type OktaPlace,
+  oktaId,
+  PLACES,
+  sessionId,
+  tokenTarget,
+  userTarget,
+} from './okta-writer.js';
 import { HOUR, MIN, type Prng, weekdays } from './prng.js';
 
 const DAYS = weekdays(START, 20);
@@ -18,19 +28,6 @@ const PYTHON = 'python-requests/2.31.0';
 function clientActor(name: string): OktaActor {
   return { id: oktaId('0oa', name), type: 'PublicClientApp', alternateId: oktaId('0oa', name), displayName: name };
 }
-
-/** The token an authorization server granted, as the event's target names it (`detailEntry.subject` is the person). */
-function tokenTarget(kind: 'access_token' | 'refresh_token', subject: OktaActor, seed: string) {
-  return {
-    id: `${kind === 'access_token' ? 'AT' : 'rt'}.${oktaId('', seed)}`,
-    type: kind,
-    alternateId: 'unknown',
-    displayName: kind === 'access_token' ? 'Access Token' : 'Refresh Token',
-    detailEntry: { expires: 'in 1 hour', subject: subject.id, hash: oktaId('', `h${seed}`) },
-  };
-}
-
-const userTarget = (a: OktaActor) => ({ id: a.id, type: 'User', alternateId: a.alternateId, displayName: a.displayName });
 
 /** One refresh-token grant: a new access token and the rotated refresh token, two events as Okta logs them. */
 function refreshGrant(

@@ -5,22 +5,18 @@
  * egress through Zscaler) and the attacks (a stolen admin session cookie, a stolen API token, a session used
  * by its owner and a thief at once).
  */
-import { BROWSERS, type OktaActor, type OktaEventSpec, type OktaPlace, oktaId, PLACES, sessionId } from './okta-writer.js';
+import { BROWSERS, type OktaActor, type OktaEventSpec, type OktaPlace, oktaId, oktaUser, PLACES, sessionId } from './okta-writer.js';
 import { HOUR, MIN, type Prng, weekdays } from './prng.js';
 
 export const START = Date.parse('2026-10-05T00:00:00Z');
 const DAYS = 20;
 
-function user(login: string, name: string): OktaActor {
-  return { id: oktaId('00u', login), type: 'User', alternateId: `${login}@acme.io`, displayName: name };
-}
-
 export const PEOPLE = {
-  bob: user('bob', 'Bob Novak'),
-  carol: user('carol', 'Carol Diaz'),
-  dan: user('dan', 'Dan Okafor'),
-  erin: user('erin', 'Erin Walsh'),
-  sam: user('sam', 'Sam Lindqvist'),
+  bob: oktaUser('bob', 'Bob Novak'),
+  carol: oktaUser('carol', 'Carol Diaz'),
+  dan: oktaUser('dan', 'Dan Okafor'),
+  erin: oktaUser('erin', 'Erin Walsh'),
+  sam: oktaUser('sam', 'Sam Lindqvist'),
   scim: {
     id: oktaId('0oa', 'workday'),
     type: 'PublicClientApp',

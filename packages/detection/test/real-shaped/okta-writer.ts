@@ -53,6 +53,11 @@ export interface OktaEventSpec {
   deviceToken?: string;
   /** More of `debugContext.debugData`, as Okta's risk engine and behaviour detection write it (`risk`, `behaviors`). */
   debugData?: Record<string, string>;
+  /**
+   * The OAuth client the request was made for (`client.id`): Okta writes it on an authorization server's events (an
+   * authorize request, a consent, a token grant). Default: null, as on a sign-in or an admin change.
+   */
+  clientId?: string;
 }
 
 function hex(seed: string, n: number): string {
@@ -117,7 +122,7 @@ export function oktaEvent(e: OktaEventSpec): Record<string, unknown> {
       userAgent: { rawUserAgent: e.ua, os, browser },
       zone: 'null',
       device: e.device ?? (e.apiToken ? 'Unknown' : 'Computer'),
-      id: null,
+      id: e.clientId ?? null,
       ipAddress: e.place.ip,
       geographicalContext: geo,
     },
@@ -249,6 +254,118 @@ export const PLACES = {
     ...place('185.220.101.4', 'Berlin', 'Land Berlin', 'Germany', 52.52, 13.405, 60729, 'stiftung erneuerbare freiheit', 'unknown'),
     isProxy: true,
   },
+  // An Okta administrator's home line: Cox in Chandler, Arizona.
+  chandlerHome: place(
+    '68.2.114.37',
+    'Chandler',
+    'Arizona',
+    'United States',
+    33.3062,
+    -111.841,
+    22773,
+    'cox communications inc.',
+    'cox.net',
+  ),
+  // A remote hire's home line: Sparklight (Cable One) in Nampa, Idaho, a town nobody else in the org signs in from.
+  nampaHome: place('184.155.42.88', 'Nampa', 'Idaho', 'United States', 43.5788, -116.56, 11492, 'cable one  inc.', 'cableone.net'),
+  // A home line on Sonic fiber in Petaluma, California.
+  petalumaHome: place('23.93.0.140', 'Petaluma', 'California', 'United States', 38.2324, -122.637, 46375, 'sonic telecom llc', 'sonic.net'),
+  // A home line on Spectrum in Manhattan.
+  nySpectrumHome: place(
+    '74.66.20.10',
+    'New York',
+    'New York',
+    'United States',
+    40.7366,
+    -74.0094,
+    12271,
+    'charter communications inc',
+    'rr.com',
+  ),
+  // A NordVPN server in Lisbon (PacketHub S.A., NordVPN's network): Okta flags it as a proxy.
+  nordVpnLisbon: {
+    ...place('31.130.242.77', 'Lisbon', 'Lisbon', 'Portugal', 38.7223, -9.1393, 136787, 'packethub s.a.', 'nordvpn.com'),
+    isProxy: true,
+  },
+  // Google Cloud europe-west1: two NAT addresses of a SaaS backend, which DB-IP places in Brussels.
+  gcpBelgium: place(
+    '34.76.143.22',
+    'Brussels',
+    'Brussels Capital',
+    'Belgium',
+    50.8476,
+    4.3572,
+    396982,
+    'google llc',
+    'googleusercontent.com',
+  ),
+  gcpBelgium2: place(
+    '34.77.22.9',
+    'Brussels',
+    'Brussels Capital',
+    'Belgium',
+    50.8476,
+    4.3572,
+    396982,
+    'google llc',
+    'googleusercontent.com',
+  ),
+  // T-Mobile USA addresses a phone in New York is handed: DB-IP places most in the city, one pool in Honolulu.
+  tmobileNyc: place(
+    '172.56.30.77',
+    'New York',
+    'New York',
+    'United States',
+    40.7143,
+    -74.006,
+    21928,
+    't-mobile usa  inc.',
+    'mycingular.net',
+  ),
+  tmobileJacksonHeights: place(
+    '172.56.162.21',
+    'Jackson Heights',
+    'New York',
+    'United States',
+    40.7557,
+    -73.8854,
+    21928,
+    't-mobile usa  inc.',
+    'mycingular.net',
+  ),
+  tmobileEastHarlem: place(
+    '172.56.44.19',
+    'East Harlem',
+    'New York',
+    'United States',
+    40.7947,
+    -73.9425,
+    21928,
+    't-mobile usa  inc.',
+    'mycingular.net',
+  ),
+  tmobileBrooklyn: place(
+    '172.58.232.61',
+    'Brooklyn',
+    'New York',
+    'United States',
+    40.6782,
+    -73.9442,
+    21928,
+    't-mobile usa  inc.',
+    'mycingular.net',
+  ),
+  tmobileHonolulu: place(
+    '172.58.17.90',
+    'Honolulu',
+    'Hawaii',
+    'United States',
+    21.3099,
+    -157.858,
+    21928,
+    't-mobile usa  inc.',
+    'mycingular.net',
+  ),
 } satisfies Record<string, OktaPlace>;
 
 export const BROWSERS = {
@@ -261,4 +378,28 @@ export const BROWSERS = {
   linuxFirefox: 'Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0',
   oktaSdk: 'okta-sdk-python/2.9.5 python/3.11.8 Linux/5.10.213-201.855.amzn2.x86_64',
   torBrowser: 'Mozilla/5.0 (Windows NT 10.0; rv:115.0) Gecko/20100101 Firefox/115.0',
+  iphoneSafari:
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+  // A SaaS backend's Ruby HTTP client (Faraday), as it names itself.
+  rubyFaraday: 'Faraday v2.9.0',
 } as const;
+
+/** A person as an event's actor: `<login>@acme.io`. */
+export function oktaUser(login: string, name: string): OktaActor {
+  return { id: oktaId('00u', login), type: 'User', alternateId: `${login}@acme.io`, displayName: name };
+}
+
+/** A person as an event's target. */
+export const userTarget = (a: OktaActor) => ({ id: a.id, type: 'User', alternateId: a.alternateId, displayName: a.displayName });
+
+/** The token a grant hands out, as the event's target names it (`detailEntry.subject` is the person). */
+export function tokenTarget(kind: 'access_token' | 'id_token' | 'refresh_token', subject: OktaActor, seed: string) {
+  const names = { access_token: 'Access Token', id_token: 'ID Token', refresh_token: 'Refresh Token' };
+  return {
+    id: `${kind === 'refresh_token' ? 'rt' : kind === 'id_token' ? 'ID' : 'AT'}.${oktaId('', seed)}`,
+    type: kind,
+    alternateId: 'unknown',
+    displayName: names[kind],
+    detailEntry: { expires: kind === 'refresh_token' ? 'in 90 days' : 'in 1 hour', subject: subject.id, hash: oktaId('', `h${seed}`) },
+  };
+}

@@ -19,6 +19,7 @@ import { INTERNAL_NETWORK_KEY } from '../unregistered-network.js';
 import { asnKindFromCode } from './asn-kind-code.js';
 import { eventStage } from './chain-position.js';
 import { coldServerPair, habitualServerPair } from './server-pair.js';
+import { sessionHops } from './session-hops.js';
 import type { DetectionContext, Finding } from './types.js';
 
 /** Same-metro network switches (Wi-Fi ↔ cellular) are never concurrency, whatever the pattern. */
@@ -34,7 +35,8 @@ const RELAYED: ReadonlySet<AsnKind> = new Set<AsnKind>(['vpn', 'tor', 'security_
  * networks of one organisation or cloud (same AS org), consumer VPNs and Tor (split tunnels flap), networks the
  * whole org uses (the office VPN), two networks in the same metro area, and a mobile carrier beside a network the
  * credential already uses both of (a phone on Wi-Fi and cellular), and two habitual servers sharing the key
- * ({@link habitualServerPair}). A mobile end gets the carrier's geolocation slack
+ * ({@link habitualServerPair}). Within one town, a session returning again and again to a line it just left is
+ * concurrency too ({@link sessionHops}). A mobile end gets the carrier's geolocation slack
  * (`impossibleTravel.mobileUncertaintyKm`) before it counts as far. Two hosting networks under a scripted client
  * with no baseline yet are reported as novelty ({@link coldServerPair}).
  *
@@ -50,6 +52,11 @@ export function detectConcurrentUse(ctx: DetectionContext, out: Finding[]): void
   const cu = cfg.concurrentUse;
   const window = cu.windowMinutes * 60_000;
   if (RELAYED.has(ctx.kind) || org.isCommon(org.asns, ctx.asn)) return;
+  const hops = sessionHops(ctx);
+  if (hops !== undefined) {
+    out.push(hops);
+    return;
+  }
   const lastAsn = cred.u[cred.uo + U_LAST_ASN]!;
   if (ctx.now - cred.f[cred.fo + F_CONC_TS]! > window) cred.f[cred.fo + F_CONC_SWITCHES] = 0;
   let other = -1;

@@ -31,3 +31,17 @@ export function knownValues(
 export function round2(x: number): number {
   return Math.round(x * 100) / 100;
 }
+
+/**
+ * An English ordinal for counts in summaries.
+ *
+ * @example
+ * ```ts
+ * ordinal(3); // "3rd"
+ * ```
+ */
+export function ordinal(n: number): string {
+  const teen = n % 100 >= 11 && n % 100 <= 13;
+  const suffix = teen ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${suffix}`;
+}

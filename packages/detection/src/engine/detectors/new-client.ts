@@ -23,6 +23,17 @@ function sessionDeviceMoved(ctx: DetectionContext): boolean {
   return first !== ctx.deviceHash;
 }
 
+/**
+ * True when a person's authenticator app (Okta Verify on their phone) enrolls or answers a factor: a second device in
+ * the session by design, and a new one whenever a phone is. Only for the factor events themselves: the app's name in
+ * any other request says nothing.
+ */
+function authenticatorAtWork(ctx: DetectionContext): boolean {
+  if (ctx.ev.client?.authenticator !== true) return false;
+  const op = ctx.ev.operation ?? '';
+  return op.startsWith('okta:user.mfa.') || op.startsWith('okta:user.authentication.') || op.startsWith('okta:system.push.');
+}
+
 /** Events a session must have had from its browser before another browser on it counts as a copy. */
 const SESSION_BROWSER_MIN_EVENTS = 5;
 
@@ -60,7 +71,7 @@ function sessionBrowserMoved(ctx: DetectionContext, newClient: boolean): boolean
  */
 export function detectNewClient(ctx: DetectionContext, out: Finding[]): void {
   ctx.clientNovelty = 0;
-  if (ctx.appBackend) return;
+  if (ctx.appBackend || authenticatorAtWork(ctx)) return;
   const { cred, principal, cfg, org } = ctx;
   const nc = cfg.newClient;
   // Offensive tooling says something with no baseline at all; only habit (a red team's own key) excuses it.

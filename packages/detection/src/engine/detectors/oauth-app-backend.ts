@@ -19,6 +19,30 @@ type People = number[];
 const BACKENDS = new WeakMap<OrgStats, Map<string, Map<string, People>>>();
 
 const newBackends = (): Map<string, Map<string, People>> => new Map();
+/** Place or client novelty below which a person's authorization came from their usual context. */
+const FAMILIAR_NOVELTY = 30;
+
+/** Grants onboarded by their person remembered per engine; the oldest is forgotten first. */
+const MAX_ONBOARDED = 100_000;
+/**
+ * How soon after a person authorized an app in their own session its backend redeems the code: Okta's authorization
+ * codes live 60 seconds, and a backend redeems at once.
+ */
+const ONBOARD_WINDOW_MS = 2 * 60_000;
+/** Okta's management scopes: an app a person lets administer the org is never routine onboarding. */
+const MANAGEMENT_SCOPE = /(^|\s)okta\./;
+
+/**
+ * Per engine: the person's own authorizations (`client|person` → when, from a familiar context: kept minutes), and the
+ * grants they onboarded (`client|person` → the backend that redeemed the code, in the snapshot by
+ * `ONBOARDED_GRANTS_MEMORY`).
+ */
+interface Onboarding {
+  authorized: Map<string, number>;
+  onboarded: Map<string, string>;
+}
+const ONBOARDING = new WeakMap<OrgStats, Onboarding>();
+const newOnboarding = (): Onboarding => ({ authorized: new Map(), onboarded: new Map() });
 
 /** The OAuth client that holds the event's delegated token (set by the Okta parser), or undefined. */
 function oauthClientOf(ctx: DetectionContext): string | undefined {
@@ -48,6 +72,7 @@ export function isKnownAppBackend(ctx: DetectionContext): boolean {
   const client = oauthClientOf(ctx);
   if (client === undefined) return false;
   const key = backendKey(ctx);
+  if (key !== undefined && onboardedHere(ctx, client, key)) return true;
   const people = key === undefined ? undefined : BACKENDS.get(ctx.org)?.get(client)?.get(key);
   if (people === undefined) return false;
   let others = 0;
@@ -65,10 +90,13 @@ export function isKnownAppBackend(ctx: DetectionContext): boolean {
  * ```
  */
 export function noteAppBackend(ctx: DetectionContext): void {
+  if (ctx.ev.outcome === 'failure') return;
+  noteAuthorization(ctx);
   const client = oauthClientOf(ctx);
-  if (client === undefined || ctx.ev.outcome === 'failure') return;
+  if (client === undefined) return;
   const key = backendKey(ctx);
   if (key === undefined) return;
+  noteOnboarded(ctx, client, key);
   const all = orgState(BACKENDS, ctx.org, newBackends);
   let backends = all.get(client);
   if (backends === undefined) {
@@ -103,6 +131,75 @@ export const APP_BACKENDS_MEMORY: OrgMemory = {
         backends.set(b[0], people);
       }
       all.set(entry[0], backends);
+    }
+  },
+};
+
+/** `client|person` of an OAuth grant or authorization. */
+function pairKey(client: string, ctx: DetectionContext): string | undefined {
+  const who = ctx.ev.principal;
+  return who === undefined ? undefined : `${client}|${who}`;
+}
+
+/** True when the grant may be onboarding: not a device code (its tokens go to a device, not an app's backend), no admin scopes. */
+function onboardable(ctx: DetectionContext): boolean {
+  const a = ctx.ev.attributes;
+  if (a?.oauth_grant_type === 'device_code') return false;
+  return !(typeof a?.oauth_scopes === 'string' && MANAGEMENT_SCOPE.test(a.oauth_scopes));
+}
+
+/**
+ * True when this grant's backend is the one that redeemed the person's own authorization of the app (this very code
+ * redemption, or a refresh from where it was redeemed): a SaaS app onboarded by its user, whose servers sit in a cloud
+ * the person never used, with an HTTP library, seconds after they clicked "Allow".
+ */
+function onboardedHere(ctx: DetectionContext, client: string, key: string): boolean {
+  const pair = pairKey(client, ctx);
+  const state = ONBOARDING.get(ctx.org);
+  if (pair === undefined || state === undefined || !onboardable(ctx)) return false;
+  const backend = state.onboarded.get(pair);
+  if (backend !== undefined) return backend === key;
+  const at = state.authorized.get(pair);
+  return at !== undefined && ctx.now >= at && ctx.now - at <= ONBOARD_WINDOW_MS;
+}
+
+/** Remembers a person's authorization of an app in their own session, from a context not suspect. */
+function noteAuthorization(ctx: DetectionContext): void {
+  const client = ctx.ev.attributes?.oauth_authorized_client;
+  if (typeof client !== 'string' || client.length === 0) return;
+  const familiar =
+    ctx.placeNovelty < FAMILIAR_NOVELTY && ctx.clientNovelty < FAMILIAR_NOVELTY && ctx.suspicion < ctx.cfg.chain.contextMinScore;
+  const pair = pairKey(client, ctx);
+  if (!familiar || pair === undefined) return;
+  const state = orgState(ONBOARDING, ctx.org, newOnboarding);
+  // Authorizations are kept minutes: drop those past the window before adding one.
+  for (const [k, at] of state.authorized) {
+    if (ctx.now - at <= ONBOARD_WINDOW_MS) break;
+    state.authorized.delete(k);
+  }
+  state.authorized.delete(pair);
+  state.authorized.set(pair, ctx.now);
+}
+
+/** Remembers the backend that redeemed a person's fresh authorization. */
+function noteOnboarded(ctx: DetectionContext, client: string, key: string): void {
+  const pair = pairKey(client, ctx);
+  const state = ONBOARDING.get(ctx.org);
+  if (pair === undefined || state === undefined || state.onboarded.has(pair) || !onboardedHere(ctx, client, key)) return;
+  if (state.onboarded.size >= MAX_ONBOARDED) state.onboarded.delete(state.onboarded.keys().next().value as string);
+  state.onboarded.set(pair, key);
+}
+
+/** The grants onboarded by their people, in the engine's snapshot: `[client|person, backend]`. */
+export const ONBOARDED_GRANTS_MEMORY: OrgMemory = {
+  name: 'oauth.onboarded_grants',
+  save: (org) => [...(ONBOARDING.get(org)?.onboarded ?? [])],
+  load: (org, data) => {
+    if (!Array.isArray(data)) return;
+    const state = orgState(ONBOARDING, org, newOnboarding);
+    for (const entry of data) {
+      if (state.onboarded.size >= MAX_ONBOARDED) break;
+      if (Array.isArray(entry) && typeof entry[0] === 'string' && typeof entry[1] === 'string') state.onboarded.set(entry[0], entry[1]);
     }
   },
 };

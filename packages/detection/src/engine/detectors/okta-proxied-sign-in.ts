@@ -93,3 +93,18 @@ export function proxiedSignIn(ctx: DetectionContext, type: string, out: Finding[
     person.devices.push(ctx.deviceHash);
   }
 }
+
+/**
+ * True when the event's device token (`dtHash`) is one of its person's known browsers or phones, as the phishing-proxy
+ * rule has learned them from their sessions not already suspect.
+ *
+ * @example
+ * ```ts
+ * if (knownOktaDevice(ctx)) return; // the person's own laptop
+ * ```
+ */
+export function knownOktaDevice(ctx: DetectionContext): boolean {
+  const who = ctx.ev.principal;
+  if (who === undefined || ctx.deviceHash === 0) return false;
+  return PEOPLE.get(ctx.org)?.get(who)?.devices.includes(ctx.deviceHash) === true;
+}

@@ -1,8 +1,11 @@
-import { STAGE_PERSISTENCE, STAGE_VALIDITY_CHECK } from '../classify/operation-class.js';
+import { STAGE_CAPABILITY_PROBE, STAGE_PERSISTENCE, STAGE_VALIDITY_CHECK } from '../classify/operation-class.js';
+import { K_ASN, U_ASN } from '../profile/layout.js';
 import type { OrgStats } from '../profile/org-stats.js';
+import { topKCount, topKSize } from '../sketches/top-k.js';
 import { anonymisingNetwork } from './anonymising-network.js';
 import { operationUsed } from './baseline-knowledge.js';
 import { isAdminGrant, managesOwnFactors } from './change-target.js';
+import { deviceCodePhishing } from './okta-device-code-phishing.js';
 import { oktaPlaybookFinding as finding, oktaType } from './okta-playbook-finding.js';
 import { proxiedSignIn } from './okta-proxied-sign-in.js';
 import { orgState } from './org-memory.js';
@@ -146,8 +149,12 @@ function userReported(ctx: DetectionContext, type: string, out: Finding[]): void
  * that its principal does not work from. People administer Okta from their desk or their company's gateway; the
  * 2023 session thefts and Scattered Spider's takeovers came through VPS and residential proxies. Needs no baseline.
  */
-function anonymisedAdmin(ctx: DetectionContext, out: Finding[]): void {
+function anonymisedAdmin(ctx: DetectionContext, type: string, out: Finding[]): void {
   const { cls } = ctx;
+  if (type === 'user.session.access_admin_app') {
+    anonymisedConsole(ctx, out);
+    return;
+  }
   if (cls.privilege === 'none' || ctx.ev.outcome === 'failure' || managesOwnFactors(ctx.ev)) return;
   const where = anonymisingNetwork(ctx);
   if (where === undefined) return;
@@ -159,6 +166,30 @@ function anonymisedAdmin(ctx: DetectionContext, out: Finding[]): void {
       cls.stage,
       `${cls.privilege.replace('_', ' ')} change ${cls.name}${ctx.ev.resource ? ` on ${ctx.ev.resource}` : ''} from ${where} its principal does not work from`,
       { privilege: cls.privilege, network: where },
+      false,
+    ),
+  );
+}
+
+/**
+ * The admin console opened in a session that has moved onto an anonymising network its principal does not work from
+ * (an infostealer's cookie replayed through proxy exits while its owner works on): the thief looking at what the
+ * session can do, before any change. A person who signs in through their VPN began the session there.
+ */
+function anonymisedConsole(ctx: DetectionContext, out: Finding[]): void {
+  const { cred } = ctx;
+  if (ctx.ev.outcome === 'failure' || ctx.ev.credential_kind !== 'saas_session') return;
+  const where = anonymisingNetwork(ctx);
+  if (where === undefined || topKCount(cred.u, cred.uo + U_ASN, K_ASN, ctx.asn) > 0 || topKSize(cred.u, cred.uo + U_ASN, K_ASN) === 0)
+    return;
+  out.push(
+    finding(
+      ctx,
+      'anonymised_admin',
+      ctx.cfg.oktaTakeover.score,
+      STAGE_CAPABILITY_PROBE,
+      `admin console opened from ${where} its principal does not work from, in a session that began elsewhere`,
+      { network: where },
       false,
     ),
   );
@@ -264,8 +295,8 @@ function idpImpersonation(ctx: DetectionContext, type: string, out: Finding[]): 
  * (the Okta counterpart of cloud-abuse.ts): MFA push fatigue ending in a sign-in, a person reporting activity they did
  * not recognise, privileged changes from an
  * anonymising network its administrator does not use, people signed in through an identity provider made from the
- * same address, another person's credentials reset before an escalation, and a sign-in relayed by a phishing proxy
-(`okta-proxied-sign-in.ts`). Each is high with no baseline at all: a log that starts at the theft has nothing to be
+ * same address, another person's credentials reset before an escalation, a sign-in relayed by a phishing proxy
+ * (`okta-proxied-sign-in.ts`) and a device authorization phished (`okta-device-code-phishing.ts`). Each is high with no baseline at all: a log that starts at the theft has nothing to be
  * unfamiliar with. Rule `attack_chain`, `evidence.kind` `okta_takeover`, `evidence.playbook` naming which.
  *
  * @example
@@ -280,6 +311,7 @@ export function detectOktaTakeover(ctx: DetectionContext, out: Finding[]): void 
   userReported(ctx, type, out);
   idpImpersonation(ctx, type, out);
   resetAndEscalate(ctx, type, out);
-  anonymisedAdmin(ctx, out);
+  anonymisedAdmin(ctx, type, out);
   proxiedSignIn(ctx, type, out);
+  deviceCodePhishing(ctx, type, out);
 }

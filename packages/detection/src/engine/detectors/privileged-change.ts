@@ -1,9 +1,9 @@
 import { STAGE_DEFENSE_EVASION, STAGE_PERSISTENCE } from '../classify/operation-class.js';
-import { F_EVENTS, F_FIRST_PRIV_TS, F_INTERACTIVE, F_PRIV_BURST, F_PRIV_EVENTS, K_PRIV, U_PRIV } from '../profile/layout.js';
+import { F_EVENTS, F_FIRST_PRIV_TS, F_INTERACTIVE, F_PRIV_BURST, F_PRIV_EVENTS, K_IP, K_PRIV, U_IP, U_PRIV } from '../profile/layout.js';
 import { topKCount } from '../sketches/top-k.js';
 import { isChangeMaker, onPersonsDesktop } from './change-maker.js';
 import { isAdminGrant, managesOwnFactors, targetsOtherUser } from './change-target.js';
-import { knownValues, round2 } from './evidence.js';
+import { knownValues, ordinal, round2 } from './evidence.js';
 import type { DetectionContext, Finding } from './types.js';
 
 /** Novelty of place or client (0-100) from which the context counts as unfamiliar. */
@@ -16,6 +16,26 @@ const BURST_COUNT_SPAN = 16;
 const ADMIN_MIN_CHANGES = 3;
 /** Age of a credential's first change from which its changes belong to an earlier working session. */
 const EARLIER_SESSION_MS = 12 * 3_600_000;
+/** Events of a person from one address from which it is their desk (working days of it, not a few evenings). */
+const DESK_MIN_EVENTS = 50;
+
+/**
+ * True when a person's sign-in session (an Okta session: a new credential each morning) makes the change from the
+ * very address and device of their earlier sessions. "Never made by this credential" then says nothing: every
+ * session is new. A thief replaying the cookie comes from elsewhere, even in the victim's city.
+ */
+function atOwnDesk(ctx: DetectionContext): boolean {
+  const { principal } = ctx;
+  return (
+    ctx.ev.credential_kind === 'saas_session' &&
+    ctx.principalMature &&
+    principal !== ctx.cred &&
+    ctx.placeNovelty === 0 &&
+    ctx.clientNovelty === 0 &&
+    ctx.ipHash !== 0 &&
+    topKCount(principal.u, principal.uo + U_IP, K_IP, ctx.ipHash) >= DESK_MIN_EVENTS
+  );
+}
 
 /**
  * Privileged changes the principal made in earlier sessions: those of its other credentials (an Okta admin signs
@@ -49,12 +69,6 @@ function countBurst(ctx: DetectionContext): number {
   count = Math.min(BURST_COUNT_SPAN - 1, count + 1);
   cred.f[cred.fo + F_PRIV_BURST] = start * BURST_COUNT_SPAN + count;
   return count;
-}
-
-function ordinal(n: number): string {
-  const teen = n % 100 >= 11 && n % 100 <= 13;
-  const suffix = teen ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
-  return `${n}${suffix}`;
 }
 
 /**
@@ -115,7 +129,9 @@ export function detectPrivilegedChange(ctx: DetectionContext, out: Finding[]): v
   // more of a kind new to them (the first policy edit of the month, a helpdesk factor reset) is doing their job:
   // worth a look, not a page. From a new place or client, or granting administrator access, it still pages.
   const earlier = earlierChanges(ctx);
-  const seasonedAdmin = !unfamiliar && !scriptedOnInteractive && !adminGrant && earlier >= ADMIN_MIN_CHANGES;
+  // So is an administrator at the desk and device of their earlier sessions, however few changes the log shows.
+  const ownDesk = !unfamiliar && !scriptedOnInteractive && !adminGrant && atOwnDesk(ctx);
+  const seasonedAdmin = !unfamiliar && !scriptedOnInteractive && !adminGrant && (earlier >= ADMIN_MIN_CHANGES || ownDesk);
   if (seasonedAdmin) score -= 15;
   // The same change made before from this familiar desk (the on-call engineer's second night on a muted rule; a
   // helpdesk agent's second factor reset, each in a new Okta session, so known only to the person) was already
@@ -155,6 +171,7 @@ export function detectPrivilegedChange(ctx: DetectionContext, out: Finding[]): v
       unfamiliar_context: unfamiliar,
       admin_grant: adminGrant || undefined,
       administrator_at_work: seasonedAdmin || undefined,
+      own_desk: ownDesk || undefined,
       other_user: otherUser || undefined,
       own_factors: ownFactors || undefined,
       unaccustomed_changes_in_window: burst || undefined,

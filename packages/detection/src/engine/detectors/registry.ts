@@ -8,7 +8,7 @@ import { detectInstanceCredentialOutside } from './instance-credential.js';
 import { detectLogExpiry } from './log-expiry.js';
 import { detectNewClient } from './new-client.js';
 import { detectNewPlace } from './new-place.js';
-import { APP_BACKENDS_MEMORY } from './oauth-app-backend.js';
+import { APP_BACKENDS_MEMORY, ONBOARDED_GRANTS_MEMORY } from './oauth-app-backend.js';
 import { detectOktaTakeover } from './okta-takeover.js';
 import type { OrgMemory } from './org-memory.js';
 import { ACCOUNTS_SEEN_MEMORY, detectOutsideGrant } from './outside-grant.js';
@@ -16,6 +16,7 @@ import { detectPrivilegedChange } from './privileged-change.js';
 import { detectProbing } from './probing.js';
 import { REVOCATIONS_MEMORY } from './revocations.js';
 import { detectSecretHarvest, SECRETS_READ_MEMORY } from './secret-harvest.js';
+import { detectSessionTravel } from './session-travel.js';
 import { detectTokenLifecycle } from './token-lifecycle.js';
 import type { Detector } from './types.js';
 import { detectUnusualTime } from './unusual-time.js';
@@ -35,6 +36,7 @@ export const DETECTORS: readonly Detector[] = [
   detectNewPlace,
   detectNewClient,
   detectImpossibleTravel,
+  detectSessionTravel,
   detectConcurrentUse,
   detectVendorVerdict,
   detectUnusualTime,
@@ -73,4 +75,10 @@ export const ATTEMPT_DETECTORS: readonly Detector[] = [detectOktaTakeover];
  * const saved = saveOrgMemories(ORG_MEMORIES, org);
  * ```
  */
-export const ORG_MEMORIES: readonly OrgMemory[] = [ACCOUNTS_SEEN_MEMORY, SECRETS_READ_MEMORY, REVOCATIONS_MEMORY, APP_BACKENDS_MEMORY];
+export const ORG_MEMORIES: readonly OrgMemory[] = [
+  ACCOUNTS_SEEN_MEMORY,
+  SECRETS_READ_MEMORY,
+  REVOCATIONS_MEMORY,
+  APP_BACKENDS_MEMORY,
+  ONBOARDED_GRANTS_MEMORY,
+];

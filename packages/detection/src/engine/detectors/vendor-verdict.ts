@@ -1,9 +1,10 @@
 import type { RuleName } from '../profile/layout.js';
 import { K_ASN, K_CLIENT, K_IP, U_ASN, U_CLIENT, U_IP } from '../profile/layout.js';
-import { topKCount } from '../sketches/top-k.js';
+import { topKCount, topKSize } from '../sketches/top-k.js';
 import { anonymisingNetwork } from './anonymising-network.js';
 import { knownToEither } from './baseline-knowledge.js';
 import { eventStage } from './chain-position.js';
+import { knownOktaDevice } from './okta-proxied-sign-in.js';
 import { isSessionCredential } from './session-credential.js';
 import type { DetectionContext, Finding } from './types.js';
 
@@ -30,6 +31,17 @@ function familiar(ctx: DetectionContext): { ip: boolean; client: boolean } {
     ip: knownToEither(cred, principal, U_IP, K_IP, ctx.ipHash),
     client: knownToEither(cred, principal, U_CLIENT, K_CLIENT, ctx.clientHash),
   };
+}
+
+/**
+ * True when the event's session began on this network (no other network in it yet) and its device token is one of
+ * its owner's: the owner signing in there, not a cookie carried there.
+ */
+function ownSignInThere(ctx: DetectionContext): boolean {
+  const { cred } = ctx;
+  if (ctx.ev.credential_kind !== 'saas_session' || cred === ctx.principal || !knownOktaDevice(ctx)) return false;
+  const networks = topKSize(cred.u, cred.uo + U_ASN, K_ASN);
+  return networks === 0 || (networks === 1 && topKCount(cred.u, cred.uo + U_ASN, K_ASN, ctx.asn) > 0);
 }
 
 /** The finding of `rule` this event already raised, if any: the verdict strengthens it instead of repeating it. */
@@ -141,13 +153,16 @@ export function detectVendorVerdict(ctx: DetectionContext, out: Finding[]): void
   }
   if (ctx.ev.outcome === 'failure' && !session) return;
   if (highRisk && hidden !== undefined && ctx.ev.outcome !== 'failure') {
+    // A person who signs in through their own VPN abroad, on their own laptop, is what Okta rates high (a new IP far
+    // away) and flags (a proxy): the session began there on a device they own. Novelty, which pages only corroborated.
+    const own = ownSignInThere(ctx);
     strengthen(
       ctx,
       out,
       'new_place',
-      ctx.cfg.vendorVerdict.hiddenHighRiskScore,
-      true,
-      `identity provider rated the request high risk, from ${hidden}`,
+      own ? Math.min(ctx.cfg.vendorVerdict.hiddenHighRiskScore, ctx.cfg.risk.highScore - 1) : ctx.cfg.vendorVerdict.hiddenHighRiskScore,
+      !own,
+      `identity provider rated the request high risk, from ${hidden}${own ? ', in a session its owner began there on their own device' : ''}`,
       vendor,
     );
     return;

@@ -91,7 +91,9 @@ export const F_RETURN_DAYS = 71; // its last UTC day * 16 + distinct days seen (
 // inherits it with the issuer's stages).
 export const F_COLD_DAMAGE = 72;
 export const F_COLD_RECON_TS = F_STAGE_TS;
-export const F_SLOTS = 73;
+// A session's returns to a line in one town it had just left (same-town concurrency): start ms * 16 + count (<= 15).
+export const F_SESSION_HOPS = 73;
+export const F_SLOTS = 74;
 
 // uint32 slots (a top-k sketch takes topKSlots(k): the keys, then 16-bit counts two to a slot)
 export const U_IP = 0;

@@ -13,6 +13,11 @@ export interface OktaOAuthGrant {
   principal: string;
 }
 
+/** Okta's placeholders for a value it does not know. */
+function usable(v: string | undefined): string | undefined {
+  return v !== undefined && v !== '' && v.toLowerCase() !== 'unknown' && v.toLowerCase() !== 'null' ? v : undefined;
+}
+
 function firstTarget(targets: unknown, pick: (t: JsonObject) => boolean): JsonObject | undefined {
   if (!Array.isArray(targets)) return undefined;
   for (const t of targets) if (isObject(t) && pick(t)) return t;
@@ -29,7 +34,7 @@ function firstTarget(targets: unknown, pick: (t: JsonObject) => boolean): JsonOb
  *
  * @example
  * ```ts
- * oktaOAuthGrant('app.oauth2.as.token.grant.access_token', actor, event.target, debugData)?.credential; // "0oa1.../00u2..."
+ * oktaOAuthGrant('app.oauth2.as.token.grant.access_token', actor, event.target, debugData, event.client.id)?.credential; // "0oa1.../00u2..."
  * ```
  */
 export function oktaOAuthGrant(
@@ -37,15 +42,19 @@ export function oktaOAuthGrant(
   actor: JsonObject | undefined,
   targets: unknown,
   debugData: JsonObject | undefined,
+  requestClientId?: string,
 ): OktaOAuthGrant | undefined {
   if (!eventType.startsWith('app.oauth2.') || !eventType.includes('.token.')) return undefined;
   const actorType = strAt(actor, 'type');
   const actorIsPerson = actorType === 'User';
+  // Okta names the OAuth client of a request in `client.id` when no target or debug field does.
   const clientId = actorIsPerson
     ? (strAt(
         firstTarget(targets, (t) => CLIENT_TYPES.has(strAt(t, 'type') ?? '')),
         'id',
-      ) ?? strAt(debugData, 'clientId'))
+      ) ??
+      strAt(debugData, 'clientId') ??
+      usable(requestClientId))
     : actorType !== undefined && CLIENT_TYPES.has(actorType)
       ? strAt(actor, 'id')
       : undefined;
@@ -66,8 +75,41 @@ export function oktaOAuthGrant(
       if (subject !== clientId) personId = subject;
     }
   }
-  const usable = (v: string | undefined) => (v !== undefined && v !== '' && v.toLowerCase() !== 'unknown' ? v : undefined);
   personId = usable(personId);
   if (personId === undefined) return { credential: clientId, principal: usable(strAt(actor, 'alternateId')) ?? clientId };
   return { credential: `${clientId}/${personId}`, principal: usable(personLogin) ?? personId };
+}
+
+/**
+ * The OAuth client a person's `app.oauth2.*` event in their own session names (an authorization, a consent): Okta
+ * puts it in `client.id` or `debugData.clientId`. Undefined for other events.
+ *
+ * @example
+ * ```ts
+ * oktaSessionOAuthClient('app.oauth2.as.consent.grant', event.client, debugData); // "0oa5..."
+ * ```
+ */
+export function oktaSessionOAuthClient(
+  eventType: string,
+  client: JsonObject | undefined,
+  debugData: JsonObject | undefined,
+): string | undefined {
+  if (!eventType.startsWith('app.oauth2.')) return undefined;
+  return usable(strAt(client, 'id')) ?? usable(strAt(debugData, 'clientId'));
+}
+
+/**
+ * The grant type of an OAuth token event (`debugData.grantType`), the device grant's URN shortened to
+ * `device_code`.
+ *
+ * @example
+ * ```ts
+ * oktaGrantType({ grantType: 'urn:ietf:params:oauth:grant-type:device_code' }); // "device_code"
+ * ```
+ */
+export function oktaGrantType(debugData: JsonObject | undefined): string | undefined {
+  const raw = usable(strAt(debugData, 'grantType'));
+  if (raw === undefined) return undefined;
+  const urn = /^urn:ietf:params:oauth:grant-type:(.+)$/i.exec(raw);
+  return (urn ? urn[1]! : raw).slice(0, 64);
 }

@@ -2,7 +2,7 @@ import { countryCode } from '../country-code.js';
 import { boolAt, compact, isObject, type JsonObject, numAt, objAt, strAt } from '../fields.js';
 import { eventTimeText, normaliseIp, parseEventTime } from '../time-and-ip.js';
 import type { NetworkHint, NormalisedEvent, ParseOutcome, RecordContext } from '../types.js';
-import { oktaOAuthGrant } from './okta-oauth-grant.js';
+import { oktaGrantType, oktaOAuthGrant, oktaSessionOAuthClient } from './okta-oauth-grant.js';
 import { isOktaInternalClient, oktaVendorSignals } from './okta-vendor-signals.js';
 
 /**
@@ -128,11 +128,11 @@ export function parseOktaRecord(record: unknown, ctx: RecordContext): ParseOutco
   // A call made with an Okta API token (SSWS) names the token: the credential an attacker replays.
   const apiTokenId = strAt(objAt(objAt(record, 'transaction'), 'detail'), 'requestApiTokenId');
   const debugData = objAt(objAt(record, 'debugContext'), 'debugData');
-  const grant = (sessionId ?? apiTokenId) ? undefined : oktaOAuthGrant(eventType, actor, record.target, debugData);
+  const client = objAt(record, 'client');
+  const grant = (sessionId ?? apiTokenId) ? undefined : oktaOAuthGrant(eventType, actor, record.target, debugData, strAt(client, 'id'));
   const credential = sessionId ?? apiTokenId ?? grant?.credential ?? strAt(actor, 'id');
   if (!credential) return { kind: 'ignored', why: 'Okta event without a session or actor' };
 
-  const client = objAt(record, 'client');
   const rawIp = strAt(client, 'ipAddress');
   const parsedIp = rawIp ? normaliseIp(rawIp) : undefined;
   if (rawIp && !parsedIp) return { kind: 'error', reason: 'client.ipAddress is not an IP address' };
@@ -186,6 +186,10 @@ export function parseOktaRecord(record: unknown, ctx: RecordContext): ParseOutco
       okta_internal: internal || undefined,
       // The OAuth client holding a person's token: where an app's backend runs is learned across the people it serves.
       oauth_client: grant?.credential.includes('/') ? grant.credential.slice(0, grant.credential.indexOf('/')) : undefined,
+      oauth_grant_type: grant === undefined ? undefined : oktaGrantType(debugData),
+      oauth_scopes: grant === undefined ? undefined : strAt(debugData, 'grantedScopes')?.slice(0, 512),
+      // In a person's own session, the client they authorized or consented to: an app onboarded by its user.
+      oauth_authorized_client: sessionId === undefined ? undefined : oktaSessionOAuthClient(eventType, client, debugData),
       okta_internal_ip: internal ? parsedIp : undefined,
       // What a change acted on, by id: the response runbook's Okta API calls undo it from these.
       okta_targets: changeTargets(eventType, record.target),

@@ -1,0 +1,101 @@
+import type { AsnKind } from '../../enriched-event.js';
+import {
+  F_RECENT_TS,
+  F_SESSION_HOPS,
+  K_ASN,
+  RECENT,
+  U_ASN,
+  U_LAST_ASN,
+  U_RECENT_ASN,
+  U_RECENT_KIND,
+  U_RECENT_ORG,
+} from '../profile/layout.js';
+import { topKCount } from '../sketches/top-k.js';
+import { asnKindFromCode } from './asn-kind-code.js';
+import { eventStage } from './chain-position.js';
+import { ordinal } from './evidence.js';
+import { isSessionCredential } from './session-credential.js';
+import type { DetectionContext, Finding } from './types.js';
+
+/** Lines a laptop is plugged into or on the Wi-Fi of: it is on one of them at a time. */
+const FIXED_LINE: ReadonlySet<AsnKind> = new Set<AsnKind>(['residential', 'business']);
+/** Counts of returns kept, packed with the window's start (as the privileged-change burst). */
+const HOP_COUNT_SPAN = 16;
+
+/** The recent slot of `asn` on the credential, or -1. */
+function recentSlot(ctx: DetectionContext, asn: number): number {
+  const { cred } = ctx;
+  for (let i = 0; i < RECENT; i++) if (cred.u[cred.uo + U_RECENT_ASN + i] === asn) return i;
+  return -1;
+}
+
+/**
+ * True when no session of the owner but this one has used the network: new with this session. A session that shares
+ * its profile with its owner is the only session the stream has shown of them: nothing of theirs is older.
+ */
+function onlyThisSession(ctx: DetectionContext, asn: number): boolean {
+  const { cred, principal } = ctx;
+  if (principal === cred) return true;
+  return topKCount(principal.u, principal.uo + U_ASN, K_ASN, asn) <= topKCount(cred.u, cred.uo + U_ASN, K_ASN, asn);
+}
+
+/**
+ * Same-town concurrency: one session going back and forth between two home or office lines in the owner's own town,
+ * one of them a line no earlier session of the owner used. The 50 km rule of concurrent use passes any two networks
+ * of one town (a phone's Wi-Fi and its carrier), and a thief replaying an infostealer's cookie through residential
+ * proxy exits matched to the victim's town stays inside it. But a laptop is on one line at a time: carried to a café
+ * it moves once, and back an hour later once more; a session that keeps returning to the line it just left
+ * (`sessionHopReturns` returns within `sessionHopWindowMinutes`) is two holders at once. Mobile carriers, VPNs and
+ * relays are not lines (a phone hops between Wi-Fi and cellular all day; a VPN is switched on and off), nor are the
+ * two lines of one organisation or one the whole organisation uses.
+ *
+ * @example
+ * ```ts
+ * const finding = sessionHops(ctx);
+ * if (finding) findings.push(finding);
+ * ```
+ */
+export function sessionHops(ctx: DetectionContext): Finding | undefined {
+  const { cred, cfg, org } = ctx;
+  if (!FIXED_LINE.has(ctx.kind) || !isSessionCredential(ctx)) return undefined;
+  const last = cred.u[cred.uo + U_LAST_ASN]!;
+  if (last === 0 || last === ctx.asn) return undefined;
+  const cu = cfg.concurrentUse;
+  const window = cu.sessionHopWindowMinutes * 60_000;
+  const back = recentSlot(ctx, ctx.asn);
+  const from = recentSlot(ctx, last);
+  // A return: the session was on this line within the window, and has just been on another line.
+  if (back < 0 || from < 0 || ctx.now - cred.f[cred.fo + F_RECENT_TS + back]! > window) return undefined;
+  if (!FIXED_LINE.has(asnKindFromCode(cred.u[cred.uo + U_RECENT_KIND + from]!))) return undefined;
+  if (org.isCommon(org.asns, last) || (ctx.orgHash !== 0 && cred.u[cred.uo + U_RECENT_ORG + from] === ctx.orgHash)) return undefined;
+  const packed = cred.f[cred.fo + F_SESSION_HOPS]!;
+  let start = Math.floor(packed / HOP_COUNT_SPAN);
+  let returns = packed - start * HOP_COUNT_SPAN;
+  if (ctx.now - start > window) {
+    start = ctx.now;
+    returns = 0;
+  }
+  returns = Math.min(HOP_COUNT_SPAN - 1, returns + 1);
+  cred.f[cred.fo + F_SESSION_HOPS] = start * HOP_COUNT_SPAN + returns;
+  if (returns < cu.sessionHopReturns) return undefined;
+  const newLine = onlyThisSession(ctx, ctx.asn) ? ctx.asn : onlyThisSession(ctx, last) ? last : 0;
+  if (newLine === 0) return undefined;
+  const score = 60;
+  const name = (asn: number) => org.names.get(asn) ?? `AS${asn}`;
+  return {
+    rule: 'concurrent_use',
+    score,
+    stage: eventStage(ctx),
+    summary: `session back on ${name(ctx.asn)} from ${name(last)} for the ${ordinal(returns)} time within ${cu.sessionHopWindowMinutes} min, ${name(newLine)} new with this session: two holders in one town`,
+    evidence: {
+      kind: 'same_town_lines',
+      current: { asn: ctx.asn, as_org: ctx.ev.geo?.as_org, asn_kind: ctx.kind, source_ip: ctx.ev.source_ip },
+      other: { asn: last, as_org: org.names.get(last) },
+      new_line: newLine,
+      returns,
+      thresholds: { returns: cu.sessionHopReturns, window_minutes: cu.sessionHopWindowMinutes },
+    },
+    noveltyOnly: false,
+    suspicion: score,
+  };
+}
