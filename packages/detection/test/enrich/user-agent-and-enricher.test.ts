@@ -53,6 +53,23 @@ describe('user agents', () => {
     }
   });
 
+  it('knows authenticator apps: a person’s phone, not a script', () => {
+    for (const [text, family, os] of [
+      ['Okta%20Verify/9.27.1 CFNetwork/1496.0.7 Darwin/23.5.0', 'Okta Verify', 'iOS'],
+      ['OktaVerify/9.27.1 (iPhone; iOS 17.5.1; Scale/3.00)', 'Okta Verify', 'iOS'],
+      ['Okta Verify/9.19.0 (Android 14; Pixel 8) okhttp/4.12.0', 'Okta Verify', 'Android'],
+      ['DuoMobile/4.60.0 (iPhone; iOS 17.4)', 'Duo Mobile', 'iOS'],
+    ] as const) {
+      const info = ua.parse(text);
+      assert.equal(info?.family, family, text);
+      assert.equal(info?.os, os, text);
+      assert.equal(info?.scripted, false, text);
+      assert.equal(info?.authenticator, true, text);
+    }
+    // Not an authenticator: a script that names one later in its string.
+    assert.notEqual(ua.parse('python-requests/2.31 OktaVerify')?.authenticator, true);
+  });
+
   it('parses browsers as interactive, crawlers and the AWS console', () => {
     const chrome = ua.parse(
       'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36',

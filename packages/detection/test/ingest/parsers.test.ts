@@ -404,6 +404,48 @@ describe('Okta', () => {
     assert.equal(si.outcome.event.attributes?.okta_targets, undefined);
   });
 
+  it('finds the OAuth client in client.id, shortens the device grant, and keeps a person’s own authorizations', () => {
+    const decode = createRecordDecoder({ format: 'okta' });
+    const person = { id: '00uDAN', type: 'User', alternateId: 'dan@example.com' };
+    const grant = {
+      uuid: 'd1',
+      published: '2026-03-01T10:00:04.000Z',
+      eventType: 'app.oauth2.as.token.grant.refresh_token',
+      actor: person,
+      authenticationContext: { externalSessionId: 'unknown' },
+      // Okta's own shape: the client only in client.id, the token alone in the targets.
+      client: { id: '0oaCLI', ipAddress: '108.61.10.5', userAgent: { rawUserAgent: 'python-requests/2.31.0' } },
+      outcome: { result: 'SUCCESS' },
+      target: [{ id: 'rt.x1', type: 'refresh_token', detailEntry: { subject: '00uDAN' } }],
+      debugContext: {
+        debugData: { grantType: 'urn:ietf:params:oauth:grant-type:device_code', grantedScopes: 'openid profile offline_access' },
+      },
+    };
+    const approval = {
+      uuid: 'd0',
+      published: '2026-03-01T10:00:00.000Z',
+      eventType: 'app.oauth2.as.consent.grant',
+      actor: person,
+      authenticationContext: { externalSessionId: 'idxDAN' },
+      client: { id: '0oaCLI', ipAddress: '96.232.10.4', userAgent: { rawUserAgent: 'Mozilla/5.0' } },
+      outcome: { result: 'SUCCESS' },
+    };
+    const nullClient = { ...grant, uuid: 'd2', client: { ...grant.client, id: 'null' } };
+    const [g, a, n] = [grant, approval, nullClient].map(
+      (r, i) => decode({ kind: 'line', text: JSON.stringify(r), line: i + 1 }, 'okta.jsonl')[0],
+    );
+    assert.ok(g?.outcome.kind === 'event' && a?.outcome.kind === 'event' && n?.outcome.kind === 'event');
+    assert.equal(g.outcome.event.credential_id, '0oaCLI/00uDAN');
+    assert.equal(g.outcome.event.attributes?.oauth_grant_type, 'device_code');
+    assert.equal(g.outcome.event.attributes?.oauth_scopes, 'openid profile offline_access');
+    // The approval is the person's own, in their session: the client it names is not a grant's.
+    assert.equal(a.outcome.event.credential_id, 'idxDAN');
+    assert.equal(a.outcome.event.attributes?.oauth_authorized_client, '0oaCLI');
+    assert.equal(a.outcome.event.attributes?.oauth_client, undefined);
+    // Okta's placeholder is no client: the grant falls back to the person.
+    assert.equal(n.outcome.event.credential_id, '00uDAN');
+  });
+
   it('keys a sessionless OAuth token grant by its client and person, in either shape Okta logs it', () => {
     const decode = createRecordDecoder({ format: 'okta' });
     const base = {

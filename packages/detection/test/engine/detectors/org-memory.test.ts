@@ -154,6 +154,58 @@ describe("detectors' long-lived memories in the snapshot", () => {
     assert.ok(novelty(run(restored, [copied])).length > 0);
   });
 
+  it('an app its person onboarded moments ago: its backend is no new place or client, before and after a restart', () => {
+    // ann at her desk for two weeks, in the browser.
+    const desk = Array.from({ length: 60 }, (_, i) => {
+      const e = ev({ cred: `idx-ann-${i}`, principal: 'ann', place: 'newYork', client: 'chromeMac', at: T0 + i * 5 * HOUR });
+      e.operation = 'okta:user.authentication.sso';
+      e.credential_kind = 'saas_session';
+      return e;
+    });
+    const authorize = (at: number) => {
+      const e = ev({
+        cred: 'idx-ann-now',
+        principal: 'ann',
+        place: 'newYork',
+        client: 'chromeMac',
+        at,
+        op: 'okta:app.oauth2.as.consent.grant',
+      });
+      e.credential_kind = 'saas_session';
+      e.attributes = { oauth_authorized_client: '0oaSALES' };
+      return e;
+    };
+    const grant = (at: number, type = 'authorization_code', place: 'awsDublin' | 'frankfurtVps' = 'awsDublin') => {
+      const e = ev({
+        cred: '0oaSALES/ann',
+        principal: 'ann',
+        place,
+        client: 'pythonRequests',
+        at,
+        op: 'okta:app.oauth2.as.token.grant.access_token',
+      });
+      e.credential_kind = 'refresh_token';
+      e.attributes = { oauth_client: '0oaSALES', oauth_grant_type: type };
+      return e;
+    };
+    const novelty = (alerts: ReturnType<typeof run>) => alerts.filter((a) => a.rule === 'new_place' || a.rule === 'new_client');
+    const engine = createDetectionEngine();
+    run(engine, desk);
+    assert.deepEqual(novelty(run(engine, [authorize(AFTER), grant(AFTER + 5_000), grant(AFTER + HOUR, 'refresh_token')])), []);
+    const restored = createDetectionEngine();
+    restored.restore(engine.snapshot());
+    assert.deepEqual(novelty(run(restored, [grant(AFTER + DAY, 'refresh_token')])), []);
+    // The same refresh token from another network is not the app's backend.
+    assert.ok(novelty(run(restored, [grant(AFTER + DAY + MIN, 'refresh_token', 'frankfurtVps')])).length > 0);
+    // No authorization just before (or a device code, whose tokens go to a device, not a backend): news.
+    for (const type of ['authorization_code', 'device_code']) {
+      const other = createDetectionEngine();
+      run(other, desk);
+      const first = type === 'device_code' ? [authorize(AFTER), grant(AFTER + 5_000, type)] : [grant(AFTER + 5_000, type)];
+      assert.ok(novelty(run(other, first)).length > 0, type);
+    }
+  });
+
   it('takes what is well formed from a hostile or foreign memory section, and restores the rest of the snapshot', () => {
     const engine = createDetectionEngine();
     run(engine, deployRun(0));
@@ -163,6 +215,7 @@ describe("detectors' long-lived memories in the snapshot", () => {
       [1, 2],
       { 'outside_grant.accounts_seen': 'x', 'secret_harvest.read_before': { a: 1 }, 'token_lifecycle.revoked': 7 },
       { 'token_lifecycle.revoked': [null, [''], ['key', 'yesterday'], ['key', Number.NaN], [1, 2], 'key'] },
+      { 'oauth.onboarded_grants': [null, 'x', ['0oa|ann'], ['0oa|ann', 7], [1, 'k']], 'oauth.app_backends': [['0oa', 'x'], 5] },
       {
         'outside_grant.accounts_seen': [1, null, 'x'.repeat(500), {}],
         'secret_harvest.read_before': [

@@ -20,6 +20,7 @@ export const PLACES = {
   torExit: { country: 'NL', city: 'Amsterdam', lat: 52.37, lon: 4.89, asn: 64540, as_org: 'Tor Exit Relay', asn_kind: 'tor' },
   torLondon: { country: 'GB', city: 'London', lat: 51.52, lon: -0.09, asn: 64542, as_org: 'Relay Association', asn_kind: 'tor' },
   vpnTokyo: { country: 'JP', city: 'Tokyo', lat: 35.68, lon: 139.69, asn: 64550, as_org: 'Nord VPN', asn_kind: 'vpn' },
+  londonFibre: { country: 'GB', city: 'London', lat: 51.53, lon: -0.08, asn: 64505, as_org: 'City Fibre Homes', asn_kind: 'residential' },
   manchesterCable: {
     country: 'GB',
     city: 'Manchester',
