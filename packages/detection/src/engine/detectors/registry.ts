@@ -15,6 +15,7 @@ import { ACCOUNTS_SEEN_MEMORY, detectOutsideGrant } from './outside-grant.js';
 import { detectPrivilegedChange } from './privileged-change.js';
 import { detectProbing } from './probing.js';
 import { REVOCATIONS_MEMORY } from './revocations.js';
+import { detectRootUsage } from './root-usage.js';
 import { detectSecretHarvest, SECRETS_READ_MEMORY } from './secret-harvest.js';
 import { detectSessionTravel } from './session-travel.js';
 import { detectTokenLifecycle } from './token-lifecycle.js';
@@ -43,6 +44,7 @@ export const DETECTORS: readonly Detector[] = [
   detectProbing,
   detectDataAccess,
   detectPrivilegedChange,
+  detectRootUsage,
   detectLogExpiry,
   detectTokenLifecycle,
   detectCloudAbuse,
