@@ -1,3 +1,4 @@
+import type { AsnKind } from '../../enriched-event.js';
 import { K_ASN, U_ASN } from '../profile/layout.js';
 import type { OrgStats } from '../profile/org-stats.js';
 import { distanceKm } from '../sketches/geo-distance.js';
@@ -7,6 +8,8 @@ import { round2 } from './evidence.js';
 import { orgState } from './org-memory.js';
 import type { DetectionContext, Finding } from './types.js';
 
+/** Networks whose address places a person: home and office lines (and those the databases cannot classify). */
+const PERSON_LINES: ReadonlySet<AsnKind> = new Set<AsnKind>(['residential', 'business', 'unknown']);
 /** People followed at once; the least recently seen is forgotten first. */
 const MAX_PEOPLE = 100_000;
 /** Score of a session used far from where its owner is in another session: evidence, high. */
@@ -34,8 +37,9 @@ const newPlaces = (): Map<string, LastPlace> => new Map();
  *
  * The person is where their other session is; the session that moved is the copy: it was used on their network, and
  * is now used far away while they stay. A traveller signs in again where they land (a new session, on networks it
- * never used) and their old session, left at home, is not used from both places. Mobile carriers geolocate to distant
- * gateways, and VPN, Tor, satellite and company gateways say nothing of where a person is: neither end counts.
+ * never used) and their old session, left at home, is not used from both places. Only home and office lines count at
+ * either end: mobile carriers geolocate to distant gateways, and VPNs, Tor, satellite, servers (a company VPN in a
+ * cloud) and networks much of the company shares say nothing of where a person is.
  *
  * @example
  * ```ts
@@ -47,7 +51,9 @@ export function detectSessionTravel(ctx: DetectionContext, out: Finding[]): void
   if (who === undefined || !ctx.hasCoords || ctx.ev.credential_kind !== 'saas_session' || ctx.ev.outcome === 'failure' || ctx.asn === 0)
     return;
   const it = ctx.cfg.impossibleTravel;
-  if (ctx.kind === 'mobile' || ctx.kind === 'security_proxy' || it.excludedKinds.includes(ctx.kind)) return;
+  // Only a person's own lines say where they are: a carrier's gateway, a VPN or relay, a server (a company VPN on a
+  // cloud), or a network much of the company shares, do not.
+  if (!PERSON_LINES.has(ctx.kind) || it.excludedKinds.includes(ctx.kind) || ctx.org.isCommon(ctx.org.asns, ctx.asn)) return;
   const g = ctx.ev.geo!;
   const session = ctx.ev.credential_key;
   const places = orgState(PLACES, ctx.org, newPlaces);

@@ -71,7 +71,7 @@ describe('detector: impossible travel across a person’s sessions', () => {
     assert.ok(pages([a]).length === 1, 'evidence, not novelty: it pages');
   });
 
-  it('hard negative: a traveller who signs in where she lands, and keeps using that session there', () => {
+  it('hard negatives: a traveller who signs in where she lands and keeps using that session there; a company VPN in a cloud', () => {
     const engine = createDetectionEngine();
     run(engine, weeks());
     const alerts = run(engine, [
@@ -80,6 +80,9 @@ describe('detector: impossible travel across a person’s sessions', () => {
       session('idx-21ny', DAY20 + 19 * HOUR, 'newYork'),
       session('idx-21ny', DAY20 + 20 * HOUR, 'newYork'),
       session('idx-21', DAY20 + 21 * HOUR, 'newYork'),
+      // Back home, a browser profile through the company's VPN in a US cloud, beside her session at home: no place.
+      session('idx-22', T0 + 22 * DAY + 9 * HOUR, 'londonHome'),
+      session('idx-21', T0 + 22 * DAY + 9 * HOUR + 20 * MIN, 'awsVirginia'),
     ]);
     assert.deepEqual(
       byRule(alerts, 'impossible_travel')
