@@ -114,6 +114,8 @@ export interface DetectionConfig {
     sessionHopReturns: number;
     /** Window of those returns: a session's events are minutes apart, not seconds. */
     sessionHopWindowMinutes: number;
+    /** Returns that count however slowly they come, each within a day of the last (a thief back each evening). */
+    sessionHopDayReturns: number;
   };
   /** Detector 4: new device or client. */
   newClient: {
@@ -408,7 +410,14 @@ export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
     mobileUncertaintyKm: 2500,
     excludedKinds: ['vpn', 'tor', 'satellite', 'security_proxy'],
   },
-  concurrentUse: { windowMinutes: 5, minDistanceKm: 500, minSwitchBacks: 2, sessionHopReturns: 2, sessionHopWindowMinutes: 60 },
+  concurrentUse: {
+    windowMinutes: 5,
+    minDistanceKm: 500,
+    minSwitchBacks: 2,
+    sessionHopReturns: 2,
+    sessionHopWindowMinutes: 60,
+    sessionHopDayReturns: 3,
+  },
   newClient: {
     newClientScore: 30,
     scriptedOnInteractiveScore: 55,

@@ -404,6 +404,41 @@ describe('Okta', () => {
     assert.equal(si.outcome.event.attributes?.okta_targets, undefined);
   });
 
+  it('keys an API call by its token, not by the per-request transaction id Okta logs as its session; names a granted role', () => {
+    const decode = createRecordDecoder({ format: 'okta' });
+    const call = {
+      uuid: 't1',
+      published: '2026-03-01T06:00:00.000Z',
+      eventType: 'group.user_membership.add',
+      actor: { id: '00uSVC', type: 'User', alternateId: 'svc-terraform@example.com' },
+      authenticationContext: { externalSessionId: 'trsAbC123xyz' },
+      transaction: { type: 'WEB', id: 'x', detail: { requestApiTokenId: '00Ttoken1' } },
+      client: { ipAddress: '20.42.10.5', userAgent: { rawUserAgent: 'Terraform/1.9' } },
+      outcome: { result: 'SUCCESS' },
+    };
+    const oauthService = { ...call, uuid: 't2', transaction: { type: 'WEB', id: 'y', detail: {} } };
+    const grant = {
+      ...call,
+      uuid: 't3',
+      eventType: 'user.account.privilege.grant',
+      authenticationContext: { externalSessionId: 'idxADMIN' },
+      transaction: { type: 'WEB', id: 'z', detail: {} },
+      target: [
+        { id: '00uNEW', type: 'User', alternateId: 'tariq@example.com' },
+        { id: 'ra1', type: 'ROLE', alternateId: 'unknown', displayName: 'Read-only Administrator' },
+      ],
+    };
+    const [c, o, g] = [call, oauthService, grant].map(
+      (r, i) => decode({ kind: 'line', text: JSON.stringify(r), line: i + 1 }, 'okta.jsonl')[0],
+    );
+    assert.ok(c?.outcome.kind === 'event' && o?.outcome.kind === 'event' && g?.outcome.kind === 'event');
+    assert.equal(c.outcome.event.credential_id, '00Ttoken1');
+    assert.equal(c.outcome.event.credential_kind, 'api_key');
+    assert.equal(o.outcome.event.credential_id, '00uSVC');
+    assert.equal(g.outcome.event.credential_id, 'idxADMIN');
+    assert.equal(g.outcome.event.attributes?.okta_role, 'Read-only Administrator');
+  });
+
   it('finds the OAuth client in client.id, shortens the device grant, and keeps a person’s own authorizations', () => {
     const decode = createRecordDecoder({ format: 'okta' });
     const person = { id: '00uDAN', type: 'User', alternateId: 'dan@example.com' };

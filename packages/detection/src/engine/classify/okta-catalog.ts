@@ -8,7 +8,10 @@ export const OKTA_DEFENSE_EVASION_PREFIXES: readonly string[] = [
   'policy.lifecycle.',
   'policy.rule.',
   'zone.',
-  'system.log_stream.',
+  // Switched off, deleted, or pointed elsewhere; a new stream (a SIEM migration) sends the log to more places, not fewer.
+  'system.log_stream.lifecycle.deactivate',
+  'system.log_stream.lifecycle.delete',
+  'system.log_stream.lifecycle.update',
   'event_hook.deactivated',
   'user.mfa.factor.deactivate',
   'user.mfa.factor.reset_all',

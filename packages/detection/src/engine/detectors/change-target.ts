@@ -7,6 +7,11 @@ const ADMIN_POLICY = /:policy\/(AdministratorAccess|IAMFullAccess|PowerUserAcces
 const ALLOW_ALL = /"Action"\s*:\s*\[?\s*"(\*|iam:\*)"/;
 /** Okta changes that hand out administrator roles. */
 const OKTA_ADMIN_GRANTS: ReadonlySet<string> = new Set(['okta:user.account.privilege.grant', 'okta:group.privilege.grant']);
+/** Okta roles that only look: `Read-only Administrator`, `Report Administrator` (READ_ONLY_ADMIN, REPORT_ADMIN). */
+const LOOK_ONLY_ROLE = /read[-_ ]?only|report/i;
+/** Roles that administer, named beside a look-only one in the same grant. */
+const FULL_ADMIN_ROLE =
+  /super|org(anization)?[-_ ]?admin|app(lication)?[-_ ]?admin|user[-_ ]?admin|group[-_ ]?admin|help[-_ ]?desk|api[-_ ]?access/i;
 
 function text(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
@@ -28,7 +33,7 @@ export function requestParametersOf(ev: EnrichedEvent): Record<string, unknown> 
 /**
  * True when a privileged change grants administrator-level access: an AWS managed admin policy attached
  * (AdministratorAccess, IAMFullAccess, PowerUserAccess), a policy document allowing `*` or `iam:*`, or an Okta
- * administrator role assigned. The escalation step of nearly every cloud intrusion write-up.
+ * administrator role assigned (not a read-only or report role). The escalation step of nearly every cloud intrusion write-up.
  *
  * @example
  * ```ts
@@ -36,7 +41,11 @@ export function requestParametersOf(ev: EnrichedEvent): Record<string, unknown> 
  * ```
  */
 export function isAdminGrant(ev: EnrichedEvent): boolean {
-  if (ev.operation !== undefined && OKTA_ADMIN_GRANTS.has(ev.operation)) return true;
+  if (ev.operation !== undefined && OKTA_ADMIN_GRANTS.has(ev.operation)) {
+    // A role that can only look (read-only, reports) is no administrator's power; an unnamed role may be any.
+    const role = ev.attributes?.okta_role;
+    return !(typeof role === 'string' && LOOK_ONLY_ROLE.test(role) && !FULL_ADMIN_ROLE.test(role));
+  }
   const params = requestParametersOf(ev);
   if (params === undefined) return false;
   const arn = text(params.policyArn);

@@ -24,14 +24,20 @@ function sessionDeviceMoved(ctx: DetectionContext): boolean {
 }
 
 /**
- * True when a person's authenticator app (Okta Verify on their phone) enrolls or answers a factor: a second device in
+ * True when a person's authenticator app (Okta Verify on their phone) enrolls or answers a factor, or registers its
+ * device (`device.enrollment.create`): a second device in
  * the session by design, and a new one whenever a phone is. Only for the factor events themselves: the app's name in
  * any other request says nothing.
  */
 function authenticatorAtWork(ctx: DetectionContext): boolean {
   if (ctx.ev.client?.authenticator !== true) return false;
   const op = ctx.ev.operation ?? '';
-  return op.startsWith('okta:user.mfa.') || op.startsWith('okta:user.authentication.') || op.startsWith('okta:system.push.');
+  return (
+    op.startsWith('okta:user.mfa.') ||
+    op.startsWith('okta:user.authentication.') ||
+    op.startsWith('okta:system.push.') ||
+    op.startsWith('okta:device.')
+  );
 }
 
 /** Events a session must have had from its browser before another browser on it counts as a copy. */

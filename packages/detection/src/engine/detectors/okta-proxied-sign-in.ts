@@ -108,3 +108,19 @@ export function knownOktaDevice(ctx: DetectionContext): boolean {
   if (who === undefined || ctx.deviceHash === 0) return false;
   return PEOPLE.get(ctx.org)?.get(who)?.devices.includes(ctx.deviceHash) === true;
 }
+
+/**
+ * True when the person has a history of known devices (`MIN_DEVICE_EVENTS` events from them) and the event's device
+ * token is not one of them: a browser of theirs never seen, or someone else's.
+ *
+ * @example
+ * ```ts
+ * if (unknownOktaDevice(ctx)) rememberSession(ctx);
+ * ```
+ */
+export function unknownOktaDevice(ctx: DetectionContext): boolean {
+  const who = ctx.ev.principal;
+  if (who === undefined || ctx.deviceHash === 0) return false;
+  const person = PEOPLE.get(ctx.org)?.get(who);
+  return person !== undefined && person.events >= MIN_DEVICE_EVENTS && !person.devices.includes(ctx.deviceHash);
+}

@@ -6,8 +6,10 @@ import { anonymisingNetwork } from './anonymising-network.js';
 import { operationUsed } from './baseline-knowledge.js';
 import { isAdminGrant, managesOwnFactors } from './change-target.js';
 import { deviceCodePhishing } from './okta-device-code-phishing.js';
+import { factorOnNewDevice } from './okta-new-device-factor.js';
 import { oktaPlaybookFinding as finding, oktaType } from './okta-playbook-finding.js';
-import { proxiedSignIn } from './okta-proxied-sign-in.js';
+import { knownOktaDevice, proxiedSignIn } from './okta-proxied-sign-in.js';
+import { passwordSpraySuccess } from './okta-spray-success.js';
 import { orgState } from './org-memory.js';
 import type { DetectionContext, Finding } from './types.js';
 
@@ -82,9 +84,17 @@ function pushRefused(ctx: DetectionContext): boolean {
   return /PUSH/i.test(factor) || REFUSAL.test(answer) || REFUSAL.test(ctx.ev.error_code ?? '');
 }
 
+/** True when the person used the event's network in other sessions than this one (not just in the attempt itself). */
+function knownBeyondSession(ctx: DetectionContext): boolean {
+  const { cred, principal } = ctx;
+  if (principal === cred) return false;
+  return topKCount(principal.u, principal.uo + U_ASN, K_ASN, ctx.asn) > topKCount(cred.u, cred.uo + U_ASN, K_ASN, ctx.asn);
+}
+
 /**
  * MFA fatigue: a person's pushes refused (or sent unanswered) again and again, then a sign-in that succeeds. The
- * attacker holds the password and keeps asking until the owner taps "approve" to make it stop.
+ * attacker holds the password and keeps asking until the owner taps "approve" to make it stop. Not when the sign-in is
+ * on the owner's own device token and a network of their other sessions: the owner fumbling their own pushes.
  */
 function mfaFatigue(ctx: DetectionContext, type: string, out: Finding[]): void {
   const windows = stateOf(ctx).fatigue;
@@ -108,6 +118,9 @@ function mfaFatigue(ctx: DetectionContext, type: string, out: Finding[]): void {
   if (w === undefined || w.reported || failed) return;
   const signedIn = type === 'user.authentication.auth_via_mfa' || type === 'user.session.start' || type === 'user.authentication.sso';
   if (!signedIn || (w.refusals < t.fatigueRefusals && w.pushes < t.fatiguePushes)) return;
+  // The owner's own browser (a device token of theirs) on a network of theirs: they refused their own pushes, or
+  // approved late. A thief signing in with the password has neither the device cookie nor the owner's line.
+  if (knownOktaDevice(ctx) && ctx.asn !== 0 && knownBeyondSession(ctx)) return;
   w.reported = true;
   out.push(
     finding(
@@ -296,7 +309,9 @@ function idpImpersonation(ctx: DetectionContext, type: string, out: Finding[]): 
  * not recognise, privileged changes from an
  * anonymising network its administrator does not use, people signed in through an identity provider made from the
  * same address, another person's credentials reset before an escalation, a sign-in relayed by a phishing proxy
- * (`okta-proxied-sign-in.ts`) and a device authorization phished (`okta-device-code-phishing.ts`). Each is high with no baseline at all: a log that starts at the theft has nothing to be
+ * (`okta-proxied-sign-in.ts`), a factor enrolled from a session signed in on a new device
+ * (`okta-new-device-factor.ts`), a device authorization phished (`okta-device-code-phishing.ts`) and a password spray
+ * that worked (`okta-spray-success.ts`). Each is high with no baseline at all: a log that starts at the theft has nothing to be
  * unfamiliar with. Rule `attack_chain`, `evidence.kind` `okta_takeover`, `evidence.playbook` naming which.
  *
  * @example
@@ -312,6 +327,9 @@ export function detectOktaTakeover(ctx: DetectionContext, out: Finding[]): void 
   idpImpersonation(ctx, type, out);
   resetAndEscalate(ctx, type, out);
   anonymisedAdmin(ctx, type, out);
+  // Before the sign-in rule learns the session's device as its person's.
+  factorOnNewDevice(ctx, type, out);
+  passwordSpraySuccess(ctx, type, out);
   proxiedSignIn(ctx, type, out);
   deviceCodePhishing(ctx, type, out);
 }

@@ -1,9 +1,23 @@
 import { STAGE_DEFENSE_EVASION, STAGE_PERSISTENCE } from '../classify/operation-class.js';
-import { F_EVENTS, F_FIRST_PRIV_TS, F_INTERACTIVE, F_PRIV_BURST, F_PRIV_EVENTS, K_IP, K_PRIV, U_IP, U_PRIV } from '../profile/layout.js';
-import { topKCount } from '../sketches/top-k.js';
+import {
+  F_EVENTS,
+  F_FIRST_PRIV_TS,
+  F_INTERACTIVE,
+  F_PRIV_BURST,
+  F_PRIV_EVENTS,
+  K_ASN,
+  K_IP,
+  K_PRIV,
+  U_ASN,
+  U_IP,
+  U_PRIV,
+} from '../profile/layout.js';
+import { topKCount, topKSize } from '../sketches/top-k.js';
 import { isChangeMaker, onPersonsDesktop } from './change-maker.js';
 import { isAdminGrant, managesOwnFactors, targetsOtherUser } from './change-target.js';
 import { knownValues, ordinal, round2 } from './evidence.js';
+import { knownOktaDevice } from './okta-proxied-sign-in.js';
+import { movedOntoNewLine } from './session-hops.js';
 import type { DetectionContext, Finding } from './types.js';
 
 /** Novelty of place or client (0-100) from which the context counts as unfamiliar. */
@@ -21,20 +35,18 @@ const DESK_MIN_EVENTS = 50;
 
 /**
  * True when a person's sign-in session (an Okta session: a new credential each morning) makes the change from the
- * very address and device of their earlier sessions. "Never made by this credential" then says nothing: every
+ * very address and device of their earlier sessions, or from a session begun on this network on a device of theirs. "Never made by this credential" then says nothing: every
  * session is new. A thief replaying the cookie comes from elsewhere, even in the victim's city.
  */
 function atOwnDesk(ctx: DetectionContext): boolean {
-  const { principal } = ctx;
-  return (
-    ctx.ev.credential_kind === 'saas_session' &&
-    ctx.principalMature &&
-    principal !== ctx.cred &&
-    ctx.placeNovelty === 0 &&
-    ctx.clientNovelty === 0 &&
-    ctx.ipHash !== 0 &&
-    topKCount(principal.u, principal.uo + U_IP, K_IP, ctx.ipHash) >= DESK_MIN_EVENTS
-  );
+  const { principal, cred } = ctx;
+  if (ctx.ev.credential_kind !== 'saas_session' || !ctx.principalMature || principal === cred) return false;
+  if (ctx.placeNovelty !== 0 || ctx.clientNovelty !== 0 || ctx.ipHash === 0) return false;
+  if (topKCount(principal.u, principal.uo + U_IP, K_IP, ctx.ipHash) >= DESK_MIN_EVENTS) return true;
+  // A line whose address changes (a home ISP's dynamic addresses, an office's web gateway): the session began here,
+  // on a device token of the person's, and never left this network. A replayed cookie began at its victim's.
+  const networks = topKSize(cred.u, cred.uo + U_ASN, K_ASN);
+  return networks === 1 && topKCount(cred.u, cred.uo + U_ASN, K_ASN, ctx.asn) > 0 && knownOktaDevice(ctx);
 }
 
 /**
@@ -94,7 +106,10 @@ export function detectPrivilegedChange(ctx: DetectionContext, out: Finding[]): v
   if (cls.privilege === 'none') return;
   const pc = cfg.privileged;
   const unfamiliar =
-    ctx.placeNovelty >= UNFAMILIAR_CONTEXT || ctx.clientNovelty >= UNFAMILIAR_CONTEXT || ctx.suspicion >= cfg.chain.contextMinScore;
+    ctx.placeNovelty >= UNFAMILIAR_CONTEXT ||
+    ctx.clientNovelty >= UNFAMILIAR_CONTEXT ||
+    ctx.suspicion >= cfg.chain.contextMinScore ||
+    movedOntoNewLine(ctx);
   const habitCred = topKCount(cred.u, cred.uo + U_PRIV, K_PRIV, ctx.opHash);
   const habitPrincipal = topKCount(principal.u, principal.uo + U_PRIV, K_PRIV, ctx.opHash);
   const habitual = habitCred >= 2 || habitPrincipal >= 3;

@@ -10,7 +10,7 @@ import {
   U_RECENT_KIND,
   U_RECENT_ORG,
 } from '../profile/layout.js';
-import { topKCount } from '../sketches/top-k.js';
+import { topKCount, topKSize } from '../sketches/top-k.js';
 import { asnKindFromCode } from './asn-kind-code.js';
 import { eventStage } from './chain-position.js';
 import { ordinal } from './evidence.js';
@@ -19,8 +19,10 @@ import type { DetectionContext, Finding } from './types.js';
 
 /** Lines a laptop is plugged into or on the Wi-Fi of: it is on one of them at a time. */
 const FIXED_LINE: ReadonlySet<AsnKind> = new Set<AsnKind>(['residential', 'business']);
-/** Counts of returns kept, packed with the window's start (as the privileged-change burst). */
+/** Counts of returns kept, packed with the last return's time (as the privileged-change burst). */
 const HOP_COUNT_SPAN = 16;
+/** The longest a return may follow the last one and still count with it. */
+const DAY_MS = 24 * 3_600_000;
 
 /** The recent slot of `asn` on the credential, or -1. */
 function recentSlot(ctx: DetectionContext, asn: number): number {
@@ -64,20 +66,20 @@ export function sessionHops(ctx: DetectionContext): Finding | undefined {
   const window = cu.sessionHopWindowMinutes * 60_000;
   const back = recentSlot(ctx, ctx.asn);
   const from = recentSlot(ctx, last);
-  // A return: the session was on this line within the window, and has just been on another line.
-  if (back < 0 || from < 0 || ctx.now - cred.f[cred.fo + F_RECENT_TS + back]! > window) return undefined;
+  // A return: the session was on this line within the day, and has just been on another line.
+  if (back < 0 || from < 0 || ctx.now - cred.f[cred.fo + F_RECENT_TS + back]! > DAY_MS) return undefined;
   if (!FIXED_LINE.has(asnKindFromCode(cred.u[cred.uo + U_RECENT_KIND + from]!))) return undefined;
   if (org.isCommon(org.asns, last) || (ctx.orgHash !== 0 && cred.u[cred.uo + U_RECENT_ORG + from] === ctx.orgHash)) return undefined;
   const packed = cred.f[cred.fo + F_SESSION_HOPS]!;
-  let start = Math.floor(packed / HOP_COUNT_SPAN);
-  let returns = packed - start * HOP_COUNT_SPAN;
-  if (ctx.now - start > window) {
-    start = ctx.now;
-    returns = 0;
-  }
+  const lastReturn = Math.floor(packed / HOP_COUNT_SPAN);
+  let returns = packed - lastReturn * HOP_COUNT_SPAN;
+  if (ctx.now - lastReturn > DAY_MS) returns = 0;
   returns = Math.min(HOP_COUNT_SPAN - 1, returns + 1);
-  cred.f[cred.fo + F_SESSION_HOPS] = start * HOP_COUNT_SPAN + returns;
-  if (returns < cu.sessionHopReturns) return undefined;
+  cred.f[cred.fo + F_SESSION_HOPS] = ctx.now * HOP_COUNT_SPAN + returns;
+  // Returns close together (two within the window), or more of them each within a day of the last: the thief comes
+  // back in the evenings while the owner works on in the same session.
+  const quick = returns >= cu.sessionHopReturns && ctx.now - lastReturn <= window;
+  if (!quick && returns < cu.sessionHopDayReturns) return undefined;
   const newLine = onlyThisSession(ctx, ctx.asn) ? ctx.asn : onlyThisSession(ctx, last) ? last : 0;
   if (newLine === 0) return undefined;
   const score = 60;
@@ -86,16 +88,36 @@ export function sessionHops(ctx: DetectionContext): Finding | undefined {
     rule: 'concurrent_use',
     score,
     stage: eventStage(ctx),
-    summary: `session back on ${name(ctx.asn)} from ${name(last)} for the ${ordinal(returns)} time within ${cu.sessionHopWindowMinutes} min, ${name(newLine)} new with this session: two holders in one town`,
+    summary: `session back on ${name(ctx.asn)} from ${name(last)} for the ${ordinal(returns)} time${quick ? ` within ${cu.sessionHopWindowMinutes} min` : ', each within a day of the last'}, ${name(newLine)} new with this session: two holders in one town`,
     evidence: {
       kind: 'same_town_lines',
       current: { asn: ctx.asn, as_org: ctx.ev.geo?.as_org, asn_kind: ctx.kind, source_ip: ctx.ev.source_ip },
       other: { asn: last, as_org: org.names.get(last) },
       new_line: newLine,
       returns,
-      thresholds: { returns: cu.sessionHopReturns, window_minutes: cu.sessionHopWindowMinutes },
+      thresholds: { returns: cu.sessionHopReturns, window_minutes: cu.sessionHopWindowMinutes, day_returns: cu.sessionHopDayReturns },
     },
     noveltyOnly: false,
     suspicion: score,
   };
+}
+
+/**
+ * True when a person's sign-in session (`saas_session`), begun on another network, is now on a line no earlier session
+ * of its owner used (not a mobile carrier, a relay or a network the organisation shares): its cookie carried somewhere
+ * its owner has never been seen, or its owner at a café. Harmless for reading; for a privileged change, an unfamiliar
+ * context.
+ *
+ * @example
+ * ```ts
+ * if (movedOntoNewLine(ctx)) unfamiliar = true;
+ * ```
+ */
+export function movedOntoNewLine(ctx: DetectionContext): boolean {
+  const { cred, org } = ctx;
+  if (ctx.ev.credential_kind !== 'saas_session' || ctx.asn === 0 || !FIXED_LINE.has(ctx.kind) || org.isCommon(org.asns, ctx.asn))
+    return false;
+  if (topKSize(cred.u, cred.uo + U_ASN, K_ASN) < 2 && topKCount(cred.u, cred.uo + U_ASN, K_ASN, ctx.asn) > 0) return false;
+  if (topKSize(cred.u, cred.uo + U_ASN, K_ASN) === 0) return false;
+  return ctx.principal !== cred && onlyThisSession(ctx, ctx.asn);
 }

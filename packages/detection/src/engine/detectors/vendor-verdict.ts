@@ -127,6 +127,9 @@ export function detectVendorVerdict(ctx: DetectionContext, out: Finding[]): void
   const threat = a.vendor_threat === true;
   const highRisk = a.vendor_risk === 'high';
   if (signal === undefined && !threat && !highRisk) return;
+  // The company's own web gateway (Zscaler, Netskope) is what Okta's risk engine calls an anonymising proxy: a risk
+  // rated through it, with nothing else, is the gateway's, and only a managed laptop gets there.
+  if (signal === undefined && !threat && ctx.kind === 'security_proxy' && ctx.org.isCommon(ctx.org.asns, ctx.asn)) return;
   // With no baseline, nothing is familiar or new to the engine: only Okta's own word, and where the request came
   // from (an anonymising proxy, Tor, a rented server), say anything (a log that starts at the theft).
   const cold = ctx.cred.events === 0 && ctx.principal.events === 0;

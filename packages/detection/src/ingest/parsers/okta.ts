@@ -86,6 +86,19 @@ function changeTargets(eventType: string | undefined, targets: unknown): { type:
   return out.length > 0 ? out : undefined;
 }
 
+/** The role named by a privilege grant: its `ROLE` target's name, else `debugData.privilegeGranted`. */
+function oktaRoleOf(targets: unknown, debugData: JsonObject | undefined): string | undefined {
+  if (Array.isArray(targets)) {
+    for (const t of targets) {
+      if (isObject(t) && strAt(t, 'type')?.toUpperCase() === 'ROLE') {
+        const name = strAt(t, 'displayName') ?? strAt(t, 'alternateId');
+        if (name !== undefined && name.toLowerCase() !== 'unknown') return name.slice(0, 128);
+      }
+    }
+  }
+  return strAt(debugData, 'privilegeGranted')?.slice(0, 256);
+}
+
 /**
  * A sign-in Okta refused before any session existed (a wrong password, a refused factor, a request ThreatInsight
  * blocked, an account locked by failed guesses): someone tried the account, nobody used a credential. Password
@@ -105,8 +118,8 @@ function isRefusedSignIn(eventType: string, outcome: NormalisedEvent['outcome'],
 
 /**
  * Parses one Okta System Log event. The credential is `authenticationContext.externalSessionId`
- * (the session a stolen cookie rides on); when Okta logs none (or `unknown`), the API token the
- * call was made with (`transaction.detail.requestApiTokenId`), else for an OAuth token event the
+ * (the session a stolen cookie rides on); when Okta logs none (or `unknown`, or a per-request `trs…`
+ * transaction id), the API token the call was made with (`transaction.detail.requestApiTokenId`), else for an OAuth token event the
  * grant (client and person: {@link oktaOAuthGrant}), else the actor id, so calls with a stolen SSWS
  * token, a stolen refresh token and pre-session failures still count against a credential.
  *
@@ -124,9 +137,13 @@ export function parseOktaRecord(record: unknown, ctx: RecordContext): ParseOutco
   const actor = objAt(record, 'actor');
   const auth = objAt(record, 'authenticationContext');
   const rawSession = strAt(auth, 'externalSessionId');
-  const sessionId = rawSession && rawSession.toLowerCase() !== 'unknown' ? rawSession : undefined;
   // A call made with an Okta API token (SSWS) names the token: the credential an attacker replays.
   const apiTokenId = strAt(objAt(objAt(record, 'transaction'), 'detail'), 'requestApiTokenId');
+  // An API call gets a transaction's own id (`trs…`) where a browser has its session: one per request, no session.
+  const sessionId =
+    rawSession && rawSession.toLowerCase() !== 'unknown' && apiTokenId === undefined && !rawSession.startsWith('trs')
+      ? rawSession
+      : undefined;
   const debugData = objAt(objAt(record, 'debugContext'), 'debugData');
   const client = objAt(record, 'client');
   const grant = (sessionId ?? apiTokenId) ? undefined : oktaOAuthGrant(eventType, actor, record.target, debugData, strAt(client, 'id'));
@@ -187,7 +204,10 @@ export function parseOktaRecord(record: unknown, ctx: RecordContext): ParseOutco
       // The OAuth client holding a person's token: where an app's backend runs is learned across the people it serves.
       oauth_client: grant?.credential.includes('/') ? grant.credential.slice(0, grant.credential.indexOf('/')) : undefined,
       oauth_grant_type: grant === undefined ? undefined : oktaGrantType(debugData),
-      oauth_scopes: grant === undefined ? undefined : strAt(debugData, 'grantedScopes')?.slice(0, 512),
+      oauth_scopes:
+        grant === undefined ? undefined : (strAt(debugData, 'grantedScopes') ?? strAt(debugData, 'requestedScopes'))?.slice(0, 512),
+      // The administrator role a privilege grant hands out (a ROLE target, or Okta's debug field).
+      okta_role: eventType.endsWith('.privilege.grant') ? oktaRoleOf(record.target, debugData) : undefined,
       // In a person's own session, the client they authorized or consented to: an app onboarded by its user.
       oauth_authorized_client: sessionId === undefined ? undefined : oktaSessionOAuthClient(eventType, client, debugData),
       okta_internal_ip: internal ? parsedIp : undefined,
