@@ -8,6 +8,8 @@ import { typed } from '../../src/storage/schema.js';
 
 const WRITERS = 4;
 const PER_WRITER = 25;
+/** Transactions a writer has in flight at once: its pool's size (10), less one for the follower's polls. */
+const IN_FLIGHT = 8;
 
 // Every writer is a separate Database (its own connection pool): to PostgreSQL these are as
 // separate as two processes. Each append runs in its own transaction, and a small delay inside
@@ -43,17 +45,26 @@ describe('revocation log under concurrent PostgreSQL writers', { skip: SKIP_PG ?
       }
     })();
     try {
-      const results = await Promise.allSettled(
-        writers.flatMap((db, w) =>
-          Array.from({ length: PER_WRITER }, (_, i) =>
-            db.transaction(async (raw) => {
-              const added = await appendRevocation(typed(raw), { kind: 'jti', value: `w${w}-${i}`, actor: 'test' });
-              await new Promise((r) => setTimeout(r, 2));
-              return added;
-            }),
-          ),
-        ),
+      // Each writer keeps as many transactions in flight as its pool has connections: they contend inside
+      // PostgreSQL (where the sequence is decided), never in the pool's queue, whose connect timeout a loaded
+      // machine would otherwise turn into a spurious failure.
+      const perWriter = await Promise.all(
+        writers.map(async (db, w) => {
+          const settled: PromiseSettledResult<boolean>[] = [];
+          for (let from = 0; from < PER_WRITER; from += IN_FLIGHT) {
+            const batch = Array.from({ length: Math.min(IN_FLIGHT, PER_WRITER - from) }, (_, k) =>
+              db.transaction(async (raw) => {
+                const added = await appendRevocation(typed(raw), { kind: 'jti', value: `w${w}-${from + k}`, actor: 'test' });
+                await new Promise((r) => setTimeout(r, 2));
+                return added;
+              }),
+            );
+            settled.push(...(await Promise.allSettled(batch)));
+          }
+          return settled;
+        }),
       );
+      const results = perWriter.flat();
       const failed = results.filter((r) => r.status === 'rejected');
       assert.deepEqual(
         failed.map((r) => String((r as PromiseRejectedResult).reason)),
