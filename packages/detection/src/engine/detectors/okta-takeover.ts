@@ -311,8 +311,8 @@ function idpImpersonation(ctx: DetectionContext, type: string, out: Finding[]): 
  * same address, another person's credentials reset before an escalation, a sign-in relayed by a phishing proxy
  * (`okta-proxied-sign-in.ts`), a factor enrolled from a session signed in on a new device
  * (`okta-new-device-factor.ts`), a device authorization phished (`okta-device-code-phishing.ts`) and a password spray
- * that worked (`okta-spray-success.ts`). Each is high with no baseline at all: a log that starts at the theft has nothing to be
- * unfamiliar with. Rule `attack_chain`, `evidence.kind` `okta_takeover`, `evidence.playbook` naming which.
+ * that worked (`okta-spray-success.ts`). Each is high; most need no baseline at all (a log that starts at the theft has nothing to be
+ * unfamiliar with). Rule `attack_chain`, `evidence.kind` `okta_takeover`, `evidence.playbook` naming which.
  *
  * @example
  * ```ts
