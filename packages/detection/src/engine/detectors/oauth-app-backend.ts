@@ -157,10 +157,13 @@ function onboardedHere(ctx: DetectionContext, client: string, key: string): bool
   const pair = pairKey(client, ctx);
   const state = ONBOARDING.get(ctx.org);
   if (pair === undefined || state === undefined || !onboardable(ctx)) return false;
-  const backend = state.onboarded.get(pair);
-  if (backend !== undefined) return backend === key;
+  return freshlyAuthorized(state, pair, ctx.now) || state.onboarded.get(pair) === key;
+}
+
+/** True when the person authorized the app within the window before `now`. */
+function freshlyAuthorized(state: Onboarding, pair: string, now: number): boolean {
   const at = state.authorized.get(pair);
-  return at !== undefined && ctx.now >= at && ctx.now - at <= ONBOARD_WINDOW_MS;
+  return at !== undefined && now >= at && now - at <= ONBOARD_WINDOW_MS;
 }
 
 /** Remembers a person's authorization of an app in their own session, from a context not suspect. */
@@ -185,7 +188,9 @@ function noteAuthorization(ctx: DetectionContext): void {
 function noteOnboarded(ctx: DetectionContext, client: string, key: string): void {
   const pair = pairKey(client, ctx);
   const state = ONBOARDING.get(ctx.org);
-  if (pair === undefined || state === undefined || state.onboarded.has(pair) || !onboardedHere(ctx, client, key)) return;
+  // A fresh authorization names the backend anew (the app moved, or the person consented again).
+  if (pair === undefined || state === undefined || !onboardable(ctx) || !freshlyAuthorized(state, pair, ctx.now)) return;
+  state.onboarded.delete(pair);
   if (state.onboarded.size >= MAX_ONBOARDED) state.onboarded.delete(state.onboarded.keys().next().value as string);
   state.onboarded.set(pair, key);
 }
