@@ -129,13 +129,13 @@ export function consentPhishing(actorIsPerson: boolean): OktaTakeover {
 }
 
 /**
- * bob's refresh token for the expense app, copied out of the app's database, refreshed from a Moscow ISP with
- * python-requests while the app's backend goes on refreshing it from AWS.
+ * bob's refresh token for the expense app, copied out of the app's database, refreshed with python-requests (from a
+ * Moscow ISP, or from the backend's own cloud) while the app's backend goes on refreshing it from AWS with okhttp.
  */
-export function stolenAppRefreshToken(actorIsPerson: boolean): OktaTakeover {
+export function stolenAppRefreshToken(actorIsPerson: boolean, place: OktaPlace = PLACES.moscow): OktaTakeover {
   const client = clientActor('Expense Cloud');
   const start = DAYS[13]! + 18 * HOUR;
   const events: OktaEventSpec[] = [];
-  for (let k = 0; k < 4; k++) events.push(...refreshGrant(start + k * 40 * MIN, client, PEOPLE.bob, PLACES.moscow, PYTHON, actorIsPerson));
+  for (let k = 0; k < 4; k++) events.push(...refreshGrant(start + k * 40 * MIN, client, PEOPLE.bob, place, PYTHON, actorIsPerson));
   return { events, credential: `${client.id}/${PEOPLE.bob.id}`, startAt: start, damageAt: start + 40 * MIN };
 }

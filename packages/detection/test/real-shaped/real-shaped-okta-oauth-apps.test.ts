@@ -7,7 +7,7 @@ import type { Alert } from '@tokenwarden/core';
 import { alertsOfFile } from '../pipeline/real-data-run.js';
 import { consentPhishing, expenseAppBackend, stolenAppRefreshToken } from './okta-oauth-apps.js';
 import { benignOkta } from './okta-org.js';
-import { type OktaEventSpec, oktaEvent } from './okta-writer.js';
+import { type OktaEventSpec, oktaEvent, PLACES } from './okta-writer.js';
 import { Prng } from './prng.js';
 import { assertCaughtBeforeDamage, describeAlerts, isPage } from './scenario-asserts.js';
 
@@ -58,14 +58,19 @@ for (const [shape, actorIsPerson] of [
       );
     });
 
-    it('a refresh token copied from the app’s backend and refreshed from elsewhere pages at once', async () => {
-      const attack = stolenAppRefreshToken(actorIsPerson);
-      const alerts = await alertsOf(`stolen-${actorIsPerson}.json`, [
-        ...benignOkta(new Prng(11)),
-        ...expenseAppBackend(new Prng(5), actorIsPerson),
-        ...attack.events,
-      ]);
-      assertCaughtBeforeDamage(alerts, attack);
+    it('a refresh token copied from the app’s backend and refreshed from elsewhere, or from its own cloud with another HTTP client, pages at once', async () => {
+      for (const [where, place] of [
+        ['moscow', PLACES.moscow],
+        ['aws', PLACES.awsUsEast],
+      ] as const) {
+        const attack = stolenAppRefreshToken(actorIsPerson, place);
+        const alerts = await alertsOf(`stolen-${where}-${actorIsPerson}.json`, [
+          ...benignOkta(new Prng(11)),
+          ...expenseAppBackend(new Prng(5), actorIsPerson),
+          ...attack.events,
+        ]);
+        assertCaughtBeforeDamage(alerts, attack);
+      }
     });
   });
 }

@@ -44,8 +44,15 @@ interface Onboarding {
 const ONBOARDING = new WeakMap<OrgStats, Onboarding>();
 const newOnboarding = (): Onboarding => ({ authorized: new Map(), onboarded: new Map() });
 
-/** The OAuth client that holds the event's delegated token (set by the Okta parser), or undefined. */
-function oauthClientOf(ctx: DetectionContext): string | undefined {
+/**
+ * The OAuth client that holds the event's delegated token (set by the Okta parser), or undefined.
+ *
+ * @example
+ * ```ts
+ * oauthClientOf(ctx); // '0oa8ramp' for a grant keyed '0oa8ramp/00u1'
+ * ```
+ */
+export function oauthClientOf(ctx: DetectionContext): string | undefined {
   const client = ctx.ev.attributes?.oauth_client;
   return typeof client === 'string' && client.length > 0 ? client : undefined;
 }
@@ -208,3 +215,24 @@ export const ONBOARDED_GRANTS_MEMORY: OrgMemory = {
     }
   },
 };
+
+/**
+ * The HTTP clients of an OAuth client's established backends (those already used for `APP_BACKEND_MIN_PEOPLE`
+ * people or more), as client hashes; undefined when the app has none yet.
+ *
+ * @example
+ * ```ts
+ * establishedBackendClients(ctx.org, '0oa8ramp'); // Set { 1458589089 }
+ * ```
+ */
+export function establishedBackendClients(org: OrgStats, client: string): Set<number> | undefined {
+  const backends = BACKENDS.get(org)?.get(client);
+  if (backends === undefined) return undefined;
+  let out: Set<number> | undefined;
+  for (const [key, people] of backends) {
+    if (people.length < APP_BACKEND_MIN_PEOPLE) continue;
+    out ??= new Set();
+    out.add(Number(key.slice(key.lastIndexOf(':') + 1)));
+  }
+  return out;
+}

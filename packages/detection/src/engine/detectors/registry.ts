@@ -9,6 +9,7 @@ import { detectLogExpiry } from './log-expiry.js';
 import { detectNewClient } from './new-client.js';
 import { detectNewPlace } from './new-place.js';
 import { APP_BACKENDS_MEMORY, ONBOARDED_GRANTS_MEMORY } from './oauth-app-backend.js';
+import { detectOAuthStranger } from './oauth-token-stranger.js';
 import { detectOktaTakeover } from './okta-takeover.js';
 import type { OrgMemory } from './org-memory.js';
 import { ACCOUNTS_SEEN_MEMORY, detectOutsideGrant } from './outside-grant.js';
@@ -36,6 +37,7 @@ import { detectVendorVerdict } from './vendor-verdict.js';
 export const DETECTORS: readonly Detector[] = [
   detectNewPlace,
   detectNewClient,
+  detectOAuthStranger,
   detectImpossibleTravel,
   detectSessionTravel,
   detectConcurrentUse,
