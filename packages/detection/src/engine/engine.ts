@@ -1,6 +1,7 @@
 import type { Alert } from '@tokenwarden/core';
 import type { EnrichedEvent } from '../enriched-event.js';
 import { OperationClassifier, resourceClassHash } from './classify/operation-classifier.js';
+import { tunedByParameters } from './classify/parameter-tuning.js';
 import type { DetectionConfig } from './config.js';
 import { CredentialLineage, inheritChainStages } from './credential-lineage.js';
 import { isKnownAppBackend, noteAppBackend } from './detectors/oauth-app-backend.js';
@@ -256,7 +257,7 @@ class Engine implements DetectionEngine {
     ctx.now = now;
     ctx.cred = cred;
     ctx.principal = principal;
-    const cls = this.classifier.classify(ev);
+    const cls = tunedByParameters(ev, this.classifier.classify(ev));
     ctx.cls = cls;
     const opHash = this.classifier.opHash;
     ctx.opHash = opHash;
