@@ -1,25 +1,17 @@
 import type { EnrichedEvent } from '../../enriched-event.js';
-import { type OperationClass, STAGE_MODIFICATION } from './operation-class.js';
+import { requestParametersOf } from '../detectors/change-target.js';
+import { classifyOperationName, type OperationClass, STAGE_MODIFICATION } from './operation-class.js';
 
 /** Days of log retention from which a retention policy is housekeeping, not log destruction. */
 const ROUTINE_RETENTION_DAYS = 7;
 
 /** `logs:PutRetentionPolicy` as housekeeping: a setting changed, nothing privileged, nothing blinded. */
 const ROUTINE_RETENTION: OperationClass = {
-  name: 'logs:PutRetentionPolicy',
+  ...classifyOperationName('logs:PutRetentionPolicy'),
   stage: STAGE_MODIFICATION,
-  read: false,
-  dataRead: false,
   privilege: 'none',
-  selfKey: false,
   blinds: false,
-  abuse: 0,
 };
-
-function requestParameter(ev: EnrichedEvent, name: string): unknown {
-  const p = ev.attributes?.requestParameters;
-  return p !== null && typeof p === 'object' && !Array.isArray(p) ? (p as Record<string, unknown>)[name] : undefined;
-}
 
 /**
  * The event's class once its parameters are read, where they decide what the call means: a log group's retention set
@@ -34,7 +26,7 @@ function requestParameter(ev: EnrichedEvent, name: string): unknown {
  */
 export function tunedByParameters(ev: EnrichedEvent, cls: OperationClass): OperationClass {
   if (cls.name !== 'logs:PutRetentionPolicy') return cls;
-  const days = requestParameter(ev, 'retentionInDays');
+  const days = requestParametersOf(ev)?.retentionInDays;
   const n = typeof days === 'number' ? days : typeof days === 'string' ? Number(days) : Number.NaN;
   return Number.isFinite(n) && n >= ROUTINE_RETENTION_DAYS ? ROUTINE_RETENTION : cls;
 }

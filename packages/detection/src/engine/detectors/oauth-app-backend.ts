@@ -1,5 +1,5 @@
 import type { OrgStats } from '../profile/org-stats.js';
-import { type OrgMemory, orgState } from './org-memory.js';
+import { type OrgMemory, orgState, rememberLatest } from './org-memory.js';
 import type { DetectionContext } from './types.js';
 
 /** Other people whose tokens an OAuth client must have used from a network and client before it is the app's backend. */
@@ -187,8 +187,7 @@ function noteAuthorization(ctx: DetectionContext): void {
     if (ctx.now - at <= ONBOARD_WINDOW_MS) break;
     state.authorized.delete(k);
   }
-  state.authorized.delete(pair);
-  state.authorized.set(pair, ctx.now);
+  rememberLatest(state.authorized, pair, ctx.now, Number.POSITIVE_INFINITY);
 }
 
 /** Remembers the backend that redeemed a person's fresh authorization. */
@@ -197,9 +196,7 @@ function noteOnboarded(ctx: DetectionContext, client: string, key: string): void
   const state = ONBOARDING.get(ctx.org);
   // A fresh authorization names the backend anew (the app moved, or the person consented again).
   if (pair === undefined || state === undefined || !onboardable(ctx) || !freshlyAuthorized(state, pair, ctx.now)) return;
-  state.onboarded.delete(pair);
-  if (state.onboarded.size >= MAX_ONBOARDED) state.onboarded.delete(state.onboarded.keys().next().value as string);
-  state.onboarded.set(pair, key);
+  rememberLatest(state.onboarded, pair, key, MAX_ONBOARDED);
 }
 
 /** The grants onboarded by their people, in the engine's snapshot: `[client|person, backend]`. */

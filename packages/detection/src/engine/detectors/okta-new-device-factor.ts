@@ -2,7 +2,7 @@ import { STAGE_PERSISTENCE } from '../classify/operation-class.js';
 import type { OrgStats } from '../profile/org-stats.js';
 import { oktaPlaybookFinding } from './okta-playbook-finding.js';
 import { unknownOktaDevice } from './okta-proxied-sign-in.js';
-import { orgState } from './org-memory.js';
+import { orgState, rememberLatest } from './org-memory.js';
 import type { DetectionContext, Finding } from './types.js';
 
 /** How long after a sign-in on a new device an enrolment counts as that sign-in's. */
@@ -25,12 +25,6 @@ interface State {
 /** Per engine, not in the snapshot: hours of news. */
 const STATES = new WeakMap<OrgStats, State>();
 const newState = (): State => ({ newDeviceSessions: new Map(), removals: new Map() });
-
-function remember(map: Map<string, number>, key: string, at: number): void {
-  map.delete(key);
-  map.set(key, at);
-  if (map.size > MAX_TRACKED) map.delete(map.keys().next().value as string);
-}
 
 /** The person a factor change names: its `User:` target, else the actor acting on themselves. */
 function factorOwner(ctx: DetectionContext): string | undefined {
@@ -58,13 +52,14 @@ export function factorOnNewDevice(ctx: DetectionContext, type: string, out: Find
   const state = orgState(STATES, ctx.org, newState);
   if (FACTOR_REMOVALS.has(type)) {
     const owner = factorOwner(ctx);
-    if (owner !== undefined) remember(state.removals, owner, ctx.now);
+    if (owner !== undefined) rememberLatest(state.removals, owner, ctx.now, MAX_TRACKED);
     return;
   }
   const session = ctx.ev.credential_kind === 'saas_session' ? ctx.ev.credential_key : undefined;
   if (session === undefined) return;
   if (SIGN_IN_STEPS.has(type)) {
-    if (unknownOktaDevice(ctx) && !state.newDeviceSessions.has(session)) remember(state.newDeviceSessions, session, ctx.now);
+    if (unknownOktaDevice(ctx) && !state.newDeviceSessions.has(session))
+      rememberLatest(state.newDeviceSessions, session, ctx.now, MAX_TRACKED);
     return;
   }
   if (type !== 'user.mfa.factor.activate') return;

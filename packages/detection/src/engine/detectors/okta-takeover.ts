@@ -10,7 +10,8 @@ import { factorOnNewDevice } from './okta-new-device-factor.js';
 import { oktaPlaybookFinding as finding, oktaType } from './okta-playbook-finding.js';
 import { knownOktaDevice, proxiedSignIn } from './okta-proxied-sign-in.js';
 import { passwordSpraySuccess } from './okta-spray-success.js';
-import { orgState } from './org-memory.js';
+import { orgState, rememberLatest } from './org-memory.js';
+import { usedInOtherSessions } from './session-hops.js';
 import type { DetectionContext, Finding } from './types.js';
 
 // Thresholds are `oktaTakeover` in the config: each playbook is high on its own (`score`): none needs a baseline, and
@@ -65,9 +66,7 @@ function stateOf(ctx: DetectionContext): TakeoverState {
 }
 
 function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
-  map.delete(key);
-  map.set(key, value);
-  if (map.size > MAX_TRACKED) map.delete(map.keys().next().value as K);
+  rememberLatest(map, key, value, MAX_TRACKED);
 }
 
 const REFUSAL = /reject|deny|denied/i;
@@ -82,13 +81,6 @@ function pushRefused(ctx: DetectionContext): boolean {
   const factor = typeof a?.mfa_factor === 'string' ? a.mfa_factor : '';
   const answer = typeof a?.push_response === 'string' ? a.push_response : '';
   return /PUSH/i.test(factor) || REFUSAL.test(answer) || REFUSAL.test(ctx.ev.error_code ?? '');
-}
-
-/** True when the person used the event's network in other sessions than this one (not just in the attempt itself). */
-function knownBeyondSession(ctx: DetectionContext): boolean {
-  const { cred, principal } = ctx;
-  if (principal === cred) return false;
-  return topKCount(principal.u, principal.uo + U_ASN, K_ASN, ctx.asn) > topKCount(cred.u, cred.uo + U_ASN, K_ASN, ctx.asn);
 }
 
 /**
@@ -120,7 +112,7 @@ function mfaFatigue(ctx: DetectionContext, type: string, out: Finding[]): void {
   if (!signedIn || (w.refusals < t.fatigueRefusals && w.pushes < t.fatiguePushes)) return;
   // The owner's own browser (a device token of theirs) on a network of theirs: they refused their own pushes, or
   // approved late. A thief signing in with the password has neither the device cookie nor the owner's line.
-  if (knownOktaDevice(ctx) && ctx.asn !== 0 && knownBeyondSession(ctx)) return;
+  if (knownOktaDevice(ctx) && ctx.asn !== 0 && usedInOtherSessions(ctx, ctx.asn)) return;
   w.reported = true;
   out.push(
     finding(

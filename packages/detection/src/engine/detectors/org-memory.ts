@@ -42,6 +42,21 @@ export function orgState<T>(states: WeakMap<OrgStats, T>, org: OrgStats, create:
 }
 
 /**
+ * Sets `key` to `value` as the most recent entry of `map` (a Map iterates in insertion order), forgetting the oldest
+ * entries past `max`: the bounded, least-recently-seen memory the detectors keep of people, sessions and addresses.
+ *
+ * @example
+ * ```ts
+ * rememberLatest(sessions, 'idx-ana', Date.now(), 50_000);
+ * ```
+ */
+export function rememberLatest<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
+  map.delete(key);
+  map.set(key, value);
+  while (map.size > max) map.delete(map.keys().next().value as K);
+}
+
+/**
  * The memories of `memories` for `org`, by name, leaving out empty ones.
  *
  * @example

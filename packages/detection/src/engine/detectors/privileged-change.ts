@@ -1,23 +1,11 @@
 import { STAGE_DEFENSE_EVASION, STAGE_PERSISTENCE } from '../classify/operation-class.js';
-import {
-  F_EVENTS,
-  F_FIRST_PRIV_TS,
-  F_INTERACTIVE,
-  F_PRIV_BURST,
-  F_PRIV_EVENTS,
-  K_ASN,
-  K_IP,
-  K_PRIV,
-  U_ASN,
-  U_IP,
-  U_PRIV,
-} from '../profile/layout.js';
-import { topKCount, topKSize } from '../sketches/top-k.js';
+import { F_EVENTS, F_FIRST_PRIV_TS, F_INTERACTIVE, F_PRIV_BURST, F_PRIV_EVENTS, K_IP, K_PRIV, U_IP, U_PRIV } from '../profile/layout.js';
+import { topKCount } from '../sketches/top-k.js';
 import { isChangeMaker, onPersonsDesktop } from './change-maker.js';
 import { isAdminGrant, managesOwnFactors, targetsOtherUser } from './change-target.js';
 import { knownValues, ordinal, round2 } from './evidence.js';
 import { knownOktaDevice } from './okta-proxied-sign-in.js';
-import { movedOntoNewLine } from './session-hops.js';
+import { movedOntoNewLine, onlyThisNetwork } from './session-hops.js';
 import type { DetectionContext, Finding } from './types.js';
 
 /** Novelty of place or client (0-100) from which the context counts as unfamiliar. */
@@ -45,8 +33,7 @@ function atOwnDesk(ctx: DetectionContext): boolean {
   if (topKCount(principal.u, principal.uo + U_IP, K_IP, ctx.ipHash) >= DESK_MIN_EVENTS) return true;
   // A line whose address changes (a home ISP's dynamic addresses, an office's web gateway): the session began here,
   // on a device token of the person's, and never left this network. A replayed cookie began at its victim's.
-  const networks = topKSize(cred.u, cred.uo + U_ASN, K_ASN);
-  return networks === 1 && topKCount(cred.u, cred.uo + U_ASN, K_ASN, ctx.asn) > 0 && knownOktaDevice(ctx);
+  return onlyThisNetwork(ctx) && knownOktaDevice(ctx);
 }
 
 /**

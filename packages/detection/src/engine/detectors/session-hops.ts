@@ -32,13 +32,31 @@ function recentSlot(ctx: DetectionContext, asn: number): number {
 }
 
 /**
- * True when no session of the owner but this one has used the network: new with this session. A session that shares
+ * True when another session of the credential's owner has used the network, not only this one. A session that shares
  * its profile with its owner is the only session the stream has shown of them: nothing of theirs is older.
+ *
+ * @example
+ * ```ts
+ * if (!usedInOtherSessions(ctx, ctx.asn)) newLine = ctx.asn; // new with this session
+ * ```
  */
-function onlyThisSession(ctx: DetectionContext, asn: number): boolean {
+export function usedInOtherSessions(ctx: DetectionContext, asn: number): boolean {
   const { cred, principal } = ctx;
-  if (principal === cred) return true;
-  return topKCount(principal.u, principal.uo + U_ASN, K_ASN, asn) <= topKCount(cred.u, cred.uo + U_ASN, K_ASN, asn);
+  if (principal === cred) return false;
+  return topKCount(principal.u, principal.uo + U_ASN, K_ASN, asn) > topKCount(cred.u, cred.uo + U_ASN, K_ASN, asn);
+}
+
+/**
+ * True when the credential has been on the event's network and on no other: a session that never left where it began.
+ *
+ * @example
+ * ```ts
+ * if (onlyThisNetwork(ctx) && knownOktaDevice(ctx)) return; // the owner, signed in here
+ * ```
+ */
+export function onlyThisNetwork(ctx: DetectionContext): boolean {
+  const { cred } = ctx;
+  return topKSize(cred.u, cred.uo + U_ASN, K_ASN) === 1 && topKCount(cred.u, cred.uo + U_ASN, K_ASN, ctx.asn) > 0;
 }
 
 /**
@@ -80,7 +98,7 @@ export function sessionHops(ctx: DetectionContext): Finding | undefined {
   // back in the evenings while the owner works on in the same session.
   const quick = returns >= cu.sessionHopReturns && ctx.now - lastReturn <= window;
   if (!quick && returns < cu.sessionHopDayReturns) return undefined;
-  const newLine = onlyThisSession(ctx, ctx.asn) ? ctx.asn : onlyThisSession(ctx, last) ? last : 0;
+  const newLine = !usedInOtherSessions(ctx, ctx.asn) ? ctx.asn : !usedInOtherSessions(ctx, last) ? last : 0;
   if (newLine === 0) return undefined;
   const score = 60;
   const name = (asn: number) => org.names.get(asn) ?? `AS${asn}`;
@@ -117,7 +135,6 @@ export function movedOntoNewLine(ctx: DetectionContext): boolean {
   const { cred, org } = ctx;
   if (ctx.ev.credential_kind !== 'saas_session' || ctx.asn === 0 || !FIXED_LINE.has(ctx.kind) || org.isCommon(org.asns, ctx.asn))
     return false;
-  if (topKSize(cred.u, cred.uo + U_ASN, K_ASN) < 2 && topKCount(cred.u, cred.uo + U_ASN, K_ASN, ctx.asn) > 0) return false;
-  if (topKSize(cred.u, cred.uo + U_ASN, K_ASN) === 0) return false;
-  return ctx.principal !== cred && onlyThisSession(ctx, ctx.asn);
+  if (topKSize(cred.u, cred.uo + U_ASN, K_ASN) === 0 || onlyThisNetwork(ctx)) return false;
+  return ctx.principal !== cred && !usedInOtherSessions(ctx, ctx.asn);
 }

@@ -5,7 +5,7 @@ import { distanceKm } from '../sketches/geo-distance.js';
 import { topKCount } from '../sketches/top-k.js';
 import { eventStage } from './chain-position.js';
 import { round2 } from './evidence.js';
-import { orgState } from './org-memory.js';
+import { orgState, rememberLatest } from './org-memory.js';
 import type { DetectionContext, Finding } from './types.js';
 
 /** Networks whose address places a person: home and office lines (and those the databases cannot classify). */
@@ -90,13 +90,11 @@ export function detectSessionTravel(ctx: DetectionContext, out: Finding[]): void
     }
   }
   if (last === undefined) {
-    if (places.size >= MAX_PEOPLE) places.delete(places.keys().next().value as string);
-    places.set(who, { lat: g.lat!, lon: g.lon!, ts: ctx.now, asn: ctx.asn, session });
+    rememberLatest(places, who, { lat: g.lat!, lon: g.lon!, ts: ctx.now, asn: ctx.asn, session }, MAX_PEOPLE);
     return;
   }
   if (ctx.now < last.ts) return;
-  places.delete(who);
-  places.set(who, last);
+  rememberLatest(places, who, last, MAX_PEOPLE);
   last.lat = g.lat!;
   last.lon = g.lon!;
   last.ts = ctx.now;

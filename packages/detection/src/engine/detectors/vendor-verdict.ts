@@ -6,6 +6,7 @@ import { knownToEither } from './baseline-knowledge.js';
 import { eventStage } from './chain-position.js';
 import { knownOktaDevice } from './okta-proxied-sign-in.js';
 import { isSessionCredential } from './session-credential.js';
+import { onlyThisNetwork } from './session-hops.js';
 import type { DetectionContext, Finding } from './types.js';
 
 /** Okta's session detections: it saw this session's context (address, device) change under it. */
@@ -40,8 +41,7 @@ function familiar(ctx: DetectionContext): { ip: boolean; client: boolean } {
 function ownSignInThere(ctx: DetectionContext): boolean {
   const { cred } = ctx;
   if (ctx.ev.credential_kind !== 'saas_session' || cred === ctx.principal || !knownOktaDevice(ctx)) return false;
-  const networks = topKSize(cred.u, cred.uo + U_ASN, K_ASN);
-  return networks === 0 || (networks === 1 && topKCount(cred.u, cred.uo + U_ASN, K_ASN, ctx.asn) > 0);
+  return topKSize(cred.u, cred.uo + U_ASN, K_ASN) === 0 || onlyThisNetwork(ctx);
 }
 
 /** The finding of `rule` this event already raised, if any: the verdict strengthens it instead of repeating it. */
