@@ -439,6 +439,51 @@ describe('Okta', () => {
     assert.equal(g.outcome.event.attributes?.okta_role, 'Read-only Administrator');
   });
 
+  it('takes no client, grant type, scopes or role from fields of the wrong type, and loses no event over them', () => {
+    const decode = createRecordDecoder({ format: 'okta' });
+    const person = { id: '00uDAN', type: 'User', alternateId: 'dan@example.com' };
+    const base = { published: '2026-03-01T10:00:00.000Z', actor: person, outcome: { result: 'SUCCESS' } };
+    // Objects, arrays and nulls where Okta writes strings (a number is read as its text, as for every field).
+    const hostile = [
+      // A grant whose client.id, grant type and scopes are not strings.
+      {
+        ...base,
+        eventType: 'app.oauth2.as.token.grant.access_token',
+        authenticationContext: { externalSessionId: null },
+        client: { id: { nested: true }, ipAddress: '108.61.10.5' },
+        debugContext: { debugData: { grantType: { urn: 'device_code' }, grantedScopes: ['okta.users.manage'], requestedScopes: null } },
+      },
+      // A consent whose client.id is an array, with debugData that is not an object.
+      {
+        ...base,
+        eventType: 'app.oauth2.as.consent.grant',
+        authenticationContext: { externalSessionId: 'idxDAN' },
+        client: { id: ['0oa'] },
+        debugContext: { debugData: 'x' },
+      },
+      // A privilege grant whose role target has no usable name, and a transaction detail that is not an object.
+      {
+        ...base,
+        eventType: 'user.account.privilege.grant',
+        authenticationContext: { externalSessionId: 'trs' },
+        transaction: { detail: [1, 2] },
+        target: [null, 'ROLE', { type: 'ROLE', displayName: { name: 'Super Administrator' }, alternateId: 'unknown' }],
+        debugContext: { debugData: { privilegeGranted: { role: 'x' } } },
+      },
+    ];
+    const parsed = hostile.map((r, i) => decode({ kind: 'line', text: JSON.stringify(r), line: i + 1 }, 'okta.jsonl')[0]);
+    const [grant, consent, role] = parsed.map((d) => (d?.outcome.kind === 'event' ? d.outcome.event : undefined));
+    assert.ok(grant && consent && role, JSON.stringify(parsed.map((d) => d?.outcome.kind)));
+    // No client anywhere usable: the grant is the person's own credential, with nothing invented.
+    assert.equal(grant.credential_id, '00uDAN');
+    assert.equal(grant.attributes?.oauth_grant_type, undefined);
+    assert.equal(grant.attributes?.oauth_scopes, undefined);
+    assert.equal(consent.attributes?.oauth_authorized_client, undefined);
+    assert.equal(role.attributes?.okta_role, undefined);
+    // A bare `trs` id with no API token is no session: the actor stands in.
+    assert.equal(role.credential_id, '00uDAN');
+  });
+
   it('finds the OAuth client in client.id, shortens the device grant, and keeps a person’s own authorizations', () => {
     const decode = createRecordDecoder({ format: 'okta' });
     const person = { id: '00uDAN', type: 'User', alternateId: 'dan@example.com' };
