@@ -3,7 +3,7 @@ import { K_ASN, U_ASN } from '../profile/layout.js';
 import type { OrgStats } from '../profile/org-stats.js';
 import { topKCount } from '../sketches/top-k.js';
 import { oktaPlaybookFinding } from './okta-playbook-finding.js';
-import { orgState } from './org-memory.js';
+import { orgState, rememberLatest } from './org-memory.js';
 import type { DetectionContext, Finding } from './types.js';
 
 /** Device tokens remembered per person (their browsers and phones); the oldest is forgotten first. */
@@ -81,12 +81,8 @@ export function proxiedSignIn(ctx: DetectionContext, type: string, out: Finding[
   }
   // A device joins the person's own only from a session not already suspect: not the proxy's.
   if (!known && (proxied || ctx.suspicion >= ctx.cfg.chain.contextMinScore)) return;
-  if (person === undefined) {
-    if (people.size >= MAX_PEOPLE) people.delete(people.keys().next().value as string);
-    person = { devices: [], events: 0, reported: 0 };
-  }
-  people.delete(who);
-  people.set(who, person);
+  person ??= { devices: [], events: 0, reported: 0 };
+  rememberLatest(people, who, person, MAX_PEOPLE);
   person.events++;
   if (!known) {
     if (person.devices.length >= DEVICES_PER_PERSON) person.devices.shift();

@@ -5,7 +5,7 @@ import { hashString } from '../sketches/hash.js';
 import { topKCount } from '../sketches/top-k.js';
 import { oktaPlaybookFinding } from './okta-playbook-finding.js';
 import { knownOktaDevice } from './okta-proxied-sign-in.js';
-import { orgState } from './org-memory.js';
+import { orgState, rememberLatest } from './org-memory.js';
 import type { DetectionContext, Finding } from './types.js';
 
 /** How long after its latest refused sign-in a spray is still live (its refusals count together while it goes on). */
@@ -65,9 +65,8 @@ export function passwordSpraySuccess(ctx: DetectionContext, type: string, out: F
   if (attempt) {
     if (type !== 'user.session.start' && !type.startsWith('user.authentication.')) return;
     if (spray === undefined) {
-      if (sprays.size >= MAX_SPRAYS) sprays.delete(sprays.keys().next().value as number);
       spray = { start: ctx.now, last: ctx.now, people: [], reported: new Set() };
-      sprays.set(key, spray);
+      rememberLatest(sprays, key, spray, MAX_SPRAYS);
     }
     spray.last = Math.max(spray.last, ctx.now);
     if (spray.people.length < PEOPLE_KEPT && !spray.people.includes(who)) spray.people.push(who);
