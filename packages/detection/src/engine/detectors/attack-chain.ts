@@ -11,7 +11,7 @@ import type { Profile } from '../profile/profile.js';
 import { combineIndependent } from '../scoring/risk.js';
 import { bloomHas } from '../sketches/bloom.js';
 import { hllEstimate } from '../sketches/hyperloglog.js';
-import { operationUsed } from './baseline-knowledge.js';
+import { atUsualDesk, operationUsed } from './baseline-knowledge.js';
 import { eventStage, pastValidityCheck } from './chain-position.js';
 import { isChangeMaker } from './change-maker.js';
 import { managesOwnFactors, targetsOtherUser } from './change-target.js';
@@ -21,6 +21,8 @@ import { detectUnbaselinedChain } from './unbaselined-chain.js';
 
 /** Suspicion from which even habitual operations count as attacker progress. */
 const STRONG_SUSPICION = 60;
+/** Highest score of a chain of never-used operations short of persistence, made at the owner's desk with nothing suspicious (medium). */
+const DESK_MAX_SCORE = 45;
 
 /**
  * Stage this event contributes to the chain: its operation's stage, or a validity check when an auth failure
@@ -194,6 +196,11 @@ export function detectAttackChain(ctx: DetectionContext, out: Finding[]): void {
   const damage = stage >= STAGE_PERSISTENCE;
   if (damage && probed && suspicious) score = 92;
   else if (damage) score = Math.max(score, 55);
+  // Operations new to the owner, made from their own desk with their own client and nothing suspicious, short of
+  // persistence or evasion, are a person's first push, review or comment: kept (a later suspicious step still counts
+  // them), not paged. A thief replaying the token from the victim's town has another address; one on the victim's
+  // own machine still pages once it settles in.
+  if (!suspicious && !damage && atUsualDesk(ctx)) score = Math.min(score, DESK_MAX_SCORE);
   score = Math.min(100, score);
   const stages: Record<string, string> = {};
   for (let s = 1; s < ATTACK_STAGES.length; s++) {

@@ -1,4 +1,4 @@
-import { B_OP_BLOOM, OP_BLOOM_BYTES } from '../profile/layout.js';
+import { B_OP_BLOOM, K_IP, OP_BLOOM_BYTES, U_IP } from '../profile/layout.js';
 import type { Profile } from '../profile/profile.js';
 import { bloomHas } from '../sketches/bloom.js';
 import { topKCount } from '../sketches/top-k.js';
@@ -51,4 +51,32 @@ export function familiarContext(ctx: DetectionContext): boolean {
   return (
     ctx.placeNovelty < FAMILIAR_MAX_NOVELTY && ctx.clientNovelty < FAMILIAR_MAX_NOVELTY && ctx.suspicion < ctx.cfg.chain.contextMinScore
   );
+}
+
+/** Events from one address from which it is its owner's desk (working days of it, not a few evenings). */
+const DESK_MIN_EVENTS = 50;
+/** Share of the profile's events an address needs to be a desk (home and office are both one). */
+const DESK_MIN_SHARE = 0.2;
+
+/**
+ * Whether the event comes from the owner's desk: the very address the credential, or its principal, has made at
+ * least {@link DESK_MIN_EVENTS} events and a fifth of its events from, with no novelty of place or client. Stricter than
+ * {@link familiarContext}: a thief replaying the token from the victim's own town and ISP has another address.
+ *
+ * @example
+ * ```ts
+ * const ownWork = atUsualDesk(ctx) && ctx.suspicion < ctx.cfg.chain.contextMinScore;
+ * ```
+ */
+export function atUsualDesk(ctx: DetectionContext): boolean {
+  if (ctx.placeNovelty !== 0 || ctx.clientNovelty !== 0 || ctx.ipHash === 0) return false;
+  const { cred, principal } = ctx;
+  if (deskOf(cred, ctx.ipHash)) return true;
+  return principal !== cred && ctx.principalMature && deskOf(principal, ctx.ipHash);
+}
+
+// A desk is where a good share of the work happens: an address a patient thief has used for days is not one yet.
+function deskOf(p: Profile, ipHash: number): boolean {
+  const n = topKCount(p.u, p.uo + U_IP, K_IP, ipHash);
+  return n >= DESK_MIN_EVENTS && n >= DESK_MIN_SHARE * p.events;
 }

@@ -1,6 +1,7 @@
 import { STAGE_DEFENSE_EVASION, STAGE_PERSISTENCE } from '../classify/operation-class.js';
-import { F_EVENTS, F_FIRST_PRIV_TS, F_INTERACTIVE, F_PRIV_BURST, F_PRIV_EVENTS, K_IP, K_PRIV, U_IP, U_PRIV } from '../profile/layout.js';
+import { F_EVENTS, F_FIRST_PRIV_TS, F_INTERACTIVE, F_PRIV_BURST, F_PRIV_EVENTS, K_PRIV, U_PRIV } from '../profile/layout.js';
 import { topKCount } from '../sketches/top-k.js';
+import { atUsualDesk } from './baseline-knowledge.js';
 import { isChangeMaker, onPersonsDesktop } from './change-maker.js';
 import { isAdminGrant, managesOwnFactors, targetsOtherUser } from './change-target.js';
 import { knownValues, ordinal, round2 } from './evidence.js';
@@ -18,8 +19,6 @@ const BURST_COUNT_SPAN = 16;
 const ADMIN_MIN_CHANGES = 3;
 /** Age of a credential's first change from which its changes belong to an earlier working session. */
 const EARLIER_SESSION_MS = 12 * 3_600_000;
-/** Events of a person from one address from which it is their desk (working days of it, not a few evenings). */
-const DESK_MIN_EVENTS = 50;
 
 /**
  * True when a person's sign-in session (an Okta session: a new credential each morning) makes the change from the
@@ -30,7 +29,7 @@ function atOwnDesk(ctx: DetectionContext): boolean {
   const { principal, cred } = ctx;
   if (ctx.ev.credential_kind !== 'saas_session' || !ctx.principalMature || principal === cred) return false;
   if (ctx.placeNovelty !== 0 || ctx.clientNovelty !== 0 || ctx.ipHash === 0) return false;
-  if (topKCount(principal.u, principal.uo + U_IP, K_IP, ctx.ipHash) >= DESK_MIN_EVENTS) return true;
+  if (atUsualDesk(ctx)) return true;
   // A line whose address changes (a home ISP's dynamic addresses, an office's web gateway): the session began here,
   // on a device token of the person's, and never left this network. A replayed cookie began at its victim's.
   return onlyThisNetwork(ctx) && knownOktaDevice(ctx);

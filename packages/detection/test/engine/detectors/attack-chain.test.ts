@@ -75,6 +75,48 @@ describe('detector: attack chain', () => {
     assert.ok(chain.some((a) => a.evidence.distinct_stages === 3));
   });
 
+  it("hard negative: a person's first push and review from their own desk does not page; the same from another address in their network does", () => {
+    // Blind API test #6: a developer's first push and first issue comment from home, and a support agent's first
+    // review from the office, paged high as "operations never used before". A thief replaying the token from the
+    // victim's town and ISP has another address.
+    const desk = `198.51.${64_502 % 256}.1`;
+    const judge = (ip: string) => {
+      const engine = createDetectionEngine();
+      run(
+        engine,
+        workdays({
+          cred: 'ghp_DEV',
+          principal: 'dev',
+          days: 20,
+          perDay: 20,
+          places: ['londonOffice'],
+          ipsPerPlace: 1,
+          client: 'chromeMac',
+          ops: ['GET /api/v1/repos/{id}', 'GET /api/v1/repos/{id}/pulls', 'GET /api/v1/notifications'],
+        }),
+      );
+      const at = AFTER + 40 * DAY;
+      const usual: Omit<EventSpec, 'at' | 'op'> = { cred: 'ghp_DEV', principal: 'dev', place: 'londonOffice', client: 'chromeMac', ip };
+      return byRule(
+        run(engine, [
+          ev({ ...usual, at, op: 'GET /api/v1/user' }),
+          ev({ ...usual, at: at + 10 * MIN, op: 'GET /api/v1/orgs/{id}/members' }),
+          ev({ ...usual, at: at + HOUR, op: 'POST /api/v1/repos/{id}/pulls/{id}/reviews' }),
+          ev({ ...usual, at: at + 2 * HOUR, op: 'POST /api/v1/repos/{id}/issues/{id}/comments' }),
+        ]),
+        'attack_chain',
+      );
+    };
+    const atDesk = judge(desk);
+    assert.ok(atDesk.length > 0, 'the steps still count as a chain');
+    assert.deepEqual(
+      pages(atDesk).map((a) => `${a.severity} ${a.summary}`),
+      [],
+    );
+    const elsewhere = judge(`198.51.${64_502 % 256}.77`);
+    assert.ok(pages(elsewhere).length > 0, elsewhere.map((a) => `${a.severity} ${a.summary}`).join('\n'));
+  });
+
   it('hard negative: an administrator looking at settings days after changing them does not chain backwards', () => {
     // An admin's month, each step new to her from her usual desk: an alert rule edited, one added, and six days later
     // a first look at the audit settings. A thief looks around before the damage; the same steps in that order chain.
