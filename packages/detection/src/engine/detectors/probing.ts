@@ -21,6 +21,8 @@ import { round2 } from './evidence.js';
 import { detectRefusedReconnaissance } from './refused-reconnaissance.js';
 import type { DetectionContext, Finding } from './types.js';
 
+/** Score of a burst of 404s from a credential with nothing learned (medium). */
+const COLD_NOT_FOUND_SCORE = 45;
 /** Share of auth failures above which failing is the credential's habit. */
 const HABITUAL_FAILURE_SHARE = 0.3;
 
@@ -152,7 +154,10 @@ export function detectProbing(ctx: DetectionContext, out: Finding[]): void {
   // A credential that habitually fails (a misconfigured job retrying) is broken, not probing.
   const habitualFailures = cred.f[cred.fo + F_FAIL_EWMA]! >= HABITUAL_FAILURE_SHARE && cred.events >= cfg.learning.minEvents;
   if (ctx.authFailure && fails === pc.failureThreshold && fails / events >= pc.failureRatio && !habitualFailures) {
-    const score = 55 + (distinct >= 5 ? 10 : 0);
+    // Not found is not refused: a new scanner's first run asks which repositories hold a lockfile. From a credential
+    // with nothing learned, a burst of them is worth a look, not a page; refusals, or a learned habit, still are.
+    const coldNotFound = ctx.ev.status === 404 && !ctx.credMature && !ctx.principalMature;
+    const score = coldNotFound ? COLD_NOT_FOUND_SCORE : 55 + (distinct >= 5 ? 10 : 0);
     out.push({
       rule: 'probing',
       score,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createDetectionEngine } from '../../../src/engine/index.js';
-import { AFTER, aliceHistory, byRule, DAY, type EventSpec, ev, HOUR, run, T0 } from '../helpers/events.js';
+import { AFTER, aliceHistory, byRule, DAY, type EventSpec, ev, HOUR, pages, run, T0 } from '../helpers/events.js';
 
 const base: Omit<EventSpec, 'at'> = { cred: 'AKIAALICE', principal: 'alice', place: 'londonHome', client: 'chromeMac' };
 
@@ -28,6 +28,31 @@ describe('detector: probing and enumeration', () => {
       events.push(ev({ ...base, at: AFTER + i * 1000, op: 'iam:ListUsers', outcome: 'failure', error: 'AccessDenied' }));
     const alerts = byRule(run(engine, events), 'probing');
     assert.ok(alerts.some((a) => a.evidence.kind === 'failure_burst'));
+  });
+
+  it("hard negative: a new scanner's first run, asking which repositories hold a lockfile, is medium; refusals still page", () => {
+    // Blind API test #6: an SBOM scanner's first daily run got 404 for 10 of 17 file checks and paged high as
+    // "10 authorization failures".
+    const judge = (status: number) => {
+      const engine = createDetectionEngine();
+      const events = [];
+      for (let i = 0; i < 17; i++)
+        events.push(
+          ev({
+            cred: 'tok_sbom',
+            principal: 'sbom-scanner',
+            at: T0 + i * 2000,
+            method: 'GET',
+            path: `/api/v1/repos/northwind/repo-${i}/contents/package-lock.json`,
+            status: i % 5 < 3 ? status : 200,
+          }),
+        );
+      return byRule(run(engine, events), 'probing').filter((a) => a.evidence.kind === 'failure_burst');
+    };
+    const notFound = judge(404);
+    assert.ok(notFound.length > 0);
+    assert.deepEqual(pages(notFound), []);
+    assert.ok(pages(judge(403)).length > 0);
   });
 
   it('reports sequential object ids on one endpoint (BOLA walk)', () => {
