@@ -219,6 +219,12 @@ function isFalse(v: unknown): boolean {
   return v === false || v === 'false';
 }
 
+// Made by a person at the console: the log says so, or (an OCSF mapping with no console flag) the client is a browser.
+function byHand(ctx: DetectionContext): boolean {
+  const ev = ctx.ev;
+  return ev.interactive === true || (ev.interactive === undefined && ev.client !== undefined && !ctx.scripted);
+}
+
 /**
  * Whether this event is a playbook step (its role's conditions met: succeeded where it must, the parameters that
  * make it abuse). Launches and invocations count refused too: a sweep asks every region, and the refusals (quota,
@@ -240,11 +246,11 @@ export function isStep(ctx: DetectionContext, params: Record<string, unknown> | 
       return true;
     // An administrator enables models or mail from the console; a thief from a script.
     case ABUSE_LLM_ENABLE:
-      return succeeded && ctx.ev.interactive !== true;
+      return succeeded && !byHand(ctx);
     case ABUSE_MAIL_ENABLE:
       return (
         succeeded &&
-        ctx.ev.interactive !== true &&
+        !byHand(ctx) &&
         !(params !== undefined && (isFalse(params.enabled) || isFalse(params.Enabled) || isFalse(params.sendingEnabled)))
       );
     case ABUSE_DATA_VERSIONING: {

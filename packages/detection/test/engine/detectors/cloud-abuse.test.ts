@@ -252,6 +252,16 @@ describe('detector: cloud abuse (what a leaked key is stolen for)', () => {
       ).length,
       0,
     );
+    // Blind OCSF test #7: the same from a browser, in a mapping that carries no console flag, read as "by a script".
+    assert.equal(
+      abuse(replay([{ op: 'bedrock:PutFoundationModelEntitlement' }, { op: 'bedrock:GetModelInvocationLoggingConfiguration' }], admin))
+        .length,
+      0,
+    );
+    assert.equal(
+      abuse(replay([{ op: 'bedrock:PutFoundationModelEntitlement' }, { op: 'bedrock:GetModelInvocationLoggingConfiguration' }])).length,
+      1,
+    );
   });
 
   it('mail abuse: sending switched on by a script after reading the quota; not a new mailer verifying its sender', () => {
