@@ -2,11 +2,14 @@
 export interface SkippedRecord {
   source: string;
   line: number;
+  /** Position in the line's JSON array (a CloudTrail file is one line), when the record came from one. */
+  record?: number | undefined;
   reason: string;
 }
 
 /**
- * Prints skipped records to stderr as `FILE:LINE: reason`, at most `perInput` of them per input:
+ * Prints skipped records to stderr as `FILE:LINE: reason` (`FILE:LINE: record N: reason` for the Nth element of a
+ * JSON array, as in a CloudTrail file written on one line), at most `perInput` of them per input:
  * a file in the wrong format (or read with the wrong `--input-format`) would otherwise print one
  * line per record, millions for a large log, and bury everything else. The rest are counted, and
  * {@link IssuePrinter.finish} says how many of each input were not shown and the first one's line.
@@ -33,7 +36,8 @@ export class IssuePrinter {
     const shown = this.shown.get(issue.source) ?? 0;
     if (this.perInput === 0 || shown < this.perInput) {
       this.shown.set(issue.source, shown + 1);
-      this.write(`${issue.source}:${issue.line}: ${issue.reason}\n`);
+      const at = issue.record === undefined ? '' : ` record ${issue.record}:`;
+      this.write(`${issue.source}:${issue.line}:${at} ${issue.reason}\n`);
       return;
     }
     const h = this.hidden.get(issue.source);

@@ -51,6 +51,7 @@ export const RecordOrigin = Type.Object(
   {
     file: Type.Optional(Type.String()),
     line: Type.Optional(Type.Integer({ minimum: 1 })),
+    record: Type.Optional(Type.Integer({ minimum: 1, description: "position in the line's JSON array (a CloudTrail file is one line)" })),
     stream: Type.Optional(Type.String()),
     offset: Type.Optional(Type.Integer({ minimum: 0 })),
   },

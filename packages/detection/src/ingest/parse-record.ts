@@ -20,6 +20,8 @@ export interface DecodedRecord {
   format?: InputFormat;
   outcome: ParseOutcome;
   line: number;
+  /** Position in the record's JSON array (1-based), when it came from one. */
+  record?: number | undefined;
 }
 
 /**
@@ -113,21 +115,22 @@ export function createRecordDecoder(options: RecordDecoderOptions = {}): (raw: R
 
   const decodeValue = (value: unknown, ctx: RecordContext, out: DecodedRecord[], nested: boolean): void => {
     if (Array.isArray(value) && !nested) {
-      for (const v of value) decodeValue(v, ctx, out, true);
+      decodeElements(value, ctx, out);
       return;
     }
     if (isObject(value) && Array.isArray(value.Records) && !nested) {
-      for (const v of value.Records) decodeValue(v, ctx, out, true);
+      decodeElements(value.Records, ctx, out);
       return;
     }
     const logs = isObject(value) && !nested ? cloudWatchLogMessages(value) : undefined;
     if (logs) {
-      if (logs.control) out.push({ outcome: { kind: 'ignored', why: 'CloudWatch Logs control message' }, line: ctx.line });
+      if (logs.control)
+        out.push({ outcome: { kind: 'ignored', why: 'CloudWatch Logs control message' }, line: ctx.line, record: ctx.record });
       for (const message of logs.control ? [] : logs.messages) decodeMessage(message, ctx, out);
       return;
     }
     if (!isObject(value)) {
-      out.push({ outcome: { kind: 'error', reason: 'record is not a JSON object' }, line: ctx.line });
+      out.push({ outcome: { kind: 'error', reason: 'record is not a JSON object' }, line: ctx.line, record: ctx.record });
       return;
     }
     const record = cloudTrailInEnvelope(value) ?? value;
@@ -139,31 +142,38 @@ export function createRecordDecoder(options: RecordDecoderOptions = {}): (raw: R
           : nativeWithoutCredential(record)
             ? 'native record without credential_id'
             : 'unknown record format (not CloudTrail, OCSF, Okta or native)';
-      out.push({ outcome: { kind: 'error', reason }, line: ctx.line });
+      out.push({ outcome: { kind: 'error', reason }, line: ctx.line, record: ctx.record });
       return;
     }
-    out.push({ format, outcome: parsers[format](record, ctx), line: ctx.line });
+    out.push({ format, outcome: parsers[format](record, ctx), line: ctx.line, record: ctx.record });
+  };
+
+  // The records of an array on one line (a CloudTrail file as AWS writes it), each located by its position.
+  const decodeElements = (values: unknown[], ctx: RecordContext, out: DecodedRecord[]): void => {
+    for (let i = 0; i < values.length; i++) {
+      decodeValue(values[i], ctx.record === undefined ? { source: ctx.source, line: ctx.line, record: i + 1 } : ctx, out, true);
+    }
   };
 
   // One CloudWatch Logs event's message: a log record written as JSON text.
   const decodeMessage = (message: unknown, ctx: RecordContext, out: DecodedRecord[]): void => {
     if (typeof message !== 'string') {
-      out.push({ outcome: { kind: 'error', reason: 'CloudWatch Logs event without a message' }, line: ctx.line });
+      out.push({ outcome: { kind: 'error', reason: 'CloudWatch Logs event without a message' }, line: ctx.line, record: ctx.record });
       return;
     }
     let record: unknown;
     try {
       record = JSON.parse(message);
     } catch (e) {
-      out.push({ outcome: { kind: 'error', reason: `CloudWatch Logs message ${jsonFailure(e)}` }, line: ctx.line });
+      out.push({ outcome: { kind: 'error', reason: `CloudWatch Logs message ${jsonFailure(e)}` }, line: ctx.line, record: ctx.record });
       return;
     }
     decodeValue(record, ctx, out, true);
   };
 
   return (raw, source) => {
-    if (raw.kind === 'issue') return [{ outcome: { kind: 'error', reason: raw.reason }, line: raw.line }];
-    const ctx: RecordContext = { source, line: raw.line };
+    if (raw.kind === 'issue') return [{ outcome: { kind: 'error', reason: raw.reason }, line: raw.line, record: raw.record }];
+    const ctx: RecordContext = raw.kind === 'element' ? { source, line: raw.line, record: raw.record } : { source, line: raw.line };
     const text = raw.text;
     const first = text.trimStart().charCodeAt(0);
     const jsonLike = first === 123 || first === 91;

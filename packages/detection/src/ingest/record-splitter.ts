@@ -5,11 +5,14 @@
  * skipped, never buffered.
  */
 
-/** One record cut from the input, or a problem at a location. */
+/**
+ * One record cut from the input, or a problem at a location. `record` is an array element's 1-based position in its
+ * array: AWS writes a CloudTrail file on one line, so the line alone does not say which record was bad.
+ */
 export type RawRecord =
   | { kind: 'line'; text: string; line: number }
-  | { kind: 'element'; text: string; line: number }
-  | { kind: 'issue'; line: number; reason: string };
+  | { kind: 'element'; text: string; line: number; record?: number }
+  | { kind: 'issue'; line: number; reason: string; record?: number };
 
 /** Options of {@link splitRecords}. */
 export interface SplitOptions {
@@ -120,6 +123,8 @@ class ArraySplitter implements Splitter {
   private parts: string[] = [];
   private chars = 0;
   private startLine = 0;
+  /** The current element's position in its array (1-based; a joined file's next array starts again at 1). */
+  private elementNo = 0;
   private lineNo: number;
   private phase: ArrayPhase = 'array';
   /** The non-blank characters of a possible next `{"Records":[` read so far, and the line it started on. */
@@ -229,6 +234,7 @@ class ArraySplitter implements Splitter {
         this.phase = 'array';
         this.depth = 0;
         this.scalar = false;
+        this.elementNo = 0;
         return i + 1;
       }
       if (!RECORDS_OPENING.startsWith(this.opening)) {
@@ -250,7 +256,7 @@ class ArraySplitter implements Splitter {
       this.ignoreRest(out, this.openingLine, 'unexpected text after the end of the JSON; rest of the file ignored');
     if (this.phase !== 'array') return;
     if (this.inElement || this.depth > 0) {
-      out.push({ kind: 'issue', line: this.startLine, reason: 'JSON record truncated at end of input' });
+      out.push({ kind: 'issue', line: this.startLine, reason: 'JSON record truncated at end of input', record: this.elementNo });
     } else {
       this.finishScalar(out);
       // Objects written one after another have no closing bracket to miss.
@@ -264,6 +270,7 @@ class ArraySplitter implements Splitter {
     this.parts = [];
     this.chars = 0;
     this.startLine = this.lineNo;
+    this.elementNo++;
   }
 
   private append(s: string): void {
@@ -280,9 +287,14 @@ class ArraySplitter implements Splitter {
   private finishElement(out: RawRecord[]): void {
     this.inElement = false;
     if (this.oversize) {
-      out.push({ kind: 'issue', line: this.startLine, reason: `record longer than ${this.max} characters, skipped` });
+      out.push({
+        kind: 'issue',
+        line: this.startLine,
+        reason: `record longer than ${this.max} characters, skipped`,
+        record: this.elementNo,
+      });
     } else {
-      out.push({ kind: 'element', text: this.parts.join(''), line: this.startLine });
+      out.push({ kind: 'element', text: this.parts.join(''), line: this.startLine, record: this.elementNo });
     }
     this.parts = [];
   }
@@ -291,13 +303,14 @@ class ArraySplitter implements Splitter {
     if (!this.scalar) {
       this.scalar = true;
       this.startLine = this.lineNo;
+      this.elementNo++;
     }
   }
 
   private finishScalar(out: RawRecord[]): void {
     if (!this.scalar) return;
     this.scalar = false;
-    out.push({ kind: 'issue', line: this.startLine, reason: 'array element is not a JSON object' });
+    out.push({ kind: 'issue', line: this.startLine, reason: 'array element is not a JSON object', record: this.elementNo });
   }
 }
 

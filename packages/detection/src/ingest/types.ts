@@ -18,6 +18,11 @@ export interface InputIssue {
   source: string;
   /** 1-based line of the record (its first line for multi-line JSON). */
   line: number;
+  /**
+   * 1-based position of the record in its JSON array, when it came from one: AWS writes a whole CloudTrail file on
+   * one line, where the line alone does not say which record it was.
+   */
+  record?: number | undefined;
   /** One-line reason, e.g. `not JSON (at column 17)`. */
   reason: string;
 }
@@ -47,6 +52,8 @@ export type NormalisedEvent = Omit<EnrichedEvent, 'geo' | 'client'> & {
 export interface RecordContext {
   source: string;
   line: number;
+  /** Position in its JSON array (1-based), when the record came from one. */
+  record?: number | undefined;
 }
 
 /** What a record parser made of one record. */

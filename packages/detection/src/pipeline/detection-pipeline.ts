@@ -225,13 +225,15 @@ export async function runDetectionPipeline(paths: readonly string[], options: De
     text: AsyncIterable<string>,
     peek: PeekTally | undefined,
   ): AsyncGenerator<NormalisedEvent[]> {
-    const issue = (line: number, reason: string) => {
+    const issue = (line: number, reason: string, record?: number) => {
+      const found: InputIssue =
+        record === undefined ? { source: source.name, line, reason } : { source: source.name, line, record, reason };
       if (peek) {
-        peek.issues.push({ source: source.name, line, reason });
+        peek.issues.push(found);
         return;
       }
       summary.issues++;
-      options.onIssue({ source: source.name, line, reason });
+      options.onIssue(found);
     };
     // A file whose first records are all of no known format (a digest, a CSV, a binary) is
     // reported once and skipped, instead of one message per line.
@@ -254,7 +256,7 @@ export async function runDetectionPipeline(paths: readonly string[], options: De
               if (events.length > 0) yield events;
               return;
             }
-            issue(decoded.line, outcome.reason);
+            issue(decoded.line, outcome.reason, decoded.record);
             continue;
           }
           recognised = true;
@@ -265,7 +267,7 @@ export async function runDetectionPipeline(paths: readonly string[], options: De
           }
           const problem = timeProblem(outcome.event.ts, bounds);
           if (problem) {
-            issue(decoded.line, problem);
+            issue(decoded.line, problem, decoded.record);
             continue;
           }
           if (!peek) summary.events++;

@@ -96,7 +96,27 @@ describe('splitRecords', () => {
       unclosed.map((r) => r.kind),
       ['element', 'issue'],
     );
-    assert.deepEqual(await collect(['[{"a":1}]\r\n\n']), [{ kind: 'element', text: '{"a":1}', line: 1 }]);
+    assert.deepEqual(await collect(['[{"a":1}]\r\n\n']), [{ kind: 'element', text: '{"a":1}', line: 1, record: 1 }]);
+  });
+
+  it("numbers a one-line file's elements, its bad ones included, and starts again with each joined CloudTrail file", async () => {
+    const big = `{"big":"${'x'.repeat(200)}"}`;
+    const text = `{"Records":[{"a":1},7,${big},{"b":2}]}{"Records":[{"c":3},{"d":`;
+    for (let cut = 1; cut < text.length; cut += 7) {
+      const out = await collect([text.slice(0, cut), text.slice(cut)], 100);
+      assert.deepEqual(
+        out.map((r) => [r.kind, r.line, 'record' in r ? r.record : undefined]),
+        [
+          ['element', 1, 1],
+          ['issue', 1, 2],
+          ['issue', 1, 3],
+          ['element', 1, 4],
+          ['element', 1, 1],
+          ['issue', 1, 2],
+        ],
+        `cut at ${cut}`,
+      );
+    }
   });
 
   it('cuts the records of CloudTrail files joined with cat, whatever the chunk boundaries', async () => {

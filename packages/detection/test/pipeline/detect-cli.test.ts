@@ -89,6 +89,23 @@ describe('tokenwarden detect (CLI)', () => {
     assert.ok(findings.length > 0);
     assert.ok(findings.every((f) => f.class_uid === 2004 && f.category_uid === 2 && typeof f.time === 'number'));
   });
+  it('names the bad record of a CloudTrail file written on one line by its position, and judges the rest', async () => {
+    const records = (JSON.parse(attackTrail()) as { Records: Record<string, unknown>[] }).Records;
+    records.splice(2, 0, { ...records[2], eventID: 'bad-ip', sourceIPAddress: 'not-an-ip' });
+    records.splice(4, 0, { ...records[4], eventID: 'bad-time', eventTime: '2099-01-01T00:00:00Z' });
+    const trail = join(dir, 'trail-one-line.json');
+    writeFileSync(trail, JSON.stringify({ Records: records }));
+    const out = await detect([trail]);
+    assert.equal(out.code, 0, out.stderr);
+    assert.match(out.stderr, /trail-one-line\.json:1: record 3: sourceIPAddress is neither an IP address nor an AWS service/);
+    assert.match(out.stderr, /trail-one-line\.json:1: record 5: timestamp 2099-01-01T00:00:00\.000Z is in the future/);
+    const rules = out.stdout
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { rule: string }).rule);
+    assert.ok(rules.length > 0, 'the records after the bad ones are still judged');
+  });
+
   it('takes detector thresholds from the config file and names a misspelt one before reading any input', async () => {
     const trail = join(dir, 'trail-config.json');
     writeFileSync(trail, attackTrail());

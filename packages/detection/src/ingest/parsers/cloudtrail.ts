@@ -1,6 +1,7 @@
 import { cloudServiceName, isAwsServiceOrigin } from '../cloud-service.js';
 import { boolAt, compact, isObject, type JsonObject, objAt, strAt, uintAt } from '../fields.js';
 import { isAccessDeniedCode, isAuthFailureCode, lifecycleFromErrorCode } from '../lifecycle-signals.js';
+import { recordLocation, recordOrigin } from '../record-location.js';
 import { eventTimeText, normaliseIp, parseEventTime } from '../time-and-ip.js';
 import type { NormalisedEvent, ParseOutcome, RecordContext } from '../types.js';
 import { awsResource, boundedParameters, createdComputeIds, issuedCredential, keepsReadParameters } from './aws-request.js';
@@ -106,7 +107,7 @@ export function parseCloudTrailRecord(record: unknown, ctx: RecordContext): Pars
   const clientAgent = sourceService !== undefined && userAgent !== undefined && isAwsServiceOrigin(userAgent) ? undefined : userAgent;
 
   const event: NormalisedEvent = compact({
-    id: strAt(record, 'eventID') ?? `${ctx.source}:${ctx.line}`,
+    id: strAt(record, 'eventID') ?? recordLocation(ctx),
     time: eventTimeText(record.eventTime, ts),
     ts,
     credential_id: accessKeyId,
@@ -126,7 +127,7 @@ export function parseCloudTrailRecord(record: unknown, ctx: RecordContext): Pars
     interactive: fromConsole ? true : invokedBy && sourceService === undefined ? false : undefined,
     error_code: errorCode,
     source_system: 'cloudtrail',
-    origin: { file: ctx.source, line: ctx.line },
+    origin: recordOrigin(ctx),
     attributes: compact({
       event_source: eventSource,
       event_name: eventName,

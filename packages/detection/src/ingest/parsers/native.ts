@@ -1,6 +1,7 @@
 import { CredentialKind, LIFECYCLE_EVENT_TYPES } from '@tokenwarden/core';
 import { isObject, type JsonObject, str, uint } from '../fields.js';
 import { lifecycleFromErrorCode, normaliseLifecycle } from '../lifecycle-signals.js';
+import { recordLocation, recordOrigin } from '../record-location.js';
 import { eventTimeText, normaliseIp, parseEventTime } from '../time-and-ip.js';
 import type { NormalisedEvent, ParseOutcome, RecordContext } from '../types.js';
 
@@ -62,7 +63,7 @@ export function parseNativeRecord(record: unknown, ctx: RecordContext): ParseOut
   // Absent values stay `undefined` (JSON output omits them).
   const operation = str(record.operation);
   const event: NormalisedEvent = {
-    id: str(record.id) ?? `${ctx.source}:${ctx.line}`,
+    id: str(record.id) ?? recordLocation(ctx),
     time: eventTimeText(rawTime, ts),
     ts,
     credential_id: credential,
@@ -85,7 +86,7 @@ export function parseNativeRecord(record: unknown, ctx: RecordContext): ParseOut
     interactive: typeof record.interactive === 'boolean' ? record.interactive : undefined,
     error_code: errorCode,
     source_system: str(record.source_system) ?? 'native',
-    origin: { file: ctx.source, line: ctx.line },
+    origin: recordOrigin(ctx),
     attributes,
     lifecycle,
     // Filled in by the enricher: declared here so enriching stores into existing slots instead of growing

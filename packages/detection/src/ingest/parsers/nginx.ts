@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { addressScope } from '@tokenwarden/core';
 import { compact } from '../fields.js';
+import { recordLocation, recordOrigin } from '../record-location.js';
 import { formatIsoTime, normaliseIp } from '../time-and-ip.js';
 import type { NormalisedEvent, ParseOutcome, RecordContext } from '../types.js';
 import { isCdnEdge } from './cdn-edges.js';
@@ -205,7 +206,7 @@ export function createNginxParser(options: NginxOptions = {}): (line: unknown, c
     const path = target.split('?')[0]?.slice(0, 1024);
 
     const event: NormalisedEvent = compact({
-      id: `${ctx.source}:${ctx.line}`,
+      id: recordLocation(ctx),
       time: formatIsoTime(ts),
       ts,
       credential_id: credential,
@@ -221,7 +222,7 @@ export function createNginxParser(options: NginxOptions = {}): (line: unknown, c
       bytes_out: bytesText === '-' ? undefined : Number(bytesText),
       source_system: 'nginx',
       attributes: vhost === undefined ? undefined : { vhost },
-      origin: { file: ctx.source, line: ctx.line },
+      origin: recordOrigin(ctx),
     });
     return { kind: 'event', event };
   };

@@ -1,6 +1,7 @@
 import { cloudServiceName, isAwsServiceOrigin } from '../cloud-service.js';
 import { compact, isObject, type JsonObject, numAt, objAt, strAt, uint, uintAt } from '../fields.js';
 import { isAccessDeniedCode, isAuthFailureCode, lifecycleFromErrorCode } from '../lifecycle-signals.js';
+import { recordLocation, recordOrigin } from '../record-location.js';
 import { eventTimeText, normaliseIp, parseEventTime } from '../time-and-ip.js';
 import type { NormalisedEvent, ParseOutcome, RecordContext } from '../types.js';
 import {
@@ -127,7 +128,7 @@ export function parseOcsfRecord(record: unknown, ctx: RecordContext): ParseOutco
   const operation = apiOperation ? (service && !apiOperation.includes(':') ? `${service}:${apiOperation}` : apiOperation) : undefined;
 
   const event: NormalisedEvent = compact({
-    id: strAt(objAt(record, 'metadata'), 'uid') ?? `${ctx.source}:${ctx.line}`,
+    id: strAt(objAt(record, 'metadata'), 'uid') ?? recordLocation(ctx),
     time: eventTimeText(record.time ?? record.time_dt, ts),
     ts,
     credential_id: credential,
@@ -148,7 +149,7 @@ export function parseOcsfRecord(record: unknown, ctx: RecordContext): ParseOutco
     request_id: strAt(objAt(api, 'request'), 'uid'),
     error_code: errorCode,
     source_system: strAt(objAt(objAt(record, 'metadata'), 'product'), 'name') ?? 'ocsf',
-    origin: { file: ctx.source, line: ctx.line },
+    origin: recordOrigin(ctx),
     attributes: compact({
       ocsf_class_uid: classUid,
       activity_id: activityId,

@@ -1,5 +1,6 @@
 import { countryCode } from '../country-code.js';
 import { boolAt, compact, isObject, type JsonObject, numAt, objAt, strAt } from '../fields.js';
+import { recordLocation, recordOrigin } from '../record-location.js';
 import { eventTimeText, normaliseIp, parseEventTime } from '../time-and-ip.js';
 import type { NetworkHint, NormalisedEvent, ParseOutcome, RecordContext } from '../types.js';
 import { oktaGrantType, oktaOAuthGrant, oktaSessionOAuthClient } from './okta-oauth-grant.js';
@@ -163,7 +164,7 @@ export function parseOktaRecord(record: unknown, ctx: RecordContext): ParseOutco
   const userAgent = objAt(client, 'userAgent');
 
   const event: NormalisedEvent = compact({
-    id: strAt(record, 'uuid') ?? `${ctx.source}:${ctx.line}`,
+    id: strAt(record, 'uuid') ?? recordLocation(ctx),
     time: eventTimeText(record.published, ts),
     ts,
     credential_id: credential,
@@ -186,7 +187,7 @@ export function parseOktaRecord(record: unknown, ctx: RecordContext): ParseOutco
     request_id: strAt(objAt(record, 'transaction'), 'id') ?? strAt(debugData, 'requestId'),
     error_code: strAt(outcome, 'reason')?.slice(0, 128),
     source_system: 'okta',
-    origin: { file: ctx.source, line: ctx.line },
+    origin: recordOrigin(ctx),
     attributes: compact({
       event_type: eventType,
       outcome_result: strAt(outcome, 'result'),
