@@ -24,6 +24,8 @@ export interface ClientInfo {
   os?: string;
   device?: string;
   scripted: boolean;
+  /** A browser's major version (`131` for Chrome 131.0.6778.86); undefined for scripts, apps and unknown agents. */
+  major?: number;
   /** The offensive distribution or tool the user agent names (`Kali Linux`, `Pacu`, `TruffleHog`). */
   offensive?: string;
   /**

@@ -13,9 +13,10 @@ import { Profile } from './profile/profile.js';
  * of `PRINCIPAL_BYTES` (the learned part of each view, which comes first), distinct-count sketches only on
  * credentials, top-k counts of 16 bits. Version 7: the returning-place count of each credential. Version 8: the
  * unbaselined chain's first change. A version 8 header may carry the detectors' `memories` (an optional field, so
- * snapshots with and without it read both ways). Version 9: a session's returns between lines in one town.
+ * snapshots with and without it read both ways). Version 9: a session's returns between lines in one town. Version
+ * 10: the newest version of a session's browser.
  */
-export const SNAPSHOT_VERSION = 9;
+export const SNAPSHOT_VERSION = 10;
 const MAGIC = 0x54574445; // "TWDE"
 const NONE = 0xffffffff;
 const PRINCIPAL_REGISTERS = 128;

@@ -3,7 +3,7 @@ import { isbot } from 'isbot';
 import type { ClientInfo } from '../enriched-event.js';
 
 interface UaResult {
-  browser: { name?: string };
+  browser: { name?: string; major?: string };
   os: { name?: string };
   device: { type?: string; vendor?: string; model?: string };
 }
@@ -139,7 +139,7 @@ export interface UserAgentParser {
  * ```ts
  * const ua = createUserAgentParser();
  * ua.parse('curl/8.5.0'); // { family: 'curl', scripted: true }
- * ua.parse('Mozilla/5.0 (Windows NT 10.0; Win64; x64) ... Chrome/126.0 Safari/537.36'); // { family: 'Chrome', os: 'Windows', device: 'desktop', scripted: false }
+ * ua.parse('Mozilla/5.0 (Windows NT 10.0; Win64; x64) ... Chrome/126.0 Safari/537.36'); // { family: 'Chrome', os: 'Windows', device: 'desktop', scripted: false, major: 126 }
  * ```
  */
 export function createUserAgentParser(cacheSize = 16_384): UserAgentParser {
@@ -168,6 +168,8 @@ export function createUserAgentParser(cacheSize = 16_384): UserAgentParser {
     if (os) info.os = os;
     info.device = r.device.type ?? (r.browser.name ? 'desktop' : undefined);
     if (info.device === undefined) delete info.device;
+    const major = r.browser.name === undefined ? Number.NaN : Number(r.browser.major);
+    if (Number.isInteger(major) && major > 0) info.major = major;
     return info;
   };
   const parse = (ua: string): ClientInfo => markOffensive(parseClient(ua.trim()), ua);

@@ -318,8 +318,10 @@ export function awsCliHabit(rng: Prng): OktaEventSpec[] {
     for (const [who, home, ua, os, login, from] of users) {
       const at = day + from * HOUR + rng.int(45, 110) * MIN;
       const bastion = login === 'sam' && i === 8;
+      // The approval is made in the day's session, so in its browser: bob's Chrome updates on the seventh workday (okta-org.ts).
+      const browser = login === 'bob' && i <= 6 ? BROWSERS.macChrome124 : ua;
       out.push(
-        ...approveDeviceCode(at, who, sessionId(`${login}${i}`), home, ua, 'openid profile'),
+        ...approveDeviceCode(at, who, sessionId(`${login}${i}`), home, browser, 'openid profile'),
         ...tokenGrant(
           at + 9_000,
           who,

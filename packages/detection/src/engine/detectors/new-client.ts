@@ -1,4 +1,15 @@
-import { F_EVENTS, F_INTERACTIVE, F_SESSION_DEVICE, K_CLIENT, K_IP, K_TLS, U_CLIENT, U_IP, U_TLS } from '../profile/layout.js';
+import {
+  F_EVENTS,
+  F_INTERACTIVE,
+  F_SESSION_BROWSER,
+  F_SESSION_DEVICE,
+  K_CLIENT,
+  K_IP,
+  K_TLS,
+  U_CLIENT,
+  U_IP,
+  U_TLS,
+} from '../profile/layout.js';
 import { topKCount, topKSize, topKTotal } from '../sketches/top-k.js';
 import { eventStage } from './chain-position.js';
 import { knownValues, round2 } from './evidence.js';
@@ -21,6 +32,50 @@ function sessionDeviceMoved(ctx: DetectionContext): boolean {
     return false;
   }
   return first !== ctx.deviceHash;
+}
+
+/** Major versions packed beside a browser's hash in `F_SESSION_BROWSER` (a higher one counts as the highest). */
+const MAJOR_SPAN = 1024;
+
+/**
+ * True when the credential lives in one browser: a session (an Okta session, a refresh or access token), or a cloud
+ * key the console handed its browser (a console sign-in's temporary key, flagged interactive by the log).
+ */
+function browserBound(ctx: DetectionContext): boolean {
+  return isSessionCredential(ctx) || (ctx.ev.credential_kind === 'cloud_access_key' && ctx.ev.interactive === true);
+}
+
+/**
+ * True when a browser-bound credential is used from an older major version of the very browser (family and system)
+ * it already ran newer. Browsers only update forward, and a session lives in the one browser that signed in, so an
+ * older copy is a second holder replaying it with a browser of its own whose user agent only resembles the owner's
+ * (an infostealer log's buyer, an adversary-in-the-middle kit's operator), from wherever. Judged against the browser
+ * the credential was first used in; a late event (out of event-time order) is not judged. Remembered on the
+ * credential's profile as detection state, even while learning is guarded.
+ */
+function sessionBrowserDowngraded(ctx: DetectionContext): boolean {
+  const c = ctx.ev.client;
+  const major = c?.major;
+  if (major === undefined || c === undefined || c.scripted || ctx.scripted || ctx.ev.late === true || !browserBound(ctx)) {
+    return false;
+  }
+  const { cred } = ctx;
+  const at = cred.fo + F_SESSION_BROWSER;
+  const kept = cred.f[at]!;
+  const version = Math.min(major, MAJOR_SPAN - 1);
+  if (kept === 0) {
+    cred.f[at] = ctx.clientHash * MAJOR_SPAN + version;
+    return false;
+  }
+  const newest = kept % MAJOR_SPAN;
+  if ((kept - newest) / MAJOR_SPAN !== ctx.clientHash) return false;
+  if (version > newest) cred.f[at] = kept - newest + version;
+  return version < newest;
+}
+
+/** The newest major version of the credential's first browser, for evidence. */
+function newestSessionBrowser(ctx: DetectionContext): number {
+  return ctx.cred.f[ctx.cred.fo + F_SESSION_BROWSER]! % MAJOR_SPAN;
 }
 
 /**
@@ -65,7 +120,8 @@ function sessionBrowserMoved(ctx: DetectionContext, newClient: boolean): boolean
  * Linux, Pacu, TruffleHog), never used by the credential or its principal, at `offensiveToolScore` whatever the
  * baseline; (e) a session credential (an Okta session, a refresh or access token) used from another device than
  * it started on, or an identity provider's session from another browser than the one it was used in (a family or
- * system its principal never used), at `sessionDeviceChangeScore`. A new client from a known IP (a new laptop at the desk) counts
+ * system its principal never used), or any browser-bound credential from an older version of its own browser than it
+ * already ran, at `sessionDeviceChangeScore`. A new client from a known IP (a new laptop at the desk) counts
  * for less; org-common client families too. Sets `ctx.clientNovelty`. Pure novelty, capped at `medium` alone,
  * except (e), and (d) when the tool is one made for abusing stolen cloud keys (`ClientInfo.cloudKeyTool`): a copied session
  * and a key run by Pacu are evidence, and may page on their own (a Kali desktop or a web scanner stays novelty).
@@ -87,7 +143,8 @@ export function detectNewClient(ctx: DetectionContext, out: Finding[]): void {
     topKCount(cred.u, cred.uo + U_CLIENT, K_CLIENT, ctx.clientHash) === 0 &&
     topKCount(principal.u, principal.uo + U_CLIENT, K_CLIENT, ctx.clientHash) === 0;
   const deviceMoved = sessionDeviceMoved(ctx);
-  if (cred.events === 0 && principal.events === 0 && !newOffensive && !deviceMoved) return;
+  const downgraded = sessionBrowserDowngraded(ctx);
+  if (cred.events === 0 && principal.events === 0 && !newOffensive && !deviceMoved && !downgraded) return;
   // Most events raise nothing: the reasons are collected as flags and turned into text only for a finding.
   let newClient = false;
   let scriptedReason = false;
@@ -121,7 +178,7 @@ export function detectNewClient(ctx: DetectionContext, out: Finding[]): void {
     }
   }
   const browserMoved = sessionBrowserMoved(ctx, newClient);
-  if (score === 0 && !newOffensive && !deviceMoved) return;
+  if (score === 0 && !newOffensive && !deviceMoved && !downgraded) return;
   // Known to the principal counts too: an Okta session or STS key is new every day, the desk it is used from is not.
   const knownIp =
     ctx.ipHash !== 0 &&
@@ -129,13 +186,17 @@ export function detectNewClient(ctx: DetectionContext, out: Finding[]): void {
   if (knownIp) score *= 0.6;
   if (!ctx.credMature && !ctx.principalMature) score *= 0.6;
   if (newOffensive) score = Math.max(score, nc.offensiveToolScore);
-  if (deviceMoved || browserMoved) score = Math.max(score, nc.sessionDeviceChangeScore);
+  const copied = deviceMoved || browserMoved || downgraded;
+  if (copied) score = Math.max(score, nc.sessionDeviceChangeScore);
   ctx.clientNovelty = score;
   if (score < 20) return;
   const c = ctx.ev.client;
   const reasons: string[] = [];
   if (deviceMoved) reasons.push('session used from another device than it started on');
   if (browserMoved && !deviceMoved) reasons.push('session used from another browser than it started in');
+  if (downgraded && !deviceMoved && !browserMoved) {
+    reasons.push(`session used from an older version of its browser (${c?.major}) than it already ran (${newestSessionBrowser(ctx)})`);
+  }
   if (newOffensive) reasons.push(`offensive tooling (${offensive})`);
   if (newClient) reasons.push('new client');
   if (scriptedReason) reasons.push('scripted use of an always-interactive credential');
@@ -160,7 +221,7 @@ export function detectNewClient(ctx: DetectionContext, out: Finding[]): void {
       thresholds: { interactive_share: nc.interactiveShare, tls_min_observations: TLS_MIN_OBSERVATIONS },
     },
     // A session on a second device is a replayed cookie or token, not a new laptop: it may page on its own.
-    noveltyOnly: !deviceMoved && !browserMoved,
+    noveltyOnly: !copied,
     // So may a tool made for abusing stolen cloud keys (Pacu, Stratus Red Team) on a key that never ran it, at most
     // high: that is no new laptop either, and a red team's own key that always runs it is excused by habit.
     pagesAlone: newOffensive && ctx.ev.client?.cloudKeyTool === true,

@@ -93,7 +93,9 @@ export const F_COLD_DAMAGE = 72;
 export const F_COLD_RECON_TS = F_STAGE_TS;
 // A session's returns to a line in one town it had just left (same-town concurrency): start ms * 16 + count (<= 15).
 export const F_SESSION_HOPS = 73;
-export const F_SLOTS = 74;
+// The browser a session credential was first used in (family and OS hash) * 1024 + the newest major version it ran.
+export const F_SESSION_BROWSER = 74;
+export const F_SLOTS = 75;
 
 // uint32 slots (a top-k sketch takes topKSlots(k): the keys, then 16-bit counts two to a slot)
 export const U_IP = 0;
