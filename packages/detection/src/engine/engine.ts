@@ -5,6 +5,7 @@ import { tunedByParameters } from './classify/parameter-tuning.js';
 import type { DetectionConfig } from './config.js';
 import { CredentialLineage, inheritChainStages } from './credential-lineage.js';
 import { isKnownAppBackend, noteAppBackend } from './detectors/oauth-app-backend.js';
+import { noteRotation } from './detectors/refresh-rotations.js';
 import { ATTEMPT_DETECTORS, DETECTORS } from './detectors/registry.js';
 import { noteRevocation } from './detectors/revocations.js';
 import type { DetectionContext, Finding } from './detectors/types.js';
@@ -140,6 +141,7 @@ class Engine implements DetectionEngine {
     if (isAboutCredential(ev.lifecycle)) {
       this.noteIssuer(ev, credKey);
       noteRevocation(this.org, credKey, ev.lifecycle, now);
+      noteRotation(this.org, ev, credKey, now);
       return NO_ALERTS;
     }
     const cfg = this.cfg;

@@ -103,3 +103,32 @@ export function isAuthFailureCode(code: string): boolean {
 export function isAccessDeniedCode(code: string): boolean {
   return /accessdenied|unauthorizedoperation|forbidden|insufficient|notpermitted|permissiondenied/i.test(code);
 }
+
+/**
+ * The fields of a lifecycle event (the LifecycleEvent schema) that detectors read from an event's `attributes`: why
+ * it happened, the credential that issued or rotated into this one, its OAuth grant and client.
+ */
+const LIFECYCLE_ATTRIBUTE_FIELDS = ['reason', 'parent_credential_id', 'grant_id', 'client_id'] as const;
+
+/**
+ * The attributes of an event made from a lifecycle event: `given` (a record's own `attributes`, which win), plus the
+ * lifecycle fields of `record` that are non-empty strings. Returns `given` itself when there is nothing to add.
+ *
+ * @example
+ * ```ts
+ * lifecycleAttributes({ type: 'token.refreshed', parent_credential_id: 'rt_old' }, undefined); // { parent_credential_id: 'rt_old' }
+ * ```
+ */
+export function lifecycleAttributes(
+  record: Readonly<Record<string, unknown>>,
+  given: Record<string, unknown> | undefined,
+): Record<string, unknown> | undefined {
+  let out = given;
+  for (const field of LIFECYCLE_ATTRIBUTE_FIELDS) {
+    const value = record[field];
+    if (typeof value !== 'string' || value.length === 0 || (given !== undefined && field in given)) continue;
+    if (out === given) out = { ...given };
+    (out as Record<string, unknown>)[field] = value;
+  }
+  return out;
+}

@@ -3,6 +3,7 @@ import type { AccessEvent, Alert, LifecycleEvent } from '@tokenwarden/core';
 import type { AlertRepository } from '@tokenwarden/store';
 import type { Enricher } from '../enrich/enricher.js';
 import { createEnricher } from '../enrich/enricher.js';
+import { lifecycleAttributes } from '../ingest/lifecycle-signals.js';
 import { normaliseIp, parseEventTime } from '../ingest/time-and-ip.js';
 import type { NormalisedEvent } from '../ingest/types.js';
 import type { AlertEngine } from './engine-port.js';
@@ -71,12 +72,8 @@ export function fromLifecycleEvent(event: LifecycleEvent): NormalisedEvent | und
   if (sourceIp) out.source_ip = sourceIp;
   if (event.user_agent) out.user_agent = event.user_agent;
   if (event.request_id) out.request_id = event.request_id;
-  const attributes: Record<string, unknown> = {};
-  if (event.reason) attributes.reason = event.reason;
-  if (event.parent_credential_id) attributes.parent_credential_id = event.parent_credential_id;
-  if (event.grant_id) attributes.grant_id = event.grant_id;
-  if (event.client_id) attributes.client_id = event.client_id;
-  if (Object.keys(attributes).length > 0) out.attributes = attributes;
+  const attributes = lifecycleAttributes(event, undefined);
+  if (attributes !== undefined) out.attributes = attributes;
   return out;
 }
 

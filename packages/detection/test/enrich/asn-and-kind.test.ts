@@ -45,6 +45,9 @@ describe('ASN kind', () => {
     assert.equal(kinds.classify(7922, 'Comcast Cable Communications, LLC'), 'residential');
     assert.equal(kinds.classify(60729, 'Stiftung Erneuerbare Freiheit'), 'tor');
   });
+  it("does not call a business carrier's office lines hosting: Colt connects offices, most of its traffic is theirs", () => {
+    assert.notEqual(kinds.classify(8220, 'COLT Technology Services Group Limited'), 'hosting');
+  });
   it('classifies Tor relay operators by name before the generic privacy keywords', () => {
     assert.equal(kinds.classify(64516, 'Example Tor Exit Association'), 'tor');
     assert.equal(kinds.classify(64517, 'Example Privacy Proxy'), 'vpn');

@@ -707,6 +707,40 @@ describe('native', () => {
     assert.equal(lifecycleOf('made.up'), undefined);
   });
 
+  it("keeps a LifecycleEvent line's lineage, reason, grant and client as attributes, its own attributes first", () => {
+    const decode = createRecordDecoder();
+    const attributesOf = (record: Record<string, unknown>) => {
+      const [d] = decode({ kind: 'line', text: JSON.stringify(record), line: 1 }, 'lifecycle.jsonl');
+      return d?.outcome.kind === 'event' ? d.outcome.event.attributes : 'not an event';
+    };
+    const refreshed = {
+      id: 'lce_1',
+      time: '2026-06-01T10:00:00Z',
+      type: 'token.refreshed',
+      credential_id: 'rt_new',
+      source_system: 'token-service',
+      parent_credential_id: 'rt_old',
+      grant_id: 'grt_1',
+      client_id: 'web_spa',
+      reason: 'rotation',
+    };
+    assert.deepEqual(attributesOf(refreshed), {
+      parent_credential_id: 'rt_old',
+      grant_id: 'grt_1',
+      client_id: 'web_spa',
+      reason: 'rotation',
+    });
+    assert.deepEqual(attributesOf({ ...refreshed, attributes: { reason: 'given', tenant: 't1' }, parent_credential_id: 42 }), {
+      reason: 'given',
+      tenant: 't1',
+      grant_id: 'grt_1',
+      client_id: 'web_spa',
+    });
+    // An access event's top-level fields of those names are not lifecycle lineage.
+    const access = { id: 'a', time: '2026-06-01T10:00:00Z', credential_id: 'tok', outcome: 'success', parent_credential_id: 'x' };
+    assert.equal(attributesOf(access), undefined);
+  });
+
   it('keeps lifecycle signals from error codes and from lifecycle events', async () => {
     const [ok, revoked, canary] = events(await decodeFile('native.jsonl'));
     assert.equal(ok?.credential_key, 'cred-1');

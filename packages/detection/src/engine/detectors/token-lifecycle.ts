@@ -3,6 +3,7 @@ import { F_DPOP_COUNT, F_DPOP_START, K_CLIENT, K_IP, U_CLIENT, U_IP } from '../p
 import { topKCount } from '../sketches/top-k.js';
 import { detectDeadCredentialReplay } from './dead-credential-replay.js';
 import { lifecycleFinding } from './lifecycle-finding.js';
+import { noteRotation, racesItsRotation } from './refresh-rotations.js';
 import { revokedAt } from './revocations.js';
 import type { DetectionContext, Finding } from './types.js';
 
@@ -50,9 +51,11 @@ function presentedAfterRevocation(ctx: DetectionContext, out: Finding[]): void {
  * Detector 9, token lifecycle. Signals the token service and gateway raise about the token itself:
  * - `canary.used`: a decoy credential that no legitimate process holds → critical;
  * - revoked token presented: high, critical from an unfamiliar context, medium from the exact device and
- *   network that held it before revocation (a stale client retrying);
+ *   network that held it before revocation (a stale client retrying) or, from nowhere new, within
+ *   `REVOCATION_GRACE_MS` of the revocation (a request in flight when its refresh family was revoked);
  * - refresh-token reuse: the OAuth theft signal; medium when it is the same device and network (a refresh race
- *   between two tabs), high otherwise;
+ *   between two tabs): the credential's own, or the address, client and TLS fingerprint that rotated it within
+ *   `REFRESH_RACE_MS` (a refresh token is used once, so it has no history of its own); high otherwise;
  * - DPoP proof or client-authentication failures: `dpopFailures` in `windowMinutes` (someone holds the token but not the key);
  * - token reported exposed: medium, and it makes the context suspicious so later use from new places chains;
  * - API-key checksum failures: `checksumFailures` from one source IP in the window (guessing/spraying keys);
@@ -88,30 +91,39 @@ export function detectTokenLifecycle(ctx: DetectionContext, out: Finding[]): voi
     );
     return;
   }
+  const unfamiliar = ctx.placeNovelty >= 30 || ctx.clientNovelty >= 30;
   if (lc === 'token.revoked_use') {
-    const score = familiar ? 45 : ctx.placeNovelty >= 30 || ctx.clientNovelty >= 30 ? 88 : 72;
+    // Presented seconds after the revocation from nowhere new: a request already in flight, or a client not yet told
+    // (a token its refresh family's revocation took away a second ago).
+    const at = revokedAt(ctx.org, ctx.cred.key);
+    const inFlight = !unfamiliar && at !== undefined && ctx.now >= at && ctx.now - at <= REVOCATION_GRACE_MS;
+    const score = familiar || inFlight ? 45 : unfamiliar ? 88 : 72;
+    const why = familiar ? ' by its previous device (stale client?)' : inFlight ? ' seconds after its revocation (in flight?)' : '';
     out.push(
-      lifecycleFinding(
-        ctx,
-        score,
-        'revoked_token_presented',
-        `revoked token presented${familiar ? ' by its previous device (stale client?)' : ''}`,
-        { familiar_context: familiar },
-      ),
+      lifecycleFinding(ctx, score, 'revoked_token_presented', `revoked token presented${why}`, {
+        familiar_context: familiar,
+        ...(at === undefined ? {} : { revoked_at: new Date(at).toISOString() }),
+      }),
     );
     return;
   }
   if (lc === 'refresh_token.reuse_detected') {
-    const score = familiar ? 45 : ctx.placeNovelty >= 30 || ctx.clientNovelty >= 30 ? 85 : 70;
+    // A fresh token has no history to be familiar with: the rotation it races tells where its holder is.
+    const race = familiar || (!unfamiliar && racesItsRotation(ctx.org, ctx.ev, ctx.cred.key, ctx.now));
+    const score = race ? 45 : unfamiliar ? 85 : 70;
     out.push(
       lifecycleFinding(
         ctx,
         score,
         'refresh_token_reuse',
-        `refresh token reused${familiar ? ' from the same device (refresh race?)' : ' from another context'}`,
-        { familiar_context: familiar },
+        `refresh token reused${race ? ' from the same device (refresh race?)' : ' from another context'}`,
+        { familiar_context: familiar, races_its_rotation: race && !familiar },
       ),
     );
+    return;
+  }
+  if (lc === 'token.refreshed') {
+    noteRotation(ctx.org, ctx.ev, ctx.cred.key, ctx.now);
     return;
   }
   const windowMs = cfg.windowMinutes * 60_000;

@@ -1,6 +1,6 @@
 import { CredentialKind, LIFECYCLE_EVENT_TYPES } from '@tokenwarden/core';
 import { isObject, type JsonObject, str, uint } from '../fields.js';
-import { lifecycleFromErrorCode, normaliseLifecycle } from '../lifecycle-signals.js';
+import { lifecycleAttributes, lifecycleFromErrorCode, normaliseLifecycle } from '../lifecycle-signals.js';
 import { recordLocation, recordOrigin } from '../record-location.js';
 import { eventTimeText, normaliseIp, parseEventTime } from '../time-and-ip.js';
 import type { NormalisedEvent, ParseOutcome, RecordContext } from '../types.js';
@@ -48,7 +48,9 @@ export function parseNativeRecord(record: unknown, ctx: RecordContext): ParseOut
   const lifecycleType = str(record.type);
   const isLifecycleRecord = lifecycleType !== undefined && LIFECYCLE_TYPES.has(lifecycleType);
   const errorCode = str(record.error_code);
-  const attributes = isObject(record.attributes) ? record.attributes : undefined;
+  const given = isObject(record.attributes) ? record.attributes : undefined;
+  // A LifecycleEvent line keeps its lineage and reason at the top level: detectors read them as attributes.
+  const attributes = isLifecycleRecord ? lifecycleAttributes(record, given) : given;
   const lifecycle =
     normaliseLifecycle(record.lifecycle) ??
     normaliseLifecycle(attributes?.lifecycle) ??
