@@ -30,6 +30,11 @@ import type { DetectionContext, Finding } from './types.js';
  * Kept below the "unfamiliar context" level of other detectors: with no baseline there is nothing to be
  * unfamiliar with, only the network kind (Tor scores highest).
  */
+/**
+ * What remains of a new network's novelty when it is a residential ISP much of the organisation is on: enough for an
+ * unaccustomed run of changes from it to count as a burst, never a page on its own.
+ */
+const COMMON_HOME_ISP_WEIGHT = 0.6;
 const COLD_START_SCORE = 25;
 
 /**
@@ -203,8 +208,10 @@ export function detectNewPlace(ctx: DetectionContext, out: Finding[]): void {
   }
   let weight = leftInternal ? Math.max(weight0, LEFT_INTERNAL_WEIGHT) : weight0;
   // A network much of the company uses (the office VPN, its cloud) is familiar, but not a cloud's other country:
-  // the company's servers in Virginia do not make a machine in Frankfurt on the same cloud one of its own.
-  if (asnCommon && !(ctx.kind === 'hosting' && what === 'country')) weight *= 0.2;
+  // the company's servers in Virginia do not make a machine in Frankfurt on the same cloud one of its own. Nor is a
+  // consumer ISP many employees live on anyone's shared network: it says who sells broadband in the company's towns,
+  // not that this person was ever on it (a residential proxy exit in the victim's city is on one of them).
+  if (asnCommon && !(ctx.kind === 'hosting' && what === 'country')) weight *= ctx.kind === 'residential' ? COMMON_HOME_ISP_WEIGHT : 0.2;
   else if (what === 'country' && org.isCommon(org.countries, ctx.countryHash)) weight *= 0.8;
   // A thin baseline makes everything look new: scale by how much history exists.
   const history = Math.max(cred.events, principal.events);

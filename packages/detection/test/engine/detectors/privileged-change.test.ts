@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createDetectionEngine } from '../../../src/engine/index.js';
-import { AFTER, aliceHistory, byRule, DAY, ESCALATION_OPS, ev, HOUR, MIN, pages, run, T0 } from '../helpers/events.js';
+import { AFTER, aliceHistory, byRule, DAY, ESCALATION_OPS, ev, HOUR, MIN, pages, run, T0, workdays } from '../helpers/events.js';
 
 describe('detector: privileged change without a user action', () => {
   it('pages on StopLogging by a credential that never changed audit settings', () => {
@@ -115,6 +115,37 @@ describe('detector: privileged change without a user action', () => {
     assert.ok(last);
     assert.ok((last.evidence.unaccustomed_changes_in_window as number) >= 3);
     assert.ok(pages(alerts).length > 0);
+  });
+
+  it('a home ISP much of the company lives on is still new for the admin who never used it: the same run pages from it', () => {
+    // A dozen colleagues work from their homes on one London fibre ISP: common in the organisation, never Alice's.
+    const neighbours = Array.from({ length: 12 }, (_, i) => [
+      ...workdays({
+        cred: `AKIANEIGHBOUR${i}`,
+        principal: `neighbour${i}`,
+        days: 30,
+        perDay: 6,
+        places: ['londonFibre'],
+        client: 'chromeMac',
+      }),
+    ]).flat();
+    const fromIsp = (place: 'londonFibre' | 'londonHome') => {
+      const engine = createDetectionEngine();
+      run(
+        engine,
+        [...aliceHistory(), ...neighbours].sort((a, b) => a.ts - b.ts),
+      );
+      const ops = ['iam:CreateUser', 'iam:CreateLoginProfile', 'iam:AddUserToGroup', 'iam:CreateAccessKey'];
+      return run(
+        engine,
+        ops.map((op, i) =>
+          ev({ at: AFTER + i * 2 * MIN, cred: 'AKIAALICE', principal: 'alice', place, client: 'chromeMac', op, resource: 'new.user' }),
+        ),
+      );
+    };
+    const proxied = fromIsp('londonFibre');
+    assert.ok(pages(proxied).length > 0, proxied.map((a) => `${a.rule} ${a.score} ${a.summary}`).join('\n'));
+    assert.equal(pages(fromIsp('londonHome')).length, 0, 'her own home line');
   });
 
   it('a young credential is no change-making automation: its first changes minutes ago may be the attacker', () => {
