@@ -128,7 +128,16 @@ function learnInto(p: Profile, ctx: DetectionContext, bucket: number, guarded: b
     org.name(ctx.clientHash, c === undefined ? (ctx.ev.user_agent ?? '').slice(0, 80) : `${c.family}${c.os ? ` / ${c.os}` : ''}`);
   }
   if (ctx.tlsHash !== 0) topKAdd(u, uo + U_TLS, K_TLS, ctx.tlsHash);
-  if (ctx.cls.privilege !== 'none' || ctx.cls.selfKey) learnPrivileged(p, ctx);
+  if (isPrivilegedChange(ctx)) learnPrivileged(p, ctx);
+}
+
+/**
+ * A privileged change, or a change to the credential's own keys: what makes a change-making habit. Listing one's
+ * keys (`iam:ListAccessKeys`) belongs with the key operations but changes nothing: a thief's look at the keys must
+ * not make the credential look like automation whose job is changes.
+ */
+function isPrivilegedChange(ctx: DetectionContext): boolean {
+  return ctx.cls.privilege !== 'none' || (ctx.cls.selfKey && !ctx.cls.read);
 }
 
 function learnPrivileged(p: Profile, ctx: DetectionContext): void {
@@ -191,8 +200,7 @@ export function learnEvent(ctx: DetectionContext, guarded: boolean): void {
   org.addHour(bucket);
   if (guarded) return;
   const cred = ctx.cred;
-  if ((ctx.cls.privilege !== 'none' || ctx.cls.selfKey) && cred.f[cred.fo + F_FIRST_PRIV_TS] === 0)
-    cred.f[cred.fo + F_FIRST_PRIV_TS] = ctx.now;
+  if (isPrivilegedChange(ctx) && cred.f[cred.fo + F_FIRST_PRIV_TS] === 0) cred.f[cred.fo + F_FIRST_PRIV_TS] = ctx.now;
   org.addPrincipal(ctx.principalHash);
   if (ctx.asn !== 0) org.asns.add(ctx.asn, ctx.principalHash);
   if (ctx.countryHash !== 0) org.countries.add(ctx.countryHash, ctx.principalHash);

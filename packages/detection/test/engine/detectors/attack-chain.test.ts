@@ -75,6 +75,42 @@ describe('detector: attack chain', () => {
     assert.ok(chain.some((a) => a.evidence.distinct_stages === 3));
   });
 
+  it("a vendor's polling key walked slowly by a thief in the vendor's own cloud pages; its look at the keys is no change-making habit", () => {
+    // Three weeks of a monitoring integration's Describe calls from AWS, then a thief with the same SDK in the same
+    // region: who am I and the key list one day, the secrets the next, one of them the day after.
+    const engine = createDetectionEngine();
+    const vendor: Omit<EventSpec, 'at' | 'op'> = {
+      cred: 'AKIAVENDOR',
+      principal: 'vendor',
+      place: 'awsVirginia',
+      client: 'awsCli',
+      interactive: false,
+    };
+    run(
+      engine,
+      workdays({
+        ...vendor,
+        days: 21,
+        perDay: 40,
+        places: ['awsVirginia'],
+        client: 'awsCli',
+        weekends: true,
+        ops: ['ec2:DescribeInstances', 'rds:DescribeDBInstances', 'cloudwatch:DescribeAlarms'],
+      }),
+    );
+    const alerts = run(engine, [
+      ev({ ...vendor, at: AFTER, op: 'sts:GetCallerIdentity' }),
+      ev({ ...vendor, at: AFTER + 5 * MIN, op: 'iam:ListAccessKeys' }),
+      ev({ ...vendor, at: AFTER + DAY, op: 'secretsmanager:ListSecrets' }),
+      ev({ ...vendor, at: AFTER + 2 * DAY, op: 'secretsmanager:GetSecretValue', resource: 'arn:aws:secretsmanager:x:1:secret:prod/db' }),
+    ]);
+    const chain = byRule(alerts, 'attack_chain');
+    assert.ok(
+      chain.some((a) => a.severity === 'high' || a.severity === 'critical'),
+      alerts.map((a) => `${a.rule} ${a.severity} ${a.summary}`).join('\n'),
+    );
+  });
+
   it("hard negative: a person's first push and review from their own desk does not page; the same from another address in their network does", () => {
     // Blind API test #6: a developer's first push and first issue comment from home, and a support agent's first
     // review from the office, paged high as "operations never used before". A thief replaying the token from the
