@@ -30,12 +30,13 @@ import type { DetectionContext, Finding } from './types.js';
  * Kept below the "unfamiliar context" level of other detectors: with no baseline there is nothing to be
  * unfamiliar with, only the network kind (Tor scores highest).
  */
+const COLD_START_SCORE = 25;
+
 /**
  * What remains of a new network's novelty when it is a residential ISP much of the organisation is on: enough for an
  * unaccustomed run of changes from it to count as a burst, never a page on its own.
  */
 const COMMON_HOME_ISP_WEIGHT = 0.6;
-const COLD_START_SCORE = 25;
 
 /**
  * Kind weight, at least, of a credential's first call from outside the internal network it has only ever
