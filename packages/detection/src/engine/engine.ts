@@ -9,7 +9,7 @@ import { noteRotation } from './detectors/refresh-rotations.js';
 import { ATTEMPT_DETECTORS, DETECTORS } from './detectors/registry.js';
 import { noteRevocation } from './detectors/revocations.js';
 import type { DetectionContext, Finding } from './detectors/types.js';
-import { clientKey, geoKeys } from './event-keys.js';
+import { eventClientHash, geoKeys } from './event-keys.js';
 import { isAboutCredential, SourceWindows } from './lifecycle-events.js';
 import { principalKey } from './principal-key.js';
 import { F_GUARD_SINCE, F_SUSPICION, F_SUSPICION_TS } from './profile/layout.js';
@@ -295,7 +295,7 @@ class Engine implements DetectionEngine {
     ctx.kind = ctx.asn === INTERNAL_NETWORK_KEY ? 'business' : (g?.asn_kind ?? 'unknown');
     ctx.hasCoords = g !== undefined && typeof g.lat === 'number' && typeof g.lon === 'number' && !(g.lat === 0 && g.lon === 0);
     const c = ev.client;
-    ctx.clientHash = c?.family ? clientKey(c) : ev.user_agent ? hashString(ev.user_agent) : 0;
+    ctx.clientHash = eventClientHash(ev);
     ctx.tlsHash = ev.tls_fingerprint ? hashString(ev.tls_fingerprint) : 0;
     ctx.deviceHash = ev.device_id ? hashString(ev.device_id) : 0;
     ctx.scripted = ev.interactive === false || (ev.interactive !== true && c !== undefined && c.scripted);

@@ -1,4 +1,4 @@
-import type { ClientInfo, GeoInfo } from '../enriched-event.js';
+import type { ClientInfo, EnrichedEvent, GeoInfo } from '../enriched-event.js';
 import { hashString, hashWith, providerHash } from './sketches/hash.js';
 
 /** The hashes the engine derives from an event's {@link GeoInfo}, with the strings they were derived from. */
@@ -77,4 +77,18 @@ export function clientKey(c: ClientInfo): number {
   if (kept !== undefined) (c as KeyedClient)[KEYS] = key;
   else if (Object.isExtensible(c)) Object.defineProperty(c, KEYS, { value: key, writable: true, enumerable: false, configurable: true });
   return key.hash;
+}
+
+/**
+ * The hash detectors compare an event's client by: its family and system when the user agent was parsed, else the raw
+ * user agent, 0 without either.
+ *
+ * @example
+ * ```ts
+ * ctx.clientHash = eventClientHash(ev);
+ * ```
+ */
+export function eventClientHash(ev: EnrichedEvent): number {
+  const c = ev.client;
+  return c?.family ? clientKey(c) : ev.user_agent ? hashString(ev.user_agent) : 0;
 }

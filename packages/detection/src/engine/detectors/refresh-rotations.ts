@@ -1,8 +1,9 @@
 import type { EnrichedEvent } from '../../enriched-event.js';
-import { clientKey } from '../event-keys.js';
+import { eventClientHash } from '../event-keys.js';
 import type { OrgStats } from '../profile/org-stats.js';
 import { hashString } from '../sketches/hash.js';
 import { orgState } from './org-memory.js';
+import type { DetectionContext } from './types.js';
 
 /** Rotations remembered per engine; when full, those older than the race window go first. */
 const MAX_ROTATIONS = 50_000;
@@ -28,13 +29,15 @@ interface Rotation {
 const ROTATIONS = new WeakMap<OrgStats, Map<string, Rotation>>();
 const newRotations = (): Map<string, Rotation> => new Map();
 
-/** The rotation's context, from the event that shows the rotating request. */
+/**
+ * The rotation's context, from the event that shows the rotating request, hashed as the engine hashes an event's
+ * (`ctx.ipHash`, `ctx.clientHash`, `ctx.tlsHash`): a lifecycle event about a credential gets no detection context.
+ */
 function rotationOf(ev: EnrichedEvent, now: number): Rotation {
-  const c = ev.client;
   return {
     at: now,
     ip: ev.source_ip ? hashString(ev.source_ip) : 0,
-    client: c?.family ? clientKey(c) : ev.user_agent ? hashString(ev.user_agent) : 0,
+    client: eventClientHash(ev),
     tls: ev.tls_fingerprint ? hashString(ev.tls_fingerprint) : 0,
   };
 }
@@ -62,18 +65,17 @@ export function noteRotation(org: OrgStats, ev: EnrichedEvent, credKey: string, 
 }
 
 /**
- * True when a reuse of refresh token `credKey` comes from the very address and client (and TLS fingerprint, when
- * both carry one) that rotated it, within {@link REFRESH_RACE_MS}: the rotating client racing itself, not a copy.
+ * True when this reuse of the event's refresh token comes from the very address and client (and TLS fingerprint,
+ * when both carry one) that rotated it, within {@link REFRESH_RACE_MS}: the rotating client racing itself, not a copy.
  *
  * @example
  * ```ts
- * const race = racesItsRotation(ctx.org, ev, ctx.cred.key, ctx.now);
+ * const race = racesItsRotation(ctx);
  * ```
  */
-export function racesItsRotation(org: OrgStats, ev: EnrichedEvent, credKey: string, now: number): boolean {
-  const rotation = ROTATIONS.get(org)?.get(credKey);
+export function racesItsRotation(ctx: DetectionContext): boolean {
+  const rotation = ROTATIONS.get(ctx.org)?.get(ctx.cred.key);
   if (rotation === undefined || rotation.ip === 0 || rotation.client === 0) return false;
-  const reuse = rotationOf(ev, now);
-  if (Math.abs(now - rotation.at) > REFRESH_RACE_MS || reuse.ip !== rotation.ip || reuse.client !== rotation.client) return false;
-  return reuse.tls === 0 || rotation.tls === 0 || reuse.tls === rotation.tls;
+  if (Math.abs(ctx.now - rotation.at) > REFRESH_RACE_MS || ctx.ipHash !== rotation.ip || ctx.clientHash !== rotation.client) return false;
+  return ctx.tlsHash === 0 || rotation.tls === 0 || ctx.tlsHash === rotation.tls;
 }

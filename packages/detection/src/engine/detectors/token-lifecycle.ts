@@ -18,6 +18,14 @@ function holdersOwnDevice(ctx: DetectionContext): boolean {
   return ipKnown && clientKnown && ctx.placeNovelty < 20 && ctx.clientNovelty < 20;
 }
 
+/** Novelty of place or client from which a presentation comes from somewhere its holder is not. */
+const UNFAMILIAR_NOVELTY = 30;
+
+/** True when the place or the client is new enough for a presentation to be someone else's. */
+function unfamiliarContext(ctx: DetectionContext): boolean {
+  return ctx.placeNovelty >= UNFAMILIAR_NOVELTY || ctx.clientNovelty >= UNFAMILIAR_NOVELTY;
+}
+
 /**
  * Requests within this long after a revocation may have been in flight when it happened, or be stamped by a clock a
  * little behind the token service's.
@@ -31,7 +39,7 @@ function presentedAfterRevocation(ctx: DetectionContext, out: Finding[]): void {
   const familiar = holdersOwnDevice(ctx);
   const status = ctx.ev.status;
   const accepted = ctx.ev.outcome !== 'failure' && !ctx.authFailure && (status === undefined || status < 400);
-  const unfamiliar = ctx.placeNovelty >= 30 || ctx.clientNovelty >= 30;
+  const unfamiliar = unfamiliarContext(ctx);
   const score = accepted ? (familiar ? 75 : 92) : familiar ? 45 : unfamiliar ? 88 : 72;
   const after = Math.max(1, Math.round((ctx.now - at) / 60_000));
   out.push(
@@ -91,7 +99,7 @@ export function detectTokenLifecycle(ctx: DetectionContext, out: Finding[]): voi
     );
     return;
   }
-  const unfamiliar = ctx.placeNovelty >= 30 || ctx.clientNovelty >= 30;
+  const unfamiliar = unfamiliarContext(ctx);
   if (lc === 'token.revoked_use') {
     // Presented seconds after the revocation from nowhere new: a request already in flight, or a client not yet told
     // (a token its refresh family's revocation took away a second ago).
@@ -109,7 +117,7 @@ export function detectTokenLifecycle(ctx: DetectionContext, out: Finding[]): voi
   }
   if (lc === 'refresh_token.reuse_detected') {
     // A fresh token has no history to be familiar with: the rotation it races tells where its holder is.
-    const race = familiar || (!unfamiliar && racesItsRotation(ctx.org, ctx.ev, ctx.cred.key, ctx.now));
+    const race = familiar || (!unfamiliar && racesItsRotation(ctx));
     const score = race ? 45 : unfamiliar ? 85 : 70;
     out.push(
       lifecycleFinding(
@@ -180,7 +188,7 @@ export function detectTokenLifecycle(ctx: DetectionContext, out: Finding[]): voi
     );
     return;
   }
-  if (lc === 'token.expired' && !familiar && (ctx.placeNovelty >= 30 || ctx.clientNovelty >= 30)) {
+  if (lc === 'token.expired' && !familiar && unfamiliar) {
     out.push(
       lifecycleFinding(ctx, 40, 'expired_token_presented', 'expired token presented from an unfamiliar context', {
         familiar_context: false,
