@@ -7,6 +7,7 @@
 export * from './base-schema.js';
 export * from './data-dir.js';
 export * from './detection-section.js';
+export * from './json-duplicate-keys.js';
 export * from './load-config.js';
 export * from './logger.js';
 export * from './other-problems.js';

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError, TokenWardenError } from '@tokenwarden/core';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { duplicateJsonKey } from './json-duplicate-keys.js';
 import { otherProblems, withRestOfKeys } from './other-problems.js';
 
 /** A nested plain object of config values. */
@@ -49,6 +50,14 @@ export function readConfigFile(file: string): ConfigTree {
         hint: 'fix the syntax of the config file',
         cause,
       },
+    );
+  }
+  const duplicate = isJson ? duplicateJsonKey(text) : undefined;
+  if (duplicate) {
+    throw new TokenWardenError(
+      'TW_CONFIG_INVALID',
+      `config file ${file} sets "${duplicate.key}" twice in one object (line ${duplicate.line}, column ${duplicate.column}); JSON would silently keep only the last`,
+      { hint: 'keep one of the two, or merge them' },
     );
   }
   if (value === null || value === undefined) return {};

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { BaseConfig, envToTree, loadConfig, mergeTrees, otherProblems, readConfigFile } from '@tokenwarden/config';
+import { BaseConfig, duplicateJsonKey, envToTree, loadConfig, mergeTrees, otherProblems, readConfigFile } from '@tokenwarden/config';
 import { ConfigError, isErrorCode, TokenWardenError } from '@tokenwarden/core';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
@@ -204,6 +204,27 @@ describe('config errors name the key, the bad value and what is allowed', () => 
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  test('a JSON file setting one key twice in an object is refused with the key and where (JSON.parse keeps the last)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tw-config-dup-'));
+    try {
+      const file = join(dir, 'gateway.json');
+      writeFileSync(file, '{\n  "routes": [{ "path": "/**", "scopes": ["a"] }],\n  "audience": "x",\n  "routes": []\n}\n');
+      const e = failure(() => readConfigFile(file));
+      assert.equal(e.code, 'TW_CONFIG_INVALID');
+      assert.match(e.message, /gateway\.json sets "routes" twice in one object \(line 4, column 3\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('duplicateJsonKey: nested objects, arrays, escapes and look-alike strings', () => {
+    assert.equal(duplicateJsonKey('{"a": 1, "b": {"a": 2}, "c": [{"a": 3}, {"a": 4}]}'), undefined);
+    assert.equal(duplicateJsonKey('{"a": "{\\"a\\": 1}", "b": ["a", "a"], "c": "\\\\"}'), undefined);
+    assert.deepEqual(duplicateJsonKey('{"x": {"k": 1, "\\u006b": 2}}'), { key: 'k', line: 1, column: 16 });
+    assert.deepEqual(duplicateJsonKey('[{"a": 1}, {"b": {"c": [1, 2], "c": 3}}]'), { key: 'c', line: 1, column: 32 });
+    assert.equal(duplicateJsonKey('"plain"'), undefined);
   });
 
   test('a truncated JSON file says where it ends', () => {

@@ -21,7 +21,8 @@ describe('method-override headers', () => {
     await match.guard.close();
   });
 
-  for (const name of ['x-http-method-override', 'x-http-method', 'x-method-override']) {
+  // Underscore spellings too: a CGI, WSGI or PHP upstream reads them as the dashed header.
+  for (const name of ['x-http-method-override', 'x-http-method', 'x-method-override', 'x_http_method_override', 'x_method_override']) {
     it(`refuses a GET that ${name} turns into a DELETE, by default`, async () => {
       const { raw } = refuse.source.createKey({ scopes: ['echo.read'] });
       const d = await refuse.check('/items/7', { authorization: `Bearer ${raw}`, [name]: 'DELETE' });
@@ -53,6 +54,7 @@ describe('method-override headers', () => {
         { 'x-http-method-override': 'GET, DELETE' },
         { 'x-http-method-override': ['GET', 'DELETE'] },
         { 'x-method-override': '' },
+        { 'x-http-method-override': 'GET', x_http_method_override: 'DELETE' },
       ];
       for (const headers of bad) assert.equal(statusOf(await h.check('/items/7', { ...auth, ...headers })), 400, JSON.stringify(headers));
     }
