@@ -73,6 +73,25 @@ function digits2(s: string, i: number): number {
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /**
+ * Whether the fields name a real instant: month 1-12, a day that month has (29 February in leap
+ * years only), hour 0-23, minute and second 0-59. `Date.UTC` would roll `25:61:00` over into the next
+ * day instead of refusing it, so a hand-read timestamp is checked here first.
+ *
+ * @example
+ * ```ts
+ * isCalendarTime(2024, 2, 29, 23, 59, 59); // true
+ * isCalendarTime(2026, 3, 1, 25, 61, 0); // false
+ * ```
+ */
+export function isCalendarTime(year: number, month: number, day: number, hour: number, minute: number, second: number): boolean {
+  if (month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+    return false;
+  }
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (DAYS_IN_MONTH[month - 1] as number) + (leap ? 1 : 0);
+}
+
+/**
  * Epoch ms of `YYYY-MM-DDTHH:MM:SSZ` or `YYYY-MM-DDTHH:MM:SS.fffZ` with every field in range,
  * else undefined (the caller then uses the general parser, so results never differ).
  */
@@ -89,24 +108,9 @@ function parseCanonicalUtc(s: string): number | undefined {
   const hour = digits2(s, 11);
   const minute = digits2(s, 14);
   const second = digits2(s, 17);
-  if (
-    hi < 0 ||
-    lo < 0 ||
-    month < 1 ||
-    month > 12 ||
-    day < 1 ||
-    hour < 0 ||
-    hour > 23 ||
-    minute < 0 ||
-    minute > 59 ||
-    second < 0 ||
-    second > 59
-  ) {
-    return undefined;
-  }
+  if (hi < 0 || lo < 0) return undefined;
   const year = hi * 100 + lo;
-  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  if (day > (DAYS_IN_MONTH[month - 1] as number) + (leap ? 1 : 0)) return undefined;
+  if (!isCalendarTime(year, month, day, hour, minute, second)) return undefined;
   let ms = 0;
   if (n === 24) {
     if (s.charCodeAt(19) !== 46 /* . */) return undefined;

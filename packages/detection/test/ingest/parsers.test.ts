@@ -686,6 +686,20 @@ describe('nginx/Apache combined', () => {
   it('parses CLF times with offsets and rejects nonsense', () => {
     assert.equal(parseClfTime('10/Oct/2000:13:55:36 -0700'), Date.UTC(2000, 9, 10, 20, 55, 36));
     assert.equal(parseClfTime('10/Foo/2000:13:55:36 -0700'), undefined);
+    assert.equal(parseClfTime('29/Feb/2024:23:59:59 +0000'), Date.UTC(2024, 1, 29, 23, 59, 59));
+    // Date.UTC would roll these over into another instant instead of refusing them.
+    for (const bad of [
+      '01/Mar/2026:25:61:00 +0000',
+      '01/Mar/2026:23:60:00 +0000',
+      '01/Mar/2026:23:59:60 +0000',
+      '31/Apr/2026:10:00:00 +0000',
+      '29/Feb/2025:10:00:00 +0000',
+      '00/Mar/2026:10:00:00 +0000',
+      '01/Mar/2026:10:00:00 +2500',
+      '01/Mar/2026:10:00:00 -0075',
+    ]) {
+      assert.equal(parseClfTime(bad), undefined, bad);
+    }
     assert.match(hashedCredentialId('Bearer abc'), /^hash:[0-9a-f]{16}$/);
     assert.equal(hashedCredentialId('Bearer abc'), hashedCredentialId('abc'));
   });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { addressScope } from '@tokenwarden/core';
 import { compact } from '../fields.js';
 import { recordLocation, recordOrigin } from '../record-location.js';
-import { formatIsoTime, normaliseIp } from '../time-and-ip.js';
+import { formatIsoTime, isCalendarTime, normaliseIp } from '../time-and-ip.js';
 import type { NormalisedEvent, ParseOutcome, RecordContext } from '../types.js';
 import { isCdnEdge } from './cdn-edges.js';
 
@@ -64,8 +64,13 @@ export function parseClfTime(s: string): number | undefined {
   if (!m) return undefined;
   const month = MONTHS[m[2] as string];
   if (month === undefined) return undefined;
-  const utc = Date.UTC(Number(m[3]), month, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6]));
-  const offset = (Number(m[8]) * 60 + Number(m[9])) * 60_000 * (m[7] === '-' ? -1 : 1);
+  const [year, day, hour, minute, second] = [m[3], m[1], m[4], m[5], m[6]].map(Number) as [number, number, number, number, number];
+  const offsetHours = Number(m[8]);
+  const offsetMinutes = Number(m[9]);
+  // Real zones lie within ±14:00.
+  if (!isCalendarTime(year, month + 1, day, hour, minute, second) || offsetHours > 14 || offsetMinutes > 59) return undefined;
+  const utc = Date.UTC(year, month, day, hour, minute, second);
+  const offset = (offsetHours * 60 + offsetMinutes) * 60_000 * (m[7] === '-' ? -1 : 1);
   const ts = utc - offset;
   return Number.isFinite(ts) ? ts : undefined;
 }
@@ -191,7 +196,7 @@ export function createNginxParser(options: NginxOptions = {}): (line: unknown, c
     const { m, vhost } = matched;
     const [, addr = '', remoteUser = '-', timeLocal = '', request = '', statusText = '', bytesText = '-', , agent, rest = ''] = m;
     const ts = parseClfTime(timeLocal);
-    if (ts === undefined) return { kind: 'error', reason: 'unreadable [time_local]' };
+    if (ts === undefined) return { kind: 'error', reason: 'unreadable [time_local]: not a real date and time with a ±hhmm zone' };
     const remoteIp = normaliseIp(addr);
     if (!remoteIp) return { kind: 'error', reason: 'remote address is not an IP address' };
     const extras = extraFields(rest);
