@@ -237,6 +237,16 @@ export interface DetectionConfig {
      * machine), provided at most a fifth as many calls from that address succeeded (a load balancer is not one).
      */
     unknownCredentials: number;
+    /**
+     * Never-seen credentials refused across the whole organisation in the window that form a distributed spray (a
+     * key list tried from many addresses, a few keys each), when also `waveFactor` times the usual count per window
+     * and from at least three addresses.
+     */
+    waveCredentials: number;
+    /** How far above the organisation's usual count of refused never-seen credentials per window a wave must be. */
+    waveFactor: number;
+    /** Stream time before a wave is judged: at the start of a log every credential is never-seen. */
+    waveLearningHours: number;
   };
   /** Detector 10: attack-chain stage tracking. */
   chain: {
@@ -461,7 +471,15 @@ export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
     burstBonus: 15,
     adminGrantBonus: 15,
   },
-  lifecycle: { windowMinutes: 10, dpopFailures: 5, checksumFailures: 20, unknownCredentials: 20 },
+  lifecycle: {
+    windowMinutes: 10,
+    dpopFailures: 5,
+    checksumFailures: 20,
+    unknownCredentials: 20,
+    waveCredentials: 50,
+    waveFactor: 5,
+    waveLearningHours: 1,
+  },
   chain: {
     windowHours: 24 * 7,
     contextMinScore: 45,

@@ -18,6 +18,7 @@ import { OrgStats } from './profile/org-stats.js';
 import { PrincipalProfiles } from './profile/principal-profiles.js';
 import { Profile } from './profile/profile.js';
 import { ProfileStore } from './profile/profile-store.js';
+import { RefusalWaves } from './refusal-waves.js';
 import { resolveDetectionConfig } from './resolve-config.js';
 import { placeReturns } from './returning-place.js';
 import { buildAlert } from './scoring/build-alert.js';
@@ -78,6 +79,7 @@ class Engine implements DetectionEngine {
   private readonly classifier = new OperationClassifier();
   private readonly spray = new SourceWindows();
   private readonly unknownSprays = new SourceWindows();
+  private readonly refusalWaves = new RefusalWaves();
   private readonly unregistered = new UnregisteredNetworks();
   private readonly lineage = new CredentialLineage(MAX_LINEAGE);
   private readonly findings: Finding[] = [];
@@ -128,6 +130,7 @@ class Engine implements DetectionEngine {
       issuedBy: undefined,
       sprayCount: 0,
       unknownSpray: undefined,
+      refusalWave: undefined,
       suspicion: 0,
     };
   }
@@ -316,7 +319,10 @@ class Engine implements DetectionEngine {
       ev.lifecycle === 'key.checksum_failure'
         ? this.spray.count(ev.source_ip ?? '', now, this.cfg.lifecycle.windowMinutes * 60_000).count
         : 0;
-    ctx.unknownSpray = this.unknownSprays.observe(ev, cred.events === 0 && ctx.authFailure, now, this.cfg.lifecycle.windowMinutes * 60_000);
+    const firstCallRefused = cred.events === 0 && ctx.authFailure;
+    const windowMs = this.cfg.lifecycle.windowMinutes * 60_000;
+    ctx.unknownSpray = this.unknownSprays.observe(ev, firstCallRefused, now, windowMs);
+    ctx.refusalWave = this.refusalWaves.observe(ev, firstCallRefused, now, windowMs);
     ctx.appBackend = isKnownAppBackend(ctx);
     return ctx;
   }
@@ -390,6 +396,7 @@ class Engine implements DetectionEngine {
     this.now = state.counters.now;
     this.spray.clear();
     this.unknownSprays.clear();
+    this.refusalWaves.clear();
   }
 
   stats(): { credentials: number; principals: number; events: number; alerts: number; evictions: number } {

@@ -141,6 +141,12 @@ describe('operation classifier', () => {
     assert.equal(c.classify({ method: 'GET', path: '/api/v4/projects/7/variables' }).stage, STAGE_COLLECTION);
     assert.equal(c.classify({ method: 'GET', path: '/api/v1/payment_methods' }).stage, STAGE_COLLECTION);
     assert.equal(c.classify({ method: 'GET', path: '/api/v1/audit-logs' }).stage, STAGE_DISCOVERY);
+    // One object's data is data, even under an internal or admin area; the area's listings stay discovery.
+    const bank = c.classify({ method: 'GET', path: '/internal/v1/accounts/4411/bank_accounts' });
+    assert.equal(bank.stage, STAGE_COLLECTION);
+    assert.equal(bank.dataRead, true);
+    assert.equal(c.classify({ method: 'GET', path: '/internal/v1/accounts' }).stage, STAGE_DISCOVERY);
+    assert.equal(c.classify({ method: 'GET', path: '/admin/users' }).stage, STAGE_DISCOVERY);
     // Signing in makes a session; it is no persistence of a stolen token.
     assert.equal(c.classify({ method: 'POST', path: '/api/v1/sessions' }).stage, STAGE_MODIFICATION);
   });

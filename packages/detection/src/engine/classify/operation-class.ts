@@ -170,7 +170,9 @@ function classifyHttp(method: string, template: string): OperationClass {
   }
   if (HTTP_CAPABILITY_SEGMENTS.has(last) || (last === 'user' && segments.length <= 2))
     return make(name, STAGE_CAPABILITY_PROBE, true, false, 'none');
-  if (has(HTTP_DISCOVERY_SEGMENTS) && !endsWithId) return make(name, STAGE_DISCOVERY, true, false, 'none');
+  // The data of one object (`/internal/accounts/{id}/bank-accounts`) is a data read in whatever area it sits.
+  const dataOfOne = HTTP_COLLECTION_SEGMENTS.has(last) && template.includes('{id}/');
+  if (has(HTTP_DISCOVERY_SEGMENTS) && !endsWithId && !dataOfOne) return make(name, STAGE_DISCOVERY, true, false, 'none');
   if (HTTP_COLLECTION_SEGMENTS.has(last) || segments.some((s) => s === 'export' || s === 'exports' || s === 'download' || s === 'dump')) {
     return make(name, STAGE_COLLECTION, true, true, 'none');
   }

@@ -18,7 +18,7 @@ import { asnKindFromCode } from './asn-kind-code.js';
 import { eventStage } from './chain-position.js';
 import { round2 } from './evidence.js';
 import { pinnedServer } from './pinned-server.js';
-import { coldServerPair, habitualServerPair } from './server-pair.js';
+import { coldServerPair, fleetAndPerson, habitualServerPair } from './server-pair.js';
 import type { DetectionContext, Finding } from './types.js';
 
 /**
@@ -31,7 +31,8 @@ import type { DetectionContext, Finding } from './types.js';
  * hosting places to an address the credential keeps coming from (two servers sharing a key). So is a hop with a mobile
  * end inside a country the credential already works in (carrier addresses are country-precise at best). A scripted
  * client hopping between two hosting networks before the credential or its principal has a baseline is reported as
- * novelty ({@link coldServerPair}): a new integration's servers.
+ * novelty ({@link coldServerPair}): a new integration's servers. Between a machine credential's habitual hosting
+ * network and a person's network there is no journey at all ({@link fleetAndPerson}): a second user holds the key.
  *
  * @example
  * ```ts
@@ -86,6 +87,7 @@ export function detectImpossibleTravel(ctx: DetectionContext, out: Finding[]): v
   // of low alerts a month. People's networks keep reporting it: one session alternating between two homes 500 km
   // apart is a copied cookie, however familiar both addresses have become.
   if (destinationHabitual && habitualServerPair(ctx, lastKind)) return;
+  if (fleetAndPerson(ctx, lastKind, lastAsn)) return;
   const explained = destinationHabitual || mobileInKnownCountry;
   const coldServers = !explained && coldServerPair(ctx, lastKind);
   let score = explained ? 30 : coldServers ? 45 : 55;

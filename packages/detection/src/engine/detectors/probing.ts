@@ -21,7 +21,7 @@ import { round2 } from './evidence.js';
 import { detectRefusedReconnaissance } from './refused-reconnaissance.js';
 import type { DetectionContext, Finding } from './types.js';
 
-/** Score of a burst of 404s from a credential with nothing learned (medium). */
+/** Score of a burst of 404s from a credential with nothing learned, or of 401s from one never accepted (medium). */
 const COLD_NOT_FOUND_SCORE = 45;
 /** Share of auth failures above which failing is the credential's habit. */
 const HABITUAL_FAILURE_SHARE = 0.3;
@@ -157,7 +157,11 @@ export function detectProbing(ctx: DetectionContext, out: Finding[]): void {
     // Not found is not refused: a new scanner's first run asks which repositories hold a lockfile. From a credential
     // with nothing learned, a burst of them is worth a look, not a page; refusals, or a learned habit, still are.
     const coldNotFound = ctx.ev.status === 404 && !ctx.credMature && !ctx.principalMature;
-    const score = coldNotFound ? COLD_NOT_FOUND_SCORE : 55 + (distinct >= 5 ? 10 : 0);
+    // Refused as a credential (401) on every call of its life: a stale or mistyped key that a bad deploy keeps
+    // retrying, or a guess. Nothing it holds works, so it is news, and no suspicious context for the chain: guessing
+    // many keys is for the spray counts, and a key that worked before is the dead-credential rule's.
+    const neverAccepted = ctx.ev.status === 401 && fails === events && cred.events < events;
+    const score = coldNotFound || neverAccepted ? COLD_NOT_FOUND_SCORE : 55 + (distinct >= 5 ? 10 : 0);
     out.push({
       rule: 'probing',
       score,
@@ -172,10 +176,11 @@ export function detectProbing(ctx: DetectionContext, out: Finding[]): void {
         distinct_operations: distinct,
         last_error: ctx.ev.error_code ?? ctx.ev.status,
         window_start: new Date(f[fo + F_PROBE_START]!).toISOString(),
+        never_accepted: neverAccepted || undefined,
         thresholds: { failures: pc.failureThreshold, failure_ratio: pc.failureRatio, window_seconds: pc.windowSeconds },
       },
       noveltyOnly: false,
-      suspicion: score,
+      suspicion: neverAccepted ? 0 : score,
     });
   }
   detectBola(ctx, out, windowMs);

@@ -1,5 +1,5 @@
 import type { AsnKind } from '../../enriched-event.js';
-import { K_IP, U_IP } from '../profile/layout.js';
+import { F_EVENTS, F_INTERACTIVE, K_ASN, K_IP, U_ASN, U_IP } from '../profile/layout.js';
 import { topKCount } from '../sketches/top-k.js';
 import type { DetectionContext } from './types.js';
 
@@ -41,4 +41,33 @@ export function habitualServerPair(ctx: DetectionContext, otherKind: AsnKind): b
  */
 export function coldServerPair(ctx: DetectionContext, otherKind: AsnKind): boolean {
   return ctx.kind === 'hosting' && otherKind === 'hosting' && ctx.scripted && !ctx.credMature && !ctx.principalMature;
+}
+
+/** Most of a machine credential's calls are scripted: at most this share was interactive. */
+const MACHINE_MAX_INTERACTIVE_SHARE = 0.1;
+
+/**
+ * True when one end of a hop is a hosting network the credential keeps calling from and the other is known to be a
+ * person's network (home, office, carrier), on a mature credential that is almost never used interactively: a server key
+ * used by its fleet and, meanwhile, by someone at a laptop. A fleet does not travel, so the speed between the two
+ * says nothing; whether the second user is the developer or a thief is for the new place, the new client and what
+ * they do. A browser session moving to a server stays travel.
+ *
+ * @example
+ * ```ts
+ * if (fleetAndPerson(ctx, lastKind, lastAsn)) return; // no journey to judge
+ * ```
+ */
+export function fleetAndPerson(ctx: DetectionContext, otherKind: AsnKind, otherAsn: number): boolean {
+  const here = ctx.kind === 'hosting';
+  // A network known to be a person's; one of unknown kind may be a thief's server (an app backend's refresh token
+  // replayed from a Moscow host whose kind no list knows is a journey).
+  const personKind = here ? otherKind : ctx.kind;
+  if (here === (otherKind === 'hosting') || !ctx.credMature) return false;
+  if (personKind !== 'residential' && personKind !== 'business' && personKind !== 'mobile') return false;
+  const f = ctx.cred.f;
+  const events = f[ctx.cred.fo + F_EVENTS]!;
+  if (f[ctx.cred.fo + F_INTERACTIVE]! > MACHINE_MAX_INTERACTIVE_SHARE * events) return false;
+  const fleetAsn = here ? ctx.asn : otherAsn;
+  return fleetAsn !== 0 && topKCount(ctx.cred.u, ctx.cred.uo + U_ASN, K_ASN, fleetAsn) >= KNOWN_ADDRESS_MIN;
 }

@@ -1,7 +1,9 @@
 import type { SourceWindow } from '../lifecycle-events.js';
 import { F_DPOP_COUNT, F_DPOP_START, K_CLIENT, K_IP, U_CLIENT, U_IP } from '../profile/layout.js';
+import type { RefusalWave } from '../refusal-waves.js';
 import { topKCount } from '../sketches/top-k.js';
 import { detectDeadCredentialReplay } from './dead-credential-replay.js';
+import { round2 } from './evidence.js';
 import { lifecycleFinding } from './lifecycle-finding.js';
 import { noteRotation, racesItsRotation } from './refresh-rotations.js';
 import { revokedAt } from './revocations.js';
@@ -87,6 +89,7 @@ export function detectTokenLifecycle(ctx: DetectionContext, out: Finding[]): voi
   const lc = ctx.ev.lifecycle;
   if (lc === undefined || lc.length === 0) {
     if (ctx.unknownSpray !== undefined) unknownCredentialSpray(ctx, ctx.unknownSpray, out);
+    if (ctx.refusalWave !== undefined) distributedSpray(ctx, ctx.refusalWave, out);
     else if (ctx.authFailure) detectDeadCredentialReplay(ctx, out);
     presentedAfterRevocation(ctx, out);
     return;
@@ -218,6 +221,44 @@ function unknownCredentialSpray(ctx: DetectionContext, spray: SourceWindow, out:
         successful_calls_from_ip: spray.succeeded,
         window_start: new Date(spray.start).toISOString(),
         thresholds: { credentials: cfg.unknownCredentials, window_minutes: cfg.windowMinutes, max_success_share: SPRAY_MAX_SUCCESS_SHARE },
+      },
+    ),
+  );
+}
+
+/** A wave from fewer addresses is one machine's, which the per-address count judges. */
+const WAVE_MIN_SOURCES = 3;
+
+/**
+ * The organisation's never-seen credentials refused within the window reach `waveCredentials` and `waveFactor` times
+ * their usual count, from at least three addresses, after `waveLearningHours` of stream: a key list tried from a
+ * proxy pool or Tor, a few keys per address. Reported once per window, on the credential that reached the count.
+ */
+function distributedSpray(ctx: DetectionContext, wave: RefusalWave, out: Finding[]): void {
+  const cfg = ctx.cfg.lifecycle;
+  if (wave.reported || ctx.now - wave.streamStart < cfg.waveLearningHours * 3_600_000) return;
+  const threshold = Math.max(cfg.waveCredentials, Math.ceil(cfg.waveFactor * wave.usual));
+  if (wave.count < threshold || wave.sources < WAVE_MIN_SOURCES) return;
+  wave.reported = true;
+  const minutes = Math.max(1, Math.round((ctx.now - wave.start) / 60_000));
+  out.push(
+    lifecycleFinding(
+      ctx,
+      70,
+      'distributed_credential_spray',
+      `${wave.count} never-seen credentials refused from ${wave.sources} addresses in ${minutes} min (usually ${round2(wave.usual)} per ${cfg.windowMinutes} min)`,
+      {
+        refused_unknown_credentials: wave.count,
+        source_addresses: wave.sources,
+        window_start: new Date(wave.start).toISOString(),
+        baseline: { usual_per_window: round2(wave.usual), windows_seen: wave.windowsSeen },
+        thresholds: {
+          credentials: cfg.waveCredentials,
+          factor: cfg.waveFactor,
+          window_minutes: cfg.windowMinutes,
+          min_sources: WAVE_MIN_SOURCES,
+          learning_hours: cfg.waveLearningHours,
+        },
       },
     ),
   );

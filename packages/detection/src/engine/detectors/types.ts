@@ -6,6 +6,7 @@ import type { SourceWindow } from '../lifecycle-events.js';
 import type { RuleName } from '../profile/layout.js';
 import type { OrgStats } from '../profile/org-stats.js';
 import type { Profile } from '../profile/profile.js';
+import type { RefusalWave } from '../refusal-waves.js';
 
 /**
  * What one detector concluded about one event, before calibration into an alert.
@@ -111,6 +112,8 @@ export interface DetectionContext {
    * of successful calls (maintained by the engine); otherwise undefined.
    */
   unknownSpray: SourceWindow | undefined;
+  /** When this event is a never-seen credential refused: the organisation's current window of them; else undefined. */
+  refusalWave: RefusalWave | undefined;
   /**
    * Current suspicion of the credential's context (0-100), decayed, before this event's findings; at least that
    * of the credential that issued it (see `issuedBy`).

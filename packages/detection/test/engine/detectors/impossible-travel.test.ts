@@ -120,4 +120,54 @@ describe('detector: impossible travel', () => {
     // A third address in Virginia is not one of the two servers: the key copied to another machine of that cloud.
     assert.equal(byRule(run(engine, [relay(4000, '3.80.9.99')]), 'impossible_travel').length, 1);
   });
+
+  describe('a machine key used by its fleet and by someone at a laptop', () => {
+    // An API key its servers in AWS Dublin call all day, then a developer's CLI from home in Paris: the fleet did
+    // not fly to Paris. Whether the laptop is the developer's or a thief's is for the new place and what it does.
+    const fleet = (days: number) =>
+      workdays({
+        cred: 'tw_fleet',
+        principal: 'svc-billing',
+        days,
+        perDay: 48,
+        places: ['awsDublin'],
+        client: 'pythonRequests',
+        weekends: true,
+        startHour: 0,
+        endHour: 24,
+      });
+
+    it('hard negative: no journey between the fleet’s cloud and the laptop, in either direction', () => {
+      const engine = createDetectionEngine();
+      run(engine, fleet(20));
+      const at = T0 + 21 * DAY;
+      const alerts = run(engine, [
+        ev({ at, cred: 'tw_fleet', principal: 'svc-billing', place: 'awsDublin', client: 'pythonRequests' }),
+        ev({ at: at + 2 * MIN, cred: 'tw_fleet', principal: 'svc-billing', place: 'paris', client: 'awsCliMac' }),
+        ev({ at: at + 3 * MIN, cred: 'tw_fleet', principal: 'svc-billing', place: 'awsDublin', client: 'pythonRequests' }),
+      ]);
+      assert.equal(byRule(alerts, 'impossible_travel').length, 0);
+    });
+
+    it('a browser session that hops from home to a server still travels', () => {
+      const engine = createDetectionEngine();
+      run(engine, aliceHistory());
+      const alerts = run(engine, [
+        ev({ at: AFTER, cred: 'AKIAALICE', principal: 'alice', place: 'londonHome', client: 'chromeMac' }),
+        ev({ at: AFTER + 10 * MIN, cred: 'AKIAALICE', principal: 'alice', place: 'singaporeVps', client: 'chromeMac' }),
+      ]);
+      assert.equal(byRule(alerts, 'impossible_travel').length, 1);
+    });
+
+    it('the fleet’s key in another cloud is still a journey', () => {
+      const engine = createDetectionEngine();
+      run(engine, fleet(20));
+      const at = T0 + 21 * DAY;
+      const alerts = run(engine, [
+        ev({ at, cred: 'tw_fleet', principal: 'svc-billing', place: 'awsDublin', client: 'pythonRequests' }),
+        ev({ at: at + 5 * MIN, cred: 'tw_fleet', principal: 'svc-billing', place: 'singaporeVps', client: 'pythonRequests' }),
+      ]);
+      assert.equal(byRule(alerts, 'impossible_travel').length, 1);
+    });
+  });
 });

@@ -209,4 +209,31 @@ describe('detector: probing and enumeration', () => {
       );
     assert.equal(byRule(run(engine, burst), 'probing').length, 0);
   });
+
+  it('hard negative: a stale key a bad deploy retries, refused (401) on every call it ever made, is medium; a working key refused pages', () => {
+    // Blind test #10: a customer's deploy shipped an old key; its servers sent it ~250 times in 4 minutes across their
+    // usual endpoints, every call 401, and it paged high as "10 authorization failures", then as an attack chain.
+    const paths = ['/v1/invoices', '/v1/customers', '/v1/invoices/17/finalize', '/v1/balance', '/v1/payouts'];
+    const burst = (cred: string) =>
+      Array.from({ length: 60 }, (_, i) =>
+        ev({
+          cred,
+          place: 'awsVirginia',
+          client: 'pythonRequests',
+          at: AFTER + i * 1000,
+          method: i % 5 === 2 ? 'POST' : 'GET',
+          path: paths[i % paths.length] as string,
+          status: 401,
+        }),
+      );
+    const alerts = run(createDetectionEngine(), burst('lk_live_stale'));
+    const bursts = byRule(alerts, 'probing').filter((a) => a.evidence.kind === 'failure_burst');
+    assert.equal(bursts.length, 1);
+    assert.equal(bursts[0]!.evidence.never_accepted, true);
+    assert.deepEqual(pages(alerts), []);
+    // The same burst from a key that had been working is someone holding a dead or stolen key: it pages.
+    const engine = createDetectionEngine();
+    run(engine, [ev({ cred: 'lk_live_used', place: 'awsVirginia', client: 'pythonRequests', at: AFTER - 60_000, path: '/v1/balance' })]);
+    assert.ok(pages(byRule(run(engine, burst('lk_live_used')), 'probing')).length > 0);
+  });
 });
