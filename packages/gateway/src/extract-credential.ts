@@ -109,15 +109,18 @@ export function readAuthorization(header: string): PresentedCredential {
 const NONE: PresentedCredential = Object.freeze({ scheme: 'none' });
 
 // Anything in a query that could spell a credential parameter or carry a key; most queries have none.
-const QUERY_HINT = /access|api|tw_|%|;/i;
+const QUERY_HINT = /access|api|tw_|eyJ|%|;/i;
 const TW_KEY = /tw_[ks]_[0-9A-Za-z]{38}/;
+// A JWS in compact form (`eyJ…` header and payload, both JSON objects): an access or ID token, whatever the
+// parameter is called (`token`, `jwt`, `id_token`); the upstream would log it and pass it on in Referer headers.
+const JWT_SHAPED = /(?:^|[^A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/;
 // Any `tw_` secret (keys, service-account tokens, refresh tokens, client secrets), for redaction.
 const TW_SECRET = /tw_[ksrc]_[0-9A-Za-z]{38}/g;
 const REDACTED = '[redacted]';
 
 // The credentials a query carries, as any upstream might read them: the values of `access_token`
 // and `api_key` however their names are spelt (any case, percent-encoded, `[]`-suffixed, after a
-// `;` separator), and whether a `tw_` key sits under any other name. Undefined when there is none.
+// `;` separator), and whether a `tw_` key or a JWT sits under any other name. Undefined when there is none.
 function queryCredentials(query: string): { values: string[]; strayKey: boolean } | undefined {
   if (query.length === 0 || !QUERY_HINT.test(query)) return undefined;
   const values: string[] = [];
@@ -128,7 +131,7 @@ function queryCredentials(query: string): { values: string[]; strayKey: boolean 
     const name = decodeQueryPart(eq === -1 ? pair : pair.slice(0, eq));
     const value = eq === -1 ? '' : decodeQueryPart(pair.slice(eq + 1));
     if (isCredentialParameter(name)) values.push(value);
-    else if (TW_KEY.test(value) || TW_KEY.test(name)) strayKey = true;
+    else if (TW_KEY.test(value) || TW_KEY.test(name) || JWT_SHAPED.test(value)) strayKey = true;
   }
   return values.length === 0 && !strayKey ? undefined : { values, strayKey };
 }
@@ -184,7 +187,7 @@ export function exposedSecret(path: string, query: string): string | undefined {
     const name = decodeQueryPart(eq === -1 ? pair : pair.slice(0, eq));
     const value = eq === -1 ? '' : decodeQueryPart(pair.slice(eq + 1));
     if (isCredentialParameter(name) && value.length > 0) return value;
-    stray ??= (TW_KEY.exec(value) ?? TW_KEY.exec(name))?.[0];
+    stray ??= (TW_KEY.exec(value) ?? TW_KEY.exec(name))?.[0] ?? (JWT_SHAPED.test(value) ? value.trim() : undefined);
   }
   return stray;
 }

@@ -327,6 +327,7 @@ export class GatewayGuard {
     const { base, presented, req } = p;
     const client = base.client;
     const cfg = this.options.config;
+    const plainHttp = !client.secure && !client.loopback && !cfg.allow_plain_http;
     if (!verified.ok) {
       if (verified.failure === 'unavailable') return denied(base, refuse(503, 'temporarily_unavailable', 'credential source unavailable'));
       this.failures?.record(client.ip, now);
@@ -339,17 +340,16 @@ export class GatewayGuard {
         const type = known.status === 'revoked' || known.status === 'suspended' ? 'token.revoked_use' : 'token.expired';
         this.lifecycle.report(type, client, known.credential, base.requestId, `${known.status} credential presented`, req);
       }
+      // Over clear text a bad credential gets the answer a good one gets: a 401 would tell an eavesdropper's replay
+      // which of the tokens it saw still work.
+      if (plainHttp) return denied(base, this.plainHttpRefusal(presented));
       return denied(base, refuse(401, 'invalid_token', `credential ${verified.failure}`, this.challenge(presented)));
     }
     const credential = verified.credential;
     base.credential = credential;
-    if (!client.secure && !client.loopback && !cfg.allow_plain_http) {
+    if (plainHttp) {
       this.lifecycle.report('token.exposed', client, credential, base.requestId, 'credential sent over plain HTTP', req);
-      // Challenges without an error code (RFC 6750 has none for the transport): the client learns how to authenticate, the body why not here.
-      return denied(
-        base,
-        refuse(403, 'insecure_transport', 'credential over plain HTTP', { ...this.challenge(presented), challengeError: false }),
-      );
+      return denied(base, this.plainHttpRefusal(presented));
     }
     const revokedBy = this.revocations.revokedBy(credential);
     if (revokedBy) {
@@ -412,6 +412,12 @@ export class GatewayGuard {
     this.keyUses.note(credential, base.client.ip, now);
     if (p.presented.via === 'query') base.tokenInQuery = true;
     return allowed(base, p.forwardTarget);
+  }
+
+  // Challenges without an error code (RFC 6750 has none for the transport): the client learns how to authenticate, the
+  // body why not here.
+  private plainHttpRefusal(presented: PresentedCredential): Refusal {
+    return refuse(403, 'insecure_transport', 'credential over plain HTTP', { ...this.challenge(presented), challengeError: false });
   }
 
   private challenge(presented: PresentedCredential): { scheme: 'bearer' | 'dpop'; dpopAlgs: readonly string[] } {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AuthorizationMemo } from '../../src/authorization-memo.js';
-import { extractCredential, readAuthorization } from '../../src/extract-credential.js';
+import { exposedSecret, extractCredential, readAuthorization } from '../../src/extract-credential.js';
 
 const opts = { acceptXApiKey: true, allowQueryToken: false };
 
@@ -40,8 +40,16 @@ describe('extractCredential', () => {
     );
   });
 
-  it('refuses query tokens however the parameter is spelt, and a tw_ key under any name or in the path', () => {
+  it('refuses query tokens however the parameter is spelt, and a tw_ key or a JWT under any name or in the path', () => {
     const key = `tw_k_${'A'.repeat(38)}`;
+    const jwt = [
+      { alg: 'ES256', kid: 'k1' },
+      { sub: 'alice', aud: 'https://api.example.com' },
+    ]
+      .map((part) => Buffer.from(JSON.stringify(part)).toString('base64url'))
+      .concat('c2lnbmF0dXJl')
+      .join('.');
+    assert.equal(exposedSecret('/x', `token=${jwt}`), jwt);
     for (const query of [
       'ACCESS_TOKEN=abc',
       'access%5Ftoken=abc',
@@ -53,11 +61,16 @@ describe('extractCredential', () => {
       '+access_token=abc',
       `key=${key}`,
       `next=%2Fx%3Fk%3D${key}`,
+      // A JWT under any other name (black-box QA: `?token=` and `?jwt=` reached the upstream).
+      `token=${jwt}`,
+      `jwt=${jwt}`,
+      `id_token=${jwt}`,
+      `x=1&accessToken=${encodeURIComponent(jwt)}`,
     ]) {
       const r = extractCredential({ authorization: 'Bearer abc', xApiKey: undefined, query }, opts);
       assert.deepEqual(r, { scheme: 'malformed', reason: 'credential in the URL query string' }, query);
     }
-    for (const query of ['q=access', 'page=2&sort=api', 'x=%20', 'tw_=1']) {
+    for (const query of ['q=access', 'page=2&sort=api', 'x=%20', 'tw_=1', 'q=eyJ', 'name=eyJohn.eyJane.x']) {
       assert.equal(extractCredential({ authorization: 'Bearer abc', xApiKey: undefined, query }, opts).scheme, 'bearer', query);
     }
     for (const path of [`/x;api_key=${key}`, `/keys/${key}`]) {

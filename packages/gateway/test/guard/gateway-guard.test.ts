@@ -132,6 +132,16 @@ describe('GatewayGuard', () => {
       String(challenges),
     );
     assert.ok(h.lifecycle.some((e) => e.type === 'token.exposed' && e.credential_id === record.id));
+    // A bad or mistyped credential over clear text gets the same answer: a 401 would tell an eavesdropper which of
+    // the tokens it saw still work.
+    const bad = await h.check(
+      '/items',
+      { authorization: `Bearer ${raw.slice(0, -1)}${raw.endsWith('A') ? 'B' : 'A'}` },
+      { peer: '203.0.113.9' },
+    );
+    assert.equal(statusOf(bad), 403);
+    assert.deepEqual(!bad.allow && bad.refusal.headers, !d.allow && d.refusal.headers);
+    assert.deepEqual(!bad.allow && bad.refusal.body, !d.allow && d.refusal.body);
     const forged = await h.check('/items', { authorization: `Bearer ${raw}`, 'x-forwarded-proto': 'https' }, { peer: '203.0.113.9' });
     assert.equal(statusOf(forged), 403, 'X-Forwarded-Proto from an untrusted peer is ignored');
     assert.equal(statusOf(await h.check('/items', { authorization: `Bearer ${raw}` }, { peer: '203.0.113.9', encrypted: true })), 200);
