@@ -1,3 +1,5 @@
+import { lineAndColumn } from './text-position.js';
+
 /** Where a key repeats within one JSON object. */
 export interface DuplicateJsonKey {
   /** The key, decoded (`"\u0061"` and `"a"` are the same key). */
@@ -42,10 +44,7 @@ export function duplicateJsonKey(text: string): DuplicateJsonKey | undefined {
       expectKey = false;
       const key = JSON.parse(text.slice(start, i + 1)) as string;
       const keys = open[open.length - 1] as Set<string>;
-      if (keys.has(key)) {
-        const before = text.slice(0, start);
-        return { key, line: before.split('\n').length, column: start - before.lastIndexOf('\n') };
-      }
+      if (keys.has(key)) return { key, ...lineAndColumn(text, start) };
       keys.add(key);
     }
   }

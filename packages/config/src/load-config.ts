@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { duplicateJsonKey } from './json-duplicate-keys.js';
 import { otherProblems, withRestOfKeys } from './other-problems.js';
+import { lineAndColumn } from './text-position.js';
 
 /** A nested plain object of config values. */
 export type ConfigTree = Record<string, unknown>;
@@ -77,9 +78,7 @@ function withLineNumber(raw: string, text: string): string {
     // A truncated file gives no position: its end is where the parser stopped.
     return /end of JSON input/i.test(reason) ? `${reason} (the file ends at line ${text.split('\n').length} before the JSON does)` : reason;
   }
-  const before = text.slice(0, Number(m[1]));
-  const line = before.split('\n').length;
-  const column = Number(m[1]) - before.lastIndexOf('\n');
+  const { line, column } = lineAndColumn(text, Number(m[1]));
   return `${reason} (line ${line}, column ${column})`;
 }
 

@@ -113,7 +113,12 @@ const QUERY_HINT = /access|api|tw_|eyJ|%|;/i;
 const TW_KEY = /tw_[ks]_[0-9A-Za-z]{38}/;
 // A JWS in compact form (`eyJ…` header and payload, both JSON objects): an access or ID token, whatever the
 // parameter is called (`token`, `jwt`, `id_token`); the upstream would log it and pass it on in Referer headers.
-const JWT_SHAPED = /(?:^|[^A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/;
+const JWT_SHAPED = /(?:^|[^A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*)/;
+
+// A secret under a parameter name that is not a credential's: a `tw_` key in the name or the value, or a JWT value.
+function straySecret(name: string, value: string): string | undefined {
+  return (TW_KEY.exec(value) ?? TW_KEY.exec(name) ?? JWT_SHAPED.exec(value))?.at(-1);
+}
 // Any `tw_` secret (keys, service-account tokens, refresh tokens, client secrets), for redaction.
 const TW_SECRET = /tw_[ksrc]_[0-9A-Za-z]{38}/g;
 const REDACTED = '[redacted]';
@@ -131,7 +136,7 @@ function queryCredentials(query: string): { values: string[]; strayKey: boolean 
     const name = decodeQueryPart(eq === -1 ? pair : pair.slice(0, eq));
     const value = eq === -1 ? '' : decodeQueryPart(pair.slice(eq + 1));
     if (isCredentialParameter(name)) values.push(value);
-    else if (TW_KEY.test(value) || TW_KEY.test(name) || JWT_SHAPED.test(value)) strayKey = true;
+    else if (straySecret(name, value) !== undefined) strayKey = true;
   }
   return values.length === 0 && !strayKey ? undefined : { values, strayKey };
 }
@@ -187,7 +192,7 @@ export function exposedSecret(path: string, query: string): string | undefined {
     const name = decodeQueryPart(eq === -1 ? pair : pair.slice(0, eq));
     const value = eq === -1 ? '' : decodeQueryPart(pair.slice(eq + 1));
     if (isCredentialParameter(name) && value.length > 0) return value;
-    stray ??= (TW_KEY.exec(value) ?? TW_KEY.exec(name))?.[0] ?? (JWT_SHAPED.test(value) ? value.trim() : undefined);
+    stray ??= straySecret(name, value);
   }
   return stray;
 }

@@ -319,7 +319,8 @@ class Engine implements DetectionEngine {
       ev.lifecycle === 'key.checksum_failure'
         ? this.spray.count(ev.source_ip ?? '', now, this.cfg.lifecycle.windowMinutes * 60_000).count
         : 0;
-    const firstCallRefused = cred.events === 0 && ctx.authFailure;
+    // A lifecycle signal (a revoked token presented) is counted by its own rules, not as another key tried.
+    const firstCallRefused = cred.events === 0 && ctx.authFailure && ev.lifecycle === undefined;
     const windowMs = this.cfg.lifecycle.windowMinutes * 60_000;
     ctx.unknownSpray = this.unknownSprays.observe(ev, firstCallRefused, now, windowMs);
     ctx.refusalWave = this.refusalWaves.observe(ev, firstCallRefused, now, windowMs);

@@ -77,8 +77,7 @@ export class SourceWindows {
   observe(ev: EnrichedEvent, firstCallRefused: boolean, now: number, windowMs: number): SourceWindow | undefined {
     const ip = ev.source_ip;
     if (ip === undefined || ip.length === 0) return undefined;
-    // A second try of the same key is not another key; lifecycle signals are counted by their own rules.
-    if (firstCallRefused && ev.lifecycle === undefined) return this.count(ip, now, windowMs);
+    if (firstCallRefused) return this.count(ip, now, windowMs);
     if (ev.outcome === 'success' && this.windows.size > 0) {
       const s = this.windows.get(ip);
       if (s !== undefined) s.succeeded++;

@@ -49,7 +49,7 @@ export class RefusalWaves {
   observe(ev: EnrichedEvent, firstCallRefused: boolean, now: number, windowMs: number): RefusalWave | undefined {
     const w = this.wave;
     if (Number.isNaN(w.streamStart)) w.streamStart = now;
-    if (!firstCallRefused || ev.lifecycle !== undefined) return undefined;
+    if (!firstCallRefused) return undefined;
     if (now - w.start > windowMs) {
       if (w.count > 0 && !w.reported) {
         w.usual = w.windowsSeen === 0 ? w.count : w.usual + BASELINE_ALPHA * (w.count - w.usual);

@@ -1,4 +1,4 @@
-import { F_EVENTS, F_FIRST_PRIV_TS, F_INTERACTIVE, F_PRIV_EVENTS } from '../profile/layout.js';
+import { F_FIRST_PRIV_TS, F_PRIV_EVENTS } from '../profile/layout.js';
 import type { DetectionContext } from './types.js';
 
 /**
@@ -36,8 +36,7 @@ export function isChangeMaker(ctx: DetectionContext, sameDay = false): boolean {
   // Earned over a learned baseline: changes made minutes ago by a credential still being learned may be the
   // attacker's own first steps.
   if (!ctx.credMature) return false;
-  const events = cred.f[cred.fo + F_EVENTS]!;
-  if (events === 0 || cred.f[cred.fo + F_INTERACTIVE]! / events > AUTOMATION_MAX_INTERACTIVE_SHARE) return false;
+  if (cred.events === 0 || cred.interactiveShare > AUTOMATION_MAX_INTERACTIVE_SHARE) return false;
   // `sameDay`: infrastructure as code needs no earlier change. Its first apply after days of plans makes changes
   // the code says (a bucket policy, alarms of destroyed resources deleted), and an alert on its first change keeps
   // that change out of the baseline, so a count of earlier changes would page its second one.

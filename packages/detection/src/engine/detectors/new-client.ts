@@ -1,15 +1,4 @@
-import {
-  F_EVENTS,
-  F_INTERACTIVE,
-  F_SESSION_BROWSER,
-  F_SESSION_DEVICE,
-  K_CLIENT,
-  K_IP,
-  K_TLS,
-  U_CLIENT,
-  U_IP,
-  U_TLS,
-} from '../profile/layout.js';
+import { F_EVENTS, F_SESSION_BROWSER, F_SESSION_DEVICE, K_CLIENT, K_IP, K_TLS, U_CLIENT, U_IP, U_TLS } from '../profile/layout.js';
 import { topKCount, topKSize, topKTotal } from '../sketches/top-k.js';
 import { eventStage } from './chain-position.js';
 import { knownValues, round2 } from './evidence.js';
@@ -159,9 +148,9 @@ export function detectNewClient(ctx: DetectionContext, out: Finding[]): void {
     newClient = true;
   }
   // Short-lived credentials (STS sessions, Okta sessions) are judged by their principal's habits.
-  const habits = cred.f[cred.fo + F_EVENTS]! >= cfg.learning.minEvents ? cred : principal;
-  const events = habits.f[habits.fo + F_EVENTS]!;
-  const interactiveShare = events === 0 ? 0 : habits.f[habits.fo + F_INTERACTIVE]! / events;
+  const habits = cred.events >= cfg.learning.minEvents ? cred : principal;
+  const events = habits.events;
+  const interactiveShare = habits.interactiveShare;
   if (ctx.scripted && events >= cfg.learning.minEvents && interactiveShare >= nc.interactiveShare) {
     score = Math.max(score + 10, nc.scriptedOnInteractiveScore);
     scriptedReason = true;

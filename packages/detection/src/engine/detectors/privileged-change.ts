@@ -1,5 +1,5 @@
 import { STAGE_DEFENSE_EVASION, STAGE_PERSISTENCE } from '../classify/operation-class.js';
-import { F_EVENTS, F_FIRST_PRIV_TS, F_INTERACTIVE, F_PRIV_BURST, F_PRIV_EVENTS, K_PRIV, U_PRIV } from '../profile/layout.js';
+import { F_EVENTS, F_FIRST_PRIV_TS, F_PRIV_BURST, F_PRIV_EVENTS, K_PRIV, U_PRIV } from '../profile/layout.js';
 import { topKCount } from '../sketches/top-k.js';
 import { atUsualDesk } from './baseline-knowledge.js';
 import { isChangeMaker, onPersonsDesktop } from './change-maker.js';
@@ -101,7 +101,7 @@ export function detectPrivilegedChange(ctx: DetectionContext, out: Finding[]): v
   const habitual = habitCred >= 2 || habitPrincipal >= 3;
   if (habitual && !unfamiliar) return;
   const events = cred.f[cred.fo + F_EVENTS]!;
-  const interactiveShare = events === 0 ? 0 : cred.f[cred.fo + F_INTERACTIVE]! / events;
+  const interactiveShare = cred.interactiveShare;
   const scriptedOnInteractive = ctx.scripted && events >= 10 && interactiveShare >= 0.9;
   ctx.familiarChange = !unfamiliar && !scriptedOnInteractive && (ctx.credMature || ctx.principalMature);
   let score =

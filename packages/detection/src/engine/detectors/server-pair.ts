@@ -1,5 +1,5 @@
 import type { AsnKind } from '../../enriched-event.js';
-import { F_EVENTS, F_INTERACTIVE, K_ASN, K_IP, U_ASN, U_IP } from '../profile/layout.js';
+import { K_ASN, K_IP, U_ASN, U_IP } from '../profile/layout.js';
 import { topKCount } from '../sketches/top-k.js';
 import type { DetectionContext } from './types.js';
 
@@ -65,9 +65,7 @@ export function fleetAndPerson(ctx: DetectionContext, otherKind: AsnKind, otherA
   const personKind = here ? otherKind : ctx.kind;
   if (here === (otherKind === 'hosting') || !ctx.credMature) return false;
   if (personKind !== 'residential' && personKind !== 'business' && personKind !== 'mobile') return false;
-  const f = ctx.cred.f;
-  const events = f[ctx.cred.fo + F_EVENTS]!;
-  if (f[ctx.cred.fo + F_INTERACTIVE]! > MACHINE_MAX_INTERACTIVE_SHARE * events) return false;
+  if (ctx.cred.interactiveShare > MACHINE_MAX_INTERACTIVE_SHARE) return false;
   const fleetAsn = here ? ctx.asn : otherAsn;
   return fleetAsn !== 0 && topKCount(ctx.cred.u, ctx.cred.uo + U_ASN, K_ASN, fleetAsn) >= KNOWN_ADDRESS_MIN;
 }

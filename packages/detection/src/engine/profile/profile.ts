@@ -1,5 +1,16 @@
 import { hashString } from '../sketches/hash.js';
-import { F_EVENTS, F_FIRST_TS, F_LAST_TS, F_LEARNED, F_SLOTS, PRINCIPAL_BYTES, PROFILE_BYTES, U_LEARNED, U_SLOTS } from './layout.js';
+import {
+  F_EVENTS,
+  F_FIRST_TS,
+  F_INTERACTIVE,
+  F_LAST_TS,
+  F_LEARNED,
+  F_SLOTS,
+  PRINCIPAL_BYTES,
+  PROFILE_BYTES,
+  U_LEARNED,
+  U_SLOTS,
+} from './layout.js';
 import { PRINCIPAL_ARENA, PROFILE_ARENA, type ProfileSlab } from './profile-arena.js';
 
 const FLAG_PRINCIPAL = 1;
@@ -112,6 +123,12 @@ export class Profile {
   /** Events learned. */
   get events(): number {
     return this.f[this.fo + F_EVENTS]!;
+  }
+
+  /** Share of the learned events made interactively (a person at a browser or console), 0 with none learned. */
+  get interactiveShare(): number {
+    const events = this.f[this.fo + F_EVENTS]!;
+    return events === 0 ? 0 : this.f[this.fo + F_INTERACTIVE]! / events;
   }
 
   /** Hours between the first and the latest learned event. */
