@@ -22,7 +22,8 @@ function maxSeverity(a: Severity, b: Severity): Severity {
  */
 export class IncidentManager {
   constructor(
-    private readonly stores: Pick<ResponseStores, 'incidents' | 'alerts'>,
+    // With `audit`, every status change an analyst makes is recorded there too (who, what, why).
+    private readonly stores: Pick<ResponseStores, 'incidents' | 'alerts'> & Partial<Pick<ResponseStores, 'audit'>>,
     private readonly lineage?: Pick<LineageView, 'parentOf'>,
     private readonly feedback?: FalsePositiveFeedback,
   ) {}
@@ -125,10 +126,18 @@ export class IncidentManager {
   async setStatus(incidentId: string, status: IncidentStatus, actor: string, reason: string, now = new Date()): Promise<Incident> {
     const incident = await this.require(incidentId);
     if (incident.status === status) return incident;
+    const previous = incident.status;
     incident.timeline.push({ time: now.toISOString(), kind: 'status', summary: `${incident.status} → ${status}: ${reason}`, actor });
     incident.status = status;
     incident.updated_at = now.toISOString();
     await this.stores.incidents.upsert(incident);
+    await this.stores.audit?.append({
+      actor,
+      action: `incident.${status}`,
+      target: incident.id,
+      reason,
+      details: { from: previous, to: status, credential_id: incident.credential_id },
+    });
     if (status === 'false_positive' && this.feedback) {
       const alerts = await this.stores.alerts.list({ incident_id: incident.id, limit: 10_000 });
       await this.feedback(incident, alerts);

@@ -69,6 +69,22 @@ describe('incident manager', () => {
     assert.notEqual(second.id, first.id);
   });
 
+  it('records every status change an analyst makes in the audit log, once', async () => {
+    const stores = memoryStores();
+    const m = new IncidentManager(stores);
+    const inc = await m.ingest(alert({ id: 'a1', time: '2026-11-02T03:00:00Z', credential: 'k' }));
+    await m.setStatus(inc.id, 'false_positive', 'alice', 'her new laptop');
+    await m.setStatus(inc.id, 'false_positive', 'alice', 'clicked twice');
+    await m.setStatus(inc.id, 'open', 'bob', 'the laptop was not hers');
+    assert.deepEqual(
+      stores.auditRows.map((r) => [r.actor, r.action, r.target, r.reason, r.details?.from]),
+      [
+        ['alice', 'incident.false_positive', inc.id, 'her new laptop', 'open'],
+        ['bob', 'incident.open', inc.id, 'the laptop was not hers', 'false_positive'],
+      ],
+    );
+  });
+
   it('feeds false positives back to detection', async () => {
     const stores = memoryStores();
     const seen: { incident: Incident; alerts: Alert[] }[] = [];
