@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { createDetectionEngine } from '../../src/engine/index.js';
 import { principalKey } from '../../src/engine/principal-key.js';
 import type { EnrichedEvent } from '../../src/enriched-event.js';
-import { byRule, DAY, ev, HOUR, MIN, pages, run, T0 } from './helpers/events.js';
+import { byRule, type ClientName, DAY, ev, HOUR, MIN, type PlaceName, pages, run, T0 } from './helpers/events.js';
 
 const ROLE = 'arn:aws:sts::111122223333:assumed-role/terraform-atlantis';
 
@@ -24,6 +24,48 @@ describe('principal key: generated role-session names are one principal', () => 
       assert.equal(principalKey(name), name, name);
     }
     assert.equal(principalKey(undefined), undefined);
+  });
+
+  it('an IAM Identity Center session is the person its name is, in any account and permission set', () => {
+    const sso = (account: string, set: string, user: string) => `arn:aws:sts::${account}:assumed-role/AWSReservedSSO_${set}/${user}`;
+    assert.equal(
+      principalKey(sso('111122223333', 'PowerUserAccess_4f4df28a4298c89a', 'Richard.Thomas@example.com')),
+      'aws-sso:richard.thomas@example.com',
+    );
+    assert.equal(principalKey(sso('444455556666', 'ReadOnly_0b1c', 'richard.thomas@example.com')), 'aws-sso:richard.thomas@example.com');
+    // Any other role's session name is whatever its caller chose, and an SSO session not named by an e-mail is kept.
+    for (const name of [`${ROLE}/richard.thomas@example.com`, sso('111122223333', 'Admin_4f4d', 'rthomas'), sso('1', 'Admin_4f4d', '@')]) {
+      assert.equal(principalKey(name), name, name);
+    }
+  });
+
+  it('hard negative: an engineer uses, through his VPN, in one AWS account the CLI he has used from there in others', () => {
+    // Seen in a blind test: each account's (and permission set's) role ARN kept its own baseline. He had used account A
+    // only in the console from home, then the CLI from home in C, then the CLI through the company VPN in B and C for
+    // weeks; his first CLI session in A through the VPN paged new client, new country and an attack chain.
+    const person = 'richard.thomas@example.com';
+    const arn = (account: string) => `arn:aws:sts::${account}:assumed-role/AWSReservedSSO_PowerUserAccess_4f4df28a4298c89a/${person}`;
+    const ops = ['s3:ListBuckets', 's3:GetObject', 'logs:FilterLogEvents', 'sts:GetCallerIdentity', 'lambda:GetFunction', 's3:PutObject'];
+    const events: EnrichedEvent[] = [];
+    const session = (day: number, account: string, place: PlaceName, client: ClientName, interactive: boolean, hour = 9) => {
+      const cred = `ASIA${account.slice(0, 4)}${String(day).padStart(4, '0')}`;
+      for (let i = 0; i < 12; i++) {
+        const at = T0 + day * DAY + hour * HOUR + i * 5 * MIN;
+        events.push(ev({ at, cred, principal: arn(account), place, client, interactive, op: ops[i % ops.length] }));
+      }
+      return cred;
+    };
+    for (let day = 0; day < 21; day++) {
+      if (day % 7 < 2) session(day, '111122223333', 'londonHome', 'chromeMac', true);
+      if (day === 2) session(day, '777788889999', 'londonHome', 'awsCliMac', false, 14);
+      if (day >= 3) session(day, day % 2 === 0 ? '444455556666' : '777788889999', 'frankfurtVps', 'awsCliMac', false, 14);
+    }
+    session(22, '111122223333', 'frankfurtVps', 'awsCliMac', false);
+    const alerts = run(createDetectionEngine(), events);
+    assert.deepEqual(
+      pages(alerts).map((a) => `${a.credential} ${a.rule} ${a.summary}`),
+      [],
+    );
   });
 
   it('hard negative: Terraform under Atlantis, new keys and a new session name every run, granting what it always grants', () => {

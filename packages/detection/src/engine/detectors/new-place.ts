@@ -12,6 +12,7 @@ import {
   U_IP,
   U_RECENT_ASN,
   U_RECENT_KIND,
+  U_RECENT_ORG,
 } from '../profile/layout.js';
 import type { Profile } from '../profile/profile.js';
 import { hllEstimate } from '../sketches/hyperloglog.js';
@@ -87,6 +88,23 @@ function onlyPeopleNetworks(p: Profile): boolean {
     filled++;
   }
   return filled > 0;
+}
+
+const HOSTING = asnKindCode('hosting');
+
+/**
+ * The one cloud a machine's credential has lately called from (the organisation hash of its recent networks, all
+ * hosting and all one organisation), or 0: a people's network, a mix of clouds, or nothing yet.
+ */
+function onlyCloud(p: Profile): number {
+  let org = 0;
+  for (let i = 0; i < RECENT; i++) {
+    if (p.u[p.uo + U_RECENT_ASN + i] === 0) continue;
+    const o = p.u[p.uo + U_RECENT_ORG + i]!;
+    if (p.u[p.uo + U_RECENT_KIND + i] !== HOSTING || o === 0 || (org !== 0 && o !== org)) return 0;
+    org = o;
+  }
+  return org;
 }
 
 /** True when every network the profile knows is the internal one (and it knows one). */
@@ -181,6 +199,19 @@ export function detectNewPlace(ctx: DetectionContext, out: Finding[]): void {
     cred.events >= cfg.learning.minEvents &&
     onlyPeopleNetworks(cred) &&
     !(ctx.ev.user_agent !== undefined && CLOUD_SHELL.test(ctx.ev.user_agent));
+  // A machine's key that has only ever called from its own cloud, now on another provider's server: lifted off its
+  // instance or pipeline and replayed from a rented machine (GuardDuty's credential exfiltration outside AWS). A
+  // handful of calls already say where it lives, as they do for the internal network.
+  const leftItsCloud =
+    !leftInternal &&
+    !asnKnown &&
+    ctx.kind === 'hosting' &&
+    ctx.orgHash !== 0 &&
+    cred.events >= LEFT_INTERNAL_MIN_EVENTS &&
+    cred.interactiveShare === 0 &&
+    onlyCloud(cred) !== 0 &&
+    onlyCloud(cred) !== ctx.orgHash &&
+    providerSeen(ctx) === 0;
   // Another region of a cloud the credential already runs in (a fresh CI session on another runner) is news at the
   // level of a city, however far the region is.
   // Not for a server pinned to its host: its keys elsewhere in the same cloud are on another machine.
@@ -219,6 +250,8 @@ export function detectNewPlace(ctx: DetectionContext, out: Finding[]): void {
   let maturity = Math.min(1, 0.4 + (0.6 * history) / Math.max(1, cfg.learning.minEvents));
   // A handful of calls, all from inside, already say where this key lives.
   if (leftInternal && history >= LEFT_INTERNAL_MIN_EVENTS) maturity = Math.max(maturity, LEFT_INTERNAL_MATURITY);
+  // A machine does not change provider on its own: its few calls from one cloud are all the baseline there is to have.
+  if (leftItsCloud) maturity = 1;
   // A session (an Okta session, a refresh or access token) that was in use from another network continuing over Tor is its
   // cookie replayed by someone hiding: people do not move a signed-in browser session onto Tor. Evidence, not novelty.
   const sessionToTor = ctx.kind === 'tor' && !asnKnown && topKSize(cred.u, cred.uo + U_ASN, K_ASN) > 0 && isSessionCredential(ctx);
@@ -249,6 +282,7 @@ export function detectNewPlace(ctx: DetectionContext, out: Finding[]): void {
       org_common_asn: asnCommon,
       org_principals_on_asn: org.asns.principals(ctx.asn),
       left_people_networks: leftPeople || undefined,
+      left_its_cloud: leftItsCloud || undefined,
       same_provider: sameProvider || undefined,
       session_moved_to_tor: sessionToTor || undefined,
       baseline: {

@@ -1,5 +1,7 @@
 import { STAGE_PERSISTENCE } from '../classify/operation-class.js';
+import { K_IP, U_IP } from '../profile/layout.js';
 import type { OrgStats } from '../profile/org-stats.js';
+import { topKCount } from '../sketches/top-k.js';
 import { oktaPlaybookFinding } from './okta-playbook-finding.js';
 import { unknownOktaDevice } from './okta-proxied-sign-in.js';
 import { orgState, rememberLatest } from './org-memory.js';
@@ -9,6 +11,8 @@ import type { DetectionContext, Finding } from './types.js';
 const ENROL_WINDOW_MS = 2 * 60 * 60_000;
 /** How long a reset or removal of a person's factors explains a new one (a lost phone replaced). */
 const REPLACEMENT_WINDOW_MS = 24 * 60 * 60_000;
+/** What an enrolment from one of the person's own addresses keeps of the score (75 becomes 45, medium). */
+const KNOWN_ADDRESS_WEIGHT = 0.6;
 /** Sessions and people followed at once; the oldest is forgotten first. */
 const MAX_TRACKED = 50_000;
 /** Sign-in steps: where a session's device first shows. */
@@ -38,7 +42,8 @@ function factorOwner(ctx: DetectionContext): string | undefined {
  * victim's own town and ISP looks like home): an authenticator of the attacker's own, so that the stolen session's end
  * does not end the access. Within `ENROL_WINDOW_MS` of that sign-in, for a person with a history of known devices,
  * and not within a day of their factors being reset or removed (a lost phone replaced, a new laptop set up by its
- * owner, who removes the old phone's Okta Verify first). High, at the enrolment.
+ * owner, who removes the old phone's Okta Verify first). High, at the enrolment; medium from an address among the
+ * person's most used (a new laptop set up at home: a proxy exit in the victim's town and ISP still has another address).
  *
  * Needs the sign-in on the new device to be in the log; a new hire has no known devices yet.
  *
@@ -69,14 +74,20 @@ export function factorOnNewDevice(ctx: DetectionContext, type: string, out: Find
   const removed = owner === undefined ? undefined : state.removals.get(owner);
   if (removed !== undefined && ctx.now - removed <= REPLACEMENT_WINDOW_MS) return;
   state.newDeviceSessions.delete(session);
+  // The person's own address (one of their most used, not merely their town and ISP) before this session, whose own
+  // sign-in steps the principal has just learned: a new laptop set up at home.
+  const knownIp =
+    ctx.ipHash !== 0 &&
+    ctx.principal !== ctx.cred &&
+    topKCount(ctx.principal.u, ctx.principal.uo + U_IP, K_IP, ctx.ipHash) > topKCount(ctx.cred.u, ctx.cred.uo + U_IP, K_IP, ctx.ipHash);
   out.push(
     oktaPlaybookFinding(
       ctx,
       'factor_on_new_device',
-      ctx.cfg.oktaTakeover.score,
+      knownIp ? ctx.cfg.oktaTakeover.score * KNOWN_ADDRESS_WEIGHT : ctx.cfg.oktaTakeover.score,
       STAGE_PERSISTENCE,
       `${ctx.ev.principal ?? 'a person'} enrolled a factor ${Math.round((ctx.now - signedIn) / 60_000)} min after signing in on a device they never used, with none of their factors reset or removed: an authenticator of whoever holds the session`,
-      { signed_in: new Date(signedIn).toISOString(), factor_owner: owner },
+      { signed_in: new Date(signedIn).toISOString(), factor_owner: owner, known_ip: knownIp },
     ),
   );
 }

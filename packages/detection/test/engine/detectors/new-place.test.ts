@@ -78,4 +78,37 @@ describe('detector: new place', () => {
     assert.ok(byRule(alerts, 'new_place').length >= 1);
     assert.deepEqual(pages(alerts), []);
   });
+
+  describe('a machine key that has only called from its own cloud', () => {
+    // Seen in a blind test: a backup job's IAM key, run weekly from one EC2 host (a dozen calls in the logs), used from
+    // OVH with another client. Scaled by its thin history, the new country was low and nothing else followed.
+    const job = (place: 'awsVirginia' | 'awsOregon2' | 'frankfurtVps' | 'londonHome', at: number, cred = 'AKIABACKUPJOB') =>
+      ['sts:GetCallerIdentity', 's3:ListBucket', 's3:PutObject', 's3:PutObject'].map((op, i) =>
+        ev({ at: at + i * MIN, cred, principal: 'backup-job', place, client: 'boto3', op }),
+      );
+    const history = (place: 'awsVirginia' | 'frankfurtVps' = 'awsVirginia') => [...job(place, T0), ...job(place, T0 + 7 * 86_400_000)];
+
+    it('reports another provider’s server as a new place at full weight, whatever the history’s length', () => {
+      const alerts = run(createDetectionEngine(), [...history(), ...job('frankfurtVps', AFTER)]);
+      const [a] = byRule(alerts, 'new_place');
+      assert.ok(a, 'new_place raised');
+      assert.equal(a.evidence.left_its_cloud, true);
+      assert.equal(a.evidence.maturity, 1);
+      assert.ok(a.score >= 50, String(a.score));
+    });
+
+    it('hard negatives: another region of its cloud; a key that already called from two providers; a person’s home', () => {
+      const region = run(createDetectionEngine(), [...history(), ...job('awsOregon2', AFTER)]);
+      assert.ok(byRule(region, 'new_place').every((a) => a.evidence.left_its_cloud === undefined));
+      const twoClouds = [
+        ...job('awsVirginia', T0),
+        ...job('frankfurtVps', T0 + 86_400_000),
+        ...job('frankfurtVps', AFTER, 'AKIABACKUPJOB'),
+      ];
+      const later = byRule(run(createDetectionEngine(), twoClouds), 'new_place').filter((a) => Date.parse(a.time) >= AFTER);
+      assert.ok(later.every((a) => a.evidence.left_its_cloud === undefined));
+      const home = run(createDetectionEngine(), [...history(), ...job('londonHome', AFTER)]);
+      assert.ok(byRule(home, 'new_place').every((a) => a.evidence.left_its_cloud === undefined));
+    });
+  });
 });

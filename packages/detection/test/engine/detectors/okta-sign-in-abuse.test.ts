@@ -20,6 +20,7 @@ interface Step {
   device?: string;
   failed?: boolean;
   target?: string;
+  ip?: string;
 }
 
 function okta(s: Step): EnrichedEvent {
@@ -32,6 +33,7 @@ function okta(s: Step): EnrichedEvent {
     client: s.client ?? 'chromeMac',
     op: `okta:${s.type}`,
     source: 'okta',
+    ...(s.ip ? { ip: s.ip } : {}),
     ...(s.failed ? { outcome: 'failure' as const, error: 'INVALID_CREDENTIALS' } : {}),
     ...(s.target ? { resource: `User:${s.target}@acme.io` } : {}),
   });
@@ -82,7 +84,7 @@ describe('Okta: a password spray that worked', () => {
     const alerts = run(engine, [...spray(t), ...signIn('qa', t + 20 * MIN, 'paris', 'firefoxLinux', 'dt-sprayer')]);
     const [found] = playbook(alerts, 'password_spray_success');
     assert.ok(found, JSON.stringify(alerts.map((a) => a.summary)));
-    assert.equal(found.severity, 'high');
+    assert.equal(found.severity, 'high', JSON.stringify(found.evidence));
     assert.equal(found.credential, 'idx-qa-now');
     assert.equal(found.evidence.sprayed_people, 7);
   });
@@ -98,12 +100,13 @@ describe('Okta: a password spray that worked', () => {
 });
 
 describe('Okta: a factor enrolled from a session signed in on a new device', () => {
-  const session = (device: string, extra: Step[] = []): EnrichedEvent[] => {
+  // A proxy exit in her town and ISP still has an address of its own (ana's habits never use .250).
+  const session = (device: string, extra: Step[] = [], ip = '198.51.245.250'): EnrichedEvent[] => {
     const steps: Step[] = [
-      { at: AFTER, type: 'policy.evaluate_sign_on', who: 'ana', session: 'idx-ana-now', device },
-      { at: AFTER + 20_000, type: 'user.session.start', who: 'ana', session: 'idx-ana-now', device },
+      { at: AFTER, type: 'policy.evaluate_sign_on', who: 'ana', session: 'idx-ana-now', device, ip },
+      { at: AFTER + 20_000, type: 'user.session.start', who: 'ana', session: 'idx-ana-now', device, ip },
       ...extra,
-      { at: AFTER + 6 * MIN, type: 'user.mfa.factor.activate', who: 'ana', session: 'idx-ana-now', device, target: 'ana' },
+      { at: AFTER + 6 * MIN, type: 'user.mfa.factor.activate', who: 'ana', session: 'idx-ana-now', device, target: 'ana', ip },
     ];
     return steps.map(okta);
   };
@@ -129,6 +132,22 @@ describe('Okta: a factor enrolled from a session signed in on a new device', () 
       },
     ]);
     assert.deepEqual(playbook(run(withHabits('ana'), replaced), 'factor_on_new_device'), []);
+  });
+
+  it('hard negative: a new laptop set up at home, Okta Verify enrolled on it from her own address: medium, not a page', () => {
+    // Seen in a blind test: a new laptop, signed in and enrolled a minute later from the person's usual home address,
+    // paged as an attacker's authenticator. The address itself is hers (a proxy exit in her town has another).
+    const home = '203.0.113.41';
+    const engine = createDetectionEngine();
+    run(
+      engine,
+      habit('ana').map((e) => ({ ...e, source_ip: home })),
+    );
+    const alerts = run(engine, session('dt-new-laptop', [], home));
+    const [found] = playbook(alerts, 'factor_on_new_device');
+    assert.ok(found, JSON.stringify(alerts.map((a) => a.summary)));
+    assert.equal(found.severity, 'medium');
+    assert.equal(found.evidence.known_ip, true);
   });
 });
 
