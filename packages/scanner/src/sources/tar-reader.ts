@@ -68,6 +68,11 @@ export class TarReader {
     private readonly maxEntryBytes: number,
   ) {}
 
+  /** True once the end-of-archive marker (two zero blocks) was read: later bytes are ignored. */
+  get done(): boolean {
+    return this.state === 'done';
+  }
+
   /** Feeds the next bytes of the tar stream. */
   push(chunk: Uint8Array): void {
     if (this.state === 'done') return;
