@@ -1,6 +1,7 @@
 // Test fixtures say when their credentials are made up: `FAKE_GITHUB_TOKEN = ...`,
-// `dummyApiKey: ...`, `# fake key for the tests below`, `fake_credentials.json`. Such a value can
-// have a valid shape and checksum (fixtures are made to pass validation) and still grant nothing.
+// `dummyApiKey: ...`, `# fake key for the tests below`, `fake_credentials.json`. The markers
+// judge checksum-less formats only: a value whose checksum is valid is reported whatever its
+// context says, since anyone can write `# fake` next to a live key to slip it past a scan.
 
 const MARKERS: ReadonlySet<string> = new Set(['fake', 'fakes', 'faked', 'dummy', 'dummies', 'bogus']);
 // Words of identifiers and prose: camelCase humps, then runs of letters.
@@ -22,7 +23,8 @@ function hasMarker(text: string): boolean {
  * True when a candidate is marked as made up: its line (without the secret itself, judged by the
  * placeholder filter) names it fake, dummy or bogus, a comment line right above says so, or the
  * file's own name does (`fake_tokens.py`, `dummy-keys.json`). Whole words only: `fakery` or
- * `dummyfile` name nothing.
+ * `dummyfile` name nothing. The scan asks this only of checksum-less formats: a checksum-valid
+ * token is reported whatever its context says.
  *
  * @example
  * ```ts

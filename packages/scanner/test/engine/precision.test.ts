@@ -179,26 +179,53 @@ describe('precision: what must not be reported', () => {
     assert.deepEqual(rulesOf(kept).sort(), ['git-credentials-url', 'netrc-password', 'postgres-url']);
   });
 
-  it('ignores test fixtures marked fake, dummy or bogus (the name, a comment line above, the file name), valid checksums or not', () => {
-    const token = crcToken('ghp_');
+  it('ignores test fixtures marked fake, dummy or bogus (the name, a comment line above, the file name) in checksum-less formats', () => {
+    const key = `sk_live_${rnd(24)}`;
+    assert.deepEqual(rulesOf(`STRIPE_KEY = "${key}"`), ['stripe-secret-key']);
     const marked = [
-      `FAKE_GITHUB_TOKEN = "${token}"`,
-      `const dummyToken = '${token}';`,
-      `# fake credentials for the tests below\nGITHUB_TOKEN=${token}`,
-      `TOKEN = "${token}"  # not real`,
+      `FAKE_STRIPE_KEY = "${key}"`,
+      `const dummyKey = '${key}';`,
+      `# fake credentials for the tests below\nSTRIPE_KEY=${key}`,
+      `KEY = "${key}"  # not real`,
     ];
     for (const text of marked) assert.deepEqual(rulesOf(text), [], text);
     assert.deepEqual(
-      scanString(`GITHUB_TOKEN=${token}`, 'tests/fixtures/fake_tokens.env').map((f) => f.rule),
+      scanString(`STRIPE_KEY=${key}`, 'tests/fixtures/fake_tokens.env').map((f) => f.rule),
       [],
     );
     // Whole words only, near the secret: `fakery`, a library's `fakeTimers` far along a minified line.
     const kept = [
-      `GITHUB_TOKEN = "${token}"  # fakery`,
-      `GITHUB_TOKEN=${token}\n# the fake one is below`,
-      `var t="${token}";${'x=1;'.repeat(100)}jest.useFakeTimers();`,
+      `STRIPE_KEY = "${key}"  # fakery`,
+      `STRIPE_KEY=${key}\n# the fake one is below`,
+      `var t="${key}";${'x=1;'.repeat(100)}jest.useFakeTimers();`,
     ];
-    for (const text of kept) assert.deepEqual(rulesOf(text), ['github-pat'], text);
+    for (const text of kept) assert.deepEqual(rulesOf(text), ['stripe-secret-key'], text);
+  });
+
+  it('reports a checksum-valid token whatever its name, comment or file name says (a "# fake" must not hide a live key)', () => {
+    const tw = twToken();
+    const ghp = crcToken('ghp_');
+    const npm = crcToken('npm_');
+    const contexts = (t: string) => [
+      `FAKE_GITHUB_TOKEN = "${t}"`,
+      `const dummyToken = '${t}';`,
+      `API_KEY=${t}  # fake`,
+      `# the values below are not real\nAPI_KEY=${t}`,
+      `fake = 1; token = "${t}"`,
+    ];
+    for (const [t, rule] of [
+      [tw, 'tokenwarden-token'],
+      [ghp, 'github-pat'],
+      [npm, 'npm-token'],
+    ] as const) {
+      for (const text of contexts(t)) assert.deepEqual(rulesOf(text), [rule], text);
+      for (const file of ['dummy_config.env', 'fake_real.env', 'tests/fixtures/fake_tokens.env'])
+        assert.deepEqual(
+          scanString(`API_KEY=${t}`, file).map((f) => f.rule),
+          [rule],
+          file,
+        );
+    }
   });
 
   it('accepts tokenwarden:allow on the same line or the line above', () => {
