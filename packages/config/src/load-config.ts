@@ -63,7 +63,9 @@ export function readConfigFile(file: string): ConfigTree {
   }
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new ConfigError('(root)', value, 'an object of settings', { hint: `the top level of ${file} must be a mapping` });
+    throw new ConfigError('(root)', redactValue('(root)', value), 'an object of settings', {
+      hint: `the top level of ${file} must be a mapping`,
+    });
   }
   return value as ConfigTree;
 }
@@ -177,7 +179,7 @@ export function validateConfig<S extends z.ZodType>(schema: S, tree: unknown): z
   const result = schema.safeParse(tree);
   if (result.success) return result.data;
   const [issue, ...others] = result.error.issues;
-  if (!issue) throw new ConfigError('(root)', tree, 'a valid configuration');
+  if (!issue) throw new ConfigError('(root)', redactValue('(root)', tree), 'a valid configuration');
   if (issue.code === 'unrecognized_keys') {
     const more = otherProblems(withRestOfKeys(issue, others));
     const path = [...issue.path, issue.keys[0] ?? ''];
@@ -217,14 +219,34 @@ export function describeExpectation(message: string): string {
 
 const SECRET_KEY = /(password|passwd|secret|token|pepper|api_?key|private_?key|credential|authorization)s?$/i;
 
+// A run of token characters (base64's `/` included: an AWS secret key is one run) long and
+// varied enough to be a credential: digits with letters, or upper with lower case (`ghp_Ky9P...`,
+// a hex digest). Words, host names and kebab-case names have neither or are cut by their dots;
+// a path with digits may be masked too, an acceptable loss in an error message.
+const TOKEN_RUN = /[A-Za-z0-9_+/=-]{16,}/g;
+
+function credentialLike(run: string): boolean {
+  const digit = /[0-9]/.test(run);
+  const upper = /[A-Z]/.test(run);
+  const lower = /[a-z]/.test(run);
+  return (digit && (upper || lower)) || (upper && lower && run.length >= 24);
+}
+
+/** Masks every credential-like run of a string, keeping its first 4 characters. */
+function maskCredentials(text: string): string {
+  return text.replace(TOKEN_RUN, (run) => (credentialLike(run) ? `${run.slice(0, 4)}[REDACTED]` : run));
+}
+
 /**
- * Keeps secrets out of error messages: a secret-named key shows `[REDACTED]`, and a URL shows
- * no password.
+ * Keeps secrets out of error messages: a secret-named key shows `[REDACTED]`, a URL shows no
+ * password, and any credential-like run in a string shows its first 4 characters only (a file
+ * that is not a config, `--config .env`, is rejected with its content as the value).
  */
 function redactValue(key: string, value: unknown): unknown {
   if (value === undefined || value === null) return value;
   if (SECRET_KEY.test(key.split('.').pop() ?? '')) return '[REDACTED]';
-  if (typeof value === 'string') return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s]*@/i, '$1[REDACTED]@');
+  if (typeof value === 'string')
+    return maskCredentials(value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s]*@/i, '$1[REDACTED]@'));
   if (typeof value === 'object') {
     try {
       return JSON.parse(JSON.stringify(value), (k, v: unknown) =>

@@ -232,6 +232,32 @@ describe('config errors name the key, the bad value and what is allowed', () => 
     assert.match(e.message, /truncated\.json is not valid JSON: .*\(the file ends at line 3 before the JSON does\)/);
   });
 
+  test('a file that is not a config (--config .env) is rejected without echoing the secrets in it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tw-config-secret-'));
+    try {
+      const ghp = 'ghp_Ky9Pf34qY6Nb3wWD25xQm8RtLz0aVcE1s2Hj';
+      const aws = 'wJalrXUtnFEMI/K7MDENGbPxRfiCYzq8Xk2LmN4t';
+      const hex = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08';
+      for (const [name, text] of [
+        ['ghp.txt', `token = "${ghp}"\n`],
+        ['.env', `GITHUB_TOKEN=${ghp}\nAWS_SECRET_ACCESS_KEY=${aws}\nDIGEST=${hex}\n`],
+        ['list.yaml', `- ${ghp}\n- ${hex}\n`],
+      ] as const) {
+        writeFileSync(join(dir, name), text);
+        const e = failure(() => loadConfig(BaseConfig, { file: join(dir, name) }));
+        assert.equal(e.code, 'TW_CONFIG_INVALID', name);
+        const shown = `${e.message} ${e.hint} ${JSON.stringify(e.toJSON())} ${JSON.stringify((e as ConfigError).value)}`;
+        for (const secret of [ghp, aws.slice(0, 12), aws.slice(14), hex]) assert.ok(!shown.includes(secret), `${name}: ${shown}`);
+        assert.match(e.message, /^invalid config \(root\)=/);
+      }
+      // A misplaced value is still shown when it is not credential-like.
+      const e = failure(() => loadConfig(BaseConfig, { flags: { store: 'sqlite-main-store' } }));
+      assert.equal(e.message, 'invalid config store="sqlite-main-store": expected object, received string');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('a file whose top level is not a mapping', () => {
     const e = failure(() => readConfigFile(fixture('not-a-mapping.yaml')));
     assert.equal(e.code, 'TW_CONFIG_INVALID');
