@@ -34,5 +34,6 @@ export { charClasses, shannonEntropy } from './text/entropy.js';
 export { looksLikeName } from './text/name-like.js';
 export { DOCUMENTATION_EXAMPLES, isPlaceholder } from './text/placeholders.js';
 export { redactSecret } from './text/redact.js';
+export { terminalSafe } from './text/terminal-safe.js';
 export * from './types.js';
 export { leakReason, OfflineFormatVerifier, type RevocationResult, type Revoker, RoutingVerifier, type Verifier } from './verify.js';

@@ -1,3 +1,4 @@
+import { terminalSafe as safe } from '../text/terminal-safe.js';
 import type { Finding, Severity } from '../types.js';
 
 const COLOURS: Record<Severity, string> = { critical: '\x1b[1;31m', high: '\x1b[31m', medium: '\x1b[33m', low: '\x1b[36m' };
@@ -7,7 +8,9 @@ const RESET = '\x1b[0m';
 
 /**
  * Human-readable report: findings grouped by file, secrets redacted (unless the findings carry
- * them because of `--show-secrets`), ANSI colours only when `colour` is true (a TTY).
+ * them because of `--show-secrets`), ANSI colours only when `colour` is true (a TTY). Text from
+ * the scanned content (file names, authors, matches, details) has its control characters shown
+ * as escapes: a hostile file name cannot drive the terminal or forge report lines.
  *
  * @example
  * ```ts
@@ -25,12 +28,12 @@ export function formatText(findings: readonly Finding[], colour: boolean): strin
   }
   const out: string[] = [];
   for (const [file, list] of [...byFile.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
-    out.push(c(BOLD, file));
+    out.push(c(BOLD, safe(file)));
     for (const f of list.sort((a, b) => a.line - b.line || a.column - b.column)) {
       const where = `${f.line}:${f.column}`.padEnd(9);
       const sev = c(COLOURS[f.severity], f.severity.padEnd(8));
       const value = f.secret ?? f.match;
-      out.push(`  ${where} ${sev} ${f.rule}  ${value}  ${c(DIM, `confidence ${f.confidence}`)}`);
+      out.push(`  ${where} ${sev} ${safe(f.rule)}  ${safe(value)}  ${c(DIM, `confidence ${f.confidence}`)}`);
       const extra: string[] = [];
       if (f.commit) extra.push(`commit ${f.commit.slice(0, 12)} by ${f.author} on ${f.date}`);
       if (f.encoding) extra.push(`inside ${f.encoding}-encoded content`);
@@ -44,7 +47,7 @@ export function formatText(findings: readonly Finding[], colour: boolean): strin
             .map(([k, v]) => `${k}=${String(v)}`)
             .join(' '),
         );
-      for (const e of extra) out.push(`            ${c(DIM, e)}`);
+      for (const e of extra) out.push(`            ${c(DIM, safe(e))}`);
     }
     out.push('');
   }
