@@ -218,9 +218,13 @@ export async function runScan(opts: ScanOptions = {}): Promise<ScanReport> {
   }
 
   const paths = gitMode ? [] : [...(opts.paths ?? [])];
+  const homePaths = new Set<string>();
   if (opts.home) {
     const home = opts.homeDir ?? homedir();
-    for (const rel of HOME_CREDENTIAL_PATHS) paths.push(join(home, rel));
+    for (const rel of HOME_CREDENTIAL_PATHS) {
+      paths.push(join(home, rel));
+      homePaths.add(join(home, rel));
+    }
   }
   if (paths.length === 0 && !opts.git && !opts.staged) paths.push('.');
 
@@ -250,6 +254,8 @@ export async function runScan(opts: ScanOptions = {}): Promise<ScanReport> {
       }
       const onSkip = opts.home ? (s: SkippedInput) => (/missing/.test(s.reason) ? undefined : skip(s)) : skip;
       for await (const t of walkPaths([p], {
+        // The user's own credential files may well be links into a dotfiles repository.
+        followOutsideRoot: homePaths.has(p),
         gitignore: opts.gitignore === true,
         includeNodeModules: opts.includeNodeModules === true,
         onSkip,

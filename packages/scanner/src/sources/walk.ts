@@ -1,5 +1,5 @@
 import { lstatSync, readdirSync, readFileSync, realpathSync, type Stats, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import type { SkippedInput } from '../types.js';
 import type { FileTask } from './scan-file.js';
@@ -12,6 +12,11 @@ export interface WalkOptions {
   includeNodeModules: boolean;
   /** Called for every path that cannot be walked (reported and skipped). */
   onSkip: (s: SkippedInput) => void;
+  /**
+   * Follow symlinks whose target is outside the root being walked (default false: reported and
+   * skipped). Only for trees the user owns, such as the home credential locations of `--home`.
+   */
+  followOutsideRoot?: boolean;
 }
 
 interface IgnoreScope {
@@ -60,6 +65,11 @@ function realPathOr(path: string): string {
   }
 }
 
+// `path` is `root` or inside it (both real paths).
+function within(root: string, path: string): boolean {
+  return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
+}
+
 function errText(e: unknown): string {
   return (e as NodeJS.ErrnoException).code ?? String(e);
 }
@@ -67,8 +77,12 @@ function errText(e: unknown): string {
 /**
  * Walks files and directories depth-first, yielding regular files to scan. Skips `.git`
  * internals except its `config` (history is scanned with `--git`; remote URLs may hold tokens),
- * `node_modules` unless asked, and ignored paths with `--gitignore`. Symlinks are followed, but each directory and file is visited once by its
- * real path (device and inode), so symlink loops end. Unreadable entries are reported via
+ * `node_modules` unless asked, and ignored paths with `--gitignore`. Symlinks inside a root are
+ * followed, each directory and file visited once by its real path (device and inode), so symlink
+ * loops end. A symlink whose target leaves the root (`leak.txt -> ~/.aws/credentials` in a
+ * cloned repo) is not followed but reported as skipped, as gitleaks and trufflehog do not follow
+ * links either: a scan of an untrusted tree must not read, and publish in its report, the host's
+ * files. A root that is itself a symlink is followed (the user named it). Unreadable entries are reported via
  * `onSkip` and the walk goes on. The file system calls are synchronous: a promise per lstat
  * bounced through the libuv pool made the walk of the bench tree 10x slower than reading it on a
  * loaded machine, and the scan that consumes the walk is CPU-bound in this thread anyway.
@@ -82,10 +96,14 @@ export async function* walkPaths(roots: readonly string[], opts: WalkOptions): A
   const seen = new Set<string>();
   const idOf = (s: { dev: number; ino: number }) => `${s.dev}:${s.ino}`;
 
-  function* visit(path: string, scopes: IgnoreScope[], depth: number): Generator<FileTask> {
+  function* visit(path: string, root: string, scopes: IgnoreScope[], depth: number): Generator<FileTask> {
     let info: Stats;
     try {
       const link = lstatSync(path);
+      if (link.isSymbolicLink() && depth > 0 && !opts.followOutsideRoot && !within(root, realpathSync(path))) {
+        opts.onSkip({ file: path, reason: 'symlink to a target outside the scanned root: not followed' });
+        return;
+      }
       info = link.isSymbolicLink() ? statSync(path) : link;
     } catch (e) {
       const code = errText(e);
@@ -127,7 +145,13 @@ export async function* walkPaths(roots: readonly string[], opts: WalkOptions): A
         // Its objects are history (`--git`), but a remote URL holding a token (`git clone
         // https://x:<token>@host/...`) sits in plain text in .git/config.
         const config = join(path, name, 'config');
-        if (isDirectory(join(path, name)) && isFile(config)) yield* visit(config, inner, depth + 1);
+        if (!isDirectory(join(path, name)) || !isFile(config)) continue;
+        // A `.git` linked elsewhere (a worktree's is a file, never a link) would read that config.
+        if (!opts.followOutsideRoot && !within(root, realPathOr(config))) {
+          opts.onSkip({ file: config, reason: 'symlink to a target outside the scanned root: not followed' });
+          continue;
+        }
+        yield* visit(config, root, inner, depth + 1);
         continue;
       }
       if (name === 'node_modules' && !opts.includeNodeModules) continue;
@@ -136,9 +160,9 @@ export async function* walkPaths(roots: readonly string[], opts: WalkOptions): A
         const isDir = isDirectory(child);
         if (ignored(inner, child, isDir)) continue;
       }
-      yield* visit(child, inner, depth + 1);
+      yield* visit(child, root, inner, depth + 1);
     }
   }
 
-  for (const root of roots) yield* visit(root, [], 0);
+  for (const root of roots) yield* visit(root, realPathOr(root), [], 0);
 }
