@@ -36,7 +36,9 @@ function invalid(id: string, what: string): TokenWardenError {
 /**
  * Validates user-supplied rule specs and turns them into rules. Every regex is checked with
  * safe-regex2 for catastrophic backtracking (star height > 1) and rejected with a message naming
- * the rule; at scan time each custom rule also runs under a per-file time budget.
+ * the rule. A static check cannot see every runaway pattern (`(a|aa)*b`, or `a*b` on a long line),
+ * so at scan time each custom rule also runs under a hard per-file time limit that stops even one
+ * runaway match, reported as a warning.
  *
  * @example
  * ```ts
@@ -88,6 +90,7 @@ export function parseCustomRules(specs: unknown): Rule[] {
       confidence: 'medium',
       // Custom keywords may sit anywhere in the match: give the pattern room on both sides.
       window: { before: 256, after: 256 },
+      untrusted: true,
       ...(spec.secretGroup !== undefined ? { secretGroup: spec.secretGroup } : {}),
       ...(spec.entropy !== undefined ? { minEntropy: spec.entropy } : {}),
     };

@@ -129,6 +129,12 @@ export interface Rule {
    * kind, so the later rules (a generic `TOKEN=...` assignment) do not report it either.
    */
   checksummed?: boolean;
+  /**
+   * Written by a user (a custom rule): nothing vouches for its regex, so it runs under a hard
+   * time limit per text that stops it even inside one runaway `exec` (catastrophic backtracking
+   * the static check missed), not only a budget checked between matches.
+   */
+  untrusted?: boolean;
   /** Extra checks (checksums, structure, decoding). */
   validate?: (secret: string, ctx: RuleContext) => Validation | boolean;
 }

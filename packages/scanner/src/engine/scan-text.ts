@@ -3,6 +3,7 @@ import { markedFake } from '../text/fake-marker.js';
 import type { RawFinding, Rule } from '../types.js';
 import type { CompiledRules } from './compile.js';
 import { base64RunsFromBlocks, decodedFindings, mayHoldEncoded } from './decode.js';
+import { withHardLimit } from './hard-limit.js';
 import type { Base64Blocks } from './keyword-automaton.js';
 import { keywordHits } from './keyword-hits.js';
 import { linesAround, locateOffsets } from './line-index.js';
@@ -133,8 +134,8 @@ function scanWithHits(
     const rule = rules[i] as Rule;
     // Keyword-less rules get the whole text as one window.
     const ruleForWindows = prefilter.alwaysOn.includes(i) ? { ...rule, window: { before: 0, after: text.length } } : rule;
-    if (
-      !runRule({
+    const run = () =>
+      runRule({
         text,
         ...(bytes ? { bytes } : {}),
         ...(rule.startsWith !== undefined ? { starts: startsByRule.get(i) ?? NO_STARTS } : {}),
@@ -145,8 +146,8 @@ function scanWithHits(
         budgetMs: compiled.ruleTimeBudgetMs,
         file: origin.file,
         out: candidates,
-      })
-    ) {
+      });
+    if (!(rule.untrusted ? withHardLimit(compiled.ruleTimeBudgetMs, run) : run())) {
       warnings.push(`${origin.file}: rule ${rule.id} exceeded its ${compiled.ruleTimeBudgetMs} ms budget and was stopped for this file`);
     }
   }
@@ -159,13 +160,9 @@ function scanWithHits(
       taken.add(c.start, c.end);
       continue;
     }
-    const rule = rules[c.ruleIndex] as Rule;
     const { line, previous } = linesAround(text, c.start);
     if (allowedInline(line, previous)) continue;
-    // A match of a checksummed format got here only with a valid checksum: a real credential
-    // whatever its name, comment or file says (a `# fake` comment must not get a live key past
-    // the pre-commit hook). The fake markers judge the checksum-less formats only.
-    if (!rule.checksummed && markedFake(line, previous, c.secret, origin.file)) continue;
+    if (markedFake(line, previous, c.secret, origin.file)) continue;
     accepted.push(c);
     taken.add(c.start, c.end);
   }
