@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { StoreConfig } from '@tokenwarden/config';
-import { TokenWardenError } from '@tokenwarden/core';
+import type { BusConfig, StoreConfig } from '@tokenwarden/config';
+import { type CredentialKind, type LifecycleEvent, newId, sha256Hex, TokenWardenError } from '@tokenwarden/core';
 import type { RawFinding, RevocationResult, Revoker, VerificationResult, Verifier } from '@tokenwarden/scanner';
 import { createRepositories, type Migration, openDatabase } from '@tokenwarden/store';
 import { allMigrations } from '../migrations.js';
@@ -12,6 +12,9 @@ interface KeyLookup {
   status: string;
   id: string;
   kind: string;
+  subject?: string;
+  /** A canary: bait whose use is what matters, never revoked (the intake leaves them live too). */
+  canary?: boolean;
 }
 interface TokenServiceSlice {
   view: {
@@ -26,6 +29,18 @@ interface TokenServiceModule {
   tokenServiceMigrations?: readonly Migration[];
   /** The issuer `serve` recorded in the store, which our access tokens carry as `iss`. */
   readServiceIdentity?(database: unknown): Promise<{ issuer?: string; audience?: string }>;
+}
+
+// The token service's own lifecycle events (token.revoked) and ours (token.exposed) go where
+// `serve` and `revoke` send them: the bus with NATS, else the shared store, where the worker
+// polls them and the credential's history (its lineage view) reads them.
+type Publish = (e: LifecycleEvent) => Promise<void>;
+
+async function publisher(bus: BusConfig | undefined, store: (e: LifecycleEvent) => Promise<void>) {
+  if (bus?.driver !== 'nats') return { publish: store, close: async () => {} };
+  const { createBus } = await import('@tokenwarden/bus');
+  const active = await createBus(bus);
+  return { publish: (e: LifecycleEvent) => active.publish('lifecycle', e), close: () => active.close() };
 }
 
 /** A verifier and revoker of our own tokens backed by the token service store. */
@@ -58,9 +73,13 @@ const STATUS: Record<string, VerificationResult['status']> = {
 
 /**
  * Opens the token service over the store in `dataDir` and returns a verifier (is this `tw_` token,
- * or this JWT access token carrying our issuer, issued by us, and in which state?) and a revoker
- * (revoke it, with the leak location as the reason: the token service writes it to the revocation
- * log, the key's record and, through the `audit` hook wired here, the hash-chained audit log).
+ * or this JWT access token carrying our issuer, issued by us, and in which state? a canary is
+ * `invalid`: it grants nothing) and a revoker (revoke it, with the leak location as the reason:
+ * the token service writes it to the revocation log, the key's record, a `token.revoked` lifecycle
+ * event and, through the `audit` hook wired here, the hash-chained audit log; the finding itself
+ * becomes a `token.exposed` event and a `credential.exposed` audit entry, as the intake records a
+ * reported token). Canaries are never revoked. Lifecycle events go to the bus with NATS (`bus`),
+ * else to the store.
  *
  * @example
  * ```ts
@@ -73,6 +92,7 @@ export async function openTokenServiceChecks(
   dataDir: string,
   store: StoreConfig,
   issuer = 'http://127.0.0.1:8080',
+  bus?: BusConfig,
 ): Promise<TokenServiceChecks> {
   let mod: unknown;
   try {
@@ -91,10 +111,20 @@ export async function openTokenServiceChecks(
   let service: TokenServiceSlice;
   let closeDb: () => Promise<void>;
   let ourIssuer = issuer;
+  let publish: Publish;
+  let appendAudit: (entry: Parameters<ReturnType<typeof createRepositories>['audit']['append']>[0]) => Promise<unknown>;
   try {
     const database = await openDatabase({ store, dataDir, migrations });
-    closeDb = () => database.close();
     const repos = createRepositories(database);
+    const events = await publisher(bus, async (e) => {
+      await repos.lifecycleEvents.insertMany([e]);
+    });
+    closeDb = async () => {
+      await events.close();
+      await database.close();
+    };
+    publish = events.publish;
+    appendAudit = (entry) => repos.audit.append(entry);
     ourIssuer = (await mod.readServiceIdentity?.(database))?.issuer ?? issuer;
     service = await mod.openTokenService({
       dataDir,
@@ -102,7 +132,8 @@ export async function openTokenServiceChecks(
       issuer: ourIssuer,
       database,
       keyRefreshMs: 0,
-      audit: (entry: Parameters<typeof repos.audit.append>[0]) => repos.audit.append(entry),
+      publish,
+      audit: appendAudit,
     });
   } catch (e) {
     if (e instanceof TokenWardenError) throw unavailable(`${e.code}: ${e.message}`, e);
@@ -122,12 +153,41 @@ export async function openTokenServiceChecks(
       if (finding.rule !== 'tokenwarden-token') return { status: 'unknown', detail: 'not a TokenWarden token' };
       const record = await service.view.findKey(finding.secret);
       if (!record) return { status: 'invalid', detail: 'checksum valid but not issued by this TokenWarden store' };
+      // A canary grants nothing: it is bait whose use raises canary.used. Called live, --revoke
+      // would disarm the tripwire (the intake never revokes one either).
+      if (record.canary) return { status: 'invalid', detail: `canary ${record.id}: a tripwire that grants nothing, left live` };
       return { status: STATUS[record.status] ?? 'unknown', detail: `${record.kind} ${record.id} is ${record.status}` };
     },
   };
   const revoker: Revoker = {
     async revoke(finding: RawFinding, reason: string): Promise<RevocationResult> {
+      const record = finding.rule === 'tokenwarden-token' ? await service.view.findKey(finding.secret) : undefined;
+      if (record?.canary) return { revoked: false, detail: `canary ${record.id} left live (a tripwire)` };
       const result = await service.admin.revoke(finding.secret, { actor: 'tokenwarden-scan', reason });
+      // The finding itself, as the intake records a reported one: token.exposed on the
+      // credential's history and credential.exposed in the audit log (the revocation wrote
+      // token.revoked and credential.revoke).
+      const kind: CredentialKind = record ? (record.kind as CredentialKind) : 'access_token';
+      const details = {
+        file: finding.file,
+        line: finding.line,
+        rule: finding.rule,
+        ...(finding.commit ? { commit: finding.commit } : {}),
+        action: 'revoked',
+        token_hash: sha256Hex(finding.secret),
+      };
+      await publish({
+        id: newId('evt'),
+        time: new Date().toISOString(),
+        type: 'token.exposed',
+        source_system: 'tokenwarden-scan',
+        credential_id: result.id,
+        credential_kind: kind,
+        ...(record?.subject ? { principal: record.subject } : {}),
+        reason,
+        details,
+      });
+      await appendAudit({ actor: 'tokenwarden-scan', action: 'credential.exposed', target: result.id, reason, details });
       return { revoked: true, detail: `${result.revoked} ${result.id} revoked` };
     },
   };

@@ -97,7 +97,7 @@ async function verifyAndRevoke(findings: RawFinding[], publics: Finding[], opts:
       const { configFrom } = await import('../config-from.js');
       const cfg = configFrom(opts);
       const { openTokenServiceChecks } = await import('../adapters/token-service-verifier.js');
-      checks = await openTokenServiceChecks(cfg.data, cfg.store);
+      checks = await openTokenServiceChecks(cfg.data, cfg.store, undefined, cfg.bus);
     } catch (e) {
       if (ours)
         failure =

@@ -16,6 +16,7 @@ const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const runner = fileURLToPath(new URL('./scan-cli-runner.ts', import.meta.url));
 let dir: string;
 let keyId = '';
+let canaryId = '';
 
 interface Run {
   code: number;
@@ -57,9 +58,12 @@ before(async () => {
   const service = await openTokenService({ dataDir, issuer: 'http://127.0.0.1:8080', database, keyRefreshMs: 0 });
   const minted = await service.admin.createApiKey({ subject: 'ci-bot', scopes: ['read'] });
   keyId = minted.id;
+  const canary = await service.admin.createCanary({ format: 'api_key', label: 'bait-in-repo' });
+  canaryId = canary.id;
   await service.close();
   await database.close();
   writeFileSync(join(dir, 'deploy.sh'), `#!/bin/sh\nexport API_KEY=${minted.key}\n`);
+  writeFileSync(join(dir, 'canary.env'), `k=${canary.value}\n`);
 });
 
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -89,6 +93,43 @@ describe('scan --verify / --revoke against the token service', () => {
       assert.ok(entry, 'revocation missing from the audit log');
       assert.match(entry.reason ?? '', /leaked: found by tokenwarden scan in .*deploy\.sh:2/);
       assert.equal(entry.actor, 'tokenwarden-scan');
+      // The finding is on the credential's history, as `tokenwarden revoke` and the intake leave it.
+      const events = await createRepositories(database).lifecycleEvents.query({ credential_id: keyId });
+      assert.deepEqual(events.map((e) => e.type).sort(), ['token.exposed', 'token.revoked']);
+      const exposed = events.find((e) => e.type === 'token.exposed');
+      assert.match(exposed?.reason ?? '', /leaked: found by tokenwarden scan in .*deploy\.sh:2/);
+      assert.equal(exposed?.credential_kind, 'api_key');
+      assert.equal(exposed?.principal, 'ci-bot');
+      assert.equal(exposed?.details?.line, 2);
+      assert.ok(entries.some((e) => e.action === 'credential.exposed' && e.target === keyId));
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('calls a canary key a tripwire (not live) and never revokes it', async () => {
+    const data = join(dir, 'data');
+    const file = join(dir, 'canary.env');
+    const [verified, revoked] = await batch([
+      ['scan', file, '--verify', '--data', data, '--format', 'json'],
+      ['scan', file, '--revoke', '--data', data, '--format', 'json'],
+    ]);
+    type Out = { findings: { verification?: { status: string; detail: string }; revoked?: boolean }[] };
+    for (const run of [verified, revoked]) {
+      const f = (JSON.parse(run?.stdout ?? '{}') as Out).findings[0];
+      assert.equal(f?.verification?.status, 'invalid', run?.stdout);
+      assert.match(f?.verification?.detail ?? '', /canary/);
+      assert.notEqual(f?.revoked, true);
+    }
+    const database = await openDatabase({ store: { driver: 'sqlite' }, dataDir: data, migrations: [], readonly: true });
+    try {
+      const events = await createRepositories(database).lifecycleEvents.query({ credential_id: canaryId });
+      assert.deepEqual(
+        events.filter((e) => e.type === 'token.revoked'),
+        [],
+      );
+      const entries = await createRepositories(database).audit.list();
+      assert.ok(!entries.some((e) => e.action === 'credential.revoke' && e.target === canaryId), 'the canary was revoked');
     } finally {
       await database.close();
     }
