@@ -160,9 +160,13 @@ function scanWithHits(
       taken.add(c.start, c.end);
       continue;
     }
+    const rule = rules[c.ruleIndex] as Rule;
     const { line, previous } = linesAround(text, c.start);
     if (allowedInline(line, previous)) continue;
-    if (markedFake(line, previous, c.secret, origin.file)) continue;
+    // A match of a checksummed format got here only with a valid checksum: a real credential
+    // whatever its name, comment or file says (a `# fake` comment must not get a live key past
+    // the pre-commit hook). The fake markers judge the checksum-less formats only.
+    if (!rule.checksummed && markedFake(line, previous, c.secret, origin.file)) continue;
     accepted.push(c);
     taken.add(c.start, c.end);
   }
