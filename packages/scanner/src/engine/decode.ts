@@ -175,6 +175,54 @@ function urlEncodedRuns(text: string): { index: number; raw: string }[] {
   return out;
 }
 
+function isLineBreak(code: number): boolean {
+  return code === 0x0a || code === 0x0d;
+}
+
+/**
+ * A base64 blob wrapped at a fixed width (the `base64` tool and MIME at 76 columns, PEM at 64, a
+ * YAML block indented under its key): when the run from `start` to `end` fills its line (after
+ * indentation only) at a width that is a multiple of 4, the lines below with the same indentation
+ * are joined to it while they are as wide, up to a last one no wider (or padded). Returns the
+ * joined blob and where it ends, or undefined when the run is not wrapped. Scanned one line at a
+ * time, a wrapped blob decoded to a cut secret (`tw_k_B8…`, 31 characters).
+ *
+ * @example
+ * ```ts
+ * wrappedBlob(text, 0, 76); // { blob: '<line 1><line 2>...', end: 230 }
+ * ```
+ */
+export function wrappedBlob(text: string, start: number, end: number): { blob: string; end: number } | undefined {
+  const width = end - start;
+  if (width % 4 !== 0 || end >= text.length || !isLineBreak(text.charCodeAt(end))) return undefined;
+  let lineStart = start;
+  while (lineStart > 0 && (text.charCodeAt(lineStart - 1) === 0x20 || text.charCodeAt(lineStart - 1) === 0x09)) lineStart--;
+  if (lineStart > 0 && text.charCodeAt(lineStart - 1) !== 0x0a) return undefined;
+  const indent = text.slice(lineStart, start);
+  const parts = [text.slice(start, end)];
+  let at = end;
+  let length = width;
+  for (;;) {
+    let next = at;
+    if (text.charCodeAt(next) === 0x0d) next++;
+    if (text.charCodeAt(next) !== 0x0a) break;
+    next++;
+    if (!text.startsWith(indent, next)) break;
+    const from = next + indent.length;
+    let to = from;
+    while (to < text.length && isBase64Char(text.charCodeAt(to))) to++;
+    let stop = to;
+    while (stop < text.length && stop - to < 2 && text.charCodeAt(stop) === 0x3d) stop++;
+    if (to === from || stop - from > width || (stop < text.length && !isLineBreak(text.charCodeAt(stop)))) break;
+    length += stop - from;
+    if (length > MAX_BLOB) return undefined;
+    parts.push(text.slice(from, stop));
+    at = stop;
+    if (stop - from < width || stop > to) break; // the last line: shorter, or padded
+  }
+  return parts.length === 1 ? undefined : { blob: parts.join(''), end: at };
+}
+
 /**
  * Finds base64 and URL-encoded blobs in a text, decodes those that decode to mostly printable
  * text, and rescans the decoded text. Findings are reported at the blob's outer location with
@@ -192,9 +240,12 @@ export function decodedFindings(
   base64Runs?: readonly number[],
 ): { findings: RawFinding[]; warnings: string[] } {
   const blobs: { index: number; decoded: string; encoding: 'base64' | 'url' }[] = [];
+  let joinedUntil = 0; // the end of the last wrapped blob: the runs of its lines are in it
   const onBlob = (start: number, end: number): boolean => {
-    if (end - start > MAX_BLOB || !hasBothCases(text, start, end)) return true;
-    const blob = text.slice(start, end);
+    if (start < joinedUntil || end - start > MAX_BLOB || !hasBothCases(text, start, end)) return true;
+    const wrapped = wrappedBlob(text, start, end);
+    if (wrapped) joinedUntil = wrapped.end;
+    const blob = wrapped ? wrapped.blob : text.slice(start, end);
     if (INTEGRITY_PREFIX.test(blob)) return true;
     const decoded = decodeBase64Blob(blob);
     if (decoded !== undefined) blobs.push({ index: start, decoded, encoding: 'base64' });
