@@ -1,3 +1,4 @@
+import { createPublicKey, verify as cryptoVerify, type JsonWebKey } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BusConfig, StoreConfig } from '@tokenwarden/config';
@@ -20,6 +21,8 @@ interface TokenServiceSlice {
   view: {
     findKey(raw: string): Promise<KeyLookup | undefined>;
     introspect(token: string): Promise<{ active: boolean; token_type?: unknown; jti?: unknown; client_id?: unknown; sub?: unknown }>;
+    jwks(): Promise<{ keys: JsonWebKey[] }>;
+    isAccessTokenRevoked(claims: Record<string, unknown>): Promise<boolean>;
   };
   admin: { revoke(idOrToken: string, why?: { actor?: string; reason?: string }): Promise<{ id: string; revoked: string }> };
   close(): Promise<void>;
@@ -61,6 +64,26 @@ function unavailable(why: string, cause?: unknown): TokenWardenError {
 
 function isModule(m: unknown): m is TokenServiceModule {
   return m !== null && typeof m === 'object' && typeof (m as { openTokenService?: unknown }).openTokenService === 'function';
+}
+
+/**
+ * The claims of a JWT whose EdDSA signature verifies under one of our published keys (by `kid`),
+ * else undefined. Only the signature: expiry and revocation are judged by the caller.
+ */
+async function ourClaims(token: string, jwks: { keys: JsonWebKey[] }): Promise<Record<string, unknown> | undefined> {
+  const [head, body, signature] = token.split('.');
+  if (head === undefined || body === undefined || signature === undefined) return undefined;
+  try {
+    const header = JSON.parse(Buffer.from(head, 'base64url').toString('utf8')) as { alg?: unknown; kid?: unknown };
+    if (header.alg !== 'EdDSA') return undefined;
+    const jwk = jwks.keys.find((k) => (k as { kid?: unknown }).kid === header.kid && k.kty === 'OKP');
+    if (!jwk) return undefined;
+    const key = createPublicKey({ key: jwk, format: 'jwk' });
+    if (!cryptoVerify(null, Buffer.from(`${head}.${body}`), key, Buffer.from(signature, 'base64url'))) return undefined;
+    return JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
 }
 
 const STATUS: Record<string, VerificationResult['status']> = {
@@ -146,9 +169,13 @@ export async function openTokenServiceChecks(
         // Signature, audience, expiry and the revocation log, as every gateway judges it.
         const answer = await service.view.introspect(finding.secret);
         if (answer.active) return { status: 'live', detail: `access token ${String(answer.jti)} of ${String(answer.sub)} is active` };
-        return finding.details?.expired === true
-          ? { status: 'invalid', detail: `expired at ${String(finding.details.exp)}` }
-          : { status: 'invalid', detail: 'not active: revoked, or not signed by this token service' };
+        if (finding.details?.expired === true) return { status: 'invalid', detail: `expired at ${String(finding.details.exp)}` };
+        // Signed by us and on the revocation log: `revoked`, as a revoked key is (a forged or
+        // foreign token stays `invalid`).
+        const claims = await ourClaims(finding.secret, await service.view.jwks());
+        if (claims?.iss === ourIssuer && (await service.view.isAccessTokenRevoked(claims)))
+          return { status: 'revoked', detail: `access token ${String(claims.jti)} of ${String(claims.sub)} is revoked` };
+        return { status: 'invalid', detail: 'not active: not signed by this token service' };
       }
       if (finding.rule !== 'tokenwarden-token') return { status: 'unknown', detail: 'not a TokenWarden token' };
       const record = await service.view.findKey(finding.secret);

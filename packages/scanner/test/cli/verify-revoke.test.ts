@@ -175,7 +175,10 @@ describe('scan --verify / --revoke of our JWT access tokens', () => {
     const claims = Buffer.from(JSON.stringify({ iss: 'https://login.example.org', sub: 'u1', exp: 4_102_444_800 })).toString('base64url');
     const theirs = `eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.${claims}.${createHash('sha512').update('their signature').digest('base64url')}`;
     const file = join(dir, 'debug.log');
-    writeFileSync(file, `request failed; authorization: Bearer ${accessToken}\nupstream token=${theirs}\n`);
+    // Ours in every claim, but with a signature we never made.
+    const [h, b] = accessToken.split('.');
+    const forged = `${h}.${b}.${createHash('sha512').update('forged').digest('base64url').slice(0, 86)}`;
+    writeFileSync(file, `request failed; authorization: Bearer ${accessToken}\nupstream token=${theirs}\nretry with ${forged}\n`);
     const [verified, revoked, after] = await batch([
       ['scan', file, '--verify', '--data', dataDir, '--format', 'json'],
       ['scan', file, '--revoke', '--data', dataDir, '--format', 'json'],
@@ -187,7 +190,11 @@ describe('scan --verify / --revoke of our JWT access tokens', () => {
     assert.equal(at(verified, 1)?.verification?.status, 'live', verified?.stderr);
     assert.equal(at(verified, 2)?.verification?.status, 'unknown', 'a third-party JWT gets the offline answer');
     assert.equal(at(revoked, 1)?.revoked, true);
-    assert.equal(at(after, 1)?.verification?.status, 'invalid');
-    assert.match(at(after, 1)?.verification?.detail ?? '', /not active/);
+    // Revoked, as a revoked key is said to be; the forged one stays invalid and is never revoked.
+    assert.equal(at(after, 1)?.verification?.status, 'revoked');
+    assert.match(at(after, 1)?.verification?.detail ?? '', /is revoked/);
+    assert.notEqual(at(revoked, 3)?.revoked, true);
+    assert.equal(at(after, 3)?.verification?.status, 'invalid');
+    assert.match(at(after, 3)?.verification?.detail ?? '', /not signed by this token service/);
   });
 });
