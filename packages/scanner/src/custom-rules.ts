@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { TokenWardenError } from '@tokenwarden/core/formats';
+import { BUILTIN_RULES } from './rules/index.js';
 import { type Rule, SEVERITY_ORDER, type Severity } from './types.js';
 
 // safe-regex2 loads with the first custom rule: scans without any (and each worker thread they
@@ -25,6 +26,12 @@ export interface CustomRuleSpec {
   /** Minimum Shannon entropy in bits per character. */
   entropy?: number;
   severity?: Severity;
+}
+
+let builtin: Set<string> | undefined;
+function builtinIds(): Set<string> {
+  builtin ??= new Set(BUILTIN_RULES.map((r) => r.id));
+  return builtin;
 }
 
 function invalid(id: string, what: string): TokenWardenError {
@@ -55,6 +62,8 @@ export function parseCustomRules(specs: unknown): Rule[] {
     const id = typeof spec.id === 'string' && /^[a-z0-9][a-z0-9_.-]{0,63}$/i.test(spec.id) ? spec.id : undefined;
     if (!id) throw invalid(`#${index + 1}`, 'id must be 1-64 letters, digits, dots, dashes or underscores');
     if (ids.has(id)) throw invalid(id, 'duplicate id');
+    // One id, one rule: JSON, SARIF (ruleIndex) and baselines name findings by it.
+    if (builtinIds().has(id)) throw invalid(id, `id is taken by a built-in rule; choose another (e.g. custom-${id})`);
     ids.add(id);
     if (typeof spec.regex !== 'string' || spec.regex.length === 0 || spec.regex.length > 2000)
       throw invalid(id, 'regex must be a non-empty string of at most 2000 characters');

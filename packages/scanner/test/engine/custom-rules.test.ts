@@ -20,6 +20,13 @@ describe('custom rules', () => {
     );
   });
 
+  it('are rejected when their id is a built-in rule’s (one id, one rule in JSON, SARIF and baselines)', () => {
+    assert.throws(
+      () => parseCustomRules([{ id: 'github-pat', keywords: ['ghp_'], regex: 'ghp_[a-z]{36}' }]),
+      (e: unknown) => isErrorCode(e, 'TW_SCAN_RULE_INVALID') && e.message.includes('"github-pat"') && e.message.includes('built-in'),
+    );
+  });
+
   it('are rejected when malformed', () => {
     for (const bad of [[{ id: 'x y', regex: 'a' }], [{ id: 'ok', regex: '(' }], [{ id: 'ok', regex: 'a', severity: 'huge' }], 'nope']) {
       assert.throws(
