@@ -30,8 +30,16 @@ const ALLOW_MARKER = 'tokenwarden:allow';
 // line's own, so `a = "<secret>" # tokenwarden:allow` does not also hide a secret on the next line.
 const COMMENT_ONLY_LINE = /^\s*["'`]?\s*(?:#|\/\/|\/\*|\*|--|<!--|;|%|rem\b)/i;
 
+// A comment opener where a comment can start (line start, after a space or a quote): the `//` of
+// `https://` and the `;` of `a;b` open none.
+const COMMENT_OPENER = /(?:^|[\s"'`])(?:#|\/\/|\/\*|--|<!--|;|%|rem\s)/i;
+
+// The marker counts only inside a comment: in a string or a URL (`t = "<secret>tokenwarden:allow"`,
+// `?q=tokenwarden:allow&t=<secret>`) it is data, and anyone could append it to hide a secret.
 function allowedInline(line: string, previous: string): boolean {
-  return line.includes(ALLOW_MARKER) || (previous.includes(ALLOW_MARKER) && COMMENT_ONLY_LINE.test(previous));
+  const at = line.lastIndexOf(ALLOW_MARKER);
+  if (at !== -1 && COMMENT_OPENER.test(line.slice(0, at))) return true;
+  return previous.includes(ALLOW_MARKER) && COMMENT_ONLY_LINE.test(previous);
 }
 const NO_STARTS: readonly number[] = [];
 

@@ -245,6 +245,24 @@ describe('precision: what must not be reported', () => {
     assert.deepEqual(rulesOf('__comp "password= scmVersion= $(list)"'), []);
   });
 
+  it('takes tokenwarden:allow only from a comment, not from a string or a URL on the line', () => {
+    const t = crcToken('ghp_');
+    for (const text of [
+      `t = "${t} tokenwarden:allow"`,
+      `url = "https://x.io/?q=tokenwarden:allow&t=${t}"`,
+      `curl https://x.io/tokenwarden:allow -H "Authorization: token ${t}"`,
+    ])
+      assert.deepEqual(rulesOf(text), ['github-pat'], text);
+    for (const text of [
+      `t = "${t}" # tokenwarden:allow`,
+      `t = "${t}" // tokenwarden:allow: test fixture`,
+      `<!-- tokenwarden:allow --> <token>${t}</token>`,
+      `t = "${t}"  -- tokenwarden:allow`,
+      `  "t = '${t}'  # tokenwarden:allow\\n",`,
+    ])
+      assert.deepEqual(rulesOf(text), [], text);
+  });
+
   it('keeps a tokenwarden:allow after code on a line to that line: the next line is still scanned', () => {
     const a = twToken();
     const b = twToken();
