@@ -245,8 +245,7 @@ function maskCredentials(text: string): string {
 function redactValue(key: string, value: unknown): unknown {
   if (value === undefined || value === null) return value;
   if (SECRET_KEY.test(key.split('.').pop() ?? '')) return '[REDACTED]';
-  if (typeof value === 'string')
-    return maskCredentials(value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s]*@/i, '$1[REDACTED]@'));
+  if (typeof value === 'string') return maskCredentials(value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s]*@/i, '$1[REDACTED]@'));
   if (typeof value === 'object') {
     try {
       return JSON.parse(JSON.stringify(value), (k, v: unknown) =>
