@@ -216,9 +216,9 @@ export const registerScan: CommandModule = (program: Command) => {
             if (barStarted) progress.update(Math.floor(done / 1048576));
           },
           onSkip: (s) => {
-            if (!opts.quiet) process.stderr.write(`skipped ${terminalSafe(s.file)}: ${terminalSafe(s.reason)}\n`);
+            if (!opts.quiet) progress.log(`skipped ${terminalSafe(s.file)}: ${terminalSafe(s.reason)}\n`);
           },
-          onWarning: (w) => process.stderr.write(`warning: ${terminalSafe(w)}\n`),
+          onWarning: (w) => progress.log(`warning: ${terminalSafe(w)}\n`),
         });
         progress.stop();
         const pairs = report.findings
