@@ -118,6 +118,7 @@ async function scanLargeText(task: FileTask, compiled: CompiledRules, limits: Fi
   const buffer = Buffer.allocUnsafe(limits.chunkBytes);
   let carry = '';
   let carryLine = 0; // lines before the start of `carry`
+  let carryColumn = 0; // characters of its first line before the start of `carry` (a minified line cut mid-way)
   try {
     for (;;) {
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
@@ -126,19 +127,34 @@ async function scanLargeText(task: FileTask, compiled: CompiledRules, limits: Fi
       if (text.length === 0) break;
       const { findings, warnings } = scanText(text, compiled, { file: task.display });
       result.warnings.push(...warnings);
+      // The tail (from a line start when there is one) is scanned again with the next chunk: a match starting in it
+      // is left to that round, which sees it whole (here a token cut by the chunk's end was a shorter, other secret).
+      let cut = text.length;
+      let linesBeforeCut = 0;
+      let cutColumn = 0;
+      if (!last) {
+        cut = Math.max(0, text.length - limits.overlapChars);
+        const nl = text.indexOf('\n', cut);
+        if (nl !== -1 && nl < text.length - 1) cut = nl + 1;
+        let cutLineStart = 0;
+        for (let i = text.indexOf('\n'); i !== -1 && i < cut; i = text.indexOf('\n', i + 1)) {
+          linesBeforeCut++;
+          cutLineStart = i + 1;
+        }
+        cutColumn = cut - cutLineStart + 1;
+      }
       for (const f of findings) {
+        if (!last && (f.line > linesBeforeCut + 1 || (f.line === linesBeforeCut + 1 && f.column >= cutColumn))) continue;
         const line = f.line + carryLine;
-        const key = `${f.rule}:${line}:${f.column}:${f.secret}`;
+        const column = f.line === 1 ? f.column + carryColumn : f.column;
+        const key = `${f.rule}:${line}:${column}:${f.secret}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        result.findings.push({ ...f, line });
+        result.findings.push({ ...f, line, column });
       }
       if (last) break;
-      // Keep the tail (from a line start when there is one) for the next round.
-      let cut = Math.max(0, text.length - limits.overlapChars);
-      const nl = text.indexOf('\n', cut);
-      if (nl !== -1 && nl < text.length - 1) cut = nl + 1;
-      for (let i = text.indexOf('\n'); i !== -1 && i < cut; i = text.indexOf('\n', i + 1)) carryLine++;
+      carryLine += linesBeforeCut;
+      carryColumn = linesBeforeCut === 0 ? carryColumn + cut : cutColumn - 1;
       carry = text.slice(cut);
       if (seen.size > 100_000) seen.clear();
     }
@@ -165,9 +181,10 @@ export async function scanFile(task: FileTask, compiled: CompiledRules, limits: 
   try {
     if (task.size > limits.chunkBytes) {
       const handle = await open(task.path, 'r');
-      const head = Buffer.alloc(SNIFF_BYTES);
+      let head = Buffer.alloc(SNIFF_BYTES);
       try {
-        await handle.read(head, 0, SNIFF_BYTES, 0);
+        // Only what was read: the zeros after a short read (a file that shrank, a small chunk size) are no NUL bytes.
+        head = head.subarray(0, (await handle.read(head, 0, SNIFF_BYTES, 0)).bytesRead);
       } finally {
         await handle.close();
       }

@@ -200,6 +200,32 @@ describe('directory scans', () => {
       rmSync(big, { recursive: true, force: true });
     }
   });
+
+  it('reports a token cut by a chunk boundary once, whole, as a file read at once would', async () => {
+    // The chunk ending mid-token saw a shorter string, reported as another (generic) secret beside the whole token
+    // the overlapping next chunk found; on a minified line that one's column counted from the chunk, not the line.
+    // (A file between the chunk size and the sniff size was also read as binary: the unread sniff bytes were zeros.)
+    const dir = mkdtempSync(join(tmpdir(), 'tw-scan-straddle-'));
+    try {
+      const limits = { chunkBytes: 4096, overlapChars: 256, maxArchiveBytes: 1 << 20 };
+      for (const [name, text] of [
+        ['minified.json', `${'x'.repeat(4050)},"api_token":"${twToken()}",${'y'.repeat(9000)}`],
+        ['lines.env', `${'# filler line of text\n'.repeat(184)}API_TOKEN=${twToken()}\n${'z\n'.repeat(2000)}`],
+      ] as const) {
+        writeFileSync(join(dir, name), text);
+        const whole = await runScan({ paths: [join(dir, name)], workers: 0 });
+        const chunked = await runScan({ paths: [join(dir, name)], workers: 0, limits });
+        assert.equal(whole.findings.length, 1, name);
+        assert.deepEqual(
+          chunked.findings.map((f) => [f.rule, f.line, f.column]),
+          whole.findings.map((f) => [f.rule, f.line, f.column]),
+          name,
+        );
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('unsafe storage', () => {
