@@ -13,6 +13,7 @@ import { SIGNING_ALG, type SigningKeySet } from '../storage/signing-keys.js';
 import { CLIENT_AUTHENTICATED_ROUTES, clientAuthenticationErrors } from './client-auth-errors.js';
 import { constantTimeEqual } from './client-authenticator.js';
 import { issuerHost, pinUrlsToIssuerOrigin } from './issuer-origin.js';
+import { detectRefreshReuseFirst } from './refresh-reuse.js';
 import type { TokenSettings } from './settings.js';
 
 /** Everything the provider factory needs. */
@@ -207,6 +208,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
   pinUrlsToIssuerOrigin(provider, settings.issuer);
   provider.use(clientAuthenticationErrors(settings.issuer));
   hardenProvider(provider, deps);
+  detectRefreshReuseFirst(provider);
   return provider;
 }
 

@@ -1,6 +1,7 @@
 // Must come before oidc-provider: it silences the Node 20 runtime notice printed at import.
 import '../oauth/quiet-runtime-notice.js';
 import type { Database } from '@tokenwarden/store';
+import type { Kysely } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { errors } from 'oidc-provider';
@@ -8,7 +9,7 @@ import { opaqueTokenId } from '../oauth/provider-events.js';
 import { revokeGrantIn } from './grant-store.js';
 import { isRevoked } from './revocation-log.js';
 import type { WatermarkReader } from './revocation-watermark.js';
-import { type ArtifactRow, typed } from './schema.js';
+import { type ArtifactRow, type TokenDb, typed } from './schema.js';
 import type { ServiceSecrets } from './sealing.js';
 
 /** Models whose artifacts belong to a grant (a refresh-token family). */
@@ -16,6 +17,34 @@ const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', '
 
 /** Called when a consumed code or refresh token is presented again (the family is already revoked). */
 export type ReuseHandler = (info: { model: string; grantId?: string; clientId?: string; accountId?: string }) => void;
+
+/** Whether a reuse ended a live family (and so is to be reported), and whom it concerned. */
+interface FamilyEnd {
+  ended: boolean;
+  info: { grantId?: string; clientId?: string; accountId?: string };
+}
+
+/**
+ * Revokes the family of the artifact keyed `key`, inside the caller's write transaction. `ended`
+ * is true only when this call deleted live rows of the family: a concurrent caller that lost the
+ * race (on PostgreSQL its DELETE waits for the first and then matches nothing) or a family
+ * already revoked by an administrator or RFC 7009 is no new finding.
+ */
+async function endFamilyIn(trx: Kysely<TokenDb>, key: string, model: string): Promise<FamilyEnd> {
+  const row = await trx.selectFrom('ts_artifacts').selectAll().where('id_hash', '=', key).executeTakeFirst();
+  if (!row) return { ended: false, info: {} };
+  const info = {
+    ...(row.grant_id ? { grantId: row.grant_id } : {}),
+    ...(row.client_id ? { clientId: row.client_id } : {}),
+    ...(row.account_id ? { accountId: row.account_id } : {}),
+  };
+  if (!row.grant_id) {
+    const gone = await trx.deleteFrom('ts_artifacts').where('id_hash', '=', key).executeTakeFirst();
+    return { ended: Number(gone.numDeletedRows) > 0, info };
+  }
+  const deleted = await revokeGrantIn(trx, row.grant_id, { actor: 'token-service', reason: `${model} reused` });
+  return { ended: deleted > 0, info };
+}
 
 /** What the adapter needs: the store, the pepper-derived secrets, and a reuse hook. */
 export interface AdapterDeps {
@@ -143,7 +172,7 @@ export function createOidcAdapter(deps: AdapterDeps): new (model: string) => Ada
 
     async consume(id: string): Promise<void> {
       const key = this.key(id);
-      const lost = await database.transaction(async (raw) => {
+      const outcome = await database.transaction(async (raw) => {
         const trx = typed(raw);
         const result = await trx
           .updateTable('ts_artifacts')
@@ -152,16 +181,31 @@ export function createOidcAdapter(deps: AdapterDeps): new (model: string) => Ada
           .where('consumed_at', 'is', null)
           .executeTakeFirst();
         if (Number(result.numUpdatedRows) === 1) return undefined;
-        // Someone consumed it between our caller's find() and now: a concurrent reuse.
-        const row = await trx.selectFrom('ts_artifacts').selectAll().where('id_hash', '=', key).executeTakeFirst();
-        const grantId = row?.grant_id ?? undefined;
-        if (grantId) await revokeGrantIn(trx, grantId, { actor: 'token-service', reason: `${this.model} reused` });
-        return { grantId, clientId: row?.client_id ?? undefined, accountId: row?.account_id ?? undefined };
+        // Someone consumed it between our caller's find() and now (a concurrent reuse), or its
+        // family was revoked meanwhile (the row is gone: a revocation, not a reuse).
+        return endFamilyIn(trx, key, this.model);
       });
-      if (lost) {
-        deps.onReuse({ model: this.model, ...lost });
-        throw new errors.InvalidGrant(`${this.model === 'RefreshToken' ? 'refresh token' : 'grant'} already used`);
-      }
+      if (outcome) this.refuse(outcome);
+    }
+
+    /**
+     * Ends the family of a consumed artifact presented again (RFC 9700 §4.14.2) and refuses the
+     * request with `invalid_grant`. Only the call that finds the family still alive reports the
+     * reuse (`onReuse`, and the error detail `already used` that the provider's event wiring turns
+     * into `refresh_token.reuse_detected`): of 20 racing presentations, or a presentation racing a
+     * revocation, one report at most.
+     */
+    async reused(id: string): Promise<never> {
+      const key = this.key(id);
+      const outcome = await database.transaction((raw) => endFamilyIn(typed(raw), key, this.model));
+      return this.refuse(outcome);
+    }
+
+    private refuse(outcome: FamilyEnd): never {
+      const what = this.model === 'RefreshToken' ? 'refresh token' : 'grant';
+      if (!outcome.ended) throw new errors.InvalidGrant(`${what} revoked`);
+      deps.onReuse({ model: this.model, ...outcome.info });
+      throw new errors.InvalidGrant(`${what} already used`);
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
