@@ -17,4 +17,6 @@ export type { IntrospectionResult, KeyRecord, RevocationEntry, RevocationKind } 
 export type CredentialSource = Pick<
   ResourceServerView,
   'issuer' | 'defaultAudience' | 'jwks' | 'findKey' | 'introspect' | 'revocationsSince' | 'recordKeyUse'
->;
+> &
+  // Optional: without it, canary JWTs and refresh tokens are refused like any unknown token, unreported.
+  Partial<Pick<ResourceServerView, 'findCanary'>>;

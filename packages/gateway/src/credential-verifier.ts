@@ -110,11 +110,43 @@ export class CredentialVerifier {
       if (hit) return hit.result;
     }
     const isJwt = token.startsWith('eyJ') && token.split('.').length === 3;
-    const result = isJwt
-      ? await verifyJwtAccessToken(token, { keys: this.keys, issuer: this.source.issuer, algorithms: this.options.jwtAlgorithms })
-      : await this.introspect(token);
+    let result: VerificationResult;
+    if (isJwt) {
+      result = await verifyJwtAccessToken(token, { keys: this.keys, issuer: this.source.issuer, algorithms: this.options.jwtAlgorithms });
+      // A canary JWT is signed by a key no one publishes: it fails as unknown or bad signature.
+      if (!result.ok && (result.failure === 'unknown' || result.failure === 'signature')) result = (await this.canary(token)) ?? result;
+    } else {
+      // Checked before introspection, which would report the canary itself, without this request's context.
+      result = (await this.canary(token)) ?? (await this.introspect(token));
+    }
     if (this.cacheResults) this.remember(hashKey, result, isJwt ? undefined : this.introspectionTtlMs);
     return result;
+  }
+
+  /**
+   * A canary access or refresh token, as a credential marked `canary` that grants nothing: the
+   * guard then reports `canary.used` with the request's full context and refuses it, as it does
+   * for canary keys. Undefined when the value is no canary or the source cannot tell.
+   */
+  private async canary(token: string): Promise<VerificationResult | undefined> {
+    if (!this.source.findCanary) return undefined;
+    let hit: Awaited<ReturnType<NonNullable<CredentialSource['findCanary']>>>;
+    try {
+      hit = await this.source.findCanary(token);
+    } catch {
+      // The refusal the token gets anyway stands; only the report is lost.
+      return undefined;
+    }
+    if (!hit) return undefined;
+    const credential: VerifiedCredential = {
+      kind: hit.kind === 'access_token' ? 'jwt' : 'opaque',
+      id: hit.id,
+      subject: hit.label,
+      scopes: [],
+      audience: [],
+      canary: true,
+    };
+    return { ok: true, credential };
   }
 
   /** Forgets cached API-key lookups of a subject (after a subject/client/grant revocation) or everything. */

@@ -13,7 +13,7 @@ export { hashPassword, verifyPassword } from './accounts/password-hash.js';
 export type { CreateUserInput, UserView } from './accounts/users.js';
 export type { ActorReason, AdminApi, RevokeResult, SignOutResult } from './admin.js';
 export { type CreateApiKeyInput, DEFAULT_KEY_TTL_MS, findKeyByValue, type MintedKey } from './credentials/api-keys.js';
-export type { Canary, CanaryFormat } from './credentials/canaries.js';
+export type { Canary, CanaryFormat, CanaryHit } from './credentials/canaries.js';
 export { cidrAllows, parseCidrList } from './credentials/cidr.js';
 export type { KeyRecord, KeyStatus } from './credentials/key-record.js';
 export type { CreateServiceAccountInput, ServiceAccountToken } from './credentials/service-accounts.js';

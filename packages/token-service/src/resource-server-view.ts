@@ -4,7 +4,7 @@ import type { JWK } from 'jose';
 import { LRUCache } from 'lru-cache';
 import type { Provider } from 'oidc-provider';
 import { findKeyByValue, recordKeyUse } from './credentials/api-keys.js';
-import { findCanary } from './credentials/canaries.js';
+import { type CanaryHit, findCanary } from './credentials/canaries.js';
 import type { KeyRecord } from './credentials/key-record.js';
 import type { EventSink } from './events.js';
 import { opaqueTokenId } from './oauth/provider-events.js';
@@ -28,8 +28,11 @@ export interface ResourceServerView {
   jwks(): Promise<{ keys: JWK[] }>;
   /** Looks up a `tw_k_`/`tw_s_` value by keyed hash (canaries included, `canary: true`). */
   findKey(raw: string): Promise<KeyRecord | undefined>;
-  /** RFC 7662 semantics for keys, refresh tokens and our JWT access tokens. */
-  introspect(token: string): Promise<IntrospectionResult>;
+  /**
+   * RFC 7662 semantics for keys, refresh tokens and our JWT access tokens. A canary answers
+   * inactive and is reported as used `via` the given endpoint (default `introspection`).
+   */
+  introspect(token: string, options?: { via?: string }): Promise<IntrospectionResult>;
   /** Revocation log entries after `seq`, in order (fan-out and resync). */
   revocationsSince(seq: number): Promise<RevocationEntry[]>;
   recordKeyUse(keyId: string, at: Date, ip: string): Promise<void>;
@@ -37,6 +40,11 @@ export interface ResourceServerView {
   isAccessTokenRevoked(claims: AccessTokenClaims): Promise<boolean>;
   /** Reports use of a canary (from any part that recognised one) as a critical event. */
   reportCanaryUse(value: string, context: Record<string, unknown>): Promise<boolean>;
+  /**
+   * The canary `value` is, without reporting it: for a caller that reports the use itself with
+   * its own request context (the gateway). Undefined when it is not a canary.
+   */
+  findCanary(value: string): Promise<CanaryHit | undefined>;
 }
 
 /** Internals the view is built from. */
@@ -112,6 +120,8 @@ export function createResourceServerView(deps: ViewDeps): ResourceServerView {
       return rows.some((r) => r.kind !== 'subject' || Date.parse(r.revoked_at) >= claims.iat * 1000);
     },
 
+    findCanary: (value) => findCanary(db, deps.secrets, value),
+
     async reportCanaryUse(value, context) {
       const hit = await findCanary(db, deps.secrets, value);
       if (!hit) return false;
@@ -123,13 +133,14 @@ export function createResourceServerView(deps: ViewDeps): ResourceServerView {
       return true;
     },
 
-    async introspect(token) {
+    async introspect(token, options) {
+      const via = options?.via ?? 'introspection';
       if (typeof token !== 'string' || token.length === 0 || token.length > 8192) return { active: false };
       if (token.startsWith('tw_')) {
         const record = await view.findKey(token);
         if (!record) return { active: false };
         if (record.canary) {
-          await view.reportCanaryUse(token, { via: 'introspection' });
+          await view.reportCanaryUse(token, { via });
           return { active: false };
         }
         if (record.status !== 'active') return { active: false };
@@ -159,7 +170,7 @@ export function createResourceServerView(deps: ViewDeps): ResourceServerView {
           // Introspection reports the binding (cnf) rather than demanding a proof.
           claims = await tokenVerifier.verify(token, undefined, { allowUnproven: true });
         } catch {
-          await view.reportCanaryUse(token, { via: 'introspection' });
+          await view.reportCanaryUse(token, { via });
           return { active: false };
         }
         if (await view.isAccessTokenRevoked(claims)) return { active: false };
@@ -184,7 +195,7 @@ export function createResourceServerView(deps: ViewDeps): ResourceServerView {
           ...(refresh.jkt ? { cnf: { jkt: refresh.jkt } } : {}),
         };
       }
-      await view.reportCanaryUse(token, { via: 'introspection' });
+      await view.reportCanaryUse(token, { via });
       return { active: false };
     },
   };

@@ -9,6 +9,7 @@ import { createEventSink, type EventSink } from './events.js';
 import { startHttpServer } from './http-server.js';
 import { createSecretScanningIntake, type SecretScanningIntakeOptions } from './intake/index.js';
 import { accessTokenRevocation } from './oauth/access-token-revocation.js';
+import { canaryTripwire } from './oauth/canary-tripwire.js';
 import { createClientAuthenticator } from './oauth/client-authenticator.js';
 import { createIntrospectionEndpoint } from './oauth/introspection-endpoint.js';
 import { buildProvider } from './oauth/provider.js';
@@ -105,7 +106,13 @@ export async function openTokenService(options: TokenServiceOptions): Promise<To
     const p = buildProvider({ database, secrets, settings, keys, onReuse, marks, issuedTokens });
     wireProviderEvents(p, events, secrets);
     // Requests arrive only once the service is up, after `view` and `admin` below exist.
-    p.use(accessTokenRevocation({ introspect: (token) => view.introspect(token), revoke: (token, why) => admin.revoke(token, why) }));
+    p.use(canaryTripwire({ reportCanaryUse: (value, context) => view.reportCanaryUse(value, context) }));
+    p.use(
+      accessTokenRevocation({
+        introspect: (token) => view.introspect(token, { via: 'revocation' }),
+        revoke: (token, why) => admin.revoke(token, why),
+      }),
+    );
     return p;
   };
   let provider = makeProvider();

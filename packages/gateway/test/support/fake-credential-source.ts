@@ -10,6 +10,7 @@ export class FakeCredentialSource implements CredentialSource {
   failRevocations = false;
   private readonly keys = new Map<string, KeyRecord>();
   private readonly opaque = new Map<string, IntrospectionResult>();
+  private readonly canaries = new Map<string, { id: string; kind: string; label: string }>();
   private readonly log: RevocationEntry[] = [];
   private signing: { kid: string; privateKey: CryptoKey; publicJwk: JWK }[] = [];
 
@@ -36,6 +37,17 @@ export class FakeCredentialSource implements CredentialSource {
   async findKey(raw: string): Promise<KeyRecord | undefined> {
     this.calls.findKey++;
     return this.keys.get(raw);
+  }
+
+  async findCanary(value: string): Promise<{ id: string; kind: string; label: string } | undefined> {
+    return this.canaries.get(value);
+  }
+
+  /** Registers `value` as a canary of `kind` (what `keys canary` would have minted). */
+  plantCanary(value: string, kind: 'access_token' | 'refresh_token'): { id: string; kind: string; label: string } {
+    const hit = { id: newId('can'), kind, label: 'planted' };
+    this.canaries.set(value, hit);
+    return hit;
   }
 
   async introspect(token: string): Promise<IntrospectionResult> {

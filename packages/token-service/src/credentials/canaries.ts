@@ -85,6 +85,13 @@ export async function createCanary(
   return { id, format: input.format, value };
 }
 
+/** A canary recognised by its value: its id, format and the label it was planted under. */
+export interface CanaryHit {
+  id: string;
+  kind: string;
+  label: string;
+}
+
 /**
  * Finds the canary a presented value belongs to, by keyed hash; undefined when it is not one.
  *
@@ -93,11 +100,7 @@ export async function createCanary(
  * const hit = await findCanary(db, secrets, presented);
  * ```
  */
-export async function findCanary(
-  db: Database['db'],
-  secrets: ServiceSecrets,
-  value: string,
-): Promise<{ id: string; kind: string; label: string } | undefined> {
+export async function findCanary(db: Database['db'], secrets: ServiceSecrets, value: string): Promise<CanaryHit | undefined> {
   const row = await typed(db)
     .selectFrom('ts_keys')
     .select(['id', 'kind', 'subject'])
