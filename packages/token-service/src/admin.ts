@@ -59,8 +59,12 @@ export interface AdminApi {
   createApiKey(input: CreateApiKeyInput): Promise<MintedKey>;
   createServiceAccount(input: Omit<CreateServiceAccountInput, 'audience'> & { audience?: string[] }): Promise<ServiceAccountToken>;
   rotateServiceAccount(idOrName: string): Promise<ServiceAccountToken>;
-  /** Rotates every service account whose schedule is due. */
-  rotateDue(now?: Date): Promise<ServiceAccountToken[]>;
+  /**
+   * Rotates every service account whose schedule is due and that has a delivery file (a token no
+   * one receives would lock its owner out); an account that fails goes to `onFailure` and is
+   * retried at the next call.
+   */
+  rotateDue(now?: Date, onFailure?: (serviceAccountId: string, error: unknown) => void): Promise<ServiceAccountToken[]>;
   createCanary(input: { format: CanaryFormat; label: string; createdByCredentialId?: string }): Promise<Canary>;
   /**
    * Revokes by id (key, client, a refresh token's `rt_` id: whole family, an issued access token's
@@ -154,8 +158,8 @@ export function createAdminApi(deps: AdminDeps): AdminApi {
       audit('service_account.rotate', minted.service_account_id);
       return minted;
     },
-    async rotateDue(now) {
-      const rotated = await rotateDue(database, secrets, now);
+    async rotateDue(now, onFailure) {
+      const rotated = await rotateDue(database, secrets, now, onFailure);
       for (const m of rotated) {
         events.emit('token.rotated', { credential_id: m.id, credential_kind: 'service_account_token', principal: m.record.subject });
       }

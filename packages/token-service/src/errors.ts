@@ -12,6 +12,8 @@ declare module '@tokenwarden/core' {
     TW_TOKEN_REVOKED: true;
     TW_DPOP_INVALID: true;
     TW_LOGIN_TAKEN: true;
+    /** A rotated service-account token could not be handed to its owner (so it was not rotated). */
+    TW_DELIVERY_FAILED: true;
   }
 }
 

@@ -27,6 +27,7 @@ interface ServiceAccountCreateOptions extends CommonOptions {
   lifetime: string;
   rotateEvery: string;
   overlap: string;
+  deliverTo?: string;
 }
 
 interface RotateSigningOptions extends CommonOptions {
@@ -159,7 +160,11 @@ export const registerKeys: CommandModule = (program: Command) => {
       .requiredOption('--scopes <scopes>', 'space-separated scopes (keep them narrow)')
       .option('--lifetime <duration>', 'maximum lifetime of each token', '30d')
       .option('--rotate-every <duration>', 'scheduled rotation interval', '7d')
-      .option('--overlap <duration>', 'how long the previous token keeps working after a rotation', '1d'),
+      .option('--overlap <duration>', 'how long the previous token keeps working after a rotation', '1d')
+      .option(
+        '--deliver-to <file>',
+        'write every new token (this one too) to FILE (0600, replaced atomically); scheduled rotation runs only with it',
+      ),
   ).action(
     runAction(async (opts: ServiceAccountCreateOptions) => {
       const { service, close } = await openTokenServiceForCommand(opts);
@@ -171,12 +176,27 @@ export const registerKeys: CommandModule = (program: Command) => {
           tokenLifetimeMs: parseDuration(opts.lifetime),
           rotationIntervalMs: parseDuration(opts.rotateEvery),
           overlapMs: parseDuration(opts.overlap),
+          ...(opts.deliverTo === undefined ? {} : { deliverTo: opts.deliverTo }),
         });
-        printResult({ service_account_id: minted.service_account_id, id: minted.id, key: minted.key }, Boolean(opts.json), () =>
-          [`service account: ${minted.service_account_id}`, `id:  ${minted.id}`, `key: ${minted.key}`, '(the key is shown only now)'].join(
-            '\n',
-          ),
+        const delivered = minted.delivered_to ? { deliver_to: minted.delivered_to } : {};
+        printResult(
+          { service_account_id: minted.service_account_id, id: minted.id, key: minted.key, ...delivered },
+          Boolean(opts.json),
+          () =>
+            [
+              `service account: ${minted.service_account_id}`,
+              `id:  ${minted.id}`,
+              `key: ${minted.key}`,
+              '(the key is shown only now)',
+              ...(minted.delivered_to ? [`written to ${minted.delivered_to}; serve writes each scheduled rotation there`] : []),
+            ].join('\n'),
         );
+        if (!minted.delivered_to) {
+          // On stderr, so --json output stays one JSON document.
+          process.stderr.write(
+            'note: no --deliver-to, so scheduled rotation is off for this account; rotate it with `tokenwarden service-accounts rotate` before its token expires\n',
+          );
+        }
       } finally {
         await close();
       }
@@ -190,8 +210,17 @@ export const registerKeys: CommandModule = (program: Command) => {
       const { service, close } = await openTokenServiceForCommand(opts);
       try {
         const minted = await service.admin.rotateServiceAccount(nameOrId);
-        printResult({ service_account_id: minted.service_account_id, id: minted.id, key: minted.key }, Boolean(opts.json), () =>
-          [`id:  ${minted.id}`, `key: ${minted.key}`, '(the key is shown only now)'].join('\n'),
+        const delivered = minted.delivered_to ? { deliver_to: minted.delivered_to } : {};
+        printResult(
+          { service_account_id: minted.service_account_id, id: minted.id, key: minted.key, ...delivered },
+          Boolean(opts.json),
+          () =>
+            [
+              `id:  ${minted.id}`,
+              `key: ${minted.key}`,
+              '(the key is shown only now)',
+              ...(minted.delivered_to ? [`written to ${minted.delivered_to}`] : []),
+            ].join('\n'),
         );
       } finally {
         await close();

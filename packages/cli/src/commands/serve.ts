@@ -125,7 +125,14 @@ export const registerServe: CommandModule = (program: Command) => {
         throw e;
       }
       const rotation = setInterval(() => {
-        service.admin.rotateDue().catch((e: unknown) => process.stderr.write(`service-account rotation failed: ${String(e)}\n`));
+        const failed = (id: string, e: unknown): void => {
+          process.stderr.write(
+            `service-account rotation of ${id} failed (retried in a minute): ${e instanceof Error ? e.message : String(e)}\n`,
+          );
+        };
+        service.admin
+          .rotateDue(undefined, failed)
+          .catch((e: unknown) => process.stderr.write(`service-account rotation failed: ${String(e)}\n`));
       }, 60_000);
       rotation.unref();
       const ready = { issuer: service.settings.issuer, listen: opts.listen, audience: service.settings.audience };

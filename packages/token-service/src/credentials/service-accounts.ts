@@ -4,6 +4,7 @@ import { recordLineage } from '../storage/lineage.js';
 import { typed } from '../storage/schema.js';
 import type { ServiceSecrets } from '../storage/sealing.js';
 import { insertKey, type MintedKey } from './api-keys.js';
+import { deliverToken, resolveDeliveryPath } from './token-delivery.js';
 
 /** Input of {@link createServiceAccount}. */
 export interface CreateServiceAccountInput {
@@ -17,12 +18,20 @@ export interface CreateServiceAccountInput {
   rotationIntervalMs?: number;
   /** How long the previous token keeps working after a rotation; default 1 day. */
   overlapMs?: number;
+  /**
+   * File every new token of the account (the first one included) is written to (0600, replaced
+   * atomically). Scheduled rotation runs only for accounts that have one: a token minted by `serve`
+   * that reaches no one would lock the account's owner out once the overlap ends.
+   */
+  deliverTo?: string;
   createdByCredentialId?: string;
 }
 
 /** A service account and its current token (shown once). */
 export interface ServiceAccountToken extends MintedKey {
   service_account_id: string;
+  /** Where the token was written, when the account has a delivery file. */
+  delivered_to?: string;
 }
 
 const DAY = 86_400_000;
@@ -53,6 +62,7 @@ export async function createServiceAccount(
   }
   if (input.scopes.length === 0)
     throw new TokenWardenError('TW_USAGE', 'a service account needs at least one scope', { hint: 'pass --scopes' });
+  const deliverTo = input.deliverTo === undefined ? undefined : resolveDeliveryPath(input.deliverTo);
   const now = new Date();
   const id = newId('sa');
   return database.transaction(async (raw) => {
@@ -72,6 +82,7 @@ export async function createServiceAccount(
         next_rotation_at: new Date(now.getTime() + interval).toISOString(),
         status: 'active',
         created_at: now.toISOString(),
+        deliver_to: deliverTo ?? null,
       })
       .execute();
     await recordLineage(trx, { entityId: id, entityKind: 'service_account', createdBy: input.createdByCredentialId });
@@ -85,14 +96,17 @@ export async function createServiceAccount(
       createdByCredentialId: input.createdByCredentialId ?? id,
       now,
     });
-    return { ...minted, service_account_id: id };
+    // Before the commit: an undeliverable token is never created.
+    if (deliverTo) deliverToken(deliverTo, minted.key);
+    return { ...minted, service_account_id: id, ...(deliverTo ? { delivered_to: deliverTo } : {}) };
   });
 }
 
 /**
  * Rotates a service account now: mints a new token (same scopes and audience) and shortens every
  * older active or suspended token to end `overlap` from now (both work during the overlap, then
- * the old one dies).
+ * the old one dies). With a delivery file, the new token is written there before the rotation
+ * commits; if it cannot be, nothing changes (`TW_DELIVERY_FAILED`) and the old token stays as it was.
  *
  * @example
  * ```ts
@@ -153,27 +167,43 @@ export async function rotateServiceAccount(
       .set({ next_rotation_at: new Date(now.getTime() + sa.rotation_interval_s * 1000).toISOString() })
       .where('id', '=', sa.id)
       .execute();
-    return { ...minted, service_account_id: sa.id };
+    if (sa.deliver_to) deliverToken(sa.deliver_to, minted.key);
+    return { ...minted, service_account_id: sa.id, ...(sa.deliver_to ? { delivered_to: sa.deliver_to } : {}) };
   });
 }
 
 /**
- * Rotates every service account whose scheduled rotation is due at `now`; returns the new tokens
- * (deliver them to their owners, e.g. through a secrets manager).
+ * Rotates every service account whose scheduled rotation is due at `now` and that has a delivery
+ * file (the new token is written there; see {@link CreateServiceAccountInput.deliverTo}); returns
+ * the new tokens. Accounts without one are left alone: their owner rotates them by hand. One
+ * account that fails (its file cannot be written) is passed to `onFailure` and retried at the next
+ * call; the others still rotate.
  *
  * @example
  * ```ts
- * setInterval(async () => deliver(await rotateDue(database, secrets, new Date())), 60_000);
+ * setInterval(async () => await rotateDue(database, secrets, new Date(), (id, e) => console.error(id, e)), 60_000);
  * ```
  */
-export async function rotateDue(database: Database, secrets: ServiceSecrets, now = new Date()): Promise<ServiceAccountToken[]> {
+export async function rotateDue(
+  database: Database,
+  secrets: ServiceSecrets,
+  now = new Date(),
+  onFailure: (serviceAccountId: string, error: unknown) => void = () => {},
+): Promise<ServiceAccountToken[]> {
   const due = await typed(database.db)
     .selectFrom('ts_service_accounts')
     .select('id')
     .where('status', '=', 'active')
+    .where('deliver_to', 'is not', null)
     .where('next_rotation_at', '<=', now.toISOString())
     .execute();
   const out: ServiceAccountToken[] = [];
-  for (const { id } of due) out.push(await rotateServiceAccount(database, secrets, id, now));
+  for (const { id } of due) {
+    try {
+      out.push(await rotateServiceAccount(database, secrets, id, now));
+    } catch (e) {
+      onFailure(id, e);
+    }
+  }
   return out;
 }

@@ -159,4 +159,12 @@ export const tokenServiceMigrations: Migration[] = [
       await sql`update ts_artifacts set token_id = 'rt_' || substr(id_hash, 1, 22) where model = 'RefreshToken'`.execute(db);
     },
   },
+  {
+    // A scheduled rotation mints a token in `serve` that no one sees: it must be handed to the
+    // account's owner, here by writing it to a file. Accounts without one rotate only by hand.
+    name: 'token-service-0006-service-account-delivery',
+    async up(db) {
+      await db.schema.alterTable('ts_service_accounts').addColumn('deliver_to', 'text').execute();
+    },
+  },
 ];

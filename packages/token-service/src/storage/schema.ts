@@ -73,6 +73,8 @@ export interface ServiceAccountRow {
   next_rotation_at: string;
   status: string;
   created_at: string;
+  /** Absolute path each new token is written to; null: no scheduled rotation (migration 0006). */
+  deliver_to: string | null;
 }
 
 /** Row of `ts_lineage`: which credential created which entity. */

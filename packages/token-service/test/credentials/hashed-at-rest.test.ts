@@ -72,6 +72,8 @@ describe('secrets at rest and API keys', () => {
       tokenLifetimeMs: 30 * 86_400_000,
       rotationIntervalMs: 7 * 86_400_000,
       overlapMs: 3_000,
+      // Scheduled rotation runs only for an account whose new tokens reach someone.
+      deliverTo: join(h.dataDir, 'nightly.token'),
     });
     assert.ok(sa.key.startsWith('tw_s_'));
     const next = await h.service.admin.rotateServiceAccount('nightly');
