@@ -47,8 +47,24 @@ export function opaqueTokenId(secrets: ServiceSecrets, model: string, value: str
 }
 
 /**
+ * oidc-provider's `invalid_grant` details that are DPoP binding failures (RFC 9449 §5), with the
+ * reason the `dpop.failure` event gives: no proof from a client that must send one, or a refresh
+ * token bound to another key than the proof's (or presented with no proof at all).
+ */
+const DPOP_BINDING_FAILURES = new Map([
+  ['DPoP proof JWT not provided', 'no DPoP proof from a client that must use DPoP'],
+  ['failed jkt verification', 'refresh token presented without the DPoP key it is bound to'],
+]);
+
+const presentedRefreshToken = (ctx: CtxLike): string | undefined => {
+  const value = ctx.oidc?.params?.refresh_token;
+  return ctx.oidc?.params?.grant_type === 'refresh_token' && typeof value === 'string' && value.length > 0 ? value : undefined;
+};
+
+/**
  * Turns oidc-provider's events into lifecycle events: issued, rotated, refreshed, revoked,
- * client-authentication and DPoP failures, and refresh-token reuse (sequential reuse; concurrent
+ * client-authentication and DPoP failures (bad proofs, and missing or mismatched ones at the token
+ * endpoint), expired refresh tokens presented, and refresh-token reuse (sequential reuse; concurrent
  * reuse is reported by the adapter's atomic consume).
  *
  * @example
@@ -130,6 +146,23 @@ export function wireProviderEvents(provider: Provider, events: EventSink, secret
         client_id: clientId,
         reason: err.error_description ?? 'invalid DPoP proof',
         details: { route: ctx.oidc?.route },
+      });
+    } else if (err.error === 'invalid_grant' && err.error_detail !== undefined && DPOP_BINDING_FAILURES.has(err.error_detail)) {
+      // A missing proof or one by another key than the token's: the grant error hides it from the client.
+      const presented = presentedRefreshToken(ctx);
+      events.emit('dpop.failure', {
+        client_id: clientId,
+        ...(presented ? { credential_id: opaqueTokenId(secrets, 'RefreshToken', presented), credential_kind: 'refresh_token' } : {}),
+        reason: DPOP_BINDING_FAILURES.get(err.error_detail),
+        details: { route: ctx.oidc?.route, grant_type: ctx.oidc?.params?.grant_type },
+      });
+    } else if (err.error === 'invalid_grant' && err.error_detail === 'refresh token is expired') {
+      const presented = presentedRefreshToken(ctx);
+      events.emit('token.expired', {
+        client_id: clientId,
+        ...(presented ? { credential_id: opaqueTokenId(secrets, 'RefreshToken', presented) } : {}),
+        credential_kind: 'refresh_token',
+        reason: 'expired refresh token presented (idle or absolute family lifetime over)',
       });
     } else if (err.error === 'invalid_grant' && err.error_detail === 'refresh token already used') {
       const rt = ctx.oidc?.entities?.RefreshToken;
