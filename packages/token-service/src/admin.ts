@@ -13,6 +13,7 @@ import {
   setKeySuspended,
 } from './credentials/api-keys.js';
 import { type Canary, type CanaryFormat, createCanary } from './credentials/canaries.js';
+import { DEFAULT_AUDIENCE_MARK, withDefaultAudience } from './credentials/key-record.js';
 import {
   type CreateServiceAccountInput,
   createServiceAccount,
@@ -143,13 +144,15 @@ export function createAdminApi(deps: AdminDeps): AdminApi {
       return minted;
     },
     async createServiceAccount(input) {
-      const minted = await createServiceAccount(database, secrets, { ...input, audience: input.audience ?? [settings.audience] });
+      const stored = await createServiceAccount(database, secrets, { ...input, audience: input.audience ?? [DEFAULT_AUDIENCE_MARK] });
+      const minted = { ...stored, record: withDefaultAudience(stored.record, settings.audience) };
       events.emit('token.issued', { credential_id: minted.id, credential_kind: 'service_account_token', principal: input.name });
       audit('service_account.create', minted.service_account_id, { actor: input.createdByCredentialId ?? 'cli' }, { name: input.name });
       return minted;
     },
     async rotateServiceAccount(idOrName) {
-      const minted = await rotateServiceAccount(database, secrets, idOrName);
+      const rotated = await rotateServiceAccount(database, secrets, idOrName);
+      const minted = { ...rotated, record: withDefaultAudience(rotated.record, settings.audience) };
       events.emit('token.rotated', {
         credential_id: minted.id,
         credential_kind: 'service_account_token',

@@ -6,6 +6,7 @@ import type { Provider } from 'oidc-provider';
 import { findKeyByValue, recordKeyUse } from './credentials/api-keys.js';
 import { type CanaryHit, findCanary } from './credentials/canaries.js';
 import type { KeyRecord } from './credentials/key-record.js';
+import { withDefaultAudience } from './credentials/key-record.js';
 import type { EventSink } from './events.js';
 import { opaqueTokenId } from './oauth/provider-events.js';
 import { type RevocationEntry, revocationsSince } from './storage/revocation-log.js';
@@ -99,7 +100,10 @@ export function createResourceServerView(deps: ViewDeps): ResourceServerView {
     async jwks() {
       return { keys: deps.publicJwks() };
     },
-    findKey: (raw) => findKeyByValue(db, deps.secrets, raw),
+    async findKey(raw) {
+      const record = await findKeyByValue(db, deps.secrets, raw);
+      return record && withDefaultAudience(record, deps.audience);
+    },
     revocationsSince: (seq) => revocationsSince(typed(db), seq),
     recordKeyUse: (keyId, at, ip) => recordKeyUse(db, keyId, at, ip),
 

@@ -6,7 +6,7 @@ import { appendRevocation } from '../storage/revocation-log.js';
 import { type KeyRow, type TokenDb, typed } from '../storage/schema.js';
 import type { ServiceSecrets } from '../storage/sealing.js';
 import { parseCidrList } from './cidr.js';
-import { type KeyRecord, toKeyRecord } from './key-record.js';
+import { DEFAULT_AUDIENCE_MARK, type KeyRecord, toKeyRecord, withDefaultAudience } from './key-record.js';
 
 /** Default API key lifetime: 90 days. */
 export const DEFAULT_KEY_TTL_MS = 90 * 86_400_000;
@@ -102,17 +102,19 @@ export async function createApiKey(
     });
   }
   if (!input.subject) throw new TokenWardenError('TW_USAGE', 'a key needs a subject', { hint: 'pass --subject NAME' });
-  return database.transaction((trx) =>
+  const minted = await database.transaction((trx) =>
     insertKey(typed(trx), secrets, {
       letter: 'k',
       subject: input.subject,
       scopes: dedupe(input.scopes),
-      audience: input.audience && input.audience.length > 0 ? input.audience : [limits.defaultAudience],
+      // No audience: whatever the service's default is when the key is used, not what it is now.
+      audience: input.audience && input.audience.length > 0 ? input.audience : [DEFAULT_AUDIENCE_MARK],
       ttlMs,
       ...(input.cidr ? { cidr: input.cidr } : {}),
       ...(input.createdByCredentialId ? { createdByCredentialId: input.createdByCredentialId } : {}),
     }),
   );
+  return { ...minted, record: withDefaultAudience(minted.record, limits.defaultAudience) };
 }
 
 /**

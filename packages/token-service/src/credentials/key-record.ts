@@ -25,6 +25,29 @@ export interface KeyRecord {
 }
 
 /**
+ * What a key created without an audience stores: "the service's default audience", resolved when
+ * the key is read (see {@link withDefaultAudience}). Storing the default itself tied the key to
+ * whatever the default was at creation: a key made before the first `serve` (which records the
+ * service's issuer) got the fallback `http://127.0.0.1:8080/api`, and one made before a change of
+ * `--listen`, `--issuer` or `--audience` kept the old one, so the gateway refused them silently.
+ */
+export const DEFAULT_AUDIENCE_MARK = 'urn:tokenwarden:audience:default';
+
+/**
+ * The record with {@link DEFAULT_AUDIENCE_MARK} replaced by the reader's current default audience.
+ *
+ * @example
+ * ```ts
+ * withDefaultAudience(record, view.defaultAudience).audience; // ["https://api.example.com"]
+ * ```
+ */
+export function withDefaultAudience(record: KeyRecord, defaultAudience: string): KeyRecord {
+  if (!record.audience.includes(DEFAULT_AUDIENCE_MARK)) return record;
+  const audience = [...new Set(record.audience.map((a) => (a === DEFAULT_AUDIENCE_MARK ? defaultAudience : a)))];
+  return { ...record, audience };
+}
+
+/**
  * Maps a stored row to a {@link KeyRecord}, computing the effective status at `now`.
  *
  * @example
