@@ -1,4 +1,4 @@
-import { BaseConfig, DetectionSection, ResponseConfig, ScannerSection } from '@tokenwarden/config';
+import { BaseConfig, DetectionSection, ResponseConfig, ScannerSection, TokenSection } from '@tokenwarden/config';
 
 /**
  * The whole `tokenwarden.yaml`: the shared sections (`data`, `store`, `bus`, `log`) and every
@@ -15,6 +15,7 @@ export const TokenWardenConfig = BaseConfig.extend({
   response: ResponseConfig.default(ResponseConfig.parse({})),
   scanner: ScannerSection.optional(),
   detection: DetectionSection.optional(),
+  token: TokenSection.optional(),
 }).strict();
 
 export type TokenWardenConfig = ReturnType<typeof TokenWardenConfig.parse>;

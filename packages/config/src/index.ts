@@ -14,3 +14,4 @@ export * from './other-problems.js';
 export * from './response-schema.js';
 export * from './response-secrets.js';
 export * from './scanner-section.js';
+export * from './token-section.js';

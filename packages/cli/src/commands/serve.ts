@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { createBus, type EventBus } from '@tokenwarden/bus';
+import type { TokenSection } from '@tokenwarden/config';
 import { TokenWardenError } from '@tokenwarden/core';
 import { createRepositories, type Database, openDatabase } from '@tokenwarden/store';
 import {
@@ -9,6 +10,7 @@ import {
   readServiceIdentity,
   recordServiceIdentity,
   type TokenService,
+  type TokenServiceOptions,
 } from '@tokenwarden/token-service';
 import type { Command } from 'commander';
 import { type CommonOptions, runAction, withCommonOptions } from '../command-kit.js';
@@ -66,6 +68,7 @@ export async function openTokenServiceForCommand(
         await audit.append(entry);
       },
       keyRefreshMs: overrides.longRunning ? 30_000 : 0,
+      settings: tokenSettingsFrom(cfg.token),
     });
     return {
       service,
@@ -81,6 +84,18 @@ export async function openTokenServiceForCommand(
     await database.close().catch(() => {});
     throw e;
   }
+}
+
+/** The `token` config section as token-service settings (seconds to the units the service takes). */
+function tokenSettingsFrom(section: TokenSection | undefined): NonNullable<TokenServiceOptions['settings']> {
+  if (!section) return {};
+  return {
+    ...(section.access_token_ttl === undefined ? {} : { accessTokenTtlS: section.access_token_ttl }),
+    ...(section.refresh_idle_ttl === undefined ? {} : { refreshIdleTtlS: section.refresh_idle_ttl }),
+    ...(section.refresh_absolute_ttl === undefined ? {} : { refreshAbsoluteTtlS: section.refresh_absolute_ttl }),
+    ...(section.dpop_require_nonce === undefined ? {} : { dpopRequireNonce: section.dpop_require_nonce }),
+    ...(section.max_key_ttl === undefined ? {} : { maxKeyTtlMs: section.max_key_ttl * 1000 }),
+  };
 }
 
 interface ServeOptions extends CommonOptions {

@@ -54,6 +54,15 @@ export function resolveTokenSettings(input: TokenSettingsInput): TokenSettings {
   if (!Number.isInteger(settings.accessTokenTtlS) || settings.accessTokenTtlS < 1 || settings.accessTokenTtlS > 3600) {
     throw new ConfigError('token.access_token_ttl', settings.accessTokenTtlS, 'whole seconds from 1 to 3600');
   }
+  if (!Number.isInteger(settings.refreshAbsoluteTtlS) || settings.refreshAbsoluteTtlS < 1) {
+    throw new ConfigError('token.refresh_absolute_ttl', settings.refreshAbsoluteTtlS, 'whole seconds, at least 1');
+  }
+  if (!Number.isInteger(settings.refreshIdleTtlS) || settings.refreshIdleTtlS < 1) {
+    throw new ConfigError('token.refresh_idle_ttl', settings.refreshIdleTtlS, 'whole seconds, at least 1');
+  }
+  if (!Number.isFinite(settings.maxKeyTtlMs) || settings.maxKeyTtlMs < 1000) {
+    throw new ConfigError('token.max_key_ttl', settings.maxKeyTtlMs / 1000, 'a lifetime of at least 1 second, e.g. 90d');
+  }
   if (settings.refreshIdleTtlS > settings.refreshAbsoluteTtlS) {
     throw new ConfigError('token.refresh_idle_ttl', settings.refreshIdleTtlS, 'at most the absolute refresh lifetime');
   }
