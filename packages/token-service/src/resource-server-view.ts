@@ -48,6 +48,13 @@ export interface ResourceServerView {
   findCanary(value: string): Promise<CanaryHit | undefined>;
 }
 
+/**
+ * RFC 7662 `token_type` of one of our JWT access tokens: how it must be presented (RFC 6749 §7.1),
+ * `DPoP` when it is bound to a key (RFC 9449 §6.2), so a resource server keying on it asks for the
+ * proof; `Bearer` otherwise.
+ */
+const accessTokenType = (claims: AccessTokenClaims): 'DPoP' | 'Bearer' => (claims.cnf?.jkt ? 'DPoP' : 'Bearer');
+
 /** Internals the view is built from. */
 export interface ViewDeps {
   database: Database;
@@ -168,7 +175,7 @@ export function createResourceServerView(deps: ViewDeps): ResourceServerView {
         }
         const cacheKey = createHash('sha256').update(token).digest('base64url');
         const hit = verified.get(cacheKey);
-        if (hit && hit.expMs > Date.now()) return { active: true, token_type: 'access_token', ...hit.claims };
+        if (hit && hit.expMs > Date.now()) return { active: true, token_type: accessTokenType(hit.claims), ...hit.claims };
         let claims: AccessTokenClaims;
         try {
           // Introspection reports the binding (cnf) rather than demanding a proof.
@@ -182,7 +189,7 @@ export function createResourceServerView(deps: ViewDeps): ResourceServerView {
         if (verifiedMark === mark && tokenVerifier === verifier?.verifier) {
           verified.set(cacheKey, { claims, expMs: claims.exp * 1000 });
         }
-        return { active: true, token_type: 'access_token', ...claims };
+        return { active: true, token_type: accessTokenType(claims), ...claims };
       }
       const refresh = await deps.provider().RefreshToken.find(token);
       if (refresh && !refresh.consumed && !refresh.isExpired) {

@@ -8,6 +8,9 @@ export interface AccessTokenRevocationDeps {
   revoke(token: string, why: { actor: string; reason: string }): Promise<unknown>;
 }
 
+/** Introspection's `token_type` for our JWT access tokens (keys and refresh tokens have their own). */
+const ACCESS_TOKEN_TYPES = new Set<unknown>(['DPoP', 'Bearer']);
+
 type Middleware = (ctx: KoaContextWithOIDC, next: () => Promise<unknown>) => Promise<void>;
 
 /**
@@ -36,7 +39,7 @@ export function accessTokenRevocation(deps: AccessTokenRevocationDeps): Paramete
     const token = ctx.oidc.params?.token;
     if (body?.error !== 'unsupported_token_type' || client === undefined || typeof token !== 'string') return;
     const answer = await deps.introspect(token);
-    if (answer.active && answer.token_type === 'access_token' && answer.client_id === client.clientId) {
+    if (answer.active && ACCESS_TOKEN_TYPES.has(answer.token_type) && answer.client_id === client.clientId) {
       await deps.revoke(token, { actor: `client:${client.clientId}`, reason: 'revocation request (RFC 7009)' });
     }
     ctx.status = 200;
