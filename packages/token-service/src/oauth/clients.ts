@@ -20,6 +20,9 @@ export interface CreateClientInput {
   createdByCredentialId?: string;
 }
 
+/** Hosts plain-http redirect URIs may name (URL.hostname keeps IPv6 in brackets). */
+const isLoopbackHost = (host: string): boolean => host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+
 /** A created client; `client_secret` is present only for confidential clients, shown once. */
 export interface CreatedClient {
   client_id: string;
@@ -74,6 +77,13 @@ export async function createClient(
       throw new TokenWardenError('TW_USAGE', 'redirect URI is not an absolute URL', { hint: 'e.g. https://app.example.com/callback' });
     }
     if (parsed.hash) throw new TokenWardenError('TW_USAGE', 'redirect URI must not have a fragment', { hint: 'remove the #...' });
+    // The provider takes web URIs only (a javascript: or data: URI registered fine and then failed
+    // every sign-in), and RFC 9700 §2.6 / OAuth 2.1 keep plain http to the loopback interface.
+    if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname))) {
+      throw new TokenWardenError('TW_USAGE', `redirect URI ${uri} must use https (plain http only to 127.0.0.1, [::1] or localhost)`, {
+        hint: 'e.g. https://app.example.com/callback or http://127.0.0.1:8400/callback',
+      });
+    }
   }
   if (!input.name || input.name.length > 200) throw new TokenWardenError('TW_USAGE', 'client name must be 1-200 characters', {});
   const scopes = [...new Set(input.scopes ?? [])];
