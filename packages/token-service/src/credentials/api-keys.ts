@@ -70,6 +70,26 @@ export async function insertKey(trx: Kysely<TokenDb>, secrets: ServiceSecrets, i
   return { id: row.id, key, record: toKeyRecord(row, now) };
 }
 
+/**
+ * Refuses an audience that is not an absolute URI (RFC 8707 resource indicators are): such a key
+ * would match no resource server's audience and fail every request, unexplained.
+ *
+ * @example
+ * ```ts
+ * assertAudienceUri('https://api.example.com'); // fine; assertAudienceUri('not a uri') throws TW_USAGE
+ * ```
+ */
+export function assertAudienceUri(audience: string): void {
+  let ok = false;
+  try {
+    ok = /^[a-z][a-z0-9+.-]*:/i.test(audience) && !/\s/.test(audience) && new URL(audience).protocol.length > 1;
+  } catch {
+    ok = false;
+  }
+  if (!ok)
+    throw new TokenWardenError('TW_USAGE', `audience "${audience}" is not an absolute URI`, { hint: 'e.g. https://api.example.com' });
+}
+
 /** Options of {@link createApiKey}. */
 export interface CreateApiKeyInput {
   subject: string;
@@ -102,6 +122,11 @@ export async function createApiKey(
     });
   }
   if (!input.subject) throw new TokenWardenError('TW_USAGE', 'a key needs a subject', { hint: 'pass --subject NAME' });
+  // A scopeless key passes every route that names no scope: least privilege means naming one.
+  if (dedupe(input.scopes).length === 0) {
+    throw new TokenWardenError('TW_USAGE', 'a key needs at least one scope', { hint: 'pass --scopes "a b"' });
+  }
+  for (const aud of input.audience ?? []) assertAudienceUri(aud);
   const minted = await database.transaction((trx) =>
     insertKey(typed(trx), secrets, {
       letter: 'k',

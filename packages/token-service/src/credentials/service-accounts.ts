@@ -3,7 +3,7 @@ import type { Database } from '@tokenwarden/store';
 import { recordLineage } from '../storage/lineage.js';
 import { typed } from '../storage/schema.js';
 import type { ServiceSecrets } from '../storage/sealing.js';
-import { insertKey, type MintedKey } from './api-keys.js';
+import { assertAudienceUri, insertKey, type MintedKey } from './api-keys.js';
 import { deliverToken, resolveDeliveryPath } from './token-delivery.js';
 
 /** Input of {@link createServiceAccount}. */
@@ -55,11 +55,18 @@ export async function createServiceAccount(
   const lifetime = input.tokenLifetimeMs ?? 30 * DAY;
   const interval = input.rotationIntervalMs ?? 7 * DAY;
   const overlap = input.overlapMs ?? DAY;
+  // An overlap longer than the interval keeps ever more tokens alive at once (10d over 1d: 11).
+  if (overlap > interval) {
+    throw new TokenWardenError('TW_USAGE', 'the overlap must not be longer than the rotation interval', {
+      hint: 'e.g. rotation 7d, overlap 1d: at most two tokens work at any time',
+    });
+  }
   if (!(interval > 0 && overlap >= 0 && interval + overlap <= lifetime)) {
     throw new TokenWardenError('TW_USAGE', 'rotation interval plus overlap must fit within the token lifetime', {
       hint: 'e.g. lifetime 30d, rotation 7d, overlap 1d',
     });
   }
+  for (const aud of input.audience) assertAudienceUri(aud);
   if (input.scopes.length === 0)
     throw new TokenWardenError('TW_USAGE', 'a service account needs at least one scope', { hint: 'pass --scopes' });
   const deliverTo = input.deliverTo === undefined ? undefined : resolveDeliveryPath(input.deliverTo);
