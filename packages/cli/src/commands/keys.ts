@@ -163,7 +163,7 @@ export const registerKeys: CommandModule = (program: Command) => {
       .option('--overlap <duration>', 'how long the previous token keeps working after a rotation', '1d')
       .option(
         '--deliver-to <file>',
-        'write every new token (this one too) to FILE (0600, replaced atomically); scheduled rotation runs only with it',
+        'write every new token (this one too) to FILE (0600, replaced atomically), scheduled rotations included',
       ),
   ).action(
     runAction(async (opts: ServiceAccountCreateOptions) => {
@@ -194,7 +194,7 @@ export const registerKeys: CommandModule = (program: Command) => {
         if (!minted.delivered_to) {
           // On stderr, so --json output stays one JSON document.
           process.stderr.write(
-            'note: no --deliver-to, so scheduled rotation is off for this account; rotate it with `tokenwarden service-accounts rotate` before its token expires\n',
+            'note: no --deliver-to: a scheduled rotation hands its new token to no one; fetch it with `tokenwarden service-accounts rotate` within the overlap, or give the account a file\n',
           );
         }
       } finally {

@@ -180,11 +180,12 @@ export async function rotateServiceAccount(
 }
 
 /**
- * Rotates every service account whose scheduled rotation is due at `now` and that has a delivery
- * file (the new token is written there; see {@link CreateServiceAccountInput.deliverTo}); returns
- * the new tokens. Accounts without one are left alone: their owner rotates them by hand. One
- * account that fails (its file cannot be written) is passed to `onFailure` and retried at the next
- * call; the others still rotate.
+ * Rotates every service account whose scheduled rotation is due at `now` (as the issue's
+ * "scheduled rotation with an overlap window, then the old one dies" requires); returns the new
+ * tokens. An account with a delivery file gets its new token written there (see
+ * {@link CreateServiceAccountInput.deliverTo}); one without must be picked up by its owner with
+ * `service-accounts rotate` within the overlap. One account that fails (its file cannot be
+ * written) is passed to `onFailure` and retried at the next call; the others still rotate.
  *
  * @example
  * ```ts
@@ -201,7 +202,6 @@ export async function rotateDue(
     .selectFrom('ts_service_accounts')
     .select('id')
     .where('status', '=', 'active')
-    .where('deliver_to', 'is not', null)
     .where('next_rotation_at', '<=', now.toISOString())
     .execute();
   const out: ServiceAccountToken[] = [];
