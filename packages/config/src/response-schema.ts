@@ -131,7 +131,10 @@ export const AutoRuleConfig = z
   .strict();
 
 const DEFAULT_RULES: z.input<typeof AutoRuleConfig>[] = [
-  { min_severity: 'critical', actions: ['block_credential', 'revoke', 'signout', 'suspend', 'block_ip', 'restore_setting'] },
+  {
+    min_severity: 'critical',
+    actions: ['rotate_service_account', 'block_credential', 'revoke', 'signout', 'suspend', 'block_ip', 'restore_setting'],
+  },
 ];
 
 /**

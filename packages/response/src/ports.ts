@@ -42,6 +42,11 @@ export interface LineageView {
   parentOf(credentialId: string): Promise<string | undefined>;
   /** The subject (user login or service account) a credential belongs to. */
   subjectOf(credentialId: string): Promise<string | undefined>;
+  /**
+   * Whether `subject` is a user who signs in, with sessions to end (an API key's subject is often
+   * just a name). Absent: every subject is taken for one.
+   */
+  signsIn?(subject: string): Promise<boolean>;
 }
 
 /** The token service's admin actions response uses (implemented over `TokenService.admin`). */
@@ -50,10 +55,14 @@ export interface TokenAdmin extends LineageView {
   signOut(subject: string, ctx: ActionContext & { includeApiKeys: boolean }): Promise<{ revoked: number }>;
   suspend(credentialOrPrincipalId: string, ctx: ActionContext): Promise<boolean>;
   reinstate(credentialOrPrincipalId: string, ctx: ActionContext): Promise<boolean>;
+  /**
+   * Mints a successor to a service-account token (undefined when `credentialId` is not one); the
+   * old token keeps working until `old_valid_until` unless it is also blocked or revoked.
+   */
   rotateServiceAccount(
     credentialId: string,
     ctx: ActionContext,
-  ): Promise<{ new_credential_id: string; old_valid_until: string } | undefined>;
+  ): Promise<{ new_credential_id: string; old_valid_until: string; service_account_id?: string } | undefined>;
 }
 
 /** Sends block/unblock orders to every gateway (over the bus `control` topic). */

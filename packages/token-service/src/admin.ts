@@ -76,6 +76,8 @@ export interface AdminApi {
   signOut(subject: string, options?: ActorReason & { includeApiKeys?: boolean }): Promise<SignOutResult>;
   suspend(credentialId: string, why?: ActorReason): Promise<boolean>;
   reinstate(credentialId: string, why?: ActorReason): Promise<boolean>;
+  /** The user with this id (`usr_...`) or login, if there is one (an API key's subject often is none). */
+  findUser(idOrLogin: string): Promise<UserView | undefined>;
   lineage(credentialId: string): Promise<LineageEntry[]>;
   /** The credential that created this entity (key, user, client...), if one did. */
   creatorOf(entityId: string): Promise<string | undefined>;
@@ -237,6 +239,7 @@ export function createAdminApi(deps: AdminDeps): AdminApi {
       }
       return ok;
     },
+    findUser: (idOrLogin) => findUser(database, idOrLogin),
     lineage: (credentialId) => lineageOf(database.db, credentialId),
     creatorOf: (entityId) => creatorOf(database.db, entityId),
     async rotateSigningKey(publishLeadMs) {

@@ -46,8 +46,15 @@ export function tokenAdminAdapter(admin: AdminApi, accessEvents: Pick<AccessEven
     suspend: (id, ctx) => admin.suspend(id, ctx),
     reinstate: (id, ctx) => admin.reinstate(id, ctx),
     async rotateServiceAccount(credentialId: string) {
+      // Only a service-account token (`sat_`) names an account to rotate; anything else is not one.
+      if (!credentialId.startsWith('sat_')) return undefined;
       const rotated = await admin.rotateServiceAccount(credentialId);
-      return { new_credential_id: rotated.id, old_valid_until: new Date().toISOString() };
+      const old = rotated.superseded?.find((s) => s.id === credentialId);
+      return {
+        new_credential_id: rotated.id,
+        service_account_id: rotated.service_account_id,
+        old_valid_until: old?.valid_until ?? new Date().toISOString(),
+      };
     },
     async createdBy(credentialId: string) {
       const entries = await admin.lineage(credentialId);
@@ -81,6 +88,7 @@ export function tokenAdminAdapter(admin: AdminApi, accessEvents: Pick<AccessEven
       }
       return { credentials, principals };
     },
+    signsIn: async (subject: string) => (await admin.findUser(subject)) !== undefined,
     // An alert on a key the attacker minted joins the incident of the key that minted it.
     parentOf: (credentialId: string) => admin.creatorOf(credentialId),
     async subjectOf(credentialId: string) {

@@ -41,3 +41,23 @@ describe("the response's view of the token service lineage", () => {
     );
   });
 });
+
+describe("the response's rotation of a service-account token", () => {
+  it('rotates the account of a sat_ token and reports when the old token stops working; anything else is no service-account token', async () => {
+    const asked: string[] = [];
+    const admin = {
+      rotateServiceAccount: async (id: string) => {
+        asked.push(id);
+        return { id: 'sat_new', key: 'tw_s_x', service_account_id: 'sa_1', superseded: [{ id: 'sat_old', valid_until: at }] };
+      },
+    } as unknown as AdminApi;
+    const tokens = tokenAdminAdapter(admin, { query: async () => [] });
+    assert.deepEqual(await tokens.rotateServiceAccount('sat_old', { actor: 'a', reason: 'r' }), {
+      new_credential_id: 'sat_new',
+      service_account_id: 'sa_1',
+      old_valid_until: at,
+    });
+    assert.equal(await tokens.rotateServiceAccount('key_1', { actor: 'a', reason: 'r' }), undefined);
+    assert.deepEqual(asked, ['sat_old']);
+  });
+});

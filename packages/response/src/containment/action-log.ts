@@ -75,14 +75,38 @@ export class ActionLog {
     this.db = database.db as Kysely<ActionsTable>;
   }
 
-  /** The completed action with this idempotency key, if any. */
-  async findDone(key: string): Promise<ActionRecord | undefined> {
+  /**
+   * The completed action with this idempotency key, if any; with `since`, only one completed at or
+   * after it (an older one no longer holds: a block that expired, a sign-out before a new sign-in).
+   */
+  async findDone(key: string, since?: string): Promise<ActionRecord | undefined> {
+    let q = this.db.selectFrom('response_actions').selectAll().where('idem_key', '=', key).where('status', '=', 'done');
+    if (since !== undefined) q = q.where('created_at', '>=', since);
+    const row = await q.orderBy('created_at', 'asc').executeTakeFirst();
+    return row ? toRecord(row) : undefined;
+  }
+
+  /** A held action with this idempotency key, if any (the first). */
+  async findHeld(key: string): Promise<ActionRecord | undefined> {
     const row = await this.db
       .selectFrom('response_actions')
       .selectAll()
       .where('idem_key', '=', key)
-      .where('status', '=', 'done')
+      .where('status', '=', 'held')
       .orderBy('created_at', 'asc')
+      .executeTakeFirst();
+    return row ? toRecord(row) : undefined;
+  }
+
+  /** The newest completed action of this kind on this target, whatever its key (manual or any incident's). */
+  async latestDone(kind: string, target: string): Promise<ActionRecord | undefined> {
+    const row = await this.db
+      .selectFrom('response_actions')
+      .selectAll()
+      .where('kind', '=', kind)
+      .where('target', '=', target)
+      .where('status', '=', 'done')
+      .orderBy('created_at', 'desc')
       .executeTakeFirst();
     return row ? toRecord(row) : undefined;
   }

@@ -19,8 +19,9 @@ export interface AutoResponsePolicy {
 }
 
 /**
- * The default policy: contain automatically on `critical` (block, revoke, sign out, suspend what
- * the attacker created, block new sources, restore settings); `high` pages a human, who acts with
+ * The default policy: contain automatically on `critical` (mint a successor for a service-account
+ * token, block, revoke, sign out, suspend what the attacker created, block new sources, restore
+ * settings); `high` pages a human, who acts with
  * `tokenwarden incidents contain`. Teams that want a reversible first step sooner add
  * `{ min_severity: 'high', actions: ['block_credential'] }`.
  *
@@ -32,7 +33,12 @@ export interface AutoResponsePolicy {
 export const DEFAULT_AUTO_POLICY: AutoResponsePolicy = {
   enabled: true,
   dry_run: false,
-  rules: [{ min_severity: 'critical', actions: ['block_credential', 'revoke', 'signout', 'suspend', 'block_ip', 'restore_setting'] }],
+  rules: [
+    {
+      min_severity: 'critical',
+      actions: ['rotate_service_account', 'block_credential', 'revoke', 'signout', 'suspend', 'block_ip', 'restore_setting'],
+    },
+  ],
 };
 
 /** The action kinds the policy allows for this incident (the first matching rule wins). */

@@ -1,5 +1,5 @@
 import type { RESPONSE_ACTION_KINDS } from '@tokenwarden/config';
-import type { ControlOrder, Incident } from '@tokenwarden/core';
+import type { AccessEvent, ControlOrder, Incident } from '@tokenwarden/core';
 import { automaticBlockSkipReason, newId, parseIpBlockValue, unblockableIpReason } from '@tokenwarden/core';
 import type { ActionContext, GatewayControl, ResponseStores, TokenAdmin } from '../ports.js';
 import { cloudRemediationRunbook, type RemediationStep } from '../runbook/cloud-remediation.js';
@@ -31,6 +31,8 @@ export interface ActOptions extends ActionContext {
   incidentId?: string;
   /** For automatic actions: the principal the target belongs to (checked against the allowlist). */
   principal?: string;
+  /** For automatic actions: the compromised credential the action answers (checked against the allowlist). */
+  credential?: string;
 }
 
 /** What came of one action. */
@@ -78,6 +80,17 @@ function signOutSkipReason(subject: string): string | undefined {
     : undefined;
 }
 
+/** Whether a credential is a service-account token: by its id (`sat_`), or as its events name its kind. */
+function isServiceAccountToken(credentialId: string, events: readonly AccessEvent[]): boolean {
+  return credentialId.startsWith('sat_') || events.some((e) => e.credential_kind === 'service_account_token');
+}
+
+/** Default {@link ResponderDeps.blockTtlMs}. */
+const DEFAULT_BLOCK_TTL_MS = 86_400_000;
+
+/** How long a sign-out by hand answers `already_done` to the same request (a retry, a double click). */
+const MANUAL_REPEAT_WINDOW_MS = 60_000;
+
 /** Default {@link ResponderDeps.lookbackMs}. */
 const DEFAULT_LOOKBACK_MS = 15 * 60_000;
 
@@ -91,6 +104,10 @@ export interface ContainmentPlan {
   incident_id: string;
   actions: PlannedAction[];
   runbook: RemediationStep[];
+  /** The incident's credential; every automatic action of the plan is held when it is allowlisted. */
+  credential_id?: string;
+  /** Who that credential belongs to; every automatic action of the plan is held when they are allowlisted. */
+  subject?: string;
 }
 
 /**
@@ -113,7 +130,8 @@ export class Responder {
   }
 
   /**
-   * Works out what containing an incident takes: block and revoke the credential (and the related
+   * Works out what containing an incident takes: for a service-account token, first mint its
+   * account a successor (so the owner is not cut off with the thief); block and revoke the credential (and the related
    * ones the attacker created), sign out the linked user, block the sources that appeared with the
    * attack, suspend what the credential created since the first suspicious event, restore the
    * settings it changed, and write the cloud runbook.
@@ -122,13 +140,23 @@ export class Responder {
     const actions: PlannedAction[] = [];
     const since = incident.first_event_at;
     const credentials = [incident.credential_id, ...incident.related_credential_ids];
+    const before = await this.deps.stores.accessEvents.query({ credential_id: incident.credential_id, until: since, limit: 5000 });
+    const after = await this.deps.stores.accessEvents.query({ credential_id: incident.credential_id, since, limit: 50_000 });
+    if (isServiceAccountToken(incident.credential_id, [...before, ...after])) {
+      // First, so the owner's successor exists before the stolen token is blocked and revoked.
+      actions.push({
+        kind: 'rotate_service_account',
+        target: incident.credential_id,
+        why: 'mint a successor for the service account, so its owner keeps working once this token is cut off',
+      });
+    }
     for (const c of credentials) {
       actions.push({ kind: 'block_credential', target: c, why: 'stop it at every gateway at once' });
       actions.push({ kind: 'revoke', target: c, why: 'revoke the credential (and its refresh family)' });
     }
     const subject = await this.deps.tokens.subjectOf(incident.credential_id);
     if (subject) {
-      const skip = signOutSkipReason(subject);
+      const skip = signOutSkipReason(subject) ?? (await this.noSessionsReason(subject));
       actions.push({ kind: 'signout', target: subject, why: 'force every linked session to sign in again', ...(skip ? { skip } : {}) });
     }
 
@@ -152,8 +180,6 @@ export class Responder {
         });
     }
 
-    const before = await this.deps.stores.accessEvents.query({ credential_id: incident.credential_id, until: since, limit: 5000 });
-    const after = await this.deps.stores.accessEvents.query({ credential_id: incident.credential_id, since, limit: 50_000 });
     const usual = new Set(before.map((e) => e.source_ip).filter(Boolean));
     const newIps = new Set(after.map((e) => e.source_ip).filter((ip): ip is string => Boolean(ip) && !usual.has(ip)));
     for (const ip of newIps) {
@@ -173,13 +199,17 @@ export class Responder {
       after,
       /^A(KIA|SIA)[A-Z0-9]{12,}$/.test(incident.credential_id) ? incident.credential_id : undefined,
     );
-    return { incident_id: incident.id, actions, runbook };
+    return { incident_id: incident.id, actions, runbook, credential_id: incident.credential_id, ...(subject ? { subject } : {}) };
   }
 
   /** Runs every action of a plan in order; continues past failures and reports each outcome. */
   async execute(plan: ContainmentPlan, opts: ActOptions): Promise<ActionOutcome[]> {
     const out: ActionOutcome[] = [];
-    for (const action of plan.actions) out.push(await this.act(action, { ...opts, incidentId: plan.incident_id }));
+    const behalf = {
+      ...(plan.credential_id && opts.credential === undefined ? { credential: plan.credential_id } : {}),
+      ...(plan.subject && opts.principal === undefined ? { principal: plan.subject } : {}),
+    };
+    for (const action of plan.actions) out.push(await this.act(action, { ...opts, ...behalf, incidentId: plan.incident_id }));
     return out;
   }
 
@@ -193,19 +223,26 @@ export class Responder {
     if (skip) return { action: { ...action, skip }, status: 'skipped', detail: `not done: ${skip}` };
     // Scoped per incident: signing alice out again in next month's incident is a new action.
     const key = `${opts.incidentId ?? 'manual'}:${action.kind}:${action.target}`;
-    const previous = await this.deps.actions.findDone(key);
+    const previous = await this.deps.actions.findDone(key, await this.stillHoldsSince(action, opts));
     if (previous)
       return { action, status: 'already_done', detail: `done by ${previous.actor} at ${previous.created_at}`, result: previous.result };
     if (opts.dryRun) return { action, status: 'dry_run', detail: `would ${action.kind} ${action.target}: ${action.why}` };
     if (opts.automatic) {
       const decision: GuardDecision = this.guard.admit({
-        ...(action.kind === 'revoke' || action.kind === 'suspend' || action.kind === 'block_credential'
+        ...(action.kind === 'revoke' ||
+        action.kind === 'suspend' ||
+        action.kind === 'block_credential' ||
+        action.kind === 'rotate_service_account'
           ? { credential: action.target }
           : {}),
-        ...(action.kind === 'signout' ? { principal: action.target } : opts.principal ? { principal: opts.principal } : {}),
+        ...(action.kind === 'signout' ? { principal: action.target } : {}),
+        credentials: [opts.credential],
+        principals: [opts.principal],
       });
       if (!decision.allowed) {
-        await this.record(action, opts, key, 'held', { reason: decision.reason, detail: decision.detail });
+        // Recorded (and audited) once: the same hold comes back on every alert and sweep of the incident.
+        if (!(await this.deps.actions.findHeld(key)))
+          await this.record(action, opts, key, 'held', { reason: decision.reason, detail: decision.detail });
         return { action, status: 'held', detail: decision.detail };
       }
     }
@@ -229,11 +266,13 @@ export class Responder {
       case 'block_ip':
         // Gateways drop an order they cannot parse: it must not be reported done.
         if (!parseIpBlockValue(action.target)) throw new Error(`not an IP address or CIDR: ${JSON.stringify(action.target)}`);
-        await this.deps.gateway.send(this.order('block', { kind: 'ip', value: action.target }, ctx, this.deps.blockTtlMs ?? 86_400_000));
+        await this.deps.gateway.send(
+          this.order('block', { kind: 'ip', value: action.target }, ctx, this.deps.blockTtlMs ?? DEFAULT_BLOCK_TTL_MS),
+        );
         return { blocked: action.target };
       case 'block_asn':
         await this.deps.gateway.send(
-          this.order('block', { kind: 'asn', value: Number(action.target) }, ctx, this.deps.blockTtlMs ?? 86_400_000),
+          this.order('block', { kind: 'asn', value: Number(action.target) }, ctx, this.deps.blockTtlMs ?? DEFAULT_BLOCK_TTL_MS),
         );
         return { blocked: action.target };
       case 'revoke': {
@@ -282,6 +321,36 @@ export class Responder {
         await this.deps.settings.set(action.target, before, { actor: ctx.actor, reason: `restore: ${ctx.reason}` });
         return { restored: action.target, value: before as unknown };
       }
+    }
+  }
+
+  // A key's subject that is no user (a name given at `keys create`, a service account) has no
+  // session: signing it out can only fail, on every alert and sweep, and spend the rate limit.
+  private async noSessionsReason(subject: string): Promise<string | undefined> {
+    if (!this.deps.tokens.signsIn || (await this.deps.tokens.signsIn(subject))) return undefined;
+    return `${subject} is not a user who signs in (the subject of an API key or service account): it has no session to sign out; its credential is revoked instead`;
+  }
+
+  /**
+   * From when a done action with the same key still holds, so that repeating it is a no-op
+   * (undefined: forever, as for a revocation). A block lasts its time to live. A sign-out by hand
+   * holds for {@link MANUAL_REPEAT_WINDOW_MS} only: a retried or double-sent request is harmless,
+   * but the user may have signed in again since, and a later request must end those sessions too
+   * (an incident's own sign-out holds for the incident, or each sweep would sign the owner out
+   * again after they re-authenticated). A suspension holds until the target is reinstated.
+   */
+  private async stillHoldsSince(action: PlannedAction, opts: ActOptions): Promise<string | undefined> {
+    const now = Date.now();
+    switch (action.kind) {
+      case 'block_ip':
+      case 'block_asn':
+        return new Date(now - (this.deps.blockTtlMs ?? DEFAULT_BLOCK_TTL_MS)).toISOString();
+      case 'signout':
+        return opts.incidentId ? undefined : new Date(now - MANUAL_REPEAT_WINDOW_MS).toISOString();
+      case 'suspend':
+        return (await this.deps.actions.latestDone('reinstate', action.target))?.created_at;
+      default:
+        return undefined;
     }
   }
 

@@ -9,6 +9,16 @@ export interface GuardPolicy {
 /** The default: 10 automatic actions a minute, nothing allowlisted. */
 export const DEFAULT_GUARD_POLICY: GuardPolicy = { maxAutoActionsPerMinute: 10, allowlist: { credentials: [], principals: [] } };
 
+/** What an automatic action touches, and on whose behalf it is taken (see {@link ResponderGuard.admit}). */
+export interface GuardTarget {
+  credential?: string;
+  principal?: string;
+  /** The credentials the action answers (the incident's): allowlisted, they hold it too. */
+  credentials?: readonly (string | undefined)[];
+  /** The principals the action answers (the incident credential's owner): allowlisted, they hold it too. */
+  principals?: readonly (string | undefined)[];
+}
+
 /** Why an automatic action was held back for a human. */
 export type GuardDecision = { allowed: true } | { allowed: false; reason: 'allowlisted' | 'rate_limited'; detail: string };
 
@@ -29,14 +39,22 @@ export class ResponderGuard {
 
   constructor(private readonly policy: GuardPolicy = DEFAULT_GUARD_POLICY) {}
 
-  /** Decides whether one automatic action may run now; counts it when it may. */
-  admit(target: { credential?: string; principal?: string }, now = Date.now()): GuardDecision {
-    if (target.credential && this.policy.allowlist.credentials.includes(target.credential)) {
-      return { allowed: false, reason: 'allowlisted', detail: `credential ${target.credential} is on the response allowlist` };
-    }
-    if (target.principal && this.policy.allowlist.principals.includes(target.principal)) {
-      return { allowed: false, reason: 'allowlisted', detail: `principal ${target.principal} is on the response allowlist` };
-    }
+  /**
+   * Decides whether one automatic action may run now; counts it when it may. `credential` and
+   * `principal` are what the action touches; `credentials` and `principals` what it is taken
+   * on behalf of (the incident's credential and its owner): an allowlisted one holds every action
+   * of its incident, not only those aimed at it, since blocking its source address or signing its
+   * owner out locks the break-glass holder out just as well.
+   */
+  admit(target: GuardTarget, now = Date.now()): GuardDecision {
+    const credential = [target.credential, ...(target.credentials ?? [])].find(
+      (c) => c !== undefined && this.policy.allowlist.credentials.includes(c),
+    );
+    if (credential) return { allowed: false, reason: 'allowlisted', detail: `credential ${credential} is on the response allowlist` };
+    const principal = [target.principal, ...(target.principals ?? [])].find(
+      (p) => p !== undefined && this.policy.allowlist.principals.includes(p),
+    );
+    if (principal) return { allowed: false, reason: 'allowlisted', detail: `principal ${principal} is on the response allowlist` };
     while (this.recent.length > 0 && (this.recent[0] as number) <= now - 60_000) this.recent.shift();
     if (this.recent.length >= this.policy.maxAutoActionsPerMinute) {
       return {

@@ -180,7 +180,7 @@ describe('responder', () => {
       stores,
       actions,
       settings,
-      guard: new ResponderGuard({ maxAutoActionsPerMinute: 1, allowlist: { credentials: [], principals: ['alice'] } }),
+      guard: new ResponderGuard({ maxAutoActionsPerMinute: 1, allowlist: { credentials: [], principals: [] } }),
     });
     const plan = await responder.plan({ ...incident, id: 'inc_auto', credential_id: 'key_auto', related_credential_ids: [] });
     const out = await responder.execute(plan, { actor: 'policy:auto', reason: 'critical', automatic: true });
@@ -188,6 +188,44 @@ describe('responder', () => {
     assert.equal(out[1]?.status, 'held');
     assert.equal(out.find((o) => o.action.kind === 'signout')?.status, 'held');
     assert.ok((await actions.forIncident('inc_auto')).some((r) => r.status === 'held'));
+  });
+
+  it("an allowlisted principal holds every automatic action of its credential's incident: no block, revoke, source block or sign-out", async () => {
+    const { stores, settings, incident, tokens, gateway } = await setup();
+    const responder = new Responder({
+      tokens: tokens.admin,
+      gateway,
+      stores,
+      actions: new ActionLog(database),
+      settings,
+      guard: new ResponderGuard({ maxAutoActionsPerMinute: 100, allowlist: { credentials: [], principals: ['alice'] } }),
+    });
+    const plan = await responder.plan({ ...incident, id: 'inc_breakglass', credential_id: 'key_breakglass' });
+    const out = await responder.execute(plan, { actor: 'policy:auto', reason: 'critical', automatic: true });
+    assert.ok(out.length > 3);
+    for (const o of out) assert.equal(o.status, 'held', `${o.action.kind} ${o.action.target}: ${o.detail}`);
+    assert.match(out[0]?.detail ?? '', /principal alice is on the response allowlist/);
+    assert.deepEqual(tokens.calls, []);
+    assert.deepEqual(gateway.orders, []);
+    // A human still can.
+    const manual = await responder.execute(plan, { actor: 'oncall', reason: 'confirmed' });
+    assert.equal(manual.find((o) => o.action.kind === 'revoke')?.status, 'done');
+  });
+
+  it('an allowlisted credential holds the source block and the sign-out of its incident, not only its own block and revoke', async () => {
+    const { stores, settings, incident, tokens, gateway } = await setup();
+    const responder = new Responder({
+      tokens: tokens.admin,
+      gateway,
+      stores,
+      actions: new ActionLog(database),
+      settings,
+      guard: new ResponderGuard({ maxAutoActionsPerMinute: 100, allowlist: { credentials: ['key_stolen'], principals: [] } }),
+    });
+    const plan = await responder.plan({ ...incident, id: 'inc_allow_cred' });
+    const out = await responder.execute(plan, { actor: 'policy:auto', reason: 'critical', automatic: true });
+    for (const o of out) assert.equal(o.status, 'held', `${o.action.kind} ${o.action.target}: ${o.detail}`);
+    assert.deepEqual(gateway.orders, []);
   });
 
   // The containment plan of a high alert on `credential`, over `events` alone.

@@ -32,6 +32,8 @@ export interface ServiceAccountToken extends MintedKey {
   service_account_id: string;
   /** Where the token was written, when the account has a delivery file. */
   delivered_to?: string;
+  /** After a rotation: the tokens it replaced, and when each now stops working (the end of the overlap). */
+  superseded?: { id: string; valid_until: string }[];
 }
 
 const DAY = 86_400_000;
@@ -110,7 +112,7 @@ export async function createServiceAccount(
 }
 
 /**
- * Rotates a service account now: mints a new token (same scopes and audience) and shortens every
+ * Rotates a service account (named by its id, its name, or one of its tokens' `sat_` ids) now: mints a new token (same scopes and audience) and shortens every
  * older active or suspended token to end `overlap` from now (both work during the overlap, then
  * the old one dies). With a delivery file, the new token is written there before the rotation
  * commits; if it cannot be, nothing changes (`TW_DELIVERY_FAILED`) and the old token stays as it was.
@@ -128,10 +130,15 @@ export async function rotateServiceAccount(
 ): Promise<ServiceAccountToken> {
   return database.transaction(async (raw) => {
     const trx = typed(raw);
+    // A token id (`sat_...`, as alerts and incidents name the credential) names its account.
+    const owner = idOrName.startsWith('sat_')
+      ? await trx.selectFrom('ts_keys').select('service_account_id').where('id', '=', idOrName).executeTakeFirst()
+      : undefined;
+    const wanted = owner?.service_account_id ?? idOrName;
     const sa = await trx
       .selectFrom('ts_service_accounts')
       .selectAll()
-      .where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)]))
+      .where((eb) => eb.or([eb('id', '=', wanted), eb('name', '=', wanted)]))
       .executeTakeFirst();
     if (!sa) throw new TokenWardenError('TW_NOT_FOUND', `service account ${idOrName} not found`, { hint: 'check the name or id' });
     if (sa.status !== 'active') throw new TokenWardenError('TW_CONFLICT', `service account ${sa.name} is ${sa.status}`, {});
@@ -144,9 +151,11 @@ export async function rotateServiceAccount(
       .where('status', 'in', ['active', 'suspended'])
       .where('superseded_at', 'is', null)
       .execute();
+    const superseded: { id: string; valid_until: string }[] = [];
     for (const p of previous) {
       const expires = p.expires_at && p.expires_at < overlapEnd ? p.expires_at : overlapEnd;
       await trx.updateTable('ts_keys').set({ superseded_at: now.toISOString(), expires_at: expires }).where('id', '=', p.id).execute();
+      superseded.push({ id: p.id, valid_until: expires });
     }
     // The account's audience is the one its tokens carry: read it off the newest token whatever its
     // status, since rotating right after revoking a leaked token is the usual way to replace it.
@@ -175,7 +184,7 @@ export async function rotateServiceAccount(
       .where('id', '=', sa.id)
       .execute();
     if (sa.deliver_to) deliverToken(sa.deliver_to, minted.key);
-    return { ...minted, service_account_id: sa.id, ...(sa.deliver_to ? { delivered_to: sa.deliver_to } : {}) };
+    return { ...minted, service_account_id: sa.id, superseded, ...(sa.deliver_to ? { delivered_to: sa.deliver_to } : {}) };
   });
 }
 

@@ -38,4 +38,15 @@ describe('service-account rotation after its token was revoked or suspended', ()
       'the reinstated predecessor ends with the overlap, not its own 30 days',
     );
   });
+
+  it('rotates the account named by one of its tokens (as incidents name it), and says until when the old token works', async () => {
+    const sa = await create('incident-export');
+    const next = await h.service.admin.rotateServiceAccount(sa.id);
+    assert.equal(next.service_account_id, sa.service_account_id);
+    const old = next.superseded?.find((s) => s.id === sa.id);
+    assert.ok(old, JSON.stringify(next.superseded));
+    assert.ok(Date.parse(old.valid_until) <= Date.now() + 60_000);
+    assert.equal((await h.service.view.introspect(next.key)).active, true);
+    assert.equal(await h.service.admin.findUser('incident-export'), undefined, 'a service account is no user');
+  });
 });
