@@ -2,10 +2,27 @@ import type { ForensicReport } from './forensic-report.js';
 
 const MAX_ROWS = 500;
 
+// Text from requests (user agents, paths, summaries) is the attacker's: in a plain cell, what
+// opens inline HTML, a link, code or emphasis is escaped, so viewers that render inline HTML show
+// `<img onerror=...>` as text instead of running it.
 function cell(v: unknown): string {
   return String(v ?? '')
-    .replace(/\|/g, '\\|')
-    .replace(/[\r\n]+/g, ' ');
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*[\]|]/g, '\\$&');
+}
+
+// In a code span nothing is HTML, but a backtick in the value would end the span early: it is
+// fenced with one backtick more than its longest run (CommonMark). Pipes are escaped for the table.
+function code(v: unknown): string {
+  const s = String(v ?? '')
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/\|/g, '\\|');
+  const longest = Math.max(0, ...(s.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  return longest > 0 ? `${fence} ${s} ${fence}` : `${fence}${s}${fence}`;
 }
 
 /**
@@ -19,7 +36,7 @@ function cell(v: unknown): string {
  */
 export function renderMarkdown(r: ForensicReport): string {
   const out: string[] = [];
-  out.push(`# What did \`${cell(r.credential)}\` touch?`, '');
+  out.push(`# What did ${code(r.credential)} touch?`, '');
   out.push(
     `Generated ${r.generated_at}. Window: ${r.window.mode === 'all_time' ? 'all time' : 'since the first suspicious event'}` +
       (r.window.from ? ` (${r.window.from} → ${r.window.to ?? r.window.from})` : '') +
@@ -47,7 +64,7 @@ export function renderMarkdown(r: ForensicReport): string {
   out.push('## Resources touched', '', '| kind | reads | changes | data out | examples |', '|---|---:|---:|---:|---|');
   for (const res of r.resources)
     out.push(
-      `| ${cell(res.kind)} | ${res.reads} | ${res.changes} | ${formatBytes(res.bytes_out)} | ${res.examples.map((e) => `\`${cell(e)}\``).join(', ')} |`,
+      `| ${cell(res.kind)} | ${res.reads} | ${res.changes} | ${formatBytes(res.bytes_out)} | ${res.examples.map((e) => code(e)).join(', ')} |`,
     );
   out.push('', '## Sources', '', '| IP | requests | country | ASN | first seen | last seen |', '|---|---:|---|---|---|---|');
   for (const s of r.sources)
@@ -58,12 +75,12 @@ export function renderMarkdown(r: ForensicReport): string {
   for (const d of r.devices) out.push(`| ${cell(d.user_agent)} | ${d.requests} |`);
   out.push('', '## Created by this credential', '');
   if (r.created.credentials.length === 0 && r.created.principals.length === 0) out.push('Nothing.');
-  for (const c of r.created.credentials) out.push(`- credential \`${cell(c.id)}\` (${c.kind}), ${c.status}, created ${c.created_at}`);
-  for (const p of r.created.principals) out.push(`- ${p.kind} \`${cell(p.name)}\` (${cell(p.id)}), ${p.status}, created ${p.created_at}`);
+  for (const c of r.created.credentials) out.push(`- credential ${code(c.id)} (${c.kind}), ${c.status}, created ${c.created_at}`);
+  for (const p of r.created.principals) out.push(`- ${p.kind} ${code(p.name)} (${cell(p.id)}), ${p.status}, created ${p.created_at}`);
   out.push('', `## Requests (${r.requests.length})`, '', '| time | kind | request | status | IP |', '|---|---|---|---:|---|');
   for (const q of r.requests.slice(0, MAX_ROWS)) {
     const what = q.method || q.path ? `${q.method ?? ''} ${q.path ?? ''}`.trim() : (q.operation ?? q.resource ?? '');
-    out.push(`| ${q.time} | ${q.kind} | \`${cell(what)}\` | ${q.status ?? q.outcome} | ${cell(q.source_ip)} |`);
+    out.push(`| ${q.time} | ${q.kind} | ${code(what)} | ${q.status ?? q.outcome} | ${cell(q.source_ip)} |`);
   }
   if (r.requests.length > MAX_ROWS) out.push('', `…and ${r.requests.length - MAX_ROWS} more (see the JSON export).`);
   return `${out.join('\n')}\n`;
