@@ -24,6 +24,7 @@ export * from './incidents/feedback-log.js';
 export * from './incidents/incident-manager.js';
 export * from './ports.js';
 export * from './runbook/cloud-remediation.js';
+export * from './safety/reason.js';
 export * from './safety/responder-guard.js';
 export * from './settings/settings-store.js';
 export * from './signals/security-event-token.js';

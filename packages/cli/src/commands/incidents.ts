@@ -1,14 +1,14 @@
 import type { Incident, IncidentStatus } from '@tokenwarden/core';
 import { TokenWardenError } from '@tokenwarden/core';
-import { ActionLog, containIncident, FeedbackLog, IncidentManager, Responder, renderRunbook, SettingsStore } from '@tokenwarden/response';
+import { containIncident, renderRunbook } from '@tokenwarden/response';
 import { createRepositories } from '@tokenwarden/store';
-import type { Command } from 'commander';
-import { gatewayControlFor } from '../adapters/gateway-control.js';
-import { tokenAdminAdapter } from '../adapters/token-admin.js';
+import { type Command, InvalidArgumentError } from 'commander';
 import { type CommonOptions, runAction, withCommonOptions } from '../command-kit.js';
 import { EXIT } from '../exit-codes.js';
 import { printResult } from '../output.js';
 import type { CommandModule } from '../program.js';
+import { withResponder } from '../response-context.js';
+import { reasonOption } from './action-options.js';
 import { openTokenServiceForCommand } from './serve.js';
 
 interface ActOptions extends CommonOptions {
@@ -19,36 +19,16 @@ interface ActOptions extends CommonOptions {
 
 const STATUSES: readonly IncidentStatus[] = ['open', 'contained', 'resolved', 'false_positive'];
 
-function line(i: Incident): string {
-  return `${i.id}  ${i.status.padEnd(14)} ${i.severity.padEnd(8)} risk ${String(i.risk_score).padStart(3)}  ${i.stage.padEnd(16)} ${i.credential_id}${i.related_credential_ids.length > 0 ? ` (+${i.related_credential_ids.length} related)` : ''}  opened ${i.opened_at}`;
+// As the response API's `limit`: a whole number from 1 to 1000.
+function limitOption(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 1000)
+    throw new InvalidArgumentError(`--limit must be a whole number from 1 to 1000, got "${value}"`);
+  return n;
 }
 
-async function withResponse<T>(
-  opts: CommonOptions,
-  fn: (ctx: { incidents: IncidentManager; responder: Responder }) => Promise<T>,
-): Promise<T> {
-  const { service, database, close } = await openTokenServiceForCommand(opts);
-  try {
-    const repos = createRepositories(database);
-    const tokens = tokenAdminAdapter(service.admin, repos.accessEvents);
-    // A false-positive verdict is recorded in the store, where every running worker picks it up.
-    const incidents = new IncidentManager(repos, tokens, new FeedbackLog(database).recorder());
-    const control = await gatewayControlFor(opts, database);
-    try {
-      const responder = new Responder({
-        tokens,
-        gateway: control,
-        stores: repos,
-        actions: new ActionLog(database),
-        settings: new SettingsStore(database, repos.audit),
-      });
-      return await fn({ incidents, responder });
-    } finally {
-      await control.close();
-    }
-  } finally {
-    await close();
-  }
+function line(i: Incident): string {
+  return `${i.id}  ${i.status.padEnd(14)} ${i.severity.padEnd(8)} risk ${String(i.risk_score).padStart(3)}  ${i.stage.padEnd(16)} ${i.credential_id}${i.related_credential_ids.length > 0 ? ` (+${i.related_credential_ids.length} related)` : ''}  opened ${i.opened_at}`;
 }
 
 /**
@@ -68,9 +48,9 @@ export const registerIncidents: CommandModule = (program: Command) => {
   withCommonOptions(group.command('list'))
     .description('list incidents, newest first')
     .option('--status <status>', `only this status (${STATUSES.join(', ')})`)
-    .option('--limit <n>', 'at most this many', '50')
+    .option('--limit <n>', 'at most this many (1-1000)', limitOption, 50)
     .action(
-      runAction(async (opts: CommonOptions & { status?: string; limit: string }) => {
+      runAction(async (opts: CommonOptions & { status?: string; limit: number }) => {
         if (opts.status && !STATUSES.includes(opts.status as IncidentStatus)) {
           throw new TokenWardenError('TW_USAGE', `unknown --status ${JSON.stringify(opts.status)}`, {
             hint: `use one of ${STATUSES.join(', ')}`,
@@ -80,7 +60,7 @@ export const registerIncidents: CommandModule = (program: Command) => {
         try {
           const list = await createRepositories(database).incidents.list({
             ...(opts.status ? { status: opts.status as IncidentStatus } : {}),
-            limit: Number(opts.limit) || 50,
+            limit: opts.limit,
           });
           printResult(list, Boolean(opts.json), () => (list.length === 0 ? 'no incidents' : list.map(line).join('\n')));
         } finally {
@@ -95,7 +75,7 @@ export const registerIncidents: CommandModule = (program: Command) => {
     .argument('<id>', 'incident id')
     .action(
       runAction(async (id: string, opts: CommonOptions) =>
-        withResponse(opts, async ({ incidents }) => {
+        withResponder(opts, async ({ incidents }) => {
           const i = await incidents.require(id);
           printResult(i, Boolean(opts.json), () =>
             [line(i), ...i.timeline.map((t) => `  ${t.time}  ${t.kind.padEnd(6)} ${t.summary}${t.actor ? ` (${t.actor})` : ''}`)].join(
@@ -113,17 +93,19 @@ export const registerIncidents: CommandModule = (program: Command) => {
     )
     .argument('<id>', 'incident id')
     .option('--actor <name>', 'who decides (recorded in the audit log)', 'cli')
-    .option('--reason <text>', 'why (recorded in the audit log)', 'contained by hand')
+    .option('--reason <text>', 'why (recorded in the audit log)', reasonOption, 'contained by hand')
     .option('--dry-run', 'show what would be done, do nothing')
     .action(
       runAction(async (id: string, opts: ActOptions) =>
-        withResponse(opts, async ({ incidents, responder }) => {
-          const { outcomes, runbook } = await containIncident(incidents, responder, id, {
+        withResponder(opts, async ({ incidents, responder }) => {
+          const result = await containIncident(incidents, responder, id, {
             actor: opts.actor ?? 'cli',
             reason: opts.reason ?? 'contained by hand',
             dryRun: Boolean(opts.dryRun),
           });
-          printResult({ incident: id, dry_run: Boolean(opts.dryRun), outcomes, runbook }, Boolean(opts.json), () =>
+          const { outcomes, runbook } = result;
+          // The response API's answer: `{incident, dry_run, outcomes, runbook}`, the incident as an object.
+          printResult(result, Boolean(opts.json), () =>
             [
               ...outcomes.map((o) => `${o.status.padEnd(12)} ${o.action.kind} ${o.action.target}: ${o.detail}`),
               ...(runbook.length > 0 ? ['', '# cloud remediation runbook (review, then run):', renderRunbook(runbook)] : []),
@@ -143,10 +125,10 @@ export const registerIncidents: CommandModule = (program: Command) => {
       .description(description)
       .argument('<id>', 'incident id')
       .option('--actor <name>', 'who decides', 'cli')
-      .requiredOption('--reason <text>', 'why (recorded in the timeline and audit log)')
+      .requiredOption('--reason <text>', 'why (recorded in the timeline and audit log)', reasonOption)
       .action(
         runAction(async (id: string, opts: ActOptions) =>
-          withResponse(opts, async ({ incidents }) => {
+          withResponder(opts, async ({ incidents }) => {
             const updated = await incidents.setStatus(id, status, opts.actor ?? 'cli', opts.reason ?? '');
             printResult(updated, Boolean(opts.json), () => line(updated));
             return EXIT.OK;

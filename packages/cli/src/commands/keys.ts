@@ -5,6 +5,7 @@ import { type CommonOptions, parseDuration, runAction, withCommonOptions } from 
 import { EXIT } from '../exit-codes.js';
 import { printResult } from '../output.js';
 import type { CommandModule } from '../program.js';
+import { printOutcome, withResponder } from '../response-context.js';
 import { openTokenServiceForCommand } from './serve.js';
 
 interface KeysCreateOptions extends CommonOptions {
@@ -204,9 +205,22 @@ export const registerKeys: CommandModule = (program: Command) => {
     }),
   );
   withCommonOptions(
-    sa.command('rotate').description('rotate now: mint a new token; the old one works until the overlap ends').argument('<name-or-id>'),
+    sa
+      .command('rotate')
+      .description('rotate now: mint a new token; the old one works until the overlap ends')
+      .argument('<name-or-id>', "the account's name or id, or one of its tokens' ids (sat_...)")
+      .option('--dry-run', 'show what would be done, do nothing'),
   ).action(
-    runAction(async (nameOrId: string, opts: CommonOptions) => {
+    runAction(async (nameOrId: string, opts: CommonOptions & { dryRun?: boolean }) => {
+      if (opts.dryRun) {
+        const why = 'rotated by hand';
+        return withResponder(opts, async ({ responder }) =>
+          printOutcome(
+            await responder.act({ kind: 'rotate_service_account', target: nameOrId, why }, { actor: 'cli', reason: why, dryRun: true }),
+            Boolean(opts.json),
+          ),
+        );
+      }
       const { service, close } = await openTokenServiceForCommand(opts);
       try {
         const minted = await service.admin.rotateServiceAccount(nameOrId);

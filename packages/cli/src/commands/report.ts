@@ -1,5 +1,6 @@
-import { writeFileSync } from 'node:fs';
-import { type AccessEvent, TokenWardenError } from '@tokenwarden/core';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type AccessEvent, NotFoundError, TokenWardenError } from '@tokenwarden/core';
 import { createIpIntel, type IpIntel } from '@tokenwarden/detection';
 import { buildForensicReport, type ForensicReport, renderHtml, renderMarkdown } from '@tokenwarden/response';
 import { createRepositories, type Database } from '@tokenwarden/store';
@@ -8,6 +9,7 @@ import type { Command } from 'commander';
 import { reportLocator } from '../adapters/report-locator.js';
 import { tokenAdminAdapter } from '../adapters/token-admin.js';
 import { runAction, withCommonOptions } from '../command-kit.js';
+import { baseConfigFrom } from '../config-from.js';
 import { EXIT } from '../exit-codes.js';
 import { openTokenServiceForCommand } from './serve.js';
 
@@ -49,6 +51,11 @@ export async function buildCredentialReport(
   }
   const alerts = await repos.alerts.list({ credential, limit: 100_000 });
   const created = await tokenAdminAdapter(admin, repos.accessEvents).createdBy(credential);
+  // An empty report reads as "this token touched nothing": for a mistyped id it would be a lie.
+  if (events.length === 0 && alerts.length === 0 && created.credentials.length === 0 && created.principals.length === 0)
+    throw new NotFoundError('credential', credential, {
+      hint: 'no stored event, alert or lineage names it: pass the id as events and alerts show it (key id, jti, rt_ id, access key id), and check --data points at the store that recorded them',
+    });
   return buildForensicReport({
     credential,
     events,
@@ -84,6 +91,16 @@ export function registerReport(program: Command): void {
         if (!['md', 'json', 'html'].includes(format)) {
           throw new TokenWardenError('TW_USAGE', `unknown --format ${JSON.stringify(format)}`, { hint: 'use md, json or html' });
         }
+        if (credential.trim() === '')
+          throw new TokenWardenError('TW_USAGE', 'no credential to report on: the id is empty', {
+            hint: 'pass a credential id as events and alerts show it (key id, jti, rt_ id, access key id)',
+          });
+        // A report only reads: a --data that holds no store is a mistake, not a new empty store to create.
+        const cfg = baseConfigFrom(opts);
+        if (cfg.store.driver === 'sqlite' && !existsSync(cfg.store.file ?? join(cfg.data, 'tokenwarden.db')))
+          throw new NotFoundError('store', cfg.store.file ?? cfg.data, {
+            hint: 'pass the --data directory (or --config) the token service, gateway and worker use',
+          });
         const { service, database, close } = await openTokenServiceForCommand(opts);
         try {
           const report = await buildCredentialReport(database, service.admin, credential, {

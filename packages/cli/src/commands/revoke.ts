@@ -4,11 +4,14 @@ import { type CommonOptions, runAction, withCommonOptions } from '../command-kit
 import { EXIT } from '../exit-codes.js';
 import { printResult } from '../output.js';
 import type { CommandModule } from '../program.js';
+import { printOutcome, withResponder } from '../response-context.js';
+import { reasonOption } from './action-options.js';
 import { openTokenServiceForCommand } from './serve.js';
 
 interface RevokeOptions extends CommonOptions {
   reason?: string;
   actor?: string;
+  dryRun?: boolean;
 }
 
 /**
@@ -20,6 +23,7 @@ interface RevokeOptions extends CommonOptions {
  * ```sh
  * tokenwarden revoke key_01JD3Z2K8Q4W5E6R7T8Y9U0I1O --reason "pasted in a ticket"
  * tokenwarden revoke rt_3kQ9xW2mYb7TnV4cL8pA1s --reason "refresh token reuse alert"
+ * tokenwarden revoke key_01JD3Z2K8Q4W5E6R7T8Y9U0I1O --dry-run
  * ```
  */
 export const registerRevoke: CommandModule = (program: Command) => {
@@ -31,8 +35,9 @@ export const registerRevoke: CommandModule = (program: Command) => {
         '<id-or-token>',
         'an id printed by `keys create`/`clients create`, an access token id (jti) or refresh token id (rt_...), or a raw key or token value',
       )
-      .option('--reason <text>', 'why (recorded in the audit log)')
-      .option('--actor <name>', 'who is revoking (default: cli)'),
+      .option('--reason <text>', 'why (recorded in the audit log)', reasonOption)
+      .option('--actor <name>', 'who is revoking (default: cli)')
+      .option('--dry-run', 'show what would be done, do nothing'),
   ).action(
     runAction(async (idOrToken: string, opts: RevokeOptions) => {
       // Checked before the store is opened: an empty argument (an unset shell variable) names nothing.
@@ -40,6 +45,15 @@ export const registerRevoke: CommandModule = (program: Command) => {
         throw new TokenWardenError('TW_USAGE', 'nothing to revoke: the id or token is empty', {
           hint: 'pass an id printed by `keys create`/`clients create`, an access token id (jti) or refresh token id (rt_...), or a raw key or token',
         });
+      if (opts.dryRun) {
+        const reason = opts.reason ?? 'revoked by hand';
+        return withResponder(opts, async ({ responder }) =>
+          printOutcome(
+            await responder.act({ kind: 'revoke', target: idOrToken, why: reason }, { actor: opts.actor ?? 'cli', reason, dryRun: true }),
+            Boolean(opts.json),
+          ),
+        );
+      }
       const { service, close } = await openTokenServiceForCommand(opts);
       try {
         const result = await service.admin.revoke(idOrToken, {

@@ -3,6 +3,8 @@ import { type CommonOptions, runAction, withCommonOptions } from '../command-kit
 import { EXIT } from '../exit-codes.js';
 import { printResult } from '../output.js';
 import type { CommandModule } from '../program.js';
+import { printOutcome, withResponder } from '../response-context.js';
+import { reasonOption } from './action-options.js';
 import { openTokenServiceForCommand } from './serve.js';
 
 interface SignoutOptions extends CommonOptions {
@@ -10,6 +12,7 @@ interface SignoutOptions extends CommonOptions {
   includeKeys?: boolean;
   reason?: string;
   actor?: string;
+  dryRun?: boolean;
 }
 
 /**
@@ -29,10 +32,21 @@ export const registerSignout: CommandModule = (program: Command) => {
       .description('sign a user out everywhere (grants, sessions, refresh tokens; optionally API keys)')
       .requiredOption('--subject <name>', "the user's login name or subject id")
       .option('--include-keys', 'also revoke their API keys')
-      .option('--reason <text>', 'why (recorded in the audit log)')
-      .option('--actor <name>', 'who is signing them out (default: cli)'),
+      .option('--reason <text>', 'why (recorded in the audit log)', reasonOption)
+      .option('--actor <name>', 'who is signing them out (default: cli)')
+      .option('--dry-run', 'show what would be done, do nothing'),
   ).action(
     runAction(async (opts: SignoutOptions) => {
+      if (opts.dryRun) {
+        const reason = opts.reason ?? 'signed out by hand';
+        const why = opts.includeKeys ? `${reason} (and revoke their API keys)` : reason;
+        return withResponder(opts, async ({ responder }) =>
+          printOutcome(
+            await responder.act({ kind: 'signout', target: opts.subject, why }, { actor: opts.actor ?? 'cli', reason, dryRun: true }),
+            Boolean(opts.json),
+          ),
+        );
+      }
       const { service, close } = await openTokenServiceForCommand(opts);
       try {
         const result = await service.admin.signOut(opts.subject, {

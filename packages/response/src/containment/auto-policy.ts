@@ -1,13 +1,13 @@
 import type { CredentialKind, Incident, Severity } from '@tokenwarden/core';
 import { SEVERITIES } from '@tokenwarden/core';
-import type { ActionKind } from './responder.js';
+import type { PolicyActionKind } from './responder.js';
 
 /** One rule of automatic response: at or above a severity, for some credential kinds, take these actions. */
 export interface AutoResponseRule {
   min_severity: Severity;
   /** Empty or missing: every kind. */
   credential_kinds?: CredentialKind[];
-  actions: ActionKind[];
+  actions: PolicyActionKind[];
 }
 
 /** Automatic response policy. Disabled or dry-run by default in production configs; the demo enables it. */
@@ -42,7 +42,7 @@ export const DEFAULT_AUTO_POLICY: AutoResponsePolicy = {
 };
 
 /** The action kinds the policy allows for this incident (the first matching rule wins). */
-export function actionsFor(policy: AutoResponsePolicy, incident: Incident, kind: CredentialKind = 'unknown'): ActionKind[] {
+export function actionsFor(policy: AutoResponsePolicy, incident: Incident, kind: CredentialKind = 'unknown'): PolicyActionKind[] {
   if (!policy.enabled) return [];
   for (const rule of policy.rules) {
     if (SEVERITIES.indexOf(incident.severity) < SEVERITIES.indexOf(rule.min_severity)) continue;

@@ -2,7 +2,7 @@ import type { Alert, CredentialKind, Incident } from '@tokenwarden/core';
 import { SEVERITIES } from '@tokenwarden/core';
 import type { IncidentManager } from '../incidents/incident-manager.js';
 import { type AutoResponsePolicy, actionsFor, DEFAULT_AUTO_POLICY } from './auto-policy.js';
-import { type ActionOutcome, createdCredentialsOf, type Responder } from './responder.js';
+import { type ActionKind, type ActionOutcome, createdCredentialsOf, type Responder } from './responder.js';
 
 /** Options of {@link AutoResponder}. */
 export interface AutoResponderOptions {
@@ -71,7 +71,7 @@ export class AutoResponder {
     if (created.length > 0) await this.o.incidents.relate(incident.id, created);
     const policy = this.o.policy ?? DEFAULT_AUTO_POLICY;
     const outcomes = await this.o.responder.execute(
-      { ...plan, actions: plan.actions.filter((a) => allowed.includes(a.kind)) },
+      { ...plan, actions: plan.actions.filter((a) => (allowed as readonly ActionKind[]).includes(a.kind)) },
       {
         actor: 'policy:auto-contain',
         reason: `incident ${incident.id} reached ${incident.severity}${sweep ? ' (sweep)' : ''}`,

@@ -14,7 +14,9 @@ export interface ContainResult {
 /**
  * Contains an incident by hand (CLI and API share it): plans and runs every containment action
  * through the responder (idempotent, audited under `actor`), links what the credential created to
- * the incident, and marks an open incident contained. A dry run plans and records nothing.
+ * the incident, writes each action taken (or failed) in its timeline, as automatic containment
+ * does, and marks it contained, whatever its status was: a human containing a resolved incident
+ * has decided it is not over. A dry run plans and records nothing.
  *
  * @example
  * ```ts
@@ -34,7 +36,12 @@ export async function containIncident(
   let after = incident;
   if (!o.dryRun) {
     await incidents.relate(id, createdCredentialsOf(plan));
-    after = incident.status === 'open' ? await incidents.setStatus(id, 'contained', o.actor, o.reason) : await incidents.require(id);
+    for (const outcome of outcomes) {
+      if (outcome.status !== 'done' && outcome.status !== 'failed') continue;
+      const failed = outcome.status === 'failed' ? ` failed: ${outcome.detail}` : '';
+      await incidents.note(id, { kind: 'action', summary: `${outcome.action.kind} ${outcome.action.target}${failed}`, actor: o.actor });
+    }
+    after = await incidents.setStatus(id, 'contained', o.actor, o.reason);
   }
   return { incident: after, dry_run: o.dryRun, outcomes, runbook: plan.runbook };
 }

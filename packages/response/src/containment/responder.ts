@@ -9,8 +9,14 @@ import { credentialTypeOf } from '../signals/credential-type.js';
 import type { SecurityEvent } from '../signals/security-event-token.js';
 import type { ActionLog, ActionRecord } from './action-log.js';
 
-/** Kinds of containment action (the list lives with the config schema, so config and responder agree). */
-export type ActionKind = (typeof RESPONSE_ACTION_KINDS)[number];
+/** Kinds of action a policy may take (the list lives with the config schema, so config and responder agree). */
+export type PolicyActionKind = (typeof RESPONSE_ACTION_KINDS)[number];
+
+/**
+ * Kinds of action: the policy's, and `reinstate`, which undoes a suspension and is only ever taken
+ * by hand (a containment plan never contains it, and no policy may name it).
+ */
+export type ActionKind = PolicyActionKind | 'reinstate';
 
 /** One action to take. */
 export interface PlannedAction {
@@ -231,6 +237,7 @@ export class Responder {
       const decision: GuardDecision = this.guard.admit({
         ...(action.kind === 'revoke' ||
         action.kind === 'suspend' ||
+        action.kind === 'reinstate' ||
         action.kind === 'block_credential' ||
         action.kind === 'rotate_service_account'
           ? { credential: action.target }
@@ -310,6 +317,11 @@ export class Responder {
         });
         return { suspended: action.target };
       }
+      case 'reinstate': {
+        const ok = await this.deps.tokens.reinstate(action.target, context);
+        if (!ok) throw new Error(`nothing suspended to reinstate for ${action.target}`);
+        return { reinstated: action.target };
+      }
       case 'rotate_service_account': {
         const r = await this.deps.tokens.rotateServiceAccount(action.target, context);
         if (!r) throw new Error(`${action.target} is not a service-account token`);
@@ -337,7 +349,7 @@ export class Responder {
    * holds for {@link MANUAL_REPEAT_WINDOW_MS} only: a retried or double-sent request is harmless,
    * but the user may have signed in again since, and a later request must end those sessions too
    * (an incident's own sign-out holds for the incident, or each sweep would sign the owner out
-   * again after they re-authenticated). A suspension holds until the target is reinstated.
+   * again after they re-authenticated). A suspension by hand holds until the target is reinstated.
    */
   private async stillHoldsSince(action: PlannedAction, opts: ActOptions): Promise<string | undefined> {
     const now = Date.now();
@@ -347,8 +359,12 @@ export class Responder {
         return new Date(now - (this.deps.blockTtlMs ?? DEFAULT_BLOCK_TTL_MS)).toISOString();
       case 'signout':
         return opts.incidentId ? undefined : new Date(now - MANUAL_REPEAT_WINDOW_MS).toISOString();
+      // By hand, until the target is reinstated (and the reverse); an incident's own suspension
+      // holds for the incident, so a human's reinstatement is not undone by its next alert.
       case 'suspend':
-        return (await this.deps.actions.latestDone('reinstate', action.target))?.created_at;
+        return opts.incidentId ? undefined : (await this.deps.actions.latestDone('reinstate', action.target))?.created_at;
+      case 'reinstate':
+        return (await this.deps.actions.latestDone('suspend', action.target))?.created_at;
       default:
         return undefined;
     }

@@ -3,12 +3,13 @@ import { parseIpBlockValue, TokenWardenError, unblockableIpReason } from '@token
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { JWK } from 'jose';
 import { containIncident } from '../containment/contain-incident.js';
-import type { ActionKind, ActionOutcome, Responder } from '../containment/responder.js';
+import type { ActionKind, ActionOutcome, PlannedAction, Responder } from '../containment/responder.js';
 import type { ForensicReport } from '../forensics/forensic-report.js';
 import { renderHtml } from '../forensics/render-html.js';
 import { renderMarkdown } from '../forensics/render-markdown.js';
 import type { IncidentManager } from '../incidents/incident-manager.js';
 import type { ResponseStores } from '../ports.js';
+import { MAX_REASON_LENGTH, reasonProblem } from '../safety/reason.js';
 import { type ApiAuthenticator, type ApiCaller, bearerChallenge, bearerFrom, hasScope, READ_SCOPE, RESPOND_SCOPE } from './api-auth.js';
 import { ApiFieldError, errorResponse } from './api-errors.js';
 
@@ -42,16 +43,21 @@ type Body = Record<string, unknown>;
 
 function bodyOf(req: FastifyRequest): Body {
   const b = req.body;
-  if (b === undefined || b === null) return {};
-  if (typeof b !== 'object' || Array.isArray(b)) throw new ApiFieldError('body', 'a JSON object');
+  // No body at all is an empty one; a JSON `null` is a body that is not an object, like `[]`.
+  if (b === undefined) return {};
+  if (b === null || typeof b !== 'object' || Array.isArray(b)) throw new ApiFieldError('body', 'a JSON object');
   return b as Body;
 }
 
 function reasonOf(body: Body, fallback?: string): string {
   const r = body.reason;
   if (r === undefined && fallback !== undefined) return fallback;
-  if (typeof r !== 'string' || r.trim().length === 0 || r.length > 500)
-    throw new ApiFieldError('reason', 'a non-empty string of at most 500 characters', r);
+  if (typeof r !== 'string' || reasonProblem(r) !== undefined)
+    throw new ApiFieldError(
+      'reason',
+      `a non-empty string of at most ${MAX_REASON_LENGTH} characters, without control or text-direction characters`,
+      r,
+    );
   return r.trim();
 }
 
@@ -76,7 +82,8 @@ function actorOf(req: FastifyRequest): string {
 
 /**
  * The response API: incidents (list, show, contain, resolve, false positive, reopen), single
- * actions (revoke a credential, sign a subject out, block an IP or ASN) and forensic reports, over
+ * actions (revoke, suspend, reinstate or rotate a credential, sign a subject out, block an IP or
+ * ASN) and forensic reports, over
  * HTTP. Callers authenticate with TokenWarden's own credentials (a `tw_` API key or an access
  * token) carrying `tokenwarden.read` (reads) or `tokenwarden.respond` (actions and reads); the
  * caller becomes the audited actor. Errors are JSON `{ error: { code, message, field?, hint? } }`:
@@ -90,7 +97,17 @@ function actorOf(req: FastifyRequest): string {
  * ```
  */
 export function createResponseApi(deps: ResponseApiDeps): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 64 * 1024,
+    // Past the ids' own limit (200), so an overlong id gets the documented 400 naming its field.
+    routerOptions: { maxParamLength: 1024 },
+    // The router's own refusals (a malformed or far too long path) in the API's error shape.
+    frameworkErrors: (_e, _req, reply) => {
+      const { status, body } = errorResponse(new ApiFieldError('path', 'a well-formed path with ids of at most 200 characters'));
+      return (reply as FastifyReply).code(status).send(body);
+    },
+  });
   app.decorateRequest('caller', null);
 
   app.setErrorHandler((e, _req, reply) => {
@@ -165,12 +182,26 @@ export function createResponseApi(deps: ResponseApiDeps): FastifyInstance {
     });
   }
 
-  const single = (kind: ActionKind, target: string, req: FastifyRequest, why: string) => {
+  const single = (kind: ActionKind, target: string, req: FastifyRequest, why: string, entity?: PlannedAction['entity']) => {
     const body = bodyOf(req);
     const reason = reasonOf(body, why);
-    return deps.responder.act({ kind, target, why: reason }, { actor: actorOf(req), reason, dryRun: dryRunOf(body) });
+    return deps.responder.act(
+      { kind, target, why: reason, ...(entity ? { entity } : {}) },
+      { actor: actorOf(req), reason, dryRun: dryRunOf(body) },
+    );
   };
   app.post('/v1/credentials/:id/revoke', respond, async (req) => single('revoke', idParam(req, 'id'), req, 'revoked through the API'));
+  app.post('/v1/credentials/:id/suspend', respond, async (req) => {
+    const id = idParam(req, 'id');
+    // A user (usr_...) is suspended as an account; anything else as a credential.
+    return single('suspend', id, req, 'suspended through the API', id.startsWith('usr_') ? 'principal' : 'credential');
+  });
+  app.post('/v1/credentials/:id/reinstate', respond, async (req) =>
+    single('reinstate', idParam(req, 'id'), req, 'reinstated through the API'),
+  );
+  app.post('/v1/credentials/:id/rotate', respond, async (req) =>
+    single('rotate_service_account', idParam(req, 'id'), req, 'rotated through the API'),
+  );
   app.post('/v1/subjects/:subject/signout', respond, async (req) =>
     single('signout', idParam(req, 'subject'), req, 'signed out through the API'),
   );

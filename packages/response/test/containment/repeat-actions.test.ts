@@ -67,4 +67,18 @@ describe('repeating an action by hand', () => {
     assert.equal((await responder.act(block, { actor: 'oncall', reason: 'back again' })).status, 'done');
     assert.equal(gateway.orders.length, 2);
   });
+
+  it('a suspension is undone by a reinstatement, and can be done again after it', async () => {
+    const { tokens, responder } = setup();
+    const ctx = { actor: 'oncall', reason: 'minted by the thief' };
+    const suspend = { kind: 'suspend' as const, target: 'key_minted', why: 'x', entity: 'credential' as const };
+    const reinstate = { kind: 'reinstate' as const, target: 'key_minted', why: 'x' };
+    assert.equal((await responder.act(reinstate, { ...ctx, dryRun: true })).status, 'dry_run');
+    assert.equal((await responder.act(suspend, ctx)).status, 'done');
+    assert.equal((await responder.act(suspend, ctx)).status, 'already_done');
+    assert.equal((await responder.act(reinstate, ctx)).status, 'done');
+    assert.equal((await responder.act(reinstate, ctx)).status, 'already_done');
+    assert.equal((await responder.act(suspend, ctx)).status, 'done', 'suspended again after the reinstatement');
+    assert.deepEqual(tokens.calls, ['suspend key_minted', 'reinstate key_minted', 'suspend key_minted']);
+  });
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
+  type ActionKind,
   ActionLog,
   actionsFor,
   DEFAULT_AUTO_POLICY,
@@ -73,7 +74,7 @@ describe('containing a service-account token', () => {
         },
       ],
     };
-    const allowed = actionsFor(policy, incident, 'service_account_token');
+    const allowed: readonly ActionKind[] = actionsFor(policy, incident, 'service_account_token');
     const out = await responder.execute(
       { ...plan, actions: plan.actions.filter((a) => allowed.includes(a.kind)) },
       { actor: 'policy:auto', reason: 'high', automatic: true },
