@@ -3,6 +3,7 @@ import type { AccessEvent, ControlOrder, Incident } from '@tokenwarden/core';
 import { automaticBlockSkipReason, newId, parseIpBlockValue, unblockableIpReason } from '@tokenwarden/core';
 import type { ActionContext, GatewayControl, ResponseStores, TokenAdmin } from '../ports.js';
 import { cloudRemediationRunbook, type RemediationStep } from '../runbook/cloud-remediation.js';
+import { iamUserOf } from '../runbook/remediation-params.js';
 import { type GuardDecision, ResponderGuard } from '../safety/responder-guard.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import { credentialTypeOf } from '../signals/credential-type.js';
@@ -201,10 +202,10 @@ export class Responder {
     }
     // Every event: only AWS calls have rules (CloudTrail's own, or OCSF from Security Lake, whose source system is
     // the product name).
-    const runbook = cloudRemediationRunbook(
-      after,
-      /^A(KIA|SIA)[A-Z0-9]{12,}$/.test(incident.credential_id) ? incident.credential_id : undefined,
-    );
+    // The stolen key's owner, for its disable step: IAM looks a key up under the caller's own user otherwise.
+    const awsKey = /^A(KIA|SIA)[A-Z0-9]{12,}$/.test(incident.credential_id) ? incident.credential_id : undefined;
+    const owner = awsKey ? iamUserOf(after.find((e) => e.principal)?.principal ?? before.find((e) => e.principal)?.principal) : undefined;
+    const runbook = cloudRemediationRunbook(after, awsKey, owner);
     return { incident_id: incident.id, actions, runbook, credential_id: incident.credential_id, ...(subject ? { subject } : {}) };
   }
 

@@ -1,4 +1,4 @@
-import { param, q, type Rule } from './remediation-params.js';
+import { param, q, type Rule, userName } from './remediation-params.js';
 
 /** Removing the access an attacker made to stay in: users, keys, passwords, policies, roles (priority 2). */
 export const ACCESS_RULES: Readonly<Record<string, Rule>> = {
@@ -6,27 +6,27 @@ export const ACCESS_RULES: Readonly<Record<string, Rule>> = {
     priority: 2,
     why: 'the attacker created an access key to stay in',
     // The new key's id: in the response, or as the detection parsers keep it (`issued_credential_id`).
-    command: `aws iam update-access-key --user-name ${q(param(e, 'userName'), 'user')} --access-key-id ${q(param(e, 'accessKeyId', 'issued_credential_id'), 'new-key-id')} --status Inactive && aws iam delete-access-key --user-name ${q(param(e, 'userName'), 'user')} --access-key-id ${q(param(e, 'accessKeyId', 'issued_credential_id'), 'new-key-id')}`,
+    command: `aws iam update-access-key --user-name ${q(userName(e), 'user')} --access-key-id ${q(param(e, 'accessKeyId', 'issued_credential_id'), 'new-key-id')} --status Inactive && aws iam delete-access-key --user-name ${q(userName(e), 'user')} --access-key-id ${q(param(e, 'accessKeyId', 'issued_credential_id'), 'new-key-id')}`,
   }),
   'iam:CreateUser': (e) => ({
     priority: 2,
     why: 'the attacker created an IAM user; remove its keys, login profile, policies and groups, then the user',
-    command: `aws iam delete-login-profile --user-name ${q(param(e, 'userName'), 'user')}; aws iam list-access-keys --user-name ${q(param(e, 'userName'), 'user')}; aws iam delete-user --user-name ${q(param(e, 'userName'), 'user')}`,
+    command: `aws iam delete-login-profile --user-name ${q(userName(e), 'user')}; aws iam list-access-keys --user-name ${q(userName(e), 'user')}; aws iam delete-user --user-name ${q(userName(e), 'user')}`,
   }),
   'iam:CreateLoginProfile': (e) => ({
     priority: 2,
     why: 'the attacker gave a user a console password',
-    command: `aws iam delete-login-profile --user-name ${q(param(e, 'userName'), 'user')}`,
+    command: `aws iam delete-login-profile --user-name ${q(userName(e), 'user')}`,
   }),
   'iam:UpdateLoginProfile': (e) => ({
     priority: 2,
     why: "the attacker changed a user's console password; reset it and force a change",
-    command: `aws iam update-login-profile --user-name ${q(param(e, 'userName'), 'user')} --password-reset-required`,
+    command: `aws iam update-login-profile --user-name ${q(userName(e), 'user')} --password-reset-required`,
   }),
   'iam:AttachUserPolicy': (e) => ({
     priority: 2,
     why: 'the attacker attached a policy to a user',
-    command: `aws iam detach-user-policy --user-name ${q(param(e, 'userName'), 'user')} --policy-arn ${q(param(e, 'policyArn'), 'policy-arn')}`,
+    command: `aws iam detach-user-policy --user-name ${q(userName(e), 'user')} --policy-arn ${q(param(e, 'policyArn'), 'policy-arn')}`,
   }),
   'iam:AttachRolePolicy': (e) => ({
     priority: 2,
@@ -36,7 +36,7 @@ export const ACCESS_RULES: Readonly<Record<string, Rule>> = {
   'iam:PutUserPolicy': (e) => ({
     priority: 2,
     why: 'the attacker added an inline policy to a user',
-    command: `aws iam delete-user-policy --user-name ${q(param(e, 'userName'), 'user')} --policy-name ${q(param(e, 'policyName'), 'policy-name')}`,
+    command: `aws iam delete-user-policy --user-name ${q(userName(e), 'user')} --policy-name ${q(param(e, 'policyName'), 'policy-name')}`,
   }),
   'iam:PutRolePolicy': (e) => ({
     priority: 2,
@@ -46,7 +46,7 @@ export const ACCESS_RULES: Readonly<Record<string, Rule>> = {
   'iam:AddUserToGroup': (e) => ({
     priority: 2,
     why: 'the attacker added a user to a group',
-    command: `aws iam remove-user-from-group --user-name ${q(param(e, 'userName'), 'user')} --group-name ${q(param(e, 'groupName'), 'group')}`,
+    command: `aws iam remove-user-from-group --user-name ${q(userName(e), 'user')} --group-name ${q(param(e, 'groupName'), 'group')}`,
   }),
   'iam:UpdateAssumeRolePolicy': (e) => ({
     priority: 2,

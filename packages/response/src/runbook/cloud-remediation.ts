@@ -69,6 +69,10 @@ export function renderRunbook(steps: readonly RemediationStep[]): string {
   lines.push('set -eu', '');
   // The event's id and time come from the log: a line break in them must not end the comment and become a command.
   const oneLine = (text: string) => text.replace(/[\r\n\u2028\u2029]+/g, ' ');
-  for (const s of steps) lines.push(oneLine(`# ${s.why} (undoes event ${s.event_id} at ${s.event_time})`), s.command, '');
+  for (const s of steps) {
+    // The stolen key's own step undoes no one event of the log.
+    const undoes = s.event_id === '-' ? '' : ` (undoes event ${s.event_id} at ${s.event_time})`;
+    lines.push(oneLine(`# ${s.why}${undoes}`), s.command, '');
+  }
   return lines.join('\n');
 }

@@ -1,26 +1,26 @@
-import { listParam, param, q, type Rule, regionFlag } from './remediation-params.js';
+import { listParam, param, q, type Rule, regionFlag, trailName } from './remediation-params.js';
 
 /** Undoing what switched audit logging, alerting or threat detection off: run first (priority 1). */
 export const MONITORING_RULES: Readonly<Record<string, Rule>> = {
   'cloudtrail:StopLogging': (e) => ({
     priority: 1,
     why: 'the attacker stopped CloudTrail logging',
-    command: `aws cloudtrail start-logging --name ${q(param(e, 'name', 'Name'), 'trail-name')}${regionFlag(e)}`,
+    command: `aws cloudtrail start-logging --name ${q(trailName(e), 'trail-name')}${regionFlag(e)}`,
   }),
   'cloudtrail:DeleteTrail': (e) => ({
     priority: 1,
     why: 'the attacker deleted a trail; recreate it from your infrastructure code, then start it',
-    command: `aws cloudtrail create-trail --name ${q(param(e, 'name', 'Name'), 'trail-name')} --s3-bucket-name <log-bucket> --is-multi-region-trail && aws cloudtrail start-logging --name ${q(param(e, 'name', 'Name'), 'trail-name')}`,
+    command: `aws cloudtrail create-trail --name ${q(trailName(e), 'trail-name')} --s3-bucket-name <log-bucket> --is-multi-region-trail${regionFlag(e)} && aws cloudtrail start-logging --name ${q(trailName(e), 'trail-name')}${regionFlag(e)}`,
   }),
   'cloudtrail:UpdateTrail': (e) => ({
     priority: 1,
     why: 'the attacker changed a trail (destination, regions or validation); restore its settings from your infrastructure code',
-    command: `aws cloudtrail update-trail --name ${q(param(e, 'name', 'Name'), 'trail-name')} --is-multi-region-trail --enable-log-file-validation`,
+    command: `aws cloudtrail update-trail --name ${q(trailName(e), 'trail-name')} --is-multi-region-trail --enable-log-file-validation${regionFlag(e)}`,
   }),
   'cloudtrail:PutEventSelectors': (e) => ({
     priority: 1,
     why: 'the attacker narrowed what CloudTrail records; restore management events',
-    command: `aws cloudtrail put-event-selectors --trail-name ${q(param(e, 'trailName', 'TrailName'), 'trail-name')} --event-selectors '[{"ReadWriteType":"All","IncludeManagementEvents":true}]'`,
+    command: `aws cloudtrail put-event-selectors --trail-name ${q(trailName(e), 'trail-name')} --event-selectors '[{"ReadWriteType":"All","IncludeManagementEvents":true}]'${regionFlag(e)}`,
   }),
   'guardduty:DeleteDetector': (e) => ({
     priority: 1,

@@ -85,7 +85,7 @@ export function listParam(e: AccessEvent, key: string): string[] {
 }
 
 /**
- * ` --region R` for a call made in region R (CloudTrail's `awsRegion`, OCSF's `cloud.region`): the resources an
+ * ` --region R` for a call made in region R (CloudTrail's `awsRegion`, OCSF's `cloud.region`, or a plain `region`): the resources an
  * attacker made live in the region of the call, not the operator's default. Empty when unknown.
  *
  * @example
@@ -94,6 +94,58 @@ export function listParam(e: AccessEvent, key: string): string[] {
  * ```
  */
 export function regionFlag(e: AccessEvent): string {
-  const r = e.attributes?.aws_region ?? e.attributes?.cloud_region;
+  const r = e.attributes?.aws_region ?? e.attributes?.cloud_region ?? e.attributes?.region;
   return typeof r === 'string' && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(r) ? ` --region ${r}` : '';
+}
+
+/**
+ * The name of the `kind` (`user`, `trail`) a call acted on, from its `resource` when the log kept no request
+ * parameter naming it: an ARN (`arn:aws:iam::123456789012:user/ops/aws-support-ops`), a `name=value` pair as the
+ * parsers write it, or a bare name.
+ */
+function nameInResource(e: AccessEvent, kind: 'user' | 'trail'): string | undefined {
+  const r = e.resource;
+  if (!r) return undefined;
+  const arn = new RegExp(`^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\\d*:${kind}/(?:[^/]+/)*([^/]+)$`).exec(r);
+  if (arn) return arn[1];
+  const pair = /^(?:name|Name|userName|trailName|TrailName)=([^=]+)$/.exec(r);
+  if (pair) return pair[1];
+  return /^[A-Za-z0-9_.@+=,-]+$/.test(r) && !r.includes('=') ? r : undefined;
+}
+
+/**
+ * The IAM user a call acted on: its `userName` parameter, else the user its resource names.
+ *
+ * @example
+ * ```ts
+ * userName(createUserEvent); // 'aws-support-ops'
+ * ```
+ */
+export function userName(e: AccessEvent): string | undefined {
+  return param(e, 'userName') ?? nameInResource(e, 'user');
+}
+
+/**
+ * The CloudTrail trail a call acted on: its `name`/`trailName` parameter (a name or an ARN), else its resource.
+ *
+ * @example
+ * ```ts
+ * trailName(stopLoggingEvent); // 'org-trail'
+ * ```
+ */
+export function trailName(e: AccessEvent): string | undefined {
+  return param(e, 'name', 'Name', 'trailName', 'TrailName') ?? nameInResource(e, 'trail');
+}
+
+/**
+ * The IAM user name in a principal as CloudTrail names it (`arn:aws:iam::123456789012:user/legacy-backup-6`), or
+ * undefined for a role, a session or anything else (their keys are not IAM users' access keys).
+ *
+ * @example
+ * ```ts
+ * iamUserOf('arn:aws:iam::123456789012:user/ops/legacy-backup-6'); // 'legacy-backup-6'
+ * ```
+ */
+export function iamUserOf(principal: string | undefined): string | undefined {
+  return principal ? /^arn:aws[a-z-]*:iam::\d+:user\/(?:[^/]+\/)*([A-Za-z0-9_+=,.@-]+)$/.exec(principal)?.[1] : undefined;
 }
