@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AccessEvent, NotFoundError, TokenWardenError } from '@tokenwarden/core';
 import { createIpIntel, type IpIntel } from '@tokenwarden/detection';
@@ -95,28 +95,42 @@ export function registerReport(program: Command): void {
           throw new TokenWardenError('TW_USAGE', 'no credential to report on: the id is empty', {
             hint: 'pass a credential id as events and alerts show it (key id, jti, rt_ id, access key id)',
           });
-        // A report only reads: a --data that holds no store is a mistake, not a new empty store to create.
-        const cfg = baseConfigFrom(opts);
-        if (cfg.store.driver === 'sqlite' && !existsSync(cfg.store.file ?? join(cfg.data, 'tokenwarden.db')))
-          throw new NotFoundError('store', cfg.store.file ?? cfg.data, {
-            hint: 'pass the --data directory (or --config) the token service, gateway and worker use',
-          });
-        const { service, database, close } = await openTokenServiceForCommand(opts);
+        // An --out that cannot be written is reported before anything else (the store is not even opened).
+        const outCreated = opts.out !== undefined && !existsSync(opts.out);
+        if (opts.out !== undefined) closeSync(openSync(opts.out, 'a'));
         try {
-          const report = await buildCredentialReport(database, service.admin, credential, {
-            allTime: Boolean(opts.all),
-            ...(opts.geo === false ? {} : { intel: createIpIntel() }),
-          });
-          const text =
-            format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : format === 'html' ? renderHtml(report) : renderMarkdown(report);
-          if (opts.out) {
-            writeFileSync(opts.out, text);
-            process.stderr.write(`report written to ${opts.out} (${report.totals.requests} requests)\n`);
-          } else process.stdout.write(text);
-          return EXIT.OK;
-        } finally {
-          await close();
+          return await writeReport(credential, format, opts);
+        } catch (e) {
+          // No empty file left behind by a report that failed.
+          if (outCreated && opts.out !== undefined) rmSync(opts.out, { force: true });
+          throw e;
         }
       }),
     );
+}
+
+// Builds the report from the store and writes it where asked (stdout or --out).
+async function writeReport(credential: string, format: string, opts: ReportOptions): Promise<number> {
+  // A report only reads: a --data that holds no store is a mistake, not a new empty store to create.
+  const cfg = baseConfigFrom(opts);
+  if (cfg.store.driver === 'sqlite' && !existsSync(cfg.store.file ?? join(cfg.data, 'tokenwarden.db')))
+    throw new NotFoundError('store', cfg.store.file ?? cfg.data, {
+      hint: 'pass the --data directory (or --config) the token service, gateway and worker use',
+    });
+  const { service, database, close } = await openTokenServiceForCommand(opts);
+  try {
+    const report = await buildCredentialReport(database, service.admin, credential, {
+      allTime: Boolean(opts.all),
+      ...(opts.geo === false ? {} : { intel: createIpIntel() }),
+    });
+    const text =
+      format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : format === 'html' ? renderHtml(report) : renderMarkdown(report);
+    if (opts.out) {
+      writeFileSync(opts.out, text);
+      process.stderr.write(`report written to ${opts.out} (${report.totals.requests} requests)\n`);
+    } else process.stdout.write(text);
+    return EXIT.OK;
+  } finally {
+    await close();
+  }
 }

@@ -72,8 +72,6 @@ describe('containment actions by hand (CLI)', () => {
     assert.deepEqual([json(asn).status, json(asn).action.target], ['done', '14061']);
     refused(await cli('block', '--ip', '127.0.0.1'), 'TW_USAGE');
     refused(await cli('block', '--ip', '999.1.1.1'), 'TW_USAGE');
-    refused(await cli('block', '--asn', 'AS14061'), 'TW_USAGE');
-    refused(await cli('block'), 'TW_USAGE');
   });
 
   it('suspends a key reversibly, and reinstates it', async () => {
@@ -89,7 +87,6 @@ describe('containment actions by hand (CLI)', () => {
     const runs = await Promise.all([
       cli('incidents', 'list', '--limit', '0'),
       cli('incidents', 'list', '--limit', 'abc'),
-      cli('incidents', 'list', '--limit', '99999999'),
       cli('incidents', 'resolve', 'inc_x', '--reason', ''),
       cli('incidents', 'resolve', 'inc_x', '--reason', 'x'.repeat(600)),
       cli('revoke', keyId, '--reason', 'ok \u202Efdp.exe'),
