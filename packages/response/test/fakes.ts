@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before } from 'node:test';
 import type {
   AccessEvent,
   Alert,
@@ -10,6 +14,8 @@ import type {
   Principal,
 } from '@tokenwarden/core';
 import type { ActionContext, GatewayControl, ResponseStores, TokenAdmin } from '@tokenwarden/response';
+import { responseMigrations } from '@tokenwarden/response';
+import { type Database, openDatabase } from '@tokenwarden/store';
 
 let seq = 0;
 
@@ -150,4 +156,31 @@ export function ev(partial: Partial<AccessEvent> & { id: string; time: string })
 /** A minimal alert. */
 export function alert(partial: Partial<Alert> & { id: string; time: string; credential: string }): Alert {
   return { rule: 'new_place', severity: 'high', score: 60, stage: 'discovery', summary: 'test', evidence: {}, ...partial };
+}
+
+/**
+ * A SQLite store with response's tables for the enclosing `describe`: opened before its tests, closed and removed
+ * after them. Call it inside the `describe`; the returned function gives the open store.
+ *
+ * @example
+ * ```ts
+ * const database = responseDatabase('tw-contain-');
+ * it('…', () => new ActionLog(database()));
+ * ```
+ */
+export function responseDatabase(prefix: string): () => Database {
+  let dir = '';
+  let database: Database | undefined;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), prefix));
+    database = await openDatabase({ store: { driver: 'sqlite' }, dataDir: dir, migrations: responseMigrations });
+  });
+  after(async () => {
+    await database?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return () => {
+    if (!database) throw new Error('responseDatabase() is open only inside the tests of its describe');
+    return database;
+  };
 }

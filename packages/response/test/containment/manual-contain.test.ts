@@ -1,24 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { ActionLog, containIncident, IncidentManager, Responder, responseMigrations } from '@tokenwarden/response';
-import { type Database, openDatabase } from '@tokenwarden/store';
-import { alert, ev, memoryStores, recordingGateway, recordingTokens } from '../fakes.js';
+import { describe, it } from 'node:test';
+import { ActionLog, containIncident, IncidentManager, Responder } from '@tokenwarden/response';
+import { alert, ev, memoryStores, recordingGateway, recordingTokens, responseDatabase } from '../fakes.js';
 
 // Containment by hand (CLI and API) leaves the same trace on the incident as automatic containment.
 describe('containing an incident by hand', () => {
-  let dir: string;
-  let database: Database;
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'tw-contain-'));
-    database = await openDatabase({ store: { driver: 'sqlite' }, dataDir: dir, migrations: responseMigrations });
-  });
-  after(async () => {
-    await database.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const database = responseDatabase('tw-contain-');
 
   async function setup() {
     const stores = memoryStores([
@@ -30,7 +17,7 @@ describe('containing an incident by hand', () => {
       tokens: recordingTokens().admin,
       gateway: recordingGateway(),
       stores,
-      actions: new ActionLog(database),
+      actions: new ActionLog(database()),
     });
     return { incidents, incident, responder };
   }

@@ -1,38 +1,25 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { ActionLog, Responder, responseMigrations } from '@tokenwarden/response';
-import { type Database, openDatabase } from '@tokenwarden/store';
-import { memoryStores, recordingGateway, recordingTokens } from '../fakes.js';
+import { describe, it } from 'node:test';
+import { ActionLog, Responder } from '@tokenwarden/response';
+import { memoryStores, recordingGateway, recordingTokens, responseDatabase } from '../fakes.js';
 
 // A manual action is idempotent for a repeat of the same request, not for ever: a user who signed
 // in again must be signed out by the next request, and an expired block must block again.
 describe('repeating an action by hand', () => {
-  let dir: string;
-  let database: Database;
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'tw-repeat-'));
-    database = await openDatabase({ store: { driver: 'sqlite' }, dataDir: dir, migrations: responseMigrations });
-  });
-  after(async () => {
-    await database.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const database = responseDatabase('tw-repeat-');
 
   function setup() {
     const tokens = recordingTokens();
     const gateway = recordingGateway();
-    const actions = new ActionLog(database);
+    const actions = new ActionLog(database());
     const responder = new Responder({ tokens: tokens.admin, gateway, stores: memoryStores(), actions, blockTtlMs: 3_600_000 });
     return { tokens, gateway, actions, responder };
   }
 
   // Backdates every done record of `key`, as if it had been done `ms` ago.
   async function age(key: string, ms: number): Promise<void> {
-    await database.db
-      .updateTable('response_actions' as never)
+    await database()
+      .db.updateTable('response_actions' as never)
       .set({ created_at: new Date(Date.now() - ms).toISOString() } as never)
       .where('idem_key' as never, '=', key as never)
       .execute();

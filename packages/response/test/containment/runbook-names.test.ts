@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { ActionLog, cloudRemediationRunbook, IncidentManager, Responder, renderRunbook, responseMigrations } from '@tokenwarden/response';
-import { type Database, openDatabase } from '@tokenwarden/store';
-import { alert, ev, memoryStores, recordingGateway, recordingTokens } from '../fakes.js';
+import { describe, it } from 'node:test';
+import { ActionLog, cloudRemediationRunbook, IncidentManager, Responder, renderRunbook } from '@tokenwarden/response';
+import { alert, ev, memoryStores, recordingGateway, recordingTokens, responseDatabase } from '../fakes.js';
 
 const KEY = 'AKIAQAQAQAQAQAQAQAQA';
 const PRINCIPAL = 'arn:aws:iam::123456789012:user/legacy-backup-6';
@@ -71,16 +67,7 @@ describe('cloud runbook: exact calls from what the log names', () => {
   });
 
   describe('through a containment plan', () => {
-    let dir: string;
-    let database: Database;
-    before(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'tw-runbook-'));
-      database = await openDatabase({ store: { driver: 'sqlite' }, dataDir: dir, migrations: responseMigrations });
-    });
-    after(async () => {
-      await database.close();
-      rmSync(dir, { recursive: true, force: true });
-    });
+    const database = responseDatabase('tw-runbook-');
 
     it('disables the stolen key under its own user, in a step that undoes no event', async () => {
       const stores = memoryStores(events);
@@ -91,7 +78,7 @@ describe('cloud runbook: exact calls from what the log names', () => {
         tokens: recordingTokens().admin,
         gateway: recordingGateway(),
         stores,
-        actions: new ActionLog(database),
+        actions: new ActionLog(database()),
       });
       const plan = await responder.plan(incident);
       const last = plan.runbook.at(-1);

@@ -1,8 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   type ActionKind,
   ActionLog,
@@ -11,22 +8,11 @@ import {
   IncidentManager,
   Responder,
   ResponderGuard,
-  responseMigrations,
 } from '@tokenwarden/response';
-import { type Database, openDatabase } from '@tokenwarden/store';
-import { alert, ev, memoryStores, recordingGateway, recordingTokens } from '../fakes.js';
+import { alert, ev, memoryStores, recordingGateway, recordingTokens, responseDatabase } from '../fakes.js';
 
 describe('containing a service-account token', () => {
-  let dir: string;
-  let database: Database;
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'tw-sa-'));
-    database = await openDatabase({ store: { driver: 'sqlite' }, dataDir: dir, migrations: responseMigrations });
-  });
-  after(async () => {
-    await database.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const database = responseDatabase('tw-sa-');
 
   async function setup(credential: string, kind: 'service_account_token' | 'api_key', subject: string) {
     const stores = memoryStores([
@@ -48,7 +34,7 @@ describe('containing a service-account token', () => {
       tokens: tokens.admin,
       gateway: recordingGateway(),
       stores,
-      actions: new ActionLog(database),
+      actions: new ActionLog(database()),
       guard: new ResponderGuard({ maxAutoActionsPerMinute: 100, allowlist: { credentials: [], principals: [] } }),
     });
     return { incident, tokens, responder };
@@ -111,7 +97,7 @@ describe('containing a service-account token', () => {
     const incident = await new IncidentManager(stores).ingest(
       alert({ id: 'a_held', time: '2026-11-02T03:00:00.000Z', credential: 'key_held', severity: 'critical' }),
     );
-    const actions = new ActionLog(database);
+    const actions = new ActionLog(database());
     const responder = new Responder({
       tokens: recordingTokens().admin,
       gateway: recordingGateway(),

@@ -1,12 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { AccessEvent } from '@tokenwarden/core';
-import { ActionLog, AutoResponder, containIncident, IncidentManager, Responder, responseMigrations } from '@tokenwarden/response';
-import { type Database, openDatabase } from '@tokenwarden/store';
-import { alert, ev, memoryStores, recordingGateway, recordingTokens } from '../fakes.js';
+import { ActionLog, AutoResponder, containIncident, IncidentManager, Responder } from '@tokenwarden/response';
+import { alert, ev, memoryStores, recordingGateway, recordingTokens, responseDatabase } from '../fakes.js';
 
 const CLIENT = 'cl_01M8VRHSBWH0HZ7QK0XGSN7Q91';
 const JTI = 'dyQfDrX2EYFSw4g1szktsbtr0Z2c0yKnKO9xphIDqvn';
@@ -16,16 +12,7 @@ const JTI = 'dyQfDrX2EYFSw4g1szktsbtr0Z2c0yKnKO9xphIDqvn';
 const SOURCES = ['127.0.0.1', '::1', '::ffff:127.0.0.1', '0.0.0.0', '10.0.0.7', '192.168.1.20', '169.254.1.1', 'fd00::5', '203.0.113.9'];
 
 describe('containment never blocks loopback or unspecified sources, nor internal ones by itself, and skips signing out a client', () => {
-  let dir: string;
-  let database: Database;
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'tw-response-unsafe-'));
-    database = await openDatabase({ store: { driver: 'sqlite' }, dataDir: dir, migrations: responseMigrations });
-  });
-  after(async () => {
-    await database.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const database = responseDatabase('tw-response-unsafe-');
 
   async function setup(credential: string, subject: string) {
     const events: AccessEvent[] = [
@@ -41,7 +28,7 @@ describe('containment never blocks loopback or unspecified sources, nor internal
     );
     const tokens = recordingTokens(undefined, subject);
     const gateway = recordingGateway();
-    const responder = new Responder({ tokens: tokens.admin, gateway, stores, actions: new ActionLog(database) });
+    const responder = new Responder({ tokens: tokens.admin, gateway, stores, actions: new ActionLog(database()) });
     return { stores, incidents, incident, tokens, gateway, responder };
   }
 
