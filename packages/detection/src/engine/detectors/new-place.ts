@@ -93,18 +93,18 @@ function onlyPeopleNetworks(p: Profile): boolean {
 const HOSTING = asnKindCode('hosting');
 
 /**
- * The one cloud a machine's credential has lately called from (the organisation hash of its recent networks, all
- * hosting and all one organisation), or 0: a people's network, a mix of clouds, or nothing yet.
+ * True when every network a machine's credential has lately called from (its recent-network slots) is a hosting
+ * network of one organisation, and `org` is another: the key has left the one cloud it ran in.
  */
-function onlyCloud(p: Profile): number {
-  let org = 0;
+function leftCloud(p: Profile, org: number): boolean {
+  let cloud = 0;
   for (let i = 0; i < RECENT; i++) {
     if (p.u[p.uo + U_RECENT_ASN + i] === 0) continue;
     const o = p.u[p.uo + U_RECENT_ORG + i]!;
-    if (p.u[p.uo + U_RECENT_KIND + i] !== HOSTING || o === 0 || (org !== 0 && o !== org)) return 0;
-    org = o;
+    if (p.u[p.uo + U_RECENT_KIND + i] !== HOSTING || o === 0 || (cloud !== 0 && o !== cloud)) return false;
+    cloud = o;
   }
-  return org;
+  return cloud !== 0 && cloud !== org;
 }
 
 /** True when every network the profile knows is the internal one (and it knows one). */
@@ -209,8 +209,7 @@ export function detectNewPlace(ctx: DetectionContext, out: Finding[]): void {
     ctx.orgHash !== 0 &&
     cred.events >= LEFT_INTERNAL_MIN_EVENTS &&
     cred.interactiveShare === 0 &&
-    onlyCloud(cred) !== 0 &&
-    onlyCloud(cred) !== ctx.orgHash &&
+    leftCloud(cred, ctx.orgHash) &&
     providerSeen(ctx) === 0;
   // Another region of a cloud the credential already runs in (a fresh CI session on another runner) is news at the
   // level of a city, however far the region is.
