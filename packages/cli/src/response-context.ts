@@ -1,4 +1,13 @@
-import { ActionLog, type ActionOutcome, FeedbackLog, IncidentManager, Responder, SettingsStore } from '@tokenwarden/response';
+import {
+  ActionLog,
+  type ActionOutcome,
+  type ActOptions,
+  FeedbackLog,
+  IncidentManager,
+  type PlannedAction,
+  Responder,
+  SettingsStore,
+} from '@tokenwarden/response';
 import { createRepositories } from '@tokenwarden/store';
 import { gatewayControlFor } from './adapters/gateway-control.js';
 import { tokenAdminAdapter } from './adapters/token-admin.js';
@@ -49,16 +58,18 @@ export async function withResponder<T>(opts: CommonOptions, fn: (ctx: ResponseCo
 }
 
 /**
- * Prints one action's outcome (`{action, status, detail, result}` with `--json`, as the response
- * API answers it) and returns the exit code: 2 when it failed, 0 otherwise (done, already done,
- * dry run, skipped).
+ * Takes one action by hand through the responder of `opts` (idempotent, audited, dry run when
+ * `ctx.dryRun`), prints its outcome (`{action, status, detail, result}` with `--json`, as the
+ * response API answers it) and returns the exit code: 2 when it failed, 0 otherwise (done,
+ * already done, dry run, skipped).
  *
  * @example
  * ```ts
- * return printOutcome(await responder.act(action, ctx), Boolean(opts.json));
+ * return actByHand(opts, { kind: 'block_ip', target: '203.0.113.9', why }, { actor: 'cli', reason: why, dryRun: true });
  * ```
  */
-export function printOutcome(outcome: ActionOutcome, json: boolean): number {
-  printResult(outcome, json, () => `${outcome.status} ${outcome.action.kind} ${outcome.action.target}: ${outcome.detail}`);
+export async function actByHand(opts: CommonOptions, action: PlannedAction, ctx: ActOptions): Promise<number> {
+  const outcome: ActionOutcome = await withResponder(opts, ({ responder }) => responder.act(action, ctx));
+  printResult(outcome, Boolean(opts.json), () => `${outcome.status} ${outcome.action.kind} ${outcome.action.target}: ${outcome.detail}`);
   return outcome.status === 'failed' ? EXIT.ERROR : EXIT.OK;
 }

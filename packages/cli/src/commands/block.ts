@@ -3,7 +3,7 @@ import { TokenWardenError } from '@tokenwarden/core/errors';
 import type { Command } from 'commander';
 import { type CommonOptions, runAction, withCommonOptions } from '../command-kit.js';
 import type { CommandModule } from '../program.js';
-import { printOutcome, withResponder } from '../response-context.js';
+import { actByHand } from '../response-context.js';
 import { reasonOption } from './action-options.js';
 
 interface BlockOptions extends CommonOptions {
@@ -63,12 +63,7 @@ export const registerBlock: CommandModule = (program: Command) => {
     runAction(async (opts: BlockOptions) => {
       const { kind, target } = blockTarget(opts);
       const reason = opts.reason ?? 'blocked by hand';
-      return withResponder(opts, async ({ responder }) =>
-        printOutcome(
-          await responder.act({ kind, target, why: reason }, { actor: opts.actor ?? 'cli', reason, dryRun: Boolean(opts.dryRun) }),
-          Boolean(opts.json),
-        ),
-      );
+      return actByHand(opts, { kind, target, why: reason }, { actor: opts.actor ?? 'cli', reason, dryRun: Boolean(opts.dryRun) });
     }),
   );
 };

@@ -5,7 +5,7 @@ import { type CommonOptions, parseDuration, runAction, withCommonOptions } from 
 import { EXIT } from '../exit-codes.js';
 import { printResult } from '../output.js';
 import type { CommandModule } from '../program.js';
-import { printOutcome, withResponder } from '../response-context.js';
+import { actByHand } from '../response-context.js';
 import { openTokenServiceForCommand } from './serve.js';
 
 interface KeysCreateOptions extends CommonOptions {
@@ -214,12 +214,7 @@ export const registerKeys: CommandModule = (program: Command) => {
     runAction(async (nameOrId: string, opts: CommonOptions & { dryRun?: boolean }) => {
       if (opts.dryRun) {
         const why = 'rotated by hand';
-        return withResponder(opts, async ({ responder }) =>
-          printOutcome(
-            await responder.act({ kind: 'rotate_service_account', target: nameOrId, why }, { actor: 'cli', reason: why, dryRun: true }),
-            Boolean(opts.json),
-          ),
-        );
+        return actByHand(opts, { kind: 'rotate_service_account', target: nameOrId, why }, { actor: 'cli', reason: why, dryRun: true });
       }
       const { service, close } = await openTokenServiceForCommand(opts);
       try {

@@ -4,7 +4,7 @@ import { type CommonOptions, runAction, withCommonOptions } from '../command-kit
 import { EXIT } from '../exit-codes.js';
 import { printResult } from '../output.js';
 import type { CommandModule } from '../program.js';
-import { printOutcome, withResponder } from '../response-context.js';
+import { actByHand } from '../response-context.js';
 import { reasonOption } from './action-options.js';
 import { openTokenServiceForCommand } from './serve.js';
 
@@ -47,12 +47,7 @@ export const registerRevoke: CommandModule = (program: Command) => {
         });
       if (opts.dryRun) {
         const reason = opts.reason ?? 'revoked by hand';
-        return withResponder(opts, async ({ responder }) =>
-          printOutcome(
-            await responder.act({ kind: 'revoke', target: idOrToken, why: reason }, { actor: opts.actor ?? 'cli', reason, dryRun: true }),
-            Boolean(opts.json),
-          ),
-        );
+        return actByHand(opts, { kind: 'revoke', target: idOrToken, why: reason }, { actor: opts.actor ?? 'cli', reason, dryRun: true });
       }
       const { service, close } = await openTokenServiceForCommand(opts);
       try {

@@ -3,7 +3,7 @@ import { type CommonOptions, runAction, withCommonOptions } from '../command-kit
 import { EXIT } from '../exit-codes.js';
 import { printResult } from '../output.js';
 import type { CommandModule } from '../program.js';
-import { printOutcome, withResponder } from '../response-context.js';
+import { actByHand } from '../response-context.js';
 import { reasonOption } from './action-options.js';
 import { openTokenServiceForCommand } from './serve.js';
 
@@ -40,12 +40,7 @@ export const registerSignout: CommandModule = (program: Command) => {
       if (opts.dryRun) {
         const reason = opts.reason ?? 'signed out by hand';
         const why = opts.includeKeys ? `${reason} (and revoke their API keys)` : reason;
-        return withResponder(opts, async ({ responder }) =>
-          printOutcome(
-            await responder.act({ kind: 'signout', target: opts.subject, why }, { actor: opts.actor ?? 'cli', reason, dryRun: true }),
-            Boolean(opts.json),
-          ),
-        );
+        return actByHand(opts, { kind: 'signout', target: opts.subject, why }, { actor: opts.actor ?? 'cli', reason, dryRun: true });
       }
       const { service, close } = await openTokenServiceForCommand(opts);
       try {

@@ -2,7 +2,7 @@ import { TokenWardenError } from '@tokenwarden/core/errors';
 import type { Command } from 'commander';
 import { type CommonOptions, runAction, withCommonOptions } from '../command-kit.js';
 import type { CommandModule } from '../program.js';
-import { printOutcome, withResponder } from '../response-context.js';
+import { actByHand } from '../response-context.js';
 import { reasonOption } from './action-options.js';
 
 interface SuspendOptions extends CommonOptions {
@@ -43,19 +43,10 @@ export const registerSuspend: CommandModule = (program: Command) => {
             hint: 'pass a key id (key_...), token id (sat_...) or user id (usr_...)',
           });
         const reason = opts.reason ?? `${kind === 'suspend' ? 'suspended' : 'reinstated'} by hand`;
-        return withResponder(opts, async ({ responder }) =>
-          printOutcome(
-            await responder.act(
-              {
-                kind,
-                target: id,
-                why: reason,
-                ...(kind === 'suspend' ? { entity: id.startsWith('usr_') ? 'principal' : 'credential' } : {}),
-              },
-              { actor: opts.actor ?? 'cli', reason, dryRun: Boolean(opts.dryRun) },
-            ),
-            Boolean(opts.json),
-          ),
+        return actByHand(
+          opts,
+          { kind, target: id, why: reason, ...(kind === 'suspend' ? { entity: id.startsWith('usr_') ? 'principal' : 'credential' } : {}) },
+          { actor: opts.actor ?? 'cli', reason, dryRun: Boolean(opts.dryRun) },
         );
       }),
     );
