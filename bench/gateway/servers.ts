@@ -120,7 +120,14 @@ async function proxies(upstreamUrl: string, jkts: string[]): Promise<void> {
 
 async function fastifyApps(): Promise<void> {
   const source = await FakeCredentialSource.create();
-  const guard = new GatewayGuard({ source, config, publishAccess });
+  // Development knobs for A/B runs of the access-event path: BENCH_NO_SINK=1 emits no access events,
+  // BENCH_BATCH_MS=N collects them for N ms before handing a batch over (default: the next turn).
+  const guard = new GatewayGuard({
+    source,
+    config,
+    ...(process.env.BENCH_NO_SINK === '1' ? {} : { publishAccess }),
+    ...(process.env.BENCH_BATCH_MS ? { accessBatchMs: Number(process.env.BENCH_BATCH_MS) } : {}),
+  });
   await guard.start();
   const { plain, plugin: guarded, hooks } = await buildFastifyBenchApps(guard);
   for (const app of [plain, guarded, hooks]) await app.listen({ port: 0, host: '127.0.0.1' });

@@ -22,8 +22,22 @@ export interface CreateUserInput {
 const LOGIN_PATTERN = /^[A-Za-z0-9._@+-]{1,128}$/;
 
 /**
+ * The key a login is unique and found by: ASCII letters lower-cased, nothing else changed (logins
+ * are ASCII; `toLowerCase` would also fold look-alikes such as the Kelvin sign into `k`).
+ *
+ * @example
+ * ```ts
+ * loginKeyOf('Alice@Example.com'); // "alice@example.com"
+ * ```
+ */
+export function loginKeyOf(login: string): string {
+  return login.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+}
+
+/**
  * Creates a user with a scrypt password hash. Logins are 1 to 128 characters of letters, digits
- * and `._@+-`; passwords at least 8 characters.
+ * and `._@+-`, kept as given but unique and found whatever their case (`Alice` is `alice`);
+ * passwords at least 8 characters.
  *
  * @example
  * ```ts
@@ -40,14 +54,22 @@ export async function createUser(database: Database, input: CreateUserInput): Pr
   const row: UserRow = {
     id: newId('usr'),
     login: input.login,
+    login_key: loginKeyOf(input.login),
     password_hash: await hashPassword(input.password),
     status: 'active',
     created_at: new Date().toISOString(),
   };
   await database.transaction(async (raw) => {
     const trx = typed(raw);
-    const taken = await trx.selectFrom('ts_users').select('id').where('login', '=', input.login).executeTakeFirst();
-    if (taken) throw new TokenWardenError('TW_LOGIN_TAKEN', `login ${input.login} already exists`, { hint: 'choose another --login' });
+    const taken = await trx
+      .selectFrom('ts_users')
+      .select('login')
+      .where((eb) => eb.or([eb('login_key', '=', row.login_key), eb('login', '=', input.login)]))
+      .executeTakeFirst();
+    if (taken) {
+      const as = taken.login === input.login ? '' : ` (as ${taken.login}: logins are not case-sensitive)`;
+      throw new TokenWardenError('TW_LOGIN_TAKEN', `login ${input.login} already exists${as}`, { hint: 'choose another --login' });
+    }
     await trx.insertInto('ts_users').values(row).execute();
     await recordLineage(trx, { entityId: row.id, entityKind: 'user', createdBy: input.createdByCredentialId });
   });
@@ -55,7 +77,8 @@ export async function createUser(database: Database, input: CreateUserInput): Pr
 }
 
 /**
- * Finds a user by id or by login name.
+ * Finds a user by id or by login name (in any case; an exact match wins over an account made
+ * before logins were case-insensitive).
  *
  * @example
  * ```ts
@@ -63,16 +86,23 @@ export async function createUser(database: Database, input: CreateUserInput): Pr
  * ```
  */
 export async function findUser(database: Database, idOrLogin: string): Promise<UserView | undefined> {
-  const row = await typed(database.db)
+  const rows = await typed(database.db)
     .selectFrom('ts_users')
-    .select(['id', 'login', 'status', 'created_at'])
-    .where((eb) => eb.or([eb('id', '=', idOrLogin), eb('login', '=', idOrLogin)]))
-    .executeTakeFirst();
-  return row;
+    .select(['id', 'login', 'login_key', 'status', 'created_at'])
+    .where((eb) => eb.or([eb('id', '=', idOrLogin), eb('login', '=', idOrLogin), eb('login_key', '=', loginKeyOf(idOrLogin))]))
+    .execute();
+  const row = preferExact(rows, idOrLogin);
+  return row && { id: row.id, login: row.login, status: row.status, created_at: row.created_at };
+}
+
+// The row named exactly `name` (its id or login), else the one found by the login's case-folded key.
+function preferExact<T extends { id: string; login: string; login_key?: string }>(rows: readonly T[], name: string): T | undefined {
+  const key = loginKeyOf(name);
+  return rows.find((r) => r.id === name || r.login === name) ?? rows.find((r) => r.login_key === key);
 }
 
 /**
- * Checks a login and password; returns the active user or undefined. Takes the same time whether
+ * Checks a login and password (the login in any case); returns the active user or undefined. Takes the same time whether
  * or not the login exists.
  *
  * @example
@@ -81,7 +111,12 @@ export async function findUser(database: Database, idOrLogin: string): Promise<U
  * ```
  */
 export async function authenticateUser(database: Database, login: string, password: string): Promise<UserView | undefined> {
-  const row = await typed(database.db).selectFrom('ts_users').selectAll().where('login', '=', login).executeTakeFirst();
+  const rows = await typed(database.db)
+    .selectFrom('ts_users')
+    .selectAll()
+    .where((eb) => eb.or([eb('login_key', '=', loginKeyOf(login)), eb('login', '=', login)]))
+    .execute();
+  const row = preferExact(rows, login);
   const ok = await verifyPassword(password, row?.password_hash ?? (await decoyPasswordHash()));
   if (!row || !ok || row.status !== 'active') return undefined;
   return { id: row.id, login: row.login, status: row.status, created_at: row.created_at };

@@ -167,4 +167,21 @@ export const tokenServiceMigrations: Migration[] = [
       await db.schema.alterTable('ts_service_accounts').addColumn('deliver_to', 'text').execute();
     },
   },
+  {
+    // Logins are one account whatever their case: `Alice` beside `alice` is a look-alike an
+    // attacker can create to stay in, and a person typing `Alice` at the sign-in form is `alice`.
+    // `login_key` is the lower-cased login, unique. Duplicates made before this migration keep
+    // their accounts: the oldest takes the key, each later one gets its key suffixed with its id
+    // (so the index can be built) and still signs in by its exact login.
+    name: 'token-service-0007-case-insensitive-logins',
+    async up(db) {
+      await db.schema.alterTable('ts_users').addColumn('login_key', 'text').execute();
+      await sql`update ts_users set login_key = lower(login)`.execute(db);
+      await sql`update ts_users set login_key = login_key || '#' || id where exists (
+        select 1 from ts_users older where lower(older.login) = lower(ts_users.login)
+          and (older.created_at < ts_users.created_at or (older.created_at = ts_users.created_at and older.id < ts_users.id)))`.execute(db);
+      // Not `ts_users_login_key`: PostgreSQL already named the unique constraint on `login` so.
+      await db.schema.createIndex('ts_users_by_login_key').on('ts_users').column('login_key').unique().execute();
+    },
+  },
 ];

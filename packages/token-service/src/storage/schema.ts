@@ -32,6 +32,8 @@ export interface RevocationRow {
 export interface UserRow {
   id: string;
   login: string;
+  /** The login lower-cased: unique, so logins differing only in case are one account. */
+  login_key: string;
   password_hash: string;
   status: string;
   created_at: string;
