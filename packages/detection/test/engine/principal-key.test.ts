@@ -96,4 +96,33 @@ describe('principal key: generated role-session names are one principal', () => 
       'alerts name the session as logged',
     );
   });
+
+  it("hard negative: a run applying code that creates a user and key and deletes a legacy alarm, never done before, is the role's work", () => {
+    // Blind test #12: each run is a one-session key that is never learned, so the apply's new kinds of change read
+    // as an attack chain of never-used operations up to defense evasion (high), while its role has two weeks of
+    // applies from the same runner and client.
+    const runs: EnrichedEvent[] = [];
+    const runOf = (day: number, ops: readonly string[]) => {
+      const cred = `ASIARUN${String(day).padStart(4, '0')}`;
+      const principal = `${ROLE}/terraform-${5950708054 + day}`;
+      const at = T0 + day * DAY + 15 * HOUR;
+      for (const [i, op] of ops.entries())
+        runs.push(ev({ at: at + i * 6_000, cred, principal, place: 'awsVirginia', client: 'terraform', op }));
+    };
+    for (let day = 0; day < 14; day++)
+      runOf(day, ['sts:GetCallerIdentity', 'iam:GetRole', 'ec2:DescribeInstances', 'iam:AttachRolePolicy']);
+    runOf(14, [
+      'iam:AttachRolePolicy',
+      'iam:CreateUser',
+      'iam:CreateAccessKey',
+      'iam:PutUserPolicy',
+      'cloudwatch:PutMetricAlarm',
+      'cloudwatch:DeleteAlarms',
+    ]);
+    const alerts = run(createDetectionEngine(), runs);
+    assert.deepEqual(
+      pages(alerts.filter((a) => Date.parse(a.time) >= T0 + 14 * DAY)).map((a) => `${a.time} ${a.rule} ${a.summary}`),
+      [],
+    );
+  });
 });

@@ -23,6 +23,13 @@ import { detectUnbaselinedChain } from './unbaselined-chain.js';
 const STRONG_SUSPICION = 60;
 /** Highest score of a chain of never-used operations short of persistence, made at the owner's desk with nothing suspicious (medium). */
 const DESK_MAX_SCORE = 45;
+/**
+ * Events from one address (and a fifth of the history) that make it the owner's desk for that cap. Fewer than a
+ * privileged change asks for: the cap only keeps a chain short of damage at medium, and a person who works a few
+ * hours a week (a data engineer's 20 calls from home in two weeks, blind test #12) has no 50-event desk for weeks.
+ * A thief's address is not learned while its novelty keeps the credential suspicious.
+ */
+const CHAIN_DESK_MIN_EVENTS = 15;
 
 /**
  * Stage this event contributes to the chain: its operation's stage, or a validity check when an auth failure
@@ -200,7 +207,7 @@ export function detectAttackChain(ctx: DetectionContext, out: Finding[]): void {
   // persistence or evasion, are a person's first push, review or comment: kept (a later suspicious step still counts
   // them), not paged. A thief replaying the token from the victim's town has another address; one on the victim's
   // own machine still pages once it settles in.
-  if (!suspicious && !damage && atUsualDesk(ctx)) score = Math.min(score, DESK_MAX_SCORE);
+  if (!suspicious && !damage && atUsualDesk(ctx, CHAIN_DESK_MIN_EVENTS)) score = Math.min(score, DESK_MAX_SCORE);
   score = Math.min(100, score);
   const stages: Record<string, string> = {};
   for (let s = 1; s < ATTACK_STAGES.length; s++) {

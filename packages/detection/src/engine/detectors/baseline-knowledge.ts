@@ -60,7 +60,7 @@ const DESK_MIN_SHARE = 0.2;
 
 /**
  * Whether the event comes from the owner's desk: the very address the credential, or its principal, has made at
- * least {@link DESK_MIN_EVENTS} events and a fifth of its events from, with no novelty of place or client. Stricter than
+ * least `minEvents` ({@link DESK_MIN_EVENTS} unless a caller with less at stake asks for fewer) events and a fifth of its events from, with no novelty of place or client. Stricter than
  * {@link familiarContext}: a thief replaying the token from the victim's own town and ISP has another address.
  *
  * @example
@@ -68,15 +68,15 @@ const DESK_MIN_SHARE = 0.2;
  * const ownWork = atUsualDesk(ctx) && ctx.suspicion < ctx.cfg.chain.contextMinScore;
  * ```
  */
-export function atUsualDesk(ctx: DetectionContext): boolean {
+export function atUsualDesk(ctx: DetectionContext, minEvents = DESK_MIN_EVENTS): boolean {
   if (ctx.placeNovelty !== 0 || ctx.clientNovelty !== 0 || ctx.ipHash === 0) return false;
   const { cred, principal } = ctx;
-  if (deskOf(cred, ctx.ipHash)) return true;
-  return principal !== cred && ctx.principalMature && deskOf(principal, ctx.ipHash);
+  if (deskOf(cred, ctx.ipHash, minEvents)) return true;
+  return principal !== cred && ctx.principalMature && deskOf(principal, ctx.ipHash, minEvents);
 }
 
 // A desk is where a good share of the work happens: an address a patient thief has used for days is not one yet.
-function deskOf(p: Profile, ipHash: number): boolean {
+function deskOf(p: Profile, ipHash: number, minEvents: number): boolean {
   const n = topKCount(p.u, p.uo + U_IP, K_IP, ipHash);
-  return n >= DESK_MIN_EVENTS && n >= DESK_MIN_SHARE * p.events;
+  return n >= minEvents && n >= DESK_MIN_SHARE * p.events;
 }

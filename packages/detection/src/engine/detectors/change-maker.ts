@@ -33,14 +33,18 @@ const AUTOMATION_MAX_INTERACTIVE_SHARE = 0.1;
  */
 export function isChangeMaker(ctx: DetectionContext, sameDay = false): boolean {
   const { cred, cfg } = ctx;
+  // `sameDay`: infrastructure as code needs no earlier change. Its first apply after days of plans makes changes
+  // the code says (a bucket policy, alarms of destroyed resources deleted), and an alert on its first change keeps
+  // that change out of the baseline, so a count of earlier changes would page its second one. Each run of a CI
+  // role gets a session of its own (a new key, `terraform-<run id>`): one run is never learned, its role is.
+  if (sameDay && byDeploymentTooling(ctx)) {
+    const learned = ctx.credMature ? cred : ctx.principal !== cred && ctx.principalMature ? ctx.principal : undefined;
+    if (learned !== undefined && learned.events > 0 && learned.interactiveShare <= AUTOMATION_MAX_INTERACTIVE_SHARE) return true;
+  }
   // Earned over a learned baseline: changes made minutes ago by a credential still being learned may be the
   // attacker's own first steps.
   if (!ctx.credMature) return false;
   if (cred.events === 0 || cred.interactiveShare > AUTOMATION_MAX_INTERACTIVE_SHARE) return false;
-  // `sameDay`: infrastructure as code needs no earlier change. Its first apply after days of plans makes changes
-  // the code says (a bucket policy, alarms of destroyed resources deleted), and an alert on its first change keeps
-  // that change out of the baseline, so a count of earlier changes would page its second one.
-  if (sameDay && byDeploymentTooling(ctx)) return true;
   // A habit is changes made in an earlier session: an attacker's own first change minutes ago proves none.
   const firstChange = cred.f[cred.fo + F_FIRST_PRIV_TS]!;
   if (firstChange === 0 || ctx.now - firstChange < CHANGE_HABIT_MIN_AGE_MS) return false;

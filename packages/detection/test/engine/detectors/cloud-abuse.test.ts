@@ -262,6 +262,16 @@ describe('detector: cloud abuse (what a leaked key is stolen for)', () => {
       abuse(replay([{ op: 'bedrock:PutFoundationModelEntitlement' }, { op: 'bedrock:GetModelInvocationLoggingConfiguration' }])).length,
       1,
     );
+    // Blind test #12: an administrator opens the Bedrock settings in the console (which reads the logging
+    // configuration), switches logging on and tries a model. The same calls from a script are the thief's.
+    const consoleSetup: Step[] = [
+      { op: 'bedrock:ListFoundationModels' },
+      { op: 'bedrock:GetModelInvocationLoggingConfiguration' },
+      { op: 'bedrock:PutModelInvocationLoggingConfiguration' },
+      { op: 'bedrock:InvokeModel' },
+    ];
+    assert.equal(abuse(replay(consoleSetup, admin)).length, 0);
+    assert.equal(abuse(replay(consoleSetup)).length, 1);
   });
 
   it('mail abuse: sending switched on by a script after reading the quota; not a new mailer verifying its sender', () => {
