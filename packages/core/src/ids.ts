@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 let lastTime = -1;
@@ -27,6 +27,25 @@ export function ulid(now: number = Date.now()): string {
   }
   lastTime = now;
   lastRandom = random;
+  return encodeUlid(now, random);
+}
+
+/**
+ * A ULID whose 80 "random" bits are the first 10 bytes of a SHA-256 of `parts`: the same time and
+ * parts always give the same id, so a record derived from its input (an alert raised by one event)
+ * keeps its id when the input is processed again, and a store's insert-if-absent drops the repeat.
+ *
+ * @example
+ * ```ts
+ * derivedUlid(Date.parse('2026-11-02T10:00:00Z'), ['AKIA…', 'new_place', 'evt_1']); // the same on every run
+ * ```
+ */
+export function derivedUlid(time: number, parts: readonly string[]): string {
+  const digest = createHash('sha256').update(parts.join('\0')).digest();
+  return encodeUlid(time, digest.subarray(0, 10));
+}
+
+function encodeUlid(now: number, random: Uint8Array): string {
   let time = '';
   let t = now;
   for (let i = 0; i < 10; i++) {

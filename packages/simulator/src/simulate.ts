@@ -62,11 +62,14 @@ export async function simulateToDirectory(
   const ocsf = formats.includes('ocsf') ? await TextSink.open(join(dir, 'events.ocsf.jsonl')) : undefined;
   if (ocsf) files.push('events.ocsf.jsonl');
   const ctDir = join(dir, 'cloudtrail');
-  if (formats.includes('cloudtrail')) {
-    await mkdir(ctDir, { recursive: true });
-    // Old runs' files would mix with this run's; only our own file names are removed.
-    for (const f of await readdir(ctDir)) if (/_CloudTrail_.*_sim\.json\.gz$/.test(f)) await rm(join(ctDir, f));
+  // An earlier run's event files would mix with this run's (and be scored against this run's labels): every file a
+  // simulation writes is removed first, the formats not asked for this time included. Only our own names go.
+  for (const name of ['events.native.jsonl', 'events.ocsf.jsonl'] as const) {
+    if (!files.includes(name)) await rm(join(dir, name), { force: true });
   }
+  const oldTrail = await readdir(ctDir).catch(() => [] as string[]);
+  for (const f of oldTrail) if (/_CloudTrail_.*_sim\.json\.gz$/.test(f)) await rm(join(ctDir, f));
+  if (formats.includes('cloudtrail')) await mkdir(ctDir, { recursive: true });
   let trail: TextSink | undefined;
   let trailDay = -1;
   let trailCount = 0;

@@ -83,6 +83,13 @@ export const simulateCommand: CommandModule = (program: Command) => {
           (events, time) => process.stderr.write(`simulate: ${events} events, at ${new Date(time).toISOString()}\n`),
         );
         const seconds = (Date.now() - started) / 1000;
+        // An attack needs a credential with a learned history before it and days for its steps: a short or small
+        // simulation holds fewer than asked, which an evaluation must not take for the number planned.
+        if (summary.attacks < opts.attacks) {
+          process.stderr.write(
+            `simulate: warning: ${opts.attacks} attacks asked, ${summary.attacks} fit in ${opts.days} day(s) with ${opts.users} users and ${opts.services} services (each attack needs its own credential and days of history before it: raise --days or --users)\n`,
+          );
+        }
         if (opts.json) process.stdout.write(`${JSON.stringify({ ...summary, out: opts.out, seconds }, null, 2)}\n`);
         else {
           process.stdout.write(

@@ -1,3 +1,5 @@
+import { INPUT_ENDED } from '@tokenwarden/detection';
+
 /** One skipped record, as the detection pipeline reports it. */
 export interface SkippedRecord {
   source: string;
@@ -34,7 +36,9 @@ export class IssuePrinter {
 
   print(issue: SkippedRecord): void {
     const shown = this.shown.get(issue.source) ?? 0;
-    if (this.perInput === 0 || shown < this.perInput) {
+    // What stopped the input (a corrupt .gz: its garbage was a hundred "not valid JSON" first) is always shown.
+    const endedInput = issue.reason.startsWith(INPUT_ENDED);
+    if (this.perInput === 0 || shown < this.perInput || endedInput) {
       this.shown.set(issue.source, shown + 1);
       const at = issue.record === undefined ? '' : ` record ${issue.record}:`;
       this.write(`${issue.source}:${issue.line}:${at} ${issue.reason}\n`);

@@ -6,6 +6,17 @@
  */
 
 /**
+ * How an issue that stopped its whole input begins (a corrupt or truncated `.gz`, a read error), as opposed to one
+ * skipped record: a printer that caps record issues per input must still show this one.
+ *
+ * @example
+ * ```ts
+ * if (issue.reason.startsWith(INPUT_ENDED)) write(issue); // never hidden behind the cap
+ * ```
+ */
+export const INPUT_ENDED = 'input ended with an error';
+
+/**
  * One record cut from the input, or a problem at a location. `record` is an array element's 1-based position in its
  * array: AWS writes a CloudTrail file on one line, so the line alone does not say which record was bad.
  */
@@ -388,7 +399,7 @@ export async function* splitRecordBatches(chunks: AsyncIterable<string>, options
   } catch (e) {
     splitter ??= choose(true);
     const why = e instanceof Error ? e.message : String(e);
-    out.push({ kind: 'issue', line: splitter?.line() ?? 1, reason: `input ended with an error: ${why.slice(0, 200)}` });
+    out.push({ kind: 'issue', line: splitter?.line() ?? 1, reason: `${INPUT_ENDED}: ${why.slice(0, 200)}` });
     yield out;
     return;
   }

@@ -26,7 +26,7 @@ export function defaultTimeBounds(now: number = Date.now()): TimeBounds {
   return { minTs: EARLIEST_TS, maxTs: now + MAX_FUTURE_MS };
 }
 
-const ISO_PREFIX = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/;
+const ISO_PREFIX = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?/;
 
 /**
  * Parses an event time: ISO 8601 text (a zone-less time is read as UTC), or epoch seconds or
@@ -47,7 +47,12 @@ export function parseEventTime(value: unknown): number | undefined {
   if (fast !== undefined) return fast;
   const s = value.trim();
   if (/^\d{9,13}(\.\d+)?$/.test(s)) return epochToMs(Number(s));
-  if (!ISO_PREFIX.test(s)) return undefined;
+  const fields = ISO_PREFIX.exec(s);
+  if (fields === null) return undefined;
+  // Date.parse moves 31 November to 1 December and 30 February into March: a time that names no
+  // real instant is unreadable, not another day.
+  const [, y, mo, d, h, mi, sec] = fields.map(Number) as number[];
+  if (!isCalendarTime(y!, mo!, d!, h!, mi!, Number.isNaN(sec) ? 0 : sec!)) return undefined;
   const hasZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(s);
   const ms = Date.parse(hasZone ? s : `${s.replace(' ', 'T')}Z`);
   return Number.isFinite(ms) ? ms : undefined;

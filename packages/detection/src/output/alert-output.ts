@@ -98,8 +98,10 @@ export function toOcsfDetectionFinding(alert: Alert, product: { version: string 
 }
 
 /**
- * The native alert line: the pinned fields first and always present (`principal` is null when
- * the input names no principal), then the optional ones.
+ * The native alert line: the pinned fields first and always present, then the optional ones. When
+ * the input names no principal (an nginx line with a bare key), the credential stands for itself,
+ * as it does in the engine's baselines: `principal` is the credential id, a string like every
+ * principal (the published schema's type), never null.
  *
  * @example
  * ```ts
@@ -108,7 +110,7 @@ export function toOcsfDetectionFinding(alert: Alert, product: { version: string 
  */
 export function toNativeAlert(alert: Alert): Record<string, unknown> {
   const { id, time, credential, principal, rule, severity, score, stage, summary, evidence, ...rest } = alert;
-  return { id, time, credential, principal: principal ?? null, rule, severity, score, stage, summary, evidence, ...rest };
+  return { id, time, credential, principal: principal ?? credential, rule, severity, score, stage, summary, evidence, ...rest };
 }
 
 /**

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { fixture } from '../fixtures/paths.js';
 
 const bin = fileURLToPath(new URL('../../../cli/bin/tokenwarden.js', import.meta.url));
@@ -149,5 +150,27 @@ describe('tokenwarden detect (CLI)', () => {
     assert.ok(out.stdout.length > 0, 'the next input is still judged');
     const all = await detect(['--input-format', 'cloudtrail', '--max-issues', '0', wrong]);
     assert.equal(all.stderr.split('\n').filter((l) => /:\d+: CloudTrail record/.test(l)).length, 250);
+  });
+
+  it('always says a .gz was corrupt, however many garbage records came before it', async () => {
+    // QA: flipped bytes in a gzip member decompress to garbage until the check fails at its end; the one line that
+    // said so was hidden behind a hundred "not valid JSON" lines.
+    const lines = Array.from({ length: 20_000 }, (_, i) =>
+      JSON.stringify({
+        id: `e${i}`,
+        time: '2026-03-01T09:00:00Z',
+        credential_id: `k${i % 50}`,
+        source_ip: '8.8.8.8',
+        method: 'GET',
+        path: `/x/${i}`,
+      }),
+    );
+    const packed = gzipSync(`${lines.join('\n')}\n`);
+    for (let i = 0; i < 100; i++) packed[2_000 + i * 7] = (packed[2_000 + i * 7] as number) ^ 0x5a;
+    const corrupt = join(dir, 'corrupt.jsonl.gz');
+    writeFileSync(corrupt, packed);
+    const out = await detect([corrupt]);
+    assert.equal(out.code, 0, out.stderr);
+    assert.match(out.stderr, /corrupt\.jsonl\.gz:\d+: input ended with an error: /);
   });
 });

@@ -79,3 +79,32 @@ test('simulate and eval work from the command line', async () => {
     await rm(out, { recursive: true, force: true });
   }
 });
+
+test('simulate says when fewer attacks fit than were asked for', async () => {
+  // QA: `--attacks 5` with five users gave one attack and no word of it; an evaluation then measures fewer than planned.
+  const out = await mkdtemp(join(tmpdir(), 'tw-sim-few-'));
+  try {
+    const sim = await cli([
+      'simulate',
+      '--out',
+      out,
+      '--users',
+      '5',
+      '--services',
+      '1',
+      '--attacks',
+      '5',
+      '--days',
+      '3',
+      '--format',
+      'native',
+      '--json',
+    ]);
+    assert.equal(sim.code, 0, sim.stderr);
+    const { attacks } = JSON.parse(sim.stdout) as { attacks: number };
+    assert.ok(attacks < 5, `${attacks} attacks`);
+    assert.match(sim.stderr, new RegExp(`warning: 5 attacks asked, ${attacks} fit in 3 day\\(s\\)`));
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
+});

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -254,6 +254,22 @@ describe('simulateToDirectory output directory', () => {
       await assert.rejects(simulateToDirectory(tiny, '/proc/tokenwarden-nope/x', ['native']), /cannot create output directory/);
     } finally {
       await rm(base, { recursive: true, force: true });
+    }
+  });
+
+  test("a second run into the same directory leaves none of the first run's events beside its labels", async () => {
+    // QA: native and OCSF files of seed 1 stayed next to seed 2's CloudTrail and labels; `detect` read both runs.
+    const dir = await mkdtemp(join(tmpdir(), 'tw-sim-again-'));
+    try {
+      await simulateToDirectory(tiny, dir, ['native', 'ocsf', 'cloudtrail']);
+      await writeFile(join(dir, 'notes.txt'), 'mine');
+      await simulateToDirectory({ ...tiny, seed: 2 }, dir, ['cloudtrail']);
+      assert.deepEqual((await readdir(dir)).sort(), ['cloudtrail', 'labels.json', 'notes.txt']);
+      await simulateToDirectory({ ...tiny, seed: 3 }, dir, ['native']);
+      assert.deepEqual((await readdir(dir)).sort(), ['cloudtrail', 'events.native.jsonl', 'labels.json', 'notes.txt']);
+      assert.deepEqual(await readdir(join(dir, 'cloudtrail')), []);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

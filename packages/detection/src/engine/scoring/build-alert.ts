@@ -1,10 +1,11 @@
-import { type Alert, ATTACK_STAGES, ulid } from '@tokenwarden/core';
+import { type Alert, ATTACK_STAGES, derivedUlid } from '@tokenwarden/core';
 import type { Finding } from '../detectors/types.js';
 import type { Calibrated } from './risk.js';
 
 /**
  * Turn a calibrated finding into an `Alert`: `time` is the triggering event's time, `credential` the
  * credential id as in the input, and `evidence` the detector's explanation plus how the score was reached.
+ * The id is derived from the credential, rule, event and summary, so it is the same on every run.
  *
  * @example
  * ```ts
@@ -20,7 +21,9 @@ export function buildAlert(
   eventId: string | undefined,
 ): Alert {
   const alert: Alert = {
-    id: `alr_${ulid(ts)}`,
+    // Derived from what raised it, not drawn at random: the same log read twice gives the same alerts, ids
+    // included, so a replay is recognised (the store keeps one) and two runs can be compared line by line.
+    id: `alr_${derivedUlid(ts, [credential, f.rule, eventId ?? '', f.summary])}`,
     time: new Date(ts).toISOString(),
     credential,
     rule: f.rule,
