@@ -60,6 +60,34 @@ describe('CloudTrail', () => {
     assert.equal(get?.bytes_out, 4096);
     assert.equal(get?.status, 403);
   });
+
+  it('a long-term access key is never a console session, whatever user agent it sends', () => {
+    // QA: the simulator's native form said the thief replaying a key with its victim's browser string was no person;
+    // CloudTrail says it too: signing in to the console gives temporary ASIA keys, and AKIA keys are programs'.
+    const decode = createRecordDecoder({ format: 'cloudtrail' });
+    const browser = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
+    const record = (accessKeyId: string, extra: Record<string, unknown> = {}) =>
+      JSON.stringify({
+        eventVersion: '1.10',
+        userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/olga', accountId: '111122223333', accessKeyId },
+        eventTime: '2026-03-01T10:00:00Z',
+        eventSource: 'iam.amazonaws.com',
+        eventName: 'GetUser',
+        awsRegion: 'us-east-1',
+        sourceIPAddress: '203.0.113.9',
+        userAgent: browser,
+        eventID: `e-${accessKeyId}`,
+        ...extra,
+      });
+    const interactive = (text: string) => {
+      const [d] = decode({ kind: 'line', text, line: 1 }, 'x.jsonl');
+      assert.equal(d?.outcome.kind, 'event');
+      return d?.outcome.kind === 'event' ? d.outcome.event.interactive : 'not an event';
+    };
+    assert.equal(interactive(record('AKIAEXAMPLEOLGA00001')), false);
+    assert.equal(interactive(record('ASIAEXAMPLEOLGA00001')), undefined, 'a temporary key may be anyone');
+    assert.equal(interactive(record('ASIAEXAMPLEOLGA00001', { sessionCredentialFromConsole: 'true' })), true);
+  });
 });
 
 describe('CloudTrail through Amazon EventBridge', () => {

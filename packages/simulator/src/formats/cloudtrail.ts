@@ -21,6 +21,8 @@ export interface CloudTrailRecord {
   userAgent: string;
   errorCode?: string;
   errorMessage?: string;
+  /** CloudTrail's mark of a call made with console sign-in credentials. */
+  sessionCredentialFromConsole?: 'true';
   requestParameters: Record<string, unknown> | null;
   responseElements: Record<string, unknown> | null;
   requestID: string;
@@ -76,10 +78,14 @@ export function toCloudTrail(ev: SimEvent, accountId: string): CloudTrailRecord 
       clientProvidedHostHeader: source.replace('.amazonaws.com', `.${ev.region}.amazonaws.com`),
     },
   };
-  if (ev.interactive)
+  if (ev.interactive) {
     rec.userIdentity.sessionContext = {
       attributes: { creationDate: `${new Date(ev.time - 3_600_000).toISOString().slice(0, 19)}Z`, mfaAuthenticated: 'true' },
     };
+    // What real CloudTrail says of a person at the console, and all it says: the native form's `interactive`
+    // flag has no other counterpart here, and without it the two forms of one story were judged differently.
+    rec.sessionCredentialFromConsole = 'true';
+  }
   if (ev.errorCode !== undefined) {
     rec.errorCode = ev.errorCode;
     rec.errorMessage = ev.errorMessage ?? ev.errorCode;

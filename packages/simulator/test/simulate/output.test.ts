@@ -142,6 +142,8 @@ describe('simulate output', () => {
       assert.equal(r.recipientAccountId, r.userIdentity.accountId);
       assert.equal(r.errorCode !== undefined, n.outcome === 'failure');
       if (r.errorCode) assert.equal(typeof r.errorMessage, 'string');
+      // The native form's `interactive` as real CloudTrail carries it (QA: only native said who was at the console).
+      assert.equal(r.sessionCredentialFromConsole, n.interactive === true ? 'true' : undefined);
     }
   });
 

@@ -124,7 +124,9 @@ export function parseCloudTrailRecord(record: unknown, ctx: RecordContext): Pars
     bytes_out: uintAt(additional, 'bytesTransferredOut'),
     request_id: strAt(record, 'requestID'),
     // A service's own call for the caller says nothing of how the caller works (a console user's stack): neither.
-    interactive: fromConsole ? true : invokedBy && sourceService === undefined ? false : undefined,
+    // A long-term access key (`AKIA…`) is never a console session (signing in gives temporary `ASIA…` keys): its
+    // calls are programs, whatever user agent they send (a stolen key replayed with its victim's browser string).
+    interactive: fromConsole ? true : (invokedBy && sourceService === undefined) || accessKeyId.startsWith('AKIA') ? false : undefined,
     error_code: errorCode,
     source_system: 'cloudtrail',
     origin: recordOrigin(ctx),
